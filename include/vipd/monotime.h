@@ -1,0 +1,24 @@
+/* monotime: the one clock of vipd, nanoseconds on CLOCK_MONOTONIC. */
+#ifndef VIPD_MONOTIME_H
+#define VIPD_MONOTIME_H
+
+#include <stdint.h>
+
+/* Nanoseconds since an arbitrary start; 0 means "no deadline" where a deadline is stored. */
+typedef int64_t monotime;
+
+#define MT_USEC INT64_C(1000)
+#define MT_MSEC INT64_C(1000000)
+#define MT_CSEC INT64_C(10000000)
+#define MT_SEC INT64_C(1000000000)
+
+/* Current time on CLOCK_MONOTONIC. Never 0. */
+monotime monotime_now(void);
+
+/* Seconds as a double, for logs and status. */
+static inline double monotime_to_sec(monotime t)
+{
+	return (double)t / (double)MT_SEC;
+}
+
+#endif
