@@ -1,0 +1,65 @@
+/* loop: the one event loop. epoll for file descriptors, one timerfd with
+ * absolute nanosecond deadlines on CLOCK_MONOTONIC for all timers (a min-heap),
+ * signalfd for signals. Single-threaded; callbacks never block. */
+#ifndef VIPD_LOOP_H
+#define VIPD_LOOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vipd/monotime.h"
+
+struct loop;
+
+typedef void (*loop_fd_cb)(void *arg, int fd, unsigned events, monotime now);
+typedef void (*loop_timer_cb)(void *arg, monotime now);
+typedef void (*loop_signal_cb)(void *arg, int signo, monotime now);
+
+/* A timer owned by its user (embed it); arm with loop_timer_set. */
+struct loop_timer {
+	monotime deadline;  /* 0 when not armed */
+	size_t heap_index;  /* position in the heap; internal */
+	loop_timer_cb cb;
+	void *arg;
+};
+
+/* Create a loop; NULL with errno set on failure. */
+struct loop *loop_new(void);
+
+/* Free the loop (timers and fds stay owned by their users). */
+void loop_free(struct loop *l);
+
+/* Watch fd for events (EPOLLIN, EPOLLOUT...); 0 or -1 with errno. */
+int loop_add_fd(struct loop *l, int fd, unsigned events, loop_fd_cb cb, void *arg);
+
+/* Change the events watched on fd; 0 or -1. */
+int loop_mod_fd(struct loop *l, int fd, unsigned events);
+
+/* Stop watching fd (call before closing it). */
+void loop_del_fd(struct loop *l, int fd);
+
+/* Prepare a timer; it is not armed. */
+void loop_timer_init(struct loop_timer *t, loop_timer_cb cb, void *arg);
+
+/* Arm (or re-arm) t to fire at the absolute time deadline (> 0). */
+void loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline);
+
+/* Disarm t; harmless when it is not armed. */
+void loop_timer_cancel(struct loop *l, struct loop_timer *t);
+
+/* True when t is armed. */
+bool loop_timer_armed(const struct loop_timer *t);
+
+/* Block signo and deliver it through signalfd to cb; 0 or -1. */
+int loop_add_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg);
+
+/* Run until loop_stop; returns 0, or -1 on a fatal epoll error. */
+int loop_run(struct loop *l);
+
+/* Make loop_run return after the current callback. */
+void loop_stop(struct loop *l);
+
+/* Number of timers run since start (for tests and stats). */
+unsigned long loop_timers_run(const struct loop *l);
+
+#endif

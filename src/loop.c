@@ -1,0 +1,373 @@
+/* loop: epoll + one timerfd (absolute ns deadlines, CLOCK_MONOTONIC) + signalfd.
+ * All timers live in a binary min-heap; the timerfd is armed at the heap top,
+ * so thousands of timers cost one kernel timer. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vipd/loop.h"
+
+#define LOOP_MAX_SIGNAL 65
+#define LOOP_EVENTS 64
+
+struct loop_fd {
+	loop_fd_cb cb;
+	void *arg;
+};
+
+struct loop {
+	int epfd;
+	int tfd;
+	int sfd;
+	sigset_t sigs;
+	struct {
+		loop_signal_cb cb;
+		void *arg;
+	} sig[LOOP_MAX_SIGNAL];
+	struct loop_fd **fds; /* indexed by descriptor */
+	size_t nfds;
+	struct loop_timer **heap;
+	size_t heap_len, heap_cap;
+	monotime armed; /* deadline the timerfd is set to, 0 if disarmed */
+	unsigned long timers_run;
+	bool stop;
+};
+
+monotime monotime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (monotime)ts.tv_sec * MT_SEC + ts.tv_nsec;
+}
+
+struct loop *loop_new(void)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	if (!l)
+		return NULL;
+	l->tfd = l->sfd = -1;
+	sigemptyset(&l->sigs);
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0)
+		goto fail;
+	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (l->tfd < 0)
+		goto fail;
+	ev.data.fd = l->tfd;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->tfd, &ev) < 0)
+		goto fail;
+	/* The default 50 us timer slack would be 0.5% of a 10 ms advert interval. */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	return l;
+fail:
+	loop_free(l);
+	return NULL;
+}
+
+void loop_free(struct loop *l)
+{
+	if (!l)
+		return;
+	if (l->epfd >= 0)
+		close(l->epfd);
+	if (l->tfd >= 0)
+		close(l->tfd);
+	if (l->sfd >= 0)
+		close(l->sfd);
+	for (size_t i = 0; i < l->nfds; i++)
+		free(l->fds[i]);
+	free(l->fds);
+	free(l->heap);
+	free(l);
+}
+
+int loop_add_fd(struct loop *l, int fd, unsigned events, loop_fd_cb cb, void *arg)
+{
+	struct epoll_event ev = {.events = events, .data.fd = fd};
+	struct loop_fd *h;
+
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	if ((size_t)fd >= l->nfds) {
+		size_t n = (size_t)fd + 16;
+		struct loop_fd **fds = realloc(l->fds, n * sizeof(*fds));
+
+		if (!fds)
+			return -1;
+		memset(fds + l->nfds, 0, (n - l->nfds) * sizeof(*fds));
+		l->fds = fds;
+		l->nfds = n;
+	}
+	if (l->fds[fd]) {
+		errno = EEXIST;
+		return -1;
+	}
+	h = malloc(sizeof(*h));
+	if (!h)
+		return -1;
+	h->cb = cb;
+	h->arg = arg;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		free(h);
+		return -1;
+	}
+	l->fds[fd] = h;
+	return 0;
+}
+
+int loop_mod_fd(struct loop *l, int fd, unsigned events)
+{
+	struct epoll_event ev = {.events = events, .data.fd = fd};
+
+	return epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+void loop_del_fd(struct loop *l, int fd)
+{
+	if (fd < 0 || (size_t)fd >= l->nfds || !l->fds[fd])
+		return;
+	epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+	free(l->fds[fd]);
+	l->fds[fd] = NULL;
+}
+
+/* --- timers: a min-heap on deadline --- */
+
+static void heap_swap(struct loop *l, size_t a, size_t b)
+{
+	struct loop_timer *t = l->heap[a];
+
+	l->heap[a] = l->heap[b];
+	l->heap[b] = t;
+	l->heap[a]->heap_index = a;
+	l->heap[b]->heap_index = b;
+}
+
+static void heap_up(struct loop *l, size_t i)
+{
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+
+		if (l->heap[parent]->deadline <= l->heap[i]->deadline)
+			break;
+		heap_swap(l, i, parent);
+		i = parent;
+	}
+}
+
+static void heap_down(struct loop *l, size_t i)
+{
+	for (;;) {
+		size_t left = 2 * i + 1, right = left + 1, min = i;
+
+		if (left < l->heap_len && l->heap[left]->deadline < l->heap[min]->deadline)
+			min = left;
+		if (right < l->heap_len && l->heap[right]->deadline < l->heap[min]->deadline)
+			min = right;
+		if (min == i)
+			break;
+		heap_swap(l, i, min);
+		i = min;
+	}
+}
+
+static void heap_remove(struct loop *l, struct loop_timer *t)
+{
+	size_t i = t->heap_index;
+
+	l->heap_len--;
+	if (i != l->heap_len) {
+		l->heap[i] = l->heap[l->heap_len];
+		l->heap[i]->heap_index = i;
+		heap_down(l, i);
+		heap_up(l, i);
+	}
+	t->deadline = 0;
+}
+
+/* Point the timerfd at the earliest deadline, touching the kernel only on a change. */
+static void timerfd_sync(struct loop *l)
+{
+	monotime next = l->heap_len ? l->heap[0]->deadline : 0;
+	struct itimerspec its = {0};
+
+	if (next == l->armed)
+		return;
+	its.it_value.tv_sec = next / MT_SEC;
+	its.it_value.tv_nsec = next % MT_SEC;
+	timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	l->armed = next;
+}
+
+void loop_timer_init(struct loop_timer *t, loop_timer_cb cb, void *arg)
+{
+	t->deadline = 0;
+	t->heap_index = 0;
+	t->cb = cb;
+	t->arg = arg;
+}
+
+bool loop_timer_armed(const struct loop_timer *t)
+{
+	return t->deadline != 0;
+}
+
+void loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline)
+{
+	if (deadline <= 0)
+		deadline = 1;
+	if (t->deadline) {
+		monotime old = t->deadline;
+
+		t->deadline = deadline;
+		if (deadline < old)
+			heap_up(l, t->heap_index);
+		else
+			heap_down(l, t->heap_index);
+	} else {
+		if (l->heap_len == l->heap_cap) {
+			size_t cap = l->heap_cap ? 2 * l->heap_cap : 64;
+			struct loop_timer **h = realloc(l->heap, cap * sizeof(*h));
+
+			/* Out of memory for a timer is a broken invariant: the protocol stops. */
+			if (!h)
+				abort();
+			l->heap = h;
+			l->heap_cap = cap;
+		}
+		t->deadline = deadline;
+		t->heap_index = l->heap_len;
+		l->heap[l->heap_len++] = t;
+		heap_up(l, t->heap_index);
+	}
+	timerfd_sync(l);
+}
+
+void loop_timer_cancel(struct loop *l, struct loop_timer *t)
+{
+	if (!t->deadline)
+		return;
+	heap_remove(l, t);
+	timerfd_sync(l);
+}
+
+static void run_timers(struct loop *l)
+{
+	uint64_t expirations;
+	monotime now = monotime_now();
+
+	/* Drain the timerfd; its count is meaningless with TFD_TIMER_ABSTIME re-arming. */
+	if (read(l->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		return;
+	/* The fd must fire again if the top stays armed: force a re-arm below. */
+	l->armed = -1;
+	while (l->heap_len && l->heap[0]->deadline <= now && !l->stop) {
+		struct loop_timer *t = l->heap[0];
+
+		heap_remove(l, t);
+		l->timers_run++;
+		t->cb(t->arg, now);
+		now = monotime_now();
+	}
+	timerfd_sync(l);
+}
+
+unsigned long loop_timers_run(const struct loop *l)
+{
+	return l->timers_run;
+}
+
+/* --- signals --- */
+
+static void run_signals(struct loop *l)
+{
+	struct signalfd_siginfo si;
+
+	while (read(l->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		int signo = (int)si.ssi_signo;
+
+		if (signo > 0 && signo < LOOP_MAX_SIGNAL && l->sig[signo].cb)
+			l->sig[signo].cb(l->sig[signo].arg, signo, monotime_now());
+	}
+}
+
+int loop_add_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg)
+{
+	if (signo <= 0 || signo >= LOOP_MAX_SIGNAL) {
+		errno = EINVAL;
+		return -1;
+	}
+	sigaddset(&l->sigs, signo);
+	if (sigprocmask(SIG_BLOCK, &l->sigs, NULL) < 0)
+		return -1;
+	if (l->sfd < 0) {
+		struct epoll_event ev = {.events = EPOLLIN};
+
+		l->sfd = signalfd(-1, &l->sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+		if (l->sfd < 0)
+			return -1;
+		ev.data.fd = l->sfd;
+		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->sfd, &ev) < 0)
+			return -1;
+	} else if (signalfd(l->sfd, &l->sigs, 0) < 0) {
+		return -1;
+	}
+	l->sig[signo].cb = cb;
+	l->sig[signo].arg = arg;
+	return 0;
+}
+
+/* --- the loop --- */
+
+int loop_run(struct loop *l)
+{
+	struct epoll_event evs[LOOP_EVENTS];
+
+	l->stop = false;
+	while (!l->stop) {
+		int n = epoll_wait(l->epfd, evs, LOOP_EVENTS, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		/* Timers first: an advert due now must not wait behind a burst of packets. */
+		for (int i = 0; i < n; i++)
+			if (evs[i].data.fd == l->tfd)
+				run_timers(l);
+		for (int i = 0; i < n && !l->stop; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == l->tfd)
+				continue;
+			if (fd == l->sfd) {
+				run_signals(l);
+				continue;
+			}
+			/* Look the handler up again: an earlier callback may have removed it. */
+			if ((size_t)fd < l->nfds && l->fds[fd])
+				l->fds[fd]->cb(l->fds[fd]->arg, fd, evs[i].events, monotime_now());
+		}
+	}
+	return 0;
+}
+
+void loop_stop(struct loop *l)
+{
+	l->stop = true;
+}
