@@ -1,0 +1,158 @@
+/* libFuzzer harness for vrrp_pkt. The input is a raw IP packet: IPv4 goes through
+ * vrrp_decode_ipv4, IPv6 (first nibble 6) has its fixed 40-byte header read here for the meta.
+ * Anything vrrp_decode accepts must be re-encoded to the same bytes (bar the reserved bits and
+ * the two forms of a zero checksum) and decode again to the same advert. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "vipd/vrrp_pkt.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c))                                                                          \
+			abort();                                                                   \
+	} while (0)
+
+static bool adv_equal(const struct vrrp_adv *a, const struct vrrp_adv *b)
+{
+	if (a->version != b->version || a->type != b->type || a->vrid != b->vrid ||
+	    a->priority != b->priority || a->naddr != b->naddr || a->interval != b->interval ||
+	    a->af != b->af)
+		return false;
+	for (size_t i = 0; i < a->naddr; i++)
+		if (addr_cmp_in(a->af, &a->addrs[i], &b->addrs[i]) != 0)
+			return false;
+	if (a->version == 2 && (a->auth_type != b->auth_type ||
+	                        memcmp(a->auth_data, b->auth_data, VRRP_AUTH_LEN) != 0))
+		return false;
+	return true;
+}
+
+/* Same message, up to what the encoder normalises. */
+static bool msg_equal(const uint8_t *a, const uint8_t *b, size_t len, uint8_t version)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint8_t x = a[i], y = b[i];
+
+		if (version == 3 && i == 4) { /* reserved bits: sent 0, ignored on receive */
+			x &= 0x0f;
+			y &= 0x0f;
+		}
+		if (i == 6 || i == 7)
+			continue;
+		if (x != y)
+			return false;
+	}
+	/* Other reserved bits change the checksum too; else 0x0000 and 0xffff both verify when
+	 * the rest sums to 0xffff. */
+	if (version == 3 && ((a[4] ^ b[4]) & 0xf0))
+		return true;
+	uint16_t ca = (uint16_t)(a[6] << 8 | a[7]), cb = (uint16_t)(b[6] << 8 | b[7]);
+	return ca == cb || ((ca == 0 || ca == 0xffff) && (cb == 0 || cb == 0xffff));
+}
+
+/* Exercise vrrp_validate with policies derived from the advert and the input. */
+static void validate_some(const struct vrrp_adv *adv, const struct vrrp_rx_meta *meta, uint8_t salt)
+{
+	struct vrrp_rx_policy pol = {
+	    .accept_v2 = salt & 1,
+	    .accept_v3 = salt & 2,
+	    .owner = salt & 4,
+	    .v2_interval = (uint8_t)adv->interval,
+	    .auth_type = adv->auth_type,
+	    .vips = adv->addrs,
+	    .nvips = adv->naddr,
+	};
+	enum vrrp_reason r;
+
+	memcpy(pol.auth_data, adv->auth_data, VRRP_AUTH_LEN);
+	if (salt & 8) {
+		pol.peers = &meta->src;
+		pol.npeers = 1;
+	}
+	r = vrrp_validate(adv, meta, &pol);
+	/* With a policy that mirrors the advert only version and owner can object. */
+	if ((adv->version == 2 && pol.accept_v2) || (adv->version == 3 && pol.accept_v3))
+		CHECK(r == (pol.owner ? VRRP_RX_OWNER : VRRP_RX_OK));
+	else
+		CHECK(r == VRRP_RX_VERSION);
+	CHECK(vrrp_addrs_match(adv, adv->addrs, adv->naddr));
+	CHECK(vrrp_reason_name(r) != NULL);
+
+	pol.v2_interval ^= salt & 0x40;
+	pol.nvips = salt & 0x10 ? salt % (adv->naddr + 1u) : pol.nvips;
+	pol.auth_data[salt & 7] ^= salt & 0x20;
+	pol.auth_type ^= salt & 0x08;
+	pol.npeers = salt >> 7;
+	CHECK(vrrp_validate(adv, meta, &pol) < VRRP_RX__COUNT);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vrrp_rx_meta meta;
+	const uint8_t *msg;
+	size_t len;
+	static struct vrrp_adv adv, again;
+	static uint8_t out[VRRP_MSG_MAX];
+	enum vrrp_csum_form form = VRRP_CSUM_RFC9568, form2;
+	ssize_t n;
+
+	if (size == 0)
+		return 0;
+	if (data[0] >> 4 == 6) {
+		if (size < 40)
+			return 0;
+		memset(&meta, 0, sizeof(meta));
+		meta.af = AF_INET6;
+		meta.ttl = data[1] & 0x80 ? -1 : data[7]; /* sometimes "unknown" */
+		memcpy(meta.src.bytes, data + 8, 16);
+		memcpy(meta.dst.bytes, data + 24, 16);
+		msg = data + 40;
+		len = size - 40;
+	} else if (vrrp_decode_ipv4(data, size, &meta, &msg, &len) != VRRP_RX_OK) {
+		return 0;
+	} else {
+		CHECK(msg >= data && msg + len <= data + size);
+		if (data[1] & 0x01) /* ECN bit of the TOS byte: pretend the TTL is unknown */
+			meta.ttl = -1;
+	}
+
+	/* An exact-size copy so ASan sees any read past the message. */
+	uint8_t *copy = malloc(len ? len : 1);
+	CHECK(copy);
+	memcpy(copy, msg, len);
+	enum vrrp_reason r = vrrp_decode(copy, len, &meta, &adv, &form);
+	CHECK(r < VRRP_RX__COUNT);
+	if (r != VRRP_RX_OK) {
+		free(copy);
+		return 0;
+	}
+
+	CHECK(adv.version == 2 || adv.version == 3);
+	CHECK(adv.type == VRRP_TYPE_ADVERT && adv.interval != 0 && adv.af == meta.af);
+	validate_some(&adv, &meta, data[size - 1]);
+
+	n = vrrp_encode(out, sizeof(out), &adv, &meta.src, &meta.dst, form);
+	if (adv.vrid == 0) {
+		/* Decodes (the caller's VRID lookup drops it) but is never sent. */
+		CHECK(n == -1);
+		free(copy);
+		return 0;
+	}
+	CHECK(n >= 0 && (size_t)n == len);
+	CHECK(msg_equal(out, copy, len, adv.version));
+	/* Too small a buffer is refused, never overrun. */
+	CHECK(vrrp_encode(out, len - 1, &adv, &meta.src, &meta.dst, form) == -1);
+
+	CHECK(vrrp_decode(out, (size_t)n, &meta, &again, &form2) == VRRP_RX_OK);
+	CHECK(form2 == form);
+	CHECK(adv_equal(&adv, &again));
+	free(copy);
+	return 0;
+}
