@@ -1,0 +1,117 @@
+/* vrrp_fsm: the RFC 9568 section 6 state machine of one virtual router.
+ * Pure: events come in with the current time, actions go out as a bit set,
+ * timers are absolute deadlines that the caller arms. No system calls. */
+#ifndef VIPD_VRRP_FSM_H
+#define VIPD_VRRP_FSM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vipd/addr.h"
+#include "vipd/monotime.h"
+
+enum vrrp_state {
+	VRRP_STATE_INIT = 0,
+	VRRP_STATE_BACKUP,
+	VRRP_STATE_MASTER,
+	VRRP_STATE_FAULT,
+	VRRP_STATE__COUNT
+};
+
+/* Why the last transition happened; names in vrrp_cause_name. */
+enum vrrp_cause {
+	VRRP_CAUSE_NONE = 0,
+	VRRP_CAUSE_STARTUP,      /* Initialize -> Backup */
+	VRRP_CAUSE_OWNER,        /* Initialize -> Master: priority 255 */
+	VRRP_CAUSE_MASTER_DOWN,  /* Master_Down_Timer fired: no advert from a master */
+	VRRP_CAUSE_PRIO0,        /* Master_Down_Timer fired after the master said priority 0 */
+	VRRP_CAUSE_PREEMPT,      /* Master_Down_Timer fired while a lower-priority master was ignored */
+	VRRP_CAUSE_HIGHER_PRIO,  /* Master -> Backup: advert with higher priority (or tie-break) */
+	VRRP_CAUSE_SHUTDOWN,     /* any -> Initialize */
+	VRRP_CAUSE_FAULT,        /* any -> Fault: the router cannot run (interface down...) */
+	VRRP_CAUSE__COUNT
+};
+
+/* Actions for the caller, a bit set. Carry them out in this order:
+ * SEND_PRIO0, DEL_VIPS, ADD_VIPS, SEND_ADVERT, ANNOUNCE; STATE means log and notify.
+ * (Priority 0 goes first so the backup's Skew_Time starts before the VIPs leave.) */
+enum vrrp_action {
+	VRRP_ACT_STATE = 1u << 0,       /* state changed: see prev_state, state, cause */
+	VRRP_ACT_DEL_VIPS = 1u << 1,    /* remove the virtual addresses */
+	VRRP_ACT_SEND_PRIO0 = 1u << 2,  /* send one advert with priority 0 */
+	VRRP_ACT_ADD_VIPS = 1u << 3,    /* add the virtual addresses */
+	VRRP_ACT_SEND_ADVERT = 1u << 4, /* send an advert with the current priority */
+	VRRP_ACT_ANNOUNCE = 1u << 5,    /* (re)start gratuitous ARP / unsolicited NA for the VIPs */
+};
+
+/* What the FSM needs to know of the configuration. */
+struct vrrp_fsm_config {
+	uint8_t version;         /* 2 or 3: sets the Skew_Time formula */
+	uint8_t priority;        /* configured priority 1..255 */
+	uint16_t adver_int_cs;   /* our Advertisement_Interval, centiseconds (v2: seconds x 100) */
+	bool preempt;            /* Preempt_Mode */
+	monotime preempt_delay;  /* a lower-priority master is tolerated this long before we preempt */
+	int af;                  /* family of primary */
+	union vip_in primary;    /* our primary address (advert source), for the equal-priority tie-break */
+};
+
+struct vrrp_fsm {
+	struct vrrp_fsm_config cfg;
+	uint8_t priority;              /* effective priority: cfg.priority unless changed by tracking */
+	enum vrrp_state state;
+	enum vrrp_state prev_state;    /* valid after VRRP_ACT_STATE */
+	enum vrrp_cause cause;         /* valid after VRRP_ACT_STATE */
+	uint16_t master_adver_int_cs;  /* Master_Adver_Interval, learned from the master (v3) */
+	monotime adver_timer;          /* Master: next advert; 0 when stopped */
+	monotime master_down_timer;    /* Backup: deadline; 0 when stopped */
+	monotime lower_since;          /* Backup: first ignored lower-priority advert; 0 if none */
+	bool lower_ignored;            /* Backup: the last advert was from a lower master, ignored */
+	bool prio0_seen;               /* Backup: the last advert from the master had priority 0 */
+	monotime last_answer;          /* Master: last reply to a lower-priority advert */
+	bool master_known;             /* Backup: an advert was accepted from master_addr */
+	uint8_t master_priority;
+	union vip_in master_addr;
+};
+
+/* Short stable name of a state ("INIT", "BACKUP", "MASTER", "FAULT"). */
+const char *vrrp_state_name(enum vrrp_state s);
+
+/* Short stable name of a cause ("startup", "master-down", ...). */
+const char *vrrp_cause_name(enum vrrp_cause c);
+
+/* Skew_Time in ns: ((256 - priority) x Master_Adver_Interval) / 256 for v3 (exact, no rounding
+ * of the centiseconds), (256 - priority) / 256 seconds for v2. */
+monotime vrrp_skew_time(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
+
+/* Master_Down_Interval in ns: 3 x Master_Adver_Interval + Skew_Time. */
+monotime vrrp_master_down_interval(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
+
+/* Set up an FSM in Initialize with effective priority = cfg->priority. */
+void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_config *cfg);
+
+/* Startup event: the owner goes to Master, everyone else to Backup with Master_Down_Timer = MDI. */
+unsigned vrrp_fsm_startup(struct vrrp_fsm *f, monotime now);
+
+/* Shutdown event: a Master sends priority 0 and drops its VIPs; every state goes to Initialize. */
+unsigned vrrp_fsm_shutdown(struct vrrp_fsm *f, monotime now);
+
+/* Fault event: like shutdown (a Master sends priority 0 and drops its VIPs) but the state is
+ * FAULT; vrrp_fsm_startup leaves it. */
+unsigned vrrp_fsm_fault(struct vrrp_fsm *f, monotime now);
+
+/* Run the timers that are due at now (call when now >= vrrp_fsm_next_deadline). */
+unsigned vrrp_fsm_expire(struct vrrp_fsm *f, monotime now);
+
+/* An advert that passed every receive check: priority, Max Adver Int in centiseconds (v2: seconds
+ * x 100) and the sender's IP source address (family cfg.af). */
+unsigned vrrp_fsm_advert(struct vrrp_fsm *f, monotime now, uint8_t priority, uint16_t interval_cs,
+			 const union vip_in *src);
+
+/* Change the effective priority (tracking); a Master advertises the change at once. The owner's
+ * priority is never changed. */
+unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, monotime now, uint8_t priority);
+
+/* The earliest armed deadline, or 0 when no timer runs. */
+monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f);
+
+#endif

@@ -1,0 +1,589 @@
+/* config: read a libconfig file into a validated, immutable struct vipd_config.
+ * Every error is collected (not just the first) as one "FILE:LINE: message" line naming the key. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vipd/config.h"
+#include "vipd/config_value.h"
+
+#define V3_ADVER_MAX_CS 4095 /* 12-bit Max Adver Int of a v3 advert */
+#define V2_ADVER_MAX_S 255   /* 8-bit Adver Int of a v2 advert */
+
+static bool valid_name(const char *s)
+{
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
+		            *s))
+			return false;
+	return true;
+}
+
+/* Linux accepts an interface name unless it is "." or "..", or holds '/', ':' or white space. */
+static bool valid_ifname(const char *s)
+{
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	return strpbrk(s, "/: \t\n\v\f\r") == NULL;
+}
+
+static const char *af_name(int af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* A virtual address must be a unicast address a host can hold. */
+static bool usable_vip(const struct vip_addr *a)
+{
+	const uint8_t *b = a->in.bytes;
+
+	if (a->af == AF_INET) {
+		uint32_t v = ntohl(a->in.v4.s_addr);
+
+		return v != 0 && v != UINT32_MAX && b[0] != 127 && (b[0] & 0xf0) != 0xe0;
+	}
+	return !IN6_IS_ADDR_UNSPECIFIED(&a->in.v6) && !IN6_IS_ADDR_LOOPBACK(&a->in.v6) &&
+	       b[0] != 0xff;
+}
+
+/* How messages name instance k: `instance "web"`, or "instances[k]" when it has no valid name. */
+static const char *inst_label(const struct vipd_config *cfg, size_t k, char *buf, size_t len)
+{
+	if (cfg->instances[k].name[0])
+		snprintf(buf, len, "instance \"%s\"", cfg->instances[k].name);
+	else
+		snprintf(buf, len, "instances[%zu]", k);
+	return buf;
+}
+
+static void load_name(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
+                      struct vipd_instance_config *in)
+{
+	const config_setting_t *s = cv_member(sc, "name");
+	char name[VIPD_NAME_MAX];
+
+	if (cv_get_text(sc, "name", name, sizeof(name)) != CV_OK)
+		return;
+	if (!valid_name(name)) {
+		cv_key_error(sc, s, "name", "\"%s\" may only hold A-Z a-z 0-9 _ . -", name);
+		return;
+	}
+	for (size_t i = 0; i < idx; i++) {
+		if (strcmp(cfg->instances[i].name, name) == 0) {
+			cv_key_error(sc, s, "name",
+			             "duplicate instance name \"%s\" (also at line %d)", name,
+			             cfg->instances[i].line);
+			return;
+		}
+	}
+	memcpy(in->name, name, sizeof(name));
+}
+
+static void load_interface(const struct cv_scope *sc, struct vipd_instance_config *in)
+{
+	const config_setting_t *s = cv_member(sc, "interface");
+	char ifname[IF_NAMESIZE];
+
+	if (cv_get_text(sc, "interface", ifname, sizeof(ifname)) != CV_OK)
+		return;
+	if (!valid_ifname(ifname)) {
+		cv_key_error(sc, s, "interface", "\"%s\" is not a valid interface name", ifname);
+		return;
+	}
+	memcpy(in->interface, ifname, sizeof(ifname));
+}
+
+/* version: 3, 2 or "2+3". Returns false when it is set but wrong. */
+static bool load_version(const struct cv_scope *sc, struct vipd_instance_config *in)
+{
+	const config_setting_t *s = cv_member(sc, "version");
+	static const char expected[] = "is not 2, 3 or \"2+3\"";
+
+	if (!s)
+		return true;
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		const char *v = config_setting_get_string(s);
+
+		if (strcmp(v, "2+3") == 0) {
+			in->version = VIPD_V2_V3;
+			return true;
+		}
+		cv_key_error(sc, s, "version", "\"%s\" %s", v, expected);
+		return false;
+	}
+	if (!cv_type_ok(sc, s, "version", cv_is_int(s), "an integer or a string"))
+		return false;
+	switch (config_setting_get_int64(s)) {
+	case 2:
+		in->version = VIPD_V2;
+		return true;
+	case 3:
+		in->version = VIPD_V3;
+		return true;
+	default:
+		cv_key_error(sc, s, "version", "%lld %s", config_setting_get_int64(s), expected);
+		return false;
+	}
+}
+
+/* advert_interval: v3 0.01..40.95 s in centiseconds; v2 whole seconds 1..255; "2+3" whole
+ * seconds that both packet formats carry (1..40). */
+static void load_interval(const struct cv_scope *sc, bool version_ok,
+                          struct vipd_instance_config *in)
+{
+	const config_setting_t *s = cv_member(sc, "advert_interval");
+	const char *key = "advert_interval";
+	char num[32];
+	double v, cs;
+
+	if (!s)
+		return;
+	if (!cv_type_ok(sc, s, key, cv_is_number(s), "a number of seconds") || !version_ok)
+		return;
+	v = cv_number(s);
+	cv_fmt_number(s, num, sizeof(num));
+	if (in->version == VIPD_V3) {
+		cs = v * 100.0;
+		if (!isfinite(v) || v < 0.01 - 1e-9 || v > 40.95 + 1e-9) {
+			cv_key_error(sc, s, key, "%s is out of range 0.01..40.95", num);
+			return;
+		}
+		if (cs - (double)cv_round(cs) > 1e-6 || (double)cv_round(cs) - cs > 1e-6) {
+			cv_key_error(sc, s, key, "%s is not a whole number of centiseconds", num);
+			return;
+		}
+		in->adver_int_cs = (uint16_t)cv_round(cs);
+		return;
+	}
+	long long max = in->version == VIPD_V2 ? V2_ADVER_MAX_S : V3_ADVER_MAX_CS / 100;
+	const char *vname = in->version == VIPD_V2 ? "2" : "\"2+3\"";
+
+	if (!isfinite(v) || v < 1 || v > (double)max) {
+		cv_key_error(sc, s, key, "%s is out of range 1..%lld for version %s", num, max,
+		             vname);
+		return;
+	}
+	if (v != (double)cv_round(v)) {
+		cv_key_error(sc, s, key, "%s is not a whole number of seconds (version %s)", num,
+		             vname);
+		return;
+	}
+	in->adver_int_cs = (uint16_t)(cv_round(v) * 100);
+}
+
+static void load_checksum(const struct cv_scope *sc, struct vipd_instance_config *in)
+{
+	const char *v;
+
+	if (cv_get_string(sc, "checksum", &v) != CV_OK)
+		return;
+	if (strcmp(v, "rfc5798") == 0)
+		in->checksum = VRRP_CSUM_RFC5798;
+	else if (strcmp(v, "rfc9568") == 0)
+		in->checksum = VRRP_CSUM_RFC9568;
+	else
+		cv_key_error(sc, cv_member(sc, "checksum"), "checksum",
+		             "\"%s\" is not \"rfc5798\" or \"rfc9568\"", v);
+}
+
+/* Check address a (element i, setting e) against the ones before it and other instances'. */
+static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
+                       const struct vipd_instance_config *in, const config_setting_t *e, size_t i,
+                       const struct vip_addr *a)
+{
+	char buf[ADDR_STRLEN], label[VIPD_NAME_MAX + 16];
+
+	for (size_t j = 0; j < in->nvips; j++) {
+		if (addr_equal(&in->vips[j], a)) {
+			cv_error_at(sc->ld, e, "%s.virtual_addresses[%zu]: duplicate address %s",
+			            sc->pfx, i, addr_format(a, false, buf, sizeof(buf)));
+			return false;
+		}
+	}
+	for (size_t k = 0; k < idx; k++) {
+		const struct vipd_instance_config *o = &cfg->instances[k];
+
+		for (size_t j = 0; j < o->nvips; j++) {
+			if (!addr_equal(&o->vips[j], a))
+				continue;
+			cv_error_at(sc->ld, e,
+			            "%s.virtual_addresses[%zu]: %s is also in %s at line %d",
+			            sc->pfx, i, addr_format(a, false, buf, sizeof(buf)),
+			            inst_label(cfg, k, label, sizeof(label)), o->line);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
+                      bool version_ok, struct vipd_instance_config *in)
+{
+	const config_setting_t *s = cv_member(sc, "virtual_addresses");
+	const char *key = "virtual_addresses";
+	bool v2_reported = false;
+	int n;
+
+	if (!s) {
+		cv_missing(sc, key);
+		return;
+	}
+	if (!cv_type_ok(sc, s, key,
+	                config_setting_type(s) == CONFIG_TYPE_ARRAY ||
+	                    config_setting_type(s) == CONFIG_TYPE_LIST,
+	                "an array of strings"))
+		return;
+	n = config_setting_length(s);
+	if (n == 0) {
+		cv_key_error(sc, s, key, "must not be empty");
+		return;
+	}
+	if (n > VRRP_MAX_ADDRS) {
+		cv_key_error(sc, s, key, "%d addresses, at most %d", n, VRRP_MAX_ADDRS);
+		return;
+	}
+	in->vips = calloc((size_t)n, sizeof(*in->vips));
+	if (!in->vips) {
+		cv_key_error(sc, s, key, "out of memory");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		struct vip_addr a;
+		const char *txt;
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			cv_error_at(sc->ld, e, "%s.%s[%d]: expected a string, got %s", sc->pfx, key,
+			            i, cv_type_name(e));
+			continue;
+		}
+		txt = config_setting_get_string(e);
+		if (addr_parse(txt, true, &a) < 0) {
+			cv_error_at(sc->ld, e,
+			            "%s.%s[%d]: \"%s\" is not an address (ADDR or ADDR/PLEN)",
+			            sc->pfx, key, i, txt);
+			continue;
+		}
+		if (!usable_vip(&a)) {
+			cv_error_at(sc->ld, e, "%s.%s[%d]: \"%s\" is not a unicast host address",
+			            sc->pfx, key, i, txt);
+			continue;
+		}
+		if (in->af && a.af != in->af) {
+			cv_error_at(sc->ld, e, "%s.%s[%d]: \"%s\" is %s but the instance is %s",
+			            sc->pfx, key, i, txt, af_name(a.af), af_name(in->af));
+			continue;
+		}
+		if (a.af == AF_INET6 && version_ok && in->version != VIPD_V3) {
+			if (!v2_reported)
+				cv_error_at(
+				    sc->ld, e,
+				    "%s.%s[%d]: \"%s\" is IPv6 but VRRP version 2 is IPv4 only",
+				    sc->pfx, key, i, txt);
+			v2_reported = true;
+			continue;
+		}
+		in->af = a.af;
+		if (vip_unique(sc, cfg, idx, in, e, (size_t)i, &a))
+			in->vips[in->nvips++] = a;
+	}
+}
+
+/* The same VRID may serve IPv4 and IPv6 on one interface, but not twice the same family. */
+static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
+                              const struct vipd_instance_config *in)
+{
+	char label[VIPD_NAME_MAX + 16];
+
+	if (!in->vrid || !in->interface[0] || !in->af)
+		return;
+	for (size_t k = 0; k < idx; k++) {
+		const struct vipd_instance_config *o = &cfg->instances[k];
+
+		if (o->vrid != in->vrid || o->af != in->af || strcmp(o->interface, in->interface))
+			continue;
+		cv_error_at(sc->ld, cv_member(sc, "vrid"),
+		            "duplicate vrid %u on interface %s (also %s at line %d)", in->vrid,
+		            in->interface, inst_label(cfg, k, label, sizeof(label)), o->line);
+		return;
+	}
+}
+
+static const char *const instance_keys[] = {
+    "name",         "interface",         "vrid",   "priority", "version",     "advert_interval",
+    "preempt",      "preempt_delay",     "accept", "checksum", "garp_repeat", "garp_delay",
+    "garp_refresh", "virtual_addresses", NULL};
+
+/* Read instances[idx] (group g) into cfg->instances[idx]; earlier instances are complete. */
+static void load_instance(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,
+                          size_t idx)
+{
+	struct vipd_instance_config *in = &cfg->instances[idx];
+	char pfx[32], what[VIPD_NAME_MAX + 16];
+	struct cv_scope sc = {.ld = ld, .grp = g, .pfx = pfx, .what = what};
+	long long v;
+	bool version_ok;
+
+	*in = (struct vipd_instance_config){
+	    .priority = 100,
+	    .version = VIPD_V3,
+	    .adver_int_cs = 100,
+	    .preempt = true,
+	    .accept = true,
+	    .checksum = VRRP_CSUM_RFC5798,
+	    .garp_repeat = 5,
+	    .garp_delay = 5 * MT_SEC,
+	    .line = config_setting_source_line(g),
+	};
+	snprintf(pfx, sizeof(pfx), "instances[%zu]", idx);
+	snprintf(what, sizeof(what), "%s", pfx);
+
+	if (cv_member(&sc, "name")) {
+		load_name(&sc, cfg, idx, in);
+		if (in->name[0])
+			snprintf(what, sizeof(what), "instance \"%s\"", in->name);
+	} else {
+		cv_missing(&sc, "name");
+	}
+	cv_check_keys(&sc, instance_keys);
+
+	if (cv_member(&sc, "interface"))
+		load_interface(&sc, in);
+	else
+		cv_missing(&sc, "interface");
+	if (cv_get_int(&sc, "vrid", 1, 255, &v) == CV_OK)
+		in->vrid = (uint8_t)v;
+	else if (!cv_member(&sc, "vrid"))
+		cv_missing(&sc, "vrid");
+	if (cv_get_int(&sc, "priority", 1, 255, &v) == CV_OK)
+		in->priority = (uint8_t)v;
+	version_ok = load_version(&sc, in);
+	load_interval(&sc, version_ok, in);
+	cv_get_bool(&sc, "preempt", &in->preempt);
+	cv_get_seconds(&sc, "preempt_delay", 0, 3600, &in->preempt_delay);
+	cv_get_bool(&sc, "accept", &in->accept);
+	load_checksum(&sc, in);
+	if (cv_get_int(&sc, "garp_repeat", 1, 100, &v) == CV_OK)
+		in->garp_repeat = (unsigned)v;
+	cv_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
+	cv_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
+	load_vips(&sc, cfg, idx, version_ok, in);
+	check_vrid_unique(&sc, cfg, idx, in);
+}
+
+static void load_instances(struct cv_loader *ld, const config_setting_t *root,
+                           struct vipd_config *cfg)
+{
+	const config_setting_t *s = config_setting_get_member(root, "instances");
+	int n;
+
+	if (!s) {
+		cv_error(ld, NULL, 1, "missing key \"instances\"");
+		return;
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
+		cv_error_at(ld, s, "instances: expected a list of groups, got %s", cv_type_name(s));
+		return;
+	}
+	n = config_setting_length(s);
+	if (n == 0) {
+		cv_error_at(ld, s, "instances: at least one instance is required");
+		return;
+	}
+	cfg->instances = calloc((size_t)n, sizeof(*cfg->instances));
+	if (!cfg->instances) {
+		cv_error_at(ld, s, "instances: out of memory");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+
+		cfg->ninstances++;
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			cv_error_at(ld, g, "instances[%d]: expected a group, got %s", i,
+			            cv_type_name(g));
+			cfg->instances[i].line = config_setting_source_line(g);
+			continue;
+		}
+		load_instance(ld, g, cfg, (size_t)i);
+	}
+}
+
+static const char *const top_keys[] = {"router_id", "control_socket", "instances", NULL};
+
+static void load_top(struct cv_loader *ld, const config_setting_t *root, struct vipd_config *cfg)
+{
+	struct cv_scope sc = {.ld = ld, .grp = root, .pfx = "", .what = ""};
+	const config_setting_t *s;
+
+	cv_check_keys(&sc, top_keys);
+	if (cv_get_text(&sc, "router_id", cfg->router_id, sizeof(cfg->router_id)) == CV_ABSENT) {
+		char host[HOST_NAME_MAX + 1] = "";
+
+		if (gethostname(host, sizeof(host)) < 0 || !host[0])
+			snprintf(host, sizeof(host), "vipd");
+		host[sizeof(host) - 1] = '\0';
+		snprintf(cfg->router_id, sizeof(cfg->router_id), "%.*s",
+		         (int)sizeof(cfg->router_id) - 1, host);
+	}
+	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "%s", VIPD_DEFAULT_SOCKET);
+	s = cv_member(&sc, "control_socket");
+	if (cv_get_text(&sc, "control_socket", cfg->control_socket, sizeof(cfg->control_socket)) ==
+	        CV_OK &&
+	    cfg->control_socket[0] != '/') {
+		cv_key_error(&sc, s, "control_socket", "\"%s\" is not an absolute path",
+		             cfg->control_socket);
+	}
+	load_instances(ld, root, cfg);
+}
+
+struct vipd_config *config_load(const char *path, struct config_errors *errs)
+{
+	struct cv_loader ld = {.path = path};
+	struct vipd_config *cfg;
+	config_t lc;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		cv_error(&ld, NULL, -1, "%s", strerror(errno));
+		cv_flush(&ld, errs);
+		return NULL;
+	}
+	fclose(f);
+
+	cfg = calloc(1, sizeof(*cfg));
+	if (cfg)
+		cfg->file = strdup(path);
+	config_init(&lc);
+	if (!cfg || !cfg->file) {
+		cv_error(&ld, NULL, 0, "out of memory");
+	} else if (!config_read_file(&lc, path)) {
+		/* an I/O error (a directory, an unreadable @include) has no line */
+		cv_error(&ld, config_error_file(&lc),
+		         config_error_type(&lc) == CONFIG_ERR_FILE_IO ? -1 : config_error_line(&lc),
+		         "%s", config_error_text(&lc));
+	} else {
+		load_top(&ld, config_root_setting(&lc), cfg);
+	}
+	config_destroy(&lc);
+	if (ld.nerrs || ld.failed) {
+		cv_flush(&ld, errs);
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+void config_free(struct vipd_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->ninstances; i++)
+		free(cfg->instances[i].vips);
+	free(cfg->instances);
+	free(cfg->file);
+	free(cfg);
+}
+
+static void print_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void print_instance(const struct vipd_instance_config *in, FILE *out)
+{
+	char buf[ADDR_STRLEN > 32 ? ADDR_STRLEN : 32];
+
+	fprintf(out, "  {\n    name = ");
+	print_string(out, in->name);
+	fprintf(out, ";\n    interface = ");
+	print_string(out, in->interface);
+	fprintf(out, ";\n    vrid = %u;\n    priority = %u;\n", in->vrid, in->priority);
+	if (in->version == VIPD_V2_V3)
+		fprintf(out, "    version = \"2+3\";\n");
+	else
+		fprintf(out, "    version = %d;\n", (int)in->version);
+	fprintf(out, "    advert_interval = %s;\n",
+	        cv_fmt_seconds(in->adver_int_cs * MT_CSEC, buf, sizeof(buf)));
+	fprintf(out, "    preempt = %s;\n", in->preempt ? "true" : "false");
+	fprintf(out, "    preempt_delay = %s;\n",
+	        cv_fmt_seconds(in->preempt_delay, buf, sizeof(buf)));
+	fprintf(out, "    accept = %s;\n", in->accept ? "true" : "false");
+	fprintf(out, "    checksum = \"%s\";\n",
+	        in->checksum == VRRP_CSUM_RFC9568 ? "rfc9568" : "rfc5798");
+	fprintf(out, "    garp_repeat = %u;\n", in->garp_repeat);
+	fprintf(out, "    garp_delay = %s;\n", cv_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
+	fprintf(out, "    garp_refresh = %s;\n",
+	        cv_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
+	fprintf(out, "    virtual_addresses = [");
+	for (size_t i = 0; i < in->nvips; i++)
+		fprintf(out, "%s \"%s\"", i ? "," : "",
+		        addr_format(&in->vips[i], true, buf, sizeof(buf)));
+	fprintf(out, " ];\n  }");
+}
+
+void config_print(const struct vipd_config *cfg, FILE *out)
+{
+	fprintf(out, "router_id = ");
+	print_string(out, cfg->router_id);
+	fprintf(out, ";\ncontrol_socket = ");
+	print_string(out, cfg->control_socket);
+	fprintf(out, ";\n\ninstances = (\n");
+	for (size_t i = 0; i < cfg->ninstances; i++) {
+		print_instance(&cfg->instances[i], out);
+		fprintf(out, "%s\n", i + 1 < cfg->ninstances ? "," : "");
+	}
+	fprintf(out, ");\n");
+}
+
+const struct vipd_instance_config *config_instance(const struct vipd_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->ninstances; i++)
+		if (strcmp(cfg->instances[i].name, name) == 0)
+			return &cfg->instances[i];
+	return NULL;
+}
+
+bool config_instance_equal(const struct vipd_instance_config *a,
+			   const struct vipd_instance_config *b)
+{
+	/* Field by field: the structs hold padding and a pointer, and the line may move freely. */
+	if (strcmp(a->name, b->name) != 0 || strcmp(a->interface, b->interface) != 0 ||
+	    a->vrid != b->vrid || a->priority != b->priority || a->version != b->version ||
+	    a->adver_int_cs != b->adver_int_cs || a->preempt != b->preempt ||
+	    a->preempt_delay != b->preempt_delay || a->accept != b->accept ||
+	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
+	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
+	    a->af != b->af || a->nvips != b->nvips)
+		return false;
+	for (size_t i = 0; i < a->nvips; i++)
+		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)
+			return false;
+	return true;
+}
+
+void config_errors_clear(struct config_errors *errs)
+{
+	if (!errs)
+		return;
+	for (size_t i = 0; i < errs->n; i++)
+		free(errs->lines[i]);
+	free(errs->lines);
+	errs->lines = NULL;
+	errs->n = 0;
+}

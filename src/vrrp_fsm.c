@@ -1,0 +1,356 @@
+/* vrrp_fsm: the RFC 9568 section 6 state machine of one virtual router.
+ *
+ * Pure: no system calls, no logging, no clock reads. Time comes in as `now` (ns on the one
+ * monotonic clock, never 0); timers are absolute deadlines, 0 meaning stopped. Every event
+ * returns the bit set of actions the caller carries out (see enum vrrp_action).
+ *
+ * The handlers per state sit in one table (state_ops); states without handlers (Initialize,
+ * and Fault until it gets its own issue) ignore adverts and timers. */
+#include "config.h"
+
+#include <string.h>
+
+#include "vipd/vrrp_fsm.h"
+
+static const char *const state_names[VRRP_STATE__COUNT] = {
+    [VRRP_STATE_INIT] = "INIT",
+    [VRRP_STATE_BACKUP] = "BACKUP",
+    [VRRP_STATE_MASTER] = "MASTER",
+    [VRRP_STATE_FAULT] = "FAULT",
+};
+
+static const char *const cause_names[VRRP_CAUSE__COUNT] = {
+    [VRRP_CAUSE_NONE] = "none",
+    [VRRP_CAUSE_STARTUP] = "startup",
+    [VRRP_CAUSE_OWNER] = "owner",
+    [VRRP_CAUSE_MASTER_DOWN] = "master-down",
+    [VRRP_CAUSE_PRIO0] = "priority-0",
+    [VRRP_CAUSE_PREEMPT] = "preempt",
+    [VRRP_CAUSE_HIGHER_PRIO] = "higher-priority",
+    [VRRP_CAUSE_SHUTDOWN] = "shutdown",
+    [VRRP_CAUSE_FAULT] = "fault",
+};
+
+#define OWNER_PRIORITY 255
+#define MIN_PRIORITY 1
+#define MAX_PRIORITY 254 /* highest priority of a non-owner */
+
+const char *vrrp_state_name(enum vrrp_state s)
+{
+	if ((unsigned)s >= VRRP_STATE__COUNT || state_names[s] == NULL)
+		return "?";
+	return state_names[s];
+}
+
+const char *vrrp_cause_name(enum vrrp_cause c)
+{
+	if ((unsigned)c >= VRRP_CAUSE__COUNT || cause_names[c] == NULL)
+		return "?";
+	return cause_names[c];
+}
+
+/* RFC 9568 6.1: Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256. In ns that is
+ * (256 - p) * cs * 10^7 / 256; the product is exact in 64 bits (at most 256 * 4095 * 10^7) and
+ * 10^7 / 256 = 39062.5, so the only rounding is a dropped half nanosecond.
+ * RFC 3768 (v2): Skew_Time = (256 - Priority) / 256 seconds, whatever the interval. */
+monotime vrrp_skew_time(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
+{
+	int64_t weight = 256 - (int64_t)priority;
+
+	if (version == 2)
+		return weight * MT_SEC / 256;
+	return weight * (int64_t)master_adver_int_cs * MT_CSEC / 256;
+}
+
+/* RFC 9568 6.1: Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time. For v2 the
+ * Master_Adver_Interval is our configured interval (never learned), given in centiseconds. */
+monotime vrrp_master_down_interval(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
+{
+	return 3 * (int64_t)master_adver_int_cs * MT_CSEC +
+	       vrrp_skew_time(version, priority, master_adver_int_cs);
+}
+
+/* A deadline d ns after now; never 0, which would mean "stopped". */
+static monotime after(monotime now, monotime d)
+{
+	monotime t = now + d;
+
+	return t != 0 ? t : 1;
+}
+
+/* Our own Advertisement_Interval in ns. */
+static monotime adver_interval(const struct vrrp_fsm *f)
+{
+	return (monotime)f->cfg.adver_int_cs * MT_CSEC;
+}
+
+static unsigned enter(struct vrrp_fsm *f, enum vrrp_state s, enum vrrp_cause c)
+{
+	f->prev_state = f->state;
+	f->state = s;
+	f->cause = c;
+	return VRRP_ACT_STATE;
+}
+
+/* Drop what Backup knows of the current master and of ignored lower masters. */
+static void forget_master(struct vrrp_fsm *f)
+{
+	f->master_known = false;
+	f->master_priority = 0;
+	memset(&f->master_addr, 0, sizeof(f->master_addr));
+	f->lower_since = 0;
+	f->lower_ignored = false;
+	f->prio0_seen = false;
+}
+
+static void reset_master_down(struct vrrp_fsm *f, monotime now)
+{
+	f->master_down_timer = after(
+	    now, vrrp_master_down_interval(f->cfg.version, f->priority, f->master_adver_int_cs));
+}
+
+/* An advert from the master is accepted: learn its interval (v3 only: v2 requires the intervals
+ * to be equal, which the receive checks enforce), remember it, reset the Master_Down_Timer. */
+static void accept_master(struct vrrp_fsm *f, monotime now, uint8_t priority, uint16_t interval_cs,
+                          const union vip_in *src)
+{
+	if (f->cfg.version != 2 && interval_cs != 0)
+		f->master_adver_int_cs = interval_cs;
+	f->master_known = true;
+	f->master_priority = priority;
+	if (src != NULL)
+		f->master_addr = *src;
+	reset_master_down(f, now);
+}
+
+/* RFC 9568 6.4.1 (owner) and 6.4.2 (Master_Down_Timer fired): send an advert, add the VIPs and
+ * announce them, start the Adver_Timer, become Master. */
+static unsigned become_master(struct vrrp_fsm *f, monotime now, enum vrrp_cause cause)
+{
+	f->master_down_timer = 0;
+	f->adver_timer = after(now, adver_interval(f));
+	f->last_answer = 0;
+	f->master_adver_int_cs = f->cfg.adver_int_cs;
+	forget_master(f);
+	return enter(f, VRRP_STATE_MASTER, cause) | VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS |
+	       VRRP_ACT_ANNOUNCE;
+}
+
+/* RFC 9568 6.4.2, Backup: an advert arrived. */
+static unsigned backup_advert(struct vrrp_fsm *f, monotime now, uint8_t priority,
+                              uint16_t interval_cs, const union vip_in *src)
+{
+	if (priority == 0) {
+		/* The master is leaving: take over after Skew_Time only. */
+		f->prio0_seen = true;
+		f->lower_ignored = false;
+		f->master_down_timer =
+		    after(now, vrrp_skew_time(f->cfg.version, f->priority, f->master_adver_int_cs));
+		return 0;
+	}
+	f->prio0_seen = false;
+	if (!f->cfg.preempt || priority >= f->priority) {
+		f->lower_since = 0;
+		f->lower_ignored = false;
+		accept_master(f, now, priority, interval_cs, src);
+		return 0;
+	}
+	/* A lower-priority master with Preempt_Mode on. preempt_delay tolerates it for a while
+	 * (counted from the first such advert); after that its adverts are ignored so the
+	 * Master_Down_Timer runs out and we preempt. */
+	if (f->lower_since == 0)
+		f->lower_since = now;
+	if (now - f->lower_since < f->cfg.preempt_delay) {
+		f->lower_ignored = false;
+		accept_master(f, now, priority, interval_cs, src);
+		return 0;
+	}
+	f->lower_ignored = true;
+	return 0;
+}
+
+/* RFC 9568 6.4.2, Backup: the Master_Down_Timer fired. */
+static unsigned backup_expire(struct vrrp_fsm *f, monotime now)
+{
+	enum vrrp_cause cause = VRRP_CAUSE_MASTER_DOWN;
+
+	if (f->master_down_timer == 0 || now < f->master_down_timer)
+		return 0;
+	if (f->prio0_seen)
+		cause = VRRP_CAUSE_PRIO0;
+	else if (f->lower_ignored)
+		cause = VRRP_CAUSE_PREEMPT;
+	return become_master(f, now, cause);
+}
+
+/* RFC 9568 6.4.3, Master: an advert arrived. */
+static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority,
+                              uint16_t interval_cs, const union vip_in *src)
+{
+	monotime iv = adver_interval(f);
+
+	if (priority == 0) {
+		/* Another router leaves: make sure the backups hear us at once. */
+		f->adver_timer = after(now, iv);
+		return VRRP_ACT_SEND_ADVERT;
+	}
+	/* Higher priority, or equal priority from a higher primary address (this applies to an
+	 * owner too: only another owner can send 255, and then the address decides). */
+	if (priority > f->priority || (priority == f->priority && src != NULL &&
+	                               addr_cmp_in(f->cfg.af, src, &f->cfg.primary) > 0)) {
+		f->adver_timer = 0;
+		f->last_answer = 0;
+		forget_master(f);
+		accept_master(f, now, priority, interval_cs, src);
+		return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_HIGHER_PRIO) | VRRP_ACT_DEL_VIPS;
+	}
+	/* Lower (or equal from a lower address). The RFC discards it; vipd answers at once so a
+	 * stale master (frozen VM, partition healed) yields, at most once per own interval. */
+	if (f->last_answer != 0 && now - f->last_answer < iv)
+		return 0;
+	f->last_answer = now;
+	f->adver_timer = after(now, iv);
+	return VRRP_ACT_SEND_ADVERT | VRRP_ACT_ANNOUNCE;
+}
+
+/* RFC 9568 6.4.3, Master: the Adver_Timer fired. The next deadline stays on the grid of the
+ * previous one; if even that is already due (we ran more than an interval late), re-base on now
+ * so a late loop never sends a burst of catch-up adverts. */
+static unsigned master_expire(struct vrrp_fsm *f, monotime now)
+{
+	monotime iv = adver_interval(f);
+	monotime next;
+
+	if (f->adver_timer == 0 || now < f->adver_timer)
+		return 0;
+	next = f->adver_timer + iv;
+	if (next <= now)
+		next = after(now, iv);
+	f->adver_timer = next;
+	return VRRP_ACT_SEND_ADVERT;
+}
+
+struct state_ops {
+	unsigned (*advert)(struct vrrp_fsm *f, monotime now, uint8_t priority, uint16_t interval_cs,
+	                   const union vip_in *src);
+	unsigned (*expire)(struct vrrp_fsm *f, monotime now);
+};
+
+/* INIT and FAULT have no handlers: adverts and timers are ignored there. */
+static const struct state_ops state_ops[VRRP_STATE__COUNT] = {
+    [VRRP_STATE_BACKUP] = {backup_advert, backup_expire},
+    [VRRP_STATE_MASTER] = {master_advert, master_expire},
+};
+
+static const struct state_ops *ops_of(const struct vrrp_fsm *f)
+{
+	if ((unsigned)f->state >= VRRP_STATE__COUNT)
+		return NULL;
+	return &state_ops[f->state];
+}
+
+void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_config *cfg)
+{
+	memset(f, 0, sizeof(*f));
+	f->cfg = *cfg;
+	f->priority = cfg->priority;
+	f->state = VRRP_STATE_INIT;
+	f->prev_state = VRRP_STATE_INIT;
+	f->cause = VRRP_CAUSE_NONE;
+	f->master_adver_int_cs = cfg->adver_int_cs;
+}
+
+/* RFC 9568 6.4.1. Accepted in Initialize (and in Fault, which has no events of its own yet). */
+unsigned vrrp_fsm_startup(struct vrrp_fsm *f, monotime now)
+{
+	if (f->state != VRRP_STATE_INIT && f->state != VRRP_STATE_FAULT)
+		return 0;
+	if (f->cfg.priority == OWNER_PRIORITY)
+		return become_master(f, now, VRRP_CAUSE_OWNER);
+	f->adver_timer = 0;
+	f->last_answer = 0;
+	f->master_adver_int_cs = f->cfg.adver_int_cs;
+	forget_master(f);
+	reset_master_down(f, now);
+	return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_STARTUP);
+}
+
+/* Stop every timer and go to s: a Master says goodbye with priority 0 and drops its VIPs. */
+static unsigned stop_in(struct vrrp_fsm *f, enum vrrp_state s, enum vrrp_cause cause)
+{
+	unsigned act = 0;
+
+	if (f->state == VRRP_STATE_MASTER)
+		act = VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS;
+	f->adver_timer = 0;
+	f->master_down_timer = 0;
+	f->last_answer = 0;
+	forget_master(f);
+	return act | enter(f, s, cause);
+}
+
+/* RFC 9568 6.4.2 / 6.4.3 Shutdown. */
+unsigned vrrp_fsm_shutdown(struct vrrp_fsm *f, monotime now)
+{
+	(void)now;
+	if (f->state == VRRP_STATE_INIT)
+		return 0;
+	return stop_in(f, VRRP_STATE_INIT, VRRP_CAUSE_SHUTDOWN);
+}
+
+/* Fault is Initialize with a reason: the router cannot take part until vrrp_fsm_startup. */
+unsigned vrrp_fsm_fault(struct vrrp_fsm *f, monotime now)
+{
+	(void)now;
+	if (f->state == VRRP_STATE_FAULT)
+		return 0;
+	return stop_in(f, VRRP_STATE_FAULT, VRRP_CAUSE_FAULT);
+}
+
+unsigned vrrp_fsm_expire(struct vrrp_fsm *f, monotime now)
+{
+	const struct state_ops *ops = ops_of(f);
+
+	if (ops == NULL || ops->expire == NULL)
+		return 0;
+	return ops->expire(f, now);
+}
+
+unsigned vrrp_fsm_advert(struct vrrp_fsm *f, monotime now, uint8_t priority, uint16_t interval_cs,
+                         const union vip_in *src)
+{
+	const struct state_ops *ops = ops_of(f);
+
+	if (ops == NULL || ops->advert == NULL)
+		return 0;
+	return ops->advert(f, now, priority, interval_cs, src);
+}
+
+unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, monotime now, uint8_t priority)
+{
+	if (f->cfg.priority == OWNER_PRIORITY)
+		return 0;
+	if (priority < MIN_PRIORITY)
+		priority = MIN_PRIORITY;
+	else if (priority > MAX_PRIORITY)
+		priority = MAX_PRIORITY;
+	if (priority == f->priority)
+		return 0;
+	f->priority = priority;
+	/* A Backup just stores it: the next Master_Down_Timer reset uses the new Skew_Time. */
+	if (f->state != VRRP_STATE_MASTER)
+		return 0;
+	f->adver_timer = after(now, adver_interval(f));
+	return VRRP_ACT_SEND_ADVERT;
+}
+
+monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f)
+{
+	monotime a = f->adver_timer, b = f->master_down_timer;
+
+	if (a == 0)
+		return b;
+	if (b == 0)
+		return a;
+	return a < b ? a : b;
+}
