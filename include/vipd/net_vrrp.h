@@ -1,0 +1,41 @@
+/* net_vrrp: raw IP protocol 112 sockets, one per (interface, family). Joins
+ * the VRRP group, sends with TTL / hop limit 255 and multicast loop off, and
+ * receives with the TTL, destination and ifindex from the IP header or cmsg. */
+#ifndef VIPD_NET_VRRP_H
+#define VIPD_NET_VRRP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vipd/addr.h"
+#include "vipd/vrrp_pkt.h"
+
+struct vrrp_sock;
+
+/* The VRRP multicast group of a family: 224.0.0.18 or ff02::12. */
+void vrrp_group(int af, union vip_in *group);
+
+/* Open a non-blocking raw socket for af on interface ifindex/ifname, bound to it, joined to the
+ * VRRP group. NULL with a reason in err on failure. */
+struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, char *err,
+				 size_t errlen);
+
+/* Leave the group and close. */
+void vrrp_sock_close(struct vrrp_sock *s);
+
+/* The socket descriptor, to watch for readability. */
+int vrrp_sock_fd(const struct vrrp_sock *s);
+
+/* Receive one packet into buf. Returns 1 with *meta, *msg and *msg_len set (msg points into buf),
+ * or 1 with *reason != VRRP_RX_OK for a packet whose IP header is bad, 0 when nothing is pending,
+ * -1 on error (errno). */
+int vrrp_sock_recv(struct vrrp_sock *s, uint8_t *buf, size_t cap, struct vrrp_rx_meta *meta,
+		   const uint8_t **msg, size_t *msg_len, enum vrrp_reason *reason);
+
+/* Send a VRRP message from src to dst (the group or a unicast peer) with TTL / hop limit 255.
+ * 0 or -1 with errno. */
+int vrrp_sock_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+		   const uint8_t *msg, size_t len);
+
+#endif

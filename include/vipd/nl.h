@@ -1,0 +1,76 @@
+/* nl: rtnetlink through libmnl. Adds and removes addresses in batches (one
+ * sendmsg, NLM_F_ACK, extended-ack messages), dumps links and addresses, and
+ * reads the link/address event stream with a large buffer, reporting ENOBUFS
+ * so the caller can resync. Returns -1 and a reason; never logs. */
+#ifndef VIPD_NL_H
+#define VIPD_NL_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vipd/addr.h"
+
+struct nl;
+
+/* One change in a batch. error and msg are filled by nl_apply. */
+enum nl_change_op { NL_ADDR_ADD, NL_ADDR_DEL };
+struct nl_change {
+	enum nl_change_op op;
+	unsigned ifindex;
+	struct vip_addr addr;  /* address and prefix length */
+	bool nodad;            /* IPv6: IFA_F_NODAD */
+	int error;             /* out: 0 or a negative errno from the kernel */
+	char msg[128];         /* out: the kernel's extended-ack text, or "" */
+};
+
+/* A link as reported by a dump or an event. */
+struct nl_link {
+	unsigned ifindex;
+	char name[IF_NAMESIZE];
+	unsigned flags;        /* IFF_UP, IFF_RUNNING, IFF_LOWER_UP ... */
+	bool running;          /* administratively up and carrier present */
+	uint8_t mac[6];
+	bool has_mac;
+};
+
+enum nl_event_type { NL_EV_LINK, NL_EV_LINK_DEL, NL_EV_ADDR_NEW, NL_EV_ADDR_DEL };
+
+/* One event from a dump or the monitor stream. */
+struct nl_event {
+	enum nl_event_type type;
+	struct nl_link link;    /* NL_EV_LINK, NL_EV_LINK_DEL */
+	unsigned ifindex;       /* address events */
+	struct vip_addr addr;   /* address events: address and prefix length */
+	uint32_t ifa_flags;     /* address events: IFA_F_* */
+};
+
+typedef void (*nl_event_cb)(void *arg, const struct nl_event *ev);
+
+/* nl_monitor_read result when the kernel dropped events (ENOBUFS): re-dump to resync. */
+#define NL_RESYNC 1
+
+/* Open a request socket and a monitor socket (link, IPv4 and IPv6 address groups).
+ * NULL on failure with a reason in err. */
+struct nl *nl_open(char *err, size_t errlen);
+
+/* Close both sockets and free. */
+void nl_close(struct nl *nl);
+
+/* The monitor socket, to watch for readability. */
+int nl_monitor_fd(const struct nl *nl);
+
+/* Send every change in one batch with NLM_F_ACK and collect each answer into its error/msg.
+ * Returns the number of changes that failed, or -1 if the batch could not be sent at all. */
+int nl_apply(struct nl *nl, struct nl_change *changes, size_t n);
+
+/* Dump all links, then all addresses (both families), calling cb for each as an event.
+ * 0 or -1 with errno. */
+int nl_dump(struct nl *nl, nl_event_cb cb, void *arg);
+
+/* Read what is pending on the monitor socket (non-blocking) and call cb per event.
+ * 0, NL_RESYNC after ENOBUFS (events were lost), or -1 with errno. */
+int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *arg);
+
+#endif

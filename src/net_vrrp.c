@@ -1,0 +1,317 @@
+/* net_vrrp: raw IP protocol 112 sockets, one per (interface, family). The
+ * IPv4 socket receives the IP header (parsed by vrrp_decode_ipv4); the IPv6
+ * socket receives the payload, with hop limit and destination from cmsgs.
+ * Sending sets the source address and interface per packet (IP_PKTINFO /
+ * IPV6_PKTINFO) so the address in the IP header is the one the checksum was
+ * computed with. Never logs. */
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vipd/net_vrrp.h"
+
+/* keepalived sends its adverts with DSCP CS6 (network control), as routing protocols do. */
+#define VRRP_TOS 0xc0
+/* A raw socket bound to a device only sees that device; a packet arriving through another one
+ * (pktinfo says) is skipped. Bound how many such packets one call skips. */
+#define VRRP_RECV_SKIP 16
+
+struct vrrp_sock {
+	int fd;
+	int af;
+	unsigned ifindex;
+	union vip_in group;
+};
+
+void vrrp_group(int af, union vip_in *group)
+{
+	memset(group, 0, sizeof(*group));
+	if (af == AF_INET) {
+		group->v4.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
+	} else {
+		group->v6.s6_addr[0] = 0xff; /* ff02::12 */
+		group->v6.s6_addr[1] = 0x02;
+		group->v6.s6_addr[15] = 0x12;
+	}
+}
+
+static int setopt_int(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+/* Set the options of an IPv4 socket; NULL or the name of the option that failed. */
+static const char *setup_ipv4(const struct vrrp_sock *s)
+{
+	struct ip_mreqn mr = {.imr_ifindex = (int)s->ifindex};
+
+	if (setopt_int(s->fd, IPPROTO_IP, IP_TTL, VRRP_TTL) < 0)
+		return "IP_TTL";
+	if (setopt_int(s->fd, IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL) < 0)
+		return "IP_MULTICAST_TTL";
+	if (setopt_int(s->fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0)
+		return "IP_MULTICAST_LOOP";
+	if (setopt_int(s->fd, IPPROTO_IP, IP_TOS, VRRP_TOS) < 0)
+		return "IP_TOS";
+	if (setopt_int(s->fd, IPPROTO_IP, IP_PKTINFO, 1) < 0)
+		return "IP_PKTINFO";
+	if (setsockopt(s->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0)
+		return "IP_MULTICAST_IF";
+	mr.imr_multiaddr = s->group.v4;
+	if (setsockopt(s->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+		return "IP_ADD_MEMBERSHIP";
+	return NULL;
+}
+
+/* Set the options of an IPv6 socket; NULL or the name of the option that failed. */
+static const char *setup_ipv6(const struct vrrp_sock *s)
+{
+	struct ipv6_mreq mr = {.ipv6mr_multiaddr = s->group.v6, .ipv6mr_interface = s->ifindex};
+
+	/* Off is the kernel's default for protocols other than ICMPv6 and MH; say so anyway: the
+	 * checksum (with the pseudo-header) is computed by vrrp_encode. */
+	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_CHECKSUM, -1) < 0)
+		return "IPV6_CHECKSUM";
+	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_TTL) < 0)
+		return "IPV6_UNICAST_HOPS";
+	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_TTL) < 0)
+		return "IPV6_MULTICAST_HOPS";
+	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) < 0)
+		return "IPV6_MULTICAST_LOOP";
+	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_TCLASS, VRRP_TOS) < 0)
+		return "IPV6_TCLASS";
+	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) < 0)
+		return "IPV6_RECVHOPLIMIT";
+	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0)
+		return "IPV6_RECVPKTINFO";
+	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, (int)s->ifindex) < 0)
+		return "IPV6_MULTICAST_IF";
+	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0)
+		return "IPV6_JOIN_GROUP";
+	return NULL;
+}
+
+struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, char *err,
+                                 size_t errlen)
+{
+	struct vrrp_sock *s;
+	const char *what;
+
+	if ((af != AF_INET && af != AF_INET6) || ifindex == 0 || !ifname ||
+	    strlen(ifname) >= IF_NAMESIZE) {
+		snprintf(err, errlen, "vrrp socket: invalid family or interface");
+		errno = EINVAL;
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "vrrp socket: %s", strerror(errno));
+		return NULL;
+	}
+	s->af = af;
+	s->ifindex = ifindex;
+	vrrp_group(af, &s->group);
+	s->fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
+	if (s->fd < 0) {
+		snprintf(err, errlen, "vrrp socket (%s): %s", af == AF_INET ? "IPv4" : "IPv6",
+		         strerror(errno));
+		free(s);
+		return NULL;
+	}
+	if (setsockopt(s->fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) <
+	    0)
+		what = "SO_BINDTODEVICE";
+	else
+		what = af == AF_INET ? setup_ipv4(s) : setup_ipv6(s);
+	if (what) {
+		int e = errno;
+
+		snprintf(err, errlen, "vrrp socket on %s: %s: %s", ifname, what, strerror(e));
+		close(s->fd);
+		free(s);
+		errno = e;
+		return NULL;
+	}
+	return s;
+}
+
+void vrrp_sock_close(struct vrrp_sock *s)
+{
+	if (!s)
+		return;
+	/* Closing leaves the group too; leave explicitly so the report goes out now. */
+	if (s->af == AF_INET) {
+		struct ip_mreqn mr = {.imr_multiaddr = s->group.v4, .imr_ifindex = (int)s->ifindex};
+
+		(void)setsockopt(s->fd, IPPROTO_IP, IP_DROP_MEMBERSHIP, &mr, sizeof(mr));
+	} else {
+		struct ipv6_mreq mr = {.ipv6mr_multiaddr = s->group.v6,
+		                       .ipv6mr_interface = s->ifindex};
+
+		(void)setsockopt(s->fd, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &mr, sizeof(mr));
+	}
+	close(s->fd);
+	free(s);
+}
+
+int vrrp_sock_fd(const struct vrrp_sock *s)
+{
+	return s->fd;
+}
+
+/* Room for the largest ancillary data we ask for: pktinfo and hop limit. */
+union vrrp_cmsg_buf {
+	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
+	            CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct cmsghdr align;
+};
+
+/* Take the arrival interface, destination and hop limit from the cmsgs into meta; returns the
+ * arrival ifindex (0 when unknown). */
+static unsigned parse_cmsgs(struct msghdr *mh, struct vrrp_rx_meta *meta)
+{
+	unsigned ifindex = 0;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			ifindex = (unsigned)pi.ipi_ifindex;
+			meta->dst.v4 = pi.ipi_addr;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+		           c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			ifindex = pi.ipi6_ifindex;
+			meta->dst.v6 = pi.ipi6_addr;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT &&
+		           c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int hops;
+
+			memcpy(&hops, CMSG_DATA(c), sizeof(hops));
+			meta->ttl = hops;
+		}
+	}
+	return ifindex;
+}
+
+int vrrp_sock_recv(struct vrrp_sock *s, uint8_t *buf, size_t cap, struct vrrp_rx_meta *meta,
+                   const uint8_t **msg, size_t *msg_len, enum vrrp_reason *reason)
+{
+	for (int skipped = 0; skipped < VRRP_RECV_SKIP; skipped++) {
+		struct sockaddr_storage from;
+		union vrrp_cmsg_buf cbuf;
+		struct iovec iov = {.iov_base = buf, .iov_len = cap};
+		struct msghdr mh = {.msg_name = &from,
+		                    .msg_namelen = sizeof(from),
+		                    .msg_iov = &iov,
+		                    .msg_iovlen = 1,
+		                    .msg_control = cbuf.buf,
+		                    .msg_controllen = sizeof(cbuf.buf)};
+		ssize_t n = recvmsg(s->fd, &mh, 0);
+		unsigned ifindex;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		}
+		memset(meta, 0, sizeof(*meta));
+		meta->af = s->af;
+		meta->ttl = -1;
+		if (s->af == AF_INET && from.ss_family == AF_INET)
+			meta->src.v4 = ((const struct sockaddr_in *)&from)->sin_addr;
+		else if (s->af == AF_INET6 && from.ss_family == AF_INET6)
+			meta->src.v6 = ((const struct sockaddr_in6 *)&from)->sin6_addr;
+		ifindex = parse_cmsgs(&mh, meta);
+		if (ifindex != 0 && ifindex != s->ifindex)
+			continue;
+
+		*msg = buf;
+		*msg_len = (size_t)n;
+		*reason = VRRP_RX_OK;
+		if (s->af == AF_INET) {
+			/* The IPv4 raw socket hands the IP header too: TTL, addresses, length. A
+			 * truncated datagram fails its total-length check there. */
+			struct vrrp_rx_meta m = *meta;
+
+			*reason = vrrp_decode_ipv4(buf, (size_t)n, &m, msg, msg_len);
+			if (*reason == VRRP_RX_OK)
+				*meta = m;
+		} else if (mh.msg_flags & MSG_TRUNC) {
+			*reason = VRRP_RX_LENGTH;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int vrrp_sock_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                   const uint8_t *msg, size_t len)
+{
+	union vrrp_cmsg_buf cbuf;
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
+	struct msghdr mh = {
+	    .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf};
+	struct cmsghdr *c;
+
+	memset(&to, 0, sizeof(to));
+	memset(&cbuf, 0, sizeof(cbuf));
+	c = (struct cmsghdr *)cbuf.buf;
+	if (s->af == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&to;
+		struct in_pktinfo pi = {.ipi_ifindex = (int)s->ifindex, .ipi_spec_dst = src->v4};
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr = dst->v4;
+		tolen = sizeof(*sin);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&to;
+		struct in6_pktinfo pi = {.ipi6_addr = src->v6, .ipi6_ifindex = s->ifindex};
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = dst->v6;
+		/* Link-local unicast and link-scope multicast need the zone. */
+		if (addr_is_linklocal6(&dst->v6) || IN6_IS_ADDR_MC_LINKLOCAL(&dst->v6))
+			sin6->sin6_scope_id = s->ifindex;
+		tolen = sizeof(*sin6);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+	mh.msg_namelen = tolen;
+
+	for (;;) {
+		ssize_t n = sendmsg(s->fd, &mh, MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if ((size_t)n != len) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		return 0;
+	}
+}
