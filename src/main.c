@@ -1,0 +1,163 @@
+/* vipd: argument parsing and wiring only. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vipd/config.h"
+#include "vipd/daemon.h"
+#include "vipd/log.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vipd [-f|--config FILE] [-n|--foreground] [-p|--pidfile FILE]\n"
+		"            [-S|--socket PATH] [-l|--log-level debug|info|notice|warning|err]\n"
+		"            [--log-stderr] [-t|--check] [--dump-config] [-V|--version]\n");
+}
+
+/* Create the parent folder of path (one level, as /run/vipd) when it is missing. */
+static void make_parent_dir(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		log_warn("mkdir %s", dir);
+}
+
+static void write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, len;
+
+	make_parent_dir(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_warn("pidfile %s", path);
+		return;
+	}
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)len) != len)
+		log_warn("pidfile %s", path);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_LOG_STDERR = 256, OPT_DUMP_CONFIG };
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'f'},
+		{"foreground", no_argument, NULL, 'n'},
+		{"pidfile", required_argument, NULL, 'p'},
+		{"socket", required_argument, NULL, 'S'},
+		{"log-level", required_argument, NULL, 'l'},
+		{"log-stderr", no_argument, NULL, OPT_LOG_STDERR},
+		{"check", no_argument, NULL, 't'},
+		{"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config_path = VIPD_DEFAULT_CONFIG;
+	const char *pidfile = VIPD_DEFAULT_PIDFILE;
+	const char *socket_path = NULL;
+	bool foreground = false, log_stderr = false, check = false, dump = false;
+	int level = LOG_INFO, c, rc;
+	struct config_errors errs = {0};
+	struct vipd_config *cfg;
+	struct daemon *d;
+	char err[256];
+
+	while ((c = getopt_long(argc, argv, "f:np:S:l:tVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			config_path = optarg;
+			break;
+		case 'n':
+			foreground = true;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'S':
+			socket_path = optarg;
+			break;
+		case 'l':
+			level = log_level_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "vipd: unknown log level \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_LOG_STDERR:
+			log_stderr = true;
+			break;
+		case 't':
+			check = true;
+			break;
+		case OPT_DUMP_CONFIG:
+			dump = true;
+			break;
+		case 'V':
+			printf("vipd %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	cfg = config_load(config_path, &errs);
+	if (cfg && daemon_check_supported(cfg, &errs) < 0) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	if (!cfg) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.lines[i]);
+		config_errors_clear(&errs);
+		return 1;
+	}
+	if (check) {
+		config_free(cfg);
+		return 0;
+	}
+	if (dump) {
+		config_print(cfg, stdout);
+		config_free(cfg);
+		return 0;
+	}
+
+	log_init("vipd", foreground || log_stderr, level);
+	if (!foreground && daemon(0, 0) < 0)
+		fatal("daemon");
+	write_pidfile(pidfile);
+	make_parent_dir(socket_path ? socket_path : cfg->control_socket);
+
+	d = daemon_new(cfg, socket_path, err, sizeof(err));
+	if (!d)
+		fatalx("%s", err);
+	rc = daemon_run(d);
+	daemon_free(d);
+	unlink(pidfile);
+	return rc;
+}
