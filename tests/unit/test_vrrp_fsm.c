@@ -682,6 +682,30 @@ static void shutdown_from_backup(void **state)
 	assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
 }
 
+static void fault_from_master_and_back(void **state)
+{
+	struct vrrp_fsm f = master_fsm(mkcfg(3, 150, 100));
+
+	(void)state;
+	now_ns += MT_SEC / 2;
+	/* A master that must stop (its link died) says goodbye like a shutdown... */
+	assert_int_equal(vrrp_fsm_fault(&f, now_ns),
+	                 VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(f.state, VRRP_STATE_FAULT);
+	assert_int_equal(f.cause, VRRP_CAUSE_FAULT);
+	assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
+	/* ...ignores the world while in FAULT... */
+	assert_int_equal(vrrp_fsm_fault(&f, now_ns), 0);
+	assert_int_equal(advert(&f, 200, 100, &hi_addr), 0);
+	assert_int_equal(vrrp_fsm_expire(&f, now_ns + 10 * MT_SEC), 0);
+	/* ...and comes back as Backup, never straight to Master. */
+	assert_int_equal(vrrp_fsm_startup(&f, now_ns), VRRP_ACT_STATE);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_int_equal(f.prev_state, VRRP_STATE_FAULT);
+	/* From Backup, FAULT has nothing to release. */
+	assert_int_equal(vrrp_fsm_fault(&f, now_ns), VRRP_ACT_STATE);
+}
+
 static void set_priority_master(void **state)
 {
 	struct vrrp_fsm f = master_fsm(mkcfg(3, 150, 100));
@@ -796,6 +820,7 @@ int main(void)
 	    T(owner_tie_break),
 	    T(shutdown_from_master),
 	    T(shutdown_from_backup),
+	    T(fault_from_master_and_back),
 	    T(set_priority_master),
 	    T(set_priority_backup),
 	    T(owner_priority_unchanged),
