@@ -78,7 +78,7 @@ static bool client_flush(struct ctl_client *cl)
 {
 	while (cl->out_off < cl->out_len) {
 		ssize_t n = send(cl->fd, cl->out + cl->out_off, cl->out_len - cl->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		                 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -240,8 +240,8 @@ static int fill_sun(struct sockaddr_un *sun, const char *path)
 	return 0;
 }
 
-struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, void *arg,
-		     char *err, size_t errlen)
+struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, void *arg, char *err,
+                     size_t errlen)
 {
 	struct ctl *c = calloc(1, sizeof(*c));
 	struct sockaddr_un sun;
@@ -304,7 +304,7 @@ static int wait_fd(int fd, short events, monotime deadline)
 }
 
 struct json_object *ctl_request(const char *path, struct json_object *request, int timeout_ms,
-				char *err, size_t errlen)
+                                char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
 	const char *text = json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN);
@@ -314,8 +314,7 @@ struct json_object *ctl_request(const char *path, struct json_object *request, i
 	size_t len = 0, sent = 0, tlen = strlen(text);
 	int fd = -1;
 
-	if (fill_sun(&sun, path) < 0 ||
-	    (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	if (fill_sun(&sun, path) < 0 || (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(errno));
 		goto out;

@@ -60,7 +60,7 @@ struct daemon {
 /* --- instance I/O through the real kernel --- */
 
 static int io_send(void *ctx, struct instance *in, const union vip_in *src, const union vip_in *dst,
-		   const uint8_t *msg, size_t len)
+                   const uint8_t *msg, size_t len)
 {
 	struct vrrp_sock *s = in->iface->sock[iface_af_index(in->cfg->af)];
 
@@ -138,7 +138,7 @@ static void iface_del_addr(struct iface *ifc, const struct vip_addr *a)
 		if (addr_equal(&ifc->addrs[i], a)) {
 			/* Keep the order: the first address is the primary. */
 			memmove(&ifc->addrs[i], &ifc->addrs[i + 1],
-				(ifc->naddrs - i - 1) * sizeof(ifc->addrs[0]));
+			        (ifc->naddrs - i - 1) * sizeof(ifc->addrs[0]));
 			ifc->naddrs--;
 			return;
 		}
@@ -182,7 +182,7 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 			continue;
 		}
 		if (loop_add_fd(d->loop, vrrp_sock_fd(ifc->sock[i]), EPOLLIN, rx_cb,
-				&((struct daemon_iface *)ifc)->rx[i]) < 0) {
+		                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
 			log_warn("%s: watch VRRP socket", ifc->name);
 			vrrp_sock_close(ifc->sock[i]);
 			ifc->sock[i] = NULL;
@@ -235,7 +235,7 @@ static void nl_event(void *arg, const struct nl_event *ev)
 		if (ifc->ifindex != ev->link.ifindex) {
 			if (ifc->ifindex)
 				log_info("%s: interface re-created (index %u -> %u)", ifc->name,
-					 ifc->ifindex, ev->link.ifindex);
+				         ifc->ifindex, ev->link.ifindex);
 			iface_close_sockets(d, ifc);
 			ifc->naddrs = 0;
 			ifc->ifindex = ev->link.ifindex;
@@ -321,7 +321,7 @@ static void nl_cb(void *arg, int fd, unsigned events, monotime now)
 /* --- receive path --- */
 
 static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8_t *msg, size_t len,
-		       enum vrrp_reason r)
+                       enum vrrp_reason r)
 {
 	/* Charge the instance the packet was meant for when its VRID byte is readable. */
 	struct instance *in = msg && len >= 2 ? ifc->by_vrid[afi][msg[1]] : NULL;
@@ -380,7 +380,7 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 
 /* Append "FILE:LINE: instance "NAME": what" to errs. */
 static void add_error(struct config_errors *errs, const struct vipd_config *cfg,
-		      const struct vipd_instance_config *ic, const char *what)
+                      const struct vipd_instance_config *ic, const char *what)
 {
 	char *text;
 	char **lines;
@@ -407,13 +407,14 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 
 		if (ic->af == AF_INET6) {
 			add_error(errs, cfg, ic,
-				  "IPv6 instances are not supported by this vipd version yet");
+			          "IPv6 instances are not supported by this vipd version yet");
 			bad++;
 		}
 		if (!ic->accept) {
-			add_error(errs, cfg, ic,
-				  "accept = false is not supported by this vipd version yet (a master "
-				  "always accepts traffic for its addresses)");
+			add_error(
+			    errs, cfg, ic,
+			    "accept = false is not supported by this vipd version yet (a master "
+			    "always accepts traffic for its addresses)");
 			bad++;
 		}
 	}
@@ -458,7 +459,7 @@ static struct instance *instance_add(struct daemon *d, const struct vipd_instanc
 }
 
 struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char *err,
-			  size_t errlen)
+                          size_t errlen)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
 
@@ -470,9 +471,9 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->cfg = cfg;
 	d->announce_fd = -1;
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
-		 socket_path ? socket_path : cfg->control_socket);
-	d->io = (struct instance_io){.ctx = d, .send = io_send, .apply = io_apply,
-				     .announce = io_announce};
+	         socket_path ? socket_path : cfg->control_socket);
+	d->io = (struct instance_io){
+	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
 	d->loop = loop_new();
 	if (!d->loop) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
@@ -506,8 +507,8 @@ static void remove_stale_vips(struct daemon *d)
 			if (!iface_has_addr(in->iface, &in->cfg->vips[j]))
 				continue;
 			log_notice("%s: removing %s from %s, left by an earlier run", in->cfg->name,
-				   addr_format(&in->cfg->vips[j], true, buf, sizeof(buf)),
-				   in->iface->name);
+			           addr_format(&in->cfg->vips[j], true, buf, sizeof(buf)),
+			           in->iface->name);
 			ch[n].op = NL_ADDR_DEL;
 			ch[n].ifindex = in->iface->ifindex;
 			ch[n].addr = in->cfg->vips[j];
@@ -518,8 +519,8 @@ static void remove_stale_vips(struct daemon *d)
 		for (size_t i = 0; i < n; i++)
 			if (ch[i].error && ch[i].error != -EADDRNOTAVAIL)
 				log_warnx("removing stale %s: %s %s",
-					  addr_format(&ch[i].addr, true, buf, sizeof(buf)),
-					  strerror(-ch[i].error), ch[i].msg);
+				          addr_format(&ch[i].addr, true, buf, sizeof(buf)),
+				          strerror(-ch[i].error), ch[i].msg);
 	for (size_t i = 0; i < n; i++)
 		if (ch[i].error == 0 || ch[i].error == -EADDRNOTAVAIL) {
 			struct iface *ifc = iface_by_index(d, ch[i].ifindex);
@@ -578,7 +579,7 @@ int daemon_reload(struct daemon *d, struct config_errors *errs)
 			continue;
 		}
 		log_notice("reload: %s %s", in->cfg->name,
-			   nic ? "changed; restarting it" : "removed; stopping it");
+		           nic ? "changed; restarting it" : "removed; stopping it");
 		instance_stop(in, now);
 		in->iface->by_vrid[iface_af_index(in->cfg->af)][in->cfg->vrid] = NULL;
 		free(in);
@@ -602,7 +603,7 @@ int daemon_reload(struct daemon *d, struct config_errors *errs)
 	for (size_t i = first_new; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
 	log_notice("reloaded %s: %zu instance(s) kept, %zu started, %zu stopped", d->cfg->file,
-		   nkept, d->ninstances - first_new, nstopped);
+	           nkept, d->ninstances - first_new, nstopped);
 	return 0;
 }
 
@@ -675,7 +676,7 @@ int daemon_run(struct daemon *d)
 	for (size_t i = 0; i < d->nifaces; i++) {
 		if (!d->ifaces[i]->ifc.ifindex)
 			log_warnx("%s: no such interface (yet); its instances wait in FAULT",
-				  d->ifaces[i]->ifc.name);
+			          d->ifaces[i]->ifc.name);
 		iface_sync_sockets(d, &d->ifaces[i]->ifc);
 	}
 	remove_stale_vips(d);
@@ -684,8 +685,8 @@ int daemon_run(struct daemon *d)
 		fatalx("control socket %s: %s", d->socket_path, err);
 
 	now = monotime_now();
-	log_notice("vipd %s started: %zu instance(s), router id %s", PACKAGE_VERSION,
-		   d->ninstances, d->cfg->router_id);
+	log_notice("vipd %s started: %zu instance(s), router id %s", PACKAGE_VERSION, d->ninstances,
+	           d->cfg->router_id);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
 

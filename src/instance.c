@@ -23,7 +23,7 @@ static void garp_timer_cb(void *arg, monotime now);
 static void retry_timer_cb(void *arg, monotime now);
 
 bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-		   union vip_in *out)
+                   union vip_in *out)
 {
 	for (size_t i = 0; i < ifc->naddrs; i++) {
 		const struct vip_addr *a = &ifc->addrs[i];
@@ -48,15 +48,15 @@ bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips,
 }
 
 void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
-		   struct loop *loop, const struct instance_io *io)
+                   struct loop *loop, const struct instance_io *io)
 {
 	struct vrrp_fsm_config fc = {
-		.version = cfg->version == VIPD_V2 ? 2 : 3,
-		.priority = cfg->priority,
-		.adver_int_cs = cfg->adver_int_cs,
-		.preempt = cfg->preempt,
-		.preempt_delay = cfg->preempt_delay,
-		.af = cfg->af,
+	    .version = cfg->version == VIPD_V2 ? 2 : 3,
+	    .priority = cfg->priority,
+	    .adver_int_cs = cfg->adver_int_cs,
+	    .preempt = cfg->preempt,
+	    .preempt_delay = cfg->preempt_delay,
+	    .af = cfg->af,
 	};
 
 	memset(in, 0, sizeof(*in));
@@ -111,7 +111,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 
 		adv.version = versions[i];
 		adv.interval = adv.version == 3 ? in->cfg->adver_int_cs
-						: (uint16_t)(in->cfg->adver_int_cs / 100);
+		                                : (uint16_t)(in->cfg->adver_int_cs / 100);
 		adv.auth_type = VRRP_AUTH_NONE;
 		len = vrrp_encode(msg, sizeof(msg), &adv, &in->primary, &dst, in->cfg->checksum);
 		if (len < 0) {
@@ -161,8 +161,8 @@ static int apply_vips(struct instance *in, bool add)
 		failed++;
 		in->stats.nl_errors++;
 		log_warnx("%s: %s %s on %s: %s%s%s", in->cfg->name, add ? "add" : "delete",
-			  addr_format(&in->cfg->vips[i], true, buf, sizeof(buf)), in->iface->name,
-			  strerror(-ch[i].error), ch[i].msg[0] ? ": " : "", ch[i].msg);
+		          addr_format(&in->cfg->vips[i], true, buf, sizeof(buf)), in->iface->name,
+		          strerror(-ch[i].error), ch[i].msg[0] ? ": " : "", ch[i].msg);
 	}
 	return failed;
 }
@@ -240,8 +240,8 @@ static void log_transition(struct instance *in, monotime now, const char *why)
 	else if (in->fsm.master_known)
 		addr_format_in(in->cfg->af, &in->fsm.master_addr, master, sizeof(master));
 	log_notice("%s: %s -> %s (%s), priority %u/%u, master %s", in->cfg->name,
-		   vrrp_state_name(in->last_state), vrrp_state_name(in->fsm.state), why,
-		   in->cfg->priority, in->fsm.priority, master);
+	           vrrp_state_name(in->last_state), vrrp_state_name(in->fsm.state), why,
+	           in->cfg->priority, in->fsm.priority, master);
 	in->last_state = in->fsm.state;
 	in->since = now;
 	in->stats.transitions[in->fsm.state]++;
@@ -252,8 +252,8 @@ static void run_actions(struct instance *in, unsigned acts, monotime now)
 {
 	if (acts & VRRP_ACT_STATE) {
 		log_transition(in, now,
-			       in->fsm.state == VRRP_STATE_FAULT ? in->fault_reason
-								 : vrrp_cause_name(in->fsm.cause));
+		               in->fsm.state == VRRP_STATE_FAULT ? in->fault_reason
+		                                                 : vrrp_cause_name(in->fsm.cause));
 		if (in->fsm.state != VRRP_STATE_MASTER) {
 			loop_timer_cancel(in->loop, &in->garp_timer);
 			loop_timer_cancel(in->loop, &in->retry_timer);
@@ -300,7 +300,7 @@ static const char *iface_problem(struct instance *in)
 		return "interface down";
 	if (!iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips, &in->primary))
 		return in->cfg->af == AF_INET ? "no IPv4 address on the interface"
-					      : "no IPv6 link-local address on the interface";
+		                              : "no IPv6 link-local address on the interface";
 	return NULL;
 }
 
@@ -359,17 +359,17 @@ void instance_count_drop(struct instance *in, enum vrrp_reason reason)
 }
 
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
-		      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now)
+                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now)
 {
 	union vip_in vips[VRRP_MAX_ADDRS];
 	struct vrrp_rx_policy pol = {
-		.accept_v2 = in->cfg->version != VIPD_V3,
-		.accept_v3 = in->cfg->version != VIPD_V2,
-		.owner = in->cfg->priority == VRRP_PRIO_OWNER,
-		.v2_interval = (uint8_t)(in->cfg->adver_int_cs / 100),
-		.auth_type = VRRP_AUTH_NONE,
-		.vips = vip_in_list(in, vips),
-		.nvips = in->cfg->nvips,
+	    .accept_v2 = in->cfg->version != VIPD_V3,
+	    .accept_v3 = in->cfg->version != VIPD_V2,
+	    .owner = in->cfg->priority == VRRP_PRIO_OWNER,
+	    .v2_interval = (uint8_t)(in->cfg->adver_int_cs / 100),
+	    .auth_type = VRRP_AUTH_NONE,
+	    .vips = vip_in_list(in, vips),
+	    .nvips = in->cfg->nvips,
 	};
 	enum vrrp_reason r;
 	uint16_t interval_cs;
@@ -390,12 +390,14 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		/* RFC 9568 7.1: a mismatch is logged, not dropped; log the first of a run only. */
 		if (in->stats.addr_list_mismatch++ == 0) {
 			char src[ADDR_STRLEN];
-			log_warnx("%s: advert from %s lists other addresses than ours", in->cfg->name,
-				  addr_format_in(meta->af, &meta->src, src, sizeof(src)));
+			log_warnx("%s: advert from %s lists other addresses than ours",
+			          in->cfg->name,
+			          addr_format_in(meta->af, &meta->src, src, sizeof(src)));
 		}
 	}
 	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
-	run_actions(in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src), now);
+	run_actions(in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src),
+	            now);
 }
 
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now)
@@ -408,8 +410,8 @@ void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, mon
 		if (!addr_equal(&in->cfg->vips[i], addr))
 			continue;
 		log_warnx("%s: %s was removed from %s by someone else; putting it back",
-			  in->cfg->name, addr_format(addr, true, buf, sizeof(buf)),
-			  in->iface->name);
+		          in->cfg->name, addr_format(addr, true, buf, sizeof(buf)),
+		          in->iface->name);
 		in->stats.vip_restored++;
 		if (apply_vips(in, true) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
@@ -441,20 +443,21 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	json_object_object_add(o, "effective_priority", json_object_new_int(in->fsm.priority));
 	if (in->fsm.state == VRRP_STATE_MASTER)
 		json_object_object_add(o, "master_address",
-				       json_object_new_string(addr_format_in(
-					       in->cfg->af, &in->primary, buf, sizeof(buf))));
+		                       json_object_new_string(addr_format_in(
+		                           in->cfg->af, &in->primary, buf, sizeof(buf))));
 	else if (in->fsm.state == VRRP_STATE_BACKUP && in->fsm.master_known)
 		json_object_object_add(o, "master_address",
-				       json_object_new_string(addr_format_in(
-					       in->cfg->af, &in->fsm.master_addr, buf, sizeof(buf))));
+		                       json_object_new_string(addr_format_in(
+		                           in->cfg->af, &in->fsm.master_addr, buf, sizeof(buf))));
 	else
 		json_object_object_add(o, "master_address", NULL);
 	json_object_object_add(o, "advert_interval",
-			       json_object_new_double(in->cfg->adver_int_cs / 100.0));
+	                       json_object_new_double(in->cfg->adver_int_cs / 100.0));
 	for (size_t i = 0; i < in->cfg->nvips; i++)
 		json_object_array_add(vips, json_object_new_string(addr_format(
-						    &in->cfg->vips[i], true, buf, sizeof(buf))));
+		                                &in->cfg->vips[i], true, buf, sizeof(buf))));
 	json_object_object_add(o, "virtual_addresses", vips);
-	json_object_object_add(o, "since", json_object_new_double(monotime_to_sec(now - in->since)));
+	json_object_object_add(o, "since",
+	                       json_object_new_double(monotime_to_sec(now - in->since)));
 	return o;
 }

@@ -16,8 +16,8 @@ static const struct {
 	const char *name;
 	int level;
 } log_levels[] = {
-	{"debug", LOG_DEBUG},	  {"info", LOG_INFO}, {"notice", LOG_NOTICE},
-	{"warning", LOG_WARNING}, {"err", LOG_ERR},
+    {"debug", LOG_DEBUG},     {"info", LOG_INFO}, {"notice", LOG_NOTICE},
+    {"warning", LOG_WARNING}, {"err", LOG_ERR},
 };
 
 void log_init(const char *ident, bool to_stderr, int level)
@@ -43,6 +43,9 @@ int log_level_parse(const char *name)
 }
 
 /* Format one message, append ": strerror" when err is not 0, and write it. */
+static void vlog(int pri, int err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void vlog(int pri, int err, const char *fmt, va_list ap)
 {
 	char line[1024];

@@ -17,9 +17,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vipd [-f|--config FILE] [-n|--foreground] [-p|--pidfile FILE]\n"
-		"            [-S|--socket PATH] [-l|--log-level debug|info|notice|warning|err]\n"
-		"            [--log-stderr] [-t|--check] [--dump-config] [-V|--version]\n");
+	        "usage: vipd [-f|--config FILE] [-n|--foreground] [-p|--pidfile FILE]\n"
+	        "            [-S|--socket PATH] [-l|--log-level debug|info|notice|warning|err]\n"
+	        "            [--log-stderr] [-t|--check] [--dump-config] [-V|--version]\n");
 }
 
 /* Create the parent folder of path (one level, as /run/vipd) when it is missing. */
@@ -58,17 +58,17 @@ int main(int argc, char **argv)
 {
 	enum { OPT_LOG_STDERR = 256, OPT_DUMP_CONFIG };
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'f'},
-		{"foreground", no_argument, NULL, 'n'},
-		{"pidfile", required_argument, NULL, 'p'},
-		{"socket", required_argument, NULL, 'S'},
-		{"log-level", required_argument, NULL, 'l'},
-		{"log-stderr", no_argument, NULL, OPT_LOG_STDERR},
-		{"check", no_argument, NULL, 't'},
-		{"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'f'},
+	    {"foreground", no_argument, NULL, 'n'},
+	    {"pidfile", required_argument, NULL, 'p'},
+	    {"socket", required_argument, NULL, 'S'},
+	    {"log-level", required_argument, NULL, 'l'},
+	    {"log-stderr", no_argument, NULL, OPT_LOG_STDERR},
+	    {"check", no_argument, NULL, 't'},
+	    {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *config_path = VIPD_DEFAULT_CONFIG;
 	const char *pidfile = VIPD_DEFAULT_PIDFILE;

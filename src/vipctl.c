@@ -27,9 +27,9 @@ static const char *field_str(struct json_object *o, const char *key, char *buf, 
 
 		buf[0] = '\0';
 		for (size_t i = 0; i < n && used < len; i++)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "",
-						 json_object_get_string(
-							 json_object_array_get_idx(v, i)));
+			used += (size_t)snprintf(
+			    buf + used, len - used, "%s%s", i ? "," : "",
+			    json_object_get_string(json_object_array_get_idx(v, i)));
 		return buf;
 	}
 	if (json_object_is_type(v, json_type_double)) {
@@ -47,16 +47,16 @@ static void print_status_table(struct json_object *result)
 		const char *title;
 		const char *key;
 	} cols[] = {
-		{"NAME", "name"},
-		{"STATE", "state"},
-		{"VRID", "vrid"},
-		{"IF", "interface"},
-		{"PRIO", "priority"},
-		{"EFF", "effective_priority"},
-		{"MASTER", "master_address"},
-		{"INTERVAL", "advert_interval"},
-		{"IN STATE (s)", "since"},
-		{"VIRTUAL ADDRESSES", "virtual_addresses"},
+	    {"NAME", "name"},
+	    {"STATE", "state"},
+	    {"VRID", "vrid"},
+	    {"IF", "interface"},
+	    {"PRIO", "priority"},
+	    {"EFF", "effective_priority"},
+	    {"MASTER", "master_address"},
+	    {"INTERVAL", "advert_interval"},
+	    {"IN STATE (s)", "since"},
+	    {"VIRTUAL ADDRESSES", "virtual_addresses"},
 	};
 	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
 	struct json_object *list, *rid;
@@ -75,7 +75,7 @@ static void print_status_table(struct json_object *result)
 		width[c] = strlen(cols[c].title);
 		for (size_t i = 0; i < n; i++) {
 			size_t w = strlen(field_str(json_object_array_get_idx(list, i), cols[c].key,
-						    buf, sizeof(buf)));
+			                            buf, sizeof(buf)));
 			if (w > width[c])
 				width[c] = w;
 		}
@@ -88,7 +88,7 @@ static void print_status_table(struct json_object *result)
 		for (size_t c = 0; c < NCOLS; c++)
 			printf("%-*s%s", c + 1 < NCOLS ? (int)width[c] : 0,
 			       field_str(json_object_array_get_idx(list, i), cols[c].key, buf,
-					 sizeof(buf)),
+			                 sizeof(buf)),
 			       c + 1 < NCOLS ? "  " : "\n");
 }
 
@@ -96,10 +96,10 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256 };
 	static const struct option longopts[] = {
-		{"socket", required_argument, NULL, 'S'},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"socket", required_argument, NULL, 'S'},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *socket_path = VIPD_DEFAULT_SOCKET;
 	bool json = false;
@@ -139,11 +139,12 @@ int main(int argc, char **argv)
 	if (!json_object_object_get_ex(reply, "ok", &ok) || !json_object_get_boolean(ok)) {
 		json_object_object_get_ex(reply, "error", &error);
 		fprintf(stderr, "vipctl: %s: %s\n", argv[optind],
-			error ? json_object_get_string(error) : "failed");
+		        error ? json_object_get_string(error) : "failed");
 		rc = 1;
 	} else if (json_object_object_get_ex(reply, "result", &result)) {
 		if (json || strcmp(argv[optind], "status") != 0)
-			printf("%s\n", json_object_to_json_string_ext(result, JSON_C_TO_STRING_PLAIN));
+			printf("%s\n",
+			       json_object_to_json_string_ext(result, JSON_C_TO_STRING_PLAIN));
 		else
 			print_status_table(result);
 	}

@@ -37,7 +37,8 @@ const char *addr_format(const struct vip_addr *a, bool with_prefix, char *buf, s
 /* Format raw bytes of family af; returns buf. */
 const char *addr_format_in(int af, const union vip_in *in, char *buf, size_t len);
 
-/* Compare the raw bytes of two addresses of family af as unsigned big-endian numbers (<0, 0, >0). */
+/* Compare the raw bytes of two addresses of family af as unsigned big-endian numbers (<0, 0, >0).
+ */
 int addr_cmp_in(int af, const union vip_in *a, const union vip_in *b);
 
 /* True when both have the same family and address bytes (the prefix length is ignored). */

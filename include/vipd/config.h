@@ -14,35 +14,35 @@
 #include "vipd/vrrp_pkt.h"
 
 #define VIPD_NAME_MAX 64
-#define VIPD_PATH_MAX 108  /* sun_path */
+#define VIPD_PATH_MAX 108 /* sun_path */
 
 /* Which adverts an instance sends: v3 (default), v2, or both for a migration (RFC 5798 8.4). */
 enum vipd_version { VIPD_V3 = 3, VIPD_V2 = 2, VIPD_V2_V3 = 23 };
 
 struct vipd_instance_config {
-	char name[VIPD_NAME_MAX];        /* unique, [A-Za-z0-9_.-]+ */
+	char name[VIPD_NAME_MAX]; /* unique, [A-Za-z0-9_.-]+ */
 	char interface[IF_NAMESIZE];
-	uint8_t vrid;                    /* 1..255 */
-	uint8_t priority;                /* 1..255 */
+	uint8_t vrid;     /* 1..255 */
+	uint8_t priority; /* 1..255 */
 	enum vipd_version version;
-	uint16_t adver_int_cs;           /* centiseconds; v2 and 2+3: a multiple of 100 */
-	bool preempt;                    /* default true */
-	monotime preempt_delay;          /* default 0 */
-	bool accept;                     /* Accept_Mode, default true */
-	enum vrrp_csum_form checksum;    /* v3 IPv4 send form, default RFC 5798 */
-	unsigned garp_repeat;            /* announcements per burst, default 5 */
-	monotime garp_delay;             /* gap before the second burst, default 5 s; 0 = none */
-	monotime garp_refresh;           /* periodic re-announce while master; 0 = off */
-	int af;                          /* family of the virtual addresses */
-	struct vip_addr *vips;           /* virtual_addresses, at least one */
+	uint16_t adver_int_cs;        /* centiseconds; v2 and 2+3: a multiple of 100 */
+	bool preempt;                 /* default true */
+	monotime preempt_delay;       /* default 0 */
+	bool accept;                  /* Accept_Mode, default true */
+	enum vrrp_csum_form checksum; /* v3 IPv4 send form, default RFC 5798 */
+	unsigned garp_repeat;         /* announcements per burst, default 5 */
+	monotime garp_delay;          /* gap before the second burst, default 5 s; 0 = none */
+	monotime garp_refresh;        /* periodic re-announce while master; 0 = off */
+	int af;                       /* family of the virtual addresses */
+	struct vip_addr *vips;        /* virtual_addresses, at least one */
 	size_t nvips;
-	int line;                        /* line of the instance in the file */
+	int line; /* line of the instance in the file */
 };
 
 struct vipd_config {
-	char *file;                          /* path it was read from */
-	char router_id[VIPD_NAME_MAX];       /* default: hostname */
-	char control_socket[VIPD_PATH_MAX];  /* default: VIPD_DEFAULT_SOCKET */
+	char *file;                         /* path it was read from */
+	char router_id[VIPD_NAME_MAX];      /* default: hostname */
+	char control_socket[VIPD_PATH_MAX]; /* default: VIPD_DEFAULT_SOCKET */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
 };
@@ -78,7 +78,7 @@ const struct vipd_instance_config *config_instance(const struct vipd_config *cfg
 
 /* True when two instance configs would run identically (the line in the file may differ). */
 bool config_instance_equal(const struct vipd_instance_config *a,
-			   const struct vipd_instance_config *b);
+                           const struct vipd_instance_config *b);
 
 /* Free the lines of errs and empty it. */
 void config_errors_clear(struct config_errors *errs);

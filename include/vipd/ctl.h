@@ -21,8 +21,8 @@ struct ctl;
 typedef struct json_object *(*ctl_handler)(void *arg, struct json_object *request);
 
 /* Listen on path (a stale socket file is replaced), mode 0660. NULL with a reason in err. */
-struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, void *arg,
-		     char *err, size_t errlen);
+struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, void *arg, char *err,
+                     size_t errlen);
 
 /* Close every client and the listener, and remove the socket file. */
 void ctl_close(struct ctl *c);
@@ -36,6 +36,6 @@ struct json_object *ctl_reply_error(const char *message);
 /* Client side: send one request line on path and return the parsed answer, or NULL with a reason
  * in err. Waits at most timeout_ms. */
 struct json_object *ctl_request(const char *path, struct json_object *request, int timeout_ms,
-				char *err, size_t errlen);
+                                char *err, size_t errlen);
 
 #endif

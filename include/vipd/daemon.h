@@ -18,7 +18,7 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 /* Build a daemon for cfg (which it takes over and frees). socket_path overrides the config's
  * control socket when not NULL. NULL with a reason in err on failure. */
 struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char *err,
-			  size_t errlen);
+                          size_t errlen);
 
 /* Start everything (netlink, sockets, stale VIP clean-up, instances) and run until SIGTERM or
  * SIGINT; then stop every instance cleanly. Returns the process exit code. */

@@ -20,14 +20,14 @@ struct vrrp_sock;
 /* A network interface named by the config, as netlink last described it. Owned by the daemon. */
 struct iface {
 	char name[IF_NAMESIZE];
-	unsigned ifindex;                /* 0 while the interface does not exist */
-	bool running;                    /* up with carrier */
+	unsigned ifindex; /* 0 while the interface does not exist */
+	bool running;     /* up with carrier */
 	uint8_t mac[6];
 	bool has_mac;
-	struct vip_addr *addrs;          /* addresses on it now (from netlink) */
+	struct vip_addr *addrs; /* addresses on it now (from netlink) */
 	size_t naddrs, addrs_cap;
-	struct vrrp_sock *sock[2];       /* [0] IPv4, [1] IPv6 */
-	struct instance *by_vrid[2][256];/* demux: [family][vrid] */
+	struct vrrp_sock *sock[2];        /* [0] IPv4, [1] IPv6 */
+	struct instance *by_vrid[2][256]; /* demux: [family][vrid] */
 };
 
 /* Index of a family in iface arrays: 0 for IPv4, 1 for IPv6. */
@@ -39,14 +39,14 @@ static inline int iface_af_index(int af)
 /* The source address adverts of family af leave with: the first IPv4 address that is not a VIP
  * of ours, or the first IPv6 link-local. Returns false when there is none. */
 bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-		   union vip_in *out);
+                   union vip_in *out);
 
 /* What an instance needs from the kernel. Return 0 or -1 (errno set). */
 struct instance_io {
 	void *ctx;
 	/* Send a VRRP message of the instance's family from src to dst. */
-	int (*send)(void *ctx, struct instance *in, const union vip_in *src, const union vip_in *dst,
-		    const uint8_t *msg, size_t len);
+	int (*send)(void *ctx, struct instance *in, const union vip_in *src,
+	            const union vip_in *dst, const uint8_t *msg, size_t len);
 	/* Apply address changes in one batch; each change's error is filled. Returns failures. */
 	int (*apply)(void *ctx, struct nl_change *changes, size_t n);
 	/* Announce one VIP (gratuitous ARP). */
@@ -61,12 +61,12 @@ struct instance_stats {
 	uint64_t prio0_received;
 	uint64_t send_errors;
 	uint64_t drops[VRRP_RX__COUNT];
-	uint64_t csum_forms[2];          /* v3 IPv4 adverts received in each checksum form */
-	uint64_t addr_list_mismatch;     /* v3 adverts whose address list differs from ours */
+	uint64_t csum_forms[2];      /* v3 IPv4 adverts received in each checksum form */
+	uint64_t addr_list_mismatch; /* v3 adverts whose address list differs from ours */
 	uint64_t transitions[VRRP_STATE__COUNT]; /* entries into each state */
-	uint64_t announcements;          /* GARPs sent */
+	uint64_t announcements;                  /* GARPs sent */
 	uint64_t nl_errors;
-	uint64_t vip_restored;           /* VIPs put back after someone removed them */
+	uint64_t vip_restored; /* VIPs put back after someone removed them */
 };
 
 struct instance {
@@ -77,20 +77,20 @@ struct instance {
 	struct vrrp_fsm fsm;
 	struct loop_timer fsm_timer;
 	struct loop_timer garp_timer;
-	struct loop_timer retry_timer;   /* re-adds VIPs after a failed netlink call */
-	unsigned garp_left;              /* announcements left in the current burst */
+	struct loop_timer retry_timer; /* re-adds VIPs after a failed netlink call */
+	unsigned garp_left;            /* announcements left in the current burst */
 	bool garp_second_burst_done;
-	bool vips_held;                  /* we added the VIPs and have not removed them */
-	const char *fault_reason;        /* why FAULT: interface missing, down, no source address */
-	enum vrrp_state last_state;      /* last state logged */
-	monotime since;                  /* time of the last state change */
-	union vip_in primary;            /* advert source address */
+	bool vips_held;             /* we added the VIPs and have not removed them */
+	const char *fault_reason;   /* why FAULT: interface missing, down, no source address */
+	enum vrrp_state last_state; /* last state logged */
+	monotime since;             /* time of the last state change */
+	union vip_in primary;       /* advert source address */
 	struct instance_stats stats;
 };
 
 /* Set up an instance for cfg on ifc; it stays in INIT until instance_start. */
 void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
-		   struct loop *loop, const struct instance_io *io);
+                   struct loop *loop, const struct instance_io *io);
 
 /* Start the protocol (Startup event), or FAULT when the interface cannot be used. */
 void instance_start(struct instance *in, monotime now);
@@ -103,7 +103,7 @@ void instance_iface_changed(struct instance *in, monotime now);
 
 /* Handle a decoded advert addressed to this instance's VRID. */
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
-		      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now);
+                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now);
 
 /* Count a packet dropped before it reached an instance's FSM. */
 void instance_count_drop(struct instance *in, enum vrrp_reason reason);

@@ -17,8 +17,8 @@ typedef void (*loop_signal_cb)(void *arg, int signo, monotime now);
 
 /* A timer owned by its user (embed it); arm with loop_timer_set. */
 struct loop_timer {
-	monotime deadline;  /* 0 when not armed */
-	size_t heap_index;  /* position in the heap; internal */
+	monotime deadline; /* 0 when not armed */
+	size_t heap_index; /* position in the heap; internal */
 	loop_timer_cb cb;
 	void *arg;
 };

@@ -19,7 +19,7 @@ void vrrp_group(int af, union vip_in *group);
 /* Open a non-blocking raw socket for af on interface ifindex/ifname, bound to it, joined to the
  * VRRP group. NULL with a reason in err on failure. */
 struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, char *err,
-				 size_t errlen);
+                                 size_t errlen);
 
 /* Leave the group and close. */
 void vrrp_sock_close(struct vrrp_sock *s);
@@ -31,11 +31,11 @@ int vrrp_sock_fd(const struct vrrp_sock *s);
  * or 1 with *reason != VRRP_RX_OK for a packet whose IP header is bad, 0 when nothing is pending,
  * -1 on error (errno). */
 int vrrp_sock_recv(struct vrrp_sock *s, uint8_t *buf, size_t cap, struct vrrp_rx_meta *meta,
-		   const uint8_t **msg, size_t *msg_len, enum vrrp_reason *reason);
+                   const uint8_t **msg, size_t *msg_len, enum vrrp_reason *reason);
 
 /* Send a VRRP message from src to dst (the group or a unicast peer) with TTL / hop limit 255.
  * 0 or -1 with errno. */
 int vrrp_sock_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
-		   const uint8_t *msg, size_t len);
+                   const uint8_t *msg, size_t len);
 
 #endif

@@ -19,18 +19,18 @@ enum nl_change_op { NL_ADDR_ADD, NL_ADDR_DEL };
 struct nl_change {
 	enum nl_change_op op;
 	unsigned ifindex;
-	struct vip_addr addr;  /* address and prefix length */
-	bool nodad;            /* IPv6: IFA_F_NODAD */
-	int error;             /* out: 0 or a negative errno from the kernel */
-	char msg[128];         /* out: the kernel's extended-ack text, or "" */
+	struct vip_addr addr; /* address and prefix length */
+	bool nodad;           /* IPv6: IFA_F_NODAD */
+	int error;            /* out: 0 or a negative errno from the kernel */
+	char msg[128];        /* out: the kernel's extended-ack text, or "" */
 };
 
 /* A link as reported by a dump or an event. */
 struct nl_link {
 	unsigned ifindex;
 	char name[IF_NAMESIZE];
-	unsigned flags;        /* IFF_UP, IFF_RUNNING, IFF_LOWER_UP ... */
-	bool running;          /* administratively up and carrier present */
+	unsigned flags; /* IFF_UP, IFF_RUNNING, IFF_LOWER_UP ... */
+	bool running;   /* administratively up and carrier present */
 	uint8_t mac[6];
 	bool has_mac;
 };
@@ -40,10 +40,10 @@ enum nl_event_type { NL_EV_LINK, NL_EV_LINK_DEL, NL_EV_ADDR_NEW, NL_EV_ADDR_DEL 
 /* One event from a dump or the monitor stream. */
 struct nl_event {
 	enum nl_event_type type;
-	struct nl_link link;    /* NL_EV_LINK, NL_EV_LINK_DEL */
-	unsigned ifindex;       /* address events */
-	struct vip_addr addr;   /* address events: address and prefix length */
-	uint32_t ifa_flags;     /* address events: IFA_F_* */
+	struct nl_link link;  /* NL_EV_LINK, NL_EV_LINK_DEL */
+	unsigned ifindex;     /* address events */
+	struct vip_addr addr; /* address events: address and prefix length */
+	uint32_t ifa_flags;   /* address events: IFA_F_* */
 };
 
 typedef void (*nl_event_cb)(void *arg, const struct nl_event *ev);

@@ -21,14 +21,14 @@ enum vrrp_state {
 /* Why the last transition happened; names in vrrp_cause_name. */
 enum vrrp_cause {
 	VRRP_CAUSE_NONE = 0,
-	VRRP_CAUSE_STARTUP,      /* Initialize -> Backup */
-	VRRP_CAUSE_OWNER,        /* Initialize -> Master: priority 255 */
-	VRRP_CAUSE_MASTER_DOWN,  /* Master_Down_Timer fired: no advert from a master */
-	VRRP_CAUSE_PRIO0,        /* Master_Down_Timer fired after the master said priority 0 */
-	VRRP_CAUSE_PREEMPT,      /* Master_Down_Timer fired while a lower-priority master was ignored */
-	VRRP_CAUSE_HIGHER_PRIO,  /* Master -> Backup: advert with higher priority (or tie-break) */
-	VRRP_CAUSE_SHUTDOWN,     /* any -> Initialize */
-	VRRP_CAUSE_FAULT,        /* any -> Fault: the router cannot run (interface down...) */
+	VRRP_CAUSE_STARTUP,     /* Initialize -> Backup */
+	VRRP_CAUSE_OWNER,       /* Initialize -> Master: priority 255 */
+	VRRP_CAUSE_MASTER_DOWN, /* Master_Down_Timer fired: no advert from a master */
+	VRRP_CAUSE_PRIO0,       /* Master_Down_Timer fired after the master said priority 0 */
+	VRRP_CAUSE_PREEMPT, /* Master_Down_Timer fired while a lower-priority master was ignored */
+	VRRP_CAUSE_HIGHER_PRIO, /* Master -> Backup: advert with higher priority (or tie-break) */
+	VRRP_CAUSE_SHUTDOWN,    /* any -> Initialize */
+	VRRP_CAUSE_FAULT,       /* any -> Fault: the router cannot run (interface down...) */
 	VRRP_CAUSE__COUNT
 };
 
@@ -46,29 +46,31 @@ enum vrrp_action {
 
 /* What the FSM needs to know of the configuration. */
 struct vrrp_fsm_config {
-	uint8_t version;         /* 2 or 3: sets the Skew_Time formula */
-	uint8_t priority;        /* configured priority 1..255 */
-	uint16_t adver_int_cs;   /* our Advertisement_Interval, centiseconds (v2: seconds x 100) */
-	bool preempt;            /* Preempt_Mode */
-	monotime preempt_delay;  /* a lower-priority master is tolerated this long before we preempt */
-	int af;                  /* family of primary */
-	union vip_in primary;    /* our primary address (advert source), for the equal-priority tie-break */
+	uint8_t version;       /* 2 or 3: sets the Skew_Time formula */
+	uint8_t priority;      /* configured priority 1..255 */
+	uint16_t adver_int_cs; /* our Advertisement_Interval, centiseconds (v2: seconds x 100) */
+	bool preempt;          /* Preempt_Mode */
+	monotime
+	    preempt_delay; /* a lower-priority master is tolerated this long before we preempt */
+	int af;            /* family of primary */
+	union vip_in
+	    primary; /* our primary address (advert source), for the equal-priority tie-break */
 };
 
 struct vrrp_fsm {
 	struct vrrp_fsm_config cfg;
-	uint8_t priority;              /* effective priority: cfg.priority unless changed by tracking */
+	uint8_t priority; /* effective priority: cfg.priority unless changed by tracking */
 	enum vrrp_state state;
-	enum vrrp_state prev_state;    /* valid after VRRP_ACT_STATE */
-	enum vrrp_cause cause;         /* valid after VRRP_ACT_STATE */
-	uint16_t master_adver_int_cs;  /* Master_Adver_Interval, learned from the master (v3) */
-	monotime adver_timer;          /* Master: next advert; 0 when stopped */
-	monotime master_down_timer;    /* Backup: deadline; 0 when stopped */
-	monotime lower_since;          /* Backup: first ignored lower-priority advert; 0 if none */
-	bool lower_ignored;            /* Backup: the last advert was from a lower master, ignored */
-	bool prio0_seen;               /* Backup: the last advert from the master had priority 0 */
-	monotime last_answer;          /* Master: last reply to a lower-priority advert */
-	bool master_known;             /* Backup: an advert was accepted from master_addr */
+	enum vrrp_state prev_state;   /* valid after VRRP_ACT_STATE */
+	enum vrrp_cause cause;        /* valid after VRRP_ACT_STATE */
+	uint16_t master_adver_int_cs; /* Master_Adver_Interval, learned from the master (v3) */
+	monotime adver_timer;         /* Master: next advert; 0 when stopped */
+	monotime master_down_timer;   /* Backup: deadline; 0 when stopped */
+	monotime lower_since;         /* Backup: first ignored lower-priority advert; 0 if none */
+	bool lower_ignored;           /* Backup: the last advert was from a lower master, ignored */
+	bool prio0_seen;              /* Backup: the last advert from the master had priority 0 */
+	monotime last_answer;         /* Master: last reply to a lower-priority advert */
+	bool master_known;            /* Backup: an advert was accepted from master_addr */
 	uint8_t master_priority;
 	union vip_in master_addr;
 };
@@ -105,7 +107,7 @@ unsigned vrrp_fsm_expire(struct vrrp_fsm *f, monotime now);
 /* An advert that passed every receive check: priority, Max Adver Int in centiseconds (v2: seconds
  * x 100) and the sender's IP source address (family cfg.af). */
 unsigned vrrp_fsm_advert(struct vrrp_fsm *f, monotime now, uint8_t priority, uint16_t interval_cs,
-			 const union vip_in *src);
+                         const union vip_in *src);
 
 /* Change the effective priority (tracking); a Master advertises the change at once. The owner's
  * priority is never changed. */

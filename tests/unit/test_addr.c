@@ -39,9 +39,17 @@ static void parse_default_prefix_is_host(void **state)
 static void parse_rejects_garbage(void **state)
 {
 	struct vip_addr a = {.af = 99};
-	static const char *bad[] = {"", "/24", "198.18.0.1/33", "fd00::1/129", "198.18.0.1/-1",
-				    "198.18.0.1/ 2", "198.18.0.1/24x", "198.18.0", "hello",
-				    "198.18.0.256", "198.18.0.1/"};
+	static const char *bad[] = {"",
+	                            "/24",
+	                            "198.18.0.1/33",
+	                            "fd00::1/129",
+	                            "198.18.0.1/-1",
+	                            "198.18.0.1/ 2",
+	                            "198.18.0.1/24x",
+	                            "198.18.0",
+	                            "hello",
+	                            "198.18.0.256",
+	                            "198.18.0.1/"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -84,11 +92,11 @@ static void linklocal_detection(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_ipv4_with_prefix),
-		cmocka_unit_test(parse_default_prefix_is_host),
-		cmocka_unit_test(parse_rejects_garbage),
-		cmocka_unit_test(compare_is_numeric_big_endian),
-		cmocka_unit_test(linklocal_detection),
+	    cmocka_unit_test(parse_ipv4_with_prefix),
+	    cmocka_unit_test(parse_default_prefix_is_host),
+	    cmocka_unit_test(parse_rejects_garbage),
+	    cmocka_unit_test(compare_is_numeric_big_endian),
+	    cmocka_unit_test(linklocal_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,7 +72,10 @@ static void timers_fire_in_deadline_order(void **state)
 	base = monotime_now() + 2 * MT_MSEC;
 	for (int i = 0; i < N; i++) {
 		ts[i] = (struct seq_timer){.want = base + (rand() % 20000) * MT_USEC,
-					   .seen = seen, .n = &n, .total = N, .loop = l};
+		                           .seen = seen,
+		                           .n = &n,
+		                           .total = N,
+		                           .loop = l};
 		loop_timer_init(&ts[i].t, seq_cb, &ts[i]);
 		loop_timer_set(l, &ts[i].t, ts[i].want);
 	}
@@ -224,11 +227,11 @@ static void ten_ms_rhythm_jitter(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(timers_fire_in_deadline_order),
-		cmocka_unit_test(cancel_and_rearm),
-		cmocka_unit_test(fd_events_reach_callback),
-		cmocka_unit_test(signals_arrive_through_signalfd),
-		cmocka_unit_test(ten_ms_rhythm_jitter),
+	    cmocka_unit_test(timers_fire_in_deadline_order),
+	    cmocka_unit_test(cancel_and_rearm),
+	    cmocka_unit_test(fd_events_reach_callback),
+	    cmocka_unit_test(signals_arrive_through_signalfd),
+	    cmocka_unit_test(ten_ms_rhythm_jitter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
