@@ -139,8 +139,9 @@ static int apply_vips(struct instance *in, bool add)
 	int failed = 0;
 	char buf[ADDR_STRLEN];
 
+	/* Without the interface its addresses are gone too: only an add can fail. */
 	if (!in->iface->ifindex)
-		return (int)n;
+		return add ? (int)n : 0;
 	for (size_t i = 0; i < n; i++) {
 		memset(&ch[i], 0, sizeof(ch[i]));
 		ch[i].op = add ? NL_ADDR_ADD : NL_ADDR_DEL;
@@ -178,57 +179,67 @@ static void garp_round(struct instance *in)
 	}
 }
 
-/* Announce now, then garp_repeat - 1 more, then a second burst after garp_delay. */
+/* One round of announcements, then the rest of the burst GARP_SPACING apart. When a burst is
+ * done: the second burst comes garp_delay after the takeover (as keepalived's
+ * garp_master_delay), then one burst every garp_refresh. */
+static void garp_step(struct instance *in, monotime now)
+{
+	monotime next;
+
+	if (in->garp_left == 0) {
+		in->garp_left = in->cfg->garp_repeat;
+		in->garp_burst_start = now;
+	}
+	garp_round(in);
+	if (--in->garp_left) {
+		loop_timer_set(in->loop, &in->garp_timer, now + GARP_SPACING);
+		return;
+	}
+	if (!in->garp_second_burst_done && in->cfg->garp_delay) {
+		in->garp_second_burst_done = true;
+		next = in->garp_since + in->cfg->garp_delay;
+	} else if (in->cfg->garp_refresh) {
+		next = in->garp_burst_start + in->cfg->garp_refresh;
+	} else {
+		return;
+	}
+	loop_timer_set(in->loop, &in->garp_timer, next > now ? next : now);
+}
+
+/* (Re)start the announcements: a first burst now. */
 static void garp_start(struct instance *in, monotime now)
 {
-	garp_round(in);
-	in->garp_left = in->cfg->garp_repeat - 1;
+	in->garp_since = now;
+	in->garp_left = 0;
 	in->garp_second_burst_done = false;
-	if (in->garp_left)
-		loop_timer_set(in->loop, &in->garp_timer, now + GARP_SPACING);
-	else if (in->cfg->garp_delay)
-		loop_timer_set(in->loop, &in->garp_timer, now + in->cfg->garp_delay);
-	else if (in->cfg->garp_refresh)
-		loop_timer_set(in->loop, &in->garp_timer, now + in->cfg->garp_refresh);
+	garp_step(in, now);
 }
 
 static void garp_timer_cb(void *arg, monotime now)
 {
 	struct instance *in = arg;
 
-	if (in->fsm.state != VRRP_STATE_MASTER)
-		return;
-	if (in->garp_left == 0) {
-		/* Start of the delayed second burst, or a refresh. */
-		if (!in->garp_second_burst_done && in->cfg->garp_delay) {
-			in->garp_second_burst_done = true;
-			in->garp_left = in->cfg->garp_repeat;
-		} else {
-			garp_start(in, now);
-			return;
-		}
-	}
-	garp_round(in);
-	in->garp_left--;
-	if (in->garp_left)
-		loop_timer_set(in->loop, &in->garp_timer, now + GARP_SPACING);
-	else if (!in->garp_second_burst_done && in->cfg->garp_delay)
-		loop_timer_set(in->loop, &in->garp_timer, now + in->cfg->garp_delay);
-	else if (in->cfg->garp_refresh)
-		loop_timer_set(in->loop, &in->garp_timer, now + in->cfg->garp_refresh);
+	if (in->fsm.state == VRRP_STATE_MASTER)
+		garp_step(in, now);
 }
 
+/* A netlink call failed: try again until the addresses match the state (present on a master,
+ * absent otherwise), so a failed delete cannot leave a VIP on a backup. */
 static void retry_timer_cb(void *arg, monotime now)
 {
 	struct instance *in = arg;
+	bool want = in->fsm.state == VRRP_STATE_MASTER;
 
-	(void)now;
-	if (in->fsm.state != VRRP_STATE_MASTER || in->fsm.state == VRRP_STATE_FAULT)
-		return;
-	if (apply_vips(in, true) > 0)
+	if (apply_vips(in, want) > 0) {
 		loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
-	else
-		log_info("%s: virtual addresses added after retry", in->cfg->name);
+		return;
+	}
+	in->vips_held = want;
+	log_info("%s: virtual addresses %s after a retry", in->cfg->name,
+	         want ? "added" : "removed");
+	/* The first announcements went out before the addresses were there. */
+	if (want)
+		garp_start(in, now);
 }
 
 static void log_transition(struct instance *in, monotime now, const char *why)
@@ -254,16 +265,17 @@ static void run_actions(struct instance *in, unsigned acts, monotime now)
 		log_transition(in, now,
 		               in->fsm.state == VRRP_STATE_FAULT ? in->fault_reason
 		                                                 : vrrp_cause_name(in->fsm.cause));
-		if (in->fsm.state != VRRP_STATE_MASTER) {
+		/* A pending retry aimed at the old state; a failure below re-arms it. */
+		loop_timer_cancel(in->loop, &in->retry_timer);
+		if (in->fsm.state != VRRP_STATE_MASTER)
 			loop_timer_cancel(in->loop, &in->garp_timer);
-			loop_timer_cancel(in->loop, &in->retry_timer);
-		}
 	}
 	if (acts & VRRP_ACT_SEND_PRIO0)
 		send_advert(in, VRRP_PRIO_STOP);
 	if (acts & VRRP_ACT_DEL_VIPS) {
-		apply_vips(in, false);
 		in->vips_held = false;
+		if (apply_vips(in, false) > 0)
+			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
 	if (acts & VRRP_ACT_ADD_VIPS) {
 		in->vips_held = true;
@@ -451,8 +463,10 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		                           in->cfg->af, &in->fsm.master_addr, buf, sizeof(buf))));
 	else
 		json_object_object_add(o, "master_address", NULL);
+	/* Print 0.05, not json-c's 0.050000000000000003. */
+	snprintf(buf, sizeof(buf), "%.2f", in->cfg->adver_int_cs / 100.0);
 	json_object_object_add(o, "advert_interval",
-	                       json_object_new_double(in->cfg->adver_int_cs / 100.0));
+	                       json_object_new_double_s(in->cfg->adver_int_cs / 100.0, buf));
 	for (size_t i = 0; i < in->cfg->nvips; i++)
 		json_object_array_add(vips, json_object_new_string(addr_format(
 		                                &in->cfg->vips[i], true, buf, sizeof(buf))));

@@ -31,10 +31,10 @@ struct vipd_instance_config {
 	bool accept;                  /* Accept_Mode, default true */
 	enum vrrp_csum_form checksum; /* v3 IPv4 send form, default RFC 5798 */
 	unsigned garp_repeat;         /* announcements per burst, default 5 */
-	monotime garp_delay;          /* gap before the second burst, default 5 s; 0 = none */
-	monotime garp_refresh;        /* periodic re-announce while master; 0 = off */
-	int af;                       /* family of the virtual addresses */
-	struct vip_addr *vips;        /* virtual_addresses, at least one */
+	monotime garp_delay; /* second burst this long after the takeover, default 5 s; 0 = none */
+	monotime garp_refresh; /* periodic re-announce while master; 0 = off */
+	int af;                /* family of the virtual addresses */
+	struct vip_addr *vips; /* virtual_addresses, at least one */
 	size_t nvips;
 	int line; /* line of the instance in the file */
 };

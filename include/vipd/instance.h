@@ -77,9 +77,11 @@ struct instance {
 	struct vrrp_fsm fsm;
 	struct loop_timer fsm_timer;
 	struct loop_timer garp_timer;
-	struct loop_timer retry_timer; /* re-adds VIPs after a failed netlink call */
+	struct loop_timer retry_timer; /* re-applies the VIPs after a failed netlink call */
 	unsigned garp_left;            /* announcements left in the current burst */
 	bool garp_second_burst_done;
+	monotime garp_since;        /* when the announcements (re)started: the takeover */
+	monotime garp_burst_start;  /* start of the current or last burst */
 	bool vips_held;             /* we added the VIPs and have not removed them */
 	const char *fault_reason;   /* why FAULT: interface missing, down, no source address */
 	enum vrrp_state last_state; /* last state logged */
