@@ -1,0 +1,865 @@
+/* Unit tests for instance: the glue between one virtual router's FSM and the kernel. The kernel
+ * is a fake struct instance_io that logs every call (advert bytes decoded with vrrp_decode, the
+ * netlink batch, the announced VIP) and can be told to fail. A real loop holds the timers but is
+ * never run: the tests read the deadlines and fire the callbacks themselves on a fake clock. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "vipd/instance.h"
+#include "vipd/log.h"
+
+#define T0 (1000 * MT_SEC)
+#define IV (50 * MT_MSEC) /* adver_int_cs 5 */
+#define MAXV 4
+#define LOG_MAX 8192
+
+enum io_kind { IO_SEND, IO_APPLY, IO_ANNOUNCE };
+
+/* One call the instance made to the fake kernel. */
+struct io_call {
+	enum io_kind kind;
+	monotime at;
+	union vip_in src, dst; /* IO_SEND, with the message bytes */
+	uint8_t msg[VRRP_HDR_LEN + MAXV * 16 + VRRP_AUTH_LEN];
+	size_t len;
+	size_t n; /* IO_APPLY: the batch */
+	enum nl_change_op op[MAXV];
+	unsigned ifindex[MAXV];
+	struct vip_addr addr[MAXV];
+	struct vip_addr vip; /* IO_ANNOUNCE */
+};
+
+static struct {
+	struct io_call log[LOG_MAX];
+	size_t n;
+	bool send_fail, apply_fail;
+	int add_err[MAXV]; /* error to report for change i of an ADD batch */
+} fk;
+
+static monotime now_ns;
+static struct loop *lp;
+static struct iface ifc;
+static struct vip_addr ifaddrs[4];
+static struct vip_addr vips[MAXV];
+static struct vipd_instance_config cfg;
+static struct instance inst;
+static union vip_in me, peer_lo, peer_hi, group;
+static struct json_object *st; /* last status, freed by teardown */
+
+static struct io_call *log_next(enum io_kind kind)
+{
+	struct io_call *c;
+
+	assert_true(fk.n < LOG_MAX);
+	c = &fk.log[fk.n++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->at = now_ns;
+	return c;
+}
+
+static int fake_send(void *ctx, struct instance *in, const union vip_in *src,
+                     const union vip_in *dst, const uint8_t *msg, size_t len)
+{
+	struct io_call *c = log_next(IO_SEND);
+
+	assert_ptr_equal(ctx, &fk);
+	assert_ptr_equal(in, &inst);
+	assert_true(len <= sizeof(c->msg));
+	c->src = *src;
+	c->dst = *dst;
+	memcpy(c->msg, msg, len);
+	c->len = len;
+	errno = ENETDOWN;
+	return fk.send_fail ? -1 : 0;
+}
+
+static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
+{
+	struct io_call *c = log_next(IO_APPLY);
+	int failed = 0;
+
+	assert_ptr_equal(ctx, &fk);
+	assert_true(n <= MAXV);
+	c->n = n;
+	for (size_t i = 0; i < n; i++) {
+		c->op[i] = changes[i].op;
+		c->ifindex[i] = changes[i].ifindex;
+		c->addr[i] = changes[i].addr;
+		changes[i].error = changes[i].op == NL_ADDR_ADD ? fk.add_err[i] : 0;
+		failed += changes[i].error != 0;
+	}
+	errno = ENOBUFS;
+	return fk.apply_fail ? -1 : failed;
+}
+
+static int fake_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
+{
+	struct io_call *c = log_next(IO_ANNOUNCE);
+
+	(void)ctx;
+	(void)in;
+	c->vip = *vip;
+	return 0;
+}
+
+static const struct instance_io fake_io = {
+    .ctx = &fk, .send = fake_send, .apply = fake_apply, .announce = fake_announce};
+
+static struct vip_addr pfx(const char *s)
+{
+	struct vip_addr a;
+
+	assert_int_equal(addr_parse(s, true, &a), 0);
+	return a;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&fk, 0, sizeof(fk));
+	memset(&inst, 0, sizeof(inst));
+	now_ns = T0;
+	lp = loop_new();
+	assert_non_null(lp);
+	ifaddrs[0] = pfx("198.18.0.1/24");
+	ifc = (struct iface){.name = "eth0",
+	                     .ifindex = 2,
+	                     .running = true,
+	                     .mac = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01},
+	                     .has_mac = true,
+	                     .addrs = ifaddrs,
+	                     .naddrs = 1,
+	                     .addrs_cap = 4};
+	vips[0] = pfx("198.18.0.100/24");
+	vips[1] = pfx("198.18.0.101/24");
+	cfg = (struct vipd_instance_config){.name = "web",
+	                                    .interface = "eth0",
+	                                    .vrid = 51,
+	                                    .priority = 150,
+	                                    .version = VIPD_V3,
+	                                    .adver_int_cs = 5,
+	                                    .preempt = true,
+	                                    .accept = true,
+	                                    .checksum = VRRP_CSUM_RFC5798,
+	                                    .garp_repeat = 5,
+	                                    .garp_delay = 5 * MT_SEC,
+	                                    .af = AF_INET,
+	                                    .vips = vips,
+	                                    .nvips = 1};
+	me = pfx("198.18.0.1").in;
+	peer_lo = pfx("198.18.0.2").in;
+	peer_hi = pfx("198.18.0.250").in;
+	group = pfx("224.0.0.18").in;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	loop_timer_cancel(lp, &inst.fsm_timer);
+	loop_timer_cancel(lp, &inst.garp_timer);
+	loop_timer_cancel(lp, &inst.retry_timer);
+	loop_free(lp);
+	if (st)
+		json_object_put(st);
+	st = NULL;
+	return 0;
+}
+
+/* --- driving the instance --- */
+
+static void start(void)
+{
+	instance_init(&inst, &cfg, &ifc, lp, &fake_io);
+	instance_start(&inst, now_ns);
+}
+
+static struct loop_timer *earliest(void)
+{
+	struct loop_timer *ts[3] = {&inst.fsm_timer, &inst.garp_timer, &inst.retry_timer};
+	struct loop_timer *t = NULL;
+
+	for (int i = 0; i < 3; i++)
+		if (loop_timer_armed(ts[i]) && (!t || ts[i]->deadline < t->deadline))
+			t = ts[i];
+	return t;
+}
+
+/* Fire the earliest armed timer of the instance the way the loop does (disarm, then call) and
+ * return its time, which becomes the clock. */
+static monotime fire_next(void)
+{
+	struct loop_timer *t = earliest();
+	monotime at;
+
+	assert_non_null(t);
+	at = t->deadline;
+	assert_true(at >= now_ns);
+	now_ns = at;
+	loop_timer_cancel(lp, t);
+	t->cb(t->arg, at);
+	return at;
+}
+
+/* Fire every timer due up to end, in order, and leave the clock at end. */
+static void run_until(monotime end)
+{
+	struct loop_timer *t;
+
+	while ((t = earliest()) != NULL && t->deadline <= end)
+		fire_next();
+	now_ns = end;
+}
+
+/* Start as Backup and let the Master_Down_Timer run out; returns the takeover time. */
+static monotime become_master(void)
+{
+	monotime t;
+
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	t = fire_next();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	return t;
+}
+
+/* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_decode. */
+static void rx_list(uint8_t version, uint8_t prio, const union vip_in *src,
+                    const struct vip_addr *addrs, size_t naddr)
+{
+	struct vrrp_adv adv = {.version = version,
+	                       .type = VRRP_TYPE_ADVERT,
+	                       .vrid = cfg.vrid,
+	                       .priority = prio,
+	                       .af = AF_INET,
+	                       .interval = version == 3 ? 5 : 1,
+	                       .naddr = (uint8_t)naddr};
+	struct vrrp_rx_meta meta = {.af = AF_INET, .src = *src, .dst = group, .ttl = 255};
+
+	for (size_t i = 0; i < naddr; i++)
+		adv.addrs[i] = addrs[i].in;
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, now_ns);
+}
+
+/* An advert from src listing our VIPs. */
+static void rx(uint8_t version, uint8_t prio, const union vip_in *src)
+{
+	rx_list(version, prio, src, vips, cfg.nvips);
+}
+
+/* --- checking the log --- */
+
+static size_t count_kind(enum io_kind kind, size_t from)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < fk.n; i++)
+		n += fk.log[i].kind == kind;
+	return n;
+}
+
+/* Decode logged advert i as a peer would (checksum in either form, TTL 255). */
+static enum vrrp_reason decode(size_t i, struct vrrp_adv *adv, enum vrrp_csum_form *form)
+{
+	const struct io_call *c = &fk.log[i];
+	struct vrrp_rx_meta meta = {.af = AF_INET, .src = c->src, .dst = c->dst, .ttl = 255};
+
+	assert_true(i < fk.n);
+	assert_int_equal(c->kind, IO_SEND);
+	return vrrp_decode(c->msg, c->len, &meta, adv, form);
+}
+
+/* A v3 advert that decodes cleanly with the fields this instance must send. */
+static void assert_advert(size_t i, uint8_t prio)
+{
+	struct vrrp_adv adv;
+	enum vrrp_csum_form form;
+
+	assert_int_equal(decode(i, &adv, &form), VRRP_RX_OK);
+	assert_int_equal(form, cfg.checksum);
+	assert_int_equal(adv.version, 3);
+	assert_int_equal(adv.vrid, 51);
+	assert_int_equal(adv.priority, prio);
+	assert_int_equal(adv.interval, cfg.adver_int_cs);
+	assert_true(vrrp_addrs_match(&adv, (union vip_in[]){vips[0].in, vips[1].in}, cfg.nvips));
+	assert_int_equal(fk.log[i].src.v4.s_addr, me.v4.s_addr);
+	assert_int_equal(fk.log[i].dst.v4.s_addr, group.v4.s_addr);
+}
+
+/* One netlink batch carrying op for every VIP on ifindex 2. */
+static void assert_apply(size_t i, enum nl_change_op op)
+{
+	const struct io_call *c = &fk.log[i];
+
+	assert_true(i < fk.n);
+	assert_int_equal(c->kind, IO_APPLY);
+	assert_int_equal(c->n, cfg.nvips);
+	for (size_t k = 0; k < c->n; k++) {
+		assert_int_equal(c->op[k], op);
+		assert_int_equal(c->ifindex[k], 2);
+		assert_true(addr_equal(&c->addr[k], &vips[k]));
+		assert_int_equal(c->addr[k].plen, 24);
+	}
+}
+
+/* One announcement round: every VIP once, in order, from log index i. */
+static void assert_announce_round(size_t i)
+{
+	for (size_t k = 0; k < cfg.nvips; k++) {
+		assert_true(i + k < fk.n);
+		assert_int_equal(fk.log[i + k].kind, IO_ANNOUNCE);
+		assert_true(addr_equal(&fk.log[i + k].vip, &vips[k]));
+	}
+}
+
+/* Times at which vip was announced, from log index from on. */
+static size_t announce_times(const struct vip_addr *vip, size_t from, monotime *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < fk.n; i++)
+		if (fk.log[i].kind == IO_ANNOUNCE && addr_equal(&fk.log[i].vip, vip)) {
+			assert_true(n < max);
+			out[n++] = fk.log[i].at;
+		}
+	return n;
+}
+
+static bool any_timer_armed(void)
+{
+	return loop_timer_armed(&inst.fsm_timer) || loop_timer_armed(&inst.garp_timer) ||
+	       loop_timer_armed(&inst.retry_timer);
+}
+
+/* --- tests --- */
+
+/* 1. Backup first; at Master_Down_Interval: one ADD batch, one advert, then the announcements. */
+static void startup_backup_then_takeover(void **state)
+{
+	monotime mdi = vrrp_master_down_interval(3, 150, 5), t;
+
+	(void)state;
+	cfg.nvips = 2;
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(fk.n, 0);
+	assert_int_equal(inst.fsm_timer.deadline, T0 + mdi);
+	assert_false(loop_timer_armed(&inst.garp_timer) || loop_timer_armed(&inst.retry_timer));
+
+	t = fire_next();
+	assert_int_equal(t, T0 + mdi);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(fk.n, 4);
+	assert_apply(0, NL_ADDR_ADD);
+	assert_advert(1, 150);
+	assert_announce_round(2);
+	for (size_t i = 0; i < fk.n; i++)
+		assert_int_equal(fk.log[i].at, t);
+	assert_int_equal(inst.fsm_timer.deadline, t + IV);
+	assert_int_equal(inst.stats.adverts_sent, 1);
+	assert_int_equal(inst.stats.announcements, 2);
+	assert_int_equal(inst.stats.transitions[VRRP_STATE_MASTER], 1);
+}
+
+/* v2+3 sends both versions; the v3 one uses the configured RFC 9568 checksum form. Failed sends
+ * are counted and do not stop the master. */
+static void v2_v3_and_rfc9568_form(void **state)
+{
+	struct vrrp_adv adv;
+
+	(void)state;
+	cfg.version = VIPD_V2_V3;
+	cfg.adver_int_cs = 100;
+	cfg.checksum = VRRP_CSUM_RFC9568;
+	become_master();
+	assert_int_equal(count_kind(IO_SEND, 0), 2);
+	assert_advert(1, 150);
+	assert_int_equal(decode(2, &adv, NULL), VRRP_RX_OK);
+	assert_int_equal(adv.version, 2);
+	assert_int_equal(adv.interval, 1);
+	assert_int_equal(inst.stats.adverts_sent, 2);
+	fk.send_fail = true;
+	run_until(inst.fsm_timer.deadline);
+	assert_int_equal(inst.stats.send_errors, 2);
+	assert_int_equal(inst.stats.adverts_sent, 2);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_true(loop_timer_armed(&inst.fsm_timer));
+}
+
+/* 2. 100 adverts, exactly one interval apart, on the grid of the takeover. */
+static void master_advert_rhythm(void **state)
+{
+	monotime t, prev;
+	size_t base;
+
+	(void)state;
+	t = become_master();
+	base = fk.n;
+	run_until(t + 100 * IV);
+	assert_int_equal(count_kind(IO_SEND, base), 100);
+	prev = t;
+	for (size_t i = base; i < fk.n; i++) {
+		if (fk.log[i].kind != IO_SEND)
+			continue;
+		assert_advert(i, 150);
+		assert_int_equal(fk.log[i].at - prev, IV);
+		prev = fk.log[i].at;
+	}
+	assert_int_equal(inst.fsm_timer.deadline, t + 101 * IV);
+	assert_int_equal(inst.stats.adverts_sent, 101);
+}
+
+/* 3. garp_repeat announcements at once and spaced, garp_repeat more after garp_delay, then
+ * silence (garp_refresh 0). */
+static void garp_two_bursts_then_silence(void **state)
+{
+	monotime t, at[32], gap;
+
+	(void)state;
+	cfg.nvips = 2;
+	t = become_master();
+	run_until(t + 4 * MT_SEC);
+	assert_int_equal(announce_times(&vips[1], 0, at, 32), 5);
+	assert_int_equal(announce_times(&vips[0], 0, at, 32), 5);
+	assert_int_equal(at[0], t);
+	gap = at[1] - at[0];
+	assert_true(gap > 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(at[i] - at[i - 1], gap);
+	assert_true(at[4] - t < MT_SEC);
+
+	run_until(t + 60 * MT_SEC);
+	assert_int_equal(announce_times(&vips[1], 0, at, 32), 10);
+	assert_int_equal(announce_times(&vips[0], 0, at, 32), 10);
+	/* The second burst starts garp_delay after the takeover, as keepalived's. */
+	assert_int_equal(at[5], t + 5 * MT_SEC);
+	for (int i = 6; i < 10; i++)
+		assert_int_equal(at[i] - at[i - 1], gap);
+	assert_false(loop_timer_armed(&inst.garp_timer));
+	assert_int_equal(inst.stats.announcements, 20);
+}
+
+/* 3b. garp_refresh: one more burst of garp_repeat every garp_refresh while master (a refresh
+ * once restarted the whole first/second burst sequence, doubling the bursts). */
+static void garp_refresh_one_burst_per_period(void **state)
+{
+	monotime t, at[64];
+
+	(void)state;
+	cfg.garp_refresh = 60 * MT_SEC;
+	t = become_master();
+	run_until(t + 10 * MT_SEC);
+	assert_int_equal(announce_times(&vips[0], 0, at, 64), 10);
+	assert_true(loop_timer_armed(&inst.garp_timer));
+	run_until(t + 70 * MT_SEC);
+	assert_true(announce_times(&vips[0], 0, at, 64) >= 15);
+	/* The refresh comes garp_refresh after the start of the second burst... */
+	assert_int_equal(at[10], at[5] + 60 * MT_SEC);
+	for (int i = 11; i < 15; i++)
+		assert_int_equal(at[i] - at[i - 1], at[1] - at[0]);
+	/* ...and is the only burst until the next refresh period. */
+	run_until(at[10] + 60 * MT_SEC - 1);
+	assert_int_equal(announce_times(&vips[0], 0, at, 64), 15);
+}
+
+/* 4. A higher-priority master: Backup, one DEL batch with every VIP, announcements stop. */
+static void higher_priority_makes_backup(void **state)
+{
+	monotime t;
+	size_t base;
+
+	(void)state;
+	cfg.nvips = 2;
+	t = become_master();
+	run_until(t + 15 * MT_MSEC); /* in the middle of the first burst */
+	assert_true(loop_timer_armed(&inst.garp_timer));
+	base = fk.n;
+	rx(3, 200, &peer_hi);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(fk.n, base + 1);
+	assert_apply(base, NL_ADDR_DEL);
+	assert_false(loop_timer_armed(&inst.garp_timer));
+	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 150, 5));
+	assert_int_equal(inst.stats.adverts_received, 1);
+	/* Silence from us while the other master is alive. */
+	run_until(now_ns + 100 * MT_MSEC);
+	assert_int_equal(fk.n, base + 1);
+}
+
+/* 5. A lower-priority master (split brain): answer at once and re-announce, once per interval. */
+static void lower_priority_answered_once(void **state)
+{
+	monotime t, first;
+	size_t base;
+
+	(void)state;
+	t = become_master();
+	run_until(t + 210 * MT_MSEC); /* first burst over, last advert at t + 200 ms */
+	assert_true(inst.garp_timer.deadline > now_ns + MT_SEC);
+	base = fk.n;
+	rx(3, 100, &peer_lo);
+	first = now_ns;
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(fk.n, base + 2);
+	assert_advert(base, 150);
+	assert_announce_round(base + 1);
+	assert_int_equal(inst.fsm_timer.deadline, first + IV);
+	assert_true(inst.garp_timer.deadline < first + MT_SEC); /* a new burst runs */
+
+	run_until(first + 20 * MT_MSEC);
+	base = fk.n;
+	rx(3, 100, &peer_lo);
+	assert_int_equal(fk.n, base);
+	assert_int_equal(inst.fsm_timer.deadline, first + IV);
+	assert_int_equal(inst.stats.adverts_received, 2);
+}
+
+/* 6. Priority 0 from the master: take over after Skew_Time, not Master_Down_Interval. */
+static void prio0_takeover_after_skew(void **state)
+{
+	monotime skew = vrrp_skew_time(3, 100, 5), t;
+
+	(void)state;
+	cfg.priority = 100;
+	start();
+	now_ns += 100 * MT_MSEC;
+	rx(3, 150, &peer_hi);
+	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 100, 5));
+	now_ns += 20 * MT_MSEC;
+	rx(3, 0, &peer_hi);
+	assert_int_equal(inst.stats.prio0_received, 1);
+	assert_int_equal(fk.n, 0);
+	t = now_ns;
+	assert_int_equal(fire_next(), t + skew);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(inst.fsm.cause, VRRP_CAUSE_PRIO0);
+	assert_apply(0, NL_ADDR_ADD);
+	assert_advert(1, 100);
+}
+
+/* 7. Stop as master: priority 0 leaves before the VIPs do; INIT; no timer left. A restart comes
+ * back as Backup, and stopping a Backup is silent. */
+static void stop_master_prio0_before_delete(void **state)
+{
+	monotime t;
+	size_t base;
+
+	(void)state;
+	cfg.nvips = 2;
+	t = become_master();
+	run_until(t + 20 * MT_MSEC);
+	base = fk.n;
+	instance_stop(&inst, now_ns);
+	assert_int_equal(fk.n, base + 2);
+	assert_advert(base, 0);
+	assert_apply(base + 1, NL_ADDR_DEL);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_INIT);
+	assert_false(any_timer_armed());
+	assert_int_equal(inst.stats.prio0_sent, 1);
+	rx(3, 200, &peer_hi); /* stopped means deaf */
+	assert_int_equal(inst.stats.adverts_received, 0);
+
+	instance_start(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	instance_stop(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_INIT);
+	assert_int_equal(fk.n, base + 2);
+	assert_false(any_timer_armed());
+}
+
+/* 8. Someone deletes a VIP: a Backup ignores it, a Master adds it back and announces again. */
+static void vip_deleted_restored_as_master(void **state)
+{
+	struct vip_addr other = pfx("198.18.0.1/24");
+	size_t base;
+
+	(void)state;
+	cfg.nvips = 2;
+	start();
+	instance_addr_deleted(&inst, &vips[0], now_ns);
+	assert_int_equal(fk.n, 0);
+	run_until(fire_next() + MT_SEC);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	base = fk.n;
+	instance_addr_deleted(&inst, &other, now_ns);
+	assert_int_equal(fk.n, base);
+
+	instance_addr_deleted(&inst, &vips[1], now_ns);
+	assert_int_equal(fk.n, base + 3);
+	assert_apply(base, NL_ADDR_ADD);
+	assert_announce_round(base + 1);
+	assert_int_equal(inst.stats.vip_restored, 1);
+	assert_true(inst.garp_timer.deadline < now_ns + MT_SEC); /* a fresh burst */
+}
+
+/* 9. Link down as master: priority 0 and DEL, FAULT; link up: Backup; no address: FAULT. */
+static void link_down_fault_and_back(void **state)
+{
+	size_t base;
+
+	(void)state;
+	become_master();
+	base = fk.n;
+	ifc.running = false;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_int_equal(fk.n, base + 2);
+	assert_advert(base, 0);
+	assert_apply(base + 1, NL_ADDR_DEL);
+	assert_non_null(strstr(inst.fault_reason, "down"));
+	assert_false(any_timer_armed());
+	rx(3, 200, &peer_hi); /* ignored in FAULT */
+	assert_int_equal(inst.stats.adverts_received, 0);
+
+	now_ns += MT_SEC;
+	ifc.running = true;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 150, 5));
+
+	ifc.naddrs = 0;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_non_null(strstr(inst.fault_reason, "address"));
+	assert_int_equal(fk.n, base + 2); /* a Backup has nothing to say or remove */
+	assert_false(any_timer_armed());
+
+	ifc.naddrs = 1;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+}
+
+/* The advert source skips our own VIPs and follows a change of the interface's address. */
+static void primary_skips_vips_and_follows_change(void **state)
+{
+	union vip_in seven = pfx("198.18.0.7").in;
+	monotime t;
+
+	(void)state;
+	ifaddrs[0] = vips[0];
+	ifaddrs[1] = pfx("198.18.0.1/24");
+	ifc.naddrs = 2;
+	t = become_master();
+	assert_advert(1, 150);
+	ifaddrs[1] = pfx("198.18.0.7/24");
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.cfg.primary.v4.s_addr, seven.v4.s_addr);
+	run_until(t + IV);
+	assert_int_equal(fk.log[fk.n - 1].kind, IO_SEND);
+	assert_int_equal(fk.log[fk.n - 1].src.v4.s_addr, seven.v4.s_addr);
+}
+
+/* 10. ADD fails with EPERM: counted, retried on a timer until it works; stepping down cancels
+ * a pending retry. */
+static void eperm_retried_until_added(void **state)
+{
+	size_t base;
+
+	(void)state;
+	cfg.nvips = 2;
+	fk.add_err[0] = -EPERM;
+	become_master();
+	assert_apply(0, NL_ADDR_ADD);
+	assert_advert(1, 150);
+	assert_int_equal(inst.stats.nl_errors, 1);
+	assert_true(inst.retry_timer.deadline > now_ns);
+
+	base = fk.n; /* still failing: counted again, armed again */
+	run_until(inst.retry_timer.deadline);
+	assert_int_equal(count_kind(IO_APPLY, base), 1);
+	assert_int_equal(inst.stats.nl_errors, 2);
+	assert_true(loop_timer_armed(&inst.retry_timer));
+
+	fk.add_err[0] = 0;
+	base = fk.n;
+	run_until(inst.retry_timer.deadline);
+	assert_int_equal(count_kind(IO_APPLY, base), 1);
+	/* Added at last, and announced again: the first announcements preceded the address. */
+	while (fk.log[base].kind != IO_APPLY)
+		base++;
+	assert_apply(base, NL_ADDR_ADD);
+	assert_announce_round(base + 1);
+	assert_int_equal(inst.stats.nl_errors, 2);
+	assert_false(loop_timer_armed(&inst.retry_timer));
+
+	fk.add_err[1] = -EPERM;
+	instance_addr_deleted(&inst, &vips[1], now_ns);
+	assert_true(loop_timer_armed(&inst.retry_timer));
+	rx(3, 200, &peer_hi);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_false(loop_timer_armed(&inst.retry_timer));
+}
+
+/* EEXIST on ADD is success; a batch that cannot be sent at all is counted once and retried. */
+static void eexist_ok_batch_failure_retried(void **state)
+{
+	(void)state;
+	cfg.nvips = 2;
+	fk.add_err[1] = -EEXIST;
+	become_master();
+	assert_int_equal(inst.stats.nl_errors, 0);
+	assert_false(loop_timer_armed(&inst.retry_timer));
+
+	fk.apply_fail = true;
+	instance_addr_deleted(&inst, &vips[0], now_ns);
+	assert_int_equal(inst.stats.nl_errors, 1);
+	assert_true(loop_timer_armed(&inst.retry_timer));
+	fk.apply_fail = false;
+	run_until(inst.retry_timer.deadline);
+	assert_false(loop_timer_armed(&inst.retry_timer));
+	assert_int_equal(inst.stats.nl_errors, 1);
+}
+
+/* 11. Adverts the receive checks reject are counted by reason and change nothing; a v3 advert
+ * listing other addresses is accepted and counted. */
+static void receive_checks_counted(void **state)
+{
+	monotime deadline;
+
+	(void)state;
+	start();
+	deadline = inst.fsm_timer.deadline;
+	now_ns += 10 * MT_MSEC;
+	rx(2, 200, &peer_hi);
+	assert_int_equal(inst.stats.drops[VRRP_RX_VERSION], 1);
+	assert_int_equal(inst.stats.adverts_received, 0);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(inst.fsm_timer.deadline, deadline);
+	assert_false(inst.fsm.master_known);
+	instance_count_drop(&inst, VRRP_RX_TTL);
+	assert_int_equal(inst.stats.drops[VRRP_RX_TTL], 1);
+
+	rx_list(3, 200, &peer_hi, &vips[1], 1); /* we have 198.18.0.100, it lists .101 */
+	assert_int_equal(inst.stats.addr_list_mismatch, 1);
+	assert_int_equal(inst.stats.adverts_received, 1);
+	assert_true(inst.fsm.master_known);
+	assert_int_equal(fk.n, 0);
+}
+
+/* An owner is Master at once, and drops every advert (a second owner is a misconfiguration). */
+static void owner_master_at_once_drops_adverts(void **state)
+{
+	(void)state;
+	cfg.priority = 255;
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(fk.n, 3);
+	assert_apply(0, NL_ADDR_ADD);
+	assert_advert(1, 255);
+	assert_announce_round(2);
+	rx(3, 100, &peer_lo);
+	assert_int_equal(inst.stats.drops[VRRP_RX_OWNER], 1);
+	assert_int_equal(inst.stats.adverts_received, 0);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(fk.n, 3);
+}
+
+/* 12. Status: every DESIGN.md field with its value. */
+static struct json_object *field(const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(st, key, &v))
+		fail_msg("status has no \"%s\"", key);
+	return v;
+}
+
+/* Take the status at now_ns into st (the previous one is freed). */
+static void status(void)
+{
+	if (st)
+		json_object_put(st);
+	st = instance_status(&inst, now_ns);
+}
+
+static const char *str(const char *key)
+{
+	return json_object_get_string(field(key));
+}
+
+static const char *vip_str(size_t i)
+{
+	return json_object_get_string(json_object_array_get_idx(field("virtual_addresses"), i));
+}
+
+static void status_fields(void **state)
+{
+	monotime t;
+
+	(void)state;
+	cfg.nvips = 2;
+	instance_init(&inst, &cfg, &ifc, lp, &fake_io);
+	status();
+	assert_string_equal(str("state"), "INIT");
+	assert_null(field("master_address"));
+	instance_start(&inst, now_ns);
+	now_ns += 100 * MT_MSEC;
+	status();
+	assert_string_equal(str("state"), "BACKUP");
+	assert_null(field("master_address")); /* nobody heard yet */
+	assert_float_equal(json_object_get_double(field("since")), 0.1, 1e-9);
+	rx(3, 200, &peer_lo);
+	status();
+	assert_string_equal(str("master_address"), "198.18.0.2");
+
+	t = fire_next(); /* the peer went silent */
+	now_ns = t + 2500 * MT_MSEC;
+	status();
+	assert_int_equal(json_object_object_length(st), 11);
+	assert_string_equal(str("name"), "web");
+	assert_string_equal(str("state"), "MASTER");
+	assert_int_equal(json_object_get_int(field("vrid")), 51);
+	assert_string_equal(str("interface"), "eth0");
+	assert_true(json_object_is_type(field("version"), json_type_int));
+	assert_int_equal(json_object_get_int(field("version")), 3);
+	assert_int_equal(json_object_get_int(field("priority")), 150);
+	assert_int_equal(json_object_get_int(field("effective_priority")), 150);
+	assert_string_equal(str("master_address"), "198.18.0.1");
+	assert_true(json_object_is_type(field("advert_interval"), json_type_double));
+	assert_float_equal(json_object_get_double(field("advert_interval")), 0.05, 1e-9);
+	assert_int_equal(json_object_array_length(field("virtual_addresses")), 2);
+	assert_string_equal(vip_str(0), "198.18.0.100/24");
+	assert_string_equal(vip_str(1), "198.18.0.101/24");
+	assert_float_equal(json_object_get_double(field("since")), 2.5, 1e-9);
+	cfg.version = VIPD_V2_V3; /* only the rendering of the version is looked at */
+	status();
+	assert_string_equal(str("version"), "2+3");
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(startup_backup_then_takeover),
+	    T(v2_v3_and_rfc9568_form),
+	    T(master_advert_rhythm),
+	    T(garp_two_bursts_then_silence),
+	    T(garp_refresh_one_burst_per_period),
+	    T(higher_priority_makes_backup),
+	    T(lower_priority_answered_once),
+	    T(prio0_takeover_after_skew),
+	    T(stop_master_prio0_before_delete),
+	    T(vip_deleted_restored_as_master),
+	    T(link_down_fault_and_back),
+	    T(primary_skips_vips_and_follows_change),
+	    T(eperm_retried_until_added),
+	    T(eexist_ok_batch_failure_retried),
+	    T(receive_checks_counted),
+	    T(owner_master_at_once_drops_adverts),
+	    T(status_fields),
+	};
+
+	log_set_level(LOG_ERR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
