@@ -101,7 +101,8 @@ static bool client_flush(struct ctl_client *cl)
 
 static bool client_queue(struct ctl_client *cl, struct json_object *reply)
 {
-	const char *text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
+	const char *text = json_object_to_json_string_ext(
+	    reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t len = strlen(text);
 	char *out;
 
@@ -307,7 +308,8 @@ struct json_object *ctl_request(const char *path, struct json_object *request, i
                                 char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
-	const char *text = json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN);
+	const char *text = json_object_to_json_string_ext(
+	    request, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	monotime deadline = monotime_now() + (monotime)timeout_ms * MT_MSEC;
 	struct json_object *reply = NULL;
 	char *buf = NULL;

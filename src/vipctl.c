@@ -143,8 +143,9 @@ int main(int argc, char **argv)
 		rc = 1;
 	} else if (json_object_object_get_ex(reply, "result", &result)) {
 		if (json || strcmp(argv[optind], "status") != 0)
-			printf("%s\n",
-			       json_object_to_json_string_ext(result, JSON_C_TO_STRING_PLAIN));
+			printf("%s\n", json_object_to_json_string_ext(
+			                   result, JSON_C_TO_STRING_PLAIN |
+			                               JSON_C_TO_STRING_NOSLASHESCAPE));
 		else
 			print_status_table(result);
 	}
