@@ -1,0 +1,315 @@
+/* Fixture for the instance tests (see instance_fixture.h). The kernel
+ * is a fake struct instance_io that logs every call (advert bytes decoded with vrrp_decode, the
+ * netlink batch, the announced VIP) and can be told to fail. A real loop holds the timers but is
+ * never run: the tests read the deadlines and fire the callbacks themselves on a fake clock. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "instance_fixture.h"
+
+struct fake_kernel fk;
+
+monotime now_ns;
+struct loop *lp;
+struct iface ifc;
+struct vip_addr ifaddrs[4];
+struct vip_addr vips[MAXV];
+struct vipd_instance_config cfg;
+struct instance inst;
+union vip_in me, peer_lo, peer_hi, group;
+struct json_object *st;
+
+static struct io_call *log_next(enum io_kind kind)
+{
+	struct io_call *c;
+
+	assert_true(fk.n < LOG_MAX);
+	c = &fk.log[fk.n++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->at = now_ns;
+	return c;
+}
+
+static int fake_send(void *ctx, struct instance *in, const union vip_in *src,
+                     const union vip_in *dst, const uint8_t *msg, size_t len)
+{
+	struct io_call *c = log_next(IO_SEND);
+
+	assert_ptr_equal(ctx, &fk);
+	assert_ptr_equal(in, &inst);
+	assert_true(len <= sizeof(c->msg));
+	c->src = *src;
+	c->dst = *dst;
+	memcpy(c->msg, msg, len);
+	c->len = len;
+	errno = ENETDOWN;
+	return fk.send_fail ? -1 : 0;
+}
+
+static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
+{
+	struct io_call *c = log_next(IO_APPLY);
+	int failed = 0;
+
+	assert_ptr_equal(ctx, &fk);
+	assert_true(n <= MAXV);
+	c->n = n;
+	for (size_t i = 0; i < n; i++) {
+		c->op[i] = changes[i].op;
+		c->ifindex[i] = changes[i].ifindex;
+		c->addr[i] = changes[i].addr;
+		changes[i].error = changes[i].op == NL_ADDR_ADD ? fk.add_err[i] : 0;
+		failed += changes[i].error != 0;
+	}
+	errno = ENOBUFS;
+	return fk.apply_fail ? -1 : failed;
+}
+
+static int fake_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
+{
+	struct io_call *c = log_next(IO_ANNOUNCE);
+
+	(void)ctx;
+	(void)in;
+	c->vip = *vip;
+	return 0;
+}
+
+const struct instance_io fake_io = {
+    .ctx = &fk, .send = fake_send, .apply = fake_apply, .announce = fake_announce};
+
+struct vip_addr pfx(const char *s)
+{
+	struct vip_addr a;
+
+	assert_int_equal(addr_parse(s, true, &a), 0);
+	return a;
+}
+
+int setup(void **state)
+{
+	(void)state;
+	memset(&fk, 0, sizeof(fk));
+	memset(&inst, 0, sizeof(inst));
+	now_ns = T0;
+	lp = loop_new();
+	assert_non_null(lp);
+	ifaddrs[0] = pfx("198.18.0.1/24");
+	ifc = (struct iface){.name = "eth0",
+	                     .ifindex = 2,
+	                     .running = true,
+	                     .mac = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01},
+	                     .has_mac = true,
+	                     .addrs = ifaddrs,
+	                     .naddrs = 1,
+	                     .addrs_cap = 4};
+	vips[0] = pfx("198.18.0.100/24");
+	vips[1] = pfx("198.18.0.101/24");
+	cfg = (struct vipd_instance_config){.name = "web",
+	                                    .interface = "eth0",
+	                                    .vrid = 51,
+	                                    .priority = 150,
+	                                    .version = VIPD_V3,
+	                                    .adver_int_cs = 5,
+	                                    .preempt = true,
+	                                    .accept = true,
+	                                    .checksum = VRRP_CSUM_RFC5798,
+	                                    .garp_repeat = 5,
+	                                    .garp_delay = 5 * MT_SEC,
+	                                    .af = AF_INET,
+	                                    .vips = vips,
+	                                    .nvips = 1};
+	me = pfx("198.18.0.1").in;
+	peer_lo = pfx("198.18.0.2").in;
+	peer_hi = pfx("198.18.0.250").in;
+	group = pfx("224.0.0.18").in;
+	return 0;
+}
+
+int teardown(void **state)
+{
+	(void)state;
+	loop_timer_cancel(lp, &inst.fsm_timer);
+	loop_timer_cancel(lp, &inst.garp_timer);
+	loop_timer_cancel(lp, &inst.retry_timer);
+	loop_free(lp);
+	if (st)
+		json_object_put(st);
+	st = NULL;
+	return 0;
+}
+
+/* --- driving the instance --- */
+
+void start(void)
+{
+	instance_init(&inst, &cfg, &ifc, lp, &fake_io);
+	instance_start(&inst, now_ns);
+}
+
+struct loop_timer *earliest(void)
+{
+	struct loop_timer *ts[3] = {&inst.fsm_timer, &inst.garp_timer, &inst.retry_timer};
+	struct loop_timer *t = NULL;
+
+	for (int i = 0; i < 3; i++)
+		if (loop_timer_armed(ts[i]) && (!t || ts[i]->deadline < t->deadline))
+			t = ts[i];
+	return t;
+}
+
+/* Fire the earliest armed timer of the instance the way the loop does (disarm, then call) and
+ * return its time, which becomes the clock. */
+monotime fire_next(void)
+{
+	struct loop_timer *t = earliest();
+	monotime at;
+
+	assert_non_null(t);
+	at = t->deadline;
+	assert_true(at >= now_ns);
+	now_ns = at;
+	loop_timer_cancel(lp, t);
+	t->cb(t->arg, at);
+	return at;
+}
+
+/* Fire every timer due up to end, in order, and leave the clock at end. */
+void run_until(monotime end)
+{
+	struct loop_timer *t;
+
+	while ((t = earliest()) != NULL && t->deadline <= end)
+		fire_next();
+	now_ns = end;
+}
+
+/* Start as Backup and let the Master_Down_Timer run out; returns the takeover time. */
+monotime become_master(void)
+{
+	monotime t;
+
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	t = fire_next();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	return t;
+}
+
+/* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_decode. */
+void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struct vip_addr *addrs,
+             size_t naddr)
+{
+	struct vrrp_adv adv = {.version = version,
+	                       .type = VRRP_TYPE_ADVERT,
+	                       .vrid = cfg.vrid,
+	                       .priority = prio,
+	                       .af = AF_INET,
+	                       .interval = version == 3 ? 5 : 1,
+	                       .naddr = (uint8_t)naddr};
+	struct vrrp_rx_meta meta = {.af = AF_INET, .src = *src, .dst = group, .ttl = 255};
+
+	for (size_t i = 0; i < naddr; i++)
+		adv.addrs[i] = addrs[i].in;
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, now_ns);
+}
+
+/* An advert from src listing our VIPs. */
+void rx(uint8_t version, uint8_t prio, const union vip_in *src)
+{
+	rx_list(version, prio, src, vips, cfg.nvips);
+}
+
+/* --- checking the log --- */
+
+size_t count_kind(enum io_kind kind, size_t from)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < fk.n; i++)
+		n += fk.log[i].kind == kind;
+	return n;
+}
+
+/* Decode logged advert i as a peer would (checksum in either form, TTL 255). */
+enum vrrp_reason decode(size_t i, struct vrrp_adv *adv, enum vrrp_csum_form *form)
+{
+	const struct io_call *c = &fk.log[i];
+	struct vrrp_rx_meta meta = {.af = AF_INET, .src = c->src, .dst = c->dst, .ttl = 255};
+
+	assert_true(i < fk.n);
+	assert_int_equal(c->kind, IO_SEND);
+	return vrrp_decode(c->msg, c->len, &meta, adv, form);
+}
+
+/* A v3 advert that decodes cleanly with the fields this instance must send. */
+void assert_advert(size_t i, uint8_t prio)
+{
+	struct vrrp_adv adv;
+	enum vrrp_csum_form form;
+
+	assert_int_equal(decode(i, &adv, &form), VRRP_RX_OK);
+	assert_int_equal(form, cfg.checksum);
+	assert_int_equal(adv.version, 3);
+	assert_int_equal(adv.vrid, 51);
+	assert_int_equal(adv.priority, prio);
+	assert_int_equal(adv.interval, cfg.adver_int_cs);
+	assert_true(vrrp_addrs_match(&adv, (union vip_in[]){vips[0].in, vips[1].in}, cfg.nvips));
+	assert_int_equal(fk.log[i].src.v4.s_addr, me.v4.s_addr);
+	assert_int_equal(fk.log[i].dst.v4.s_addr, group.v4.s_addr);
+}
+
+/* One netlink batch carrying op for every VIP on ifindex 2. */
+void assert_apply(size_t i, enum nl_change_op op)
+{
+	const struct io_call *c = &fk.log[i];
+
+	assert_true(i < fk.n);
+	assert_int_equal(c->kind, IO_APPLY);
+	assert_int_equal(c->n, cfg.nvips);
+	for (size_t k = 0; k < c->n; k++) {
+		assert_int_equal(c->op[k], op);
+		assert_int_equal(c->ifindex[k], 2);
+		assert_true(addr_equal(&c->addr[k], &vips[k]));
+		assert_int_equal(c->addr[k].plen, 24);
+	}
+}
+
+/* One announcement round: every VIP once, in order, from log index i. */
+void assert_announce_round(size_t i)
+{
+	for (size_t k = 0; k < cfg.nvips; k++) {
+		assert_true(i + k < fk.n);
+		assert_int_equal(fk.log[i + k].kind, IO_ANNOUNCE);
+		assert_true(addr_equal(&fk.log[i + k].vip, &vips[k]));
+	}
+}
+
+/* Times at which vip was announced, from log index from on. */
+size_t announce_times(const struct vip_addr *vip, size_t from, monotime *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < fk.n; i++)
+		if (fk.log[i].kind == IO_ANNOUNCE && addr_equal(&fk.log[i].vip, vip)) {
+			assert_true(n < max);
+			out[n++] = fk.log[i].at;
+		}
+	return n;
+}
+
+bool any_timer_armed(void)
+{
+	return loop_timer_armed(&inst.fsm_timer) || loop_timer_armed(&inst.garp_timer) ||
+	       loop_timer_armed(&inst.retry_timer);
+}
