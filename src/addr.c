@@ -89,6 +89,19 @@ bool addr_equal(const struct vip_addr *a, const struct vip_addr *b)
 	return a->af == b->af && addr_cmp_in(a->af, &a->in, &b->in) == 0;
 }
 
+bool addr_is_unicast_host(const struct vip_addr *a)
+{
+	const uint8_t *b = a->in.bytes;
+
+	if (a->af == AF_INET) {
+		uint32_t v = ntohl(a->in.v4.s_addr);
+
+		return v != 0 && v != UINT32_MAX && b[0] != 127 && (b[0] & 0xf0) != 0xe0;
+	}
+	return !IN6_IS_ADDR_UNSPECIFIED(&a->in.v6) && !IN6_IS_ADDR_LOOPBACK(&a->in.v6) &&
+	       b[0] != 0xff;
+}
+
 bool addr_is_linklocal6(const struct in6_addr *a)
 {
 	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;

@@ -14,6 +14,9 @@
 
 #include "vipd/config.h"
 #include "vipd/config_value.h"
+#include "vipd/vmac.h"
+#include "vipd/config_wire.h"
+#include "vipd/config_route.h"
 
 #define V3_ADVER_MAX_CS 4095 /* 12-bit Max Adver Int of a v3 advert */
 #define V2_ADVER_MAX_S 255   /* 8-bit Adver Int of a v2 advert */
@@ -43,15 +46,7 @@ static const char *af_name(int af)
 /* A virtual address must be a unicast address a host can hold. */
 static bool usable_vip(const struct vip_addr *a)
 {
-	const uint8_t *b = a->in.bytes;
-
-	if (a->af == AF_INET) {
-		uint32_t v = ntohl(a->in.v4.s_addr);
-
-		return v != 0 && v != UINT32_MAX && b[0] != 127 && (b[0] & 0xf0) != 0xe0;
-	}
-	return !IN6_IS_ADDR_UNSPECIFIED(&a->in.v6) && !IN6_IS_ADDR_LOOPBACK(&a->in.v6) &&
-	       b[0] != 0xff;
+	return cv_unicast_host(a);
 }
 
 /* How messages name instance k: `instance "web"`, or "instances[k]" when it has no valid name. */
@@ -214,6 +209,10 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 		for (size_t j = 0; j < o->nvips; j++) {
 			if (!addr_equal(&o->vips[j], a))
 				continue;
+			/* A link-local address is scoped to its link: other links may reuse it. */
+			if (a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6) &&
+			    strcmp(o->interface, in->interface) != 0)
+				continue;
 			cv_error_at(sc->ld, e,
 			            "%s.virtual_addresses[%zu]: %s is also in %s at line %d",
 			            sc->pfx, i, addr_format(a, false, buf, sizeof(buf)),
@@ -291,6 +290,12 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 			v2_reported = true;
 			continue;
 		}
+		/* RFC 9568 5.2.9: an IPv6 advert lists the link-local virtual address first. */
+		if (i == 0 && a.af == AF_INET6 && !addr_is_linklocal6(&a.in.v6))
+			cv_error_at(sc->ld, e,
+			            "%s.%s[0]: the first address of an IPv6 instance must be its "
+			            "link-local virtual address (fe80::/10), RFC 9568 5.2.9",
+			            sc->pfx, key);
 		in->af = a.af;
 		if (vip_unique(sc, cfg, idx, in, e, (size_t)i, &a))
 			in->vips[in->nvips++] = a;
@@ -317,10 +322,53 @@ static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_confi
 	}
 }
 
+/* A VMAC is named by family and VRID alone ("vrrp.51"): two vmac instances of one family on two
+ * interfaces need two VRIDs, and no instance may run on another one's VMAC. */
+static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
+                              const struct vipd_instance_config *in)
+{
+	char mine[IF_NAMESIZE], theirs[IF_NAMESIZE], label[VIPD_NAME_MAX + 16];
+
+	if (!in->vrid || !in->af || !in->interface[0])
+		return;
+	vmac_name(in->af, in->vrid, mine);
+	for (size_t k = 0; k < idx; k++) {
+		const struct vipd_instance_config *o = &cfg->instances[k];
+
+		inst_label(cfg, k, label, sizeof(label));
+		if (in->vmac && o->vmac && o->vrid == in->vrid && o->af == in->af &&
+		    strcmp(o->interface, in->interface) != 0) {
+			cv_key_error(sc, cv_member(sc, "vmac"), "vmac",
+			             "VMAC %s is also used by %s at line %d (on %s): give one of "
+			             "them another vrid",
+			             mine, label, o->line, o->interface);
+			return;
+		}
+		if (in->vmac && strcmp(o->interface, mine) == 0) {
+			cv_key_error(sc, cv_member(sc, "vmac"), "vmac",
+			             "%s would be this instance's VMAC, but %s at line %d runs on it",
+			             mine, label, o->line);
+			return;
+		}
+		if (!o->vmac || !o->vrid || !o->af)
+			continue;
+		vmac_name(o->af, o->vrid, theirs);
+		if (strcmp(in->interface, theirs) == 0) {
+			cv_key_error(sc, cv_member(sc, "interface"), "interface",
+			             "%s is the VMAC of %s at line %d", theirs, label, o->line);
+			return;
+		}
+	}
+}
+
 static const char *const instance_keys[] = {
     "name",         "interface",         "vrid",   "priority", "version",     "advert_interval",
     "preempt",      "preempt_delay",     "accept", "checksum", "garp_repeat", "garp_delay",
-    "garp_refresh", "virtual_addresses", NULL};
+    "garp_refresh", "virtual_addresses", "vmac",
+    /* config_wire.c */
+    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check",
+    /* config_route.c */
+    "virtual_routes", NULL};
 
 /* Read instances[idx] (group g) into cfg->instances[idx]; earlier instances are complete. */
 static void load_instance(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,
@@ -375,8 +423,12 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 		in->garp_repeat = (unsigned)v;
 	cv_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
 	cv_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
+	cv_get_bool(&sc, "vmac", &in->vmac);
 	load_vips(&sc, cfg, idx, version_ok, in);
 	check_vrid_unique(&sc, cfg, idx, in);
+	check_vmac_unique(&sc, cfg, idx, in);
+	config_wire_load(&sc, version_ok, in);
+	config_route_load(&sc, cfg, idx, in);
 }
 
 static void load_instances(struct cv_loader *ld, const config_setting_t *root,
@@ -487,8 +539,11 @@ void config_free(struct vipd_config *cfg)
 {
 	if (!cfg)
 		return;
-	for (size_t i = 0; i < cfg->ninstances; i++)
+	for (size_t i = 0; i < cfg->ninstances; i++) {
 		free(cfg->instances[i].vips);
+		config_wire_free(&cfg->instances[i]);
+		config_route_free(&cfg->instances[i]);
+	}
 	free(cfg->instances);
 	free(cfg->file);
 	free(cfg);
@@ -496,13 +551,7 @@ void config_free(struct vipd_config *cfg)
 
 static void print_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	cv_print_string(out, s);
 }
 
 static void print_instance(const struct vipd_instance_config *in, FILE *out)
@@ -530,6 +579,9 @@ static void print_instance(const struct vipd_instance_config *in, FILE *out)
 	fprintf(out, "    garp_delay = %s;\n", cv_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
 	fprintf(out, "    garp_refresh = %s;\n",
 	        cv_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
+	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");
+	config_wire_print(in, out);
+	config_route_print(in, out);
 	fprintf(out, "    virtual_addresses = [");
 	for (size_t i = 0; i < in->nvips; i++)
 		fprintf(out, "%s \"%s\"", i ? "," : "",
@@ -569,7 +621,9 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->preempt_delay != b->preempt_delay || a->accept != b->accept ||
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
-	    a->af != b->af || a->nvips != b->nvips)
+	    a->vmac != b->vmac ||
+	    a->af != b->af || a->nvips != b->nvips || !config_wire_equal(a, b) ||
+	    !config_route_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)
 		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)

@@ -2,11 +2,13 @@
  * error collected as a "FILE:LINE: message" line. Pure; internal to config.c. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "vipd/config_value.h"
 
@@ -271,6 +273,28 @@ int cv_get_seconds(const struct cv_scope *sc, const char *key, double lo, double
 }
 
 /* Report every member of the scope's group that is not in known (NULL-terminated). */
+int cv_get_list(const struct cv_scope *sc, const char *key, int max, const char *noun,
+                const char *empty_hint, const config_setting_t **out)
+{
+	const config_setting_t *s = cv_member(sc, key);
+	int type, n;
+
+	if (!s)
+		return 0;
+	type = config_setting_type(s);
+	if (!cv_type_ok(sc, s, key, type == CONFIG_TYPE_ARRAY || type == CONFIG_TYPE_LIST,
+	                "an array of strings"))
+		return -1;
+	n = config_setting_length(s);
+	if (n == 0)
+		cv_key_error(sc, s, key, "must not be empty%s", empty_hint);
+	else if (n > max)
+		cv_key_error(sc, s, key, "%d %s, at most %d", n, noun, max);
+	else
+		*out = s;
+	return n == 0 || n > max ? -1 : n;
+}
+
 void cv_check_keys(const struct cv_scope *sc, const char *const *known)
 {
 	int n = config_setting_length(sc->grp);
@@ -320,4 +344,20 @@ void cv_flush(struct cv_loader *ld, struct config_errors *errs)
 	free(ld->errs);
 	ld->errs = NULL;
 	ld->nerrs = ld->cap = 0;
+}
+
+bool cv_unicast_host(const struct vip_addr *a)
+{
+	return addr_is_unicast_host(a);
+}
+
+void cv_print_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
 }

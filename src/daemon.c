@@ -15,56 +15,28 @@
 #include "vipd/announce.h"
 #include "vipd/ctl.h"
 #include "vipd/daemon.h"
+#include "vipd/daemon_int.h"
+#include "vipd/daemon_vmac.h"
 #include "vipd/instance.h"
 #include "vipd/log.h"
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
-
-/* Packets read per wakeup of one socket: bounds the time a flood can hold the loop. */
-#define RX_BURST 64
-
-struct daemon;
-
-/* What a socket's readiness callback needs to know. */
-struct rx_ctx {
-	struct daemon *d;
-	struct iface *ifc;
-	int afi;
-};
-
-/* An interface and the contexts of its two sockets. Allocated one by one and never moved:
- * instances and the loop hold pointers into it. */
-struct daemon_iface {
-	struct iface ifc;
-	struct rx_ctx rx[2];
-};
-
-struct daemon {
-	struct vipd_config *cfg;
-	char socket_path[VIPD_PATH_MAX];
-	struct loop *loop;
-	struct nl *nl;
-	struct ctl *ctl;
-	int announce_fd;
-	struct daemon_iface **ifaces;
-	size_t nifaces;
-	struct instance **instances; /* one allocation each: timers point into them */
-	size_t ninstances;
-	struct instance_io io;
-	uint64_t drops[VRRP_RX__COUNT]; /* packets no instance could be charged with */
-	bool stopping;
-	uint8_t rxbuf[65536];
-	struct vrrp_adv rxadv;
-};
+#include "vipd/sdnotify.h"
+#include "vipd/vmac.h"
 
 /* --- instance I/O through the real kernel --- */
 
 static int io_send(void *ctx, struct instance *in, const union vip_in *src, const union vip_in *dst,
                    const uint8_t *msg, size_t len)
 {
-	struct vrrp_sock *s = in->iface->sock[iface_af_index(in->cfg->af)];
+	struct daemon *d = ctx;
+	/* With a VMAC, adverts leave from it (source MAC = virtual MAC), as keepalived's default.
+	 * Without it (deleted or down: the priority 0 advert of the FAULT that follows) from the
+	 * parent. */
+	struct vrrp_sock *s = in->vmac && in->vmac->running ? vmac_mgr_sock(d->vmacs, in) : NULL;
 
-	(void)ctx;
+	if (!s)
+		s = in->iface->sock[iface_af_index(in->cfg->af)];
 	if (!s) {
 		errno = ENOTCONN;
 		return -1;
@@ -82,298 +54,47 @@ static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
 {
 	struct daemon *d = ctx;
+	const struct iface *out = instance_vip_iface(in);
 
-	if (vip->af != AF_INET || !in->iface->has_mac || !in->iface->ifindex) {
-		errno = EAFNOSUPPORT;
+	if (!out->has_mac || !out->ifindex) {
+		errno = out->ifindex ? EAFNOSUPPORT : ENODEV;
 		return -1;
 	}
-	return announce_garp(d->announce_fd, in->iface->ifindex, in->iface->mac, vip->in.v4);
+	/* Gratuitous ARP for IPv4, unsolicited Neighbor Advertisement for IPv6. */
+	if (vip->af == AF_INET6)
+		return announce_na(d->announce_fd, out->ifindex, out->mac, &vip->in.v6);
+	return announce_garp(d->announce_fd, out->ifindex, out->mac, vip->in.v4);
 }
 
-/* --- interfaces --- */
-
-static struct iface *iface_by_name(struct daemon *d, const char *name)
+static int io_vmac_flush(void *ctx, struct instance *in)
 {
-	for (size_t i = 0; i < d->nifaces; i++)
-		if (strcmp(d->ifaces[i]->ifc.name, name) == 0)
-			return &d->ifaces[i]->ifc;
-	return NULL;
+	struct daemon *d = ctx;
+
+	return vmac_mgr_flush(d->vmacs, in);
 }
 
-static struct iface *iface_by_index(struct daemon *d, unsigned ifindex)
+/* Send systemd the STATUS= line now (a pending deferred one is dropped). */
+static void sd_status_now(struct daemon *d)
 {
-	for (size_t i = 0; i < d->nifaces; i++)
-		if (ifindex && d->ifaces[i]->ifc.ifindex == ifindex)
-			return &d->ifaces[i]->ifc;
-	return NULL;
+	loop_timer_cancel(d->loop, &d->sd_status_timer);
+	sdnotify_status(&d->sd, d->instances, d->ninstances);
 }
 
-static bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
+static void sd_status_cb(void *arg, monotime now)
 {
-	for (size_t i = 0; i < ifc->naddrs; i++)
-		if (addr_equal(&ifc->addrs[i], a))
-			return true;
-	return false;
-}
-
-static void iface_add_addr(struct iface *ifc, const struct vip_addr *a)
-{
-	if (iface_has_addr(ifc, a))
-		return;
-	if (ifc->naddrs == ifc->addrs_cap) {
-		size_t cap = ifc->addrs_cap ? 2 * ifc->addrs_cap : 8;
-		struct vip_addr *n = realloc(ifc->addrs, cap * sizeof(*n));
-
-		if (!n)
-			fatal("iface address table");
-		ifc->addrs = n;
-		ifc->addrs_cap = cap;
-	}
-	ifc->addrs[ifc->naddrs++] = *a;
-}
-
-static void iface_del_addr(struct iface *ifc, const struct vip_addr *a)
-{
-	for (size_t i = 0; i < ifc->naddrs; i++) {
-		if (addr_equal(&ifc->addrs[i], a)) {
-			/* Keep the order: the first address is the primary. */
-			memmove(&ifc->addrs[i], &ifc->addrs[i + 1],
-			        (ifc->naddrs - i - 1) * sizeof(ifc->addrs[0]));
-			ifc->naddrs--;
-			return;
-		}
-	}
-}
-
-static void rx_cb(void *arg, int fd, unsigned events, monotime now);
-
-static bool iface_uses_af(const struct iface *ifc, int af)
-{
-	for (int vrid = 1; vrid < 256; vrid++)
-		if (ifc->by_vrid[iface_af_index(af)][vrid])
-			return true;
-	return false;
-}
-
-static void iface_close_sockets(struct daemon *d, struct iface *ifc)
-{
-	for (int i = 0; i < 2; i++) {
-		if (!ifc->sock[i])
-			continue;
-		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
-		vrrp_sock_close(ifc->sock[i]);
-		ifc->sock[i] = NULL;
-	}
-}
-
-/* Open the sockets an existing interface needs; a failure leaves its instances in FAULT. */
-static void iface_open_sockets(struct daemon *d, struct iface *ifc)
-{
-	static const int afs[2] = {AF_INET, AF_INET6};
-
-	for (int i = 0; i < 2; i++) {
-		char err[256];
-
-		if (ifc->sock[i] || !ifc->ifindex || !iface_uses_af(ifc, afs[i]))
-			continue;
-		ifc->sock[i] = vrrp_sock_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
-		if (!ifc->sock[i]) {
-			log_warnx("%s: cannot open VRRP socket: %s", ifc->name, err);
-			continue;
-		}
-		if (loop_add_fd(d->loop, vrrp_sock_fd(ifc->sock[i]), EPOLLIN, rx_cb,
-		                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
-			log_warn("%s: watch VRRP socket", ifc->name);
-			vrrp_sock_close(ifc->sock[i]);
-			ifc->sock[i] = NULL;
-		}
-	}
-}
-
-/* Open the sockets an interface's instances need and close those no instance uses any more. */
-static void iface_sync_sockets(struct daemon *d, struct iface *ifc)
-{
-	static const int afs[2] = {AF_INET, AF_INET6};
-
-	for (int i = 0; i < 2; i++) {
-		if (!ifc->sock[i] || iface_uses_af(ifc, afs[i]))
-			continue;
-		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
-		vrrp_sock_close(ifc->sock[i]);
-		ifc->sock[i] = NULL;
-	}
-	iface_open_sockets(d, ifc);
-}
-
-static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime now)
-{
-	if (d->stopping)
-		return;
-	for (size_t i = 0; i < d->ninstances; i++)
-		if (d->instances[i]->iface == ifc)
-			instance_iface_changed(d->instances[i], now);
-}
-
-/* --- netlink events --- */
-
-static void nl_event(void *arg, const struct nl_event *ev)
-{
-	struct daemon *d = arg;
-	struct iface *ifc;
-	monotime now = monotime_now();
-
-	switch (ev->type) {
-	case NL_EV_LINK:
-		ifc = iface_by_name(d, ev->link.name);
-		if (!ifc) {
-			/* Renamed away from a name we use: as good as gone. */
-			ifc = iface_by_index(d, ev->link.ifindex);
-			if (!ifc)
-				return;
-			goto link_gone;
-		}
-		if (ifc->ifindex != ev->link.ifindex) {
-			if (ifc->ifindex)
-				log_info("%s: interface re-created (index %u -> %u)", ifc->name,
-				         ifc->ifindex, ev->link.ifindex);
-			iface_close_sockets(d, ifc);
-			ifc->naddrs = 0;
-			ifc->ifindex = ev->link.ifindex;
-		}
-		if (ifc->running != ev->link.running)
-			log_info("%s: link %s", ifc->name, ev->link.running ? "up" : "down");
-		ifc->running = ev->link.running;
-		ifc->has_mac = ev->link.has_mac;
-		memcpy(ifc->mac, ev->link.mac, sizeof(ifc->mac));
-		iface_open_sockets(d, ifc);
-		iface_notify_instances(d, ifc, now);
-		return;
-	case NL_EV_LINK_DEL:
-		ifc = iface_by_index(d, ev->link.ifindex);
-		if (!ifc)
-			return;
-	link_gone:
-		log_info("%s: interface removed", ifc->name);
-		iface_close_sockets(d, ifc);
-		ifc->ifindex = 0;
-		ifc->running = false;
-		ifc->naddrs = 0;
-		iface_notify_instances(d, ifc, now);
-		return;
-	case NL_EV_ADDR_NEW:
-		ifc = iface_by_index(d, ev->ifindex);
-		if (!ifc)
-			return;
-		iface_add_addr(ifc, &ev->addr);
-		iface_notify_instances(d, ifc, now);
-		return;
-	case NL_EV_ADDR_DEL:
-		ifc = iface_by_index(d, ev->ifindex);
-		if (!ifc)
-			return;
-		iface_del_addr(ifc, &ev->addr);
-		if (!d->stopping)
-			for (size_t i = 0; i < d->ninstances; i++)
-				if (d->instances[i]->iface == ifc)
-					instance_addr_deleted(d->instances[i], &ev->addr, now);
-		iface_notify_instances(d, ifc, now);
-		return;
-	}
-}
-
-/* After lost events, ask the kernel again and make every master whole. */
-static void nl_resync(struct daemon *d)
-{
-	monotime now;
-
-	log_warnx("netlink: events were lost (ENOBUFS); resynchronising");
-	for (size_t i = 0; i < d->nifaces; i++)
-		d->ifaces[i]->ifc.naddrs = 0;
-	if (nl_dump(d->nl, nl_event, d) < 0) {
-		log_warn("netlink: resync dump");
-		return;
-	}
-	now = monotime_now();
-	for (size_t i = 0; i < d->ninstances; i++) {
-		struct instance *in = d->instances[i];
-
-		for (size_t j = 0; j < in->cfg->nvips; j++)
-			if (!iface_has_addr(in->iface, &in->cfg->vips[j]))
-				instance_addr_deleted(in, &in->cfg->vips[j], now);
-	}
-}
-
-static void nl_cb(void *arg, int fd, unsigned events, monotime now)
-{
-	struct daemon *d = arg;
-	int r;
-
-	(void)fd;
-	(void)events;
 	(void)now;
-	r = nl_monitor_read(d->nl, nl_event, d);
-	if (r == NL_RESYNC)
-		nl_resync(d);
-	else if (r < 0 && errno != EAGAIN)
-		log_warn("netlink: monitor read");
+	sd_status_now(arg);
 }
 
-/* --- receive path --- */
-
-static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8_t *msg, size_t len,
-                       enum vrrp_reason r)
+/* A state change updates systemd's one-line STATUS, deferred to a timer: the instance table may
+ * be mid-update (reload), and a burst of changes gives one message. */
+static void io_state_changed(void *ctx, struct instance *in)
 {
-	/* Charge the instance the packet was meant for when its VRID byte is readable. */
-	struct instance *in = msg && len >= 2 ? ifc->by_vrid[afi][msg[1]] : NULL;
+	struct daemon *d = ctx;
 
-	if (in)
-		instance_count_drop(in, r);
-	else
-		d->drops[r]++;
-}
-
-static void rx_cb(void *arg, int fd, unsigned events, monotime now)
-{
-	struct rx_ctx *rx = arg;
-	struct daemon *d = rx->d;
-	struct iface *ifc = rx->ifc;
-	struct vrrp_sock *s = ifc->sock[rx->afi];
-
-	(void)events;
-	if (!s || vrrp_sock_fd(s) != fd)
-		return;
-	for (int n = 0; n < RX_BURST; n++) {
-		struct vrrp_rx_meta meta;
-		const uint8_t *msg = NULL;
-		size_t len = 0;
-		enum vrrp_reason r = VRRP_RX_OK;
-		enum vrrp_csum_form form = VRRP_CSUM_RFC5798;
-		struct instance *in;
-		int got = vrrp_sock_recv(s, d->rxbuf, sizeof(d->rxbuf), &meta, &msg, &len, &r);
-
-		if (got <= 0) {
-			if (got < 0 && errno != EAGAIN && errno != EINTR)
-				log_warn("%s: receive", ifc->name);
-			return;
-		}
-		if (r == VRRP_RX_OK)
-			r = vrrp_decode(msg, len, &meta, &d->rxadv, &form);
-		if (r != VRRP_RX_OK) {
-			count_drop(d, ifc, rx->afi, msg, len, r);
-			continue;
-		}
-		in = ifc->by_vrid[rx->afi][d->rxadv.vrid];
-		if (!in) {
-			d->drops[VRRP_RX_VRID]++;
-			continue;
-		}
-		if (addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
-			instance_count_drop(in, VRRP_RX_OWN);
-			continue;
-		}
-		instance_receive(in, &d->rxadv, &meta, form, now);
-		now = monotime_now();
-	}
+	(void)in;
+	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
+		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
 }
 
 /* --- start-up and shutdown --- */
@@ -405,11 +126,6 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		const struct vipd_instance_config *ic = &cfg->instances[i];
 
-		if (ic->af == AF_INET6) {
-			add_error(errs, cfg, ic,
-			          "IPv6 instances are not supported by this vipd version yet");
-			bad++;
-		}
 		if (!ic->accept) {
 			add_error(
 			    errs, cfg, ic,
@@ -419,26 +135,6 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 		}
 	}
 	return bad ? -1 : 0;
-}
-
-/* The interface named name, created (not yet known to netlink) when missing. */
-static struct iface *iface_get(struct daemon *d, const char *name)
-{
-	struct iface *ifc = iface_by_name(d, name);
-	struct daemon_iface *di, **list;
-
-	if (ifc)
-		return ifc;
-	di = calloc(1, sizeof(*di));
-	list = realloc(d->ifaces, (d->nifaces + 1) * sizeof(*list));
-	if (!di || !list)
-		fatal("interface table");
-	d->ifaces = list;
-	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
-	for (int afi = 0; afi < 2; afi++)
-		di->rx[afi] = (struct rx_ctx){.d = d, .ifc = &di->ifc, .afi = afi};
-	d->ifaces[d->nifaces++] = di;
-	return &di->ifc;
 }
 
 /* Make an instance for ic and register it for demux; it starts with instance_start. */
@@ -453,6 +149,13 @@ static struct instance *instance_add(struct daemon *d, const struct vipd_instanc
 	d->instances = list;
 	ifc = iface_get(d, ic->interface);
 	instance_init(in, ic, ifc, d->loop, &d->io);
+	if (ic->vmac) {
+		char name[IF_NAMESIZE];
+
+		/* In the table by name, so its link and address events reach the instance. */
+		vmac_name(ic->af, ic->vrid, name);
+		in->vmac = iface_get(d, name);
+	}
 	ifc->by_vrid[iface_af_index(ic->af)][ic->vrid] = in;
 	d->instances[d->ninstances++] = in;
 	return in;
@@ -474,9 +177,19 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	         socket_path ? socket_path : cfg->control_socket);
 	d->io = (struct instance_io){
 	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
+	d->io.state_changed = io_state_changed;
+	d->io.vmac_flush = io_vmac_flush;
+	d->sd.fd = -1;
+	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
 	d->loop = loop_new();
 	if (!d->loop) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
+		daemon_free(d);
+		return NULL;
+	}
+	d->vmacs = vmac_mgr_new(d->loop, nl_sync, d);
+	if (!d->vmacs) {
+		snprintf(err, errlen, "out of memory");
 		daemon_free(d);
 		return NULL;
 	}
@@ -530,6 +243,21 @@ static void remove_stale_vips(struct daemon *d)
 	free(ch);
 }
 
+/* Create the VMACs of instances[first..] (before they start), then take in their link events. */
+static void start_vmacs(struct daemon *d, size_t first)
+{
+	bool any = false;
+
+	for (size_t i = first; i < d->ninstances; i++) {
+		if (!d->instances[i]->vmac)
+			continue;
+		vmac_mgr_start(d->vmacs, d->instances[i]);
+		any = true;
+	}
+	if (any)
+		nl_sync(d);
+}
+
 static void stop_all(struct daemon *d)
 {
 	monotime now = monotime_now();
@@ -537,6 +265,9 @@ static void stop_all(struct daemon *d)
 	d->stopping = true;
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_stop(d->instances[i], now);
+	/* Every priority 0 advert is out before the VMACs go: deleting one takes ~20 ms. */
+	for (size_t i = 0; i < d->ninstances; i++)
+		vmac_mgr_stop(d->vmacs, d->instances[i]);
 	loop_stop(d->loop);
 }
 
@@ -581,6 +312,7 @@ int daemon_reload(struct daemon *d, struct config_errors *errs)
 		log_notice("reload: %s %s", in->cfg->name,
 		           nic ? "changed; restarting it" : "removed; stopping it");
 		instance_stop(in, now);
+		vmac_mgr_stop(d->vmacs, in);
 		in->iface->by_vrid[iface_af_index(in->cfg->af)][in->cfg->vrid] = NULL;
 		free(in);
 		nstopped++;
@@ -599,6 +331,7 @@ int daemon_reload(struct daemon *d, struct config_errors *errs)
 		log_warn("reload: netlink dump");
 	for (size_t i = 0; i < d->nifaces; i++)
 		iface_sync_sockets(d, &d->ifaces[i]->ifc);
+	start_vmacs(d, first_new);
 	now = monotime_now();
 	for (size_t i = first_new; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
@@ -616,12 +349,34 @@ static void signal_cb(void *arg, int signo, monotime now)
 		struct config_errors errs = {0};
 
 		log_notice("SIGHUP: reloading %s", d->cfg->file);
+		sdnotify_send(&d->sd, "RELOADING=1");
 		daemon_reload(d, &errs);
+		sdnotify_send(&d->sd, "READY=1");
+		sd_status_now(d);
 		config_errors_clear(&errs);
 		return;
 	}
 	log_notice("%s: stopping", strsignal(signo));
+	sdnotify_send(&d->sd, "STOPPING=1");
 	stop_all(d);
+}
+
+/* {"command":"garp","name":NAME}: the master NAME announces its addresses again now. */
+static struct json_object *ctl_garp(struct daemon *d, struct json_object *req)
+{
+	struct json_object *name;
+
+	if (!json_object_object_get_ex(req, "name", &name) ||
+	    !json_object_is_type(name, json_type_string))
+		return ctl_reply_error("garp needs a \"name\" string");
+	for (size_t i = 0; i < d->ninstances; i++) {
+		if (strcmp(d->instances[i]->cfg->name, json_object_get_string(name)) != 0)
+			continue;
+		if (instance_announce(d->instances[i], monotime_now()) < 0)
+			return ctl_reply_error("not master");
+		return ctl_reply_ok(NULL);
+	}
+	return ctl_reply_error("no such instance");
 }
 
 static struct json_object *ctl_handle(void *arg, struct json_object *req)
@@ -636,6 +391,8 @@ static struct json_object *ctl_handle(void *arg, struct json_object *req)
 	name = json_object_get_string(cmd);
 	if (strcmp(name, "status") == 0)
 		return ctl_reply_ok(daemon_status(d));
+	if (strcmp(name, "garp") == 0)
+		return ctl_garp(d, req);
 	return ctl_reply_error("unknown command");
 }
 
@@ -660,6 +417,8 @@ int daemon_run(struct daemon *d)
 
 	/* A peer that closes the control socket must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	sdnotify_init(&d->sd);
+	sdnotify_watchdog_start(&d->sd, d->loop, monotime_now());
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		if (loop_add_signal(d->loop, stop_signals[i], signal_cb, d) < 0)
 			fatal("signalfd");
@@ -673,6 +432,7 @@ int daemon_run(struct daemon *d)
 	d->announce_fd = announce_open();
 	if (d->announce_fd < 0)
 		fatal("announcement socket");
+	start_vmacs(d, 0);
 	for (size_t i = 0; i < d->nifaces; i++) {
 		if (!d->ifaces[i]->ifc.ifindex)
 			log_warnx("%s: no such interface (yet); its instances wait in FAULT",
@@ -680,6 +440,8 @@ int daemon_run(struct daemon *d)
 		iface_sync_sockets(d, &d->ifaces[i]->ifc);
 	}
 	remove_stale_vips(d);
+	for (size_t i = 0; i < d->ninstances; i++)
+		instance_remove_stale_routes(d->instances[i]);
 	d->ctl = ctl_open(d->loop, d->socket_path, ctl_handle, d, err, sizeof(err));
 	if (!d->ctl)
 		fatalx("control socket %s: %s", d->socket_path, err);
@@ -689,6 +451,8 @@ int daemon_run(struct daemon *d)
 	           d->cfg->router_id);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
+	sdnotify_send(&d->sd, "READY=1");
+	sd_status_now(d);
 
 	if (loop_run(d->loop) < 0)
 		fatal("event loop");
@@ -715,6 +479,8 @@ void daemon_free(struct daemon *d)
 		loop_del_fd(d->loop, nl_monitor_fd(d->nl));
 		nl_close(d->nl);
 	}
+	sdnotify_close(&d->sd);
+	vmac_mgr_free(d->vmacs);
 	loop_free(d->loop);
 	free(d->ifaces);
 	free(d->instances);

@@ -3,8 +3,11 @@
  * FSM documents and re-arms the one protocol timer. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -31,16 +34,14 @@ bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips,
 
 		if (a->af != af)
 			continue;
-		if (af == AF_INET6) {
-			/* RFC 9568 5.1.2.1: IPv6 adverts come from the interface's link-local. */
-			if (!addr_is_linklocal6(&a->in.v6))
-				continue;
-		} else {
-			for (size_t j = 0; j < nvips && !is_vip; j++)
-				is_vip = addr_equal(a, &vips[j]);
-			if (is_vip)
-				continue;
-		}
+		/* RFC 9568 5.1.2.1: IPv6 adverts come from the interface's link-local. */
+		if (af == AF_INET6 && !addr_is_linklocal6(&a->in.v6))
+			continue;
+		/* Never a VIP (IPv6: the link-local VIP lives on the interface while master). */
+		for (size_t j = 0; j < nvips && !is_vip; j++)
+			is_vip = addr_equal(a, &vips[j]);
+		if (is_vip)
+			continue;
 		*out = a->in;
 		return true;
 	}
@@ -80,13 +81,27 @@ static const union vip_in *vip_in_list(const struct instance *in, union vip_in *
 	return buf;
 }
 
+/* The v2 authentication of an instance: Auth Type 1 with the password NUL-padded to 8 bytes
+ * (RFC 2338 5.3.6.1, as keepalived sends it) when auth_pass is set, else Auth Type 0. */
+static void auth_fill(const struct vipd_instance_config *c, uint8_t *type, uint8_t *data)
+{
+	size_t n = strnlen(c->auth_pass, VRRP_AUTH_LEN);
+
+	memset(data, 0, VRRP_AUTH_LEN);
+	memcpy(data, c->auth_pass, n);
+	*type = n ? VRRP_AUTH_PASS : VRRP_AUTH_NONE;
+}
+
+/* Send one advert of each configured version to the group, or to each unicast peer. */
 static void send_advert(struct instance *in, uint8_t priority)
 {
 	static const uint8_t versions_v23[] = {3, 2};
 	const uint8_t *versions = versions_v23;
 	size_t nversions = 2;
 	uint8_t v3only = 3, v2only = 2;
-	union vip_in dst;
+	union vip_in group;
+	const union vip_in *dsts = &group;
+	size_t ndsts = 1;
 	struct vrrp_adv adv;
 
 	if (in->cfg->version == VIPD_V3) {
@@ -96,7 +111,11 @@ static void send_advert(struct instance *in, uint8_t priority)
 		versions = &v2only;
 		nversions = 1;
 	}
-	vrrp_group(in->cfg->af, &dst);
+	vrrp_group(in->cfg->af, &group);
+	if (in->cfg->npeers) {
+		dsts = in->cfg->unicast_peers;
+		ndsts = in->cfg->npeers;
+	}
 	memset(&adv, 0, sizeof(adv));
 	adv.type = VRRP_TYPE_ADVERT;
 	adv.vrid = in->cfg->vrid;
@@ -104,22 +123,24 @@ static void send_advert(struct instance *in, uint8_t priority)
 	adv.af = in->cfg->af;
 	adv.naddr = (uint8_t)in->cfg->nvips;
 	vip_in_list(in, adv.addrs);
+	auth_fill(in->cfg, &adv.auth_type, adv.auth_data);
 
-	for (size_t i = 0; i < nversions; i++) {
+	/* One message per version and destination: the v3 checksum covers the destination. */
+	for (size_t k = 0; k < nversions * ndsts; k++) {
+		const union vip_in *dst = &dsts[k % ndsts];
 		uint8_t msg[VRRP_MSG_MAX];
 		ssize_t len;
 
-		adv.version = versions[i];
+		adv.version = versions[k / ndsts];
 		adv.interval = adv.version == 3 ? in->cfg->adver_int_cs
 		                                : (uint16_t)(in->cfg->adver_int_cs / 100);
-		adv.auth_type = VRRP_AUTH_NONE;
-		len = vrrp_encode(msg, sizeof(msg), &adv, &in->primary, &dst, in->cfg->checksum);
+		len = vrrp_encode(msg, sizeof(msg), &adv, &in->primary, dst, in->cfg->checksum);
 		if (len < 0) {
 			log_warnx("%s: cannot encode advert", in->cfg->name);
 			in->stats.send_errors++;
 			continue;
 		}
-		if (in->io->send(in->io->ctx, in, &in->primary, &dst, msg, (size_t)len) < 0) {
+		if (in->io->send(in->io->ctx, in, &in->primary, dst, msg, (size_t)len) < 0) {
 			/* Rate-limit: at 10 ms intervals a dead link would flood the log. */
 			if (in->stats.send_errors++ % 100 == 0)
 				log_warn("%s: send advert", in->cfg->name);
@@ -131,40 +152,130 @@ static void send_advert(struct instance *in, uint8_t priority)
 	}
 }
 
-/* Add or remove every VIP in one netlink batch. Returns the number of failures. */
+/* The output interface of a virtual route: the interface of the VIPs when it names none; its
+ * dev when that is the instance's interface or VMAC; any other dev is looked up by name now,
+ * at each apply (the daemon tracks only the interfaces instances run on). 0 when missing. */
+static unsigned route_ifindex(const struct instance *in, const struct vipd_route *r)
+{
+	if (!r->dev[0])
+		return instance_vip_iface(in)->ifindex;
+	if (strcmp(r->dev, in->iface->name) == 0)
+		return in->iface->ifindex;
+	if (in->vmac && strcmp(r->dev, in->vmac->name) == 0)
+		return in->vmac->ifindex;
+	return if_nametoindex(r->dev);
+}
+
+/* Append the VIP changes at ch[n..]; returns the new count. */
+static size_t put_vips(const struct instance *in, const struct iface *vif, bool add,
+                       struct nl_change *ch, size_t n)
+{
+	for (size_t i = 0; i < in->cfg->nvips; i++, n++) {
+		ch[n].op = add ? NL_ADDR_ADD : NL_ADDR_DEL;
+		ch[n].ifindex = vif->ifindex;
+		ch[n].addr = in->cfg->vips[i];
+		ch[n].nodad = in->cfg->af == AF_INET6;
+	}
+	return n;
+}
+
+/* Append the route changes at ch[n..]; returns the new count. A route whose interface is
+ * missing is left out: gone with its interface on delete, one failure (*missing) on add. */
+static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, size_t n,
+                         int *missing)
+{
+	char buf[ROUTE_STRLEN];
+
+	for (size_t i = 0; i < in->cfg->nroutes; i++) {
+		const struct vipd_route *r = &in->cfg->routes[i];
+		unsigned ifindex = route_ifindex(in, r);
+
+		if (!ifindex) {
+			if (add) {
+				(*missing)++;
+				in->stats.nl_errors++;
+				log_warnx("%s: add route %s: interface %s missing", in->cfg->name,
+				          route_format(r, buf, sizeof(buf)),
+				          r->dev[0] ? r->dev : instance_vip_iface(in)->name);
+			}
+			continue;
+		}
+		ch[n].op = add ? NL_ROUTE_ADD : NL_ROUTE_DEL;
+		ch[n].ifindex = ifindex;
+		ch[n].route = *r;
+		n++;
+	}
+	return n;
+}
+
+/* One change's outcome: already there on add, already gone on delete reach the goal too. */
+static bool change_done(const struct nl_change *c)
+{
+	switch (c->op) {
+	case NL_ADDR_ADD:
+	case NL_ROUTE_ADD:
+		return c->error == 0 || c->error == -EEXIST;
+	case NL_ADDR_DEL:
+		return c->error == 0 || c->error == -EADDRNOTAVAIL;
+	case NL_ROUTE_DEL:
+	default:
+		return c->error == 0 || c->error == -ESRCH || c->error == -ENODEV;
+	}
+}
+
+/* Add or remove every VIP and virtual route in one netlink batch: on add the addresses first
+ * (a gateway may be reachable only through a VIP's prefix), on delete the routes first.
+ * Returns the number of failures. */
 static int apply_vips(struct instance *in, bool add)
 {
-	struct nl_change ch[VRRP_MAX_ADDRS];
-	size_t n = in->cfg->nvips;
+	size_t max = in->cfg->nvips + in->cfg->nroutes, n = 0;
+	struct nl_change *ch;
 	int failed = 0;
-	char buf[ADDR_STRLEN];
+	char buf[ROUTE_STRLEN > ADDR_STRLEN ? ROUTE_STRLEN : ADDR_STRLEN];
+	const struct iface *vif = instance_vip_iface(in);
 
 	/* Without the interface its addresses are gone too: only an add can fail. */
-	if (!in->iface->ifindex)
-		return add ? (int)n : 0;
-	for (size_t i = 0; i < n; i++) {
-		memset(&ch[i], 0, sizeof(ch[i]));
-		ch[i].op = add ? NL_ADDR_ADD : NL_ADDR_DEL;
-		ch[i].ifindex = in->iface->ifindex;
-		ch[i].addr = in->cfg->vips[i];
-		ch[i].nodad = in->cfg->af == AF_INET6;
-	}
-	if (in->io->apply(in->io->ctx, ch, n) < 0) {
+	if (!vif->ifindex && (add || !in->cfg->nroutes))
+		return add ? (int)max : 0;
+	ch = calloc(max, sizeof(*ch));
+	if (!ch) {
 		log_warn("%s: netlink batch", in->cfg->name);
 		in->stats.nl_errors++;
-		return (int)n;
+		return (int)max;
+	}
+	/* The deletes below then find nothing to do (EADDRNOTAVAIL counts as done). */
+	if (!add && in->vmac && in->cfg->af == AF_INET6 && in->io->vmac_flush)
+		in->io->vmac_flush(in->io->ctx, in);
+	if (add) {
+		n = put_vips(in, vif, add, ch, n);
+		n = put_routes(in, add, ch, n, &failed);
+	} else {
+		n = put_routes(in, add, ch, n, &failed);
+		if (vif->ifindex)
+			n = put_vips(in, vif, add, ch, n);
+	}
+	if (n && in->io->apply(in->io->ctx, ch, n) < 0) {
+		log_warn("%s: netlink batch", in->cfg->name);
+		in->stats.nl_errors++;
+		free(ch);
+		return (int)max;
 	}
 	for (size_t i = 0; i < n; i++) {
-		/* Already there on add, already gone on delete: the goal is reached. */
-		if (ch[i].error == 0 || (add && ch[i].error == -EEXIST) ||
-		    (!add && ch[i].error == -EADDRNOTAVAIL))
+		const struct nl_change *c = &ch[i];
+		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
+
+		if (change_done(c))
 			continue;
 		failed++;
 		in->stats.nl_errors++;
-		log_warnx("%s: %s %s on %s: %s%s%s", in->cfg->name, add ? "add" : "delete",
-		          addr_format(&in->cfg->vips[i], true, buf, sizeof(buf)), in->iface->name,
-		          strerror(-ch[i].error), ch[i].msg[0] ? ": " : "", ch[i].msg);
+		log_warnx("%s: %s %s%s on %s: %s%s%s", in->cfg->name, add ? "add" : "delete",
+		          route ? "route " : "",
+		          route ? route_format(&c->route, buf, sizeof(buf))
+		                : addr_format(&c->addr, true, buf, sizeof(buf)),
+		          route && c->route.dev[0] ? c->route.dev : vif->name, strerror(-c->error),
+		          c->msg[0] ? ": " : "", c->msg);
 	}
+	free(ch);
 	return failed;
 }
 
@@ -256,6 +367,8 @@ static void log_transition(struct instance *in, monotime now, const char *why)
 	in->last_state = in->fsm.state;
 	in->since = now;
 	in->stats.transitions[in->fsm.state]++;
+	if (in->io->state_changed)
+		in->io->state_changed(in->io->ctx, in);
 }
 
 /* Carry out the FSM's actions in its documented order, then re-arm the protocol timer. */
@@ -303,6 +416,39 @@ static void fsm_timer_cb(void *arg, monotime now)
 
 /* --- events --- */
 
+/* The configured unicast_source is the advert source, and must be an address of the interface:
+ * the kernel would refuse to send from it otherwise. */
+static const char *unicast_source_problem(struct instance *in)
+{
+	for (size_t i = 0; i < in->iface->naddrs; i++) {
+		const struct vip_addr *a = &in->iface->addrs[i];
+
+		if (a->af == in->cfg->af &&
+		    addr_cmp_in(a->af, &a->in, &in->cfg->unicast_source) == 0) {
+			in->primary = in->cfg->unicast_source;
+			return NULL;
+		}
+	}
+	return "unicast_source is not an address of the interface";
+}
+
+/* IPv6: is the link-local adverts leave from now still on the interface? The kernel lists newer
+ * addresses first, so a re-read (resync) could put another instance's link-local VIP in front;
+ * keeping the current one spares the peers a change of master address. */
+static bool primary6_kept(const struct instance *in)
+{
+	if (in->cfg->af != AF_INET6)
+		return false;
+	for (size_t i = 0; i < in->iface->naddrs; i++) {
+		const struct vip_addr *a = &in->iface->addrs[i];
+
+		if (a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6) &&
+		    addr_cmp_in(AF_INET6, &a->in, &in->primary) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Can the instance run on its interface? Sets in->primary when it can. */
 static const char *iface_problem(struct instance *in)
 {
@@ -310,7 +456,16 @@ static const char *iface_problem(struct instance *in)
 		return "interface missing";
 	if (!in->iface->running)
 		return "interface down";
-	if (!iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips, &in->primary))
+	/* The daemon creates the VMAC at start, re-creates it when it vanishes and brings it up when
+	 * someone sets it down. */
+	if (in->vmac && !in->vmac->ifindex)
+		return "VMAC interface missing";
+	if (in->vmac && !in->vmac->running)
+		return "VMAC interface down";
+	if (in->cfg->has_unicast_source)
+		return unicast_source_problem(in);
+	if (!primary6_kept(in) &&
+	    !iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips, &in->primary))
 		return in->cfg->af == AF_INET ? "no IPv4 address on the interface"
 		                              : "no IPv6 link-local address on the interface";
 	return NULL;
@@ -332,6 +487,35 @@ void instance_start(struct instance *in, monotime now)
 		return;
 	}
 	run_actions(in, vrrp_fsm_startup(&in->fsm, now), now);
+}
+
+void instance_remove_stale_routes(struct instance *in)
+{
+	struct nl_change *ch;
+	size_t n;
+	int missing = 0;
+	char buf[ROUTE_STRLEN];
+
+	if (!in->cfg->nroutes || in->cfg->priority == VRRP_PRIO_OWNER)
+		return;
+	ch = calloc(in->cfg->nroutes, sizeof(*ch));
+	if (!ch)
+		return;
+	n = put_routes(in, false, ch, 0, &missing);
+	if (n && in->io->apply(in->io->ctx, ch, n) < 0)
+		log_warn("%s: netlink batch", in->cfg->name);
+	else
+		for (size_t i = 0; i < n; i++) {
+			route_format(&ch[i].route, buf, sizeof(buf));
+			if (ch[i].error == 0)
+				log_notice("%s: removed route %s, left by an earlier run",
+				           in->cfg->name, buf);
+			else if (!change_done(&ch[i]))
+				log_warnx("%s: removing stale route %s: %s%s%s", in->cfg->name, buf,
+				          strerror(-ch[i].error), ch[i].msg[0] ? ": " : "",
+				          ch[i].msg);
+		}
+	free(ch);
 }
 
 void instance_stop(struct instance *in, monotime now)
@@ -370,6 +554,15 @@ void instance_count_drop(struct instance *in, enum vrrp_reason reason)
 	in->stats.drops[reason]++;
 }
 
+bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct vrrp_rx_meta *meta)
+{
+	bool multicast = meta->af == AF_INET6 ? IN6_IS_ADDR_MULTICAST(&meta->dst.v6)
+	                                      : IN_MULTICAST(ntohl(meta->dst.v4.s_addr));
+
+	/* A multicast advert is link-local and carries 255 whatever the mode. */
+	return cfg->unicast_ttl_check || !cfg->npeers || multicast;
+}
+
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
                       const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now)
 {
@@ -379,15 +572,17 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	    .accept_v3 = in->cfg->version != VIPD_V2,
 	    .owner = in->cfg->priority == VRRP_PRIO_OWNER,
 	    .v2_interval = (uint8_t)(in->cfg->adver_int_cs / 100),
-	    .auth_type = VRRP_AUTH_NONE,
 	    .vips = vip_in_list(in, vips),
 	    .nvips = in->cfg->nvips,
+	    .peers = in->cfg->npeers ? in->cfg->unicast_peers : NULL,
+	    .npeers = in->cfg->npeers,
 	};
 	enum vrrp_reason r;
 	uint16_t interval_cs;
 
 	if (in->fsm.state == VRRP_STATE_FAULT || in->fsm.state == VRRP_STATE_INIT)
 		return;
+	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
 	r = vrrp_validate(adv, meta, &pol);
 	if (r != VRRP_RX_OK) {
 		in->stats.drops[r]++;
@@ -423,7 +618,7 @@ void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, mon
 			continue;
 		log_warnx("%s: %s was removed from %s by someone else; putting it back",
 		          in->cfg->name, addr_format(addr, true, buf, sizeof(buf)),
-		          in->iface->name);
+		          instance_vip_iface(in)->name);
 		in->stats.vip_restored++;
 		if (apply_vips(in, true) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
@@ -433,11 +628,49 @@ void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, mon
 	}
 }
 
+int instance_announce(struct instance *in, monotime now)
+{
+	if (in->fsm.state != VRRP_STATE_MASTER)
+		return -1;
+	log_info("%s: announcing the virtual addresses again on request", in->cfg->name);
+	garp_start(in, now);
+	return 0;
+}
+
 /* --- status --- */
 
 static struct json_object *version_json(enum vipd_version v)
 {
 	return v == VIPD_V2_V3 ? json_object_new_string("2+3") : json_object_new_int((int)v);
+}
+
+/* The receive side: checksum forms of the v3 IPv4 adverts accepted, drops by reason (only the
+ * reasons seen), and the unicast peers when there are any. */
+static void rx_status(const struct instance *in, struct json_object *o)
+{
+	struct json_object *forms = json_object_new_object();
+	struct json_object *drops = json_object_new_object();
+	char buf[ADDR_STRLEN];
+
+	json_object_object_add(forms, "rfc5798",
+	                       json_object_new_uint64(in->stats.csum_forms[VRRP_CSUM_RFC5798]));
+	json_object_object_add(forms, "rfc9568",
+	                       json_object_new_uint64(in->stats.csum_forms[VRRP_CSUM_RFC9568]));
+	json_object_object_add(o, "checksum_forms", forms);
+	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
+		if (in->stats.drops[r])
+			json_object_object_add(drops, vrrp_reason_name((enum vrrp_reason)r),
+			                       json_object_new_uint64(in->stats.drops[r]));
+	json_object_object_add(o, "drops", drops);
+	if (in->cfg->npeers) {
+		struct json_object *peers = json_object_new_array();
+
+		for (size_t i = 0; i < in->cfg->npeers; i++)
+			json_object_array_add(
+			    peers, json_object_new_string(addr_format_in(
+			               in->cfg->af, &in->cfg->unicast_peers[i], buf, sizeof(buf))));
+		json_object_object_add(o, "unicast_peers", peers);
+	}
 }
 
 struct json_object *instance_status(const struct instance *in, monotime now)
@@ -471,6 +704,16 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		json_object_array_add(vips, json_object_new_string(addr_format(
 		                                &in->cfg->vips[i], true, buf, sizeof(buf))));
 	json_object_object_add(o, "virtual_addresses", vips);
+	if (in->cfg->nroutes) {
+		struct json_object *routes = json_object_new_array();
+		char rbuf[ROUTE_STRLEN];
+
+		for (size_t i = 0; i < in->cfg->nroutes; i++)
+			json_object_array_add(routes, json_object_new_string(route_format(
+			                                  &in->cfg->routes[i], rbuf, sizeof(rbuf))));
+		json_object_object_add(o, "virtual_routes", routes);
+	}
+	rx_status(in, o);
 	json_object_object_add(o, "since",
 	                       json_object_new_double(monotime_to_sec(now - in->since)));
 	return o;

@@ -3,13 +3,16 @@
  * socket receives the payload, with hop limit and destination from cmsgs.
  * Sending sets the source address and interface per packet (IP_PKTINFO /
  * IPV6_PKTINFO) so the address in the IP header is the one the checksum was
- * computed with. Never logs. */
+ * computed with. The socket joins the VRRP group only when asked to (a
+ * multicast instance uses it); unicast adverts reach it either way. Never logs. */
 #include "config.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,7 @@ struct vrrp_sock {
 	int af;
 	unsigned ifindex;
 	union vip_in group;
+	bool joined; /* member of the VRRP group */
 };
 
 void vrrp_group(int af, union vip_in *group)
@@ -65,17 +69,12 @@ static const char *setup_ipv4(const struct vrrp_sock *s)
 		return "IP_PKTINFO";
 	if (setsockopt(s->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0)
 		return "IP_MULTICAST_IF";
-	mr.imr_multiaddr = s->group.v4;
-	if (setsockopt(s->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-		return "IP_ADD_MEMBERSHIP";
 	return NULL;
 }
 
 /* Set the options of an IPv6 socket; NULL or the name of the option that failed. */
 static const char *setup_ipv6(const struct vrrp_sock *s)
 {
-	struct ipv6_mreq mr = {.ipv6mr_multiaddr = s->group.v6, .ipv6mr_interface = s->ifindex};
-
 	/* Off is the kernel's default for protocols other than ICMPv6 and MH; say so anyway: the
 	 * checksum (with the pseudo-header) is computed by vrrp_encode. */
 	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_CHECKSUM, -1) < 0)
@@ -94,8 +93,6 @@ static const char *setup_ipv6(const struct vrrp_sock *s)
 		return "IPV6_RECVPKTINFO";
 	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, (int)s->ifindex) < 0)
 		return "IPV6_MULTICAST_IF";
-	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0)
-		return "IPV6_JOIN_GROUP";
 	return NULL;
 }
 
@@ -143,21 +140,54 @@ struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, c
 	return s;
 }
 
+int vrrp_sock_multicast(struct vrrp_sock *s, bool join)
+{
+	int r;
+
+	if (s->joined == join)
+		return 0;
+	if (s->af == AF_INET) {
+		struct ip_mreqn mr = {.imr_multiaddr = s->group.v4, .imr_ifindex = (int)s->ifindex};
+
+		r = setsockopt(s->fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
+		               &mr, sizeof(mr));
+	} else {
+		struct ipv6_mreq mr = {.ipv6mr_multiaddr = s->group.v6,
+		                       .ipv6mr_interface = s->ifindex};
+
+		r = setsockopt(s->fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &mr,
+		               sizeof(mr));
+	}
+	if (r == 0)
+		s->joined = join;
+	return r;
+}
+
+bool vrrp_sock_joined(const struct vrrp_sock *s)
+{
+	return s->joined;
+}
+
+int vrrp_sock_send_only(struct vrrp_sock *s)
+{
+	/* Classic BPF "return 0": every packet is dropped before it is queued. */
+	static struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = {.len = 1, .filter = &drop};
+
+	if (setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		return -1;
+	/* IPv6 adverts from a VMAC carry the parent's link-local, which the VMAC does not hold. */
+	if (s->af == AF_INET6 && setopt_int(s->fd, IPPROTO_IPV6, IPV6_FREEBIND, 1) < 0)
+		return -1;
+	return 0;
+}
+
 void vrrp_sock_close(struct vrrp_sock *s)
 {
 	if (!s)
 		return;
 	/* Closing leaves the group too; leave explicitly so the report goes out now. */
-	if (s->af == AF_INET) {
-		struct ip_mreqn mr = {.imr_multiaddr = s->group.v4, .imr_ifindex = (int)s->ifindex};
-
-		(void)setsockopt(s->fd, IPPROTO_IP, IP_DROP_MEMBERSHIP, &mr, sizeof(mr));
-	} else {
-		struct ipv6_mreq mr = {.ipv6mr_multiaddr = s->group.v6,
-		                       .ipv6mr_interface = s->ifindex};
-
-		(void)setsockopt(s->fd, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &mr, sizeof(mr));
-	}
+	(void)vrrp_sock_multicast(s, false);
 	close(s->fd);
 	free(s);
 }

@@ -1,4 +1,4 @@
-/* nl: rtnetlink through libmnl. Two sockets: a request socket for address
+/* nl: rtnetlink through libmnl. Two sockets: a request socket for address and route
  * changes (batched, acknowledged, with extended-ack messages) and dumps, and a
  * monitor socket subscribed to link and address events. Never logs. */
 #include "config.h"
@@ -23,8 +23,9 @@
 #define IFF_LOWER_UP 0x10000 /* linux/if.h; glibc's net/if.h lacks it */
 #endif
 
-/* Send buffer: one RTM_NEWADDR for IPv6 is 16 + 8 + 2 * 20 + 8 = 72 bytes, so 64 KiB holds a batch
- * of ~900 changes; longer lists go out in several batches. */
+/* Send buffer: one RTM_NEWADDR for IPv6 is 16 + 8 + 2 * 20 + 8 = 72 bytes, an IPv6 RTM_NEWROUTE
+ * 16 + 12 + 2 * 20 + 3 * 8 = 92, so 64 KiB holds a batch of ~700 changes; longer lists go out in
+ * several batches. */
 #define NL_SEND_BUF (64 * 1024)
 /* Room for one datagram: the kernel sizes dump messages to the reader's buffer, at most 32 KiB. */
 #define NL_RECV_BUF (32 * 1024)
@@ -152,11 +153,56 @@ static int wait_readable(int fd, int64_t deadline)
 
 /* --- address changes ------------------------------------------------------ */
 
+/* The largest message put_change writes: an IPv6 route (an address is smaller). */
 static size_t change_msg_size(void)
 {
-	return MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct ifaddrmsg)) +
-	       2 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
-	       MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t));
+	size_t addr = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct ifaddrmsg)) +
+	              2 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
+	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t));
+	size_t route = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct rtmsg)) +
+	               2 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
+	               3 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t));
+
+	return addr > route ? addr : route;
+}
+
+/* Append the RTM_NEWROUTE / RTM_DELROUTE of a route change at buf. Returns its length. The
+ * delete carries everything the add did, so it matches only the route vipd added. */
+static size_t put_route(void *buf, const struct nl_change *c, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	const struct vipd_route *r = &c->route;
+	size_t alen = addr_size(r->dst.af);
+	struct rtmsg *rtm;
+	uint32_t metric = r->metric;
+
+	nlh->nlmsg_type = c->op == NL_ROUTE_ADD ? RTM_NEWROUTE : RTM_DELROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (c->op == NL_ROUTE_ADD)
+		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = seq;
+
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)r->dst.af;
+	rtm->rtm_dst_len = r->dst.plen;
+	/* Tables above 255 exist only as RTA_TABLE; rtm_table then says "see the attribute". */
+	rtm->rtm_table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = NL_RTPROT_VIPD;
+	rtm->rtm_scope = !r->has_gw && r->dst.af == AF_INET ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+
+	if (r->dst.plen)
+		mnl_attr_put(nlh, RTA_DST, alen, &r->dst.in);
+	if (r->has_gw)
+		mnl_attr_put(nlh, RTA_GATEWAY, alen, &r->gw);
+	mnl_attr_put_u32(nlh, RTA_OIF, c->ifindex);
+	/* IPv6 stores metric 0 as 1024: name that, so a delete cannot match another metric. */
+	if (r->dst.af == AF_INET6 && metric == 0)
+		metric = 1024;
+	if (metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+	mnl_attr_put_u32(nlh, RTA_TABLE, r->table);
+	return nlh->nlmsg_len;
 }
 
 /* Append the RTM_NEWADDR / RTM_DELADDR of one change at buf. Returns its length. */
@@ -167,6 +213,8 @@ static size_t put_change(void *buf, const struct nl_change *c, uint32_t seq)
 	size_t alen = addr_size(c->addr.af);
 	uint32_t flags = 0;
 
+	if (c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL)
+		return put_route(buf, c, seq);
 	nlh->nlmsg_type = c->op == NL_ADDR_ADD ? RTM_NEWADDR : RTM_DELADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	if (c->op == NL_ADDR_ADD)
@@ -304,8 +352,14 @@ static size_t read_acks(struct nl *nl, struct nl_change *ch, size_t n, size_t pe
 
 static bool change_valid(const struct nl_change *c)
 {
-	size_t alen = addr_size(c->addr.af);
+	size_t alen;
 
+	if (c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL) {
+		alen = addr_size(c->route.dst.af);
+		return alen != 0 && c->route.dst.plen <= alen * 8 && c->ifindex != 0 &&
+		       c->route.table != 0;
+	}
+	alen = addr_size(c->addr.af);
 	return alen != 0 && c->addr.plen <= alen * 8 && c->ifindex != 0 &&
 	       (c->op == NL_ADDR_ADD || c->op == NL_ADDR_DEL);
 }

@@ -13,7 +13,13 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: vipctl [-S|--socket PATH] [--json] status\n");
+	fprintf(out, "usage: vipctl [-S|--socket PATH] [--json] status | garp NAME\n");
+}
+
+/* Commands about one instance: `vipctl CMD NAME` sends {"command":CMD,"name":NAME}. */
+static bool takes_name(const char *cmd)
+{
+	return strcmp(cmd, "garp") == 0;
 }
 
 static const char *field_str(struct json_object *o, const char *key, char *buf, size_t len)
@@ -123,13 +129,15 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind + 1 != argc) {
+	if (optind >= argc || argc - optind != (takes_name(argv[optind]) ? 2 : 1)) {
 		usage(stderr);
 		return 2;
 	}
 
 	req = json_object_new_object();
 	json_object_object_add(req, "command", json_object_new_string(argv[optind]));
+	if (takes_name(argv[optind]))
+		json_object_object_add(req, "name", json_object_new_string(argv[optind + 1]));
 	reply = ctl_request(socket_path, req, VIPCTL_TIMEOUT_MS, err, sizeof(err));
 	json_object_put(req);
 	if (!reply) {
@@ -141,7 +149,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vipctl: %s: %s\n", argv[optind],
 		        error ? json_object_get_string(error) : "failed");
 		rc = 1;
-	} else if (json_object_object_get_ex(reply, "result", &result)) {
+	} else if (json_object_object_get_ex(reply, "result", &result) && result) {
+		/* A command that only acts (garp) answers null: print nothing. */
 		if (json || strcmp(argv[optind], "status") != 0)
 			printf("%s\n", json_object_to_json_string_ext(
 			                   result, JSON_C_TO_STRING_PLAIN |

@@ -44,6 +44,10 @@ int addr_cmp_in(int af, const union vip_in *a, const union vip_in *b);
 /* True when both have the same family and address bytes (the prefix length is ignored). */
 bool addr_equal(const struct vip_addr *a, const struct vip_addr *b);
 
+/* True for an address a host can hold as unicast: not unspecified, loopback, the IPv4 limited
+ * broadcast or multicast. */
+bool addr_is_unicast_host(const struct vip_addr *a);
+
 /* True for an IPv6 link-local address (fe80::/10). */
 bool addr_is_linklocal6(const struct in6_addr *a);
 

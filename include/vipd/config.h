@@ -11,6 +11,7 @@
 
 #include "vipd/addr.h"
 #include "vipd/monotime.h"
+#include "vipd/route.h"
 #include "vipd/vrrp_pkt.h"
 
 #define VIPD_NAME_MAX 64
@@ -33,9 +34,19 @@ struct vipd_instance_config {
 	unsigned garp_repeat;         /* announcements per burst, default 5 */
 	monotime garp_delay; /* second burst this long after the takeover, default 5 s; 0 = none */
 	monotime garp_refresh; /* periodic re-announce while master; 0 = off */
+	bool vmac; /* VIPs on a virtual MAC interface vrrp.VRID / vrrp6.VRID; default false */
+	char auth_pass[VRRP_AUTH_LEN + 1]; /* VRRPv2 simple password; "" = none (Auth Type 0) */
+	union vip_in *unicast_peers;       /* unicast_peers, family af; NULL = multicast */
+	size_t npeers;                     /* > 0 with unicast_peers */
+	union vip_in unicast_source;       /* advert source when has_unicast_source */
+	bool has_unicast_source;           /* else the interface's primary address */
+	bool unicast_ttl_check;            /* check TTL 255 on unicast adverts; default true */
+
 	int af;                /* family of the virtual addresses */
 	struct vip_addr *vips; /* virtual_addresses, at least one */
 	size_t nvips;
+	struct vipd_route *routes; /* virtual_routes, family af; added on master (config_route.c) */
+	size_t nroutes;
 	int line; /* line of the instance in the file */
 };
 

@@ -7,6 +7,7 @@
 #include <libconfig.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "vipd/config.h"
 #include "vipd/monotime.h"
@@ -82,6 +83,11 @@ int cv_get_string(const struct cv_scope *sc, const char *key, const char **out);
 int cv_get_text(const struct cv_scope *sc, const char *key, char *dst, size_t size);
 int cv_get_seconds(const struct cv_scope *sc, const char *key, double lo, double hi, monotime *out);
 
+/* An array or list key of 1..max elements: returns the count, 0 when absent, -1 after reporting
+ * "expected an array of strings", "must not be empty<empty_hint>" or "N <noun>, at most max". */
+int cv_get_list(const struct cv_scope *sc, const char *key, int max, const char *noun,
+                const char *empty_hint, const config_setting_t **out);
+
 /* Report every member of the scope's group whose name is not in known (NULL-terminated). */
 void cv_check_keys(const struct cv_scope *sc, const char *const *known);
 
@@ -90,5 +96,12 @@ void cv_missing(const struct cv_scope *sc, const char *key);
 
 /* Append the collected errors to errs (may be NULL) sorted by line, and free them. */
 void cv_flush(struct cv_loader *ld, struct config_errors *errs);
+
+/* True for an address a host can hold as unicast: not unspecified, loopback, broadcast or
+ * multicast. */
+bool cv_unicast_host(const struct vip_addr *a);
+
+/* Write s as a libconfig string literal (double quotes, " and \ escaped). */
+void cv_print_string(FILE *out, const char *s);
 
 #endif

@@ -37,7 +37,8 @@ static inline int iface_af_index(int af)
 }
 
 /* The source address adverts of family af leave with: the first IPv4 address that is not a VIP
- * of ours, or the first IPv6 link-local. Returns false when there is none. */
+ * of ours, or the first IPv6 link-local that is not a VIP of ours. Returns false when there is
+ * none. */
 bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
                    union vip_in *out);
 
@@ -51,6 +52,12 @@ struct instance_io {
 	int (*apply)(void *ctx, struct nl_change *changes, size_t n);
 	/* Announce one VIP (gratuitous ARP). */
 	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip);
+	/* Optional (may be NULL): told after each logged state change of in. */
+	void (*state_changed)(void *ctx, struct instance *in);
+	/* Optional (may be NULL): drop every IPv6 address of in's VMAC without a packet, before an
+	 * IPv6 instance deletes its VIPs (a VIP deleted from an up interface makes the kernel send
+	 * MLD reports, here from the virtual MAC of a node no longer master). */
+	int (*vmac_flush)(void *ctx, struct instance *in);
 };
 
 /* Per-instance counters, shown by status and stats. */
@@ -64,7 +71,7 @@ struct instance_stats {
 	uint64_t csum_forms[2];      /* v3 IPv4 adverts received in each checksum form */
 	uint64_t addr_list_mismatch; /* v3 adverts whose address list differs from ours */
 	uint64_t transitions[VRRP_STATE__COUNT]; /* entries into each state */
-	uint64_t announcements;                  /* GARPs sent */
+	uint64_t announcements;                  /* GARPs and NAs sent */
 	uint64_t nl_errors;
 	uint64_t vip_restored; /* VIPs put back after someone removed them */
 };
@@ -72,6 +79,9 @@ struct instance_stats {
 struct instance {
 	const struct vipd_instance_config *cfg;
 	struct iface *iface;
+	/* vmac = true: the VMAC (set by the daemon after instance_init). The VIPs live on it and
+	 * adverts, GARP and NA leave from it; receiving stays on iface, its parent. */
+	struct iface *vmac;
 	struct loop *loop;
 	const struct instance_io *io;
 	struct vrrp_fsm fsm;
@@ -90,6 +100,12 @@ struct instance {
 	struct instance_stats stats;
 };
 
+/* The interface the VIPs of in live on: its VMAC if it has one, else its interface. */
+static inline struct iface *instance_vip_iface(const struct instance *in)
+{
+	return in->vmac ? in->vmac : in->iface;
+}
+
 /* Set up an instance for cfg on ifc; it stays in INIT until instance_start. */
 void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
                    struct loop *loop, const struct instance_io *io);
@@ -99,6 +115,10 @@ void instance_start(struct instance *in, monotime now);
 
 /* Stop: a Master sends priority 0 and removes its VIPs; timers stop; state INIT. */
 void instance_stop(struct instance *in, monotime now);
+
+/* Before the start: delete the virtual routes a killed earlier run may have left (vipd's own
+ * only: the delete names its protocol), unless the instance is the owner. */
+void instance_remove_stale_routes(struct instance *in);
 
 /* Re-evaluate the interface (link change, address change): enter or leave FAULT. */
 void instance_iface_changed(struct instance *in, monotime now);
@@ -110,8 +130,16 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 /* Count a packet dropped before it reached an instance's FSM. */
 void instance_count_drop(struct instance *in, enum vrrp_reason reason);
 
+/* Whether a packet for an instance of cfg with meta must pass the TTL / hop limit 255 check:
+ * always, except unicast adverts of an instance with unicast_ttl_check = false. The daemon
+ * sets meta->ttl = -1 (unknown, not checked) before vrrp_decode when this is false. */
+bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct vrrp_rx_meta *meta);
+
 /* An address left the interface: a Master puts its VIP back (someone deleted it). */
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now);
+
+/* vipctl garp: a Master starts its announcements (GARP / NA bursts) again now; -1 otherwise. */
+int instance_announce(struct instance *in, monotime now);
 
 /* The instance's status object (the fields of DESIGN.md "Control protocol"). */
 struct json_object *instance_status(const struct instance *in, monotime now);

@@ -1,9 +1,11 @@
 /* net_vrrp: raw IP protocol 112 sockets, one per (interface, family). Joins
- * the VRRP group, sends with TTL / hop limit 255 and multicast loop off, and
+ * the VRRP group on demand (multicast instances), receives unicast adverts
+ * too, sends with TTL / hop limit 255 and multicast loop off, and
  * receives with the TTL, destination and ifindex from the IP header or cmsg. */
 #ifndef VIPD_NET_VRRP_H
 #define VIPD_NET_VRRP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -16,10 +18,22 @@ struct vrrp_sock;
 /* The VRRP multicast group of a family: 224.0.0.18 or ff02::12. */
 void vrrp_group(int af, union vip_in *group);
 
-/* Open a non-blocking raw socket for af on interface ifindex/ifname, bound to it, joined to the
- * VRRP group. NULL with a reason in err on failure. */
+/* Open a non-blocking raw socket for af on interface ifindex/ifname, bound to it. It receives
+ * unicast adverts at once, multicast ones after vrrp_sock_multicast(s, true). NULL with a reason
+ * in err on failure. */
 struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, char *err,
                                  size_t errlen);
+
+/* Join (true) or leave (false) the VRRP group on the socket's interface; a no-op when already
+ * so. 0 or -1 with errno. */
+int vrrp_sock_multicast(struct vrrp_sock *s, bool join);
+
+/* True while the socket is a member of the VRRP group. */
+bool vrrp_sock_joined(const struct vrrp_sock *s);
+
+/* Make s send-only, for a VMAC: nothing it receives is queued, and an IPv6 source address may
+ * belong to another interface (the parent's link-local). Never join the group on it. 0 or -1. */
+int vrrp_sock_send_only(struct vrrp_sock *s);
 
 /* Leave the group and close. */
 void vrrp_sock_close(struct vrrp_sock *s);

@@ -1,4 +1,4 @@
-/* nl: rtnetlink through libmnl. Adds and removes addresses in batches (one
+/* nl: rtnetlink through libmnl. Adds and removes addresses and routes in batches (one
  * sendmsg, NLM_F_ACK, extended-ack messages), dumps links and addresses, and
  * reads the link/address event stream with a large buffer, reporting ENOBUFS
  * so the caller can resync. Returns -1 and a reason; never logs. */
@@ -11,18 +11,28 @@
 #include <stdint.h>
 
 #include "vipd/addr.h"
+#include "vipd/route.h"
 
 struct nl;
 
-/* One change in a batch. error and msg are filled by nl_apply. */
-enum nl_change_op { NL_ADDR_ADD, NL_ADDR_DEL };
+/* The rtm_protocol of vipd's routes (`ip route show proto 112`): 112 is VRRP's IP protocol
+ * number, and no routing daemon in linux/rtnetlink.h uses it. A delete names it, so vipd never
+ * removes a route it did not add, such as an administrator's identical static route. */
+#define NL_RTPROT_VIPD 112
+
+/* One change in a batch. error and msg are filled by nl_apply. A route is added with
+ * NLM_F_CREATE | NLM_F_EXCL (-EEXIST when it is there) and deleted by an exact match of
+ * everything it was added with (-ESRCH when it is not there); scope link without a gateway
+ * (IPv4), universe otherwise. */
+enum nl_change_op { NL_ADDR_ADD, NL_ADDR_DEL, NL_ROUTE_ADD, NL_ROUTE_DEL };
 struct nl_change {
 	enum nl_change_op op;
-	unsigned ifindex;
-	struct vip_addr addr; /* address and prefix length */
-	bool nodad;           /* IPv6: IFA_F_NODAD */
-	int error;            /* out: 0 or a negative errno from the kernel */
-	char msg[128];        /* out: the kernel's extended-ack text, or "" */
+	unsigned ifindex;        /* the address's interface, or the route's output interface */
+	struct vip_addr addr;    /* NL_ADDR_*: address and prefix length */
+	bool nodad;              /* NL_ADDR_ADD, IPv6: IFA_F_NODAD */
+	struct vipd_route route; /* NL_ROUTE_*: the route; its dev is ignored (ifindex says) */
+	int error;               /* out: 0 or a negative errno from the kernel */
+	char msg[128];           /* out: the kernel's extended-ack text, or "" */
 };
 
 /* A link as reported by a dump or an event. */

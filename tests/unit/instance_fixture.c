@@ -68,7 +68,11 @@ static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
 		c->op[i] = changes[i].op;
 		c->ifindex[i] = changes[i].ifindex;
 		c->addr[i] = changes[i].addr;
-		changes[i].error = changes[i].op == NL_ADDR_ADD ? fk.add_err[i] : 0;
+		c->route[i] = changes[i].route;
+		c->nodad[i] = changes[i].nodad;
+		changes[i].error =
+		    changes[i].op == NL_ADDR_ADD || changes[i].op == NL_ROUTE_ADD ? fk.add_err[i]
+		                                                                   : fk.del_err[i];
 		failed += changes[i].error != 0;
 	}
 	errno = ENOBUFS;

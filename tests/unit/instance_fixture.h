@@ -29,6 +29,8 @@ struct io_call {
 	enum nl_change_op op[MAXV];
 	unsigned ifindex[MAXV];
 	struct vip_addr addr[MAXV];
+	struct vipd_route route[MAXV]; /* NL_ROUTE_* changes */
+	bool nodad[MAXV];
 	struct vip_addr vip; /* IO_ANNOUNCE */
 };
 
@@ -37,6 +39,7 @@ struct fake_kernel {
 	size_t n;
 	bool send_fail, apply_fail;
 	int add_err[MAXV]; /* error to report for change i of an ADD batch */
+	int del_err[MAXV]; /* error to report for change i of a DEL batch */
 };
 extern struct fake_kernel fk;
 /* The instance_io that logs into fk. */

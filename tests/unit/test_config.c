@@ -150,7 +150,7 @@ static const char full_text[] =
     "    name = \"api6\";\n"                           /* 22 */
     "    interface = \"eth0\";\n"                      /* 23 */
     "    vrid = 51;\n"                                 /* 24 */
-    "    virtual_addresses = [ \"fd00::10/64\" ];\n"   /* 25 */
+    "    virtual_addresses = [ \"fe80::10/64\" ];\n"   /* 25 */
     "  },\n"                                           /* 26 */
     "  { name = \"old-v2.x\"; interface = \"eth1\"; vrid = 255; version = \"2+3\";"
     " advert_interval = 2; priority = 255; virtual_addresses = [ "
@@ -208,7 +208,7 @@ static void full_config_every_key(void **state)
 	assert_int_equal(a->garp_refresh, 0);
 	assert_int_equal(a->af, AF_INET6);
 	assert_int_equal(a->nvips, 1);
-	assert_string_equal(addr_format(&a->vips[0], true, buf, sizeof(buf)), "fd00::10/64");
+	assert_string_equal(addr_format(&a->vips[0], true, buf, sizeof(buf)), "fe80::10/64");
 	assert_int_equal(a->line, 21);
 
 	o = &cfg->instances[2];
@@ -307,13 +307,13 @@ static void unknown_keys(void **state)
 	              "  { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
 	              "    prioriti = 150;\n"
 	              "    virtual_addresses = [ \"198.18.0.1\" ]; },\n"
-	              "  { vmac = true; name = \"bad name\"; interface = \"eth1\"; vrid = 51;"
+	              "  { use_vmac = true; name = \"bad name\"; interface = \"eth1\"; vrid = 51;"
 	              " virtual_addresses = [ \"198.18.0.2\" ]; }\n"
 	              ");\n",
 	              "2: unknown key \"script_user\"",
 	              "5: unknown key \"prioriti\" in instance \"web\"",
 	              "7: instances[1].name: \"bad name\" may only hold A-Z a-z 0-9 _ . -",
-	              "7: unknown key \"vmac\" in instances[1]");
+	              "7: unknown key \"use_vmac\" in instances[1]");
 }
 
 static void wrong_types(void **state)
@@ -509,7 +509,7 @@ static void bad_addresses(void **state)
 	     "instances[0].virtual_addresses[0]: \"hello\" is not an address (ADDR or ADDR/PLEN)"},
 	    {"virtual_addresses = [ \"198.18.0.1\", \"fd00::1\" ];",
 	     "instances[0].virtual_addresses[1]: \"fd00::1\" is IPv6 but the instance is IPv4"},
-	    {"virtual_addresses = [ \"fd00::1\", \"198.18.0.1/24\" ];",
+	    {"virtual_addresses = [ \"fe80::1\", \"198.18.0.1/24\" ];",
 	     "instances[0].virtual_addresses[1]: \"198.18.0.1/24\" is IPv4 but the instance is "
 	     "IPv6"},
 	    {"version = 2; virtual_addresses = [ \"fd00::1\" ];",
@@ -520,8 +520,8 @@ static void bad_addresses(void **state)
 	     "only"},
 	    {"virtual_addresses = [ \"198.18.0.1/24\", \"198.18.0.1/32\" ];",
 	     "instances[0].virtual_addresses[1]: duplicate address 198.18.0.1"},
-	    {"virtual_addresses = [ \"fd00::1\", \"fd00:0::1/64\" ];",
-	     "instances[0].virtual_addresses[1]: duplicate address fd00::1"},
+	    {"virtual_addresses = [ \"fe80::1\", \"fe80:0::1/64\" ];",
+	     "instances[0].virtual_addresses[1]: duplicate address fe80::1"},
 	    {"virtual_addresses = [ \"224.0.0.18\" ];",
 	     "instances[0].virtual_addresses[0]: \"224.0.0.18\" is not a unicast host address"},
 	    {"virtual_addresses = [ \"0.0.0.0\" ];",
@@ -603,23 +603,23 @@ static void duplicates(void **state)
 	              "  { name = \"api\"; interface = \"eth0\";\n"
 	              "    vrid = 51; virtual_addresses = [ \"198.18.0.3\" ]; },\n"
 	              "  { name = \"api6\"; interface = \"eth0\"; vrid = 51; virtual_addresses = [ "
-	              "\"fd00::3\" ]; },\n"
+	              "\"fe80::3\", \"fd00::3\" ]; },\n"
 	              "  { name = \"other\"; interface = \"eth1\"; vrid = 51; virtual_addresses = "
 	              "[ \"198.18.0.4\" ]; },\n"
 	              "  { name = \"api6b\"; interface = \"eth0\"; vrid = 51; virtual_addresses = "
-	              "[ \"fd00::4\" ]; },\n"
+	              "[ \"fe80::4\" ]; },\n"
 	              "  { name = \"vipdup\"; interface = \"eth2\"; vrid = 9; virtual_addresses = "
 	              "[ \"198.18.0.9\",\n"
 	              "      \"198.18.0.1/24\" ]; },\n"
 	              "  { name = \"vipdup6\"; interface = \"eth2\"; vrid = 9; virtual_addresses = "
-	              "[ \"fd00::3/64\" ]; }\n"
+	              "[ \"fe80::9\", \"fd00::3/64\" ]; }\n"
 	              ");\n",
 	              "3: instances[1].name: duplicate instance name \"web\" (also at line 2)",
 	              "5: duplicate vrid 51 on interface eth0 (also instance \"web\" at line 2)",
 	              "8: duplicate vrid 51 on interface eth0 (also instance \"api6\" at line 6)",
 	              "10: instances[6].virtual_addresses[1]: 198.18.0.1 is also in instance "
 	              "\"web\" at line 2",
-	              "11: instances[7].virtual_addresses[0]: fd00::3 is also in instance \"api6\" "
+	              "11: instances[7].virtual_addresses[1]: fd00::3 is also in instance \"api6\" "
 	              "at line 6");
 	/* the message of the contract */
 	EXPECT_ERRORS("router_id = \"lb1\";\n"
@@ -716,7 +716,7 @@ static void print_round_trip(void **state)
 	    "instances = (\n"
 	    "  { name = \"x\"; interface = \"eth9\"; vrid = 7; advert_interval = 0.07;\n"
 	    "    preempt_delay = 0.123456789; garp_delay = 3600; garp_refresh = 86399.999999999;\n"
-	    "    virtual_addresses = [ \"fd00::1/64\", \"fd00::2\", \"fd00:1:2:3:4:5:6:7/127\" ]; "
+	    "    virtual_addresses = [ \"fe80::1/64\", \"fd00::2\", \"fd00:1:2:3:4:5:6:7/127\" ]; "
 	    "},\n"
 	    "  { name = \"y\"; interface = \"eth9\"; vrid = 8; version = 2; advert_interval = 3;\n"
 	    "    garp_delay = 0.000000001; virtual_addresses = [ \"198.19.255.254/15\" ]; }\n"

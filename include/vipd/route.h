@@ -1,0 +1,57 @@
+/* route: the virtual_routes entries of an instance, "PREFIX [via GW] [dev IF] [metric N]
+ * [table N]", parsed and printed back. Pure (no kernel calls); fuzzed.
+ *
+ * The rules, the same for config_load and for what nl.c sends:
+ * - PREFIX is ADDR/PLEN, a bare ADDR (a host route, /32 or /128) or "default" (0.0.0.0/0 or ::/0:
+ *   the family is the gateway's, else the one the caller passes). Host bits must be zero: a
+ *   typo such as 203.0.113.1/24 is an error that names the network meant, not silently fixed.
+ * - The keywords follow the prefix in any order, each at most once. The gateway is a unicast
+ *   address of the prefix's family. dev is an interface name (when absent, the instance's).
+ * - metric: 0..4294967295; 0 (the default) leaves the kernel's default (0 for IPv4, 1024 for
+ *   IPv6) and is not printed.
+ * - table: 1..4294967295 or "main"; default main (254, not printed). 253 (default) and 255
+ *   (local) are the kernel's own tables and rejected; 0 means "unspecified" to the kernel. */
+#ifndef VIPD_ROUTE_H
+#define VIPD_ROUTE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vipd/addr.h"
+
+#define ROUTE_TABLE_MAIN 254u /* RT_TABLE_MAIN */
+
+/* Longest route_parse input, and the room route_format needs (with the NUL). */
+#define ROUTE_TEXT_MAX 256
+#define ROUTE_STRLEN                                                                               \
+	(ADDR_STRLEN + sizeof(" via ") + INET6_ADDRSTRLEN + sizeof(" dev ") + IF_NAMESIZE +        \
+	 sizeof(" metric 4294967295 table 4294967295"))
+
+/* One virtual route. dst.af is its family; dst's host bits are zero. */
+struct vipd_route {
+	struct vip_addr dst;   /* destination prefix */
+	union vip_in gw;       /* next hop when has_gw */
+	bool has_gw;           /* else a directly connected (scope link) route */
+	char dev[IF_NAMESIZE]; /* output interface; "" = the instance's */
+	uint32_t metric;       /* 0 = the kernel's default */
+	uint32_t table;        /* routing table, ROUTE_TABLE_MAIN by default */
+};
+
+/* Parse s into *r. af (AF_INET, AF_INET6 or 0) is the family "default" takes without a
+ * gateway. Returns 0, or -1 with *r untouched and a reason (without the input) in why. */
+int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t whylen);
+
+/* Write r as text route_parse reads back to an equal route (ROUTE_STRLEN bytes suffice); the
+ * prefix is always numeric ("0.0.0.0/0", not "default"). Returns buf. */
+const char *route_format(const struct vipd_route *r, char *buf, size_t len);
+
+/* True when a and b are the same route in every field. */
+bool route_equal(const struct vipd_route *a, const struct vipd_route *b);
+
+/* True when the kernel would take a and b for one route (same family, prefix, table and
+ * metric): two of them could not both be added. */
+bool route_same_key(const struct vipd_route *a, const struct vipd_route *b);
+
+#endif

@@ -1,0 +1,163 @@
+/* config_route: virtual_routes (see config_route.h). Each entry must be of the instance's
+ * family, and no two entries, in this instance or any other, may be one route for the kernel
+ * (same prefix, table and metric): the second add would find the first, and the first instance
+ * to leave Master would delete the route the other still needs. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "vipd/config_route.h"
+
+#define KEY "virtual_routes"
+
+static const char *af_label(int af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* True when s can be quoted in a one-line message. */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* How an instance is named in messages. */
+static const char *label(const struct vipd_config *cfg, size_t k, char *buf, size_t len)
+{
+	if (cfg->instances[k].name[0])
+		snprintf(buf, len, "instance \"%s\"", cfg->instances[k].name);
+	else
+		snprintf(buf, len, "instances[%zu]", k);
+	return buf;
+}
+
+/* Is r the same kernel route as an earlier entry or one of an earlier instance? */
+static bool route_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
+                         const struct vipd_instance_config *in, const config_setting_t *e,
+                         const char *ekey, const struct vipd_route *r)
+{
+	const char *txt = config_setting_get_string(e);
+	char who[VIPD_NAME_MAX + 16];
+
+	for (size_t j = 0; j < in->nroutes; j++) {
+		char other[ROUTE_STRLEN];
+
+		if (!route_same_key(&in->routes[j], r))
+			continue;
+		cv_key_error(sc, e, ekey,
+		             "\"%s\" is the same route as \"%s\" (same prefix, table and metric)",
+		             txt, route_format(&in->routes[j], other, sizeof(other)));
+		return false;
+	}
+	for (size_t k = 0; k < idx; k++) {
+		const struct vipd_instance_config *o = &cfg->instances[k];
+
+		for (size_t j = 0; j < o->nroutes; j++) {
+			if (!route_same_key(&o->routes[j], r))
+				continue;
+			cv_key_error(sc, e, ekey, "\"%s\" is also a route of %s at line %d", txt,
+			             label(cfg, k, who, sizeof(who)), o->line);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Element i (setting e) into *r; false when it was reported. */
+static bool load_one(const struct cv_scope *sc, const struct vipd_instance_config *in,
+                     const config_setting_t *e, const char *ekey, struct vipd_route *r)
+{
+	char why[160];
+	const char *txt;
+
+	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+		cv_key_error(sc, e, ekey, "expected a string, got %s", cv_type_name(e));
+		return false;
+	}
+	txt = config_setting_get_string(e);
+	if (route_parse(txt, in->af, r, why, sizeof(why)) < 0) {
+		if (printable(txt) && strlen(txt) < ROUTE_TEXT_MAX)
+			cv_key_error(sc, e, ekey, "\"%s\": %s", txt, why);
+		else
+			cv_key_error(sc, e, ekey, "%s", why);
+		return false;
+	}
+	if (in->af && r->dst.af != in->af) {
+		cv_key_error(sc, e, ekey, "\"%s\" is %s but the instance is %s", txt,
+		             af_label(r->dst.af), af_label(in->af));
+		return false;
+	}
+	return true;
+}
+
+void config_route_load(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
+                       struct vipd_instance_config *in)
+{
+	const config_setting_t *s = cv_member(sc, KEY);
+	int n;
+
+	if (!s)
+		return;
+	if (!cv_type_ok(sc, s, KEY,
+	                config_setting_type(s) == CONFIG_TYPE_ARRAY ||
+	                    config_setting_type(s) == CONFIG_TYPE_LIST,
+	                "an array of strings"))
+		return;
+	n = config_setting_length(s);
+	if (n == 0)
+		return; /* no routes */
+	if (n > VIPD_ROUTES_MAX) {
+		cv_key_error(sc, s, KEY, "%d routes, at most %d", n, VIPD_ROUTES_MAX);
+		return;
+	}
+	in->routes = calloc((size_t)n, sizeof(*in->routes));
+	if (!in->routes) {
+		cv_key_error(sc, s, KEY, "out of memory");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		struct vipd_route r;
+		char ekey[32];
+
+		snprintf(ekey, sizeof(ekey), "%s[%d]", KEY, i);
+		if (load_one(sc, in, e, ekey, &r) && route_unique(sc, cfg, idx, in, e, ekey, &r))
+			in->routes[in->nroutes++] = r;
+	}
+}
+
+void config_route_print(const struct vipd_instance_config *in, FILE *out)
+{
+	char buf[ROUTE_STRLEN];
+
+	if (!in->nroutes)
+		return;
+	fprintf(out, "    virtual_routes = [");
+	for (size_t i = 0; i < in->nroutes; i++) {
+		fprintf(out, "%s ", i ? "," : "");
+		cv_print_string(out, route_format(&in->routes[i], buf, sizeof(buf)));
+	}
+	fprintf(out, " ];\n");
+}
+
+bool config_route_equal(const struct vipd_instance_config *a, const struct vipd_instance_config *b)
+{
+	if (a->nroutes != b->nroutes)
+		return false;
+	for (size_t i = 0; i < a->nroutes; i++)
+		if (!route_equal(&a->routes[i], &b->routes[i]))
+			return false;
+	return true;
+}
+
+void config_route_free(struct vipd_instance_config *in)
+{
+	free(in->routes);
+	in->routes = NULL;
+	in->nroutes = 0;
+}

@@ -1,0 +1,367 @@
+/* daemon_iface: the interfaces named by the config, kept in step with netlink
+ * (links, addresses, resync after lost events), their VRRP sockets, and the
+ * receive path: one socket per (interface, family), demux by VRID. */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "vipd/daemon_int.h"
+#include "vipd/log.h"
+#include "vipd/net_vrrp.h"
+#include "vipd/vmac.h"
+
+/* --- interfaces --- */
+
+struct iface *iface_by_name(struct daemon *d, const char *name)
+{
+	for (size_t i = 0; i < d->nifaces; i++)
+		if (strcmp(d->ifaces[i]->ifc.name, name) == 0)
+			return &d->ifaces[i]->ifc;
+	return NULL;
+}
+
+struct iface *iface_by_index(struct daemon *d, unsigned ifindex)
+{
+	for (size_t i = 0; i < d->nifaces; i++)
+		if (ifindex && d->ifaces[i]->ifc.ifindex == ifindex)
+			return &d->ifaces[i]->ifc;
+	return NULL;
+}
+
+bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
+{
+	for (size_t i = 0; i < ifc->naddrs; i++)
+		if (addr_equal(&ifc->addrs[i], a))
+			return true;
+	return false;
+}
+
+static void iface_add_addr(struct iface *ifc, const struct vip_addr *a)
+{
+	if (iface_has_addr(ifc, a))
+		return;
+	if (ifc->naddrs == ifc->addrs_cap) {
+		size_t cap = ifc->addrs_cap ? 2 * ifc->addrs_cap : 8;
+		struct vip_addr *n = realloc(ifc->addrs, cap * sizeof(*n));
+
+		if (!n)
+			fatal("iface address table");
+		ifc->addrs = n;
+		ifc->addrs_cap = cap;
+	}
+	ifc->addrs[ifc->naddrs++] = *a;
+}
+
+void iface_del_addr(struct iface *ifc, const struct vip_addr *a)
+{
+	for (size_t i = 0; i < ifc->naddrs; i++) {
+		if (addr_equal(&ifc->addrs[i], a)) {
+			/* Keep the order: the first address is the primary. */
+			memmove(&ifc->addrs[i], &ifc->addrs[i + 1],
+			        (ifc->naddrs - i - 1) * sizeof(ifc->addrs[0]));
+			ifc->naddrs--;
+			return;
+		}
+	}
+}
+
+static void rx_cb(void *arg, int fd, unsigned events, monotime now);
+
+static bool iface_uses_af(const struct iface *ifc, int af)
+{
+	for (int vrid = 1; vrid < 256; vrid++)
+		if (ifc->by_vrid[iface_af_index(af)][vrid])
+			return true;
+	return false;
+}
+
+/* Does a multicast instance (one without unicast_peers) of family af run on ifc? */
+static bool iface_wants_group(const struct iface *ifc, int af)
+{
+	struct instance *const *tab = ifc->by_vrid[iface_af_index(af)];
+
+	for (int vrid = 1; vrid < 256; vrid++)
+		if (tab[vrid] && !tab[vrid]->cfg->npeers)
+			return true;
+	return false;
+}
+
+void iface_close_sockets(struct daemon *d, struct iface *ifc)
+{
+	for (int i = 0; i < 2; i++) {
+		if (!ifc->sock[i])
+			continue;
+		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
+		vrrp_sock_close(ifc->sock[i]);
+		ifc->sock[i] = NULL;
+	}
+}
+
+/* Open the sockets an existing interface needs; a failure leaves its instances in FAULT. */
+static void iface_open_sockets(struct daemon *d, struct iface *ifc)
+{
+	static const int afs[2] = {AF_INET, AF_INET6};
+
+	for (int i = 0; i < 2; i++) {
+		char err[256];
+
+		if (ifc->sock[i] || !ifc->ifindex || !iface_uses_af(ifc, afs[i]))
+			continue;
+		ifc->sock[i] = vrrp_sock_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
+		if (!ifc->sock[i]) {
+			log_warnx("%s: cannot open VRRP socket: %s", ifc->name, err);
+			continue;
+		}
+		if (loop_add_fd(d->loop, vrrp_sock_fd(ifc->sock[i]), EPOLLIN, rx_cb,
+		                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
+			log_warn("%s: watch VRRP socket", ifc->name);
+			vrrp_sock_close(ifc->sock[i]);
+			ifc->sock[i] = NULL;
+		}
+	}
+	/* One socket serves unicast and multicast instances alike; only the latter need the
+	 * group. A failed join is tried again at the next link event or reload. */
+	for (int i = 0; i < 2; i++) {
+		bool want = ifc->sock[i] && iface_wants_group(ifc, afs[i]);
+
+		if (ifc->sock[i] && vrrp_sock_multicast(ifc->sock[i], want) < 0)
+			log_warn("%s: %s the VRRP group", ifc->name, want ? "join" : "leave");
+	}
+}
+
+/* Open the sockets an interface's instances need and close those no instance uses any more. */
+void iface_sync_sockets(struct daemon *d, struct iface *ifc)
+{
+	static const int afs[2] = {AF_INET, AF_INET6};
+
+	for (int i = 0; i < 2; i++) {
+		if (!ifc->sock[i] || iface_uses_af(ifc, afs[i]))
+			continue;
+		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
+		vrrp_sock_close(ifc->sock[i]);
+		ifc->sock[i] = NULL;
+	}
+	iface_open_sockets(d, ifc);
+}
+
+static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime now)
+{
+	if (d->stopping)
+		return;
+	for (size_t i = 0; i < d->ninstances; i++)
+		if (d->instances[i]->iface == ifc || d->instances[i]->vmac == ifc)
+			instance_iface_changed(d->instances[i], now);
+}
+
+/* --- netlink events --- */
+
+void nl_event(void *arg, const struct nl_event *ev)
+{
+	struct daemon *d = arg;
+	struct iface *ifc;
+	monotime now = monotime_now();
+
+	switch (ev->type) {
+	case NL_EV_LINK:
+		ifc = iface_by_name(d, ev->link.name);
+		if (!ifc) {
+			/* Renamed away from a name we use: as good as gone. */
+			ifc = iface_by_index(d, ev->link.ifindex);
+			if (!ifc)
+				return;
+			goto link_gone;
+		}
+		if (ifc->ifindex != ev->link.ifindex) {
+			if (ifc->ifindex)
+				log_info("%s: interface re-created (index %u -> %u)", ifc->name,
+				         ifc->ifindex, ev->link.ifindex);
+			iface_close_sockets(d, ifc);
+			ifc->naddrs = 0;
+			ifc->ifindex = ev->link.ifindex;
+		}
+		if (ifc->running != ev->link.running)
+			log_info("%s: link %s", ifc->name, ev->link.running ? "up" : "down");
+		ifc->running = ev->link.running;
+		ifc->has_mac = ev->link.has_mac;
+		memcpy(ifc->mac, ev->link.mac, sizeof(ifc->mac));
+		iface_open_sockets(d, ifc);
+		vmac_mgr_check(d->vmacs);
+		iface_notify_instances(d, ifc, now);
+		return;
+	case NL_EV_LINK_DEL:
+		ifc = iface_by_index(d, ev->link.ifindex);
+		if (!ifc)
+			return;
+	link_gone:
+		log_info("%s: interface removed", ifc->name);
+		iface_close_sockets(d, ifc);
+		ifc->ifindex = 0;
+		ifc->running = false;
+		ifc->naddrs = 0;
+		vmac_mgr_check(d->vmacs);
+		iface_notify_instances(d, ifc, now);
+		return;
+	case NL_EV_ADDR_NEW:
+		ifc = iface_by_index(d, ev->ifindex);
+		if (!ifc)
+			return;
+		/* An IPv6 address under DAD (or that failed it) cannot be a source: the kernel
+		 * announces it again once DAD is done (a fresh link-local after a link flap). */
+		if (ev->addr.af == AF_INET6 &&
+		    (ev->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
+			iface_del_addr(ifc, &ev->addr);
+		else
+			iface_add_addr(ifc, &ev->addr);
+		iface_notify_instances(d, ifc, now);
+		return;
+	case NL_EV_ADDR_DEL:
+		ifc = iface_by_index(d, ev->ifindex);
+		if (!ifc)
+			return;
+		iface_del_addr(ifc, &ev->addr);
+		if (!d->stopping)
+			for (size_t i = 0; i < d->ninstances; i++)
+				if (instance_vip_iface(d->instances[i]) == ifc)
+					instance_addr_deleted(d->instances[i], &ev->addr, now);
+		iface_notify_instances(d, ifc, now);
+		return;
+	}
+}
+
+/* After lost events, ask the kernel again and make every master whole. */
+static void nl_resync(struct daemon *d)
+{
+	monotime now;
+
+	log_warnx("netlink: events were lost (ENOBUFS); resynchronising");
+	for (size_t i = 0; i < d->nifaces; i++)
+		d->ifaces[i]->ifc.naddrs = 0;
+	if (nl_dump(d->nl, nl_event, d) < 0) {
+		log_warn("netlink: resync dump");
+		return;
+	}
+	now = monotime_now();
+	for (size_t i = 0; i < d->ninstances; i++) {
+		struct instance *in = d->instances[i];
+
+		for (size_t j = 0; j < in->cfg->nvips; j++)
+			if (!iface_has_addr(instance_vip_iface(in), &in->cfg->vips[j]))
+				instance_addr_deleted(in, &in->cfg->vips[j], now);
+	}
+}
+
+void nl_cb(void *arg, int fd, unsigned events, monotime now)
+{
+	struct daemon *d = arg;
+	int r;
+
+	(void)fd;
+	(void)events;
+	(void)now;
+	r = nl_monitor_read(d->nl, nl_event, d);
+	if (r == NL_RESYNC)
+		nl_resync(d);
+	else if (r < 0 && errno != EAGAIN)
+		log_warn("netlink: monitor read");
+}
+
+/* Take in the events queued now: the VMAC manager just changed links, and what it made must be
+ * in the interface table before anything relies on it. Never from inside nl_event. */
+void nl_sync(void *arg)
+{
+	struct daemon *d = arg;
+	struct pollfd p = {.fd = nl_monitor_fd(d->nl), .events = POLLIN};
+
+	for (int i = 0; i < 1024 && poll(&p, 1, 0) == 1; i++)
+		nl_cb(d, p.fd, POLLIN, monotime_now());
+}
+
+/* --- receive path --- */
+
+static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8_t *msg, size_t len,
+                       enum vrrp_reason r)
+{
+	/* Charge the instance the packet was meant for when its VRID byte is readable. */
+	struct instance *in = msg && len >= 2 ? ifc->by_vrid[afi][msg[1]] : NULL;
+
+	if (in)
+		instance_count_drop(in, r);
+	else
+		d->drops[r]++;
+}
+
+static void rx_cb(void *arg, int fd, unsigned events, monotime now)
+{
+	struct rx_ctx *rx = arg;
+	struct daemon *d = rx->d;
+	struct iface *ifc = rx->ifc;
+	struct vrrp_sock *s = ifc->sock[rx->afi];
+
+	(void)events;
+	if (!s || vrrp_sock_fd(s) != fd)
+		return;
+	for (int n = 0; n < RX_BURST; n++) {
+		struct vrrp_rx_meta meta;
+		const uint8_t *msg = NULL;
+		size_t len = 0;
+		enum vrrp_reason r = VRRP_RX_OK;
+		enum vrrp_csum_form form = VRRP_CSUM_RFC5798;
+		struct instance *in;
+		int got = vrrp_sock_recv(s, d->rxbuf, sizeof(d->rxbuf), &meta, &msg, &len, &r);
+
+		if (got <= 0) {
+			if (got < 0 && errno != EAGAIN && errno != EINTR)
+				log_warn("%s: receive", ifc->name);
+			return;
+		}
+		if (r == VRRP_RX_OK) {
+			/* unicast_ttl_check = false: peek at the VRID to find whose it is. */
+			in = len >= 2 ? ifc->by_vrid[rx->afi][msg[1]] : NULL;
+			if (in && !instance_ttl_checked(in->cfg, &meta))
+				meta.ttl = -1;
+			r = vrrp_decode(msg, len, &meta, &d->rxadv, &form);
+		}
+		if (r != VRRP_RX_OK) {
+			count_drop(d, ifc, rx->afi, msg, len, r);
+			continue;
+		}
+		in = ifc->by_vrid[rx->afi][d->rxadv.vrid];
+		if (!in) {
+			d->drops[VRRP_RX_VRID]++;
+			continue;
+		}
+		if (addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
+			instance_count_drop(in, VRRP_RX_OWN);
+			continue;
+		}
+		instance_receive(in, &d->rxadv, &meta, form, now);
+		now = monotime_now();
+	}
+}
+
+/* The interface named name, created (not yet known to netlink) when missing. */
+struct iface *iface_get(struct daemon *d, const char *name)
+{
+	struct iface *ifc = iface_by_name(d, name);
+	struct daemon_iface *di, **list;
+
+	if (ifc)
+		return ifc;
+	di = calloc(1, sizeof(*di));
+	list = realloc(d->ifaces, (d->nifaces + 1) * sizeof(*list));
+	if (!di || !list)
+		fatal("interface table");
+	d->ifaces = list;
+	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
+	for (int afi = 0; afi < 2; afi++)
+		di->rx[afi] = (struct rx_ctx){.d = d, .ifc = &di->ifc, .afi = afi};
+	d->ifaces[d->nifaces++] = di;
+	return &di->ifc;
+}

@@ -1,0 +1,299 @@
+/* route: parse and print virtual_routes entries (see route.h for the rules). Pure. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "vipd/route.h"
+
+#define TABLE_DEFAULT 253u /* RT_TABLE_DEFAULT */
+#define TABLE_LOCAL 255u   /* RT_TABLE_LOCAL */
+/* Words in the longest valid entry: the prefix and four keyword/value pairs. */
+#define MAX_WORDS 9
+/* A word quoted back in a reason, cut at 64 bytes: printf arguments for "%.*s". */
+#define QUOTE(w) (int)((w)->len < 64 ? (w)->len : 64), (w)->p
+
+enum kw { KW_VIA, KW_DEV, KW_METRIC, KW_TABLE, KW__COUNT };
+static const char *const kw_names[KW__COUNT] = {"via", "dev", "metric", "table"};
+
+struct word {
+	const char *p;
+	size_t len;
+};
+
+static int fail(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (whylen) {
+		va_start(ap, fmt);
+		vsnprintf(why, whylen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static const char *af_name(int af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* Copy word w into buf (NUL-terminated); false when it does not fit. */
+static bool word_copy(const struct word *w, char *buf, size_t len)
+{
+	if (w->len >= len)
+		return false;
+	memcpy(buf, w->p, w->len);
+	buf[w->len] = '\0';
+	return true;
+}
+
+static bool word_is(const struct word *w, const char *s)
+{
+	return w->len == strlen(s) && memcmp(w->p, s, w->len) == 0;
+}
+
+/* Split s at blanks (space, tab) into at most max words. Returns the count, or -1 with a reason
+ * for a control character or too many words. */
+static int split(const char *s, struct word *w, int max, char *why, size_t whylen)
+{
+	int n = 0;
+
+	for (const char *p = s; *p;) {
+		if (*p == ' ' || *p == '\t') {
+			p++;
+			continue;
+		}
+		if (n == max)
+			return fail(why, whylen,
+			            "too many words (PREFIX [via GW] [dev IF] "
+			            "[metric N] [table N])");
+		w[n].p = p;
+		while (*p && *p != ' ' && *p != '\t') {
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return fail(why, whylen, "contains a control character");
+			p++;
+		}
+		w[n].len = (size_t)(p - w[n].p);
+		n++;
+	}
+	return n;
+}
+
+/* Decimal digits only (no sign, no blanks), at most 2^32-1. */
+static bool parse_u32(const struct word *w, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (w->len == 0 || w->len > 10)
+		return false;
+	for (size_t i = 0; i < w->len; i++) {
+		if (w->p[i] < '0' || w->p[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(w->p[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Zero the bits of a past its prefix length. */
+static void mask_host_bits(struct vip_addr *a)
+{
+	size_t bytes = addr_size(a->af);
+
+	for (size_t i = 0; i < bytes; i++) {
+		unsigned keep = a->plen >= (i + 1) * 8 ? 8 : a->plen > i * 8 ? a->plen - i * 8 : 0;
+
+		a->in.bytes[i] &= (uint8_t)(0xff00u >> keep);
+	}
+}
+
+/* The prefix word: ADDR/PLEN, ADDR or "default" (family left 0 for the caller to fill). */
+static int parse_prefix(const struct word *w, struct vip_addr *dst, char *why, size_t whylen)
+{
+	char buf[ADDR_STRLEN + 8], net[ADDR_STRLEN];
+	struct vip_addr masked;
+
+	if (word_is(w, "default")) {
+		memset(dst, 0, sizeof(*dst));
+		return 0;
+	}
+	if (!word_copy(w, buf, sizeof(buf)) || addr_parse(buf, true, dst) < 0)
+		return fail(why, whylen, "\"%.*s\" is not a prefix (ADDR/PLEN, ADDR or default)",
+		            QUOTE(w));
+	masked = *dst;
+	mask_host_bits(&masked);
+	if (memcmp(masked.in.bytes, dst->in.bytes, addr_size(dst->af)) != 0)
+		return fail(why, whylen, "%s has host bits set (the network is %s)", buf,
+		            addr_format(&masked, true, net, sizeof(net)));
+	return 0;
+}
+
+static int parse_gw(const struct word *w, struct vip_addr *gw, char *why, size_t whylen)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!word_copy(w, buf, sizeof(buf)) || addr_parse(buf, false, gw) < 0)
+		return fail(why, whylen, "via \"%.*s\" is not an address", QUOTE(w));
+	/* A next hop must be an address a neighbour can hold. */
+	if (!addr_is_unicast_host(gw))
+		return fail(why, whylen, "via %s is not a unicast address", buf);
+	return 0;
+}
+
+/* Linux takes any interface name of 1..15 bytes but ".", ".." and names with '/' or ':'. */
+static int parse_dev(const struct word *w, char *dev, char *why, size_t whylen)
+{
+	if (!word_copy(w, dev, IF_NAMESIZE))
+		return fail(why, whylen, "dev \"%.*s...\" is longer than %d characters", 15, w->p,
+		            IF_NAMESIZE - 1);
+	if (strcmp(dev, ".") == 0 || strcmp(dev, "..") == 0 || strpbrk(dev, "/:"))
+		return fail(why, whylen, "dev \"%s\" is not an interface name", dev);
+	return 0;
+}
+
+static int parse_table(const struct word *w, uint32_t *table, char *why, size_t whylen)
+{
+	if (word_is(w, "main")) {
+		*table = ROUTE_TABLE_MAIN;
+		return 0;
+	}
+	if (!parse_u32(w, table) || *table == 0)
+		return fail(why, whylen, "table \"%.*s\" is not main or a number 1..4294967295",
+		            QUOTE(w));
+	if (*table == TABLE_DEFAULT || *table == TABLE_LOCAL)
+		return fail(why, whylen, "table %u is the kernel's \"%s\" table", *table,
+		            *table == TABLE_LOCAL ? "local" : "default");
+	return 0;
+}
+
+/* The value word of keyword k into r (gw into *gw). */
+static int parse_value(enum kw k, const struct word *v, struct vipd_route *r, struct vip_addr *gw,
+                       char *why, size_t whylen)
+{
+	switch (k) {
+	case KW_VIA:
+		return parse_gw(v, gw, why, whylen);
+	case KW_DEV:
+		return parse_dev(v, r->dev, why, whylen);
+	case KW_METRIC:
+		if (!parse_u32(v, &r->metric))
+			return fail(why, whylen, "metric \"%.*s\" is not a number 0..4294967295",
+			            QUOTE(v));
+		return 0;
+	case KW_TABLE:
+	default:
+		return parse_table(v, &r->table, why, whylen);
+	}
+}
+
+int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t whylen)
+{
+	struct word w[MAX_WORDS];
+	struct vipd_route out = {.table = ROUTE_TABLE_MAIN};
+	struct vip_addr gw = {0};
+	bool seen[KW__COUNT] = {false};
+	bool is_default;
+	int n;
+
+	if (strnlen(s, ROUTE_TEXT_MAX) >= ROUTE_TEXT_MAX)
+		return fail(why, whylen, "longer than %d characters", ROUTE_TEXT_MAX - 1);
+	n = split(s, w, MAX_WORDS, why, whylen);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return fail(why, whylen, "empty (PREFIX [via GW] [dev IF] [metric N] [table N])");
+	if (parse_prefix(&w[0], &out.dst, why, whylen) < 0)
+		return -1;
+	is_default = out.dst.af == 0;
+
+	for (int i = 1; i < n; i += 2) {
+		int k = 0;
+
+		while (k < KW__COUNT && !word_is(&w[i], kw_names[k]))
+			k++;
+		if (k == KW__COUNT)
+			return fail(why, whylen,
+			            "unknown word \"%.*s\" (expected via, dev, metric or table)",
+			            QUOTE(&w[i]));
+		if (seen[k])
+			return fail(why, whylen, "%s given twice", kw_names[k]);
+		seen[k] = true;
+		if (i + 1 == n)
+			return fail(why, whylen, "%s needs a value", kw_names[k]);
+		if (parse_value((enum kw)k, &w[i + 1], &out, &gw, why, whylen) < 0)
+			return -1;
+	}
+
+	out.has_gw = seen[KW_VIA];
+	if (is_default) {
+		int fam = out.has_gw ? gw.af : af;
+
+		if (fam != AF_INET && fam != AF_INET6)
+			return fail(why, whylen, "default needs a gateway to tell its family");
+		out.dst.af = fam;
+		out.dst.plen = 0;
+	}
+	if (out.has_gw) {
+		if (gw.af != out.dst.af) {
+			char buf[ADDR_STRLEN];
+
+			return fail(why, whylen, "via %s is %s but the prefix is %s",
+			            addr_format(&gw, false, buf, sizeof(buf)), af_name(gw.af),
+			            af_name(out.dst.af));
+		}
+		out.gw = gw.in;
+	}
+	*r = out;
+	return 0;
+}
+
+const char *route_format(const struct vipd_route *r, char *buf, size_t len)
+{
+	char a[ADDR_STRLEN], g[ADDR_STRLEN];
+	size_t used;
+
+	snprintf(buf, len, "%s", addr_format(&r->dst, true, a, sizeof(a)));
+	used = strnlen(buf, len);
+	if (r->has_gw && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " via %s",
+		                         addr_format_in(r->dst.af, &r->gw, g, sizeof(g)));
+	if (r->dev[0] && used < len)
+		used +=
+		    (size_t)snprintf(buf + used, len - used, " dev %.*s", IF_NAMESIZE - 1, r->dev);
+	if (r->metric && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " metric %u", r->metric);
+	if (r->table != ROUTE_TABLE_MAIN && used < len)
+		snprintf(buf + used, len - used, " table %u", r->table);
+	return buf;
+}
+
+bool route_equal(const struct vipd_route *a, const struct vipd_route *b)
+{
+	return a->dst.af == b->dst.af && a->dst.plen == b->dst.plen &&
+	       addr_cmp_in(a->dst.af, &a->dst.in, &b->dst.in) == 0 && a->has_gw == b->has_gw &&
+	       (!a->has_gw || addr_cmp_in(a->dst.af, &a->gw, &b->gw) == 0) &&
+	       strncmp(a->dev, b->dev, IF_NAMESIZE) == 0 && a->metric == b->metric &&
+	       a->table == b->table;
+}
+
+/* The metric the kernel stores: IPv6 turns 0 into 1024 (IP6_RT_PRIO_USER). */
+static uint32_t kernel_metric(const struct vipd_route *r)
+{
+	return r->dst.af == AF_INET6 && r->metric == 0 ? 1024 : r->metric;
+}
+
+bool route_same_key(const struct vipd_route *a, const struct vipd_route *b)
+{
+	return a->dst.af == b->dst.af && a->dst.plen == b->dst.plen &&
+	       addr_cmp_in(a->dst.af, &a->dst.in, &b->dst.in) == 0 && a->table == b->table &&
+	       kernel_metric(a) == kernel_metric(b);
+}

@@ -1,0 +1,17 @@
+/* Test helper for the config tests: load a config from text through a temporary file and get
+ * its error lines without the file name. Shared by any config test that wants it. */
+#ifndef VIPD_TEST_CONFIG_FIXTURE_H
+#define VIPD_TEST_CONFIG_FIXTURE_H
+
+#include "vipd/config.h"
+
+/* Load text as a config file. Returns the config (NULL on errors); *msgs gets the error lines
+ * as "LINE: message" joined by \n, or "" (the caller frees it). Fails the test when the result
+ * and the messages disagree. */
+struct vipd_config *config_fixture_load(const char *text, char **msgs);
+
+/* Print cfg with config_print and load the text back; fails the test unless it loads and every
+ * instance compares equal. */
+void config_fixture_round_trip(const struct vipd_config *cfg);
+
+#endif

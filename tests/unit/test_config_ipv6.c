@@ -1,0 +1,199 @@
+/* Unit tests for the IPv6 rules of the config: the first virtual address of an IPv6 instance is
+ * its link-local address (RFC 9568 5.2.9), and a link-local address may repeat on other links. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vipd/config.h"
+
+/* Load text; returns the config or NULL, and the errors as "LINE: message" joined by '\n' in
+ * out (empty when none). */
+static struct vipd_config *load(const char *text, char *out, size_t outlen)
+{
+	char path[] = "/tmp/vipd-test-v6-XXXXXX";
+	struct config_errors errs = {0};
+	struct vipd_config *cfg;
+	size_t used = 0;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	cfg = config_load(path, &errs);
+	out[0] = '\0';
+	for (size_t i = 0; i < errs.n && used < outlen; i++) {
+		const char *line = errs.lines[i];
+
+		/* "PATH:LINE: message" -> "LINE: message" */
+		assert_memory_equal(line, path, strlen(path));
+		used += (size_t)snprintf(out + used, outlen - used, "%s%s", i ? "\n" : "",
+		                         line + strlen(path) + 1);
+	}
+	config_errors_clear(&errs);
+	unlink(path);
+	assert_true((cfg == NULL) == (out[0] != '\0'));
+	return cfg;
+}
+
+/* One instance on eth0 whose virtual_addresses (on line 3) are vips. */
+static struct vipd_config *load_vips(const char *vips, char *out, size_t outlen)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text),
+	         "instances = (\n"
+	         "  { name = \"v6\"; interface = \"eth0\"; vrid = 51;\n"
+	         "    virtual_addresses = [ %s ];\n"
+	         "  }\n"
+	         ");\n",
+	         vips);
+	return load(text, out, outlen);
+}
+
+static void linklocal_first_loads(void **state)
+{
+	static const char *const good[] = {
+	    "\"fe80::51\", \"fd00::100/64\"", "\"fe80::51/64\"",
+	    "\"fe80::200:5eff:fe00:233/64\", \"fd00::100/64\", \"fe80::52\"",
+	    "\"febf:ffff::1\", \"fd00::100\"", /* the last /10 block is still link-local */
+	};
+	char err[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct vipd_config *cfg = load_vips(good[i], err, sizeof(err));
+
+		if (!cfg)
+			print_message("%s: %s\n", good[i], err);
+		assert_non_null(cfg);
+		assert_int_equal(cfg->instances[0].af, AF_INET6);
+		config_free(cfg);
+	}
+}
+
+static void linklocal_not_first_fails(void **state)
+{
+	static const char *const t[][2] = {
+	    {"\"fd00::100/64\"",
+	     "3: instances[0].virtual_addresses[0]: the first address of an IPv6 instance must be "
+	     "its link-local virtual address (fe80::/10), RFC 9568 5.2.9"},
+	    {"\"fd00::100/64\", \"fe80::51\"",
+	     "3: instances[0].virtual_addresses[0]: the first address of an IPv6 instance must be "
+	     "its link-local virtual address (fe80::/10), RFC 9568 5.2.9"},
+	    {"\"fec0::1\", \"fe80::51\"",
+	     "3: instances[0].virtual_addresses[0]: the first address of an IPv6 instance must be "
+	     "its link-local virtual address (fe80::/10), RFC 9568 5.2.9"},
+	    /* Only the first address is judged, and only when it is an address at all. */
+	    {"\"nonsense\", \"fd00::1\"",
+	     "3: instances[0].virtual_addresses[0]: \"nonsense\" is not an address (ADDR or "
+	     "ADDR/PLEN)"},
+	    /* An IPv4 instance has no such rule. */
+	    {"\"198.18.0.1\", \"fd00::1\"",
+	     "3: instances[0].virtual_addresses[1]: \"fd00::1\" is IPv6 but the instance is IPv4"},
+	};
+	char err[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_null(load_vips(t[i][0], err, sizeof(err)));
+		assert_string_equal(err, t[i][1]);
+	}
+}
+
+/* The error names the file's line of the address, not of the instance. */
+static void error_line_is_the_address_line(void **state)
+{
+	char err[1024];
+
+	(void)state;
+	assert_null(load("instances = (\n"
+	                 "  { name = \"v6\"; interface = \"eth0\"; vrid = 51;\n"
+	                 "    virtual_addresses = [\n"
+	                 "      \"fd00::100/64\",\n"
+	                 "      \"fd00::101/64\" ];\n"
+	                 "  }\n"
+	                 ");\n",
+	                 err, sizeof(err)));
+	assert_string_equal(err, "4: instances[0].virtual_addresses[0]: the first address of an "
+	                         "IPv6 instance must be its link-local virtual address "
+	                         "(fe80::/10), RFC 9568 5.2.9");
+}
+
+/* A link-local address belongs to its link: two interfaces may both use fe80::51, one may not
+ * have it twice; global addresses stay unique everywhere. */
+static void linklocal_scoped_to_interface(void **state)
+{
+	char err[1024];
+	struct vipd_config *cfg;
+
+	(void)state;
+	cfg = load("instances = (\n"
+	           "  { name = \"a\"; interface = \"eth0\"; vrid = 1; virtual_addresses = [ "
+	           "\"fe80::51\", \"fd00::1\" ]; },\n"
+	           "  { name = \"b\"; interface = \"eth0.10\"; vrid = 1; virtual_addresses = [ "
+	           "\"fe80::51\", \"fd00:10::1\" ]; }\n"
+	           ");\n",
+	           err, sizeof(err));
+	assert_non_null(cfg);
+	config_free(cfg);
+
+	assert_null(load("instances = (\n"
+	                 "  { name = \"a\"; interface = \"eth0\"; vrid = 1; virtual_addresses = [ "
+	                 "\"fe80::51\", \"fd00::1\" ]; },\n"
+	                 "  { name = \"b\"; interface = \"eth0\"; vrid = 2; virtual_addresses = [ "
+	                 "\"fe80::51\" ]; },\n"
+	                 "  { name = \"c\"; interface = \"eth1\"; vrid = 3; virtual_addresses = [ "
+	                 "\"fe80::53\", \"fd00::1\" ]; }\n"
+	                 ");\n",
+	                 err, sizeof(err)));
+	assert_string_equal(err, "3: instances[1].virtual_addresses[0]: fe80::51 is also in "
+	                         "instance \"a\" at line 2\n"
+	                         "4: instances[2].virtual_addresses[1]: fd00::1 is also in "
+	                         "instance \"a\" at line 2");
+}
+
+/* The printed config of an IPv6 instance reads back the same (link-local first kept). */
+static void print_keeps_order(void **state)
+{
+	char err[1024], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct vipd_config *a, *b;
+
+	(void)state;
+	a = load_vips("\"fe80::51/64\", \"fd00::100/64\"", err, sizeof(err));
+	assert_non_null(a);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	config_print(a, f);
+	fclose(f);
+	b = load(text, err, sizeof(err));
+	assert_non_null(b);
+	assert_true(config_instance_equal(&a->instances[0], &b->instances[0]));
+	free(text);
+	config_free(a);
+	config_free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(linklocal_first_loads),
+	    cmocka_unit_test(linklocal_not_first_fails),
+	    cmocka_unit_test(error_line_is_the_address_line),
+	    cmocka_unit_test(linklocal_scoped_to_interface),
+	    cmocka_unit_test(print_keeps_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

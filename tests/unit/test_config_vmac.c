@@ -1,0 +1,184 @@
+/* Unit tests for the vmac key: default, parsing, type errors with their line, printing and
+ * comparing, and the VMAC name rules (a VMAC is named by family and VRID alone). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vipd/config.h"
+
+/* An instance group on one line: NAME on IFACE with VRID, its VIP (family from it) and EXTRA
+ * keys. Two of them make a file whose instance k (0 or 1) sits on line k + 2. */
+#define INST(name, iface, vrid, vip, extra)                                                        \
+	"  { name = \"" name "\"; interface = \"" iface "\"; vrid = " #vrid                        \
+	"; virtual_addresses = [ \"" vip "\" ]; " extra " }"
+
+/* Load text; returns the config or NULL, with the errors (without the file name) joined by
+ * newlines in got (at least 1024 bytes). */
+static struct vipd_config *load(const char *text, char *got)
+{
+	char path[] = "/tmp/vipd-test-vmac-XXXXXX";
+	struct config_errors errs = {0};
+	struct vipd_config *cfg;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	cfg = config_load(path, &errs);
+	got[0] = '\0';
+	for (size_t i = 0; i < errs.n; i++) {
+		assert_memory_equal(errs.lines[i], path, strlen(path));
+		snprintf(got + strlen(got), 1024 - strlen(got), "%s%s", i ? "\n" : "",
+		         errs.lines[i] + strlen(path) + 1);
+	}
+	config_errors_clear(&errs);
+	unlink(path);
+	assert_true((cfg == NULL) == (got[0] != '\0'));
+	return cfg;
+}
+
+static void test_default_off(void **state)
+{
+	char got[1024];
+	struct vipd_config *cfg =
+	    load("instances = (\n" INST("web", "eth0", 51, "198.18.0.100/24", "") "\n);\n", got);
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_false(cfg->instances[0].vmac);
+	config_free(cfg);
+}
+
+static void test_on_both_families(void **state)
+{
+	char got[1024];
+	/* One VRID per family may share the number: their VMACs are vrrp.51 and vrrp6.51. */
+	struct vipd_config *cfg = load(
+	    "instances = (\n" INST("v4", "eth0", 51, "198.18.0.100/24", "vmac = true;") ",\n" INST(
+	        "v6", "eth0", 51, "fe80::51", "vmac = true;") "\n);\n",
+	    got);
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_true(cfg->instances[0].vmac);
+	assert_true(cfg->instances[1].vmac);
+	config_free(cfg);
+}
+
+static void test_type_error(void **state)
+{
+	char got[1024];
+
+	(void)state;
+	assert_null(load("instances = (\n" INST("web", "eth0", 51, "198.18.0.100/24",
+	                                        "vmac = \"yes\";") "\n);\n",
+	                 got));
+	assert_non_null(strstr(got, "2: "));
+	assert_non_null(strstr(got, "vmac"));
+	assert_null(
+	    load("instances = (\n" INST("web", "eth0", 51, "198.18.0.100/24", "vmac = 1;") "\n);\n",
+	         got));
+	assert_non_null(strstr(got, "vmac"));
+}
+
+static void test_print_round_trip(void **state)
+{
+	char got[1024], *text = NULL;
+	size_t len = 0;
+	struct vipd_config *a, *b;
+	FILE *out;
+
+	(void)state;
+	a = load("instances = (\n" INST("web", "eth0", 51, "198.18.0.100/24",
+	                                "vmac = true;") ",\n" INST("api", "eth0", 52,
+	                                                           "198.18.0.101/24", "") "\n);\n",
+	         got);
+	assert_non_null(a);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	config_print(a, out);
+	fclose(out);
+	assert_non_null(strstr(text, "vmac = true;"));
+	assert_non_null(strstr(text, "vmac = false;"));
+	b = load(text, got);
+	assert_non_null(b);
+	assert_true(config_instance_equal(&a->instances[0], &b->instances[0]));
+	assert_true(config_instance_equal(&a->instances[1], &b->instances[1]));
+	/* A reload that turns vmac on or off restarts the instance. */
+	b->instances[0].vmac = false;
+	assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+	free(text);
+	config_free(a);
+	config_free(b);
+}
+
+static void test_same_vmac_twice(void **state)
+{
+	char got[1024];
+
+	(void)state;
+	assert_null(load(
+	    "instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24", "vmac = true;") ",\n" INST(
+	        "b", "eth1", 51, "198.19.0.100/24", "vmac = true;") "\n);\n",
+	    got));
+	assert_string_equal(got, "3: instances[1].vmac: VMAC vrrp.51 is also used by instance "
+	                         "\"a\" at line 2 (on eth0): give one of them another vrid");
+}
+
+static void test_same_vrid_one_vmac(void **state)
+{
+	char got[1024];
+	/* Only one of them has a VMAC: no name clash. */
+	struct vipd_config *cfg = load(
+	    "instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24", "vmac = true;") ",\n" INST(
+	        "b", "eth1", 51, "198.19.0.100/24", "") "\n);\n",
+	    got);
+
+	(void)state;
+	assert_non_null(cfg);
+	config_free(cfg);
+}
+
+static void test_runs_on_a_vmac(void **state)
+{
+	char got[1024];
+
+	(void)state;
+	/* A later instance on an earlier one's VMAC... */
+	assert_null(load(
+	    "instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24", "vmac = true;") ",\n" INST(
+	        "b", "vrrp.51", 52, "198.19.0.100/24", "") "\n);\n",
+	    got));
+	assert_string_equal(got,
+	                    "3: instances[1].interface: vrrp.51 is the VMAC of instance \"a\" at "
+	                    "line 2");
+	/* ...and an earlier instance on a later one's. */
+	assert_null(
+	    load("instances = (\n" INST("b", "vrrp6.7", 52, "198.19.0.100/24", "") ",\n" INST(
+	             "a", "eth0", 7, "fe80::7", "vmac = true;") "\n);\n",
+	         got));
+	assert_string_equal(got, "3: instances[1].vmac: vrrp6.7 would be this instance's VMAC, "
+	                         "but instance \"b\" at line 2 runs on it");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_default_off),     cmocka_unit_test(test_on_both_families),
+	    cmocka_unit_test(test_type_error),      cmocka_unit_test(test_print_round_trip),
+	    cmocka_unit_test(test_same_vmac_twice), cmocka_unit_test(test_same_vrid_one_vmac),
+	    cmocka_unit_test(test_runs_on_a_vmac),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,306 @@
+/* Unit tests for the wire keys of an instance (config_wire.c): auth_pass, unicast_source,
+ * unicast_peers and unicast_ttl_check — good values, every error with its line, printing and
+ * comparing. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "config_fixture.h"
+#include "vipd/config.h"
+
+/* An IPv4 instance whose line 4 is KEYS (and line 5 MORE):
+ *   1 instances = (
+ *   2   { name = "web"; interface = "eth0"; vrid = 51;
+ *   3     virtual_addresses = [ "198.18.0.100/24" ];
+ *   4     KEYS
+ *   5     MORE
+ *   6   }
+ *   7 ); */
+/* An IPv4 (or IPv6) instance whose line 4 is KEYS and line 5 MORE:
+ *   1 instances = (
+ *   2   { name = "web"; interface = "eth0"; vrid = 51;
+ *   3     virtual_addresses = [ "198.18.0.100/24" ];   (IPv6: "fe80::51", "fd00::100/64")
+ *   4     KEYS
+ *   5     MORE
+ *   6   }
+ *   7 ); */
+enum family { V4, V6 };
+
+static void compose(char *buf, size_t len, enum family f, const char *keys, const char *more)
+{
+	snprintf(buf, len,
+	         "instances = (\n"
+	         "  { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
+	         "    virtual_addresses = [ %s ];\n"
+	         "    %s\n"
+	         "    %s\n"
+	         "  }\n"
+	         ");\n",
+	         f == V6 ? "\"fe80::51\", \"fd00::100/64\"" : "\"198.18.0.100/24\"", keys, more);
+}
+
+/* The instance of family f with keys on lines 4 and 5; it must load. */
+static struct vipd_config *good(enum family f, const char *keys, const char *more)
+{
+	char text[4096], *msgs;
+	struct vipd_config *cfg;
+
+	compose(text, sizeof(text), f, keys, more);
+	cfg = config_fixture_load(text, &msgs);
+	if (!cfg)
+		fail_msg("%s: %s", keys, msgs);
+	free(msgs);
+	return cfg;
+}
+
+/* The instance of family f with keys on lines 4 and 5 must fail with exactly want (lines
+ * joined by \n). */
+static void bad(enum family f, const char *keys, const char *more, const char *want)
+{
+	char text[16384], *msgs;
+
+	compose(text, sizeof(text), f, keys, more);
+	assert_null(config_fixture_load(text, &msgs));
+	if (strcmp(msgs, want) != 0)
+		fail_msg("%s\n  got:  %s\n  want: %s", keys, msgs, want);
+	free(msgs);
+}
+
+static void auth_pass_good(void **state)
+{
+	struct vipd_config *c;
+
+	(void)state;
+	c = good(V4, "version = 2; auth_pass = \"s3cret\";", "");
+	assert_string_equal(c->instances[0].auth_pass, "s3cret");
+	config_free(c);
+	c = good(V4, "version = \"2+3\";", "auth_pass = \"8 chars!\";");
+	assert_string_equal(c->instances[0].auth_pass, "8 chars!");
+	config_free(c);
+	c = good(V4, "version = 2;", "");
+	assert_string_equal(c->instances[0].auth_pass, ""); /* Auth Type 0 */
+	config_free(c);
+}
+
+static void auth_pass_errors(void **state)
+{
+	static const char *const t[][2] = {
+	    {"auth_pass = \"s3cret\";", "4: instances[0].auth_pass: applies to VRRP version 2 only "
+	                                "(set version = 2 or \"2+3\")"},
+	    {"version = 3; auth_pass = \"s3cret\";",
+	     "4: instances[0].auth_pass: applies to VRRP version 2 only (set version = 2 or "
+	     "\"2+3\")"},
+	    {"version = 2; auth_pass = \"\";",
+	     "4: instances[0].auth_pass: must not be empty (leave the key out for none)"},
+	    /* the secret is not repeated in the message */
+	    {"version = 2; auth_pass = \"123456789\";",
+	     "4: instances[0].auth_pass: is longer than 8 characters"},
+	    {"version = 2; auth_pass = 1234;",
+	     "4: instances[0].auth_pass: expected a string, got an integer"},
+	    {"version = 2; auth_pass = \"a\\tb\";",
+	     "4: instances[0].auth_pass: contains a control character"},
+	    /* a bad version is reported alone */
+	    {"version = 4; auth_pass = \"x\";",
+	     "4: instances[0].version: 4 is not 2, 3 or \"2+3\""},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		bad(V4, t[i][0], "", t[i][1]);
+}
+
+static void unicast_good(void **state)
+{
+	struct vipd_config *c;
+	const struct vipd_instance_config *in;
+	char buf[ADDR_STRLEN];
+
+	(void)state;
+	c = good(V4, "unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];", "");
+	in = &c->instances[0];
+	assert_int_equal(in->npeers, 2);
+	assert_string_equal(addr_format_in(AF_INET, &in->unicast_peers[1], buf, sizeof(buf)),
+	                    "198.18.0.3");
+	assert_false(in->has_unicast_source); /* the interface primary */
+	assert_true(in->unicast_ttl_check);
+	config_free(c);
+
+	c = good(V4, "unicast_source = \"198.18.0.1\"; unicast_ttl_check = false;",
+	         "unicast_peers = ( \"198.18.0.2\" ); version = 2; auth_pass = \"pw\";");
+	in = &c->instances[0];
+	assert_true(in->has_unicast_source);
+	assert_string_equal(addr_format_in(AF_INET, &in->unicast_source, buf, sizeof(buf)),
+	                    "198.18.0.1");
+	assert_int_equal(in->npeers, 1);
+	assert_false(in->unicast_ttl_check);
+	config_free(c);
+
+	c = good(V6, "unicast_peers = [ \"fe80::2\", \"fd00::2\" ];",
+	         "unicast_source = \"fd00::1\";");
+	in = &c->instances[0];
+	assert_int_equal(in->npeers, 2);
+	assert_string_equal(addr_format_in(AF_INET6, &in->unicast_peers[0], buf, sizeof(buf)),
+	                    "fe80::2");
+	assert_string_equal(addr_format_in(AF_INET6, &in->unicast_source, buf, sizeof(buf)),
+	                    "fd00::1");
+	config_free(c);
+
+	/* multicast: no peers, the TTL check on */
+	c = good(V4, "", "");
+	assert_null(c->instances[0].unicast_peers);
+	assert_int_equal(c->instances[0].npeers, 0);
+	assert_true(c->instances[0].unicast_ttl_check);
+	config_free(c);
+}
+
+static void unicast_errors(void **state)
+{
+	static const char *const t[][2] = {
+	    {"unicast_peers = [];",
+	     "4: instances[0].unicast_peers: must not be empty (leave the key out for multicast)"},
+	    {"unicast_peers = ();",
+	     "4: instances[0].unicast_peers: must not be empty (leave the key out for multicast)"},
+	    {"unicast_peers = \"198.18.0.2\";",
+	     "4: instances[0].unicast_peers: expected an array of strings, got a string"},
+	    {"unicast_peers = [ 1 ];",
+	     "4: instances[0].unicast_peers[0]: expected a string, got an integer"},
+	    {"unicast_peers = [ \"198.18.0.2\", \"nonsense\" ];",
+	     "4: instances[0].unicast_peers[1]: \"nonsense\" is not an address"},
+	    {"unicast_peers = [ \"198.18.0.2/24\" ];",
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/24\" is not an address"},
+	    {"unicast_peers = [ \"224.0.0.18\" ];",
+	     "4: instances[0].unicast_peers[0]: \"224.0.0.18\" is not a unicast host address"},
+	    {"unicast_peers = [ \"fd00::2\" ];",
+	     "4: instances[0].unicast_peers[0]: \"fd00::2\" is IPv6 but the instance is IPv4"},
+	    {"unicast_peers = [ \"198.18.0.100\" ];",
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.100\" is a virtual address of this "
+	     "instance"},
+	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\", \"198.18.0.2\" ];",
+	     "4: instances[0].unicast_peers[2]: duplicate peer \"198.18.0.2\""},
+	    {"unicast_source = \"198.18.0.1\";",
+	     "4: instances[0].unicast_source: needs unicast_peers"},
+	    {"unicast_ttl_check = false;",
+	     "4: instances[0].unicast_ttl_check: needs unicast_peers"},
+	    {"unicast_ttl_check = true;", "4: instances[0].unicast_ttl_check: needs unicast_peers"},
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_ttl_check = 1;",
+	     "4: instances[0].unicast_ttl_check: expected a boolean, got an integer"},
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_source = \"198.18.0.2\";",
+	     "4: instances[0].unicast_source: \"198.18.0.2\" is also in unicast_peers"},
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_source = \"fd00::1\";",
+	     "4: instances[0].unicast_source: \"fd00::1\" is IPv6 but the instance is IPv4"},
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_source = \"198.18.0.100\";",
+	     "4: instances[0].unicast_source: \"198.18.0.100\" is a virtual address of this "
+	     "instance"},
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_source = \"0.0.0.0\";",
+	     "4: instances[0].unicast_source: \"0.0.0.0\" is not a unicast host address"},
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_source = [ \"198.18.0.1\" ];",
+	     "4: instances[0].unicast_source: expected a string, got an array"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		bad(V4, t[i][0], "", t[i][1]);
+	bad(V6, "unicast_peers = [ \"198.18.0.2\" ];", "",
+	    "4: instances[0].unicast_peers[0]: \"198.18.0.2\" is IPv4 but the instance is IPv6");
+	bad(V6, "unicast_peers = [ \"ff02::12\" ];", "",
+	    "4: instances[0].unicast_peers[0]: \"ff02::12\" is not a unicast host address");
+}
+
+/* Several errors: each on its own line, in line order, every one reported. */
+static void errors_carry_their_lines(void **state)
+{
+	(void)state;
+	bad(V4, "unicast_peers = [ \"198.18.0.2\",\n      \"fd00::9\" ];",
+	    "unicast_source = \"198.18.0.2\"; auth_pass = \"x\";",
+	    "5: instances[0].unicast_peers[1]: \"fd00::9\" is IPv6 but the instance is IPv4\n"
+	    "6: instances[0].auth_pass: applies to VRRP version 2 only (set version = 2 or "
+	    "\"2+3\")\n"
+	    "6: instances[0].unicast_source: \"198.18.0.2\" is also in unicast_peers");
+}
+
+static void too_many_peers(void **state)
+{
+	char keys[8192];
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(keys + n, sizeof(keys) - n, "unicast_peers = [");
+	for (int i = 0; i < 256; i++)
+		n += (size_t)snprintf(keys + n, sizeof(keys) - n, "%s\"198.18.%d.%d\"",
+		                      i ? "," : "", 1 + i / 200, 1 + i % 200);
+	snprintf(keys + n, sizeof(keys) - n, "];");
+	bad(V4, keys, "", "4: instances[0].unicast_peers: 256 peers, at most 255");
+}
+
+/* Print the config, load it back: equal. Each wire key on its own makes a difference. */
+static void print_and_compare(void **state)
+{
+	static const char *const variants[][2] = {
+	    {"version = 2; auth_pass = \"a\\\"b\\\\c\";", ""},
+	    {"version = 2; auth_pass = \"a\\\"b\\\\d\";", ""},
+	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];", ""},
+	    {"unicast_peers = [ \"198.18.0.3\", \"198.18.0.2\" ];", ""},
+	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];", "unicast_ttl_check = false;"},
+	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];",
+	     "unicast_source = \"198.18.0.1\";"},
+	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];",
+	     "unicast_source = \"198.18.0.9\";"},
+	    {"", ""},
+	};
+	struct vipd_config *c[8];
+	size_t nv = sizeof(variants) / sizeof(variants[0]);
+
+	(void)state;
+	for (size_t i = 0; i < nv; i++) {
+		char *text = NULL;
+		size_t size = 0;
+		FILE *f = open_memstream(&text, &size);
+
+		c[i] = good(V4, variants[i][0], variants[i][1]);
+		config_fixture_round_trip(c[i]);
+		config_print(c[i], f);
+		fclose(f);
+		if (i == 0)
+			assert_non_null(strstr(text, "auth_pass = \"a\\\"b\\\\c\";"));
+		if (i == 5) {
+			assert_non_null(strstr(text, "unicast_source = \"198.18.0.1\";"));
+			assert_non_null(
+			    strstr(text, "unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];"));
+			assert_non_null(strstr(text, "unicast_ttl_check = true;"));
+		}
+		if (i == nv - 1) /* a multicast instance prints no unicast key */
+			assert_null(strstr(text, "unicast"));
+		free(text);
+	}
+	for (size_t i = 0; i < nv; i++)
+		for (size_t j = 0; j < nv; j++)
+			assert_int_equal(
+			    config_instance_equal(&c[i]->instances[0], &c[j]->instances[0]),
+			    i == j);
+	for (size_t i = 0; i < nv; i++)
+		config_free(c[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(auth_pass_good),
+	    cmocka_unit_test(auth_pass_errors),
+	    cmocka_unit_test(unicast_good),
+	    cmocka_unit_test(unicast_errors),
+	    cmocka_unit_test(errors_carry_their_lines),
+	    cmocka_unit_test(too_many_peers),
+	    cmocka_unit_test(print_and_compare),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

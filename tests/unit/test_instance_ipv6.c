@@ -1,0 +1,244 @@
+/* Unit tests for an IPv6 instance and for on-demand announcements (vipctl garp), driven through
+ * the fake kernel and clock of instance_fixture.h: adverts from the interface link-local (never
+ * the link-local VIP), VIPs added with nodad and announced (NA) each, and the link flap that
+ * makes the kernel drop every IPv6 address. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "instance_fixture.h"
+
+/* eth0 holds fd00::1/64 and its link-local fe80::1; the instance has fe80::51 and fd00::100. */
+static int setup6(void **state)
+{
+	setup(state);
+	ifaddrs[0] = pfx("fd00::1/64");
+	ifaddrs[1] = pfx("fe80::1/64");
+	ifc.naddrs = 2;
+	vips[0] = pfx("fe80::51/64");
+	vips[1] = pfx("fd00::100/64");
+	cfg.af = AF_INET6;
+	cfg.nvips = 2;
+	me = pfx("fe80::1").in;
+	peer_hi = pfx("fe80::fa").in;
+	group = pfx("ff02::12").in;
+	return 0;
+}
+
+/* Logged call i is a v3 IPv6 advert at priority prio from fe80::1 to ff02::12, link-local VIP
+ * first, with a good IPv6 pseudo-header checksum. */
+static void assert_advert6(size_t i, uint8_t prio)
+{
+	const struct io_call *c = &fk.log[i];
+	struct vrrp_rx_meta meta = {.af = AF_INET6, .src = c->src, .dst = c->dst, .ttl = 255};
+	struct vrrp_adv adv;
+
+	assert_int_equal(c->kind, IO_SEND);
+	assert_memory_equal(&c->src, &me, 16);
+	assert_memory_equal(&c->dst, &group, 16);
+	assert_int_equal(vrrp_decode(c->msg, c->len, &meta, &adv, NULL), VRRP_RX_OK);
+	assert_int_equal(adv.version, 3);
+	assert_int_equal(adv.priority, prio);
+	assert_int_equal(adv.naddr, 2);
+	assert_memory_equal(&adv.addrs[0], &vips[0].in, 16);
+	assert_memory_equal(&adv.addrs[1], &vips[1].in, 16);
+}
+
+/* Logged call i adds (or deletes) both VIPs on eth0, adds with nodad. */
+static void assert_apply6(size_t i, enum nl_change_op op)
+{
+	const struct io_call *c = &fk.log[i];
+
+	assert_int_equal(c->kind, IO_APPLY);
+	assert_int_equal(c->n, 2);
+	for (size_t k = 0; k < 2; k++) {
+		assert_int_equal(c->op[k], op);
+		assert_true(addr_equal(&c->addr[k], &vips[k]));
+		assert_int_equal(c->addr[k].plen, 64);
+		if (op == NL_ADDR_ADD)
+			assert_true(c->nodad[k]);
+	}
+}
+
+/* The VIPs appear on eth0 as the kernel would list them after a re-read: newest first. */
+static void vips_on_iface(void)
+{
+	ifaddrs[3] = ifaddrs[1];
+	ifaddrs[2] = ifaddrs[0];
+	ifaddrs[1] = vips[1];
+	ifaddrs[0] = vips[0];
+	ifc.naddrs = 4;
+}
+
+/* Takeover: one ADD batch (nodad), an advert from the interface link-local, one NA per VIP. */
+static void takeover_v6(void **state)
+{
+	(void)state;
+	become_master();
+	assert_int_equal(fk.n, 4);
+	assert_apply6(0, NL_ADDR_ADD);
+	assert_advert6(1, 150);
+	assert_announce_round(2);
+	assert_int_equal(inst.stats.announcements, 2);
+	/* Repeats and the second burst cover NA like GARP: 5 + 5 per VIP. */
+	run_until(now_ns + 6 * MT_SEC);
+	assert_int_equal(inst.stats.announcements, 20);
+}
+
+/* With fe80::51 on the interface ahead of the real link-local, adverts still leave from fe80::1,
+ * at start-up and after the addresses change. */
+static void linklocal_vip_never_the_source(void **state)
+{
+	(void)state;
+	vips_on_iface();
+	start();
+	assert_memory_equal(&inst.primary, &me, 16);
+	fire_next();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_advert6(1, 150);
+	instance_iface_changed(&inst, now_ns);
+	assert_memory_equal(&inst.primary, &me, 16);
+}
+
+/* A second link-local appearing in front of ours (re-read, new address) does not move the source
+ * while ours stays; when ours goes, the other one takes over. */
+static void source_is_sticky(void **state)
+{
+	(void)state;
+	become_master();
+	ifaddrs[2] = ifaddrs[1];
+	ifaddrs[1] = pfx("fe80::2/64");
+	ifc.naddrs = 3;
+	instance_iface_changed(&inst, now_ns);
+	assert_memory_equal(&inst.primary, &me, 16);
+	ifc.naddrs = 2; /* fe80::1 removed */
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_memory_equal(&inst.primary, &ifaddrs[1].in, 16);
+}
+
+/* Without a link-local the instance waits in FAULT; one arriving (DAD done) starts it. */
+static void no_linklocal_fault(void **state)
+{
+	(void)state;
+	ifc.naddrs = 1;
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_string_equal(inst.fault_reason, "no IPv6 link-local address on the interface");
+	ifc.naddrs = 2;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+}
+
+/* Link down (keep_addr_on_down = 0): the link event comes first (FAULT), then the kernel deletes
+ * every IPv6 address; the instance must not put its VIPs back meanwhile. Link up: the link-local
+ * returns after DAD, the instance goes Backup, then Master, and adds the VIPs again. */
+static void link_flap_readds(void **state)
+{
+	size_t mark;
+
+	(void)state;
+	become_master();
+	vips_on_iface();
+	ifc.running = false;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	mark = fk.n;
+	for (size_t k = 0; k < 2; k++)
+		instance_addr_deleted(&inst, &vips[k], now_ns);
+	ifc.naddrs = 0;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(fk.n, mark); /* no fight with the kernel */
+	assert_int_equal(inst.stats.vip_restored, 0);
+
+	now_ns += MT_SEC;
+	ifc.running = true;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT); /* link-local still under DAD */
+	ifaddrs[0] = pfx("fe80::1/64");
+	ifc.naddrs = 1;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	mark = fk.n;
+	fire_next();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_apply6(mark, NL_ADDR_ADD);
+	assert_advert6(mark + 1, 150);
+	assert_announce_round(mark + 2);
+}
+
+/* A master whose VIP someone else deleted puts it back and announces again. */
+static void vip_deleted_while_master(void **state)
+{
+	size_t mark;
+
+	(void)state;
+	become_master();
+	mark = fk.n;
+	instance_addr_deleted(&inst, &vips[1], now_ns);
+	assert_int_equal(inst.stats.vip_restored, 1);
+	assert_apply6(mark, NL_ADDR_ADD);
+	assert_announce_round(mark + 1);
+}
+
+/* vipctl garp: refused unless Master; a Master announces every VIP now and runs the bursts. */
+static void announce_on_request(void **state)
+{
+	size_t mark;
+	monotime at[32];
+
+	(void)state;
+	start();
+	assert_int_equal(instance_announce(&inst, now_ns), -1);
+	assert_int_equal(count_kind(IO_ANNOUNCE, 0), 0);
+	fire_next();
+	run_until(now_ns + 10 * MT_SEC); /* both bursts over, garp_refresh = 0: silence */
+	assert_false(loop_timer_armed(&inst.garp_timer));
+	mark = fk.n;
+	assert_int_equal(instance_announce(&inst, now_ns), 0);
+	assert_announce_round(mark);
+	assert_int_equal(announce_times(&vips[0], mark, at, 32), 1);
+	assert_int_equal(at[0], now_ns);
+	run_until(now_ns + MT_SEC);
+	assert_int_equal(announce_times(&vips[1], mark, at, 32), 5);
+}
+
+/* The same for an IPv4 instance (GARP), and never in FAULT. */
+static void announce_on_request_v4(void **state)
+{
+	size_t mark;
+
+	(void)state;
+	become_master();
+	mark = fk.n;
+	assert_int_equal(instance_announce(&inst, now_ns), 0);
+	assert_announce_round(mark);
+	ifc.running = false;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_int_equal(instance_announce(&inst, now_ns), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(takeover_v6, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(linklocal_vip_never_the_source, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(source_is_sticky, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(no_linklocal_fault, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(link_flap_readds, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(vip_deleted_while_master, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(announce_on_request, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(announce_on_request_v4, setup, teardown),
+	};
+
+	log_set_level(LOG_ERR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
