@@ -226,29 +226,18 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
                       bool version_ok, struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, "virtual_addresses");
+	const config_setting_t *s = NULL;
 	const char *key = "virtual_addresses";
 	bool v2_reported = false;
 	int n;
 
-	if (!s) {
+	if (!cv_member(sc, key)) {
 		cv_missing(sc, key);
 		return;
 	}
-	if (!cv_type_ok(sc, s, key,
-	                config_setting_type(s) == CONFIG_TYPE_ARRAY ||
-	                    config_setting_type(s) == CONFIG_TYPE_LIST,
-	                "an array of strings"))
+	n = cv_get_list(sc, key, VRRP_MAX_ADDRS, "addresses", "", &s);
+	if (n <= 0)
 		return;
-	n = config_setting_length(s);
-	if (n == 0) {
-		cv_key_error(sc, s, key, "must not be empty");
-		return;
-	}
-	if (n > VRRP_MAX_ADDRS) {
-		cv_key_error(sc, s, key, "%d addresses, at most %d", n, VRRP_MAX_ADDRS);
-		return;
-	}
 	in->vips = calloc((size_t)n, sizeof(*in->vips));
 	if (!in->vips) {
 		cv_key_error(sc, s, key, "out of memory");

@@ -98,23 +98,11 @@ static bool load_one(const struct cv_scope *sc, const struct vipd_instance_confi
 void config_route_load(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
                        struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, KEY);
-	int n;
+	const config_setting_t *s = NULL;
+	int n = cv_get_list(sc, KEY, VIPD_ROUTES_MAX, "routes", NULL, &s);
 
-	if (!s)
-		return;
-	if (!cv_type_ok(sc, s, KEY,
-	                config_setting_type(s) == CONFIG_TYPE_ARRAY ||
-	                    config_setting_type(s) == CONFIG_TYPE_LIST,
-	                "an array of strings"))
-		return;
-	n = config_setting_length(s);
-	if (n == 0)
-		return; /* no routes */
-	if (n > VIPD_ROUTES_MAX) {
-		cv_key_error(sc, s, KEY, "%d routes, at most %d", n, VIPD_ROUTES_MAX);
-		return;
-	}
+	if (n <= 0)
+		return; /* absent, empty (no routes), or reported */
 	in->routes = calloc((size_t)n, sizeof(*in->routes));
 	if (!in->routes) {
 		cv_key_error(sc, s, KEY, "out of memory");

@@ -286,6 +286,8 @@ int cv_get_list(const struct cv_scope *sc, const char *key, int max, const char 
 	                "an array of strings"))
 		return -1;
 	n = config_setting_length(s);
+	if (n == 0 && !empty_hint)
+		return 0;
 	if (n == 0)
 		cv_key_error(sc, s, key, "must not be empty%s", empty_hint);
 	else if (n > max)

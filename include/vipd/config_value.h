@@ -83,8 +83,9 @@ int cv_get_string(const struct cv_scope *sc, const char *key, const char **out);
 int cv_get_text(const struct cv_scope *sc, const char *key, char *dst, size_t size);
 int cv_get_seconds(const struct cv_scope *sc, const char *key, double lo, double hi, monotime *out);
 
-/* An array or list key of 1..max elements: returns the count, 0 when absent, -1 after reporting
- * "expected an array of strings", "must not be empty<empty_hint>" or "N <noun>, at most max". */
+/* An array or list key of 1..max elements: returns the count, 0 when absent (or empty with a
+ * NULL empty_hint), -1 after reporting "expected an array of strings", "must not be
+ * empty<empty_hint>" or "N <noun>, at most max". */
 int cv_get_list(const struct cv_scope *sc, const char *key, int max, const char *noun,
                 const char *empty_hint, const config_setting_t **out);
 
