@@ -19,6 +19,7 @@
 #                  validate the harness itself)
 #   VT_KEEP=1      keep the per-run directory (configs, logs, captures)
 #   VT_VERBOSE=1   print node logs at exit even when everything passed
+#   VT_LOG_LEVEL   vipd's log level (default debug)
 
 # Functions report through globals (VT_WAITED_MS, VT_RC, VT_SAMPLES, TK_MS...)
 # that the scenarios read:
@@ -188,6 +189,9 @@ vt_topology() {
 		if [[ $i == c ]]; then ns=$VT_CL; else ns=$(node_ns "$i"); fi
 		_ns_add "$ns" || return 1
 		ip -n "$ns" link add eth0 type veth peer name "p$i" netns "$VT_SW" || return 1
+		# the eth0 link-local (the IPv6 advert source) usable at once and
+		# after every replug: no DAD on the test LAN
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 >/dev/null || return 1
 		ip -n "$VT_SW" link set "p$i" master br0 up || return 1
 		ip -n "$ns" link set eth0 up || return 1
 		if [[ $i == c ]]; then
@@ -272,14 +276,17 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # ---------------------------------------------------------------- configs
 # write_conf IMPL I key=value... — write node I's config, print its path.
 # Keys: prio (default 100), preempt (true/false), interval (seconds),
-# vrid, vip (with /len), version, checksum, preempt_delay, garp_repeat,
-# garp_delay, accept. vipd-only keys are ignored for keepalived.
+# vrid, vip (with /len; several separated by spaces), version, checksum,
+# preempt_delay, garp_repeat, garp_delay, accept, auth_pass, vmac (true),
+# unicast (1: source = this node, peers = the other nodes),
+# unicast_ttl_check. vipd-only keys are ignored for keepalived.
 write_conf() {
 	local impl=$1 i=$2 kv k v
 	shift 2
 	local -A c=([prio]=100 [preempt]=true [interval]=$ADVERT [vrid]=$VRID
 		[vip]="$VIP/$VIP_LEN" [version]=3)
-	for kv in "$@"; do c[${kv%%=*}]=${kv#*=}; done
+	# the mode's keys first (modes.sh: mode_set), then the caller's
+	for kv in "${VT_CONF_DEFAULTS[@]}" "$@"; do c[${kv%%=*}]=${kv#*=}; done
 	local f="$VT_DIR/n$i.$impl.conf"
 	case $impl in
 	vipd)
@@ -296,13 +303,20 @@ write_conf() {
 			echo "    version = ${c[version]};"
 			echo "    advert_interval = ${c[interval]};"
 			echo "    preempt = ${c[preempt]};"
-			for k in preempt_delay accept checksum garp_repeat garp_delay; do
+			for k in preempt_delay accept checksum garp_repeat garp_delay auth_pass vmac \
+				unicast_ttl_check; do
 				[[ -n "${c[$k]:-}" ]] || continue
 				v=${c[$k]}
-				[[ $k == checksum ]] && v="\"$v\""
+				[[ $k == checksum || $k == auth_pass ]] && v="\"$v\""
 				echo "    $k = $v;"
 			done
-			echo "    virtual_addresses = [ \"${c[vip]}\" ];"
+			if [[ ${c[unicast]:-0} == 1 ]]; then
+				echo "    unicast_source = \"$(node_ip "$i")\";"
+				# shellcheck disable=SC2046 # one word per peer
+				echo "    unicast_peers = [ $(_conf_list $(unicast_peers_of "$i")) ];"
+			fi
+			# shellcheck disable=SC2086 # one word per address
+			echo "    virtual_addresses = [ $(_conf_list ${c[vip]}) ];"
 			echo "  }"
 			echo ");"
 		} >"$f"
@@ -327,8 +341,17 @@ write_conf() {
 			echo "  advert_int ${c[interval]}"
 			[[ ${c[preempt]} == false ]] && echo "  nopreempt"
 			[[ -n "${c[preempt_delay]:-}" ]] && echo "  preempt_delay ${c[preempt_delay]}"
+			[[ -n "${c[auth_pass]:-}" ]] &&
+				printf '  authentication {\n    auth_type PASS\n    auth_pass %s\n  }\n' "${c[auth_pass]}"
+			if [[ ${c[unicast]:-0} == 1 ]]; then
+				echo "  unicast_src_ip $(node_ip "$i")"
+				# shellcheck disable=SC2046 # one word per peer
+				printf '  unicast_peer {\n%s  }\n' "$(printf '    %s\n' $(unicast_peers_of "$i"))"
+			fi
+			[[ ${c[vmac]:-false} == true ]] && echo "  use_vmac"
 			echo "  virtual_ipaddress {"
-			echo "    ${c[vip]}"
+			# shellcheck disable=SC2086 # one word per address
+			printf '    %s\n' ${c[vip]}
 			echo "  }"
 			echo "  notify $VT_DIR/n$i.notify"
 			echo "}"
@@ -367,7 +390,7 @@ start_node() {
 	(
 		case $impl in
 		vipd)
-			ip netns exec "$ns" "$VIPD_BIN" -f "$conf" -n --log-stderr -l debug \
+			ip netns exec "$ns" "$VIPD_BIN" -f "$conf" -n --log-stderr -l "${VT_LOG_LEVEL:-debug}" \
 				-p "$d/n$i.pid" -S "$d/n$i.sock" >>"$d/n$i.log" 2>&1 &
 			;;
 		keepalived)
@@ -508,7 +531,9 @@ vt_state_line() {
 state_is() { [[ "$(node_state "$1")" == "$2" ]]; }
 
 # ---------------------------------------------------------------- VIP holders
-holds_vip() { ip -n "$(node_ns "$1")" -o -4 addr show dev eth0 2>/dev/null | grep -q " ${2:-$VIP}/"; }
+# holds_vip I [ADDR] — node I has ADDR (default $VIP) on any interface (eth0,
+# or a VMAC interface), either family
+holds_vip() { ip -n "$(node_ns "$1")" -o addr show 2>/dev/null | grep -q " ${2:-$VIP}/"; }
 # who_holds — node numbers holding the VIP on eth0, space separated
 who_holds() {
 	local i out=""
@@ -570,14 +595,16 @@ cap_start() {
 	ip netns exec "$VT_SW" tcpdump -i br0 -n -l -U --immediate-mode -s 256 \
 		-w "$f" --print >"$VT_DIR/$1.txt" 2>"$f.err" &
 	VT_CAP_PID[$1]=$!
-	wait_for 5 grep -q 'listening on' "$f.err" || diag "tcpdump did not start: $(cat "$f.err")"
+	wait_for 5 grep -qs 'listening on' "$f.err" || diag "tcpdump did not start: $(cat "$f.err")"
 	if [[ -n "${2:-}" ]]; then
-		wait_for 2 cap_has "$1" "$(node_ip "$2") > 224.0.0.18: VRRP" ||
-			diag "no advert from node $2 captured within 2 s"
+		wait_for "${VT_SETTLE:-2}" cap_has_advert "$1" "$2" ||
+			diag "no advert from node $2 captured within ${VT_SETTLE:-2} s"
 	fi
 }
 # cap_has NAME PATTERN — the capture's text copy has a line with PATTERN
 cap_has() { grep -qF -- "$2" "$VT_DIR/$1.txt"; }
+# cap_has_advert NAME NODE — an advert from NODE (any destination) was captured
+cap_has_advert() { grep -qE -- " $(node_src "$2") > [0-9a-f.:]+: VRRP" "$VT_DIR/$1.txt"; }
 cap_stop() {
 	local p=${VT_CAP_PID[$1]:-}
 	[[ -n "$p" ]] || return 0
@@ -590,6 +617,8 @@ cap_file() { echo "$VT_DIR/$1.pcap"; }
 
 # shellcheck source=tests/netns/measure.sh
 . "$VT_LIB_DIR/measure.sh"
+# shellcheck source=tests/netns/modes.sh
+. "$VT_LIB_DIR/modes.sh"
 
 # ---------------------------------------------------------------- scenario glue
 # start_with I IMPL key=value... — write node I's config, start it, wait until
@@ -617,12 +646,17 @@ others_backup() {
 # settled I — node I is the only master and holds the VIP alone
 settled() { only_master "$1" && others_backup "$1"; }
 
-# reset_nodes — stop every node (SIGKILL) and remove leftover VIPs, ports up
+# reset_nodes — stop every node (SIGKILL) and remove leftover VIPs and VMAC
+# interfaces, ports up
 reset_nodes() {
-	local i
+	local i a ns l
 	for i in $(seq 1 "$VT_NODES"); do
 		node_alive "$i" && stop_node "$i" KILL 2
-		ip -n "$(node_ns "$i")" addr del "$VIP/$VIP_LEN" dev eth0 2>/dev/null
+		ns=$(node_ns "$i")
+		for l in $(ip -n "$ns" -o link show type macvlan 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+			ip -n "$ns" link del "$l" 2>/dev/null
+		done
+		for a in "$VIP/$VIP_LEN" ${VIP_LIST:-}; do ip -n "$ns" addr del "$a" dev eth0 2>/dev/null; done
 		cable_replug "$i"
 	done
 	return 0
@@ -646,7 +680,7 @@ start_pair() {
 	local a=$1 b=$2
 	shift 2
 	start_with 1 "$a" prio=150 "$@" && start_with 2 "$b" prio=100 "$@" &&
-		wait_for 5 settled 1
+		wait_for "${VT_SETTLE:-5}" settled 1
 }
 
 # ping_gap_ms — longest time between two consecutive replies of ping_start's
@@ -656,5 +690,5 @@ ping_gap_ms() {
 		END { printf "%.1f\n", g * 1000 }' "$VT_DIR/ping.out"
 }
 # ping helpers for "replies resumed after the takeover"
-ping_replies() { grep -c 'bytes from' "$VT_DIR/ping.out" 2>/dev/null; }
+ping_replies() { local c; c=$(grep -c 'bytes from' "$VT_DIR/ping.out" 2>/dev/null); echo "${c:-0}"; }
 _ping_replies_gt() { (($(ping_replies) > $1)); }

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# scripts/bench/failover-255.sh — a benchmark, not a test: it prints figures.
+#
+#     sudo scripts/bench/failover-255.sh
+#
+# 255 VRRPv3 instances (VRIDs 1..255, one VIP each) on one interface, 10 ms
+# adverts, node 1 (priority 150) and node 2 (100) on a netns bridge — first
+# with vipd on both nodes, then with keepalived (Debian package) on the same
+# topology. For each:
+#   - convergence: from the start to node 1 holding all 255 VIPs;
+#   - steady state over BENCH_STEADY s (30): CPU of the master and of the
+#     backup (% of one core, from /proc: every process of the daemon), RSS
+#     (MB, all its processes), and the transitions in that time (flaps);
+#   - failover: node 1's cable is pulled; on the bridge capture, from node 1's
+#     last advert to node 2's first gratuitous ARP for the first and for the
+#     last of the 255 VIPs (Master_Down_Interval at 10 ms is 36.1 ms).
+# Prints both side by side with the ratio keepalived / vipd. Installs what is
+# missing and builds first (scripts/lab build). Touches nothing outside the
+# namespaces it makes (198.18.0.0/15).
+# Environment: BENCH_N (255), BENCH_INTERVAL (0.01), BENCH_STEADY (30),
+# BENCH_IMPLS ("vipd keepalived"), VT_KEEP=1 keeps the captures and logs.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+N=${BENCH_N:-255}
+STEADY=${BENCH_STEADY:-30}
+IMPLS=${BENCH_IMPLS:-vipd keepalived}
+
+[[ $(id -u) -eq 0 ]] || { echo "run me as root: sudo $0" >&2; exit 1; }
+"$repo/scripts/lab" build || exit 1
+# shellcheck source=tests/netns/lib.sh
+. "$repo/tests/netns/lib.sh"
+# shellcheck source=tests/netns/multi.sh
+. "$repo/tests/netns/multi.sh"
+die() { echo "bench: $*" >&2; exit 1; }
+skip_all() { die "$*"; }
+bail_out() { die "$*"; }
+say() { printf '%s\n' "$*"; }
+ADVERT=${BENCH_INTERVAL:-0.01}
+MULTI_NOTIFY=0       # no keepalived script per transition: it would cost a fork each
+VT_LOG_LEVEL=info    # vipd: one line per transition, nothing per packet
+vt_require ip tcpdump tshark awk "$KEEPALIVED_BIN"
+VT_PFX="vb$$"
+VT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vipd-bench.XXXXXX") || die "mktemp failed"
+trap vt_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# VIP k (1..255): 198.18.4.k/22 (198.18.4.255 is no broadcast address in a /22)
+vip_of() { echo "198.18.$((4 + $1 / 256)).$(($1 % 256))"; }
+instances() { local k; for k in $(seq 1 "$N"); do echo "i$k,eth0,$k,$1,$(vip_of "$k")/22"; done; }
+vips=$(for k in $(seq 1 "$N"); do vip_of "$k"; done)
+converged() { holds_all 1 "$vips" && holds_none 2 "$vips"; }
+
+# ticks I — CPU clock ticks (user + system) of every process in node I's namespace
+ticks() {
+	local p t=0 s
+	for p in $(ip netns pids "$(node_ns "$1")"); do
+		s=$(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null) || continue
+		t=$((t + ${s% *} + ${s#* }))
+	done
+	echo "$t"
+}
+# rss_mb I — resident memory of node I's processes, MB
+rss_mb() {
+	local p kb=0 r
+	for p in $(ip netns pids "$(node_ns "$1")"); do
+		r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+		kb=$((kb + ${r:-0}))
+	done
+	awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+hz=$(getconf CLK_TCK)
+
+declare -A R=()
+# run IMPL — the whole measurement for IMPL; results in R[IMPL.key]
+run() {
+	local impl=$1 t0 c1 c2 k1 k2 e0 e1 t_pull f first last cnt tl
+	say "---- $impl: $N instances at ${ADVERT} s on one interface"
+	vt_topology 2 2>"$VT_DIR/topology.err" || die "cannot build the topology: $(head -n 3 "$VT_DIR/topology.err")"
+	mapfile -t hi < <(instances 150)
+	mapfile -t lo < <(instances 100)
+	t0=$(now)
+	start_node 1 "$impl" "$(write_multi "$impl" 1 "${hi[@]}")"
+	start_node 2 "$impl" "$(write_multi "$impl" 2 "${lo[@]}")"
+	wait_for 60 converged || die "$impl: node 1 holds $(count_held 1 "$vips") of $N VIPs after 60 s"
+	R[$impl.conv]=$(ms_diff "$t0" "$(now)")
+	say "  converged in ${R[$impl.conv]} ms; steady state for $STEADY s..."
+	c1=$(transitions 1 2>/dev/null || echo 0) c2=$(transitions 2 2>/dev/null || echo 0)
+	e0=$(now) k1=$(ticks 1) k2=$(ticks 2)
+	stable_for "$STEADY" converged >/dev/null || say "  the VIPs moved during the steady state!"
+	e1=$(now)
+	R[$impl.cpu1]=$(awk -v a="$k1" -v b="$(ticks 1)" -v h="$hz" -v t0="$e0" -v t1="$e1" \
+		'BEGIN { printf "%.1f", (b - a) / h / (t1 - t0) * 100 }')
+	R[$impl.cpu2]=$(awk -v a="$k2" -v b="$(ticks 2)" -v h="$hz" -v t0="$e0" -v t1="$e1" \
+		'BEGIN { printf "%.1f", (b - a) / h / (t1 - t0) * 100 }')
+	R[$impl.rss1]=$(rss_mb 1) R[$impl.rss2]=$(rss_mb 2)
+	if [[ $impl == vipd ]]; then
+		R[$impl.flaps]=$(($(transitions 1) - c1 + $(transitions 2) - c2))
+	else
+		R[$impl.flaps]="n/a" # no notify script: keepalived's transitions are not counted
+	fi
+
+	# failover, on the wire: node 1's adverts and every ARP
+	f="$VT_DIR/$impl.pcap"
+	ip netns exec "$VT_SW" tcpdump -i br0 -n -U -s 96 -B 16384 -w "$f" \
+		"(ip proto 112 and src host $(node_ip 1)) or arp" 2>"$f.err" &
+	VT_CAP_PID[$impl]=$!
+	wait_for 5 grep -qs 'listening on' "$f.err" || die "tcpdump did not start: $(cat "$f.err")"
+	sleep 1 # a second of adverts before the pull
+	t_pull=$(now)
+	cable_pull 1
+	wait_for 10 holds_all 2 "$vips" || say "  node 2 holds only $(count_held 2 "$vips") of $N VIPs after 10 s"
+	R[$impl.poll]=$(ms_diff "$t_pull" "$(now)")
+	sleep 2 # the last GARPs (keepalived spreads them)
+	cap_stop "$impl"
+	R[$impl.capdrop]=$(sed -n 's/^\([0-9]*\) packets dropped by kernel/\1/p' "$f.err")
+	tl=$(tshark -r "$f" -Y "vrrp && ip.src == $(node_ip 1)" -T fields -e frame.time_epoch 2>/dev/null |
+		awk -v p="$t_pull" '$1 + 0 < p + 0 { l = $1 } END { print l }')
+	# node 2's first gratuitous ARP for each VIP after that advert: how many, earliest, latest
+	read -r cnt first last < <(tshark -r "$f" -T fields -e frame.time_epoch -e arp.src.proto_ipv4 \
+		-Y "arp.opcode == 1 && arp.src.proto_ipv4 == arp.dst.proto_ipv4 && eth.src == $(node_mac 2)" \
+		2>/dev/null | awk -v l="$tl" '$1 + 0 > l + 0 && !($2 in seen) { seen[$2] = $1; n++ }
+			END {
+				for (a in seen) {
+					if (mn == "" || seen[a] < mn) mn = seen[a]
+					if (mx == "" || seen[a] > mx) mx = seen[a]
+				}
+				printf "%d %s %s\n", n, (n ? mn : "-"), (n ? mx : "-")
+			}')
+	R[$impl.nvip]=$cnt
+	if ((cnt > 0)); then
+		R[$impl.first]=$(ms_diff "$tl" "$first") R[$impl.last]=$(ms_diff "$tl" "$last")
+	fi
+	say "  failover: last advert of node 1 $(ms_diff "$tl" "$t_pull") ms before the pull;" \
+		"first VIP announced after ${R[$impl.first]:-?} ms, last ($cnt of $N) after ${R[$impl.last]:-?} ms"
+	stop_node 1 TERM 10
+	stop_node 2 TERM 10
+	vt_destroy
+	VT_NS=()
+}
+
+for impl in $IMPLS; do run "$impl"; done
+
+row() {
+	local label=$1 key=$2 a b
+	a=${R[vipd.$key]:--} b=${R[keepalived.$key]:--}
+	printf '%-40s %12s %12s %12s\n' "$label" "$a" "$b" \
+		"$(awk -v a="$a" -v b="$b" 'BEGIN { if (a + 0 > 0 && b ~ /^[0-9.]+$/) printf "%.2f", b / a; else print "-" }')"
+}
+say ""
+say "$N instances, ${ADVERT} s adverts, one interface ($(nproc) CPUs, $(uname -r))"
+printf '%-40s %12s %12s %12s\n' "" vipd keepalived "keepalived/vipd"
+row "convergence from start, ms" conv
+row "failover: first VIP announced, ms" first
+row "failover: last VIP announced, ms" last
+row "VIPs announced by the new master" nvip
+row "CPU master, % of a core ($STEADY s)" cpu1
+row "CPU backup, % of a core ($STEADY s)" cpu2
+row "RSS master, MB" rss1
+row "RSS backup, MB" rss2
+row "transitions in the steady state" flaps
+row "packets the capture dropped" capdrop
+say "(failover: from node 1's last advert on the wire to node 2's first gratuitous ARP for a VIP;"
+say " Master_Down_Interval(100) at ${ADVERT} s = $(mdi_ms 100 "$ADVERT") ms)"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# 13: VRRPv3 IPv4 unicast (unicast_source, unicast_peers) — election, cable pull, preempt back, graceful
+# stop, vipd with vipd and with keepalived both ways, tshark on every packet.
+# The body is mode-body.sh.
+VT_MODE=v3-unicast
+# shellcheck source=tests/netns/mode-body.sh
+. "$(dirname "$0")/mode-body.sh"
