@@ -17,6 +17,8 @@
 #include "vipd/vmac.h"
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
+#include "vipd/config_notify.h"
+#include "vipd/config_track.h"
 
 #define V3_ADVER_MAX_CS 4095 /* 12-bit Max Adver Int of a v3 advert */
 #define V2_ADVER_MAX_S 255   /* 8-bit Adver Int of a v2 advert */
@@ -357,7 +359,11 @@ static const char *const instance_keys[] = {
     /* config_wire.c */
     "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check",
     /* config_route.c */
-    "virtual_routes", NULL};
+    "virtual_routes",
+    /* config_notify.c */
+    "notify",
+    /* config_track.c */
+    "checks", "track_interfaces", NULL};
 
 /* Read instances[idx] (group g) into cfg->instances[idx]; earlier instances are complete. */
 static void load_instance(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,
@@ -418,6 +424,8 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	check_vmac_unique(&sc, cfg, idx, in);
 	config_wire_load(&sc, version_ok, in);
 	config_route_load(&sc, cfg, idx, in);
+	config_track_load_instance(&sc, cfg, in);
+	config_notify_load_instance(&sc, in);
 }
 
 static void load_instances(struct cv_loader *ld, const config_setting_t *root,
@@ -458,7 +466,11 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 	}
 }
 
-static const char *const top_keys[] = {"router_id", "control_socket", "instances", NULL};
+static const char *const top_keys[] = {"router_id", "control_socket", "instances",
+                                       /* config_notify.c */
+                                       "notify_fifo", "sync_groups",
+                                       /* config_track.c */
+                                       "script_user", "checks", NULL};
 
 static void load_top(struct cv_loader *ld, const config_setting_t *root, struct vipd_config *cfg)
 {
@@ -483,7 +495,10 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 		cv_key_error(&sc, s, "control_socket", "\"%s\" is not an absolute path",
 		             cfg->control_socket);
 	}
+	config_notify_load_fifo(&sc, cfg);
+	config_track_load_top(&sc, cfg);
 	load_instances(ld, root, cfg);
+	config_notify_load_groups(&sc, cfg);
 }
 
 struct vipd_config *config_load(const char *path, struct config_errors *errs)
@@ -532,7 +547,10 @@ void config_free(struct vipd_config *cfg)
 		free(cfg->instances[i].vips);
 		config_wire_free(&cfg->instances[i]);
 		config_route_free(&cfg->instances[i]);
+		config_track_free_instance(&cfg->instances[i]);
 	}
+	config_track_free_top(cfg);
+	config_notify_free(cfg);
 	free(cfg->instances);
 	free(cfg->file);
 	free(cfg);
@@ -571,6 +589,8 @@ static void print_instance(const struct vipd_instance_config *in, FILE *out)
 	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");
 	config_wire_print(in, out);
 	config_route_print(in, out);
+	config_track_print_instance(in, out);
+	config_notify_print_instance(in, out);
 	fprintf(out, "    virtual_addresses = [");
 	for (size_t i = 0; i < in->nvips; i++)
 		fprintf(out, "%s \"%s\"", i ? "," : "",
@@ -584,12 +604,16 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 	print_string(out, cfg->router_id);
 	fprintf(out, ";\ncontrol_socket = ");
 	print_string(out, cfg->control_socket);
-	fprintf(out, ";\n\ninstances = (\n");
+	fprintf(out, ";\n");
+	config_notify_print_top(cfg, out);
+	config_track_print_top(cfg, out);
+	fprintf(out, "\ninstances = (\n");
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		print_instance(&cfg->instances[i], out);
 		fprintf(out, "%s\n", i + 1 < cfg->ninstances ? "," : "");
 	}
 	fprintf(out, ");\n");
+	config_notify_print_groups(cfg, out);
 }
 
 const struct vipd_instance_config *config_instance(const struct vipd_config *cfg, const char *name)
@@ -612,7 +636,8 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
 	    a->vmac != b->vmac ||
 	    a->af != b->af || a->nvips != b->nvips || !config_wire_equal(a, b) ||
-	    !config_route_equal(a, b))
+	    !config_route_equal(a, b) || !config_notify_equal(a, b) ||
+	    !config_track_instance_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)
 		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)

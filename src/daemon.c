@@ -21,7 +21,11 @@
 #include "vipd/log.h"
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
+#include "vipd/notify.h"
+#include "vipd/config_track.h"
+#include "vipd/track.h"
 #include "vipd/sdnotify.h"
+#include "vipd/sync_group.h"
 #include "vipd/vmac.h"
 
 /* --- instance I/O through the real kernel --- */
@@ -92,12 +96,59 @@ static void io_state_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
-	(void)in;
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
+	/* The notification first: a sync group's resignations below come after it. */
+	notify_state(d->notifier, in->cfg->name, in->cfg->notify, vrrp_state_name(in->fsm.state),
+	             in->fsm.priority);
+	if (!d->stopping)
+		sync_set_state_changed(d->syncs, in, monotime_now());
+}
+
+static void io_priority_changed(void *ctx, struct instance *in)
+{
+	struct daemon *d = ctx;
+
+	notify_priority(d->notifier, in->cfg->name, in->fsm.priority);
+}
+
+/* How a notify script run ended: failures are warnings, successes debug detail. */
+static void notify_report(void *arg, const char *instance, bool ok, const char *what)
+{
+	(void)arg;
+	if (ok)
+		log_info("%s: notify script: %s", instance, what);
+	else
+		log_warnx("%s: notify script: %s", instance, what);
+}
+
+/* Apply the notify settings of the config (script_user, notify_fifo). */
+static void notify_configure(struct daemon *d)
+{
+	char err[256];
+
+	if (notifier_set_user(d->notifier, config_script_user(d->cfg)) < 0)
+		log_warnx("notify: out of memory");
+	if (notifier_set_fifo(d->notifier, d->cfg->notify_fifo, err, sizeof(err)) < 0)
+		log_warnx("notify_fifo: %s; events are not written to it", err);
+}
+
+/* (Re)bind the sync groups to the instances now in the table. */
+static void syncs_rebuild(struct daemon *d)
+{
+	sync_set_free(d->syncs);
+	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
+	if (!d->syncs)
+		fatal("sync groups");
+	/* An instance that left its group (or whose group is gone) is held no longer. */
+	for (size_t i = 0; i < d->ninstances; i++)
+		instance_hold_backup(d->instances[i], false);
+	sync_set_refresh(d->syncs, monotime_now());
 }
 
 /* --- start-up and shutdown --- */
+
+static void stop_timer_cb(void *arg, monotime now);
 
 /* Append "FILE:LINE: instance "NAME": what" to errs. */
 static void add_error(struct config_errors *errs, const struct vipd_config *cfg,
@@ -134,6 +185,8 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 			bad++;
 		}
 	}
+	bad += notify_check_config(cfg, errs);
+	bad += track_check_config(cfg, errs);
 	return bad ? -1 : 0;
 }
 
@@ -178,9 +231,11 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io = (struct instance_io){
 	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
 	d->io.state_changed = io_state_changed;
+	d->io.priority_changed = io_priority_changed;
 	d->io.vmac_flush = io_vmac_flush;
 	d->sd.fd = -1;
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
+	loop_timer_init(&d->stop_timer, stop_timer_cb, d);
 	d->loop = loop_new();
 	if (!d->loop) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
@@ -188,13 +243,20 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		return NULL;
 	}
 	d->vmacs = vmac_mgr_new(d->loop, nl_sync, d);
-	if (!d->vmacs) {
+	d->notifier = notifier_new(d->loop, NOTIFY_TIMEOUT, notify_report, d);
+	if (!d->vmacs || !d->notifier) {
 		snprintf(err, errlen, "out of memory");
 		daemon_free(d);
 		return NULL;
 	}
 	for (size_t i = 0; i < cfg->ninstances; i++)
 		instance_add(d, &cfg->instances[i]);
+	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
+	if (!d->syncs || daemon_track_setup(d, d->cfg) < 0) {
+		snprintf(err, errlen, "out of memory");
+		daemon_free(d);
+		return NULL;
+	}
 	return d;
 }
 
@@ -258,17 +320,40 @@ static void start_vmacs(struct daemon *d, size_t first)
 		nl_sync(d);
 }
 
+/* How long a stop waits for the queued notify scripts (the INIT events) to finish. */
+#define STOP_NOTIFY_WAIT (2 * MT_SEC)
+
+static void stop_timer_cb(void *arg, monotime now)
+{
+	struct daemon *d = arg;
+
+	if (!notifier_busy(d->notifier) || now >= d->stop_deadline) {
+		if (notifier_busy(d->notifier))
+			log_warnx("notify scripts still running at exit: killed");
+		loop_stop(d->loop);
+		return;
+	}
+	loop_timer_set(d->loop, &d->stop_timer, now + 10 * MT_MSEC);
+}
+
 static void stop_all(struct daemon *d)
 {
 	monotime now = monotime_now();
 
+	if (d->stopping) {
+		/* A second signal: stop now. */
+		loop_stop(d->loop);
+		return;
+	}
 	d->stopping = true;
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_stop(d->instances[i], now);
 	/* Every priority 0 advert is out before the VMACs go: deleting one takes ~20 ms. */
 	for (size_t i = 0; i < d->ninstances; i++)
 		vmac_mgr_stop(d->vmacs, d->instances[i]);
-	loop_stop(d->loop);
+	/* The notify scripts of the last transitions run before we exit (bounded). */
+	d->stop_deadline = now + STOP_NOTIFY_WAIT;
+	loop_timer_set(d->loop, &d->stop_timer, now);
 }
 
 int daemon_reload(struct daemon *d, struct config_errors *errs)
@@ -297,6 +382,9 @@ int daemon_reload(struct daemon *d, struct config_errors *errs)
 	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)
 		log_warnx("reload: control_socket changed; it takes effect at the next start");
 
+	/* The groups point at instances freed below: rebuilt once the table is new. */
+	sync_set_free(d->syncs);
+	d->syncs = NULL;
 	/* Unchanged instances keep their state, timers and addresses; the others stop cleanly. */
 	now = monotime_now();
 	for (size_t i = 0; i < d->ninstances; i++) {
@@ -323,8 +411,12 @@ int daemon_reload(struct daemon *d, struct config_errors *errs)
 		if (!kept[i])
 			instance_add(d, &ncfg->instances[i]);
 	free(kept);
+	if (daemon_track_setup(d, ncfg) < 0)
+		log_warnx("reload: the checks could not be built; none runs");
 	config_free(d->cfg);
 	d->cfg = ncfg;
+	notify_configure(d);
+	syncs_rebuild(d);
 
 	/* New interfaces need their index, link state and addresses. */
 	if (nl_dump(d->nl, nl_event, d) < 0)
@@ -333,6 +425,7 @@ int daemon_reload(struct daemon *d, struct config_errors *errs)
 		iface_sync_sockets(d, &d->ifaces[i]->ifc);
 	start_vmacs(d, first_new);
 	now = monotime_now();
+	daemon_track_update(d, now);
 	for (size_t i = first_new; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
 	log_notice("reloaded %s: %zu instance(s) kept, %zu started, %zu stopped", d->cfg->file,
@@ -403,9 +496,29 @@ struct json_object *daemon_status(struct daemon *d)
 	monotime now = monotime_now();
 
 	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
-	for (size_t i = 0; i < d->ninstances; i++)
-		json_object_array_add(list, instance_status(d->instances[i], now));
+	for (size_t i = 0; i < d->ninstances; i++) {
+		struct instance *in = d->instances[i];
+		struct json_object *io = instance_status(in, now);
+
+		daemon_track_status(d, in, io);
+		const char *group = sync_set_group_of(d->syncs, in);
+		struct json_object *ns = notify_status(d->notifier, in->cfg->name);
+
+		if (group)
+			json_object_object_add(io, "sync_group", json_object_new_string(group));
+		if (in->cfg->notify[0] && ns)
+			json_object_object_add(io, "notify", ns);
+		else if (ns)
+			json_object_put(ns);
+		json_object_array_add(list, io);
+	}
 	json_object_object_add(o, "instances", list);
+	{
+		struct json_object *fifo = notify_fifo_status(d->notifier);
+
+		if (fifo)
+			json_object_object_add(o, "notify_fifo", fifo);
+	}
 	return o;
 }
 
@@ -446,9 +559,13 @@ int daemon_run(struct daemon *d)
 	if (!d->ctl)
 		fatalx("control socket %s: %s", d->socket_path, err);
 
+	notify_configure(d);
+	sync_set_refresh(d->syncs, monotime_now());
 	now = monotime_now();
 	log_notice("vipd %s started: %zu instance(s), router id %s", PACKAGE_VERSION, d->ninstances,
 	           d->cfg->router_id);
+	daemon_track_start(d, now);
+	daemon_track_update(d, now);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
 	sdnotify_send(&d->sd, "READY=1");
@@ -466,6 +583,8 @@ void daemon_free(struct daemon *d)
 		return;
 	if (d->ctl)
 		ctl_close(d->ctl);
+	track_free(d->track);
+	d->track = NULL;
 	for (size_t i = 0; i < d->nifaces; i++) {
 		iface_close_sockets(d, &d->ifaces[i]->ifc);
 		free(d->ifaces[i]->ifc.addrs);
@@ -480,6 +599,8 @@ void daemon_free(struct daemon *d)
 		nl_close(d->nl);
 	}
 	sdnotify_close(&d->sd);
+	sync_set_free(d->syncs);
+	notifier_free(d->notifier);
 	vmac_mgr_free(d->vmacs);
 	loop_free(d->loop);
 	free(d->ifaces);

@@ -158,6 +158,7 @@ static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime
 	for (size_t i = 0; i < d->ninstances; i++)
 		if (d->instances[i]->iface == ifc || d->instances[i]->vmac == ifc)
 			instance_iface_changed(d->instances[i], now);
+	daemon_track_update(d, now);
 }
 
 /* --- netlink events --- */

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "vipd/instance.h"
+#include "vipd/track.h"
 #include "vipd/log.h"
 #include "vipd/net_vrrp.h"
 
@@ -67,6 +68,7 @@ void instance_init(struct instance *in, const struct vipd_instance_config *cfg, 
 	in->io = io;
 	vrrp_fsm_init(&in->fsm, &fc);
 	in->last_state = VRRP_STATE_INIT;
+	in->told_priority = in->fsm.priority;
 	loop_timer_init(&in->fsm_timer, fsm_timer_cb, in);
 	loop_timer_init(&in->garp_timer, garp_timer_cb, in);
 	loop_timer_init(&in->retry_timer, retry_timer_cb, in);
@@ -405,6 +407,11 @@ static void run_actions(struct instance *in, unsigned acts, monotime now)
 		loop_timer_set(in->loop, &in->fsm_timer, next);
 	else
 		loop_timer_cancel(in->loop, &in->fsm_timer);
+	if (in->fsm.priority != in->told_priority) {
+		in->told_priority = in->fsm.priority;
+		if (in->io->priority_changed)
+			in->io->priority_changed(in->io->ctx, in);
+	}
 }
 
 static void fsm_timer_cb(void *arg, monotime now)
@@ -468,6 +475,8 @@ static const char *iface_problem(struct instance *in)
 	    !iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips, &in->primary))
 		return in->cfg->af == AF_INET ? "no IPv4 address on the interface"
 		                              : "no IPv6 link-local address on the interface";
+	if (in->track_fault)
+		return in->track_why;
 	return NULL;
 }
 
@@ -530,6 +539,16 @@ void instance_stop(struct instance *in, monotime now)
 	loop_timer_cancel(in->loop, &in->retry_timer);
 }
 
+void instance_resign(struct instance *in, monotime now)
+{
+	run_actions(in, vrrp_fsm_resign(&in->fsm, now), now);
+}
+
+void instance_hold_backup(struct instance *in, bool hold)
+{
+	in->fsm.hold_backup = hold;
+}
+
 void instance_iface_changed(struct instance *in, monotime now)
 {
 	const char *why;
@@ -547,6 +566,30 @@ void instance_iface_changed(struct instance *in, monotime now)
 		/* The primary address changed under us: adverts now leave from the new one. */
 		in->fsm.cfg.primary = in->primary;
 	}
+}
+
+void instance_set_tracking(struct instance *in, int delta, bool fault, const char *why,
+                           monotime now)
+{
+	bool f;
+	uint8_t prio = track_priority(in->cfg->priority, delta, fault, &f);
+
+	/* Before the start (the first netlink dump) the state is not news yet. */
+	if (f != in->track_fault && in->fsm.state != VRRP_STATE_INIT) {
+		if (f)
+			log_notice("%s: tracking fault: %s", in->cfg->name,
+			           why && *why ? why : "?");
+		else
+			log_notice("%s: tracking fault cleared", in->cfg->name);
+	}
+	in->track_fault = f;
+	snprintf(in->track_why, sizeof(in->track_why), "%s", why && *why ? why : "tracking");
+	if (prio != in->fsm.priority) {
+		log_notice("%s: effective priority %u -> %u (%s)", in->cfg->name, in->fsm.priority,
+		           prio, why && *why ? why : "all tracked up");
+		run_actions(in, vrrp_fsm_set_priority(&in->fsm, now, prio), now);
+	}
+	instance_iface_changed(in, now);
 }
 
 void instance_count_drop(struct instance *in, enum vrrp_reason reason)

@@ -46,6 +46,53 @@ static const char *field_str(struct json_object *o, const char *key, char *buf, 
 	return buf;
 }
 
+/* The checks and tracked interfaces of each instance, one line each, under the table. */
+static void print_tracking(struct json_object *list)
+{
+	size_t n = json_object_array_length(list);
+	bool title = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *in = json_object_array_get_idx(list, i), *name, *arr;
+		const char *iname;
+
+		if (!json_object_object_get_ex(in, "name", &name))
+			continue;
+		iname = json_object_get_string(name);
+		if (json_object_object_get_ex(in, "checks", &arr))
+			for (size_t k = 0; k < json_object_array_length(arr); k++) {
+				struct json_object *c = json_object_array_get_idx(arr, k);
+				char nm[128], ty[16], stt[16], last[256], dur[32], ok[32], ko[32];
+
+				if (!title)
+					printf("\ntracking:\n");
+				title = true;
+				printf("  %s: check %s (%s) %s, last: %s (%s s), %s ok / %s failed "
+				       "in a row\n",
+				       iname, field_str(c, "name", nm, sizeof(nm)),
+				       field_str(c, "type", ty, sizeof(ty)),
+				       field_str(c, "state", stt, sizeof(stt)),
+				       field_str(c, "last", last, sizeof(last)),
+				       field_str(c, "last_duration", dur, sizeof(dur)),
+				       field_str(c, "successes", ok, sizeof(ok)),
+				       field_str(c, "failures", ko, sizeof(ko)));
+			}
+		if (json_object_object_get_ex(in, "track_interfaces", &arr))
+			for (size_t k = 0; k < json_object_array_length(arr); k++) {
+				struct json_object *c = json_object_array_get_idx(arr, k);
+				char nm[64], stt[16], w[16];
+
+				if (!title)
+					printf("\ntracking:\n");
+				title = true;
+				printf("  %s: interface %s %s (weight %s)\n", iname,
+				       field_str(c, "name", nm, sizeof(nm)),
+				       field_str(c, "state", stt, sizeof(stt)),
+				       field_str(c, "weight", w, sizeof(w)));
+			}
+	}
+}
+
 /* A person's view of status: one aligned row per instance. */
 static void print_status_table(struct json_object *result)
 {
@@ -96,6 +143,7 @@ static void print_status_table(struct json_object *result)
 			       field_str(json_object_array_get_idx(list, i), cols[c].key, buf,
 			                 sizeof(buf)),
 			       c + 1 < NCOLS ? "  " : "\n");
+	print_tracking(list);
 }
 
 int main(int argc, char **argv)

@@ -29,6 +29,7 @@ static const char *const cause_names[VRRP_CAUSE__COUNT] = {
     [VRRP_CAUSE_HIGHER_PRIO] = "higher-priority",
     [VRRP_CAUSE_SHUTDOWN] = "shutdown",
     [VRRP_CAUSE_FAULT] = "fault",
+    [VRRP_CAUSE_SYNC_GROUP] = "sync-group",
 };
 
 #define OWNER_PRIORITY 255
@@ -176,6 +177,11 @@ static unsigned backup_expire(struct vrrp_fsm *f, monotime now)
 
 	if (f->master_down_timer == 0 || now < f->master_down_timer)
 		return 0;
+	if (f->hold_backup) {
+		/* A sync group member cannot run: wait another interval and look again. */
+		reset_master_down(f, now);
+		return 0;
+	}
 	if (f->prio0_seen)
 		cause = VRRP_CAUSE_PRIO0;
 	else if (f->lower_ignored)
@@ -342,6 +348,18 @@ unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, monotime now, uint8_t priorit
 		return 0;
 	f->adver_timer = after(now, adver_interval(f));
 	return VRRP_ACT_SEND_ADVERT;
+}
+
+unsigned vrrp_fsm_resign(struct vrrp_fsm *f, monotime now)
+{
+	unsigned act;
+
+	if (f->state != VRRP_STATE_MASTER)
+		return 0;
+	act = stop_in(f, VRRP_STATE_BACKUP, VRRP_CAUSE_SYNC_GROUP);
+	f->master_adver_int_cs = f->cfg.adver_int_cs;
+	reset_master_down(f, now);
+	return act;
 }
 
 monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f)

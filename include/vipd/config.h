@@ -16,9 +16,13 @@
 
 #define VIPD_NAME_MAX 64
 #define VIPD_PATH_MAX 108 /* sun_path */
+#define VIPD_SCRIPT_MAX 256 /* notify script and notify_fifo paths */
 
 /* Which adverts an instance sends: v3 (default), v2, or both for a migration (RFC 5798 8.4). */
 enum vipd_version { VIPD_V3 = 3, VIPD_V2 = 2, VIPD_V2_V3 = 23 };
+
+struct vipd_track_if;
+struct vipd_check_config;
 
 struct vipd_instance_config {
 	char name[VIPD_NAME_MAX]; /* unique, [A-Za-z0-9_.-]+ */
@@ -47,7 +51,20 @@ struct vipd_instance_config {
 	size_t nvips;
 	struct vipd_route *routes; /* virtual_routes, family af; added on master (config_route.c) */
 	size_t nroutes;
+	char notify[VIPD_SCRIPT_MAX]; /* notify script (absolute path); "" = none (config_notify.c) */
+	char (*checks)[VIPD_NAME_MAX];   /* names from the top-level checks (config_track.c) */
+	size_t nchecks;
+	struct vipd_track_if *track_ifs; /* track_interfaces (config_track.h) */
+	size_t ntrack_ifs;
 	int line; /* line of the instance in the file */
+};
+
+/* A sync group (config_notify.c): instances that move together. */
+struct vipd_sync_group {
+	char name[VIPD_NAME_MAX];
+	size_t *members; /* indices into vipd_config.instances, at least 2 */
+	size_t nmembers;
+	int line;
 };
 
 struct vipd_config {
@@ -56,6 +73,13 @@ struct vipd_config {
 	char control_socket[VIPD_PATH_MAX]; /* default: VIPD_DEFAULT_SOCKET */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
+	char script_user[VIPD_NAME_MAX];  /* "" = not set (see config_script_user) */
+	int script_user_line;             /* its line in the file when set */
+	struct vipd_check_config *checks; /* top-level checks (config_track.h) */
+	size_t nchecks;
+	char notify_fifo[VIPD_SCRIPT_MAX]; /* "" = none (config_notify.c) */
+	struct vipd_sync_group *sync_groups;
+	size_t nsync_groups;
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */

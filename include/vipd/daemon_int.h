@@ -5,6 +5,7 @@
 #ifndef VIPD_DAEMON_INT_H
 #define VIPD_DAEMON_INT_H
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -15,6 +16,9 @@
 #include "vipd/loop.h"
 #include "vipd/nl.h"
 #include "vipd/sdnotify.h"
+
+struct notifier;
+struct sync_set;
 
 /* Packets read per wakeup of one socket: bounds the time a flood can hold the loop. */
 #define RX_BURST 64
@@ -52,6 +56,11 @@ struct daemon {
 	bool stopping;
 	struct sdnotify sd;                /* systemd: READY, STATUS, WATCHDOG, STOPPING */
 	struct loop_timer sd_status_timer; /* sends STATUS= once the current event is done */
+	struct notifier *notifier;         /* notify scripts and notify_fifo (notify.c) */
+	struct sync_set *syncs;            /* sync groups bound to the instances (sync_group.c) */
+	struct loop_timer stop_timer;      /* at stop: waits for the notify scripts, bounded */
+	monotime stop_deadline;
+	struct track *track;               /* the checks of cfg (track.c, daemon_track.c) */
 	uint8_t rxbuf[65536];
 	struct vrrp_adv rxadv;
 };
@@ -83,6 +92,20 @@ void nl_event(void *arg, const struct nl_event *ev);
 
 /* The monitor socket is readable: read the events, resync after ENOBUFS. */
 void nl_cb(void *arg, int fd, unsigned events, monotime now);
+
+/* Build the checks of cfg (replacing d->track, whose equal checks keep their state; call before
+ * the old config is freed) and put the tracked interfaces in the table. 0, or -1 (logged) with
+ * no checks running at all. */
+int daemon_track_setup(struct daemon *d, const struct vipd_config *cfg);
+
+/* Start the checks built by daemon_track_setup (first runs now). */
+void daemon_track_start(struct daemon *d, monotime now);
+
+/* Give every instance its tracking result (checks and tracked interfaces). */
+void daemon_track_update(struct daemon *d, monotime now);
+
+/* Add "checks" and "track_interfaces" to the status object io of in. */
+void daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io);
 
 /* Process the queued netlink events now (after we changed links ourselves). */
 void nl_sync(void *arg);

@@ -54,6 +54,8 @@ struct instance_io {
 	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip);
 	/* Optional (may be NULL): told after each logged state change of in. */
 	void (*state_changed)(void *ctx, struct instance *in);
+	/* Optional (may be NULL): told when in's effective priority (fsm.priority) changed. */
+	void (*priority_changed)(void *ctx, struct instance *in);
 	/* Optional (may be NULL): drop every IPv6 address of in's VMAC without a packet, before an
 	 * IPv6 instance deletes its VIPs (a VIP deleted from an up interface makes the kernel send
 	 * MLD reports, here from the virtual MAC of a node no longer master). */
@@ -94,9 +96,12 @@ struct instance {
 	monotime garp_burst_start;  /* start of the current or last burst */
 	bool vips_held;             /* we added the VIPs and have not removed them */
 	const char *fault_reason;   /* why FAULT: interface missing, down, no source address */
+	bool track_fault;           /* a weight-0 check or tracked interface is down */
+	char track_why[128];        /* what tracking says is wrong (FAULT reason) */
 	enum vrrp_state last_state; /* last state logged */
 	monotime since;             /* time of the last state change */
 	union vip_in primary;       /* advert source address */
+	uint8_t told_priority;      /* effective priority last given to io->priority_changed */
 	struct instance_stats stats;
 };
 
@@ -119,6 +124,18 @@ void instance_stop(struct instance *in, monotime now);
 /* Before the start: delete the virtual routes a killed earlier run may have left (vipd's own
  * only: the delete names its protocol), unless the instance is the owner. */
 void instance_remove_stale_routes(struct instance *in);
+
+/* Sync group: a Master leaves (priority 0, VIPs released) and becomes Backup; else nothing. */
+void instance_resign(struct instance *in, monotime now);
+
+/* Sync group: while hold is true the instance stays Backup when its Master_Down_Timer fires. */
+void instance_hold_backup(struct instance *in, bool hold);
+
+/* Tracking result (checks, track_interfaces): FAULT when fault (combined with the interface
+ * reasons; why names the culprit), else the effective priority is the configured one plus delta,
+ * clamped (track_priority); a Master advertises a change at once. Logs what changed. */
+void instance_set_tracking(struct instance *in, int delta, bool fault, const char *why,
+                           monotime now);
 
 /* Re-evaluate the interface (link change, address change): enter or leave FAULT. */
 void instance_iface_changed(struct instance *in, monotime now);

@@ -29,6 +29,7 @@ enum vrrp_cause {
 	VRRP_CAUSE_HIGHER_PRIO, /* Master -> Backup: advert with higher priority (or tie-break) */
 	VRRP_CAUSE_SHUTDOWN,    /* any -> Initialize */
 	VRRP_CAUSE_FAULT,       /* any -> Fault: the router cannot run (interface down...) */
+	VRRP_CAUSE_SYNC_GROUP,  /* Master -> Backup: another member of its sync group left Master */
 	VRRP_CAUSE__COUNT
 };
 
@@ -73,6 +74,7 @@ struct vrrp_fsm {
 	bool master_known;            /* Backup: an advert was accepted from master_addr */
 	uint8_t master_priority;
 	union vip_in master_addr;
+	bool hold_backup; /* sync group: stay Backup when the Master_Down_Timer fires (re-armed) */
 };
 
 /* Short stable name of a state ("INIT", "BACKUP", "MASTER", "FAULT"). */
@@ -112,6 +114,10 @@ unsigned vrrp_fsm_advert(struct vrrp_fsm *f, monotime now, uint8_t priority, uin
 /* Change the effective priority (tracking); a Master advertises the change at once. The owner's
  * priority is never changed. */
 unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, monotime now, uint8_t priority);
+
+/* Sync group: a Master leaves as at shutdown (priority 0, VIPs dropped) but becomes Backup with
+ * Master_Down_Timer = Master_Down_Interval. 0 in any other state. */
+unsigned vrrp_fsm_resign(struct vrrp_fsm *f, monotime now);
 
 /* The earliest armed deadline, or 0 when no timer runs. */
 monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f);

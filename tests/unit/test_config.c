@@ -302,7 +302,7 @@ static void unknown_keys(void **state)
 {
 	(void)state;
 	EXPECT_ERRORS("router_id = \"lb1\";\n"
-	              "script_user = \"vipd\";\n"
+	              "scripts_user = \"vipd\";\n"
 	              "instances = (\n"
 	              "  { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
 	              "    prioriti = 150;\n"
@@ -310,7 +310,7 @@ static void unknown_keys(void **state)
 	              "  { use_vmac = true; name = \"bad name\"; interface = \"eth1\"; vrid = 51;"
 	              " virtual_addresses = [ \"198.18.0.2\" ]; }\n"
 	              ");\n",
-	              "2: unknown key \"script_user\"",
+	              "2: unknown key \"scripts_user\"",
 	              "5: unknown key \"prioriti\" in instance \"web\"",
 	              "7: instances[1].name: \"bad name\" may only hold A-Z a-z 0-9 _ . -",
 	              "7: unknown key \"use_vmac\" in instances[1]");

@@ -1,0 +1,44 @@
+/* sync_group: instances that move together (DESIGN.md "Config", sync_groups). When a member
+ * leaves MASTER (fault or lost election) or enters FAULT, every other member in MASTER resigns
+ * (priority 0, VIPs released, BACKUP); while any member is in FAULT the others are held in
+ * BACKUP (their Master_Down_Timer re-arms instead of taking over). A member entering INIT
+ * (shutdown, reload) moves nobody. An owner (priority 255) starts as MASTER regardless.
+ * Never logs: the instances log their own transitions (cause "sync-group"). */
+#ifndef VIPD_SYNC_GROUP_H
+#define VIPD_SYNC_GROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vipd/config.h"
+#include "vipd/instance.h"
+#include "vipd/vrrp_fsm.h"
+
+struct sync_set;
+
+/* The decision for one group of n members whose states are states[]: member changed went from
+ * prev to states[changed]. Sets resign[i] for each other member that must leave MASTER, and
+ * returns whether the members must be held in BACKUP (a member is in FAULT). Pure. */
+bool sync_group_decide(const enum vrrp_state *states, size_t n, size_t changed,
+                       enum vrrp_state prev, bool *resign);
+
+/* The sync groups of cfg bound to the running instances list[0..n) (found by name; a member
+ * without a running instance is left out). NULL on out of memory. */
+struct sync_set *sync_set_new(const struct vipd_config *cfg, struct instance *const *list,
+                              size_t n);
+
+/* Free a set (NULL is fine); the holds stay as they are. */
+void sync_set_free(struct sync_set *s);
+
+/* The name of in's group, or NULL. */
+const char *sync_set_group_of(const struct sync_set *s, const struct instance *in);
+
+/* in just changed state (in->fsm.prev_state -> in->fsm.state): resign the members the rule
+ * names and set every member's hold. No-op for an instance in no group. */
+void sync_set_state_changed(struct sync_set *s, struct instance *in, monotime now);
+
+/* Set every member's hold from the current states (after sync_set_new), and resign the
+ * masters of a group with a member in FAULT (a group formed by a reload). */
+void sync_set_refresh(struct sync_set *s, monotime now);
+
+#endif

@@ -1,0 +1,240 @@
+/* config_notify: instance `notify`, top-level `notify_fifo` and `sync_groups` (see
+ * config_notify.h). Errors name FILE:LINE and the key, like the rest of config.c. */
+#include "config.h"
+
+#include <libconfig.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vipd/config_notify.h"
+
+/* An absolute path key (notify, notify_fifo) into dst; "" when absent or bad. */
+static void load_path(const struct cv_scope *sc, const char *key, char *dst, size_t size)
+{
+	if (cv_get_text(sc, key, dst, size) != CV_OK) {
+		dst[0] = '\0';
+		return;
+	}
+	if (dst[0] != '/') {
+		cv_key_error(sc, cv_member(sc, key), key, "\"%s\" is not an absolute path", dst);
+		dst[0] = '\0';
+	}
+}
+
+void config_notify_load_instance(const struct cv_scope *sc, struct vipd_instance_config *in)
+{
+	load_path(sc, "notify", in->notify, sizeof(in->notify));
+}
+
+void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
+{
+	load_path(sc, "notify_fifo", cfg->notify_fifo, sizeof(cfg->notify_fifo));
+}
+
+static bool valid_name(const char *s)
+{
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
+		            *s))
+			return false;
+	return true;
+}
+
+static const char *const group_keys[] = {"name", "instances", NULL};
+
+/* The index of the instance named name, or -1. */
+static long instance_index(const struct vipd_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->ninstances; i++)
+		if (strcmp(cfg->instances[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Read the members of group g (scope sc) into g->members. */
+static void load_members(const struct cv_scope *sc, struct vipd_config *cfg,
+                         struct vipd_sync_group *g)
+{
+	const config_setting_t *s = NULL;
+	int n;
+
+	if (!cv_member(sc, "instances")) {
+		cv_missing(sc, "instances");
+		return;
+	}
+	n = cv_get_list(sc, "instances", 1024, "instances", "", &s);
+	if (n <= 0)
+		return;
+	g->members = calloc((size_t)n, sizeof(*g->members));
+	if (!g->members) {
+		cv_key_error(sc, s, "instances", "out of memory");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *name;
+		long idx;
+		int other;
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			cv_error_at(sc->ld, e, "%s.instances[%d]: expected a string, got %s",
+			            sc->pfx, i, cv_type_name(e));
+			continue;
+		}
+		name = config_setting_get_string(e);
+		idx = instance_index(cfg, name);
+		if (idx < 0) {
+			cv_error_at(sc->ld, e, "%s.instances[%d]: no instance is named \"%s\"",
+			            sc->pfx, i, name);
+			continue;
+		}
+		other = config_sync_group_of(cfg, (size_t)idx);
+		if (other >= 0) {
+			struct vipd_sync_group *o = &cfg->sync_groups[other];
+
+			if (o == g)
+				cv_error_at(sc->ld, e, "%s.instances[%d]: \"%s\" is listed twice",
+				            sc->pfx, i, name);
+			else
+				cv_error_at(sc->ld, e,
+				            "%s.instances[%d]: \"%s\" is already in sync group "
+				            "\"%s\" at line %d",
+				            sc->pfx, i, name, o->name, o->line);
+			continue;
+		}
+		g->members[g->nmembers++] = (size_t)idx;
+	}
+	if (n == 1)
+		cv_key_error(sc, s, "instances", "a sync group needs at least 2 instances");
+}
+
+static void load_group(struct cv_loader *ld, const config_setting_t *gs, struct vipd_config *cfg,
+                       size_t idx)
+{
+	struct vipd_sync_group *g = &cfg->sync_groups[idx];
+	char pfx[32], what[VIPD_NAME_MAX + 16];
+	struct cv_scope sc = {.ld = ld, .grp = gs, .pfx = pfx, .what = what};
+	char name[VIPD_NAME_MAX];
+
+	snprintf(pfx, sizeof(pfx), "sync_groups[%zu]", idx);
+	snprintf(what, sizeof(what), "%s", pfx);
+	g->line = config_setting_source_line(gs);
+	if (!cv_member(&sc, "name")) {
+		cv_missing(&sc, "name");
+	} else if (cv_get_text(&sc, "name", name, sizeof(name)) == CV_OK) {
+		const config_setting_t *s = cv_member(&sc, "name");
+		bool dup = false;
+
+		for (size_t i = 0; i < idx && !dup; i++) {
+			if (strcmp(cfg->sync_groups[i].name, name) != 0)
+				continue;
+			cv_key_error(&sc, s, "name",
+			             "duplicate sync group name \"%s\" (also at line %d)", name,
+			             cfg->sync_groups[i].line);
+			dup = true;
+		}
+		if (!valid_name(name))
+			cv_key_error(&sc, s, "name", "\"%s\" may only hold A-Z a-z 0-9 _ . -",
+			             name);
+		else if (!dup) {
+			memcpy(g->name, name, sizeof(name));
+			snprintf(what, sizeof(what), "sync group \"%s\"", name);
+		}
+	}
+	cv_check_keys(&sc, group_keys);
+	load_members(&sc, cfg, g);
+}
+
+void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cfg)
+{
+	const config_setting_t *s = cv_member(sc, "sync_groups");
+	int n;
+
+	if (!s)
+		return;
+	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
+		cv_error_at(sc->ld, s, "sync_groups: expected a list of groups, got %s",
+		            cv_type_name(s));
+		return;
+	}
+	n = config_setting_length(s);
+	if (n == 0)
+		return;
+	cfg->sync_groups = calloc((size_t)n, sizeof(*cfg->sync_groups));
+	if (!cfg->sync_groups) {
+		cv_error_at(sc->ld, s, "sync_groups: out of memory");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+
+		cfg->nsync_groups++;
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			cv_error_at(sc->ld, g, "sync_groups[%d]: expected a group, got %s", i,
+			            cv_type_name(g));
+			continue;
+		}
+		load_group(sc->ld, g, cfg, (size_t)i);
+	}
+}
+
+void config_notify_print_instance(const struct vipd_instance_config *in, FILE *out)
+{
+	if (!in->notify[0])
+		return;
+	fprintf(out, "    notify = ");
+	cv_print_string(out, in->notify);
+	fprintf(out, ";\n");
+}
+
+void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
+{
+	if (!cfg->notify_fifo[0])
+		return;
+	fprintf(out, "notify_fifo = ");
+	cv_print_string(out, cfg->notify_fifo);
+	fprintf(out, ";\n");
+}
+
+void config_notify_print_groups(const struct vipd_config *cfg, FILE *out)
+{
+	if (!cfg->nsync_groups)
+		return;
+	fprintf(out, "\nsync_groups = (\n");
+	for (size_t i = 0; i < cfg->nsync_groups; i++) {
+		const struct vipd_sync_group *g = &cfg->sync_groups[i];
+
+		fprintf(out, "  { name = ");
+		cv_print_string(out, g->name);
+		fprintf(out, "; instances = [");
+		for (size_t k = 0; k < g->nmembers; k++) {
+			fprintf(out, "%s ", k ? "," : "");
+			cv_print_string(out, cfg->instances[g->members[k]].name);
+		}
+		fprintf(out, " ]; }%s\n", i + 1 < cfg->nsync_groups ? "," : "");
+	}
+	fprintf(out, ");\n");
+}
+
+bool config_notify_equal(const struct vipd_instance_config *a, const struct vipd_instance_config *b)
+{
+	return strcmp(a->notify, b->notify) == 0;
+}
+
+void config_notify_free(struct vipd_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nsync_groups; i++)
+		free(cfg->sync_groups[i].members);
+	free(cfg->sync_groups);
+	cfg->sync_groups = NULL;
+	cfg->nsync_groups = 0;
+}
+
+int config_sync_group_of(const struct vipd_config *cfg, size_t idx)
+{
+	for (size_t i = 0; i < cfg->nsync_groups; i++)
+		for (size_t k = 0; k < cfg->sync_groups[i].nmembers; k++)
+			if (cfg->sync_groups[i].members[k] == idx)
+				return (int)i;
+	return -1;
+}

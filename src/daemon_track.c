@@ -1,0 +1,131 @@
+/* daemon_track: the daemon's side of tracking: runs the checks (track.c), logs their changes,
+ * and hands each instance its result with its tracked interfaces (instance_set_tracking). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vipd/daemon_int.h"
+#include "vipd/log.h"
+#include "vipd/track.h"
+
+static void track_event(void *arg, const char *check, enum track_event ev, const char *text,
+                        monotime now)
+{
+	struct daemon *d = arg;
+
+	switch (ev) {
+	case TRACK_UP:
+		log_notice("check %s: up (%s)", check, text);
+		break;
+	case TRACK_DOWN:
+		log_notice("check %s: down (%s)", check, text);
+		break;
+	case TRACK_VALUE:
+		log_notice("check %s: %s", check, text);
+		break;
+	case TRACK_PROBLEM:
+		log_warnx("check %s: %s", check, text);
+		return;
+	case TRACK_RECOVER_START:
+		log_notice("check %s: recover: running %s", check, text);
+		return;
+	case TRACK_RECOVER_DONE:
+		log_notice("check %s: recover: %s", check, text);
+		return;
+	case TRACK_RECOVER_ERROR:
+		log_warnx("check %s: recover: %s", check, text);
+		return;
+	}
+	daemon_track_update(d, now);
+}
+
+int daemon_track_setup(struct daemon *d, const struct vipd_config *cfg)
+{
+	struct track *old = d->track, *t;
+	char err[256];
+
+	for (size_t i = 0; i < cfg->ninstances; i++)
+		for (size_t k = 0; k < cfg->instances[i].ntrack_ifs; k++)
+			iface_get(d, cfg->instances[i].track_ifs[k].name);
+	t = track_new(d->loop, cfg, track_event, d, err, sizeof(err));
+	if (!t) {
+		/* The old checks point into the config being replaced: they cannot stay. */
+		log_warnx("checks: %s", err);
+		track_free(old);
+		d->track = NULL;
+		return -1;
+	}
+	d->track = t;
+	if (old) {
+		track_start(t, old, monotime_now());
+		track_free(old);
+	}
+	return 0;
+}
+
+void daemon_track_start(struct daemon *d, monotime now)
+{
+	if (d->track)
+		track_start(d->track, NULL, now);
+}
+
+void daemon_track_update(struct daemon *d, monotime now)
+{
+	if (d->stopping)
+		return;
+	for (size_t i = 0; i < d->ninstances; i++) {
+		struct instance *in = d->instances[i];
+		const struct vipd_instance_config *ic = in->cfg;
+		char why[256];
+		bool w0 = false;
+		int delta = track_instance_delta(d->track, ic, &w0, why, sizeof(why));
+		size_t used = strlen(why);
+
+		for (size_t k = 0; k < ic->ntrack_ifs; k++) {
+			const struct vipd_track_if *ti = &ic->track_ifs[k];
+			const struct iface *ifc = iface_by_name(d, ti->name);
+			bool up = ifc && ifc->ifindex && ifc->running;
+
+			if (ti->weight == 0 && !up)
+				w0 = true;
+			else if (ti->weight < 0 && !up)
+				delta += ti->weight;
+			else if (ti->weight > 0 && up)
+				delta += ti->weight;
+			if (!up && used < sizeof(why)) {
+				int n = snprintf(why + used, sizeof(why) - used,
+				                 "%sinterface %s down", used ? ", " : "", ti->name);
+
+				if (n > 0)
+					used += (size_t)n;
+			}
+		}
+		instance_set_tracking(in, delta, w0, why, now);
+	}
+}
+
+void daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io)
+{
+	const struct vipd_instance_config *ic = in->cfg;
+
+	if (ic->nchecks && d->track)
+		json_object_object_add(io, "checks", track_status(d->track, ic));
+	if (ic->ntrack_ifs) {
+		struct json_object *arr = json_object_new_array();
+
+		for (size_t k = 0; k < ic->ntrack_ifs; k++) {
+			const struct vipd_track_if *ti = &ic->track_ifs[k];
+			const struct iface *ifc = iface_by_name(d, ti->name);
+			struct json_object *o = json_object_new_object();
+			bool up = ifc && ifc->ifindex && ifc->running;
+
+			json_object_object_add(o, "name", json_object_new_string(ti->name));
+			json_object_object_add(o, "state",
+			                       json_object_new_string(up ? "up" : "down"));
+			json_object_object_add(o, "weight", json_object_new_int(ti->weight));
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(io, "track_interfaces", arr);
+	}
+}

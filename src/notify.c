@@ -1,0 +1,437 @@
+/* notify: per-instance script queues run one at a time through proc, and the notify_fifo
+ * writer (see notify.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vipd/notify.h"
+#include "vipd/proc.h"
+
+#define NAME_MAX_LEN 64
+
+/* One queued script run. */
+struct nevent {
+	struct nevent *next;
+	char *script;
+	char state[16];
+	unsigned priority;
+};
+
+/* The queue and counters of one instance (by name: it survives a reload restart). */
+struct nqueue {
+	char name[NAME_MAX_LEN];
+	struct nevent *head, *tail;
+	size_t queued;
+	struct proc *running;
+	struct notifier *n;
+	uint64_t runs, failures, timeouts, dropped;
+	char last_result[256];
+	monotime last_duration;
+};
+
+struct notifier {
+	struct loop *loop;
+	monotime timeout;
+	notify_report_cb report;
+	void *arg;
+	char *user;
+	struct nqueue **queues;
+	size_t nqueues;
+	char *fifo_path;
+	int fifo_fd;
+	uint64_t fifo_written, fifo_dropped;
+	struct loop_timer kick; /* starts queued scripts once the current event is done */
+};
+
+static void kick_cb(void *arg, monotime now);
+
+struct notifier *notifier_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg)
+{
+	struct notifier *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->loop = l;
+	n->timeout = timeout > 0 ? timeout : NOTIFY_TIMEOUT;
+	n->report = report;
+	n->arg = arg;
+	n->fifo_fd = -1;
+	loop_timer_init(&n->kick, kick_cb, n);
+	return n;
+}
+
+static void event_free(struct nevent *e)
+{
+	free(e->script);
+	free(e);
+}
+
+void notifier_free(struct notifier *n)
+{
+	if (!n)
+		return;
+	loop_timer_cancel(n->loop, &n->kick);
+	for (size_t i = 0; i < n->nqueues; i++) {
+		struct nqueue *q = n->queues[i];
+
+		if (q->running)
+			proc_cancel(q->running);
+		while (q->head) {
+			struct nevent *e = q->head;
+
+			q->head = e->next;
+			event_free(e);
+		}
+		free(q);
+	}
+	free(n->queues);
+	if (n->fifo_fd >= 0)
+		close(n->fifo_fd);
+	free(n->fifo_path);
+	free(n->user);
+	free(n);
+}
+
+int notifier_set_user(struct notifier *n, const char *user)
+{
+	char *u = NULL;
+
+	if (user && user[0] && !(u = strdup(user)))
+		return -1;
+	free(n->user);
+	n->user = u;
+	return 0;
+}
+
+int notifier_set_fifo(struct notifier *n, const char *path, char *err, size_t errlen)
+{
+	struct stat st, ours;
+
+	/* A reload with the same FIFO keeps the open end: closing it would give the reader an
+	 * end of file. */
+	if (n->fifo_fd >= 0 && path && n->fifo_path && strcmp(path, n->fifo_path) == 0 &&
+	    stat(path, &st) == 0 && fstat(n->fifo_fd, &ours) == 0 && st.st_ino == ours.st_ino &&
+	    st.st_dev == ours.st_dev)
+		return 0;
+	if (n->fifo_fd >= 0)
+		close(n->fifo_fd);
+	n->fifo_fd = -1;
+	free(n->fifo_path);
+	n->fifo_path = NULL;
+	if (!path || !path[0])
+		return 0;
+	if (mkfifo(path, 0600) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "mkfifo %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISFIFO(st.st_mode)) {
+		snprintf(err, errlen, "%s exists and is not a FIFO", path);
+		return -1;
+	}
+	n->fifo_path = strdup(path);
+	if (!n->fifo_path) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Write one line to the FIFO: opened when a reader is there (retried at each line), never
+ * blocking; a line that cannot go whole is dropped and counted. */
+static void fifo_write(struct notifier *n, const char *line)
+{
+	size_t len = strlen(line);
+	ssize_t w;
+
+	if (!n->fifo_path)
+		return;
+	if (n->fifo_fd < 0)
+		n->fifo_fd = open(n->fifo_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (n->fifo_fd < 0) {
+		n->fifo_dropped++; /* ENXIO: nobody reads */
+		return;
+	}
+	/* Lines are shorter than PIPE_BUF: written whole or not at all. */
+	do
+		w = write(n->fifo_fd, line, len);
+	while (w < 0 && errno == EINTR);
+	if (w == (ssize_t)len) {
+		n->fifo_written++;
+		return;
+	}
+	n->fifo_dropped++;
+	if (w < 0 && errno != EAGAIN) {
+		/* EPIPE: the reader left; open again at the next line. */
+		close(n->fifo_fd);
+		n->fifo_fd = -1;
+	}
+}
+
+static struct nqueue *queue_get(struct notifier *n, const char *name)
+{
+	struct nqueue **list, *q;
+
+	for (size_t i = 0; i < n->nqueues; i++)
+		if (strcmp(n->queues[i]->name, name) == 0)
+			return n->queues[i];
+	q = calloc(1, sizeof(*q));
+	list = realloc(n->queues, (n->nqueues + 1) * sizeof(*list));
+	if (!q || !list) {
+		free(q);
+		if (list)
+			n->queues = list;
+		return NULL;
+	}
+	snprintf(q->name, sizeof(q->name), "%s", name);
+	q->n = n;
+	n->queues = list;
+	n->queues[n->nqueues++] = q;
+	return q;
+}
+
+static void report(struct nqueue *q, bool ok, const char *what)
+{
+	snprintf(q->last_result, sizeof(q->last_result), "%s", what);
+	if (q->n->report)
+		q->n->report(q->n->arg, q->name, ok, what);
+}
+
+static void run_next(struct nqueue *q);
+
+static void script_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+{
+	struct nqueue *q = arg;
+	char what[96];
+	bool ok = false;
+
+	q->running = NULL;
+	q->last_duration = elapsed;
+	if (timed_out) {
+		q->timeouts++;
+		snprintf(what, sizeof(what), "killed at its timeout (%.1f s)",
+		         monotime_to_sec(q->n->timeout));
+	} else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
+		ok = true;
+		snprintf(what, sizeof(what), "exit 0 in %.3f s", monotime_to_sec(elapsed));
+	} else if (WIFEXITED(wstatus)) {
+		snprintf(what, sizeof(what), "exit %d", WEXITSTATUS(wstatus));
+	} else {
+		snprintf(what, sizeof(what), "killed by signal %d",
+		         WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
+	}
+	if (!ok)
+		q->failures++;
+	report(q, ok, what);
+	run_next(q);
+}
+
+/* Start the first queued event unless one runs; an event that cannot start is reported and
+ * the next one tried. */
+static void run_next(struct nqueue *q)
+{
+	while (!q->running && q->head) {
+		struct nevent *e = q->head;
+		char **argv = NULL, **full, prio[16], err[256];
+		size_t argc = 0;
+
+		q->head = e->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->queued--;
+		if (proc_argv_split(e->script, &argv, err, sizeof(err)) < 0) {
+			q->failures++;
+			report(q, false, err);
+			event_free(e);
+			continue;
+		}
+		while (argv[argc])
+			argc++;
+		full = calloc(argc + 4, sizeof(*full));
+		if (!full) {
+			q->failures++;
+			report(q, false, "out of memory");
+			proc_argv_free(argv);
+			event_free(e);
+			continue;
+		}
+		memcpy(full, argv, argc * sizeof(*full));
+		snprintf(prio, sizeof(prio), "%u", e->priority);
+		full[argc] = q->name;
+		full[argc + 1] = e->state;
+		full[argc + 2] = prio;
+		q->runs++;
+		q->running = proc_spawn(q->n->loop, full, q->n->user, q->n->timeout, script_done, q,
+		                        err, sizeof(err));
+		free(full);
+		proc_argv_free(argv);
+		event_free(e);
+		if (!q->running) {
+			q->failures++;
+			report(q, false, err);
+		}
+	}
+}
+
+void notify_state(struct notifier *n, const char *instance, const char *script, const char *state,
+                  unsigned priority)
+{
+	char line[NAME_MAX_LEN + 48];
+	struct nqueue *q;
+	struct nevent *e;
+
+	snprintf(line, sizeof(line), "%s %s %u\n", instance, state, priority);
+	fifo_write(n, line);
+	if (!script || !script[0])
+		return;
+	q = queue_get(n, instance);
+	if (!q)
+		return;
+	if (q->queued >= NOTIFY_QUEUE_MAX) {
+		/* Reported once per 100 drops: a flapping instance must not flood the log. */
+		if (q->dropped++ % 100 == 0 && n->report)
+			n->report(n->arg, q->name, false,
+			          "queue full (a script hangs?): event dropped");
+		return;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->script = strdup(script))) {
+		free(e);
+		q->dropped++;
+		return;
+	}
+	snprintf(e->state, sizeof(e->state), "%s", state);
+	e->priority = priority;
+	if (q->tail)
+		q->tail->next = e;
+	else
+		q->head = e;
+	q->tail = e;
+	q->queued++;
+	/* Not now: a fork and exec would delay the transition's own actions (adverts, VIPs). */
+	if (!q->running && !loop_timer_armed(&n->kick))
+		loop_timer_set(n->loop, &n->kick, monotime_now());
+}
+
+static void kick_cb(void *arg, monotime now)
+{
+	struct notifier *n = arg;
+
+	(void)now;
+	for (size_t i = 0; i < n->nqueues; i++)
+		run_next(n->queues[i]);
+}
+
+void notify_priority(struct notifier *n, const char *instance, unsigned priority)
+{
+	char line[NAME_MAX_LEN + 48];
+
+	snprintf(line, sizeof(line), "%s PRIORITY %u\n", instance, priority);
+	fifo_write(n, line);
+}
+
+static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
+                    const struct vipd_instance_config *ic, const char *what)
+{
+	char *text, **lines;
+
+	if (!errs)
+		return;
+	if (asprintf(&text, "%s:%d: instance \"%s\": notify: %s", cfg->file, ic->line, ic->name,
+	             what) < 0)
+		return;
+	lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
+	if (!lines) {
+		free(text);
+		return;
+	}
+	errs->lines = lines;
+	errs->lines[errs->n++] = text;
+}
+
+int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs)
+{
+	char **argv, err[160], path[PATH_MAX], what[PATH_MAX + 200];
+	const char *why;
+	int bad = 0;
+
+	for (size_t i = 0; i < cfg->ninstances; i++) {
+		const struct vipd_instance_config *ic = &cfg->instances[i];
+
+		if (!ic->notify[0])
+			continue;
+		if (proc_argv_split(ic->notify, &argv, err, sizeof(err)) < 0) {
+			add_err(errs, cfg, ic, err);
+			bad++;
+			continue;
+		}
+		if (proc_find_exec(argv[0], path, sizeof(path)) < 0) {
+			snprintf(what, sizeof(what), "\"%s\" does not exist or is not executable",
+			         argv[0]);
+			add_err(errs, cfg, ic, what);
+			bad++;
+		} else if (geteuid() == 0 && (why = proc_script_unsafe(path)) != NULL) {
+			snprintf(what, sizeof(what), "unsafe to run as root: %s", why);
+			add_err(errs, cfg, ic, what);
+			bad++;
+		}
+		proc_argv_free(argv);
+	}
+	return bad;
+}
+
+bool notifier_busy(const struct notifier *n)
+{
+	for (size_t i = 0; i < n->nqueues; i++)
+		if (n->queues[i]->running || n->queues[i]->head)
+			return true;
+	return false;
+}
+
+struct json_object *notify_status(const struct notifier *n, const char *instance)
+{
+	const struct nqueue *q = NULL;
+	struct json_object *o;
+
+	for (size_t i = 0; i < n->nqueues && !q; i++)
+		if (strcmp(n->queues[i]->name, instance) == 0)
+			q = n->queues[i];
+	if (!q)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "runs", json_object_new_uint64(q->runs));
+	json_object_object_add(o, "failures", json_object_new_uint64(q->failures));
+	json_object_object_add(o, "timeouts", json_object_new_uint64(q->timeouts));
+	json_object_object_add(o, "dropped", json_object_new_uint64(q->dropped));
+	json_object_object_add(o, "queued",
+	                       json_object_new_uint64(q->queued + (q->running ? 1 : 0)));
+	json_object_object_add(o, "last_result",
+	                       q->last_result[0] ? json_object_new_string(q->last_result) : NULL);
+	json_object_object_add(o, "last_duration",
+	                       json_object_new_double(monotime_to_sec(q->last_duration)));
+	return o;
+}
+
+struct json_object *notify_fifo_status(const struct notifier *n)
+{
+	struct json_object *o;
+
+	if (!n->fifo_path)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "path", json_object_new_string(n->fifo_path));
+	json_object_object_add(o, "written", json_object_new_uint64(n->fifo_written));
+	json_object_object_add(o, "dropped", json_object_new_uint64(n->fifo_dropped));
+	return o;
+}

@@ -1,0 +1,751 @@
+/* track: health checks in the loop (see track.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vipd/proc.h"
+#include "vipd/track.h"
+#include "vipd/track_http.h"
+
+#define RECOVER_TIMEOUT (30 * MT_SEC)
+
+uint8_t track_priority(uint8_t configured, int delta, bool any_weight0_down, bool *fault)
+{
+	int p;
+
+	*fault = any_weight0_down;
+	if (configured == 255)
+		return 255;
+	p = (int)configured + delta;
+	if (p < 1)
+		p = 1;
+	if (p > 254)
+		p = 254;
+	return (uint8_t)p;
+}
+
+bool track_hysteresis(bool *up, unsigned *successes, unsigned *failures, bool result, unsigned rise,
+                      unsigned fall)
+{
+	if (result) {
+		*failures = 0;
+		if (*successes < UINT_MAX)
+			(*successes)++;
+		if (!*up && *successes >= rise) {
+			*up = true;
+			return true;
+		}
+	} else {
+		*successes = 0;
+		if (*failures < UINT_MAX)
+			(*failures)++;
+		if (*up && *failures >= fall) {
+			*up = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+int track_contribution(const struct vipd_check_config *c, bool up, long value, bool *weight0_down)
+{
+	if (c->type == VIPD_CHECK_FILE) {
+		if (c->weight == 0) {
+			if (!up || value != 0)
+				*weight0_down = true;
+			return 0;
+		}
+		if (!up)
+			return 0;
+		if (value > 254)
+			value = 254;
+		if (value < -254)
+			value = -254;
+		return (int)value * c->weight;
+	}
+	if (c->weight == 0) {
+		if (!up)
+			*weight0_down = true;
+		return 0;
+	}
+	if (c->weight < 0)
+		return up ? 0 : c->weight;
+	return up ? c->weight : 0;
+}
+
+struct check {
+	struct track *t;
+	const struct vipd_check_config *cfg;
+	char **argv;         /* exec */
+	char **recover_argv; /* recover */
+	bool up;
+	unsigned successes, failures;
+	long value; /* file */
+	char last[160];
+	monotime last_duration;
+	monotime started;
+	bool running;
+	struct loop_timer timer; /* next run, or tcp timeout while running */
+	struct proc *proc;
+	struct http_probe *probe;
+	int sock;          /* tcp */
+	int wd;            /* file: inotify watch on the folder */
+	char problem[160]; /* last problem reported, to report each once */
+	struct proc *recover;
+	monotime recover_last;
+	unsigned long recover_runs;
+	int recover_status;
+};
+
+struct track {
+	struct loop *loop;
+	const struct vipd_config *cfg;
+	track_event_cb cb;
+	void *arg;
+	const char *user;
+	struct check *checks;
+	size_t n;
+	int ifd; /* inotify, -1 without file checks */
+	struct http_prober *http;
+};
+
+static void check_schedule(struct check *c, monotime now);
+
+static void emit(struct check *c, enum track_event ev, const char *text, monotime now)
+{
+	if (c->t->cb)
+		c->t->cb(c->t->arg, c->cfg->name, ev, text, now);
+}
+
+static void problem(struct check *c, const char *text, monotime now)
+{
+	if (strcmp(c->problem, text) == 0)
+		return;
+	snprintf(c->problem, sizeof(c->problem), "%s", text);
+	emit(c, TRACK_PROBLEM, text, now);
+}
+
+static void recover_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+{
+	struct check *c = arg;
+	char text[96];
+
+	c->recover = NULL;
+	c->recover_status = wstatus;
+	if (timed_out)
+		snprintf(text, sizeof(text), "killed after its timeout (%.2f s)",
+		         monotime_to_sec(elapsed));
+	else if (WIFEXITED(wstatus))
+		snprintf(text, sizeof(text), "exit status %d after %.2f s", WEXITSTATUS(wstatus),
+		         monotime_to_sec(elapsed));
+	else
+		snprintf(text, sizeof(text), "killed by signal %d after %.2f s",
+		         WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0, monotime_to_sec(elapsed));
+	emit(c, TRACK_RECOVER_DONE, text, monotime_now());
+}
+
+static void maybe_recover(struct check *c, monotime now)
+{
+	char err[160];
+
+	if (!c->recover_argv || c->recover)
+		return;
+	if (c->recover_runs && now - c->recover_last < c->cfg->recover_interval)
+		return;
+	c->recover_last = now;
+	if (geteuid() == 0) {
+		char path[PATH_MAX];
+		const char *why;
+
+		if (proc_find_exec(c->recover_argv[0], path, sizeof(path)) == 0 &&
+		    (why = proc_script_unsafe(path)) != NULL) {
+			snprintf(err, sizeof(err), "refused (unsafe script): %s", why);
+			emit(c, TRACK_RECOVER_ERROR, err, now);
+			return;
+		}
+	}
+	c->recover = proc_spawn(c->t->loop, c->recover_argv, c->t->user, RECOVER_TIMEOUT,
+	                        recover_done, c, err, sizeof(err));
+	if (!c->recover) {
+		emit(c, TRACK_RECOVER_ERROR, err, now);
+		return;
+	}
+	c->recover_runs++;
+	emit(c, TRACK_RECOVER_START, c->cfg->recover, now);
+}
+
+/* One result of a periodic check (not file). */
+static void check_result(struct check *c, bool ok, const char *text, monotime now)
+{
+	c->running = false;
+	c->last_duration = now - c->started;
+	snprintf(c->last, sizeof(c->last), "%s", text);
+	if (ok)
+		c->problem[0] = '\0';
+	if (track_hysteresis(&c->up, &c->successes, &c->failures, ok, c->cfg->rise, c->cfg->fall)) {
+		emit(c, c->up ? TRACK_UP : TRACK_DOWN, text, now);
+		if (!c->up)
+			maybe_recover(c, now);
+	}
+	check_schedule(c, now);
+}
+
+/* ---- exec ---- */
+
+static void exec_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+{
+	struct check *c = arg;
+	char text[96];
+	monotime now = monotime_now();
+
+	c->proc = NULL;
+	c->started = now - elapsed;
+	if (timed_out)
+		snprintf(text, sizeof(text), "timeout after %.2f s", monotime_to_sec(elapsed));
+	else if (WIFEXITED(wstatus))
+		snprintf(text, sizeof(text), "exit status %d", WEXITSTATUS(wstatus));
+	else
+		snprintf(text, sizeof(text), "killed by signal %d",
+		         WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
+	check_result(c, !timed_out && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0, text, now);
+}
+
+static void exec_start(struct check *c, monotime now)
+{
+	char err[160];
+	const char *why;
+
+	if (geteuid() == 0) {
+		char path[PATH_MAX];
+
+		if (proc_find_exec(c->argv[0], path, sizeof(path)) == 0 &&
+		    (why = proc_script_unsafe(path)) != NULL) {
+			snprintf(err, sizeof(err), "refused (unsafe script): %s", why);
+			problem(c, err, now);
+			check_result(c, false, err, now);
+			return;
+		}
+	}
+	c->proc = proc_spawn(c->t->loop, c->argv, c->t->user, c->cfg->timeout, exec_done, c, err,
+	                     sizeof(err));
+	if (!c->proc) {
+		problem(c, err, now);
+		check_result(c, false, err, now);
+	}
+}
+
+/* ---- tcp ---- */
+
+static void tcp_finish(struct check *c, bool ok, const char *text, monotime now)
+{
+	loop_timer_cancel(c->t->loop, &c->timer);
+	if (c->sock >= 0) {
+		loop_del_fd(c->t->loop, c->sock);
+		close(c->sock);
+		c->sock = -1;
+	}
+	check_result(c, ok, text, now);
+}
+
+static void tcp_ready(void *arg, int fd, unsigned events, monotime now)
+{
+	struct check *c = arg;
+	int e = 0;
+	socklen_t len = sizeof(e);
+	char text[96];
+
+	(void)events;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		e = errno;
+	if (e)
+		snprintf(text, sizeof(text), "connect: %s", strerror(e));
+	else
+		snprintf(text, sizeof(text), "connected");
+	tcp_finish(c, e == 0, text, now);
+}
+
+static void tcp_timeout(void *arg, monotime now)
+{
+	struct check *c = arg;
+	char text[64];
+
+	snprintf(text, sizeof(text), "timeout after %.2f s", monotime_to_sec(c->cfg->timeout));
+	tcp_finish(c, false, text, now);
+}
+
+static void run_timer(void *arg, monotime now);
+
+static void tcp_start(struct check *c, monotime now)
+{
+	struct sockaddr_storage ss = {0};
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	char text[96];
+
+	if (inet_pton(AF_INET, c->cfg->host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)c->cfg->port);
+		len = sizeof(*s4);
+	} else {
+		inet_pton(AF_INET6, c->cfg->host, &s6->sin6_addr);
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)c->cfg->port);
+		len = sizeof(*s6);
+	}
+	c->sock = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->sock < 0) {
+		snprintf(text, sizeof(text), "socket: %s", strerror(errno));
+		check_result(c, false, text, now);
+		return;
+	}
+	if (connect(c->sock, (struct sockaddr *)&ss, len) == 0) {
+		tcp_finish(c, true, "connected", now);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		snprintf(text, sizeof(text), "connect: %s", strerror(errno));
+		tcp_finish(c, false, text, now);
+		return;
+	}
+	if (loop_add_fd(c->t->loop, c->sock, EPOLLOUT, tcp_ready, c) < 0) {
+		snprintf(text, sizeof(text), "epoll: %s", strerror(errno));
+		close(c->sock);
+		c->sock = -1;
+		check_result(c, false, text, now);
+		return;
+	}
+	loop_timer_init(&c->timer, tcp_timeout, c);
+	loop_timer_set(c->t->loop, &c->timer, now + c->cfg->timeout);
+}
+
+/* ---- http ---- */
+
+static void http_done(void *arg, bool up, const char *why, monotime elapsed)
+{
+	struct check *c = arg;
+	monotime now = monotime_now();
+
+	c->probe = NULL;
+	c->started = now - elapsed;
+	check_result(c, up, up ? "ok" : why, now);
+}
+
+static void http_start(struct check *c, monotime now)
+{
+	char err[160];
+
+	if (!c->t->http) {
+		check_result(c, false, "no HTTP prober", now);
+		return;
+	}
+	c->probe =
+	    http_probe_start(c->t->http, c->cfg->url, c->cfg->expect_status, c->cfg->expect_body,
+	                     c->cfg->timeout, http_done, c, err, sizeof(err));
+	if (!c->probe)
+		check_result(c, false, err, now);
+}
+
+/* ---- file ---- */
+
+static void file_read(struct check *c, monotime now)
+{
+	char buf[64], text[160], *end;
+	bool was_up = c->up;
+	long old = c->value;
+	ssize_t n;
+	long v;
+	int fd = open(c->cfg->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0) {
+		snprintf(text, sizeof(text), "%s: %s", c->cfg->path, strerror(errno));
+		goto bad;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(text, sizeof(text), "%s: %s", c->cfg->path, strerror(errno));
+		goto bad;
+	}
+	buf[n] = '\0';
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+		end++;
+	if (end == buf || *end || errno) {
+		snprintf(text, sizeof(text), "%s: not an integer", c->cfg->path);
+		goto bad;
+	}
+	c->problem[0] = '\0';
+	c->up = true;
+	c->value = v;
+	c->successes++;
+	c->failures = 0;
+	c->last_duration = 0;
+	snprintf(c->last, sizeof(c->last), "value %ld", v);
+	if (!was_up)
+		emit(c, TRACK_UP, c->last, now);
+	else if (old != v)
+		emit(c, TRACK_VALUE, c->last, now);
+	return;
+bad:
+	snprintf(c->last, sizeof(c->last), "%s", text);
+	c->up = false;
+	c->successes = 0;
+	c->failures++;
+	problem(c, text, now);
+	if (was_up)
+		emit(c, TRACK_DOWN, text, now);
+}
+
+static void inotify_cb(void *arg, int fd, unsigned events, monotime now)
+{
+	struct track *t = arg;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	(void)events;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			for (size_t i = 0; i < t->n; i++) {
+				struct check *c = &t->checks[i];
+				const char *base;
+
+				if (c->cfg->type != VIPD_CHECK_FILE || c->wd != ev->wd)
+					continue;
+				base = strrchr(c->cfg->path, '/') + 1;
+				if (ev->len && strcmp(ev->name, base) == 0)
+					file_read(c, now);
+			}
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+static void file_start(struct check *c, monotime now)
+{
+	struct track *t = c->t;
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", c->cfg->path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	if (t->ifd >= 0) {
+		c->wd = inotify_add_watch(t->ifd, dir,
+		                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE |
+		                              IN_MOVED_FROM | IN_MODIFY);
+		if (c->wd < 0) {
+			char text[160];
+
+			snprintf(text, sizeof(text), "inotify on %.80s: %s", dir, strerror(errno));
+			problem(c, text, now);
+		}
+	}
+	file_read(c, now);
+}
+
+/* ---- scheduling ---- */
+
+static void run_timer(void *arg, monotime now)
+{
+	struct check *c = arg;
+
+	c->running = true;
+	c->started = now;
+	switch (c->cfg->type) {
+	case VIPD_CHECK_EXEC:
+		exec_start(c, now);
+		break;
+	case VIPD_CHECK_TCP:
+		tcp_start(c, now);
+		break;
+	case VIPD_CHECK_HTTP:
+		http_start(c, now);
+		break;
+	case VIPD_CHECK_FILE:
+		break;
+	}
+}
+
+static void check_schedule(struct check *c, monotime now)
+{
+	monotime next = c->started + c->cfg->interval;
+
+	if (next <= now)
+		next = now + 1;
+	loop_timer_init(&c->timer, run_timer, c);
+	loop_timer_set(c->t->loop, &c->timer, next);
+}
+
+struct track *track_new(struct loop *l, const struct vipd_config *cfg, track_event_cb cb, void *arg,
+                        char *err, size_t errlen)
+{
+	struct track *t = calloc(1, sizeof(*t));
+	bool need_http = false, need_inotify = false;
+
+	if (!t || (cfg->nchecks && !(t->checks = calloc(cfg->nchecks, sizeof(*t->checks))))) {
+		free(t);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->loop = l;
+	t->cfg = cfg;
+	t->cb = cb;
+	t->arg = arg;
+	t->user = config_script_user(cfg);
+	t->ifd = -1;
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		struct check *c = &t->checks[t->n++];
+
+		c->t = t;
+		c->cfg = &cfg->checks[i];
+		c->up = true;
+		c->sock = -1;
+		c->wd = -1;
+		snprintf(c->last, sizeof(c->last), "not run yet");
+		loop_timer_init(&c->timer, run_timer, c);
+		if (c->cfg->command && proc_argv_split(c->cfg->command, &c->argv, err, errlen) < 0)
+			goto fail;
+		if (c->cfg->recover &&
+		    proc_argv_split(c->cfg->recover, &c->recover_argv, err, errlen) < 0)
+			goto fail;
+		need_http |= c->cfg->type == VIPD_CHECK_HTTP;
+		need_inotify |= c->cfg->type == VIPD_CHECK_FILE;
+	}
+	if (need_inotify) {
+		t->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (t->ifd < 0 || loop_add_fd(l, t->ifd, EPOLLIN, inotify_cb, t) < 0) {
+			snprintf(err, errlen, "inotify: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	if (need_http) {
+		t->http = http_prober_new(l);
+		if (!t->http) {
+			snprintf(err, errlen, "http prober: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	return t;
+fail:
+	track_free(t);
+	return NULL;
+}
+
+void track_start(struct track *t, const struct track *old, monotime now)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct check *c = &t->checks[i];
+
+		for (size_t k = 0; old && k < old->n; k++) {
+			const struct check *o = &old->checks[k];
+
+			if (!config_check_equal(o->cfg, c->cfg))
+				continue;
+			c->up = o->up;
+			c->successes = o->successes;
+			c->failures = o->failures;
+			c->value = o->value;
+			c->recover_last = o->recover_last;
+			c->recover_runs = o->recover_runs;
+			snprintf(c->last, sizeof(c->last), "%s", o->last);
+			snprintf(c->problem, sizeof(c->problem), "%s", o->problem);
+			c->last_duration = o->last_duration;
+		}
+		if (c->cfg->type == VIPD_CHECK_FILE)
+			file_start(c, now);
+		else
+			loop_timer_set(t->loop, &c->timer, now);
+	}
+}
+
+void track_free(struct track *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		struct check *c = &t->checks[i];
+
+		loop_timer_cancel(t->loop, &c->timer);
+		if (c->proc)
+			proc_cancel(c->proc);
+		if (c->recover)
+			proc_cancel(c->recover);
+		if (c->probe)
+			http_probe_cancel(c->probe);
+		if (c->sock >= 0) {
+			loop_del_fd(t->loop, c->sock);
+			close(c->sock);
+		}
+		proc_argv_free(c->argv);
+		proc_argv_free(c->recover_argv);
+	}
+	if (t->ifd >= 0) {
+		loop_del_fd(t->loop, t->ifd);
+		close(t->ifd);
+	}
+	http_prober_free(t->http);
+	free(t->checks);
+	free(t);
+}
+
+static const struct check *find(const struct track *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		if (strcmp(t->checks[i].cfg->name, name) == 0)
+			return &t->checks[i];
+	return NULL;
+}
+
+int track_instance_delta(const struct track *t, const struct vipd_instance_config *ic,
+                         bool *weight0_down, char *why, size_t whylen)
+{
+	size_t used = 0;
+	int delta = 0;
+
+	*weight0_down = false;
+	if (whylen)
+		why[0] = '\0';
+	for (size_t i = 0; i < ic->nchecks; i++) {
+		const struct check *c = find(t, ic->checks[i]);
+
+		if (!c)
+			continue;
+		delta += track_contribution(c->cfg, c->up, c->value, weight0_down);
+		if (!c->up && used < whylen) {
+			int n = snprintf(why + used, whylen - used, "%scheck %s down",
+			                 used ? ", " : "", c->cfg->name);
+
+			if (n > 0)
+				used += (size_t)n;
+		}
+	}
+	return delta;
+}
+
+struct json_object *track_status(const struct track *t, const struct vipd_instance_config *ic)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < ic->nchecks; i++) {
+		const struct check *c = find(t, ic->checks[i]);
+		struct json_object *o;
+
+		if (!c)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(c->cfg->name));
+		json_object_object_add(
+		    o, "type", json_object_new_string(config_check_type_name(c->cfg->type)));
+		json_object_object_add(o, "state", json_object_new_string(c->up ? "up" : "down"));
+		json_object_object_add(o, "last", json_object_new_string(c->last));
+		json_object_object_add(o, "last_duration",
+		                       json_object_new_double(monotime_to_sec(c->last_duration)));
+		json_object_object_add(o, "successes", json_object_new_int64(c->successes));
+		json_object_object_add(o, "failures", json_object_new_int64(c->failures));
+		json_object_object_add(o, "weight", json_object_new_int(c->cfg->weight));
+		if (c->cfg->type == VIPD_CHECK_FILE)
+			json_object_object_add(o, "value", json_object_new_int64(c->value));
+		if (c->cfg->recover)
+			json_object_object_add(o, "recover_runs",
+			                       json_object_new_int64((int64_t)c->recover_runs));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
+                    const struct vipd_check_config *c, const char *what)
+{
+	char *text, **lines;
+
+	if (!errs)
+		return;
+	if (asprintf(&text, "%s:%d: check \"%s\": %s", cfg->file, c->line, c->name, what) < 0)
+		return;
+	lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
+	if (!lines) {
+		free(text);
+		return;
+	}
+	errs->lines = lines;
+	errs->lines[errs->n++] = text;
+}
+
+/* Check one command; returns 1 when it is reported. */
+static int check_command(const struct vipd_config *cfg, const struct vipd_check_config *c,
+                         const char *key, const char *cmd, struct config_errors *errs)
+{
+	char **argv, err[160], path[PATH_MAX], what[PATH_MAX + 200];
+	const char *why;
+	int bad = 0;
+
+	if (!cmd)
+		return 0;
+	if (proc_argv_split(cmd, &argv, err, sizeof(err)) < 0) {
+		snprintf(what, sizeof(what), "%s: %s", key, err);
+		add_err(errs, cfg, c, what);
+		return 1;
+	}
+	if (proc_find_exec(argv[0], path, sizeof(path)) < 0) {
+		snprintf(what, sizeof(what), "%s: \"%s\" does not exist or is not executable", key,
+		         argv[0]);
+		add_err(errs, cfg, c, what);
+		bad = 1;
+	} else if (geteuid() == 0 && (why = proc_script_unsafe(path)) != NULL) {
+		snprintf(what, sizeof(what), "%s: unsafe to run as root: %s", key, why);
+		add_err(errs, cfg, c, what);
+		bad = 1;
+	}
+	proc_argv_free(argv);
+	return bad;
+}
+
+int track_check_config(const struct vipd_config *cfg, struct config_errors *errs)
+{
+	int bad = 0;
+
+	if (cfg->script_user[0] && !getpwnam(cfg->script_user)) {
+		char *text, **lines;
+
+		bad++;
+		if (errs &&
+		    asprintf(&text, "%s:%d: script_user: no user \"%s\" on this system", cfg->file,
+		             cfg->script_user_line, cfg->script_user) >= 0) {
+			lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
+			if (lines) {
+				errs->lines = lines;
+				errs->lines[errs->n++] = text;
+			} else {
+				free(text);
+			}
+		}
+	}
+
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		const struct vipd_check_config *c = &cfg->checks[i];
+
+		bad += check_command(cfg, c, "command", c->command, errs);
+		bad += check_command(cfg, c, "recover", c->recover, errs);
+	}
+	return bad;
+}

@@ -1,0 +1,204 @@
+/* Unit tests for config_notify.c: instance `notify`, top-level `notify_fifo` and `sync_groups`
+ * (good values, every error with its FILE:LINE and key, printing and reading back). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_fixture.h"
+#include "vipd/config.h"
+
+/* Three instances, TOP before them, KEYS in "web", GROUPS after them:
+ *   1 TOP
+ *   2 instances = (
+ *   3   { name = "web"; interface = "eth0"; vrid = 51; virtual_addresses = [ "198.18.0.100" ];
+ *   4     KEYS },
+ *   5   { name = "api"; interface = "eth1"; vrid = 52; virtual_addresses = [ "198.18.1.100" ]; },
+ *   6   { name = "db"; interface = "eth1"; vrid = 53; virtual_addresses = [ "198.18.1.101" ]; }
+ *   7 );
+ *   8 GROUPS */
+static void compose(char *buf, size_t len, const char *top, const char *keys, const char *groups)
+{
+	snprintf(buf, len,
+	         "%s\n"
+	         "instances = (\n"
+	         "  { name = \"web\"; interface = \"eth0\"; vrid = 51; virtual_addresses = [ "
+	         "\"198.18.0.100\" ];\n"
+	         "    %s },\n"
+	         "  { name = \"api\"; interface = \"eth1\"; vrid = 52; virtual_addresses = [ "
+	         "\"198.18.1.100\" ]; },\n"
+	         "  { name = \"db\"; interface = \"eth1\"; vrid = 53; virtual_addresses = [ "
+	         "\"198.18.1.101\" ]; }\n"
+	         ");\n"
+	         "%s\n",
+	         top, keys, groups);
+}
+
+/* Print cfg and read it back: the top-level keys must survive too. */
+static void round_trip_top(const struct vipd_config *cfg)
+{
+	char *text = NULL, *msgs;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	struct vipd_config *again;
+
+	assert_non_null(f);
+	config_print(cfg, f);
+	fclose(f);
+	again = config_fixture_load(text, &msgs);
+	if (!again)
+		fail_msg("%s\n%s", text, msgs);
+	assert_string_equal(again->notify_fifo, cfg->notify_fifo);
+	assert_int_equal(again->nsync_groups, cfg->nsync_groups);
+	for (size_t i = 0; i < cfg->nsync_groups; i++) {
+		assert_string_equal(again->sync_groups[i].name, cfg->sync_groups[i].name);
+		assert_int_equal(again->sync_groups[i].nmembers, cfg->sync_groups[i].nmembers);
+		for (size_t k = 0; k < cfg->sync_groups[i].nmembers; k++)
+			assert_int_equal(again->sync_groups[i].members[k],
+			                 cfg->sync_groups[i].members[k]);
+	}
+	free(text);
+	free(msgs);
+	config_free(again);
+}
+
+static struct vipd_config *good(const char *top, const char *keys, const char *groups)
+{
+	char text[8192], *msgs;
+	struct vipd_config *cfg;
+
+	compose(text, sizeof(text), top, keys, groups);
+	cfg = config_fixture_load(text, &msgs);
+	if (!cfg)
+		fail_msg("%s: %s", text, msgs);
+	free(msgs);
+	config_fixture_round_trip(cfg);
+	round_trip_top(cfg);
+	return cfg;
+}
+
+static void bad(const char *top, const char *keys, const char *groups, const char *want)
+{
+	char text[8192], *msgs;
+
+	compose(text, sizeof(text), top, keys, groups);
+	assert_null(config_fixture_load(text, &msgs));
+	if (strcmp(msgs, want) != 0)
+		fail_msg("%s\n  got:  %s\n  want: %s", text, msgs, want);
+	free(msgs);
+}
+
+static void defaults(void **state)
+{
+	struct vipd_config *cfg = good("", "", "");
+
+	(void)state;
+	assert_string_equal(cfg->notify_fifo, "");
+	assert_int_equal(cfg->nsync_groups, 0);
+	for (size_t i = 0; i < cfg->ninstances; i++)
+		assert_string_equal(cfg->instances[i].notify, "");
+	config_free(cfg);
+}
+
+static void good_values(void **state)
+{
+	struct vipd_config *cfg =
+	    good("notify_fifo = \"/run/vipd/events\";", "notify = \"/etc/vipd/notify.sh\";",
+	         "sync_groups = ( { name = \"edge\"; instances = [ \"web\", \"api\" ]; } );");
+
+	(void)state;
+	assert_string_equal(cfg->notify_fifo, "/run/vipd/events");
+	assert_string_equal(cfg->instances[0].notify, "/etc/vipd/notify.sh");
+	assert_string_equal(cfg->instances[1].notify, "");
+	assert_int_equal(cfg->nsync_groups, 1);
+	assert_string_equal(cfg->sync_groups[0].name, "edge");
+	assert_int_equal(cfg->sync_groups[0].line, 8);
+	assert_int_equal(cfg->sync_groups[0].nmembers, 2);
+	assert_int_equal(cfg->sync_groups[0].members[0], 0);
+	assert_int_equal(cfg->sync_groups[0].members[1], 1);
+	config_free(cfg);
+
+	/* Two groups, a list instead of an array, three members. */
+	cfg =
+	    good("", "",
+	         "sync_groups = ( { name = \"a\"; instances = ( \"db\", \"api\", \"web\" ); } );");
+	assert_int_equal(cfg->sync_groups[0].nmembers, 3);
+	assert_int_equal(cfg->sync_groups[0].members[0], 2);
+	config_free(cfg);
+}
+
+static void notify_changes_instance(void **state)
+{
+	struct vipd_config *a = good("", "notify = \"/a.sh\";", "");
+	struct vipd_config *b = good("", "notify = \"/b.sh\";", "");
+
+	(void)state;
+	assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+	assert_true(config_instance_equal(&a->instances[1], &b->instances[1]));
+	config_free(a);
+	config_free(b);
+}
+
+static void bad_paths(void **state)
+{
+	(void)state;
+	bad("", "notify = \"notify.sh\";", "",
+	    "4: instances[0].notify: \"notify.sh\" is not an absolute path");
+	bad("", "notify = 1;", "", "4: instances[0].notify: expected a string, got an integer");
+	bad("notify_fifo = \"events\";", "", "",
+	    "1: notify_fifo: \"events\" is not an absolute path");
+	bad("notify_fifo = true;", "", "", "1: notify_fifo: expected a string, got a boolean");
+}
+
+static void bad_groups(void **state)
+{
+	(void)state;
+	bad("", "", "sync_groups = ( { name = \"g\"; instances = [ \"web\" ]; } );",
+	    "8: sync_groups[0].instances: a sync group needs at least 2 "
+	    "instances");
+	bad("", "", "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"nope\" ]; } );",
+	    "8: sync_groups[0].instances[1]: no instance is named \"nope\"");
+	bad("", "", "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"web\" ]; } );",
+	    "8: sync_groups[0].instances[1]: \"web\" is listed twice");
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ]; },\n"
+	    "  { name = \"h\"; instances = [ \"db\", \"web\" ]; } );",
+	    "9: sync_groups[1].instances[1]: \"web\" is already in sync group \"g\" at line 8");
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ]; },\n"
+	    "  { name = \"g\"; instances = [ \"db\", \"db\" ]; } );",
+	    "9: sync_groups[1].name: duplicate sync group name \"g\" (also at line 8)\n"
+	    "9: sync_groups[1].instances[1]: \"db\" is listed twice");
+	bad("", "", "sync_groups = ( { instances = [ \"web\", \"api\" ]; } );",
+	    "8: sync_groups[0]: missing key \"name\"");
+	bad("", "", "sync_groups = ( { name = \"g\"; } );",
+	    "8: sync group \"g\": missing key \"instances\"");
+	bad("", "", "sync_groups = ( { name = \"g h\"; instances = [ \"web\", \"api\" ]; } );",
+	    "8: sync_groups[0].name: \"g h\" may only hold A-Z a-z 0-9 _ . -");
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ]; weight = 1; } );",
+	    "8: unknown key \"weight\" in sync group \"g\"");
+	bad("", "", "sync_groups = ( { name = \"g\"; instances = ( \"web\", 2 ); } );",
+	    "8: sync_groups[0].instances[1]: expected a string, got an integer");
+	bad("", "", "sync_groups = ( 1 );", "8: sync_groups[0]: expected a group, got an integer");
+	bad("", "", "sync_groups = 1;",
+	    "8: sync_groups: expected a list of groups, got an integer");
+}
+
+#define T(f) cmocka_unit_test(f)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(defaults), T(good_values), T(notify_changes_instance), T(bad_paths), T(bad_groups),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

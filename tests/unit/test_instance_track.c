@@ -1,0 +1,112 @@
+/* Unit tests for instance_set_tracking through the fake kernel: a priority drop while Master is
+ * advertised at once, a tracking FAULT releases the VIPs with a priority-0 advert, leaving it
+ * goes to Backup, and an owner keeps 255 but still faults. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "instance_fixture.h"
+
+static void priority_change_advertised_at_once(void **state)
+{
+	monotime t;
+	size_t from;
+
+	(void)state;
+	t = become_master();
+	now_ns = t + 10 * MT_MSEC; /* between two adverts */
+	from = fk.n;
+	instance_set_tracking(&inst, -60, false, "check svc down", now_ns);
+	assert_int_equal(inst.fsm.priority, 90);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(count_kind(IO_SEND, from), 1);
+	assert_advert(from, 90);
+	assert_int_equal(fk.log[from].at, now_ns);
+	/* back up: advertised at once again */
+	from = fk.n;
+	instance_set_tracking(&inst, 0, false, "", now_ns);
+	assert_int_equal(inst.fsm.priority, 150);
+	assert_advert(from, 150);
+	/* clamps */
+	instance_set_tracking(&inst, -500, false, "x", now_ns);
+	assert_int_equal(inst.fsm.priority, 1);
+	instance_set_tracking(&inst, 500, false, "x", now_ns);
+	assert_int_equal(inst.fsm.priority, 254);
+	/* no change, nothing sent */
+	from = fk.n;
+	instance_set_tracking(&inst, 500, false, "x", now_ns);
+	assert_int_equal(fk.n, from);
+}
+
+static void fault_releases_and_returns_as_backup(void **state)
+{
+	size_t from;
+
+	(void)state;
+	become_master();
+	from = fk.n;
+	instance_set_tracking(&inst, 0, true, "check db down", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_string_equal(inst.fault_reason, "check db down");
+	assert_advert(from, 0);
+	assert_true(count_kind(IO_APPLY, from) >= 1);
+	assert_false(inst.vips_held);
+	/* still faulty: nothing happens */
+	from = fk.n;
+	instance_set_tracking(&inst, 0, true, "check db down", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_int_equal(fk.n, from);
+	/* cleared: Backup, then Master again when nobody else speaks */
+	instance_set_tracking(&inst, 0, false, "", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	run_until(now_ns + 10 * IV);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+}
+
+static void before_start(void **state)
+{
+	(void)state;
+	/* tracking known before the start: the instance starts in FAULT at once */
+	instance_init(&inst, &cfg, &ifc, lp, &fake_io);
+	instance_set_tracking(&inst, -20, true, "interface eth1 down", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_INIT);
+	instance_start(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_int_equal(inst.fsm.priority, 130);
+	instance_set_tracking(&inst, 0, false, "", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(inst.fsm.priority, 150);
+}
+
+static void owner_keeps_255(void **state)
+{
+	(void)state;
+	cfg.priority = 255;
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	instance_set_tracking(&inst, -100, false, "check x down", now_ns);
+	assert_int_equal(inst.fsm.priority, 255);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	instance_set_tracking(&inst, 0, true, "check x down", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	instance_set_tracking(&inst, 0, false, "", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(priority_change_advertised_at_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(fault_releases_and_returns_as_backup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(before_start, setup, teardown),
+	    cmocka_unit_test_setup_teardown(owner_keeps_255, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

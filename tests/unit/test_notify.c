@@ -1,0 +1,361 @@
+/* Unit tests for notify.c with a real loop and real scripts: order under a burst of 50
+ * transitions, never two scripts at once for one instance, a hanging script killed at its
+ * timeout does not stop later events, FIFO lines in order, drops counted. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vipd/loop.h"
+#include "vipd/notify.h"
+
+static struct loop *lp;
+static char dir[64];
+static struct notifier *nt;
+static struct loop_timer poll_timer, limit_timer;
+static bool timed_out;
+static unsigned reports, failed_reports;
+
+static void on_report(void *arg, const char *instance, bool ok, const char *what)
+{
+	(void)arg;
+	(void)instance;
+	(void)what;
+	reports++;
+	failed_reports += !ok;
+}
+
+static void poll_cb(void *arg, monotime now)
+{
+	(void)arg;
+	if (!notifier_busy(nt)) {
+		loop_stop(lp);
+		return;
+	}
+	loop_timer_set(lp, &poll_timer, now + 5 * MT_MSEC);
+}
+
+static void limit_cb(void *arg, monotime now)
+{
+	(void)arg;
+	(void)now;
+	timed_out = true;
+	loop_stop(lp);
+}
+
+/* Run the loop until every queue has drained, at most limit; returns the time it took. */
+static monotime drain(monotime limit)
+{
+	monotime start = monotime_now();
+
+	timed_out = false;
+	loop_timer_set(lp, &poll_timer, start + 5 * MT_MSEC);
+	loop_timer_set(lp, &limit_timer, start + limit);
+	assert_int_equal(loop_run(lp), 0);
+	loop_timer_cancel(lp, &poll_timer);
+	loop_timer_cancel(lp, &limit_timer);
+	assert_false(timed_out);
+	return monotime_now() - start;
+}
+
+/* A script that takes a per-instance lock (mkdir, atomic), appends "INSTANCE STATE PRIO" to
+ * DIR/out.INSTANCE, and notes OVERLAP when the lock was already held. State HANG sleeps. */
+static const char script_text[] =
+    "#!/bin/sh\n"
+    "d=$1; shift\n"
+    "mkdir \"$d/lock.$1\" 2>/dev/null || echo OVERLAP >>\"$d/out.$1\"\n"
+    "[ \"$2\" = HANG ] && sleep 100\n"
+    "echo \"$1 $2 $3\" >>\"$d/out.$1\"\n"
+    "rmdir \"$d/lock.$1\"\n";
+
+static char script[256];
+
+static int setup(void **state)
+{
+	char path[128];
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/vipd-test-notify-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/notify.sh", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(script_text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0700), 0);
+	snprintf(script, sizeof(script), "%s %s", path, dir);
+	lp = loop_new();
+	assert_non_null(lp);
+	loop_timer_init(&poll_timer, poll_cb, NULL);
+	loop_timer_init(&limit_timer, limit_cb, NULL);
+	reports = failed_reports = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	notifier_free(nt);
+	nt = NULL;
+	loop_free(lp);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+/* The content of DIR/name, or "" (the caller frees it). */
+static char *slurp(const char *name)
+{
+	char path[128], *buf = calloc(1, 65536);
+	FILE *f;
+
+	assert_non_null(buf);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (f) {
+		size_t n = fread(buf, 1, 65535, f);
+
+		buf[n] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+static const char *state_of(int i)
+{
+	static const char *const s[] = {"BACKUP", "MASTER", "FAULT"};
+
+	return s[i % 3];
+}
+
+static void burst_in_order(void **state)
+{
+	char want_web[4096] = "", want_api[4096] = "", *got;
+
+	(void)state;
+	nt = notifier_new(lp, 5 * MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	for (int i = 0; i < 50; i++) {
+		char line[64];
+
+		notify_state(nt, "web", script, state_of(i), (unsigned)i);
+		snprintf(line, sizeof(line), "web %s %d\n", state_of(i), i);
+		strcat(want_web, line);
+		if (i % 2 == 0) {
+			notify_state(nt, "api", script, state_of(i + 1), (unsigned)(200 - i));
+			snprintf(line, sizeof(line), "api %s %d\n", state_of(i + 1), 200 - i);
+			strcat(want_api, line);
+		}
+	}
+	assert_true(notifier_busy(nt));
+	drain(30 * MT_SEC);
+	got = slurp("out.web");
+	assert_string_equal(got, want_web); /* in order, no OVERLAP line */
+	free(got);
+	got = slurp("out.api");
+	assert_string_equal(got, want_api);
+	free(got);
+	assert_int_equal(reports, 75);
+	assert_int_equal(failed_reports, 0);
+
+	struct json_object *o = notify_status(nt, "web");
+
+	assert_non_null(o);
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "runs")), "50");
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "queued")), "0");
+	json_object_put(o);
+	assert_null(notify_status(nt, "db"));
+}
+
+static void hanging_script_killed(void **state)
+{
+	char *got;
+	monotime took;
+	struct json_object *o;
+
+	(void)state;
+	nt = notifier_new(lp, 300 * MT_MSEC, on_report, NULL);
+	assert_non_null(nt);
+	notify_state(nt, "web", script, "MASTER", 150);
+	notify_state(nt, "web", script, "HANG", 150);
+	notify_state(nt, "web", script, "BACKUP", 100);
+	notify_state(nt, "web", script, "MASTER", 150);
+	took = drain(10 * MT_SEC);
+	assert_true(took >= 300 * MT_MSEC);
+	assert_true(took < 5 * MT_SEC);
+	/* The hung run was killed before its echo; its lock is left: the next run reports
+	 * OVERLAP once, and no run overlapped in time (the killed group is gone). */
+	got = slurp("out.web");
+	assert_string_equal(got, "web MASTER 150\nOVERLAP\nweb BACKUP 100\nweb MASTER 150\n");
+	free(got);
+	assert_int_equal(failed_reports, 1);
+	o = notify_status(nt, "web");
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "timeouts")), "1");
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "failures")), "1");
+	json_object_put(o);
+}
+
+static void missing_script_reported(void **state)
+{
+	char *got;
+
+	(void)state;
+	nt = notifier_new(lp, MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	notify_state(nt, "web", "/nonexistent/notify.sh", "MASTER", 150);
+	notify_state(nt, "web", "/bin/sh -c 'exit 3'", "BACKUP", 100);
+	notify_state(nt, "web", script, "FAULT", 100);
+	drain(5 * MT_SEC);
+	assert_int_equal(reports, 3);
+	assert_int_equal(failed_reports, 2);
+	got = slurp("out.web");
+	assert_string_equal(got, "web FAULT 100\n");
+	free(got);
+}
+
+static void queue_bounded(void **state)
+{
+	struct json_object *o;
+
+	(void)state;
+	nt = notifier_new(lp, MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	/* Nothing starts before the loop runs: every event waits in the queue. */
+	for (int i = 0; i < NOTIFY_QUEUE_MAX + 5; i++)
+		notify_state(nt, "web", script, "HANG", (unsigned)i);
+	o = notify_status(nt, "web");
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "dropped")), "5");
+	assert_int_equal(json_object_get_int64(json_object_object_get(o, "queued")),
+	                 NOTIFY_QUEUE_MAX);
+	json_object_put(o);
+	assert_int_equal(reports, 1); /* the first drop of a run is reported */
+	assert_int_equal(failed_reports, 1);
+}
+
+static void fifo_lines_in_order(void **state)
+{
+	char path[128], err[256], buf[8192];
+	int rfd;
+	ssize_t n;
+	struct json_object *o;
+	struct stat st;
+
+	(void)state;
+	nt = notifier_new(lp, MT_SEC, NULL, NULL);
+	assert_non_null(nt);
+	snprintf(path, sizeof(path), "%s/events", dir);
+	assert_int_equal(notifier_set_fifo(nt, path, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* No reader: dropped and counted, never blocking. */
+	notify_state(nt, "web", NULL, "BACKUP", 150);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+	notify_state(nt, "web", NULL, "MASTER", 150);
+	notify_priority(nt, "web", 120);
+	notify_state(nt, "api", NULL, "FAULT", 100);
+	notify_state(nt, "web", NULL, "BACKUP", 120);
+	n = read(rfd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "web MASTER 150\nweb PRIORITY 120\napi FAULT 100\n"
+	                         "web BACKUP 120\n");
+	o = notify_fifo_status(nt);
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "written")), "4");
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "dropped")), "1");
+	json_object_put(o);
+
+	/* A full pipe drops whole lines and counts them; what was written is in order. */
+	for (unsigned i = 0; i < 10000; i++)
+		notify_priority(nt, "web", i);
+	o = notify_fifo_status(nt);
+	int64_t written = json_object_get_int64(json_object_object_get(o, "written")) - 4;
+	int64_t dropped = json_object_get_int64(json_object_object_get(o, "dropped")) - 1;
+	json_object_put(o);
+	assert_int_equal(written + dropped, 10000);
+	assert_true(dropped > 0);
+	{
+		FILE *f = fdopen(rfd, "r");
+		char line[64], want[64];
+		int64_t k = 0;
+
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f)) {
+			snprintf(want, sizeof(want), "web PRIORITY %lld\n", (long long)k++);
+			assert_string_equal(line, want);
+		}
+		assert_int_equal(k, written);
+		fclose(f);
+	}
+
+	/* The reader left: the next line is dropped, and a new reader gets the ones after. */
+	notify_priority(nt, "web", 1);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+	notify_priority(nt, "web", 2);
+	n = read(rfd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "web PRIORITY 2\n");
+	/* Setting the same FIFO again (a reload) keeps the open end: no end of file for the
+	 * reader, the next line arrives. */
+	assert_int_equal(notifier_set_fifo(nt, path, err, sizeof(err)), 0);
+	n = read(rfd, buf, sizeof(buf) - 1);
+	assert_true(n < 0 && errno == EAGAIN);
+	notify_priority(nt, "web", 3);
+	n = read(rfd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "web PRIORITY 3\n");
+	close(rfd);
+}
+
+static void fifo_path_not_a_fifo(void **state)
+{
+	char path[128], err[256];
+	FILE *f;
+
+	(void)state;
+	nt = notifier_new(lp, MT_SEC, NULL, NULL);
+	assert_non_null(nt);
+	snprintf(path, sizeof(path), "%s/plain", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(notifier_set_fifo(nt, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a FIFO"));
+	assert_null(notify_fifo_status(nt));
+	snprintf(path, sizeof(path), "%s/nodir/events", dir);
+	assert_int_equal(notifier_set_fifo(nt, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "mkfifo"));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(burst_in_order), T(hanging_script_killed), T(missing_script_reported),
+	    T(queue_bounded),  T(fifo_lines_in_order),   T(fifo_path_not_a_fifo),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

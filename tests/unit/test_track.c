@@ -1,0 +1,557 @@
+/* Unit tests for track.c and proc.c: priority arithmetic (clamps, owner, fault), rise/fall
+ * hysteresis, contributions, argv splitting, spawning (exit status, timeout killing the whole
+ * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config_fixture.h"
+#include "vipd/loop.h"
+#include "vipd/proc.h"
+#include "vipd/track.h"
+
+static void test_priority(void **state)
+{
+	bool fault;
+
+	(void)state;
+	assert_int_equal(track_priority(100, 0, false, &fault), 100);
+	assert_false(fault);
+	assert_int_equal(track_priority(100, -30, false, &fault), 70);
+	assert_int_equal(track_priority(100, 20, false, &fault), 120);
+	assert_int_equal(track_priority(100, -150, false, &fault), 1);  /* clamp low */
+	assert_int_equal(track_priority(200, 100, false, &fault), 254); /* clamp high */
+	assert_int_equal(track_priority(254, 1, false, &fault), 254);
+	assert_int_equal(track_priority(255, -100, false, &fault), 255); /* owner untouched */
+	assert_false(fault);
+	assert_int_equal(track_priority(150, 0, true, &fault), 150);
+	assert_true(fault);
+	assert_int_equal(track_priority(255, 0, true, &fault), 255);
+	assert_true(fault);
+}
+
+static void test_contribution(void **state)
+{
+	struct vipd_check_config c = {.type = VIPD_CHECK_EXEC, .weight = -30};
+	bool w0 = false;
+
+	(void)state;
+	assert_int_equal(track_contribution(&c, true, 0, &w0), 0);
+	assert_int_equal(track_contribution(&c, false, 0, &w0), -30);
+	c.weight = 20;
+	assert_int_equal(track_contribution(&c, true, 0, &w0), 20);
+	assert_int_equal(track_contribution(&c, false, 0, &w0), 0);
+	assert_false(w0);
+	c.weight = 0;
+	assert_int_equal(track_contribution(&c, true, 0, &w0), 0);
+	assert_false(w0);
+	track_contribution(&c, false, 0, &w0);
+	assert_true(w0);
+	/* file: value × weight, nothing when unreadable, weight 0: fault on non-zero or missing */
+	c = (struct vipd_check_config){.type = VIPD_CHECK_FILE, .weight = 2};
+	w0 = false;
+	assert_int_equal(track_contribution(&c, true, -10, &w0), -20);
+	assert_int_equal(track_contribution(&c, true, 5, &w0), 10);
+	assert_int_equal(track_contribution(&c, false, 5, &w0), 0);
+	assert_int_equal(track_contribution(&c, true, 100000, &w0), 508);
+	assert_false(w0);
+	c.weight = 0;
+	track_contribution(&c, true, 0, &w0);
+	assert_false(w0);
+	track_contribution(&c, true, 1, &w0);
+	assert_true(w0);
+}
+
+static void test_hysteresis(void **state)
+{
+	bool up = true;
+	unsigned s = 0, f = 0;
+
+	(void)state;
+	/* fall = 3: two failures keep it up, a success resets, three in a row bring it down */
+	assert_false(track_hysteresis(&up, &s, &f, false, 2, 3));
+	assert_false(track_hysteresis(&up, &s, &f, false, 2, 3));
+	assert_int_equal(f, 2);
+	assert_false(track_hysteresis(&up, &s, &f, true, 2, 3));
+	assert_int_equal(f, 0);
+	assert_int_equal(s, 1);
+	assert_false(track_hysteresis(&up, &s, &f, false, 2, 3));
+	assert_false(track_hysteresis(&up, &s, &f, false, 2, 3));
+	assert_true(up);
+	assert_true(track_hysteresis(&up, &s, &f, false, 2, 3));
+	assert_false(up);
+	assert_false(track_hysteresis(&up, &s, &f, false, 2, 3));
+	assert_int_equal(f, 4);
+	/* rise = 2: one success is not enough, a failure resets it */
+	assert_false(track_hysteresis(&up, &s, &f, true, 2, 3));
+	assert_false(track_hysteresis(&up, &s, &f, false, 2, 3));
+	assert_false(track_hysteresis(&up, &s, &f, true, 2, 3));
+	assert_true(track_hysteresis(&up, &s, &f, true, 2, 3));
+	assert_true(up);
+	assert_int_equal(s, 2);
+	/* rise = fall = 1 flips on every change */
+	assert_true(track_hysteresis(&up, &s, &f, false, 1, 1));
+	assert_true(track_hysteresis(&up, &s, &f, true, 1, 1));
+}
+
+static void test_argv_split(void **state)
+{
+	char **argv, err[64];
+
+	(void)state;
+	assert_int_equal(proc_argv_split("  /bin/echo a\\ b 'c d' \"e \\\"f\\\"\" ''  ", &argv, err,
+	                                 sizeof(err)),
+	                 0);
+	assert_string_equal(argv[0], "/bin/echo");
+	assert_string_equal(argv[1], "a b");
+	assert_string_equal(argv[2], "c d");
+	assert_string_equal(argv[3], "e \"f\"");
+	assert_string_equal(argv[4], "");
+	assert_null(argv[5]);
+	proc_argv_free(argv);
+	assert_int_equal(proc_argv_split("sh -c 'x", &argv, err, sizeof(err)), -1);
+	assert_string_equal(err, "unterminated single quote");
+	assert_int_equal(proc_argv_split("a \"b", &argv, err, sizeof(err)), -1);
+	assert_string_equal(err, "unterminated double quote");
+	assert_int_equal(proc_argv_split("a \\", &argv, err, sizeof(err)), -1);
+	assert_int_equal(proc_argv_split("   ", &argv, err, sizeof(err)), -1);
+	assert_string_equal(err, "empty command");
+}
+
+/* ---- spawning in a real loop ---- */
+
+struct done {
+	int calls;
+	int status;
+	bool timed_out;
+	monotime elapsed;
+	struct loop *l;
+};
+
+static void on_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+{
+	struct done *d = arg;
+
+	d->calls++;
+	d->status = wstatus;
+	d->timed_out = timed_out;
+	d->elapsed = elapsed;
+	loop_stop(d->l);
+}
+
+static void guard_cb(void *arg, monotime now)
+{
+	(void)now;
+	loop_stop(arg);
+}
+
+/* Run l until something stops it, at most limit. */
+static void run_for(struct loop *l, monotime limit)
+{
+	struct loop_timer guard;
+
+	loop_timer_init(&guard, guard_cb, l);
+	loop_timer_set(l, &guard, monotime_now() + limit);
+	assert_int_equal(loop_run(l), 0);
+	loop_timer_cancel(l, &guard);
+}
+
+static void spawn_wait(const char *cmd, monotime timeout, struct done *d)
+{
+	char **argv, err[128];
+	struct proc *p;
+
+	assert_int_equal(proc_argv_split(cmd, &argv, err, sizeof(err)), 0);
+	p = proc_spawn(d->l, argv, NULL, timeout, on_done, d, err, sizeof(err));
+	proc_argv_free(argv);
+	if (!p)
+		fail_msg("%s: %s", cmd, err);
+	run_for(d->l, 5 * MT_SEC);
+	assert_int_equal(d->calls, 1);
+}
+
+static void test_spawn(void **state)
+{
+	struct done d = {.l = loop_new()};
+	char **argv, err[128];
+
+	(void)state;
+	spawn_wait("true", MT_SEC, &d);
+	assert_true(WIFEXITED(d.status) && WEXITSTATUS(d.status) == 0);
+	assert_false(d.timed_out);
+	d.calls = 0;
+	spawn_wait("/bin/sh -c 'exit 3'", MT_SEC, &d);
+	assert_true(WIFEXITED(d.status) && WEXITSTATUS(d.status) == 3);
+	d.calls = 0;
+	spawn_wait("false", MT_SEC, &d);
+	assert_int_equal(WEXITSTATUS(d.status), 1);
+
+	/* a command that does not exist is an error at once, no callback */
+	assert_int_equal(proc_argv_split("/nonexistent/vipd-check", &argv, err, sizeof(err)), 0);
+	assert_null(proc_spawn(d.l, argv, NULL, MT_SEC, on_done, &d, err, sizeof(err)));
+	assert_non_null(strstr(err, "No such file"));
+	proc_argv_free(argv);
+	assert_int_equal(proc_find_exec("sh", err, sizeof(err)), 0);
+	assert_int_equal(proc_find_exec("vipd-no-such-command", err, sizeof(err)), -1);
+	loop_free(d.l);
+}
+
+static bool pid_alive(pid_t pid)
+{
+	char path[64], buf[256];
+	FILE *f;
+	char *p;
+	bool alive;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	alive = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	p = strrchr(buf, ')');
+	return alive && p && p[2] != 'Z' && p[2] != 'X'; /* a zombie is dead */
+}
+
+static void test_timeout_kills_group(void **state)
+{
+	struct done d = {.l = loop_new()};
+	char file[] = "/tmp/vipd-test-proc-XXXXXX", cmd[256];
+	int fd = mkstemp(file);
+	long grandchild = 0;
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	/* the child forks a sleeping grandchild and sleeps itself */
+	snprintf(cmd, sizeof(cmd), "/bin/sh -c 'sleep 30 & echo $! > %s; sleep 30'", file);
+	spawn_wait(cmd, 200 * MT_MSEC, &d);
+	assert_true(d.timed_out);
+	assert_true(WIFSIGNALED(d.status) && WTERMSIG(d.status) == SIGKILL);
+	assert_true(d.elapsed >= 200 * MT_MSEC && d.elapsed < 2 * MT_SEC);
+	f = fopen(file, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld", &grandchild), 1);
+	fclose(f);
+	unlink(file);
+	for (int i = 0; i < 100 && pid_alive((pid_t)grandchild); i++)
+		usleep(10000);
+	assert_false(pid_alive((pid_t)grandchild));
+
+	/* proc_cancel: no callback, the child is gone */
+	{
+		char **argv, err[128];
+		struct proc *p;
+
+		assert_int_equal(proc_argv_split("sleep 30", &argv, err, sizeof(err)), 0);
+		d.calls = 0;
+		p = proc_spawn(d.l, argv, NULL, MT_SEC, on_done, &d, err, sizeof(err));
+		assert_non_null(p);
+		proc_cancel(p);
+		run_for(d.l, 100 * MT_MSEC);
+		assert_int_equal(d.calls, 0);
+		proc_argv_free(argv);
+	}
+	loop_free(d.l);
+}
+
+static void test_unsafe(void **state)
+{
+	char dir[] = "/tmp/vipd-test-unsafe-XXXXXX", path[128];
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/check.sh", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0755);
+	assert_true(fd >= 0);
+	close(fd);
+	chmod(path, 0755);
+	if (geteuid() == 0) {
+		/* root's file in root's 0700 folder under the sticky /tmp: safe */
+		assert_null(proc_script_unsafe(path));
+		chmod(path, 0757);
+		assert_non_null(strstr(proc_script_unsafe(path), "writable by a user other"));
+		chmod(path, 0755);
+		chmod(dir, 0777);
+		assert_non_null(strstr(proc_script_unsafe(path), "folder"));
+		chmod(dir, 0700);
+		assert_int_equal(chown(path, 65534, 0), 0);
+		assert_non_null(proc_script_unsafe(path));
+	} else {
+		assert_non_null(proc_script_unsafe(path)); /* owned by us, not root */
+	}
+	assert_null(proc_script_unsafe("/bin/sh"));
+	assert_non_null(proc_script_unsafe("/nonexistent/x"));
+	unlink(path);
+	rmdir(dir);
+}
+
+/* ---- the engine ---- */
+
+struct events {
+	char log[2048];
+	size_t n;
+	int ups, downs, values, problems, recovers;
+	struct loop *l;
+	int stop_after; /* stop the loop after this many up/down/value events */
+};
+
+static void on_event(void *arg, const char *check, enum track_event ev, const char *text,
+                     monotime now)
+{
+	struct events *e = arg;
+	static const char *const names[] = {"up",      "down",         "value",        "problem",
+	                                    "recover", "recover-done", "recover-error"};
+
+	(void)now;
+	e->n += (size_t)snprintf(e->log + e->n, sizeof(e->log) - e->n, "%s %s %s\n", check,
+	                         names[ev], text);
+	e->ups += ev == TRACK_UP;
+	e->downs += ev == TRACK_DOWN;
+	e->values += ev == TRACK_VALUE;
+	e->problems += ev == TRACK_PROBLEM;
+	e->recovers += ev == TRACK_RECOVER_START;
+	if ((ev == TRACK_UP || ev == TRACK_DOWN || ev == TRACK_VALUE) && --e->stop_after == 0)
+		loop_stop(e->l);
+}
+
+static struct vipd_config *load(const char *checks, const char *inst_keys)
+{
+	char text[2048], *msgs;
+	struct vipd_config *cfg;
+
+	snprintf(text, sizeof(text),
+	         "script_user = \"root\";\n"
+	         "checks = ( %s );\n"
+	         "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
+	         "  virtual_addresses = [ \"198.18.0.100/24\" ]; %s } );\n",
+	         checks, inst_keys);
+	cfg = config_fixture_load(text, &msgs);
+	if (!cfg)
+		fail_msg("%s\n%s", text, msgs);
+	free(msgs);
+	return cfg;
+}
+
+static void test_engine_exec(void **state)
+{
+	struct events e = {.l = loop_new(), .stop_after = 1};
+	struct vipd_config *cfg =
+	    load("{ name = \"x\"; type = \"exec\"; command = \"false\"; interval = 0.02; "
+	         "timeout = 1.0; fall = 3; rise = 2; weight = -30; }",
+	         "checks = [ \"x\" ];");
+	char err[128], why[128];
+	struct track *t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	monotime start = monotime_now();
+	bool w0;
+
+	(void)state;
+	assert_non_null(t);
+	track_start(t, NULL, start);
+	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 0);
+	run_for(e.l, 3 * MT_SEC);
+	assert_int_equal(e.downs, 1);
+	/* three failures at 0, 20, 40 ms */
+	assert_true(monotime_now() - start >= 40 * MT_MSEC);
+	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), -30);
+	assert_false(w0);
+	assert_string_equal(why, "check x down");
+	{
+		struct json_object *st = track_status(t, &cfg->instances[0]);
+		const char *s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
+
+		assert_non_null(strstr(s, "\"state\":\"down\""));
+		assert_non_null(strstr(s, "\"last\":\"exit status 1\""));
+		json_object_put(st);
+	}
+	track_free(t);
+	config_free(cfg);
+	loop_free(e.l);
+}
+
+static void test_engine_exec_timeout(void **state)
+{
+	struct events e = {.l = loop_new(), .stop_after = 1};
+	struct vipd_config *cfg =
+	    load("{ name = \"hang\"; type = \"exec\"; command = \"sleep 10\"; interval = 0.05; "
+	         "timeout = 0.1; weight = 0; }",
+	         "checks = [ \"hang\" ];");
+	char err[128], why[128];
+	struct track *t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	bool w0;
+
+	(void)state;
+	track_start(t, NULL, monotime_now());
+	run_for(e.l, 3 * MT_SEC);
+	assert_int_equal(e.downs, 1);
+	assert_non_null(strstr(e.log, "hang down timeout after 0.1"));
+	track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why));
+	assert_true(w0);
+	track_free(t);
+	config_free(cfg);
+	loop_free(e.l);
+}
+
+static void test_engine_tcp(void **state)
+{
+	struct events e = {.l = loop_new(), .stop_after = 1};
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sin);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	char checks[512], err[128];
+	struct vipd_config *cfg;
+	struct track *t;
+
+	(void)state;
+	assert_int_equal(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(s, 16), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sin, &len), 0);
+	snprintf(checks, sizeof(checks),
+	         "{ name = \"db\"; type = \"tcp\"; host = \"127.0.0.1\"; port = %u; "
+	         "interval = 0.02; timeout = 0.2; fall = 2; rise = 2; weight = -10; "
+	         "recover = \"true\"; recover_interval = 60.0; }",
+	         ntohs(sin.sin_port));
+	cfg = load(checks, "checks = [ \"db\" ];");
+	t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	assert_non_null(t);
+	track_start(t, NULL, monotime_now());
+	run_for(e.l, 200 * MT_MSEC); /* stays up: no event */
+	assert_int_equal(e.downs + e.ups, 0);
+	close(s); /* refused from now on */
+	run_for(e.l, 3 * MT_SEC);
+	assert_int_equal(e.downs, 1);
+	assert_non_null(strstr(e.log, "db down connect: Connection refused"));
+	assert_int_equal(e.recovers, 1);
+	track_free(t);
+	config_free(cfg);
+	loop_free(e.l);
+}
+
+static void test_engine_tcp6(void **state)
+{
+	struct events e = {.l = loop_new(), .stop_after = 1};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	socklen_t len = sizeof(sin6);
+	int s = socket(AF_INET6, SOCK_STREAM, 0);
+	char checks[512], err[128];
+	struct vipd_config *cfg;
+	struct track *t;
+
+	(void)state;
+	if (s < 0 || bind(s, (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
+		if (s >= 0)
+			close(s);
+		loop_free(e.l);
+		skip(); /* no IPv6 loopback here */
+	}
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sin6, &len), 0);
+	close(s); /* a port nobody listens on: refused */
+	snprintf(checks, sizeof(checks),
+	         "{ name = \"v6\"; type = \"tcp\"; host = \"::1\"; port = %u; "
+	         "interval = 0.02; timeout = 0.2; weight = -10; }",
+	         ntohs(sin6.sin6_port));
+	cfg = load(checks, "checks = [ \"v6\" ];");
+	t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	assert_non_null(t);
+	track_start(t, NULL, monotime_now());
+	run_for(e.l, 3 * MT_SEC);
+	assert_int_equal(e.downs, 1);
+	assert_non_null(strstr(e.log, "v6 down connect: Connection refused"));
+	track_free(t);
+	config_free(cfg);
+	loop_free(e.l);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	char tmp[128];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(rename(tmp, path), 0);
+}
+
+static void test_engine_file(void **state)
+{
+	char dir[] = "/tmp/vipd-test-file-XXXXXX", path[128], checks[512], err[128], why[128];
+	struct events e = {.l = loop_new(), .stop_after = 1};
+	struct vipd_config *cfg;
+	struct track *t;
+	bool w0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/weight", dir);
+	snprintf(checks, sizeof(checks),
+	         "{ name = \"maint\"; type = \"file\"; path = \"%s\"; weight = 2; }", path);
+	cfg = load(checks, "checks = [ \"maint\" ];");
+	t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	assert_non_null(t);
+	track_start(t, NULL, monotime_now()); /* missing: down, reported once */
+	assert_int_equal(e.downs, 1);
+	assert_int_equal(e.problems, 1);
+	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 0);
+	write_file(path, "-10\n");
+	e.stop_after = 1;
+	run_for(e.l, 2 * MT_SEC);
+	assert_int_equal(e.ups, 1);
+	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), -20);
+	write_file(path, "7");
+	e.stop_after = 1;
+	run_for(e.l, 2 * MT_SEC);
+	assert_int_equal(e.values, 1);
+	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 14);
+	write_file(path, "abc");
+	e.stop_after = 1;
+	run_for(e.l, 2 * MT_SEC);
+	assert_int_equal(e.downs, 2);
+	assert_int_equal(e.problems, 2);
+	assert_non_null(strstr(e.log, "not an integer"));
+	unlink(path);
+	rmdir(dir);
+	track_free(t);
+	config_free(cfg);
+	loop_free(e.l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_priority),
+	    cmocka_unit_test(test_contribution),
+	    cmocka_unit_test(test_hysteresis),
+	    cmocka_unit_test(test_argv_split),
+	    cmocka_unit_test(test_spawn),
+	    cmocka_unit_test(test_timeout_kills_group),
+	    cmocka_unit_test(test_unsafe),
+	    cmocka_unit_test(test_engine_exec),
+	    cmocka_unit_test(test_engine_exec_timeout),
+	    cmocka_unit_test(test_engine_tcp),
+	    cmocka_unit_test(test_engine_tcp6),
+	    cmocka_unit_test(test_engine_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
