@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <libconfig.h>
 #include <limits.h>
 #include <math.h>
@@ -643,6 +644,28 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)
 			return false;
 	return true;
+}
+
+void config_errors_add(struct config_errors *errs, const char *fmt, ...)
+{
+	char *text, **lines;
+	va_list ap;
+	int n;
+
+	if (!errs)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
+	if (!lines) {
+		free(text);
+		return;
+	}
+	errs->lines = lines;
+	errs->lines[errs->n++] = text;
 }
 
 void config_errors_clear(struct config_errors *errs)

@@ -154,20 +154,7 @@ static void stop_timer_cb(void *arg, monotime now);
 static void add_error(struct config_errors *errs, const struct vipd_config *cfg,
                       const struct vipd_instance_config *ic, const char *what)
 {
-	char *text;
-	char **lines;
-
-	if (!errs)
-		return;
-	if (asprintf(&text, "%s:%d: instance \"%s\": %s", cfg->file, ic->line, ic->name, what) < 0)
-		return;
-	lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
-	if (!lines) {
-		free(text);
-		return;
-	}
-	errs->lines = lines;
-	errs->lines[errs->n++] = text;
+	config_errors_add(errs, "%s:%d: instance \"%s\": %s", cfg->file, ic->line, ic->name, what);
 }
 
 int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *errs)

@@ -676,19 +676,7 @@ struct json_object *track_status(const struct track *t, const struct vipd_instan
 static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
                     const struct vipd_check_config *c, const char *what)
 {
-	char *text, **lines;
-
-	if (!errs)
-		return;
-	if (asprintf(&text, "%s:%d: check \"%s\": %s", cfg->file, c->line, c->name, what) < 0)
-		return;
-	lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
-	if (!lines) {
-		free(text);
-		return;
-	}
-	errs->lines = lines;
-	errs->lines[errs->n++] = text;
+	config_errors_add(errs, "%s:%d: check \"%s\": %s", cfg->file, c->line, c->name, what);
 }
 
 /* Check one command; returns 1 when it is reported. */

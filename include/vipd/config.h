@@ -115,6 +115,10 @@ const struct vipd_instance_config *config_instance(const struct vipd_config *cfg
 bool config_instance_equal(const struct vipd_instance_config *a,
                            const struct vipd_instance_config *b);
 
+/* Append one printf-formatted line to errs (NULL is fine); a failed allocation drops it. */
+void config_errors_add(struct config_errors *errs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Free the lines of errs and empty it. */
 void config_errors_clear(struct config_errors *errs);
 
