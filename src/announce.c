@@ -84,7 +84,8 @@ size_t announce_build_na(uint8_t *buf, size_t cap, const uint8_t mac[6], const s
 	p = put_bytes(p, all_nodes_mac, 6);
 	p = put_bytes(p, mac, 6);
 	p = put16(p, ETH_P_IPV6);
-	/* IPv6: version 6, traffic class and flow label 0; ND wants hop limit 255 (RFC 4861 7.1.2). */
+	/* IPv6: version 6, traffic class and flow label 0; ND wants hop limit 255 (RFC 4861 7.1.2).
+	 */
 	*p++ = 0x60;
 	memset(p, 0, 3);
 	p += 3;

@@ -337,9 +337,10 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 			return;
 		}
 		if (in->vmac && strcmp(o->interface, mine) == 0) {
-			cv_key_error(sc, cv_member(sc, "vmac"), "vmac",
-			             "%s would be this instance's VMAC, but %s at line %d runs on it",
-			             mine, label, o->line);
+			cv_key_error(
+			    sc, cv_member(sc, "vmac"), "vmac",
+			    "%s would be this instance's VMAC, but %s at line %d runs on it", mine,
+			    label, o->line);
 			return;
 		}
 		if (!o->vmac || !o->vrid || !o->af)
@@ -354,9 +355,9 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 }
 
 static const char *const instance_keys[] = {
-    "name",         "interface",         "vrid",   "priority", "version",     "advert_interval",
-    "preempt",      "preempt_delay",     "accept", "checksum", "garp_repeat", "garp_delay",
-    "garp_refresh", "virtual_addresses", "vmac",
+    "name", "interface", "vrid", "priority", "version", "advert_interval", "preempt",
+    "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
+    "virtual_addresses", "vmac",
     /* config_wire.c */
     "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check",
     /* config_route.c */
@@ -626,7 +627,7 @@ const struct vipd_instance_config *config_instance(const struct vipd_config *cfg
 }
 
 bool config_instance_equal(const struct vipd_instance_config *a,
-			   const struct vipd_instance_config *b)
+                           const struct vipd_instance_config *b)
 {
 	/* Field by field: the structs hold padding and a pointer, and the line may move freely. */
 	if (strcmp(a->name, b->name) != 0 || strcmp(a->interface, b->interface) != 0 ||
@@ -635,9 +636,8 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->preempt_delay != b->preempt_delay || a->accept != b->accept ||
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
-	    a->vmac != b->vmac ||
-	    a->af != b->af || a->nvips != b->nvips || !config_wire_equal(a, b) ||
-	    !config_route_equal(a, b) || !config_notify_equal(a, b) ||
+	    a->vmac != b->vmac || a->af != b->af || a->nvips != b->nvips ||
+	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_notify_equal(a, b) ||
 	    !config_track_instance_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)

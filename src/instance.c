@@ -463,8 +463,8 @@ static const char *iface_problem(struct instance *in)
 		return "interface missing";
 	if (!in->iface->running)
 		return "interface down";
-	/* The daemon creates the VMAC at start, re-creates it when it vanishes and brings it up when
-	 * someone sets it down. */
+	/* The daemon creates the VMAC at start, re-creates it when it vanishes and brings it up
+	 * when someone sets it down. */
 	if (in->vmac && !in->vmac->ifindex)
 		return "VMAC interface missing";
 	if (in->vmac && !in->vmac->running)
@@ -752,8 +752,9 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		char rbuf[ROUTE_STRLEN];
 
 		for (size_t i = 0; i < in->cfg->nroutes; i++)
-			json_object_array_add(routes, json_object_new_string(route_format(
-			                                  &in->cfg->routes[i], rbuf, sizeof(rbuf))));
+			json_object_array_add(
+			    routes, json_object_new_string(
+			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
 		json_object_object_add(o, "virtual_routes", routes);
 	}
 	rx_status(in, o);

@@ -716,9 +716,8 @@ int track_check_config(const struct vipd_config *cfg, struct config_errors *errs
 		char *text, **lines;
 
 		bad++;
-		if (errs &&
-		    asprintf(&text, "%s:%d: script_user: no user \"%s\" on this system", cfg->file,
-		             cfg->script_user_line, cfg->script_user) >= 0) {
+		if (errs && asprintf(&text, "%s:%d: script_user: no user \"%s\" on this system",
+		                     cfg->file, cfg->script_user_line, cfg->script_user) >= 0) {
 			lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
 			if (lines) {
 				errs->lines = lines;

@@ -15,7 +15,7 @@
 #include "vipd/vrrp_pkt.h"
 
 #define VIPD_NAME_MAX 64
-#define VIPD_PATH_MAX 108 /* sun_path */
+#define VIPD_PATH_MAX 108   /* sun_path */
 #define VIPD_SCRIPT_MAX 256 /* notify script and notify_fifo paths */
 
 /* Which adverts an instance sends: v3 (default), v2, or both for a migration (RFC 5798 8.4). */
@@ -51,8 +51,9 @@ struct vipd_instance_config {
 	size_t nvips;
 	struct vipd_route *routes; /* virtual_routes, family af; added on master (config_route.c) */
 	size_t nroutes;
-	char notify[VIPD_SCRIPT_MAX]; /* notify script (absolute path); "" = none (config_notify.c) */
-	char (*checks)[VIPD_NAME_MAX];   /* names from the top-level checks (config_track.c) */
+	char notify[VIPD_SCRIPT_MAX];  /* notify script (absolute path); "" = none (config_notify.c)
+	                                */
+	char (*checks)[VIPD_NAME_MAX]; /* names from the top-level checks (config_track.c) */
 	size_t nchecks;
 	struct vipd_track_if *track_ifs; /* track_interfaces (config_track.h) */
 	size_t ntrack_ifs;

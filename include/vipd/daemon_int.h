@@ -60,7 +60,7 @@ struct daemon {
 	struct sync_set *syncs;            /* sync groups bound to the instances (sync_group.c) */
 	struct loop_timer stop_timer;      /* at stop: waits for the notify scripts, bounded */
 	monotime stop_deadline;
-	struct track *track;               /* the checks of cfg (track.c, daemon_track.c) */
+	struct track *track; /* the checks of cfg (track.c, daemon_track.c) */
 	uint8_t rxbuf[65536];
 	struct vrrp_adv rxadv;
 };
