@@ -10,6 +10,9 @@
  * and the messages disagree. */
 struct vipd_config *config_fixture_load(const char *text, char **msgs);
 
+/* Print cfg and load the text again (failing the test if it does not load); caller frees. */
+struct vipd_config *config_fixture_reprint(const struct vipd_config *cfg);
+
 /* Print cfg with config_print and load the text back; fails the test unless it loads and every
  * instance compares equal. */
 void config_fixture_round_trip(const struct vipd_config *cfg);
