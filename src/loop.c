@@ -1,6 +1,10 @@
 /* loop: epoll + one timerfd (absolute ns deadlines, CLOCK_MONOTONIC) + signalfd.
  * All timers live in a binary min-heap; the timerfd is armed at the heap top,
- * so thousands of timers cost one kernel timer. */
+ * so thousands of timers cost one kernel timer. The kernel timer is touched at
+ * most once per wakeup and only when the top moved earlier (a later top lets
+ * the armed deadline fire early once), and timers due within LOOP_SLACK of
+ * each other run in one wakeup: hundreds of advert timers on a 10 ms grid cost
+ * a handful of syscalls per tick instead of several each. */
 #include "config.h"
 
 #include <errno.h>
@@ -18,6 +22,9 @@
 
 #define LOOP_MAX_SIGNAL 65
 #define LOOP_EVENTS 64
+/* Timers due this close after the current one run in the same wakeup, told their own deadline
+ * as the time: 0.1 ms is noise next to a 10 ms advert interval and the clock's own jitter. */
+#define LOOP_SLACK (100 * MT_USEC)
 
 struct loop_fd {
 	loop_fd_cb cb;
@@ -39,6 +46,7 @@ struct loop {
 	size_t heap_len, heap_cap;
 	monotime armed; /* deadline the timerfd is set to, 0 if disarmed */
 	unsigned long timers_run;
+	unsigned long wakeups;
 	bool stop;
 };
 
@@ -199,13 +207,15 @@ static void heap_remove(struct loop *l, struct loop_timer *t)
 	t->deadline = 0;
 }
 
-/* Point the timerfd at the earliest deadline, touching the kernel only on a change. */
+/* Point the timerfd at the earliest deadline, touching the kernel only when it must fire
+ * sooner than it is set to (or is not set): armed earlier than needed, it fires once for nothing
+ * and is set again then. Called once per wakeup, before the loop sleeps. */
 static void timerfd_sync(struct loop *l)
 {
 	monotime next = l->heap_len ? l->heap[0]->deadline : 0;
 	struct itimerspec its = {0};
 
-	if (next == l->armed)
+	if (next == l->armed || (next && l->armed > 0 && l->armed < next))
 		return;
 	its.it_value.tv_sec = next / MT_SEC;
 	its.it_value.tv_nsec = next % MT_SEC;
@@ -254,7 +264,6 @@ void loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline)
 		l->heap[l->heap_len++] = t;
 		heap_up(l, t->heap_index);
 	}
-	timerfd_sync(l);
 }
 
 void loop_timer_cancel(struct loop *l, struct loop_timer *t)
@@ -262,7 +271,6 @@ void loop_timer_cancel(struct loop *l, struct loop_timer *t)
 	if (!t->deadline)
 		return;
 	heap_remove(l, t);
-	timerfd_sync(l);
 }
 
 static void run_timers(struct loop *l)
@@ -273,22 +281,28 @@ static void run_timers(struct loop *l)
 	/* Drain the timerfd; its count is meaningless with TFD_TIMER_ABSTIME re-arming. */
 	if (read(l->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
 		return;
-	/* The fd must fire again if the top stays armed: force a re-arm below. */
+	/* The fd must fire again if the top stays armed: force a re-arm before the next sleep. */
 	l->armed = -1;
-	while (l->heap_len && l->heap[0]->deadline <= now && !l->stop) {
+	while (l->heap_len && l->heap[0]->deadline <= now + LOOP_SLACK && !l->stop) {
 		struct loop_timer *t = l->heap[0];
+		monotime due = t->deadline;
 
 		heap_remove(l, t);
 		l->timers_run++;
-		t->cb(t->arg, now);
+		/* Run up to LOOP_SLACK early, a timer is told its deadline: never early for it. */
+		t->cb(t->arg, due > now ? due : now);
 		now = monotime_now();
 	}
-	timerfd_sync(l);
 }
 
 unsigned long loop_timers_run(const struct loop *l)
 {
 	return l->timers_run;
+}
+
+unsigned long loop_wakeups(const struct loop *l)
+{
+	return l->wakeups;
 }
 
 /* --- signals --- */
@@ -339,7 +353,11 @@ int loop_run(struct loop *l)
 
 	l->stop = false;
 	while (!l->stop) {
-		int n = epoll_wait(l->epfd, evs, LOOP_EVENTS, -1);
+		int n;
+
+		timerfd_sync(l);
+		n = epoll_wait(l->epfd, evs, LOOP_EVENTS, -1);
+		l->wakeups++;
 
 		if (n < 0) {
 			if (errno == EINTR)

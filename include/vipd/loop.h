@@ -62,4 +62,7 @@ void loop_stop(struct loop *l);
 /* Number of timers run since start (for tests and stats). */
 unsigned long loop_timers_run(const struct loop *l);
 
+/* How many times loop_run woke up (epoll returned): a cost figure for tests and benchmarks. */
+unsigned long loop_wakeups(const struct loop *l);
+
 #endif

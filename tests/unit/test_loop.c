@@ -87,6 +87,88 @@ static void timers_fire_in_deadline_order(void **state)
 	loop_free(l);
 }
 
+/* 255 advert timers due within 50 us of each other (instances started together): one wakeup runs
+ * them all, each told a time no earlier than its deadline. */
+static void close_timers_share_a_wakeup(void **state)
+{
+	enum { N = 255 };
+	struct loop *l = loop_new();
+	struct seq_timer ts[N];
+	monotime seen[N];
+	int n = 0;
+	monotime base;
+	unsigned long before;
+
+	(void)state;
+	base = monotime_now() + 5 * MT_MSEC;
+	for (int i = 0; i < N; i++) {
+		ts[i] = (struct seq_timer){
+		    .want = base + i * 200, .seen = seen, .n = &n, .total = N, .loop = l};
+		loop_timer_init(&ts[i].t, seq_cb, &ts[i]);
+		loop_timer_set(l, &ts[i].t, ts[i].want);
+	}
+	before = loop_wakeups(l);
+	assert_int_equal(loop_run(l), 0);
+	assert_int_equal(n, N);
+	for (int i = 1; i < N; i++)
+		assert_true(seen[i - 1] <= seen[i]);
+	/* One wakeup, or two if the first came before all of them were within reach. */
+	assert_true(loop_wakeups(l) - before <= 2);
+	loop_free(l);
+}
+
+struct late_timer {
+	struct loop_timer t;
+	struct loop *loop;
+	monotime want;
+	monotime ran;
+	int pipe[2];
+};
+
+static void late_cb(void *arg, monotime now)
+{
+	struct late_timer *lt = arg;
+
+	(void)now;
+	lt->ran = monotime_now();
+	loop_stop(lt->loop);
+}
+
+/* While the loop sleeps with the kernel timer set for 20 ms, a packet moves the timer to 60 ms. */
+static void late_fd_cb(void *arg, int fd, unsigned events, monotime now)
+{
+	struct late_timer *lt = arg;
+	char c;
+
+	(void)events;
+	assert_int_equal(read(fd, &c, 1), 1);
+	lt->want = now + 60 * MT_MSEC;
+	loop_timer_set(lt->loop, &lt->t, lt->want);
+}
+
+/* A timer moved later (a Master_Down_Timer reset by an advert) never runs at its old deadline,
+ * though the kernel timer stays set for it and fires there once. */
+static void timer_moved_later_waits(void **state)
+{
+	struct late_timer lt = {.loop = loop_new()};
+	monotime now = monotime_now();
+
+	(void)state;
+	assert_int_equal(pipe(lt.pipe), 0);
+	assert_int_equal(loop_add_fd(lt.loop, lt.pipe[0], EPOLLIN, late_fd_cb, &lt), 0);
+	loop_timer_init(&lt.t, late_cb, &lt);
+	lt.want = now + 20 * MT_MSEC;
+	loop_timer_set(lt.loop, &lt.t, lt.want);
+	assert_int_equal(write(lt.pipe[1], "x", 1), 1);
+	assert_int_equal(loop_run(lt.loop), 0);
+	assert_true(lt.want >= now + 60 * MT_MSEC);
+	assert_true(lt.ran >= lt.want - 100 * MT_USEC);
+	loop_del_fd(lt.loop, lt.pipe[0]);
+	close(lt.pipe[0]);
+	close(lt.pipe[1]);
+	loop_free(lt.loop);
+}
+
 static void cancel_and_rearm(void **state)
 {
 	struct loop *l = loop_new();
@@ -229,6 +311,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(timers_fire_in_deadline_order),
 	    cmocka_unit_test(cancel_and_rearm),
+	    cmocka_unit_test(close_timers_share_a_wakeup),
+	    cmocka_unit_test(timer_moved_later_waits),
 	    cmocka_unit_test(fd_events_reach_callback),
 	    cmocka_unit_test(signals_arrive_through_signalfd),
 	    cmocka_unit_test(ten_ms_rhythm_jitter),
