@@ -13,8 +13,7 @@
 #include <sys/epoll.h>
 #include <sys/stat.h>
 
-#include <curl/curl.h>
-
+#include "vipd/curl_dl.h"
 #include "vipd/track_http.h"
 
 struct http_sock {
@@ -334,6 +333,13 @@ struct http_prober *http_prober_new(struct loop *l)
 	struct http_prober *p;
 
 	if (!curl_ready) {
+		char why[128];
+
+		/* libcurl is loaded here, by the first HTTP check, not linked (curl_dl.h). */
+		if (curl_dl_load(why, sizeof(why)) < 0) {
+			errno = ELIBACC;
+			return NULL;
+		}
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			errno = ENOMEM;
 			return NULL;

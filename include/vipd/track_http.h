@@ -18,7 +18,8 @@
 struct http_prober; /* one libcurl multi handle driven by the loop (socket + timer cbs) */
 struct http_probe;
 
-/* Create a prober on loop l; NULL with errno set on failure (libcurl initialised once). */
+/* Create a prober on loop l; NULL with errno set on failure (libcurl loaded and initialised
+ * once; ELIBACC when it cannot be loaded). */
 struct http_prober *http_prober_new(struct loop *l);
 
 /* Cancel every running probe (no callback) and free the prober; NULL is harmless. */

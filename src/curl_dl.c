@@ -1,0 +1,72 @@
+/* curl_dl: dlopen libcurl on first use (see include/vipd/curl_dl.h for why). */
+#include "config.h"
+
+#define CURL_DL_IMPLEMENTATION 1
+#include <dlfcn.h>
+#include <stdio.h>
+
+#include "vipd/curl_dl.h"
+
+struct curl_dl curl_dl;
+
+/* The sonames Debian ships libcurl 7/8 under: the OpenSSL build, then the GnuTLS one. */
+static const char *const sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4"};
+
+#define SYM(field, name)                                                                           \
+	{                                                                                          \
+		offsetof(struct curl_dl, field), name                                              \
+	}
+static const struct {
+	size_t offset;
+	const char *name;
+} syms[] = {
+    SYM(global_init, "curl_global_init"),
+    SYM(easy_init, "curl_easy_init"),
+    SYM(easy_setopt, "curl_easy_setopt"),
+    SYM(easy_getinfo, "curl_easy_getinfo"),
+    SYM(easy_cleanup, "curl_easy_cleanup"),
+    SYM(easy_strerror, "curl_easy_strerror"),
+    SYM(free, "curl_free"),
+    SYM(multi_init, "curl_multi_init"),
+    SYM(multi_setopt, "curl_multi_setopt"),
+    SYM(multi_add_handle, "curl_multi_add_handle"),
+    SYM(multi_remove_handle, "curl_multi_remove_handle"),
+    SYM(multi_assign, "curl_multi_assign"),
+    SYM(multi_socket_action, "curl_multi_socket_action"),
+    SYM(multi_info_read, "curl_multi_info_read"),
+    SYM(multi_cleanup, "curl_multi_cleanup"),
+    SYM(multi_strerror, "curl_multi_strerror"),
+    SYM(url, "curl_url"),
+    SYM(url_get, "curl_url_get"),
+    SYM(url_set, "curl_url_set"),
+    SYM(url_cleanup, "curl_url_cleanup"),
+};
+
+int curl_dl_load(char *err, size_t errlen)
+{
+	static void *handle;
+	struct curl_dl loaded;
+
+	if (handle)
+		return 0;
+	for (size_t i = 0; i < sizeof(sonames) / sizeof(sonames[0]) && !handle; i++)
+		handle = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		snprintf(err, errlen, "cannot load libcurl: %s", dlerror());
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		void *fn = dlsym(handle, syms[i].name);
+
+		if (!fn) {
+			snprintf(err, errlen, "libcurl has no %s", syms[i].name);
+			dlclose(handle);
+			handle = NULL;
+			return -1;
+		}
+		/* POSIX: dlsym data pointers convert to function pointers of the same size. */
+		*(void **)((char *)&loaded + syms[i].offset) = fn;
+	}
+	curl_dl = loaded;
+	return 0;
+}
