@@ -298,6 +298,29 @@ static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8
 		d->drops[r]++;
 }
 
+/* The hold is over: watch the socket again (at once readable if packets came meanwhile). */
+static void rx_hold_cb(void *arg, monotime now)
+{
+	struct rx_ctx *rx = arg;
+	struct vrrp_sock *s = rx->ifc->sock[rx->afi];
+
+	(void)now;
+	if (s && loop_mod_fd(rx->d->loop, vrrp_sock_fd(s), EPOLLIN) < 0)
+		log_warn("%s: watch VRRP socket", rx->ifc->name);
+}
+
+/* Interrupt moderation: a socket woken twice within RX_HOLD rests for RX_HOLD. A quiet socket
+ * (one instance, adverts every second) is read the moment a packet arrives. */
+static void rx_moderate(struct rx_ctx *rx, int fd, monotime now)
+{
+	bool busy = rx->last_wake && now - rx->last_wake < RX_HOLD;
+
+	rx->last_wake = now;
+	if (!busy || loop_mod_fd(rx->d->loop, fd, 0) < 0)
+		return;
+	loop_timer_set(rx->d->loop, &rx->hold, now + RX_HOLD);
+}
+
 static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 {
 	struct rx_ctx *rx = arg;
@@ -308,14 +331,16 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 	(void)events;
 	if (!s || vrrp_sock_fd(s) != fd)
 		return;
-	for (int n = 0; n < RX_BURST; n++) {
+	rx_moderate(rx, fd, now);
+	/* A burst ends at RX_BURST packets, but never with packets left in the socket's batch. */
+	for (int n = 0; n < RX_BURST || vrrp_sock_buffered(s); n++) {
 		struct vrrp_rx_meta meta;
 		const uint8_t *msg = NULL;
 		size_t len = 0;
 		enum vrrp_reason r = VRRP_RX_OK;
 		enum vrrp_csum_form form = VRRP_CSUM_RFC5798;
 		struct instance *in;
-		int got = vrrp_sock_recv(s, d->rxbuf, sizeof(d->rxbuf), &meta, &msg, &len, &r);
+		int got = vrrp_sock_recv(s, &meta, &msg, &len, &r);
 
 		if (got <= 0) {
 			if (got < 0 && errno != EAGAIN && errno != EINTR)
@@ -361,8 +386,10 @@ struct iface *iface_get(struct daemon *d, const char *name)
 		fatal("interface table");
 	d->ifaces = list;
 	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
-	for (int afi = 0; afi < 2; afi++)
+	for (int afi = 0; afi < 2; afi++) {
 		di->rx[afi] = (struct rx_ctx){.d = d, .ifc = &di->ifc, .afi = afi};
+		loop_timer_init(&di->rx[afi].hold, rx_hold_cb, &di->rx[afi]);
+	}
 	d->ifaces[d->nifaces++] = di;
 	return &di->ifc;
 }

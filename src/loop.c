@@ -353,6 +353,7 @@ int loop_run(struct loop *l)
 
 	l->stop = false;
 	while (!l->stop) {
+		bool timers_due = false;
 		int n;
 
 		timerfd_sync(l);
@@ -364,15 +365,17 @@ int loop_run(struct loop *l)
 				continue;
 			return -1;
 		}
-		/* Timers first: an advert due now must not wait behind a burst of packets. */
-		for (int i = 0; i < n; i++)
-			if (evs[i].data.fd == l->tfd)
-				run_timers(l);
+		/* Descriptors first, then timers: after the process was starved of CPU (a loaded
+		 * host, SIGSTOP), the adverts queued meanwhile must reset the Master_Down_Timers
+		 * before those are seen expired. Packet bursts are bounded (RX_BURST), so an advert
+		 * due now waits a fraction of a millisecond at most. */
 		for (int i = 0; i < n && !l->stop; i++) {
 			int fd = evs[i].data.fd;
 
-			if (fd == l->tfd)
+			if (fd == l->tfd) {
+				timers_due = true;
 				continue;
+			}
 			if (fd == l->sfd) {
 				run_signals(l);
 				continue;
@@ -381,6 +384,8 @@ int loop_run(struct loop *l)
 			if ((size_t)fd < l->nfds && l->fds[fd])
 				l->fds[fd]->cb(l->fds[fd]->arg, fd, evs[i].events, monotime_now());
 		}
+		if (timers_due && !l->stop)
+			run_timers(l);
 	}
 	return 0;
 }

@@ -27,12 +27,39 @@
  * (pktinfo says) is skipped. Bound how many such packets one call skips. */
 #define VRRP_RECV_SKIP 16
 
+/* Room for the largest ancillary data we ask for: pktinfo and hop limit. */
+union vrrp_cmsg_buf {
+	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
+	            CMSG_SPACE(sizeof(struct in_pktinfo))];
+	size_t align; /* a cmsghdr's alignment (its first member); cmsghdr itself, ending in a
+	               * flexible array, may not sit inside a struct */
+};
+
+/* Packets taken from the kernel per recvmmsg: a backup of hundreds of instances reads a burst of
+ * adverts in one system call instead of one each. */
+#define VRRP_RX_BATCH 16
+/* The largest advert read whole: IPv6 header + 8 + 255 IPv6 addresses, rounded up. Longer is
+ * truncated and dropped. */
+#define VRRP_RX_SLOT 4160
+
+struct vrrp_rx_slot {
+	struct sockaddr_storage from;
+	union vrrp_cmsg_buf cbuf;
+	struct iovec iov;
+	uint8_t data[VRRP_RX_SLOT];
+};
+
 struct vrrp_sock {
 	int fd;
 	int af;
 	unsigned ifindex;
 	union vip_in group;
 	bool joined; /* member of the VRRP group */
+	/* Received, not yet handed out: slots[rx_next..rx_count) (allocated at the first read). */
+	struct vrrp_rx_slot *slots;
+	struct mmsghdr mm[VRRP_RX_BATCH];
+	unsigned rx_next, rx_count;
+	bool rx_drained; /* the last recvmmsg found the queue empty: report it before reading */
 };
 
 void vrrp_group(int af, union vip_in *group)
@@ -189,6 +216,7 @@ void vrrp_sock_close(struct vrrp_sock *s)
 	/* Closing leaves the group too; leave explicitly so the report goes out now. */
 	(void)vrrp_sock_multicast(s, false);
 	close(s->fd);
+	free(s->slots);
 	free(s);
 }
 
@@ -196,13 +224,6 @@ int vrrp_sock_fd(const struct vrrp_sock *s)
 {
 	return s->fd;
 }
-
-/* Room for the largest ancillary data we ask for: pktinfo and hop limit. */
-union vrrp_cmsg_buf {
-	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
-	            CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct cmsghdr align;
-};
 
 /* Take the arrival interface, destination and hop limit from the cmsgs into meta; returns the
  * arrival ifindex (0 when unknown). */
@@ -236,50 +257,93 @@ static unsigned parse_cmsgs(struct msghdr *mh, struct vrrp_rx_meta *meta)
 	return ifindex;
 }
 
-int vrrp_sock_recv(struct vrrp_sock *s, uint8_t *buf, size_t cap, struct vrrp_rx_meta *meta,
-                   const uint8_t **msg, size_t *msg_len, enum vrrp_reason *reason)
+/* Refill the batch with one recvmmsg. The count, or -1 with errno. */
+static int rx_fill(struct vrrp_sock *s)
+{
+	int n;
+
+	if (!s->slots) {
+		s->slots = calloc(VRRP_RX_BATCH, sizeof(*s->slots));
+		if (!s->slots)
+			return -1;
+	}
+	for (int i = 0; i < VRRP_RX_BATCH; i++) {
+		struct vrrp_rx_slot *sl = &s->slots[i];
+
+		sl->iov = (struct iovec){.iov_base = sl->data, .iov_len = sizeof(sl->data)};
+		s->mm[i].msg_hdr = (struct msghdr){.msg_name = &sl->from,
+		                                   .msg_namelen = sizeof(sl->from),
+		                                   .msg_iov = &sl->iov,
+		                                   .msg_iovlen = 1,
+		                                   .msg_control = sl->cbuf.buf,
+		                                   .msg_controllen = sizeof(sl->cbuf.buf)};
+		s->mm[i].msg_len = 0;
+	}
+	n = recvmmsg(s->fd, s->mm, VRRP_RX_BATCH, MSG_DONTWAIT, NULL);
+	s->rx_next = 0;
+	s->rx_count = n > 0 ? (unsigned)n : 0;
+	s->rx_drained = n >= 0 && n < VRRP_RX_BATCH;
+	return n;
+}
+
+bool vrrp_sock_buffered(const struct vrrp_sock *s)
+{
+	return s->rx_next < s->rx_count;
+}
+
+int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
+                   size_t *msg_len, enum vrrp_reason *reason)
 {
 	for (int skipped = 0; skipped < VRRP_RECV_SKIP; skipped++) {
-		struct sockaddr_storage from;
-		union vrrp_cmsg_buf cbuf;
-		struct iovec iov = {.iov_base = buf, .iov_len = cap};
-		struct msghdr mh = {.msg_name = &from,
-		                    .msg_namelen = sizeof(from),
-		                    .msg_iov = &iov,
-		                    .msg_iovlen = 1,
-		                    .msg_control = cbuf.buf,
-		                    .msg_controllen = sizeof(cbuf.buf)};
-		ssize_t n = recvmsg(s->fd, &mh, 0);
+		struct vrrp_rx_slot *sl;
+		struct msghdr *mh;
+		size_t n;
 		unsigned ifindex;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		if (s->rx_next == s->rx_count) {
+			int got;
+
+			/* The queue was empty at the last read: say so, read next time. */
+			if (s->rx_drained) {
+				s->rx_drained = false;
+				return 0;
+			}
+			got = rx_fill(s);
+			if (got < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+			}
+			if (got == 0)
+				return 0;
 		}
+		sl = &s->slots[s->rx_next];
+		mh = &s->mm[s->rx_next].msg_hdr;
+		n = s->mm[s->rx_next].msg_len;
+		s->rx_next++;
 		memset(meta, 0, sizeof(*meta));
 		meta->af = s->af;
 		meta->ttl = -1;
-		if (s->af == AF_INET && from.ss_family == AF_INET)
-			meta->src.v4 = ((const struct sockaddr_in *)&from)->sin_addr;
-		else if (s->af == AF_INET6 && from.ss_family == AF_INET6)
-			meta->src.v6 = ((const struct sockaddr_in6 *)&from)->sin6_addr;
-		ifindex = parse_cmsgs(&mh, meta);
+		if (s->af == AF_INET && sl->from.ss_family == AF_INET)
+			meta->src.v4 = ((const struct sockaddr_in *)&sl->from)->sin_addr;
+		else if (s->af == AF_INET6 && sl->from.ss_family == AF_INET6)
+			meta->src.v6 = ((const struct sockaddr_in6 *)&sl->from)->sin6_addr;
+		ifindex = parse_cmsgs(mh, meta);
 		if (ifindex != 0 && ifindex != s->ifindex)
 			continue;
 
-		*msg = buf;
-		*msg_len = (size_t)n;
+		*msg = sl->data;
+		*msg_len = n;
 		*reason = VRRP_RX_OK;
 		if (s->af == AF_INET) {
 			/* The IPv4 raw socket hands the IP header too: TTL, addresses, length. A
 			 * truncated datagram fails its total-length check there. */
 			struct vrrp_rx_meta m = *meta;
 
-			*reason = vrrp_decode_ipv4(buf, (size_t)n, &m, msg, msg_len);
+			*reason = vrrp_decode_ipv4(sl->data, n, &m, msg, msg_len);
 			if (*reason == VRRP_RX_OK)
 				*meta = m;
-		} else if (mh.msg_flags & MSG_TRUNC) {
+		} else if (mh->msg_flags & MSG_TRUNC) {
 			*reason = VRRP_RX_LENGTH;
 		}
 		return 1;

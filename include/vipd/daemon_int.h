@@ -20,16 +20,25 @@
 struct notifier;
 struct sync_set;
 
-/* Packets read per wakeup of one socket: bounds the time a flood can hold the loop. */
-#define RX_BURST 64
+/* Packets read per wakeup of one socket: bounds the time a flood can hold the loop (~0.5 ms),
+ * yet takes a whole interval of adverts of 255 instances, so that after a stall none of their
+ * Master_Down_Timers is seen expired while its advert still waits in the queue. */
+#define RX_BURST 256
 
 struct daemon;
+
+/* A socket woken again within this time of its last wakeup is busy: it is left unwatched for
+ * this long, so a backup of hundreds of instances reads their adverts in a few batches per
+ * interval instead of waking for every other packet. Adverts wait at most this long. */
+#define RX_HOLD (500 * MT_USEC)
 
 /* What a socket's readiness callback needs to know. */
 struct rx_ctx {
 	struct daemon *d;
 	struct iface *ifc;
 	int afi;
+	monotime last_wake;     /* the previous wakeup of this socket */
+	struct loop_timer hold; /* watches the socket again after RX_HOLD */
 };
 
 /* An interface and the contexts of its two sockets. Allocated one by one and never moved:
@@ -61,7 +70,6 @@ struct daemon {
 	struct loop_timer stop_timer;      /* at stop: waits for the notify scripts, bounded */
 	monotime stop_deadline;
 	struct track *track; /* the checks of cfg (track.c, daemon_track.c) */
-	uint8_t rxbuf[65536];
 	struct vrrp_adv rxadv;
 };
 

@@ -41,11 +41,15 @@ void vrrp_sock_close(struct vrrp_sock *s);
 /* The socket descriptor, to watch for readability. */
 int vrrp_sock_fd(const struct vrrp_sock *s);
 
-/* Receive one packet into buf. Returns 1 with *meta, *msg and *msg_len set (msg points into buf),
- * or 1 with *reason != VRRP_RX_OK for a packet whose IP header is bad, 0 when nothing is pending,
- * -1 on error (errno). */
-int vrrp_sock_recv(struct vrrp_sock *s, uint8_t *buf, size_t cap, struct vrrp_rx_meta *meta,
-                   const uint8_t **msg, size_t *msg_len, enum vrrp_reason *reason);
+/* Receive one packet (read in batches). Returns 1 with *meta, *msg and *msg_len set (msg is valid
+ * until the next call), or 1 with *reason != VRRP_RX_OK for a packet whose IP header is bad, 0
+ * when nothing is pending, -1 on error (errno). */
+int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
+                   size_t *msg_len, enum vrrp_reason *reason);
+
+/* True while packets already read from the kernel wait in the batch: the socket may not poll
+ * readable for them, so the reader must go on. */
+bool vrrp_sock_buffered(const struct vrrp_sock *s);
 
 /* Send a VRRP message from src to dst (the group or a unicast peer) with TTL / hop limit 255.
  * 0 or -1 with errno. */
