@@ -11,6 +11,8 @@
 #   - steady state over BENCH_STEADY s (30): CPU of the master and of the
 #     backup (% of one core, from /proc: every process of the daemon), RSS
 #     (MB, all its processes), and the transitions in that time (flaps);
+#   - advert jitter: node 1's adverts captured for BENCH_JITTER s (3); per
+#     VRID, |interval - advert_interval| of each pair, p50/p99/max;
 #   - failover: node 1's cable is pulled; on the bridge capture, from node 1's
 #     last advert to node 2's first gratuitous ARP for the first and for the
 #     last of the 255 VIPs (Master_Down_Interval at 10 ms is 36.1 ms).
@@ -71,6 +73,7 @@ rss_mb() {
 	awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }'
 }
 hz=$(getconf CLK_TCK)
+JITTER=${BENCH_JITTER:-3}
 
 declare -A R=()
 # run IMPL — the whole measurement for IMPL; results in R[IMPL.key]
@@ -100,6 +103,20 @@ run() {
 	else
 		R[$impl.flaps]="n/a" # no notify script: keepalived's transitions are not counted
 	fi
+
+	# advert jitter: node 1's adverts for BENCH_JITTER s, per VRID the error of each interval
+	f="$VT_DIR/$impl.jitter.pcap"
+	ip netns exec "$VT_SW" tcpdump -i br0 -n -U -s 64 -B 32768 -w "$f" \
+		"ip proto 112 and src host $(node_ip 1)" 2>"$f.err" &
+	VT_CAP_PID[$impl.j]=$!
+	wait_for 5 grep -qs 'listening on' "$f.err" || die "tcpdump did not start: $(cat "$f.err")"
+	sleep "$JITTER" # the capture window
+	cap_stop "$impl.j"
+	read -r "R[$impl.jn]" "R[$impl.j50]" "R[$impl.j99]" "R[$impl.jmax]" < <(tshark -r "$f" -T fields \
+		-e frame.time_epoch -e vrrp.virt_rtr_id 2>/dev/null |
+		awk -v iv="$ADVERT" '{ if ($2 in last) { e = $1 - last[$2] - iv; if (e < 0) e = -e; print e * 1000 } last[$2] = $1 }' |
+		sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%d %.3f %.3f %.3f\n", NR, v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)], v[NR]; else print "0 - - -" }')
+	say "  advert interval error over ${R[$impl.jn]} intervals: p50 ${R[$impl.j50]} ms, p99 ${R[$impl.j99]} ms, max ${R[$impl.jmax]} ms"
 
 	# failover, on the wire: node 1's adverts and every ARP
 	f="$VT_DIR/$impl.pcap"
@@ -159,6 +176,9 @@ row "CPU master, % of a core ($STEADY s)" cpu1
 row "CPU backup, % of a core ($STEADY s)" cpu2
 row "RSS master, MB" rss1
 row "RSS backup, MB" rss2
+row "advert interval error p50, ms" j50
+row "advert interval error p99, ms" j99
+row "advert interval error max, ms" jmax
 row "transitions in the steady state" flaps
 row "packets the capture dropped" capdrop
 say "(failover: from node 1's last advert on the wire to node 2's first gratuitous ARP for a VIP;"
