@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# scripts/bench/switchover.sh — a benchmark, not a test: it prints figures.
+#
+#     sudo scripts/bench/switchover.sh
+#
+# Issue 6, benchmark 4: what a client pinging the virtual address every 1 ms
+# loses when the master goes away on purpose. Node 1 (priority 150) and node 2
+# (100), advert_interval BENCH_INTERVAL (0.05 s), BENCH_TRIALS (5) times each:
+#   - graceful stop: SIGTERM to the master (it sends priority 0), restart;
+#   - planned switchover: vipd `vipctl demote` then `vipctl promote`;
+#     keepalived has no such command: its nearest is lowering the master's
+#     priority below the backup's and reloading (SIGHUP), then restoring it.
+# Each trial pings BENCH_PINGS (1500) times at 1 ms across the event and counts
+# the replies that never came. vipd first, then keepalived, side by side.
+# Environment: BENCH_TRIALS, BENCH_INTERVAL, BENCH_PINGS, BENCH_IMPLS, VT_KEEP=1.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+TRIALS=${BENCH_TRIALS:-5}
+PINGS=${BENCH_PINGS:-1500}
+IMPLS=${BENCH_IMPLS:-vipd keepalived}
+
+[[ $(id -u) -eq 0 ]] || { echo "run me as root: sudo $0" >&2; exit 1; }
+"$repo/scripts/lab" build || exit 1
+# shellcheck source=tests/netns/lib.sh
+. "$repo/tests/netns/lib.sh"
+die() { echo "bench: $*" >&2; exit 1; }
+skip_all() { die "$*"; }
+bail_out() { die "$*"; }
+diag() { :; }
+say() { printf '%s\n' "$*"; }
+ADVERT=${BENCH_INTERVAL:-0.05}
+VT_LOG_LEVEL=info
+vt_require ip ping awk "$KEEPALIVED_BIN"
+vt_setup 2
+
+# ping_1ms — PINGS echo requests to the VIP, one per ms, in the background
+ping_1ms() {
+	ip netns exec "$VT_CL" ping -n -q -i 0.001 -c "$PINGS" -W 1 "$VIP" >"$VT_DIR/p1ms.out" 2>&1 &
+	VT_P1_PID=$!
+	wait_for 2 _p1_running
+}
+_p1_running() { _pid_alive "$VT_P1_PID"; }
+# ping_lost — wait for ping_1ms to finish, print the requests without a reply
+ping_lost() {
+	wait_for 20 _pid_gone "$VT_P1_PID" || kill -INT "$VT_P1_PID" 2>/dev/null
+	wait "$VT_P1_PID" 2>/dev/null
+	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$VT_DIR/p1ms.out" |
+		awk '{ print $1 - $2 }'
+}
+# in_window — the event happens a third into the ping run
+in_window() { sleep "$(awk -v n="$PINGS" 'BEGIN { printf "%.3f", n / 3000 }')"; }
+
+keepalived_prio() { # node 1's priority becomes $1, reloaded
+	write_conf keepalived 1 prio="$1" >/dev/null
+	kill -HUP "$(cat "$VT_DIR/n1.pid")"
+}
+
+declare -A R=()
+add() { R[$1]="${R[$1]:-} $2"; }
+run() {
+	local impl=$1 k
+	say "---- $impl: $TRIALS trials of each, ${ADVERT} s adverts, $PINGS pings at 1 ms"
+	reset_nodes
+	start_pair "$impl" "$impl" || die "$impl: no master elected"
+	for k in $(seq 1 "$TRIALS"); do
+		ping_1ms
+		in_window
+		stop_node 1 TERM 5
+		wait_for 3 only_master 2 || say "  trial $k: node 2 did not take over"
+		add "$impl.stop" "$(ping_lost)"
+		start_with 1 "$impl" prio=150 || die "$impl: node 1 does not restart"
+		wait_for 5 settled 1 || die "$impl: node 1 not master again"
+
+		ping_1ms
+		in_window
+		if [[ $impl == vipd ]]; then
+			"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" demote web >/dev/null || die "vipctl demote failed"
+		else
+			keepalived_prio 50
+		fi
+		wait_for 3 only_master 2 || say "  trial $k: node 2 did not take over"
+		add "$impl.demote" "$(ping_lost)"
+
+		ping_1ms
+		in_window
+		if [[ $impl == vipd ]]; then
+			"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" promote web >/dev/null || die "vipctl promote failed"
+		else
+			keepalived_prio 150
+		fi
+		wait_for 5 settled 1 || die "$impl: node 1 not master again after trial $k"
+		add "$impl.promote" "$(ping_lost)"
+	done
+	say "  lost per trial: stop${R[$impl.stop]}; switchover${R[$impl.demote]}; back${R[$impl.promote]}"
+	stop_node 1 TERM 5
+	stop_node 2 TERM 5
+}
+
+for impl in $IMPLS; do run "$impl"; done
+
+# stat KEY — "total (worst)" of a trial list
+stat() { awk '{ for (i = 1; i <= NF; i++) { t += $i; if ($i > m) m = $i } } END { if (NF) printf "%d (worst %d)", t, m; else print "-" }' <<<"${R[$1]:-}"; }
+say ""
+say "pings lost at 1 ms, $TRIALS trials each, ${ADVERT} s adverts ($(nproc) CPUs, $(uname -r))"
+printf '%-52s %18s %18s\n' "" vipd keepalived
+printf '%-52s %18s %18s\n' "graceful stop of the master (SIGTERM)" "$(stat vipd.stop)" "$(stat keepalived.stop)"
+printf '%-52s %18s %18s\n' "switchover (vipd demote / keepalived lower+reload)" "$(stat vipd.demote)" "$(stat keepalived.demote)"
+printf '%-52s %18s %18s\n' "back (vipd promote / keepalived restore+reload)" "$(stat vipd.promote)" "$(stat keepalived.promote)"
