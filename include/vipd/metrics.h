@@ -1,0 +1,34 @@
+/* metrics: the Prometheus text exposition (format 0.0.4) of vipd's state, counters and
+ * availability figures. metrics_render is pure (the instances and clocks come in);
+ * daemon_metrics_text renders a running daemon (the ctl "metrics" command, GET /metrics). */
+#ifndef VIPD_METRICS_H
+#define VIPD_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vipd/monotime.h"
+
+struct daemon;
+struct instance;
+
+/* What the text shows. */
+struct metrics_source {
+	struct instance *const *instances;
+	size_t ninstances;
+	const uint64_t *unmatched; /* VRRP_RX__COUNT drops no instance was charged with, or NULL */
+	monotime now;              /* CLOCK_MONOTONIC now */
+	double wall_now;           /* Unix time (seconds) at now */
+	monotime started;          /* when the daemon started (monotonic), 0 if unknown */
+};
+
+/* Content-Type of the text, for an HTTP answer. */
+#define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+/* Render src: a malloc'd NUL-terminated text, its length in *len; NULL when out of memory. */
+char *metrics_render(const struct metrics_source *src, size_t *len);
+
+/* Render the running daemon d now (malloc'd, length in *len; NULL when out of memory). */
+char *daemon_metrics_text(struct daemon *d, size_t *len);
+
+#endif

@@ -1,0 +1,61 @@
+/* daemon_stats: the ctl "stats" and "metrics" commands, and the metrics text of the running
+ * daemon (also served by the HTTP responder). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vipd/daemon_int.h"
+#include "vipd/instance_stats.h"
+#include "vipd/metrics.h"
+
+char *daemon_metrics_text(struct daemon *d, size_t *len)
+{
+	struct timespec wall;
+	struct metrics_source src = {
+	    .instances = d->instances,
+	    .ninstances = d->ninstances,
+	    .unmatched = d->drops,
+	    .now = monotime_now(),
+	    .started = d->started,
+	};
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	src.wall_now = (double)wall.tv_sec + (double)wall.tv_nsec / 1e9;
+	return metrics_render(&src, len);
+}
+
+static struct json_object *stats_json(struct daemon *d)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *list = json_object_new_array();
+	monotime now = monotime_now();
+	char buf[64];
+	double up = d->started ? monotime_to_sec(now - d->started) : 0;
+
+	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
+	snprintf(buf, sizeof(buf), "%.3f", up);
+	json_object_object_add(o, "uptime", json_object_new_double_s(up, buf));
+	for (size_t i = 0; i < d->ninstances; i++)
+		json_object_array_add(list, instance_stats_json(d->instances[i], now));
+	json_object_object_add(o, "instances", list);
+	json_object_object_add(o, "unmatched_drops", daemon_unmatched_drops(d));
+	return o;
+}
+
+struct json_object *daemon_ctl_stats(struct daemon *d, const char *command)
+{
+	struct json_object *s;
+	size_t len = 0;
+	char *text;
+
+	if (strcmp(command, "stats") == 0)
+		return ctl_reply_ok(stats_json(d));
+	text = daemon_metrics_text(d, &len);
+	if (!text)
+		return ctl_reply_error("cannot render the metrics: out of memory");
+	s = json_object_new_string_len(text, (int)len);
+	free(text);
+	return ctl_reply_ok(s);
+}
