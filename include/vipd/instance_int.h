@@ -1,0 +1,39 @@
+/* instance_int: what src/instance*.c share. Not an API: nothing else includes it. */
+#ifndef VIPD_INSTANCE_INT_H
+#define VIPD_INSTANCE_INT_H
+
+#include <stdbool.h>
+
+#include "vipd/instance.h"
+
+/* Retry delay after a failed netlink call while master. */
+#define NL_RETRY (200 * MT_MSEC)
+
+/* What the FSM needs of an instance's config (the primary address is the instance's). */
+struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cfg);
+
+/* Carry out the FSM's actions acts in their documented order, then re-arm the protocol timer. */
+void run_actions(struct instance *in, unsigned acts, monotime now);
+
+/* (Re)start the announcements (GARP / NA bursts): a first burst now (IPv6: as soon as the
+ * kernel announced the VIPs, at most 20 ms later). */
+void garp_start(struct instance *in, monotime now);
+
+/* The loop timer of the announcements (instance_init arms nothing; garp_start does). */
+void garp_timer_cb(void *arg, monotime now);
+
+/* The output interface index of virtual route r of in (0 when its interface is missing). */
+unsigned route_ifindex(const struct instance *in, const struct vipd_route *r);
+
+/* Whether a netlink change reached its goal (EEXIST on add, "not there" on delete count). */
+bool change_done(const struct nl_change *c);
+
+/* Log what the FSM's actions acts mean for a demoted instance (handover ran out, VIPs released
+ * after the grace); called by run_actions. */
+void instance_admin_note(struct instance *in, unsigned acts);
+
+/* At instance_start: an instance flagged in->demoted before it started (restarted by a reload)
+ * starts demoted; an address owner cannot be, its flag is cleared (logged). */
+void instance_admin_start(struct instance *in, monotime now);
+
+#endif

@@ -1,0 +1,181 @@
+/* daemon_reload: SIGHUP and `vipctl reload`. The new file is parsed and validated first; a bad
+ * one changes nothing. Otherwise each instance is kept (same settings), reconfigured in place
+ * (instance_reconfigure: no state change, no VIP removed and re-added), restarted (another
+ * interface, VRID, family or vmac), stopped (gone from the file) or started (new). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vipd/daemon.h"
+#include "vipd/daemon_int.h"
+#include "vipd/instance_reconfig.h"
+#include "vipd/log.h"
+#include "vipd/notify.h"
+#include "vipd/sync_group.h"
+
+/* What a reload did, for the log and the ctl answer. */
+struct reload_counts {
+	size_t kept, changed, started, stopped;
+};
+
+/* Stop in and take it out of the table (its slot is reused by the caller). */
+static void instance_drop(struct daemon *d, struct instance *in, monotime now)
+{
+	instance_stop(in, now);
+	vmac_mgr_stop(d->vmacs, in);
+	in->iface->by_vrid[iface_af_index(in->cfg->af)][in->cfg->vrid] = NULL;
+	free(in);
+}
+
+/* The new config is valid: bring the instance table in line with it. */
+static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct instance **kept,
+                         const char **demoted, struct reload_counts *rc)
+{
+	size_t nkept = 0, ndemoted = 0, first_new;
+	monotime now = monotime_now();
+	char what[256];
+
+	/* The groups point at instances freed below: rebuilt once the table is new. */
+	sync_set_free(d->syncs);
+	d->syncs = NULL;
+	for (size_t i = 0; i < d->ninstances; i++) {
+		struct instance *in = d->instances[i];
+		const struct vipd_instance_config *nic = config_instance(ncfg, in->cfg->name);
+
+		if (nic && config_instance_equal(in->cfg, nic)) {
+			in->cfg = nic;
+			rc->kept++;
+		} else if (nic && !instance_reconfig_restarts(in, nic)) {
+			log_notice("reload: %s: %s changed; applied in place", in->cfg->name,
+			           instance_reconfig_diff(in->cfg, nic, what, sizeof(what)));
+			instance_reconfigure(in, nic, now);
+			rc->changed++;
+		} else {
+			if (nic)
+				log_notice(
+				    "reload: %s: %s changed; restarting it", in->cfg->name,
+				    instance_reconfig_diff(in->cfg, nic, what, sizeof(what)));
+			else
+				log_notice("reload: %s removed; stopping it", in->cfg->name);
+			/* A restarted instance stays demoted (the name points into the old config,
+			 * freed after the new instances are made). */
+			if (nic && in->demoted)
+				demoted[ndemoted++] = in->cfg->name;
+			instance_drop(d, in, now);
+			rc->stopped += !nic;
+			continue;
+		}
+		kept[nic - ncfg->instances] = in;
+		d->instances[nkept++] = in;
+	}
+	d->ninstances = nkept;
+	first_new = d->ninstances;
+	for (size_t i = 0; i < ncfg->ninstances; i++) {
+		struct instance *in;
+
+		if (kept[i])
+			continue;
+		in = daemon_instance_add(d, &ncfg->instances[i]);
+		for (size_t k = 0; k < ndemoted; k++)
+			if (strcmp(demoted[k], in->cfg->name) == 0)
+				in->demoted = true;
+		if (!config_instance(d->cfg, in->cfg->name))
+			rc->started++;
+		else
+			rc->changed++;
+	}
+	if (daemon_track_setup(d, ncfg) < 0)
+		log_warnx("reload: the checks could not be built; none runs");
+	config_free(d->cfg);
+	d->cfg = ncfg;
+	daemon_notify_configure(d);
+	daemon_syncs_rebuild(d);
+
+	/* New interfaces need their index, link state and addresses. */
+	if (nl_dump(d->nl, nl_event, d) < 0)
+		log_warn("reload: netlink dump");
+	for (size_t i = 0; i < d->nifaces; i++)
+		iface_sync_sockets(d, &d->ifaces[i]->ifc);
+	daemon_start_vmacs(d, first_new);
+	now = monotime_now();
+	daemon_track_update(d, now);
+	for (size_t i = first_new; i < d->ninstances; i++)
+		instance_start(d->instances[i], now);
+}
+
+/* daemon_reload with the counts of what it did. */
+static int reload(struct daemon *d, struct config_errors *errs, struct reload_counts *rc)
+{
+	struct vipd_config *ncfg = config_load(d->cfg->file, errs);
+	struct instance **kept;
+	const char **demoted;
+
+	if (ncfg && daemon_check_supported(ncfg, errs) < 0) {
+		config_free(ncfg);
+		ncfg = NULL;
+	}
+	if (!ncfg) {
+		log_warnx("reload: %s has errors; the running config stays", d->cfg->file);
+		for (size_t i = 0; errs && i < errs->n; i++)
+			log_warnx("reload: %s", errs->lines[i]);
+		return -1;
+	}
+	kept = calloc(ncfg->ninstances ? ncfg->ninstances : 1, sizeof(*kept));
+	demoted = calloc(d->ninstances ? d->ninstances : 1, sizeof(*demoted));
+	if (!kept || !demoted) {
+		free(kept);
+		free(demoted);
+		config_free(ncfg);
+		config_errors_add(errs, "%s: out of memory; the running config stays",
+		                  d->cfg->file);
+		log_warnx("reload: out of memory; the running config stays");
+		return -1;
+	}
+	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)
+		log_warnx("reload: control_socket changed; it takes effect at the next start");
+	if (strcmp(ncfg->control_socket_group, d->cfg->control_socket_group) != 0)
+		log_warnx(
+		    "reload: control_socket_group changed; it takes effect at the next start");
+	reload_apply(d, ncfg, kept, demoted, rc);
+	daemon_http_apply(d); /* metrics_listen changed: move the listener */
+	free(kept);
+	free(demoted);
+	log_notice("reloaded %s: %zu instance(s) kept, %zu changed, %zu started, %zu stopped",
+	           d->cfg->file, rc->kept, rc->changed, rc->started, rc->stopped);
+	return 0;
+}
+
+int daemon_reload(struct daemon *d, struct config_errors *errs)
+{
+	struct reload_counts rc = {0};
+
+	daemon_trim_soon(d); /* the parse of the new file, and the old config, freed below */
+
+	return reload(d, errs, &rc);
+}
+
+struct json_object *daemon_ctl_reload(struct daemon *d)
+{
+	struct config_errors errs = {0};
+	struct reload_counts rc = {0};
+	struct json_object *o, *list;
+	char msg[1024];
+
+	if (reload(d, &errs, &rc) == 0) {
+		config_errors_clear(&errs);
+		o = json_object_new_object();
+		json_object_object_add(o, "kept", json_object_new_uint64(rc.kept));
+		json_object_object_add(o, "changed", json_object_new_uint64(rc.changed));
+		json_object_object_add(o, "started", json_object_new_uint64(rc.started));
+		json_object_object_add(o, "stopped", json_object_new_uint64(rc.stopped));
+		return ctl_reply_ok(o);
+	}
+	list = json_object_new_array();
+	for (size_t i = 0; i < errs.n; i++)
+		json_object_array_add(list, json_object_new_string(errs.lines[i]));
+	config_errors_clear(&errs);
+	snprintf(msg, sizeof(msg), "%s has errors; the running config stays", d->cfg->file);
+	return ctl_reply_error_with(msg, "errors", list);
+}
