@@ -1,0 +1,73 @@
+/* daemon_admin: the control commands of a planned switchover, {"command":"demote","name":N} and
+ * {"command":"promote","name":N}. The answer is the instance's status object. The members of a
+ * sync group move together: the command applies to every member of N's group. */
+#include "config.h"
+
+#include <string.h>
+
+#include "vipd/daemon.h"
+#include "vipd/daemon_int.h"
+#include "vipd/instance.h"
+#include "vipd/log.h"
+#include "vipd/sync_group.h"
+
+/* The status object of the instance named name, as daemon_status shows it (a new reference). */
+static struct json_object *status_of(struct daemon *d, const char *name)
+{
+	struct json_object *all = daemon_status(d), *list, *mine = NULL;
+
+	if (json_object_object_get_ex(all, "instances", &list))
+		for (size_t i = 0; i < json_object_array_length(list) && !mine; i++) {
+			struct json_object *o = json_object_array_get_idx(list, i), *n;
+
+			if (json_object_object_get_ex(o, "name", &n) &&
+			    strcmp(json_object_get_string(n), name) == 0)
+				mine = json_object_get(o);
+		}
+	json_object_put(all);
+	return mine;
+}
+
+static int apply(struct instance *in, bool demote, monotime now, const char **why)
+{
+	return demote ? instance_demote(in, now, why) : instance_promote(in, now, why);
+}
+
+/* The other members of in's sync group follow it (their refusals are logged, not returned). */
+static void apply_group(struct daemon *d, struct instance *in, bool demote, monotime now)
+{
+	const char *group = sync_set_group_of(d->syncs, in), *why;
+
+	for (size_t i = 0; group && i < d->ninstances; i++) {
+		struct instance *m = d->instances[i];
+		const char *g = sync_set_group_of(d->syncs, m);
+
+		if (m == in || !g || strcmp(g, group) != 0 || (!demote && !m->demoted))
+			continue;
+		if (apply(m, demote, now, &why) < 0)
+			log_warnx("%s: sync group %s: %s", m->cfg->name, group, why);
+	}
+}
+
+struct json_object *daemon_ctl_admin(struct daemon *d, struct json_object *req, bool demote)
+{
+	struct json_object *name;
+	const char *why = NULL;
+
+	if (!json_object_object_get_ex(req, "name", &name) ||
+	    !json_object_is_type(name, json_type_string))
+		return ctl_reply_error(demote ? "demote needs a \"name\" string"
+		                              : "promote needs a \"name\" string");
+	for (size_t i = 0; i < d->ninstances; i++) {
+		struct instance *in = d->instances[i];
+		monotime now = monotime_now();
+
+		if (strcmp(in->cfg->name, json_object_get_string(name)) != 0)
+			continue;
+		if (apply(in, demote, now, &why) < 0)
+			return ctl_reply_error(why);
+		apply_group(d, in, demote, now);
+		return ctl_reply_ok(status_of(d, in->cfg->name));
+	}
+	return ctl_reply_error("no such instance");
+}
