@@ -1,0 +1,478 @@
+/* vipctl_fmt: the control socket's JSON answers as tables a person reads at a glance. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vipd/vipctl_fmt.h"
+
+/* --- an aligned table: columns left- or right-aligned, two blanks apart, no trailing blanks --- */
+
+struct tbl {
+	size_t ncols, nrows, cap;
+	const char *const *titles;
+	const char *align; /* 'l' or 'r' per column */
+	char **cells;      /* nrows * ncols, malloc'd strings */
+};
+
+static void tbl_init(struct tbl *t, const char *const *titles, size_t ncols, const char *align)
+{
+	*t = (struct tbl){.ncols = ncols, .titles = titles, .align = align};
+}
+
+/* A new row of empty cells; returns its index, or (size_t)-1 without memory. */
+static size_t tbl_row(struct tbl *t)
+{
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 8;
+		char **cells = realloc(t->cells, cap * t->ncols * sizeof(*cells));
+
+		if (!cells)
+			return (size_t)-1;
+		t->cells = cells;
+		t->cap = cap;
+	}
+	for (size_t c = 0; c < t->ncols; c++)
+		t->cells[t->nrows * t->ncols + c] = NULL;
+	return t->nrows++;
+}
+
+__attribute__((format(printf, 4, 5))) static void tbl_set(struct tbl *t, size_t row, size_t col,
+                                                          const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (row == (size_t)-1 || col >= t->ncols)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(t->cells[row * t->ncols + col]);
+	t->cells[row * t->ncols + col] = s;
+}
+
+static const char *tbl_cell(const struct tbl *t, size_t row, size_t col)
+{
+	const char *s = t->cells[row * t->ncols + col];
+
+	return s ? s : "-";
+}
+
+static void tbl_line(FILE *out, const struct tbl *t, const size_t *width, size_t row)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		const char *s = row == (size_t)-1 ? t->titles[c] : tbl_cell(t, row, c);
+		bool last = c + 1 == t->ncols;
+		int w = (int)width[c];
+
+		if (t->align[c] == 'r')
+			fprintf(out, "%*s", w, s);
+		else
+			fprintf(out, "%-*s", last ? 0 : w, s);
+		fputs(last ? "\n" : "  ", out);
+	}
+}
+
+static void tbl_print(FILE *out, struct tbl *t)
+{
+	size_t *width = calloc(t->ncols, sizeof(*width));
+
+	if (width) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			width[c] = strlen(t->titles[c]);
+			for (size_t r = 0; r < t->nrows; r++)
+				if (strlen(tbl_cell(t, r, c)) > width[c])
+					width[c] = strlen(tbl_cell(t, r, c));
+		}
+		tbl_line(out, t, width, (size_t)-1);
+		for (size_t r = 0; r < t->nrows; r++)
+			tbl_line(out, t, width, r);
+	}
+	free(width);
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}
+
+/* --- JSON fields --- */
+
+static struct json_object *member(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static bool is_number(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
+}
+
+/* A scalar or a list of scalars as text ("a,b"); NULL when absent or null (a "-" cell). */
+static const char *text_of(struct json_object *o, const char *key, char *buf, size_t len)
+{
+	struct json_object *v = member(o, key);
+
+	if (!v || json_object_is_type(v, json_type_null))
+		return NULL;
+	if (json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v), used = 0;
+
+		buf[0] = '\0';
+		for (size_t i = 0; i < n && used < len; i++)
+			used += (size_t)snprintf(
+			    buf + used, len - used, "%s%s", i ? "," : "",
+			    json_object_get_string(json_object_array_get_idx(v, i)));
+		return buf;
+	}
+	if (json_object_is_type(v, json_type_double)) {
+		snprintf(buf, len, "%.2f", json_object_get_double(v));
+		return buf;
+	}
+	snprintf(buf, len, "%s", json_object_get_string(v));
+	return buf;
+}
+
+static void set_text(struct tbl *t, size_t row, size_t col, struct json_object *o, const char *key)
+{
+	char buf[1024];
+	const char *s = text_of(o, key, buf, sizeof(buf));
+
+	if (s)
+		tbl_set(t, row, col, "%s", s);
+}
+
+/* A number as seconds: a duration cell; "-" when absent or null. */
+static void set_duration(struct tbl *t, size_t row, size_t col, struct json_object *v)
+{
+	char buf[32];
+
+	if (v && is_number(v))
+		tbl_set(t, row, col, "%s",
+		        vipctl_fmt_duration(json_object_get_double(v), buf, sizeof(buf)));
+}
+
+static void set_count(struct tbl *t, size_t row, size_t col, struct json_object *v)
+{
+	if (v && is_number(v))
+		tbl_set(t, row, col, "%" PRId64, json_object_get_int64(v));
+}
+
+static struct json_object *instances_of(struct json_object *result)
+{
+	struct json_object *list = member(result, "instances");
+
+	return list && json_object_is_type(list, json_type_array) ? list : NULL;
+}
+
+const char *vipctl_fmt_duration(double s, char *buf, size_t len)
+{
+	unsigned long long whole;
+
+	if (!(s >= 0) || isinf(s)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	if (s < 60) {
+		snprintf(buf, len, "%.1fs", s);
+		return buf;
+	}
+	whole = (unsigned long long)s;
+	if (whole < 3600)
+		snprintf(buf, len, "%llum%02llus", whole / 60, whole % 60);
+	else if (whole < 86400)
+		snprintf(buf, len, "%lluh%02llum", whole / 3600, whole / 60 % 60);
+	else
+		snprintf(buf, len, "%llud%02lluh", whole / 86400, whole / 3600 % 24);
+	return buf;
+}
+
+/* --- status --- */
+
+static void tracking_title(FILE *out, bool *done)
+{
+	if (!*done)
+		fprintf(out, "\ntracking:\n");
+	*done = true;
+}
+
+/* The checks and tracked interfaces of each instance, one line each, under the table. */
+static void print_tracking(FILE *out, struct json_object *list)
+{
+	size_t n = json_object_array_length(list);
+	bool title = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *in = json_object_array_get_idx(list, i), *arr;
+		char iname[128], nm[128], ty[16], stt[16], last[256], dur[32], ok[32], ko[32],
+		    w[16];
+
+		if (!text_of(in, "name", iname, sizeof(iname)))
+			continue;
+		arr = member(in, "checks");
+		for (size_t k = 0; arr && k < json_object_array_length(arr); k++) {
+			struct json_object *c = json_object_array_get_idx(arr, k);
+
+			tracking_title(out, &title);
+			fprintf(
+			    out,
+			    "  %s: check %s (%s) %s, last: %s (%s s), %s ok / %s failed in a row\n",
+			    iname, text_of(c, "name", nm, sizeof(nm)) ?: "-",
+			    text_of(c, "type", ty, sizeof(ty)) ?: "-",
+			    text_of(c, "state", stt, sizeof(stt)) ?: "-",
+			    text_of(c, "last", last, sizeof(last)) ?: "-",
+			    text_of(c, "last_duration", dur, sizeof(dur)) ?: "-",
+			    text_of(c, "successes", ok, sizeof(ok)) ?: "-",
+			    text_of(c, "failures", ko, sizeof(ko)) ?: "-");
+		}
+		arr = member(in, "track_interfaces");
+		for (size_t k = 0; arr && k < json_object_array_length(arr); k++) {
+			struct json_object *c = json_object_array_get_idx(arr, k);
+
+			tracking_title(out, &title);
+			fprintf(out, "  %s: interface %s %s (weight %s)\n", iname,
+			        text_of(c, "name", nm, sizeof(nm)) ?: "-",
+			        text_of(c, "state", stt, sizeof(stt)) ?: "-",
+			        text_of(c, "weight", w, sizeof(w)) ?: "-");
+		}
+	}
+}
+
+static bool demoted(struct json_object *in)
+{
+	struct json_object *v = member(in, "demoted");
+
+	return v && json_object_get_boolean(v);
+}
+
+static void print_instances(FILE *out, struct json_object *list)
+{
+	static const char *const titles[] = {
+	    "NAME", "STATE",  "VRID",     "IF",    "PRIO",
+	    "EFF",  "MASTER", "INTERVAL", "SINCE", "VIRTUAL ADDRESSES"};
+	enum { NAME, STATE, VRID, IF, PRIO, EFF, MASTER, INTERVAL, SINCE, VIPS, NCOLS };
+	size_t n = json_object_array_length(list);
+	bool any_demoted = false;
+	struct tbl t;
+
+	tbl_init(&t, titles, NCOLS, "llrlrrlrrl");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *in = json_object_array_get_idx(list, i);
+		size_t r = tbl_row(&t);
+		char buf[64];
+
+		set_text(&t, r, NAME, in, "name");
+		if (text_of(in, "state", buf, sizeof(buf)))
+			tbl_set(&t, r, STATE, "%s%s", buf, demoted(in) ? "*" : "");
+		any_demoted |= demoted(in);
+		set_text(&t, r, VRID, in, "vrid");
+		set_text(&t, r, IF, in, "interface");
+		set_text(&t, r, PRIO, in, "priority");
+		set_text(&t, r, EFF, in, "effective_priority");
+		set_text(&t, r, MASTER, in, "master_address");
+		set_text(&t, r, INTERVAL, in, "advert_interval");
+		set_duration(&t, r, SINCE, member(in, "since"));
+		set_text(&t, r, VIPS, in, "virtual_addresses");
+	}
+	tbl_print(out, &t);
+	if (any_demoted)
+		fprintf(out, "* demoted (maintenance): priority 1, no preemption; "
+		             "`vipctl promote NAME` ends it\n");
+}
+
+void vipctl_print_status(FILE *out, struct json_object *result)
+{
+	struct json_object *list = instances_of(result);
+	char rid[128];
+
+	if (text_of(result, "router_id", rid, sizeof(rid)))
+		fprintf(out, "router %s\n", rid);
+	if (!list || !json_object_array_length(list)) {
+		fprintf(out, "no instances\n");
+		return;
+	}
+	print_instances(out, list);
+	print_tracking(out, list);
+}
+
+void vipctl_print_instance(FILE *out, struct json_object *instance)
+{
+	struct json_object *list = json_object_new_array();
+
+	if (!list)
+		return;
+	json_object_array_add(list, json_object_get(instance));
+	print_instances(out, list);
+	json_object_put(list);
+}
+
+/* --- stats --- */
+
+static void print_counters(FILE *out, struct json_object *list)
+{
+	static const char *const titles[] = {"NAME",      "STATE",       "SENT",     "RECEIVED",
+	                                     "PRIO0-OUT", "PRIO0-IN",    "SEND-ERR", "ANNOUNCED",
+	                                     "NL-ERR",    "VIP-RESTORED"};
+	static const char *const keys[] = {"adverts_sent",   "adverts_received", "prio0_sent",
+	                                   "prio0_received", "send_errors",      "announcements",
+	                                   "nl_errors",      "vip_restored"};
+	struct tbl t;
+
+	tbl_init(&t, titles, sizeof(titles) / sizeof(titles[0]), "llrrrrrrrr");
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *in = json_object_array_get_idx(list, i);
+		struct json_object *ctr = member(in, "counters");
+		size_t r = tbl_row(&t);
+
+		set_text(&t, r, 0, in, "name");
+		set_text(&t, r, 1, in, "state");
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			set_count(&t, r, 2 + k, member(ctr, keys[k]));
+	}
+	tbl_print(out, &t);
+}
+
+static void print_availability(FILE *out, struct json_object *list)
+{
+	static const char *const titles[] = {"NAME",      "OBSERVED",     "UP",
+	                                     "DOWN",      "AVAILABILITY", "FAILURES",
+	                                     "FAILOVERS", "MTBF",         "MTTR"};
+	enum { NAME, OBSERVED, UP, DOWN, RATIO, FAILURES, FAILOVERS, MTBF, MTTR, NCOLS };
+	struct tbl t;
+
+	tbl_init(&t, titles, NCOLS, "lrrrrrrrr");
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *in = json_object_array_get_idx(list, i);
+		struct json_object *av = member(in, "availability"), *ratio = member(av, "ratio");
+		size_t r = tbl_row(&t);
+
+		set_text(&t, r, NAME, in, "name");
+		set_duration(&t, r, OBSERVED, member(av, "observed"));
+		set_duration(&t, r, UP, member(av, "up"));
+		set_duration(&t, r, DOWN, member(av, "down"));
+		if (ratio && is_number(ratio))
+			tbl_set(&t, r, RATIO, "%.4f%%", 100.0 * json_object_get_double(ratio));
+		set_count(&t, r, FAILURES, member(av, "failures"));
+		set_count(&t, r, FAILOVERS, member(av, "failovers"));
+		set_duration(&t, r, MTBF, member(av, "mtbf"));
+		set_duration(&t, r, MTTR, member(av, "mttr"));
+	}
+	tbl_print(out, &t);
+}
+
+/* "  NAME: key N, key N" for an object of counts; nothing when it is empty or absent.
+ * Returns true when it printed. */
+static bool print_counts(FILE *out, const char *title, bool *titled, const char *name,
+                         struct json_object *counts)
+{
+	bool first = true;
+
+	if (!counts || !json_object_is_type(counts, json_type_object))
+		return false;
+	json_object_object_foreach(counts, key, val)
+	{
+		if (first) {
+			if (!*titled)
+				fprintf(out, "\n%s:\n", title);
+			*titled = true;
+			fprintf(out, "  %s:", name);
+		}
+		fprintf(out, "%s %s %" PRId64, first ? "" : ",", key, json_object_get_int64(val));
+		first = false;
+	}
+	if (!first)
+		fputc('\n', out);
+	return !first;
+}
+
+void vipctl_print_stats(FILE *out, struct json_object *result)
+{
+	struct json_object *list = instances_of(result);
+	char rid[128], up[32];
+	bool titled = false;
+
+	fprintf(out, "router %s", text_of(result, "router_id", rid, sizeof(rid)) ?: "-");
+	if (is_number(member(result, "uptime")))
+		fprintf(out, ", up %s",
+		        vipctl_fmt_duration(json_object_get_double(member(result, "uptime")), up,
+		                            sizeof(up)));
+	fputc('\n', out);
+	if (!list || !json_object_array_length(list)) {
+		fprintf(out, "no instances\n");
+	} else {
+		print_counters(out, list);
+		fprintf(out, "\navailability (this node's view since start):\n");
+		print_availability(out, list);
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *in = json_object_array_get_idx(list, i);
+
+			print_counts(out, "transitions", &titled,
+			             text_of(in, "name", rid, sizeof(rid)) ?: "-",
+			             member(member(in, "counters"), "transitions"));
+		}
+		titled = false;
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *in = json_object_array_get_idx(list, i);
+
+			print_counts(out, "drops", &titled,
+			             text_of(in, "name", rid, sizeof(rid)) ?: "-",
+			             member(member(in, "counters"), "drops"));
+		}
+	}
+	print_counts(out, "drops", &titled, "(no instance)", member(result, "unmatched_drops"));
+}
+
+/* --- metrics, reload, errors --- */
+
+int vipctl_print_metrics(FILE *out, struct json_object *result)
+{
+	const char *text;
+	size_t len;
+
+	if (!result || !json_object_is_type(result, json_type_string))
+		return -1;
+	text = json_object_get_string(result);
+	len = (size_t)json_object_get_string_len(result);
+	fwrite(text, 1, len, out);
+	if (len && text[len - 1] != '\n')
+		fputc('\n', out);
+	return 0;
+}
+
+void vipctl_print_reload(FILE *out, struct json_object *result)
+{
+	static const char *const keys[] = {"kept", "changed", "started", "stopped"};
+
+	fprintf(out, "reloaded:");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct json_object *v = member(result, keys[i]);
+
+		fprintf(out, "%s %s %s", i ? "," : "", v ? json_object_get_string(v) : "?",
+		        keys[i]);
+	}
+	fprintf(out, " instance(s)\n");
+}
+
+void vipctl_print_error(FILE *err, const char *command, struct json_object *reply)
+{
+	struct json_object *msg = member(reply, "error"), *errors = member(reply, "errors");
+
+	fprintf(err, "vipctl: %s: %s\n", command,
+	        msg ? json_object_get_string(msg) : "failed (no reason given)");
+	if (errors && json_object_is_type(errors, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(errors); i++)
+			fprintf(err, "  %s\n",
+			        json_object_get_string(json_object_array_get_idx(errors, i)));
+}

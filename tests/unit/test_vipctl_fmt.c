@@ -1,0 +1,231 @@
+/* vipctl_fmt: the tables vipctl prints, from canned control-socket answers (status with a demoted
+ * instance, stats with counters, availability, transitions and drops, metrics, reload, errors):
+ * exact text, so a misaligned column or a lost field fails. */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vipd/vipctl_fmt.h"
+
+static const char status_json[] =
+    "{\"router_id\":\"lb1\",\"instances\":["
+    " {\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\",\"version\":3,"
+    "\"priority\":150,\"effective_priority\":150,\"master_address\":\"198.18.0.1\",\"advert_"
+    "interval\":1.0,\"virtual_addresses\":[\"198.18.0.100/24\"],\"since\":12.5,\"demoted\":false},"
+    " {\"name\":\"database-primary\",\"state\":\"BACKUP\",\"vrid\":7,\"interface\":\"eth1.100\","
+    "\"version\":3,\"priority\":120,\"effective_priority\":1,\"master_address\":\"198.18.0.2\","
+    "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.1.10/24\",\"198.18.1.11/"
+    "24\"],\"since\":7385.2,\"demoted\":true},"
+    " {\"name\":\"v6\",\"state\":\"INIT\",\"vrid\":3,\"interface\":\"eth0\",\"version\":3,"
+    "\"priority\":100,\"effective_priority\":100,\"master_address\":null,\"advert_interval\":1.0,"
+    "\"virtual_addresses\":[\"fd00::64/64\"],\"since\":0.04,\"demoted\":false}]}";
+
+static const char stats_json[] =
+    "{\"router_id\":\"lb1\",\"uptime\":93784.5,\"instances\":["
+    " {\"name\":\"web\",\"state\":\"MASTER\",\"counters\":{\"adverts_sent\":93784,\"adverts_"
+    "received\":12,\"prio0_sent\":0,\"prio0_received\":1,\"send_errors\":0,\"announcements\":10,"
+    "\"nl_errors\":0,\"vip_restored\":1,\"addr_list_mismatch\":0,\"drops\":{\"ttl\":3,\"vrid\":2},"
+    "\"transitions\":{\"INIT->BACKUP\":1,\"BACKUP->MASTER\":1}},"
+    "  "
+    "\"availability\":{\"observed\":93780.0,\"up\":93776.4,\"down\":3.6,\"ratio\":0.99996161,"
+    "\"failures\":1,\"failovers\":1,\"mtbf\":93776.4,\"mttr\":3.6}},"
+    " {\"name\":\"api\",\"state\":\"BACKUP\",\"counters\":{\"adverts_sent\":0,\"adverts_received\":"
+    "937840,\"prio0_sent\":0,\"prio0_received\":0,\"send_errors\":0,\"announcements\":0,\"nl_"
+    "errors\":0,\"vip_restored\":0,\"addr_list_mismatch\":0,\"drops\":{},\"transitions\":{\"INIT->"
+    "BACKUP\":1}},"
+    "  "
+    "\"availability\":{\"observed\":0,\"up\":0,\"down\":0,\"ratio\":null,\"failures\":0,"
+    "\"failovers\":0,\"mtbf\":null,\"mttr\":null}}],"
+    " \"unmatched_drops\":{\"unknown_vrid\":4}}";
+
+/* Output of fn(out, parsed json) as a malloc'd string. */
+static char *render(void (*fn)(FILE *, struct json_object *), const char *json)
+{
+	struct json_object *o = json_tokener_parse(json);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(o);
+	assert_non_null(out);
+	fn(out, o);
+	fclose(out);
+	json_object_put(o);
+	return text;
+}
+
+static void durations(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_string_equal(vipctl_fmt_duration(0.44, buf, sizeof(buf)), "0.4s");
+	assert_string_equal(vipctl_fmt_duration(12.5, buf, sizeof(buf)), "12.5s");
+	assert_string_equal(vipctl_fmt_duration(59.99, buf, sizeof(buf)), "60.0s");
+	assert_string_equal(vipctl_fmt_duration(185, buf, sizeof(buf)), "3m05s");
+	assert_string_equal(vipctl_fmt_duration(7385.2, buf, sizeof(buf)), "2h03m");
+	assert_string_equal(vipctl_fmt_duration(4 * 86400 + 2 * 3600 + 5, buf, sizeof(buf)),
+	                    "4d02h");
+	assert_string_equal(vipctl_fmt_duration(-1, buf, sizeof(buf)), "-");
+	assert_string_equal(vipctl_fmt_duration(NAN, buf, sizeof(buf)), "-");
+	assert_string_equal(vipctl_fmt_duration(INFINITY, buf, sizeof(buf)), "-");
+}
+
+/* Columns aligned on the widest cell, numbers right-aligned, the demoted instance marked. */
+static void status_table(void **state)
+{
+	char *text = render(vipctl_print_status, status_json);
+
+	(void)state;
+	assert_string_equal(
+	    text,
+	    "router lb1\n"
+	    "NAME              STATE    VRID  IF        PRIO  EFF  MASTER      INTERVAL  SINCE  "
+	    "VIRTUAL ADDRESSES\n"
+	    "web               MASTER     51  eth0       150  150  198.18.0.1      1.00  12.5s  "
+	    "198.18.0.100/24\n"
+	    "database-primary  BACKUP*     7  eth1.100   120    1  198.18.0.2      0.10  2h03m  "
+	    "198.18.1.10/24,198.18.1.11/24\n"
+	    "v6                INIT        3  eth0       100  100  -               1.00   0.0s  "
+	    "fd00::64/64\n"
+	    "* demoted (maintenance): priority 1, no preemption; `vipctl promote NAME` ends it\n");
+	free(text);
+}
+
+static void status_without_instances(void **state)
+{
+	char *text = render(vipctl_print_status, "{\"router_id\":\"lb2\",\"instances\":[]}");
+
+	(void)state;
+	assert_string_equal(text, "router lb2\nno instances\n");
+	free(text);
+}
+
+/* The answer of demote/promote: that instance's status object as a one-row table. */
+static void instance_row(void **state)
+{
+	char *text =
+	    render(vipctl_print_instance,
+	           "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	           "\"priority\":150,\"effective_priority\":1,\"master_address\":\"198.18.0.1\","
+	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.0.100/24\"],"
+	           "\"since\":3.25,\"demoted\":true}");
+
+	(void)state;
+	assert_string_equal(
+	    text,
+	    "NAME  STATE    VRID  IF    PRIO  EFF  MASTER      INTERVAL  SINCE  VIRTUAL ADDRESSES\n"
+	    "web   MASTER*    51  eth0   150    1  198.18.0.1      0.10   3.2s  198.18.0.100/24\n"
+	    "* demoted (maintenance): priority 1, no preemption; `vipctl promote NAME` ends it\n");
+	free(text);
+}
+
+/* Counters, availability (null figures as "-"), then only the transitions and drops seen. */
+static void stats_tables(void **state)
+{
+	char *text = render(vipctl_print_stats, stats_json);
+
+	(void)state;
+	assert_string_equal(
+	    text, "router lb1, up 1d02h\n"
+	          "NAME  STATE    SENT  RECEIVED  PRIO0-OUT  PRIO0-IN  SEND-ERR  ANNOUNCED  NL-ERR "
+	          " VIP-RESTORED\n"
+	          "web   MASTER  93784        12          0         1         0         10       0 "
+	          "            1\n"
+	          "api   BACKUP      0    937840          0         0         0          0       0 "
+	          "            0\n"
+	          "\n"
+	          "availability (this node's view since start):\n"
+	          "NAME  OBSERVED     UP  DOWN  AVAILABILITY  FAILURES  FAILOVERS   MTBF  MTTR\n"
+	          "web      1d02h  1d02h  3.6s      99.9962%         1          1  1d02h  3.6s\n"
+	          "api       0.0s   0.0s  0.0s             -         0          0      -     -\n"
+	          "\n"
+	          "transitions:\n"
+	          "  web: INIT->BACKUP 1, BACKUP->MASTER 1\n"
+	          "  api: INIT->BACKUP 1\n"
+	          "\n"
+	          "drops:\n"
+	          "  web: ttl 3, vrid 2\n"
+	          "  (no instance): unknown_vrid 4\n");
+	free(text);
+}
+
+static void metrics_text(void **state)
+{
+	struct json_object *s =
+	    json_object_new_string("# HELP vipd_up x\n# TYPE vipd_up gauge\nvipd_up 1");
+	struct json_object *n = json_object_new_int(3);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	assert_int_equal(vipctl_print_metrics(out, s), 0);
+	assert_int_equal(vipctl_print_metrics(out, n), -1);
+	assert_int_equal(vipctl_print_metrics(out, NULL), -1);
+	fclose(out);
+	/* the text as is, with its last newline added */
+	assert_string_equal(text, "# HELP vipd_up x\n# TYPE vipd_up gauge\nvipd_up 1\n");
+	free(text);
+	json_object_put(s);
+	json_object_put(n);
+}
+
+static void reload_line(void **state)
+{
+	char *text =
+	    render(vipctl_print_reload, "{\"kept\":63,\"changed\":1,\"started\":0,\"stopped\":2}");
+
+	(void)state;
+	assert_string_equal(text,
+	                    "reloaded: 63 kept, 1 changed, 0 started, 2 stopped instance(s)\n");
+	free(text);
+}
+
+static void print_reload_error(FILE *out, struct json_object *reply)
+{
+	vipctl_print_error(out, "reload", reply);
+}
+
+/* A refused reload: the reason, then each FILE:LINE error on its own line. */
+static void errors(void **state)
+{
+	char *text = render(print_reload_error,
+	                    "{\"ok\":false,\"error\":\"/etc/vipd/vipd.conf has errors; the running "
+	                    "config stays\",\"errors\":[\"/etc/vipd/vipd.conf:12: priority: 300 is "
+	                    "out of range 1..255\",\"/etc/vipd/vipd.conf:20: vrid: missing\"]}");
+
+	(void)state;
+	assert_string_equal(
+	    text, "vipctl: reload: /etc/vipd/vipd.conf has errors; the running config stays\n"
+	          "  /etc/vipd/vipd.conf:12: priority: 300 is out of range 1..255\n"
+	          "  /etc/vipd/vipd.conf:20: vrid: missing\n");
+	free(text);
+	text = render(print_reload_error, "{\"ok\":false}");
+	assert_string_equal(text, "vipctl: reload: failed (no reason given)\n");
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(durations),
+	    cmocka_unit_test(status_table),
+	    cmocka_unit_test(status_without_instances),
+	    cmocka_unit_test(instance_row),
+	    cmocka_unit_test(stats_tables),
+	    cmocka_unit_test(metrics_text),
+	    cmocka_unit_test(reload_line),
+	    cmocka_unit_test(errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
