@@ -1,0 +1,183 @@
+/* Unit tests for the `user` key (config_track.c) and the checks of privdrop.c that need no
+ * root: which user vipd runs as by default, an unknown user, a script_user the unprivileged
+ * daemon could not switch to, and a child's capabilities cleared. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config_fixture.h"
+#include "vipd/config.h"
+#include "vipd/privdrop.h"
+
+/* Line 1: TOP; then one instance. */
+static struct vipd_config *load(const char *top, char **msgs)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+	         "%s\n"
+	         "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
+	         "  virtual_addresses = [ \"198.18.0.100/24\" ]; } );\n",
+	         top);
+	return config_fixture_load(text, msgs);
+}
+
+/* The errors privdrop_check_config finds for TOP, joined by \n ("" when none). */
+static char *check(const char *top)
+{
+	struct config_errors errs = {0};
+	struct vipd_config *cfg;
+	char *msgs, *out = NULL;
+	size_t size = 0;
+	FILE *f;
+	int n;
+
+	cfg = load(top, &msgs);
+	if (!cfg)
+		fail_msg("%s", msgs);
+	free(msgs);
+	n = privdrop_check_config(cfg, &errs);
+	assert_int_equal((size_t)n, errs.n);
+	f = open_memstream(&out, &size);
+	assert_non_null(f);
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(f, "%s%s", i ? "\n" : "", strchr(errs.lines[i], ':') + 1);
+	fclose(f);
+	config_errors_clear(&errs);
+	config_free(cfg);
+	return out;
+}
+
+static void test_key(void **state)
+{
+	struct vipd_config *cfg, *again;
+	char *msgs;
+
+	(void)state;
+	cfg = load("user = \"nobody\";", &msgs);
+	assert_non_null(cfg);
+	free(msgs);
+	assert_string_equal(cfg->user, "nobody");
+	assert_int_equal(cfg->user_line, 1);
+	assert_string_equal(privdrop_user(cfg), "nobody");
+	again = config_fixture_reprint(cfg);
+	assert_string_equal(again->user, "nobody");
+	config_free(again);
+	config_free(cfg);
+
+	assert_null(load("user = 65534;", &msgs));
+	assert_non_null(strstr(msgs, "1: "));
+	assert_non_null(strstr(msgs, "user"));
+	free(msgs);
+	assert_null(load("user = \"\";", &msgs));
+	assert_non_null(strstr(msgs, "user"));
+	free(msgs);
+}
+
+static void test_default(void **state)
+{
+	struct vipd_config *cfg;
+	char *msgs;
+
+	(void)state;
+	cfg = load("script_user = \"root\";", &msgs);
+	assert_non_null(cfg);
+	free(msgs);
+	assert_string_equal(privdrop_user(cfg), "root");
+	config_free(cfg);
+	cfg = load("", &msgs);
+	assert_non_null(cfg);
+	free(msgs);
+	assert_string_equal(privdrop_user(cfg), getpwnam("vipd") ? "vipd" : "nobody");
+	config_free(cfg);
+}
+
+static void test_check(void **state)
+{
+	char *msgs;
+
+	(void)state;
+	msgs = check("user = \"nobody\";");
+	assert_string_equal(msgs, "");
+	free(msgs);
+	msgs = check("user = \"root\"; script_user = \"nobody\";");
+	assert_string_equal(msgs, "");
+	free(msgs);
+	msgs = check("user = \"no-such-user-here\";");
+	assert_string_equal(msgs, "1: user: no user \"no-such-user-here\" on this system");
+	free(msgs);
+	msgs = check("script_user = \"root\";\nuser = \"nobody\";");
+	assert_non_null(strstr(msgs, "1: script_user: \"root\" differs from user \"nobody\""));
+	free(msgs);
+}
+
+/* privdrop_chown leaves alone what `from` does not own, a symbolic link, and from == to. */
+static void test_chown_leaves(void **state)
+{
+	char dir[] = "/tmp/vipd-test-privdrop-XXXXXX", file[64], link[64], err[256];
+	uid_t me = geteuid();
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/f", dir);
+	snprintf(link, sizeof(link), "%s/l", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(symlink(file, link), 0);
+	assert_int_equal(privdrop_chown(file, me + 1, me + 2, err, sizeof(err)), 0);
+	assert_int_equal(privdrop_chown(file, me, me, err, sizeof(err)), 0);
+	assert_int_equal(privdrop_chown(link, me, me + 1, err, sizeof(err)), 0);
+	assert_int_equal(privdrop_chown(dir, me + 1, me, err, sizeof(err)), 0);
+	unlink(link);
+	unlink(file);
+	assert_int_equal(privdrop_chown(file, me, me + 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "No such file"));
+	rmdir(dir);
+}
+
+/* A child clears its capabilities whoever we are (no root needed: dropping is always allowed). */
+static void test_clear_caps(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned long long eff, prm, inh;
+
+		if (privdrop_clear_caps() < 0 || privdrop_get_caps(&eff, &prm, &inh) < 0)
+			_exit(2);
+		_exit(eff || prm || inh ? 1 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_key),
+	    cmocka_unit_test(test_default),
+	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_chown_leaves),
+	    cmocka_unit_test(test_clear_caps),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
