@@ -44,6 +44,7 @@ static const char *const reason_names[VRRP_RX__COUNT] = {
     [VRRP_RX_NOT_PEER] = "not-peer",
     [VRRP_RX_NO_LINKLOCAL] = "no-linklocal",
     [VRRP_RX_OWN] = "own",
+    [VRRP_RX_BAD_ADDR] = "bad-address",
 };
 
 const char *vrrp_reason_name(enum vrrp_reason r)
@@ -166,6 +167,22 @@ static int csum_verify(const uint8_t *msg, size_t len, const struct vrrp_rx_meta
 	return -1;
 }
 
+/* Can a router hold the advertised address a (asize bytes of family af, any alignment)? An
+ * IPv6 advert carrying IPv4 addresses (mapped ::ffff:a.b.c.d or compatible ::a.b.c.d) cannot. */
+static bool addr_wire_usable(int af, const uint8_t *a)
+{
+	static const uint8_t zero10[10];
+	struct vip_addr va = {.af = af};
+
+	memcpy(va.in.bytes, a, addr_size(af));
+	if (!addr_is_unicast_host(&va))
+		return false;
+	if (af == AF_INET6 && memcmp(a, zero10, sizeof(zero10)) == 0 &&
+	    ((a[10] == 0 && a[11] == 0) || (a[10] == 0xff && a[11] == 0xff)))
+		return false;
+	return true;
+}
+
 enum vrrp_reason vrrp_decode(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
                              struct vrrp_adv *adv, enum vrrp_csum_form *form)
 {
@@ -215,6 +232,10 @@ enum vrrp_reason vrrp_decode(const uint8_t *msg, size_t len, const struct vrrp_r
 		if (!addr_is_linklocal6(&first))
 			return VRRP_RX_NO_LINKLOCAL;
 	}
+
+	for (size_t i = 0; i < count; i++)
+		if (!addr_wire_usable(meta->af, msg + VRRP_HDR_LEN + i * asize))
+			return VRRP_RX_BAD_ADDR;
 
 	memset(adv, 0, offsetof(struct vrrp_adv, addrs));
 	adv->version = version;

@@ -73,6 +73,8 @@ enum vrrp_reason {
 	VRRP_RX_NOT_PEER,          /* unicast: source is not a listed peer */
 	VRRP_RX_NO_LINKLOCAL,      /* v3 IPv6: first address is not link-local */
 	VRRP_RX_OWN,               /* our own packet looped back */
+	VRRP_RX_BAD_ADDR, /* an address no router can hold: multicast, loopback, unspecified,
+	                   * broadcast; in IPv6 also IPv4-mapped or IPv4-compatible (::a.b.c.d) */
 	VRRP_RX__COUNT
 };
 
@@ -86,7 +88,8 @@ enum vrrp_reason vrrp_decode_ipv4(const uint8_t *pkt, size_t len, struct vrrp_rx
 
 /* Decode a VRRP message and apply the checks that need no configuration: TTL 255, version 2 or 3,
  * type 1, exact length, checksum (both forms for v3 IPv4; *form says which matched, may be NULL),
- * interval not 0 (v3), and for v3 IPv6 a link-local first address. Fills *adv on VRRP_RX_OK. */
+ * interval not 0 (v3), for v3 IPv6 a link-local first address, and every address a unicast host
+ * address of the advert's family (VRRP_RX_BAD_ADDR). Fills *adv on VRRP_RX_OK. */
 enum vrrp_reason vrrp_decode(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
                              struct vrrp_adv *adv, enum vrrp_csum_form *form);
 

@@ -126,11 +126,11 @@ static void reason_names_are_stable_and_distinct(void **state)
 	static const char *const want[VRRP_RX__COUNT] = {
 		"ok", "ip-header", "ttl", "truncated", "version", "type", "length", "checksum",
 		"interval-zero", "vrid", "owner", "auth", "interval-mismatch", "addr-mismatch",
-		"not-peer", "no-linklocal", "own"};
+		"not-peer", "no-linklocal", "own", "bad-address"};
 	/* clang-format on */
 
 	(void)state;
-	assert_int_equal(VRRP_RX_OWN, 16); /* the table above follows the enum */
+	assert_int_equal(VRRP_RX_BAD_ADDR, 17); /* the table above follows the enum */
 	for (int i = 0; i < VRRP_RX__COUNT; i++)
 		assert_string_equal(vrrp_reason_name((enum vrrp_reason)i), want[i]);
 	assert_string_equal(vrrp_reason_name(VRRP_RX__COUNT), "unknown");
@@ -501,6 +501,55 @@ static void reject_ttl_family_and_version_for_family(void **state)
 	assert_int_equal(vrrp_decode(msg, len, &m, &adv, NULL), VRRP_RX_VERSION);
 }
 
+/* An advertised address no router can hold is refused, in either position; an IPv6 advert
+ * carrying IPv4 addresses (mapped or compatible) among them. Good neighbours stay accepted. */
+static void reject_bad_addresses(void **state)
+{
+	static const struct {
+		int af;
+		const char *addr;
+		enum vrrp_reason want;
+	} cases[] = {
+	    {AF_INET6, "::ffff:198.18.0.100", VRRP_RX_BAD_ADDR},
+	    {AF_INET6, "::198.18.0.100", VRRP_RX_BAD_ADDR},
+	    {AF_INET6, "::1", VRRP_RX_BAD_ADDR},
+	    {AF_INET6, "::", VRRP_RX_BAD_ADDR},
+	    {AF_INET6, "ff02::12", VRRP_RX_BAD_ADDR},
+	    {AF_INET6, "fd00::ffff:c612:64", VRRP_RX_OK},
+	    {AF_INET6, "2001:db8::1", VRRP_RX_OK},
+	    {AF_INET, "224.0.0.18", VRRP_RX_BAD_ADDR},
+	    {AF_INET, "127.0.0.1", VRRP_RX_BAD_ADDR},
+	    {AF_INET, "0.0.0.0", VRRP_RX_BAD_ADDR},
+	    {AF_INET, "255.255.255.255", VRRP_RX_BAD_ADDR},
+	    {AF_INET, "198.18.0.255", VRRP_RX_OK},
+	};
+	union vip_in s6 = in(AF_INET6, "fe80::1"), d6 = in(AF_INET6, "ff02::12");
+	union vip_in s4 = in(AF_INET, "198.18.0.1"), d4 = in(AF_INET, "224.0.0.18");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool six = cases[i].af == AF_INET6;
+		/* IPv6: the link-local stays first, the address under test second. */
+		for (unsigned pos = six ? 1 : 0; pos < 2; pos++) {
+			struct vrrp_adv a = make_adv(3, cases[i].af, 2), out;
+			struct vrrp_rx_meta m = {.af = cases[i].af,
+			                         .ttl = 255,
+			                         .src = six ? s6 : s4,
+			                         .dst = six ? d6 : d4};
+			uint8_t buf[VRRP_MSG_MAX];
+			ssize_t len;
+
+			print_message("address %s at %u\n", cases[i].addr, pos);
+			a.addrs[pos] = in(cases[i].af, cases[i].addr);
+			len = vrrp_encode(buf, sizeof(buf), &a, six ? &s6 : &s4, six ? &d6 : &d4,
+			                  VRRP_CSUM_RFC5798);
+			assert_true(len > 0);
+			assert_int_equal(vrrp_decode(buf, (size_t)len, &m, &out, NULL),
+			                 cases[i].want);
+		}
+	}
+}
+
 static void reject_truncated_trailing_and_carp(void **state)
 {
 	/* A CARP advert (OpenBSD ip_carp.h): version 2 type 1 = 0x21, vhid 51, advskew 0,
@@ -766,6 +815,7 @@ int main(void)
 	    cmocka_unit_test(reject_minimal_edits),
 	    cmocka_unit_test(reject_ttl_family_and_version_for_family),
 	    cmocka_unit_test(reject_truncated_trailing_and_carp),
+	    cmocka_unit_test(reject_bad_addresses),
 	    cmocka_unit_test(checksum_forms_on_receive),
 	    cmocka_unit_test(validate_v2),
 	    cmocka_unit_test(validate_v3_peers_and_owner),
