@@ -134,7 +134,8 @@ void sync_set_state_changed(struct sync_set *s, struct instance *in, monotime no
 	/* Hold first: a resigned member must not take over again while a member is in FAULT. */
 	set_hold(b, hold);
 	for (size_t k = 0; k < n; k++)
-		if (resign[k])
+		/* A demoted member handing over leaves by itself, make before break. */
+		if (resign[k] && !b->members[k]->fsm.handover_timer)
 			instance_resign(b->members[k], now); /* no-op if it already left */
 	set_hold(b, any_fault(b));
 	free(states);

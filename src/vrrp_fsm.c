@@ -30,11 +30,14 @@ static const char *const cause_names[VRRP_CAUSE__COUNT] = {
     [VRRP_CAUSE_SHUTDOWN] = "shutdown",
     [VRRP_CAUSE_FAULT] = "fault",
     [VRRP_CAUSE_SYNC_GROUP] = "sync-group",
+    [VRRP_CAUSE_DEMOTE] = "demote",
 };
 
 #define OWNER_PRIORITY 255
 #define MIN_PRIORITY 1
 #define MAX_PRIORITY 254 /* highest priority of a non-owner */
+/* Shortest time a handed-over Backup keeps its VIPs (vrrp_handover_grace). */
+#define HANDOVER_GRACE_MIN (100 * MT_MSEC)
 
 const char *vrrp_state_name(enum vrrp_state s)
 {
@@ -131,6 +134,8 @@ static unsigned become_master(struct vrrp_fsm *f, monotime now, enum vrrp_cause 
 	f->master_down_timer = 0;
 	f->adver_timer = after(now, adver_interval(f));
 	f->last_answer = 0;
+	f->handover_timer = 0;
+	f->release_timer = 0; /* a handed-over Backup still holding its VIPs keeps them */
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
 	forget_master(f);
 	return enter(f, VRRP_STATE_MASTER, cause) | VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS |
@@ -170,17 +175,23 @@ static unsigned backup_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 	return 0;
 }
 
-/* RFC 9568 6.4.2, Backup: the Master_Down_Timer fired. */
+/* RFC 9568 6.4.2, Backup: the Master_Down_Timer fired (or the grace after a handover ended:
+ * the VIPs kept for make before break go). */
 static unsigned backup_expire(struct vrrp_fsm *f, monotime now)
 {
 	enum vrrp_cause cause = VRRP_CAUSE_MASTER_DOWN;
+	unsigned release = 0;
 
+	if (f->release_timer != 0 && now >= f->release_timer) {
+		f->release_timer = 0;
+		release = VRRP_ACT_DEL_VIPS;
+	}
 	if (f->master_down_timer == 0 || now < f->master_down_timer)
-		return 0;
+		return release;
 	if (f->hold_backup) {
 		/* A sync group member cannot run: wait another interval and look again. */
 		reset_master_down(f, now);
-		return 0;
+		return release;
 	}
 	if (f->prio0_seen)
 		cause = VRRP_CAUSE_PRIO0;
@@ -189,14 +200,42 @@ static unsigned backup_expire(struct vrrp_fsm *f, monotime now)
 	return become_master(f, now, cause);
 }
 
+/* A demoted Master yields to any advert of priority > 0 while it hands over, and afterwards
+ * (advertising priority 1) to one that wins the usual comparison. */
+static bool handover_done(const struct vrrp_fsm *f, uint8_t priority, const union vip_in *src)
+{
+	if (priority == 0)
+		return false;
+	if (f->handover_timer != 0)
+		return true;
+	return priority > f->priority || (priority == f->priority && src != NULL &&
+	                                  addr_cmp_in(f->cfg.af, src, &f->cfg.primary) > 0);
+}
+
 /* RFC 9568 6.4.3, Master: an advert arrived. */
 static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority,
                               uint16_t interval_cs, const union vip_in *src)
 {
 	monotime iv = adver_interval(f);
 
+	if (f->demoted && handover_done(f, priority, src)) {
+		f->adver_timer = 0;
+		f->last_answer = 0;
+		f->handover_timer = 0;
+		forget_master(f);
+		accept_master(f, now, priority, interval_cs, src);
+		/* Make before break: the VIPs stay until the new master's announcements are out. */
+		f->release_timer = after(now, vrrp_handover_grace(f));
+		return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_DEMOTE);
+	}
 	if (priority == 0) {
-		/* Another router leaves: make sure the backups hear us at once. */
+		if (f->handover_timer != 0)
+			return 0; /* handing over: our own priority-0 adverts go on */
+		/* Another router leaves: make sure the backups hear us at once; but at most once
+		 * per own interval: a flood of priority-0 adverts gets no advert for advert. */
+		if (f->last_answer != 0 && now - f->last_answer < iv)
+			return 0;
+		f->last_answer = now;
 		f->adver_timer = after(now, iv);
 		return VRRP_ACT_SEND_ADVERT;
 	}
@@ -208,7 +247,11 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 		f->last_answer = 0;
 		forget_master(f);
 		accept_master(f, now, priority, interval_cs, src);
-		return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_HIGHER_PRIO) | VRRP_ACT_DEL_VIPS;
+		/* One last advert of ours: the winner may never have heard us (a healed partition)
+		 * while we announced the VIPs; it answers a lower master with an advert and its own
+		 * announcements, which puts the LAN's neighbour caches back on it. */
+		return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_HIGHER_PRIO) | VRRP_ACT_DEL_VIPS |
+		       VRRP_ACT_SEND_ADVERT;
 	}
 	/* Lower (or equal from a lower address). The RFC discards it; vipd answers at once so a
 	 * stale master (frozen VM, partition healed) yields, at most once per own interval. */
@@ -227,13 +270,19 @@ static unsigned master_expire(struct vrrp_fsm *f, monotime now)
 	monotime iv = adver_interval(f);
 	monotime next;
 
+	if (f->handover_timer != 0 && now >= f->handover_timer) {
+		/* Nobody took over: stay Master, a last resort at priority 1. */
+		f->handover_timer = 0;
+		f->adver_timer = after(now, iv);
+		return VRRP_ACT_HANDOVER_END | VRRP_ACT_SEND_ADVERT;
+	}
 	if (f->adver_timer == 0 || now < f->adver_timer)
 		return 0;
 	next = f->adver_timer + iv;
 	if (next <= now)
 		next = after(now, iv);
 	f->adver_timer = next;
-	return VRRP_ACT_SEND_ADVERT;
+	return f->handover_timer != 0 ? VRRP_ACT_SEND_PRIO0 : VRRP_ACT_SEND_ADVERT;
 }
 
 struct state_ops {
@@ -288,6 +337,10 @@ static unsigned stop_in(struct vrrp_fsm *f, enum vrrp_state s, enum vrrp_cause c
 
 	if (f->state == VRRP_STATE_MASTER)
 		act = VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS;
+	else if (f->release_timer != 0)
+		act = VRRP_ACT_DEL_VIPS; /* still holding the VIPs after a handover */
+	f->handover_timer = 0;
+	f->release_timer = 0;
 	f->adver_timer = 0;
 	f->master_down_timer = 0;
 	f->last_answer = 0;
@@ -340,6 +393,10 @@ unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, monotime now, uint8_t priorit
 		priority = MIN_PRIORITY;
 	else if (priority > MAX_PRIORITY)
 		priority = MAX_PRIORITY;
+	if (f->demoted) {
+		f->undemoted_priority = priority; /* applied by vrrp_fsm_promote */
+		return 0;
+	}
 	if (priority == f->priority)
 		return 0;
 	f->priority = priority;
@@ -362,13 +419,99 @@ unsigned vrrp_fsm_resign(struct vrrp_fsm *f, monotime now)
 	return act;
 }
 
+/* The caller changed the configuration in place. A Master advertises the new values at once
+ * (priority, interval, addresses) and keeps its state; a Backup that becomes the owner takes
+ * over; a Backup learns nothing new and keeps its Master_Down_Timer running. */
+unsigned vrrp_fsm_reconfigure(struct vrrp_fsm *f, monotime now, const struct vrrp_fsm_config *cfg,
+                              uint8_t priority)
+{
+	union vip_in primary = f->cfg.primary;
+
+	f->cfg = *cfg;
+	f->cfg.primary = primary;
+	if (cfg->priority == OWNER_PRIORITY)
+		priority = OWNER_PRIORITY;
+	else if (priority < MIN_PRIORITY)
+		priority = MIN_PRIORITY;
+	else if (priority > MAX_PRIORITY)
+		priority = MAX_PRIORITY;
+	if (f->demoted) {
+		/* Demoted (never an owner: the caller restarts that case): priority 1 stays. */
+		f->undemoted_priority = priority;
+		priority = f->priority;
+	}
+	f->priority = priority;
+	switch (f->state) {
+	case VRRP_STATE_MASTER:
+		f->master_adver_int_cs = cfg->adver_int_cs;
+		/* A handover in progress keeps its priority-0 rhythm. */
+		if (f->handover_timer)
+			return 0;
+		f->adver_timer = after(now, adver_interval(f));
+		return VRRP_ACT_SEND_ADVERT;
+	case VRRP_STATE_BACKUP:
+		if (priority == OWNER_PRIORITY)
+			return become_master(f, now, VRRP_CAUSE_OWNER);
+		/* v2 never learns the interval; v3 keeps the one learned from the master. */
+		if (cfg->version == 2 || !f->master_known)
+			f->master_adver_int_cs = cfg->adver_int_cs;
+		return 0;
+	default:
+		f->master_adver_int_cs = cfg->adver_int_cs;
+		return 0;
+	}
+}
+
 monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f)
 {
-	monotime a = f->adver_timer, b = f->master_down_timer;
+	const monotime t[] = {f->adver_timer, f->master_down_timer, f->handover_timer,
+	                      f->release_timer};
+	monotime min = 0;
 
-	if (a == 0)
-		return b;
-	if (b == 0)
-		return a;
-	return a < b ? a : b;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i] != 0 && (min == 0 || t[i] < min))
+			min = t[i];
+	return min;
+}
+
+monotime vrrp_handover_grace(const struct vrrp_fsm *f)
+{
+	monotime iv = (monotime)f->master_adver_int_cs * MT_CSEC;
+
+	return iv > HANDOVER_GRACE_MIN ? iv : HANDOVER_GRACE_MIN;
+}
+
+unsigned vrrp_fsm_demote(struct vrrp_fsm *f, monotime now)
+{
+	if (f->cfg.priority == OWNER_PRIORITY)
+		return 0;
+	if (!f->demoted) {
+		f->demoted = true;
+		f->undemoted_priority = f->priority;
+		f->priority = MIN_PRIORITY;
+		/* No preemption from here on: priority 1 accepts every master. */
+		f->lower_since = 0;
+		f->lower_ignored = false;
+	}
+	if (f->state != VRRP_STATE_MASTER)
+		return 0;
+	/* Every backup, with or without Preempt_Mode, takes over Skew_Time after a priority 0. */
+	f->handover_timer =
+	    after(now, vrrp_master_down_interval(f->cfg.version, f->priority, f->cfg.adver_int_cs));
+	f->adver_timer = after(now, adver_interval(f));
+	f->last_answer = 0;
+	return VRRP_ACT_SEND_PRIO0;
+}
+
+unsigned vrrp_fsm_promote(struct vrrp_fsm *f, monotime now)
+{
+	if (!f->demoted)
+		return 0;
+	f->demoted = false;
+	f->priority = f->undemoted_priority;
+	f->handover_timer = 0;
+	if (f->state != VRRP_STATE_MASTER)
+		return 0; /* a Backup preempts a lower master through its adverts, as usual */
+	f->adver_timer = after(now, adver_interval(f));
+	return VRRP_ACT_SEND_ADVERT;
 }

@@ -2,7 +2,8 @@
  * leaves MASTER (fault or lost election) or enters FAULT, every other member in MASTER resigns
  * (priority 0, VIPs released, BACKUP); while any member is in FAULT the others are held in
  * BACKUP (their Master_Down_Timer re-arms instead of taking over). A member entering INIT
- * (shutdown, reload) moves nobody. An owner (priority 255) starts as MASTER regardless.
+ * (shutdown, reload) moves nobody; a demoted member handing over (vrrp_fsm_demote) is left to
+ * finish it. An owner (priority 255) starts as MASTER regardless.
  * Never logs: the instances log their own transitions (cause "sync-group"). */
 #ifndef VIPD_SYNC_GROUP_H
 #define VIPD_SYNC_GROUP_H

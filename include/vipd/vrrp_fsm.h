@@ -30,6 +30,7 @@ enum vrrp_cause {
 	VRRP_CAUSE_SHUTDOWN,    /* any -> Initialize */
 	VRRP_CAUSE_FAULT,       /* any -> Fault: the router cannot run (interface down...) */
 	VRRP_CAUSE_SYNC_GROUP,  /* Master -> Backup: another member of its sync group left Master */
+	VRRP_CAUSE_DEMOTE,      /* Master -> Backup: demoted, another router took over (handover) */
 	VRRP_CAUSE__COUNT
 };
 
@@ -43,6 +44,7 @@ enum vrrp_action {
 	VRRP_ACT_ADD_VIPS = 1u << 3,    /* add the virtual addresses */
 	VRRP_ACT_SEND_ADVERT = 1u << 4, /* send an advert with the current priority */
 	VRRP_ACT_ANNOUNCE = 1u << 5,    /* (re)start gratuitous ARP / unsolicited NA for the VIPs */
+	VRRP_ACT_HANDOVER_END = 1u << 6, /* a demoted Master's handover ran out: nobody took over */
 };
 
 /* What the FSM needs to know of the configuration. */
@@ -75,6 +77,12 @@ struct vrrp_fsm {
 	uint8_t master_priority;
 	union vip_in master_addr;
 	bool hold_backup; /* sync group: stay Backup when the Master_Down_Timer fires (re-armed) */
+	/* Demoted (maintenance, vrrp_fsm_demote): effective priority 1, never preempts. Whoever
+	 * changes `priority` while demoted must store it in undemoted_priority instead. */
+	bool demoted;
+	uint8_t undemoted_priority; /* while demoted: the priority vrrp_fsm_promote restores */
+	monotime handover_timer;    /* Master, demoted: priority-0 adverts until then; 0 if none */
+	monotime release_timer;     /* Backup after a handover: the VIPs go then; 0 if none */
 };
 
 /* Short stable name of a state ("INIT", "BACKUP", "MASTER", "FAULT"). */
@@ -118,6 +126,27 @@ unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, monotime now, uint8_t priorit
 /* Sync group: a Master leaves as at shutdown (priority 0, VIPs dropped) but becomes Backup with
  * Master_Down_Timer = Master_Down_Interval. 0 in any other state. */
 unsigned vrrp_fsm_resign(struct vrrp_fsm *f, monotime now);
+
+/* Reload in place: take cfg (all but primary) and the effective priority (clamped; 255 for an
+ * owner; demoted: stored for promote, 1 stays). A Master sends an advert now (SEND_ADVERT; not
+ * during a handover) and stays Master; a Backup made owner becomes Master; timers run on. */
+unsigned vrrp_fsm_reconfigure(struct vrrp_fsm *f, monotime now, const struct vrrp_fsm_config *cfg,
+                              uint8_t priority);
+
+/* Demote (maintenance): effective priority 1, no preemption. A Master hands over, make before
+ * break: it keeps its VIPs and sends priority 0 now (SEND_PRIO0) and at each Adver_Timer until
+ * an advert of priority > 0 arrives (then Backup, cause DEMOTE, VIPs released one grace later,
+ * see vrrp_handover_grace) or Master_Down_Interval passes (HANDOVER_END: it stays Master and
+ * advertises priority 1). Again on a demoted Master restarts the handover. 0 for an owner. */
+unsigned vrrp_fsm_demote(struct vrrp_fsm *f, monotime now);
+
+/* Promote: leave demoted mode, the effective priority comes back (a Master advertises it at once;
+ * a preempting Backup takes over from a lower master by preemption). 0 when not demoted. */
+unsigned vrrp_fsm_promote(struct vrrp_fsm *f, monotime now);
+
+/* How long a demoted Master that handed over keeps its VIPs as Backup: one Master_Adver_Interval
+ * of the new master, at least 100 ms, so clients switch on its announcements first. */
+monotime vrrp_handover_grace(const struct vrrp_fsm *f);
 
 /* The earliest armed deadline, or 0 when no timer runs. */
 monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f);

@@ -322,6 +322,41 @@ static void refresh_after_reload(void **state)
 	assert_true(api.fsm.hold_backup);
 }
 
+/* Both members demoted (vipctl demote moves the group): web's new master answers first; api,
+ * still handing over, is not resigned (no priority 0 from the group rule, VIP kept) and leaves
+ * when its own new master answers. */
+static void demoted_members_hand_over_each(void **state)
+{
+	const char *why;
+	union vip_in api_peer = pfx("198.18.1.250").in;
+	struct vrrp_adv adv = {.version = 3,
+	                       .type = VRRP_TYPE_ADVERT,
+	                       .vrid = 52,
+	                       .priority = 120,
+	                       .af = AF_INET,
+	                       .interval = 5,
+	                       .naddr = 1};
+	struct vrrp_rx_meta meta = {.af = AF_INET, .src = api_peer, .dst = group, .ttl = 255};
+
+	(void)state;
+	both_master();
+	assert_int_equal(instance_demote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_demote(&api, now_ns, &why), 0);
+	assert_int_equal(api_prio0, 1);
+	rx(3, 120, &peer_hi);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(inst.fsm.cause, VRRP_CAUSE_DEMOTE);
+	assert_int_equal(api.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(api_prio0, 1);
+	assert_int_equal(api_dels, 0);
+	adv.addrs[0] = vips2[0].in;
+	instance_receive(&api, &adv, &meta, VRRP_CSUM_RFC5798, now_ns);
+	assert_int_equal(api.fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(api.fsm.cause, VRRP_CAUSE_DEMOTE);
+	assert_int_equal(api_dels, 0);
+	assert_true(api.vips_held);
+}
+
 /* Not a sync group matter, but the same two-instance set-up: the priority_changed hook that
  * feeds notify_fifo's "INSTANCE PRIORITY n" lines fires once per change of the effective
  * priority. */
@@ -360,7 +395,7 @@ int main(void)
 	    cmocka_unit_test(fsm_resign),     G(fault_moves_the_group),
 	    G(lost_election_moves_the_group), G(fault_while_backup_holds_others),
 	    G(shutdown_moves_nobody),         G(refresh_after_reload),
-	    G(priority_changed_hook),
+	    G(priority_changed_hook),         G(demoted_members_hand_over_each),
 	};
 
 	log_set_level(LOG_ERR);

@@ -20,6 +20,8 @@ static monotime now_ns;
 
 #define ACT_TAKEOVER (VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS | VRRP_ACT_ANNOUNCE | VRRP_ACT_STATE)
 #define ACT_ANSWER (VRRP_ACT_SEND_ADVERT | VRRP_ACT_ANNOUNCE)
+/* A Master yielding to a higher priority: a last advert of its own makes the winner announce. */
+#define ACT_YIELD (VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE | VRRP_ACT_SEND_ADVERT)
 
 /* MDI for 1 s adverts: priority 100 -> 3.609375 s; priority 150 -> 3.4140625 s. */
 #define MDI_1S_P100 INT64_C(3609375000)
@@ -327,7 +329,7 @@ static void v2_never_learns_interval(void **state)
 	now_ns = f.master_down_timer;
 	assert_int_equal(vrrp_fsm_expire(&f, now_ns), ACT_TAKEOVER);
 	now_ns += MT_SEC / 4;
-	assert_int_equal(advert(&f, 200, 300, &hi_addr), VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(advert(&f, 200, 300, &hi_addr), ACT_YIELD);
 	assert_int_equal(f.master_adver_int_cs, 100);
 	assert_int_equal(f.master_down_timer, now_ns + MDI_1S_P150);
 }
@@ -534,6 +536,14 @@ static void master_prio0_answers_at_once(void **state)
 	assert_int_equal(advert(&f, 0, 100, &hi_addr), VRRP_ACT_SEND_ADVERT);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	assert_int_equal(f.adver_timer, now_ns + MT_SEC);
+	/* A flood is answered at most once per own interval: no advert for advert. */
+	for (int i = 0; i < 1000; i++) {
+		now_ns += MT_MSEC / 2;
+		assert_int_equal(advert(&f, 0, 100, &hi_addr), 0);
+	}
+	now_ns += MT_SEC / 2;
+	assert_int_equal(advert(&f, 0, 100, &hi_addr), VRRP_ACT_SEND_ADVERT);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
 static void master_yields_to_higher(void **state)
@@ -542,7 +552,7 @@ static void master_yields_to_higher(void **state)
 
 	(void)state;
 	now_ns += MT_SEC / 4;
-	assert_int_equal(advert(&f, 200, 5, &lo_addr), VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(advert(&f, 200, 5, &lo_addr), ACT_YIELD);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.prev_state, VRRP_STATE_MASTER);
 	assert_int_equal(f.cause, VRRP_CAUSE_HIGHER_PRIO);
@@ -574,7 +584,7 @@ static void master_tie_break_ipv4(void **state)
 	assert_int_equal(f.adver_timer, now_ns + MT_SEC);
 	assert_int_equal(f.master_down_timer, 0);
 	/* From a higher one (.100): we yield, even right after an answer. */
-	assert_int_equal(advert(&f, 150, 100, &hundred), VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(advert(&f, 150, 100, &hundred), ACT_YIELD);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.cause, VRRP_CAUSE_HIGHER_PRIO);
 	assert_int_equal(f.master_down_timer, now_ns + MDI_1S_P150);
@@ -593,7 +603,7 @@ static void master_tie_break_ipv6(void **state)
 	f = master_fsm(c);
 	assert_int_equal(advert(&f, 150, 100, &lo6), ACT_ANSWER);
 	now_ns += MT_SEC;
-	assert_int_equal(advert(&f, 150, 100, &hi6), VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(advert(&f, 150, 100, &hi6), ACT_YIELD);
 	assert_memory_equal(&f.master_addr, &hi6, 16);
 }
 
@@ -639,7 +649,7 @@ static void owner_tie_break(void **state)
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	/* One from a higher address wins the tie-break. */
 	now_ns += MT_SEC;
-	assert_int_equal(advert(&f, 255, 100, &hi_addr), VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(advert(&f, 255, 100, &hi_addr), ACT_YIELD);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.cause, VRRP_CAUSE_HIGHER_PRIO);
 	assert_int_equal(f.master_down_timer, now_ns + vrrp_master_down_interval(3, 255, 100));
@@ -728,7 +738,7 @@ static void set_priority_master(void **state)
 	assert_int_equal(vrrp_fsm_set_priority(&f, now_ns, 254), 0);
 	/* The lowered priority decides the next election: 140 now beats us. */
 	assert_int_equal(vrrp_fsm_set_priority(&f, now_ns, 130), VRRP_ACT_SEND_ADVERT);
-	assert_int_equal(advert(&f, 140, 100, &lo_addr), VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(advert(&f, 140, 100, &lo_addr), ACT_YIELD);
 }
 
 static void set_priority_backup(void **state)
