@@ -12,18 +12,13 @@
 #include <sys/socket.h>
 
 #include "vipd/instance.h"
+#include "vipd/instance_int.h"
+#include "vipd/instance_stats.h"
 #include "vipd/track.h"
 #include "vipd/log.h"
 #include "vipd/net_vrrp.h"
 
-/* Gap between the announcements of one burst: back-to-back copies would all die in the same
- * congestion, and 10 ms keeps the whole burst well under one second. */
-#define GARP_SPACING (10 * MT_MSEC)
-/* Retry delay after a failed netlink call while master. */
-#define NL_RETRY (200 * MT_MSEC)
-
 static void fsm_timer_cb(void *arg, monotime now);
-static void garp_timer_cb(void *arg, monotime now);
 static void retry_timer_cb(void *arg, monotime now);
 
 bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
@@ -49,10 +44,9 @@ bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips,
 	return false;
 }
 
-void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
-                   struct loop *loop, const struct instance_io *io)
+struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cfg)
 {
-	struct vrrp_fsm_config fc = {
+	return (struct vrrp_fsm_config){
 	    .version = cfg->version == VIPD_V2 ? 2 : 3,
 	    .priority = cfg->priority,
 	    .adver_int_cs = cfg->adver_int_cs,
@@ -60,6 +54,12 @@ void instance_init(struct instance *in, const struct vipd_instance_config *cfg, 
 	    .preempt_delay = cfg->preempt_delay,
 	    .af = cfg->af,
 	};
+}
+
+void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
+                   struct loop *loop, const struct instance_io *io)
+{
+	struct vrrp_fsm_config fc = instance_fsm_config(cfg);
 
 	memset(in, 0, sizeof(*in));
 	in->cfg = cfg;
@@ -157,7 +157,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 /* The output interface of a virtual route: the interface of the VIPs when it names none; its
  * dev when that is the instance's interface or VMAC; any other dev is looked up by name now,
  * at each apply (the daemon tracks only the interfaces instances run on). 0 when missing. */
-static unsigned route_ifindex(const struct instance *in, const struct vipd_route *r)
+unsigned route_ifindex(const struct instance *in, const struct vipd_route *r)
 {
 	if (!r->dev[0])
 		return instance_vip_iface(in)->ifindex;
@@ -211,7 +211,7 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 }
 
 /* One change's outcome: already there on add, already gone on delete reach the goal too. */
-static bool change_done(const struct nl_change *c)
+bool change_done(const struct nl_change *c)
 {
 	switch (c->op) {
 	case NL_ADDR_ADD:
@@ -281,61 +281,6 @@ static int apply_vips(struct instance *in, bool add)
 	return failed;
 }
 
-static void garp_round(struct instance *in)
-{
-	for (size_t i = 0; i < in->cfg->nvips; i++) {
-		if (in->io->announce(in->io->ctx, in, &in->cfg->vips[i]) < 0) {
-			in->stats.send_errors++;
-			continue;
-		}
-		in->stats.announcements++;
-	}
-}
-
-/* One round of announcements, then the rest of the burst GARP_SPACING apart. When a burst is
- * done: the second burst comes garp_delay after the takeover (as keepalived's
- * garp_master_delay), then one burst every garp_refresh. */
-static void garp_step(struct instance *in, monotime now)
-{
-	monotime next;
-
-	if (in->garp_left == 0) {
-		in->garp_left = in->cfg->garp_repeat;
-		in->garp_burst_start = now;
-	}
-	garp_round(in);
-	if (--in->garp_left) {
-		loop_timer_set(in->loop, &in->garp_timer, now + GARP_SPACING);
-		return;
-	}
-	if (!in->garp_second_burst_done && in->cfg->garp_delay) {
-		in->garp_second_burst_done = true;
-		next = in->garp_since + in->cfg->garp_delay;
-	} else if (in->cfg->garp_refresh) {
-		next = in->garp_burst_start + in->cfg->garp_refresh;
-	} else {
-		return;
-	}
-	loop_timer_set(in->loop, &in->garp_timer, next > now ? next : now);
-}
-
-/* (Re)start the announcements: a first burst now. */
-static void garp_start(struct instance *in, monotime now)
-{
-	in->garp_since = now;
-	in->garp_left = 0;
-	in->garp_second_burst_done = false;
-	garp_step(in, now);
-}
-
-static void garp_timer_cb(void *arg, monotime now)
-{
-	struct instance *in = arg;
-
-	if (in->fsm.state == VRRP_STATE_MASTER)
-		garp_step(in, now);
-}
-
 /* A netlink call failed: try again until the addresses match the state (present on a master,
  * absent otherwise), so a failed delete cannot leave a VIP on a backup. */
 static void retry_timer_cb(void *arg, monotime now)
@@ -366,6 +311,7 @@ static void log_transition(struct instance *in, monotime now, const char *why)
 	log_notice("%s: %s -> %s (%s), priority %u/%u, master %s", in->cfg->name,
 	           vrrp_state_name(in->last_state), vrrp_state_name(in->fsm.state), why,
 	           in->cfg->priority, in->fsm.priority, master);
+	instance_stats_transition(in, now);
 	in->last_state = in->fsm.state;
 	in->since = now;
 	in->stats.transitions[in->fsm.state]++;
@@ -374,7 +320,7 @@ static void log_transition(struct instance *in, monotime now, const char *why)
 }
 
 /* Carry out the FSM's actions in its documented order, then re-arm the protocol timer. */
-static void run_actions(struct instance *in, unsigned acts, monotime now)
+void run_actions(struct instance *in, unsigned acts, monotime now)
 {
 	if (acts & VRRP_ACT_STATE) {
 		log_transition(in, now,
@@ -401,6 +347,8 @@ static void run_actions(struct instance *in, unsigned acts, monotime now)
 		send_advert(in, in->fsm.priority);
 	if (acts & VRRP_ACT_ANNOUNCE)
 		garp_start(in, now);
+	if (acts & (VRRP_ACT_HANDOVER_END | VRRP_ACT_DEL_VIPS))
+		instance_admin_note(in, acts);
 
 	monotime next = vrrp_fsm_next_deadline(&in->fsm);
 	if (next)
@@ -417,8 +365,12 @@ static void run_actions(struct instance *in, unsigned acts, monotime now)
 static void fsm_timer_cb(void *arg, monotime now)
 {
 	struct instance *in = arg;
+	bool lost = instance_stats_master_due(in, now);
+	unsigned acts = vrrp_fsm_expire(&in->fsm, now);
 
-	run_actions(in, vrrp_fsm_expire(&in->fsm, now), now);
+	if (lost)
+		avail_master_lost(&in->stats.avail, now);
+	run_actions(in, acts, now);
 }
 
 /* --- events --- */
@@ -491,6 +443,7 @@ void instance_start(struct instance *in, monotime now)
 	const char *why = iface_problem(in);
 
 	in->fsm.cfg.primary = in->primary;
+	instance_admin_start(in, now);
 	if (why) {
 		enter_fault(in, why, now);
 		return;
@@ -584,9 +537,11 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 	}
 	in->track_fault = f;
 	snprintf(in->track_why, sizeof(in->track_why), "%s", why && *why ? why : "tracking");
-	if (prio != in->fsm.priority) {
-		log_notice("%s: effective priority %u -> %u (%s)", in->cfg->name, in->fsm.priority,
-		           prio, why && *why ? why : "all tracked up");
+	if (prio != (in->fsm.demoted ? in->fsm.undemoted_priority : in->fsm.priority)) {
+		log_notice("%s: effective priority %u -> %u (%s)%s", in->cfg->name,
+		           in->fsm.demoted ? in->fsm.undemoted_priority : in->fsm.priority, prio,
+		           why && *why ? why : "all tracked up",
+		           in->fsm.demoted ? "; applies at promote (demoted)" : "");
 		run_actions(in, vrrp_fsm_set_priority(&in->fsm, now, prio), now);
 	}
 	instance_iface_changed(in, now);
@@ -648,6 +603,7 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
 	run_actions(in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src),
 	            now);
+	instance_stats_heard(in, adv->priority, &meta->src, now);
 }
 
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now)
@@ -729,6 +685,7 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	json_object_object_add(o, "version", version_json(in->cfg->version));
 	json_object_object_add(o, "priority", json_object_new_int(in->cfg->priority));
 	json_object_object_add(o, "effective_priority", json_object_new_int(in->fsm.priority));
+	json_object_object_add(o, "demoted", json_object_new_boolean(in->demoted));
 	if (in->fsm.state == VRRP_STATE_MASTER)
 		json_object_object_add(o, "master_address",
 		                       json_object_new_string(addr_format_in(

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vipd/avail.h"
 #include "vipd/config.h"
 #include "vipd/loop.h"
 #include "vipd/nl.h"
@@ -56,6 +57,9 @@ struct instance_io {
 	void (*state_changed)(void *ctx, struct instance *in);
 	/* Optional (may be NULL): told when in's effective priority (fsm.priority) changed. */
 	void (*priority_changed)(void *ctx, struct instance *in);
+	/* Optional (may be NULL: always ready): whether the kernel announced every VIP of in as
+	 * present (netlink RTM_NEWADDR), i.e. traffic to them is delivered. */
+	bool (*vips_ready)(void *ctx, struct instance *in);
 	/* Optional (may be NULL): drop every IPv6 address of in's VMAC without a packet, before an
 	 * IPv6 instance deletes its VIPs (a VIP deleted from an up interface makes the kernel send
 	 * MLD reports, here from the virtual MAC of a node no longer master). */
@@ -76,6 +80,9 @@ struct instance_stats {
 	uint64_t announcements;                  /* GARPs and NAs sent */
 	uint64_t nl_errors;
 	uint64_t vip_restored; /* VIPs put back after someone removed them */
+	/* [from][to]: each logged state change (src/instance_stats.c) */
+	uint64_t trans[VRRP_STATE__COUNT][VRRP_STATE__COUNT];
+	struct avail avail; /* availability from this node's own history */
 };
 
 struct instance {
@@ -94,6 +101,7 @@ struct instance {
 	bool garp_second_burst_done;
 	monotime garp_since;        /* when the announcements (re)started: the takeover */
 	monotime garp_burst_start;  /* start of the current or last burst */
+	monotime garp_wait_until;   /* IPv6: first burst waits for the kernel's VIPs; 0 if not */
 	bool vips_held;             /* we added the VIPs and have not removed them */
 	const char *fault_reason;   /* why FAULT: interface missing, down, no source address */
 	bool track_fault;           /* a weight-0 check or tracked interface is down */
@@ -102,6 +110,10 @@ struct instance {
 	monotime since;             /* time of the last state change */
 	union vip_in primary;       /* advert source address */
 	uint8_t told_priority;      /* effective priority last given to io->priority_changed */
+	/* vipctl demote (maintenance): effective priority 1, no preemption; a master hands over
+	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
+	 * starts demoted (a reload restarting it keeps the flag by instance name). */
+	bool demoted;
 	struct instance_stats stats;
 };
 
@@ -140,6 +152,10 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 /* Re-evaluate the interface (link change, address change): enter or leave FAULT. */
 void instance_iface_changed(struct instance *in, monotime now);
 
+/* The kernel announced addresses on in's interfaces: a new IPv6 master waiting for its VIPs to
+ * be usable sends its first Neighbor Advertisements now. */
+void instance_vips_changed(struct instance *in, monotime now);
+
 /* Handle a decoded advert addressed to this instance's VRID. */
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
                       const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now);
@@ -157,6 +173,15 @@ void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, mon
 
 /* vipctl garp: a Master starts its announcements (GARP / NA bursts) again now; -1 otherwise. */
 int instance_announce(struct instance *in, monotime now);
+
+/* vipctl demote: maintenance mode (in->demoted), effective priority 1, no preemption; a Master
+ * hands over make before break (vrrp_fsm_demote). 0, or -1 with *why for an address owner.
+ * Logs. */
+int instance_demote(struct instance *in, monotime now, const char **why);
+
+/* vipctl promote: leave maintenance mode, the priority comes back (a preempting Backup takes over
+ * by preemption). 0, or -1 with *why = "not demoted". Logs. */
+int instance_promote(struct instance *in, monotime now, const char **why);
 
 /* The instance's status object (the fields of DESIGN.md "Control protocol"). */
 struct json_object *instance_status(const struct instance *in, monotime now);

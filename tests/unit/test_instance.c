@@ -145,7 +145,8 @@ static void garp_refresh_one_burst_per_period(void **state)
 	assert_int_equal(announce_times(&vips[0], 0, at, 64), 15);
 }
 
-/* 4. A higher-priority master: Backup, one DEL batch with every VIP, announcements stop. */
+/* 4. A higher-priority master: Backup, one DEL batch with every VIP, one last advert of ours
+ * (the winner answers it with its announcements), announcements stop. */
 static void higher_priority_makes_backup(void **state)
 {
 	monotime t;
@@ -159,14 +160,15 @@ static void higher_priority_makes_backup(void **state)
 	base = fk.n;
 	rx(3, 200, &peer_hi);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
-	assert_int_equal(fk.n, base + 1);
+	assert_int_equal(fk.n, base + 2);
 	assert_apply(base, NL_ADDR_DEL);
+	assert_advert(base + 1, 150);
 	assert_false(loop_timer_armed(&inst.garp_timer));
 	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 150, 5));
 	assert_int_equal(inst.stats.adverts_received, 1);
 	/* Silence from us while the other master is alive. */
 	run_until(now_ns + 100 * MT_MSEC);
-	assert_int_equal(fk.n, base + 1);
+	assert_int_equal(fk.n, base + 2);
 }
 
 /* 5. A lower-priority master (split brain): answer at once and re-announce, once per interval. */
@@ -488,8 +490,9 @@ static void status_fields(void **state)
 	t = fire_next(); /* the peer went silent */
 	now_ns = t + 2500 * MT_MSEC;
 	status();
-	/* the 11 of DESIGN.md, checksum_forms and drops (test_instance_wire.c) */
-	assert_int_equal(json_object_object_length(st), 13);
+	/* the 11 of DESIGN.md, checksum_forms and drops (test_instance_wire.c), demoted */
+	assert_int_equal(json_object_object_length(st), 14);
+	assert_false(json_object_get_boolean(field("demoted")));
 	assert_string_equal(str("name"), "web");
 	assert_string_equal(str("state"), "MASTER");
 	assert_int_equal(json_object_get_int(field("vrid")), 51);

@@ -226,6 +226,65 @@ static void announce_on_request_v4(void **state)
 	assert_int_equal(instance_announce(&inst, now_ns), -1);
 }
 
+/* The kernel as seen through netlink: whether it announced the VIPs yet. */
+static bool kernel_announced;
+
+static bool fake_vips_ready(void *ctx, struct instance *in)
+{
+	(void)ctx;
+	(void)in;
+	return kernel_announced;
+}
+
+/* Start as Backup with an io whose kernel has not announced the VIPs, and take over. */
+static void take_over_before_the_kernel(struct instance_io *io)
+{
+	*io = fake_io;
+	io->vips_ready = fake_vips_ready;
+	kernel_announced = false;
+	instance_init(&inst, &cfg, &ifc, lp, io);
+	instance_start(&inst, now_ns);
+	fire_next();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+}
+
+/* A new IPv6 master sends its first NAs only once the kernel announced the VIPs (their local
+ * route in): before that, clients following the NA would reach a node that drops them. */
+static void na_waits_for_the_kernel(void **state)
+{
+	struct instance_io io;
+
+	(void)state;
+	take_over_before_the_kernel(&io);
+	assert_int_equal(fk.n, 2); /* the VIPs added and the first advert, no NA yet */
+	assert_apply6(0, NL_ADDR_ADD);
+	assert_advert6(1, 150);
+	now_ns += 300 * MT_USEC;
+	instance_vips_changed(&inst, now_ns); /* another address, ours not there yet */
+	assert_int_equal(fk.n, 2);
+	kernel_announced = true;
+	instance_vips_changed(&inst, now_ns);
+	assert_int_equal(fk.n, 4);
+	assert_announce_round(2);
+	run_until(now_ns + 6 * MT_SEC);
+	assert_int_equal(inst.stats.announcements, 20);
+}
+
+/* If the kernel never says so, the NAs go out after 20 ms all the same. */
+static void na_wait_is_bounded(void **state)
+{
+	struct instance_io io;
+	monotime t;
+
+	(void)state;
+	take_over_before_the_kernel(&io);
+	t = now_ns;
+	assert_int_equal(fk.n, 2);
+	assert_int_equal(fire_next(), t + 20 * MT_MSEC);
+	assert_int_equal(fk.n, 4);
+	assert_announce_round(2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +296,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(vip_deleted_while_master, setup6, teardown),
 	    cmocka_unit_test_setup_teardown(announce_on_request, setup6, teardown),
 	    cmocka_unit_test_setup_teardown(announce_on_request_v4, setup, teardown),
+	    cmocka_unit_test_setup_teardown(na_waits_for_the_kernel, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(na_wait_is_bounded, setup6, teardown),
 	};
 
 	log_set_level(LOG_ERR);

@@ -1,0 +1,89 @@
+/* instance_announce: the announcements of a new master — gratuitous ARP (IPv4) or unsolicited
+ * Neighbor Advertisements (IPv6) for every VIP, in bursts: the first at the takeover, a second
+ * garp_delay later, then one every garp_refresh. */
+#include "config.h"
+
+#include "vipd/instance_int.h"
+
+/* Gap between the announcements of one burst: back-to-back copies would all die in the same
+ * congestion, and 10 ms keeps the whole burst well under one second. */
+#define GARP_SPACING (10 * MT_MSEC)
+
+/* Longest wait for the kernel to announce fresh IPv6 VIPs before the first NAs go anyway. */
+#define NA_WAIT_MAX (20 * MT_MSEC)
+
+static void garp_round(struct instance *in)
+{
+	for (size_t i = 0; i < in->cfg->nvips; i++) {
+		if (in->io->announce(in->io->ctx, in, &in->cfg->vips[i]) < 0) {
+			in->stats.send_errors++;
+			continue;
+		}
+		in->stats.announcements++;
+	}
+}
+
+/* One round of announcements, then the rest of the burst GARP_SPACING apart. When a burst is
+ * done: the second burst comes garp_delay after the takeover (as keepalived's
+ * garp_master_delay), then one burst every garp_refresh. */
+static void garp_step(struct instance *in, monotime now)
+{
+	monotime next;
+
+	if (in->garp_left == 0) {
+		in->garp_left = in->cfg->garp_repeat;
+		in->garp_burst_start = now;
+	}
+	garp_round(in);
+	if (--in->garp_left) {
+		loop_timer_set(in->loop, &in->garp_timer, now + GARP_SPACING);
+		return;
+	}
+	if (!in->garp_second_burst_done && in->cfg->garp_delay) {
+		in->garp_second_burst_done = true;
+		next = in->garp_since + in->cfg->garp_delay;
+	} else if (in->cfg->garp_refresh) {
+		next = in->garp_burst_start + in->cfg->garp_refresh;
+	} else {
+		return;
+	}
+	loop_timer_set(in->loop, &in->garp_timer, next > now ? next : now);
+}
+
+/* (Re)start the announcements: a first burst now, or once the kernel says the VIPs are usable.
+ * IPv6: the kernel inserts the local route of an address added with nodad only when it announces
+ * the address (from its DAD work), a little after our add returned; a Neighbor Advertisement sent
+ * before that draws the clients' packets to a node that drops them. */
+void garp_start(struct instance *in, monotime now)
+{
+	in->garp_since = now;
+	in->garp_left = 0;
+	in->garp_second_burst_done = false;
+	in->garp_wait_until = 0;
+	if (in->cfg->af == AF_INET6 && in->io->vips_ready && !in->io->vips_ready(in->io->ctx, in)) {
+		in->garp_wait_until = now + NA_WAIT_MAX;
+		loop_timer_set(in->loop, &in->garp_timer, in->garp_wait_until);
+		return;
+	}
+	garp_step(in, now);
+}
+
+void instance_vips_changed(struct instance *in, monotime now)
+{
+	if (!in->garp_wait_until || in->fsm.state != VRRP_STATE_MASTER ||
+	    !in->io->vips_ready(in->io->ctx, in))
+		return;
+	in->garp_wait_until = 0;
+	loop_timer_cancel(in->loop, &in->garp_timer);
+	garp_step(in, now);
+}
+
+void garp_timer_cb(void *arg, monotime now)
+{
+	struct instance *in = arg;
+
+	/* A wait for the kernel that ran out: announce anyway. */
+	in->garp_wait_until = 0;
+	if (in->fsm.state == VRRP_STATE_MASTER)
+		garp_step(in, now);
+}
