@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <libconfig.h>
 #include <limits.h>
@@ -20,6 +21,7 @@
 #include "vipd/config_route.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
+#include "vipd/config_metrics.h"
 
 #define V3_ADVER_MAX_CS 4095 /* 12-bit Max Adver Int of a v3 advert */
 #define V2_ADVER_MAX_S 255   /* 8-bit Adver Int of a v2 advert */
@@ -468,11 +470,14 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 	}
 }
 
-static const char *const top_keys[] = {"router_id", "control_socket", "instances",
+static const char *const top_keys[] = {"router_id", "control_socket", "control_socket_group",
+                                       "instances",
                                        /* config_notify.c */
                                        "notify_fifo", "sync_groups",
                                        /* config_track.c */
-                                       "script_user", "checks", NULL};
+                                       "script_user", "user", "checks",
+                                       /* config_metrics.c */
+                                       "metrics_listen", NULL};
 
 static void load_top(struct cv_loader *ld, const config_setting_t *root, struct vipd_config *cfg)
 {
@@ -497,8 +502,15 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 		cv_key_error(&sc, s, "control_socket", "\"%s\" is not an absolute path",
 		             cfg->control_socket);
 	}
+	s = cv_member(&sc, "control_socket_group");
+	if (cv_get_text(&sc, "control_socket_group", cfg->control_socket_group,
+	                sizeof(cfg->control_socket_group)) == CV_OK &&
+	    !getgrnam(cfg->control_socket_group))
+		cv_key_error(&sc, s, "control_socket_group", "no group \"%s\" on this system",
+		             cfg->control_socket_group);
 	config_notify_load_fifo(&sc, cfg);
 	config_track_load_top(&sc, cfg);
+	config_metrics_load(&sc, cfg);
 	load_instances(ld, root, cfg);
 	config_notify_load_groups(&sc, cfg);
 }
@@ -607,8 +619,14 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 	fprintf(out, ";\ncontrol_socket = ");
 	print_string(out, cfg->control_socket);
 	fprintf(out, ";\n");
+	if (cfg->control_socket_group[0]) {
+		fprintf(out, "control_socket_group = ");
+		print_string(out, cfg->control_socket_group);
+		fprintf(out, ";\n");
+	}
 	config_notify_print_top(cfg, out);
 	config_track_print_top(cfg, out);
+	config_metrics_print(cfg, out);
 	fprintf(out, "\ninstances = (\n");
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		print_instance(&cfg->instances[i], out);

@@ -206,6 +206,8 @@ void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 
 	if (cv_get_text(sc, "script_user", cfg->script_user, sizeof(cfg->script_user)) == CV_OK)
 		cfg->script_user_line = config_setting_source_line(cv_member(sc, "script_user"));
+	if (cv_get_text(sc, "user", cfg->user, sizeof(cfg->user)) == CV_OK)
+		cfg->user_line = config_setting_source_line(cv_member(sc, "user"));
 	s = cv_member(sc, "checks");
 	if (!s)
 		return;
@@ -367,6 +369,11 @@ void config_track_print_top(const struct vipd_config *cfg, FILE *out)
 	if (cfg->script_user[0]) {
 		fprintf(out, "script_user = ");
 		cv_print_string(out, cfg->script_user);
+		fprintf(out, ";\n");
+	}
+	if (cfg->user[0]) {
+		fprintf(out, "user = ");
+		cv_print_string(out, cfg->user);
 		fprintf(out, ";\n");
 	}
 	if (!cfg->nchecks)

@@ -1,10 +1,13 @@
 /* ctl: UNIX stream control socket, one JSON object per line each way.
- * Requests are bounded, answers are buffered per client, and a client that
- * stops reading is dropped: the loop never blocks on a client. */
+ * Requests are bounded, answers are buffered per client with back-pressure
+ * (a client that does not read its answers is not read from either), each
+ * turn of a client does a bounded amount of work, and an idle client is
+ * dropped: no client can stall the loop or grow memory without bound. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,16 @@
 #include "vipd/monotime.h"
 
 #define CTL_MAX_CLIENTS 64
+/* Bytes read from one client per turn of the loop. */
+#define CTL_READ_TURN 65536
+/* Requests answered for one client per turn of the loop; the rest wait for the next turn. */
+#define CTL_LINES_TURN 8
+/* Above this many answer bytes waiting, a client's requests are not read until it reads. */
+#define CTL_OUT_HIGH 65536
+/* All clients together spend at most CTL_BUDGET answering in each CTL_WINDOW (and one request
+ * more): the rest of the loop (adverts) never waits longer than that for the control socket. */
+#define CTL_WINDOW (10 * MT_MSEC)
+#define CTL_BUDGET (2 * MT_MSEC)
 
 struct ctl_client {
 	struct ctl *ctl;
@@ -28,7 +41,10 @@ struct ctl_client {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off;
-	bool closing; /* close once the answer is flushed */
+	bool eof;               /* the client closed its side: answer what is there, then close */
+	bool closing;           /* close once the answer is flushed; read and answer nothing more */
+	struct loop_timer idle; /* drops a client without activity */
+	struct loop_timer resume; /* brings back a client deferred to the next window */
 };
 
 struct ctl {
@@ -37,6 +53,9 @@ struct ctl {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	ctl_handler handler;
 	void *arg;
+	monotime idle_timeout;
+	monotime window_start, spent; /* the answering budget (CTL_WINDOW, CTL_BUDGET) */
+	monotime deferred;            /* clients deferred in this window: their order (FIFO) */
 	struct ctl_client *clients[CTL_MAX_CLIENTS];
 };
 
@@ -58,6 +77,15 @@ struct json_object *ctl_reply_error(const char *message)
 	return o;
 }
 
+struct json_object *ctl_reply_error_with(const char *message, const char *key,
+                                         struct json_object *value)
+{
+	struct json_object *o = ctl_reply_error(message);
+
+	json_object_object_add(o, key, value);
+	return o;
+}
+
 static void client_free(struct ctl_client *cl)
 {
 	struct ctl *c = cl->ctl;
@@ -65,6 +93,8 @@ static void client_free(struct ctl_client *cl)
 	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (c->clients[i] == cl)
 			c->clients[i] = NULL;
+	loop_timer_cancel(c->loop, &cl->idle);
+	loop_timer_cancel(c->loop, &cl->resume);
 	loop_del_fd(c->loop, cl->fd);
 	close(cl->fd);
 	free(cl->in);
@@ -72,8 +102,12 @@ static void client_free(struct ctl_client *cl)
 	free(cl);
 }
 
-/* Write what the socket takes now; watch for writability while a backlog remains.
- * Returns false when the client was freed. */
+static void client_touch(struct ctl_client *cl)
+{
+	loop_timer_set(cl->ctl->loop, &cl->idle, monotime_now() + cl->ctl->idle_timeout);
+}
+
+/* Write what the socket takes now. Returns false when the client was freed. */
 static bool client_flush(struct ctl_client *cl)
 {
 	while (cl->out_off < cl->out_len) {
@@ -87,6 +121,7 @@ static bool client_flush(struct ctl_client *cl)
 			return false;
 		}
 		cl->out_off += (size_t)n;
+		client_touch(cl);
 	}
 	if (cl->out_off == cl->out_len) {
 		cl->out_off = cl->out_len = 0;
@@ -95,7 +130,6 @@ static bool client_flush(struct ctl_client *cl)
 			return false;
 		}
 	}
-	loop_mod_fd(cl->ctl->loop, cl->fd, cl->out_len ? EPOLLIN | EPOLLOUT : EPOLLIN);
 	return true;
 }
 
@@ -106,6 +140,12 @@ static bool client_queue(struct ctl_client *cl, struct json_object *reply)
 	size_t len = strlen(text);
 	char *out;
 
+	if (cl->out_off) {
+		/* Keep the buffer compact: what was sent goes. */
+		memmove(cl->out, cl->out + cl->out_off, cl->out_len - cl->out_off);
+		cl->out_len -= cl->out_off;
+		cl->out_off = 0;
+	}
 	if (cl->out_len + len + 1 > CTL_MAX_BACKLOG) {
 		/* It does not read its answers: drop it rather than grow without bound. */
 		json_object_put(reply);
@@ -126,11 +166,17 @@ static bool client_queue(struct ctl_client *cl, struct json_object *reply)
 	return true;
 }
 
-static struct json_object *handle_line(struct ctl *c, const char *line, size_t len)
+struct json_object *ctl_handle_line(ctl_handler handler, void *arg, const char *line, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new();
+	struct json_tokener *tok;
 	struct json_object *req, *reply;
 
+	/* A line from a terminal or `nc -C` ends in CR LF. */
+	if (len && line[len - 1] == '\r')
+		len--;
+	if (len > CTL_MAX_REQUEST)
+		return ctl_reply_error("request too large");
+	tok = json_tokener_new();
 	if (!tok)
 		return ctl_reply_error("out of memory");
 	req = json_tokener_parse_ex(tok, line, (int)len);
@@ -145,66 +191,198 @@ static struct json_object *handle_line(struct ctl *c, const char *line, size_t l
 		json_object_put(req);
 		return ctl_reply_error("a request is a JSON object");
 	}
-	reply = c->handler(c->arg, req);
+	reply = handler(arg, req);
 	json_object_put(req);
-	return reply;
+	return reply ? reply : ctl_reply_error("no answer");
+}
+
+static bool blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/* Answer one request line of len bytes at the start of the input (plus its newline, if any).
+ * Returns false when the client was freed. */
+static bool client_answer(struct ctl_client *cl, size_t len, size_t used)
+{
+	bool ok = true;
+
+	if (!blank(cl->in, len))
+		ok = client_queue(cl, ctl_handle_line(cl->ctl->handler, cl->ctl->arg, cl->in, len));
+	if (!ok)
+		return false;
+	memmove(cl->in, cl->in + used, cl->in_len - used);
+	cl->in_len -= used;
+	return true;
+}
+
+/* Read at most one turn's worth of input. Returns false when the client was freed. */
+static bool client_read(struct ctl_client *cl)
+{
+	char buf[4096];
+	size_t got = 0;
+
+	while (got < CTL_READ_TURN) {
+		ssize_t n = recv(cl->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		char *in, *last;
+
+		if (n == 0) {
+			cl->eof = true;
+			return true;
+		}
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return true;
+			client_free(cl);
+			return false;
+		}
+		client_touch(cl);
+		got += (size_t)n;
+		in = realloc(cl->in, cl->in_len + (size_t)n);
+		if (!in) {
+			client_free(cl);
+			return false;
+		}
+		cl->in = in;
+		memcpy(cl->in + cl->in_len, buf, (size_t)n);
+		cl->in_len += (size_t)n;
+		last = memrchr(cl->in, '\n', cl->in_len);
+		if (cl->in_len - (last ? (size_t)(last - cl->in) + 1 : 0) > CTL_MAX_REQUEST) {
+			/* A line longer than any request: answer once and hang up. */
+			cl->closing = true;
+			cl->in_len = 0;
+			return client_queue(cl, ctl_reply_error("request too large"));
+		}
+		if (last)
+			return true; /* answer it before reading more */
+	}
+	return true;
+}
+
+/* True when this window's answering budget is spent (the caller defers to the next window). */
+static bool budget_spent(struct ctl *c, monotime now)
+{
+	if (now - c->window_start >= CTL_WINDOW) {
+		c->window_start = now;
+		c->spent = 0;
+		c->deferred = 0;
+	}
+	return c->spent >= CTL_BUDGET;
+}
+
+/* Answer one request line of len bytes (used with its newline) within the budget. Sets
+ * *deferred when the budget is spent; returns false when the client was freed. */
+static bool client_answer_timed(struct ctl_client *cl, size_t len, size_t used, bool *deferred)
+{
+	struct ctl *c = cl->ctl;
+	monotime t0 = monotime_now();
+	bool alive;
+
+	if (budget_spent(c, t0)) {
+		*deferred = true;
+		return true;
+	}
+	alive = client_answer(cl, len, used);
+	c->spent += monotime_now() - t0;
+	return alive;
+}
+
+/* Answer up to one turn's worth of requests, send, and watch for what comes next: requests
+ * left by the turn's budget wait for the socket to be writable (at once, unless the client
+ * does not read: then they wait for it), those left by the window's budget for the next
+ * window, new ones for readable. */
+static void client_run(struct ctl_client *cl)
+{
+	struct loop *l = cl->ctl->loop;
+	unsigned events = 0;
+	bool deferred = false;
+	int lines = 0;
+	char *nl;
+
+	while (!cl->closing && !deferred && lines < CTL_LINES_TURN && cl->out_len < CTL_OUT_HIGH &&
+	       cl->in_len && (nl = memchr(cl->in, '\n', cl->in_len))) {
+		size_t len = (size_t)(nl - cl->in);
+
+		if (!client_answer_timed(cl, len, len + 1, &deferred))
+			return;
+		lines++;
+	}
+	nl = cl->in_len ? memchr(cl->in, '\n', cl->in_len) : NULL;
+	if (cl->eof && !cl->closing && !deferred && !nl && lines < CTL_LINES_TURN &&
+	    cl->out_len < CTL_OUT_HIGH) {
+		/* The peer is done: a last line without its newline still counts. */
+		if (cl->in_len && !client_answer_timed(cl, cl->in_len, cl->in_len, &deferred))
+			return;
+		if (!deferred)
+			cl->closing = true;
+	}
+	if (!client_flush(cl))
+		return;
+	if (deferred) {
+		/* Nothing until the next window (a writable socket would only wake us in vain); the
+		 * deferred resume in the order they were deferred, a nanosecond apart: round robin.
+		 */
+		loop_timer_set(l, &cl->resume,
+		               cl->ctl->window_start + CTL_WINDOW + cl->ctl->deferred++);
+	} else if (cl->closing) {
+		/* A backlog remains: only wait to send it. */
+		events = EPOLLOUT;
+	} else {
+		bool more = nl || (cl->eof && cl->in_len);
+
+		if (cl->out_len || more || cl->eof)
+			events |= EPOLLOUT;
+		else
+			events |= EPOLLIN;
+	}
+	loop_mod_fd(l, cl->fd, events);
 }
 
 static void client_cb(void *arg, int fd, unsigned events, monotime now)
 {
 	struct ctl_client *cl = arg;
-	char buf[4096];
 
+	(void)fd;
 	(void)now;
-	if (events & EPOLLOUT) {
-		if (!client_flush(cl))
-			return;
-	}
-	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->closing)
+	if (events & EPOLLERR) {
+		client_free(cl);
 		return;
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		char *nl;
-
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			client_free(cl);
-			return;
-		}
-		if (n < 0)
-			break;
-		if (cl->in_len + (size_t)n > CTL_MAX_REQUEST) {
-			cl->closing = true;
-			if (client_queue(cl, ctl_reply_error("request too large")))
-				client_flush(cl);
-			return;
-		}
-		char *in = realloc(cl->in, cl->in_len + (size_t)n);
-		if (!in) {
-			client_free(cl);
-			return;
-		}
-		cl->in = in;
-		memcpy(cl->in + cl->in_len, buf, (size_t)n);
-		cl->in_len += (size_t)n;
-		while (cl->in_len && (nl = memchr(cl->in, '\n', cl->in_len))) {
-			size_t line = (size_t)(nl - cl->in);
-
-			if (!client_queue(cl, handle_line(cl->ctl, cl->in, line)))
-				return;
-			memmove(cl->in, nl + 1, cl->in_len - line - 1);
-			cl->in_len -= line + 1;
-		}
 	}
-	client_flush(cl);
+	if ((events & (EPOLLOUT | EPOLLHUP)) && !client_flush(cl))
+		return;
+	if ((events & EPOLLHUP) && cl->out_len) {
+		/* Nobody will ever read it. */
+		client_free(cl);
+		return;
+	}
+	if ((events & (EPOLLIN | EPOLLHUP)) && !cl->closing && !cl->eof && !client_read(cl))
+		return;
+	client_run(cl);
+}
+
+static void resume_cb(void *arg, monotime now)
+{
+	(void)now;
+	client_run(arg);
+}
+
+static void idle_cb(void *arg, monotime now)
+{
+	(void)now;
+	client_free(arg);
 }
 
 static void accept_cb(void *arg, int fd, unsigned events, monotime now)
 {
+	static const char busy[] = "{\"ok\":false,\"error\":\"too many clients\"}\n";
 	struct ctl *c = arg;
 
 	(void)events;
 	(void)now;
-	for (;;) {
+	for (int accepted = 0; accepted < CTL_MAX_CLIENTS; accepted++) {
 		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct ctl_client *cl;
 		size_t slot;
@@ -213,19 +391,29 @@ static void accept_cb(void *arg, int fd, unsigned events, monotime now)
 			return;
 		for (slot = 0; slot < CTL_MAX_CLIENTS && c->clients[slot]; slot++)
 			;
-		cl = slot < CTL_MAX_CLIENTS ? calloc(1, sizeof(*cl)) : NULL;
+		if (slot == CTL_MAX_CLIENTS) {
+			if (send(cfd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+				/* it goes anyway */
+			}
+			close(cfd);
+			continue;
+		}
+		cl = calloc(1, sizeof(*cl));
 		if (!cl) {
 			close(cfd);
 			continue;
 		}
 		cl->ctl = c;
 		cl->fd = cfd;
+		loop_timer_init(&cl->idle, idle_cb, cl);
+		loop_timer_init(&cl->resume, resume_cb, cl);
 		if (loop_add_fd(c->loop, cfd, EPOLLIN, client_cb, cl) < 0) {
 			close(cfd);
 			free(cl);
 			continue;
 		}
 		c->clients[slot] = cl;
+		client_touch(cl);
 	}
 }
 
@@ -256,6 +444,7 @@ struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, v
 	c->loop = loop;
 	c->handler = handler;
 	c->arg = arg;
+	c->idle_timeout = CTL_IDLE_TIMEOUT;
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
@@ -268,7 +457,8 @@ struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, v
 		goto fail;
 	}
 	umask(old_umask);
-	if (listen(c->fd, 16) < 0 || loop_add_fd(loop, c->fd, EPOLLIN, accept_cb, c) < 0)
+	if (listen(c->fd, CTL_MAX_CLIENTS) < 0 ||
+	    loop_add_fd(loop, c->fd, EPOLLIN, accept_cb, c) < 0)
 		goto fail;
 	return c;
 fail:
@@ -277,6 +467,31 @@ fail:
 		close(c->fd);
 	free(c);
 	return NULL;
+}
+
+int ctl_set_group(struct ctl *c, const char *group, char *err, size_t errlen)
+{
+	struct group *gr;
+
+	if (!group || !group[0])
+		return 0;
+	errno = 0;
+	gr = getgrnam(group);
+	if (!gr) {
+		snprintf(err, errlen, "no group \"%s\"%s%s", group, errno ? ": " : "",
+		         errno ? strerror(errno) : "");
+		return -1;
+	}
+	if (chown(c->path, (uid_t)-1, gr->gr_gid) < 0 || chmod(c->path, 0660) < 0) {
+		snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void ctl_set_idle_timeout(struct ctl *c, monotime timeout)
+{
+	c->idle_timeout = timeout;
 }
 
 void ctl_close(struct ctl *c)
@@ -304,21 +519,64 @@ static int wait_fd(int fd, short events, monotime deadline)
 	return poll(&p, 1, (int)(left / MT_MSEC) + 1);
 }
 
-struct json_object *ctl_request(const char *path, struct json_object *request, int timeout_ms,
-                                char *err, size_t errlen)
+/* Receive up to the first newline into a malloc'd string; NULL with a reason in err. */
+static char *recv_line(int fd, monotime deadline, int timeout_ms, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap ? 2 * cap : 65536);
+
+			if (!nb) {
+				snprintf(err, errlen, "out of memory");
+				break;
+			}
+			buf = nb;
+			cap = cap ? 2 * cap : 65536;
+		}
+		if (wait_fd(fd, POLLIN, deadline) <= 0) {
+			snprintf(err, errlen, "no answer from vipd within %d ms", timeout_ms);
+			break;
+		}
+		n = recv(fd, buf + len, cap - len - 1, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "vipd closed the connection");
+			break;
+		}
+		if (memchr(buf + len, '\n', (size_t)n)) {
+			len += (size_t)n;
+			buf[len] = '\0';
+			return buf;
+		}
+		len += (size_t)n;
+	}
+	free(buf);
+	return NULL;
+}
+
+struct json_object *ctl_query(const char *path, struct json_object *request, int timeout_ms,
+                              enum ctl_query_status *status, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
 	const char *text = json_object_to_json_string_ext(
 	    request, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	monotime deadline = monotime_now() + (monotime)timeout_ms * MT_MSEC;
 	struct json_object *reply = NULL;
+	enum ctl_query_status st = CTL_QUERY_FAILED;
 	char *buf = NULL;
-	size_t len = 0, sent = 0, tlen = strlen(text);
+	size_t sent = 0, tlen = strlen(text);
 	int fd = -1;
 
 	if (fill_sun(&sun, path) < 0 || (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(errno));
+		st = CTL_QUERY_UNREACHABLE;
 		goto out;
 	}
 	while (sent < tlen + 1) {
@@ -326,8 +584,10 @@ struct json_object *ctl_request(const char *path, struct json_object *request, i
 		size_t want = sent < tlen ? tlen - sent : 1;
 		ssize_t n;
 
-		if (wait_fd(fd, POLLOUT, deadline) <= 0)
-			goto timeout;
+		if (wait_fd(fd, POLLOUT, deadline) <= 0) {
+			snprintf(err, errlen, "no answer from vipd within %d ms", timeout_ms);
+			goto out;
+		}
 		n = send(fd, p, want, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			snprintf(err, errlen, "send: %s", strerror(errno));
@@ -336,41 +596,28 @@ struct json_object *ctl_request(const char *path, struct json_object *request, i
 		if (n > 0)
 			sent += (size_t)n;
 	}
-	for (;;) {
-		char chunk[4096];
-		ssize_t n;
-		char *nb;
-
-		if (wait_fd(fd, POLLIN, deadline) <= 0)
-			goto timeout;
-		n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "vipd closed the connection");
-			goto out;
-		}
-		nb = realloc(buf, len + (size_t)n + 1);
-		if (!nb) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
-		buf = nb;
-		memcpy(buf + len, chunk, (size_t)n);
-		len += (size_t)n;
-		buf[len] = '\0';
-		if (memchr(buf, '\n', len))
-			break;
-	}
+	buf = recv_line(fd, deadline, timeout_ms, err, errlen);
+	if (!buf)
+		goto out;
 	reply = json_tokener_parse(buf);
-	if (!reply)
+	if (!reply || !json_object_is_type(reply, json_type_object)) {
+		json_object_put(reply);
+		reply = NULL;
 		snprintf(err, errlen, "malformed answer from vipd");
-	goto out;
-timeout:
-	snprintf(err, errlen, "no answer from vipd within %d ms", timeout_ms);
+		goto out;
+	}
+	st = CTL_QUERY_OK;
 out:
 	if (fd >= 0)
 		close(fd);
 	free(buf);
+	if (status)
+		*status = st;
 	return reply;
+}
+
+struct json_object *ctl_request(const char *path, struct json_object *request, int timeout_ms,
+                                char *err, size_t errlen)
+{
+	return ctl_query(path, request, timeout_ms, NULL, err, errlen);
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
 #include "vipd/notify.h"
+#include "vipd/privdrop.h"
 #include "vipd/config_track.h"
 #include "vipd/track.h"
 #include "vipd/sdnotify.h"
@@ -68,6 +70,18 @@ static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vi
 	if (vip->af == AF_INET6)
 		return announce_na(d->announce_fd, out->ifindex, out->mac, &vip->in.v6);
 	return announce_garp(d->announce_fd, out->ifindex, out->mac, vip->in.v4);
+}
+
+/* The kernel announced every VIP of in on its interface (IPv6: their local route is in). */
+static bool io_vips_ready(void *ctx, struct instance *in)
+{
+	const struct iface *vif = instance_vip_iface(in);
+
+	(void)ctx;
+	for (size_t i = 0; i < in->cfg->nvips; i++)
+		if (!iface_has_addr(vif, &in->cfg->vips[i]))
+			return false;
+	return true;
 }
 
 static int io_vmac_flush(void *ctx, struct instance *in)
@@ -122,8 +136,7 @@ static void notify_report(void *arg, const char *instance, bool ok, const char *
 		log_warnx("%s: notify script: %s", instance, what);
 }
 
-/* Apply the notify settings of the config (script_user, notify_fifo). */
-static void notify_configure(struct daemon *d)
+void daemon_notify_configure(struct daemon *d)
 {
 	char err[256];
 
@@ -133,8 +146,7 @@ static void notify_configure(struct daemon *d)
 		log_warnx("notify_fifo: %s; events are not written to it", err);
 }
 
-/* (Re)bind the sync groups to the instances now in the table. */
-static void syncs_rebuild(struct daemon *d)
+void daemon_syncs_rebuild(struct daemon *d)
 {
 	sync_set_free(d->syncs);
 	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
@@ -149,6 +161,7 @@ static void syncs_rebuild(struct daemon *d)
 /* --- start-up and shutdown --- */
 
 static void stop_timer_cb(void *arg, monotime now);
+static void trim_timer_cb(void *arg, monotime now);
 
 /* Append "FILE:LINE: instance "NAME": what" to errs. */
 static void add_error(struct config_errors *errs, const struct vipd_config *cfg,
@@ -174,11 +187,11 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 	}
 	bad += notify_check_config(cfg, errs);
 	bad += track_check_config(cfg, errs);
+	bad += privdrop_check_config(cfg, errs);
 	return bad ? -1 : 0;
 }
 
-/* Make an instance for ic and register it for demux; it starts with instance_start. */
-static struct instance *instance_add(struct daemon *d, const struct vipd_instance_config *ic)
+struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instance_config *ic)
 {
 	struct instance *in = calloc(1, sizeof(*in));
 	struct instance **list = realloc(d->instances, (d->ninstances + 1) * sizeof(*list));
@@ -220,9 +233,11 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.state_changed = io_state_changed;
 	d->io.priority_changed = io_priority_changed;
 	d->io.vmac_flush = io_vmac_flush;
+	d->io.vips_ready = io_vips_ready;
 	d->sd.fd = -1;
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timer_cb, d);
+	loop_timer_init(&d->trim_timer, trim_timer_cb, d);
 	d->loop = loop_new();
 	if (!d->loop) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
@@ -237,7 +252,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		return NULL;
 	}
 	for (size_t i = 0; i < cfg->ninstances; i++)
-		instance_add(d, &cfg->instances[i]);
+		daemon_instance_add(d, &cfg->instances[i]);
 	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
 	if (!d->syncs || daemon_track_setup(d, d->cfg) < 0) {
 		snprintf(err, errlen, "out of memory");
@@ -292,8 +307,7 @@ static void remove_stale_vips(struct daemon *d)
 	free(ch);
 }
 
-/* Create the VMACs of instances[first..] (before they start), then take in their link events. */
-static void start_vmacs(struct daemon *d, size_t first)
+void daemon_start_vmacs(struct daemon *d, size_t first)
 {
 	bool any = false;
 
@@ -343,83 +357,6 @@ static void stop_all(struct daemon *d)
 	loop_timer_set(d->loop, &d->stop_timer, now);
 }
 
-int daemon_reload(struct daemon *d, struct config_errors *errs)
-{
-	struct vipd_config *ncfg = config_load(d->cfg->file, errs);
-	struct instance **kept;
-
-	if (ncfg && daemon_check_supported(ncfg, errs) < 0) {
-		config_free(ncfg);
-		ncfg = NULL;
-	}
-	size_t nkept = 0, first_new, nstopped = 0;
-	monotime now;
-
-	if (!ncfg) {
-		log_warnx("reload: %s has errors; the running config stays", d->cfg->file);
-		for (size_t i = 0; errs && i < errs->n; i++)
-			log_warnx("reload: %s", errs->lines[i]);
-		return -1;
-	}
-	kept = calloc(ncfg->ninstances ? ncfg->ninstances : 1, sizeof(*kept));
-	if (!kept) {
-		config_free(ncfg);
-		return -1;
-	}
-	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)
-		log_warnx("reload: control_socket changed; it takes effect at the next start");
-
-	/* The groups point at instances freed below: rebuilt once the table is new. */
-	sync_set_free(d->syncs);
-	d->syncs = NULL;
-	/* Unchanged instances keep their state, timers and addresses; the others stop cleanly. */
-	now = monotime_now();
-	for (size_t i = 0; i < d->ninstances; i++) {
-		struct instance *in = d->instances[i];
-		const struct vipd_instance_config *nic = config_instance(ncfg, in->cfg->name);
-
-		if (nic && config_instance_equal(in->cfg, nic)) {
-			in->cfg = nic;
-			kept[nic - ncfg->instances] = in;
-			d->instances[nkept++] = in;
-			continue;
-		}
-		log_notice("reload: %s %s", in->cfg->name,
-		           nic ? "changed; restarting it" : "removed; stopping it");
-		instance_stop(in, now);
-		vmac_mgr_stop(d->vmacs, in);
-		in->iface->by_vrid[iface_af_index(in->cfg->af)][in->cfg->vrid] = NULL;
-		free(in);
-		nstopped++;
-	}
-	d->ninstances = nkept;
-	first_new = d->ninstances;
-	for (size_t i = 0; i < ncfg->ninstances; i++)
-		if (!kept[i])
-			instance_add(d, &ncfg->instances[i]);
-	free(kept);
-	if (daemon_track_setup(d, ncfg) < 0)
-		log_warnx("reload: the checks could not be built; none runs");
-	config_free(d->cfg);
-	d->cfg = ncfg;
-	notify_configure(d);
-	syncs_rebuild(d);
-
-	/* New interfaces need their index, link state and addresses. */
-	if (nl_dump(d->nl, nl_event, d) < 0)
-		log_warn("reload: netlink dump");
-	for (size_t i = 0; i < d->nifaces; i++)
-		iface_sync_sockets(d, &d->ifaces[i]->ifc);
-	start_vmacs(d, first_new);
-	now = monotime_now();
-	daemon_track_update(d, now);
-	for (size_t i = first_new; i < d->ninstances; i++)
-		instance_start(d->instances[i], now);
-	log_notice("reloaded %s: %zu instance(s) kept, %zu started, %zu stopped", d->cfg->file,
-	           nkept, d->ninstances - first_new, nstopped);
-	return 0;
-}
-
 static void signal_cb(void *arg, int signo, monotime now)
 {
 	struct daemon *d = arg;
@@ -459,12 +396,31 @@ static struct json_object *ctl_garp(struct daemon *d, struct json_object *req)
 	return ctl_reply_error("no such instance");
 }
 
+/* Give the heap the big answers (status, stats, metrics of hundreds of instances) used back to
+ * the kernel once they are freed: glibc keeps freed memory, and vipd's resident size would grow
+ * to its largest answer ever. Cheap next to building such an answer. */
+static void trim_timer_cb(void *arg, monotime now)
+{
+	(void)arg;
+	(void)now;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+void daemon_trim_soon(struct daemon *d)
+{
+	if (!loop_timer_armed(&d->trim_timer))
+		loop_timer_set(d->loop, &d->trim_timer, monotime_now());
+}
+
 static struct json_object *ctl_handle(void *arg, struct json_object *req)
 {
 	struct daemon *d = arg;
 	struct json_object *cmd;
 	const char *name;
 
+	daemon_trim_soon(d);
 	if (!json_object_object_get_ex(req, "command", &cmd) ||
 	    !json_object_is_type(cmd, json_type_string))
 		return ctl_reply_error("request needs a \"command\" string");
@@ -473,6 +429,12 @@ static struct json_object *ctl_handle(void *arg, struct json_object *req)
 		return ctl_reply_ok(daemon_status(d));
 	if (strcmp(name, "garp") == 0)
 		return ctl_garp(d, req);
+	if (strcmp(name, "demote") == 0 || strcmp(name, "promote") == 0)
+		return daemon_ctl_admin(d, req, name[0] == 'd');
+	if (strcmp(name, "reload") == 0)
+		return daemon_ctl_reload(d);
+	if (strcmp(name, "stats") == 0 || strcmp(name, "metrics") == 0)
+		return daemon_ctl_stats(d, name);
 	return ctl_reply_error("unknown command");
 }
 
@@ -500,6 +462,7 @@ struct json_object *daemon_status(struct daemon *d)
 		json_object_array_add(list, io);
 	}
 	json_object_object_add(o, "instances", list);
+	json_object_object_add(o, "unmatched_drops", daemon_unmatched_drops(d));
 	{
 		struct json_object *fifo = notify_fifo_status(d->notifier);
 
@@ -532,7 +495,7 @@ int daemon_run(struct daemon *d)
 	d->announce_fd = announce_open();
 	if (d->announce_fd < 0)
 		fatal("announcement socket");
-	start_vmacs(d, 0);
+	daemon_start_vmacs(d, 0);
 	for (size_t i = 0; i < d->nifaces; i++) {
 		if (!d->ifaces[i]->ifc.ifindex)
 			log_warnx("%s: no such interface (yet); its instances wait in FAULT",
@@ -545,10 +508,16 @@ int daemon_run(struct daemon *d)
 	d->ctl = ctl_open(d->loop, d->socket_path, ctl_handle, d, err, sizeof(err));
 	if (!d->ctl)
 		fatalx("control socket %s: %s", d->socket_path, err);
+	if (ctl_set_group(d->ctl, d->cfg->control_socket_group, err, sizeof(err)) < 0)
+		fatalx("control_socket_group: %s", err);
+	daemon_http_apply(d); /* metrics_listen: before the privileges go (a port < 1024) */
 
-	notify_configure(d);
+	daemon_notify_configure(d);
+	/* Everything privileged is open: from here on an unprivileged user (privdrop.h). */
+	daemon_drop_privileges(d);
 	sync_set_refresh(d->syncs, monotime_now());
 	now = monotime_now();
+	d->started = now;
 	log_notice("vipd %s started: %zu instance(s), router id %s", PACKAGE_VERSION, d->ninstances,
 	           d->cfg->router_id);
 	daemon_track_start(d, now);
@@ -570,6 +539,7 @@ void daemon_free(struct daemon *d)
 		return;
 	if (d->ctl)
 		ctl_close(d->ctl);
+	daemon_http_close(d);
 	track_free(d->track);
 	d->track = NULL;
 	for (size_t i = 0; i < d->nifaces; i++) {

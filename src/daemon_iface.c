@@ -221,6 +221,10 @@ void nl_event(void *arg, const struct nl_event *ev)
 		else
 			iface_add_addr(ifc, &ev->addr);
 		iface_notify_instances(d, ifc, now);
+		if (!d->stopping)
+			for (size_t i = 0; i < d->ninstances; i++)
+				if (instance_vip_iface(d->instances[i]) == ifc)
+					instance_vips_changed(d->instances[i], now);
 		return;
 	case NL_EV_ADDR_DEL:
 		ifc = iface_by_index(d, ev->ifindex);
@@ -289,8 +293,10 @@ void nl_sync(void *arg)
 static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8_t *msg, size_t len,
                        enum vrrp_reason r)
 {
-	/* Charge the instance the packet was meant for when its VRID byte is readable. */
-	struct instance *in = msg && len >= 2 ? ifc->by_vrid[afi][msg[1]] : NULL;
+	/* Charge the instance the packet was meant for when its VRID byte is readable. After an
+	 * IPv4 header error msg is that header, whose second byte (the TOS) is no VRID. */
+	struct instance *in =
+	    msg && len >= 2 && r != VRRP_RX_IP_HEADER ? ifc->by_vrid[afi][msg[1]] : NULL;
 
 	if (in)
 		instance_count_drop(in, r);
@@ -321,6 +327,19 @@ static void rx_moderate(struct rx_ctx *rx, int fd, monotime now)
 	loop_timer_set(rx->d->loop, &rx->hold, now + RX_HOLD);
 }
 
+/* Is the Master_Down_Timer of a backup on ifc (family index afi) due by now? */
+static bool rx_backup_expiring(const struct iface *ifc, int afi, monotime now)
+{
+	for (int vrid = 1; vrid < 256; vrid++) {
+		const struct instance *in = ifc->by_vrid[afi][vrid];
+
+		if (in && in->fsm.state == VRRP_STATE_BACKUP && in->fsm.master_down_timer &&
+		    in->fsm.master_down_timer <= now)
+			return true;
+	}
+	return false;
+}
+
 static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 {
 	struct rx_ctx *rx = arg;
@@ -332,8 +351,12 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 	if (!s || vrrp_sock_fd(s) != fd)
 		return;
 	rx_moderate(rx, fd, now);
-	/* A burst ends at RX_BURST packets, but never with packets left in the socket's batch. */
-	for (int n = 0; n < RX_BURST || vrrp_sock_buffered(s); n++) {
+	/* A burst ends at RX_BURST packets, but never with packets left in the socket's batch, nor
+	 * (up to RX_CATCHUP) while a backup's Master_Down_Timer is expiring: under a flood its
+	 * master's advert may still wait in the queue behind the junk. */
+	for (int n = 0, catchup = 0; n < RX_BURST || vrrp_sock_buffered(s) || n < catchup; n++) {
+		if (n == RX_BURST && rx_backup_expiring(ifc, rx->afi, monotime_now()))
+			catchup = RX_CATCHUP;
 		struct vrrp_rx_meta meta;
 		const uint8_t *msg = NULL;
 		size_t len = 0;
@@ -370,6 +393,17 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		instance_receive(in, &d->rxadv, &meta, form, now);
 		now = monotime_now();
 	}
+}
+
+struct json_object *daemon_unmatched_drops(const struct daemon *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
+		if (d->drops[r])
+			json_object_object_add(o, vrrp_reason_name((enum vrrp_reason)r),
+			                       json_object_new_uint64(d->drops[r]));
+	return o;
 }
 
 /* The interface named name, created (not yet known to netlink) when missing. */

@@ -13,6 +13,7 @@
 #include "vipd/config.h"
 #include "vipd/daemon.h"
 #include "vipd/log.h"
+#include "vipd/privdrop.h"
 
 static void usage(FILE *out)
 {
@@ -22,28 +23,47 @@ static void usage(FILE *out)
 	        "            [--log-stderr] [-t|--check] [--dump-config] [-V|--version]\n");
 }
 
-/* Create the parent folder of path (one level, as /run/vipd) when it is missing. */
-static void make_parent_dir(const char *path)
+/* Create the parent folder of path (one level, as /run/vipd) when it is missing. A folder made
+ * here, the default one, or one a previous run handed over goes to the user vipd runs as (id;
+ * NULL: none) when it drops its privileges, so that it can remove its files at exit and make a
+ * notify_fifo there; until then it is root's (nobody else can swap the files we make). */
+static void make_parent_dir(const char *path, const struct privdrop_id *id)
 {
-	char dir[4096];
+	char dir[4096], err[256];
+	struct stat st;
 	char *slash;
+	bool made;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
 		return;
 	*slash = '\0';
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+	/* 0755 like systemd's RuntimeDirectory: the files inside keep their own modes (the socket
+	 * 0660 for control_socket_group, the FIFO 0600). */
+	made = mkdir(dir, 0755) == 0;
+	if (!made && errno != EEXIST)
 		log_warn("mkdir %s", dir);
+	if (!id || id->uid == 0 || geteuid() != 0 || lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	if (!made && strcmp(dir, RUNSTATEDIR "/vipd") != 0 && st.st_uid != id->uid)
+		return;
+	if (privdrop_chown(dir, id->uid, 0, err, sizeof(err)) < 0)
+		log_warnx("%s", err);
+	else
+		daemon_handover_dir(dir);
 }
 
-static void write_pidfile(const char *path)
+static void write_pidfile(const char *path, const struct privdrop_id *id)
 {
 	char buf[32];
 	int fd, len;
 
-	make_parent_dir(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	make_parent_dir(path, id);
+	/* A new file, never through a link left in the folder. */
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warn("pidfile %s", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		log_warn("pidfile %s", path);
 		return;
@@ -78,6 +98,8 @@ int main(int argc, char **argv)
 	struct config_errors errs = {0};
 	struct vipd_config *cfg;
 	struct daemon *d;
+	struct privdrop_id id;
+	bool have_id;
 	char err[256];
 
 	while ((c = getopt_long(argc, argv, "f:np:S:l:tVh", longopts, NULL)) != -1) {
@@ -150,8 +172,9 @@ int main(int argc, char **argv)
 	log_init("vipd", foreground || log_stderr, level);
 	if (!foreground && daemon(0, 0) < 0)
 		fatal("daemon");
-	write_pidfile(pidfile);
-	make_parent_dir(socket_path ? socket_path : cfg->control_socket);
+	have_id = privdrop_lookup(cfg, &id, err, sizeof(err)) == 0;
+	write_pidfile(pidfile, have_id ? &id : NULL);
+	make_parent_dir(socket_path ? socket_path : cfg->control_socket, have_id ? &id : NULL);
 
 	d = daemon_new(cfg, socket_path, err, sizeof(err));
 	if (!d)

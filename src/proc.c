@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vipd/privdrop.h"
 #include "vipd/proc.h"
 
 struct proc {
@@ -219,8 +220,10 @@ static void child_exec(char *const argv[], const struct passwd *pw, int efd)
 	close_range(3, (unsigned)efd - 1, 0);
 	close_range((unsigned)efd + 1, ~0U, 0);
 	if (pw) {
-		if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-		    setuid(pw->pw_uid) < 0)
+		/* An unprivileged vipd (privdrop) runs scripts as itself: no switch to make. */
+		if ((geteuid() == 0 || pw->pw_uid != geteuid()) &&
+		    (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+		     setuid(pw->pw_uid) < 0))
 			goto fail;
 		if (pw->pw_uid != 0 && setuid(0) == 0) {
 			errno = EPERM; /* privileges not dropped */
@@ -231,6 +234,9 @@ static void child_exec(char *const argv[], const struct passwd *pw, int efd)
 	} else if (chdir("/") < 0) {
 		goto fail;
 	}
+	/* A script not run as root gets no capability (vipd's CAP_NET_* stay with vipd). */
+	if (geteuid() != 0 && privdrop_clear_caps() < 0)
+		goto fail;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	execvp(argv[0], argv);
 fail:

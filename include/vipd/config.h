@@ -68,19 +68,30 @@ struct vipd_sync_group {
 	int line;
 };
 
+/* A TCP listening address (metrics_listen); af 0 = not set. */
+struct vipd_listen {
+	int af; /* AF_INET, AF_INET6, or 0 */
+	union vip_in addr;
+	uint16_t port;
+};
+
 struct vipd_config {
-	char *file;                         /* path it was read from */
-	char router_id[VIPD_NAME_MAX];      /* default: hostname */
-	char control_socket[VIPD_PATH_MAX]; /* default: VIPD_DEFAULT_SOCKET */
+	char *file;                               /* path it was read from */
+	char router_id[VIPD_NAME_MAX];            /* default: hostname */
+	char control_socket[VIPD_PATH_MAX];       /* default: VIPD_DEFAULT_SOCKET */
+	char control_socket_group[VIPD_NAME_MAX]; /* socket group; "" = the daemon's (root) */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
 	char script_user[VIPD_NAME_MAX];  /* "" = not set (see config_script_user) */
 	int script_user_line;             /* its line in the file when set */
+	char user[VIPD_NAME_MAX];         /* user vipd runs as; "" = default (privdrop.h) */
+	int user_line;                    /* its line in the file when set */
 	struct vipd_check_config *checks; /* top-level checks (config_track.h) */
 	size_t nchecks;
 	char notify_fifo[VIPD_SCRIPT_MAX]; /* "" = none (config_notify.c) */
 	struct vipd_sync_group *sync_groups;
 	size_t nsync_groups;
+	struct vipd_listen metrics_listen; /* HTTP /metrics (config_metrics.c); af 0 = off */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */

@@ -1,6 +1,7 @@
 /* ctl: the control socket. A UNIX stream server speaking one JSON object per
- * line each way; requests are bounded in size and a client that does not
- * read its answers is dropped, so no client can stall the loop. */
+ * line each way; requests are bounded in size, a client that does not read its
+ * answers is not read from, each client gets a bounded turn of work, and an idle
+ * client is dropped, so no client can stall the loop. */
 #ifndef VIPD_CTL_H
 #define VIPD_CTL_H
 
@@ -8,11 +9,14 @@
 #include <stddef.h>
 
 #include "vipd/loop.h"
+#include "vipd/monotime.h"
 
 /* Largest request line accepted; longer ones get an error and the connection is closed. */
 #define CTL_MAX_REQUEST 65536
 /* Largest answer backlog kept for a client before it is dropped. */
 #define CTL_MAX_BACKLOG (4 * 1024 * 1024)
+/* A client without any traffic for this long is dropped. */
+#define CTL_IDLE_TIMEOUT (10 * MT_SEC)
 
 struct ctl;
 
@@ -24,6 +28,12 @@ typedef struct json_object *(*ctl_handler)(void *arg, struct json_object *reques
 struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, void *arg, char *err,
                      size_t errlen);
 
+/* Give the socket file to group (root:group 0660); "" or NULL leaves it. -1 with a reason. */
+int ctl_set_group(struct ctl *c, const char *group, char *err, size_t errlen);
+
+/* Drop clients idle for timeout instead of CTL_IDLE_TIMEOUT (for tests). */
+void ctl_set_idle_timeout(struct ctl *c, monotime timeout);
+
 /* Close every client and the listener, and remove the socket file. */
 void ctl_close(struct ctl *c);
 
@@ -33,8 +43,27 @@ struct json_object *ctl_reply_ok(struct json_object *result);
 /* Build {"ok":false,"error":message}. */
 struct json_object *ctl_reply_error(const char *message);
 
-/* Client side: send one request line on path and return the parsed answer, or NULL with a reason
- * in err. Waits at most timeout_ms. */
+/* Answer one request line (no newline; a trailing CR is ignored) with handler: the reply object,
+ * an error one for a line that is too long, not JSON or not an object. Never NULL. */
+struct json_object *ctl_handle_line(ctl_handler handler, void *arg, const char *line, size_t len);
+
+/* How ctl_query ended. */
+enum ctl_query_status {
+	CTL_QUERY_OK,          /* an answer (which may say ok:false) */
+	CTL_QUERY_UNREACHABLE, /* no socket, or nobody listening on it */
+	CTL_QUERY_FAILED,      /* connected, but no (valid) answer in time */
+};
+
+/* Build {"ok":false,"error":message,key:value} (takes value): an error with details. */
+struct json_object *ctl_reply_error_with(const char *message, const char *key,
+                                         struct json_object *value);
+
+/* Client side: send one request line on path and return the parsed answer (an object), or NULL
+ * with a reason in err. Waits at most timeout_ms. status (may be NULL) tells how it ended. */
+struct json_object *ctl_query(const char *path, struct json_object *request, int timeout_ms,
+                              enum ctl_query_status *status, char *err, size_t errlen);
+
+/* ctl_query without the status. */
 struct json_object *ctl_request(const char *path, struct json_object *request, int timeout_ms,
                                 char *err, size_t errlen);
 

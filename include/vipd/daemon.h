@@ -24,10 +24,15 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
  * SIGINT; then stop every instance cleanly. Returns the process exit code. */
 int daemon_run(struct daemon *d);
 
-/* Read the config file again. A bad file changes nothing (its errors go to errs and the log);
- * otherwise unchanged instances keep running untouched, changed ones restart, removed ones stop
- * cleanly and new ones start. 0 or -1. */
+/* Read the config file again (daemon_reload.c). A bad file changes nothing (its errors go to errs
+ * and the log); otherwise unchanged instances keep running untouched, changed ones are
+ * reconfigured in place (restarted only for another interface, VRID, family or vmac), removed
+ * ones stop cleanly and new ones start. 0 or -1. */
 int daemon_reload(struct daemon *d, struct config_errors *errs);
+
+/* Remember a run-time folder (of the pid file or control socket) to hand to the unprivileged
+ * user when the daemon drops its privileges (daemon_priv.c); at most 4. */
+void daemon_handover_dir(const char *dir);
 
 /* Free the daemon and its config. */
 void daemon_free(struct daemon *d);

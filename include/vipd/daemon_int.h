@@ -19,11 +19,15 @@
 
 struct notifier;
 struct sync_set;
+struct metrics_http;
 
 /* Packets read per wakeup of one socket: bounds the time a flood can hold the loop (~0.5 ms),
  * yet takes a whole interval of adverts of 255 instances, so that after a stall none of their
  * Master_Down_Timers is seen expired while its advert still waits in the queue. */
 #define RX_BURST 256
+/* Packets a burst may read when a backup's Master_Down_Timer is due meanwhile (daemon_iface.c
+ * rx_cb): a flood queued ahead of the master's advert must not make the backup take over. */
+#define RX_CATCHUP 16384
 
 struct daemon;
 
@@ -68,10 +72,17 @@ struct daemon {
 	struct notifier *notifier;         /* notify scripts and notify_fifo (notify.c) */
 	struct sync_set *syncs;            /* sync groups bound to the instances (sync_group.c) */
 	struct loop_timer stop_timer;      /* at stop: waits for the notify scripts, bounded */
+	struct loop_timer trim_timer;      /* returns freed heap to the kernel (daemon_trim_soon) */
 	monotime stop_deadline;
-	struct track *track; /* the checks of cfg (track.c, daemon_track.c) */
+	struct track *track;            /* the checks of cfg (track.c, daemon_track.c) */
+	monotime started;               /* daemon_run: when the instances started (stats uptime) */
+	struct metrics_http *http;      /* GET /metrics (daemon_http.c); NULL when off */
+	struct vipd_listen http_listen; /* where http listens */
 	struct vrrp_adv rxadv;
 };
+
+/* After the current event: hand the memory freed by a large answer back to the kernel. */
+void daemon_trim_soon(struct daemon *d);
 
 /* The interface named name in the daemon's table, created (unknown to netlink yet) if missing. */
 struct iface *iface_get(struct daemon *d, const char *name);
@@ -95,6 +106,10 @@ void iface_close_sockets(struct daemon *d, struct iface *ifc);
  */
 void iface_sync_sockets(struct daemon *d, struct iface *ifc);
 
+/* The received packets no instance could be charged with (unknown VRID, no readable VRID), as a
+ * new {"reason": N} object holding the nonzero counters only. */
+struct json_object *daemon_unmatched_drops(const struct daemon *d);
+
 /* Apply one netlink event (from a dump or the monitor) to the table and tell the instances. */
 void nl_event(void *arg, const struct nl_event *ev);
 
@@ -115,7 +130,42 @@ void daemon_track_update(struct daemon *d, monotime now);
 /* Add "checks" and "track_interfaces" to the status object io of in. */
 void daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io);
 
+/* Make an instance for ic and register it for demux; it starts with instance_start. */
+struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instance_config *ic);
+
+/* Apply the notify settings of the config (script_user, notify_fifo). */
+void daemon_notify_configure(struct daemon *d);
+
+/* (Re)bind the sync groups to the instances now in the table. */
+void daemon_syncs_rebuild(struct daemon *d);
+
+/* Create the VMACs of instances[first..] (before they start), then take in their link events. */
+void daemon_start_vmacs(struct daemon *d, size_t first);
+
+/* {"command":"reload"} (daemon_reload.c): {"kept","changed","started","stopped"} counts, or the
+ * error with "errors": ["FILE:LINE: ..."] when the file is bad (the running config stays). */
+struct json_object *daemon_ctl_reload(struct daemon *d);
+
+/* {"command":"stats"} and {"command":"metrics"} (daemon_stats.c): the reply for command. */
+struct json_object *daemon_ctl_stats(struct daemon *d, const char *command);
+
 /* Process the queued netlink events now (after we changed links ourselves). */
 void nl_sync(void *arg);
+
+/* Open, move or close the HTTP /metrics listener to match d->cfg->metrics_listen (daemon_http.c;
+ * a failure is logged and retried at the next call). */
+void daemon_http_apply(struct daemon *d);
+
+/* Close the HTTP /metrics listener and its connections (harmless when off). */
+void daemon_http_close(struct daemon *d);
+
+/* ctl demote / promote (demote true / false) of the instance named by req's "name": its status
+ * object, or an error ("no such instance", "address owner (priority 255) cannot be demoted",
+ * "not demoted"). */
+struct json_object *daemon_ctl_admin(struct daemon *d, struct json_object *req, bool demote);
+
+/* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
+ * only (fatal when that fails; nothing to do when not root or the user is root). */
+void daemon_drop_privileges(struct daemon *d);
 
 #endif

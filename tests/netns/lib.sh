@@ -210,6 +210,9 @@ vt_setup() {
 	vt_caps
 	VT_PFX="vt$$$(printf '%02x' $((RANDOM % 256)))"
 	VT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vipd-netns.XXXXXX") || bail_out "mktemp failed"
+	# vipd runs as an unprivileged user after start-up (privdrop): it must still
+	# reach its config file here to reload it (the files are 0644, not listed)
+	chmod 711 "$VT_DIR"
 	trap vt_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM

@@ -495,6 +495,39 @@ static void top_level_strings(void **state)
 	              "2: instances: at least one instance is required");
 }
 
+/* control_socket_group: a group of this system; printed by --dump-config and read back. */
+static void control_socket_group(void **state)
+{
+	static const char inst[] = "instances = ( { name = \"a\"; interface = \"eth0\"; vrid = 1;"
+	                           " virtual_addresses = [ \"198.18.0.1\" ]; } );\n";
+	char text[1024], printed[4096];
+	struct vipd_config *cfg, *again;
+	FILE *f;
+
+	(void)state;
+	cfg = load_ok(inst);
+	assert_string_equal(cfg->control_socket_group, "");
+	config_free(cfg);
+	snprintf(text, sizeof(text), "control_socket_group = \"root\";\n%s", inst);
+	cfg = load_ok(text);
+	assert_string_equal(cfg->control_socket_group, "root");
+	f = fmemopen(printed, sizeof(printed), "w");
+	assert_non_null(f);
+	config_print(cfg, f);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(printed, "\ncontrol_socket_group = \"root\";\n"));
+	again = load_ok(printed);
+	assert_string_equal(again->control_socket_group, "root");
+	config_free(again);
+	config_free(cfg);
+	snprintf(text, sizeof(text), "\ncontrol_socket_group = \"no-such-group-vipd-test\";\n%s",
+	         inst);
+	EXPECT_ERRORS(
+	    text, "2: control_socket_group: no group \"no-such-group-vipd-test\" on this system");
+	snprintf(text, sizeof(text), "control_socket_group = \"\";\n%s", inst);
+	EXPECT_ERRORS(text, "1: control_socket_group: must not be empty");
+}
+
 static void bad_addresses(void **state)
 {
 	static const char *const t[][2] = {
@@ -786,6 +819,7 @@ int main(void)
 	    cmocka_unit_test(advert_interval_rules),
 	    cmocka_unit_test(bad_names),
 	    cmocka_unit_test(top_level_strings),
+	    cmocka_unit_test(control_socket_group),
 	    cmocka_unit_test(bad_addresses),
 	    cmocka_unit_test(address_count),
 	    cmocka_unit_test(missing_keys),

@@ -172,10 +172,8 @@ static void test_clear_caps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_key),
-	    cmocka_unit_test(test_default),
-	    cmocka_unit_test(test_check),
-	    cmocka_unit_test(test_chown_leaves),
+	    cmocka_unit_test(test_key),        cmocka_unit_test(test_default),
+	    cmocka_unit_test(test_check),      cmocka_unit_test(test_chown_leaves),
 	    cmocka_unit_test(test_clear_caps),
 	};
 
