@@ -14,22 +14,13 @@
 # Environment: BENCH_TRIALS (30), BENCH_INTERVAL (0.01), BENCH_IMPLS
 # ("vipd keepalived"), VT_KEEP=1 keeps the captures and logs.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 TRIALS=${BENCH_TRIALS:-30}
 IMPLS=${BENCH_IMPLS:-vipd keepalived}
-
-[[ $(id -u) -eq 0 ]] || { echo "run me as root: sudo $0" >&2; exit 1; }
-"$repo/scripts/lab" build || exit 1
-# shellcheck source=tests/netns/lib.sh
-. "$repo/tests/netns/lib.sh"
+# shellcheck source=scripts/bench/common.sh
+. "$(dirname "$0")/common.sh"
+diag() { :; } # the per-trial chatter of the test helpers
 # shellcheck source=tests/netns/measure.sh
 . "$repo/tests/netns/measure.sh"
-die() { echo "bench: $*" >&2; exit 1; }
-skip_all() { die "$*"; }
-bail_out() { die "$*"; }
-diag() { :; } # the per-trial chatter of the test helpers
-say() { printf '%s\n' "$*"; }
 ADVERT=${BENCH_INTERVAL:-0.01}
 VT_LOG_LEVEL=info
 vt_require ip tcpdump tshark awk "$KEEPALIVED_BIN"

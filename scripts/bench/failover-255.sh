@@ -23,21 +23,13 @@
 # BENCH_IMPLS ("vipd keepalived"), VT_KEEP=1 keeps the captures and logs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 N=${BENCH_N:-255}
 STEADY=${BENCH_STEADY:-30}
 IMPLS=${BENCH_IMPLS:-vipd keepalived}
-
-[[ $(id -u) -eq 0 ]] || { echo "run me as root: sudo $0" >&2; exit 1; }
-"$repo/scripts/lab" build || exit 1
-# shellcheck source=tests/netns/lib.sh
-. "$repo/tests/netns/lib.sh"
+# shellcheck source=scripts/bench/common.sh
+. "$here/common.sh"
 # shellcheck source=tests/netns/multi.sh
 . "$repo/tests/netns/multi.sh"
-die() { echo "bench: $*" >&2; exit 1; }
-skip_all() { die "$*"; }
-bail_out() { die "$*"; }
-say() { printf '%s\n' "$*"; }
 ADVERT=${BENCH_INTERVAL:-0.01}
 MULTI_NOTIFY=0       # no keepalived script per transition: it would cost a fork each
 VT_LOG_LEVEL=info    # vipd: one line per transition, nothing per packet

@@ -14,21 +14,12 @@
 # the replies that never came. vipd first, then keepalived, side by side.
 # Environment: BENCH_TRIALS, BENCH_INTERVAL, BENCH_PINGS, BENCH_IMPLS, VT_KEEP=1.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 TRIALS=${BENCH_TRIALS:-5}
 PINGS=${BENCH_PINGS:-1500}
 IMPLS=${BENCH_IMPLS:-vipd keepalived}
-
-[[ $(id -u) -eq 0 ]] || { echo "run me as root: sudo $0" >&2; exit 1; }
-"$repo/scripts/lab" build || exit 1
-# shellcheck source=tests/netns/lib.sh
-. "$repo/tests/netns/lib.sh"
-die() { echo "bench: $*" >&2; exit 1; }
-skip_all() { die "$*"; }
-bail_out() { die "$*"; }
-diag() { :; }
-say() { printf '%s\n' "$*"; }
+# shellcheck source=scripts/bench/common.sh
+. "$(dirname "$0")/common.sh"
+diag() { :; } # the per-trial chatter of the test helpers
 ADVERT=${BENCH_INTERVAL:-0.05}
 VT_LOG_LEVEL=info
 vt_require ip ping awk "$KEEPALIVED_BIN"
@@ -58,6 +49,21 @@ keepalived_prio() { # node 1's priority becomes $1, reloaded
 
 declare -A R=()
 add() { R[$1]="${R[$1]:-} $2"; }
+# switch_step IMPL demote|promote KA_PRIO NODE TRIAL — across a 1 ms ping run: vipctl demote or
+# promote on node 1 (keepalived: node 1's priority becomes KA_PRIO, reloaded) until NODE is
+# the only master; the pings lost go to R[IMPL.demote|promote]
+switch_step() {
+	local impl=$1 what=$2 prio=$3 node=$4 k=$5
+	ping_1ms
+	in_window
+	if [[ $impl == vipd ]]; then
+		"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" "$what" web >/dev/null || die "vipctl $what failed"
+	else
+		keepalived_prio "$prio"
+	fi
+	wait_for 5 settled "$node" || die "$impl: node $node is not the only master after $what (trial $k)"
+	add "$impl.$what" "$(ping_lost)"
+}
 run() {
 	local impl=$1 k
 	say "---- $impl: $TRIALS trials of each, ${ADVERT} s adverts, $PINGS pings at 1 ms"
@@ -72,25 +78,8 @@ run() {
 		start_with 1 "$impl" prio=150 || die "$impl: node 1 does not restart"
 		wait_for 5 settled 1 || die "$impl: node 1 not master again"
 
-		ping_1ms
-		in_window
-		if [[ $impl == vipd ]]; then
-			"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" demote web >/dev/null || die "vipctl demote failed"
-		else
-			keepalived_prio 50
-		fi
-		wait_for 3 only_master 2 || say "  trial $k: node 2 did not take over"
-		add "$impl.demote" "$(ping_lost)"
-
-		ping_1ms
-		in_window
-		if [[ $impl == vipd ]]; then
-			"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" promote web >/dev/null || die "vipctl promote failed"
-		else
-			keepalived_prio 150
-		fi
-		wait_for 5 settled 1 || die "$impl: node 1 not master again after trial $k"
-		add "$impl.promote" "$(ping_lost)"
+		switch_step "$impl" demote 50 2 "$k"
+		switch_step "$impl" promote 150 1 "$k"
 	done
 	say "  lost per trial: stop${R[$impl.stop]}; switchover${R[$impl.demote]}; back${R[$impl.promote]}"
 	stop_node 1 TERM 5

@@ -1,0 +1,14 @@
+# scripts/bench/common.sh — what every benchmark does first (sourced, not run):
+# be root, install and build (scripts/lab build), load the netns test library,
+# and turn its TAP verbs into a benchmark's: a failure ends the run with a
+# reason. Sets $repo.
+# shellcheck shell=bash
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+[[ $(id -u) -eq 0 ]] || { echo "run me as root: sudo $0" >&2; exit 1; }
+"$repo/scripts/lab" build || exit 1
+# shellcheck source=tests/netns/lib.sh
+. "$repo/tests/netns/lib.sh"
+die() { echo "bench: $*" >&2; exit 1; }
+skip_all() { die "$*"; }
+bail_out() { die "$*"; }
+say() { printf '%s\n' "$*"; }
