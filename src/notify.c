@@ -344,20 +344,8 @@ void notify_priority(struct notifier *n, const char *instance, unsigned priority
 static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
                     const struct vipd_instance_config *ic, const char *what)
 {
-	char *text, **lines;
-
-	if (!errs)
-		return;
-	if (asprintf(&text, "%s:%d: instance \"%s\": notify: %s", cfg->file, ic->line, ic->name,
-	             what) < 0)
-		return;
-	lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
-	if (!lines) {
-		free(text);
-		return;
-	}
-	errs->lines = lines;
-	errs->lines[errs->n++] = text;
+	config_errors_add(errs, "%s:%d: instance \"%s\": notify: %s", cfg->file, ic->line, ic->name,
+	                  what);
 }
 
 int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs)
