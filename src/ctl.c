@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "vipd/ctl.h"
+#include "vipd/sockio.h"
 #include "vipd/monotime.h"
 
 #define CTL_MAX_CLIENTS 64
@@ -110,19 +111,14 @@ static void client_touch(struct ctl_client *cl)
 /* Write what the socket takes now. Returns false when the client was freed. */
 static bool client_flush(struct ctl_client *cl)
 {
-	while (cl->out_off < cl->out_len) {
-		ssize_t n = send(cl->fd, cl->out + cl->out_off, cl->out_len - cl->out_off,
-		                 MSG_NOSIGNAL | MSG_DONTWAIT);
+	ssize_t n = sock_send_some(cl->fd, cl->out, cl->out_len, &cl->out_off);
 
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				break;
-			client_free(cl);
-			return false;
-		}
-		cl->out_off += (size_t)n;
-		client_touch(cl);
+	if (n < 0) {
+		client_free(cl);
+		return false;
 	}
+	if (n > 0)
+		client_touch(cl);
 	if (cl->out_off == cl->out_len) {
 		cl->out_off = cl->out_len = 0;
 		if (cl->closing) {
