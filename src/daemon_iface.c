@@ -221,10 +221,6 @@ void nl_event(void *arg, const struct nl_event *ev)
 		else
 			iface_add_addr(ifc, &ev->addr);
 		iface_notify_instances(d, ifc, now);
-		if (!d->stopping)
-			for (size_t i = 0; i < d->ninstances; i++)
-				if (instance_vip_iface(d->instances[i]) == ifc)
-					instance_vips_changed(d->instances[i], now);
 		return;
 	case NL_EV_ADDR_DEL:
 		ifc = iface_by_index(d, ev->ifindex);

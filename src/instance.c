@@ -519,6 +519,7 @@ void instance_iface_changed(struct instance *in, monotime now)
 		/* The primary address changed under us: adverts now leave from the new one. */
 		in->fsm.cfg.primary = in->primary;
 	}
+	garp_vips_changed(in, now);
 }
 
 void instance_set_tracking(struct instance *in, int delta, bool fault, const char *why,

@@ -68,7 +68,7 @@ void garp_start(struct instance *in, monotime now)
 	garp_step(in, now);
 }
 
-void instance_vips_changed(struct instance *in, monotime now)
+void garp_vips_changed(struct instance *in, monotime now)
 {
 	if (!in->garp_wait_until || in->fsm.state != VRRP_STATE_MASTER ||
 	    !in->io->vips_ready(in->io->ctx, in))

@@ -149,12 +149,9 @@ void instance_hold_backup(struct instance *in, bool hold);
 void instance_set_tracking(struct instance *in, int delta, bool fault, const char *why,
                            monotime now);
 
-/* Re-evaluate the interface (link change, address change): enter or leave FAULT. */
+/* Re-evaluate the interface (link change, address change): enter or leave FAULT; a new IPv6
+ * master waiting for the kernel to announce its VIPs sends its first Neighbor Advertisements. */
 void instance_iface_changed(struct instance *in, monotime now);
-
-/* The kernel announced addresses on in's interfaces: a new IPv6 master waiting for its VIPs to
- * be usable sends its first Neighbor Advertisements now. */
-void instance_vips_changed(struct instance *in, monotime now);
 
 /* Handle a decoded advert addressed to this instance's VRID. */
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,

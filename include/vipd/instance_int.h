@@ -19,6 +19,10 @@ void run_actions(struct instance *in, unsigned acts, monotime now);
  * kernel announced the VIPs, at most 20 ms later). */
 void garp_start(struct instance *in, monotime now);
 
+/* An address event on in's interfaces: a first burst waiting for the kernel's VIPs goes now if
+ * they are all there. */
+void garp_vips_changed(struct instance *in, monotime now);
+
 /* The loop timer of the announcements (instance_init arms nothing; garp_start does). */
 void garp_timer_cb(void *arg, monotime now);
 

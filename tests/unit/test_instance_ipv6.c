@@ -260,10 +260,10 @@ static void na_waits_for_the_kernel(void **state)
 	assert_apply6(0, NL_ADDR_ADD);
 	assert_advert6(1, 150);
 	now_ns += 300 * MT_USEC;
-	instance_vips_changed(&inst, now_ns); /* another address, ours not there yet */
+	instance_iface_changed(&inst, now_ns); /* another address, ours not there yet */
 	assert_int_equal(fk.n, 2);
 	kernel_announced = true;
-	instance_vips_changed(&inst, now_ns);
+	instance_iface_changed(&inst, now_ns);
 	assert_int_equal(fk.n, 4);
 	assert_announce_round(2);
 	run_until(now_ns + 6 * MT_SEC);
