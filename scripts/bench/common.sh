@@ -12,3 +12,13 @@ die() { echo "bench: $*" >&2; exit 1; }
 skip_all() { die "$*"; }
 bail_out() { die "$*"; }
 say() { printf '%s\n' "$*"; }
+
+# row_header, then row LABEL KEY per figure: R[vipd.KEY] and R[keepalived.KEY] side by side,
+# with the ratio keepalived / vipd when both are numbers
+row_header() { printf '%-44s %12s %12s %16s\n' "" vipd keepalived "keepalived/vipd"; }
+row() {
+	local label=$1 key=$2 a b
+	a=${R[vipd.$key]:--} b=${R[keepalived.$key]:--}
+	printf '%-44s %12s %12s %16s\n' "$label" "$a" "$b" \
+		"$(awk -v a="$a" -v b="$b" 'BEGIN { if (a + 0 > 0 && b ~ /^[0-9.]+$/) printf "%.2f", b / a; else print "-" }')"
+}

@@ -57,15 +57,9 @@ run() {
 
 for impl in $IMPLS; do run "$impl"; done
 
-row() {
-	local label=$1 key=$2 a b
-	a=${R[vipd.$key]:--} b=${R[keepalived.$key]:--}
-	printf '%-44s %10s %11s %16s\n' "$label" "$a" "$b" \
-		"$(awk -v a="$a" -v b="$b" 'BEGIN { if (a + 0 > 0 && b ~ /^[0-9.]+$/) printf "%.2f", b / a; else print "-" }')"
-}
 say ""
 say "1 instance, ${ADVERT} s adverts, cable pull of the master ($(nproc) CPUs, $(uname -r))"
-printf '%-44s %10s %11s %16s\n' "" vipd keepalived "keepalived/vipd"
+row_header
 row "takeover, median of the trials, ms" median
 row "takeover, 90th percentile, ms" p90
 row "takeover, worst, ms" worst

@@ -151,15 +151,9 @@ run() {
 
 for impl in $IMPLS; do run "$impl"; done
 
-row() {
-	local label=$1 key=$2 a b
-	a=${R[vipd.$key]:--} b=${R[keepalived.$key]:--}
-	printf '%-40s %12s %12s %12s\n' "$label" "$a" "$b" \
-		"$(awk -v a="$a" -v b="$b" 'BEGIN { if (a + 0 > 0 && b ~ /^[0-9.]+$/) printf "%.2f", b / a; else print "-" }')"
-}
 say ""
 say "$N instances, ${ADVERT} s adverts, one interface ($(nproc) CPUs, $(uname -r))"
-printf '%-40s %12s %12s %12s\n' "" vipd keepalived "keepalived/vipd"
+row_header
 row "convergence from start, ms" conv
 row "failover: first VIP announced, ms" first
 row "failover: last VIP announced, ms" last
