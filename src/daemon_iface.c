@@ -165,12 +165,17 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 		/* One socket serves unicast and multicast instances alike; only the latter need
 		 * the group. */
 		want = iface_wants_group(ifc, afs[i]);
+		if (!want) {
+			/* No multicast instance left (reload): no join to wait for. */
+			ifc->join_error[i][0] = '\0';
+			if (vrrp_sock_multicast(ifc->sock[i], false) < 0)
+				log_warn("%s: leave the %s VRRP group", ifc->name, af_names[i]);
+			continue;
+		}
 		msg[0] = '\0';
-		if (vrrp_sock_multicast(ifc->sock[i], want) < 0 && want)
+		if (vrrp_sock_multicast(ifc->sock[i], true) < 0)
 			snprintf(msg, sizeof(msg), "cannot join the %s VRRP group: %s", af_names[i],
 			         strerror(errno));
-		else if (!want && vrrp_sock_joined(ifc->sock[i]))
-			log_warn("%s: leave the %s VRRP group", ifc->name, af_names[i]);
 		snprintf(err, sizeof(err), "joined the %s VRRP group", af_names[i]);
 		note_sock_error(ifc, ifc->join_error[i], sizeof(ifc->join_error[i]), msg, err);
 	}
