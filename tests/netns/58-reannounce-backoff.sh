@@ -34,7 +34,7 @@ a0=$(announced)
 cap_start rb 1
 inject_bg low --src "$INJ" --dst 224.0.0.18 --vrid "$VRID" --prio 100 --interval "$IV" \
 	--addr "$VIP" --phase rfc5798:50 --every "$IV"
-must "the injector is done" wait_for 15 phase_is low done
+must "the injector is done" wait_for 15 phase_is low "done"
 # the last burst may still run: REPEAT rounds 10 ms apart; wait until the
 # counter is a whole number of bursts
 _whole_bursts() { local a; a=$(announced); [[ -n "$a" ]] && ((a > a0 && (a - a0) % REPEAT == 0)); }
