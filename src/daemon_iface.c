@@ -73,6 +73,7 @@ void iface_del_addr(struct iface *ifc, const struct vip_addr *a)
 }
 
 static void rx_cb(void *arg, int fd, unsigned events, monotime now);
+static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime now);
 
 static bool iface_uses_af(const struct iface *ifc, int af)
 {
@@ -96,6 +97,7 @@ static bool iface_wants_group(const struct iface *ifc, int af)
 void iface_close_sockets(struct daemon *d, struct iface *ifc)
 {
 	for (int i = 0; i < 2; i++) {
+		ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
 		if (!ifc->sock[i])
 			continue;
 		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
@@ -104,36 +106,107 @@ void iface_close_sockets(struct daemon *d, struct iface *ifc)
 	}
 }
 
-/* Open the sockets an existing interface needs; a failure leaves its instances in FAULT. */
+static const char *const af_names[2] = {"IPv4", "IPv6"};
+
+/* Record the outcome of one socket step in slot (an error text, "" when it worked): a new
+ * failure is a warning, the same one again (a retry) debug detail, a repair (fixed says what
+ * works now) a notice. */
+static void note_sock_error(const struct iface *ifc, char *slot, size_t len, const char *err,
+                            const char *fixed)
+{
+	if (!*err) {
+		if (*slot)
+			log_notice("%s: %s (was: %s)", ifc->name, fixed, slot);
+		*slot = '\0';
+		return;
+	}
+	if (strcmp(slot, err) == 0)
+		log_debug("%s: still: %s", ifc->name, err);
+	else
+		log_warnx("%s: %s; its instances are in FAULT until a retry works", ifc->name, err);
+	snprintf(slot, len, "%s", err);
+}
+
+/* Open the sockets an existing interface needs and join the group where a multicast instance
+ * runs; a failure is a FAULT reason of the instances it concerns (iface.sock_error,
+ * join_error), retried by iface_sock_retry_cb. */
 static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 {
 	static const int afs[2] = {AF_INET, AF_INET6};
 
 	for (int i = 0; i < 2; i++) {
-		char err[256];
+		char err[256] = "", msg[sizeof(ifc->sock_error[i])];
+		bool want;
 
-		if (ifc->sock[i] || !ifc->ifindex || !iface_uses_af(ifc, afs[i]))
+		if (!ifc->ifindex || !iface_uses_af(ifc, afs[i])) {
+			ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
 			continue;
-		ifc->sock[i] = vrrp_sock_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
+		}
 		if (!ifc->sock[i]) {
-			log_warnx("%s: cannot open VRRP socket: %s", ifc->name, err);
+			ifc->sock[i] =
+			    vrrp_sock_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
+			if (ifc->sock[i] &&
+			    loop_add_fd(d->loop, vrrp_sock_fd(ifc->sock[i]), EPOLLIN, rx_cb,
+			                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
+				snprintf(err, sizeof(err), "vrrp socket (%s): watch: %s",
+				         af_names[i], strerror(errno));
+				vrrp_sock_close(ifc->sock[i]);
+				ifc->sock[i] = NULL;
+			}
+			snprintf(msg, sizeof(msg), "%s", err);
+			snprintf(err, sizeof(err), "the %s VRRP socket is open", af_names[i]);
+			note_sock_error(ifc, ifc->sock_error[i], sizeof(ifc->sock_error[i]), msg,
+			                err);
+		}
+		if (!ifc->sock[i]) {
+			ifc->join_error[i][0] = '\0';
 			continue;
 		}
-		if (loop_add_fd(d->loop, vrrp_sock_fd(ifc->sock[i]), EPOLLIN, rx_cb,
-		                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
-			log_warn("%s: watch VRRP socket", ifc->name);
-			vrrp_sock_close(ifc->sock[i]);
-			ifc->sock[i] = NULL;
+		/* One socket serves unicast and multicast instances alike; only the latter need
+		 * the group. */
+		want = iface_wants_group(ifc, afs[i]);
+		if (!want) {
+			/* No multicast instance left (reload): no join to wait for. */
+			ifc->join_error[i][0] = '\0';
+			if (vrrp_sock_multicast(ifc->sock[i], false) < 0)
+				log_warn("%s: leave the %s VRRP group", ifc->name, af_names[i]);
+			continue;
 		}
+		msg[0] = '\0';
+		if (vrrp_sock_multicast(ifc->sock[i], true) < 0)
+			snprintf(msg, sizeof(msg), "cannot join the %s VRRP group: %s", af_names[i],
+			         strerror(errno));
+		snprintf(err, sizeof(err), "joined the %s VRRP group", af_names[i]);
+		note_sock_error(ifc, ifc->join_error[i], sizeof(ifc->join_error[i]), msg, err);
 	}
-	/* One socket serves unicast and multicast instances alike; only the latter need the
-	 * group. A failed join is tried again at the next link event or reload. */
-	for (int i = 0; i < 2; i++) {
-		bool want = ifc->sock[i] && iface_wants_group(ifc, afs[i]);
+	if (iface_sock_failed(ifc) && !loop_timer_armed(&d->sock_retry_timer)) {
+		if (!d->sock_retry_delay)
+			d->sock_retry_delay = SOCK_RETRY_MIN;
+		loop_timer_set(d->loop, &d->sock_retry_timer, monotime_now() + d->sock_retry_delay);
+	}
+}
 
-		if (ifc->sock[i] && vrrp_sock_multicast(ifc->sock[i], want) < 0)
-			log_warn("%s: %s the VRRP group", ifc->name, want ? "join" : "leave");
-	}
+bool iface_sock_failed(const struct iface *ifc)
+{
+	for (int i = 0; i < 2; i++)
+		if (ifc->sock_error[i][0] || ifc->join_error[i][0])
+			return true;
+	return false;
+}
+
+/* iface_open_sockets, and the instances re-evaluate when a failure came, went or changed (a
+ * reload may start the first multicast instance of a family: a failed join concerns the running
+ * instances too; a retry may open the socket and fail the join). */
+static void iface_retry_sockets(struct daemon *d, struct iface *ifc, monotime now)
+{
+	char before[2][sizeof(ifc->sock_error)];
+
+	memcpy(before[0], ifc->sock_error, sizeof(before[0]));
+	memcpy(before[1], ifc->join_error, sizeof(before[1]));
+	iface_open_sockets(d, ifc);
+	if (memcmp(before[0], ifc->sock_error, sizeof(before[0])) ||
+	    memcmp(before[1], ifc->join_error, sizeof(before[1])))
+		iface_notify_instances(d, ifc, now);
 }
 
 /* Open the sockets an interface's instances need and close those no instance uses any more. */
@@ -148,7 +221,7 @@ void iface_sync_sockets(struct daemon *d, struct iface *ifc)
 		vrrp_sock_close(ifc->sock[i]);
 		ifc->sock[i] = NULL;
 	}
-	iface_open_sockets(d, ifc);
+	iface_retry_sockets(d, ifc, monotime_now());
 }
 
 static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime now)
@@ -159,6 +232,28 @@ static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime
 		if (d->instances[i]->iface == ifc || d->instances[i]->vmac == ifc)
 			instance_iface_changed(d->instances[i], now);
 	daemon_track_update(d, now);
+}
+
+/* Try the failed socket opens and group joins again; while some still fail, the next try
+ * waits twice as long, up to SOCK_RETRY_MAX (iface_open_sockets arms it). A setsockopt never
+ * blocks the loop. */
+void iface_sock_retry_cb(void *arg, monotime now)
+{
+	struct daemon *d = arg;
+	bool failed = false;
+
+	d->sock_retry_delay =
+	    d->sock_retry_delay * 2 < SOCK_RETRY_MAX ? d->sock_retry_delay * 2 : SOCK_RETRY_MAX;
+	for (size_t i = 0; i < d->nifaces; i++) {
+		struct iface *ifc = &d->ifaces[i]->ifc;
+
+		if (!iface_sock_failed(ifc))
+			continue;
+		iface_retry_sockets(d, ifc, now);
+		failed = failed || iface_sock_failed(ifc);
+	}
+	if (!failed)
+		d->sock_retry_delay = 0;
 }
 
 /* --- netlink events --- */

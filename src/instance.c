@@ -421,6 +421,10 @@ static const char *iface_problem(struct instance *in)
 		return "VMAC interface missing";
 	if (in->vmac && !in->vmac->running)
 		return "VMAC interface down";
+	if (in->iface->sock_error[iface_af_index(in->cfg->af)][0])
+		return in->iface->sock_error[iface_af_index(in->cfg->af)];
+	if (!in->cfg->npeers && in->iface->join_error[iface_af_index(in->cfg->af)][0])
+		return in->iface->join_error[iface_af_index(in->cfg->af)];
 	if (in->cfg->has_unicast_source)
 		return unicast_source_problem(in);
 	if (!primary6_kept(in) &&
@@ -513,6 +517,11 @@ void instance_iface_changed(struct instance *in, monotime now)
 
 	if (why && in->fsm.state != VRRP_STATE_FAULT) {
 		enter_fault(in, why, now);
+	} else if (why && (!in->fault_reason || strcmp(in->fault_reason, why) != 0)) {
+		/* Still FAULT, for another reason now (the link came back, the join still fails).
+		 */
+		log_notice("%s: FAULT (%s)", in->cfg->name, why);
+		in->fault_reason = why;
 	} else if (!why && in->fsm.state == VRRP_STATE_FAULT) {
 		instance_start(in, now);
 	} else if (!why && addr_cmp_in(in->cfg->af, &in->fsm.cfg.primary, &in->primary) != 0) {
@@ -697,6 +706,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		                           in->cfg->af, &in->fsm.master_addr, buf, sizeof(buf))));
 	else
 		json_object_object_add(o, "master_address", NULL);
+	if (in->fsm.state == VRRP_STATE_FAULT && in->fault_reason)
+		json_object_object_add(o, "fault_reason", json_object_new_string(in->fault_reason));
 	/* Print 0.05, not json-c's 0.050000000000000003. */
 	snprintf(buf, sizeof(buf), "%.2f", in->cfg->adver_int_cs / 100.0);
 	json_object_object_add(o, "advert_interval",

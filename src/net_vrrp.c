@@ -231,26 +231,26 @@ int vrrp_sock_fd(const struct vrrp_sock *s)
 	return s->fd;
 }
 
-/* Take the arrival interface, destination and hop limit from the cmsgs into meta; returns the
- * arrival ifindex (0 when unknown). */
-static unsigned parse_cmsgs(struct msghdr *mh, struct vrrp_rx_meta *meta)
+enum vrrp_reason vrrp_sock_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
+                                 unsigned *ifindex)
 {
-	unsigned ifindex = 0;
+	bool hops_seen = false;
 
+	*ifindex = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
 		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
 			struct in_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			ifindex = (unsigned)pi.ipi_ifindex;
+			*ifindex = (unsigned)pi.ipi_ifindex;
 			meta->dst.v4 = pi.ipi_addr;
 		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
 		           c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
 			struct in6_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			ifindex = pi.ipi6_ifindex;
+			*ifindex = pi.ipi6_ifindex;
 			meta->dst.v6 = pi.ipi6_addr;
 		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT &&
 		           c->cmsg_len >= CMSG_LEN(sizeof(int))) {
@@ -258,9 +258,14 @@ static unsigned parse_cmsgs(struct msghdr *mh, struct vrrp_rx_meta *meta)
 
 			memcpy(&hops, CMSG_DATA(c), sizeof(hops));
 			meta->ttl = hops;
+			hops_seen = true;
 		}
 	}
-	return ifindex;
+	/* The IPv6 header is not ours to read: without the kernel's word on the hop limit (a
+	 * truncated control buffer) the 255 rule cannot be checked, so the packet goes. */
+	if (af == AF_INET6 && !hops_seen)
+		return VRRP_RX_NO_HOPLIMIT;
+	return VRRP_RX_OK;
 }
 
 /* Refill the batch with one recvmmsg. The count, or -1 with errno. */
@@ -334,13 +339,15 @@ int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t
 			meta->src.v4 = ((const struct sockaddr_in *)&sl->from)->sin_addr;
 		else if (s->af == AF_INET6 && sl->from.ss_family == AF_INET6)
 			meta->src.v6 = ((const struct sockaddr_in6 *)&sl->from)->sin6_addr;
-		ifindex = parse_cmsgs(mh, meta);
+		*reason = vrrp_sock_cmsgs(mh, s->af, meta, &ifindex);
 		if (ifindex != 0 && ifindex != s->ifindex)
 			continue;
 
 		*msg = sl->data;
 		*msg_len = n;
-		*reason = VRRP_RX_OK;
+		/* A cmsg failure is charged to the VRID byte of the IPv6 payload. */
+		if (*reason != VRRP_RX_OK)
+			return 1;
 		if (s->af == AF_INET) {
 			/* The IPv4 raw socket hands the IP header too: TTL, addresses, length. A
 			 * truncated datagram fails its total-length check there. */

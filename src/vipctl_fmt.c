@@ -290,6 +290,14 @@ static void print_instances(FILE *out, struct json_object *list)
 	if (any_demoted)
 		fprintf(out, "* demoted (maintenance): priority 1, no preemption; "
 		             "`vipctl promote NAME` ends it\n");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *in = json_object_array_get_idx(list, i);
+		char name[128], why[256];
+
+		if (text_of(in, "fault_reason", why, sizeof(why)) &&
+		    text_of(in, "name", name, sizeof(name)))
+			fprintf(out, "%s: FAULT: %s\n", name, why);
+	}
 }
 
 void vipctl_print_status(FILE *out, struct json_object *result)

@@ -38,6 +38,9 @@ static const char *const cause_names[VRRP_CAUSE__COUNT] = {
 #define MAX_PRIORITY 254 /* highest priority of a non-owner */
 /* Shortest time a handed-over Backup keeps its VIPs (vrrp_handover_grace). */
 #define HANDOVER_GRACE_MIN (100 * MT_MSEC)
+/* Longest wait between two re-announces to a steady stream of lower-priority adverts, in own
+ * Advertisement_Intervals (master_advert): 6.4 s at 0.1 s, 64 s at 1 s. */
+#define REANNOUNCE_GAP_MAX 64
 
 const char *vrrp_state_name(enum vrrp_state s)
 {
@@ -107,6 +110,15 @@ static void forget_master(struct vrrp_fsm *f)
 	f->prio0_seen = false;
 }
 
+/* Forget a stream of lower-priority adverts: a new Master answers the first one in full. */
+static void forget_lower_stream(struct vrrp_fsm *f)
+{
+	f->last_answer = 0;
+	f->lower_until = 0;
+	f->announce_next = 0;
+	f->announce_gap = 0;
+}
+
 static void reset_master_down(struct vrrp_fsm *f, monotime now)
 {
 	f->master_down_timer = after(
@@ -133,7 +145,7 @@ static unsigned become_master(struct vrrp_fsm *f, monotime now, enum vrrp_cause 
 {
 	f->master_down_timer = 0;
 	f->adver_timer = after(now, adver_interval(f));
-	f->last_answer = 0;
+	forget_lower_stream(f);
 	f->handover_timer = 0;
 	f->release_timer = 0; /* a handed-over Backup still holding its VIPs keeps them */
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
@@ -212,6 +224,36 @@ static bool handover_done(const struct vrrp_fsm *f, uint8_t priority, const unio
 	                                  addr_cmp_in(f->cfg.af, src, &f->cfg.primary) > 0);
 }
 
+/* Master, a lower-priority advert: an advert of ours at once (at most once per interval) and
+ * the announcements, which put the LAN's neighbour caches back on us. A sender that never hears
+ * us keeps sending: the re-announces of such a stream back off, each wait twice the last, from
+ * 2 intervals up to REANNOUNCE_GAP_MAX. The stream has ended when its sender has been silent
+ * for its Master_Down_Interval (it yielded, or is gone): the next one is answered in full. */
+static unsigned master_answer_lower(struct vrrp_fsm *f, monotime now, uint8_t priority,
+                                    uint16_t interval_cs)
+{
+	monotime iv = adver_interval(f);
+	unsigned act = VRRP_ACT_SEND_ADVERT;
+
+	if (f->lower_until != 0 && now > f->lower_until) {
+		f->announce_next = 0;
+		f->announce_gap = 0;
+	}
+	f->lower_until =
+	    after(now, vrrp_master_down_interval(f->cfg.version, priority, interval_cs));
+	if (f->last_answer != 0 && now - f->last_answer < iv)
+		return 0;
+	f->last_answer = now;
+	f->adver_timer = after(now, iv);
+	if (f->announce_next != 0 && now < f->announce_next)
+		return act;
+	f->announce_gap = f->announce_gap == 0 ? 2 * iv : 2 * f->announce_gap;
+	if (f->announce_gap > REANNOUNCE_GAP_MAX * iv)
+		f->announce_gap = REANNOUNCE_GAP_MAX * iv;
+	f->announce_next = after(now, f->announce_gap);
+	return act | VRRP_ACT_ANNOUNCE;
+}
+
 /* RFC 9568 6.4.3, Master: an advert arrived. */
 static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority,
                               uint16_t interval_cs, const union vip_in *src)
@@ -220,7 +262,7 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 
 	if (f->demoted && handover_done(f, priority, src)) {
 		f->adver_timer = 0;
-		f->last_answer = 0;
+		forget_lower_stream(f);
 		f->handover_timer = 0;
 		forget_master(f);
 		accept_master(f, now, priority, interval_cs, src);
@@ -244,7 +286,7 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 	if (priority > f->priority || (priority == f->priority && src != NULL &&
 	                               addr_cmp_in(f->cfg.af, src, &f->cfg.primary) > 0)) {
 		f->adver_timer = 0;
-		f->last_answer = 0;
+		forget_lower_stream(f);
 		forget_master(f);
 		accept_master(f, now, priority, interval_cs, src);
 		/* One last advert of ours: the winner may never have heard us (a healed partition)
@@ -255,11 +297,7 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 	}
 	/* Lower (or equal from a lower address). The RFC discards it; vipd answers at once so a
 	 * stale master (frozen VM, partition healed) yields, at most once per own interval. */
-	if (f->last_answer != 0 && now - f->last_answer < iv)
-		return 0;
-	f->last_answer = now;
-	f->adver_timer = after(now, iv);
-	return VRRP_ACT_SEND_ADVERT | VRRP_ACT_ANNOUNCE;
+	return master_answer_lower(f, now, priority, interval_cs);
 }
 
 /* RFC 9568 6.4.3, Master: the Adver_Timer fired. The next deadline stays on the grid of the
@@ -323,7 +361,7 @@ unsigned vrrp_fsm_startup(struct vrrp_fsm *f, monotime now)
 	if (f->cfg.priority == OWNER_PRIORITY)
 		return become_master(f, now, VRRP_CAUSE_OWNER);
 	f->adver_timer = 0;
-	f->last_answer = 0;
+	forget_lower_stream(f);
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
 	forget_master(f);
 	reset_master_down(f, now);
@@ -343,7 +381,7 @@ static unsigned stop_in(struct vrrp_fsm *f, enum vrrp_state s, enum vrrp_cause c
 	f->release_timer = 0;
 	f->adver_timer = 0;
 	f->master_down_timer = 0;
-	f->last_answer = 0;
+	forget_lower_stream(f);
 	forget_master(f);
 	return act | enter(f, s, cause);
 }

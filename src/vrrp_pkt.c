@@ -45,6 +45,7 @@ static const char *const reason_names[VRRP_RX__COUNT] = {
     [VRRP_RX_NO_LINKLOCAL] = "no-linklocal",
     [VRRP_RX_OWN] = "own",
     [VRRP_RX_BAD_ADDR] = "bad-address",
+    [VRRP_RX_NO_HOPLIMIT] = "no-hop-limit",
 };
 
 const char *vrrp_reason_name(enum vrrp_reason r)

@@ -29,6 +29,11 @@ struct metrics_http;
  * rx_cb): a flood queued ahead of the master's advert must not make the backup take over. */
 #define RX_CATCHUP 16384
 
+/* A failed VRRP socket open or group join is tried again after SOCK_RETRY_MIN, then after twice
+ * the previous wait while it keeps failing, up to SOCK_RETRY_MAX. */
+#define SOCK_RETRY_MIN (1 * MT_SEC)
+#define SOCK_RETRY_MAX (8 * MT_SEC)
+
 struct daemon;
 
 /* A socket woken again within this time of its last wakeup is busy: it is left unwatched for
@@ -79,6 +84,8 @@ struct daemon {
 	struct metrics_http *http;      /* GET /metrics (daemon_http.c); NULL when off */
 	struct vipd_listen http_listen; /* where http listens */
 	struct vrrp_adv rxadv;
+	struct loop_timer sock_retry_timer; /* retries failed socket opens and joins */
+	monotime sock_retry_delay;          /* the current wait between tries; 0 when none fails */
 };
 
 /* After the current event: hand the memory freed by a large answer back to the kernel. */
@@ -101,6 +108,12 @@ void iface_del_addr(struct iface *ifc, const struct vip_addr *a);
 
 /* Close both VRRP sockets of ifc. */
 void iface_close_sockets(struct daemon *d, struct iface *ifc);
+
+/* True while a VRRP socket of ifc could not be opened or could not join its group. */
+bool iface_sock_failed(const struct iface *ifc);
+
+/* The retry timer of failed socket opens and joins (d->sock_retry_timer). */
+void iface_sock_retry_cb(void *arg, monotime now);
 
 /* Open the sockets ifc's instances need (joining the group for multicast ones), close the others.
  */

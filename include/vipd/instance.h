@@ -27,7 +27,12 @@ struct iface {
 	bool has_mac;
 	struct vip_addr *addrs; /* addresses on it now (from netlink) */
 	size_t naddrs, addrs_cap;
-	struct vrrp_sock *sock[2];        /* [0] IPv4, [1] IPv6 */
+	struct vrrp_sock *sock[2]; /* [0] IPv4, [1] IPv6 */
+	/* Why the VRRP socket of a family cannot serve, "" when it can (set by the daemon, retried
+	 * on a timer): it could not be opened (FAULT for every instance of the family), or it could
+	 * not join the group (FAULT for the multicast ones: deaf, they would become master). */
+	char sock_error[2][128];
+	char join_error[2][128];
 	struct instance *by_vrid[2][256]; /* demux: [family][vrid] */
 };
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "vipd/addr.h"
@@ -46,6 +47,12 @@ int vrrp_sock_fd(const struct vrrp_sock *s);
  * when nothing is pending, -1 on error (errno). */
 int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
                    size_t *msg_len, enum vrrp_reason *reason);
+
+/* Take the arrival interface (*ifindex, 0 when unknown), destination and hop limit from the
+ * cmsgs of a received message of family af into meta. VRRP_RX_NO_HOPLIMIT for an IPv6 one that
+ * carries no hop limit (never accepted unchecked), else VRRP_RX_OK. */
+enum vrrp_reason vrrp_sock_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
+                                 unsigned *ifindex);
 
 /* True while packets already read from the kernel wait in the batch: the socket may not poll
  * readable for them, so the reader must go on. */

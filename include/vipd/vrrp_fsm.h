@@ -73,7 +73,11 @@ struct vrrp_fsm {
 	bool lower_ignored;           /* Backup: the last advert was from a lower master, ignored */
 	bool prio0_seen;              /* Backup: the last advert from the master had priority 0 */
 	monotime last_answer;         /* Master: last reply to a lower-priority advert */
-	bool master_known;            /* Backup: an advert was accepted from master_addr */
+	/* Master: re-announcing to a stream of lower-priority adverts backs off (master_advert). */
+	monotime lower_until;   /* the stream goes on until then (last one + its sender's MDI) */
+	monotime announce_next; /* no re-announce before then; 0: the next one goes at once */
+	monotime announce_gap;  /* the wait set after the last re-announce; 0 before the first */
+	bool master_known;      /* Backup: an advert was accepted from master_addr */
 	uint8_t master_priority;
 	union vip_in master_addr;
 	bool hold_backup; /* sync group: stay Backup when the Master_Down_Timer fires (re-armed) */

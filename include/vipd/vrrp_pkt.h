@@ -73,8 +73,9 @@ enum vrrp_reason {
 	VRRP_RX_NOT_PEER,          /* unicast: source is not a listed peer */
 	VRRP_RX_NO_LINKLOCAL,      /* v3 IPv6: first address is not link-local */
 	VRRP_RX_OWN,               /* our own packet looped back */
-	VRRP_RX_BAD_ADDR, /* an address no router can hold: multicast, loopback, unspecified,
-	                   * broadcast; in IPv6 also IPv4-mapped or IPv4-compatible (::a.b.c.d) */
+	VRRP_RX_BAD_ADDR,    /* an address no router can hold: multicast, loopback, unspecified,
+	                      * broadcast; in IPv6 also IPv4-mapped or IPv4-compatible (::a.b.c.d) */
+	VRRP_RX_NO_HOPLIMIT, /* IPv6: the kernel gave no hop limit (IPV6_HOPLIMIT cmsg) to check */
 	VRRP_RX__COUNT
 };
 

@@ -314,6 +314,64 @@ static void link_down_fault_and_back(void **state)
 	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
 }
 
+/* A VRRP socket that cannot join the group makes a multicast instance deaf: FAULT (never a
+ * second master), reason in the status; the daemon's retry that works brings it back as Backup.
+ * A failed open concerns unicast instances too, a failed join does not. */
+static void socket_fault_and_back(void **state)
+{
+	static union vip_in peers[1];
+	size_t base;
+
+	(void)state;
+	become_master();
+	base = fk.n;
+	snprintf(ifc.join_error[0], sizeof(ifc.join_error[0]),
+	         "cannot join the IPv4 VRRP group: No buffer space available");
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_advert(base, 0); /* priority 0, VIPs deleted, as for any FAULT */
+	assert_apply(base + 1, NL_ADDR_DEL);
+	st = instance_status(&inst, now_ns);
+	assert_string_equal(json_object_get_string(json_object_object_get(st, "fault_reason")),
+	                    "cannot join the IPv4 VRRP group: No buffer space available");
+	now_ns += 10 * vrrp_master_down_interval(3, 150, 5);
+	run_until(now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT); /* no Master_Down_Timer in FAULT */
+
+	/* The link goes and comes back while the join still fails: FAULT, for the join. */
+	ifc.running = false;
+	instance_iface_changed(&inst, now_ns);
+	assert_non_null(strstr(inst.fault_reason, "down"));
+	ifc.running = true;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_non_null(strstr(inst.fault_reason, "join"));
+
+	ifc.join_error[0][0] = '\0'; /* the retry worked */
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	json_object_put(st);
+	st = instance_status(&inst, now_ns);
+	assert_false(json_object_object_get_ex(st, "fault_reason", NULL));
+
+	/* Unicast: the group does not matter, the socket does. */
+	peers[0] = peer_lo;
+	cfg.unicast_peers = peers;
+	cfg.npeers = 1;
+	snprintf(ifc.join_error[0], sizeof(ifc.join_error[0]), "cannot join");
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	snprintf(ifc.sock_error[0], sizeof(ifc.sock_error[0]), "vrrp socket (IPv4): EPERM");
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_string_equal(inst.fault_reason, "vrrp socket (IPv4): EPERM");
+	/* An IPv6 socket's failure is no business of an IPv4 instance. */
+	ifc.sock_error[0][0] = '\0';
+	snprintf(ifc.sock_error[1], sizeof(ifc.sock_error[1]), "vrrp socket (IPv6): EPERM");
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+}
+
 /* The advert source skips our own VIPs and follows a change of the interface's address. */
 static void primary_skips_vips_and_follows_change(void **state)
 {
@@ -529,6 +587,7 @@ int main(void)
 	    T(stop_master_prio0_before_delete),
 	    T(vip_deleted_restored_as_master),
 	    T(link_down_fault_and_back),
+	    T(socket_fault_and_back),
 	    T(primary_skips_vips_and_follows_change),
 	    T(eperm_retried_until_added),
 	    T(eexist_ok_batch_failure_retried),

@@ -128,6 +128,25 @@ static void instance_row(void **state)
 	free(text);
 }
 
+/* An instance in FAULT: its reason on a line under the table. */
+static void fault_reason_line(void **state)
+{
+	char *text = render(
+	    vipctl_print_instance,
+	    "{\"name\":\"web\",\"state\":\"FAULT\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
+	    "\"fault_reason\":\"cannot join the IPv4 VRRP group: No buffer space available\","
+	    "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.0.100/24\"],"
+	    "\"since\":3.25,\"demoted\":false}");
+
+	(void)state;
+	assert_string_equal(
+	    text, "NAME  STATE  VRID  IF    PRIO  EFF  MASTER  INTERVAL  SINCE  VIRTUAL ADDRESSES\n"
+	          "web   FAULT    51  eth0   100  100  -           0.10   3.2s  198.18.0.100/24\n"
+	          "web: FAULT: cannot join the IPv4 VRRP group: No buffer space available\n");
+	free(text);
+}
+
 /* Counters, availability (null figures as "-"), then only the transitions and drops seen. */
 static void stats_tables(void **state)
 {
@@ -221,6 +240,7 @@ int main(void)
 	    cmocka_unit_test(status_table),
 	    cmocka_unit_test(status_without_instances),
 	    cmocka_unit_test(instance_row),
+	    cmocka_unit_test(fault_reason_line),
 	    cmocka_unit_test(stats_tables),
 	    cmocka_unit_test(metrics_text),
 	    cmocka_unit_test(reload_line),

@@ -627,10 +627,11 @@ static void master_answers_lower_once_per_interval(void **state)
 	}
 	assert_int_equal(answers, 0);
 	assert_int_equal(f.adver_timer, t1 + MT_SEC);
-	/* The regular advert still goes out on time, and after one interval we answer again. */
+	/* The regular advert still goes out on time, and after one interval we answer again (the
+	 * announcements wait two: test_vrrp_fsm_answer.c). */
 	now_ns = t1 + MT_SEC;
 	assert_int_equal(vrrp_fsm_expire(&f, now_ns), VRRP_ACT_SEND_ADVERT);
-	assert_int_equal(advert(&f, 100, 100, &lo_addr), ACT_ANSWER);
+	assert_int_equal(advert(&f, 100, 100, &lo_addr), VRRP_ACT_SEND_ADVERT);
 	assert_int_equal(f.adver_timer, now_ns + MT_SEC);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
@@ -643,9 +644,9 @@ static void owner_tie_break(void **state)
 	/* Another router claiming ownership from a lower address is answered ... */
 	assert_int_equal(advert(&f, 255, 100, &lo_addr), ACT_ANSWER);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
-	/* ... and any lower priority too. */
+	/* ... and any lower priority too (one stream of lower adverts: announced once). */
 	now_ns += MT_SEC;
-	assert_int_equal(advert(&f, 254, 100, &hi_addr), ACT_ANSWER);
+	assert_int_equal(advert(&f, 254, 100, &hi_addr), VRRP_ACT_SEND_ADVERT);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	/* One from a higher address wins the tie-break. */
 	now_ns += MT_SEC;
