@@ -8,8 +8,8 @@
 #     2 x node 1's Master_Down_Interval at 150 (no preemption back).
 #  c) promote: node 1 preempts back, the file lists nothing; restarted, node 1
 #     is master again, not demoted.
-#  d) demoted, then restarted with the instance renamed: the removed name is
-#     dropped from the file.
+#  d) demoted, then restarted with the instance renamed (and again, reloaded
+#     with it renamed back): the removed name is dropped from the file.
 #  e) a corrupt state file: logged and ignored (node 1 starts normally and
 #     preempts back), then replaced by a valid one.
 # shellcheck source=tests/netns/lib.sh
@@ -89,6 +89,16 @@ is "$(demoted_in_file)" "" "d) web, no longer configured, is dropped from the fi
 check "d) www (not demoted) preempts back" wait_for 5 settled 1
 like "$(grep -c 'web: demoted in .* but no longer configured' "$VT_DIR/n1.log")" '^[1-9]' \
 	"d) node 1's log says why web was forgotten"
+# the same by a reload: www demoted, then the file renames it back to web
+ctl 1 demote www >/dev/null
+must "d) www demoted: node 2 takes over" wait_for 5 settled 2
+is "$(demoted_in_file)" "www" "d) the file lists www"
+_reloads() { (($(grep -c 'reloaded ' "$VT_DIR/n1.log") >= 1)); }
+cp "$CONF1" "$VT_DIR/n1.renamed.conf"
+kill -HUP "$(node_pid 1)"
+check "d) node 1 reloads a file where www is renamed web" wait_for 5 _reloads
+is "$(demoted_in_file)" "" "d) www, removed by the reload, is dropped from the file"
+check "d) web (new, not demoted) preempts back" wait_for 5 settled 1
 
 # ---- e) a corrupt file is logged and ignored, then replaced
 stop_node 1 TERM 5
