@@ -471,13 +471,23 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 }
 
 static const char *const top_keys[] = {"router_id", "control_socket", "control_socket_group",
-                                       "instances",
+                                       "state_dir", "instances",
                                        /* config_notify.c */
                                        "notify_fifo", "sync_groups",
                                        /* config_track.c */
                                        "script_user", "user", "checks",
                                        /* config_metrics.c */
                                        "metrics_listen", NULL};
+
+/* The absolute path set by key into buf (len bytes), dflt when absent. */
+static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)
+{
+	const config_setting_t *s = cv_member(sc, key);
+
+	snprintf(buf, len, "%s", dflt);
+	if (cv_get_text(sc, key, buf, len) == CV_OK && buf[0] != '/')
+		cv_key_error(sc, s, key, "\"%s\" is not an absolute path", buf);
+}
 
 static void load_top(struct cv_loader *ld, const config_setting_t *root, struct vipd_config *cfg)
 {
@@ -494,14 +504,9 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 		snprintf(cfg->router_id, sizeof(cfg->router_id), "%.*s",
 		         (int)sizeof(cfg->router_id) - 1, host);
 	}
-	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "%s", VIPD_DEFAULT_SOCKET);
-	s = cv_member(&sc, "control_socket");
-	if (cv_get_text(&sc, "control_socket", cfg->control_socket, sizeof(cfg->control_socket)) ==
-	        CV_OK &&
-	    cfg->control_socket[0] != '/') {
-		cv_key_error(&sc, s, "control_socket", "\"%s\" is not an absolute path",
-		             cfg->control_socket);
-	}
+	load_path(&sc, "control_socket", cfg->control_socket, sizeof(cfg->control_socket),
+	          VIPD_DEFAULT_SOCKET);
+	load_path(&sc, "state_dir", cfg->state_dir, sizeof(cfg->state_dir), VIPD_DEFAULT_STATE_DIR);
 	s = cv_member(&sc, "control_socket_group");
 	if (cv_get_text(&sc, "control_socket_group", cfg->control_socket_group,
 	                sizeof(cfg->control_socket_group)) == CV_OK &&
@@ -618,6 +623,8 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 	print_string(out, cfg->router_id);
 	fprintf(out, ";\ncontrol_socket = ");
 	print_string(out, cfg->control_socket);
+	fprintf(out, ";\nstate_dir = ");
+	print_string(out, cfg->state_dir);
 	fprintf(out, ";\n");
 	if (cfg->control_socket_group[0]) {
 		fprintf(out, "control_socket_group = ");

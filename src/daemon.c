@@ -20,6 +20,7 @@
 #include "vipd/daemon_vmac.h"
 #include "vipd/instance.h"
 #include "vipd/log.h"
+#include "vipd/statefile.h"
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
 #include "vipd/notify.h"
@@ -228,6 +229,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->announce_fd = -1;
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
+	statefile_path(cfg->state_dir, d->state_path, sizeof(d->state_path));
 	d->io = (struct instance_io){
 	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
 	d->io.state_changed = io_state_changed;
@@ -523,8 +525,10 @@ int daemon_run(struct daemon *d)
 	           d->cfg->router_id);
 	daemon_track_start(d, now);
 	daemon_track_update(d, now);
+	daemon_state_load(d);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
+	daemon_state_save(d);
 	sdnotify_send(&d->sd, "READY=1");
 	sd_status_now(d);
 
@@ -564,5 +568,6 @@ void daemon_free(struct daemon *d)
 	free(d->ifaces);
 	free(d->instances);
 	config_free(d->cfg);
+	free(d->state_saved);
 	free(d);
 }

@@ -103,6 +103,7 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 	daemon_track_update(d, now);
 	for (size_t i = first_new; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
+	daemon_state_save(d); /* a removed instance's demotion goes */
 }
 
 /* daemon_reload with the counts of what it did. */
@@ -135,6 +136,8 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 	}
 	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)
 		log_warnx("reload: control_socket changed; it takes effect at the next start");
+	if (strcmp(ncfg->state_dir, d->cfg->state_dir) != 0)
+		log_warnx("reload: state_dir changed; it takes effect at the next start");
 	if (strcmp(ncfg->control_socket_group, d->cfg->control_socket_group) != 0)
 		log_warnx(
 		    "reload: control_socket_group changed; it takes effect at the next start");

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "vipd/daemon.h"
 #include "vipd/log.h"
 #include "vipd/privdrop.h"
+#include "vipd/statefile.h"
 
 static void usage(FILE *out)
 {
@@ -24,7 +26,7 @@ static void usage(FILE *out)
 }
 
 /* Create the parent folder of path (one level, as /run/vipd) when it is missing. A folder made
- * here, the default one, or one a previous run handed over goes to the user vipd runs as (id;
+ * here, a default one, or one a previous run handed over goes to the user vipd runs as (id;
  * NULL: none) when it drops its privileges, so that it can remove its files at exit and make a
  * notify_fifo there; until then it is root's (nobody else can swap the files we make). */
 static void make_parent_dir(const char *path, const struct privdrop_id *id)
@@ -46,7 +48,8 @@ static void make_parent_dir(const char *path, const struct privdrop_id *id)
 		log_warn("mkdir %s", dir);
 	if (!id || id->uid == 0 || geteuid() != 0 || lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return;
-	if (!made && strcmp(dir, RUNSTATEDIR "/vipd") != 0 && st.st_uid != id->uid)
+	if (!made && strcmp(dir, RUNSTATEDIR "/vipd") != 0 &&
+	    strcmp(dir, VIPD_DEFAULT_STATE_DIR) != 0 && st.st_uid != id->uid)
 		return;
 	if (privdrop_chown(dir, id->uid, 0, err, sizeof(err)) < 0)
 		log_warnx("%s", err);
@@ -100,7 +103,7 @@ int main(int argc, char **argv)
 	struct daemon *d;
 	struct privdrop_id id;
 	bool have_id;
-	char err[256];
+	char err[256], state_file[PATH_MAX];
 
 	while ((c = getopt_long(argc, argv, "f:np:S:l:tVh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -175,6 +178,9 @@ int main(int argc, char **argv)
 	have_id = privdrop_lookup(cfg, &id, err, sizeof(err)) == 0;
 	write_pidfile(pidfile, have_id ? &id : NULL);
 	make_parent_dir(socket_path ? socket_path : cfg->control_socket, have_id ? &id : NULL);
+	/* The state file (statefile.h) is replaced by the user vipd runs as: its folder too. */
+	if (statefile_path(cfg->state_dir, state_file, sizeof(state_file)) == 0)
+		make_parent_dir(state_file, have_id ? &id : NULL);
 
 	d = daemon_new(cfg, socket_path, err, sizeof(err));
 	if (!d)

@@ -148,6 +148,7 @@ static unsigned become_master(struct vrrp_fsm *f, monotime now, enum vrrp_cause 
 	forget_lower_stream(f);
 	f->handover_timer = 0;
 	f->release_timer = 0; /* a handed-over Backup still holding its VIPs keeps them */
+	f->yield_timer = 0;
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
 	forget_master(f);
 	return enter(f, VRRP_STATE_MASTER, cause) | VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS |
@@ -197,6 +198,10 @@ static unsigned backup_expire(struct vrrp_fsm *f, monotime now)
 	if (f->release_timer != 0 && now >= f->release_timer) {
 		f->release_timer = 0;
 		release = VRRP_ACT_DEL_VIPS;
+	}
+	if (f->yield_timer != 0 && now >= f->yield_timer) {
+		f->yield_timer = 0;
+		release |= VRRP_ACT_SEND_ADVERT; /* the second copy of the yield's last advert */
 	}
 	if (f->master_down_timer == 0 || now < f->master_down_timer)
 		return release;
@@ -291,7 +296,9 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 		accept_master(f, now, priority, interval_cs, src);
 		/* One last advert of ours: the winner may never have heard us (a healed partition)
 		 * while we announced the VIPs; it answers a lower master with an advert and its own
-		 * announcements, which puts the LAN's neighbour caches back on it. */
+		 * announcements, which puts the LAN's neighbour caches back on it. Sent twice (the
+		 * yield_timer), as one lost packet would leave the caches on us. */
+		f->yield_timer = after(now, VRRP_YIELD_REPEAT);
 		return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_HIGHER_PRIO) | VRRP_ACT_DEL_VIPS |
 		       VRRP_ACT_SEND_ADVERT;
 	}
@@ -379,6 +386,7 @@ static unsigned stop_in(struct vrrp_fsm *f, enum vrrp_state s, enum vrrp_cause c
 		act = VRRP_ACT_DEL_VIPS; /* still holding the VIPs after a handover */
 	f->handover_timer = 0;
 	f->release_timer = 0;
+	f->yield_timer = 0;
 	f->adver_timer = 0;
 	f->master_down_timer = 0;
 	forget_lower_stream(f);
@@ -503,7 +511,7 @@ unsigned vrrp_fsm_reconfigure(struct vrrp_fsm *f, monotime now, const struct vrr
 monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f)
 {
 	const monotime t[] = {f->adver_timer, f->master_down_timer, f->handover_timer,
-	                      f->release_timer};
+	                      f->release_timer, f->yield_timer};
 	monotime min = 0;
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)

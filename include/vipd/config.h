@@ -80,6 +80,7 @@ struct vipd_config {
 	char router_id[VIPD_NAME_MAX];            /* default: hostname */
 	char control_socket[VIPD_PATH_MAX];       /* default: VIPD_DEFAULT_SOCKET */
 	char control_socket_group[VIPD_NAME_MAX]; /* socket group; "" = the daemon's (root) */
+	char state_dir[VIPD_PATH_MAX]; /* kept across restarts (statefile.h); default below */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
 	char script_user[VIPD_NAME_MAX];  /* "" = not set (see config_script_user) */
@@ -109,6 +110,7 @@ struct config_errors {
 #define VIPD_DEFAULT_CONFIG SYSCONFDIR "/vipd/vipd.conf"
 #define VIPD_DEFAULT_SOCKET RUNSTATEDIR "/vipd/vipd.sock"
 #define VIPD_DEFAULT_PIDFILE RUNSTATEDIR "/vipd/vipd.pid"
+#define VIPD_DEFAULT_STATE_DIR "/var/lib/vipd"
 
 /* Read and validate path. On success returns the config; on failure NULL with every error found
  * appended to errs (which may be NULL). Does not look at the system (interfaces need not exist). */

@@ -6,6 +6,7 @@
 #define VIPD_DAEMON_INT_H
 
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -86,6 +87,8 @@ struct daemon {
 	struct vrrp_adv rxadv;
 	struct loop_timer sock_retry_timer; /* retries failed socket opens and joins */
 	monotime sock_retry_delay;          /* the current wait between tries; 0 when none fails */
+	char state_path[PATH_MAX]; /* state_dir/STATEFILE_NAME, fixed at start (daemon_state.c) */
+	char *state_saved;         /* what that file says (statefile_format); NULL: unknown */
 };
 
 /* After the current event: hand the memory freed by a large answer back to the kernel. */
@@ -176,6 +179,14 @@ void daemon_http_close(struct daemon *d);
  * object, or an error ("no such instance", "address owner (priority 255) cannot be demoted",
  * "not demoted"). */
 struct json_object *daemon_ctl_admin(struct daemon *d, struct json_object *req, bool demote);
+
+/* Before the instances start (daemon_state.c): mark those the state file lists as demoted;
+ * a missing file is no state, a bad one is logged and ignored. */
+void daemon_state_load(struct daemon *d);
+
+/* Write the state file when the set of demoted instances differs from what it says (the names
+ * of instances no longer configured go); a failure is logged. */
+void daemon_state_save(struct daemon *d);
 
 /* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
  * only (fatal when that fails; nothing to do when not root or the user is root). */

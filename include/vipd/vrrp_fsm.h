@@ -87,7 +87,14 @@ struct vrrp_fsm {
 	uint8_t undemoted_priority; /* while demoted: the priority vrrp_fsm_promote restores */
 	monotime handover_timer;    /* Master, demoted: priority-0 adverts until then; 0 if none */
 	monotime release_timer;     /* Backup after a handover: the VIPs go then; 0 if none */
+	monotime
+	    yield_timer; /* Backup after yielding: the second copy of its last advert; 0 if none */
 };
+
+/* A Master that yields to a higher priority sends its last advert twice, this far apart, so
+ * that one lost packet does not hide it from the winner (less than any Advertisement_Interval:
+ * a winner answers only the first copy it hears). */
+#define VRRP_YIELD_REPEAT (5 * MT_MSEC)
 
 /* Short stable name of a state ("INIT", "BACKUP", "MASTER", "FAULT"). */
 const char *vrrp_state_name(enum vrrp_state s);

@@ -17,6 +17,7 @@ routes_conf() {
 	cat >"$f" <<EOF
 router_id = "n$1";
 control_socket = "$VT_DIR/n$1.sock";
+state_dir = "$VT_DIR/n$1.lib";
 instances = (
   { name = "web"; interface = "eth0"; vrid = $VRID; priority = $2; advert_interval = $ADVERT;
     virtual_addresses = [ "$VIP/$VIP_LEN" ];

@@ -26,6 +26,7 @@ conf() {
 		cat >"$f" <<EOC
 router_id = "n1";
 control_socket = "$VT_DIR/n1.sock";
+state_dir = "$VT_DIR/n1.lib";
 instances = (
   { name = "v2"; interface = "eth0"; vrid = 10; priority = 100; version = 2; advert_interval = 1;
     auth_pass = "s3cret"; virtual_addresses = [ "198.18.0.110/24" ]; },

@@ -24,6 +24,7 @@ sg_conf() {
 	cat >"$f" <<-EOC
 		router_id = "n$1";
 		control_socket = "$VT_DIR/n$1.sock";
+		state_dir = "$VT_DIR/n$1.lib";
 		instances = (
 		  { name = "web"; interface = "eth0"; vrid = 51; priority = $2; advert_interval = $ADVERT;
 		    virtual_addresses = [ "$VIP/24" ]; },

@@ -45,6 +45,7 @@ conf() {
 	{
 		echo "router_id = \"n$i\";"
 		echo "control_socket = \"$VT_DIR/n$i.sock\";"
+		echo "state_dir = \"$VT_DIR/n$i.lib\";"
 		echo "instances = ("
 		for k in $(seq 1 $N); do
 			prio=$p v="\"198.18.1.$k/24\""

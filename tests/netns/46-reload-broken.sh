@@ -31,6 +31,7 @@ conf() {
 	{
 		echo "router_id = \"n$1\";"
 		echo "control_socket = \"$VT_DIR/n$1.sock\";"
+		echo "state_dir = \"$VT_DIR/n$1.lib\";"
 		echo "instances = ("
 		echo "  { name = \"a\"; interface = \"eth0\"; vrid = 1; priority = $2;"
 		echo "    advert_interval = $ADVERT; virtual_addresses = [ \"198.18.1.1/24\" ]; },"

@@ -40,6 +40,7 @@ n1_conf() {
 	cat >"$C1" <<-EOC
 		router_id = "n1";
 		control_socket = "$RUN/n1.sock";
+		state_dir = "$RUN/n1.lib";
 		${1:-}
 		checks = (
 		  { name = "slow"; type = "exec"; command = "$CK_SDIR/slow.sh"; interval = 1.0;

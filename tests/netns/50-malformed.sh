@@ -28,6 +28,7 @@ conf="$VT_DIR/n1.vipd.conf"
 cat >"$conf" <<EOC
 router_id = "n1";
 control_socket = "$VT_DIR/n1.sock";
+state_dir = "$VT_DIR/n1.lib";
 instances = (
   { name = "v4"; interface = "eth0"; vrid = 51; priority = 100; advert_interval = 0.1;
     virtual_addresses = [ "198.18.0.100/24", "198.18.0.101/24" ]; },

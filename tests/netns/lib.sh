@@ -297,6 +297,8 @@ write_conf() {
 			echo "# node $i, written by tests/netns/lib.sh"
 			echo "router_id = \"n$i\";"
 			echo "control_socket = \"$VT_DIR/n$i.sock\";"
+			# the demoted state of this node only (vipd makes the folder)
+			echo "state_dir = \"$VT_DIR/n$i.lib\";"
 			echo "instances = ("
 			echo "  {"
 			echo "    name = \"web\";"

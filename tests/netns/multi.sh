@@ -18,6 +18,7 @@ write_multi() {
 			echo "# node $i, written by tests/netns/multi.sh"
 			echo "router_id = \"n$i\";"
 			echo "control_socket = \"$VT_DIR/n$i.sock\";"
+			echo "state_dir = \"$VT_DIR/n$i.lib\";"
 			echo "instances = ("
 			for spec in "$@"; do
 				IFS=, read -r name ifc vrid prio vip <<<"$spec"

@@ -249,6 +249,7 @@ static void top_level_defaults(void **state)
 	host[VIPD_NAME_MAX - 1] = '\0';
 	assert_string_equal(cfg->router_id, host);
 	assert_string_equal(cfg->control_socket, VIPD_DEFAULT_SOCKET);
+	assert_string_equal(cfg->state_dir, VIPD_DEFAULT_STATE_DIR);
 	config_free(cfg);
 }
 
@@ -472,10 +473,17 @@ static void top_level_strings(void **state)
 	char text[1024], want[512];
 	const char *w[] = {want};
 	char longpath[120];
+	struct vipd_config *cfg;
 
 	(void)state;
 	snprintf(text, sizeof(text), "control_socket = \"vipd.sock\";\n%s", inst);
 	EXPECT_ERRORS(text, "1: control_socket: \"vipd.sock\" is not an absolute path");
+	snprintf(text, sizeof(text), "state_dir = \"var/lib/vipd\";\n%s", inst);
+	EXPECT_ERRORS(text, "1: state_dir: \"var/lib/vipd\" is not an absolute path");
+	snprintf(text, sizeof(text), "state_dir = \"/srv/vipd\";\n%s", inst);
+	cfg = load_ok(text);
+	assert_string_equal(cfg->state_dir, "/srv/vipd");
+	config_free(cfg);
 	snprintf(text, sizeof(text), "\nrouter_id = \"\";\n%s", inst);
 	EXPECT_ERRORS(text, "2: router_id: must not be empty");
 

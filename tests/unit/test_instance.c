@@ -145,8 +145,9 @@ static void garp_refresh_one_burst_per_period(void **state)
 	assert_int_equal(announce_times(&vips[0], 0, at, 64), 15);
 }
 
-/* 4. A higher-priority master: Backup, one DEL batch with every VIP, one last advert of ours
- * (the winner answers it with its announcements), announcements stop. */
+/* 4. A higher-priority master: Backup, one DEL batch with every VIP, a last advert of ours (the
+ * winner answers it with its announcements) and its copy VRRP_YIELD_REPEAT later (one may be
+ * lost), announcements stop. */
 static void higher_priority_makes_backup(void **state)
 {
 	monotime t;
@@ -164,11 +165,15 @@ static void higher_priority_makes_backup(void **state)
 	assert_apply(base, NL_ADDR_DEL);
 	assert_advert(base + 1, 150);
 	assert_false(loop_timer_armed(&inst.garp_timer));
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 150, 5));
+	assert_int_equal(inst.fsm_timer.deadline, now_ns + VRRP_YIELD_REPEAT);
 	assert_int_equal(inst.stats.adverts_received, 1);
-	/* Silence from us while the other master is alive. */
+	/* The copy, then silence from us while the other master is alive. */
 	run_until(now_ns + 100 * MT_MSEC);
-	assert_int_equal(fk.n, base + 2);
+	assert_int_equal(fk.n, base + 3);
+	assert_advert(base + 2, 150);
+	assert_int_equal(fk.log[base + 2].at, fk.log[base + 1].at + VRRP_YIELD_REPEAT);
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 fk.log[base + 1].at + vrrp_master_down_interval(3, 150, 5));
 }
 
 /* 5. A lower-priority master (split brain): answer at once and re-announce, once per interval. */

@@ -1,6 +1,8 @@
 /* Unit tests for the FSM's planned switchover (vrrp_fsm_demote / vrrp_fsm_promote): the priority-0
  * handover of a demoted Master, make before break (VIPs released one grace after the new master's
- * advert), the give-up at Master_Down_Interval, no preemption while demoted, and promote. */
+ * advert), the give-up at Master_Down_Interval, no preemption while demoted, and promote. And the
+ * unplanned one: a Master yielding to a higher priority sends its last advert twice,
+ * VRRP_YIELD_REPEAT apart (a timer), so one lost copy does not keep the winner silent. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -19,6 +21,8 @@
 #define IV_CS 10 /* 100 ms adverts */
 #define IV (IV_CS * MT_CSEC)
 #define ACT_TAKEOVER (VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS | VRRP_ACT_ANNOUNCE | VRRP_ACT_STATE)
+/* A Master yielding to a higher priority: VIPs dropped, a last advert. */
+#define ACT_YIELD (VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE | VRRP_ACT_SEND_ADVERT)
 
 static monotime now_ns;
 static union vip_in lo_addr, hi_addr; /* around our primary 198.18.0.10 */
@@ -286,6 +290,69 @@ static void demoted_before_start(void **state)
 	assert_int_equal(f.master_down_timer, now_ns + vrrp_master_down_interval(3, 1, IV_CS));
 }
 
+/* 10. A yield (not a handover) sends one advert now and a second one VRRP_YIELD_REPEAT later (a
+ * few ms, far below the interval), as a Backup, at its own priority; then nothing more until the
+ * master's adverts stop. */
+static void yield_sends_last_advert_twice(void **state)
+{
+	struct vrrp_fsm f;
+	monotime yielded;
+
+	(void)state;
+	start_master(&f, 100);
+	now_ns += 30 * MT_MSEC;
+	yielded = now_ns;
+	assert_int_equal(vrrp_fsm_advert(&f, now_ns, 150, IV_CS, &hi_addr), ACT_YIELD);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_true(VRRP_YIELD_REPEAT >= MT_MSEC && VRRP_YIELD_REPEAT < IV_CS * MT_CSEC / 2);
+	assert_int_equal(vrrp_fsm_next_deadline(&f), yielded + VRRP_YIELD_REPEAT);
+	/* Not before its time. */
+	assert_int_equal(vrrp_fsm_expire(&f, yielded + VRRP_YIELD_REPEAT - 1), 0);
+	now_ns = yielded + VRRP_YIELD_REPEAT;
+	assert_int_equal(vrrp_fsm_expire(&f, now_ns), VRRP_ACT_SEND_ADVERT);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_int_equal(f.priority, 100);
+	/* Once only: the next deadline is the Master_Down_Timer, and the new master's adverts
+	 * keep it away. */
+	assert_int_equal(vrrp_fsm_next_deadline(&f), f.master_down_timer);
+	for (int i = 1; i <= 20; i++) {
+		now_ns = yielded + i * IV_CS * MT_CSEC;
+		assert_int_equal(vrrp_fsm_advert(&f, now_ns, 150, IV_CS, &hi_addr), 0);
+		assert_int_equal(vrrp_fsm_expire(&f, now_ns), 0);
+	}
+}
+
+/* 11. Leaving Backup before the second copy is due (stop, fault, takeover) cancels it. */
+static void second_copy_cancelled_by_stop(void **state)
+{
+	struct vrrp_fsm f;
+
+	(void)state;
+	start_master(&f, 100);
+	now_ns += 30 * MT_MSEC;
+	assert_int_equal(vrrp_fsm_advert(&f, now_ns, 150, IV_CS, &hi_addr), ACT_YIELD);
+	assert_int_equal(vrrp_fsm_shutdown(&f, now_ns), VRRP_ACT_STATE);
+	assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
+
+	start_master(&f, 100);
+	assert_int_equal(vrrp_fsm_advert(&f, now_ns, 150, IV_CS, &hi_addr), ACT_YIELD);
+	assert_int_equal(vrrp_fsm_fault(&f, now_ns), VRRP_ACT_STATE);
+	assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
+}
+
+/* 12. A demoted Master's handover (priority 0, make before break) is no yield: no second copy. */
+static void handover_sends_no_copy(void **state)
+{
+	struct vrrp_fsm f;
+
+	(void)state;
+	start_master(&f, 100);
+	assert_int_equal(vrrp_fsm_demote(&f, now_ns), VRRP_ACT_SEND_PRIO0);
+	now_ns += 20 * MT_MSEC;
+	assert_int_equal(vrrp_fsm_advert(&f, now_ns, 150, IV_CS, &hi_addr), VRRP_ACT_STATE);
+	assert_int_equal(f.yield_timer, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +365,9 @@ int main(void)
 	    cmocka_unit_test_setup(stop_during_grace_releases, setup),
 	    cmocka_unit_test_setup(takeover_during_grace_keeps_vips, setup),
 	    cmocka_unit_test_setup(demoted_before_start, setup),
+	    cmocka_unit_test_setup(yield_sends_last_advert_twice, setup),
+	    cmocka_unit_test_setup(second_copy_cancelled_by_stop, setup),
+	    cmocka_unit_test_setup(handover_sends_no_copy, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
