@@ -42,7 +42,7 @@ struct notifier {
 	monotime timeout;
 	notify_report_cb report;
 	void *arg;
-	char *user;
+	const struct proc_user *user; /* scripts run as (NULL: as vipd) */
 	struct nqueue **queues;
 	size_t nqueues;
 	char *fifo_path;
@@ -96,19 +96,12 @@ void notifier_free(struct notifier *n)
 	if (n->fifo_fd >= 0)
 		close(n->fifo_fd);
 	free(n->fifo_path);
-	free(n->user);
 	free(n);
 }
 
-int notifier_set_user(struct notifier *n, const char *user)
+void notifier_set_user(struct notifier *n, const struct proc_user *user)
 {
-	char *u = NULL;
-
-	if (user && user[0] && !(u = strdup(user)))
-		return -1;
-	free(n->user);
-	n->user = u;
-	return 0;
+	n->user = user;
 }
 
 int notifier_set_fifo(struct notifier *n, const char *path, char *err, size_t errlen)
@@ -210,15 +203,17 @@ static void report(struct nqueue *q, bool ok, const char *what)
 
 static void run_next(struct nqueue *q);
 
-static void script_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+static void script_done(void *arg, int wstatus, bool timed_out, monotime elapsed, const char *error)
 {
 	struct nqueue *q = arg;
-	char what[96];
+	char what[256];
 	bool ok = false;
 
 	q->running = NULL;
 	q->last_duration = elapsed;
-	if (timed_out) {
+	if (error && !timed_out) {
+		snprintf(what, sizeof(what), "%s", error);
+	} else if (timed_out) {
 		q->timeouts++;
 		snprintf(what, sizeof(what), "killed at its timeout (%.1f s)",
 		         monotime_to_sec(q->n->timeout));

@@ -16,6 +16,7 @@
 #include "vipd/config.h"
 #include "vipd/loop.h"
 #include "vipd/monotime.h"
+#include "vipd/proc.h"
 
 #define NOTIFY_TIMEOUT (10 * MT_SEC)
 /* Events waiting per instance; more are dropped and counted (a hanging script and a flapping
@@ -35,8 +36,8 @@ struct notifier *notifier_new(struct loop *l, monotime timeout, notify_report_cb
 /* Kill running scripts, drop queued events, close the FIFO. NULL is fine. */
 void notifier_free(struct notifier *n);
 
-/* Run scripts as user (NULL or "": as ourselves). */
-int notifier_set_user(struct notifier *n, const char *user);
+/* Run scripts as user (NULL: as ourselves); kept by pointer until the next call. */
+void notifier_set_user(struct notifier *n, const struct proc_user *user);
 
 /* Write events to the FIFO at path (NULL or "": none), made with mkfifo 0600 when missing.
  * -1 with a reason when it cannot be made or is not a FIFO (events then go nowhere). */
