@@ -129,7 +129,9 @@ static void io_priority_changed(void *ctx, struct instance *in)
 static void notify_report(void *arg, const char *instance, bool ok, const char *what)
 {
 	(void)arg;
-	if (ok)
+	if (!instance)
+		log_warnx("notify_fifo: %s; events are not written to it", what);
+	else if (ok)
 		log_info("%s: notify script: %s", instance, what);
 	else
 		log_warnx("%s: notify script: %s", instance, what);
@@ -138,9 +140,12 @@ static void notify_report(void *arg, const char *instance, bool ok, const char *
 void daemon_notify_configure(struct daemon *d)
 {
 	char err[256];
+	uid_t owner = geteuid();
 
 	notifier_set_user(d->notifier, d->script_user);
-	if (notifier_set_fifo(d->notifier, d->cfg->notify_fifo, err, sizeof(err)) < 0)
+	if (privdrop_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
+		owner = geteuid(); /* (refused at the load) */
+	if (notifier_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
 		log_warnx("notify_fifo: %s; events are not written to it", err);
 }
 
