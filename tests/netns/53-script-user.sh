@@ -25,7 +25,8 @@ su_cleanup() {
 	local rc=$?
 	if ((MADE_USER)); then
 		vt_destroy # no process may run as vipd when it is deleted (nor a zombie: retried)
-		wait_for 5 _userdel || diag "could not delete the vipd user this test made: $(cat "$VT_DIR/userdel.err")"
+		wait_for 5 _userdel || { diag "the vipd user this test made is in use: $(cat "$VT_DIR/userdel.err"); forced" &&
+			userdel -f vipd; }
 	fi
 	(exit "$rc")
 	ck_cleanup
