@@ -464,13 +464,6 @@ bool config_check_equal(const struct vipd_check_config *a, const struct vipd_che
 	       strcmp(a->host, b->host) == 0 && a->port == b->port && str_eq(a->path, b->path);
 }
 
-const char *config_script_user(const struct vipd_config *cfg)
-{
-	if (cfg->script_user[0])
-		return cfg->script_user;
-	return geteuid() == 0 ? "nobody" : NULL;
-}
-
 void config_track_free_instance(struct vipd_instance_config *in)
 {
 	free(in->checks);

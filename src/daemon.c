@@ -25,7 +25,6 @@
 #include "vipd/nl.h"
 #include "vipd/notify.h"
 #include "vipd/privdrop.h"
-#include "vipd/config_track.h"
 #include "vipd/track.h"
 #include "vipd/sdnotify.h"
 #include "vipd/sync_group.h"
@@ -131,7 +130,9 @@ static void io_priority_changed(void *ctx, struct instance *in)
 static void notify_report(void *arg, const char *instance, bool ok, const char *what)
 {
 	(void)arg;
-	if (ok)
+	if (!instance)
+		log_warnx("notify_fifo: %s; events are not written to it", what);
+	else if (ok)
 		log_info("%s: notify script: %s", instance, what);
 	else
 		log_warnx("%s: notify script: %s", instance, what);
@@ -140,10 +141,12 @@ static void notify_report(void *arg, const char *instance, bool ok, const char *
 void daemon_notify_configure(struct daemon *d)
 {
 	char err[256];
+	uid_t owner = geteuid();
 
-	if (notifier_set_user(d->notifier, config_script_user(d->cfg)) < 0)
-		log_warnx("notify: out of memory");
-	if (notifier_set_fifo(d->notifier, d->cfg->notify_fifo, err, sizeof(err)) < 0)
+	notifier_set_user(d->notifier, d->script_user);
+	if (privdrop_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
+		owner = geteuid(); /* (refused at the load) */
+	if (notifier_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
 		log_warnx("notify_fifo: %s; events are not written to it", err);
 }
 
@@ -251,6 +254,16 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->notifier = notifier_new(d->loop, NOTIFY_TIMEOUT, notify_report, d);
 	if (!d->vmacs || !d->notifier) {
 		snprintf(err, errlen, "out of memory");
+		daemon_free(d);
+		return NULL;
+	}
+	/* Who vipd runs as is decided by now (privdrop.h): scripts run as that user, or as
+	 * script_user when it stays root. */
+	if (privdrop_script_identity(cfg, &d->script_user, err, errlen) < 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "script_user: %s", why);
 		daemon_free(d);
 		return NULL;
 	}
@@ -563,6 +576,7 @@ void daemon_free(struct daemon *d)
 	sdnotify_close(&d->sd);
 	sync_set_free(d->syncs);
 	notifier_free(d->notifier);
+	proc_user_free(d->script_user);
 	vmac_mgr_free(d->vmacs);
 	loop_free(d->loop);
 	free(d->ifaces);

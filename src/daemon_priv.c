@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "vipd/daemon.h"
@@ -43,6 +44,10 @@ void daemon_drop_privileges(struct daemon *d)
 
 	if (privdrop_lookup(d->cfg, &id, err, sizeof(err)) < 0)
 		fatalx("user: %s", err);
+	/* Whatever the unit says (or without one): no exec by vipd or its scripts gains a
+	 * privilege (set-user-ID bits, file capabilities), root or not. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		fatal("PR_SET_NO_NEW_PRIVS");
 	if (geteuid() != 0) {
 		log_info("not started as root: running with the privileges we were given");
 		return;

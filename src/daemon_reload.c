@@ -13,6 +13,8 @@
 #include "vipd/instance_reconfig.h"
 #include "vipd/log.h"
 #include "vipd/notify.h"
+#include "vipd/privdrop.h"
+#include "vipd/proc.h"
 #include "vipd/sync_group.h"
 
 /* What a reload did, for the log and the ctl answer. */
@@ -110,10 +112,18 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 static int reload(struct daemon *d, struct config_errors *errs, struct reload_counts *rc)
 {
 	struct vipd_config *ncfg = config_load(d->cfg->file, errs);
+	struct proc_user *user = NULL, *old;
 	struct instance **kept;
 	const char **demoted;
+	char err[256];
 
 	if (ncfg && daemon_check_supported(ncfg, errs) < 0) {
+		config_free(ncfg);
+		ncfg = NULL;
+	}
+	/* Users are looked up here, once per load: never at each script run. */
+	if (ncfg && privdrop_script_identity(ncfg, &user, err, sizeof(err)) < 0) {
+		config_errors_add(errs, "%s: script_user: %s", ncfg->file, err);
 		config_free(ncfg);
 		ncfg = NULL;
 	}
@@ -129,6 +139,7 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 		free(kept);
 		free(demoted);
 		config_free(ncfg);
+		proc_user_free(user);
 		config_errors_add(errs, "%s: out of memory; the running config stays",
 		                  d->cfg->file);
 		log_warnx("reload: out of memory; the running config stays");
@@ -141,7 +152,11 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 	if (strcmp(ncfg->control_socket_group, d->cfg->control_socket_group) != 0)
 		log_warnx(
 		    "reload: control_socket_group changed; it takes effect at the next start");
+	old = d->script_user;
+	d->script_user =
+	    user; /* the new checks and notifier point to it; running children copied theirs */
 	reload_apply(d, ncfg, kept, demoted, rc);
+	proc_user_free(old);
 	daemon_http_apply(d); /* metrics_listen changed: move the listener */
 	free(kept);
 	free(demoted);

@@ -48,7 +48,7 @@ int daemon_track_setup(struct daemon *d, const struct vipd_config *cfg)
 	for (size_t i = 0; i < cfg->ninstances; i++)
 		for (size_t k = 0; k < cfg->instances[i].ntrack_ifs; k++)
 			iface_get(d, cfg->instances[i].track_ifs[k].name);
-	t = track_new(d->loop, cfg, track_event, d, err, sizeof(err));
+	t = track_new(d->loop, cfg, d->script_user, track_event, d, err, sizeof(err));
 	if (!t) {
 		/* The old checks point into the config being replaced: they cannot stay. */
 		log_warnx("checks: %s", err);

@@ -42,11 +42,13 @@ struct notifier {
 	monotime timeout;
 	notify_report_cb report;
 	void *arg;
-	char *user;
+	const struct proc_user *user; /* scripts run as (NULL: as vipd) */
 	struct nqueue **queues;
 	size_t nqueues;
 	char *fifo_path;
 	int fifo_fd;
+	uid_t fifo_owner; /* the user vipd runs as: the FIFO must be its (or ours) */
+	char fifo_problem[PATH_MAX + 96]; /* last one reported, to report each once */
 	uint64_t fifo_written, fifo_dropped;
 	struct loop_timer kick; /* starts queued scripts once the current event is done */
 };
@@ -96,29 +98,39 @@ void notifier_free(struct notifier *n)
 	if (n->fifo_fd >= 0)
 		close(n->fifo_fd);
 	free(n->fifo_path);
-	free(n->user);
 	free(n);
 }
 
-int notifier_set_user(struct notifier *n, const char *user)
+void notifier_set_user(struct notifier *n, const struct proc_user *user)
 {
-	char *u = NULL;
-
-	if (user && user[0] && !(u = strdup(user)))
-		return -1;
-	free(n->user);
-	n->user = u;
-	return 0;
+	n->user = user;
 }
 
-int notifier_set_fifo(struct notifier *n, const char *path, char *err, size_t errlen)
+/* Why the FIFO entry st of path cannot take our events ("" when it can): a symbolic link
+ * (someone could point us at any file), not a FIFO, or someone else's. */
+static const char *fifo_refused(const char *path, const struct stat *st, uid_t owner, char *why,
+                                size_t whylen)
+{
+	if (S_ISLNK(st->st_mode))
+		snprintf(why, whylen, "%s is a symbolic link (not followed)", path);
+	else if (!S_ISFIFO(st->st_mode))
+		snprintf(why, whylen, "%s exists and is not a FIFO", path);
+	else if (st->st_uid != geteuid() && st->st_uid != owner)
+		snprintf(why, whylen, "%s belongs to uid %ld, not to vipd's user (uid %ld)", path,
+		         (long)st->st_uid, (long)owner);
+	else
+		return NULL;
+	return why;
+}
+
+int notifier_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err, size_t errlen)
 {
 	struct stat st, ours;
 
 	/* A reload with the same FIFO keeps the open end: closing it would give the reader an
 	 * end of file. */
 	if (n->fifo_fd >= 0 && path && n->fifo_path && strcmp(path, n->fifo_path) == 0 &&
-	    stat(path, &st) == 0 && fstat(n->fifo_fd, &ours) == 0 && st.st_ino == ours.st_ino &&
+	    lstat(path, &st) == 0 && fstat(n->fifo_fd, &ours) == 0 && st.st_ino == ours.st_ino &&
 	    st.st_dev == ours.st_dev)
 		return 0;
 	if (n->fifo_fd >= 0)
@@ -126,26 +138,65 @@ int notifier_set_fifo(struct notifier *n, const char *path, char *err, size_t er
 	n->fifo_fd = -1;
 	free(n->fifo_path);
 	n->fifo_path = NULL;
+	n->fifo_problem[0] = '\0';
 	if (!path || !path[0])
 		return 0;
 	if (mkfifo(path, 0600) < 0 && errno != EEXIST) {
 		snprintf(err, errlen, "mkfifo %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (stat(path, &st) < 0) {
+	if (lstat(path, &st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISFIFO(st.st_mode)) {
-		snprintf(err, errlen, "%s exists and is not a FIFO", path);
+	if (fifo_refused(path, &st, owner, err, errlen))
 		return -1;
-	}
 	n->fifo_path = strdup(path);
 	if (!n->fifo_path) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	n->fifo_owner = owner;
 	return 0;
+}
+
+/* A FIFO that cannot be used is reported once until it can again. */
+static void fifo_problem(struct notifier *n, const char *why)
+{
+	if (strcmp(n->fifo_problem, why) == 0)
+		return;
+	snprintf(n->fifo_problem, sizeof(n->fifo_problem), "%s", why);
+	if (n->report)
+		n->report(n->arg, NULL, false, why);
+}
+
+/* Open the FIFO for writing, never through a symbolic link, and only a FIFO of ours (the
+ * folder may let others swap the entry since notifier_set_fifo looked at it). */
+static int fifo_open(struct notifier *n)
+{
+	char why[PATH_MAX + 96];
+	struct stat st;
+	int fd;
+
+	fd = open(n->fifo_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ELOOP) {
+			snprintf(why, sizeof(why), "%s is a symbolic link (not followed)",
+			         n->fifo_path);
+			fifo_problem(n, why);
+		}
+		return -1; /* ENXIO: nobody reads */
+	}
+	/* Past the start, ours means vipd's user's, no one else's. */
+	if (fstat(fd, &st) < 0) {
+		snprintf(why, sizeof(why), "%s: %s", n->fifo_path, strerror(errno));
+	} else if (!fifo_refused(n->fifo_path, &st, geteuid(), why, sizeof(why))) {
+		n->fifo_problem[0] = '\0';
+		return fd;
+	}
+	fifo_problem(n, why);
+	close(fd);
+	return -1;
 }
 
 /* Write one line to the FIFO: opened when a reader is there (retried at each line), never
@@ -158,9 +209,9 @@ static void fifo_write(struct notifier *n, const char *line)
 	if (!n->fifo_path)
 		return;
 	if (n->fifo_fd < 0)
-		n->fifo_fd = open(n->fifo_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		n->fifo_fd = fifo_open(n);
 	if (n->fifo_fd < 0) {
-		n->fifo_dropped++; /* ENXIO: nobody reads */
+		n->fifo_dropped++;
 		return;
 	}
 	/* Lines are shorter than PIPE_BUF: written whole or not at all. */
@@ -210,15 +261,17 @@ static void report(struct nqueue *q, bool ok, const char *what)
 
 static void run_next(struct nqueue *q);
 
-static void script_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+static void script_done(void *arg, int wstatus, bool timed_out, monotime elapsed, const char *error)
 {
 	struct nqueue *q = arg;
-	char what[96];
+	char what[256];
 	bool ok = false;
 
 	q->running = NULL;
 	q->last_duration = elapsed;
-	if (timed_out) {
+	if (error && !timed_out) {
+		snprintf(what, sizeof(what), "%s", error);
+	} else if (timed_out) {
 		q->timeouts++;
 		snprintf(what, sizeof(what), "killed at its timeout (%.1f s)",
 		         monotime_to_sec(q->n->timeout));
@@ -421,5 +474,7 @@ struct json_object *notify_fifo_status(const struct notifier *n)
 	json_object_object_add(o, "path", json_object_new_string(n->fifo_path));
 	json_object_object_add(o, "written", json_object_new_uint64(n->fifo_written));
 	json_object_object_add(o, "dropped", json_object_new_uint64(n->fifo_dropped));
+	if (n->fifo_problem[0])
+		json_object_object_add(o, "error", json_object_new_string(n->fifo_problem));
 	return o;
 }

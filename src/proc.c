@@ -25,11 +25,15 @@ struct proc {
 	struct loop *loop;
 	pid_t pid;
 	int pidfd;
+	int efd; /* exec-error pipe, -1 once read */
 	monotime started;
 	bool timed_out;
 	struct loop_timer timer;
 	proc_done_cb cb;
 	void *arg;
+	char *what;      /* argv[0], for the error */
+	char user[64];   /* the user switched to, for the error */
+	char error[192]; /* why it did not start; "" when it ran */
 };
 
 /* ---- argv splitting ---- */
@@ -156,7 +160,71 @@ void proc_argv_free(char **argv)
 	free(argv);
 }
 
+/* ---- users ---- */
+
+struct proc_user *proc_user_lookup(const char *name, char *err, size_t errlen)
+{
+	struct proc_user *u;
+	struct passwd *pw;
+	int n = 16;
+
+	errno = 0;
+	pw = getpwnam(name);
+	if (!pw) {
+		snprintf(err, errlen, "no user \"%s\" on this system%s%s", name, errno ? ": " : "",
+		         errno ? strerror(errno) : "");
+		return NULL;
+	}
+	u = calloc(1, sizeof(*u));
+	if (!u || !(u->home = strdup(pw->pw_dir)))
+		goto oom;
+	snprintf(u->name, sizeof(u->name), "%s", name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	/* Asked now, not in the child: initgroups there would ask NSS (LDAP...) at every run. */
+	for (;;) {
+		gid_t *g = realloc(u->groups, (size_t)n * sizeof(*g));
+		int want = n;
+
+		if (!g)
+			goto oom;
+		u->groups = g;
+		if (getgrouplist(name, u->gid, g, &want) >= 0) {
+			u->ngroups = want;
+			return u;
+		}
+		if (want <= n || want > 65536) {
+			snprintf(err, errlen, "user \"%s\": cannot list its groups", name);
+			proc_user_free(u);
+			return NULL;
+		}
+		n = want;
+	}
+oom:
+	snprintf(err, errlen, "out of memory");
+	proc_user_free(u);
+	return NULL;
+}
+
+void proc_user_free(struct proc_user *u)
+{
+	if (!u)
+		return;
+	free(u->groups);
+	free(u->home);
+	free(u);
+}
+
 /* ---- spawning ---- */
+
+void (*proc_child_hook)(void);
+
+/* What failed in a child before its exec, written to the exec-error pipe (one write: atomic). */
+enum child_stage { STAGE_SETUP, STAGE_USER, STAGE_DIR, STAGE_EXEC };
+struct child_error {
+	int stage;
+	int err;
+};
 
 static void proc_free(struct proc *p)
 {
@@ -165,7 +233,49 @@ static void proc_free(struct proc *p)
 		loop_del_fd(p->loop, p->pidfd);
 		close(p->pidfd);
 	}
+	if (p->efd >= 0) {
+		loop_del_fd(p->loop, p->efd);
+		close(p->efd);
+	}
+	free(p->what);
 	free(p);
+}
+
+/* Read the exec-error pipe: a child_error, or end of file once the exec succeeded. */
+static void proc_read_error(struct proc *p)
+{
+	struct child_error ce;
+	ssize_t n;
+
+	do
+		n = read(p->efd, &ce, sizeof(ce));
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return; /* the child is still getting ready */
+	if (n == (ssize_t)sizeof(ce)) {
+		const char *e = strerror(ce.err);
+
+		if (ce.stage == STAGE_USER)
+			snprintf(p->error, sizeof(p->error), "becoming user %s: %s", p->user, e);
+		else if (ce.stage == STAGE_DIR)
+			snprintf(p->error, sizeof(p->error), "entering the home of %s: %s", p->user,
+			         e);
+		else if (ce.stage == STAGE_EXEC)
+			snprintf(p->error, sizeof(p->error), "%s: %s", p->what, e);
+		else
+			snprintf(p->error, sizeof(p->error), "starting %s: %s", p->what, e);
+	}
+	loop_del_fd(p->loop, p->efd);
+	close(p->efd);
+	p->efd = -1;
+}
+
+static void proc_error_cb(void *arg, int fd, unsigned events, monotime now)
+{
+	(void)fd;
+	(void)events;
+	(void)now;
+	proc_read_error(arg);
 }
 
 static void proc_exited(void *arg, int fd, unsigned events, monotime now)
@@ -181,10 +291,13 @@ static void proc_exited(void *arg, int fd, unsigned events, monotime now)
 		return; /* spurious */
 	if (r < 0)
 		status = W_EXITCODE(127, 0);
+	if (p->efd >= 0)
+		proc_read_error(p); /* written before the exit: there by now */
 	if (p->timed_out)
 		kill(-p->pid, SIGKILL); /* stragglers of the group */
 	if (p->cb)
-		p->cb(p->arg, status, p->timed_out, now - p->started);
+		p->cb(p->arg, status, p->timed_out, now - p->started,
+		      p->error[0] ? p->error : NULL);
 	proc_free(p);
 }
 
@@ -197,11 +310,13 @@ static void proc_timeout(void *arg, monotime now)
 	kill(-p->pid, SIGKILL);
 }
 
-/* In the child: never returns. Writes errno to efd when something fails. */
-static void child_exec(char *const argv[], const struct passwd *pw, int efd)
+/* In the child: never returns. Writes what failed to efd. Only system calls: no name service,
+ * nothing that could wait on a lock another thread of the parent held at the fork. */
+static void child_exec(char *const argv[], const struct proc_user *u, int efd)
 {
+	struct child_error ce = {STAGE_SETUP, 0};
 	sigset_t all;
-	int e, nul;
+	int nul;
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -209,6 +324,8 @@ static void child_exec(char *const argv[], const struct passwd *pw, int efd)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
 	setpgid(0, 0);
+	if (proc_child_hook)
+		proc_child_hook();
 	efd = fcntl(efd, F_DUPFD_CLOEXEC, 10); /* out of the way of 0..2 */
 	if (efd < 0)
 		_exit(127);
@@ -219,67 +336,64 @@ static void child_exec(char *const argv[], const struct passwd *pw, int efd)
 		goto fail;
 	close_range(3, (unsigned)efd - 1, 0);
 	close_range((unsigned)efd + 1, ~0U, 0);
-	if (pw) {
-		/* An unprivileged vipd (privdrop) runs scripts as itself: no switch to make. */
-		if ((geteuid() == 0 || pw->pw_uid != geteuid()) &&
-		    (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-		     setuid(pw->pw_uid) < 0))
+	if (u) {
+		ce.stage = STAGE_USER;
+		/* Already that user (an unprivileged vipd is given none: privdrop.h). */
+		if ((geteuid() == 0 || u->uid != geteuid()) &&
+		    (setgroups((size_t)u->ngroups, u->groups) < 0 ||
+		     setresgid(u->gid, u->gid, u->gid) < 0 ||
+		     setresuid(u->uid, u->uid, u->uid) < 0))
 			goto fail;
-		if (pw->pw_uid != 0 && setuid(0) == 0) {
+		if (u->uid != 0 && setuid(0) == 0) {
 			errno = EPERM; /* privileges not dropped */
 			goto fail;
 		}
-		if (chdir(pw->pw_dir) < 0 && chdir("/") < 0)
+		ce.stage = STAGE_DIR;
+		if (chdir(u->home) < 0 && chdir("/") < 0)
 			goto fail;
 	} else if (chdir("/") < 0) {
 		goto fail;
 	}
+	ce.stage = STAGE_SETUP;
 	/* A script not run as root gets no capability (vipd's CAP_NET_* stay with vipd). */
 	if (geteuid() != 0 && privdrop_clear_caps() < 0)
 		goto fail;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	ce.stage = STAGE_EXEC;
 	execvp(argv[0], argv);
 fail:
-	e = errno;
-	if (write(efd, &e, sizeof(e)) < 0)
+	ce.err = errno;
+	if (write(efd, &ce, sizeof(ce)) < 0)
 		_exit(127);
 	_exit(127);
 }
 
-struct proc *proc_spawn(struct loop *l, char *const argv[], const char *user, monotime timeout,
-                        proc_done_cb cb, void *arg, char *err, size_t errlen)
+struct proc *proc_spawn(struct loop *l, char *const argv[], const struct proc_user *user,
+                        monotime timeout, proc_done_cb cb, void *arg, char *err, size_t errlen)
 {
-	struct passwd *pw = NULL;
 	struct proc *p;
-	int pipefd[2], e = 0;
-	ssize_t n;
+	int pipefd[2];
 
 	if (!argv || !argv[0]) {
 		snprintf(err, errlen, "empty command");
 		return NULL;
 	}
-	if (user) {
-		errno = 0;
-		pw = getpwnam(user);
-		if (!pw) {
-			snprintf(err, errlen, "user \"%s\": %s", user,
-			         errno ? strerror(errno) : "no such user");
-			return NULL;
-		}
-	}
 	p = calloc(1, sizeof(*p));
-	if (!p) {
+	if (!p || !(p->what = strdup(argv[0]))) {
+		free(p);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	p->loop = l;
-	p->pidfd = -1;
+	p->pidfd = p->efd = -1;
 	p->cb = cb;
 	p->arg = arg;
+	snprintf(p->user, sizeof(p->user), "%s", user ? user->name : "");
 	loop_timer_init(&p->timer, proc_timeout, p);
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+	/* Non-blocking: read from the loop, whenever the child gets to its exec. */
+	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		free(p);
+		proc_free(p);
 		return NULL;
 	}
 	p->started = monotime_now();
@@ -288,34 +402,24 @@ struct proc *proc_spawn(struct loop *l, char *const argv[], const char *user, mo
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
-		free(p);
+		proc_free(p);
 		return NULL;
 	}
 	if (p->pid == 0) {
 		close(pipefd[0]);
-		child_exec(argv, pw, pipefd[1]);
+		child_exec(argv, user, pipefd[1]);
 	}
 	setpgid(p->pid, p->pid);
 	close(pipefd[1]);
-	do
-		n = read(pipefd[0], &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
-	close(pipefd[0]);
-	if (n == (ssize_t)sizeof(e)) {
-		/* exec failed: the child exits at once */
-		waitpid(p->pid, NULL, 0);
-		snprintf(err, errlen, "%s: %s", argv[0], strerror(e));
-		free(p);
-		return NULL;
-	}
+	p->efd = pipefd[0];
 	p->pidfd = pidfd_open(p->pid, 0);
-	if (p->pidfd < 0 || loop_add_fd(l, p->pidfd, EPOLLIN, proc_exited, p) < 0) {
+	if (p->pidfd < 0 || loop_add_fd(l, p->pidfd, EPOLLIN, proc_exited, p) < 0 ||
+	    loop_add_fd(l, p->efd, EPOLLIN, proc_error_cb, p) < 0) {
 		snprintf(err, errlen, "pidfd: %s", strerror(errno));
 		kill(-p->pid, SIGKILL);
-		waitpid(p->pid, NULL, 0);
-		if (p->pidfd >= 0)
-			close(p->pidfd);
-		free(p);
+		while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		proc_free(p);
 		return NULL;
 	}
 	if (timeout > 0)

@@ -115,7 +115,7 @@ struct track {
 	const struct vipd_config *cfg;
 	track_event_cb cb;
 	void *arg;
-	const char *user;
+	const struct proc_user *user; /* scripts run as (NULL: as vipd) */
 	struct check *checks;
 	size_t n;
 	int ifd; /* inotify, -1 without file checks */
@@ -138,13 +138,18 @@ static void problem(struct check *c, const char *text, monotime now)
 	emit(c, TRACK_PROBLEM, text, now);
 }
 
-static void recover_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+static void recover_done(void *arg, int wstatus, bool timed_out, monotime elapsed,
+                         const char *error)
 {
 	struct check *c = arg;
 	char text[96];
 
 	c->recover = NULL;
 	c->recover_status = wstatus;
+	if (error) {
+		emit(c, TRACK_RECOVER_ERROR, error, monotime_now());
+		return;
+	}
 	if (timed_out)
 		snprintf(text, sizeof(text), "killed after its timeout (%.2f s)",
 		         monotime_to_sec(elapsed));
@@ -205,7 +210,7 @@ static void check_result(struct check *c, bool ok, const char *text, monotime no
 
 /* ---- exec ---- */
 
-static void exec_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+static void exec_done(void *arg, int wstatus, bool timed_out, monotime elapsed, const char *error)
 {
 	struct check *c = arg;
 	char text[96];
@@ -213,6 +218,11 @@ static void exec_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
 
 	c->proc = NULL;
 	c->started = now - elapsed;
+	if (error && !timed_out) {
+		problem(c, error, now);
+		check_result(c, false, error, now);
+		return;
+	}
 	if (timed_out)
 		snprintf(text, sizeof(text), "timeout after %.2f s", monotime_to_sec(elapsed));
 	else if (WIFEXITED(wstatus))
@@ -496,8 +506,8 @@ static void check_schedule(struct check *c, monotime now)
 	loop_timer_set(c->t->loop, &c->timer, next);
 }
 
-struct track *track_new(struct loop *l, const struct vipd_config *cfg, track_event_cb cb, void *arg,
-                        char *err, size_t errlen)
+struct track *track_new(struct loop *l, const struct vipd_config *cfg, const struct proc_user *user,
+                        track_event_cb cb, void *arg, char *err, size_t errlen)
 {
 	struct track *t = calloc(1, sizeof(*t));
 	bool need_http = false, need_inotify = false;
@@ -511,7 +521,7 @@ struct track *track_new(struct loop *l, const struct vipd_config *cfg, track_eve
 	t->cfg = cfg;
 	t->cb = cb;
 	t->arg = arg;
-	t->user = config_script_user(cfg);
+	t->user = user;
 	t->ifd = -1;
 	for (size_t i = 0; i < cfg->nchecks; i++) {
 		struct check *c = &t->checks[t->n++];

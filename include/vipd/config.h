@@ -83,7 +83,7 @@ struct vipd_config {
 	char state_dir[VIPD_PATH_MAX]; /* kept across restarts (statefile.h); default below */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
-	char script_user[VIPD_NAME_MAX];  /* "" = not set (see config_script_user) */
+	char script_user[VIPD_NAME_MAX];  /* "" = not set (privdrop_script_user) */
 	int script_user_line;             /* its line in the file when set */
 	char user[VIPD_NAME_MAX];         /* user vipd runs as; "" = default (privdrop.h) */
 	int user_line;                    /* its line in the file when set */

@@ -63,10 +63,6 @@ const struct vipd_check_config *config_check(const struct vipd_config *cfg, cons
 /* "exec", "tcp", "http" or "file". */
 const char *config_check_type_name(enum vipd_check_type t);
 
-/* The user scripts run as, for proc_spawn: script_user when set, else "nobody" when we run as
- * root, else NULL (our own user). */
-const char *config_script_user(const struct vipd_config *cfg);
-
 /* Free what config_track_load_instance allocated. */
 void config_track_free_instance(struct vipd_instance_config *in);
 

@@ -81,6 +81,7 @@ struct daemon {
 	struct loop_timer trim_timer;      /* returns freed heap to the kernel (daemon_trim_soon) */
 	monotime stop_deadline;
 	struct track *track;            /* the checks of cfg (track.c, daemon_track.c) */
+	struct proc_user *script_user;  /* who scripts run as, per config load; NULL: as vipd */
 	monotime started;               /* daemon_run: when the instances started (stats uptime) */
 	struct metrics_http *http;      /* GET /metrics (daemon_http.c); NULL when off */
 	struct vipd_listen http_listen; /* where http listens */

@@ -12,10 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "vipd/config.h"
 #include "vipd/loop.h"
 #include "vipd/monotime.h"
+#include "vipd/proc.h"
 
 #define NOTIFY_TIMEOUT (10 * MT_SEC)
 /* Events waiting per instance; more are dropped and counted (a hanging script and a flapping
@@ -25,7 +27,8 @@
 struct notifier;
 
 /* How one script run ended, or why it could not start: ok is false for a spawn failure, a
- * non-zero exit, a signal or the timeout; what says which, for the log. */
+ * non-zero exit, a signal or the timeout; what says which, for the log. instance is NULL for
+ * a notify_fifo that cannot be used (reported once until it can again). */
 typedef void (*notify_report_cb)(void *arg, const char *instance, bool ok, const char *what);
 
 /* A notifier whose scripts run in loop l, killed after timeout (> 0). report may be NULL.
@@ -35,12 +38,14 @@ struct notifier *notifier_new(struct loop *l, monotime timeout, notify_report_cb
 /* Kill running scripts, drop queued events, close the FIFO. NULL is fine. */
 void notifier_free(struct notifier *n);
 
-/* Run scripts as user (NULL or "": as ourselves). */
-int notifier_set_user(struct notifier *n, const char *user);
+/* Run scripts as user (NULL: as ourselves); kept by pointer until the next call. */
+void notifier_set_user(struct notifier *n, const struct proc_user *user);
 
 /* Write events to the FIFO at path (NULL or "": none), made with mkfifo 0600 when missing.
- * -1 with a reason when it cannot be made or is not a FIFO (events then go nowhere). */
-int notifier_set_fifo(struct notifier *n, const char *path, char *err, size_t errlen);
+ * -1 with a reason when it cannot be made, is a symbolic link, is not a FIFO, or belongs to
+ * neither us nor owner (the user vipd runs as); events then go nowhere. Each open for writing
+ * checks again (O_NOFOLLOW, a FIFO of ours): a swapped entry gets no line. */
+int notifier_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err, size_t errlen);
 
 /* instance entered state with priority: queue `script instance state priority` (script NULL or
  * "": none) after the instance's earlier events (started from a loop timer, never inside the

@@ -26,9 +26,26 @@ const char *privdrop_user(const struct vipd_config *cfg);
 int privdrop_lookup(const struct vipd_config *cfg, struct privdrop_id *id, char *err,
                     size_t errlen);
 
-/* Check `user` against the system: it exists, and a script_user other than a non-root user is
- * refused (the unprivileged daemon cannot switch users). Appends "FILE:LINE: ..." to errs;
- * returns the number of errors. */
+/* The uid vipd runs as once started: its own when not started as root, else its user's. -1 with
+ * a reason when that user does not exist. */
+int privdrop_runs_as(const struct vipd_config *cfg, uid_t *uid, char *err, size_t errlen);
+
+/* Who scripts run as when vipd runs as uid runs_as: script_user (default "nobody") when root;
+ * else name is "" (vipd's own user: it cannot switch), and a script_user naming another user
+ * is -1 with a reason. */
+int privdrop_script_user(const struct vipd_config *cfg, uid_t runs_as, char *name, size_t namelen,
+                         char *err, size_t errlen);
+
+struct proc_user;
+
+/* privdrop_script_user for this process, looked up once: *out is NULL for vipd's own user. -1
+ * with a reason (the users do not exist, or cannot work together). */
+int privdrop_script_identity(const struct vipd_config *cfg, struct proc_user **out, char *err,
+                             size_t errlen);
+
+/* Check `user` and `script_user` against the system: they exist, and scripts can run as
+ * script_user once vipd runs as its user (privdrop_script_user). Appends "FILE:LINE: ..." to
+ * errs; returns the number of errors. */
 int privdrop_check_config(const struct vipd_config *cfg, struct config_errors *errs);
 
 /* Give path (a folder or FIFO vipd uses after the drop) from owner `from` to owner `to` when

@@ -6,15 +6,35 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "vipd/loop.h"
 #include "vipd/monotime.h"
 
 struct proc;
 
+/* Who a child runs as, looked up once (at a config load) so that a spawn asks no name service. */
+struct proc_user {
+	char name[64];
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups; /* supplementary groups */
+	int ngroups;
+	char *home; /* the child's working folder ("/" when it cannot enter it) */
+};
+
+/* Look user name up (passwd entry and groups). NULL with a reason when there is none. */
+struct proc_user *proc_user_lookup(const char *name, char *err, size_t errlen);
+
+/* Free a proc_user (NULL is fine). */
+void proc_user_free(struct proc_user *u);
+
 /* Called once when the child has exited: its wait status, whether it was killed at its timeout,
- * and how long it ran. The struct proc is freed right after the callback returns. */
-typedef void (*proc_done_cb)(void *arg, int wstatus, bool timed_out, monotime elapsed);
+ * how long it ran, and error: NULL when the command ran, else why it could not start (the user
+ * switch or the exec failed; the status is then exit 127). The struct proc is freed right
+ * after the callback returns. */
+typedef void (*proc_done_cb)(void *arg, int wstatus, bool timed_out, monotime elapsed,
+                             const char *error);
 
 /* Split a command line into argv like a shell without expansion (quotes, backslash);
  * NULL-terminated, free with proc_argv_free. -1 with a reason on bad quoting. */
@@ -25,9 +45,14 @@ void proc_argv_free(char **argv);
 
 /* Start argv as user (NULL: ours) in its own process group, stdin/out/err on /dev/null,
  * no capabilities kept; the group is SIGKILLed at the timeout; cb runs once when it has
- * exited (pidfd in the loop; no SIGCHLD handler). NULL with a reason on failure. */
-struct proc *proc_spawn(struct loop *l, char *const argv[], const char *user, monotime timeout,
-                        proc_done_cb cb, void *arg, char *err, size_t errlen);
+ * exited (pidfd in the loop; no SIGCHLD handler). Returns once forked: what the child does
+ * before its exec (user switch, chdir) never holds the loop, and its failure comes to cb.
+ * NULL with a reason when it cannot fork. */
+struct proc *proc_spawn(struct loop *l, char *const argv[], const struct proc_user *user,
+                        monotime timeout, proc_done_cb cb, void *arg, char *err, size_t errlen);
+
+/* Tests only: when set, a child calls it first thing (to stall before its exec). */
+extern void (*proc_child_hook)(void);
 
 /* Kill the group and forget it: cb is not called. */
 void proc_cancel(struct proc *p);

@@ -13,6 +13,7 @@
 #include "vipd/config_track.h"
 #include "vipd/loop.h"
 #include "vipd/monotime.h"
+#include "vipd/proc.h"
 
 /* Effective priority from the configured one and the tracked results: the sum of the
  * negative weights of failing checks and the positive weights of passing ones (file:
@@ -45,10 +46,11 @@ struct track;
 typedef void (*track_event_cb)(void *arg, const char *check, enum track_event ev, const char *text,
                                monotime now);
 
-/* Build the checks of cfg (kept by pointer: cfg must outlive the track) on loop l; nothing runs
- * until track_start. NULL with a reason on failure. */
-struct track *track_new(struct loop *l, const struct vipd_config *cfg, track_event_cb cb, void *arg,
-                        char *err, size_t errlen);
+/* Build the checks of cfg (kept by pointer: cfg must outlive the track) on loop l, their
+ * commands run as user (NULL: as vipd; kept by pointer too); nothing runs until track_start.
+ * NULL with a reason on failure. */
+struct track *track_new(struct loop *l, const struct vipd_config *cfg, const struct proc_user *user,
+                        track_event_cb cb, void *arg, char *err, size_t errlen);
 
 /* Start every check (first run now). old, when not NULL, is a track being replaced (reload):
  * checks with the same name and an equal config keep their state. */

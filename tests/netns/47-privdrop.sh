@@ -2,7 +2,8 @@
 # 47: least privilege (issue 6). vipd starts as root, opens what it needs,
 # then runs as the unprivileged user (no `user` key: "vipd" when it exists,
 # else "nobody") with CAP_NET_ADMIN and CAP_NET_RAW only — read from
-# /proc/PID/status: Uid/Gid, CapEff, CapPrm, CapBnd, CapInh, CapAmb. A check
+# /proc/PID/status: Uid/Gid, CapEff, CapPrm, CapBnd, CapInh, CapAmb, and
+# NoNewPrivs (set by vipd itself: no unit here), inherited by scripts. A check
 # script runs as that user with no capability at all, and a check that hangs
 # is killed with its process group at its timeout. Everything after the drop
 # keeps working: a reload (SIGHUP) adds an IPv6 and an IPv4 instance on VMACs
@@ -89,13 +90,14 @@ script_pid() {
 	return 1
 }
 # _snap ERE — read a running script's status (it may end at any time:
-# retried until one whole read succeeds) into S_UID S_GID S_CAPS S_BND
+# retried until one whole read succeeds) into S_UID S_GID S_CAPS S_BND S_NNP
 _snap() {
 	local p
 	p=$(script_pid "$1") || return 1
 	S_UID=$(status_line "$p" Uid) S_GID=$(status_line "$p" Gid) S_BND=$(status_line "$p" CapBnd)
+	S_NNP=$(status_line "$p" NoNewPrivs)
 	S_CAPS="Eff=$(status_line "$p" CapEff) Prm=$(status_line "$p" CapPrm) Inh=$(status_line "$p" CapInh) Amb=$(status_line "$p" CapAmb)"
-	[[ -n "$S_UID" && -n "$S_BND" && $S_CAPS != *"=" && $S_CAPS != *"= "* ]]
+	[[ -n "$S_UID" && -n "$S_BND" && -n "$S_NNP" && $S_CAPS != *"=" && $S_CAPS != *"= "* ]]
 }
 # mask_within A B — hex capability mask A has no bit outside B
 mask_within() { (((16#$1 & ~16#$2) == 0)); }
@@ -130,6 +132,8 @@ is "$(status_line "$P1" CapEff) $(status_line "$P1" CapPrm)" "$KEEP $KEEP" \
 is "$(status_line "$P1" CapBnd)" "$KEEP" "CapBnd holds only CAP_NET_ADMIN + CAP_NET_RAW"
 is "$(status_line "$P1" CapInh) $(status_line "$P1" CapAmb)" "0000000000000000 0000000000000000" \
 	"CapInh and CapAmb are empty"
+# set by vipd itself (issue 10, item 13): this start has no systemd unit to do it
+is "$(status_line "$P1" NoNewPrivs)" 1 "vipd runs with no_new_privs (NoNewPrivs: 1) without a unit"
 check "the log says which user vipd runs as" grep -q "running as user $U (uid $UID_U" "$VT_DIR/n1.log"
 is "$(stat -c %U "$RUN")" "$U" "vipd's run folder is $U's"
 is "$(stat -c '%U %a' "$RUN/n1.sock")" "root 660" "the control socket stays root's, mode 660"
@@ -141,6 +145,7 @@ if wait_for 5 _snap 'slow\.sh'; then
 	is "$S_CAPS" "Eff=0000000000000000 Prm=0000000000000000 Inh=0000000000000000 Amb=0000000000000000" \
 		"the check script has no capability (effective, permitted, inheritable, ambient)"
 	check "the check script's bounding set is within vipd's ($S_BND)" mask_within "$S_BND" "$KEEP"
+	is "$S_NNP" 1 "the check script inherits no_new_privs (NoNewPrivs: 1)"
 else
 	not_ok "a running slow.sh check script found in node 1 within 5 s"
 fi

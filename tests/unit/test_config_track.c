@@ -68,7 +68,6 @@ static void test_good(void **state)
 		fail_msg("%s", msgs);
 	free(msgs);
 	assert_string_equal(cfg->script_user, "nobody");
-	assert_string_equal(config_script_user(cfg), "nobody");
 	assert_int_equal(cfg->nchecks, 4);
 	c = config_check(cfg, "nginx");
 	assert_non_null(c);

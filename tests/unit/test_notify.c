@@ -26,15 +26,18 @@ static char dir[64];
 static struct notifier *nt;
 static struct loop_timer poll_timer, limit_timer;
 static bool timed_out;
-static unsigned reports, failed_reports;
+static unsigned reports, failed_reports, fifo_reports;
+static char fifo_report[512]; /* the last report about the FIFO (instance NULL) */
 
 static void on_report(void *arg, const char *instance, bool ok, const char *what)
 {
 	(void)arg;
-	(void)instance;
-	(void)what;
 	reports++;
 	failed_reports += !ok;
+	if (!instance) {
+		fifo_reports++;
+		snprintf(fifo_report, sizeof(fifo_report), "%s", what);
+	}
 }
 
 static void poll_cb(void *arg, monotime now)
@@ -101,7 +104,8 @@ static int setup(void **state)
 	assert_non_null(lp);
 	loop_timer_init(&poll_timer, poll_cb, NULL);
 	loop_timer_init(&limit_timer, limit_cb, NULL);
-	reports = failed_reports = 0;
+	reports = failed_reports = fifo_reports = 0;
+	fifo_report[0] = '\0';
 	return 0;
 }
 
@@ -259,7 +263,7 @@ static void fifo_lines_in_order(void **state)
 	nt = notifier_new(lp, MT_SEC, NULL, NULL);
 	assert_non_null(nt);
 	snprintf(path, sizeof(path), "%s/events", dir);
-	assert_int_equal(notifier_set_fifo(nt, path, err, sizeof(err)), 0);
+	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -316,7 +320,7 @@ static void fifo_lines_in_order(void **state)
 	assert_string_equal(buf, "web PRIORITY 2\n");
 	/* Setting the same FIFO again (a reload) keeps the open end: no end of file for the
 	 * reader, the next line arrives. */
-	assert_int_equal(notifier_set_fifo(nt, path, err, sizeof(err)), 0);
+	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
 	n = read(rfd, buf, sizeof(buf) - 1);
 	assert_true(n < 0 && errno == EAGAIN);
 	notify_priority(nt, "web", 3);
@@ -339,12 +343,109 @@ static void fifo_path_not_a_fifo(void **state)
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(notifier_set_fifo(nt, path, err, sizeof(err)), -1);
+	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "is not a FIFO"));
 	assert_null(notify_fifo_status(nt));
 	snprintf(path, sizeof(path), "%s/nodir/events", dir);
-	assert_int_equal(notifier_set_fifo(nt, path, err, sizeof(err)), -1);
+	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "mkfifo"));
+}
+
+/* The dropped count of the FIFO status. */
+static int64_t fifo_dropped(void)
+{
+	struct json_object *o = notify_fifo_status(nt);
+	int64_t n = json_object_get_int64(json_object_object_get(o, "dropped"));
+
+	json_object_put(o);
+	return n;
+}
+
+/* issue 10, item 13: a symbolic link where the FIFO should be is never followed, neither when
+ * the FIFO is set nor when it is opened for a line (the entry swapped meanwhile); a regular file
+ * put in its place gets no line; each is reported once, clearly. */
+static void fifo_link_or_file_refused(void **state)
+{
+	char real[128], path[128], link[128], err[256], buf[256];
+	struct stat st;
+	int rfd;
+
+	(void)state;
+	nt = notifier_new(lp, MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	snprintf(real, sizeof(real), "%s/real", dir);
+	snprintf(path, sizeof(path), "%s/events", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	assert_int_equal(mkfifo(real, 0600), 0);
+	assert_int_equal(symlink(real, link), 0);
+	rfd = open(real, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+
+	/* set to a link: refused */
+	assert_int_equal(notifier_set_fifo(nt, link, geteuid(), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/link is a symbolic link (not followed)"));
+	assert_null(notify_fifo_status(nt));
+
+	/* a real FIFO, swapped for a link after it was set: the line goes nowhere */
+	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
+	assert_int_equal(rename(link, path), 0);
+	notify_state(nt, "web", NULL, "MASTER", 150);
+	notify_priority(nt, "web", 120);
+	assert_true(read(rfd, buf, sizeof(buf)) <= 0); /* nothing: no writer ever came */
+	assert_int_equal(fifo_dropped(), 2);
+	assert_int_equal(fifo_reports, 1); /* once, not per line */
+	assert_non_null(strstr(fifo_report, "/events is a symbolic link (not followed)"));
+	{
+		struct json_object *o = notify_fifo_status(nt);
+
+		assert_non_null(strstr(json_object_get_string(json_object_object_get(o, "error")),
+		                       "symbolic link"));
+		json_object_put(o);
+	}
+
+	/* a regular file in its place: left empty */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(close(open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)), 0);
+	notify_state(nt, "web", NULL, "BACKUP", 100);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(fifo_reports, 2);
+	assert_non_null(strstr(fifo_report, "/events exists and is not a FIFO"));
+	assert_int_equal(fifo_dropped(), 3);
+
+	/* a FIFO again: lines flow, and the next problem is reported anew */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rename(real, path), 0);
+	notify_state(nt, "web", NULL, "MASTER", 150);
+	assert_int_equal(read(rfd, buf, sizeof(buf)), (ssize_t)strlen("web MASTER 150\n"));
+	close(rfd);
+}
+
+/* A FIFO of another user is refused: at set unless it is the user vipd will run as, and at
+ * each open unless it is ours (as root: a chown needs it). */
+static void fifo_owner_checked(void **state)
+{
+	char path[128], err[256];
+	int rfd;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	nt = notifier_new(lp, MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	snprintf(path, sizeof(path), "%s/events", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_equal(notifier_set_fifo(nt, path, 0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/events belongs to uid 65534, not to vipd's user (uid 0)"));
+	/* vipd will run as 65534: fine to set; root still writes no line to it */
+	assert_int_equal(notifier_set_fifo(nt, path, 65534, err, sizeof(err)), 0);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+	notify_state(nt, "web", NULL, "MASTER", 150);
+	assert_int_equal(fifo_dropped(), 1);
+	assert_non_null(strstr(fifo_report, "belongs to uid 65534"));
+	close(rfd);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -352,8 +453,14 @@ static void fifo_path_not_a_fifo(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(burst_in_order), T(hanging_script_killed), T(missing_script_reported),
-	    T(queue_bounded),  T(fifo_lines_in_order),   T(fifo_path_not_a_fifo),
+	    T(burst_in_order),
+	    T(hanging_script_killed),
+	    T(missing_script_reported),
+	    T(queue_bounded),
+	    T(fifo_lines_in_order),
+	    T(fifo_path_not_a_fifo),
+	    T(fifo_link_or_file_refused),
+	    T(fifo_owner_checked),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

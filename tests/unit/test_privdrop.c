@@ -19,6 +19,7 @@
 #include "config_fixture.h"
 #include "vipd/config.h"
 #include "vipd/privdrop.h"
+#include "vipd/proc.h"
 
 /* Line 1: TOP; then one instance. */
 static struct vipd_config *load(const char *top, char **msgs)
@@ -33,20 +34,29 @@ static struct vipd_config *load(const char *top, char **msgs)
 	return config_fixture_load(text, msgs);
 }
 
-/* The errors privdrop_check_config finds for TOP, joined by \n ("" when none). */
-static char *check(const char *top)
+/* load, which must succeed. */
+static struct vipd_config *load_ok(const char *top)
 {
-	struct config_errors errs = {0};
 	struct vipd_config *cfg;
-	char *msgs, *out = NULL;
-	size_t size = 0;
-	FILE *f;
-	int n;
+	char *msgs;
 
 	cfg = load(top, &msgs);
 	if (!cfg)
 		fail_msg("%s", msgs);
 	free(msgs);
+	return cfg;
+}
+
+/* The errors privdrop_check_config finds for TOP, joined by \n ("" when none). */
+static char *check(const char *top)
+{
+	struct config_errors errs = {0};
+	struct vipd_config *cfg = load_ok(top);
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f;
+	int n;
+
 	n = privdrop_check_config(cfg, &errs);
 	assert_int_equal((size_t)n, errs.n);
 	f = open_memstream(&out, &size);
@@ -103,23 +113,109 @@ static void test_default(void **state)
 	config_free(cfg);
 }
 
+/* check(top) finds exactly want. */
+static void check_is(const char *top, const char *want)
+{
+	char *msgs = check(top);
+
+	assert_string_equal(msgs, want);
+	free(msgs);
+}
+
 static void test_check(void **state)
 {
 	char *msgs;
 
 	(void)state;
-	msgs = check("user = \"nobody\";");
-	assert_string_equal(msgs, "");
-	free(msgs);
-	msgs = check("user = \"root\"; script_user = \"nobody\";");
-	assert_string_equal(msgs, "");
-	free(msgs);
-	msgs = check("user = \"no-such-user-here\";");
-	assert_string_equal(msgs, "1: user: no user \"no-such-user-here\" on this system");
-	free(msgs);
+	check_is("user = \"nobody\";", "");
+	check_is("user = \"root\"; script_user = \"nobody\";", "");
+	check_is("user = \"no-such-user-here\";",
+	         "1: user: no user \"no-such-user-here\" on this system");
 	msgs = check("script_user = \"root\";\nuser = \"nobody\";");
 	assert_non_null(strstr(msgs, "1: script_user: \"root\" differs from user \"nobody\""));
 	free(msgs);
+	/* no script_user: scripts run as whoever vipd becomes, never refused */
+	check_is("", "");
+	check_is("script_user = \"nobody\";\nuser = \"nobody\";", "");
+}
+
+/* privdrop_script_user for the config TOP when vipd runs as runs_as: its result, the name into
+ * name and the reason into err. */
+static int script_user_of(const char *top, uid_t runs_as, char *name, char *err)
+{
+	struct vipd_config *cfg = load_ok(top);
+	int rc;
+
+	err[0] = '\0';
+	rc = privdrop_script_user(cfg, runs_as, name, 64, err, 256);
+	config_free(cfg);
+	return rc;
+}
+
+/* Who scripts run as, by who vipd runs as (issue 10): a root vipd switches to script_user, by
+ * default nobody; an unprivileged one cannot switch, so it runs them as itself and refuses a
+ * script_user naming anyone else. */
+static void test_script_user(void **state)
+{
+	struct passwd *pw = getpwnam("nobody");
+	char name[64], err[256];
+	uid_t nobody;
+
+	(void)state;
+	if (!pw)
+		skip();
+	nobody = pw->pw_uid;
+	assert_int_equal(script_user_of("", 0, name, err), 0);
+	assert_string_equal(name, "nobody");
+	/* The bug: vipd dropped to "vipd" still ran scripts as nobody, which it cannot become. */
+	assert_int_equal(script_user_of("", nobody, name, err), 0);
+	assert_string_equal(name, "");
+	assert_int_equal(script_user_of("script_user = \"root\";", 0, name, err), 0);
+	assert_string_equal(name, "root");
+	assert_int_equal(script_user_of("script_user = \"root\";", nobody, name, err), -1);
+	assert_string_equal(name, "");
+	assert_non_null(strstr(err, "\"root\" differs from user \"nobody\""));
+	assert_int_equal(script_user_of("script_user = \"nobody\";", nobody, name, err), 0);
+	assert_string_equal(name, "");
+	assert_int_equal(script_user_of("script_user = \"no-such-user-here\";", nobody, name, err),
+	                 -1);
+	assert_non_null(strstr(err, "no user \"no-such-user-here\""));
+}
+
+/* The identity looked up at a load: who this process gives its scripts. */
+static void test_script_identity(void **state)
+{
+	struct proc_user *u;
+	struct vipd_config *cfg;
+	char err[256];
+
+	(void)state;
+	cfg = load_ok("user = \"root\";");
+	assert_int_equal(privdrop_script_identity(cfg, &u, err, sizeof(err)), 0);
+	if (geteuid() == 0) {
+		/* vipd stays root: scripts as nobody, with nobody's groups and home */
+		assert_non_null(u);
+		assert_string_equal(u->name, "nobody");
+		assert_int_equal(u->uid, getpwnam("nobody")->pw_uid);
+		assert_true(u->ngroups >= 1);
+		assert_int_equal(u->groups[0], getpwnam("nobody")->pw_gid);
+	} else {
+		assert_null(u); /* not started as root: as ourselves */
+	}
+	proc_user_free(u);
+	config_free(cfg);
+
+	/* vipd drops to nobody (or runs as us): scripts as vipd itself, no switch */
+	cfg = load_ok("user = \"nobody\";");
+	assert_int_equal(privdrop_script_identity(cfg, &u, err, sizeof(err)), 0);
+	assert_null(u);
+	config_free(cfg);
+
+	cfg = load_ok("user = \"nobody\";\nscript_user = \"root\";");
+	assert_int_equal(privdrop_script_identity(cfg, &u, err, sizeof(err)), -1);
+	assert_null(u);
+	assert_non_null(strstr(err, "differs from user"));
+	config_free(cfg);
 }
 
 /* privdrop_chown leaves alone what `from` does not own, a symbolic link, and from == to. */
@@ -172,8 +268,12 @@ static void test_clear_caps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_key),        cmocka_unit_test(test_default),
-	    cmocka_unit_test(test_check),      cmocka_unit_test(test_chown_leaves),
+	    cmocka_unit_test(test_key),
+	    cmocka_unit_test(test_default),
+	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_script_user),
+	    cmocka_unit_test(test_script_identity),
+	    cmocka_unit_test(test_chown_leaves),
 	    cmocka_unit_test(test_clear_caps),
 	};
 

@@ -10,7 +10,10 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -141,12 +144,15 @@ struct done {
 	int status;
 	bool timed_out;
 	monotime elapsed;
+	char error[256]; /* "" when the command ran */
 	struct loop *l;
 };
 
-static void on_done(void *arg, int wstatus, bool timed_out, monotime elapsed)
+static void on_done(void *arg, int wstatus, bool timed_out, monotime elapsed, const char *error)
 {
 	struct done *d = arg;
+
+	snprintf(d->error, sizeof(d->error), "%s", error ? error : "");
 
 	d->calls++;
 	d->status = wstatus;
@@ -202,13 +208,89 @@ static void test_spawn(void **state)
 	spawn_wait("false", MT_SEC, &d);
 	assert_int_equal(WEXITSTATUS(d.status), 1);
 
-	/* a command that does not exist is an error at once, no callback */
+	assert_string_equal(d.error, "");
+
+	/* a command that does not exist: the callback says why it did not start */
 	assert_int_equal(proc_argv_split("/nonexistent/vipd-check", &argv, err, sizeof(err)), 0);
-	assert_null(proc_spawn(d.l, argv, NULL, MT_SEC, on_done, &d, err, sizeof(err)));
-	assert_non_null(strstr(err, "No such file"));
+	d.calls = 0;
+	assert_non_null(proc_spawn(d.l, argv, NULL, MT_SEC, on_done, &d, err, sizeof(err)));
 	proc_argv_free(argv);
+	run_for(d.l, 5 * MT_SEC);
+	assert_int_equal(d.calls, 1);
+	assert_string_equal(d.error, "/nonexistent/vipd-check: No such file or directory");
+	assert_true(WIFEXITED(d.status) && WEXITSTATUS(d.status) == 127);
 	assert_int_equal(proc_find_exec("sh", err, sizeof(err)), 0);
 	assert_int_equal(proc_find_exec("vipd-no-such-command", err, sizeof(err)), -1);
+	loop_free(d.l);
+}
+
+/* ---- a child that stalls before its exec (NSS, autofs, a hung NFS home) ---- */
+
+static int gate = -1; /* a stalled child waits for a byte here, at most 3 s */
+
+static void stall_child(void)
+{
+	struct pollfd pfd = {.fd = gate, .events = POLLIN};
+
+	poll(&pfd, 1, 3000);
+}
+
+static void tick_cb(void *arg, monotime now)
+{
+	(void)now;
+	loop_stop(arg);
+}
+
+/* The spawn returns at once and the loop keeps running while the child is not at its exec yet
+ * (issue 10, item 7: the parent read the exec-error pipe blocking, for as long as the child
+ * took). The bound: the child stalls 3 s, a fork takes milliseconds; 1 s is the margin. */
+static void test_spawn_does_not_block(void **state)
+{
+	struct done d = {.l = loop_new()};
+	struct loop_timer tick;
+	char **argv, err[128];
+	monotime t0, took;
+	struct proc *p;
+	int gp[2];
+
+	(void)state;
+	assert_int_equal(pipe2(gp, O_CLOEXEC), 0);
+	gate = gp[0];
+	assert_int_equal(proc_argv_split("true", &argv, err, sizeof(err)), 0);
+	proc_child_hook = stall_child;
+	t0 = monotime_now();
+	p = proc_spawn(d.l, argv, NULL, 5 * MT_SEC, on_done, &d, err, sizeof(err));
+	took = monotime_now() - t0;
+	proc_child_hook = NULL;
+	assert_non_null(p);
+	assert_true(took < MT_SEC);
+	/* a timer 50 ms later fires while the child still waits */
+	loop_timer_init(&tick, tick_cb, d.l);
+	loop_timer_set(d.l, &tick, monotime_now() + 50 * MT_MSEC);
+	run_for(d.l, 2 * MT_SEC);
+	assert_false(loop_timer_armed(&tick));
+	assert_int_equal(d.calls, 0);
+	/* released, it runs its command and the callback comes */
+	assert_int_equal(write(gp[1], "x", 1), 1);
+	run_for(d.l, 5 * MT_SEC);
+	assert_int_equal(d.calls, 1);
+	assert_true(WIFEXITED(d.status) && WEXITSTATUS(d.status) == 0);
+	assert_string_equal(d.error, "");
+
+	/* a child stuck before its exec is killed at the timeout like any other */
+	assert_int_equal(read(gp[0], err, 1), 1); /* the gate closes again */
+	d.calls = 0;
+	proc_child_hook = stall_child;
+	p = proc_spawn(d.l, argv, NULL, 200 * MT_MSEC, on_done, &d, err, sizeof(err));
+	proc_child_hook = NULL;
+	assert_non_null(p);
+	run_for(d.l, 5 * MT_SEC);
+	assert_int_equal(d.calls, 1);
+	assert_true(d.timed_out);
+	assert_true(d.elapsed >= 200 * MT_MSEC && d.elapsed < 2 * MT_SEC);
+	proc_argv_free(argv);
+	close(gp[0]);
+	close(gp[1]);
 	loop_free(d.l);
 }
 
@@ -359,7 +441,7 @@ static void test_engine_exec(void **state)
 	         "timeout = 1.0; fall = 3; rise = 2; weight = -30; }",
 	         "checks = [ \"x\" ];");
 	char err[128], why[128];
-	struct track *t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	struct track *t = track_new(e.l, cfg, NULL, on_event, &e, err, sizeof(err));
 	monotime start = monotime_now();
 	bool w0;
 
@@ -387,6 +469,52 @@ static void test_engine_exec(void **state)
 	loop_free(e.l);
 }
 
+/* Every name service call of this program, counted (then passed on). */
+static unsigned getpwnam_calls;
+
+struct passwd *getpwnam(const char *name)
+{
+	static struct passwd *(*real)(const char *);
+
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "getpwnam");
+	getpwnam_calls++;
+	return real ? real(name) : NULL;
+}
+
+/* The script user is looked up once per config load (proc_user_lookup), never at a run:
+ * five runs as nobody (as root; else as ourselves) ask the name service nothing. */
+static void test_engine_no_lookup_per_run(void **state)
+{
+	struct events e = {.l = loop_new(), .stop_after = 1};
+	struct vipd_config *cfg =
+	    load("{ name = \"x\"; type = \"exec\"; command = \"false\"; interval = 0.02; "
+	         "timeout = 1.0; fall = 5; rise = 1; weight = -1; }",
+	         "checks = [ \"x\" ];");
+	struct proc_user *u = NULL;
+	char err[128];
+	struct track *t;
+	unsigned before;
+
+	(void)state;
+	if (geteuid() == 0) {
+		u = proc_user_lookup("nobody", err, sizeof(err));
+		assert_non_null(u);
+	}
+	before = getpwnam_calls;
+	t = track_new(e.l, cfg, u, on_event, &e, err, sizeof(err));
+	assert_non_null(t);
+	track_start(t, NULL, monotime_now());
+	run_for(e.l, 3 * MT_SEC);
+	assert_int_equal(e.downs, 1); /* five runs of false */
+	assert_non_null(strstr(e.log, "x down exit status 1"));
+	assert_int_equal(getpwnam_calls, before);
+	track_free(t);
+	proc_user_free(u);
+	config_free(cfg);
+	loop_free(e.l);
+}
+
 static void test_engine_exec_timeout(void **state)
 {
 	struct events e = {.l = loop_new(), .stop_after = 1};
@@ -395,7 +523,7 @@ static void test_engine_exec_timeout(void **state)
 	         "timeout = 0.1; weight = 0; }",
 	         "checks = [ \"hang\" ];");
 	char err[128], why[128];
-	struct track *t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	struct track *t = track_new(e.l, cfg, NULL, on_event, &e, err, sizeof(err));
 	bool w0;
 
 	(void)state;
@@ -430,7 +558,7 @@ static void test_engine_tcp(void **state)
 	         "recover = \"true\"; recover_interval = 60.0; }",
 	         ntohs(sin.sin_port));
 	cfg = load(checks, "checks = [ \"db\" ];");
-	t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	t = track_new(e.l, cfg, NULL, on_event, &e, err, sizeof(err));
 	assert_non_null(t);
 	track_start(t, NULL, monotime_now());
 	run_for(e.l, 200 * MT_MSEC); /* stays up: no event */
@@ -469,7 +597,7 @@ static void test_engine_tcp6(void **state)
 	         "interval = 0.02; timeout = 0.2; weight = -10; }",
 	         ntohs(sin6.sin6_port));
 	cfg = load(checks, "checks = [ \"v6\" ];");
-	t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	t = track_new(e.l, cfg, NULL, on_event, &e, err, sizeof(err));
 	assert_non_null(t);
 	track_start(t, NULL, monotime_now());
 	run_for(e.l, 3 * MT_SEC);
@@ -507,7 +635,7 @@ static void test_engine_file(void **state)
 	snprintf(checks, sizeof(checks),
 	         "{ name = \"maint\"; type = \"file\"; path = \"%s\"; weight = 2; }", path);
 	cfg = load(checks, "checks = [ \"maint\" ];");
-	t = track_new(e.l, cfg, on_event, &e, err, sizeof(err));
+	t = track_new(e.l, cfg, NULL, on_event, &e, err, sizeof(err));
 	assert_non_null(t);
 	track_start(t, NULL, monotime_now()); /* missing: down, reported once */
 	assert_int_equal(e.downs, 1);
@@ -544,9 +672,11 @@ int main(void)
 	    cmocka_unit_test(test_hysteresis),
 	    cmocka_unit_test(test_argv_split),
 	    cmocka_unit_test(test_spawn),
+	    cmocka_unit_test(test_spawn_does_not_block),
 	    cmocka_unit_test(test_timeout_kills_group),
 	    cmocka_unit_test(test_unsafe),
 	    cmocka_unit_test(test_engine_exec),
+	    cmocka_unit_test(test_engine_no_lookup_per_run),
 	    cmocka_unit_test(test_engine_exec_timeout),
 	    cmocka_unit_test(test_engine_tcp),
 	    cmocka_unit_test(test_engine_tcp6),
