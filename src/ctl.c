@@ -1,8 +1,9 @@
 /* ctl: UNIX stream control socket, one JSON object per line each way.
  * Requests are bounded, answers are buffered per client with back-pressure
- * (a client that does not read its answers is not read from either), each
- * turn of a client does a bounded amount of work, and an idle client is
- * dropped: no client can stall the loop or grow memory without bound. */
+ * (a client that does not read its answers is not read from either), clients
+ * with requests take turns of bounded work within a time budget, and an idle
+ * client is dropped: no client can stall the loop, starve another or grow
+ * memory without bound. */
 #include "config.h"
 
 #include <errno.h>
@@ -26,12 +27,13 @@
 #define CTL_MAX_CLIENTS 64
 /* Bytes read from one client per turn of the loop. */
 #define CTL_READ_TURN 65536
-/* Requests answered for one client per turn of the loop; the rest wait for the next turn. */
-#define CTL_LINES_TURN 8
+/* Requests answered for one client per turn; then the next client waiting gets its turn. */
+#define CTL_LINES_TURN 2
 /* Above this many answer bytes waiting, a client's requests are not read until it reads. */
 #define CTL_OUT_HIGH 65536
-/* All clients together spend at most CTL_BUDGET answering in each CTL_WINDOW (and one request
- * more): the rest of the loop (adverts) never waits longer than that for the control socket. */
+/* All clients together spend at most CTL_BUDGET answering per CTL_WINDOW on average, in bursts
+ * of at most CTL_BUDGET plus one request: the rest of the loop (adverts) never waits longer
+ * than that for the control socket. A request that takes longer is a debt paid by silence. */
 #define CTL_WINDOW (10 * MT_MSEC)
 #define CTL_BUDGET (2 * MT_MSEC)
 
@@ -42,10 +44,12 @@ struct ctl_client {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off;
-	bool eof;               /* the client closed its side: answer what is there, then close */
-	bool closing;           /* close once the answer is flushed; read and answer nothing more */
-	struct loop_timer idle; /* drops a client without activity */
-	struct loop_timer resume; /* brings back a client deferred to the next window */
+	bool eof;     /* the client closed its side: answer what is there, then close */
+	bool closing; /* close once the answer is flushed; read and answer nothing more */
+	bool gone;    /* the peer closed: no more events; answer what is there, then free */
+	bool queued;  /* in the ring of clients waiting for a turn */
+	struct ctl_client *next; /* in that ring */
+	struct loop_timer idle;  /* drops a client without activity */
 };
 
 struct ctl {
@@ -55,8 +59,13 @@ struct ctl {
 	ctl_handler handler;
 	void *arg;
 	monotime idle_timeout;
-	monotime window_start, spent; /* the answering budget (CTL_WINDOW, CTL_BUDGET) */
-	monotime deferred;            /* clients deferred in this window: their order (FIFO) */
+	/* Answering budget: a token bucket refilled at CTL_BUDGET per CTL_WINDOW, at most
+	 * CTL_BUDGET; negative after a request that cost more than what was left. */
+	monotime tokens, refilled;
+	/* Clients with requests to answer, served in turn (FIFO) from one timer: a client made
+	 * ready by the socket joins the tail, it never overtakes those already waiting. */
+	struct ctl_client *head, *tail;
+	struct loop_timer serve;
 	struct ctl_client *clients[CTL_MAX_CLIENTS];
 };
 
@@ -94,9 +103,20 @@ static void client_free(struct ctl_client *cl)
 	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (c->clients[i] == cl)
 			c->clients[i] = NULL;
+	if (cl->queued) {
+		struct ctl_client **pp = &c->head, *prev = NULL;
+
+		while (*pp != cl) {
+			prev = *pp;
+			pp = &(*pp)->next;
+		}
+		*pp = cl->next;
+		if (c->tail == cl)
+			c->tail = prev;
+	}
 	loop_timer_cancel(c->loop, &cl->idle);
-	loop_timer_cancel(c->loop, &cl->resume);
-	loop_del_fd(c->loop, cl->fd);
+	if (!cl->gone)
+		loop_del_fd(c->loop, cl->fd);
 	close(cl->fd);
 	free(cl->in);
 	free(cl->out);
@@ -258,83 +278,124 @@ static bool client_read(struct ctl_client *cl)
 	return true;
 }
 
-/* True when this window's answering budget is spent (the caller defers to the next window). */
-static bool budget_spent(struct ctl *c, monotime now)
+/* Bring the budget up to now. */
+static void budget_refill(struct ctl *c, monotime now)
 {
-	if (now - c->window_start >= CTL_WINDOW) {
-		c->window_start = now;
-		c->spent = 0;
-		c->deferred = 0;
-	}
-	return c->spent >= CTL_BUDGET;
+	c->tokens += (now - c->refilled) * CTL_BUDGET / CTL_WINDOW;
+	if (c->tokens > CTL_BUDGET)
+		c->tokens = CTL_BUDGET;
+	c->refilled = now;
 }
 
-/* Answer one request line of len bytes (used with its newline) within the budget. Sets
- * *deferred when the budget is spent; returns false when the client was freed. */
-static bool client_answer_timed(struct ctl_client *cl, size_t len, size_t used, bool *deferred)
+/* When the budget is full again: the next turns start then. */
+static monotime budget_full_at(const struct ctl *c)
+{
+	return c->refilled + (CTL_BUDGET - c->tokens) * CTL_WINDOW / CTL_BUDGET + 1;
+}
+
+/* True when the client has a request to answer now: a complete line, or the last line of a
+ * client that closed its side, and room for the answer. */
+static bool client_has_work(const struct ctl_client *cl)
+{
+	if (cl->closing || cl->out_len >= CTL_OUT_HIGH)
+		return false;
+	return cl->in_len && (cl->eof || memchr(cl->in, '\n', cl->in_len));
+}
+
+static void ring_push(struct ctl *c, struct ctl_client *cl)
+{
+	cl->queued = true;
+	cl->next = NULL;
+	if (c->tail)
+		c->tail->next = cl;
+	else
+		c->head = cl;
+	c->tail = cl;
+	if (!loop_timer_armed(&c->serve))
+		loop_timer_set(c->loop, &c->serve,
+		               c->tokens > 0 ? monotime_now() : budget_full_at(c));
+}
+
+static struct ctl_client *ring_pop(struct ctl *c)
+{
+	struct ctl_client *cl = c->head;
+
+	c->head = cl->next;
+	if (!c->head)
+		c->tail = NULL;
+	cl->queued = false;
+	cl->next = NULL;
+	return cl;
+}
+
+/* After any change of a client: free it when it is done, queue it when it has requests to
+ * answer, and watch its socket for what it waits on (room to send, or more requests while it
+ * has none complete). Returns false when the client was freed. */
+static bool client_update(struct ctl_client *cl)
+{
+	unsigned events = 0;
+
+	if (!cl->closing && cl->eof && !cl->in_len)
+		cl->closing = true; /* nothing more will come: go once the answers are sent */
+	if (!cl->queued && ((cl->closing && !cl->out_len) || (cl->gone && !client_has_work(cl)))) {
+		client_free(cl); /* done, or nobody to read the rest */
+		return false;
+	}
+	if (!cl->queued && client_has_work(cl))
+		ring_push(cl->ctl, cl);
+	if (cl->gone)
+		return true;
+	if (cl->out_len)
+		events |= EPOLLOUT;
+	if (!cl->closing && !cl->eof && !cl->queued && cl->out_len < CTL_OUT_HIGH)
+		events |= EPOLLIN;
+	loop_mod_fd(cl->ctl->loop, cl->fd, events);
+	return true;
+}
+
+/* One client's turn: up to CTL_LINES_TURN requests while the budget lasts, then send. Each
+ * answer's whole cost is charged, also beyond what was left. Returns false when the client was
+ * freed. */
+static bool client_turn(struct ctl_client *cl)
 {
 	struct ctl *c = cl->ctl;
-	monotime t0 = monotime_now();
-	bool alive;
 
-	if (budget_spent(c, t0)) {
-		*deferred = true;
-		return true;
+	for (int lines = 0; lines < CTL_LINES_TURN && c->tokens > 0 && client_has_work(cl);
+	     lines++) {
+		monotime t0 = monotime_now();
+		char *nl = memchr(cl->in, '\n', cl->in_len);
+		size_t len = nl ? (size_t)(nl - cl->in) : cl->in_len;
+		bool alive = client_answer(cl, len, nl ? len + 1 : len);
+
+		budget_refill(c, monotime_now());
+		c->tokens -= monotime_now() - t0;
+		if (!alive)
+			return false;
+		if (!nl)
+			cl->closing = true; /* the last line of a client that closed its side */
 	}
-	alive = client_answer(cl, len, used);
-	c->spent += monotime_now() - t0;
-	return alive;
+	return client_flush(cl);
 }
 
-/* Answer up to one turn's worth of requests, send, and watch for what comes next: requests
- * left by the turn's budget wait for the socket to be writable (at once, unless the client
- * does not read: then they wait for it), those left by the window's budget for the next
- * window, new ones for readable. */
-static void client_run(struct ctl_client *cl)
+/* Give each waiting client its turn, in order, while the budget lasts; a client with more to
+ * answer goes back to the tail. What the budget leaves waits until it is full again. */
+static void serve_cb(void *arg, monotime now)
 {
-	struct loop *l = cl->ctl->loop;
-	unsigned events = 0;
-	bool deferred = false;
-	int lines = 0;
-	char *nl;
+	struct ctl *c = arg;
 
-	while (!cl->closing && !deferred && lines < CTL_LINES_TURN && cl->out_len < CTL_OUT_HIGH &&
-	       cl->in_len && (nl = memchr(cl->in, '\n', cl->in_len))) {
-		size_t len = (size_t)(nl - cl->in);
+	budget_refill(c, now);
+	for (struct ctl_client *end = c->tail; c->head && c->tokens > 0;) {
+		struct ctl_client *cl = ring_pop(c);
+		bool last = cl == end;
 
-		if (!client_answer_timed(cl, len, len + 1, &deferred))
-			return;
-		lines++;
+		if (client_turn(cl))
+			client_update(cl);
+		if (last)
+			break; /* one round per call: the loop runs between rounds */
 	}
-	nl = cl->in_len ? memchr(cl->in, '\n', cl->in_len) : NULL;
-	if (cl->eof && !cl->closing && !deferred && !nl && lines < CTL_LINES_TURN &&
-	    cl->out_len < CTL_OUT_HIGH) {
-		/* The peer is done: a last line without its newline still counts. */
-		if (cl->in_len && !client_answer_timed(cl, cl->in_len, cl->in_len, &deferred))
-			return;
-		if (!deferred)
-			cl->closing = true;
-	}
-	if (!client_flush(cl))
-		return;
-	if (deferred) {
-		/* Nothing until the next window (a writable socket would only wake us in vain); the
-		 * deferred resume in the order they were deferred, a nanosecond apart: round robin.
-		 */
-		loop_timer_set(l, &cl->resume,
-		               cl->ctl->window_start + CTL_WINDOW + cl->ctl->deferred++);
-	} else if (cl->closing) {
-		/* A backlog remains: only wait to send it. */
-		events = EPOLLOUT;
-	} else {
-		bool more = nl || (cl->eof && cl->in_len);
-
-		if (cl->out_len || more || cl->eof)
-			events |= EPOLLOUT;
-		else
-			events |= EPOLLIN;
-	}
-	loop_mod_fd(l, cl->fd, events);
+	if (c->head)
+		loop_timer_set(c->loop, &c->serve,
+		               c->tokens > 0 ? monotime_now() : budget_full_at(c));
 }
 
 static void client_cb(void *arg, int fd, unsigned events, monotime now)
@@ -347,7 +408,7 @@ static void client_cb(void *arg, int fd, unsigned events, monotime now)
 		client_free(cl);
 		return;
 	}
-	if ((events & (EPOLLOUT | EPOLLHUP)) && !client_flush(cl))
+	if ((events & EPOLLOUT) && !client_flush(cl))
 		return;
 	if ((events & EPOLLHUP) && cl->out_len) {
 		/* Nobody will ever read it. */
@@ -356,13 +417,14 @@ static void client_cb(void *arg, int fd, unsigned events, monotime now)
 	}
 	if ((events & (EPOLLIN | EPOLLHUP)) && !cl->closing && !cl->eof && !client_read(cl))
 		return;
-	client_run(cl);
-}
-
-static void resume_cb(void *arg, monotime now)
-{
-	(void)now;
-	client_run(arg);
+	if (events & EPOLLHUP) {
+		/* The peer is gone: its socket would report it at every turn of the loop. Answer
+		 * what it sent (a command is still carried out), then free it. */
+		cl->gone = true;
+		cl->eof = true;
+		loop_del_fd(cl->ctl->loop, cl->fd);
+	}
+	client_update(cl);
 }
 
 static void idle_cb(void *arg, monotime now)
@@ -402,7 +464,6 @@ static void accept_cb(void *arg, int fd, unsigned events, monotime now)
 		cl->ctl = c;
 		cl->fd = cfd;
 		loop_timer_init(&cl->idle, idle_cb, cl);
-		loop_timer_init(&cl->resume, resume_cb, cl);
 		if (loop_add_fd(c->loop, cfd, EPOLLIN, client_cb, cl) < 0) {
 			close(cfd);
 			free(cl);
@@ -441,6 +502,9 @@ struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, v
 	c->handler = handler;
 	c->arg = arg;
 	c->idle_timeout = CTL_IDLE_TIMEOUT;
+	c->tokens = CTL_BUDGET;
+	c->refilled = monotime_now();
+	loop_timer_init(&c->serve, serve_cb, c);
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
@@ -497,6 +561,7 @@ void ctl_close(struct ctl *c)
 	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (c->clients[i])
 			client_free(c->clients[i]);
+	loop_timer_cancel(c->loop, &c->serve);
 	loop_del_fd(c->loop, c->fd);
 	close(c->fd);
 	unlink(c->path);

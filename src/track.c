@@ -18,9 +18,13 @@
 
 #include "vipd/proc.h"
 #include "vipd/track.h"
+#include "vipd/track_file.h"
 #include "vipd/track_http.h"
 
 #define RECOVER_TIMEOUT (30 * MT_SEC)
+/* A file check that does not parse this long after its last write is garbage, not a write
+ * being torn by the next one: only then is it logged. */
+#define FILE_SETTLE (100 * MT_MSEC)
 
 uint8_t track_priority(uint8_t configured, int delta, bool any_weight0_down, bool *fault)
 {
@@ -93,7 +97,9 @@ struct check {
 	char **recover_argv; /* recover */
 	bool up;
 	unsigned successes, failures;
-	long value; /* file */
+	long value;       /* file */
+	bool have_value;  /* file: an integer was read */
+	monotime written; /* file: the last finished write, rename or delete seen */
 	char last[160];
 	monotime last_duration;
 	monotime started;
@@ -371,55 +377,57 @@ static void http_start(struct check *c, monotime now)
 
 /* ---- file ---- */
 
+/* Read the file (at start, on a finished write, a rename into place or a delete, and every
+ * interval) and count the result. */
 static void file_read(struct check *c, monotime now)
 {
-	char buf[64], text[160], *end;
-	bool was_up = c->up;
-	long old = c->value;
-	ssize_t n;
-	long v;
-	int fd = open(c->cfg->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct track_file_state st = {c->up, c->successes, c->failures, c->value, c->have_value};
+	enum track_file_read r = TRACK_FILE_MISSING;
+	char buf[64], text[160];
+	ssize_t n = -1;
+	long v = 0;
+	int ev, fd = open(c->cfg->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-	if (fd < 0) {
-		snprintf(text, sizeof(text), "%s: %s", c->cfg->path, strerror(errno));
-		goto bad;
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0) {
+	if (n < 0)
 		snprintf(text, sizeof(text), "%s: %s", c->cfg->path, strerror(errno));
-		goto bad;
-	}
-	buf[n] = '\0';
-	errno = 0;
-	v = strtol(buf, &end, 10);
-	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
-		end++;
-	if (end == buf || *end || errno) {
+	else if ((r = track_file_parse(buf, (size_t)n, &v)) == TRACK_FILE_GARBLED)
 		snprintf(text, sizeof(text), "%s: not an integer", c->cfg->path);
-		goto bad;
-	}
-	c->problem[0] = '\0';
-	c->up = true;
-	c->value = v;
-	c->successes++;
-	c->failures = 0;
+	ev = track_file_update(&st, r, v, c->cfg->rise, c->cfg->fall);
+	c->up = st.up;
+	c->successes = st.successes;
+	c->failures = st.failures;
+	c->value = st.value;
+	c->have_value = st.have_value;
 	c->last_duration = 0;
-	snprintf(c->last, sizeof(c->last), "value %ld", v);
-	if (!was_up)
-		emit(c, TRACK_UP, c->last, now);
-	else if (old != v)
-		emit(c, TRACK_VALUE, c->last, now);
-	return;
-bad:
-	snprintf(c->last, sizeof(c->last), "%s", text);
-	c->up = false;
-	c->successes = 0;
-	c->failures++;
-	problem(c, text, now);
-	if (was_up)
-		emit(c, TRACK_DOWN, text, now);
+	if (r == TRACK_FILE_VALUE) {
+		c->problem[0] = '\0'; /* a good read ends the episode: the next problem is logged */
+		snprintf(c->last, sizeof(c->last), "value %ld", v);
+	} else if (r == TRACK_FILE_GARBLED && c->have_value) {
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), " (keeping %ld)",
+		         c->value);
+		snprintf(c->last, sizeof(c->last), "%s", text);
+		if (c->written && now - c->written < FILE_SETTLE)
+			/* Torn by a writer at work: look again when it is quiet. */
+			loop_timer_set(c->t->loop, &c->timer, c->written + FILE_SETTLE);
+		else
+			problem(c, text, now);
+	} else {
+		snprintf(c->last, sizeof(c->last), "%s", text);
+		problem(c, text, now);
+	}
+	if (ev >= 0)
+		emit(c, (enum track_event)ev, c->last, now);
+	if (ev == TRACK_DOWN)
+		maybe_recover(c, now);
 }
+
+/* Only finished writes, renames into place and deletes are read: IN_MODIFY fires in the
+ * middle of a write (and IN_CREATE before it), when the file holds nothing or part of it. */
+#define FILE_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE)
 
 static void inotify_cb(void *arg, int fd, unsigned events, monotime now)
 {
@@ -436,11 +444,19 @@ static void inotify_cb(void *arg, int fd, unsigned events, monotime now)
 				struct check *c = &t->checks[i];
 				const char *base;
 
-				if (c->cfg->type != VIPD_CHECK_FILE || c->wd != ev->wd)
+				if (c->cfg->type != VIPD_CHECK_FILE)
+					continue;
+				if (ev->mask & IN_Q_OVERFLOW) {
+					file_read(c, now); /* events were lost: look again */
+					continue;
+				}
+				if (c->wd != ev->wd || !(ev->mask & FILE_EVENTS))
 					continue;
 				base = strrchr(c->cfg->path, '/') + 1;
-				if (ev->len && strcmp(ev->name, base) == 0)
+				if (ev->len && strcmp(ev->name, base) == 0) {
+					c->written = now;
 					file_read(c, now);
+				}
 			}
 			p += sizeof(*ev) + ev->len;
 		}
@@ -460,9 +476,7 @@ static void file_start(struct check *c, monotime now)
 	else if (slash)
 		*slash = '\0';
 	if (t->ifd >= 0) {
-		c->wd = inotify_add_watch(t->ifd, dir,
-		                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE |
-		                              IN_MOVED_FROM | IN_MODIFY);
+		c->wd = inotify_add_watch(t->ifd, dir, FILE_EVENTS);
 		if (c->wd < 0) {
 			char text[160];
 
@@ -470,7 +484,10 @@ static void file_start(struct check *c, monotime now)
 			problem(c, text, now);
 		}
 	}
+	c->started = now;
 	file_read(c, now);
+	if (!loop_timer_armed(&c->timer))
+		check_schedule(c, now);
 }
 
 /* ---- scheduling ---- */
@@ -492,6 +509,10 @@ static void run_timer(void *arg, monotime now)
 		http_start(c, now);
 		break;
 	case VIPD_CHECK_FILE:
+		c->running = false;
+		file_read(c, now);
+		if (!loop_timer_armed(&c->timer)) /* unless a torn read asked for a look sooner */
+			check_schedule(c, now);
 		break;
 	}
 }
@@ -575,6 +596,7 @@ void track_start(struct track *t, const struct track *old, monotime now)
 			c->successes = o->successes;
 			c->failures = o->failures;
 			c->value = o->value;
+			c->have_value = o->have_value;
 			c->recover_last = o->recover_last;
 			c->recover_runs = o->recover_runs;
 			snprintf(c->last, sizeof(c->last), "%s", o->last);

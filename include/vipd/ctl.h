@@ -1,7 +1,8 @@
 /* ctl: the control socket. A UNIX stream server speaking one JSON object per
  * line each way; requests are bounded in size, a client that does not read its
- * answers is not read from, each client gets a bounded turn of work, and an idle
- * client is dropped, so no client can stall the loop. */
+ * answers is not read from, clients take turns of bounded work (round robin) within
+ * a time budget, and an idle client is dropped, so no client can stall the loop or
+ * starve another. */
 #ifndef VIPD_CTL_H
 #define VIPD_CTL_H
 

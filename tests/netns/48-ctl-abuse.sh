@@ -9,8 +9,8 @@
 # client keeps asking for the status. Checked:
 #  - each bad request is answered with its error (the 10 MB line: an error or a
 #    hang-up, after vipd took far less than 10 MB), the hog is not read past
-#    what vipd buffers, every pipeliner is served (none starved), every polite
-#    query is answered (the slowest one printed);
+#    what vipd buffers, every pipeliner gets each next answer within 1 s
+#    (none starved), every polite query is answered within 1 s;
 #  - on the wire, no advert gap over 1.5 x 0.1 s on any of node 1's 64 VRIDs
 #    during the abuse; no state change on either node, node 1 still master
 #    with the VIP;
@@ -102,16 +102,19 @@ within "$(field hog_request_bytes)" 4194304 \
 check "$NPIPE clients pipelining 500 status requests each: every one served (least $(field pipelined_least), $(field pipelined_answered) answers in all)" \
 	test "$(field pipelined_least)" -ge 1
 is "$(field pipeliner_error)" "" "the pipeliners: no error"
+# Clients are served round robin, a few requests each per turn, within the control socket's
+# share of the loop (2 ms per 10 ms): with ~12 busy clients and a status answer of a few ms
+# (sanitizer build), a turn of every client takes ~0.2 s; 1 s leaves a margin of 5 and is
+# the bound the operator is promised, on every build.
+within "$(field pipelined_worst_gap_ms)" 1000 \
+	"the pipeliners: every one gets its next answer within 1 s (longest wait, ms)"
 is "$(field polite_failed)" 0 "the well-behaved client: all $(field polite_queries) status queries answered"
-# a sanitizer build (scripts/check's second pass) builds each answer several times slower, and
-# ASan's quarantine keeps freed memory resident: its bounds are its own
+# the same share of the loop and the same round robin serve the polite client (a sanitizer
+# build answers several times slower: still within the margin above)
+within "$(field polite_worst_ms)" 1000 "the well-behaved client: slowest answer (ms)"
+# ASan's quarantine keeps freed memory resident: the memory bound is not for a sanitizer build
 SAN=0
 grep -qa -e __asan_init -e __tsan_init -e __msan_init "$VIPD_BIN" && SAN=1
-if ((SAN)); then
-	within "$(field polite_worst_ms)" 5000 "the well-behaved client: slowest answer (ms; sanitizer build)"
-else
-	within "$(field polite_worst_ms)" 1000 "the well-behaved client: slowest answer (ms)"
-fi
 
 # the longest gap between consecutive adverts of one VRID of node 1, over its 64
 # VRIDs (the time after t1 bounds the last gap): "worst_ms vrid adverts"

@@ -1,7 +1,8 @@
 /* ctl: the control socket under abuse, on a real UNIX socket served by a forked loop (with a 5 ms
  * timer whose lateness tells whether a client ever stalled the loop): malformed JSON, non-object
  * JSON, unknown commands, a 10 MB line, a client that never reads while another is served,
- * pipelined requests, half-closed clients, idle clients, too many clients; the socket's mode and
+ * pipelined requests, clients taking turns, the budget held across costly requests, half-closed
+ * clients, idle clients, too many clients; the socket's mode and
  * group; the client side's outcomes (answer, unreachable, no answer). */
 #include "config.h"
 
@@ -97,6 +98,14 @@ static struct json_object *server_handler(void *arg, struct json_object *req)
 		while (monotime_now() < until)
 			;
 		return ctl_reply_ok(NULL);
+	}
+	if (strcmp(name, "slowseq") == 0 || strcmp(name, "heavy") == 0) {
+		/* costly answers (1 or 20 ms of work) numbered in the order they are made */
+		monotime until = monotime_now() + (name[0] == 's' ? 1 : 20) * MT_MSEC;
+
+		while (monotime_now() < until)
+			;
+		return ctl_reply_ok(json_object_new_int64(++s->served));
 	}
 	if (strcmp(name, "burst") == 0)
 		return ctl_reply_ok(json_object_new_int(s->burst));
@@ -607,6 +616,81 @@ static void query_outcomes(void **state)
 	json_object_put(req);
 }
 
+/* 8 clients pipeline 30 costly requests each (1 ms of work, numbered in the order answered):
+ * they take turns of at most 2 requests, so between two answers of one client come at most
+ * 7 x 2 of the others (16 stated: the first turns start as the clients connect), and none
+ * waits 1 s for its next answer (a round costs 16 ms of work, 80 ms at 2 ms per 10 ms). */
+static void pipelining_clients_take_turns(void **state)
+{
+	enum { NCLIENTS = 8, NREQ = 30 };
+	struct server *sv = *state;
+	struct conn *cs[NCLIENTS];
+	struct pollfd pf[NCLIENTS];
+	long last[NCLIENTS] = {0}, worst_seq = 0;
+	int got[NCLIENTS] = {0}, done = 0;
+	monotime t_last[NCLIENTS], worst = 0, deadline = monotime_now() + 30 * MT_SEC;
+	char line[256];
+
+	for (int i = 0; i < NCLIENTS; i++)
+		cs[i] = conn_open(sv);
+	for (int i = 0; i < NCLIENTS; i++) {
+		for (int k = 0; k < NREQ; k++)
+			conn_say(cs[i], "{\"command\":\"slowseq\"}\n");
+		t_last[i] = monotime_now();
+		pf[i] = (struct pollfd){.fd = cs[i]->fd, .events = POLLIN};
+	}
+	while (done < NCLIENTS && monotime_now() < deadline) {
+		assert_true(poll(pf, NCLIENTS, 1000) >= 0);
+		for (int i = 0; i < NCLIENTS; i++) {
+			long seq;
+
+			while (got[i] < NREQ && conn_line(cs[i], line, sizeof(line),
+			                                  monotime_now() + MT_MSEC) == 1) {
+				assert_int_equal(sscanf(line, "{\"ok\":true,\"result\":%ld}", &seq),
+				                 1);
+				if (seq - last[i] > worst_seq)
+					worst_seq = seq - last[i];
+				if (monotime_now() - t_last[i] > worst)
+					worst = monotime_now() - t_last[i];
+				last[i] = seq;
+				t_last[i] = monotime_now();
+				done += ++got[i] == NREQ;
+			}
+			pf[i].events = got[i] < NREQ ? POLLIN : 0;
+		}
+	}
+	print_message(
+	    "most answers of others between two of one client: %ld; longest wait %.0f ms\n",
+	    worst_seq - 1, (double)worst / MT_MSEC);
+	assert_int_equal(done, NCLIENTS);
+	assert_true(worst_seq <= 16);
+	assert_true(worst < MT_SEC);
+	for (int i = 0; i < NCLIENTS; i++)
+		conn_close(cs[i]);
+}
+
+/* A request costing more than the whole budget (20 ms of work against 2 ms per 10 ms) is paid
+ * for by silence: one client pipelining them gets at most 12 answered in the second after its
+ * first answer (0.2 s of work: 10, and 2 for the budget it started with), not 50. */
+static void budget_holds_across_requests(void **state)
+{
+	struct server *sv = *state;
+	struct conn *c = conn_open(sv);
+	monotime first = 0;
+	char line[256];
+	int n = 0;
+
+	for (int k = 0; k < 60; k++)
+		conn_say(c, "{\"command\":\"heavy\"}\n");
+	assert_int_equal(conn_line(c, line, sizeof(line), monotime_now() + 5 * MT_SEC), 1);
+	first = monotime_now();
+	while (conn_line(c, line, sizeof(line), first + MT_SEC) == 1)
+		n++;
+	print_message("%d requests of 20 ms answered in the second after the first\n", n);
+	assert_true(n >= 1 && n <= 12);
+	conn_close(c);
+}
+
 static struct json_object *echo_handler(void *arg, struct json_object *req)
 {
 	(void)arg;
@@ -692,6 +776,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(never_reading_client, server_setup, server_teardown),
 	    cmocka_unit_test_setup_teardown(pipelined_requests, server_setup, server_teardown),
 	    cmocka_unit_test_setup_teardown(costly_requests_budgeted, server_setup,
+	                                    server_teardown),
+	    cmocka_unit_test_setup_teardown(pipelining_clients_take_turns, server_setup,
+	                                    server_teardown),
+	    cmocka_unit_test_setup_teardown(budget_holds_across_requests, server_setup,
 	                                    server_teardown),
 	    cmocka_unit_test_setup_teardown(half_closed_client, server_setup, server_teardown),
 	    cmocka_unit_test_setup_teardown(idle_client_dropped, server_setup_short_idle,

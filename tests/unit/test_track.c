@@ -1,5 +1,6 @@
 /* Unit tests for track.c and proc.c: priority arithmetic (clamps, owner, fault), rise/fall
- * hysteresis, contributions, argv splitting, spawning (exit status, timeout killing the whole
+ * hysteresis, contributions, file check parsing and counting (torn reads keep the value),
+ * argv splitting, spawning (exit status, timeout killing the whole
  * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file). */
 #include "config.h"
 
@@ -28,6 +29,7 @@
 #include "vipd/loop.h"
 #include "vipd/proc.h"
 #include "vipd/track.h"
+#include "vipd/track_file.h"
 
 static void test_priority(void **state)
 {
@@ -111,6 +113,66 @@ static void test_hysteresis(void **state)
 	/* rise = fall = 1 flips on every change */
 	assert_true(track_hysteresis(&up, &s, &f, false, 1, 1));
 	assert_true(track_hysteresis(&up, &s, &f, true, 1, 1));
+}
+
+static void test_file_parse(void **state)
+{
+	long v = 99;
+
+	(void)state;
+	assert_int_equal(track_file_parse("42\n", 3, &v), TRACK_FILE_VALUE);
+	assert_int_equal(v, 42);
+	assert_int_equal(track_file_parse(" -7 \r\n", 6, &v), TRACK_FILE_VALUE);
+	assert_int_equal(v, -7);
+	assert_int_equal(track_file_parse("-0\n", 3, &v), TRACK_FILE_VALUE);
+	assert_int_equal(v, 0);
+	/* an empty or half-written file, garbage, a number out of range, a NUL inside */
+	v = 99;
+	assert_int_equal(track_file_parse("", 0, &v), TRACK_FILE_GARBLED);
+	assert_int_equal(track_file_parse("-", 1, &v), TRACK_FILE_GARBLED);
+	assert_int_equal(track_file_parse("\n", 1, &v), TRACK_FILE_GARBLED);
+	assert_int_equal(track_file_parse("12abc", 5, &v), TRACK_FILE_GARBLED);
+	assert_int_equal(track_file_parse("99999999999999999999", 20, &v), TRACK_FILE_GARBLED);
+	assert_int_equal(track_file_parse("1\0002", 3, &v), TRACK_FILE_GARBLED);
+	assert_int_equal(track_file_parse("1                                                     "
+	                                  "                  ",
+	                                  73, &v),
+	                 TRACK_FILE_GARBLED); /* longer than any integer line we read */
+	assert_int_equal(v, 99);
+}
+
+static void test_file_update(void **state)
+{
+	struct track_file_state st = {.up = true};
+
+	(void)state;
+	/* garbage before any value is a failure (fall 1: down) */
+	assert_int_equal(track_file_update(&st, TRACK_FILE_GARBLED, 0, 2, 1), TRACK_DOWN);
+	/* rise 2: the first value counts, the second brings it up */
+	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 5, 2, 1), -1);
+	assert_false(st.up);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 0, 2, 1), TRACK_UP);
+	assert_int_equal(st.value, 0);
+	/* torn reads keep the value and the state, and break no series */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(track_file_update(&st, TRACK_FILE_GARBLED, 0, 2, 3), -1);
+	assert_true(st.up);
+	assert_int_equal(st.value, 0);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 3, 2, 3), TRACK_VALUE);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 3, 2, 3), -1);
+	/* fall 3: a missing file twice is not enough, a value resets, three in a row bring it
+	 * down; a torn read in the middle is no success */
+	assert_int_equal(track_file_update(&st, TRACK_FILE_MISSING, 0, 2, 3), -1);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_MISSING, 0, 2, 3), -1);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 3, 2, 3), -1);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_MISSING, 0, 2, 3), -1);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_GARBLED, 0, 2, 3), -1);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_MISSING, 0, 2, 3), -1);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_MISSING, 0, 2, 3), TRACK_DOWN);
+	assert_int_equal(st.value, 3); /* kept: it counts again once the check is up */
+	/* a new value while down is no TRACK_VALUE */
+	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 8, 2, 3), -1);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 8, 2, 3), TRACK_UP);
 }
 
 static void test_argv_split(void **state)
@@ -651,13 +713,25 @@ static void test_engine_file(void **state)
 	run_for(e.l, 2 * MT_SEC);
 	assert_int_equal(e.values, 1);
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 14);
+	/* garbage is no new value: the check keeps 7, the problem is reported once the file is
+	 * quiet (0.1 s after its last write), once for any number of reads */
 	write_file(path, "abc");
+	e.stop_after = 0;
+	run_for(e.l, 400 * MT_MSEC);
+	write_file(path, "xyz");
+	run_for(e.l, 400 * MT_MSEC);
+	assert_int_equal(e.downs, 1);
+	assert_int_equal(e.problems, 2);
+	assert_non_null(strstr(e.log, "maint problem "
+	                              "/tmp/vipd-test-file-"));
+	assert_non_null(strstr(e.log, "not an integer (keeping 7)"));
+	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 14);
+	/* deleted: a failure, down at once (fall 1) */
+	unlink(path);
 	e.stop_after = 1;
 	run_for(e.l, 2 * MT_SEC);
 	assert_int_equal(e.downs, 2);
-	assert_int_equal(e.problems, 2);
-	assert_non_null(strstr(e.log, "not an integer"));
-	unlink(path);
+	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 0);
 	rmdir(dir);
 	track_free(t);
 	config_free(cfg);
@@ -670,6 +744,8 @@ int main(void)
 	    cmocka_unit_test(test_priority),
 	    cmocka_unit_test(test_contribution),
 	    cmocka_unit_test(test_hysteresis),
+	    cmocka_unit_test(test_file_parse),
+	    cmocka_unit_test(test_file_update),
 	    cmocka_unit_test(test_argv_split),
 	    cmocka_unit_test(test_spawn),
 	    cmocka_unit_test(test_spawn_does_not_block),

@@ -1,0 +1,42 @@
+/* libFuzzer harness for track_file.c. The input is a file check's content: what
+ * track_file_parse accepts prints back to an integer it reads again as the same value, what it
+ * refuses leaves the value alone; then the input's bytes, read as a series of results, drive
+ * track_file_update, which keeps its state consistent: a garbled read never changes it once a
+ * value was read. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "vipd/track.h"
+#include "vipd/track_file.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct track_file_state st = {.up = true};
+	char text[32];
+	long v = 12345, back = 0;
+
+	if (track_file_parse((const char *)data, size, &v) == TRACK_FILE_VALUE) {
+		snprintf(text, sizeof(text), "%ld\n", v);
+		CHECK(track_file_parse(text, strlen(text), &back) == TRACK_FILE_VALUE && back == v);
+	} else {
+		CHECK(v == 12345);
+	}
+	for (size_t i = 0; i < size; i++) {
+		struct track_file_state before = st;
+		enum track_file_read r = (enum track_file_read)(data[i] % 3);
+		int ev = track_file_update(&st, r, (long)(data[i] >> 2), 1 + data[i] % 4,
+		                           1 + data[i] % 5);
+
+		CHECK(ev == -1 || ev == TRACK_UP || ev == TRACK_DOWN || ev == TRACK_VALUE);
+		if (r == TRACK_FILE_GARBLED && before.have_value)
+			CHECK(ev == -1 && memcmp(&before, &st, sizeof(st)) == 0);
+		if (ev == TRACK_UP)
+			CHECK(st.up && !before.up);
+		if (ev == TRACK_DOWN)
+			CHECK(!st.up && before.up);
+	}
+	return 0;
+}
