@@ -44,11 +44,17 @@ int pidfile_lock(const char *path, long *holder, char *err, size_t errlen)
 	/* A copy exiting between our open and our lock unlinks the file we opened: open again. */
 	for (int tries = 0; tries < 5; tries++) {
 		struct stat st;
-		int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		/* O_NONBLOCK: a FIFO left at the path must not hang us (replaced below). */
+		int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
 
 		if (fd < 0) {
 			snprintf(err, errlen, "pidfile %s: %s", path, strerror(errno));
 			return -1;
+		}
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			unlink(path);
+			continue;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			int e = errno;
@@ -74,7 +80,7 @@ int pidfile_lock(const char *path, long *holder, char *err, size_t errlen)
 		}
 		/* Ours now; a file with other names (a hard link left in the folder) is not
 		 * written through: a new one replaces it. */
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+		if (fstat(fd, &st) == 0 && st.st_nlink == 1)
 			return fd;
 		unlink(path);
 		close(fd);

@@ -106,12 +106,30 @@ static void test_release_keeps_other_file(void **state)
 	assert_int_equal(access(path, F_OK), 0);
 }
 
+/* Something else left at the path (a FIFO: opening it must not hang) is replaced by a file. */
+static void test_fifo_replaced(void **state)
+{
+	char err[256];
+	struct stat st;
+	long holder;
+	int fd;
+
+	(void)state;
+	assert_int_equal(mkfifo(path, 0600), 0);
+	fd = pidfile_lock(path, &holder, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	pidfile_release(fd, path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_second_copy_refused, make_dir, remove_dir),
 	    cmocka_unit_test_setup_teardown(test_stale_file_taken, make_dir, remove_dir),
 	    cmocka_unit_test_setup_teardown(test_release_keeps_other_file, make_dir, remove_dir),
+	    cmocka_unit_test_setup_teardown(test_fifo_replaced, make_dir, remove_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
