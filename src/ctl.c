@@ -56,6 +56,8 @@ struct ctl {
 	struct loop *loop;
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	dev_t dev; /* the socket file we bound: removed at close only if path still names it */
+	ino_t ino;
 	ctl_handler handler;
 	void *arg;
 	monotime idle_timeout;
@@ -491,6 +493,7 @@ struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, v
 {
 	struct ctl *c = calloc(1, sizeof(*c));
 	struct sockaddr_un sun;
+	struct stat st;
 	mode_t old_umask;
 
 	if (!c || fill_sun(&sun, path) < 0) {
@@ -517,6 +520,10 @@ struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, v
 		goto fail;
 	}
 	umask(old_umask);
+	if (lstat(path, &st) == 0) {
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+	}
 	if (listen(c->fd, CTL_MAX_CLIENTS) < 0 ||
 	    loop_add_fd(loop, c->fd, EPOLLIN, accept_cb, c) < 0)
 		goto fail;
@@ -556,6 +563,8 @@ void ctl_set_idle_timeout(struct ctl *c, monotime timeout)
 
 void ctl_close(struct ctl *c)
 {
+	struct stat st;
+
 	if (!c)
 		return;
 	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++)
@@ -564,7 +573,9 @@ void ctl_close(struct ctl *c)
 	loop_timer_cancel(c->loop, &c->serve);
 	loop_del_fd(c->loop, c->fd);
 	close(c->fd);
-	unlink(c->path);
+	/* Not a socket another process bound at the same path since. */
+	if (lstat(c->path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino)
+		unlink(c->path);
 	free(c);
 }
 

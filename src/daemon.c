@@ -381,6 +381,10 @@ static void signal_cb(void *arg, int signo, monotime now)
 	if (signo == SIGHUP) {
 		struct config_errors errs = {0};
 
+		if (d->stopping) {
+			log_warnx("SIGHUP: vipd is stopping; reload ignored");
+			return;
+		}
 		log_notice("SIGHUP: reloading %s", d->cfg->file);
 		sdnotify_send(&d->sd, "RELOADING=1");
 		daemon_reload(d, &errs);

@@ -181,6 +181,11 @@ struct json_object *daemon_ctl_reload(struct daemon *d)
 	struct json_object *o, *list;
 	char msg[1024];
 
+	/* Instances started now would be left running by the exit: no cleanup, VIPs kept. */
+	if (d->stopping) {
+		log_warnx("reload: vipd is stopping; reload refused");
+		return ctl_reply_error("vipd is stopping; reload refused");
+	}
 	if (reload(d, &errs, &rc) == 0) {
 		config_errors_clear(&errs);
 		o = json_object_new_object();

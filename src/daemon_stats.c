@@ -8,6 +8,7 @@
 
 #include "vipd/daemon_int.h"
 #include "vipd/instance_stats.h"
+#include "vipd/log.h"
 #include "vipd/metrics.h"
 
 char *daemon_metrics_text(struct daemon *d, size_t *len)
@@ -19,6 +20,7 @@ char *daemon_metrics_text(struct daemon *d, size_t *len)
 	    .unmatched = d->drops,
 	    .now = monotime_now(),
 	    .started = d->started,
+	    .log_dropped = log_dropped(),
 	};
 
 	clock_gettime(CLOCK_REALTIME, &wall);
@@ -41,6 +43,7 @@ static struct json_object *stats_json(struct daemon *d)
 		json_object_array_add(list, instance_stats_json(d->instances[i], now));
 	json_object_object_add(o, "instances", list);
 	json_object_object_add(o, "unmatched_drops", daemon_unmatched_drops(d));
+	json_object_object_add(o, "log_lines_dropped", json_object_new_uint64(log_dropped()));
 	return o;
 }
 

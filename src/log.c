@@ -1,16 +1,31 @@
-/* log: stderr or syslog, with the OpenBSD log_warn/log_warnx/fatal policy. */
+/* log: stderr or syslog, with the OpenBSD log_warn/log_warnx/fatal policy. A write never
+ * blocks the loop: a line the reader (journald, syslog, a pipe) cannot take now is dropped and
+ * counted, and a summary is written once the output takes lines again. syslog(3) is not used
+ * for that reason: it blocks when /dev/log is full. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vipd/log.h"
 
 static bool log_to_stderr = true;
 static int log_level = LOG_INFO;
+static const char *log_ident = "vipd";
+/* stderr output: out_fd is non-blocking (its own open file, not the shared stderr), or a socket
+ * written with MSG_DONTWAIT (out_sock). */
+static int out_fd = STDERR_FILENO;
+static bool out_sock;
+static int syslog_fd = -1;
+static unsigned long long dropped, dropped_told;
 
 static const struct {
 	const char *name;
@@ -20,13 +35,60 @@ static const struct {
     {"warning", LOG_WARNING}, {"err", LOG_ERR},
 };
 
+/* stderr written without blocking. A pipe, FIFO or terminal is opened again through /proc (a
+ * new open file: O_NONBLOCK there leaves the shell's or systemd's one alone); a socket (journald's
+ * stream) takes MSG_DONTWAIT; a regular file does not stall on a reader. */
+static void stderr_setup(void)
+{
+	struct stat st;
+	int fd;
+
+	if (out_fd != STDERR_FILENO)
+		close(out_fd);
+	out_fd = STDERR_FILENO;
+	out_sock = false;
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return;
+	if (S_ISSOCK(st.st_mode)) {
+		out_sock = true;
+		return;
+	}
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+		return;
+	fd = open("/proc/self/fd/2", O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0)
+		out_fd = fd;
+}
+
+/* Connect a non-blocking datagram socket to the syslog socket (syslog_fd -1: none now). */
+static void syslog_connect(void)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = "/dev/log"};
+
+	if (syslog_fd >= 0)
+		close(syslog_fd);
+	syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (syslog_fd >= 0 && connect(syslog_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		close(syslog_fd);
+		syslog_fd = -1;
+	}
+}
+
 void log_init(const char *ident, bool to_stderr, int level)
 {
+	log_ident = ident;
 	log_to_stderr = to_stderr;
 	log_level = level;
-	if (!to_stderr)
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	tzset();
+	if (to_stderr)
+		stderr_setup();
+	else
+		syslog_connect();
+}
+
+unsigned long long log_dropped(void)
+{
+	return dropped;
 }
 
 void log_set_level(int level)
@@ -40,6 +102,51 @@ int log_level_parse(const char *name)
 		if (strcmp(name, log_levels[i].name) == 0)
 			return log_levels[i].level;
 	return -1;
+}
+
+/* Write one line to the output without blocking; false if it was not taken whole. */
+static bool emit(int pri, const char *line)
+{
+	char buf[1200];
+	struct timespec ts;
+	struct tm tm;
+	char stamp[32];
+	ssize_t n;
+	int len;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	if (log_to_stderr) {
+		/* Millisecond stamps: a failover is a matter of milliseconds. */
+		strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+		len =
+		    snprintf(buf, sizeof(buf), "%s.%03ld %s\n", stamp, ts.tv_nsec / 1000000, line);
+	} else {
+		/* RFC 3164, as syslog(3) writes it. */
+		strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
+		len = snprintf(buf, sizeof(buf), "<%d>%s %s[%ld]: %s", LOG_DAEMON | pri, stamp,
+		               log_ident, (long)getpid(), line);
+	}
+	if (len < 0)
+		return false;
+	if ((size_t)len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	if (log_to_stderr) {
+		if (out_sock)
+			n = send(out_fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			n = write(out_fd, buf, (size_t)len); /* <= PIPE_BUF: all or nothing */
+		return n == len;
+	}
+	if (syslog_fd < 0)
+		syslog_connect();
+	n = syslog_fd < 0 ? -1 : send(syslog_fd, buf, (size_t)len, MSG_NOSIGNAL);
+	if (n < 0 && errno != EAGAIN && errno != ENOBUFS) {
+		/* The syslog daemon restarted: its socket is a new one. */
+		syslog_connect();
+		n = syslog_fd < 0 ? -1 : send(syslog_fd, buf, (size_t)len, MSG_NOSIGNAL);
+	}
+	return n == len;
 }
 
 /* Format one message, append ": strerror" when err is not 0, and write it. */
@@ -57,20 +164,19 @@ static void vlog(int pri, int err, const char *fmt, va_list ap)
 	if (err && n >= 0 && (size_t)n < sizeof(line))
 		snprintf(line + n, sizeof(line) - (size_t)n, ": %s", strerror(err));
 
-	if (log_to_stderr) {
-		struct timespec ts;
-		struct tm tm;
-		char stamp[16];
+	if (dropped != dropped_told) {
+		char told[96];
 
-		/* Millisecond stamps: a failover is a matter of milliseconds. */
-		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld %s\n", stamp, ts.tv_nsec / 1000000, line);
-		fflush(stderr);
-	} else {
-		syslog(pri, "%s", line);
+		snprintf(told, sizeof(told), "%llu log lines dropped (the log output was full)",
+		         dropped - dropped_told);
+		if (!emit(LOG_WARNING, told)) {
+			dropped++;
+			return;
+		}
+		dropped_told = dropped;
 	}
+	if (!emit(pri, line))
+		dropped++;
 }
 
 #define LOG_FN(fn, pri, with_errno)                                                                \

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include "vipd/config.h"
 #include "vipd/daemon.h"
 #include "vipd/log.h"
+#include "vipd/pidfile.h"
 #include "vipd/privdrop.h"
 #include "vipd/statefile.h"
 
@@ -28,8 +28,9 @@ static void usage(FILE *out)
 /* Create the parent folder of path (one level, as /run/vipd) when it is missing. A folder made
  * here, a default one, or one a previous run handed over goes to the user vipd runs as (id;
  * NULL: none) when it drops its privileges, so that it can remove its files at exit and make a
- * notify_fifo there; until then it is root's (nobody else can swap the files we make). */
-static void make_parent_dir(const char *path, const struct privdrop_id *id)
+ * notify_fifo there; until then it is root's (nobody else can swap the files we make).
+ * made_before: an earlier call made it. Returns whether the folder was made (now or before). */
+static bool make_parent_dir(const char *path, const struct privdrop_id *id, bool made_before)
 {
 	char dir[4096], err[256];
 	struct stat st;
@@ -39,42 +40,45 @@ static void make_parent_dir(const char *path, const struct privdrop_id *id)
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
-		return;
+		return false;
 	*slash = '\0';
 	/* 0755 like systemd's RuntimeDirectory: the files inside keep their own modes (the socket
 	 * 0660 for control_socket_group, the FIFO 0600). */
 	made = mkdir(dir, 0755) == 0;
 	if (!made && errno != EEXIST)
 		log_warn("mkdir %s", dir);
+	made = made || made_before;
 	if (!id || id->uid == 0 || geteuid() != 0 || lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return;
+		return made;
 	if (!made && strcmp(dir, RUNSTATEDIR "/vipd") != 0 &&
 	    strcmp(dir, VIPD_DEFAULT_STATE_DIR) != 0 && st.st_uid != id->uid)
-		return;
+		return made;
 	if (privdrop_chown(dir, id->uid, 0, err, sizeof(err)) < 0)
 		log_warnx("%s", err);
 	else
 		daemon_handover_dir(dir);
+	return made;
 }
 
-static void write_pidfile(const char *path, const struct privdrop_id *id)
+/* Lock the pidfile before anything else happens: a second copy started with the same pidfile
+ * stops here having touched nothing (no address, socket or file of the running one). Returns the
+ * locked fd, -1 when it could not be made (the old behaviour: start without one), or exits. */
+static int lock_pidfile(const char *path, bool *made_dir)
 {
-	char buf[32];
-	int fd, len;
+	char err[4200];
+	long holder;
+	int fd;
 
-	make_parent_dir(path, id);
-	/* A new file, never through a link left in the folder. */
-	if (unlink(path) < 0 && errno != ENOENT)
-		log_warn("pidfile %s", path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		log_warn("pidfile %s", path);
-		return;
+	/* The folder only; handed over once the lock is ours. */
+	*made_dir = make_parent_dir(path, NULL, false);
+	fd = pidfile_lock(path, &holder, err, sizeof(err));
+	if (fd == -2) {
+		fprintf(stderr, "vipd: %s; not starting\n", err);
+		exit(1);
 	}
-	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)len) != len)
-		log_warn("pidfile %s", path);
-	close(fd);
+	if (fd < 0)
+		fprintf(stderr, "vipd: %s; starting without a pidfile\n", err);
+	return fd;
 }
 
 int main(int argc, char **argv)
@@ -97,12 +101,12 @@ int main(int argc, char **argv)
 	const char *pidfile = VIPD_DEFAULT_PIDFILE;
 	const char *socket_path = NULL;
 	bool foreground = false, log_stderr = false, check = false, dump = false;
-	int level = LOG_INFO, c, rc;
+	int level = LOG_INFO, c, rc, pid_fd;
 	struct config_errors errs = {0};
 	struct vipd_config *cfg;
 	struct daemon *d;
 	struct privdrop_id id;
-	bool have_id;
+	bool have_id, made_dir;
 	char err[256], state_file[PATH_MAX];
 
 	while ((c = getopt_long(argc, argv, "f:np:S:l:tVh", longopts, NULL)) != -1) {
@@ -172,21 +176,27 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	log_init("vipd", foreground || log_stderr, level);
+	pid_fd = lock_pidfile(pidfile, &made_dir);
+	/* The locked fd is shared with the child: the lock outlives the parent's exit. */
 	if (!foreground && daemon(0, 0) < 0)
 		fatal("daemon");
+	/* After daemon(): stderr is the one vipd keeps (made non-blocking by log_init). */
+	log_init("vipd", foreground || log_stderr, level);
 	have_id = privdrop_lookup(cfg, &id, err, sizeof(err)) == 0;
-	write_pidfile(pidfile, have_id ? &id : NULL);
-	make_parent_dir(socket_path ? socket_path : cfg->control_socket, have_id ? &id : NULL);
+	make_parent_dir(pidfile, have_id ? &id : NULL, made_dir);
+	if (pid_fd >= 0 && pidfile_write(pid_fd) < 0)
+		log_warn("pidfile %s", pidfile);
+	make_parent_dir(socket_path ? socket_path : cfg->control_socket, have_id ? &id : NULL,
+	                false);
 	/* The state file (statefile.h) is replaced by the user vipd runs as: its folder too. */
 	if (statefile_path(cfg->state_dir, state_file, sizeof(state_file)) == 0)
-		make_parent_dir(state_file, have_id ? &id : NULL);
+		make_parent_dir(state_file, have_id ? &id : NULL, false);
 
 	d = daemon_new(cfg, socket_path, err, sizeof(err));
 	if (!d)
 		fatalx("%s", err);
 	rc = daemon_run(d);
 	daemon_free(d);
-	unlink(pidfile);
+	pidfile_release(pid_fd, pidfile);
 	return rc;
 }

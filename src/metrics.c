@@ -246,6 +246,9 @@ char *metrics_render(const struct metrics_source *src, size_t *len)
 		if (src->unmatched[r])
 			fprintf(f, "vipd_unmatched_drops_total{reason=\"%s\"} %" PRIu64 "\n",
 			        vrrp_reason_name((enum vrrp_reason)r), src->unmatched[r]);
+	family(f, "vipd_log_lines_dropped_total", "counter",
+	       "Log lines dropped because the log output (journald, syslog, a pipe) was full.");
+	fprintf(f, "vipd_log_lines_dropped_total %" PRIu64 "\n", src->log_dropped);
 	free(fig);
 	if (ferror(f)) {
 		fclose(f);

@@ -440,6 +440,10 @@ void vipctl_print_stats(FILE *out, struct json_object *result)
 		}
 	}
 	print_counts(out, "drops", &titled, "(no instance)", member(result, "unmatched_drops"));
+	if (is_number(member(result, "log_lines_dropped")) &&
+	    json_object_get_uint64(member(result, "log_lines_dropped")))
+		fprintf(out, "\nlog lines dropped (log output full): %" PRIu64 "\n",
+		        json_object_get_uint64(member(result, "log_lines_dropped")));
 }
 
 /* --- metrics, reload, errors --- */

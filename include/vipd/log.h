@@ -9,6 +9,10 @@
 /* Start logging as ident; to stderr when to_stderr, else to syslog (daemon facility). */
 void log_init(const char *ident, bool to_stderr, int level);
 
+/* Lines not written so far because the output (journald, syslog, a pipe) could not take them
+ * without blocking. */
+unsigned long long log_dropped(void);
+
 /* Only messages at or above this syslog level (LOG_ERR..LOG_DEBUG) are written. */
 void log_set_level(int level);
 

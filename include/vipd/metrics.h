@@ -20,6 +20,7 @@ struct metrics_source {
 	monotime now;              /* CLOCK_MONOTONIC now */
 	double wall_now;           /* Unix time (seconds) at now */
 	monotime started;          /* when the daemon started (monotonic), 0 if unknown */
+	uint64_t log_dropped;      /* log lines dropped because the output would have blocked */
 };
 
 /* Content-Type of the text, for an HTTP answer. */

@@ -371,11 +371,20 @@ write_conf() {
 # start_node I IMPL CONF — start IMPL in node I's namespace, in the
 # foreground, logging to $VT_DIR/nI.log. A small watcher subshell records the
 # daemon's pid (nI.main) and, once it ends, its exit status (nI.rc).
+# VT_RUN_DIR=DIR (vipd): pid file and control socket in DIR (a folder vipd
+# makes and hands to its user, so that it can remove them at exit);
+# $VT_DIR/nI.sock points there. VT_STDERR=FILE (vipd): its output goes to
+# FILE (a FIFO...) instead of the log.
 start_node() {
-	local i=$1 impl=$2 conf=$3 ns d=$VT_DIR
+	local i=$1 impl=$2 conf=$3 ns d=$VT_DIR pidf sock out
 	ns=$(node_ns "$i")
 	VT_IMPL_OF[$i]=$impl
 	rm -f "$d/n$i.state" "$d/n$i.pid" "$d/n$i.vpid" "$d/n$i.main" "$d/n$i.rc"
+	pidf=$d/n$i.pid sock=$d/n$i.sock out=${VT_STDERR:-$d/n$i.log}
+	if [[ -n "${VT_RUN_DIR:-}" ]]; then
+		pidf=$VT_RUN_DIR/n$i.pid sock=$VT_RUN_DIR/n$i.sock
+		ln -sfn "$sock" "$d/n$i.sock"
+	fi
 	echo "==== start $impl $(now)" >>"$d/n$i.log"
 	if [[ "${VT_DETACH:-0}" == 1 ]]; then
 		# scripts/lab up: the daemon outlives this shell, in its own session
@@ -396,7 +405,7 @@ start_node() {
 		case $impl in
 		vipd)
 			ip netns exec "$ns" "$VIPD_BIN" -f "$conf" -n --log-stderr -l "${VT_LOG_LEVEL:-debug}" \
-				-p "$d/n$i.pid" -S "$d/n$i.sock" >>"$d/n$i.log" 2>&1 &
+				-p "$pidf" -S "$sock" >>"$out" 2>&1 &
 			;;
 		keepalived)
 			ip netns exec "$ns" "$KEEPALIVED_BIN" -n -l -D -G -P -f "$conf" \

@@ -52,6 +52,7 @@ static char *render(size_t *len)
 	    .now = now_ns,
 	    .wall_now = WALL + monotime_to_sec(now_ns - T0),
 	    .started = T0,
+	    .log_dropped = 12,
 	};
 	char *text;
 
@@ -270,6 +271,8 @@ static void metrics_text(void **state)
 	assert_has(text, "vipd_failures_total{instance=\"web\"} 1\n");
 	assert_has(text, "vipd_failovers_total{instance=\"web\"} 1\n");
 	assert_has(text, "vipd_unmatched_drops_total{reason=\"vrid\"} 7\n");
+	assert_has(text, "# TYPE vipd_log_lines_dropped_total counter\n");
+	assert_has(text, "vipd_log_lines_dropped_total 12\n");
 	assert_has(text, "vipd_build_info{version=\"" PACKAGE_VERSION "\"} 1\n");
 	assert_has(text, "vipd_start_time_seconds 1700000000.000\n");
 	/* The takeover happened at T0 + 110 ms + Master_Down_Interval (170.703125 ms). */

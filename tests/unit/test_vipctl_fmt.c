@@ -177,6 +177,22 @@ static void stats_tables(void **state)
 	free(text);
 }
 
+/* The log lines vipd dropped (its log output was full): shown when there are any. */
+static void stats_log_dropped(void **state)
+{
+	char *text = render(vipctl_print_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
+	                                        "\"unmatched_drops\":{},\"log_lines_dropped\":7}");
+	char *none = render(vipctl_print_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
+	                                        "\"unmatched_drops\":{},\"log_lines_dropped\":0}");
+
+	(void)state;
+	assert_string_equal(text,
+	                    "router lb1\nno instances\n\nlog lines dropped (log output full): 7\n");
+	assert_string_equal(none, "router lb1\nno instances\n");
+	free(text);
+	free(none);
+}
+
 static void metrics_text(void **state)
 {
 	struct json_object *s =
@@ -242,6 +258,7 @@ int main(void)
 	    cmocka_unit_test(instance_row),
 	    cmocka_unit_test(fault_reason_line),
 	    cmocka_unit_test(stats_tables),
+	    cmocka_unit_test(stats_log_dropped),
 	    cmocka_unit_test(metrics_text),
 	    cmocka_unit_test(reload_line),
 	    cmocka_unit_test(errors),
