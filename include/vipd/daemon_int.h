@@ -96,6 +96,9 @@ struct iface *iface_by_index(struct daemon *d, unsigned ifindex);
 /* True when netlink last said a is on ifc. */
 bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a);
 
+/* The IFA_PROTO netlink last gave for a on ifc (0: none), or -1 when a is not on ifc. */
+int iface_addr_proto(const struct iface *ifc, const struct vip_addr *a);
+
 /* Forget a on ifc (netlink said it left, or we removed it). */
 void iface_del_addr(struct iface *ifc, const struct vip_addr *a);
 

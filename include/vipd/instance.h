@@ -18,6 +18,12 @@
 struct instance;
 struct vrrp_sock;
 
+/* What netlink said of an address of an interface besides the address itself. */
+struct iface_addr_meta {
+	uint32_t flags; /* IFA_F_*: IFA_F_SECONDARY is not the primary address of its prefix */
+	uint8_t proto;  /* IFA_PROTO: NL_IFAPROT_VIPD for vipd's own; 0 when none or unknown */
+};
+
 /* A network interface named by the config, as netlink last described it. Owned by the daemon. */
 struct iface {
 	char name[IF_NAMESIZE];
@@ -27,7 +33,8 @@ struct iface {
 	bool has_mac;
 	struct vip_addr *addrs; /* addresses on it now (from netlink) */
 	size_t naddrs, addrs_cap;
-	struct vrrp_sock *sock[2];        /* [0] IPv4, [1] IPv6 */
+	struct iface_addr_meta *meta; /* meta[i] describes addrs[i]; NULL: all primary, proto 0 */
+	struct vrrp_sock *sock[2];    /* [0] IPv4, [1] IPv6 */
 	struct instance *by_vrid[2][256]; /* demux: [family][vrid] */
 };
 
@@ -38,10 +45,18 @@ static inline int iface_af_index(int af)
 }
 
 /* The source address adverts of family af leave with: the first IPv4 address that is not a VIP
- * of ours, or the first IPv6 link-local that is not a VIP of ours. Returns false when there is
- * none. */
+ * of ours, or the first IPv6 link-local that is not a VIP of ours; an owner's VIPs are its own
+ * addresses, taken when there is no other. Returns false when there is none. */
 bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-                   union vip_in *out);
+                   bool owner, union vip_in *out);
+
+/* Where a VIP on the interface came from, as far as its instance knows (instance->vip_origin). */
+enum vip_origin {
+	VIP_ABSENT,  /* not added by us, not seen before us */
+	VIP_ADDED,   /* our add created it: ours to delete */
+	VIP_FOREIGN, /* it was there before vipd (add said EEXIST, or found at start without
+	                vipd's mark): never deleted */
+};
 
 /* What an instance needs from the kernel. Return 0 or -1 (errno set). */
 struct instance_io {
@@ -114,6 +129,8 @@ struct instance {
 	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
 	 * starts demoted (a reload restarting it keeps the flag by instance name). */
 	bool demoted;
+	/* The enum vip_origin of each cfg->vips[i]. */
+	uint8_t vip_origin[VRRP_MAX_ADDRS];
 	struct instance_stats stats;
 };
 
@@ -167,6 +184,10 @@ bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct v
 
 /* An address left the interface: a Master puts its VIP back (someone deleted it). */
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now);
+
+/* cfg->vips[i] of in was on the interface before vipd: never delete it (in->vip_origin). Logs
+ * the first time. */
+void instance_vip_foreign(struct instance *in, size_t i);
 
 /* vipctl garp: a Master starts its announcements (GARP / NA bursts) again now; -1 otherwise. */
 int instance_announce(struct instance *in, monotime now);
