@@ -251,6 +251,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
+	daemon_vips_rebuild(d, cfg);
 	for (size_t i = 0; i < cfg->ninstances; i++)
 		daemon_instance_add(d, &cfg->instances[i]);
 	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
@@ -569,6 +570,7 @@ void daemon_free(struct daemon *d)
 		iface_close_sockets(d, &d->ifaces[i]->ifc);
 		free(d->ifaces[i]->ifc.addrs);
 		free(d->ifaces[i]->ifc.meta);
+		free(d->ifaces[i]->vips);
 		free(d->ifaces[i]);
 	}
 	for (size_t i = 0; i < d->ninstances; i++)

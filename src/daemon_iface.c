@@ -424,6 +424,41 @@ struct json_object *daemon_unmatched_drops(const struct daemon *d)
 	return o;
 }
 
+/* The VIPs of cfg that are never di's advert source: all but the IPv6 link-local ones of
+ * instances on other interfaces (a link-local address belongs to its link). */
+static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cfg)
+{
+	size_t n = 0;
+	struct vip_addr *all;
+
+	for (size_t i = 0; i < cfg->ninstances; i++)
+		n += cfg->instances[i].nvips;
+	all = malloc((n ? n : 1) * sizeof(*all));
+	if (!all)
+		fatal("address list");
+	n = 0;
+	for (size_t i = 0; i < cfg->ninstances; i++) {
+		const struct vipd_instance_config *ic = &cfg->instances[i];
+
+		for (size_t j = 0; j < ic->nvips; j++)
+			if (ic->vips[j].af != AF_INET6 || !addr_is_linklocal6(&ic->vips[j].in.v6) ||
+			    strcmp(ic->interface, di->ifc.name) == 0)
+				all[n++] = ic->vips[j];
+	}
+	qsort(all, n, sizeof(*all), vip_addr_cmp);
+	free(di->vips);
+	di->vips = all;
+	di->ifc.all_vips = all;
+	di->ifc.nall_vips = n;
+}
+
+void daemon_vips_rebuild(struct daemon *d, const struct vipd_config *cfg)
+{
+	d->vips_cfg = cfg;
+	for (size_t i = 0; i < d->nifaces; i++)
+		iface_set_vips(d->ifaces[i], cfg);
+}
+
 /* The interface named name, created (not yet known to netlink) when missing. */
 struct iface *iface_get(struct daemon *d, const char *name)
 {
@@ -438,6 +473,8 @@ struct iface *iface_get(struct daemon *d, const char *name)
 		fatal("interface table");
 	d->ifaces = list;
 	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
+	if (d->vips_cfg)
+		iface_set_vips(di, d->vips_cfg);
 	for (int afi = 0; afi < 2; afi++) {
 		di->rx[afi] = (struct rx_ctx){.d = d, .ifc = &di->ifc, .afi = afi};
 		loop_timer_init(&di->rx[afi].hold, rx_hold_cb, &di->rx[afi]);

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,15 @@
 static void fsm_timer_cb(void *arg, monotime now);
 static void retry_timer_cb(void *arg, monotime now);
 
+int vip_addr_cmp(const void *a, const void *b)
+{
+	const struct vip_addr *x = a, *y = b;
+
+	if (x->af != y->af)
+		return x->af < y->af ? -1 : 1;
+	return addr_cmp_in(x->af, &x->in, &y->in);
+}
+
 static bool in_list(const struct vip_addr *a, const struct vip_addr *list, size_t n)
 {
 	for (size_t j = 0; j < n; j++)
@@ -32,26 +42,32 @@ static bool in_list(const struct vip_addr *a, const struct vip_addr *list, size_
 bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
                    bool owner, union vip_in *out)
 {
-	int best = -1;
+	int best = -1, best_rank = -1; /* 0 is the best there is */
 
-	for (size_t i = 0; i < ifc->naddrs; i++) {
+	for (size_t i = 0; i < ifc->naddrs && best_rank != 0; i++) {
 		const struct vip_addr *a = &ifc->addrs[i];
-		bool vip;
+		bool own, vip;
+		int rank;
 
 		if (a->af != af)
 			continue;
 		/* RFC 9568 5.1.2.1: IPv6 adverts come from the interface's link-local. */
 		if (af == AF_INET6 && !addr_is_linklocal6(&a->in.v6))
 			continue;
-		vip = in_list(a, vips, nvips);
+		own = in_list(a, vips, nvips);
+		vip = own || (ifc->nall_vips &&
+		              bsearch(a, ifc->all_vips, ifc->nall_vips, sizeof(*a), vip_addr_cmp));
 		/* A VIP comes and goes with its instance's state (IPv6: the link-local VIP lives on
 		 * the interface while master); the owner's are its own addresses (RFC 9568 4.1). */
-		if (vip && !owner)
+		if (vip && !(owner && own))
 			continue;
-		if (best < 0)
+		/* A secondary goes with the primary of its prefix; IPv4 only has them. */
+		rank =
+		    (ifc->meta && (ifc->meta[i].flags & IFA_F_SECONDARY) ? 2 : 0) + (vip ? 1 : 0);
+		if (best < 0 || rank < best_rank) {
 			best = (int)i;
-		if (!vip)
-			break;
+			best_rank = rank;
+		}
 	}
 	if (best < 0)
 		return false;

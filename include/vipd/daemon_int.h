@@ -50,6 +50,7 @@ struct rx_ctx {
 struct daemon_iface {
 	struct iface ifc;
 	struct rx_ctx rx[2];
+	struct vip_addr *vips; /* ifc.all_vips */
 };
 
 struct daemon {
@@ -79,6 +80,7 @@ struct daemon {
 	struct metrics_http *http;      /* GET /metrics (daemon_http.c); NULL when off */
 	struct vipd_listen http_listen; /* where http listens */
 	struct vrrp_adv rxadv;
+	const struct vipd_config *vips_cfg; /* whose VIPs the interfaces exclude (all_vips) */
 };
 
 /* After the current event: hand the memory freed by a large answer back to the kernel. */
@@ -132,6 +134,10 @@ void daemon_track_update(struct daemon *d, monotime now);
 
 /* Add "checks" and "track_interfaces" to the status object io of in. */
 void daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io);
+
+/* Give every interface the VIPs of cfg it must never take as an advert source (iface->all_vips;
+ * iface_get does it for the interfaces made later). */
+void daemon_vips_rebuild(struct daemon *d, const struct vipd_config *cfg);
 
 /* Make an instance for ic and register it for demux; it starts with instance_start. */
 struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instance_config *ic);

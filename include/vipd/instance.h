@@ -34,7 +34,11 @@ struct iface {
 	struct vip_addr *addrs; /* addresses on it now (from netlink) */
 	size_t naddrs, addrs_cap;
 	struct iface_addr_meta *meta; /* meta[i] describes addrs[i]; NULL: all primary, proto 0 */
-	struct vrrp_sock *sock[2];    /* [0] IPv4, [1] IPv6 */
+	/* Every VIP of every configured instance, sorted by vip_addr_cmp: never an advert source
+	 * of another instance (only an owner's own VIPs are, RFC 9568 4.1). Set by the daemon. */
+	const struct vip_addr *all_vips;
+	size_t nall_vips;
+	struct vrrp_sock *sock[2];        /* [0] IPv4, [1] IPv6 */
 	struct instance *by_vrid[2][256]; /* demux: [family][vrid] */
 };
 
@@ -44,9 +48,14 @@ static inline int iface_af_index(int af)
 	return af == AF_INET6 ? 1 : 0;
 }
 
-/* The source address adverts of family af leave with: the first IPv4 address that is not a VIP
- * of ours, or the first IPv6 link-local that is not a VIP of ours; an owner's VIPs are its own
- * addresses, taken when there is no other. Returns false when there is none. */
+/* Total order of addresses (family, then bytes; the prefix length is ignored), for the sorted
+ * ifc->all_vips. */
+int vip_addr_cmp(const void *a, const void *b);
+
+/* The source address adverts of family af leave with: an IPv4 address, or an IPv6 link-local,
+ * that is neither one of vips nor in ifc->all_vips (but one of vips when owner), preferring a
+ * primary (not IFA_F_SECONDARY) address, then a non-VIP, then the first listed. Returns false
+ * when there is none. */
 bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
                    bool owner, union vip_in *out);
 

@@ -1,6 +1,7 @@
 /* Unit tests for the addresses an instance must not take: VIPs that were on the interface before
- * vipd (an add that found them, EEXIST) are never deleted, and the owner may use its VIP as its
- * only address. Driven through the fake kernel of instance_fixture.h. */
+ * vipd (an add that found them, EEXIST) are never deleted, the owner may use its VIP as its only
+ * address, and the advert source is never another instance's VIP and prefers a primary address.
+ * Driven through the fake kernel of instance_fixture.h. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -133,15 +135,54 @@ static void owner_runs_on_its_vip_alone(void **state)
 	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
 }
 
+/* Another instance's VIP listed before the real address is never the advert source. */
+static void primary_skips_other_instances_vips(void **state)
+{
+	struct vip_addr all[2];
+
+	(void)state;
+	ifaddrs[1] = ifaddrs[0];
+	ifaddrs[0] = pfx("198.18.0.200/24"); /* the VIP of another instance, now master */
+	ifc.naddrs = 2;
+	all[0] = vips[0];
+	all[1] = ifaddrs[0];
+	ifc.all_vips = all;
+	ifc.nall_vips = 2;
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_memory_equal(&inst.primary, &me, 4);
+	/* The real address gone, that VIP is no source either. */
+	ifc.naddrs = 1;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+}
+
+/* A primary address is preferred to a secondary listed first (it goes with its primary). */
+static void primary_prefers_primary_addresses(void **state)
+{
+	struct iface_addr_meta meta[3] = {{.flags = IFA_F_SECONDARY}, {.flags = 0}, {.flags = 0}};
+
+	(void)state;
+	ifaddrs[1] = pfx("198.18.1.1/24");
+	ifaddrs[0] = pfx("198.18.0.7/24");
+	ifc.naddrs = 2;
+	ifc.meta = meta;
+	start();
+	assert_memory_equal(&inst.primary, &ifaddrs[1].in, 4);
+	/* Promoted (the flag cleared), the first listed wins again. */
+	meta[0].flags = 0;
+	instance_iface_changed(&inst, now_ns);
+	assert_memory_equal(&inst.fsm.cfg.primary, &ifaddrs[0].in, 4);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(eexist_vip_never_deleted),
-	    T(eexist_after_own_add_is_ours),
-	    T(foreign_mark_follows_reload),
-	    T(owner_runs_on_its_vip_alone),
+	    T(eexist_vip_never_deleted),           T(eexist_after_own_add_is_ours),
+	    T(foreign_mark_follows_reload),        T(owner_runs_on_its_vip_alone),
+	    T(primary_skips_other_instances_vips), T(primary_prefers_primary_addresses),
 	};
 
 	log_set_level(LOG_ERR);
