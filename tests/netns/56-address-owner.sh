@@ -42,14 +42,14 @@ owner_settled() {
 	state_is 1 MASTER && state_is 2 BACKUP && ! holds_vip 2 "$OWN" && holds_vip 1 "$OWN"
 }
 
-owner_conf=(prio=255 interval=$IV "vip=$OWN/24")
-backup_conf=(prio=100 interval=$IV "vip=$OWN/24")
+owner_conf=(prio=255 "interval=$IV" "vip=$OWN/24")
+backup_conf=(prio=100 "interval=$IV" "vip=$OWN/24")
 
 # ---- (c) a non-owner whose VIP an administrator had put on the interface
 ip -n "$(node_ns 1)" addr add "$VIP/$VIP_LEN" dev eth0
 before=$(addr_set 1)
 must "node 1 (150), its VIP already on eth0, and node 2 (100) start" \
-	start_pair vipd vipd interval=$IV
+	start_pair vipd vipd "interval=$IV"
 check_addrs 1 "$before" "node 1 MASTER with the VIP that was there before vipd"
 check "which start-up did not remove as left by an earlier run" \
 	not grep -q "left by an earlier run" "$VT_DIR/n1.log"
