@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # 57: the primary address (advert source, tie-break) of an instance is never
 # another instance's VIP. Node 1 runs two instances on eth0, "a" (VIP
-# 198.18.0.100/32) and "b" (VIP 198.18.0.150/32), both masters alone. Its real
-# address 198.18.0.1/24 is then deleted and added again, so the kernel lists
-# both VIPs before it: each instance must advertise from 198.18.0.1 again,
-# never from the other's VIP (and, without it, has no source: FAULT).
+# 198.18.0.100/32) and "b" (VIP 198.18.0.150/32), both masters alone. A
+# second real address, 198.18.1.1/24, comes after the VIPs; once the first,
+# 198.18.0.1/24, is deleted, the kernel lists both VIPs before 198.18.1.1: each
+# instance must advertise from 198.18.1.1, never from the other's VIP.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 vt_setup 1
