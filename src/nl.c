@@ -52,10 +52,10 @@ struct nl {
 	struct mnl_socket *req;
 	struct mnl_socket *mon;
 	uint32_t seq;
-	bool proto_seen; /* an address event carried IFA_PROTO */
-	uint8_t sbuf[NL_SEND_BUF];
+	uint8_t sbuf[NL_SEND_BUF]; /* the buffers hold netlink messages: keep them 4-aligned */
 	uint8_t rbuf[NL_RECV_BUF];
 	uint8_t abuf[NL_ACK_VLEN][NL_ACK_LEN];
+	bool proto_seen; /* an address event carried IFA_PROTO */
 };
 
 static void set_rcvbuf(int fd, int size)
