@@ -267,6 +267,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
+	daemon_vips_rebuild(d, cfg);
 	for (size_t i = 0; i < cfg->ninstances; i++)
 		daemon_instance_add(d, &cfg->instances[i]);
 	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
@@ -278,8 +279,21 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	return d;
 }
 
+/* Is the VIP j of in, found on its interface at start, one a killed earlier run added? The kernel
+ * keeps the IFA_PROTO vipd adds with (Linux >= 5.18): the administrator's addresses, the owner's
+ * real one, lack it. An older kernel keeps no mark, and a record of vipd's own would need a file
+ * outliving the process that every add rewrites: there a non-owner's VIP found at start is taken
+ * for a leftover (a backup holding it would be a duplicate address), an owner's for its own. */
+static bool stale_vip(struct daemon *d, const struct instance *in, size_t j)
+{
+	if (nl_addr_proto_known(d->nl))
+		return iface_addr_proto(in->iface, &in->cfg->vips[j]) == NL_IFAPROT_VIPD;
+	return in->cfg->priority != VRRP_PRIO_OWNER;
+}
+
 /* A crashed (kill -9) earlier run leaves its VIPs configured: remove them before anyone could
- * see two holders. An owner's addresses are its own and stay. */
+ * see two holders. An owner keeps its leftovers: it is master at once. A VIP that was there before
+ * vipd is never removed, now or later (instance->vip_origin). */
 static void remove_stale_vips(struct daemon *d)
 {
 	struct nl_change *ch;
@@ -292,13 +306,23 @@ static void remove_stale_vips(struct daemon *d)
 	if (!ch)
 		fatal("stale address list");
 	for (size_t i = 0; i < d->ninstances; i++) {
-		const struct instance *in = d->instances[i];
+		struct instance *in = d->instances[i];
 
-		if (in->cfg->priority == VRRP_PRIO_OWNER || !in->iface->ifindex)
+		if (!in->iface->ifindex)
 			continue;
 		for (size_t j = 0; j < in->cfg->nvips; j++) {
 			if (!iface_has_addr(in->iface, &in->cfg->vips[j]))
 				continue;
+			if (!stale_vip(d, in, j)) {
+				/* A VMAC instance's VIPs live on the VMAC, made afresh. */
+				if (!in->vmac)
+					instance_vip_foreign(in, j);
+				continue;
+			}
+			if (in->cfg->priority == VRRP_PRIO_OWNER) {
+				in->vip_origin[j] = VIP_ADDED; /* ours, and master at once */
+				continue;
+			}
 			log_notice("%s: removing %s from %s, left by an earlier run", in->cfg->name,
 			           addr_format(&in->cfg->vips[j], true, buf, sizeof(buf)),
 			           in->iface->name);
@@ -567,6 +591,8 @@ void daemon_free(struct daemon *d)
 	for (size_t i = 0; i < d->nifaces; i++) {
 		iface_close_sockets(d, &d->ifaces[i]->ifc);
 		free(d->ifaces[i]->ifc.addrs);
+		free(d->ifaces[i]->ifc.meta);
+		free(d->ifaces[i]->vips);
 		free(d->ifaces[i]);
 	}
 	for (size_t i = 0; i < d->ninstances; i++)

@@ -35,41 +35,63 @@ struct iface *iface_by_index(struct daemon *d, unsigned ifindex)
 	return NULL;
 }
 
-bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
+static size_t iface_addr_index(const struct iface *ifc, const struct vip_addr *a)
 {
 	for (size_t i = 0; i < ifc->naddrs; i++)
 		if (addr_equal(&ifc->addrs[i], a))
-			return true;
-	return false;
+			return i;
+	return ifc->naddrs;
 }
 
-static void iface_add_addr(struct iface *ifc, const struct vip_addr *a)
+bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
 {
-	if (iface_has_addr(ifc, a))
-		return;
-	if (ifc->naddrs == ifc->addrs_cap) {
+	return iface_addr_index(ifc, a) < ifc->naddrs;
+}
+
+int iface_addr_proto(const struct iface *ifc, const struct vip_addr *a)
+{
+	size_t i = iface_addr_index(ifc, a);
+
+	if (i == ifc->naddrs)
+		return -1;
+	return ifc->meta ? ifc->meta[i].proto : 0;
+}
+
+/* Add a to ifc, or update what netlink says of it (a promoted secondary loses the flag). */
+static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t flags,
+                           uint8_t proto)
+{
+	size_t i = iface_addr_index(ifc, a);
+
+	if (i == ifc->naddrs && ifc->naddrs == ifc->addrs_cap) {
 		size_t cap = ifc->addrs_cap ? 2 * ifc->addrs_cap : 8;
 		struct vip_addr *n = realloc(ifc->addrs, cap * sizeof(*n));
+		struct iface_addr_meta *m;
 
 		if (!n)
 			fatal("iface address table");
 		ifc->addrs = n;
+		m = realloc(ifc->meta, cap * sizeof(*m));
+		if (!m)
+			fatal("iface address table");
+		ifc->meta = m;
 		ifc->addrs_cap = cap;
 	}
-	ifc->addrs[ifc->naddrs++] = *a;
+	if (i == ifc->naddrs)
+		ifc->addrs[ifc->naddrs++] = *a;
+	ifc->meta[i] = (struct iface_addr_meta){.flags = flags, .proto = proto};
 }
 
 void iface_del_addr(struct iface *ifc, const struct vip_addr *a)
 {
-	for (size_t i = 0; i < ifc->naddrs; i++) {
-		if (addr_equal(&ifc->addrs[i], a)) {
-			/* Keep the order: the first address is the primary. */
-			memmove(&ifc->addrs[i], &ifc->addrs[i + 1],
-			        (ifc->naddrs - i - 1) * sizeof(ifc->addrs[0]));
-			ifc->naddrs--;
-			return;
-		}
-	}
+	size_t i = iface_addr_index(ifc, a);
+
+	if (i == ifc->naddrs)
+		return;
+	/* Keep the order: the kernel lists an interface's primary addresses first. */
+	memmove(&ifc->addrs[i], &ifc->addrs[i + 1], (ifc->naddrs - i - 1) * sizeof(ifc->addrs[0]));
+	memmove(&ifc->meta[i], &ifc->meta[i + 1], (ifc->naddrs - i - 1) * sizeof(ifc->meta[0]));
+	ifc->naddrs--;
 }
 
 static void rx_cb(void *arg, int fd, unsigned events, monotime now);
@@ -314,7 +336,7 @@ void nl_event(void *arg, const struct nl_event *ev)
 		    (ev->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
 			iface_del_addr(ifc, &ev->addr);
 		else
-			iface_add_addr(ifc, &ev->addr);
+			iface_add_addr(ifc, &ev->addr, ev->ifa_flags, ev->ifa_proto);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_ADDR_DEL:
@@ -497,6 +519,41 @@ struct json_object *daemon_unmatched_drops(const struct daemon *d)
 	return o;
 }
 
+/* The VIPs of cfg that are never di's advert source: all but the IPv6 link-local ones of
+ * instances on other interfaces (a link-local address belongs to its link). */
+static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cfg)
+{
+	size_t n = 0;
+	struct vip_addr *all;
+
+	for (size_t i = 0; i < cfg->ninstances; i++)
+		n += cfg->instances[i].nvips;
+	all = malloc((n ? n : 1) * sizeof(*all));
+	if (!all)
+		fatal("address list");
+	n = 0;
+	for (size_t i = 0; i < cfg->ninstances; i++) {
+		const struct vipd_instance_config *ic = &cfg->instances[i];
+
+		for (size_t j = 0; j < ic->nvips; j++)
+			if (ic->vips[j].af != AF_INET6 || !addr_is_linklocal6(&ic->vips[j].in.v6) ||
+			    strcmp(ic->interface, di->ifc.name) == 0)
+				all[n++] = ic->vips[j];
+	}
+	qsort(all, n, sizeof(*all), vip_addr_cmp);
+	free(di->vips);
+	di->vips = all;
+	di->ifc.all_vips = all;
+	di->ifc.nall_vips = n;
+}
+
+void daemon_vips_rebuild(struct daemon *d, const struct vipd_config *cfg)
+{
+	d->vips_cfg = cfg;
+	for (size_t i = 0; i < d->nifaces; i++)
+		iface_set_vips(d->ifaces[i], cfg);
+}
+
 /* The interface named name, created (not yet known to netlink) when missing. */
 struct iface *iface_get(struct daemon *d, const char *name)
 {
@@ -511,6 +568,8 @@ struct iface *iface_get(struct daemon *d, const char *name)
 		fatal("interface table");
 	d->ifaces = list;
 	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
+	if (d->vips_cfg)
+		iface_set_vips(di, d->vips_cfg);
 	for (int afi = 0; afi < 2; afi++) {
 		di->rx[afi] = (struct rx_ctx){.d = d, .ifc = &di->ifc, .afi = afi};
 		loop_timer_init(&di->rx[afi].hold, rx_hold_cb, &di->rx[afi]);

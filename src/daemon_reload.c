@@ -39,6 +39,8 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 	monotime now = monotime_now();
 	char what[256];
 
+	/* The advert sources chosen below (reconfigure, start) exclude the new VIPs. */
+	daemon_vips_rebuild(d, ncfg);
 	/* The groups point at instances freed below: rebuilt once the table is new. */
 	sync_set_free(d->syncs);
 	d->syncs = NULL;

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,27 +22,57 @@
 static void fsm_timer_cb(void *arg, monotime now);
 static void retry_timer_cb(void *arg, monotime now);
 
-bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-                   union vip_in *out)
+int vip_addr_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; i < ifc->naddrs; i++) {
+	const struct vip_addr *x = a, *y = b;
+
+	if (x->af != y->af)
+		return x->af < y->af ? -1 : 1;
+	return addr_cmp_in(x->af, &x->in, &y->in);
+}
+
+static bool in_list(const struct vip_addr *a, const struct vip_addr *list, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		if (addr_equal(a, &list[j]))
+			return true;
+	return false;
+}
+
+bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
+                   bool owner, union vip_in *out)
+{
+	int best = -1, best_rank = -1; /* 0 is the best there is */
+
+	for (size_t i = 0; i < ifc->naddrs && best_rank != 0; i++) {
 		const struct vip_addr *a = &ifc->addrs[i];
-		bool is_vip = false;
+		bool own, vip;
+		int rank;
 
 		if (a->af != af)
 			continue;
 		/* RFC 9568 5.1.2.1: IPv6 adverts come from the interface's link-local. */
 		if (af == AF_INET6 && !addr_is_linklocal6(&a->in.v6))
 			continue;
-		/* Never a VIP (IPv6: the link-local VIP lives on the interface while master). */
-		for (size_t j = 0; j < nvips && !is_vip; j++)
-			is_vip = addr_equal(a, &vips[j]);
-		if (is_vip)
+		own = in_list(a, vips, nvips);
+		vip = own || (ifc->nall_vips &&
+		              bsearch(a, ifc->all_vips, ifc->nall_vips, sizeof(*a), vip_addr_cmp));
+		/* A VIP comes and goes with its instance's state (IPv6: the link-local VIP lives on
+		 * the interface while master); the owner's are its own addresses (RFC 9568 4.1). */
+		if (vip && !(owner && own))
 			continue;
-		*out = a->in;
-		return true;
+		/* A secondary goes with the primary of its prefix; IPv4 only has them. */
+		rank =
+		    (ifc->meta && (ifc->meta[i].flags & IFA_F_SECONDARY) ? 2 : 0) + (vip ? 1 : 0);
+		if (best < 0 || rank < best_rank) {
+			best = (int)i;
+			best_rank = rank;
+		}
 	}
-	return false;
+	if (best < 0)
+		return false;
+	*out = ifc->addrs[best].in;
+	return true;
 }
 
 struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cfg)
@@ -168,15 +199,19 @@ unsigned route_ifindex(const struct instance *in, const struct vipd_route *r)
 	return if_nametoindex(r->dev);
 }
 
-/* Append the VIP changes at ch[n..]; returns the new count. */
+/* Append the VIP changes at ch[n..]; returns the new count. A delete leaves out the VIPs that
+ * were on the interface before vipd: an owner's address, an administrator's. */
 static size_t put_vips(const struct instance *in, const struct iface *vif, bool add,
                        struct nl_change *ch, size_t n)
 {
-	for (size_t i = 0; i < in->cfg->nvips; i++, n++) {
+	for (size_t i = 0; i < in->cfg->nvips; i++) {
+		if (!add && in->vip_origin[i] == VIP_FOREIGN)
+			continue;
 		ch[n].op = add ? NL_ADDR_ADD : NL_ADDR_DEL;
 		ch[n].ifindex = vif->ifindex;
 		ch[n].addr = in->cfg->vips[i];
 		ch[n].nodad = in->cfg->af == AF_INET6;
+		n++;
 	}
 	return n;
 }
@@ -225,6 +260,40 @@ bool change_done(const struct nl_change *c)
 	}
 }
 
+void instance_vip_foreign(struct instance *in, size_t i)
+{
+	char buf[ADDR_STRLEN];
+
+	if (in->vip_origin[i] == VIP_FOREIGN)
+		return;
+	in->vip_origin[i] = VIP_FOREIGN;
+	addr_format(&in->cfg->vips[i], true, buf, sizeof(buf));
+	/* A backup holding it answers for it too: likely a mistake, unless it is the owner's. */
+	if (in->cfg->priority == VRRP_PRIO_OWNER)
+		log_notice("%s: %s was on %s before vipd: it stays there, whatever the state",
+		           in->cfg->name, buf, instance_vip_iface(in)->name);
+	else
+		log_warnx("%s: %s was on %s before vipd: it stays there, whatever the state",
+		          in->cfg->name, buf, instance_vip_iface(in)->name);
+}
+
+void vip_note_result(struct instance *in, const struct nl_change *c)
+{
+	for (size_t i = 0; i < in->cfg->nvips; i++) {
+		if (!addr_equal(&in->cfg->vips[i], &c->addr))
+			continue;
+		if (c->op == NL_ADDR_DEL && change_done(c)) {
+			in->vip_origin[i] = VIP_ABSENT;
+		} else if (c->op == NL_ADDR_ADD && c->error == 0) {
+			in->vip_origin[i] = VIP_ADDED;
+		} else if (c->op == NL_ADDR_ADD && c->error == -EEXIST &&
+		           in->vip_origin[i] != VIP_ADDED) {
+			instance_vip_foreign(in, i);
+		}
+		return;
+	}
+}
+
 /* Add or remove every VIP and virtual route in one netlink batch: on add the addresses first
  * (a gateway may be reachable only through a VIP's prefix), on delete the routes first.
  * Returns the number of failures. */
@@ -266,6 +335,8 @@ static int apply_vips(struct instance *in, bool add)
 		const struct nl_change *c = &ch[i];
 		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
 
+		if (!route)
+			vip_note_result(in, c);
 		if (change_done(c))
 			continue;
 		failed++;
@@ -428,7 +499,8 @@ static const char *iface_problem(struct instance *in)
 	if (in->cfg->has_unicast_source)
 		return unicast_source_problem(in);
 	if (!primary6_kept(in) &&
-	    !iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips, &in->primary))
+	    !iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips,
+	                   in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
 		return in->cfg->af == AF_INET ? "no IPv4 address on the interface"
 		                              : "no IPv6 link-local address on the interface";
 	if (in->track_fault)

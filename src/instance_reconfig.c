@@ -102,7 +102,8 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 /* Append the changes that turn the addresses and routes of old into those of cur at ch[n..]:
  * dropped routes, dropped VIPs, new VIPs, new routes (a route may need a VIP's prefix). */
 static size_t put_diff(struct instance *in, const struct vipd_instance_config *old,
-                       struct nl_change *ch, size_t n, size_t *added, bool *retry)
+                       const uint8_t *old_origin, struct nl_change *ch, size_t n, size_t *added,
+                       bool *retry)
 {
 	char buf[ROUTE_STRLEN];
 
@@ -118,7 +119,7 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 		ch[n++] = (struct nl_change){.op = NL_ROUTE_DEL, .ifindex = ifindex, .route = *r};
 	}
 	for (size_t i = 0; i < old->nvips; i++)
-		if (!has_vip(cur, &old->vips[i]))
+		if (!has_vip(cur, &old->vips[i]) && old_origin[i] != VIP_FOREIGN)
 			ch[n++] = (struct nl_change){
 			    .op = NL_ADDR_DEL, .ifindex = vif, .addr = old->vips[i]};
 	for (size_t i = 0; i < cur->nvips; i++)
@@ -151,7 +152,8 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 /* A Master's addresses and routes follow the new config by difference: what stays is not
  * touched. A failed add arms the retry (which adds every VIP and route of the new config).
  * Returns the number of VIPs added. */
-static size_t apply_diff(struct instance *in, const struct vipd_instance_config *old, monotime now)
+static size_t apply_diff(struct instance *in, const struct vipd_instance_config *old,
+                         const uint8_t *old_origin, monotime now)
 {
 	size_t max = old->nvips + old->nroutes + in->cfg->nvips + in->cfg->nroutes;
 	size_t added = 0, applied;
@@ -165,7 +167,7 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 		loop_timer_set(in->loop, &in->retry_timer, now);
 		return 0;
 	}
-	applied = put_diff(in, old, ch, 0, &added, &retry);
+	applied = put_diff(in, old, old_origin, ch, 0, &added, &retry);
 	if (applied && in->io->apply(in->io->ctx, ch, applied) < 0) {
 		log_warn("%s: netlink batch", in->cfg->name);
 		in->stats.nl_errors++;
@@ -177,6 +179,8 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
 		bool add = c->op == NL_ADDR_ADD || c->op == NL_ROUTE_ADD;
 
+		if (!route)
+			vip_note_result(in, c);
 		if (change_done(c)) {
 			log_info("%s: reload: %s %s%s", in->cfg->name, add ? "added" : "removed",
 			         route ? "route " : "",
@@ -219,10 +223,18 @@ void instance_reconfigure(struct instance *in, const struct vipd_instance_config
 	uint8_t prio = new_priority(in, old, cfg);
 	bool master = in->fsm.state == VRRP_STATE_MASTER;
 	size_t added = 0;
+	uint8_t old_origin[VRRP_MAX_ADDRS];
 
+	/* The origin of each VIP follows it to its index in the new list. */
+	memcpy(old_origin, in->vip_origin, sizeof(old_origin));
+	memset(in->vip_origin, VIP_ABSENT, sizeof(in->vip_origin));
+	for (size_t i = 0; i < cfg->nvips; i++)
+		for (size_t j = 0; j < old->nvips; j++)
+			if (vip_same(&cfg->vips[i], &old->vips[j]))
+				in->vip_origin[i] = old_origin[j];
 	in->cfg = cfg;
 	if (master)
-		added = apply_diff(in, old, now);
+		added = apply_diff(in, old, old_origin, now);
 	run_actions(in, vrrp_fsm_reconfigure(&in->fsm, now, &fc, prio), now);
 	if (master && in->fsm.state == VRRP_STATE_MASTER) {
 		/* The neighbours learn the new addresses now; a new refresh period starts. */

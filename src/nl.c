@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include <libmnl/libmnl.h>
@@ -51,9 +52,10 @@ struct nl {
 	struct mnl_socket *req;
 	struct mnl_socket *mon;
 	uint32_t seq;
-	uint8_t sbuf[NL_SEND_BUF];
+	uint8_t sbuf[NL_SEND_BUF]; /* the buffers hold netlink messages: keep them 4-aligned */
 	uint8_t rbuf[NL_RECV_BUF];
 	uint8_t abuf[NL_ACK_VLEN][NL_ACK_LEN];
+	bool proto_seen; /* an address event carried IFA_PROTO */
 };
 
 static void set_rcvbuf(int fd, int size)
@@ -158,7 +160,8 @@ static size_t change_msg_size(void)
 {
 	size_t addr = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct ifaddrmsg)) +
 	              2 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
-	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t));
+	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t)) +
+	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint8_t));
 	size_t route = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct rtmsg)) +
 	               2 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
 	               3 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t));
@@ -234,8 +237,11 @@ static size_t put_change(void *buf, const struct nl_change *c, uint32_t seq)
 	 * like `ip addr del A/N`. */
 	mnl_attr_put(nlh, IFA_LOCAL, alen, &c->addr.in);
 	mnl_attr_put(nlh, IFA_ADDRESS, alen, &c->addr.in);
-	if (c->op == NL_ADDR_ADD)
+	if (c->op == NL_ADDR_ADD) {
 		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
+		/* Kernels before 5.18 ignore an attribute they do not know. */
+		mnl_attr_put_u8(nlh, IFA_PROTO, NL_IFAPROT_VIPD);
+	}
 	return nlh->nlmsg_len;
 }
 
@@ -507,6 +513,8 @@ static bool parse_addr(const struct nlmsghdr *nlh, struct nl_event *ev)
 	ev->ifa_flags = ifa->ifa_flags;
 	if (tb[IFA_FLAGS] && mnl_attr_get_payload_len(tb[IFA_FLAGS]) == sizeof(uint32_t))
 		ev->ifa_flags = mnl_attr_get_u32(tb[IFA_FLAGS]);
+	if (tb[IFA_PROTO] && mnl_attr_get_payload_len(tb[IFA_PROTO]) == sizeof(uint8_t))
+		ev->ifa_proto = mnl_attr_get_u8(tb[IFA_PROTO]);
 	return true;
 }
 
@@ -530,6 +538,28 @@ static bool msg_to_event(const struct nlmsghdr *nlh, struct nl_event *ev)
 	default:
 		return false;
 	}
+}
+
+/* Hand an event to the caller, noting whether the kernel reports address protocols. */
+static void deliver(struct nl *nl, const struct nl_event *ev, nl_event_cb cb, void *arg)
+{
+	if (ev->ifa_proto)
+		nl->proto_seen = true;
+	cb(arg, ev);
+}
+
+bool nl_addr_proto_known(const struct nl *nl)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	/* The kernel sets one on loopback and IPv6 link-local addresses: usually seen at the
+	 * first dump. Else the version: a backport left unseen only costs the fallback. */
+	if (nl->proto_seen)
+		return true;
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 5 || (major == 5 && minor >= 18);
 }
 
 /* Receive one datagram from the kernel into nl->rbuf. Returns its length, or -1 with errno
@@ -639,7 +669,7 @@ static int dump_one(struct nl *nl, uint16_t type, nl_event_cb cb, void *arg, boo
 				return -1;
 			}
 			if (msg_to_event(m, &ev))
-				cb(arg, &ev);
+				deliver(nl, &ev, cb, arg);
 		}
 	}
 }
@@ -691,7 +721,7 @@ int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *arg)
 			struct nl_event ev;
 
 			if (msg_to_event(m, &ev))
-				cb(arg, &ev);
+				deliver(nl, &ev, cb, arg);
 		}
 	}
 	return resync ? NL_RESYNC : 0;

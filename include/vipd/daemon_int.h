@@ -56,6 +56,7 @@ struct rx_ctx {
 struct daemon_iface {
 	struct iface ifc;
 	struct rx_ctx rx[2];
+	struct vip_addr *vips; /* ifc.all_vips */
 };
 
 struct daemon {
@@ -90,6 +91,7 @@ struct daemon {
 	monotime sock_retry_delay;          /* the current wait between tries; 0 when none fails */
 	char state_path[PATH_MAX]; /* state_dir/STATEFILE_NAME, fixed at start (daemon_state.c) */
 	char *state_saved;         /* what that file says (statefile_format); NULL: unknown */
+	const struct vipd_config *vips_cfg; /* whose VIPs the interfaces exclude (all_vips) */
 };
 
 /* After the current event: hand the memory freed by a large answer back to the kernel. */
@@ -106,6 +108,9 @@ struct iface *iface_by_index(struct daemon *d, unsigned ifindex);
 
 /* True when netlink last said a is on ifc. */
 bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a);
+
+/* The IFA_PROTO netlink last gave for a on ifc (0: none), or -1 when a is not on ifc. */
+int iface_addr_proto(const struct iface *ifc, const struct vip_addr *a);
 
 /* Forget a on ifc (netlink said it left, or we removed it). */
 void iface_del_addr(struct iface *ifc, const struct vip_addr *a);
@@ -146,6 +151,10 @@ void daemon_track_update(struct daemon *d, monotime now);
 
 /* Add "checks" and "track_interfaces" to the status object io of in. */
 void daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io);
+
+/* Give every interface the VIPs of cfg it must never take as an advert source (iface->all_vips;
+ * iface_get does it for the interfaces made later). */
+void daemon_vips_rebuild(struct daemon *d, const struct vipd_config *cfg);
 
 /* Make an instance for ic and register it for demux; it starts with instance_start. */
 struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instance_config *ic);

@@ -18,6 +18,12 @@
 struct instance;
 struct vrrp_sock;
 
+/* What netlink said of an address of an interface besides the address itself. */
+struct iface_addr_meta {
+	uint32_t flags; /* IFA_F_*: IFA_F_SECONDARY is not the primary address of its prefix */
+	uint8_t proto;  /* IFA_PROTO: NL_IFAPROT_VIPD for vipd's own; 0 when none or unknown */
+};
+
 /* A network interface named by the config, as netlink last described it. Owned by the daemon. */
 struct iface {
 	char name[IF_NAMESIZE];
@@ -27,6 +33,11 @@ struct iface {
 	bool has_mac;
 	struct vip_addr *addrs; /* addresses on it now (from netlink) */
 	size_t naddrs, addrs_cap;
+	struct iface_addr_meta *meta; /* meta[i] describes addrs[i]; NULL: all primary, proto 0 */
+	/* Every VIP of every configured instance, sorted by vip_addr_cmp: never an advert source
+	 * of another instance (only an owner's own VIPs are, RFC 9568 4.1). Set by the daemon. */
+	const struct vip_addr *all_vips;
+	size_t nall_vips;
 	struct vrrp_sock *sock[2]; /* [0] IPv4, [1] IPv6 */
 	/* Why the VRRP socket of a family cannot serve, "" when it can (set by the daemon, retried
 	 * on a timer): it could not be opened (FAULT for every instance of the family), or it could
@@ -42,11 +53,24 @@ static inline int iface_af_index(int af)
 	return af == AF_INET6 ? 1 : 0;
 }
 
-/* The source address adverts of family af leave with: the first IPv4 address that is not a VIP
- * of ours, or the first IPv6 link-local that is not a VIP of ours. Returns false when there is
- * none. */
+/* Total order of addresses (family, then bytes; the prefix length is ignored), for the sorted
+ * ifc->all_vips. */
+int vip_addr_cmp(const void *a, const void *b);
+
+/* The source address adverts of family af leave with: an IPv4 address, or an IPv6 link-local,
+ * that is neither one of vips nor in ifc->all_vips (but one of vips when owner), preferring a
+ * primary (not IFA_F_SECONDARY) address, then a non-VIP, then the first listed. Returns false
+ * when there is none. */
 bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-                   union vip_in *out);
+                   bool owner, union vip_in *out);
+
+/* Where a VIP on the interface came from, as far as its instance knows (instance->vip_origin). */
+enum vip_origin {
+	VIP_ABSENT,  /* not added by us, not seen before us */
+	VIP_ADDED,   /* our add created it: ours to delete */
+	VIP_FOREIGN, /* it was there before vipd (add said EEXIST, or found at start without
+	                vipd's mark): never deleted */
+};
 
 /* What an instance needs from the kernel. Return 0 or -1 (errno set). */
 struct instance_io {
@@ -119,6 +143,8 @@ struct instance {
 	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
 	 * starts demoted (a reload restarting it keeps the flag by instance name). */
 	bool demoted;
+	/* The enum vip_origin of each cfg->vips[i]. */
+	uint8_t vip_origin[VRRP_MAX_ADDRS];
 	struct instance_stats stats;
 };
 
@@ -172,6 +198,10 @@ bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct v
 
 /* An address left the interface: a Master puts its VIP back (someone deleted it). */
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now);
+
+/* cfg->vips[i] of in was on the interface before vipd: never delete it (in->vip_origin). Logs
+ * the first time. */
+void instance_vip_foreign(struct instance *in, size_t i);
 
 /* vipctl garp: a Master starts its announcements (GARP / NA bursts) again now; -1 otherwise. */
 int instance_announce(struct instance *in, monotime now);

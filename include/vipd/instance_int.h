@@ -32,6 +32,10 @@ unsigned route_ifindex(const struct instance *in, const struct vipd_route *r);
 /* Whether a netlink change reached its goal (EEXIST on add, "not there" on delete count). */
 bool change_done(const struct nl_change *c);
 
+/* Record in in->vip_origin what an address change of one of in's VIPs found: created (ours),
+ * already there (EEXIST: foreign, unless ours), removed. Other changes are ignored. */
+void vip_note_result(struct instance *in, const struct nl_change *c);
+
 /* Log what the FSM's actions acts mean for a demoted instance (handover ran out, VIPs released
  * after the grace); called by run_actions. */
 void instance_admin_note(struct instance *in, unsigned acts);

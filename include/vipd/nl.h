@@ -20,6 +20,11 @@ struct nl;
  * removes a route it did not add, such as an administrator's identical static route. */
 #define NL_RTPROT_VIPD 112
 
+/* The IFA_PROTO vipd's addresses carry (Linux >= 5.18; `ip addr show proto 112` with iproute2
+ * >= 6.3): after a crash, a restart tells its own leftovers (deleted) from the addresses that
+ * were there before vipd (kept). */
+#define NL_IFAPROT_VIPD NL_RTPROT_VIPD
+
 /* One change in a batch. error and msg are filled by nl_apply. A route is added with
  * NLM_F_CREATE | NLM_F_EXCL (-EEXIST when it is there) and deleted by an exact match of
  * everything it was added with (-ESRCH when it is not there); scope link without a gateway
@@ -54,6 +59,7 @@ struct nl_event {
 	unsigned ifindex;     /* address events */
 	struct vip_addr addr; /* address events: address and prefix length */
 	uint32_t ifa_flags;   /* address events: IFA_F_* */
+	uint8_t ifa_proto;    /* address events: IFA_PROTO, 0 when absent (none, or old kernel) */
 };
 
 typedef void (*nl_event_cb)(void *arg, const struct nl_event *ev);
@@ -78,6 +84,10 @@ int nl_apply(struct nl *nl, struct nl_change *changes, size_t n);
 /* Dump all links, then all addresses (both families), calling cb for each as an event.
  * 0 or -1 with errno. */
 int nl_dump(struct nl *nl, nl_event_cb cb, void *arg);
+
+/* Whether the kernel keeps IFA_PROTO on addresses (Linux >= 5.18; also known once an address
+ * carrying one was seen), so that an ifa_proto of 0 means "not added by vipd". */
+bool nl_addr_proto_known(const struct nl *nl);
 
 /* Read what is pending on the monitor socket (non-blocking) and call cb per event.
  * 0, NL_RESYNC after ENOBUFS (events were lost), or -1 with errno. */
