@@ -238,6 +238,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timer_cb, d);
 	loop_timer_init(&d->trim_timer, trim_timer_cb, d);
+	daemon_resync_init(d);
 	d->loop = loop_new();
 	if (!d->loop) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));

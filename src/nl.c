@@ -656,6 +656,12 @@ int nl_dump(struct nl *nl, nl_event_cb cb, void *arg)
 				errno = EINTR;
 				return -1;
 			}
+			if (tries > 0) {
+				struct nl_event ev = {.type = NL_EV_DUMP_RESTART,
+				                      .restart = i ? NL_EV_ADDR_NEW : NL_EV_LINK};
+
+				cb(arg, &ev);
+			}
 			intr = false;
 			if (dump_one(nl, types[i], cb, arg, &intr) < 0)
 				return -1;

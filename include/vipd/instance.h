@@ -153,6 +153,10 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
  * master waiting for the kernel to announce its VIPs sends its first Neighbor Advertisements. */
 void instance_iface_changed(struct instance *in, monotime now);
 
+/* The interface (or VMAC) is leaving but its index still names it (renamed): FAULT for why now,
+ * a Master sending priority 0 and deleting its VIPs through that index. */
+void instance_iface_lost(struct instance *in, const char *why, monotime now);
+
 /* Handle a decoded advert addressed to this instance's VRID. */
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
                       const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now);

@@ -45,15 +45,24 @@ struct nl_link {
 	bool has_mac;
 };
 
-enum nl_event_type { NL_EV_LINK, NL_EV_LINK_DEL, NL_EV_ADDR_NEW, NL_EV_ADDR_DEL };
+/* NL_EV_DUMP_RESTART: nl_dump starts a dump again (the kernel flagged it inconsistent); the
+ * events of that kind (restart) it gave so far are void. */
+enum nl_event_type {
+	NL_EV_LINK,
+	NL_EV_LINK_DEL,
+	NL_EV_ADDR_NEW,
+	NL_EV_ADDR_DEL,
+	NL_EV_DUMP_RESTART
+};
 
 /* One event from a dump or the monitor stream. */
 struct nl_event {
 	enum nl_event_type type;
-	struct nl_link link;  /* NL_EV_LINK, NL_EV_LINK_DEL */
-	unsigned ifindex;     /* address events */
-	struct vip_addr addr; /* address events: address and prefix length */
-	uint32_t ifa_flags;   /* address events: IFA_F_* */
+	enum nl_event_type restart; /* NL_EV_DUMP_RESTART: NL_EV_LINK or NL_EV_ADDR_NEW */
+	struct nl_link link;        /* NL_EV_LINK, NL_EV_LINK_DEL */
+	unsigned ifindex;           /* address events */
+	struct vip_addr addr;       /* address events: address and prefix length */
+	uint32_t ifa_flags;         /* address events: IFA_F_* */
 };
 
 typedef void (*nl_event_cb)(void *arg, const struct nl_event *ev);
@@ -75,8 +84,8 @@ int nl_monitor_fd(const struct nl *nl);
  * Returns the number of changes that failed, or -1 if the batch could not be sent at all. */
 int nl_apply(struct nl *nl, struct nl_change *changes, size_t n);
 
-/* Dump all links, then all addresses (both families), calling cb for each as an event.
- * 0 or -1 with errno. */
+/* Dump all links, then all addresses (both families), calling cb for each as an event (and
+ * NL_EV_DUMP_RESTART before a dump is run again). 0 or -1 with errno. */
 int nl_dump(struct nl *nl, nl_event_cb cb, void *arg);
 
 /* Read what is pending on the monitor socket (non-blocking) and call cb per event.
