@@ -43,7 +43,7 @@ bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
 	return false;
 }
 
-void iface_add_addr(struct iface *ifc, const struct vip_addr *a)
+static void iface_add_addr(struct iface *ifc, const struct vip_addr *a)
 {
 	if (iface_has_addr(ifc, a))
 		return;
@@ -277,8 +277,10 @@ void nl_cb(void *arg, int fd, unsigned events, monotime now)
 	(void)now;
 	r = nl_monitor_read(d->nl, monitor_event, d);
 	if (r == NL_RESYNC) {
+		/* From the timers, after the protocol timers already due: a master frozen long
+		 * enough to lose events has an advert to send first. */
 		log_warnx("netlink: events were lost (ENOBUFS); resynchronising");
-		(void)daemon_resync(d, "after lost events");
+		daemon_resync_soon(d, "after lost events");
 	} else if (r < 0 && errno != EAGAIN) {
 		log_warn("netlink: monitor read");
 	}

@@ -6,107 +6,23 @@
 #include "config.h"
 
 #include <errno.h>
-#include <linux/if_addr.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
+#include "vipd/nl_view.h"
 
 /* Wait before a failed dump is tried again. */
 #define RESYNC_RETRY (100 * MT_MSEC)
 
-/* The links and addresses of one dump, in the kernel's order. */
-struct resync_view {
-	struct nl_event *ev;
-	size_t n, cap;
-	bool oom;
-};
-
-static bool is_link(const struct nl_event *ev)
+static void swap_iface(struct daemon *d, struct iface *ifc, const struct nl_view *v, monotime now)
 {
-	return ev->type == NL_EV_LINK || ev->type == NL_EV_LINK_DEL;
-}
-
-static void view_add(void *arg, const struct nl_event *ev)
-{
-	struct resync_view *v = arg;
-
-	if (ev->type == NL_EV_DUMP_RESTART) {
-		/* Forget what the interrupted dump gave: links come first, addresses after. */
-		size_t keep = 0;
-
-		while (ev->restart != NL_EV_LINK && keep < v->n && is_link(&v->ev[keep]))
-			keep++;
-		v->n = keep;
-		return;
-	}
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? 2 * v->cap : 64;
-		struct nl_event *e = realloc(v->ev, cap * sizeof(*e));
-
-		if (!e) {
-			v->oom = true;
-			return;
-		}
-		v->ev = e;
-		v->cap = cap;
-	}
-	v->ev[v->n++] = *ev;
-}
-
-static const struct nl_link *view_link(const struct resync_view *v, const char *name,
-                                       unsigned ifindex)
-{
-	for (size_t i = 0; i < v->n; i++) {
-		const struct nl_link *l = &v->ev[i].link;
-
-		if (v->ev[i].type == NL_EV_LINK &&
-		    (name ? strcmp(l->name, name) == 0 : l->ifindex == ifindex))
-			return l;
-	}
-	return NULL;
-}
-
-/* Is a, an address of the view, usable (IPv6: neither tentative nor failed DAD)? */
-static bool view_addr_usable(const struct nl_event *e)
-{
-	return e->type == NL_EV_ADDR_NEW &&
-	       !(e->addr.af == AF_INET6 && (e->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)));
-}
-
-static bool view_has_addr(const struct resync_view *v, unsigned ifindex, const struct vip_addr *a)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (v->ev[i].ifindex == ifindex && view_addr_usable(&v->ev[i]) &&
-		    addr_equal(&v->ev[i].addr, a))
-			return true;
-	return false;
-}
-
-/* The addresses of ifc become those of the view: the ones it had keep their order (the first is
- * the primary), new ones follow in the kernel's order. */
-static void swap_addrs(struct iface *ifc, const struct resync_view *v)
-{
-	for (size_t i = 0; i < ifc->naddrs;) {
-		if (view_has_addr(v, ifc->ifindex, &ifc->addrs[i]))
-			i++;
-		else
-			iface_del_addr(ifc, &ifc->addrs[i]);
-	}
-	for (size_t i = 0; i < v->n; i++)
-		if (v->ev[i].ifindex == ifc->ifindex && view_addr_usable(&v->ev[i]))
-			iface_add_addr(ifc, &v->ev[i].addr);
-}
-
-static void swap_iface(struct daemon *d, struct iface *ifc, const struct resync_view *v,
-                       monotime now)
-{
-	const struct nl_link *l = view_link(v, ifc->name, 0);
+	const struct nl_link *l = nl_view_link(v, ifc->name, 0);
 
 	if (ifc->ifindex && (!l || l->ifindex != ifc->ifindex)) {
 		/* Its link was deleted or renamed while events were lost. */
-		const struct nl_link *old = view_link(v, NULL, ifc->ifindex);
+		const struct nl_link *old = nl_view_link(v, NULL, ifc->ifindex);
 
 		if (old)
 			log_info("%s: interface renamed to %s", ifc->name, old->name);
@@ -123,23 +39,27 @@ static void swap_iface(struct daemon *d, struct iface *ifc, const struct resync_
 	ifc->running = l->running;
 	ifc->has_mac = l->has_mac;
 	memcpy(ifc->mac, l->mac, sizeof(ifc->mac));
-	swap_addrs(ifc, v);
+	/* The addresses it keeps keep their order: the primary stays. */
+	if (nl_view_addrs(v, ifc->ifindex, &ifc->addrs, &ifc->naddrs, &ifc->addrs_cap) < 0)
+		fatal("iface address table");
 	iface_sync_sockets(d, ifc);
 }
 
 int daemon_resync(struct daemon *d, const char *why)
 {
-	struct resync_view v = {0};
-	size_t naddrs = 0, nlinks = 0;
+	struct nl_view v = {0};
+	size_t naddrs, nlinks;
 	monotime now;
 
 	loop_timer_cancel(d->loop, &d->resync_timer);
-	if (nl_dump(d->nl, view_add, &v) < 0 || v.oom) {
+	/* Events queued now are older than the dump: it supersedes them. */
+	nl_monitor_drain(d->nl);
+	if (nl_dump(d->nl, nl_view_collect, &v) < 0 || v.oom) {
 		if (v.oom)
 			errno = ENOMEM;
 		log_warn("netlink: %s: dump (nothing changed; again in %d ms)", why,
 		         (int)(RESYNC_RETRY / MT_MSEC));
-		free(v.ev);
+		nl_view_free(&v);
 		d->resync_why = why;
 		loop_timer_set(d->loop, &d->resync_timer, monotime_now() + RESYNC_RETRY);
 		return -1;
@@ -148,11 +68,8 @@ int daemon_resync(struct daemon *d, const char *why)
 	for (size_t i = 0; i < d->nifaces; i++)
 		swap_iface(d, &d->ifaces[i]->ifc, &v, now);
 	vmac_mgr_check(d->vmacs);
-	for (size_t i = 0; i < v.n; i++) {
-		nlinks += is_link(&v.ev[i]);
-		naddrs += v.ev[i].type == NL_EV_ADDR_NEW;
-	}
-	free(v.ev);
+	nl_view_counts(&v, &nlinks, &naddrs);
+	nl_view_free(&v);
 	if (!d->stopping) {
 		for (size_t i = 0; i < d->ninstances; i++) {
 			struct instance *in = d->instances[i];
@@ -184,7 +101,8 @@ void daemon_resync_init(struct daemon *d)
 
 void daemon_resync_soon(struct daemon *d, const char *why)
 {
+	if (loop_timer_armed(&d->resync_timer) && d->resync_timer.deadline <= monotime_now())
+		return; /* one re-read, due now already, serves both */
 	d->resync_why = why;
-	if (!loop_timer_armed(&d->resync_timer))
-		loop_timer_set(d->loop, &d->resync_timer, monotime_now());
+	loop_timer_set(d->loop, &d->resync_timer, monotime_now());
 }

@@ -98,9 +98,6 @@ struct iface *iface_by_index(struct daemon *d, unsigned ifindex);
 /* True when netlink last said a is on ifc. */
 bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a);
 
-/* Note a on ifc (netlink said it is there); a second time is a no-op. */
-void iface_add_addr(struct iface *ifc, const struct vip_addr *a);
-
 /* Forget a on ifc (netlink said it left, or we removed it). */
 void iface_del_addr(struct iface *ifc, const struct vip_addr *a);
 

@@ -89,7 +89,10 @@ int nl_apply(struct nl *nl, struct nl_change *changes, size_t n);
 int nl_dump(struct nl *nl, nl_event_cb cb, void *arg);
 
 /* Read what is pending on the monitor socket (non-blocking) and call cb per event.
- * 0, NL_RESYNC after ENOBUFS (events were lost), or -1 with errno. */
+ * 0, NL_RESYNC after ENOBUFS (events were lost: the rest is left queued), or -1 with errno. */
 int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *arg);
+
+/* Discard what the monitor socket holds (bounded): before a re-dump, which supersedes it. */
+void nl_monitor_drain(struct nl *nl);
 
 #endif
