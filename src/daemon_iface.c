@@ -275,11 +275,17 @@ void nl_cb(void *arg, int fd, unsigned events, monotime now)
 	(void)fd;
 	(void)events;
 	(void)now;
+	/* Events were lost and the re-read is due: what is queued meanwhile is older than it. */
+	if (d->resync_lost) {
+		nl_monitor_drain(d->nl);
+		return;
+	}
 	r = nl_monitor_read(d->nl, monitor_event, d);
 	if (r == NL_RESYNC) {
 		/* From the timers, after the protocol timers already due: a master frozen long
 		 * enough to lose events has an advert to send first. */
 		log_warnx("netlink: events were lost (ENOBUFS); resynchronising");
+		d->resync_lost = true;
 		daemon_resync_soon(d, "after lost events");
 	} else if (r < 0 && errno != EAGAIN) {
 		log_warn("netlink: monitor read");
@@ -287,13 +293,14 @@ void nl_cb(void *arg, int fd, unsigned events, monotime now)
 }
 
 /* Take in the events queued now: the VMAC manager just changed links, and what it made must be
- * in the interface table before anything relies on it. Never from inside nl_event. */
+ * in the interface table before anything relies on it (after lost events, the re-read will).
+ * Never from inside nl_event. */
 void nl_sync(void *arg)
 {
 	struct daemon *d = arg;
 	struct pollfd p = {.fd = nl_monitor_fd(d->nl), .events = POLLIN};
 
-	for (int i = 0; i < 1024 && poll(&p, 1, 0) == 1; i++)
+	for (int i = 0; i < 1024 && !d->resync_lost && poll(&p, 1, 0) == 1; i++)
 		nl_cb(d, p.fd, POLLIN, monotime_now());
 }
 

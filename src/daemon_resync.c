@@ -54,6 +54,7 @@ int daemon_resync(struct daemon *d, const char *why)
 	loop_timer_cancel(d->loop, &d->resync_timer);
 	/* Events queued now are older than the dump: it supersedes them. */
 	nl_monitor_drain(d->nl);
+	d->resync_lost = false;
 	if (nl_dump(d->nl, nl_view_collect, &v) < 0 || v.oom) {
 		if (v.oom)
 			errno = ENOMEM;

@@ -81,6 +81,7 @@ struct daemon {
 	struct vrrp_adv rxadv;
 	struct loop_timer resync_timer; /* re-reads links and addresses (daemon_resync.c) */
 	const char *resync_why;         /* why, for the log */
+	bool resync_lost; /* events were lost: the monitor queue is stale until then */
 };
 
 /* After the current event: hand the memory freed by a large answer back to the kernel. */
