@@ -6,7 +6,9 @@
 # takes over. Two nodes never hold (hence answer ARP for) the VIP at once: node 1's deletion,
 # as `ip monitor` in its namespace timestamps it, comes before node 2's addition. With the name
 # back, node 1 re-reads the link's addresses (the kernel repeats the IPv4 ones, not the IPv6 ones)
-# and preempts. Run in the v3 (IPv4) and v3-ipv6 modes.
+# and preempts. Run in the v3 (IPv4) and v3-ipv6 modes. Last, in v3-ipv6: eth0 renamed away
+# again and taken down, and another link (a new veth to the switch, node 1's addresses on it)
+# renamed to eth0: node 1 binds the new index, reads its addresses and preempts on it.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 [[ $VT_IMPL == vipd ]] || skip_all "vipd's rename handling (VT_IMPL=$VT_IMPL)"
@@ -98,7 +100,44 @@ scenario() {
 	mon_stop 2
 }
 
+# has_ll DEV — DEV in node 1 has an IPv6 link-local address
+has_ll() { [[ -n "$(ip -n "$ns1" -6 -o addr show dev "$1" scope link)" ]]; }
+# another_link — (v3-ipv6, node 1 master) eth0 renamed to vx0 and down; a new link with node
+# 1's addresses takes the name eth0
+another_link() {
+	local old new
+	old=$(ip -n "$ns1" -o link show dev eth0 | cut -d: -f1)
+	ip -n "$ns1" link set eth0 name vx0 || bail_out "cannot rename eth0 again"
+	ip -n "$ns1" link set vx0 down
+	wait_for 3 only_master 2 || diag "node 2 not the only master: $(vt_state_line)"
+	if ! { ip -n "$ns1" link add nx0 type veth peer name p1b netns "$VT_SW" &&
+		ip netns exec "$ns1" sysctl -qw net.ipv6.conf.nx0.accept_dad=0 >/dev/null &&
+		ip -n "$VT_SW" link set p1b master br0 up &&
+		ip -n "$ns1" addr add "$(node_ip 1)/24" dev nx0 &&
+		ip -n "$ns1" addr add "$(node_ip6 1)/64" dev nx0 nodad &&
+		ip -n "$ns1" link set nx0 up; }; then
+		bail_out "cannot create the new link"
+	fi
+	# its link-local is there before the rename: the kernel will not announce it again
+	wait_for 3 has_ll nx0 || diag "no link-local on nx0"
+	VT_LL[1]="" # node 1's advert source is the new link's link-local
+	ip -n "$ns1" link set nx0 name eth0 || bail_out "cannot rename nx0 to eth0"
+	new=$(ip -n "$ns1" -o link show dev eth0 | cut -d: -f1)
+	diag "eth0 was index $old, is now index $new"
+	if wait_for 3 settled 1; then
+		ok "another link took the name eth0: node 1 preempts on it ($VT_WAITED_MS ms)"
+	else
+		not_ok "another link took the name eth0: node 1 preempts on it ($(vt_state_line))"
+	fi
+	if ip -n "$ns1" -o addr show dev eth0 | grep -qF " $VIP/"; then
+		ok "node 1's VIP is on the new eth0"
+	else
+		not_ok "node 1's VIP is on the new eth0 ($(ip -n "$ns1" -o addr show | grep -F " $VIP/"))"
+	fi
+}
+
 scenario v3
 reset_nodes
 scenario v3-ipv6
+another_link
 done_testing
