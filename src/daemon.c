@@ -244,6 +244,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	loop_timer_init(&d->stop_timer, stop_timer_cb, d);
 	loop_timer_init(&d->trim_timer, trim_timer_cb, d);
 	loop_timer_init(&d->sock_retry_timer, iface_sock_retry_cb, d);
+	daemon_resync_init(d);
 	d->loop = loop_new();
 	if (!d->loop) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));

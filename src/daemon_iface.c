@@ -66,7 +66,7 @@ static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t
 	if (i == ifc->naddrs && ifc->naddrs == ifc->addrs_cap) {
 		size_t cap = ifc->addrs_cap ? 2 * ifc->addrs_cap : 8;
 		struct vip_addr *n = realloc(ifc->addrs, cap * sizeof(*n));
-		struct iface_addr_meta *m;
+		struct nl_addr_meta *m;
 
 		if (!n)
 			fatal("iface address table");
@@ -79,7 +79,7 @@ static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t
 	}
 	if (i == ifc->naddrs)
 		ifc->addrs[ifc->naddrs++] = *a;
-	ifc->meta[i] = (struct iface_addr_meta){.flags = flags, .proto = proto};
+	ifc->meta[i] = (struct nl_addr_meta){.flags = flags, .proto = proto};
 }
 
 void iface_del_addr(struct iface *ifc, const struct vip_addr *a)
@@ -280,30 +280,50 @@ void iface_sock_retry_cb(void *arg, monotime now)
 
 /* --- netlink events --- */
 
+void iface_gone(struct daemon *d, struct iface *ifc, bool renamed, monotime now)
+{
+	/* A renamed link still holds the VIPs and can send: release while its index names it. */
+	if (renamed && !d->stopping)
+		for (size_t i = 0; i < d->ninstances; i++)
+			if (d->instances[i]->iface == ifc || d->instances[i]->vmac == ifc)
+				instance_iface_lost(d->instances[i], "interface renamed", now);
+	iface_close_sockets(d, ifc);
+	ifc->ifindex = 0;
+	ifc->running = false;
+	ifc->naddrs = 0;
+}
+
+void iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex)
+{
+	if (ifc->ifindex)
+		log_info("%s: interface re-created (index %u -> %u)", ifc->name, ifc->ifindex,
+		         ifindex);
+	iface_close_sockets(d, ifc);
+	ifc->naddrs = 0;
+	ifc->ifindex = ifindex;
+}
+
 void nl_event(void *arg, const struct nl_event *ev)
 {
 	struct daemon *d = arg;
-	struct iface *ifc;
+	struct iface *ifc, *old;
 	monotime now = monotime_now();
 
 	switch (ev->type) {
 	case NL_EV_LINK:
 		ifc = iface_by_name(d, ev->link.name);
-		if (!ifc) {
-			/* Renamed away from a name we use: as good as gone. */
-			ifc = iface_by_index(d, ev->link.ifindex);
-			if (!ifc)
-				return;
-			goto link_gone;
+		old = iface_by_index(d, ev->link.ifindex);
+		if (old && old != ifc) {
+			/* Renamed away from a name we use: released like a link that left. */
+			log_info("%s: interface renamed to %s", old->name, ev->link.name);
+			iface_gone(d, old, true, now);
+			vmac_mgr_check(d->vmacs);
+			iface_notify_instances(d, old, now);
 		}
-		if (ifc->ifindex != ev->link.ifindex) {
-			if (ifc->ifindex)
-				log_info("%s: interface re-created (index %u -> %u)", ifc->name,
-				         ifc->ifindex, ev->link.ifindex);
-			iface_close_sockets(d, ifc);
-			ifc->naddrs = 0;
-			ifc->ifindex = ev->link.ifindex;
-		}
+		if (!ifc)
+			return;
+		if (ifc->ifindex != ev->link.ifindex)
+			iface_bind(d, ifc, ev->link.ifindex);
 		if (ifc->running != ev->link.running)
 			log_info("%s: link %s", ifc->name, ev->link.running ? "up" : "down");
 		ifc->running = ev->link.running;
@@ -317,12 +337,8 @@ void nl_event(void *arg, const struct nl_event *ev)
 		ifc = iface_by_index(d, ev->link.ifindex);
 		if (!ifc)
 			return;
-	link_gone:
 		log_info("%s: interface removed", ifc->name);
-		iface_close_sockets(d, ifc);
-		ifc->ifindex = 0;
-		ifc->running = false;
-		ifc->naddrs = 0;
+		iface_gone(d, ifc, false, now);
 		vmac_mgr_check(d->vmacs);
 		iface_notify_instances(d, ifc, now);
 		return;
@@ -350,29 +366,22 @@ void nl_event(void *arg, const struct nl_event *ev)
 					instance_addr_deleted(d->instances[i], &ev->addr, now);
 		iface_notify_instances(d, ifc, now);
 		return;
+	case NL_EV_DUMP_RESTART:
+		return; /* a dump read again only repeats what it said */
 	}
 }
 
-/* After lost events, ask the kernel again and make every master whole. */
-static void nl_resync(struct daemon *d)
+/* A monitor event. The kernel does not repeat the addresses of a link renamed to a name we use
+ * (or renamed back): re-read them whenever an index is bound. */
+static void monitor_event(void *arg, const struct nl_event *ev)
 {
-	monotime now;
+	struct daemon *d = arg;
+	struct iface *ifc = ev->type == NL_EV_LINK ? iface_by_name(d, ev->link.name) : NULL;
+	unsigned before = ifc ? ifc->ifindex : 0;
 
-	log_warnx("netlink: events were lost (ENOBUFS); resynchronising");
-	for (size_t i = 0; i < d->nifaces; i++)
-		d->ifaces[i]->ifc.naddrs = 0;
-	if (nl_dump(d->nl, nl_event, d) < 0) {
-		log_warn("netlink: resync dump");
-		return;
-	}
-	now = monotime_now();
-	for (size_t i = 0; i < d->ninstances; i++) {
-		struct instance *in = d->instances[i];
-
-		for (size_t j = 0; j < in->cfg->nvips; j++)
-			if (!iface_has_addr(instance_vip_iface(in), &in->cfg->vips[j]))
-				instance_addr_deleted(in, &in->cfg->vips[j], now);
-	}
+	nl_event(d, ev);
+	if (ifc && ifc->ifindex != before)
+		daemon_resync_soon(d, "interface index bound");
 }
 
 void nl_cb(void *arg, int fd, unsigned events, monotime now)
@@ -383,21 +392,32 @@ void nl_cb(void *arg, int fd, unsigned events, monotime now)
 	(void)fd;
 	(void)events;
 	(void)now;
-	r = nl_monitor_read(d->nl, nl_event, d);
-	if (r == NL_RESYNC)
-		nl_resync(d);
-	else if (r < 0 && errno != EAGAIN)
+	/* Events were lost and the re-read is due: what is queued meanwhile is older than it. */
+	if (d->resync_lost) {
+		nl_monitor_drain(d->nl);
+		return;
+	}
+	r = nl_monitor_read(d->nl, monitor_event, d);
+	if (r == NL_RESYNC) {
+		/* From the timers, after the protocol timers already due: a master frozen long
+		 * enough to lose events has an advert to send first. */
+		log_warnx("netlink: events were lost (ENOBUFS); resynchronising");
+		d->resync_lost = true;
+		daemon_resync_soon(d, "after lost events");
+	} else if (r < 0 && errno != EAGAIN) {
 		log_warn("netlink: monitor read");
+	}
 }
 
 /* Take in the events queued now: the VMAC manager just changed links, and what it made must be
- * in the interface table before anything relies on it. Never from inside nl_event. */
+ * in the interface table before anything relies on it (after lost events, the re-read will).
+ * Never from inside nl_event. */
 void nl_sync(void *arg)
 {
 	struct daemon *d = arg;
 	struct pollfd p = {.fd = nl_monitor_fd(d->nl), .events = POLLIN};
 
-	for (int i = 0; i < 1024 && poll(&p, 1, 0) == 1; i++)
+	for (int i = 0; i < 1024 && !d->resync_lost && poll(&p, 1, 0) == 1; i++)
 		nl_cb(d, p.fd, POLLIN, monotime_now());
 }
 

@@ -98,8 +98,7 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 	daemon_syncs_rebuild(d);
 
 	/* New interfaces need their index, link state and addresses. */
-	if (nl_dump(d->nl, nl_event, d) < 0)
-		log_warn("reload: netlink dump");
+	(void)daemon_resync(d, "reload");
 	for (size_t i = 0; i < d->nifaces; i++)
 		iface_sync_sockets(d, &d->ifaces[i]->ifc);
 	daemon_start_vmacs(d, first_new);

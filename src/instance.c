@@ -603,6 +603,12 @@ void instance_iface_changed(struct instance *in, monotime now)
 	garp_vips_changed(in, now);
 }
 
+void instance_iface_lost(struct instance *in, const char *why, monotime now)
+{
+	if (in->fsm.state != VRRP_STATE_INIT && in->fsm.state != VRRP_STATE_FAULT)
+		enter_fault(in, why, now);
+}
+
 void instance_set_tracking(struct instance *in, int delta, bool fault, const char *why,
                            monotime now)
 {

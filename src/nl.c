@@ -42,8 +42,8 @@
 #define NL_ACK_LEN 1024
 /* Messages nl_monitor_read takes per call; the level-triggered loop calls again for the rest. */
 #define NL_MON_MAX_READS 256
-/* After a monitor overrun, nl_monitor_read reads and discards what is queued (bounded) so that
- * the caller's re-dump is not followed by events older than it. Also bounds drain_req. */
+/* Messages nl_monitor_drain discards at most (the re-dump after an overrun must not be followed
+ * by events older than it). Also bounds drain_req. */
 #define NL_MON_MAX_DRAIN 65536
 /* Times nl_dump restarts a dump the kernel marked as interrupted (NLM_F_DUMP_INTR). */
 #define NL_DUMP_RETRIES 3
@@ -686,6 +686,12 @@ int nl_dump(struct nl *nl, nl_event_cb cb, void *arg)
 				errno = EINTR;
 				return -1;
 			}
+			if (tries > 0) {
+				struct nl_event ev = {.type = NL_EV_DUMP_RESTART,
+				                      .restart = i ? NL_EV_ADDR_NEW : NL_EV_LINK};
+
+				cb(arg, &ev);
+			}
 			intr = false;
 			if (dump_one(nl, types[i], cb, arg, &intr) < 0)
 				return -1;
@@ -698,22 +704,17 @@ int nl_dump(struct nl *nl, nl_event_cb cb, void *arg)
 
 int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *arg)
 {
-	bool resync = false;
-
-	for (int i = 0; i < (resync ? NL_MON_MAX_DRAIN : NL_MON_MAX_READS); i++) {
+	for (int i = 0; i < NL_MON_MAX_READS; i++) {
 		ssize_t r = recv_kernel(nl, nl->mon);
 
 		if (r < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
-			if (errno == ENOBUFS || errno == ENOSPC) {
-				resync = true;
-				continue;
-			}
+			/* Events were lost: what is queued is stale once the caller re-reads. */
+			if (errno == ENOBUFS || errno == ENOSPC)
+				return NL_RESYNC;
 			return -1;
 		}
-		if (resync)
-			continue;
 		int left = (int)r;
 
 		for (const struct nlmsghdr *m = (const void *)nl->rbuf; mnl_nlmsg_ok(m, left);
@@ -724,5 +725,12 @@ int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *arg)
 				deliver(nl, &ev, cb, arg);
 		}
 	}
-	return resync ? NL_RESYNC : 0;
+	return 0;
+}
+
+void nl_monitor_drain(struct nl *nl)
+{
+	for (int i = 0; i < NL_MON_MAX_DRAIN; i++)
+		if (recv_kernel(nl, nl->mon) < 0 && errno != ENOBUFS && errno != ENOSPC)
+			break;
 }

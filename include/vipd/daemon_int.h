@@ -92,6 +92,9 @@ struct daemon {
 	char state_path[PATH_MAX]; /* state_dir/STATEFILE_NAME, fixed at start (daemon_state.c) */
 	char *state_saved;         /* what that file says (statefile_format); NULL: unknown */
 	const struct vipd_config *vips_cfg; /* whose VIPs the interfaces exclude (all_vips) */
+	struct loop_timer resync_timer; /* re-reads links and addresses (daemon_resync.c) */
+	const char *resync_why;         /* why, for the log */
+	bool resync_lost; /* events were lost: the monitor queue is stale until then */
 };
 
 /* After the current event: hand the memory freed by a large answer back to the kernel. */
@@ -115,6 +118,13 @@ int iface_addr_proto(const struct iface *ifc, const struct vip_addr *a);
 /* Forget a on ifc (netlink said it left, or we removed it). */
 void iface_del_addr(struct iface *ifc, const struct vip_addr *a);
 
+/* ifc's link left: deleted, or renamed away (renamed: its instances release first, through the
+ * index that still names the link). Then its index, sockets and addresses are forgotten. */
+void iface_gone(struct daemon *d, struct iface *ifc, bool renamed, monotime now);
+
+/* ifc's name now belongs to the link ifindex: sockets closed, addresses unknown until read. */
+void iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex);
+
 /* Close both VRRP sockets of ifc. */
 void iface_close_sockets(struct daemon *d, struct iface *ifc);
 
@@ -137,6 +147,17 @@ void nl_event(void *arg, const struct nl_event *ev);
 
 /* The monitor socket is readable: read the events, resync after ENOBUFS. */
 void nl_cb(void *arg, int fd, unsigned events, monotime now);
+
+/* Set up the resync timer (daemon_resync.c); before the loop runs. */
+void daemon_resync_init(struct daemon *d);
+
+/* Dump every link and address aside, then swap the view in: each instance evaluated once, no
+ * transition for what did not change. A failed dump changes nothing and is retried on a timer.
+ * why (a static string) is for the log. 0, or -1 (logged). */
+int daemon_resync(struct daemon *d, const char *why);
+
+/* daemon_resync from the loop, as soon as the current event is done. */
+void daemon_resync_soon(struct daemon *d, const char *why);
 
 /* Build the checks of cfg (replacing d->track, whose equal checks keep their state; call before
  * the old config is freed) and put the tracked interfaces in the table. 0, or -1 (logged) with

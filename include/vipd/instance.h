@@ -19,11 +19,6 @@ struct instance;
 struct vrrp_sock;
 
 /* What netlink said of an address of an interface besides the address itself. */
-struct iface_addr_meta {
-	uint32_t flags; /* IFA_F_*: IFA_F_SECONDARY is not the primary address of its prefix */
-	uint8_t proto;  /* IFA_PROTO: NL_IFAPROT_VIPD for vipd's own; 0 when none or unknown */
-};
-
 /* A network interface named by the config, as netlink last described it. Owned by the daemon. */
 struct iface {
 	char name[IF_NAMESIZE];
@@ -33,7 +28,7 @@ struct iface {
 	bool has_mac;
 	struct vip_addr *addrs; /* addresses on it now (from netlink) */
 	size_t naddrs, addrs_cap;
-	struct iface_addr_meta *meta; /* meta[i] describes addrs[i]; NULL: all primary, proto 0 */
+	struct nl_addr_meta *meta; /* meta[i] describes addrs[i]; NULL: all primary, proto 0 */
 	/* Every VIP of every configured instance, sorted by vip_addr_cmp: never an advert source
 	 * of another instance (only an owner's own VIPs are, RFC 9568 4.1). Set by the daemon. */
 	const struct vip_addr *all_vips;
@@ -183,6 +178,10 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 /* Re-evaluate the interface (link change, address change): enter or leave FAULT; a new IPv6
  * master waiting for the kernel to announce its VIPs sends its first Neighbor Advertisements. */
 void instance_iface_changed(struct instance *in, monotime now);
+
+/* The interface (or VMAC) is leaving but its index still names it (renamed): FAULT for why now,
+ * a Master sending priority 0 and deleting its VIPs through that index. */
+void instance_iface_lost(struct instance *in, const char *why, monotime now);
 
 /* Handle a decoded advert addressed to this instance's VRID. */
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,

@@ -50,16 +50,31 @@ struct nl_link {
 	bool has_mac;
 };
 
-enum nl_event_type { NL_EV_LINK, NL_EV_LINK_DEL, NL_EV_ADDR_NEW, NL_EV_ADDR_DEL };
+/* NL_EV_DUMP_RESTART: nl_dump starts a dump again (the kernel flagged it inconsistent); the
+ * events of that kind (restart) it gave so far are void. */
+enum nl_event_type {
+	NL_EV_LINK,
+	NL_EV_LINK_DEL,
+	NL_EV_ADDR_NEW,
+	NL_EV_ADDR_DEL,
+	NL_EV_DUMP_RESTART
+};
+
+/* What an interface's address table keeps of each address besides the address itself. */
+struct nl_addr_meta {
+	uint32_t flags; /* IFA_F_*: IFA_F_SECONDARY is not the primary address of its prefix */
+	uint8_t proto;  /* IFA_PROTO: NL_IFAPROT_VIPD for vipd's own; 0 when none or unknown */
+};
 
 /* One event from a dump or the monitor stream. */
 struct nl_event {
 	enum nl_event_type type;
-	struct nl_link link;  /* NL_EV_LINK, NL_EV_LINK_DEL */
-	unsigned ifindex;     /* address events */
-	struct vip_addr addr; /* address events: address and prefix length */
-	uint32_t ifa_flags;   /* address events: IFA_F_* */
-	uint8_t ifa_proto;    /* address events: IFA_PROTO, 0 when absent (none, or old kernel) */
+	enum nl_event_type restart; /* NL_EV_DUMP_RESTART: NL_EV_LINK or NL_EV_ADDR_NEW */
+	struct nl_link link;        /* NL_EV_LINK, NL_EV_LINK_DEL */
+	unsigned ifindex;           /* address events */
+	struct vip_addr addr;       /* address events: address and prefix length */
+	uint32_t ifa_flags;         /* address events: IFA_F_* */
+	uint8_t ifa_proto; /* address events: IFA_PROTO, 0 when absent (none, or old kernel) */
 };
 
 typedef void (*nl_event_cb)(void *arg, const struct nl_event *ev);
@@ -81,8 +96,8 @@ int nl_monitor_fd(const struct nl *nl);
  * Returns the number of changes that failed, or -1 if the batch could not be sent at all. */
 int nl_apply(struct nl *nl, struct nl_change *changes, size_t n);
 
-/* Dump all links, then all addresses (both families), calling cb for each as an event.
- * 0 or -1 with errno. */
+/* Dump all links, then all addresses (both families), calling cb for each as an event (and
+ * NL_EV_DUMP_RESTART before a dump is run again). 0 or -1 with errno. */
 int nl_dump(struct nl *nl, nl_event_cb cb, void *arg);
 
 /* Whether the kernel keeps IFA_PROTO on addresses (Linux >= 5.18; also known once an address
@@ -90,7 +105,10 @@ int nl_dump(struct nl *nl, nl_event_cb cb, void *arg);
 bool nl_addr_proto_known(const struct nl *nl);
 
 /* Read what is pending on the monitor socket (non-blocking) and call cb per event.
- * 0, NL_RESYNC after ENOBUFS (events were lost), or -1 with errno. */
+ * 0, NL_RESYNC after ENOBUFS (events were lost: the rest is left queued), or -1 with errno. */
 int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *arg);
+
+/* Discard what the monitor socket holds (bounded): before a re-dump, which supersedes it. */
+void nl_monitor_drain(struct nl *nl);
 
 #endif

@@ -160,7 +160,7 @@ static void primary_skips_other_instances_vips(void **state)
 /* A primary address is preferred to a secondary listed first (it goes with its primary). */
 static void primary_prefers_primary_addresses(void **state)
 {
-	struct iface_addr_meta meta[3] = {{.flags = IFA_F_SECONDARY}, {.flags = 0}, {.flags = 0}};
+	struct nl_addr_meta meta[3] = {{.flags = IFA_F_SECONDARY}, {.flags = 0}, {.flags = 0}};
 
 	(void)state;
 	ifaddrs[1] = pfx("198.18.1.1/24");
