@@ -13,6 +13,8 @@
 # on with no gap reaching node 2's Master_Down_Interval.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/netns/overrun.sh
+. "$(dirname "$0")/overrun.sh"
 [[ $VT_IMPL == vipd ]] || skip_all "the netlink overrun is vipd's (VT_IMPL=$VT_IMPL)"
 vt_setup 2
 vt_require_impl vipd
@@ -21,8 +23,6 @@ ROUNDS=3     # overruns wanted
 MAX_ROUNDS=8 # pauses tried for them: on a busy host a churn may not fill the buffer in time
 PAUSE=0.18
 ADVERT=0.1 # the issue's pair: adverts every 0.1 s
-LINKS=16   # veth pairs, each with ADDRS IPv4 addresses per round: 16000 events, ~13 MB > 8 MiB
-ADDRS=1000
 mdi=$(mdi_ms 100 "$ADVERT")
 diag "pause ${PAUSE} s < node 2's Master_Down_Interval $mdi ms"
 
@@ -40,91 +40,20 @@ ns1=$(node_ns 1)
 transitions() { grep -cE 'web: [A-Z]+ -> [A-Z]+ \(' "$VT_DIR/n$1.log"; }
 # count_log I ERE — lines of node I's log matching ERE
 count_log() { grep -cE -- "$2" "$VT_DIR/n$1.log"; }
-# mon_field COLUMN — a column of /proc/net/netlink for vipd's monitor socket in node 1's
-# namespace (the one route socket there in the link + IPv4/IPv6 address groups: 0x111)
-# shellcheck disable=SC2016 # awk fields, not shell expansions
-mon_field() {
-	ip netns exec "$ns1" awk -v c="$1" '$2 == 0 && $4 == "00000111" { print $c; exit }' \
-		/proc/net/netlink
-}
 # resynced_since N — node 1 logged more than N completed resyncs after lost events
 resynced_since() { (($(count_log 1 ': resynchronised \(') > $1)); }
-mon_idle() { [[ "$(mon_field 5)" == 0 ]]; }
-# churn_links — LINKS veth pairs in node 1's namespace, up (vipd runs on none of them)
-churn_links() {
-	local k
-	for ((k = 0; k < LINKS; k++)); do
-		echo "link add ch$k type veth peer name cp$k"
-		echo "link set ch$k up"
-	done >"$VT_DIR/churn-links.batch"
-	ip -n "$ns1" -batch "$VT_DIR/churn-links.batch" >/dev/null
-}
-# churn_setup — ADDRS addresses of one /22 on each churn link (198.19.0.0/16): the first is the
-# primary, the others its secondaries
-churn_setup() {
-	local k j
-	for ((k = 0; k < LINKS; k++)); do
-		for ((j = 0; j < ADDRS; j++)); do
-			echo "addr add 198.19.$((k * 4 + j / 250)).$((j % 250 + 1))/22 dev ch$k"
-		done
-	done >"$VT_DIR/churn-setup.batch"
-	# -force: addresses a cut-short churn left are there already (EEXIST, not an error here: a
-	# round whose setup fell short shows up as no overrun)
-	ip -n "$ns1" -force -batch "$VT_DIR/churn-setup.batch" >/dev/null 2>&1 || true
-}
-# churn_batch ROUND — the churn of the pause: delete each primary (the kernel deletes its
-# secondaries with it, one RTM_DELADDR each: promote_secondaries is off), change each link's MTU
-churn_batch() {
-	local k
-	for ((k = 0; k < LINKS; k++)); do
-		echo "addr del 198.19.$((k * 4)).1/22 dev ch$k"
-		echo "link set ch$k mtu $((1400 + $1))"
-	done >"$VT_DIR/churn-run.batch"
-}
-
-churn_links || bail_out "cannot create the churn links"
+ov_links "$ns1" || bail_out "cannot create the churn links"
 t1=$(transitions 1) t2=$(transitions 2)
 cap_start overrun 1
 pid=$(node_pid 1)
 overruns=0
 for ((r = 1; r <= MAX_ROUNDS && overruns < ROUNDS; r++)); do
-	churn_setup
-	churn_batch "$r"
+	ov_setup "$ns1"
 	# vipd has read the setup's events: the pause starts from an empty queue
-	wait_for 10 mon_idle || diag "round $r: vipd's monitor queue not empty before the pause"
+	wait_for 10 ov_mon_idle "$ns1" || diag "round $r: vipd's monitor queue not empty before the pause"
 	lost0=$(count_log 1 'events were lost \(ENOBUFS\)')
 	done0=$(count_log 1 ': resynchronised \(')
-	# one process stops vipd, starts the churn, continues vipd PAUSE s after the stop (a bash
-	# sleep between two kills would add the shell's own scheduling delays to the pause); at
-	# nice -20, so that the churn's kernel work (~70 ms of CPU) fits in the pause on a busy host
-	read -r pause drops0 drops1 drops2 churn_end < <(nice -n -20 ip netns exec "$ns1" python3 -c '
-import os, signal, subprocess, sys, time
-pid, pause, batch = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-def drops():
-    with open("/proc/net/netlink") as f:
-        for line in f:
-            c = line.split()
-            if c[1] == "0" and c[3] == "00000111":
-                return int(c[8])
-    return -1
-os.kill(pid, signal.SIGSTOP)
-t0 = time.monotonic()
-d0 = drops()
-churn = subprocess.Popen(["ip", "-force", "-batch", batch], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-tc = None
-while time.monotonic() < t0 + pause:
-    if tc is None and churn.poll() is not None:
-        tc = time.monotonic()
-    time.sleep(min(0.002, max(0.0, t0 + pause - time.monotonic())))
-d1 = drops()
-os.kill(pid, signal.SIGCONT)
-t1 = time.monotonic()
-if churn.poll() is None:
-    churn.kill()  # a churn at nice -20 must not compete with vipd once it runs again
-churn.wait(timeout=10)
-print("%.1f %d %d %d %s" % ((t1 - t0) * 1000, d0, d1, drops(),
-                            "%.1f ms" % ((tc - t0) * 1000) if tc else "cut at the continue"))' "$pid" "$PAUSE" "$VT_DIR/churn-run.batch")
+	read -r pause drops0 drops1 drops2 churn_end < <(ov_pause "$ns1" "$pid" "$PAUSE" "$r")
 	diag "round $r: paused $pause ms, churn done: $churn_end;" \
 		"drops of vipd's monitor socket: $drops0 at the stop, $drops1 at the continue, $drops2 after the churn"
 	# an overrun is the kernel dropping events for vipd: then vipd must have said so and
