@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 60: the chaos suite (tests/netns/chaos/run, its header says what it does
-# and asserts) at its CI size: 24 faults, every kind twice in an order drawn
+# and asserts) at its CI size: 30 faults, every kind twice in an order drawn
 # from a new seed each run (printed, with the command that replays it).
 # CHAOS_FAULTS, CHAOS_SEED and CHAOS_CLOCK_JUMP=0 change it; a larger run:
 # `tests/netns/chaos/run --faults 200`.
-exec bash "$(dirname "$0")/chaos/run" --faults "${CHAOS_FAULTS:-24}" "$@"
+exec bash "$(dirname "$0")/chaos/run" --faults "${CHAOS_FAULTS:-30}" "$@"

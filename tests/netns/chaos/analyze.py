@@ -7,12 +7,12 @@ CLOCK_MONOTONIC microseconds. Per fault N, in its window [F, E]:
   - no holder: the longest stretch with nobody holding the VIP must be at
     most Master_Down_Interval(priority of the node that ends it) + 50 ms;
     zero for the faults after which nobody may let go (reload, clockjump, flap,
-    second, demote: make before break);
+    second, overrun, torn, demote: make before break);
   - two holders: the longest stretch with two or more holders after the
     recovery mark R (the heal, the wake, the replug, the restarted node
     answering...) must be at most one advert interval + SLACK; for the faults
-    that must not move the VIP (addrdel, reload, clockjump, flap, second) the whole
-    window counts, and no node but the master may hold it at all;
+    that must not move the VIP (addrdel, reload, clockjump, flap, second,
+    overrun, torn) the whole window counts, and no node but the master may hold it at all;
   - once the nodes settled (mark C), the client reaches the VIP: no ping sent
     from 20 ms after C to E is lost;
   - lost pings (sent in the window) and the monitor's worst sample gap: figures.
@@ -21,8 +21,10 @@ Prints one line per verdict: "ok<TAB>text", "notok<TAB>text" or "diag<TAB>text".
 import argparse
 import collections
 
-STEADY = {"addrdel", "reload", "clockjump", "flap", "second"}  # the VIP must not move
-NO_GAP = {"reload", "clockjump", "flap", "second", "demote"}  # no instant without a holder
+# the VIP must not move
+STEADY = {"addrdel", "reload", "clockjump", "flap", "second", "overrun", "torn"}
+# no instant without a holder
+NO_GAP = {"reload", "clockjump", "flap", "second", "overrun", "torn", "demote"}
 
 
 def mdi_ms(prio, interval):
