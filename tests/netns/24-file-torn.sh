@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 58: a file check written in place, non-atomically, as operators do. Node 1
+# 24: a file check written in place, non-atomically, as operators do. Node 1
 # (priority 150) has a file check of weight 0 (FAULT while it is down or
 # non-zero) on a file holding 0, node 2 (100) none; adverts every 0.1 s. A
 # torn read (the file just truncated by the next `echo`, or half written) is

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 58: a master answers a lower-priority advert at once (split-brain repair: an
+# 17: a master answers a lower-priority advert at once (split-brain repair: an
 # advert and a burst of gratuitous ARPs), but a steady stream of them, from a
 # router that never hears it, gets re-announces that back off: 2, 4, 8 ...
 # (at most 64) of its intervals apart, not one burst per interval.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 58: a reload during the stop drain is refused. Node 1 (150, master) has a
+# 42: a reload during the stop drain is refused. Node 1 (150, master) has a
 # notify script that, on the INIT event of the stop, marks the drain and waits
 # for the test to release it (vipd waits up to 2 s for notify scripts before it
 # exits): the drain is held open while the test works. Meanwhile node 1's file

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 59: logging never blocks the loop. Node 1 (150, master, debug level) writes
+# 43: logging never blocks the loop. Node 1 (150, master, debug level) writes
 # its log to a FIFO that a process holds open but never reads, its buffer cut
 # to one page (F_SETPIPE_SZ) so that a few dozen lines fill it. For 3 s the
 # test makes node 1 log (a `vipctl garp web` every 10 ms: a log line and the

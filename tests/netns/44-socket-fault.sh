@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 59: a VRRP socket that cannot join the multicast group is a FAULT, not a deaf
+# 44: a VRRP socket that cannot join the multicast group is a FAULT, not a deaf
 # BACKUP that becomes a second MASTER. Node 2's namespace allows no IPv4
 # multicast membership (net.ipv4.igmp_max_memberships = 0, a per-namespace
 # sysctl), so its join of 224.0.0.18 fails with ENOBUFS. Node 1 (150) is

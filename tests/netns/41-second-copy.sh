@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 57: a second vipd started with exactly the running one's command line (same
+# 41: a second vipd started with exactly the running one's command line (same
 # config, pidfile and control socket) finds the pidfile locked: it exits 1
 # naming the pidfile and the running pid, and touches nothing. The first keeps
 # its VIP (no address deletion seen by `ip monitor` during the attempt), its

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 58: a master that yields to a higher priority sends its last advert twice,
+# 18: a master that yields to a higher priority sends its last advert twice,
 # VRRP_YIELD_REPEAT (5 ms) apart, so that the winner hears it even when one
 # copy is lost, and re-announces the VIP the loser had announced.
 # Node 1 (100) is master alone; an nftables rule on the switch drops every

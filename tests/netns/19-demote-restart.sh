@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 57: `vipctl demote` survives a restart of vipd. Two nodes (150/100, preempt
+# 19: `vipctl demote` survives a restart of vipd. Two nodes (150/100, preempt
 # on, 0.1 s adverts), each with its own state_dir in the run's directory.
 #  a) demote on node 1 (the master): node 2 takes over; node 1's state file
 #     lists web.
