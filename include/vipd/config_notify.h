@@ -1,4 +1,4 @@
-/* config_notify: the notification and sync group keys of the config (DESIGN.md "Config"):
+/* config_notify: the notification and sync group keys of the config (vipd.conf(5)):
  * instance `notify`, top-level `notify_fifo` and `sync_groups`. Internal to the config module:
  * config.c calls these while loading, printing, comparing and freeing. */
 #ifndef VIPD_CONFIG_NOTIFY_H

@@ -1,5 +1,5 @@
 /* config_track: the top-level `script_user` and `checks`, and the per-instance `checks` and
- * `track_interfaces` (DESIGN.md "Config"). Read, validated, printed and compared for config.c. */
+ * `track_interfaces` (vipd.conf(5)). Read, validated, printed and compared for config.c. */
 #ifndef VIPD_CONFIG_TRACK_H
 #define VIPD_CONFIG_TRACK_H
 

@@ -214,7 +214,7 @@ int instance_demote(struct instance *in, monotime now, const char **why);
  * by preemption). 0, or -1 with *why = "not demoted". Logs. */
 int instance_promote(struct instance *in, monotime now, const char **why);
 
-/* The instance's status object (the fields of DESIGN.md "Control protocol"). */
+/* The instance's status object (its fields are listed under status in vipctl(8)). */
 struct json_object *instance_status(const struct instance *in, monotime now);
 
 #endif

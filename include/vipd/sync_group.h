@@ -1,4 +1,4 @@
-/* sync_group: instances that move together (DESIGN.md "Config", sync_groups). When a member
+/* sync_group: instances that move together (sync_groups in vipd.conf(5)). When a member
  * leaves MASTER (fault or lost election) or enters FAULT, every other member in MASTER resigns
  * (priority 0, VIPs released, BACKUP); while any member is in FAULT the others are held in
  * BACKUP (their Master_Down_Timer re-arms instead of taking over). A member entering INIT

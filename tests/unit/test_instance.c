@@ -502,7 +502,7 @@ static void owner_master_at_once_drops_adverts(void **state)
 	assert_int_equal(fk.n, 3);
 }
 
-/* 12. Status: every DESIGN.md field with its value. */
+/* 12. Status: every field of the status object in vipctl(8) with its value. */
 static struct json_object *field(const char *key)
 {
 	struct json_object *v = NULL;
@@ -553,7 +553,7 @@ static void status_fields(void **state)
 	t = fire_next(); /* the peer went silent */
 	now_ns = t + 2500 * MT_MSEC;
 	status();
-	/* the 11 of DESIGN.md, checksum_forms and drops (test_instance_wire.c), demoted */
+	/* vipctl(8)'s 11 status fields, checksum_forms and drops (test_instance_wire.c), demoted */
 	assert_int_equal(json_object_object_length(st), 14);
 	assert_false(json_object_get_boolean(field("demoted")));
 	assert_string_equal(str("name"), "web");
