@@ -3,8 +3,9 @@
  *   sampler now
  *       print CLOCK_MONOTONIC in microseconds (the one clock of the suite)
  *   sampler run -o FILE -a VIP -p PERIOD_MS [-c CLIENT_NS -t TARGET -i PING_MS] NS...
- *       every PERIOD_MS (and at once on any address event) ask each node
- *       namespace NS (by netlink, RTM_GETADDR) whether it holds VIP; with -c,
+ *       every PERIOD_MS (and at once on an address event of VIP or a link
+ *       event) ask each node namespace NS (by netlink, RTM_GETADDR of its eth0,
+ *       renamed or not) whether it holds VIP; with -c,
  *       ping TARGET from CLIENT_NS every PING_MS. Until SIGTERM/SIGINT, lines:
  *         S T MASK      the set of holders changed (bit i-1 = the i-th NS)
  *         G T GAP       two samples GAP us apart (more than 3 periods)
@@ -158,8 +159,62 @@ static int ns_socket(const char *ns, int groups)
 	return s;
 }
 
-/* Does the namespace behind the netlink socket S hold VIP? -1 on error. */
-static int holds(int s, struct in_addr vip, unsigned seq)
+/* Does address message nh name vip? */
+static int names_vip(struct nlmsghdr *nh, struct in_addr vip)
+{
+	struct ifaddrmsg *ifa = NLMSG_DATA(nh);
+	int len = (int)IFA_PAYLOAD(nh);
+
+	for (struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if ((rta->rta_type == IFA_LOCAL || rta->rta_type == IFA_ADDRESS) &&
+		    RTA_PAYLOAD(rta) == 4 && memcmp(RTA_DATA(rta), &vip, 4) == 0)
+			return 1;
+	return 0;
+}
+
+/* The index of eth0 in the namespace behind S, 0 when none is named so (renamed or deleted). */
+static int eth0_index(int s, unsigned seq)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		char attrs[16];
+	} req = {.nh = {.nlmsg_type = RTM_GETLINK, .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = seq},
+	         .ifi = {.ifi_family = AF_UNSPEC}};
+	struct rtattr *rta = (struct rtattr *)req.attrs;
+	static char buf[1 << 16];
+
+	rta->rta_type = IFLA_IFNAME;
+	rta->rta_len = RTA_LENGTH(sizeof("eth0"));
+	memcpy(RTA_DATA(rta), "eth0", sizeof("eth0"));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi)) + RTA_ALIGN(rta->rta_len);
+	if (send(s, &req, req.nh.nlmsg_len, 0) < 0)
+		return 0;
+	for (int rounds = 0; rounds < 100; rounds++) {
+		ssize_t n = recv(s, buf, sizeof(buf), 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_seq != seq)
+				continue;
+			if (nh->nlmsg_type == RTM_NEWLINK)
+				return ((struct ifinfomsg *)NLMSG_DATA(nh))->ifi_index;
+			return 0; /* NLMSG_ERROR: no such link */
+		}
+	}
+	return 0;
+}
+
+/* Does the link IFINDEX behind the netlink socket S hold VIP? -1 on error. The dump asks for
+ * that link only (NETLINK_GET_STRICT_CHK): a namespace with thousands of other addresses (the
+ * overrun fault's churn) costs a sample no more than one with three. A link gone: 0, and
+ * *ifindex is forgotten. */
+static int holds(int s, struct in_addr vip, unsigned seq, int *ifindex)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -168,10 +223,12 @@ static int holds(int s, struct in_addr vip, unsigned seq)
 	                .nlmsg_type = RTM_GETADDR,
 	                .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
 	                .nlmsg_seq = seq},
-	         .ifa = {.ifa_family = AF_INET}};
+	         .ifa = {.ifa_family = AF_INET, .ifa_index = (unsigned)*ifindex}};
 	static char buf[1 << 16];
 	int found = 0;
 
+	if (*ifindex == 0)
+		return 0;
 	if (send(s, &req, sizeof(req), 0) < 0)
 		return -1;
 	for (int rounds = 0; rounds < 1000; rounds++) {
@@ -184,35 +241,52 @@ static int holds(int s, struct in_addr vip, unsigned seq)
 			return -1;
 		}
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n); nh = NLMSG_NEXT(nh, n)) {
-			struct ifaddrmsg *ifa;
-			struct rtattr *rta;
-			int len;
-
 			if (nh->nlmsg_seq != seq)
 				continue;
 			if (nh->nlmsg_type == NLMSG_DONE)
 				return found;
-			if (nh->nlmsg_type == NLMSG_ERROR)
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				if (e->error == -ENODEV) {
+					*ifindex = 0;
+					return 0;
+				}
 				return -1;
-			if (nh->nlmsg_type != RTM_NEWADDR)
-				continue;
-			ifa = NLMSG_DATA(nh);
-			len = (int)IFA_PAYLOAD(nh);
-			for (rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
-				if ((rta->rta_type == IFA_LOCAL || rta->rta_type == IFA_ADDRESS) &&
-				    RTA_PAYLOAD(rta) == 4 && memcmp(RTA_DATA(rta), &vip, 4) == 0)
-					found = 1;
+			}
+			if (nh->nlmsg_type == RTM_NEWADDR && names_vip(nh, vip))
+				found = 1;
 		}
 	}
 	return -1;
 }
 
-static void drain(int s)
+/* Read what the monitor socket S holds. Returns a mask: 1 a sample is due (an address event of
+ * VIP, or events lost), 2 eth0's index must be looked up again (a link event). */
+static int drain(int s, struct in_addr vip)
 {
-	char buf[8192];
+	static char buf[1 << 16];
+	int what = 0;
+	ssize_t n;
 
-	while (recv(s, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-		;
+	while ((n = recv(s, buf, sizeof(buf), MSG_DONTWAIT)) != 0) {
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				what |= 3;
+				continue;
+			}
+			break;
+		}
+		for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_type == RTM_NEWLINK || nh->nlmsg_type == RTM_DELLINK)
+				what |= 3;
+			else if ((nh->nlmsg_type == RTM_NEWADDR || nh->nlmsg_type == RTM_DELADDR) &&
+			         names_vip(nh, vip))
+				what |= 1;
+		}
+	}
+	return what;
 }
 
 /* ---- ping ---- */
@@ -309,7 +383,7 @@ static int run(int argc, char **argv)
 	const char *outfile = NULL, *client = NULL, *target = NULL;
 	struct in_addr vip = {0};
 	long period_ms = 5, ping_ms = 5;
-	int nns = 0, dump[MAXNS], mon[MAXNS], opt;
+	int nns = 0, dump[MAXNS], mon[MAXNS], ifidx[MAXNS], relink[MAXNS], opt;
 	struct pinger *p = NULL;
 	struct pollfd pfd[MAXNS + 1];
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -353,7 +427,13 @@ static int run(int argc, char **argv)
 	if (!out)
 		die(outfile);
 	for (; optind < argc && nns < MAXNS; optind++, nns++) {
+		int one = 1;
+
 		dump[nns] = ns_socket(argv[optind], 0);
+		/* dumps filtered by link (holds): kernels before 4.20 ignore it and dump all */
+		setsockopt(dump[nns], SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+		ifidx[nns] = 0;
+		relink[nns] = 1;
 		mon[nns] = ns_socket(argv[optind], RTMGRP_IPV4_IFADDR | RTMGRP_LINK);
 		pfd[nns] = (struct pollfd){.fd = mon[nns], .events = POLLIN};
 	}
@@ -396,8 +476,10 @@ static int run(int argc, char **argv)
 		now = mono_us();
 		for (int i = 0; i < nns; i++)
 			if (pfd[i].revents) {
-				drain(mon[i]);
-				need = 1;
+				int what = drain(mon[i], vip);
+
+				need |= what & 1;
+				relink[i] |= what & 2;
 			}
 		if (p && pfd[nns].revents)
 			ping_recv(p, now);
@@ -405,7 +487,18 @@ static int run(int argc, char **argv)
 			int mask = 0;
 
 			for (int i = 0; i < nns; i++) {
-				int h = holds(dump[i], vip, seq++);
+				int h;
+
+				if (relink[i] || !ifidx[i]) {
+					/* renamed away, eth0 keeps its index; deleted, holds()
+					 * forgets it */
+					int k = eth0_index(dump[i], seq++);
+
+					if (k)
+						ifidx[i] = k;
+					relink[i] = 0;
+				}
+				h = holds(dump[i], vip, seq++, &ifidx[i]);
 
 				if (h < 0)
 					die("address dump");
