@@ -324,9 +324,9 @@ static void remove_stale_vips(struct daemon *d)
 				in->vip_origin[j] = VIP_ADDED; /* ours, and master at once */
 				continue;
 			}
-			log_notice("%s: removing %s from %s, left by an earlier run", in->cfg->name,
-			           addr_format(&in->cfg->vips[j], true, buf, sizeof(buf)),
-			           in->iface->name);
+			instance_log(in, LOG_NOTICE, "removing %s from %s, left by an earlier run",
+			             addr_format(&in->cfg->vips[j], true, buf, sizeof(buf)),
+			             in->iface->name);
 			ch[n].op = NL_ADDR_DEL;
 			ch[n].ifindex = in->iface->ifindex;
 			ch[n].addr = in->cfg->vips[j];

@@ -45,7 +45,7 @@ static void apply_group(struct daemon *d, struct instance *in, bool demote, mono
 		if (m == in || !g || strcmp(g, group) != 0 || (!demote && !m->demoted))
 			continue;
 		if (apply(m, demote, now, &why) < 0)
-			log_warnx("%s: sync group %s: %s", m->cfg->name, group, why);
+			instance_log(m, LOG_WARNING, "sync group %s: %s", group, why);
 	}
 }
 

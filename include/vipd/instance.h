@@ -217,4 +217,11 @@ int instance_promote(struct instance *in, monotime now, const char **why);
 /* The instance's status object (its fields are listed under status in vipctl(8)). */
 struct json_object *instance_status(const struct instance *in, monotime now);
 
+/* Log "NAME: " and fmt at syslog priority pri (instance_log.c): the one prefix of an instance's
+ * lines. The _errno variant appends ": strerror(errno)", as log_warn does. */
+void instance_log(const struct instance *in, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void instance_log_errno(const struct instance *in, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif
