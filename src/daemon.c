@@ -155,7 +155,7 @@ void daemon_syncs_rebuild(struct daemon *d)
 	sync_set_free(d->syncs);
 	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
 	if (!d->syncs)
-		fatal("sync groups");
+		log_oom_fatal("sync groups");
 	/* An instance that left its group (or whose group is gone) is held no longer. */
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_hold_backup(d->instances[i], false);
@@ -202,7 +202,7 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	struct iface *ifc;
 
 	if (!in || !list)
-		fatal("instance table");
+		log_oom_fatal("instance table");
 	d->instances = list;
 	ifc = iface_get(d, ic->interface);
 	instance_init(in, ic, ifc, d->loop, &d->io);
@@ -216,6 +216,14 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	ifc->by_vrid[iface_af_index(ic->af)][ic->vrid] = in;
 	d->instances[d->ninstances++] = in;
 	return in;
+}
+
+/* An instance whose timer cannot be armed would stop advertising, unseen: better exit, and let
+ * systemd restart vipd (HACKING.md "Error policy"). */
+static void loop_oom(void *arg, const char *what)
+{
+	(void)arg;
+	log_oom_fatal(what);
 }
 
 struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char *err,
@@ -251,6 +259,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
+	loop_set_oom_cb(d->loop, loop_oom, d);
 	d->vmacs = vmac_mgr_new(d->loop, nl_sync, d);
 	d->notifier = notifier_new(d->loop, NOTIFY_TIMEOUT, notify_report, d);
 	if (!d->vmacs || !d->notifier) {
@@ -305,7 +314,7 @@ static void remove_stale_vips(struct daemon *d)
 		max += d->instances[i]->cfg->nvips;
 	ch = calloc(max ? max : 1, sizeof(*ch));
 	if (!ch)
-		fatal("stale address list");
+		log_oom_fatal("stale address list");
 	for (size_t i = 0; i < d->ninstances; i++) {
 		struct instance *in = d->instances[i];
 

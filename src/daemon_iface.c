@@ -69,11 +69,11 @@ static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t
 		struct nl_addr_meta *m;
 
 		if (!n)
-			fatal("iface address table");
+			log_oom_fatal("iface address table");
 		ifc->addrs = n;
 		m = realloc(ifc->meta, cap * sizeof(*m));
 		if (!m)
-			fatal("iface address table");
+			log_oom_fatal("iface address table");
 		ifc->meta = m;
 		ifc->addrs_cap = cap;
 	}
@@ -550,7 +550,7 @@ static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cf
 		n += cfg->instances[i].nvips;
 	all = malloc((n ? n : 1) * sizeof(*all));
 	if (!all)
-		fatal("address list");
+		log_oom_fatal("address list");
 	n = 0;
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		const struct vipd_instance_config *ic = &cfg->instances[i];
@@ -585,7 +585,7 @@ struct iface *iface_get(struct daemon *d, const char *name)
 	di = calloc(1, sizeof(*di));
 	list = realloc(d->ifaces, (d->nifaces + 1) * sizeof(*list));
 	if (!di || !list)
-		fatal("interface table");
+		log_oom_fatal("interface table");
 	d->ifaces = list;
 	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
 	if (d->vips_cfg)

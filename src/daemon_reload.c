@@ -143,7 +143,7 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 		proc_user_free(user);
 		config_errors_add(errs, "%s: out of memory; the running config stays",
 		                  d->cfg->file);
-		log_warnx("reload: out of memory; the running config stays");
+		log_oom("reload", "the running config stays");
 		return -1;
 	}
 	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)

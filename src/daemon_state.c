@@ -58,7 +58,8 @@ void daemon_state_save(struct daemon *d)
 	if (ok)
 		text = statefile_format(&sf);
 	if (!text) {
-		log_warnx("state file %s: out of memory; not written", d->state_path);
+		snprintf(err, sizeof(err), "state file %s", d->state_path);
+		log_oom(err, "not written");
 	} else if (d->state_saved && strcmp(text, d->state_saved) == 0) {
 		free(text); /* the file already says so */
 	} else if (statefile_write(d->state_path, &sf, err, sizeof(err)) < 0) {

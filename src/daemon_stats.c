@@ -56,8 +56,10 @@ struct json_object *daemon_ctl_stats(struct daemon *d, const char *command)
 	if (strcmp(command, "stats") == 0)
 		return ctl_reply_ok(stats_json(d));
 	text = daemon_metrics_text(d, &len);
-	if (!text)
+	if (!text) {
+		log_oom("vipctl metrics", "answered with an error");
 		return ctl_reply_error("cannot render the metrics: out of memory");
+	}
 	s = json_object_new_string_len(text, (int)len);
 	free(text);
 	return ctl_reply_ok(s);

@@ -85,7 +85,7 @@ static struct vmac_parent *parent_get(struct vmac_mgr *m, const char *name)
 			return &m->parents[i];
 	p = realloc(m->parents, (m->nparents + 1) * sizeof(*p));
 	if (!p)
-		fatal("vmac parent table");
+		log_oom_fatal("vmac parent table");
 	m->parents = p;
 	p = &m->parents[m->nparents++];
 	memset(p, 0, sizeof(*p));
@@ -189,7 +189,7 @@ void vmac_mgr_start(struct vmac_mgr *m, struct instance *in)
 	struct vmac_entry *list = realloc(m->ents, (m->nents + 1) * sizeof(*list));
 
 	if (!list)
-		fatal("vmac instance table");
+		log_oom_fatal("vmac instance table");
 	m->ents = list;
 	m->ents[m->nents++] = (struct vmac_entry){.in = in};
 	if (in->cfg->af == AF_INET)

@@ -312,7 +312,7 @@ static int apply_vips(struct instance *in, bool add)
 		return add ? (int)max : 0;
 	ch = calloc(max, sizeof(*ch));
 	if (!ch) {
-		instance_log_errno(in, LOG_WARNING, "netlink batch");
+		instance_log(in, LOG_WARNING, "netlink batch: out of memory; retried");
 		in->stats.nl_errors++;
 		return (int)max;
 	}
@@ -539,8 +539,10 @@ void instance_remove_stale_routes(struct instance *in)
 	if (!in->cfg->nroutes || in->cfg->priority == VRRP_PRIO_OWNER)
 		return;
 	ch = calloc(in->cfg->nroutes, sizeof(*ch));
-	if (!ch)
+	if (!ch) {
+		instance_log(in, LOG_WARNING, "stale routes: out of memory; not removed");
 		return;
+	}
 	n = put_routes(in, false, ch, 0, &missing);
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0)
 		instance_log_errno(in, LOG_WARNING, "netlink batch");

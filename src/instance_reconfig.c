@@ -162,7 +162,7 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 	bool retry = false;
 
 	if (!ch) {
-		instance_log_errno(in, LOG_WARNING, "netlink batch");
+		instance_log(in, LOG_WARNING, "netlink batch: out of memory; retried");
 		in->stats.nl_errors++;
 		loop_timer_set(in->loop, &in->retry_timer, now);
 		return 0;

@@ -243,11 +243,12 @@ void log_vprefixed(int pri, bool with_errno, const char *prefix, const char *fmt
 	errno = saved;
 }
 
-void log_oom(const char *what)
+void log_oom(const char *what, const char *outcome)
 {
 	int saved = errno;
 
-	logf_line(LOG_WARNING, 0, "%s: out of memory", what);
+	logf_line(LOG_WARNING, 0, "%s: out of memory%s%s", what, outcome ? "; " : "",
+	          outcome ? outcome : "");
 	errno = saved;
 }
 

@@ -349,8 +349,11 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 	if (!script || !script[0])
 		return;
 	q = queue_get(n, instance);
-	if (!q)
+	if (!q) {
+		if (n->report)
+			n->report(n->arg, instance, false, "out of memory; event dropped");
 		return;
+	}
 	if (q->queued >= NOTIFY_QUEUE_MAX) {
 		/* Reported once per 100 drops: a flapping instance must not flood the log. */
 		if (q->dropped++ % 100 == 0 && n->report)
@@ -362,6 +365,7 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 	if (!e || !(e->script = strdup(script))) {
 		free(e);
 		q->dropped++;
+		report(q, false, "out of memory; event dropped");
 		return;
 	}
 	snprintf(e->state, sizeof(e->state), "%s", state);

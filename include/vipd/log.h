@@ -40,8 +40,9 @@ void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn)
  * with_errno; for helpers such as instance_log that give a family of lines one prefix. */
 void log_vprefixed(int pri, bool with_errno, const char *prefix, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
-/* Run time: "WHAT: out of memory" as a warning; the caller refuses, skips or counts the work. */
-void log_oom(const char *what);
+/* Run time: "WHAT: out of memory; OUTCOME" (outcome may be NULL) as a warning, the caller
+ * refusing or skipping the work (OUTCOME says which: "the running config stays"). */
+void log_oom(const char *what, const char *outcome);
 /* Start-up or a broken invariant: "WHAT: out of memory" at LOG_CRIT, then exit(1). */
 void log_oom_fatal(const char *what) __attribute__((noreturn));
 

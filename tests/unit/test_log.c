@@ -13,7 +13,6 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -195,7 +194,8 @@ static void test_instance_log_same_text(void **state)
 
 static void log_oom_warning(void)
 {
-	log_oom("reload");
+	log_oom("reload", "the running config stays");
+	log_oom("metrics", NULL);
 }
 
 static void test_log_oom(void **state)
@@ -204,32 +204,8 @@ static void test_log_oom(void **state)
 
 	(void)state;
 	capture(log_oom_warning, out, sizeof(out));
-	assert_string_equal(out, "reload: out of memory\n");
-}
-
-/* Fatal: the message, then exit status 1 (systemd restarts vipd), never a signal. */
-static void test_log_oom_fatal(void **state)
-{
-	char out[256] = "";
-	int p[2], status;
-	pid_t pid;
-
-	(void)state;
-	assert_int_equal(pipe(p), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(p[1], STDERR_FILENO);
-		log_init("test", true, LOG_INFO);
-		log_oom_fatal("timer heap");
-	}
-	close(p[1]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	drain(p[0], out, sizeof(out));
-	close(p[0]);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 1);
-	assert_non_null(strstr(out, " timer heap: out of memory\n"));
+	assert_string_equal(out, "reload: out of memory; the running config stays\n"
+	                         "metrics: out of memory\n");
 }
 
 int main(void)
@@ -237,7 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pipe),         cmocka_unit_test(test_stream_socket),
 	    cmocka_unit_test(test_instance_log), cmocka_unit_test(test_instance_log_same_text),
-	    cmocka_unit_test(test_log_oom),      cmocka_unit_test(test_log_oom_fatal),
+	    cmocka_unit_test(test_log_oom),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
