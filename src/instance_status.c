@@ -1,0 +1,91 @@
+/* instance_status: the "status" object of one instance (vipctl status), built from its config,
+ * its FSM and its counters. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "vipd/instance.h"
+
+static struct json_object *version_json(enum vipd_version v)
+{
+	return v == VIPD_V2_V3 ? json_object_new_string("2+3") : json_object_new_int((int)v);
+}
+
+/* The receive side: checksum forms of the v3 IPv4 adverts accepted, drops by reason (only the
+ * reasons seen), and the unicast peers when there are any. */
+static void rx_status(const struct instance *in, struct json_object *o)
+{
+	struct json_object *forms = json_object_new_object();
+	struct json_object *drops = json_object_new_object();
+	char buf[ADDR_STRLEN];
+
+	json_object_object_add(forms, "rfc5798",
+	                       json_object_new_uint64(in->stats.csum_forms[VRRP_CSUM_RFC5798]));
+	json_object_object_add(forms, "rfc9568",
+	                       json_object_new_uint64(in->stats.csum_forms[VRRP_CSUM_RFC9568]));
+	json_object_object_add(o, "checksum_forms", forms);
+	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
+		if (in->stats.drops[r])
+			json_object_object_add(drops, vrrp_reason_name((enum vrrp_reason)r),
+			                       json_object_new_uint64(in->stats.drops[r]));
+	json_object_object_add(o, "drops", drops);
+	if (in->cfg->npeers) {
+		struct json_object *peers = json_object_new_array();
+
+		for (size_t i = 0; i < in->cfg->npeers; i++)
+			json_object_array_add(
+			    peers, json_object_new_string(addr_format_in(
+			               in->cfg->af, &in->cfg->unicast_peers[i], buf, sizeof(buf))));
+		json_object_object_add(o, "unicast_peers", peers);
+	}
+}
+
+struct json_object *instance_status(const struct instance *in, monotime now)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *vips = json_object_new_array();
+	char buf[ADDR_STRLEN];
+
+	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
+	json_object_object_add(o, "state", json_object_new_string(vrrp_state_name(in->fsm.state)));
+	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
+	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
+	json_object_object_add(o, "version", version_json(in->cfg->version));
+	json_object_object_add(o, "priority", json_object_new_int(in->cfg->priority));
+	json_object_object_add(o, "effective_priority", json_object_new_int(in->fsm.priority));
+	json_object_object_add(o, "demoted", json_object_new_boolean(in->demoted));
+	if (in->fsm.state == VRRP_STATE_MASTER)
+		json_object_object_add(o, "master_address",
+		                       json_object_new_string(addr_format_in(
+		                           in->cfg->af, &in->primary, buf, sizeof(buf))));
+	else if (in->fsm.state == VRRP_STATE_BACKUP && in->fsm.master_known)
+		json_object_object_add(o, "master_address",
+		                       json_object_new_string(addr_format_in(
+		                           in->cfg->af, &in->fsm.master_addr, buf, sizeof(buf))));
+	else
+		json_object_object_add(o, "master_address", NULL);
+	if (in->fsm.state == VRRP_STATE_FAULT && in->fault_reason)
+		json_object_object_add(o, "fault_reason", json_object_new_string(in->fault_reason));
+	/* Print 0.05, not json-c's 0.050000000000000003. */
+	snprintf(buf, sizeof(buf), "%.2f", in->cfg->adver_int_cs / 100.0);
+	json_object_object_add(o, "advert_interval",
+	                       json_object_new_double_s(in->cfg->adver_int_cs / 100.0, buf));
+	for (size_t i = 0; i < in->cfg->nvips; i++)
+		json_object_array_add(vips, json_object_new_string(addr_format(
+		                                &in->cfg->vips[i], true, buf, sizeof(buf))));
+	json_object_object_add(o, "virtual_addresses", vips);
+	if (in->cfg->nroutes) {
+		struct json_object *routes = json_object_new_array();
+		char rbuf[ROUTE_STRLEN];
+
+		for (size_t i = 0; i < in->cfg->nroutes; i++)
+			json_object_array_add(
+			    routes, json_object_new_string(
+			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
+		json_object_object_add(o, "virtual_routes", routes);
+	}
+	rx_status(in, o);
+	json_object_object_add(o, "since",
+	                       json_object_new_double(monotime_to_sec(now - in->since)));
+	return o;
+}
