@@ -75,6 +75,10 @@ struct json_object *ctl_reply_ok(struct json_object *result)
 {
 	struct json_object *o = json_object_new_object();
 
+	if (!o) {
+		json_object_put(result);
+		return NULL;
+	}
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
 	json_object_object_add(o, "result", result);
 	return o;
@@ -84,6 +88,8 @@ struct json_object *ctl_reply_error(const char *message)
 {
 	struct json_object *o = json_object_new_object();
 
+	if (!o)
+		return NULL;
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "error", json_object_new_string(message));
 	return o;
@@ -94,7 +100,10 @@ struct json_object *ctl_reply_error_with(const char *message, const char *key,
 {
 	struct json_object *o = ctl_reply_error(message);
 
-	json_object_object_add(o, key, value);
+	if (o)
+		json_object_object_add(o, key, value);
+	else
+		json_object_put(value);
 	return o;
 }
 
@@ -153,10 +162,20 @@ static bool client_flush(struct ctl_client *cl)
 
 static bool client_queue(struct ctl_client *cl, struct json_object *reply)
 {
-	const char *text = json_object_to_json_string_ext(
-	    reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	size_t len = strlen(text);
+	const char *text = reply
+	                       ? json_object_to_json_string_ext(
+	                             reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+	                       : NULL;
+	size_t len;
 	char *out;
+
+	/* Out of memory for the answer: the client sees its connection close, as below. */
+	if (!text) {
+		json_object_put(reply);
+		client_free(cl);
+		return false;
+	}
+	len = strlen(text);
 
 	if (cl->out_off) {
 		/* Keep the buffer compact: what was sent goes. */

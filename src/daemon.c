@@ -468,6 +468,17 @@ void daemon_trim_soon(struct daemon *d)
 		loop_timer_set(d->loop, &d->trim_timer, monotime_now());
 }
 
+struct json_object *daemon_ctl_reply(struct json_object *result, const char *command)
+{
+	char what[64];
+
+	if (result)
+		return ctl_reply_ok(result);
+	snprintf(what, sizeof(what), "vipctl %s", command);
+	log_oom(what, "answered with an error");
+	return ctl_reply_error("out of memory");
+}
+
 static struct json_object *ctl_handle(void *arg, struct json_object *req)
 {
 	struct daemon *d = arg;
@@ -480,7 +491,7 @@ static struct json_object *ctl_handle(void *arg, struct json_object *req)
 		return ctl_reply_error("request needs a \"command\" string");
 	name = json_object_get_string(cmd);
 	if (strcmp(name, "status") == 0)
-		return ctl_reply_ok(daemon_status(d));
+		return daemon_ctl_reply(daemon_status(d), name);
 	if (strcmp(name, "garp") == 0)
 		return ctl_garp(d, req);
 	if (strcmp(name, "demote") == 0 || strcmp(name, "promote") == 0)
@@ -492,37 +503,53 @@ static struct json_object *ctl_handle(void *arg, struct json_object *req)
 	return ctl_reply_error("unknown command");
 }
 
-struct json_object *daemon_status(struct daemon *d)
+/* One status object per instance, with its checks, sync group and notify queue; NULL when out of
+ * memory. */
+static struct json_object *instances_status(struct daemon *d, monotime now)
 {
-	struct json_object *o = json_object_new_object();
 	struct json_object *list = json_object_new_array();
-	monotime now = monotime_now();
 
-	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
-	for (size_t i = 0; i < d->ninstances; i++) {
+	for (size_t i = 0; list && i < d->ninstances; i++) {
 		struct instance *in = d->instances[i];
-		struct json_object *io = instance_status(in, now);
-
-		daemon_track_status(d, in, io);
+		struct json_object *io = instance_status(in, now), *ns;
 		const char *group = sync_set_group_of(d->syncs, in);
-		struct json_object *ns = notify_status(d->notifier, in->cfg->name);
 
+		if (!io || daemon_track_status(d, in, io) < 0) {
+			json_object_put(io);
+			json_object_put(list);
+			return NULL;
+		}
 		if (group)
 			json_object_object_add(io, "sync_group", json_object_new_string(group));
+		ns = notify_status(d->notifier, in->cfg->name);
 		if (in->cfg->notify[0] && ns)
 			json_object_object_add(io, "notify", ns);
 		else if (ns)
 			json_object_put(ns);
 		json_object_array_add(list, io);
 	}
-	json_object_object_add(o, "instances", list);
-	json_object_object_add(o, "unmatched_drops", daemon_unmatched_drops(d));
-	{
-		struct json_object *fifo = notify_fifo_status(d->notifier);
+	return list;
+}
 
-		if (fifo)
-			json_object_object_add(o, "notify_fifo", fifo);
+struct json_object *daemon_status(struct daemon *d)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *list = instances_status(d, monotime_now());
+	struct json_object *drops = daemon_unmatched_drops(d);
+	struct json_object *fifo = notify_fifo_status(d->notifier);
+
+	if (!o || !list || !drops) {
+		json_object_put(o);
+		json_object_put(list);
+		json_object_put(drops);
+		json_object_put(fifo);
+		return NULL;
 	}
+	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
+	json_object_object_add(o, "instances", list);
+	json_object_object_add(o, "unmatched_drops", drops);
+	if (fifo)
+		json_object_object_add(o, "notify_fifo", fifo);
 	return o;
 }
 

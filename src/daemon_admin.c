@@ -68,7 +68,7 @@ struct json_object *daemon_ctl_admin(struct daemon *d, struct json_object *req, 
 			return ctl_reply_error(why);
 		apply_group(d, in, demote, now);
 		daemon_state_save(d);
-		return ctl_reply_ok(status_of(d, in->cfg->name));
+		return daemon_ctl_reply(status_of(d, in->cfg->name), demote ? "demote" : "promote");
 	}
 	return ctl_reply_error("no such instance");
 }

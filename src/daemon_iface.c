@@ -532,7 +532,7 @@ struct json_object *daemon_unmatched_drops(const struct daemon *d)
 {
 	struct json_object *o = json_object_new_object();
 
-	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
+	for (int r = VRRP_RX_OK + 1; o && r < VRRP_RX__COUNT; r++)
 		if (d->drops[r])
 			json_object_object_add(o, vrrp_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(d->drops[r]));

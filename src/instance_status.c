@@ -11,41 +11,55 @@ static struct json_object *version_json(enum vipd_version v)
 	return v == VIPD_V2_V3 ? json_object_new_string("2+3") : json_object_new_int((int)v);
 }
 
-/* The receive side: checksum forms of the v3 IPv4 adverts accepted, drops by reason (only the
- * reasons seen), and the unicast peers when there are any. */
-static void rx_status(const struct instance *in, struct json_object *o)
+/* Add a new container under key to o: NULL when out of memory (o then has a null there, and
+ * is dropped by the caller). */
+static struct json_object *add_new(struct json_object *o, const char *key, bool array)
 {
-	struct json_object *forms = json_object_new_object();
-	struct json_object *drops = json_object_new_object();
+	struct json_object *c = array ? json_object_new_array() : json_object_new_object();
+
+	json_object_object_add(o, key, c);
+	return c;
+}
+
+/* The receive side: checksum forms of the v3 IPv4 adverts accepted, drops by reason (only the
+ * reasons seen), and the unicast peers when there are any. -1 when out of memory. */
+static int rx_status(const struct instance *in, struct json_object *o)
+{
+	struct json_object *forms = add_new(o, "checksum_forms", false), *drops, *peers;
 	char buf[ADDR_STRLEN];
 
+	if (!forms)
+		return -1;
 	json_object_object_add(forms, "rfc5798",
 	                       json_object_new_uint64(in->stats.csum_forms[VRRP_CSUM_RFC5798]));
 	json_object_object_add(forms, "rfc9568",
 	                       json_object_new_uint64(in->stats.csum_forms[VRRP_CSUM_RFC9568]));
-	json_object_object_add(o, "checksum_forms", forms);
+	drops = add_new(o, "drops", false);
+	if (!drops)
+		return -1;
 	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
 		if (in->stats.drops[r])
 			json_object_object_add(drops, vrrp_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(in->stats.drops[r]));
-	json_object_object_add(o, "drops", drops);
-	if (in->cfg->npeers) {
-		struct json_object *peers = json_object_new_array();
-
-		for (size_t i = 0; i < in->cfg->npeers; i++)
-			json_object_array_add(
-			    peers, json_object_new_string(addr_format_in(
-			               in->cfg->af, &in->cfg->unicast_peers[i], buf, sizeof(buf))));
-		json_object_object_add(o, "unicast_peers", peers);
-	}
+	if (!in->cfg->npeers)
+		return 0;
+	peers = add_new(o, "unicast_peers", true);
+	if (!peers)
+		return -1;
+	for (size_t i = 0; i < in->cfg->npeers; i++)
+		json_object_array_add(
+		    peers, json_object_new_string(addr_format_in(
+		               in->cfg->af, &in->cfg->unicast_peers[i], buf, sizeof(buf))));
+	return 0;
 }
 
 struct json_object *instance_status(const struct instance *in, monotime now)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *vips = json_object_new_array();
+	struct json_object *o = json_object_new_object(), *vips;
 	char buf[ADDR_STRLEN];
 
+	if (!o)
+		return NULL;
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
 	json_object_object_add(o, "state", json_object_new_string(vrrp_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
@@ -70,22 +84,29 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	snprintf(buf, sizeof(buf), "%.2f", in->cfg->adver_int_cs / 100.0);
 	json_object_object_add(o, "advert_interval",
 	                       json_object_new_double_s(in->cfg->adver_int_cs / 100.0, buf));
+	vips = add_new(o, "virtual_addresses", true);
+	if (!vips)
+		goto oom;
 	for (size_t i = 0; i < in->cfg->nvips; i++)
 		json_object_array_add(vips, json_object_new_string(addr_format(
 		                                &in->cfg->vips[i], true, buf, sizeof(buf))));
-	json_object_object_add(o, "virtual_addresses", vips);
 	if (in->cfg->nroutes) {
-		struct json_object *routes = json_object_new_array();
+		struct json_object *routes = add_new(o, "virtual_routes", true);
 		char rbuf[ROUTE_STRLEN];
 
+		if (!routes)
+			goto oom;
 		for (size_t i = 0; i < in->cfg->nroutes; i++)
 			json_object_array_add(
 			    routes, json_object_new_string(
 			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
-		json_object_object_add(o, "virtual_routes", routes);
 	}
-	rx_status(in, o);
+	if (rx_status(in, o) < 0)
+		goto oom;
 	json_object_object_add(o, "since",
 	                       json_object_new_double(monotime_to_sec(now - in->since)));
 	return o;
+oom:
+	json_object_put(o);
+	return NULL;
 }

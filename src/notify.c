@@ -455,6 +455,8 @@ struct json_object *notify_status(const struct notifier *n, const char *instance
 	if (!q)
 		return NULL;
 	o = json_object_new_object();
+	if (!o)
+		return NULL;
 	json_object_object_add(o, "runs", json_object_new_uint64(q->runs));
 	json_object_object_add(o, "failures", json_object_new_uint64(q->failures));
 	json_object_object_add(o, "timeouts", json_object_new_uint64(q->timeouts));
@@ -475,6 +477,8 @@ struct json_object *notify_fifo_status(const struct notifier *n)
 	if (!n->fifo_path)
 		return NULL;
 	o = json_object_new_object();
+	if (!o)
+		return NULL;
 	json_object_object_add(o, "path", json_object_new_string(n->fifo_path));
 	json_object_object_add(o, "written", json_object_new_uint64(n->fifo_written));
 	json_object_object_add(o, "dropped", json_object_new_uint64(n->fifo_dropped));

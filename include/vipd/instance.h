@@ -214,7 +214,8 @@ int instance_demote(struct instance *in, monotime now, const char **why);
  * by preemption). 0, or -1 with *why = "not demoted". Logs. */
 int instance_promote(struct instance *in, monotime now, const char **why);
 
-/* The instance's status object (its fields are listed under status in vipctl(8)). */
+/* The instance's status object (its fields are listed under status in vipctl(8)), in
+ * instance_status.c; NULL when out of memory. */
 struct json_object *instance_status(const struct instance *in, monotime now);
 
 /* Log "NAME: " and fmt at syslog priority pri (instance_log.c): the one prefix of an instance's

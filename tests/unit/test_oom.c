@@ -17,6 +17,8 @@
 #include <cmocka.h>
 
 #include "vipd/config.h"
+#include "vipd/ctl.h"
+#include "vipd/daemon_int.h"
 #include "vipd/log.h"
 #include "vipd/loop.h"
 #include "vipd/notify.h"
@@ -380,12 +382,27 @@ static void test_notify_event(void **state)
 	loop_free(l);
 }
 
+/* --- ctl: an answer that could not be built is an error answer, never a crash --- */
+
+static void test_ctl_answer(void **state)
+{
+	struct json_object *r = daemon_ctl_reply(NULL, "status"), *v;
+
+	(void)state;
+	assert_non_null(r);
+	assert_true(json_object_object_get_ex(r, "ok", &v));
+	assert_false(json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(r, "error", &v));
+	assert_string_equal(json_object_get_string(v), "out of memory");
+	json_object_put(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_config_load),     cmocka_unit_test(test_config_load_bad),
 	    cmocka_unit_test(test_loop_timer_heap), cmocka_unit_test(test_loop_timer_heap_fatal),
-	    cmocka_unit_test(test_notify_event),
+	    cmocka_unit_test(test_notify_event),    cmocka_unit_test(test_ctl_answer),
 	};
 
 	log_init("test", true, LOG_ERR);
