@@ -661,9 +661,13 @@ struct json_object *ctl_query(const char *path, struct json_object *request, int
 	struct json_object *reply = NULL;
 	enum ctl_query_status st = CTL_QUERY_FAILED;
 	char *buf = NULL;
-	size_t sent = 0, tlen = strlen(text);
+	size_t sent = 0, tlen = text ? strlen(text) : 0;
 	int fd = -1;
 
+	if (!text) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
 	if (fill_sun(&sun, path) < 0 || (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(errno));

@@ -115,8 +115,9 @@ static void io_state_changed(void *ctx, struct instance *in)
 	/* The notification first: a sync group's resignations below come after it. */
 	notify_state(d->notifier, in->cfg->name, in->cfg->notify, vrrp_state_name(in->fsm.state),
 	             in->fsm.priority);
-	if (!d->stopping)
-		sync_set_state_changed(d->syncs, in, monotime_now());
+	/* A group whose members no longer follow each other is a broken invariant. */
+	if (!d->stopping && sync_set_state_changed(d->syncs, in, monotime_now()) < 0)
+		log_oom_fatal("sync groups");
 }
 
 static void io_priority_changed(void *ctx, struct instance *in)
@@ -585,7 +586,8 @@ int daemon_run(struct daemon *d)
 	}
 	remove_stale_vips(d);
 	for (size_t i = 0; i < d->ninstances; i++)
-		instance_remove_stale_routes(d->instances[i]);
+		if (instance_remove_stale_routes(d->instances[i]) < 0)
+			log_oom_fatal("stale route list");
 	d->ctl = ctl_open(d->loop, d->socket_path, ctl_handle, d, err, sizeof(err));
 	if (!d->ctl)
 		fatalx("control socket %s: %s", d->socket_path, err);

@@ -529,7 +529,7 @@ void instance_start(struct instance *in, monotime now)
 	run_actions(in, vrrp_fsm_startup(&in->fsm, now), now);
 }
 
-void instance_remove_stale_routes(struct instance *in)
+int instance_remove_stale_routes(struct instance *in)
 {
 	struct nl_change *ch;
 	size_t n;
@@ -537,12 +537,10 @@ void instance_remove_stale_routes(struct instance *in)
 	char buf[ROUTE_STRLEN];
 
 	if (!in->cfg->nroutes || in->cfg->priority == VRRP_PRIO_OWNER)
-		return;
+		return 0;
 	ch = calloc(in->cfg->nroutes, sizeof(*ch));
-	if (!ch) {
-		instance_log(in, LOG_WARNING, "stale routes: out of memory; not removed");
-		return;
-	}
+	if (!ch)
+		return -1;
 	n = put_routes(in, false, ch, 0, &missing);
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0)
 		instance_log_errno(in, LOG_WARNING, "netlink batch");
@@ -558,6 +556,7 @@ void instance_remove_stale_routes(struct instance *in)
 				             ch[i].msg);
 		}
 	free(ch);
+	return 0;
 }
 
 void instance_stop(struct instance *in, monotime now)

@@ -111,7 +111,7 @@ static void set_hold(struct sync_bound *b, bool hold)
 		instance_hold_backup(b->members[k], hold);
 }
 
-void sync_set_state_changed(struct sync_set *s, struct instance *in, monotime now)
+int sync_set_state_changed(struct sync_set *s, struct instance *in, monotime now)
 {
 	size_t idx, n;
 	struct sync_bound *b = group_of(s, in, &idx);
@@ -119,14 +119,15 @@ void sync_set_state_changed(struct sync_set *s, struct instance *in, monotime no
 	bool *resign, hold;
 
 	if (!b)
-		return;
+		return 0;
 	n = b->n;
+	/* Per call, not kept in the set: instance_resign below comes back here for the member. */
 	states = calloc(n, sizeof(*states));
 	resign = calloc(n, sizeof(*resign));
 	if (!states || !resign) {
 		free(states);
 		free(resign);
-		return;
+		return -1;
 	}
 	for (size_t k = 0; k < n; k++)
 		states[k] = b->members[k]->fsm.state;
@@ -140,6 +141,7 @@ void sync_set_state_changed(struct sync_set *s, struct instance *in, monotime no
 	set_hold(b, any_fault(b));
 	free(states);
 	free(resign);
+	return 0;
 }
 
 void sync_set_refresh(struct sync_set *s, monotime now)
