@@ -42,8 +42,8 @@ void loop_del_fd(struct loop *l, int fd);
 /* Prepare a timer; it is not armed. */
 void loop_timer_init(struct loop_timer *t, loop_timer_cb cb, void *arg);
 
-/* Arm (or re-arm) t to fire at the absolute time deadline (> 0); 0. Out of memory to grow the
- * heap: the loop's out-of-memory callback is told first, then -1 (ENOMEM) with t unarmed. */
+/* Arm (or re-arm) t to fire at the absolute time deadline (> 0); returns 0. Out of memory to
+ * grow the heap: the loop's out-of-memory callback is told, then -1 (ENOMEM) with t unarmed. */
 int loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline);
 
 /* Call cb(arg, what) when the loop runs out of memory for a timer: callers of loop_timer_set do
