@@ -1,6 +1,6 @@
 /* daemon_stats: the ctl "stats" and "metrics" commands, and the metrics text of the running
  * daemon (also served by the HTTP responder). */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #include "vipd/log.h"
 #include "vipd/metrics.h"
 
-char *daemon_metrics_text(struct daemon *d, size_t *len)
+char *daemon_stats_metrics_text(struct daemon *d, size_t *len)
 {
 	struct timespec wall;
 	struct metrics_source src = {
@@ -51,7 +51,7 @@ static struct json_object *stats_json(struct daemon *d)
 			goto oom;
 		json_object_array_add(list, s);
 	}
-	drops = daemon_unmatched_drops(d);
+	drops = daemon_iface_unmatched_drops(d);
 	json_object_object_add(o, "unmatched_drops", drops);
 	if (!drops)
 		goto oom;
@@ -62,7 +62,7 @@ oom:
 	return NULL;
 }
 
-struct json_object *daemon_ctl_stats(struct daemon *d, const char *command)
+struct json_object *daemon_stats_ctl(struct daemon *d, const char *command)
 {
 	struct json_object *s;
 	size_t len = 0;
@@ -70,7 +70,7 @@ struct json_object *daemon_ctl_stats(struct daemon *d, const char *command)
 
 	if (strcmp(command, "stats") == 0)
 		return daemon_ctl_reply(stats_json(d), command);
-	text = daemon_metrics_text(d, &len);
+	text = daemon_stats_metrics_text(d, &len);
 	s = text ? json_object_new_string_len(text, (int)len) : NULL;
 	free(text);
 	return daemon_ctl_reply(s, command);

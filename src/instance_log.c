@@ -1,6 +1,6 @@
 /* instance_log: every log line about one instance starts with its name, from here, so operators
  * and the netns tests can grep "NAME: " and no call site spells the prefix by hand. */
-#include "config.h"
+#include "build_config.h"
 
 #include "vipd/instance.h"
 #include "vipd/log.h"

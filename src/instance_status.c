@@ -1,6 +1,6 @@
 /* instance_status: the "status" object of one instance (vipctl status), built from its config,
  * its FSM and its counters. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdio.h>
 
@@ -39,7 +39,7 @@ static int rx_status(const struct instance *in, struct json_object *o)
 		return -1;
 	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
 		if (in->stats.drops[r])
-			json_object_object_add(drops, vrrp_reason_name((enum vrrp_reason)r),
+			json_object_object_add(drops, vrrp_pkt_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(in->stats.drops[r]));
 	if (!in->cfg->npeers)
 		return 0;
@@ -61,7 +61,7 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	if (!o)
 		return NULL;
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state", json_object_new_string(vrrp_state_name(in->fsm.state)));
+	json_object_object_add(o, "state", json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
 	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
 	json_object_object_add(o, "version", version_json(in->cfg->version));

@@ -1,7 +1,7 @@
 /* The out-of-memory policy (HACKING.md "Error policy") at representative sites, with allocation
  * failure injected: this program alone is linked with -Wl,--wrap for malloc, calloc, realloc and
  * strdup (Makefile.am), so every call libvipd makes can be made to fail; the daemon never is. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -367,7 +367,7 @@ static void test_notify_event(void **state)
 	/* The timer heap has room before: this is about the notifier's own allocations. */
 	loop_timer_init(&idle, tick_cb, NULL);
 	loop_timer_set(l, &idle, monotime_now() + MT_SEC);
-	n = notifier_new(l, MT_SEC, notify_report, NULL);
+	n = notify_new(l, MT_SEC, notify_report, NULL);
 	assert_non_null(n);
 	/* The queue of "web" (two), then the event (two): each failure drops the event. */
 	for (unsigned long nth = 1; nth <= 6; nth++) {
@@ -378,7 +378,7 @@ static void test_notify_event(void **state)
 		if (calls >= nth)
 			assert_string_equal(reported, "web failed out of memory; event dropped");
 	}
-	notifier_free(n);
+	notify_free(n);
 	loop_free(l);
 }
 
