@@ -28,7 +28,6 @@
 #include "vipd/track.h"
 #include "vipd/sdnotify.h"
 #include "vipd/sync_group.h"
-#include "vipd/vmac.h"
 
 /* --- instance I/O through the real kernel --- */
 
@@ -94,8 +93,17 @@ static int io_vmac_flush(void *ctx, struct instance *in)
 /* Send systemd the STATUS= line now (a pending deferred one is dropped). */
 static void sd_status_now(struct daemon *d)
 {
+	struct sdnotify_counts c = {.instances = d->ninstances};
+
 	loop_timer_cancel(d->loop, &d->sd_status_timer);
-	sdnotify_status(&d->sd, d->instances, d->ninstances);
+	for (size_t i = 0; i < d->ninstances; i++) {
+		enum vrrp_state s = d->instances[i]->fsm.state;
+
+		c.master += s == VRRP_STATE_MASTER;
+		c.backup += s == VRRP_STATE_BACKUP;
+		c.fault += s == VRRP_STATE_FAULT;
+	}
+	sdnotify_status(&d->sd, &c);
 }
 
 static void sd_status_cb(void *arg, monotime now)
@@ -210,7 +218,7 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 		char name[IF_NAMESIZE];
 
 		/* In the table by name, so its link and address events reach the instance. */
-		vmac_name(ic->af, ic->vrid, name);
+		config_vmac_name(ic->af, ic->vrid, name);
 		in->vmac = iface_get(d, name);
 	}
 	ifc->by_vrid[iface_af_index(ic->af)][ic->vrid] = in;

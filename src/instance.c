@@ -17,7 +17,6 @@
 #include "vipd/instance_stats.h"
 #include "vipd/track.h"
 #include "vipd/log.h"
-#include "vipd/net_vrrp.h"
 
 static void fsm_timer_cb(void *arg, monotime now);
 static void retry_timer_cb(void *arg, monotime now);
@@ -144,7 +143,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 		versions = &v2only;
 		nversions = 1;
 	}
-	vrrp_group(in->cfg->af, &group);
+	vrrp_pkt_group(in->cfg->af, &group);
 	if (in->cfg->npeers) {
 		dsts = in->cfg->unicast_peers;
 		ndsts = in->cfg->npeers;

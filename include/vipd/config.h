@@ -125,6 +125,10 @@ void config_print(const struct vipd_config *cfg, FILE *out);
 /* Find an instance by name; NULL if none. */
 const struct vipd_instance_config *config_instance(const struct vipd_config *cfg, const char *name);
 
+/* The VMAC name of (af, vrid): "vrrp.VRID" or "vrrp6.VRID" (at most 9 characters). Here, not in
+ * vmac.c, because loading a config checks that the names are unique without linking libnl. */
+void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE]);
+
 /* True when two instance configs would run identically (the line in the file may differ). */
 bool config_instance_equal(const struct vipd_instance_config *a,
                            const struct vipd_instance_config *b);

@@ -193,6 +193,10 @@ void daemon_start_vmacs(struct daemon *d, size_t first);
  * error with "errors": ["FILE:LINE: ..."] when the file is bad (the running config stays). */
 struct json_object *daemon_ctl_reload(struct daemon *d);
 
+/* Render the running daemon d now as Prometheus text (daemon_stats.c, with metrics_render; the
+ * ctl "metrics" command, GET /metrics): malloc'd, length in *len; NULL when out of memory. */
+char *daemon_metrics_text(struct daemon *d, size_t *len);
+
 /* {"command":"stats"} and {"command":"metrics"} (daemon_stats.c): the reply for command. */
 struct json_object *daemon_ctl_stats(struct daemon *d, const char *command);
 
