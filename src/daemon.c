@@ -24,7 +24,7 @@
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
 #include "vipd/notify.h"
-#include "vipd/privdrop.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/track.h"
 #include "vipd/sdnotify.h"
 #include "vipd/sync_group.h"
@@ -152,7 +152,7 @@ void daemon_notify_configure(struct daemon *d)
 	uid_t owner = geteuid();
 
 	notifier_set_user(d->notifier, d->script_user);
-	if (privdrop_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
+	if (daemon_priv_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
 		owner = geteuid(); /* (refused at the load) */
 	if (notifier_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
 		log_warnx("notify_fifo: %s; events are not written to it", err);
@@ -199,7 +199,7 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 	}
 	bad += notify_check_config(cfg, errs);
 	bad += track_check_config(cfg, errs);
-	bad += privdrop_check_config(cfg, errs);
+	bad += daemon_priv_check_config(cfg, errs);
 	return bad ? -1 : 0;
 }
 
@@ -266,9 +266,9 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
-	/* Who vipd runs as is decided by now (privdrop.h): scripts run as that user, or as
+	/* Who vipd runs as is decided by now (daemon_priv.h): scripts run as that user, or as
 	 * script_user when it stays root. */
-	if (privdrop_script_identity(cfg, &d->script_user, err, errlen) < 0) {
+	if (daemon_priv_script_identity(cfg, &d->script_user, err, errlen) < 0) {
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", err);

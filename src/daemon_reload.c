@@ -13,7 +13,7 @@
 #include "vipd/instance_reconfig.h"
 #include "vipd/log.h"
 #include "vipd/notify.h"
-#include "vipd/privdrop.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/proc.h"
 #include "vipd/sync_group.h"
 
@@ -123,7 +123,7 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 		ncfg = NULL;
 	}
 	/* Users are looked up here, once per load: never at each script run. */
-	if (ncfg && privdrop_script_identity(ncfg, &user, err, sizeof(err)) < 0) {
+	if (ncfg && daemon_priv_script_identity(ncfg, &user, err, sizeof(err)) < 0) {
 		config_errors_add(errs, "%s: script_user: %s", ncfg->file, err);
 		config_free(ncfg);
 		ncfg = NULL;

@@ -83,9 +83,9 @@ struct vipd_config {
 	char state_dir[VIPD_PATH_MAX]; /* kept across restarts (statefile.h); default below */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
-	char script_user[VIPD_NAME_MAX];  /* "" = not set (privdrop_script_user) */
+	char script_user[VIPD_NAME_MAX];  /* "" = not set (daemon_priv_script_user) */
 	int script_user_line;             /* its line in the file when set */
-	char user[VIPD_NAME_MAX];         /* user vipd runs as; "" = default (privdrop.h) */
+	char user[VIPD_NAME_MAX];         /* user vipd runs as; "" = default (daemon_priv.h) */
 	int user_line;                    /* its line in the file when set */
 	struct vipd_check_config *checks; /* top-level checks (config_track.h) */
 	size_t nchecks;
