@@ -41,7 +41,7 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 	struct vrrp_sock *s = in->vmac && in->vmac->running ? vmac_mgr_sock(d->vmacs, in) : NULL;
 
 	if (!s)
-		s = in->iface->sock[iface_af_index(in->cfg->af)];
+		s = daemon_iface_sock(in->iface, in->cfg->af);
 	if (!s) {
 		errno = ENOTCONN;
 		return -1;
@@ -60,15 +60,16 @@ static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vi
 {
 	struct daemon *d = ctx;
 	const struct iface *out = instance_vip_iface(in);
+	const uint8_t *mac = daemon_iface_mac(out);
 
-	if (!out->has_mac || !out->ifindex) {
+	if (!mac || !out->ifindex) {
 		errno = out->ifindex ? EAFNOSUPPORT : ENODEV;
 		return -1;
 	}
 	/* Gratuitous ARP for IPv4, unsolicited Neighbor Advertisement for IPv6. */
 	if (vip->af == AF_INET6)
-		return announce_na(d->announce_fd, out->ifindex, out->mac, &vip->in.v6);
-	return announce_garp(d->announce_fd, out->ifindex, out->mac, vip->in.v4);
+		return announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
+	return announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
 }
 
 /* The kernel announced every VIP of in on its interface (IPv6: their local route is in). */
@@ -221,7 +222,7 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 		config_vmac_name(ic->af, ic->vrid, name);
 		in->vmac = iface_get(d, name);
 	}
-	ifc->by_vrid[iface_af_index(ic->af)][ic->vrid] = in;
+	daemon_iface_demux_set(ifc, ic->af, ic->vrid, in);
 	d->instances[d->ninstances++] = in;
 	return in;
 }
@@ -240,7 +241,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->announce_fd = -1;
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
-	statefile_path(cfg->state_dir, d->state_path, sizeof(d->state_path));
+	statefile_path(cfg->state_dir, d->state.path, sizeof(d->state.path));
 	d->io = (struct instance_io){
 	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
 	d->io.state_changed = io_state_changed;
@@ -549,12 +550,7 @@ int daemon_run(struct daemon *d)
 	if (d->announce_fd < 0)
 		fatal("announcement socket");
 	daemon_start_vmacs(d, 0);
-	for (size_t i = 0; i < d->nifaces; i++) {
-		if (!d->ifaces[i]->ifc.ifindex)
-			log_warnx("%s: no such interface (yet); its instances wait in FAULT",
-			          d->ifaces[i]->ifc.name);
-		iface_sync_sockets(d, &d->ifaces[i]->ifc);
-	}
+	daemon_iface_start(d);
 	remove_stale_vips(d);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_remove_stale_routes(d->instances[i]);
@@ -575,10 +571,10 @@ int daemon_run(struct daemon *d)
 	           d->cfg->router_id);
 	daemon_track_start(d, now);
 	daemon_track_update(d, now);
-	daemon_state_load(d);
+	daemon_state_load(&d->state, d->instances, d->ninstances);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
-	daemon_state_save(d);
+	daemon_state_save(&d->state, d->instances, d->ninstances);
 	sdnotify_send(&d->sd, "READY=1");
 	sd_status_now(d);
 
@@ -597,13 +593,7 @@ void daemon_free(struct daemon *d)
 	daemon_http_close(d);
 	track_free(d->track);
 	d->track = NULL;
-	for (size_t i = 0; i < d->nifaces; i++) {
-		iface_close_sockets(d, &d->ifaces[i]->ifc);
-		free(d->ifaces[i]->ifc.addrs);
-		free(d->ifaces[i]->ifc.meta);
-		free(d->ifaces[i]->vips);
-		free(d->ifaces[i]);
-	}
+	daemon_iface_free_all(d);
 	for (size_t i = 0; i < d->ninstances; i++)
 		free(d->instances[i]);
 	if (d->announce_fd >= 0)
@@ -621,6 +611,6 @@ void daemon_free(struct daemon *d)
 	free(d->ifaces);
 	free(d->instances);
 	config_free(d->cfg);
-	free(d->state_saved);
+	free(d->state.saved);
 	free(d);
 }

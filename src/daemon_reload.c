@@ -27,7 +27,7 @@ static void instance_drop(struct daemon *d, struct instance *in, monotime now)
 {
 	instance_stop(in, now);
 	vmac_mgr_stop(d->vmacs, in);
-	in->iface->by_vrid[iface_af_index(in->cfg->af)][in->cfg->vrid] = NULL;
+	daemon_iface_demux_set(in->iface, in->cfg->af, in->cfg->vrid, NULL);
 	free(in);
 }
 
@@ -99,14 +99,14 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 
 	/* New interfaces need their index, link state and addresses. */
 	(void)daemon_resync(d, "reload");
-	for (size_t i = 0; i < d->nifaces; i++)
-		iface_sync_sockets(d, &d->ifaces[i]->ifc);
+	daemon_iface_sync_all(d);
 	daemon_start_vmacs(d, first_new);
 	now = monotime_now();
 	daemon_track_update(d, now);
 	for (size_t i = first_new; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
-	daemon_state_save(d); /* a removed instance's demotion goes */
+	/* a removed instance's demotion goes */
+	daemon_state_save(&d->state, d->instances, d->ninstances);
 }
 
 /* daemon_reload with the counts of what it did. */
