@@ -86,8 +86,8 @@ struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cf
 	};
 }
 
-void instance_init(struct instance *in, const struct vipd_instance_config *cfg, const struct iface *ifc,
-                   struct loop *loop, const struct instance_io *io)
+void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
+                   const struct iface *ifc, struct loop *loop, const struct instance_io *io)
 {
 	struct vrrp_fsm_config fc = instance_fsm_config(cfg);
 
