@@ -1,7 +1,7 @@
 /* argv: a command line of the config split into words like a shell without expansion. Pure (no
  * system call, no logging) so that the config layer can check a command when it loads it and
  * proc.c, track.c and notify.c can split it to run it. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdbool.h>
 #include <stdio.h>

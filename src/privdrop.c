@@ -1,6 +1,6 @@
 /* privdrop: the switch to an unprivileged user with CAP_NET_RAW and CAP_NET_ADMIN only: the
  * mechanism (users, ids, capabilities). Which user, and what a config may ask, is daemon_priv.c. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -129,7 +129,7 @@ else:
         fail("nm %s: %s" % (lib, out.stderr.strip()))
     undef, defined = {}, set()
     for line in out.stdout.splitlines():
-        # "libvipd.a:libvipd_a-vrrp_pkt.o: U memcpy" or "...: 0000000000000000 T vrrp_decode"
+        # "libvipd.a:libvipd_a-vrrp_pkt.o: U memcpy" or "...: 0000000000000000 T vrrp_pkt_decode"
         where, _, sym = line.rpartition(":")
         member = os.path.basename(where.split(":")[-1]) if ":" in where else ""
         member = re.sub(r"^.*-", "", member)  # automake's per-target prefix (libvipd_a-)

@@ -60,7 +60,7 @@ struct daemon_iface {
 };
 
 /* The daemon's record of ifc: every struct iface is the first member of a daemon_iface made by
- * iface_get, and the daemon owns it (instances hold it const). */
+ * daemon_iface_get, and the daemon owns it (instances hold it const). */
 static inline struct daemon_iface *daemon_iface_of(const struct iface *ifc)
 {
 	return (struct daemon_iface *)(uintptr_t)ifc;

@@ -1,6 +1,6 @@
 /* metrics: the Prometheus text exposition (format 0.0.4) of vipd's state, counters and
  * availability figures. metrics_render is pure (the instances and clocks come in); the daemon
- * renders itself with it (daemon_metrics_text, daemon_int.h). */
+ * renders itself with it (daemon_stats_metrics_text, daemon_int.h). */
 #ifndef VIPD_METRICS_H
 #define VIPD_METRICS_H
 

@@ -1,5 +1,5 @@
 /* Unit tests for argv.c: command lines split like a shell without expansion. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
