@@ -268,6 +268,11 @@ void log_cat_write(unsigned cat, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* A debug line may quote what a client sent (a command name): one line, whatever it held.
+	 */
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = '?';
 	put_line(LOG_DEBUG, line);
 	errno = saved;
 }
