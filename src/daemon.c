@@ -488,7 +488,7 @@ static struct json_object *ctl_dispatch(struct daemon *d, struct json_object *re
 	if (strcmp(name, "stats") == 0 || strcmp(name, "metrics") == 0)
 		return daemon_ctl_stats(d, name);
 	if (strcmp(name, "debug") == 0)
-		return daemon_ctl_debug(req);
+		return daemon_debug_command(req);
 	return ctl_reply_error("unknown command");
 }
 

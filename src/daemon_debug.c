@@ -56,7 +56,7 @@ static struct json_object *cats_member(struct json_object *req, const char *key,
 	return NULL;
 }
 
-struct json_object *daemon_ctl_debug(struct json_object *req)
+struct json_object *daemon_debug_command(struct json_object *req)
 {
 	struct json_object *err;
 	unsigned on, off;

@@ -79,7 +79,7 @@ static void print_result(const char *cmd, struct json_object *result)
 	else if (strcmp(cmd, "reload") == 0)
 		vipctl_print_reload(stdout, result);
 	else if (strcmp(cmd, "debug") == 0)
-		vipctl_print_debug(stdout, result);
+		vipctl_fmt_print_debug(stdout, result);
 	else if ((strcmp(cmd, "demote") == 0 || strcmp(cmd, "promote") == 0) &&
 	         json_object_is_type(result, json_type_object))
 		vipctl_print_instance(stdout, result);

@@ -477,7 +477,7 @@ void vipctl_print_reload(FILE *out, struct json_object *result)
 	fprintf(out, " instance(s)\n");
 }
 
-void vipctl_print_debug(FILE *out, struct json_object *result)
+void vipctl_fmt_print_debug(FILE *out, struct json_object *result)
 {
 	struct json_object *list = member(result, "enabled");
 	size_t n =

@@ -222,7 +222,7 @@ void daemon_state_save(struct daemon *d);
 /* {"command":"debug"} (daemon_debug.c), members "enable" and "disable" (arrays of category
  * names, "all" for every one; disable applies first): {"enabled":[NAME...]}, the categories on
  * after the change; an unknown name is an error naming the valid ones, and changes nothing. */
-struct json_object *daemon_ctl_debug(struct json_object *req);
+struct json_object *daemon_debug_command(struct json_object *req);
 
 /* The debug lines of the daemon layer (daemon_debug.c), each called only when its category is
  * on: a control request and its answer (ctl); a packet dropped before any instance took it,

@@ -33,7 +33,7 @@ void vipctl_print_reload(FILE *out, struct json_object *result);
 
 /* The debug result ({"enabled":[NAME...]}) as one line: "debug: packets, timers" ("none" when
  * the list is empty). */
-void vipctl_print_debug(FILE *out, struct json_object *result);
+void vipctl_fmt_print_debug(FILE *out, struct json_object *result);
 
 /* A refused request: "vipctl: COMMAND: ERROR" and, for a reload, each "FILE:LINE: ..." of its
  * "errors" on its own line. */

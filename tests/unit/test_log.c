@@ -182,11 +182,11 @@ static void test_cat_lines(void **state)
 	    strstr(buf, " debug packets: two?lines\n")); /* one line, whatever it held */
 }
 
-/* The answer of daemon_ctl_debug to request (JSON text), as JSON text. */
+/* The answer of daemon_debug_command to request (JSON text), as JSON text. */
 static char *ctl_debug(const char *request)
 {
 	struct json_object *req = json_tokener_parse(request);
-	struct json_object *reply = daemon_ctl_debug(req);
+	struct json_object *reply = daemon_debug_command(req);
 	char *text = strdup(json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN));
 
 	json_object_put(req);

@@ -227,12 +227,12 @@ static void reload_line(void **state)
 
 static void debug_line(void **state)
 {
-	char *text = render(vipctl_print_debug, "{\"enabled\":[\"packets\",\"ctl\"]}");
+	char *text = render(vipctl_fmt_print_debug, "{\"enabled\":[\"packets\",\"ctl\"]}");
 
 	(void)state;
 	assert_string_equal(text, "debug: packets, ctl\n");
 	free(text);
-	text = render(vipctl_print_debug, "{\"enabled\":[]}");
+	text = render(vipctl_fmt_print_debug, "{\"enabled\":[]}");
 	assert_string_equal(text, "debug: none\n");
 	free(text);
 }
