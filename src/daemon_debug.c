@@ -3,7 +3,7 @@
  * the daemon layer (packets dropped before an instance saw them, adverts sent, netlink batches
  * and events, control requests). Callers test the category bit first, so nothing here runs on
  * the receive path while its category is off. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -102,10 +102,10 @@ void daemon_debug_rx_drop(const struct iface *ifc, const struct vrrp_rx_meta *me
 	addr_format_in(meta->af, &meta->src, src, sizeof(src));
 	if (msg && len >= 2 && r != VRRP_RX_IP_HEADER)
 		log_cat_write(LOG_CAT_PACKETS, "%s: advert from %s vrid %u: dropped (%s)",
-		              ifc->name, src, msg[1], vrrp_reason_name(r));
+		              ifc->name, src, msg[1], vrrp_pkt_reason_name(r));
 	else
 		log_cat_write(LOG_CAT_PACKETS, "%s: packet from %s: dropped (%s)", ifc->name, src,
-		              vrrp_reason_name(r));
+		              vrrp_pkt_reason_name(r));
 }
 
 void daemon_debug_tx(const struct instance *in, const union vip_in *src, const union vip_in *dst,
@@ -134,7 +134,7 @@ void daemon_debug_nl_batch(struct daemon *d, const struct nl_change *ch, size_t 
 	              rc < 0 ? strerror(err) : "sent");
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		const struct nl_change *c = &ch[i];
-		const struct iface *ifc = iface_by_index(d, c->ifindex);
+		const struct iface *ifc = daemon_iface_by_index(d, c->ifindex);
 		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
 
 		log_cat_write(LOG_CAT_NETLINK, "  %s %s on %s (index %u): %s%s%s", ops[c->op],

@@ -2,7 +2,7 @@
  * CATEGORIES): each advert it looked at with its verdict (packets), its protocol timer fired
  * and armed (timers). Called only while the category is on: nothing here runs per packet
  * otherwise. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdio.h>
 
@@ -13,12 +13,12 @@ void instance_debug_rx(const struct instance *in, const struct vrrp_adv *adv,
                        const struct vrrp_rx_meta *meta, enum vrrp_reason r)
 {
 	char src[ADDR_STRLEN], verdict[64];
-	const char *state = vrrp_state_name(in->fsm.state);
+	const char *state = vrrp_fsm_state_name(in->fsm.state);
 
 	if (in->fsm.state == VRRP_STATE_FAULT || in->fsm.state == VRRP_STATE_INIT)
 		snprintf(verdict, sizeof(verdict), "ignored in %s", state);
 	else if (r != VRRP_RX_OK)
-		snprintf(verdict, sizeof(verdict), "dropped (%s)", vrrp_reason_name(r));
+		snprintf(verdict, sizeof(verdict), "dropped (%s)", vrrp_pkt_reason_name(r));
 	else
 		snprintf(verdict, sizeof(verdict), "accepted in %s", state);
 	/* v2 carries the interval in seconds, v3 in centiseconds: shown in centiseconds. */
@@ -55,7 +55,7 @@ void instance_debug_fired(const struct instance *in, monotime now)
 	char due[64];
 
 	log_cat_write(LOG_CAT_TIMERS, "%s: protocol timer fired in %s, due: %s", in->cfg->name,
-	              vrrp_state_name(in->fsm.state),
+	              vrrp_fsm_state_name(in->fsm.state),
 	              deadlines_by(&in->fsm, now, due, sizeof(due)));
 }
 
@@ -64,7 +64,7 @@ void instance_debug_armed(const struct instance *in, monotime next, monotime now
 	char what[64];
 
 	log_cat_write(LOG_CAT_TIMERS, "%s: protocol timer armed in %s: %s in %.3f ms",
-	              in->cfg->name, vrrp_state_name(in->fsm.state),
+	              in->cfg->name, vrrp_fsm_state_name(in->fsm.state),
 	              deadlines_by(&in->fsm, next, what, sizeof(what)),
 	              next > now ? (double)(next - now) / MT_MSEC : 0.0);
 }

@@ -67,8 +67,8 @@ const char *log_cat_name(unsigned cat);
 const char *log_cats_format(unsigned cats, char *buf, size_t len);
 
 /* Log with errno and exit(1): start-up failures and broken invariants only. */
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Log without errno and exit(1). */
-void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void log_fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

@@ -3,7 +3,7 @@
  * takes lines again. Debug categories: names parsed and printed, a line of an enabled category
  * written whatever the level (and its arguments not evaluated when off), and the control
  * command that switches them. */
-#include "config.h"
+#include "build_config.h"
 
 #include <fcntl.h>
 #include <setjmp.h>
