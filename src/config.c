@@ -73,14 +73,15 @@ static void load_name(const struct cv_scope *sc, const struct vipd_config *cfg, 
 	if (config_value_get_text(sc, "name", name, sizeof(name)) != CV_OK)
 		return;
 	if (!valid_name(name)) {
-		config_value_key_error(sc, s, "name", "\"%s\" may only hold A-Z a-z 0-9 _ . -", name);
+		config_value_key_error(sc, s, "name", "\"%s\" may only hold A-Z a-z 0-9 _ . -",
+		                       name);
 		return;
 	}
 	for (size_t i = 0; i < idx; i++) {
 		if (strcmp(cfg->instances[i].name, name) == 0) {
 			config_value_key_error(sc, s, "name",
-			             "duplicate instance name \"%s\" (also at line %d)", name,
-			             cfg->instances[i].line);
+			                       "duplicate instance name \"%s\" (also at line %d)",
+			                       name, cfg->instances[i].line);
 			return;
 		}
 	}
@@ -95,7 +96,8 @@ static void load_interface(const struct cv_scope *sc, struct vipd_instance_confi
 	if (config_value_get_text(sc, "interface", ifname, sizeof(ifname)) != CV_OK)
 		return;
 	if (!valid_ifname(ifname)) {
-		config_value_key_error(sc, s, "interface", "\"%s\" is not a valid interface name", ifname);
+		config_value_key_error(sc, s, "interface", "\"%s\" is not a valid interface name",
+		                       ifname);
 		return;
 	}
 	memcpy(in->interface, ifname, sizeof(ifname));
@@ -119,7 +121,8 @@ static bool load_version(const struct cv_scope *sc, struct vipd_instance_config 
 		config_value_key_error(sc, s, "version", "\"%s\" %s", v, expected);
 		return false;
 	}
-	if (!config_value_type_ok(sc, s, "version", config_value_is_int(s), "an integer or a string"))
+	if (!config_value_type_ok(sc, s, "version", config_value_is_int(s),
+	                          "an integer or a string"))
 		return false;
 	switch (config_setting_get_int64(s)) {
 	case 2:
@@ -129,7 +132,8 @@ static bool load_version(const struct cv_scope *sc, struct vipd_instance_config 
 		in->version = VIPD_V3;
 		return true;
 	default:
-		config_value_key_error(sc, s, "version", "%lld %s", config_setting_get_int64(s), expected);
+		config_value_key_error(sc, s, "version", "%lld %s", config_setting_get_int64(s),
+		                       expected);
 		return false;
 	}
 }
@@ -146,7 +150,8 @@ static void load_interval(const struct cv_scope *sc, bool version_ok,
 
 	if (!s)
 		return;
-	if (!config_value_type_ok(sc, s, key, config_value_is_number(s), "a number of seconds") || !version_ok)
+	if (!config_value_type_ok(sc, s, key, config_value_is_number(s), "a number of seconds") ||
+	    !version_ok)
 		return;
 	v = config_value_number(s);
 	config_value_fmt_number(s, num, sizeof(num));
@@ -156,8 +161,10 @@ static void load_interval(const struct cv_scope *sc, bool version_ok,
 			config_value_key_error(sc, s, key, "%s is out of range 0.01..40.95", num);
 			return;
 		}
-		if (cs - (double)config_value_round(cs) > 1e-6 || (double)config_value_round(cs) - cs > 1e-6) {
-			config_value_key_error(sc, s, key, "%s is not a whole number of centiseconds", num);
+		if (cs - (double)config_value_round(cs) > 1e-6 ||
+		    (double)config_value_round(cs) - cs > 1e-6) {
+			config_value_key_error(sc, s, key,
+			                       "%s is not a whole number of centiseconds", num);
 			return;
 		}
 		in->adver_int_cs = (uint16_t)config_value_round(cs);
@@ -167,13 +174,13 @@ static void load_interval(const struct cv_scope *sc, bool version_ok,
 	const char *vname = in->version == VIPD_V2 ? "2" : "\"2+3\"";
 
 	if (!isfinite(v) || v < 1 || v > (double)max) {
-		config_value_key_error(sc, s, key, "%s is out of range 1..%lld for version %s", num, max,
-		             vname);
+		config_value_key_error(sc, s, key, "%s is out of range 1..%lld for version %s", num,
+		                       max, vname);
 		return;
 	}
 	if (v != (double)config_value_round(v)) {
-		config_value_key_error(sc, s, key, "%s is not a whole number of seconds (version %s)", num,
-		             vname);
+		config_value_key_error(
+		    sc, s, key, "%s is not a whole number of seconds (version %s)", num, vname);
 		return;
 	}
 	in->adver_int_cs = (uint16_t)(config_value_round(v) * 100);
@@ -191,7 +198,7 @@ static void load_checksum(const struct cv_scope *sc, struct vipd_instance_config
 		in->checksum = VRRP_CSUM_RFC9568;
 	else
 		config_value_key_error(sc, config_value_member(sc, "checksum"), "checksum",
-		             "\"%s\" is not \"rfc5798\" or \"rfc9568\"", v);
+		                       "\"%s\" is not \"rfc5798\" or \"rfc9568\"", v);
 }
 
 /* Check address a (element i, setting e) against the ones before it and other instances'. */
@@ -203,8 +210,9 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 
 	for (size_t j = 0; j < in->nvips; j++) {
 		if (addr_equal(&in->vips[j], a)) {
-			config_value_error_at(sc->ld, e, "%s.virtual_addresses[%zu]: duplicate address %s",
-			            sc->pfx, i, addr_format(a, false, buf, sizeof(buf)));
+			config_value_error_at(sc->ld, e,
+			                      "%s.virtual_addresses[%zu]: duplicate address %s",
+			                      sc->pfx, i, addr_format(a, false, buf, sizeof(buf)));
 			return false;
 		}
 	}
@@ -218,10 +226,10 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 			if (a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6) &&
 			    strcmp(o->interface, in->interface) != 0)
 				continue;
-			config_value_error_at(sc->ld, e,
-			            "%s.virtual_addresses[%zu]: %s is also in %s at line %d",
-			            sc->pfx, i, addr_format(a, false, buf, sizeof(buf)),
-			            inst_label(cfg, k, label, sizeof(label)), o->line);
+			config_value_error_at(
+			    sc->ld, e, "%s.virtual_addresses[%zu]: %s is also in %s at line %d",
+			    sc->pfx, i, addr_format(a, false, buf, sizeof(buf)),
+			    inst_label(cfg, k, label, sizeof(label)), o->line);
 			return false;
 		}
 	}
@@ -254,25 +262,27 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 		const char *txt;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			config_value_error_at(sc->ld, e, "%s.%s[%d]: expected a string, got %s", sc->pfx, key,
-			            i, config_value_type_name(e));
+			config_value_error_at(sc->ld, e, "%s.%s[%d]: expected a string, got %s",
+			                      sc->pfx, key, i, config_value_type_name(e));
 			continue;
 		}
 		txt = config_setting_get_string(e);
 		if (addr_parse(txt, true, &a) < 0) {
-			config_value_error_at(sc->ld, e,
-			            "%s.%s[%d]: \"%s\" is not an address (ADDR or ADDR/PLEN)",
-			            sc->pfx, key, i, txt);
+			config_value_error_at(
+			    sc->ld, e, "%s.%s[%d]: \"%s\" is not an address (ADDR or ADDR/PLEN)",
+			    sc->pfx, key, i, txt);
 			continue;
 		}
 		if (!usable_vip(&a)) {
-			config_value_error_at(sc->ld, e, "%s.%s[%d]: \"%s\" is not a unicast host address",
-			            sc->pfx, key, i, txt);
+			config_value_error_at(sc->ld, e,
+			                      "%s.%s[%d]: \"%s\" is not a unicast host address",
+			                      sc->pfx, key, i, txt);
 			continue;
 		}
 		if (in->af && a.af != in->af) {
-			config_value_error_at(sc->ld, e, "%s.%s[%d]: \"%s\" is %s but the instance is %s",
-			            sc->pfx, key, i, txt, af_name(a.af), af_name(in->af));
+			config_value_error_at(sc->ld, e,
+			                      "%s.%s[%d]: \"%s\" is %s but the instance is %s",
+			                      sc->pfx, key, i, txt, af_name(a.af), af_name(in->af));
 			continue;
 		}
 		if (a.af == AF_INET6 && version_ok && in->version != VIPD_V3) {
@@ -286,10 +296,11 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 		}
 		/* RFC 9568 5.2.9: an IPv6 advert lists the link-local virtual address first. */
 		if (i == 0 && a.af == AF_INET6 && !addr_is_linklocal6(&a.in.v6))
-			config_value_error_at(sc->ld, e,
-			            "%s.%s[0]: the first address of an IPv6 instance must be its "
-			            "link-local virtual address (fe80::/10), RFC 9568 5.2.9",
-			            sc->pfx, key);
+			config_value_error_at(
+			    sc->ld, e,
+			    "%s.%s[0]: the first address of an IPv6 instance must be its "
+			    "link-local virtual address (fe80::/10), RFC 9568 5.2.9",
+			    sc->pfx, key);
 		in->af = a.af;
 		if (vip_unique(sc, cfg, idx, in, e, (size_t)i, &a))
 			in->vips[in->nvips++] = a;
@@ -310,8 +321,9 @@ static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_confi
 		if (o->vrid != in->vrid || o->af != in->af || strcmp(o->interface, in->interface))
 			continue;
 		config_value_error_at(sc->ld, config_value_member(sc, "vrid"),
-		            "duplicate vrid %u on interface %s (also %s at line %d)", in->vrid,
-		            in->interface, inst_label(cfg, k, label, sizeof(label)), o->line);
+		                      "duplicate vrid %u on interface %s (also %s at line %d)",
+		                      in->vrid, in->interface,
+		                      inst_label(cfg, k, label, sizeof(label)), o->line);
 		return;
 	}
 }
@@ -332,10 +344,11 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 		inst_label(cfg, k, label, sizeof(label));
 		if (in->vmac && o->vmac && o->vrid == in->vrid && o->af == in->af &&
 		    strcmp(o->interface, in->interface) != 0) {
-			config_value_key_error(sc, config_value_member(sc, "vmac"), "vmac",
-			             "VMAC %s is also used by %s at line %d (on %s): give one of "
-			             "them another vrid",
-			             mine, label, o->line, o->interface);
+			config_value_key_error(
+			    sc, config_value_member(sc, "vmac"), "vmac",
+			    "VMAC %s is also used by %s at line %d (on %s): give one of "
+			    "them another vrid",
+			    mine, label, o->line, o->interface);
 			return;
 		}
 		if (in->vmac && strcmp(o->interface, mine) == 0) {
@@ -349,8 +362,9 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 			continue;
 		vmac_name(o->af, o->vrid, theirs);
 		if (strcmp(in->interface, theirs) == 0) {
-			config_value_key_error(sc, config_value_member(sc, "interface"), "interface",
-			             "%s is the VMAC of %s at line %d", theirs, label, o->line);
+			config_value_key_error(sc, config_value_member(sc, "interface"),
+			                       "interface", "%s is the VMAC of %s at line %d",
+			                       theirs, label, o->line);
 			return;
 		}
 	}
@@ -443,7 +457,8 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 		return;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-		config_value_error_at(ld, s, "instances: expected a list of groups, got %s", config_value_type_name(s));
+		config_value_error_at(ld, s, "instances: expected a list of groups, got %s",
+		                      config_value_type_name(s));
 		return;
 	}
 	n = config_setting_length(s);
@@ -462,7 +477,7 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 		cfg->ninstances++;
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 			config_value_error_at(ld, g, "instances[%d]: expected a group, got %s", i,
-			            config_value_type_name(g));
+			                      config_value_type_name(g));
 			cfg->instances[i].line = config_setting_source_line(g);
 			continue;
 		}
@@ -495,7 +510,8 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	const config_setting_t *s;
 
 	config_value_check_keys(&sc, top_keys);
-	if (config_value_get_text(&sc, "router_id", cfg->router_id, sizeof(cfg->router_id)) == CV_ABSENT) {
+	if (config_value_get_text(&sc, "router_id", cfg->router_id, sizeof(cfg->router_id)) ==
+	    CV_ABSENT) {
 		char host[HOST_NAME_MAX + 1] = "";
 
 		if (gethostname(host, sizeof(host)) < 0 || !host[0])
@@ -509,10 +525,10 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	load_path(&sc, "state_dir", cfg->state_dir, sizeof(cfg->state_dir), VIPD_DEFAULT_STATE_DIR);
 	s = config_value_member(&sc, "control_socket_group");
 	if (config_value_get_text(&sc, "control_socket_group", cfg->control_socket_group,
-	                sizeof(cfg->control_socket_group)) == CV_OK &&
+	                          sizeof(cfg->control_socket_group)) == CV_OK &&
 	    !getgrnam(cfg->control_socket_group))
-		config_value_key_error(&sc, s, "control_socket_group", "no group \"%s\" on this system",
-		             cfg->control_socket_group);
+		config_value_key_error(&sc, s, "control_socket_group",
+		                       "no group \"%s\" on this system", cfg->control_socket_group);
 	config_notify_load_fifo(&sc, cfg);
 	config_track_load_top(&sc, cfg);
 	config_metrics_load(&sc, cfg);
@@ -543,9 +559,10 @@ struct vipd_config *config_load(const char *path, struct config_errors *errs)
 		config_value_error(&ld, NULL, 0, "out of memory");
 	} else if (!config_read_file(&lc, path)) {
 		/* an I/O error (a directory, an unreadable @include) has no line */
-		config_value_error(&ld, config_error_file(&lc),
-		         config_error_type(&lc) == CONFIG_ERR_FILE_IO ? -1 : config_error_line(&lc),
-		         "%s", config_error_text(&lc));
+		config_value_error(
+		    &ld, config_error_file(&lc),
+		    config_error_type(&lc) == CONFIG_ERR_FILE_IO ? -1 : config_error_line(&lc),
+		    "%s", config_error_text(&lc));
 	} else {
 		load_top(&ld, config_root_setting(&lc), cfg);
 	}
@@ -602,7 +619,8 @@ static void print_instance(const struct vipd_instance_config *in, FILE *out)
 	fprintf(out, "    checksum = \"%s\";\n",
 	        in->checksum == VRRP_CSUM_RFC9568 ? "rfc9568" : "rfc5798");
 	fprintf(out, "    garp_repeat = %u;\n", in->garp_repeat);
-	fprintf(out, "    garp_delay = %s;\n", config_value_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
+	fprintf(out, "    garp_delay = %s;\n",
+	        config_value_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
 	fprintf(out, "    garp_refresh = %s;\n",
 	        config_value_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
 	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");

@@ -114,13 +114,14 @@ void config_metrics_load(const struct cv_scope *sc, struct vipd_config *cfg)
 		cfg->metrics_listen.port = (uint16_t)port;
 		return;
 	}
-	if (!config_value_type_ok(sc, s, "metrics_listen", config_setting_type(s) == CONFIG_TYPE_STRING,
-	                "a string \"ADDRESS:PORT\" or a port number"))
+	if (!config_value_type_ok(sc, s, "metrics_listen",
+	                          config_setting_type(s) == CONFIG_TYPE_STRING,
+	                          "a string \"ADDRESS:PORT\" or a port number"))
 		return;
 	if (config_metrics_listen_parse(config_setting_get_string(s), &cfg->metrics_listen, why,
-	                        sizeof(why)) < 0)
-		config_value_key_error(sc, s, "metrics_listen", "\"%s\": %s", config_setting_get_string(s),
-		             why);
+	                                sizeof(why)) < 0)
+		config_value_key_error(sc, s, "metrics_listen", "\"%s\": %s",
+		                       config_setting_get_string(s), why);
 }
 
 void config_metrics_print(const struct vipd_config *cfg, FILE *out)
@@ -130,6 +131,7 @@ void config_metrics_print(const struct vipd_config *cfg, FILE *out)
 	if (!cfg->metrics_listen.af)
 		return;
 	fprintf(out, "metrics_listen = ");
-	config_value_print_string(out, config_metrics_listen_format(&cfg->metrics_listen, buf, sizeof(buf)));
+	config_value_print_string(
+	    out, config_metrics_listen_format(&cfg->metrics_listen, buf, sizeof(buf)));
 	fprintf(out, ";\n");
 }

@@ -16,7 +16,8 @@ static void load_path(const struct cv_scope *sc, const char *key, char *dst, siz
 		return;
 	}
 	if (dst[0] != '/') {
-		config_value_key_error(sc, config_value_member(sc, key), key, "\"%s\" is not an absolute path", dst);
+		config_value_key_error(sc, config_value_member(sc, key), key,
+		                       "\"%s\" is not an absolute path", dst);
 		dst[0] = '\0';
 	}
 }
@@ -77,15 +78,17 @@ static void load_members(const struct cv_scope *sc, struct vipd_config *cfg,
 		int other;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			config_value_error_at(sc->ld, e, "%s.instances[%d]: expected a string, got %s",
-			            sc->pfx, i, config_value_type_name(e));
+			config_value_error_at(sc->ld, e,
+			                      "%s.instances[%d]: expected a string, got %s",
+			                      sc->pfx, i, config_value_type_name(e));
 			continue;
 		}
 		name = config_setting_get_string(e);
 		idx = instance_index(cfg, name);
 		if (idx < 0) {
-			config_value_error_at(sc->ld, e, "%s.instances[%d]: no instance is named \"%s\"",
-			            sc->pfx, i, name);
+			config_value_error_at(sc->ld, e,
+			                      "%s.instances[%d]: no instance is named \"%s\"",
+			                      sc->pfx, i, name);
 			continue;
 		}
 		other = config_notify_sync_group_of(cfg, (size_t)idx);
@@ -93,19 +96,22 @@ static void load_members(const struct cv_scope *sc, struct vipd_config *cfg,
 			struct vipd_sync_group *o = &cfg->sync_groups[other];
 
 			if (o == g)
-				config_value_error_at(sc->ld, e, "%s.instances[%d]: \"%s\" is listed twice",
-				            sc->pfx, i, name);
-			else
 				config_value_error_at(sc->ld, e,
-				            "%s.instances[%d]: \"%s\" is already in sync group "
-				            "\"%s\" at line %d",
-				            sc->pfx, i, name, o->name, o->line);
+				                      "%s.instances[%d]: \"%s\" is listed twice",
+				                      sc->pfx, i, name);
+			else
+				config_value_error_at(
+				    sc->ld, e,
+				    "%s.instances[%d]: \"%s\" is already in sync group "
+				    "\"%s\" at line %d",
+				    sc->pfx, i, name, o->name, o->line);
 			continue;
 		}
 		g->members[g->nmembers++] = (size_t)idx;
 	}
 	if (n == 1)
-		config_value_key_error(sc, s, "instances", "a sync group needs at least 2 instances");
+		config_value_key_error(sc, s, "instances",
+		                       "a sync group needs at least 2 instances");
 }
 
 static void load_group(struct cv_loader *ld, const config_setting_t *gs, struct vipd_config *cfg,
@@ -129,13 +135,13 @@ static void load_group(struct cv_loader *ld, const config_setting_t *gs, struct 
 			if (strcmp(cfg->sync_groups[i].name, name) != 0)
 				continue;
 			config_value_key_error(&sc, s, "name",
-			             "duplicate sync group name \"%s\" (also at line %d)", name,
-			             cfg->sync_groups[i].line);
+			                       "duplicate sync group name \"%s\" (also at line %d)",
+			                       name, cfg->sync_groups[i].line);
 			dup = true;
 		}
 		if (!valid_name(name))
-			config_value_key_error(&sc, s, "name", "\"%s\" may only hold A-Z a-z 0-9 _ . -",
-			             name);
+			config_value_key_error(&sc, s, "name",
+			                       "\"%s\" may only hold A-Z a-z 0-9 _ . -", name);
 		else if (!dup) {
 			memcpy(g->name, name, sizeof(name));
 			snprintf(what, sizeof(what), "sync group \"%s\"", name);
@@ -154,7 +160,7 @@ void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cf
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
 		config_value_error_at(sc->ld, s, "sync_groups: expected a list of groups, got %s",
-		            config_value_type_name(s));
+		                      config_value_type_name(s));
 		return;
 	}
 	n = config_setting_length(s);
@@ -170,8 +176,9 @@ void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cf
 
 		cfg->nsync_groups++;
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-			config_value_error_at(sc->ld, g, "sync_groups[%d]: expected a group, got %s", i,
-			            config_value_type_name(g));
+			config_value_error_at(sc->ld, g,
+			                      "sync_groups[%d]: expected a group, got %s", i,
+			                      config_value_type_name(g));
 			continue;
 		}
 		load_group(sc->ld, g, cfg, (size_t)i);

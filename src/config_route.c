@@ -49,9 +49,10 @@ static bool route_unique(const struct cv_scope *sc, const struct vipd_config *cf
 
 		if (!route_same_key(&in->routes[j], r))
 			continue;
-		config_value_key_error(sc, e, ekey,
-		             "\"%s\" is the same route as \"%s\" (same prefix, table and metric)",
-		             txt, route_format(&in->routes[j], other, sizeof(other)));
+		config_value_key_error(
+		    sc, e, ekey,
+		    "\"%s\" is the same route as \"%s\" (same prefix, table and metric)", txt,
+		    route_format(&in->routes[j], other, sizeof(other)));
 		return false;
 	}
 	for (size_t k = 0; k < idx; k++) {
@@ -60,8 +61,9 @@ static bool route_unique(const struct cv_scope *sc, const struct vipd_config *cf
 		for (size_t j = 0; j < o->nroutes; j++) {
 			if (!route_same_key(&o->routes[j], r))
 				continue;
-			config_value_key_error(sc, e, ekey, "\"%s\" is also a route of %s at line %d", txt,
-			             label(cfg, k, who, sizeof(who)), o->line);
+			config_value_key_error(sc, e, ekey,
+			                       "\"%s\" is also a route of %s at line %d", txt,
+			                       label(cfg, k, who, sizeof(who)), o->line);
 			return false;
 		}
 	}
@@ -76,7 +78,8 @@ static bool load_one(const struct cv_scope *sc, const struct vipd_instance_confi
 	const char *txt;
 
 	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-		config_value_key_error(sc, e, ekey, "expected a string, got %s", config_value_type_name(e));
+		config_value_key_error(sc, e, ekey, "expected a string, got %s",
+		                       config_value_type_name(e));
 		return false;
 	}
 	txt = config_setting_get_string(e);
@@ -89,7 +92,7 @@ static bool load_one(const struct cv_scope *sc, const struct vipd_instance_confi
 	}
 	if (in->af && r->dst.af != in->af) {
 		config_value_key_error(sc, e, ekey, "\"%s\" is %s but the instance is %s", txt,
-		             af_label(r->dst.af), af_label(in->af));
+		                       af_label(r->dst.af), af_label(in->af));
 		return false;
 	}
 	return true;

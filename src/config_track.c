@@ -102,13 +102,15 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 	if (config_value_get_text(&sc, "name", c->name, sizeof(c->name)) == CV_OK) {
 		if (!valid_name(c->name)) {
 			config_value_key_error(&sc, config_value_member(&sc, "name"), "name",
-			             "\"%s\": only letters, digits, '_', '.' and '-'", c->name);
+			                       "\"%s\": only letters, digits, '_', '.' and '-'",
+			                       c->name);
 		} else {
 			for (size_t k = 0; k < idx; k++)
 				if (strcmp(cfg->checks[k].name, c->name) == 0) {
-					config_value_key_error(&sc, config_value_member(&sc, "name"), "name",
-					             "\"%s\" is already the check at line %d",
-					             c->name, cfg->checks[k].line);
+					config_value_key_error(
+					    &sc, config_value_member(&sc, "name"), "name",
+					    "\"%s\" is already the check at line %d", c->name,
+					    cfg->checks[k].line);
 					break;
 				}
 			snprintf(what, sizeof(what), "check \"%s\"", c->name);
@@ -122,9 +124,9 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 			if (strcmp(type, type_names[i]) == 0)
 				t = i;
 		if (t < 0)
-			config_value_key_error(&sc, config_value_member(&sc, "type"), "type",
-			             "\"%s\": expected \"exec\", \"tcp\", \"http\" or \"file\"",
-			             type);
+			config_value_key_error(
+			    &sc, config_value_member(&sc, "type"), "type",
+			    "\"%s\": expected \"exec\", \"tcp\", \"http\" or \"file\"", type);
 	} else if (!config_value_member(&sc, "type")) {
 		config_value_missing(&sc, "type");
 	}
@@ -146,9 +148,10 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 		return;
 	for (size_t i = 0; i < sizeof(typed_keys) / sizeof(typed_keys[0]); i++)
 		if (typed_keys[i].type != t && config_value_member(&sc, typed_keys[i].key))
-			config_value_key_error(&sc, config_value_member(&sc, typed_keys[i].key), typed_keys[i].key,
-			             "only for type \"%s\", this check is \"%s\"",
-			             type_names[typed_keys[i].type], type_names[t]);
+			config_value_key_error(&sc, config_value_member(&sc, typed_keys[i].key),
+			                       typed_keys[i].key,
+			                       "only for type \"%s\", this check is \"%s\"",
+			                       type_names[typed_keys[i].type], type_names[t]);
 	switch (c->type) {
 	case VIPD_CHECK_EXEC:
 		if (get_dup(&sc, "command", &c->command) == CV_OK)
@@ -162,8 +165,9 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 		if (config_value_get_text(&sc, "host", c->host, sizeof(c->host)) == CV_OK) {
 			if (inet_pton(AF_INET, c->host, buf) != 1 &&
 			    inet_pton(AF_INET6, c->host, buf) != 1)
-				config_value_key_error(&sc, config_value_member(&sc, "host"), "host",
-				             "\"%s\" is not an IPv4 or IPv6 address", c->host);
+				config_value_key_error(
+				    &sc, config_value_member(&sc, "host"), "host",
+				    "\"%s\" is not an IPv4 or IPv6 address", c->host);
 		} else if (!config_value_member(&sc, "host")) {
 			config_value_missing(&sc, "host");
 		}
@@ -177,9 +181,9 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 		if (get_dup(&sc, "url", &c->url) == CV_OK) {
 			if (strncmp(c->url, "http://", 7) != 0 &&
 			    strncmp(c->url, "https://", 8) != 0)
-				config_value_key_error(&sc, config_value_member(&sc, "url"), "url",
-				             "\"%s\" does not start with http:// or https://",
-				             c->url);
+				config_value_key_error(
+				    &sc, config_value_member(&sc, "url"), "url",
+				    "\"%s\" does not start with http:// or https://", c->url);
 		} else if (!config_value_member(&sc, "url")) {
 			config_value_missing(&sc, "url");
 		}
@@ -190,8 +194,9 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 	case VIPD_CHECK_FILE:
 		if (get_dup(&sc, "path", &c->path) == CV_OK) {
 			if (c->path[0] != '/')
-				config_value_key_error(&sc, config_value_member(&sc, "path"), "path",
-				             "\"%s\" is not an absolute path", c->path);
+				config_value_key_error(&sc, config_value_member(&sc, "path"),
+				                       "path", "\"%s\" is not an absolute path",
+				                       c->path);
 		} else if (!config_value_member(&sc, "path")) {
 			config_value_missing(&sc, "path");
 		}
@@ -204,8 +209,10 @@ void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 	const config_setting_t *s;
 	int n;
 
-	if (config_value_get_text(sc, "script_user", cfg->script_user, sizeof(cfg->script_user)) == CV_OK)
-		cfg->script_user_line = config_setting_source_line(config_value_member(sc, "script_user"));
+	if (config_value_get_text(sc, "script_user", cfg->script_user, sizeof(cfg->script_user)) ==
+	    CV_OK)
+		cfg->script_user_line =
+		    config_setting_source_line(config_value_member(sc, "script_user"));
 	if (config_value_get_text(sc, "user", cfg->user, sizeof(cfg->user)) == CV_OK)
 		cfg->user_line = config_setting_source_line(config_value_member(sc, "user"));
 	s = config_value_member(sc, "checks");
@@ -213,7 +220,7 @@ void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
 		config_value_error_at(sc->ld, s, "checks: expected a list of groups, got %s",
-		            config_value_type_name(s));
+		                      config_value_type_name(s));
 		return;
 	}
 	n = config_setting_length(s);
@@ -230,7 +237,7 @@ void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 		cfg->nchecks++;
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 			config_value_error_at(sc->ld, g, "checks[%d]: expected a group, got %s", i,
-			            config_value_type_name(g));
+			                      config_value_type_name(g));
 			cfg->checks[i].line = config_setting_source_line(g);
 			continue;
 		}
@@ -266,12 +273,13 @@ static void load_check_names(const struct cv_scope *sc, const struct vipd_config
 
 		snprintf(key, sizeof(key), "checks[%d]", i);
 		if (!name) {
-			config_value_key_error(sc, e, key, "expected a string, got %s", config_value_type_name(e));
+			config_value_key_error(sc, e, key, "expected a string, got %s",
+			                       config_value_type_name(e));
 			continue;
 		}
 		if (!config_track_check(cfg, name)) {
-			config_value_key_error(sc, e, key, "no check named \"%s\" in the top-level checks",
-			             name);
+			config_value_key_error(
+			    sc, e, key, "no check named \"%s\" in the top-level checks", name);
 			continue;
 		}
 		for (size_t k = 0; k < in->nchecks; k++)
@@ -295,8 +303,9 @@ static void load_track_ifs(const struct cv_scope *sc, struct vipd_instance_confi
 	if (!s)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-		config_value_key_error(sc, s, "track_interfaces", "expected a list of groups, got %s",
-		             config_value_type_name(s));
+		config_value_key_error(sc, s, "track_interfaces",
+		                       "expected a list of groups, got %s",
+		                       config_value_type_name(s));
 		return;
 	}
 	n = config_setting_length(s);
@@ -318,8 +327,9 @@ static void load_track_ifs(const struct cv_scope *sc, struct vipd_instance_confi
 		snprintf(pfx, sizeof(pfx), "%s%strack_interfaces[%d]", sc->pfx, *sc->pfx ? "." : "",
 		         i);
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-			config_value_key_error(sc, g, "track_interfaces", "[%d]: expected a group, got %s", i,
-			             config_value_type_name(g));
+			config_value_key_error(sc, g, "track_interfaces",
+			                       "[%d]: expected a group, got %s", i,
+			                       config_value_type_name(g));
 			continue;
 		}
 		config_value_check_keys(&ts, track_if_keys);
@@ -330,7 +340,7 @@ static void load_track_ifs(const struct cv_scope *sc, struct vipd_instance_confi
 		} else if (strchr(t->name, '/') || strcmp(t->name, ".") == 0 ||
 		           strcmp(t->name, "..") == 0 || strpbrk(t->name, " \t:")) {
 			config_value_key_error(&ts, config_value_member(&ts, "name"), "name",
-			             "\"%s\" is not an interface name", t->name);
+			                       "\"%s\" is not an interface name", t->name);
 			ok = false;
 		}
 		if (config_value_get_int(&ts, "weight", -254, 254, &v) == CV_OK)
@@ -339,8 +349,8 @@ static void load_track_ifs(const struct cv_scope *sc, struct vipd_instance_confi
 			config_value_missing(&ts, "weight");
 		for (size_t k = 0; ok && k < in->ntrack_ifs; k++)
 			if (strcmp(in->track_ifs[k].name, t->name) == 0) {
-				config_value_key_error(&ts, config_value_member(&ts, "name"), "name",
-				             "\"%s\" is tracked twice", t->name);
+				config_value_key_error(&ts, config_value_member(&ts, "name"),
+				                       "name", "\"%s\" is tracked twice", t->name);
 				ok = false;
 			}
 		if (ok)
@@ -385,8 +395,10 @@ void config_track_print_top(const struct vipd_config *cfg, FILE *out)
 		fprintf(out, "  {");
 		print_key(out, "name", c->name);
 		print_key(out, "type", type_names[c->type]);
-		fprintf(out, " interval = %s;", config_value_fmt_seconds(c->interval, buf, sizeof(buf)));
-		fprintf(out, " timeout = %s;", config_value_fmt_seconds(c->timeout, buf, sizeof(buf)));
+		fprintf(out, " interval = %s;",
+		        config_value_fmt_seconds(c->interval, buf, sizeof(buf)));
+		fprintf(out, " timeout = %s;",
+		        config_value_fmt_seconds(c->timeout, buf, sizeof(buf)));
 		fprintf(out, " rise = %u; fall = %u; weight = %d;", c->rise, c->fall, c->weight);
 		if (c->command)
 			print_key(out, "command", c->command);

@@ -72,7 +72,7 @@ void config_value_error_at(struct cv_loader *ld, const config_setting_t *s, cons
 
 /* An error about key (of the scope's group) at the line of s: "PFX.KEY: message". */
 void config_value_key_error(const struct cv_scope *sc, const config_setting_t *s, const char *key,
-                  const char *fmt, ...)
+                            const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -152,7 +152,8 @@ long long config_value_round(double d)
 
 double config_value_number(const config_setting_t *s)
 {
-	return config_value_is_int(s) ? (double)config_setting_get_int64(s) : config_setting_get_float(s);
+	return config_value_is_int(s) ? (double)config_setting_get_int64(s)
+	                              : config_setting_get_float(s);
 }
 
 /* Seconds with at most 9 decimals, at least one, read back exactly by config_load. */
@@ -172,16 +173,17 @@ const config_setting_t *config_value_member(const struct cv_scope *sc, const cha
 	return config_setting_get_member(sc->grp, key);
 }
 
-bool config_value_type_ok(const struct cv_scope *sc, const config_setting_t *s, const char *key, bool ok,
-                const char *expected)
+bool config_value_type_ok(const struct cv_scope *sc, const config_setting_t *s, const char *key,
+                          bool ok, const char *expected)
 {
 	if (!ok)
-		config_value_key_error(sc, s, key, "expected %s, got %s", expected, config_value_type_name(s));
+		config_value_key_error(sc, s, key, "expected %s, got %s", expected,
+		                       config_value_type_name(s));
 	return ok;
 }
 
 int config_value_get_int(const struct cv_scope *sc, const char *key, long long lo, long long hi,
-               long long *out)
+                         long long *out)
 {
 	const config_setting_t *s = config_value_member(sc, key);
 	long long v;
@@ -205,7 +207,8 @@ int config_value_get_bool(const struct cv_scope *sc, const char *key, bool *out)
 
 	if (!s)
 		return CV_ABSENT;
-	if (!config_value_type_ok(sc, s, key, config_setting_type(s) == CONFIG_TYPE_BOOL, "a boolean"))
+	if (!config_value_type_ok(sc, s, key, config_setting_type(s) == CONFIG_TYPE_BOOL,
+	                          "a boolean"))
 		return CV_BAD;
 	*out = config_setting_get_bool(s) != 0;
 	return CV_OK;
@@ -217,7 +220,8 @@ int config_value_get_string(const struct cv_scope *sc, const char *key, const ch
 
 	if (!s)
 		return CV_ABSENT;
-	if (!config_value_type_ok(sc, s, key, config_setting_type(s) == CONFIG_TYPE_STRING, "a string"))
+	if (!config_value_type_ok(sc, s, key, config_setting_type(s) == CONFIG_TYPE_STRING,
+	                          "a string"))
 		return CV_BAD;
 	*out = config_setting_get_string(s);
 	return CV_OK;
@@ -237,7 +241,8 @@ int config_value_get_text(const struct cv_scope *sc, const char *key, char *dst,
 		return CV_BAD;
 	}
 	if (strlen(v) >= size) {
-		config_value_key_error(sc, s, key, "\"%s\" is longer than %zu characters", v, size - 1);
+		config_value_key_error(sc, s, key, "\"%s\" is longer than %zu characters", v,
+		                       size - 1);
 		return CV_BAD;
 	}
 	for (const char *p = v; *p; p++) {
@@ -251,7 +256,8 @@ int config_value_get_text(const struct cv_scope *sc, const char *key, char *dst,
 }
 
 /* Seconds as an integer or a float in lo..hi, as nanoseconds. */
-int config_value_get_seconds(const struct cv_scope *sc, const char *key, double lo, double hi, monotime *out)
+int config_value_get_seconds(const struct cv_scope *sc, const char *key, double lo, double hi,
+                             monotime *out)
 {
 	const config_setting_t *s = config_value_member(sc, key);
 	char a[32], b[32], c[32];
@@ -264,8 +270,9 @@ int config_value_get_seconds(const struct cv_scope *sc, const char *key, double 
 	v = config_value_number(s);
 	if (!isfinite(v) || v < lo || v > hi) {
 		config_value_key_error(sc, s, key, "%s is out of range %s..%s",
-		             config_value_fmt_number(s, a, sizeof(a)), cv_fmt_double(lo, b, sizeof(b)),
-		             cv_fmt_double(hi, c, sizeof(c)));
+		                       config_value_fmt_number(s, a, sizeof(a)),
+		                       cv_fmt_double(lo, b, sizeof(b)),
+		                       cv_fmt_double(hi, c, sizeof(c)));
 		return CV_BAD;
 	}
 	*out = (monotime)config_value_round(v * (double)MT_SEC);
@@ -274,7 +281,7 @@ int config_value_get_seconds(const struct cv_scope *sc, const char *key, double 
 
 /* Report every member of the scope's group that is not in known (NULL-terminated). */
 int config_value_get_list(const struct cv_scope *sc, const char *key, int max, const char *noun,
-                const char *empty_hint, const config_setting_t **out)
+                          const char *empty_hint, const config_setting_t **out)
 {
 	const config_setting_t *s = config_value_member(sc, key);
 	int type, n;
@@ -283,7 +290,7 @@ int config_value_get_list(const struct cv_scope *sc, const char *key, int max, c
 		return 0;
 	type = config_setting_type(s);
 	if (!config_value_type_ok(sc, s, key, type == CONFIG_TYPE_ARRAY || type == CONFIG_TYPE_LIST,
-	                "an array of strings"))
+	                          "an array of strings"))
 		return -1;
 	n = config_setting_length(s);
 	if (n == 0 && !empty_hint)
@@ -312,7 +319,8 @@ void config_value_check_keys(const struct cv_scope *sc, const char *const *known
 		if (*k)
 			continue;
 		if (sc->what[0])
-			config_value_error_at(sc->ld, s, "unknown key \"%s\" in %s", name, sc->what);
+			config_value_error_at(sc->ld, s, "unknown key \"%s\" in %s", name,
+			                      sc->what);
 		else
 			config_value_error_at(sc->ld, s, "unknown key \"%s\"", name);
 	}

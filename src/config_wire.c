@@ -25,11 +25,13 @@ static void load_auth(const struct cv_scope *sc, bool version_ok, struct vipd_in
 	if (config_value_get_string(sc, "auth_pass", &v) != CV_OK)
 		return;
 	if (!v[0]) {
-		config_value_key_error(sc, s, "auth_pass", "must not be empty (leave the key out for none)");
+		config_value_key_error(sc, s, "auth_pass",
+		                       "must not be empty (leave the key out for none)");
 		return;
 	}
 	if (strlen(v) > VRRP_AUTH_LEN) {
-		config_value_key_error(sc, s, "auth_pass", "is longer than %d characters", VRRP_AUTH_LEN);
+		config_value_key_error(sc, s, "auth_pass", "is longer than %d characters",
+		                       VRRP_AUTH_LEN);
 		return;
 	}
 	for (const char *p = v; *p; p++) {
@@ -41,8 +43,9 @@ static void load_auth(const struct cv_scope *sc, bool version_ok, struct vipd_in
 	if (!version_ok)
 		return;
 	if (in->version == VIPD_V3) {
-		config_value_key_error(sc, s, "auth_pass",
-		             "applies to VRRP version 2 only (set version = 2 or \"2+3\")");
+		config_value_key_error(
+		    sc, s, "auth_pass",
+		    "applies to VRRP version 2 only (set version = 2 or \"2+3\")");
 		return;
 	}
 	memcpy(in->auth_pass, v, strlen(v) + 1);
@@ -57,7 +60,8 @@ static bool parse_host(const struct cv_scope *sc, const config_setting_t *e, con
 	const char *txt;
 
 	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-		config_value_key_error(sc, e, key, "expected a string, got %s", config_value_type_name(e));
+		config_value_key_error(sc, e, key, "expected a string, got %s",
+		                       config_value_type_name(e));
 		return false;
 	}
 	txt = config_setting_get_string(e);
@@ -70,14 +74,14 @@ static bool parse_host(const struct cv_scope *sc, const config_setting_t *e, con
 		return false;
 	}
 	if (in->af && a.af != in->af) {
-		config_value_key_error(sc, e, key, "\"%s\" is %s but the instance is %s", txt, af_label(a.af),
-		             af_label(in->af));
+		config_value_key_error(sc, e, key, "\"%s\" is %s but the instance is %s", txt,
+		                       af_label(a.af), af_label(in->af));
 		return false;
 	}
 	for (size_t i = 0; i < in->nvips; i++) {
 		if (addr_equal(&in->vips[i], &a)) {
-			config_value_key_error(sc, e, key, "\"%s\" is a virtual address of this instance",
-			             txt);
+			config_value_key_error(sc, e, key,
+			                       "\"%s\" is a virtual address of this instance", txt);
 			return false;
 		}
 	}
@@ -95,7 +99,8 @@ static void load_peers(const struct cv_scope *sc, struct vipd_instance_config *i
 {
 	const config_setting_t *s = NULL;
 	const char *key = "unicast_peers";
-	int n = config_value_get_list(sc, key, MAX_PEERS, "peers", " (leave the key out for multicast)", &s);
+	int n = config_value_get_list(sc, key, MAX_PEERS, "peers",
+	                              " (leave the key out for multicast)", &s);
 
 	if (n <= 0)
 		return;
@@ -117,7 +122,7 @@ static void load_peers(const struct cv_scope *sc, struct vipd_instance_config *i
 			dup = same_in(in, &in->unicast_peers[j], &p);
 		if (dup) {
 			config_value_key_error(sc, e, ekey, "duplicate peer \"%s\"",
-			             config_setting_get_string(e));
+			                       config_setting_get_string(e));
 			continue;
 		}
 		in->unicast_peers[in->npeers++] = p;
@@ -139,8 +144,9 @@ static void load_source(const struct cv_scope *sc, struct vipd_instance_config *
 		return;
 	for (size_t j = 0; j < in->npeers; j++) {
 		if (same_in(in, &in->unicast_peers[j], &src)) {
-			config_value_key_error(sc, s, "unicast_source", "\"%s\" is also in unicast_peers",
-			             config_setting_get_string(s));
+			config_value_key_error(sc, s, "unicast_source",
+			                       "\"%s\" is also in unicast_peers",
+			                       config_setting_get_string(s));
 			return;
 		}
 	}
@@ -156,8 +162,8 @@ void config_wire_load(const struct cv_scope *sc, bool version_ok, struct vipd_in
 	load_source(sc, in);
 	if (config_value_get_bool(sc, "unicast_ttl_check", &in->unicast_ttl_check) == CV_OK &&
 	    !config_value_member(sc, "unicast_peers"))
-		config_value_key_error(sc, config_value_member(sc, "unicast_ttl_check"), "unicast_ttl_check",
-		             "needs unicast_peers");
+		config_value_key_error(sc, config_value_member(sc, "unicast_ttl_check"),
+		                       "unicast_ttl_check", "needs unicast_peers");
 }
 
 void config_wire_print(const struct vipd_instance_config *in, FILE *out)

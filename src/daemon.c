@@ -122,8 +122,8 @@ static void io_state_changed(void *ctx, struct instance *in)
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
 	/* The notification first: a sync group's resignations below come after it. */
-	notify_state(d->notifier, in->cfg->name, in->cfg->notify, vrrp_fsm_state_name(in->fsm.state),
-	             in->fsm.priority);
+	notify_state(d->notifier, in->cfg->name, in->cfg->notify,
+	             vrrp_fsm_state_name(in->fsm.state), in->fsm.priority);
 	if (!d->stopping)
 		sync_group_state_changed(d->syncs, in, monotime_now());
 }

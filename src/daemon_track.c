@@ -10,7 +10,7 @@
 #include "vipd/track.h"
 
 static void on_track_event(void *arg, const char *check, enum track_event ev, const char *text,
-                        monotime now)
+                           monotime now)
 {
 	struct daemon *d = arg;
 

@@ -39,8 +39,8 @@ static bool in_list(const struct vip_addr *a, const struct vip_addr *list, size_
 	return false;
 }
 
-bool instance_iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-                   bool owner, union vip_in *out)
+bool instance_iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips,
+                            size_t nvips, bool owner, union vip_in *out)
 {
 	int best = -1, best_rank = -1; /* 0 is the best there is */
 
@@ -55,8 +55,8 @@ bool instance_iface_primary(const struct iface *ifc, int af, const struct vip_ad
 		if (af == AF_INET6 && !addr_is_linklocal6(&a->in.v6))
 			continue;
 		own = in_list(a, vips, nvips);
-		vip = own || (ifc->nall_vips &&
-		              bsearch(a, ifc->all_vips, ifc->nall_vips, sizeof(*a), instance_vip_addr_cmp));
+		vip = own || (ifc->nall_vips && bsearch(a, ifc->all_vips, ifc->nall_vips,
+		                                        sizeof(*a), instance_vip_addr_cmp));
 		/* A VIP comes and goes with its instance's state (IPv6: the link-local VIP lives on
 		 * the interface while master); the owner's are its own addresses (RFC 9568 4.1). */
 		if (vip && !(owner && own))
@@ -395,8 +395,9 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 {
 	if (acts & VRRP_ACT_STATE) {
 		log_transition(in, now,
-		               in->fsm.state == VRRP_STATE_FAULT ? in->fault_reason
-		                                                 : vrrp_fsm_cause_name(in->fsm.cause));
+		               in->fsm.state == VRRP_STATE_FAULT
+		                   ? in->fault_reason
+		                   : vrrp_fsm_cause_name(in->fsm.cause));
 		/* A pending retry aimed at the old state; a failure below re-arms it. */
 		loop_timer_cancel(in->loop, &in->retry_timer);
 		if (in->fsm.state != VRRP_STATE_MASTER)
@@ -506,7 +507,7 @@ static const char *iface_problem(struct instance *in)
 		return unicast_source_problem(in);
 	if (!primary6_kept(in) &&
 	    !instance_iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips,
-	                   in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
+	                            in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
 		return in->cfg->af == AF_INET ? "no IPv4 address on the interface"
 		                              : "no IPv6 link-local address on the interface";
 	if (in->track_fault)
@@ -697,8 +698,8 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		}
 	}
 	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
-	instance_run_actions(in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src),
-	            now);
+	instance_run_actions(
+	    in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src), now);
 	instance_stats_heard(in, adv->priority, &meta->src, now);
 }
 
@@ -775,7 +776,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	char buf[ADDR_STRLEN];
 
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state", json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
+	json_object_object_add(o, "state",
+	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
 	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
 	json_object_object_add(o, "version", version_json(in->cfg->version));

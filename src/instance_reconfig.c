@@ -216,7 +216,8 @@ static uint8_t new_priority(const struct instance *in, const struct vipd_instanc
 	return track_priority(cfg->priority, delta, in->track_fault, &fault);
 }
 
-void instance_reconfig_apply(struct instance *in, const struct vipd_instance_config *cfg, monotime now)
+void instance_reconfig_apply(struct instance *in, const struct vipd_instance_config *cfg,
+                             monotime now)
 {
 	const struct vipd_instance_config *old = in->cfg;
 	struct vrrp_fsm_config fc = instance_fsm_config(cfg);

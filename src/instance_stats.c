@@ -29,7 +29,7 @@ void instance_stats_heard(struct instance *in, uint8_t prio, const union vip_in 
 }
 
 const char *instance_stats_transition_name(enum vrrp_state from, enum vrrp_state to, char *buf,
-                                     size_t len)
+                                           size_t len)
 {
 	snprintf(buf, len, "%s->%s", vrrp_fsm_state_name(from), vrrp_fsm_state_name(to));
 	return buf;
@@ -77,8 +77,8 @@ static struct json_object *counters_json(const struct instance *in)
 			if (s->trans[f][t])
 				add_u64(trans,
 				        instance_stats_transition_name((enum vrrp_state)f,
-				                                 (enum vrrp_state)t, buf,
-				                                 sizeof(buf)),
+				                                       (enum vrrp_state)t, buf,
+				                                       sizeof(buf)),
 				        s->trans[f][t]);
 	json_object_object_add(c, "transitions", trans);
 	return c;
@@ -112,7 +112,8 @@ struct json_object *instance_stats_json(const struct instance *in, monotime now)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state", json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
+	json_object_object_add(o, "state",
+	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "counters", counters_json(in));
 	json_object_object_add(o, "availability", availability_json(in, now));
 	return o;

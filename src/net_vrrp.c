@@ -127,7 +127,7 @@ static const char *setup_ipv6(const struct vrrp_sock *s)
 }
 
 struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
-                                 size_t errlen)
+                                size_t errlen)
 {
 	struct vrrp_sock *s;
 	const char *what;
@@ -232,7 +232,7 @@ int net_vrrp_fd(const struct vrrp_sock *s)
 }
 
 enum vrrp_reason net_vrrp_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
-                                 unsigned *ifindex)
+                                unsigned *ifindex)
 {
 	bool hops_seen = false;
 
@@ -303,7 +303,7 @@ bool net_vrrp_buffered(const struct vrrp_sock *s)
 }
 
 int net_vrrp_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
-                   size_t *msg_len, enum vrrp_reason *reason)
+                  size_t *msg_len, enum vrrp_reason *reason)
 {
 	for (int skipped = 0; skipped < VRRP_RECV_SKIP; skipped++) {
 		struct vrrp_rx_slot *sl;
@@ -365,7 +365,7 @@ int net_vrrp_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t 
 }
 
 int net_vrrp_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
-                   const uint8_t *msg, size_t len)
+                  const uint8_t *msg, size_t len)
 {
 	union vrrp_cmsg_buf cbuf;
 	struct sockaddr_storage to;

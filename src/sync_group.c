@@ -33,7 +33,8 @@ bool sync_group_decide(const enum vrrp_state *states, size_t n, size_t changed,
 	return hold;
 }
 
-struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *const *list, size_t n)
+struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *const *list,
+                                size_t n)
 {
 	struct sync_set *s = calloc(1, sizeof(*s));
 

@@ -71,7 +71,8 @@ monotime vrrp_fsm_skew_time(uint8_t version, uint8_t priority, uint16_t master_a
 
 /* RFC 9568 6.1: Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time. For v2 the
  * Master_Adver_Interval is our configured interval (never learned), given in centiseconds. */
-monotime vrrp_fsm_master_down_interval(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
+monotime vrrp_fsm_master_down_interval(uint8_t version, uint8_t priority,
+                                       uint16_t master_adver_int_cs)
 {
 	return 3 * (int64_t)master_adver_int_cs * MT_CSEC +
 	       vrrp_fsm_skew_time(version, priority, master_adver_int_cs);
@@ -121,8 +122,8 @@ static void forget_lower_stream(struct vrrp_fsm *f)
 
 static void reset_master_down(struct vrrp_fsm *f, monotime now)
 {
-	f->master_down_timer = after(
-	    now, vrrp_fsm_master_down_interval(f->cfg.version, f->priority, f->master_adver_int_cs));
+	f->master_down_timer = after(now, vrrp_fsm_master_down_interval(f->cfg.version, f->priority,
+	                                                                f->master_adver_int_cs));
 }
 
 /* An advert from the master is accepted: learn its interval (v3 only: v2 requires the intervals
@@ -163,8 +164,8 @@ static unsigned backup_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 		/* The master is leaving: take over after Skew_Time only. */
 		f->prio0_seen = true;
 		f->lower_ignored = false;
-		f->master_down_timer =
-		    after(now, vrrp_fsm_skew_time(f->cfg.version, f->priority, f->master_adver_int_cs));
+		f->master_down_timer = after(
+		    now, vrrp_fsm_skew_time(f->cfg.version, f->priority, f->master_adver_int_cs));
 		return 0;
 	}
 	f->prio0_seen = false;
@@ -542,8 +543,8 @@ unsigned vrrp_fsm_demote(struct vrrp_fsm *f, monotime now)
 	if (f->state != VRRP_STATE_MASTER)
 		return 0;
 	/* Every backup, with or without Preempt_Mode, takes over Skew_Time after a priority 0. */
-	f->handover_timer =
-	    after(now, vrrp_fsm_master_down_interval(f->cfg.version, f->priority, f->cfg.adver_int_cs));
+	f->handover_timer = after(
+	    now, vrrp_fsm_master_down_interval(f->cfg.version, f->priority, f->cfg.adver_int_cs));
 	f->adver_timer = after(now, adver_interval(f));
 	f->last_answer = 0;
 	return VRRP_ACT_SEND_PRIO0;

@@ -115,7 +115,7 @@ static uint32_t pseudo_sum(int af, const union vip_in *src, const union vip_in *
 }
 
 enum vrrp_reason vrrp_pkt_decode_ipv4(const uint8_t *pkt, size_t len, struct vrrp_rx_meta *meta,
-                                  const uint8_t **msg, size_t *msg_len)
+                                      const uint8_t **msg, size_t *msg_len)
 {
 	size_t hlen, tot;
 
@@ -185,7 +185,7 @@ static bool addr_wire_usable(int af, const uint8_t *a)
 }
 
 enum vrrp_reason vrrp_pkt_decode(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
-                             struct vrrp_adv *adv, enum vrrp_csum_form *form)
+                                 struct vrrp_adv *adv, enum vrrp_csum_form *form)
 {
 	size_t asize = addr_size(meta->af);
 	uint8_t version, type, count;
@@ -289,7 +289,7 @@ static bool is_peer(const struct vrrp_rx_meta *meta, const struct vrrp_rx_policy
  * passed, VRRP_RX_OWNER means "only the owner rule objects", so a caller that follows RFC 9568
  * erratum 8298 (log, then process the advert normally) can do so without losing the others. */
 enum vrrp_reason vrrp_pkt_validate(const struct vrrp_adv *adv, const struct vrrp_rx_meta *meta,
-                               const struct vrrp_rx_policy *pol)
+                                   const struct vrrp_rx_policy *pol)
 {
 	if ((adv->version == 2 && !pol->accept_v2) || (adv->version == 3 && !pol->accept_v3) ||
 	    (adv->version != 2 && adv->version != 3))
@@ -313,8 +313,8 @@ enum vrrp_reason vrrp_pkt_validate(const struct vrrp_adv *adv, const struct vrrp
 	return VRRP_RX_OK;
 }
 
-ssize_t vrrp_pkt_encode(uint8_t *buf, size_t cap, const struct vrrp_adv *adv, const union vip_in *src,
-                    const union vip_in *dst, enum vrrp_csum_form form)
+ssize_t vrrp_pkt_encode(uint8_t *buf, size_t cap, const struct vrrp_adv *adv,
+                        const union vip_in *src, const union vip_in *dst, enum vrrp_csum_form form)
 {
 	size_t asize = addr_size(adv->af);
 	size_t len;

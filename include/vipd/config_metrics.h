@@ -1,6 +1,6 @@
 /* config_metrics: the top-level `metrics_listen` key (the address of the HTTP /metrics
- * responder). Internal to the config module, bar config_metrics_listen_parse/format (pure, also used by
- * the daemon and the tests). */
+ * responder). Internal to the config module, bar config_metrics_listen_parse/format (pure, also
+ * used by the daemon and the tests). */
 #ifndef VIPD_CONFIG_METRICS_H
 #define VIPD_CONFIG_METRICS_H
 

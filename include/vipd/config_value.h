@@ -47,7 +47,7 @@ void config_value_error_at(struct cv_loader *ld, const config_setting_t *s, cons
 
 /* Record "PFX.KEY: message" at the line of s. */
 void config_value_key_error(const struct cv_scope *sc, const config_setting_t *s, const char *key,
-                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* "an integer", "a float", "a string", ... for "expected X, got Y" messages. */
 const char *config_value_type_name(const config_setting_t *s);
@@ -70,24 +70,26 @@ const char *config_value_fmt_seconds(monotime t, char *buf, size_t len);
 const config_setting_t *config_value_member(const struct cv_scope *sc, const char *key);
 
 /* When ok is false, report "PFX.KEY: expected <expected>, got <type of s>". Returns ok. */
-bool config_value_type_ok(const struct cv_scope *sc, const config_setting_t *s, const char *key, bool ok,
-                const char *expected);
+bool config_value_type_ok(const struct cv_scope *sc, const config_setting_t *s, const char *key,
+                          bool ok, const char *expected);
 
-/* Typed getters: CV_ABSENT leaves *out alone, CV_BAD has reported the error. config_value_get_int checks
- * lo..hi; config_value_get_text wants a non-empty string without control characters shorter than size;
- * config_value_get_seconds takes an integer or a float in lo..hi and stores nanoseconds. */
+/* Typed getters: CV_ABSENT leaves *out alone, CV_BAD has reported the error. config_value_get_int
+ * checks lo..hi; config_value_get_text wants a non-empty string without control characters shorter
+ * than size; config_value_get_seconds takes an integer or a float in lo..hi and stores nanoseconds.
+ */
 int config_value_get_int(const struct cv_scope *sc, const char *key, long long lo, long long hi,
-               long long *out);
+                         long long *out);
 int config_value_get_bool(const struct cv_scope *sc, const char *key, bool *out);
 int config_value_get_string(const struct cv_scope *sc, const char *key, const char **out);
 int config_value_get_text(const struct cv_scope *sc, const char *key, char *dst, size_t size);
-int config_value_get_seconds(const struct cv_scope *sc, const char *key, double lo, double hi, monotime *out);
+int config_value_get_seconds(const struct cv_scope *sc, const char *key, double lo, double hi,
+                             monotime *out);
 
 /* An array or list key of 1..max elements: returns the count, 0 when absent (or empty with a
  * NULL empty_hint), -1 after reporting "expected an array of strings", "must not be
  * empty<empty_hint>" or "N <noun>, at most max". */
 int config_value_get_list(const struct cv_scope *sc, const char *key, int max, const char *noun,
-                const char *empty_hint, const config_setting_t **out);
+                          const char *empty_hint, const config_setting_t **out);
 
 /* Report every member of the scope's group whose name is not in known (NULL-terminated). */
 void config_value_check_keys(const struct cv_scope *sc, const char *const *known);

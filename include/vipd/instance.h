@@ -29,8 +29,9 @@ struct iface {
 	struct vip_addr *addrs; /* addresses on it now (from netlink) */
 	size_t naddrs, addrs_cap;
 	struct nl_addr_meta *meta; /* meta[i] describes addrs[i]; NULL: all primary, proto 0 */
-	/* Every VIP of every configured instance, sorted by instance_vip_addr_cmp: never an advert source
-	 * of another instance (only an owner's own VIPs are, RFC 9568 4.1). Set by the daemon. */
+	/* Every VIP of every configured instance, sorted by instance_vip_addr_cmp: never an advert
+	 * source of another instance (only an owner's own VIPs are, RFC 9568 4.1). Set by the
+	 * daemon. */
 	const struct vip_addr *all_vips;
 	size_t nall_vips;
 	struct vrrp_sock *sock[2]; /* [0] IPv4, [1] IPv6 */
@@ -56,8 +57,8 @@ int instance_vip_addr_cmp(const void *a, const void *b);
  * that is neither one of vips nor in ifc->all_vips (but one of vips when owner), preferring a
  * primary (not IFA_F_SECONDARY) address, then a non-VIP, then the first listed. Returns false
  * when there is none. */
-bool instance_iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-                   bool owner, union vip_in *out);
+bool instance_iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips,
+                            size_t nvips, bool owner, union vip_in *out);
 
 /* Where a VIP on the interface came from, as far as its instance knows (instance->vip_origin). */
 enum vip_origin {

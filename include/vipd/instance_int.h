@@ -23,7 +23,8 @@ void instance_announce_start(struct instance *in, monotime now);
  * they are all there. */
 void instance_announce_vips_changed(struct instance *in, monotime now);
 
-/* The loop timer of the announcements (instance_init arms nothing; instance_announce_start does). */
+/* The loop timer of the announcements (instance_init arms nothing; instance_announce_start does).
+ */
 void instance_announce_timer_cb(void *arg, monotime now);
 
 /* The output interface index of virtual route r of in (0 when its interface is missing). */

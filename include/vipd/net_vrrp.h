@@ -23,7 +23,7 @@ void net_vrrp_group(int af, union vip_in *group);
  * unicast adverts at once, multicast ones after net_vrrp_multicast(s, true). NULL with a reason
  * in err on failure. */
 struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
-                                 size_t errlen);
+                                size_t errlen);
 
 /* Join (true) or leave (false) the VRRP group on the socket's interface; a no-op when already
  * so. 0 or -1 with errno. */
@@ -46,13 +46,13 @@ int net_vrrp_fd(const struct vrrp_sock *s);
  * until the next call), or 1 with *reason != VRRP_RX_OK for a packet whose IP header is bad, 0
  * when nothing is pending, -1 on error (errno). */
 int net_vrrp_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
-                   size_t *msg_len, enum vrrp_reason *reason);
+                  size_t *msg_len, enum vrrp_reason *reason);
 
 /* Take the arrival interface (*ifindex, 0 when unknown), destination and hop limit from the
  * cmsgs of a received message of family af into meta. VRRP_RX_NO_HOPLIMIT for an IPv6 one that
  * carries no hop limit (never accepted unchecked), else VRRP_RX_OK. */
 enum vrrp_reason net_vrrp_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
-                                 unsigned *ifindex);
+                                unsigned *ifindex);
 
 /* True while packets already read from the kernel wait in the batch: the socket may not poll
  * readable for them, so the reader must go on. */
@@ -61,6 +61,6 @@ bool net_vrrp_buffered(const struct vrrp_sock *s);
 /* Send a VRRP message from src to dst (the group or a unicast peer) with TTL / hop limit 255.
  * 0 or -1 with errno. */
 int net_vrrp_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
-                   const uint8_t *msg, size_t len);
+                  const uint8_t *msg, size_t len);
 
 #endif

@@ -26,7 +26,7 @@ bool sync_group_decide(const enum vrrp_state *states, size_t n, size_t changed,
 /* The sync groups of cfg bound to the running instances list[0..n) (found by name; a member
  * without a running instance is left out). NULL on out of memory. */
 struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *const *list,
-                              size_t n);
+                                size_t n);
 
 /* Free a set (NULL is fine); the holds stay as they are. */
 void sync_group_free(struct sync_set *s);

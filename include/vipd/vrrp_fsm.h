@@ -107,7 +107,8 @@ const char *vrrp_fsm_cause_name(enum vrrp_cause c);
 monotime vrrp_fsm_skew_time(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
 
 /* Master_Down_Interval in ns: 3 x Master_Adver_Interval + Skew_Time. */
-monotime vrrp_fsm_master_down_interval(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
+monotime vrrp_fsm_master_down_interval(uint8_t version, uint8_t priority,
+                                       uint16_t master_adver_int_cs);
 
 /* Set up an FSM in Initialize with effective priority = cfg->priority. */
 void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_config *cfg);

@@ -268,7 +268,8 @@ void assert_advert(size_t i, uint8_t prio)
 	assert_int_equal(adv.vrid, 51);
 	assert_int_equal(adv.priority, prio);
 	assert_int_equal(adv.interval, cfg.adver_int_cs);
-	assert_true(vrrp_pkt_addrs_match(&adv, (union vip_in[]){vips[0].in, vips[1].in}, cfg.nvips));
+	assert_true(
+	    vrrp_pkt_addrs_match(&adv, (union vip_in[]){vips[0].in, vips[1].in}, cfg.nvips));
 	assert_int_equal(fk.log[i].src.v4.s_addr, me.v4.s_addr);
 	assert_int_equal(fk.log[i].dst.v4.s_addr, group.v4.s_addr);
 }

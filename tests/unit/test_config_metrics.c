@@ -39,7 +39,8 @@ static void good(const char *top, const char *want)
 	if (!cfg)
 		fail_msg("%s: %s", top, msgs);
 	free(msgs);
-	assert_string_equal(config_metrics_listen_format(&cfg->metrics_listen, buf, sizeof(buf)), want);
+	assert_string_equal(config_metrics_listen_format(&cfg->metrics_listen, buf, sizeof(buf)),
+	                    want);
 	again = config_fixture_reprint(cfg);
 	assert_true(config_metrics_listen_equal(&again->metrics_listen, &cfg->metrics_listen));
 	config_free(again);

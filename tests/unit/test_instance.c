@@ -214,7 +214,8 @@ static void prio0_takeover_after_skew(void **state)
 	start();
 	now_ns += 100 * MT_MSEC;
 	rx(3, 150, &peer_hi);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_fsm_master_down_interval(3, 100, 5));
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 now_ns + vrrp_fsm_master_down_interval(3, 100, 5));
 	now_ns += 20 * MT_MSEC;
 	rx(3, 0, &peer_hi);
 	assert_int_equal(inst.stats.prio0_received, 1);
@@ -305,7 +306,8 @@ static void link_down_fault_and_back(void **state)
 	ifc.running = true;
 	instance_iface_changed(&inst, now_ns);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_fsm_master_down_interval(3, 150, 5));
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 now_ns + vrrp_fsm_master_down_interval(3, 150, 5));
 
 	ifc.naddrs = 0;
 	instance_iface_changed(&inst, now_ns);

@@ -147,7 +147,8 @@ static void v2_auth_checked_on_receive(void **state)
 
 	rx_full(2, 200, 1, &peer_hi, &group, VRRP_AUTH_PASS, "s3cret");
 	assert_int_equal(inst.stats.adverts_received, 1);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_fsm_master_down_interval(2, 150, 100));
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 now_ns + vrrp_fsm_master_down_interval(2, 150, 100));
 	assert_true(inst.fsm.master_known);
 
 	cfg.auth_pass[0] = '\0';
@@ -389,7 +390,8 @@ static void unicast_receive_only_from_peers(void **state)
 	assert_int_equal(inst.fsm_timer.deadline, deadline);
 	rx_full(3, 200, 5, &peer_lo, &me, 0, NULL);
 	assert_int_equal(inst.stats.adverts_received, 1);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_fsm_master_down_interval(3, 150, 5));
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 now_ns + vrrp_fsm_master_down_interval(3, 150, 5));
 }
 
 /* The TTL check is skipped only for unicast adverts of an instance with unicast_ttl_check off. */

@@ -73,7 +73,8 @@ static void test_parse_verdicts(void **state)
 	assert_int_equal(parse("GET /metrics HTTP/1.1\r\nHost: x\r\n"), HTTP_INCOMPLETE);
 	assert_int_equal(parse("GET /metrics HTTP/1.1\r\n\r"), HTTP_INCOMPLETE);
 	assert_int_equal(parse("POST /metrics HTTP/1.1\r\n"), HTTP_INCOMPLETE);
-	assert_int_equal(metrics_http_request_parse("GET /metrics HTTP/1.1\r\n\r\n", 24), HTTP_INCOMPLETE);
+	assert_int_equal(metrics_http_request_parse("GET /metrics HTTP/1.1\r\n\r\n", 24),
+	                 HTTP_INCOMPLETE);
 }
 
 /* Every proper prefix of a request judged on its end of header is incomplete. */
@@ -105,12 +106,14 @@ static void test_parse_size_limit(void **state)
 	assert_non_null(big);
 	memset(big, 'a', n);
 	memcpy(big, head, strlen(head));
-	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST - 1), HTTP_INCOMPLETE);
+	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST - 1),
+	                 HTTP_INCOMPLETE);
 	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST), HTTP_TOO_LARGE);
 	assert_int_equal(metrics_http_request_parse(big, n), HTTP_TOO_LARGE);
 	/* the end of the header just past the limit does not count */
 	memcpy(big + METRICS_HTTP_MAX_REQUEST - 2, "\r\n\r\n", 4);
-	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST + 2), HTTP_TOO_LARGE);
+	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST + 2),
+	                 HTTP_TOO_LARGE);
 	/* ... and just within it does */
 	memcpy(big + METRICS_HTTP_MAX_REQUEST - 4, "\r\n\r\n", 4);
 	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST), HTTP_OK);

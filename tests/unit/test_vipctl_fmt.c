@@ -181,9 +181,9 @@ static void stats_tables(void **state)
 static void stats_log_dropped(void **state)
 {
 	char *text = render(vipctl_fmt_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
-	                                        "\"unmatched_drops\":{},\"log_lines_dropped\":7}");
+	                                      "\"unmatched_drops\":{},\"log_lines_dropped\":7}");
 	char *none = render(vipctl_fmt_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
-	                                        "\"unmatched_drops\":{},\"log_lines_dropped\":0}");
+	                                      "\"unmatched_drops\":{},\"log_lines_dropped\":0}");
 
 	(void)state;
 	assert_string_equal(text,

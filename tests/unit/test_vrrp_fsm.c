@@ -171,7 +171,8 @@ static void skew_and_mdi_v2(void **state)
 	assert_int_equal(vrrp_fsm_skew_time(2, 100, 1), INT64_C(609375000));
 	assert_int_equal(vrrp_fsm_skew_time(2, 255, 100), INT64_C(3906250));
 	assert_int_equal(vrrp_fsm_master_down_interval(2, 100, 100), MDI_1S_P100);
-	assert_int_equal(vrrp_fsm_master_down_interval(2, 100, 300), 9 * MT_SEC + INT64_C(609375000));
+	assert_int_equal(vrrp_fsm_master_down_interval(2, 100, 300),
+	                 9 * MT_SEC + INT64_C(609375000));
 }
 
 static void init_is_idle(void **state)

@@ -118,7 +118,8 @@ static void master_hands_over_make_before_break(void **state)
 	assert_int_equal(now_ns, t + 100 * MT_MSEC);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.release_timer, 0);
-	assert_int_equal(vrrp_fsm_next_deadline(&f), t + vrrp_fsm_master_down_interval(3, 1, IV_CS));
+	assert_int_equal(vrrp_fsm_next_deadline(&f),
+	                 t + vrrp_fsm_master_down_interval(3, 1, IV_CS));
 }
 
 /* 2. Nobody takes over: priority 0 each interval until Master_Down_Interval, then HANDOVER_END

@@ -116,7 +116,8 @@ static void assert_reencodes(const struct vrrp_adv *adv, const struct vrrp_rx_me
 {
 	uint8_t out[VRRP_MSG_MAX];
 
-	assert_int_equal(vrrp_pkt_encode(out, sizeof(out), adv, &m->src, &m->dst, form), (ssize_t)len);
+	assert_int_equal(vrrp_pkt_encode(out, sizeof(out), adv, &m->src, &m->dst, form),
+	                 (ssize_t)len);
 	assert_memory_equal(out, msg, len);
 }
 
@@ -541,8 +542,8 @@ static void reject_bad_addresses(void **state)
 
 			print_message("address %s at %u\n", cases[i].addr, pos);
 			a.addrs[pos] = in(cases[i].af, cases[i].addr);
-			len = vrrp_pkt_encode(buf, sizeof(buf), &a, six ? &s6 : &s4, six ? &d6 : &d4,
-			                  VRRP_CSUM_RFC5798);
+			len = vrrp_pkt_encode(buf, sizeof(buf), &a, six ? &s6 : &s4,
+			                      six ? &d6 : &d4, VRRP_CSUM_RFC5798);
 			assert_true(len > 0);
 			assert_int_equal(vrrp_pkt_decode(buf, (size_t)len, &m, &out, NULL),
 			                 cases[i].want);
@@ -734,7 +735,7 @@ static void addrs_match_is_a_multiset_compare(void **state)
 	assert_false(vrrp_pkt_addrs_match(&adv, v, 2));
 	v[2] = adv.addrs[0];
 	assert_false(vrrp_pkt_addrs_match(&adv, v, 3)); /* a duplicate instead of addrs[1] */
-	adv.addrs[1] = adv.addrs[2];                /* {0, 2, 2} against {2, 0, 0} */
+	adv.addrs[1] = adv.addrs[2];                    /* {0, 2, 2} against {2, 0, 0} */
 	assert_false(vrrp_pkt_addrs_match(&adv, v, 3));
 	adv.naddr = 0;
 	assert_true(vrrp_pkt_addrs_match(&adv, NULL, 0));
