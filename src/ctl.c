@@ -4,7 +4,7 @@
  * with requests take turns of bounded work within a time budget, and an idle
  * client is dropped: no client can stall the loop, starve another or grow
  * memory without bound. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -133,7 +133,7 @@ static void client_touch(struct ctl_client *cl)
 /* Write what the socket takes now. Returns false when the client was freed. */
 static bool client_flush(struct ctl_client *cl)
 {
-	ssize_t n = sock_send_some(cl->fd, cl->out, cl->out_len, &cl->out_off);
+	ssize_t n = sockio_send_some(cl->fd, cl->out, cl->out_len, &cl->out_off);
 
 	if (n < 0) {
 		client_free(cl);

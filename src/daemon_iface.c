@@ -1,7 +1,7 @@
 /* daemon_iface: the interfaces named by the config, kept in step with netlink
  * (links, addresses, resync after lost events), their VRRP sockets, and the
  * receive path: one socket per (interface, family), demux by VRID. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <linux/if_addr.h>
@@ -19,7 +19,7 @@
 
 /* --- interfaces --- */
 
-struct iface *iface_by_name(struct daemon *d, const char *name)
+struct iface *daemon_iface_by_name(struct daemon *d, const char *name)
 {
 	for (size_t i = 0; i < d->nifaces; i++)
 		if (strcmp(d->ifaces[i]->ifc.name, name) == 0)
@@ -27,7 +27,7 @@ struct iface *iface_by_name(struct daemon *d, const char *name)
 	return NULL;
 }
 
-struct iface *iface_by_index(struct daemon *d, unsigned ifindex)
+struct iface *daemon_iface_by_index(struct daemon *d, unsigned ifindex)
 {
 	for (size_t i = 0; i < d->nifaces; i++)
 		if (ifindex && d->ifaces[i]->ifc.ifindex == ifindex)
@@ -43,12 +43,12 @@ static size_t iface_addr_index(const struct iface *ifc, const struct vip_addr *a
 	return ifc->naddrs;
 }
 
-bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
+bool daemon_iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
 {
 	return iface_addr_index(ifc, a) < ifc->naddrs;
 }
 
-int iface_addr_proto(const struct iface *ifc, const struct vip_addr *a)
+int daemon_iface_addr_proto(const struct iface *ifc, const struct vip_addr *a)
 {
 	size_t i = iface_addr_index(ifc, a);
 
@@ -69,11 +69,11 @@ static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t
 		struct nl_addr_meta *m;
 
 		if (!n)
-			fatal("iface address table");
+			log_fatal("iface address table");
 		ifc->addrs = n;
 		m = realloc(ifc->meta, cap * sizeof(*m));
 		if (!m)
-			fatal("iface address table");
+			log_fatal("iface address table");
 		ifc->meta = m;
 		ifc->addrs_cap = cap;
 	}
@@ -82,7 +82,7 @@ static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t
 	ifc->meta[i] = (struct nl_addr_meta){.flags = flags, .proto = proto};
 }
 
-void iface_del_addr(struct iface *ifc, const struct vip_addr *a)
+void daemon_iface_del_addr(struct iface *ifc, const struct vip_addr *a)
 {
 	size_t i = iface_addr_index(ifc, a);
 
@@ -116,14 +116,14 @@ static bool iface_wants_group(const struct iface *ifc, int af)
 	return false;
 }
 
-void iface_close_sockets(struct daemon *d, struct iface *ifc)
+void daemon_iface_close_sockets(struct daemon *d, struct iface *ifc)
 {
 	for (int i = 0; i < 2; i++) {
 		ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
 		if (!ifc->sock[i])
 			continue;
-		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
-		vrrp_sock_close(ifc->sock[i]);
+		loop_del_fd(d->loop, net_vrrp_fd(ifc->sock[i]));
+		net_vrrp_close(ifc->sock[i]);
 		ifc->sock[i] = NULL;
 	}
 }
@@ -151,7 +151,7 @@ static void note_sock_error(const struct iface *ifc, char *slot, size_t len, con
 
 /* Open the sockets an existing interface needs and join the group where a multicast instance
  * runs; a failure is a FAULT reason of the instances it concerns (iface.sock_error,
- * join_error), retried by iface_sock_retry_cb. */
+ * join_error), retried by daemon_iface_sock_retry_cb. */
 static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 {
 	static const int afs[2] = {AF_INET, AF_INET6};
@@ -166,13 +166,13 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 		}
 		if (!ifc->sock[i]) {
 			ifc->sock[i] =
-			    vrrp_sock_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
+			    net_vrrp_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
 			if (ifc->sock[i] &&
-			    loop_add_fd(d->loop, vrrp_sock_fd(ifc->sock[i]), EPOLLIN, rx_cb,
+			    loop_add_fd(d->loop, net_vrrp_fd(ifc->sock[i]), EPOLLIN, rx_cb,
 			                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
 				snprintf(err, sizeof(err), "vrrp socket (%s): watch: %s",
 				         af_names[i], strerror(errno));
-				vrrp_sock_close(ifc->sock[i]);
+				net_vrrp_close(ifc->sock[i]);
 				ifc->sock[i] = NULL;
 			}
 			snprintf(msg, sizeof(msg), "%s", err);
@@ -190,25 +190,25 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 		if (!want) {
 			/* No multicast instance left (reload): no join to wait for. */
 			ifc->join_error[i][0] = '\0';
-			if (vrrp_sock_multicast(ifc->sock[i], false) < 0)
+			if (net_vrrp_multicast(ifc->sock[i], false) < 0)
 				log_warn("%s: leave the %s VRRP group", ifc->name, af_names[i]);
 			continue;
 		}
 		msg[0] = '\0';
-		if (vrrp_sock_multicast(ifc->sock[i], true) < 0)
+		if (net_vrrp_multicast(ifc->sock[i], true) < 0)
 			snprintf(msg, sizeof(msg), "cannot join the %s VRRP group: %s", af_names[i],
 			         strerror(errno));
 		snprintf(err, sizeof(err), "joined the %s VRRP group", af_names[i]);
 		note_sock_error(ifc, ifc->join_error[i], sizeof(ifc->join_error[i]), msg, err);
 	}
-	if (iface_sock_failed(ifc) && !loop_timer_armed(&d->sock_retry_timer)) {
+	if (daemon_iface_sock_failed(ifc) && !loop_timer_armed(&d->sock_retry_timer)) {
 		if (!d->sock_retry_delay)
 			d->sock_retry_delay = SOCK_RETRY_MIN;
 		loop_timer_set(d->loop, &d->sock_retry_timer, monotime_now() + d->sock_retry_delay);
 	}
 }
 
-bool iface_sock_failed(const struct iface *ifc)
+bool daemon_iface_sock_failed(const struct iface *ifc)
 {
 	for (int i = 0; i < 2; i++)
 		if (ifc->sock_error[i][0] || ifc->join_error[i][0])
@@ -232,15 +232,15 @@ static void iface_retry_sockets(struct daemon *d, struct iface *ifc, monotime no
 }
 
 /* Open the sockets an interface's instances need and close those no instance uses any more. */
-void iface_sync_sockets(struct daemon *d, struct iface *ifc)
+void daemon_iface_sync_sockets(struct daemon *d, struct iface *ifc)
 {
 	static const int afs[2] = {AF_INET, AF_INET6};
 
 	for (int i = 0; i < 2; i++) {
 		if (!ifc->sock[i] || iface_uses_af(ifc, afs[i]))
 			continue;
-		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
-		vrrp_sock_close(ifc->sock[i]);
+		loop_del_fd(d->loop, net_vrrp_fd(ifc->sock[i]));
+		net_vrrp_close(ifc->sock[i]);
 		ifc->sock[i] = NULL;
 	}
 	iface_retry_sockets(d, ifc, monotime_now());
@@ -259,7 +259,7 @@ static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime
 /* Try the failed socket opens and group joins again; while some still fail, the next try
  * waits twice as long, up to SOCK_RETRY_MAX (iface_open_sockets arms it). A setsockopt never
  * blocks the loop. */
-void iface_sock_retry_cb(void *arg, monotime now)
+void daemon_iface_sock_retry_cb(void *arg, monotime now)
 {
 	struct daemon *d = arg;
 	bool failed = false;
@@ -269,10 +269,10 @@ void iface_sock_retry_cb(void *arg, monotime now)
 	for (size_t i = 0; i < d->nifaces; i++) {
 		struct iface *ifc = &d->ifaces[i]->ifc;
 
-		if (!iface_sock_failed(ifc))
+		if (!daemon_iface_sock_failed(ifc))
 			continue;
 		iface_retry_sockets(d, ifc, now);
-		failed = failed || iface_sock_failed(ifc);
+		failed = failed || daemon_iface_sock_failed(ifc);
 	}
 	if (!failed)
 		d->sock_retry_delay = 0;
@@ -280,30 +280,30 @@ void iface_sock_retry_cb(void *arg, monotime now)
 
 /* --- netlink events --- */
 
-void iface_gone(struct daemon *d, struct iface *ifc, bool renamed, monotime now)
+void daemon_iface_gone(struct daemon *d, struct iface *ifc, bool renamed, monotime now)
 {
 	/* A renamed link still holds the VIPs and can send: release while its index names it. */
 	if (renamed && !d->stopping)
 		for (size_t i = 0; i < d->ninstances; i++)
 			if (d->instances[i]->iface == ifc || d->instances[i]->vmac == ifc)
 				instance_iface_lost(d->instances[i], "interface renamed", now);
-	iface_close_sockets(d, ifc);
+	daemon_iface_close_sockets(d, ifc);
 	ifc->ifindex = 0;
 	ifc->running = false;
 	ifc->naddrs = 0;
 }
 
-void iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex)
+void daemon_iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex)
 {
 	if (ifc->ifindex)
 		log_info("%s: interface re-created (index %u -> %u)", ifc->name, ifc->ifindex,
 		         ifindex);
-	iface_close_sockets(d, ifc);
+	daemon_iface_close_sockets(d, ifc);
 	ifc->naddrs = 0;
 	ifc->ifindex = ifindex;
 }
 
-void nl_event(void *arg, const struct nl_event *ev)
+void daemon_iface_nl_event(void *arg, const struct nl_event *ev)
 {
 	struct daemon *d = arg;
 	struct iface *ifc, *old;
@@ -311,55 +311,55 @@ void nl_event(void *arg, const struct nl_event *ev)
 
 	switch (ev->type) {
 	case NL_EV_LINK:
-		ifc = iface_by_name(d, ev->link.name);
-		old = iface_by_index(d, ev->link.ifindex);
+		ifc = daemon_iface_by_name(d, ev->link.name);
+		old = daemon_iface_by_index(d, ev->link.ifindex);
 		if (old && old != ifc) {
 			/* Renamed away from a name we use: released like a link that left. */
 			log_info("%s: interface renamed to %s", old->name, ev->link.name);
-			iface_gone(d, old, true, now);
-			vmac_mgr_check(d->vmacs);
+			daemon_iface_gone(d, old, true, now);
+			daemon_vmac_check(d->vmacs);
 			iface_notify_instances(d, old, now);
 		}
 		if (!ifc)
 			return;
 		if (ifc->ifindex != ev->link.ifindex)
-			iface_bind(d, ifc, ev->link.ifindex);
+			daemon_iface_bind(d, ifc, ev->link.ifindex);
 		if (ifc->running != ev->link.running)
 			log_info("%s: link %s", ifc->name, ev->link.running ? "up" : "down");
 		ifc->running = ev->link.running;
 		ifc->has_mac = ev->link.has_mac;
 		memcpy(ifc->mac, ev->link.mac, sizeof(ifc->mac));
 		iface_open_sockets(d, ifc);
-		vmac_mgr_check(d->vmacs);
+		daemon_vmac_check(d->vmacs);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_LINK_DEL:
-		ifc = iface_by_index(d, ev->link.ifindex);
+		ifc = daemon_iface_by_index(d, ev->link.ifindex);
 		if (!ifc)
 			return;
 		log_info("%s: interface removed", ifc->name);
-		iface_gone(d, ifc, false, now);
-		vmac_mgr_check(d->vmacs);
+		daemon_iface_gone(d, ifc, false, now);
+		daemon_vmac_check(d->vmacs);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_ADDR_NEW:
-		ifc = iface_by_index(d, ev->ifindex);
+		ifc = daemon_iface_by_index(d, ev->ifindex);
 		if (!ifc)
 			return;
 		/* An IPv6 address under DAD (or that failed it) cannot be a source: the kernel
 		 * announces it again once DAD is done (a fresh link-local after a link flap). */
 		if (ev->addr.af == AF_INET6 &&
 		    (ev->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
-			iface_del_addr(ifc, &ev->addr);
+			daemon_iface_del_addr(ifc, &ev->addr);
 		else
 			iface_add_addr(ifc, &ev->addr, ev->ifa_flags, ev->ifa_proto);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_ADDR_DEL:
-		ifc = iface_by_index(d, ev->ifindex);
+		ifc = daemon_iface_by_index(d, ev->ifindex);
 		if (!ifc)
 			return;
-		iface_del_addr(ifc, &ev->addr);
+		daemon_iface_del_addr(ifc, &ev->addr);
 		if (!d->stopping)
 			for (size_t i = 0; i < d->ninstances; i++)
 				if (instance_vip_iface(d->instances[i]) == ifc)
@@ -376,15 +376,15 @@ void nl_event(void *arg, const struct nl_event *ev)
 static void monitor_event(void *arg, const struct nl_event *ev)
 {
 	struct daemon *d = arg;
-	struct iface *ifc = ev->type == NL_EV_LINK ? iface_by_name(d, ev->link.name) : NULL;
+	struct iface *ifc = ev->type == NL_EV_LINK ? daemon_iface_by_name(d, ev->link.name) : NULL;
 	unsigned before = ifc ? ifc->ifindex : 0;
 
-	nl_event(d, ev);
+	daemon_iface_nl_event(d, ev);
 	if (ifc && ifc->ifindex != before)
 		daemon_resync_soon(d, "interface index bound");
 }
 
-void nl_cb(void *arg, int fd, unsigned events, monotime now)
+void daemon_iface_nl_cb(void *arg, int fd, unsigned events, monotime now)
 {
 	struct daemon *d = arg;
 	int r;
@@ -411,14 +411,14 @@ void nl_cb(void *arg, int fd, unsigned events, monotime now)
 
 /* Take in the events queued now: the VMAC manager just changed links, and what it made must be
  * in the interface table before anything relies on it (after lost events, the re-read will).
- * Never from inside nl_event. */
-void nl_sync(void *arg)
+ * Never from inside daemon_iface_nl_event. */
+void daemon_iface_nl_sync(void *arg)
 {
 	struct daemon *d = arg;
 	struct pollfd p = {.fd = nl_monitor_fd(d->nl), .events = POLLIN};
 
 	for (int i = 0; i < 1024 && !d->resync_lost && poll(&p, 1, 0) == 1; i++)
-		nl_cb(d, p.fd, POLLIN, monotime_now());
+		daemon_iface_nl_cb(d, p.fd, POLLIN, monotime_now());
 }
 
 /* --- receive path --- */
@@ -444,7 +444,7 @@ static void rx_hold_cb(void *arg, monotime now)
 	struct vrrp_sock *s = rx->ifc->sock[rx->afi];
 
 	(void)now;
-	if (s && loop_mod_fd(rx->d->loop, vrrp_sock_fd(s), EPOLLIN) < 0)
+	if (s && loop_mod_fd(rx->d->loop, net_vrrp_fd(s), EPOLLIN) < 0)
 		log_warn("%s: watch VRRP socket", rx->ifc->name);
 }
 
@@ -481,13 +481,13 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 	struct vrrp_sock *s = ifc->sock[rx->afi];
 
 	(void)events;
-	if (!s || vrrp_sock_fd(s) != fd)
+	if (!s || net_vrrp_fd(s) != fd)
 		return;
 	rx_moderate(rx, fd, now);
 	/* A burst ends at RX_BURST packets, but never with packets left in the socket's batch, nor
 	 * (up to RX_CATCHUP) while a backup's Master_Down_Timer is expiring: under a flood its
 	 * master's advert may still wait in the queue behind the junk. */
-	for (int n = 0, catchup = 0; n < RX_BURST || vrrp_sock_buffered(s) || n < catchup; n++) {
+	for (int n = 0, catchup = 0; n < RX_BURST || net_vrrp_buffered(s) || n < catchup; n++) {
 		if (n == RX_BURST && rx_backup_expiring(ifc, rx->afi, monotime_now()))
 			catchup = RX_CATCHUP;
 		struct vrrp_rx_meta meta;
@@ -496,7 +496,7 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		enum vrrp_reason r = VRRP_RX_OK;
 		enum vrrp_csum_form form = VRRP_CSUM_RFC5798;
 		struct instance *in;
-		int got = vrrp_sock_recv(s, &meta, &msg, &len, &r);
+		int got = net_vrrp_recv(s, &meta, &msg, &len, &r);
 
 		if (got <= 0) {
 			if (got < 0 && errno != EAGAIN && errno != EINTR)
@@ -508,7 +508,7 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 			in = len >= 2 ? ifc->by_vrid[rx->afi][msg[1]] : NULL;
 			if (in && !instance_ttl_checked(in->cfg, &meta))
 				meta.ttl = -1;
-			r = vrrp_decode(msg, len, &meta, &d->rxadv, &form);
+			r = vrrp_pkt_decode(msg, len, &meta, &d->rxadv, &form);
 		}
 		if (r != VRRP_RX_OK) {
 			count_drop(d, ifc, rx->afi, msg, len, r);
@@ -528,13 +528,13 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 	}
 }
 
-struct json_object *daemon_unmatched_drops(const struct daemon *d)
+struct json_object *daemon_iface_unmatched_drops(const struct daemon *d)
 {
 	struct json_object *o = json_object_new_object();
 
 	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
 		if (d->drops[r])
-			json_object_object_add(o, vrrp_reason_name((enum vrrp_reason)r),
+			json_object_object_add(o, vrrp_pkt_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(d->drops[r]));
 	return o;
 }
@@ -550,7 +550,7 @@ static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cf
 		n += cfg->instances[i].nvips;
 	all = malloc((n ? n : 1) * sizeof(*all));
 	if (!all)
-		fatal("address list");
+		log_fatal("address list");
 	n = 0;
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		const struct vipd_instance_config *ic = &cfg->instances[i];
@@ -560,14 +560,14 @@ static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cf
 			    strcmp(ic->interface, di->ifc.name) == 0)
 				all[n++] = ic->vips[j];
 	}
-	qsort(all, n, sizeof(*all), vip_addr_cmp);
+	qsort(all, n, sizeof(*all), instance_vip_addr_cmp);
 	free(di->vips);
 	di->vips = all;
 	di->ifc.all_vips = all;
 	di->ifc.nall_vips = n;
 }
 
-void daemon_vips_rebuild(struct daemon *d, const struct vipd_config *cfg)
+void daemon_iface_vips_rebuild(struct daemon *d, const struct vipd_config *cfg)
 {
 	d->vips_cfg = cfg;
 	for (size_t i = 0; i < d->nifaces; i++)
@@ -575,9 +575,9 @@ void daemon_vips_rebuild(struct daemon *d, const struct vipd_config *cfg)
 }
 
 /* The interface named name, created (not yet known to netlink) when missing. */
-struct iface *iface_get(struct daemon *d, const char *name)
+struct iface *daemon_iface_get(struct daemon *d, const char *name)
 {
-	struct iface *ifc = iface_by_name(d, name);
+	struct iface *ifc = daemon_iface_by_name(d, name);
 	struct daemon_iface *di, **list;
 
 	if (ifc)
@@ -585,7 +585,7 @@ struct iface *iface_get(struct daemon *d, const char *name)
 	di = calloc(1, sizeof(*di));
 	list = realloc(d->ifaces, (d->nifaces + 1) * sizeof(*list));
 	if (!di || !list)
-		fatal("interface table");
+		log_fatal("interface table");
 	d->ifaces = list;
 	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
 	if (d->vips_cfg)

@@ -1,7 +1,7 @@
 /* daemon_priv: the end of start-up, when vipd stops being root (privdrop.c). Everything it
  * needs later is open by then; what it still does (netlink, new raw sockets, VMACs, scripts,
  * removing its files at exit) needs only CAP_NET_ADMIN, CAP_NET_RAW and folders it owns. */
-#include "config.h"
+#include "build_config.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -19,7 +19,7 @@
 static char handover[HANDOVER_MAX][PATH_MAX];
 static size_t nhandover;
 
-void daemon_handover_dir(const char *dir)
+void daemon_priv_handover_dir(const char *dir)
 {
 	for (size_t i = 0; i < nhandover; i++)
 		if (strcmp(handover[i], dir) == 0)
@@ -37,17 +37,17 @@ static void give(const char *what, const char *path, const struct privdrop_id *i
 		log_warnx("%s: %s", what, err);
 }
 
-void daemon_drop_privileges(struct daemon *d)
+void daemon_priv_drop(struct daemon *d)
 {
 	struct privdrop_id id;
 	char err[256];
 
 	if (privdrop_lookup(d->cfg, &id, err, sizeof(err)) < 0)
-		fatalx("user: %s", err);
+		log_fatalx("user: %s", err);
 	/* Whatever the unit says (or without one): no exec by vipd or its scripts gains a
 	 * privilege (set-user-ID bits, file capabilities), root or not. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		fatal("PR_SET_NO_NEW_PRIVS");
+		log_fatal("PR_SET_NO_NEW_PRIVS");
 	if (geteuid() != 0) {
 		log_info("not started as root: running with the privileges we were given");
 		return;
@@ -64,7 +64,7 @@ void daemon_drop_privileges(struct daemon *d)
 	if (d->cfg->notify_fifo[0])
 		give("notify_fifo", d->cfg->notify_fifo, &id);
 	if (privdrop_drop(&id, err, sizeof(err)) < 0)
-		fatalx("dropping privileges: %s", err);
+		log_fatalx("dropping privileges: %s", err);
 	log_notice("running as user %s (uid %ld, gid %ld) with CAP_NET_ADMIN and CAP_NET_RAW only",
 	           id.name, (long)id.uid, (long)id.gid);
 }

@@ -3,7 +3,7 @@
  * not change. The dump is collected aside, so no instance acts (and no netlink request shares the
  * socket) while it is read; then the new view is swapped in and each instance is evaluated once.
  * A failed dump changes nothing and is retried on a timer. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -28,12 +28,12 @@ static void swap_iface(struct daemon *d, struct iface *ifc, const struct nl_view
 			log_info("%s: interface renamed to %s", ifc->name, old->name);
 		else
 			log_info("%s: interface removed", ifc->name);
-		iface_gone(d, ifc, old != NULL, now);
+		daemon_iface_gone(d, ifc, old != NULL, now);
 	}
 	if (!l)
 		return;
 	if (l->ifindex != ifc->ifindex)
-		iface_bind(d, ifc, l->ifindex);
+		daemon_iface_bind(d, ifc, l->ifindex);
 	if (ifc->running != l->running)
 		log_info("%s: link %s", ifc->name, l->running ? "up" : "down");
 	ifc->running = l->running;
@@ -42,8 +42,8 @@ static void swap_iface(struct daemon *d, struct iface *ifc, const struct nl_view
 	/* The addresses it keeps keep their order: the primary stays. */
 	if (nl_view_addrs(v, ifc->ifindex, &ifc->addrs, &ifc->meta, &ifc->naddrs, &ifc->addrs_cap) <
 	    0)
-		fatal("iface address table");
-	iface_sync_sockets(d, ifc);
+		log_fatal("iface address table");
+	daemon_iface_sync_sockets(d, ifc);
 }
 
 int daemon_resync(struct daemon *d, const char *why)
@@ -69,7 +69,7 @@ int daemon_resync(struct daemon *d, const char *why)
 	now = monotime_now();
 	for (size_t i = 0; i < d->nifaces; i++)
 		swap_iface(d, &d->ifaces[i]->ifc, &v, now);
-	vmac_mgr_check(d->vmacs);
+	daemon_vmac_check(d->vmacs);
 	nl_view_counts(&v, &nlinks, &naddrs);
 	nl_view_free(&v);
 	if (!d->stopping) {
@@ -79,7 +79,7 @@ int daemon_resync(struct daemon *d, const char *why)
 
 			instance_iface_changed(in, now);
 			for (size_t j = 0; j < in->cfg->nvips; j++)
-				if (!iface_has_addr(vif, &in->cfg->vips[j]))
+				if (!daemon_iface_has_addr(vif, &in->cfg->vips[j]))
 					instance_addr_deleted(in, &in->cfg->vips[j], now);
 		}
 		daemon_track_update(d, now);

@@ -3,7 +3,7 @@
  * written whenever that set changes (demote, promote, reload, start). A bad file is logged and
  * ignored, then replaced by the running state; a failed write costs persistence, not the
  * command. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdlib.h>
 #include <string.h>

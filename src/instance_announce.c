@@ -1,7 +1,7 @@
 /* instance_announce: the announcements of a new master — gratuitous ARP (IPv4) or unsolicited
  * Neighbor Advertisements (IPv6) for every VIP, in bursts: the first at the takeover, a second
  * garp_delay later, then one every garp_refresh. */
-#include "config.h"
+#include "build_config.h"
 
 #include "vipd/instance_int.h"
 
@@ -54,7 +54,7 @@ static void garp_step(struct instance *in, monotime now)
  * IPv6: the kernel inserts the local route of an address added with nodad only when it announces
  * the address (from its DAD work), a little after our add returned; a Neighbor Advertisement sent
  * before that draws the clients' packets to a node that drops them. */
-void garp_start(struct instance *in, monotime now)
+void instance_announce_start(struct instance *in, monotime now)
 {
 	in->garp_since = now;
 	in->garp_left = 0;
@@ -68,7 +68,7 @@ void garp_start(struct instance *in, monotime now)
 	garp_step(in, now);
 }
 
-void garp_vips_changed(struct instance *in, monotime now)
+void instance_announce_vips_changed(struct instance *in, monotime now)
 {
 	if (!in->garp_wait_until || in->fsm.state != VRRP_STATE_MASTER ||
 	    !in->io->vips_ready(in->io->ctx, in))
@@ -78,7 +78,7 @@ void garp_vips_changed(struct instance *in, monotime now)
 	garp_step(in, now);
 }
 
-void garp_timer_cb(void *arg, monotime now)
+void instance_announce_timer_cb(void *arg, monotime now)
 {
 	struct instance *in = arg;
 

@@ -1,8 +1,8 @@
-/* log: stderr or syslog, with the OpenBSD log_warn/log_warnx/fatal policy. A write never
+/* log: stderr or syslog, with the OpenBSD log_warn/log_warnx/log_fatal policy. A write never
  * blocks the loop: a line the reader (journald, syslog, a pipe) cannot take now is dropped and
  * counted, and a summary is written once the output takes lines again. syslog(3) is not used
  * for that reason: it blocks when /dev/log is full. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -196,7 +196,7 @@ LOG_FN(log_notice, LOG_NOTICE, 0)
 LOG_FN(log_info, LOG_INFO, 0)
 LOG_FN(log_debug, LOG_DEBUG, 0)
 
-void fatal(const char *fmt, ...)
+void log_fatal(const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
@@ -207,7 +207,7 @@ void fatal(const char *fmt, ...)
 	exit(1);
 }
 
-void fatalx(const char *fmt, ...)
+void log_fatalx(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -1,5 +1,5 @@
 /* vipd: argument parsing and wiring only. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -56,7 +56,7 @@ static bool make_parent_dir(const char *path, const struct privdrop_id *id, bool
 	if (privdrop_chown(dir, id->uid, 0, err, sizeof(err)) < 0)
 		log_warnx("%s", err);
 	else
-		daemon_handover_dir(dir);
+		daemon_priv_handover_dir(dir);
 	return made;
 }
 
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 	pid_fd = lock_pidfile(pidfile, &made_dir);
 	/* The locked fd is shared with the child: the lock outlives the parent's exit. */
 	if (!foreground && daemon(0, 0) < 0)
-		fatal("daemon");
+		log_fatal("daemon");
 	/* After daemon(): stderr is the one vipd keeps (made non-blocking by log_init). */
 	log_init("vipd", foreground || log_stderr, level);
 	have_id = privdrop_lookup(cfg, &id, err, sizeof(err)) == 0;
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 
 	d = daemon_new(cfg, socket_path, err, sizeof(err));
 	if (!d)
-		fatalx("%s", err);
+		log_fatalx("%s", err);
 	rc = daemon_run(d);
 	daemon_free(d);
 	pidfile_release(pid_fd, pidfile);

@@ -1,6 +1,6 @@
 /* notify: per-instance script queues run one at a time through proc, and the notify_fifo
  * writer (see notify.h). */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +55,7 @@ struct notifier {
 
 static void kick_cb(void *arg, monotime now);
 
-struct notifier *notifier_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg)
+struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg)
 {
 	struct notifier *n = calloc(1, sizeof(*n));
 
@@ -76,7 +76,7 @@ static void event_free(struct nevent *e)
 	free(e);
 }
 
-void notifier_free(struct notifier *n)
+void notify_free(struct notifier *n)
 {
 	if (!n)
 		return;
@@ -101,7 +101,7 @@ void notifier_free(struct notifier *n)
 	free(n);
 }
 
-void notifier_set_user(struct notifier *n, const struct proc_user *user)
+void notify_set_user(struct notifier *n, const struct proc_user *user)
 {
 	n->user = user;
 }
@@ -123,7 +123,7 @@ static const char *fifo_refused(const char *path, const struct stat *st, uid_t o
 	return why;
 }
 
-int notifier_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err, size_t errlen)
+int notify_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err, size_t errlen)
 {
 	struct stat st, ours;
 
@@ -171,7 +171,7 @@ static void fifo_problem(struct notifier *n, const char *why)
 }
 
 /* Open the FIFO for writing, never through a symbolic link, and only a FIFO of ours (the
- * folder may let others swap the entry since notifier_set_fifo looked at it). */
+ * folder may let others swap the entry since notify_set_fifo looked at it). */
 static int fifo_open(struct notifier *n)
 {
 	char why[PATH_MAX + 96];
@@ -432,7 +432,7 @@ int notify_check_config(const struct vipd_config *cfg, struct config_errors *err
 	return bad;
 }
 
-bool notifier_busy(const struct notifier *n)
+bool notify_busy(const struct notifier *n)
 {
 	for (size_t i = 0; i < n->nqueues; i++)
 		if (n->queues[i]->running || n->queues[i]->head)

@@ -1,5 +1,5 @@
 /* privdrop: the switch to an unprivileged user with CAP_NET_RAW and CAP_NET_ADMIN only. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* proc: children in their own process group, watched with a pidfd, killed at a timeout. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>

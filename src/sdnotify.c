@@ -1,5 +1,5 @@
 /* sdnotify: the systemd notify protocol implemented directly; see sdnotify.h. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>

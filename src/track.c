@@ -1,5 +1,5 @@
 /* track: health checks in the loop (see track.h). */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -369,7 +369,7 @@ static void http_start(struct check *c, monotime now)
 		return;
 	}
 	c->probe =
-	    http_probe_start(c->t->http, c->cfg->url, c->cfg->expect_status, c->cfg->expect_body,
+	    track_http_start(c->t->http, c->cfg->url, c->cfg->expect_status, c->cfg->expect_body,
 	                     c->cfg->timeout, http_done, c, err, sizeof(err));
 	if (!c->probe)
 		check_result(c, false, err, now);
@@ -570,7 +570,7 @@ struct track *track_new(struct loop *l, const struct vipd_config *cfg, const str
 		}
 	}
 	if (need_http) {
-		t->http = http_prober_new(l);
+		t->http = track_http_new(l);
 		if (!t->http) {
 			snprintf(err, errlen, "http prober: %s", strerror(errno));
 			goto fail;
@@ -590,7 +590,7 @@ void track_start(struct track *t, const struct track *old, monotime now)
 		for (size_t k = 0; old && k < old->n; k++) {
 			const struct check *o = &old->checks[k];
 
-			if (!config_check_equal(o->cfg, c->cfg))
+			if (!config_track_check_equal(o->cfg, c->cfg))
 				continue;
 			c->up = o->up;
 			c->successes = o->successes;
@@ -623,7 +623,7 @@ void track_free(struct track *t)
 		if (c->recover)
 			proc_cancel(c->recover);
 		if (c->probe)
-			http_probe_cancel(c->probe);
+			track_http_cancel(c->probe);
 		if (c->sock >= 0) {
 			loop_del_fd(t->loop, c->sock);
 			close(c->sock);
@@ -635,7 +635,7 @@ void track_free(struct track *t)
 		loop_del_fd(t->loop, t->ifd);
 		close(t->ifd);
 	}
-	http_prober_free(t->http);
+	track_http_free(t->http);
 	free(t->checks);
 	free(t);
 }
@@ -687,7 +687,7 @@ struct json_object *track_status(const struct track *t, const struct vipd_instan
 		o = json_object_new_object();
 		json_object_object_add(o, "name", json_object_new_string(c->cfg->name));
 		json_object_object_add(
-		    o, "type", json_object_new_string(config_check_type_name(c->cfg->type)));
+		    o, "type", json_object_new_string(config_track_check_type_name(c->cfg->type)));
 		json_object_object_add(o, "state", json_object_new_string(c->up ? "up" : "down"));
 		json_object_object_add(o, "last", json_object_new_string(c->last));
 		json_object_object_add(o, "last_duration",

@@ -1,6 +1,6 @@
 /* vipctl: talk to a running vipd over its control socket.
  * Exit status: 0 done, 1 vipd refused or failed to answer, 2 usage error or vipd unreachable. */
-#include "config.h"
+#include "build_config.h"
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -50,16 +50,16 @@ static void print_json(struct json_object *o)
 static void print_result(const char *cmd, struct json_object *result)
 {
 	if (strcmp(cmd, "status") == 0)
-		vipctl_print_status(stdout, result);
+		vipctl_fmt_status(stdout, result);
 	else if (strcmp(cmd, "stats") == 0)
-		vipctl_print_stats(stdout, result);
+		vipctl_fmt_stats(stdout, result);
 	else if (strcmp(cmd, "metrics") == 0)
-		vipctl_print_metrics(stdout, result) == 0 ? (void)0 : print_json(result);
+		vipctl_fmt_metrics(stdout, result) == 0 ? (void)0 : print_json(result);
 	else if (strcmp(cmd, "reload") == 0)
-		vipctl_print_reload(stdout, result);
+		vipctl_fmt_reload(stdout, result);
 	else if ((strcmp(cmd, "demote") == 0 || strcmp(cmd, "promote") == 0) &&
 	         json_object_is_type(result, json_type_object))
-		vipctl_print_instance(stdout, result);
+		vipctl_fmt_instance(stdout, result);
 	else if (result)
 		print_json(result); /* an answer of a shape this vipctl does not know */
 }
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 		/* Scripts get the whole refusal (with a reload's "errors") on stdout too. */
 		if (json)
 			print_json(reply);
-		vipctl_print_error(stderr, cmd->name, reply);
+		vipctl_fmt_error(stderr, cmd->name, reply);
 		rc = EXIT_REFUSED;
 	} else if (json_object_object_get_ex(reply, "result", &result) && result) {
 		/* A command that only acts (garp) answers null: print nothing. */

@@ -7,7 +7,7 @@
  * requests it sends for replies sourced from a VIP carry its own address, not
  * the VIP: a neighbour would learn the parent's MAC for the VIP from them
  * (measured: the client's entry flipped away from the virtual MAC). Never logs. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -101,52 +101,52 @@ struct daemon {
 void daemon_trim_soon(struct daemon *d);
 
 /* The interface named name in the daemon's table, created (unknown to netlink yet) if missing. */
-struct iface *iface_get(struct daemon *d, const char *name);
+struct iface *daemon_iface_get(struct daemon *d, const char *name);
 
 /* The interface named name, or NULL. */
-struct iface *iface_by_name(struct daemon *d, const char *name);
+struct iface *daemon_iface_by_name(struct daemon *d, const char *name);
 
 /* The interface with kernel index ifindex, or NULL. */
-struct iface *iface_by_index(struct daemon *d, unsigned ifindex);
+struct iface *daemon_iface_by_index(struct daemon *d, unsigned ifindex);
 
 /* True when netlink last said a is on ifc. */
-bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a);
+bool daemon_iface_has_addr(const struct iface *ifc, const struct vip_addr *a);
 
 /* The IFA_PROTO netlink last gave for a on ifc (0: none), or -1 when a is not on ifc. */
-int iface_addr_proto(const struct iface *ifc, const struct vip_addr *a);
+int daemon_iface_addr_proto(const struct iface *ifc, const struct vip_addr *a);
 
 /* Forget a on ifc (netlink said it left, or we removed it). */
-void iface_del_addr(struct iface *ifc, const struct vip_addr *a);
+void daemon_iface_del_addr(struct iface *ifc, const struct vip_addr *a);
 
 /* ifc's link left: deleted, or renamed away (renamed: its instances release first, through the
  * index that still names the link). Then its index, sockets and addresses are forgotten. */
-void iface_gone(struct daemon *d, struct iface *ifc, bool renamed, monotime now);
+void daemon_iface_gone(struct daemon *d, struct iface *ifc, bool renamed, monotime now);
 
 /* ifc's name now belongs to the link ifindex: sockets closed, addresses unknown until read. */
-void iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex);
+void daemon_iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex);
 
 /* Close both VRRP sockets of ifc. */
-void iface_close_sockets(struct daemon *d, struct iface *ifc);
+void daemon_iface_close_sockets(struct daemon *d, struct iface *ifc);
 
 /* True while a VRRP socket of ifc could not be opened or could not join its group. */
-bool iface_sock_failed(const struct iface *ifc);
+bool daemon_iface_sock_failed(const struct iface *ifc);
 
 /* The retry timer of failed socket opens and joins (d->sock_retry_timer). */
-void iface_sock_retry_cb(void *arg, monotime now);
+void daemon_iface_sock_retry_cb(void *arg, monotime now);
 
 /* Open the sockets ifc's instances need (joining the group for multicast ones), close the others.
  */
-void iface_sync_sockets(struct daemon *d, struct iface *ifc);
+void daemon_iface_sync_sockets(struct daemon *d, struct iface *ifc);
 
 /* The received packets no instance could be charged with (unknown VRID, no readable VRID), as a
  * new {"reason": N} object holding the nonzero counters only. */
-struct json_object *daemon_unmatched_drops(const struct daemon *d);
+struct json_object *daemon_iface_unmatched_drops(const struct daemon *d);
 
 /* Apply one netlink event (from a dump or the monitor) to the table and tell the instances. */
-void nl_event(void *arg, const struct nl_event *ev);
+void daemon_iface_nl_event(void *arg, const struct nl_event *ev);
 
 /* The monitor socket is readable: read the events, resync after ENOBUFS. */
-void nl_cb(void *arg, int fd, unsigned events, monotime now);
+void daemon_iface_nl_cb(void *arg, int fd, unsigned events, monotime now);
 
 /* Set up the resync timer (daemon_resync.c); before the loop runs. */
 void daemon_resync_init(struct daemon *d);
@@ -174,8 +174,8 @@ void daemon_track_update(struct daemon *d, monotime now);
 void daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io);
 
 /* Give every interface the VIPs of cfg it must never take as an advert source (iface->all_vips;
- * iface_get does it for the interfaces made later). */
-void daemon_vips_rebuild(struct daemon *d, const struct vipd_config *cfg);
+ * daemon_iface_get does it for the interfaces made later). */
+void daemon_iface_vips_rebuild(struct daemon *d, const struct vipd_config *cfg);
 
 /* Make an instance for ic and register it for demux; it starts with instance_start. */
 struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instance_config *ic);
@@ -191,13 +191,13 @@ void daemon_start_vmacs(struct daemon *d, size_t first);
 
 /* {"command":"reload"} (daemon_reload.c): {"kept","changed","started","stopped"} counts, or the
  * error with "errors": ["FILE:LINE: ..."] when the file is bad (the running config stays). */
-struct json_object *daemon_ctl_reload(struct daemon *d);
+struct json_object *daemon_reload_ctl(struct daemon *d);
 
 /* {"command":"stats"} and {"command":"metrics"} (daemon_stats.c): the reply for command. */
-struct json_object *daemon_ctl_stats(struct daemon *d, const char *command);
+struct json_object *daemon_stats_ctl(struct daemon *d, const char *command);
 
 /* Process the queued netlink events now (after we changed links ourselves). */
-void nl_sync(void *arg);
+void daemon_iface_nl_sync(void *arg);
 
 /* Open, move or close the HTTP /metrics listener to match d->cfg->metrics_listen (daemon_http.c;
  * a failure is logged and retried at the next call). */
@@ -209,7 +209,7 @@ void daemon_http_close(struct daemon *d);
 /* ctl demote / promote (demote true / false) of the instance named by req's "name": its status
  * object, or an error ("no such instance", "address owner (priority 255) cannot be demoted",
  * "not demoted"). */
-struct json_object *daemon_ctl_admin(struct daemon *d, struct json_object *req, bool demote);
+struct json_object *daemon_admin_ctl(struct daemon *d, struct json_object *req, bool demote);
 
 /* Before the instances start (daemon_state.c): mark those the state file lists as demoted;
  * a missing file is no state, a bad one is logged and ignored. */
@@ -221,6 +221,6 @@ void daemon_state_save(struct daemon *d);
 
 /* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
  * only (fatal when that fails; nothing to do when not root or the user is root). */
-void daemon_drop_privileges(struct daemon *d);
+void daemon_priv_drop(struct daemon *d);
 
 #endif

@@ -29,8 +29,9 @@ struct iface {
 	struct vip_addr *addrs; /* addresses on it now (from netlink) */
 	size_t naddrs, addrs_cap;
 	struct nl_addr_meta *meta; /* meta[i] describes addrs[i]; NULL: all primary, proto 0 */
-	/* Every VIP of every configured instance, sorted by vip_addr_cmp: never an advert source
-	 * of another instance (only an owner's own VIPs are, RFC 9568 4.1). Set by the daemon. */
+	/* Every VIP of every configured instance, sorted by instance_vip_addr_cmp: never an advert
+	 * source of another instance (only an owner's own VIPs are, RFC 9568 4.1). Set by the
+	 * daemon. */
 	const struct vip_addr *all_vips;
 	size_t nall_vips;
 	struct vrrp_sock *sock[2]; /* [0] IPv4, [1] IPv6 */
@@ -50,14 +51,14 @@ static inline int iface_af_index(int af)
 
 /* Total order of addresses (family, then bytes; the prefix length is ignored), for the sorted
  * ifc->all_vips. */
-int vip_addr_cmp(const void *a, const void *b);
+int instance_vip_addr_cmp(const void *a, const void *b);
 
 /* The source address adverts of family af leave with: an IPv4 address, or an IPv6 link-local,
  * that is neither one of vips nor in ifc->all_vips (but one of vips when owner), preferring a
  * primary (not IFA_F_SECONDARY) address, then a non-VIP, then the first listed. Returns false
  * when there is none. */
-bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-                   bool owner, union vip_in *out);
+bool instance_iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips,
+                            size_t nvips, bool owner, union vip_in *out);
 
 /* Where a VIP on the interface came from, as far as its instance knows (instance->vip_origin). */
 enum vip_origin {
@@ -192,7 +193,7 @@ void instance_count_drop(struct instance *in, enum vrrp_reason reason);
 
 /* Whether a packet for an instance of cfg with meta must pass the TTL / hop limit 255 check:
  * always, except unicast adverts of an instance with unicast_ttl_check = false. The daemon
- * sets meta->ttl = -1 (unknown, not checked) before vrrp_decode when this is false. */
+ * sets meta->ttl = -1 (unknown, not checked) before vrrp_pkt_decode when this is false. */
 bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct vrrp_rx_meta *meta);
 
 /* An address left the interface: a Master puts its VIP back (someone deleted it). */
@@ -208,11 +209,11 @@ int instance_announce(struct instance *in, monotime now);
 /* vipctl demote: maintenance mode (in->demoted), effective priority 1, no preemption; a Master
  * hands over make before break (vrrp_fsm_demote). 0, or -1 with *why for an address owner.
  * Logs. */
-int instance_demote(struct instance *in, monotime now, const char **why);
+int instance_admin_demote(struct instance *in, monotime now, const char **why);
 
 /* vipctl promote: leave maintenance mode, the priority comes back (a preempting Backup takes over
  * by preemption). 0, or -1 with *why = "not demoted". Logs. */
-int instance_promote(struct instance *in, monotime now, const char **why);
+int instance_admin_promote(struct instance *in, monotime now, const char **why);
 
 /* The instance's status object (its fields are listed under status in vipctl(8)). */
 struct json_object *instance_status(const struct instance *in, monotime now);

@@ -30,8 +30,8 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Debugging detail; cheap when the level is higher. */
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Log with errno and exit(1): start-up failures and broken invariants only. */
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Log without errno and exit(1). */
-void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void log_fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

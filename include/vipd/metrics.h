@@ -1,6 +1,6 @@
 /* metrics: the Prometheus text exposition (format 0.0.4) of vipd's state, counters and
  * availability figures. metrics_render is pure (the instances and clocks come in);
- * daemon_metrics_text renders a running daemon (the ctl "metrics" command, GET /metrics). */
+ * daemon_stats_metrics_text renders a running daemon (the ctl "metrics" command, GET /metrics). */
 #ifndef VIPD_METRICS_H
 #define VIPD_METRICS_H
 
@@ -30,6 +30,6 @@ struct metrics_source {
 char *metrics_render(const struct metrics_source *src, size_t *len);
 
 /* Render the running daemon d now (malloc'd, length in *len; NULL when out of memory). */
-char *daemon_metrics_text(struct daemon *d, size_t *len);
+char *daemon_stats_metrics_text(struct daemon *d, size_t *len);
 
 #endif

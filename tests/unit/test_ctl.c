@@ -4,7 +4,7 @@
  * pipelined requests, clients taking turns, the budget held across costly requests, half-closed
  * clients, idle clients, too many clients; the socket's mode and
  * group; the client side's outcomes (answer, unreachable, no answer). */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>

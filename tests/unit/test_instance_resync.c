@@ -3,7 +3,7 @@
  * no transition and no kernel call; an interface renamed away releases through its old index
  * (priority 0, the VIPs deleted on ifindex 2) before FAULT. Driven through the fake kernel of
  * instance_fixture.h. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* Unit tests for an instance with a VMAC (vmac = true), on the shared fake kernel: the VIPs go to
  * the VMAC, never to the parent; an IPv6 instance has the VMAC flushed (silently) before it
  * deletes its VIPs; a missing or down VMAC is a FAULT. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

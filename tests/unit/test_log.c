@@ -1,7 +1,7 @@
 /* log: a full output (a pipe or a stream socket nobody reads, as a stalled journald) never
  * blocks a log call; the lines it could not take are counted and summed up in one line once it
  * takes lines again. */
-#include "config.h"
+#include "build_config.h"
 
 #include <fcntl.h>
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 /* Unit tests for the `user` key (config_track.c) and the checks of privdrop.c that need no
  * root: which user vipd runs as by default, an unknown user, a script_user the unprivileged
  * daemon could not switch to, and a child's capabilities cleared. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

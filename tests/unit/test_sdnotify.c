@@ -1,6 +1,6 @@
 /* sdnotify: the exact datagrams on a real AF_UNIX socket (a path in a temporary folder and an
  * abstract name), the environment rules (WATCHDOG_USEC, WATCHDOG_PID) and the watchdog timer. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

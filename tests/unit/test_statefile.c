@@ -1,7 +1,7 @@
 /* Unit tests for the state kept across restarts: statefile.c (read, atomic write, every kind of
  * bad file refused with a reason) and daemon_state.c (demoted instances marked at load, the
  * names of removed instances dropped, a bad file ignored then replaced, no needless write). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * hysteresis, contributions, file check parsing and counting (torn reads keep the value),
  * argv splitting, spawning (exit status, timeout killing the whole
  * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

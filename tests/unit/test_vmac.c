@@ -1,6 +1,6 @@
 /* Unit tests for vmac.c without root or network: VMAC names and MACs (RFC 9568 7.3), and the
  * sysctl helpers and parent ARP settings against a fake /proc/sys tree in a temporary directory. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
