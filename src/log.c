@@ -1,4 +1,4 @@
-/* log: stderr or syslog, with the OpenBSD log_warn/log_warnx/fatal policy. A write never
+/* log: stderr or syslog, with the OpenBSD log_warn/log_warnx/log_fatal policy. A write never
  * blocks the loop: a line the reader (journald, syslog, a pipe) cannot take now is dropped and
  * counted, and a summary is written once the output takes lines again. syslog(3) is not used
  * for that reason: it blocks when /dev/log is full. */
