@@ -92,8 +92,8 @@ struct daemon {
 	char state_path[PATH_MAX]; /* state_dir/STATEFILE_NAME, fixed at start (daemon_state.c) */
 	char *state_saved;         /* what that file says (statefile_format); NULL: unknown */
 	const struct vipd_config *vips_cfg; /* whose VIPs the interfaces exclude (all_vips) */
-	struct loop_timer resync_timer; /* re-reads links and addresses (daemon_resync.c) */
-	const char *resync_why;         /* why, for the log */
+	struct loop_timer resync_timer;     /* re-reads links and addresses (daemon_resync.c) */
+	const char *resync_why;             /* why, for the log */
 	bool resync_lost; /* events were lost: the monitor queue is stale until then */
 };
 
@@ -218,6 +218,23 @@ void daemon_state_load(struct daemon *d);
 /* Write the state file when the set of demoted instances differs from what it says (the names
  * of instances no longer configured go); a failure is logged. */
 void daemon_state_save(struct daemon *d);
+
+/* {"command":"debug"} (daemon_debug.c), members "enable" and "disable" (arrays of category
+ * names, "all" for every one; disable applies first): {"enabled":[NAME...]}, the categories on
+ * after the change; an unknown name is an error naming the valid ones, and changes nothing. */
+struct json_object *daemon_debug_command(struct json_object *req);
+
+/* The debug lines of the daemon layer (daemon_debug.c), each called only when its category is
+ * on: a control request and its answer (ctl); a packet dropped before any instance took it,
+ * and an advert sent, rc the send's result with errno (packets); a netlink batch, rc
+ * nl_apply's result, with each change's result, and a netlink event (netlink). */
+void daemon_debug_ctl(struct daemon *d, struct json_object *req, struct json_object *reply);
+void daemon_debug_rx_drop(const struct iface *ifc, const struct vrrp_rx_meta *meta,
+                          const uint8_t *msg, size_t len, enum vrrp_reason r);
+void daemon_debug_tx(const struct instance *in, const union vip_in *src, const union vip_in *dst,
+                     const uint8_t *msg, size_t len, int rc);
+void daemon_debug_nl_batch(struct daemon *d, const struct nl_change *ch, size_t n, int rc);
+void daemon_debug_nl_event(const struct nl_event *ev);
 
 /* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
  * only (fatal when that fails; nothing to do when not root or the user is root). */
