@@ -27,6 +27,10 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/* An error at a key's own line. */
+#define KEY_ERROR(sc, key, ...)                                                                    \
+	config_value_key_error((sc), config_value_member((sc), (key)), (key), __VA_ARGS__)
+
 /* A string key copied to the heap; CV_BAD when empty or not a string. */
 static int get_dup(const struct cv_scope *sc, const char *key, char **out)
 {
@@ -36,15 +40,22 @@ static int get_dup(const struct cv_scope *sc, const char *key, char **out)
 	if (rc != CV_OK)
 		return rc;
 	if (!*v) {
-		config_value_key_error(sc, config_value_member(sc, key), key, "must not be empty");
+		KEY_ERROR(sc, key, "must not be empty");
 		return CV_BAD;
 	}
 	*out = strdup(v);
 	if (!*out) {
-		config_value_key_error(sc, config_value_member(sc, key), key, "out of memory");
+		KEY_ERROR(sc, key, "out of memory");
 		return CV_BAD;
 	}
 	return CV_OK;
+}
+
+/* A required key that is absent (one present but wrong has had its own error). */
+static void require(const struct cv_scope *sc, const char *key)
+{
+	if (!config_value_member(sc, key))
+		config_value_missing(sc, key);
 }
 
 static void check_command(const struct cv_scope *sc, const char *key, const char *cmd)
@@ -52,7 +63,7 @@ static void check_command(const struct cv_scope *sc, const char *key, const char
 	char err[128], **argv;
 
 	if (argv_split(cmd, &argv, err, sizeof(err)) < 0) {
-		config_value_key_error(sc, config_value_member(sc, key), key, "%s", err);
+		KEY_ERROR(sc, key, "%s", err);
 		return;
 	}
 	argv_free(argv);
@@ -101,22 +112,20 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 	snprintf(what, sizeof(what), "%s", pfx);
 	if (config_value_get_text(&sc, "name", c->name, sizeof(c->name)) == CV_OK) {
 		if (!valid_name(c->name)) {
-			config_value_key_error(&sc, config_value_member(&sc, "name"), "name",
-			                       "\"%s\": only letters, digits, '_', '.' and '-'",
-			                       c->name);
+			KEY_ERROR(&sc, "name", "\"%s\": only letters, digits, '_', '.' and '-'",
+			          c->name);
 		} else {
 			for (size_t k = 0; k < idx; k++)
 				if (strcmp(cfg->checks[k].name, c->name) == 0) {
-					config_value_key_error(
-					    &sc, config_value_member(&sc, "name"), "name",
-					    "\"%s\" is already the check at line %d", c->name,
-					    cfg->checks[k].line);
+					KEY_ERROR(&sc, "name",
+					          "\"%s\" is already the check at line %d", c->name,
+					          cfg->checks[k].line);
 					break;
 				}
 			snprintf(what, sizeof(what), "check \"%s\"", c->name);
 		}
-	} else if (!config_value_member(&sc, "name")) {
-		config_value_missing(&sc, "name");
+	} else {
+		require(&sc, "name");
 	}
 	config_value_check_keys(&sc, check_keys);
 	if (config_value_get_string(&sc, "type", &type) == CV_OK) {
@@ -124,11 +133,10 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 			if (strcmp(type, type_names[i]) == 0)
 				t = i;
 		if (t < 0)
-			config_value_key_error(
-			    &sc, config_value_member(&sc, "type"), "type",
-			    "\"%s\": expected \"exec\", \"tcp\", \"http\" or \"file\"", type);
-	} else if (!config_value_member(&sc, "type")) {
-		config_value_missing(&sc, "type");
+			KEY_ERROR(&sc, "type",
+			          "\"%s\": expected \"exec\", \"tcp\", \"http\" or \"file\"", type);
+	} else {
+		require(&sc, "type");
 	}
 	c->type = t < 0 ? VIPD_CHECK_EXEC : (enum vipd_check_type)t;
 	config_value_get_seconds(&sc, "interval", 0.01, 86400, &c->interval);
@@ -156,8 +164,8 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 	case VIPD_CHECK_EXEC:
 		if (get_dup(&sc, "command", &c->command) == CV_OK)
 			check_command(&sc, "command", c->command);
-		else if (!config_value_member(&sc, "command"))
-			config_value_missing(&sc, "command");
+		else
+			require(&sc, "command");
 		break;
 	case VIPD_CHECK_TCP: {
 		unsigned char buf[16];
@@ -165,27 +173,25 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 		if (config_value_get_text(&sc, "host", c->host, sizeof(c->host)) == CV_OK) {
 			if (inet_pton(AF_INET, c->host, buf) != 1 &&
 			    inet_pton(AF_INET6, c->host, buf) != 1)
-				config_value_key_error(
-				    &sc, config_value_member(&sc, "host"), "host",
-				    "\"%s\" is not an IPv4 or IPv6 address", c->host);
-		} else if (!config_value_member(&sc, "host")) {
-			config_value_missing(&sc, "host");
+				KEY_ERROR(&sc, "host", "\"%s\" is not an IPv4 or IPv6 address",
+				          c->host);
+		} else {
+			require(&sc, "host");
 		}
 		if (config_value_get_int(&sc, "port", 1, 65535, &v) == CV_OK)
 			c->port = (unsigned)v;
-		else if (!config_value_member(&sc, "port"))
-			config_value_missing(&sc, "port");
+		else
+			require(&sc, "port");
 		break;
 	}
 	case VIPD_CHECK_HTTP:
 		if (get_dup(&sc, "url", &c->url) == CV_OK) {
 			if (strncmp(c->url, "http://", 7) != 0 &&
 			    strncmp(c->url, "https://", 8) != 0)
-				config_value_key_error(
-				    &sc, config_value_member(&sc, "url"), "url",
-				    "\"%s\" does not start with http:// or https://", c->url);
-		} else if (!config_value_member(&sc, "url")) {
-			config_value_missing(&sc, "url");
+				KEY_ERROR(&sc, "url",
+				          "\"%s\" does not start with http:// or https://", c->url);
+		} else {
+			require(&sc, "url");
 		}
 		if (config_value_get_int(&sc, "expect_status", 100, 599, &v) == CV_OK)
 			c->expect_status = (long)v;
@@ -197,8 +203,8 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 				config_value_key_error(&sc, config_value_member(&sc, "path"),
 				                       "path", "\"%s\" is not an absolute path",
 				                       c->path);
-		} else if (!config_value_member(&sc, "path")) {
-			config_value_missing(&sc, "path");
+		} else {
+			require(&sc, "path");
 		}
 		break;
 	}

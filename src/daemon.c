@@ -39,21 +39,29 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 	 * Without it (deleted or down: the priority 0 advert of the FAULT that follows) from the
 	 * parent. */
 	struct vrrp_sock *s = in->vmac && in->vmac->running ? daemon_vmac_sock(d->vmacs, in) : NULL;
+	int rc;
 
 	if (!s)
 		s = daemon_iface_sock(in->iface, in->cfg->af);
 	if (!s) {
 		errno = ENOTCONN;
-		return -1;
+		rc = -1;
+	} else {
+		rc = net_vrrp_send(s, src, dst, msg, len);
 	}
-	return net_vrrp_send(s, src, dst, msg, len);
+	if (log_cats_on & LOG_CAT_PACKETS)
+		daemon_debug_tx(in, src, dst, msg, len, rc);
+	return rc;
 }
 
 static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 {
 	struct daemon *d = ctx;
+	int rc = nl_apply(d->nl, changes, n);
 
-	return nl_apply(d->nl, changes, n);
+	if (log_cats_on & LOG_CAT_NETLINK)
+		daemon_debug_nl_batch(d, changes, n, rc);
+	return rc;
 }
 
 static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
@@ -468,13 +476,11 @@ void daemon_trim_soon(struct daemon *d)
 		loop_timer_set(d->loop, &d->trim_timer, monotime_now());
 }
 
-static struct json_object *on_ctl_request(void *arg, struct json_object *req)
+static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_object *req)
 {
-	struct daemon *d = arg;
 	struct json_object *cmd;
 	const char *name;
 
-	daemon_trim_soon(d);
 	if (!json_object_object_get_ex(req, "command", &cmd) ||
 	    !json_object_is_type(cmd, json_type_string))
 		return ctl_reply_error("request needs a \"command\" string");
@@ -489,7 +495,21 @@ static struct json_object *on_ctl_request(void *arg, struct json_object *req)
 		return daemon_reload_ctl(d);
 	if (strcmp(name, "stats") == 0 || strcmp(name, "metrics") == 0)
 		return daemon_stats_ctl(d, name);
+	if (strcmp(name, "debug") == 0)
+		return daemon_debug_command(req);
 	return ctl_reply_error("unknown command");
+}
+
+static struct json_object *on_ctl_request(void *arg, struct json_object *req)
+{
+	struct daemon *d = arg;
+	struct json_object *reply;
+
+	daemon_trim_soon(d);
+	reply = dispatch_ctl_request(d, req);
+	if (log_cats_on & LOG_CAT_CTL)
+		daemon_debug_ctl(d, req, reply);
+	return reply;
 }
 
 struct json_object *daemon_status(struct daemon *d)

@@ -390,6 +390,8 @@ static void monitor_event(void *arg, const struct nl_event *ev)
 	struct iface *ifc = ev->type == NL_EV_LINK ? daemon_iface_by_name(d, ev->link.name) : NULL;
 	unsigned before = ifc ? ifc->ifindex : 0;
 
+	if (log_cats_on & LOG_CAT_NETLINK)
+		daemon_debug_nl_event(ev);
 	daemon_iface_nl_event(d, ev);
 	if (ifc && ifc->ifindex != before)
 		daemon_resync_soon(d, "interface index bound");
@@ -528,15 +530,19 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		}
 		if (r != VRRP_RX_OK) {
 			count_drop(d, ifc, rx->afi, msg, len, r);
+			if (log_cats_on & LOG_CAT_PACKETS)
+				daemon_debug_rx_drop(ifc, &meta, msg, len, r);
 			continue;
 		}
 		in = di->by_vrid[rx->afi][d->rxadv.vrid];
-		if (!in) {
-			d->drops[VRRP_RX_VRID]++;
-			continue;
-		}
-		if (addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
-			instance_count_drop(in, VRRP_RX_OWN);
+		if (!in || addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
+			r = in ? VRRP_RX_OWN : VRRP_RX_VRID;
+			if (in)
+				instance_count_drop(in, r);
+			else
+				d->drops[r]++;
+			if (log_cats_on & LOG_CAT_PACKETS)
+				daemon_debug_rx_drop(ifc, &meta, msg, len, r);
 			continue;
 		}
 		instance_receive(in, &d->rxadv, &meta, form, now);

@@ -54,6 +54,7 @@ int daemon_resync(struct daemon *d, const char *why)
 	size_t naddrs, nlinks;
 	monotime now;
 
+	log_debug_cat(LOG_CAT_NETLINK, "resync (%s): dumping links and addresses", why);
 	loop_timer_cancel(d->loop, &d->resync_timer);
 	/* Events queued now are older than the dump: it supersedes them. */
 	nl_monitor_drain(d->nl);
@@ -107,6 +108,7 @@ void daemon_resync_soon(struct daemon *d, const char *why)
 {
 	if (loop_timer_armed(&d->resync_timer) && d->resync_timer.deadline <= monotime_now())
 		return; /* one re-read, due now already, serves both */
+	log_debug_cat(LOG_CAT_NETLINK, "resync scheduled: %s", why);
 	d->resync_why = why;
 	loop_timer_set(d->loop, &d->resync_timer, monotime_now());
 }

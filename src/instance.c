@@ -422,6 +422,8 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		instance_admin_note(in, acts);
 
 	monotime next = vrrp_fsm_next_deadline(&in->fsm);
+	if (next && next != in->fsm_timer.deadline && (log_cats_on & LOG_CAT_TIMERS))
+		instance_debug_armed(in, next, now);
 	if (next)
 		loop_timer_set(in->loop, &in->fsm_timer, next);
 	else
@@ -437,7 +439,11 @@ static void fsm_timer_cb(void *arg, monotime now)
 {
 	struct instance *in = arg;
 	bool lost = instance_stats_master_due(in, now);
-	unsigned acts = vrrp_fsm_expire(&in->fsm, now);
+	unsigned acts;
+
+	if (log_cats_on & LOG_CAT_TIMERS)
+		instance_debug_fired(in, now);
+	acts = vrrp_fsm_expire(&in->fsm, now);
 
 	if (lost)
 		avail_master_lost(&in->stats.avail, now);
@@ -666,6 +672,10 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	enum vrrp_reason r;
 	uint16_t interval_cs;
 
+	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
+	r = vrrp_pkt_validate(adv, meta, &pol);
+	if (log_cats_on & LOG_CAT_PACKETS)
+		instance_debug_rx(in, adv, meta, r);
 	if (in->fsm.state == VRRP_STATE_FAULT || in->fsm.state == VRRP_STATE_INIT)
 		return;
 	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);

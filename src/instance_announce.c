@@ -4,6 +4,7 @@
 #include "build_config.h"
 
 #include "vipd/instance_int.h"
+#include "vipd/log.h"
 
 /* Gap between the announcements of one burst: back-to-back copies would all die in the same
  * congestion, and 10 ms keeps the whole burst well under one second. */
@@ -35,6 +36,8 @@ static void garp_step(struct instance *in, monotime now)
 		in->garp_burst_start = now;
 	}
 	garp_round(in);
+	log_debug_cat(LOG_CAT_TIMERS, "%s: announce round of %zu addresses, %u more in this burst",
+	              in->cfg->name, in->cfg->nvips, in->garp_left - 1);
 	if (--in->garp_left) {
 		loop_timer_set(in->loop, &in->garp_timer, now + GARP_SPACING);
 		return;
@@ -47,6 +50,8 @@ static void garp_step(struct instance *in, monotime now)
 	} else {
 		return;
 	}
+	log_debug_cat(LOG_CAT_TIMERS, "%s: next announce burst in %.3f s", in->cfg->name,
+	              next > now ? monotime_to_sec(next - now) : 0.0);
 	loop_timer_set(in->loop, &in->garp_timer, next > now ? next : now);
 }
 

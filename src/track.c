@@ -199,12 +199,22 @@ static void maybe_recover(struct check *c, monotime now)
 	emit(c, TRACK_RECOVER_START, c->cfg->recover, now);
 }
 
+/* Report the outcome of one probe (c->last, the raw result) for the checks debug lines. */
+static void probe_result(struct check *c, bool ok, monotime now)
+{
+	char result[sizeof(c->last) + 8];
+
+	snprintf(result, sizeof(result), "%s: %s", ok ? "pass" : "fail", c->last);
+	emit(c, TRACK_PROBE_RESULT, result, now);
+}
+
 /* One result of a periodic check (not file). */
 static void check_result(struct check *c, bool ok, const char *text, monotime now)
 {
 	c->running = false;
 	c->last_duration = now - c->started;
 	snprintf(c->last, sizeof(c->last), "%s", text);
+	probe_result(c, ok, now);
 	if (ok)
 		c->problem[0] = '\0';
 	if (track_hysteresis(&c->up, &c->successes, &c->failures, ok, c->cfg->rise, c->cfg->fall)) {
@@ -420,6 +430,7 @@ static void file_read(struct check *c, monotime now)
 		snprintf(c->last, sizeof(c->last), "%s", text);
 		problem(c, text, now);
 	}
+	probe_result(c, r == TRACK_FILE_VALUE, now);
 	if (ev >= 0)
 		emit(c, (enum track_event)ev, c->last, now);
 	if (ev == TRACK_DOWN)
@@ -499,6 +510,7 @@ static void run_timer(void *arg, monotime now)
 
 	c->running = true;
 	c->started = now;
+	emit(c, TRACK_PROBE_START, config_track_check_type_name(c->cfg->type), now);
 	switch (c->cfg->type) {
 	case VIPD_CHECK_EXEC:
 		exec_start(c, now);

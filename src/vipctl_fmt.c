@@ -477,6 +477,19 @@ void vipctl_fmt_reload(FILE *out, struct json_object *result)
 	fprintf(out, " instance(s)\n");
 }
 
+void vipctl_fmt_debug(FILE *out, struct json_object *result)
+{
+	struct json_object *list = member(result, "enabled");
+	size_t n =
+	    list && json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+
+	fprintf(out, "debug:%s", n ? "" : " none");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s %s", i ? "," : "",
+		        json_object_get_string(json_object_array_get_idx(list, i)));
+	fputc('\n', out);
+}
+
 void vipctl_fmt_error(FILE *err, const char *command, struct json_object *reply)
 {
 	struct json_object *msg = member(reply, "error"), *errors = member(reply, "errors");

@@ -204,6 +204,23 @@ void daemon_http_close(struct daemon *d);
  * "not demoted"). */
 struct json_object *daemon_admin_ctl(struct daemon *d, struct json_object *req, bool demote);
 
+/* {"command":"debug"} (daemon_debug.c), members "enable" and "disable" (arrays of category
+ * names, "all" for every one; disable applies first): {"enabled":[NAME...]}, the categories on
+ * after the change; an unknown name is an error naming the valid ones, and changes nothing. */
+struct json_object *daemon_debug_command(struct json_object *req);
+
+/* The debug lines of the daemon layer (daemon_debug.c), each called only when its category is
+ * on: a control request and its answer (ctl); a packet dropped before any instance took it,
+ * and an advert sent, rc the send's result with errno (packets); a netlink batch, rc
+ * nl_apply's result, with each change's result, and a netlink event (netlink). */
+void daemon_debug_ctl(struct daemon *d, struct json_object *req, struct json_object *reply);
+void daemon_debug_rx_drop(const struct iface *ifc, const struct vrrp_rx_meta *meta,
+                          const uint8_t *msg, size_t len, enum vrrp_reason r);
+void daemon_debug_tx(const struct instance *in, const union vip_in *src, const union vip_in *dst,
+                     const uint8_t *msg, size_t len, int rc);
+void daemon_debug_nl_batch(struct daemon *d, const struct nl_change *ch, size_t n, int rc);
+void daemon_debug_nl_event(const struct nl_event *ev);
+
 /* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
  * only (fatal when that fails; nothing to do when not root or the user is root). */
 void daemon_priv_drop(struct daemon *d);

@@ -45,4 +45,13 @@ void instance_admin_note(struct instance *in, unsigned acts);
  * starts demoted; an address owner cannot be, its flag is cleared (logged). */
 void instance_admin_start(struct instance *in, monotime now);
 
+/* Debug lines (instance_debug.c), each called only when its category is on: an advert in
+ * looked at and its verdict r (packets: accepted, dropped with the reason, or ignored in INIT or
+ * FAULT); the protocol timer fired at now, with the deadlines that were due, and armed for next
+ * (timers). */
+void instance_debug_rx(const struct instance *in, const struct vrrp_adv *adv,
+                       const struct vrrp_rx_meta *meta, enum vrrp_reason r);
+void instance_debug_fired(const struct instance *in, monotime now);
+void instance_debug_armed(const struct instance *in, monotime next, monotime now);
+
 #endif

@@ -31,6 +31,10 @@ int vipctl_fmt_metrics(FILE *out, struct json_object *result);
 /* The reload result ({"kept","changed","started","stopped"}) as one line. */
 void vipctl_fmt_reload(FILE *out, struct json_object *result);
 
+/* The debug result ({"enabled":[NAME...]}) as one line: "debug: packets, timers" ("none" when
+ * the list is empty). */
+void vipctl_fmt_debug(FILE *out, struct json_object *result);
+
 /* A refused request: "vipctl: COMMAND: ERROR" and, for a reload, each "FILE:LINE: ..." of its
  * "errors" on its own line. */
 void vipctl_fmt_error(FILE *err, const char *command, struct json_object *reply);

@@ -430,7 +430,8 @@ static void test_unsafe(void **state)
 struct events {
 	char log[2048];
 	size_t n;
-	int ups, downs, values, problems, recovers;
+	int ups, downs, values, problems, recovers, probes;
+	char probe[200]; /* the text of the last TRACK_PROBE_RESULT */
 	struct loop *l;
 	int stop_after; /* stop the loop after this many up/down/value events */
 };
@@ -443,6 +444,13 @@ static void on_event(void *arg, const char *check, enum track_event ev, const ch
 	                                    "recover", "recover-done", "recover-error"};
 
 	(void)now;
+	if (ev == TRACK_PROBE_START || ev == TRACK_PROBE_RESULT) {
+		/* Debug detail, one start and one result per probe: kept apart from the log. */
+		e->probes += ev == TRACK_PROBE_START;
+		if (ev == TRACK_PROBE_RESULT)
+			snprintf(e->probe, sizeof(e->probe), "%s", text);
+		return;
+	}
 	e->n += (size_t)snprintf(e->log + e->n, sizeof(e->log) - e->n, "%s %s %s\n", check,
 	                         names[ev], text);
 	e->ups += ev == TRACK_UP;
@@ -490,6 +498,9 @@ static void test_engine_exec(void **state)
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 0);
 	run_for(e.l, 3 * MT_SEC);
 	assert_int_equal(e.downs, 1);
+	/* each probe is reported (debug lines) as it starts and ends, with its raw outcome */
+	assert_true(e.probes >= 3);
+	assert_string_equal(e.probe, "fail: exit status 1");
 	/* three failures at 0, 20, 40 ms */
 	assert_true(monotime_now() - start >= 40 * MT_MSEC);
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), -30);
@@ -679,6 +690,7 @@ static void test_engine_file(void **state)
 	track_start(t, NULL, monotime_now()); /* missing: down, reported once */
 	assert_int_equal(e.downs, 1);
 	assert_int_equal(e.problems, 1);
+	assert_true(strncmp(e.probe, "fail: ", 6) == 0);
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 0);
 	write_file(path, "-10\n");
 	e.stop_after = 1;
@@ -689,6 +701,7 @@ static void test_engine_file(void **state)
 	e.stop_after = 1;
 	run_for(e.l, 2 * MT_SEC);
 	assert_int_equal(e.values, 1);
+	assert_string_equal(e.probe, "pass: value 7");
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 14);
 	/* garbage is no new value: the check keeps 7, the problem is reported once the file is
 	 * quiet (0.1 s after its last write), once for any number of reads */

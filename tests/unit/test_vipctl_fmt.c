@@ -225,6 +225,18 @@ static void reload_line(void **state)
 	free(text);
 }
 
+static void debug_line(void **state)
+{
+	char *text = render(vipctl_fmt_debug, "{\"enabled\":[\"packets\",\"ctl\"]}");
+
+	(void)state;
+	assert_string_equal(text, "debug: packets, ctl\n");
+	free(text);
+	text = render(vipctl_fmt_debug, "{\"enabled\":[]}");
+	assert_string_equal(text, "debug: none\n");
+	free(text);
+}
+
 static void print_reload_error(FILE *out, struct json_object *reply)
 {
 	vipctl_fmt_error(out, "reload", reply);
@@ -261,6 +273,7 @@ int main(void)
 	    cmocka_unit_test(stats_log_dropped),
 	    cmocka_unit_test(metrics_text),
 	    cmocka_unit_test(reload_line),
+	    cmocka_unit_test(debug_line),
 	    cmocka_unit_test(errors),
 	};
 
