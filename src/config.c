@@ -16,7 +16,6 @@
 
 #include "vipd/config.h"
 #include "vipd/config_value.h"
-#include "vipd/vmac.h"
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
 #include "vipd/config_notify.h"
@@ -328,6 +327,11 @@ static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_confi
 	}
 }
 
+void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE])
+{
+	snprintf(name, IF_NAMESIZE, "%s.%u", af == AF_INET6 ? "vrrp6" : "vrrp", vrid);
+}
+
 /* A VMAC is named by family and VRID alone ("vrrp.51"): two vmac instances of one family on two
  * interfaces need two VRIDs, and no instance may run on another one's VMAC. */
 static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
@@ -337,7 +341,7 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 
 	if (!in->vrid || !in->af || !in->interface[0])
 		return;
-	vmac_name(in->af, in->vrid, mine);
+	config_vmac_name(in->af, in->vrid, mine);
 	for (size_t k = 0; k < idx; k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
@@ -360,7 +364,7 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 		}
 		if (!o->vmac || !o->vrid || !o->af)
 			continue;
-		vmac_name(o->af, o->vrid, theirs);
+		config_vmac_name(o->af, o->vrid, theirs);
 		if (strcmp(in->interface, theirs) == 0) {
 			config_value_key_error(sc, config_value_member(sc, "interface"),
 			                       "interface", "%s is the VMAC of %s at line %d",

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "vipd/config_track.h"
-#include "vipd/proc.h"
+#include "vipd/argv.h"
 
 static const char *const type_names[] = {"exec", "tcp", "http", "file"};
 
@@ -62,11 +62,11 @@ static void check_command(const struct cv_scope *sc, const char *key, const char
 {
 	char err[128], **argv;
 
-	if (proc_argv_split(cmd, &argv, err, sizeof(err)) < 0) {
+	if (argv_split(cmd, &argv, err, sizeof(err)) < 0) {
 		KEY_ERROR(sc, key, "%s", err);
 		return;
 	}
-	proc_argv_free(argv);
+	argv_free(argv);
 }
 
 /* Keys that only some types take: which type each belongs to (-1: recover, any type). */

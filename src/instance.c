@@ -17,7 +17,6 @@
 #include "vipd/instance_stats.h"
 #include "vipd/track.h"
 #include "vipd/log.h"
-#include "vipd/net_vrrp.h"
 
 static void fsm_timer_cb(void *arg, monotime now);
 static void retry_timer_cb(void *arg, monotime now);
@@ -87,8 +86,8 @@ struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cf
 	};
 }
 
-void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
-                   struct loop *loop, const struct instance_io *io)
+void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
+                   const struct iface *ifc, struct loop *loop, const struct instance_io *io)
 {
 	struct vrrp_fsm_config fc = instance_fsm_config(cfg);
 
@@ -144,7 +143,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 		versions = &v2only;
 		nversions = 1;
 	}
-	net_vrrp_group(in->cfg->af, &group);
+	vrrp_pkt_group(in->cfg->af, &group);
 	if (in->cfg->npeers) {
 		dsts = in->cfg->unicast_peers;
 		ndsts = in->cfg->npeers;
@@ -679,6 +678,8 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		instance_debug_rx(in, adv, meta, r);
 	if (in->fsm.state == VRRP_STATE_FAULT || in->fsm.state == VRRP_STATE_INIT)
 		return;
+	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
+	r = vrrp_pkt_validate(adv, meta, &pol);
 	if (r != VRRP_RX_OK) {
 		in->stats.drops[r]++;
 		return;

@@ -14,6 +14,7 @@
 #include "vipd/daemon.h"
 #include "vipd/log.h"
 #include "vipd/pidfile.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/privdrop.h"
 #include "vipd/statefile.h"
 
@@ -196,7 +197,7 @@ int main(int argc, char **argv)
 	/* After daemon(): stderr is the one vipd keeps (made non-blocking by log_init). */
 	log_init("vipd", foreground || log_stderr, level);
 	log_cats_set(cats);
-	have_id = privdrop_lookup(cfg, &id, err, sizeof(err)) == 0;
+	have_id = daemon_priv_lookup(cfg, &id, err, sizeof(err)) == 0;
 	make_parent_dir(pidfile, have_id ? &id : NULL, made_dir);
 	if (pid_fd >= 0 && pidfile_write(pid_fd) < 0)
 		log_warn("pidfile %s", pidfile);

@@ -65,18 +65,6 @@ struct vrrp_sock {
 	bool rx_drained; /* the last recvmmsg found the queue empty: report it before reading */
 };
 
-void net_vrrp_group(int af, union vip_in *group)
-{
-	memset(group, 0, sizeof(*group));
-	if (af == AF_INET) {
-		group->v4.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
-	} else {
-		group->v6.s6_addr[0] = 0xff; /* ff02::12 */
-		group->v6.s6_addr[1] = 0x02;
-		group->v6.s6_addr[15] = 0x12;
-	}
-}
-
 static int setopt_int(int fd, int level, int name, int value)
 {
 	return setsockopt(fd, level, name, &value, sizeof(value));
@@ -145,7 +133,7 @@ struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, ch
 	}
 	s->af = af;
 	s->ifindex = ifindex;
-	net_vrrp_group(af, &s->group);
+	vrrp_pkt_group(af, &s->group);
 	s->fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
 	if (s->fd < 0) {
 		snprintf(err, errlen, "vrrp socket (%s): %s", af == AF_INET ? "IPv4" : "IPv6",

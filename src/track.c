@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vipd/argv.h"
 #include "vipd/proc.h"
 #include "vipd/track.h"
 #include "vipd/track_file.h"
@@ -566,10 +567,10 @@ struct track *track_new(struct loop *l, const struct vipd_config *cfg, const str
 		c->wd = -1;
 		snprintf(c->last, sizeof(c->last), "not run yet");
 		loop_timer_init(&c->timer, run_timer, c);
-		if (c->cfg->command && proc_argv_split(c->cfg->command, &c->argv, err, errlen) < 0)
+		if (c->cfg->command && argv_split(c->cfg->command, &c->argv, err, errlen) < 0)
 			goto fail;
 		if (c->cfg->recover &&
-		    proc_argv_split(c->cfg->recover, &c->recover_argv, err, errlen) < 0)
+		    argv_split(c->cfg->recover, &c->recover_argv, err, errlen) < 0)
 			goto fail;
 		need_http |= c->cfg->type == VIPD_CHECK_HTTP;
 		need_inotify |= c->cfg->type == VIPD_CHECK_FILE;
@@ -640,8 +641,8 @@ void track_free(struct track *t)
 			loop_del_fd(t->loop, c->sock);
 			close(c->sock);
 		}
-		proc_argv_free(c->argv);
-		proc_argv_free(c->recover_argv);
+		argv_free(c->argv);
+		argv_free(c->recover_argv);
 	}
 	if (t->ifd >= 0) {
 		loop_del_fd(t->loop, t->ifd);
@@ -733,7 +734,7 @@ static int check_command(const struct vipd_config *cfg, const struct vipd_check_
 
 	if (!cmd)
 		return 0;
-	if (proc_argv_split(cmd, &argv, err, sizeof(err)) < 0) {
+	if (argv_split(cmd, &argv, err, sizeof(err)) < 0) {
 		snprintf(what, sizeof(what), "%s: %s", key, err);
 		add_err(errs, cfg, c, what);
 		return 1;
@@ -748,7 +749,7 @@ static int check_command(const struct vipd_config *cfg, const struct vipd_check_
 		add_err(errs, cfg, c, what);
 		bad = 1;
 	}
-	proc_argv_free(argv);
+	argv_free(argv);
 	return bad;
 }
 

@@ -21,6 +21,18 @@
 
 #define V3_INTERVAL_MAX 0x0fff
 
+void vrrp_pkt_group(int af, union vip_in *group)
+{
+	memset(group, 0, sizeof(*group));
+	if (af == AF_INET) {
+		group->v4.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
+	} else {
+		group->v6.s6_addr[0] = 0xff; /* ff02::12 */
+		group->v6.s6_addr[1] = 0x02;
+		group->v6.s6_addr[15] = 0x12;
+	}
+}
+
 /* Fixed part of the IPv4 header. */
 #define IP4_HDR_MIN 20
 #define IP4_MF 0x2000

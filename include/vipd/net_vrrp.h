@@ -16,9 +16,6 @@
 
 struct vrrp_sock;
 
-/* The VRRP multicast group of a family: 224.0.0.18 or ff02::12. */
-void net_vrrp_group(int af, union vip_in *group);
-
 /* Open a non-blocking raw socket for af on interface ifindex/ifname, bound to it. It receives
  * unicast adverts at once, multicast ones after net_vrrp_multicast(s, true). NULL with a reason
  * in err on failure. */

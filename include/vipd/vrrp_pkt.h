@@ -82,6 +82,9 @@ enum vrrp_reason {
 /* Short stable name of a reason, for logs, stats and metrics ("ttl", "checksum", ...). */
 const char *vrrp_pkt_reason_name(enum vrrp_reason r);
 
+/* The VRRP multicast group of a family (RFC 9568 5.1.1.2, 5.1.2.2): 224.0.0.18 or ff02::12. */
+void vrrp_pkt_group(int af, union vip_in *group);
+
 /* Parse an IPv4 packet as a raw socket delivers it: checks IHL, total length and protocol 112,
  * fills meta (af, src, dst, ttl) and points *msg / *msg_len at the VRRP message. */
 enum vrrp_reason vrrp_pkt_decode_ipv4(const uint8_t *pkt, size_t len, struct vrrp_rx_meta *meta,

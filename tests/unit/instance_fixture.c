@@ -109,14 +109,8 @@ int setup(void **state)
 	lp = loop_new();
 	assert_non_null(lp);
 	ifaddrs[0] = pfx("198.18.0.1/24");
-	ifc = (struct iface){.name = "eth0",
-	                     .ifindex = 2,
-	                     .running = true,
-	                     .mac = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01},
-	                     .has_mac = true,
-	                     .addrs = ifaddrs,
-	                     .naddrs = 1,
-	                     .addrs_cap = 4};
+	ifc = (struct iface){
+	    .name = "eth0", .ifindex = 2, .running = true, .addrs = ifaddrs, .naddrs = 1};
 	vips[0] = pfx("198.18.0.100/24");
 	vips[1] = pfx("198.18.0.101/24");
 	cfg = (struct vipd_instance_config){.name = "web",

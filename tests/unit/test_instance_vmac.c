@@ -33,11 +33,7 @@ static int fake_flush(void *ctx, struct instance *in)
 static int setup_vmac(void **state)
 {
 	setup(state);
-	vm = (struct iface){.name = "vrrp.51",
-	                    .ifindex = VMAC_INDEX,
-	                    .running = true,
-	                    .mac = {0x00, 0x00, 0x5e, 0x00, 0x01, 0x33},
-	                    .has_mac = true};
+	vm = (struct iface){.name = "vrrp.51", .ifindex = VMAC_INDEX, .running = true};
 	io = fake_io;
 	io.vmac_flush = fake_flush;
 	flushes = 0;

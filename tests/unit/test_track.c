@@ -1,6 +1,6 @@
 /* Unit tests for track.c and proc.c: priority arithmetic (clamps, owner, fault), rise/fall
  * hysteresis, contributions, file check parsing and counting (torn reads keep the value),
- * argv splitting, spawning (exit status, timeout killing the whole
+ * spawning (exit status, timeout killing the whole
  * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file). */
 #include "build_config.h"
 
@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config_fixture.h"
+#include "vipd/argv.h"
 #include "vipd/loop.h"
 #include "vipd/proc.h"
 #include "vipd/track.h"
@@ -175,30 +176,6 @@ static void test_file_update(void **state)
 	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 8, 2, 3), TRACK_UP);
 }
 
-static void test_argv_split(void **state)
-{
-	char **argv, err[64];
-
-	(void)state;
-	assert_int_equal(proc_argv_split("  /bin/echo a\\ b 'c d' \"e \\\"f\\\"\" ''  ", &argv, err,
-	                                 sizeof(err)),
-	                 0);
-	assert_string_equal(argv[0], "/bin/echo");
-	assert_string_equal(argv[1], "a b");
-	assert_string_equal(argv[2], "c d");
-	assert_string_equal(argv[3], "e \"f\"");
-	assert_string_equal(argv[4], "");
-	assert_null(argv[5]);
-	proc_argv_free(argv);
-	assert_int_equal(proc_argv_split("sh -c 'x", &argv, err, sizeof(err)), -1);
-	assert_string_equal(err, "unterminated single quote");
-	assert_int_equal(proc_argv_split("a \"b", &argv, err, sizeof(err)), -1);
-	assert_string_equal(err, "unterminated double quote");
-	assert_int_equal(proc_argv_split("a \\", &argv, err, sizeof(err)), -1);
-	assert_int_equal(proc_argv_split("   ", &argv, err, sizeof(err)), -1);
-	assert_string_equal(err, "empty command");
-}
-
 /* ---- spawning in a real loop ---- */
 
 struct done {
@@ -245,9 +222,9 @@ static void spawn_wait(const char *cmd, monotime timeout, struct done *d)
 	char **argv, err[128];
 	struct proc *p;
 
-	assert_int_equal(proc_argv_split(cmd, &argv, err, sizeof(err)), 0);
+	assert_int_equal(argv_split(cmd, &argv, err, sizeof(err)), 0);
 	p = proc_spawn(d->l, argv, NULL, timeout, on_done, d, err, sizeof(err));
-	proc_argv_free(argv);
+	argv_free(argv);
 	if (!p)
 		fail_msg("%s: %s", cmd, err);
 	run_for(d->l, 5 * MT_SEC);
@@ -273,10 +250,10 @@ static void test_spawn(void **state)
 	assert_string_equal(d.error, "");
 
 	/* a command that does not exist: the callback says why it did not start */
-	assert_int_equal(proc_argv_split("/nonexistent/vipd-check", &argv, err, sizeof(err)), 0);
+	assert_int_equal(argv_split("/nonexistent/vipd-check", &argv, err, sizeof(err)), 0);
 	d.calls = 0;
 	assert_non_null(proc_spawn(d.l, argv, NULL, MT_SEC, on_done, &d, err, sizeof(err)));
-	proc_argv_free(argv);
+	argv_free(argv);
 	run_for(d.l, 5 * MT_SEC);
 	assert_int_equal(d.calls, 1);
 	assert_string_equal(d.error, "/nonexistent/vipd-check: No such file or directory");
@@ -318,7 +295,7 @@ static void test_spawn_does_not_block(void **state)
 	(void)state;
 	assert_int_equal(pipe2(gp, O_CLOEXEC), 0);
 	gate = gp[0];
-	assert_int_equal(proc_argv_split("true", &argv, err, sizeof(err)), 0);
+	assert_int_equal(argv_split("true", &argv, err, sizeof(err)), 0);
 	proc_child_hook = stall_child;
 	t0 = monotime_now();
 	p = proc_spawn(d.l, argv, NULL, 5 * MT_SEC, on_done, &d, err, sizeof(err));
@@ -350,7 +327,7 @@ static void test_spawn_does_not_block(void **state)
 	assert_int_equal(d.calls, 1);
 	assert_true(d.timed_out);
 	assert_true(d.elapsed >= 200 * MT_MSEC && d.elapsed < 2 * MT_SEC);
-	proc_argv_free(argv);
+	argv_free(argv);
 	close(gp[0]);
 	close(gp[1]);
 	loop_free(d.l);
@@ -404,14 +381,14 @@ static void test_timeout_kills_group(void **state)
 		char **argv, err[128];
 		struct proc *p;
 
-		assert_int_equal(proc_argv_split("sleep 30", &argv, err, sizeof(err)), 0);
+		assert_int_equal(argv_split("sleep 30", &argv, err, sizeof(err)), 0);
 		d.calls = 0;
 		p = proc_spawn(d.l, argv, NULL, MT_SEC, on_done, &d, err, sizeof(err));
 		assert_non_null(p);
 		proc_cancel(p);
 		run_for(d.l, 100 * MT_MSEC);
 		assert_int_equal(d.calls, 0);
-		proc_argv_free(argv);
+		argv_free(argv);
 	}
 	loop_free(d.l);
 }
@@ -759,7 +736,6 @@ int main(void)
 	    cmocka_unit_test(test_hysteresis),
 	    cmocka_unit_test(test_file_parse),
 	    cmocka_unit_test(test_file_update),
-	    cmocka_unit_test(test_argv_split),
 	    cmocka_unit_test(test_spawn),
 	    cmocka_unit_test(test_spawn_does_not_block),
 	    cmocka_unit_test(test_timeout_kills_group),
