@@ -1,5 +1,5 @@
 /* curl_dl: dlopen libcurl on first use (see include/vipd/curl_dl.h for why). */
-#include "config.h"
+#include "build_config.h"
 
 #define CURL_DL_IMPLEMENTATION 1
 #include <dlfcn.h>
