@@ -1,6 +1,6 @@
 /* config_value: typed reading of libconfig settings for the config module, with every
  * error collected as a "FILE:LINE: message" line. Pure; internal to config.c. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -51,7 +51,7 @@ static void cv_verr(struct cv_loader *ld, const char *file, int line, const char
 }
 
 /* An error at a given line (file NULL: the file being loaded). */
-void cv_error(struct cv_loader *ld, const char *file, int line, const char *fmt, ...)
+void config_value_error(struct cv_loader *ld, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,7 +61,7 @@ void cv_error(struct cv_loader *ld, const char *file, int line, const char *fmt,
 }
 
 /* An error at the line of setting s. */
-void cv_error_at(struct cv_loader *ld, const config_setting_t *s, const char *fmt, ...)
+void config_value_error_at(struct cv_loader *ld, const config_setting_t *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -71,8 +71,8 @@ void cv_error_at(struct cv_loader *ld, const config_setting_t *s, const char *fm
 }
 
 /* An error about key (of the scope's group) at the line of s: "PFX.KEY: message". */
-void cv_key_error(const struct cv_scope *sc, const config_setting_t *s, const char *key,
-                  const char *fmt, ...)
+void config_value_key_error(const struct cv_scope *sc, const config_setting_t *s, const char *key,
+                            const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -80,10 +80,10 @@ void cv_key_error(const struct cv_scope *sc, const config_setting_t *s, const ch
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	cv_error_at(sc->ld, s, "%s%s%s: %s", sc->pfx, sc->pfx[0] ? "." : "", key, msg);
+	config_value_error_at(sc->ld, s, "%s%s%s: %s", sc->pfx, sc->pfx[0] ? "." : "", key, msg);
 }
 
-const char *cv_type_name(const config_setting_t *s)
+const char *config_value_type_name(const config_setting_t *s)
 {
 	switch (config_setting_type(s)) {
 	case CONFIG_TYPE_INT:
@@ -106,16 +106,16 @@ const char *cv_type_name(const config_setting_t *s)
 	}
 }
 
-bool cv_is_int(const config_setting_t *s)
+bool config_value_is_int(const config_setting_t *s)
 {
 	int t = config_setting_type(s);
 
 	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
 }
 
-bool cv_is_number(const config_setting_t *s)
+bool config_value_is_number(const config_setting_t *s)
 {
-	return cv_is_int(s) || config_setting_type(s) == CONFIG_TYPE_FLOAT;
+	return config_value_is_int(s) || config_setting_type(s) == CONFIG_TYPE_FLOAT;
 }
 
 /* The shortest text that reads back as d ("0.015", not "0.014999999999999999"; "3600", not
@@ -136,27 +136,28 @@ static const char *cv_fmt_double(double d, char *buf, size_t len)
 }
 
 /* A numeric setting as the user wrote it (integer or float). */
-const char *cv_fmt_number(const config_setting_t *s, char *buf, size_t len)
+const char *config_value_fmt_number(const config_setting_t *s, char *buf, size_t len)
 {
-	if (cv_is_int(s))
+	if (config_value_is_int(s))
 		snprintf(buf, len, "%lld", config_setting_get_int64(s));
 	else
 		cv_fmt_double(config_setting_get_float(s), buf, len);
 	return buf;
 }
 
-long long cv_round(double d)
+long long config_value_round(double d)
 {
 	return d < 0 ? -(long long)(-d + 0.5) : (long long)(d + 0.5);
 }
 
-double cv_number(const config_setting_t *s)
+double config_value_number(const config_setting_t *s)
 {
-	return cv_is_int(s) ? (double)config_setting_get_int64(s) : config_setting_get_float(s);
+	return config_value_is_int(s) ? (double)config_setting_get_int64(s)
+	                              : config_setting_get_float(s);
 }
 
 /* Seconds with at most 9 decimals, at least one, read back exactly by config_load. */
-const char *cv_fmt_seconds(monotime t, char *buf, size_t len)
+const char *config_value_fmt_seconds(monotime t, char *buf, size_t len)
 {
 	size_t n;
 
@@ -167,82 +168,86 @@ const char *cv_fmt_seconds(monotime t, char *buf, size_t len)
 	return buf;
 }
 
-const config_setting_t *cv_member(const struct cv_scope *sc, const char *key)
+const config_setting_t *config_value_member(const struct cv_scope *sc, const char *key)
 {
 	return config_setting_get_member(sc->grp, key);
 }
 
-bool cv_type_ok(const struct cv_scope *sc, const config_setting_t *s, const char *key, bool ok,
-                const char *expected)
+bool config_value_type_ok(const struct cv_scope *sc, const config_setting_t *s, const char *key,
+                          bool ok, const char *expected)
 {
 	if (!ok)
-		cv_key_error(sc, s, key, "expected %s, got %s", expected, cv_type_name(s));
+		config_value_key_error(sc, s, key, "expected %s, got %s", expected,
+		                       config_value_type_name(s));
 	return ok;
 }
 
-int cv_get_int(const struct cv_scope *sc, const char *key, long long lo, long long hi,
-               long long *out)
+int config_value_get_int(const struct cv_scope *sc, const char *key, long long lo, long long hi,
+                         long long *out)
 {
-	const config_setting_t *s = cv_member(sc, key);
+	const config_setting_t *s = config_value_member(sc, key);
 	long long v;
 
 	if (!s)
 		return CV_ABSENT;
-	if (!cv_type_ok(sc, s, key, cv_is_int(s), "an integer"))
+	if (!config_value_type_ok(sc, s, key, config_value_is_int(s), "an integer"))
 		return CV_BAD;
 	v = config_setting_get_int64(s);
 	if (v < lo || v > hi) {
-		cv_key_error(sc, s, key, "%lld is out of range %lld..%lld", v, lo, hi);
+		config_value_key_error(sc, s, key, "%lld is out of range %lld..%lld", v, lo, hi);
 		return CV_BAD;
 	}
 	*out = v;
 	return CV_OK;
 }
 
-int cv_get_bool(const struct cv_scope *sc, const char *key, bool *out)
+int config_value_get_bool(const struct cv_scope *sc, const char *key, bool *out)
 {
-	const config_setting_t *s = cv_member(sc, key);
+	const config_setting_t *s = config_value_member(sc, key);
 
 	if (!s)
 		return CV_ABSENT;
-	if (!cv_type_ok(sc, s, key, config_setting_type(s) == CONFIG_TYPE_BOOL, "a boolean"))
+	if (!config_value_type_ok(sc, s, key, config_setting_type(s) == CONFIG_TYPE_BOOL,
+	                          "a boolean"))
 		return CV_BAD;
 	*out = config_setting_get_bool(s) != 0;
 	return CV_OK;
 }
 
-int cv_get_string(const struct cv_scope *sc, const char *key, const char **out)
+int config_value_get_string(const struct cv_scope *sc, const char *key, const char **out)
 {
-	const config_setting_t *s = cv_member(sc, key);
+	const config_setting_t *s = config_value_member(sc, key);
 
 	if (!s)
 		return CV_ABSENT;
-	if (!cv_type_ok(sc, s, key, config_setting_type(s) == CONFIG_TYPE_STRING, "a string"))
+	if (!config_value_type_ok(sc, s, key, config_setting_type(s) == CONFIG_TYPE_STRING,
+	                          "a string"))
 		return CV_BAD;
 	*out = config_setting_get_string(s);
 	return CV_OK;
 }
 
 /* A string that fits in size bytes (with its NUL), is not empty and has no control characters. */
-int cv_get_text(const struct cv_scope *sc, const char *key, char *dst, size_t size)
+int config_value_get_text(const struct cv_scope *sc, const char *key, char *dst, size_t size)
 {
-	const config_setting_t *s = cv_member(sc, key);
+	const config_setting_t *s = config_value_member(sc, key);
 	const char *v;
-	int r = cv_get_string(sc, key, &v);
+	int r = config_value_get_string(sc, key, &v);
 
 	if (r != CV_OK)
 		return r;
 	if (!v[0]) {
-		cv_key_error(sc, s, key, "must not be empty");
+		config_value_key_error(sc, s, key, "must not be empty");
 		return CV_BAD;
 	}
 	if (strlen(v) >= size) {
-		cv_key_error(sc, s, key, "\"%s\" is longer than %zu characters", v, size - 1);
+		config_value_key_error(sc, s, key, "\"%s\" is longer than %zu characters", v,
+		                       size - 1);
 		return CV_BAD;
 	}
 	for (const char *p = v; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			cv_key_error(sc, s, key, "contains a control character");
+			config_value_key_error(sc, s, key, "contains a control character");
 			return CV_BAD;
 		}
 	}
@@ -251,53 +256,55 @@ int cv_get_text(const struct cv_scope *sc, const char *key, char *dst, size_t si
 }
 
 /* Seconds as an integer or a float in lo..hi, as nanoseconds. */
-int cv_get_seconds(const struct cv_scope *sc, const char *key, double lo, double hi, monotime *out)
+int config_value_get_seconds(const struct cv_scope *sc, const char *key, double lo, double hi,
+                             monotime *out)
 {
-	const config_setting_t *s = cv_member(sc, key);
+	const config_setting_t *s = config_value_member(sc, key);
 	char a[32], b[32], c[32];
 	double v;
 
 	if (!s)
 		return CV_ABSENT;
-	if (!cv_type_ok(sc, s, key, cv_is_number(s), "a number of seconds"))
+	if (!config_value_type_ok(sc, s, key, config_value_is_number(s), "a number of seconds"))
 		return CV_BAD;
-	v = cv_number(s);
+	v = config_value_number(s);
 	if (!isfinite(v) || v < lo || v > hi) {
-		cv_key_error(sc, s, key, "%s is out of range %s..%s",
-		             cv_fmt_number(s, a, sizeof(a)), cv_fmt_double(lo, b, sizeof(b)),
-		             cv_fmt_double(hi, c, sizeof(c)));
+		config_value_key_error(sc, s, key, "%s is out of range %s..%s",
+		                       config_value_fmt_number(s, a, sizeof(a)),
+		                       cv_fmt_double(lo, b, sizeof(b)),
+		                       cv_fmt_double(hi, c, sizeof(c)));
 		return CV_BAD;
 	}
-	*out = (monotime)cv_round(v * (double)MT_SEC);
+	*out = (monotime)config_value_round(v * (double)MT_SEC);
 	return CV_OK;
 }
 
 /* Report every member of the scope's group that is not in known (NULL-terminated). */
-int cv_get_list(const struct cv_scope *sc, const char *key, int max, const char *noun,
-                const char *empty_hint, const config_setting_t **out)
+int config_value_get_list(const struct cv_scope *sc, const char *key, int max, const char *noun,
+                          const char *empty_hint, const config_setting_t **out)
 {
-	const config_setting_t *s = cv_member(sc, key);
+	const config_setting_t *s = config_value_member(sc, key);
 	int type, n;
 
 	if (!s)
 		return 0;
 	type = config_setting_type(s);
-	if (!cv_type_ok(sc, s, key, type == CONFIG_TYPE_ARRAY || type == CONFIG_TYPE_LIST,
-	                "an array of strings"))
+	if (!config_value_type_ok(sc, s, key, type == CONFIG_TYPE_ARRAY || type == CONFIG_TYPE_LIST,
+	                          "an array of strings"))
 		return -1;
 	n = config_setting_length(s);
 	if (n == 0 && !empty_hint)
 		return 0;
 	if (n == 0)
-		cv_key_error(sc, s, key, "must not be empty%s", empty_hint);
+		config_value_key_error(sc, s, key, "must not be empty%s", empty_hint);
 	else if (n > max)
-		cv_key_error(sc, s, key, "%d %s, at most %d", n, noun, max);
+		config_value_key_error(sc, s, key, "%d %s, at most %d", n, noun, max);
 	else
 		*out = s;
 	return n == 0 || n > max ? -1 : n;
 }
 
-void cv_check_keys(const struct cv_scope *sc, const char *const *known)
+void config_value_check_keys(const struct cv_scope *sc, const char *const *known)
 {
 	int n = config_setting_length(sc->grp);
 
@@ -312,18 +319,19 @@ void cv_check_keys(const struct cv_scope *sc, const char *const *known)
 		if (*k)
 			continue;
 		if (sc->what[0])
-			cv_error_at(sc->ld, s, "unknown key \"%s\" in %s", name, sc->what);
+			config_value_error_at(sc->ld, s, "unknown key \"%s\" in %s", name,
+			                      sc->what);
 		else
-			cv_error_at(sc->ld, s, "unknown key \"%s\"", name);
+			config_value_error_at(sc->ld, s, "unknown key \"%s\"", name);
 	}
 }
 
-void cv_missing(const struct cv_scope *sc, const char *key)
+void config_value_missing(const struct cv_scope *sc, const char *key)
 {
-	cv_error_at(sc->ld, sc->grp, "%s: missing key \"%s\"", sc->what, key);
+	config_value_error_at(sc->ld, sc->grp, "%s: missing key \"%s\"", sc->what, key);
 }
 
-void cv_flush(struct cv_loader *ld, struct config_errors *errs)
+void config_value_flush(struct cv_loader *ld, struct config_errors *errs)
 {
 	for (size_t i = 1; i < ld->nerrs; i++) {
 		struct cv_err e = ld->errs[i];
@@ -348,12 +356,12 @@ void cv_flush(struct cv_loader *ld, struct config_errors *errs)
 	ld->nerrs = ld->cap = 0;
 }
 
-bool cv_unicast_host(const struct vip_addr *a)
+bool config_value_unicast_host(const struct vip_addr *a)
 {
 	return addr_is_unicast_host(a);
 }
 
-void cv_print_string(FILE *out, const char *s)
+void config_value_print_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {

@@ -1,7 +1,7 @@
 /* daemon: wiring of loop, netlink, interfaces, VRRP sockets, instances and the
  * control socket. Work per packet is a table look-up: one socket per
  * (interface, family), demux by VRID. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -24,11 +24,10 @@
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
 #include "vipd/notify.h"
-#include "vipd/privdrop.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/track.h"
 #include "vipd/sdnotify.h"
 #include "vipd/sync_group.h"
-#include "vipd/vmac.h"
 
 /* --- instance I/O through the real kernel --- */
 
@@ -39,37 +38,46 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 	/* With a VMAC, adverts leave from it (source MAC = virtual MAC), as keepalived's default.
 	 * Without it (deleted or down: the priority 0 advert of the FAULT that follows) from the
 	 * parent. */
-	struct vrrp_sock *s = in->vmac && in->vmac->running ? vmac_mgr_sock(d->vmacs, in) : NULL;
+	struct vrrp_sock *s = in->vmac && in->vmac->running ? daemon_vmac_sock(d->vmacs, in) : NULL;
+	int rc;
 
 	if (!s)
-		s = in->iface->sock[iface_af_index(in->cfg->af)];
+		s = daemon_iface_sock(in->iface, in->cfg->af);
 	if (!s) {
 		errno = ENOTCONN;
-		return -1;
+		rc = -1;
+	} else {
+		rc = net_vrrp_send(s, src, dst, msg, len);
 	}
-	return vrrp_sock_send(s, src, dst, msg, len);
+	if (log_cats_on & LOG_CAT_PACKETS)
+		daemon_debug_tx(in, src, dst, msg, len, rc);
+	return rc;
 }
 
 static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 {
 	struct daemon *d = ctx;
+	int rc = nl_apply(d->nl, changes, n);
 
-	return nl_apply(d->nl, changes, n);
+	if (log_cats_on & LOG_CAT_NETLINK)
+		daemon_debug_nl_batch(d, changes, n, rc);
+	return rc;
 }
 
 static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
 {
 	struct daemon *d = ctx;
 	const struct iface *out = instance_vip_iface(in);
+	const uint8_t *mac = daemon_iface_mac(out);
 
-	if (!out->has_mac || !out->ifindex) {
+	if (!mac || !out->ifindex) {
 		errno = out->ifindex ? EAFNOSUPPORT : ENODEV;
 		return -1;
 	}
 	/* Gratuitous ARP for IPv4, unsolicited Neighbor Advertisement for IPv6. */
 	if (vip->af == AF_INET6)
-		return announce_na(d->announce_fd, out->ifindex, out->mac, &vip->in.v6);
-	return announce_garp(d->announce_fd, out->ifindex, out->mac, vip->in.v4);
+		return announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
+	return announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
 }
 
 /* The kernel announced every VIP of in on its interface (IPv6: their local route is in). */
@@ -79,7 +87,7 @@ static bool io_vips_ready(void *ctx, struct instance *in)
 
 	(void)ctx;
 	for (size_t i = 0; i < in->cfg->nvips; i++)
-		if (!iface_has_addr(vif, &in->cfg->vips[i]))
+		if (!daemon_iface_has_addr(vif, &in->cfg->vips[i]))
 			return false;
 	return true;
 }
@@ -88,14 +96,23 @@ static int io_vmac_flush(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
-	return vmac_mgr_flush(d->vmacs, in);
+	return daemon_vmac_flush(d->vmacs, in);
 }
 
 /* Send systemd the STATUS= line now (a pending deferred one is dropped). */
 static void sd_status_now(struct daemon *d)
 {
+	struct sdnotify_counts c = {.instances = d->ninstances};
+
 	loop_timer_cancel(d->loop, &d->sd_status_timer);
-	sdnotify_status(&d->sd, d->instances, d->ninstances);
+	for (size_t i = 0; i < d->ninstances; i++) {
+		enum vrrp_state s = d->instances[i]->fsm.state;
+
+		c.master += s == VRRP_STATE_MASTER;
+		c.backup += s == VRRP_STATE_BACKUP;
+		c.fault += s == VRRP_STATE_FAULT;
+	}
+	sdnotify_status(&d->sd, &c);
 }
 
 static void sd_status_cb(void *arg, monotime now)
@@ -113,10 +130,10 @@ static void io_state_changed(void *ctx, struct instance *in)
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
 	/* The notification first: a sync group's resignations below come after it. */
-	notify_state(d->notifier, in->cfg->name, in->cfg->notify, vrrp_state_name(in->fsm.state),
-	             in->fsm.priority);
+	notify_state(d->notifier, in->cfg->name, in->cfg->notify,
+	             vrrp_fsm_state_name(in->fsm.state), in->fsm.priority);
 	if (!d->stopping)
-		sync_set_state_changed(d->syncs, in, monotime_now());
+		sync_group_state_changed(d->syncs, in, monotime_now());
 }
 
 static void io_priority_changed(void *ctx, struct instance *in)
@@ -127,7 +144,7 @@ static void io_priority_changed(void *ctx, struct instance *in)
 }
 
 /* How a notify script run ended: failures are warnings, successes debug detail. */
-static void notify_report(void *arg, const char *instance, bool ok, const char *what)
+static void on_notify_report(void *arg, const char *instance, bool ok, const char *what)
 {
 	(void)arg;
 	if (!instance)
@@ -143,23 +160,23 @@ void daemon_notify_configure(struct daemon *d)
 	char err[256];
 	uid_t owner = geteuid();
 
-	notifier_set_user(d->notifier, d->script_user);
-	if (privdrop_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
+	notify_set_user(d->notifier, d->script_user);
+	if (daemon_priv_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
 		owner = geteuid(); /* (refused at the load) */
-	if (notifier_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
+	if (notify_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
 		log_warnx("notify_fifo: %s; events are not written to it", err);
 }
 
 void daemon_syncs_rebuild(struct daemon *d)
 {
-	sync_set_free(d->syncs);
-	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
+	sync_group_free(d->syncs);
+	d->syncs = sync_group_new(d->cfg, d->instances, d->ninstances);
 	if (!d->syncs)
-		fatal("sync groups");
+		log_fatal("sync groups");
 	/* An instance that left its group (or whose group is gone) is held no longer. */
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_hold_backup(d->instances[i], false);
-	sync_set_refresh(d->syncs, monotime_now());
+	sync_group_refresh(d->syncs, monotime_now());
 }
 
 /* --- start-up and shutdown --- */
@@ -191,7 +208,7 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 	}
 	bad += notify_check_config(cfg, errs);
 	bad += track_check_config(cfg, errs);
-	bad += privdrop_check_config(cfg, errs);
+	bad += daemon_priv_check_config(cfg, errs);
 	return bad ? -1 : 0;
 }
 
@@ -202,18 +219,18 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	struct iface *ifc;
 
 	if (!in || !list)
-		fatal("instance table");
+		log_fatal("instance table");
 	d->instances = list;
-	ifc = iface_get(d, ic->interface);
+	ifc = daemon_iface_get(d, ic->interface);
 	instance_init(in, ic, ifc, d->loop, &d->io);
 	if (ic->vmac) {
 		char name[IF_NAMESIZE];
 
 		/* In the table by name, so its link and address events reach the instance. */
-		vmac_name(ic->af, ic->vrid, name);
-		in->vmac = iface_get(d, name);
+		config_vmac_name(ic->af, ic->vrid, name);
+		in->vmac = daemon_iface_get(d, name);
 	}
-	ifc->by_vrid[iface_af_index(ic->af)][ic->vrid] = in;
+	daemon_iface_demux_set(ifc, ic->af, ic->vrid, in);
 	d->instances[d->ninstances++] = in;
 	return in;
 }
@@ -232,7 +249,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->announce_fd = -1;
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
-	statefile_path(cfg->state_dir, d->state_path, sizeof(d->state_path));
+	statefile_path(cfg->state_dir, d->state.path, sizeof(d->state.path));
 	d->io = (struct instance_io){
 	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
 	d->io.state_changed = io_state_changed;
@@ -243,7 +260,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timer_cb, d);
 	loop_timer_init(&d->trim_timer, trim_timer_cb, d);
-	loop_timer_init(&d->sock_retry_timer, iface_sock_retry_cb, d);
+	loop_timer_init(&d->sock_retry_timer, daemon_iface_sock_retry_cb, d);
 	daemon_resync_init(d);
 	d->loop = loop_new();
 	if (!d->loop) {
@@ -251,16 +268,16 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
-	d->vmacs = vmac_mgr_new(d->loop, nl_sync, d);
-	d->notifier = notifier_new(d->loop, NOTIFY_TIMEOUT, notify_report, d);
+	d->vmacs = daemon_vmac_new(d->loop, daemon_iface_nl_sync, d);
+	d->notifier = notify_new(d->loop, NOTIFY_TIMEOUT, on_notify_report, d);
 	if (!d->vmacs || !d->notifier) {
 		snprintf(err, errlen, "out of memory");
 		daemon_free(d);
 		return NULL;
 	}
-	/* Who vipd runs as is decided by now (privdrop.h): scripts run as that user, or as
+	/* Who vipd runs as is decided by now (daemon_priv.h): scripts run as that user, or as
 	 * script_user when it stays root. */
-	if (privdrop_script_identity(cfg, &d->script_user, err, errlen) < 0) {
+	if (daemon_priv_script_identity(cfg, &d->script_user, err, errlen) < 0) {
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", err);
@@ -268,10 +285,10 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
-	daemon_vips_rebuild(d, cfg);
+	daemon_iface_vips_rebuild(d, cfg);
 	for (size_t i = 0; i < cfg->ninstances; i++)
 		daemon_instance_add(d, &cfg->instances[i]);
-	d->syncs = sync_set_new(d->cfg, d->instances, d->ninstances);
+	d->syncs = sync_group_new(d->cfg, d->instances, d->ninstances);
 	if (!d->syncs || daemon_track_setup(d, d->cfg) < 0) {
 		snprintf(err, errlen, "out of memory");
 		daemon_free(d);
@@ -288,7 +305,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 static bool stale_vip(struct daemon *d, const struct instance *in, size_t j)
 {
 	if (nl_addr_proto_known(d->nl))
-		return iface_addr_proto(in->iface, &in->cfg->vips[j]) == NL_IFAPROT_VIPD;
+		return daemon_iface_addr_proto(in->iface, &in->cfg->vips[j]) == NL_IFAPROT_VIPD;
 	return in->cfg->priority != VRRP_PRIO_OWNER;
 }
 
@@ -305,14 +322,14 @@ static void remove_stale_vips(struct daemon *d)
 		max += d->instances[i]->cfg->nvips;
 	ch = calloc(max ? max : 1, sizeof(*ch));
 	if (!ch)
-		fatal("stale address list");
+		log_fatal("stale address list");
 	for (size_t i = 0; i < d->ninstances; i++) {
 		struct instance *in = d->instances[i];
 
 		if (!in->iface->ifindex)
 			continue;
 		for (size_t j = 0; j < in->cfg->nvips; j++) {
-			if (!iface_has_addr(in->iface, &in->cfg->vips[j]))
+			if (!daemon_iface_has_addr(in->iface, &in->cfg->vips[j]))
 				continue;
 			if (!stale_vip(d, in, j)) {
 				/* A VMAC instance's VIPs live on the VMAC, made afresh. */
@@ -341,9 +358,9 @@ static void remove_stale_vips(struct daemon *d)
 				          strerror(-ch[i].error), ch[i].msg);
 	for (size_t i = 0; i < n; i++)
 		if (ch[i].error == 0 || ch[i].error == -EADDRNOTAVAIL) {
-			struct iface *ifc = iface_by_index(d, ch[i].ifindex);
+			struct iface *ifc = daemon_iface_by_index(d, ch[i].ifindex);
 			if (ifc)
-				iface_del_addr(ifc, &ch[i].addr);
+				daemon_iface_del_addr(ifc, &ch[i].addr);
 		}
 	free(ch);
 }
@@ -355,11 +372,11 @@ void daemon_start_vmacs(struct daemon *d, size_t first)
 	for (size_t i = first; i < d->ninstances; i++) {
 		if (!d->instances[i]->vmac)
 			continue;
-		vmac_mgr_start(d->vmacs, d->instances[i]);
+		daemon_vmac_start(d->vmacs, d->instances[i]);
 		any = true;
 	}
 	if (any)
-		nl_sync(d);
+		daemon_iface_nl_sync(d);
 }
 
 /* How long a stop waits for the queued notify scripts (the INIT events) to finish. */
@@ -369,8 +386,8 @@ static void stop_timer_cb(void *arg, monotime now)
 {
 	struct daemon *d = arg;
 
-	if (!notifier_busy(d->notifier) || now >= d->stop_deadline) {
-		if (notifier_busy(d->notifier))
+	if (!notify_busy(d->notifier) || now >= d->stop_deadline) {
+		if (notify_busy(d->notifier))
 			log_warnx("notify scripts still running at exit: killed");
 		loop_stop(d->loop);
 		return;
@@ -392,7 +409,7 @@ static void stop_all(struct daemon *d)
 		instance_stop(d->instances[i], now);
 	/* Every priority 0 advert is out before the VMACs go: deleting one takes ~20 ms. */
 	for (size_t i = 0; i < d->ninstances; i++)
-		vmac_mgr_stop(d->vmacs, d->instances[i]);
+		daemon_vmac_stop(d->vmacs, d->instances[i]);
 	/* The notify scripts of the last transitions run before we exit (bounded). */
 	d->stop_deadline = now + STOP_NOTIFY_WAIT;
 	loop_timer_set(d->loop, &d->stop_timer, now);
@@ -459,13 +476,11 @@ void daemon_trim_soon(struct daemon *d)
 		loop_timer_set(d->loop, &d->trim_timer, monotime_now());
 }
 
-static struct json_object *ctl_handle(void *arg, struct json_object *req)
+static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_object *req)
 {
-	struct daemon *d = arg;
 	struct json_object *cmd;
 	const char *name;
 
-	daemon_trim_soon(d);
 	if (!json_object_object_get_ex(req, "command", &cmd) ||
 	    !json_object_is_type(cmd, json_type_string))
 		return ctl_reply_error("request needs a \"command\" string");
@@ -475,12 +490,26 @@ static struct json_object *ctl_handle(void *arg, struct json_object *req)
 	if (strcmp(name, "garp") == 0)
 		return ctl_garp(d, req);
 	if (strcmp(name, "demote") == 0 || strcmp(name, "promote") == 0)
-		return daemon_ctl_admin(d, req, name[0] == 'd');
+		return daemon_admin_ctl(d, req, name[0] == 'd');
 	if (strcmp(name, "reload") == 0)
-		return daemon_ctl_reload(d);
+		return daemon_reload_ctl(d);
 	if (strcmp(name, "stats") == 0 || strcmp(name, "metrics") == 0)
-		return daemon_ctl_stats(d, name);
+		return daemon_stats_ctl(d, name);
+	if (strcmp(name, "debug") == 0)
+		return daemon_debug_command(req);
 	return ctl_reply_error("unknown command");
+}
+
+static struct json_object *on_ctl_request(void *arg, struct json_object *req)
+{
+	struct daemon *d = arg;
+	struct json_object *reply;
+
+	daemon_trim_soon(d);
+	reply = dispatch_ctl_request(d, req);
+	if (log_cats_on & LOG_CAT_CTL)
+		daemon_debug_ctl(d, req, reply);
+	return reply;
 }
 
 struct json_object *daemon_status(struct daemon *d)
@@ -495,7 +524,7 @@ struct json_object *daemon_status(struct daemon *d)
 		struct json_object *io = instance_status(in, now);
 
 		daemon_track_status(d, in, io);
-		const char *group = sync_set_group_of(d->syncs, in);
+		const char *group = sync_group_of(d->syncs, in);
 		struct json_object *ns = notify_status(d->notifier, in->cfg->name);
 
 		if (group)
@@ -507,7 +536,7 @@ struct json_object *daemon_status(struct daemon *d)
 		json_object_array_add(list, io);
 	}
 	json_object_object_add(o, "instances", list);
-	json_object_object_add(o, "unmatched_drops", daemon_unmatched_drops(d));
+	json_object_object_add(o, "unmatched_drops", daemon_iface_unmatched_drops(d));
 	{
 		struct json_object *fifo = notify_fifo_status(d->notifier);
 
@@ -529,53 +558,48 @@ int daemon_run(struct daemon *d)
 	sdnotify_watchdog_start(&d->sd, d->loop, monotime_now());
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		if (loop_add_signal(d->loop, stop_signals[i], signal_cb, d) < 0)
-			fatal("signalfd");
+			log_fatal("signalfd");
 	d->nl = nl_open(err, sizeof(err));
 	if (!d->nl)
-		fatalx("netlink: %s", err);
-	if (loop_add_fd(d->loop, nl_monitor_fd(d->nl), EPOLLIN, nl_cb, d) < 0)
-		fatal("watch netlink");
-	if (nl_dump(d->nl, nl_event, d) < 0)
-		fatal("netlink dump");
+		log_fatalx("netlink: %s", err);
+	if (loop_add_fd(d->loop, nl_monitor_fd(d->nl), EPOLLIN, daemon_iface_nl_cb, d) < 0)
+		log_fatal("watch netlink");
+	if (nl_dump(d->nl, daemon_iface_nl_event, d) < 0)
+		log_fatal("netlink dump");
 	d->announce_fd = announce_open();
 	if (d->announce_fd < 0)
-		fatal("announcement socket");
+		log_fatal("announcement socket");
 	daemon_start_vmacs(d, 0);
-	for (size_t i = 0; i < d->nifaces; i++) {
-		if (!d->ifaces[i]->ifc.ifindex)
-			log_warnx("%s: no such interface (yet); its instances wait in FAULT",
-			          d->ifaces[i]->ifc.name);
-		iface_sync_sockets(d, &d->ifaces[i]->ifc);
-	}
+	daemon_iface_start(d);
 	remove_stale_vips(d);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_remove_stale_routes(d->instances[i]);
-	d->ctl = ctl_open(d->loop, d->socket_path, ctl_handle, d, err, sizeof(err));
+	d->ctl = ctl_open(d->loop, d->socket_path, on_ctl_request, d, err, sizeof(err));
 	if (!d->ctl)
-		fatalx("control socket %s: %s", d->socket_path, err);
+		log_fatalx("control socket %s: %s", d->socket_path, err);
 	if (ctl_set_group(d->ctl, d->cfg->control_socket_group, err, sizeof(err)) < 0)
-		fatalx("control_socket_group: %s", err);
+		log_fatalx("control_socket_group: %s", err);
 	daemon_http_apply(d); /* metrics_listen: before the privileges go (a port < 1024) */
 
 	daemon_notify_configure(d);
 	/* Everything privileged is open: from here on an unprivileged user (privdrop.h). */
-	daemon_drop_privileges(d);
-	sync_set_refresh(d->syncs, monotime_now());
+	daemon_priv_drop(d);
+	sync_group_refresh(d->syncs, monotime_now());
 	now = monotime_now();
 	d->started = now;
 	log_notice("vipd %s started: %zu instance(s), router id %s", PACKAGE_VERSION, d->ninstances,
 	           d->cfg->router_id);
 	daemon_track_start(d, now);
 	daemon_track_update(d, now);
-	daemon_state_load(d);
+	daemon_state_load(&d->state, d->instances, d->ninstances);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
-	daemon_state_save(d);
+	daemon_state_save(&d->state, d->instances, d->ninstances);
 	sdnotify_send(&d->sd, "READY=1");
 	sd_status_now(d);
 
 	if (loop_run(d->loop) < 0)
-		fatal("event loop");
+		log_fatal("event loop");
 	log_notice("vipd stopped");
 	return 0;
 }
@@ -589,13 +613,7 @@ void daemon_free(struct daemon *d)
 	daemon_http_close(d);
 	track_free(d->track);
 	d->track = NULL;
-	for (size_t i = 0; i < d->nifaces; i++) {
-		iface_close_sockets(d, &d->ifaces[i]->ifc);
-		free(d->ifaces[i]->ifc.addrs);
-		free(d->ifaces[i]->ifc.meta);
-		free(d->ifaces[i]->vips);
-		free(d->ifaces[i]);
-	}
+	daemon_iface_free_all(d);
 	for (size_t i = 0; i < d->ninstances; i++)
 		free(d->instances[i]);
 	if (d->announce_fd >= 0)
@@ -605,14 +623,14 @@ void daemon_free(struct daemon *d)
 		nl_close(d->nl);
 	}
 	sdnotify_close(&d->sd);
-	sync_set_free(d->syncs);
-	notifier_free(d->notifier);
+	sync_group_free(d->syncs);
+	notify_free(d->notifier);
 	proc_user_free(d->script_user);
-	vmac_mgr_free(d->vmacs);
+	daemon_vmac_free(d->vmacs);
 	loop_free(d->loop);
 	free(d->ifaces);
 	free(d->instances);
 	config_free(d->cfg);
-	free(d->state_saved);
+	free(d->state.saved);
 	free(d);
 }

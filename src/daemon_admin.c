@@ -1,7 +1,7 @@
 /* daemon_admin: the control commands of a planned switchover, {"command":"demote","name":N} and
  * {"command":"promote","name":N}. The answer is the instance's status object. The members of a
  * sync group move together: the command applies to every member of N's group. */
-#include "config.h"
+#include "build_config.h"
 
 #include <string.h>
 
@@ -30,17 +30,17 @@ static struct json_object *status_of(struct daemon *d, const char *name)
 
 static int apply(struct instance *in, bool demote, monotime now, const char **why)
 {
-	return demote ? instance_demote(in, now, why) : instance_promote(in, now, why);
+	return demote ? instance_admin_demote(in, now, why) : instance_admin_promote(in, now, why);
 }
 
 /* The other members of in's sync group follow it (their refusals are logged, not returned). */
 static void apply_group(struct daemon *d, struct instance *in, bool demote, monotime now)
 {
-	const char *group = sync_set_group_of(d->syncs, in), *why;
+	const char *group = sync_group_of(d->syncs, in), *why;
 
 	for (size_t i = 0; group && i < d->ninstances; i++) {
 		struct instance *m = d->instances[i];
-		const char *g = sync_set_group_of(d->syncs, m);
+		const char *g = sync_group_of(d->syncs, m);
 
 		if (m == in || !g || strcmp(g, group) != 0 || (!demote && !m->demoted))
 			continue;
@@ -49,7 +49,7 @@ static void apply_group(struct daemon *d, struct instance *in, bool demote, mono
 	}
 }
 
-struct json_object *daemon_ctl_admin(struct daemon *d, struct json_object *req, bool demote)
+struct json_object *daemon_admin_ctl(struct daemon *d, struct json_object *req, bool demote)
 {
 	struct json_object *name;
 	const char *why = NULL;
@@ -67,7 +67,7 @@ struct json_object *daemon_ctl_admin(struct daemon *d, struct json_object *req, 
 		if (apply(in, demote, now, &why) < 0)
 			return ctl_reply_error(why);
 		apply_group(d, in, demote, now);
-		daemon_state_save(d);
+		daemon_state_save(&d->state, d->instances, d->ninstances);
 		return ctl_reply_ok(status_of(d, in->cfg->name));
 	}
 	return ctl_reply_error("no such instance");

@@ -1,20 +1,19 @@
 /* daemon_http: the daemon's HTTP /metrics listener (metrics_http.c) kept in step with the
  * config's metrics_listen at start, reload and stop. A listener that cannot be opened is logged
  * and retried at the next reload: metrics never stop vipd from doing VRRP. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdlib.h>
 
 #include "vipd/config_metrics.h"
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
-#include "vipd/metrics.h"
 #include "vipd/metrics_http.h"
 
 static char *render(void *arg, size_t *len)
 {
 	daemon_trim_soon(arg);
-	return daemon_metrics_text(arg, len);
+	return daemon_stats_metrics_text(arg, len);
 }
 
 void daemon_http_apply(struct daemon *d)
@@ -22,16 +21,16 @@ void daemon_http_apply(struct daemon *d)
 	const struct vipd_listen *want = &d->cfg->metrics_listen;
 	char buf[LISTEN_STRLEN], err[256];
 
-	if (d->http && config_listen_equal(&d->http_listen, want))
+	if (d->http && config_metrics_listen_equal(&d->http_listen, want))
 		return;
 	if (d->http) {
 		log_notice("metrics: no longer listening on %s",
-		           config_listen_format(&d->http_listen, buf, sizeof(buf)));
+		           config_metrics_listen_format(&d->http_listen, buf, sizeof(buf)));
 		daemon_http_close(d);
 	}
 	if (!want->af)
 		return;
-	config_listen_format(want, buf, sizeof(buf));
+	config_metrics_listen_format(want, buf, sizeof(buf));
 	d->http = metrics_http_open(d->loop, want->af, &want->addr, want->port, render, d, err,
 	                            sizeof(err));
 	if (!d->http) {

@@ -1,7 +1,7 @@
 /* daemon_iface: the interfaces named by the config, kept in step with netlink
  * (links, addresses, resync after lost events), their VRRP sockets, and the
  * receive path: one socket per (interface, family), demux by VRID. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <linux/if_addr.h>
@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include "vipd/daemon_iface.h"
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
 #include "vipd/net_vrrp.h"
@@ -19,7 +20,7 @@
 
 /* --- interfaces --- */
 
-struct iface *iface_by_name(struct daemon *d, const char *name)
+struct iface *daemon_iface_by_name(struct daemon *d, const char *name)
 {
 	for (size_t i = 0; i < d->nifaces; i++)
 		if (strcmp(d->ifaces[i]->ifc.name, name) == 0)
@@ -27,7 +28,7 @@ struct iface *iface_by_name(struct daemon *d, const char *name)
 	return NULL;
 }
 
-struct iface *iface_by_index(struct daemon *d, unsigned ifindex)
+struct iface *daemon_iface_by_index(struct daemon *d, unsigned ifindex)
 {
 	for (size_t i = 0; i < d->nifaces; i++)
 		if (ifindex && d->ifaces[i]->ifc.ifindex == ifindex)
@@ -43,12 +44,12 @@ static size_t iface_addr_index(const struct iface *ifc, const struct vip_addr *a
 	return ifc->naddrs;
 }
 
-bool iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
+bool daemon_iface_has_addr(const struct iface *ifc, const struct vip_addr *a)
 {
 	return iface_addr_index(ifc, a) < ifc->naddrs;
 }
 
-int iface_addr_proto(const struct iface *ifc, const struct vip_addr *a)
+int daemon_iface_addr_proto(const struct iface *ifc, const struct vip_addr *a)
 {
 	size_t i = iface_addr_index(ifc, a);
 
@@ -61,28 +62,29 @@ int iface_addr_proto(const struct iface *ifc, const struct vip_addr *a)
 static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t flags,
                            uint8_t proto)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
 	size_t i = iface_addr_index(ifc, a);
 
-	if (i == ifc->naddrs && ifc->naddrs == ifc->addrs_cap) {
-		size_t cap = ifc->addrs_cap ? 2 * ifc->addrs_cap : 8;
+	if (i == ifc->naddrs && ifc->naddrs == di->addrs_cap) {
+		size_t cap = di->addrs_cap ? 2 * di->addrs_cap : 8;
 		struct vip_addr *n = realloc(ifc->addrs, cap * sizeof(*n));
 		struct nl_addr_meta *m;
 
 		if (!n)
-			fatal("iface address table");
+			log_fatal("iface address table");
 		ifc->addrs = n;
 		m = realloc(ifc->meta, cap * sizeof(*m));
 		if (!m)
-			fatal("iface address table");
+			log_fatal("iface address table");
 		ifc->meta = m;
-		ifc->addrs_cap = cap;
+		di->addrs_cap = cap;
 	}
 	if (i == ifc->naddrs)
 		ifc->addrs[ifc->naddrs++] = *a;
 	ifc->meta[i] = (struct nl_addr_meta){.flags = flags, .proto = proto};
 }
 
-void iface_del_addr(struct iface *ifc, const struct vip_addr *a)
+void daemon_iface_del_addr(struct iface *ifc, const struct vip_addr *a)
 {
 	size_t i = iface_addr_index(ifc, a);
 
@@ -99,8 +101,10 @@ static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime
 
 static bool iface_uses_af(const struct iface *ifc, int af)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
+
 	for (int vrid = 1; vrid < 256; vrid++)
-		if (ifc->by_vrid[iface_af_index(af)][vrid])
+		if (di->by_vrid[iface_af_index(af)][vrid])
 			return true;
 	return false;
 }
@@ -108,7 +112,8 @@ static bool iface_uses_af(const struct iface *ifc, int af)
 /* Does a multicast instance (one without unicast_peers) of family af run on ifc? */
 static bool iface_wants_group(const struct iface *ifc, int af)
 {
-	struct instance *const *tab = ifc->by_vrid[iface_af_index(af)];
+	struct daemon_iface *di = daemon_iface_of(ifc);
+	struct instance *const *tab = di->by_vrid[iface_af_index(af)];
 
 	for (int vrid = 1; vrid < 256; vrid++)
 		if (tab[vrid] && !tab[vrid]->cfg->npeers)
@@ -116,15 +121,17 @@ static bool iface_wants_group(const struct iface *ifc, int af)
 	return false;
 }
 
-void iface_close_sockets(struct daemon *d, struct iface *ifc)
+void daemon_iface_close_sockets(struct daemon *d, struct iface *ifc)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
+
 	for (int i = 0; i < 2; i++) {
 		ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
-		if (!ifc->sock[i])
+		if (!di->sock[i])
 			continue;
-		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
-		vrrp_sock_close(ifc->sock[i]);
-		ifc->sock[i] = NULL;
+		loop_del_fd(d->loop, net_vrrp_fd(di->sock[i]));
+		net_vrrp_close(di->sock[i]);
+		di->sock[i] = NULL;
 	}
 }
 
@@ -151,10 +158,11 @@ static void note_sock_error(const struct iface *ifc, char *slot, size_t len, con
 
 /* Open the sockets an existing interface needs and join the group where a multicast instance
  * runs; a failure is a FAULT reason of the instances it concerns (iface.sock_error,
- * join_error), retried by iface_sock_retry_cb. */
+ * join_error), retried by daemon_iface_sock_retry_cb. */
 static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 {
 	static const int afs[2] = {AF_INET, AF_INET6};
+	struct daemon_iface *di = daemon_iface_of(ifc);
 
 	for (int i = 0; i < 2; i++) {
 		char err[256] = "", msg[sizeof(ifc->sock_error[i])];
@@ -164,23 +172,23 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 			ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
 			continue;
 		}
-		if (!ifc->sock[i]) {
-			ifc->sock[i] =
-			    vrrp_sock_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
-			if (ifc->sock[i] &&
-			    loop_add_fd(d->loop, vrrp_sock_fd(ifc->sock[i]), EPOLLIN, rx_cb,
+		if (!di->sock[i]) {
+			di->sock[i] =
+			    net_vrrp_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
+			if (di->sock[i] &&
+			    loop_add_fd(d->loop, net_vrrp_fd(di->sock[i]), EPOLLIN, rx_cb,
 			                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
 				snprintf(err, sizeof(err), "vrrp socket (%s): watch: %s",
 				         af_names[i], strerror(errno));
-				vrrp_sock_close(ifc->sock[i]);
-				ifc->sock[i] = NULL;
+				net_vrrp_close(di->sock[i]);
+				di->sock[i] = NULL;
 			}
 			snprintf(msg, sizeof(msg), "%s", err);
 			snprintf(err, sizeof(err), "the %s VRRP socket is open", af_names[i]);
 			note_sock_error(ifc, ifc->sock_error[i], sizeof(ifc->sock_error[i]), msg,
 			                err);
 		}
-		if (!ifc->sock[i]) {
+		if (!di->sock[i]) {
 			ifc->join_error[i][0] = '\0';
 			continue;
 		}
@@ -190,25 +198,25 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 		if (!want) {
 			/* No multicast instance left (reload): no join to wait for. */
 			ifc->join_error[i][0] = '\0';
-			if (vrrp_sock_multicast(ifc->sock[i], false) < 0)
+			if (net_vrrp_multicast(di->sock[i], false) < 0)
 				log_warn("%s: leave the %s VRRP group", ifc->name, af_names[i]);
 			continue;
 		}
 		msg[0] = '\0';
-		if (vrrp_sock_multicast(ifc->sock[i], true) < 0)
+		if (net_vrrp_multicast(di->sock[i], true) < 0)
 			snprintf(msg, sizeof(msg), "cannot join the %s VRRP group: %s", af_names[i],
 			         strerror(errno));
 		snprintf(err, sizeof(err), "joined the %s VRRP group", af_names[i]);
 		note_sock_error(ifc, ifc->join_error[i], sizeof(ifc->join_error[i]), msg, err);
 	}
-	if (iface_sock_failed(ifc) && !loop_timer_armed(&d->sock_retry_timer)) {
+	if (daemon_iface_sock_failed(ifc) && !loop_timer_armed(&d->sock_retry_timer)) {
 		if (!d->sock_retry_delay)
 			d->sock_retry_delay = SOCK_RETRY_MIN;
 		loop_timer_set(d->loop, &d->sock_retry_timer, monotime_now() + d->sock_retry_delay);
 	}
 }
 
-bool iface_sock_failed(const struct iface *ifc)
+bool daemon_iface_sock_failed(const struct iface *ifc)
 {
 	for (int i = 0; i < 2; i++)
 		if (ifc->sock_error[i][0] || ifc->join_error[i][0])
@@ -232,16 +240,17 @@ static void iface_retry_sockets(struct daemon *d, struct iface *ifc, monotime no
 }
 
 /* Open the sockets an interface's instances need and close those no instance uses any more. */
-void iface_sync_sockets(struct daemon *d, struct iface *ifc)
+void daemon_iface_sync_sockets(struct daemon *d, struct iface *ifc)
 {
 	static const int afs[2] = {AF_INET, AF_INET6};
+	struct daemon_iface *di = daemon_iface_of(ifc);
 
 	for (int i = 0; i < 2; i++) {
-		if (!ifc->sock[i] || iface_uses_af(ifc, afs[i]))
+		if (!di->sock[i] || iface_uses_af(ifc, afs[i]))
 			continue;
-		loop_del_fd(d->loop, vrrp_sock_fd(ifc->sock[i]));
-		vrrp_sock_close(ifc->sock[i]);
-		ifc->sock[i] = NULL;
+		loop_del_fd(d->loop, net_vrrp_fd(di->sock[i]));
+		net_vrrp_close(di->sock[i]);
+		di->sock[i] = NULL;
 	}
 	iface_retry_sockets(d, ifc, monotime_now());
 }
@@ -259,7 +268,7 @@ static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime
 /* Try the failed socket opens and group joins again; while some still fail, the next try
  * waits twice as long, up to SOCK_RETRY_MAX (iface_open_sockets arms it). A setsockopt never
  * blocks the loop. */
-void iface_sock_retry_cb(void *arg, monotime now)
+void daemon_iface_sock_retry_cb(void *arg, monotime now)
 {
 	struct daemon *d = arg;
 	bool failed = false;
@@ -269,10 +278,10 @@ void iface_sock_retry_cb(void *arg, monotime now)
 	for (size_t i = 0; i < d->nifaces; i++) {
 		struct iface *ifc = &d->ifaces[i]->ifc;
 
-		if (!iface_sock_failed(ifc))
+		if (!daemon_iface_sock_failed(ifc))
 			continue;
 		iface_retry_sockets(d, ifc, now);
-		failed = failed || iface_sock_failed(ifc);
+		failed = failed || daemon_iface_sock_failed(ifc);
 	}
 	if (!failed)
 		d->sock_retry_delay = 0;
@@ -280,86 +289,88 @@ void iface_sock_retry_cb(void *arg, monotime now)
 
 /* --- netlink events --- */
 
-void iface_gone(struct daemon *d, struct iface *ifc, bool renamed, monotime now)
+void daemon_iface_gone(struct daemon *d, struct iface *ifc, bool renamed, monotime now)
 {
 	/* A renamed link still holds the VIPs and can send: release while its index names it. */
 	if (renamed && !d->stopping)
 		for (size_t i = 0; i < d->ninstances; i++)
 			if (d->instances[i]->iface == ifc || d->instances[i]->vmac == ifc)
 				instance_iface_lost(d->instances[i], "interface renamed", now);
-	iface_close_sockets(d, ifc);
+	daemon_iface_close_sockets(d, ifc);
 	ifc->ifindex = 0;
 	ifc->running = false;
 	ifc->naddrs = 0;
 }
 
-void iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex)
+void daemon_iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex)
 {
 	if (ifc->ifindex)
 		log_info("%s: interface re-created (index %u -> %u)", ifc->name, ifc->ifindex,
 		         ifindex);
-	iface_close_sockets(d, ifc);
+	daemon_iface_close_sockets(d, ifc);
 	ifc->naddrs = 0;
 	ifc->ifindex = ifindex;
 }
 
-void nl_event(void *arg, const struct nl_event *ev)
+void daemon_iface_nl_event(void *arg, const struct nl_event *ev)
 {
 	struct daemon *d = arg;
+	struct daemon_iface *di;
 	struct iface *ifc, *old;
 	monotime now = monotime_now();
 
 	switch (ev->type) {
 	case NL_EV_LINK:
-		ifc = iface_by_name(d, ev->link.name);
-		old = iface_by_index(d, ev->link.ifindex);
+		ifc = daemon_iface_by_name(d, ev->link.name);
+		old = daemon_iface_by_index(d, ev->link.ifindex);
 		if (old && old != ifc) {
 			/* Renamed away from a name we use: released like a link that left. */
 			log_info("%s: interface renamed to %s", old->name, ev->link.name);
-			iface_gone(d, old, true, now);
-			vmac_mgr_check(d->vmacs);
+			daemon_iface_gone(d, old, true, now);
+			daemon_vmac_check(d->vmacs);
 			iface_notify_instances(d, old, now);
 		}
 		if (!ifc)
 			return;
 		if (ifc->ifindex != ev->link.ifindex)
-			iface_bind(d, ifc, ev->link.ifindex);
+			daemon_iface_bind(d, ifc, ev->link.ifindex);
 		if (ifc->running != ev->link.running)
 			log_info("%s: link %s", ifc->name, ev->link.running ? "up" : "down");
 		ifc->running = ev->link.running;
-		ifc->has_mac = ev->link.has_mac;
-		memcpy(ifc->mac, ev->link.mac, sizeof(ifc->mac));
+		di = daemon_iface_of(ifc);
+		di->has_mac = ev->link.has_mac;
+		memcpy(di->mac, ev->link.mac, sizeof(di->mac));
 		iface_open_sockets(d, ifc);
-		vmac_mgr_check(d->vmacs);
+		daemon_vmac_check(d->vmacs);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_LINK_DEL:
-		ifc = iface_by_index(d, ev->link.ifindex);
+		ifc = daemon_iface_by_index(d, ev->link.ifindex);
 		if (!ifc)
 			return;
 		log_info("%s: interface removed", ifc->name);
-		iface_gone(d, ifc, false, now);
-		vmac_mgr_check(d->vmacs);
+		daemon_iface_gone(d, ifc, false, now);
+		daemon_vmac_check(d->vmacs);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_ADDR_NEW:
-		ifc = iface_by_index(d, ev->ifindex);
+		ifc = daemon_iface_by_index(d, ev->ifindex);
 		if (!ifc)
 			return;
 		/* An IPv6 address under DAD (or that failed it) cannot be a source: the kernel
 		 * announces it again once DAD is done (a fresh link-local after a link flap). */
 		if (ev->addr.af == AF_INET6 &&
 		    (ev->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
-			iface_del_addr(ifc, &ev->addr);
+			daemon_iface_del_addr(ifc, &ev->addr);
 		else
 			iface_add_addr(ifc, &ev->addr, ev->ifa_flags, ev->ifa_proto);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_ADDR_DEL:
-		ifc = iface_by_index(d, ev->ifindex);
+		ifc = daemon_iface_by_index(d, ev->ifindex);
 		if (!ifc)
 			return;
-		iface_del_addr(ifc, &ev->addr);
+		daemon_iface_del_addr(ifc, &ev->addr);
 		if (!d->stopping)
 			for (size_t i = 0; i < d->ninstances; i++)
 				if (instance_vip_iface(d->instances[i]) == ifc)
@@ -376,15 +387,17 @@ void nl_event(void *arg, const struct nl_event *ev)
 static void monitor_event(void *arg, const struct nl_event *ev)
 {
 	struct daemon *d = arg;
-	struct iface *ifc = ev->type == NL_EV_LINK ? iface_by_name(d, ev->link.name) : NULL;
+	struct iface *ifc = ev->type == NL_EV_LINK ? daemon_iface_by_name(d, ev->link.name) : NULL;
 	unsigned before = ifc ? ifc->ifindex : 0;
 
-	nl_event(d, ev);
+	if (log_cats_on & LOG_CAT_NETLINK)
+		daemon_debug_nl_event(ev);
+	daemon_iface_nl_event(d, ev);
 	if (ifc && ifc->ifindex != before)
 		daemon_resync_soon(d, "interface index bound");
 }
 
-void nl_cb(void *arg, int fd, unsigned events, monotime now)
+void daemon_iface_nl_cb(void *arg, int fd, unsigned events, monotime now)
 {
 	struct daemon *d = arg;
 	int r;
@@ -411,14 +424,14 @@ void nl_cb(void *arg, int fd, unsigned events, monotime now)
 
 /* Take in the events queued now: the VMAC manager just changed links, and what it made must be
  * in the interface table before anything relies on it (after lost events, the re-read will).
- * Never from inside nl_event. */
-void nl_sync(void *arg)
+ * Never from inside daemon_iface_nl_event. */
+void daemon_iface_nl_sync(void *arg)
 {
 	struct daemon *d = arg;
 	struct pollfd p = {.fd = nl_monitor_fd(d->nl), .events = POLLIN};
 
 	for (int i = 0; i < 1024 && !d->resync_lost && poll(&p, 1, 0) == 1; i++)
-		nl_cb(d, p.fd, POLLIN, monotime_now());
+		daemon_iface_nl_cb(d, p.fd, POLLIN, monotime_now());
 }
 
 /* --- receive path --- */
@@ -426,10 +439,12 @@ void nl_sync(void *arg)
 static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8_t *msg, size_t len,
                        enum vrrp_reason r)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
+
 	/* Charge the instance the packet was meant for when its VRID byte is readable. After an
 	 * IPv4 header error msg is that header, whose second byte (the TOS) is no VRID. */
 	struct instance *in =
-	    msg && len >= 2 && r != VRRP_RX_IP_HEADER ? ifc->by_vrid[afi][msg[1]] : NULL;
+	    msg && len >= 2 && r != VRRP_RX_IP_HEADER ? di->by_vrid[afi][msg[1]] : NULL;
 
 	if (in)
 		instance_count_drop(in, r);
@@ -441,11 +456,11 @@ static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8
 static void rx_hold_cb(void *arg, monotime now)
 {
 	struct rx_ctx *rx = arg;
-	struct vrrp_sock *s = rx->ifc->sock[rx->afi];
+	struct vrrp_sock *s = rx->di->sock[rx->afi];
 
 	(void)now;
-	if (s && loop_mod_fd(rx->d->loop, vrrp_sock_fd(s), EPOLLIN) < 0)
-		log_warn("%s: watch VRRP socket", rx->ifc->name);
+	if (s && loop_mod_fd(rx->d->loop, net_vrrp_fd(s), EPOLLIN) < 0)
+		log_warn("%s: watch VRRP socket", rx->di->ifc.name);
 }
 
 /* Interrupt moderation: a socket woken twice within RX_HOLD rests for RX_HOLD. A quiet socket
@@ -463,8 +478,10 @@ static void rx_moderate(struct rx_ctx *rx, int fd, monotime now)
 /* Is the Master_Down_Timer of a backup on ifc (family index afi) due by now? */
 static bool rx_backup_expiring(const struct iface *ifc, int afi, monotime now)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
+
 	for (int vrid = 1; vrid < 256; vrid++) {
-		const struct instance *in = ifc->by_vrid[afi][vrid];
+		const struct instance *in = di->by_vrid[afi][vrid];
 
 		if (in && in->fsm.state == VRRP_STATE_BACKUP && in->fsm.master_down_timer &&
 		    in->fsm.master_down_timer <= now)
@@ -477,17 +494,18 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 {
 	struct rx_ctx *rx = arg;
 	struct daemon *d = rx->d;
-	struct iface *ifc = rx->ifc;
-	struct vrrp_sock *s = ifc->sock[rx->afi];
+	struct daemon_iface *di = rx->di;
+	struct iface *ifc = &di->ifc;
+	struct vrrp_sock *s = di->sock[rx->afi];
 
 	(void)events;
-	if (!s || vrrp_sock_fd(s) != fd)
+	if (!s || net_vrrp_fd(s) != fd)
 		return;
 	rx_moderate(rx, fd, now);
 	/* A burst ends at RX_BURST packets, but never with packets left in the socket's batch, nor
 	 * (up to RX_CATCHUP) while a backup's Master_Down_Timer is expiring: under a flood its
 	 * master's advert may still wait in the queue behind the junk. */
-	for (int n = 0, catchup = 0; n < RX_BURST || vrrp_sock_buffered(s) || n < catchup; n++) {
+	for (int n = 0, catchup = 0; n < RX_BURST || net_vrrp_buffered(s) || n < catchup; n++) {
 		if (n == RX_BURST && rx_backup_expiring(ifc, rx->afi, monotime_now()))
 			catchup = RX_CATCHUP;
 		struct vrrp_rx_meta meta;
@@ -496,7 +514,7 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		enum vrrp_reason r = VRRP_RX_OK;
 		enum vrrp_csum_form form = VRRP_CSUM_RFC5798;
 		struct instance *in;
-		int got = vrrp_sock_recv(s, &meta, &msg, &len, &r);
+		int got = net_vrrp_recv(s, &meta, &msg, &len, &r);
 
 		if (got <= 0) {
 			if (got < 0 && errno != EAGAIN && errno != EINTR)
@@ -505,22 +523,26 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		}
 		if (r == VRRP_RX_OK) {
 			/* unicast_ttl_check = false: peek at the VRID to find whose it is. */
-			in = len >= 2 ? ifc->by_vrid[rx->afi][msg[1]] : NULL;
+			in = len >= 2 ? di->by_vrid[rx->afi][msg[1]] : NULL;
 			if (in && !instance_ttl_checked(in->cfg, &meta))
 				meta.ttl = -1;
-			r = vrrp_decode(msg, len, &meta, &d->rxadv, &form);
+			r = vrrp_pkt_decode(msg, len, &meta, &d->rxadv, &form);
 		}
 		if (r != VRRP_RX_OK) {
 			count_drop(d, ifc, rx->afi, msg, len, r);
+			if (log_cats_on & LOG_CAT_PACKETS)
+				daemon_debug_rx_drop(ifc, &meta, msg, len, r);
 			continue;
 		}
-		in = ifc->by_vrid[rx->afi][d->rxadv.vrid];
-		if (!in) {
-			d->drops[VRRP_RX_VRID]++;
-			continue;
-		}
-		if (addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
-			instance_count_drop(in, VRRP_RX_OWN);
+		in = di->by_vrid[rx->afi][d->rxadv.vrid];
+		if (!in || addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
+			r = in ? VRRP_RX_OWN : VRRP_RX_VRID;
+			if (in)
+				instance_count_drop(in, r);
+			else
+				d->drops[r]++;
+			if (log_cats_on & LOG_CAT_PACKETS)
+				daemon_debug_rx_drop(ifc, &meta, msg, len, r);
 			continue;
 		}
 		instance_receive(in, &d->rxadv, &meta, form, now);
@@ -528,13 +550,30 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 	}
 }
 
-struct json_object *daemon_unmatched_drops(const struct daemon *d)
+void daemon_iface_demux_set(const struct iface *ifc, int af, uint8_t vrid, struct instance *in)
+{
+	daemon_iface_of(ifc)->by_vrid[iface_af_index(af)][vrid] = in;
+}
+
+struct vrrp_sock *daemon_iface_sock(const struct iface *ifc, int af)
+{
+	return daemon_iface_of(ifc)->sock[iface_af_index(af)];
+}
+
+const uint8_t *daemon_iface_mac(const struct iface *ifc)
+{
+	const struct daemon_iface *di = daemon_iface_of(ifc);
+
+	return di->has_mac ? di->mac : NULL;
+}
+
+struct json_object *daemon_iface_unmatched_drops(const struct daemon *d)
 {
 	struct json_object *o = json_object_new_object();
 
 	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
 		if (d->drops[r])
-			json_object_object_add(o, vrrp_reason_name((enum vrrp_reason)r),
+			json_object_object_add(o, vrrp_pkt_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(d->drops[r]));
 	return o;
 }
@@ -550,7 +589,7 @@ static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cf
 		n += cfg->instances[i].nvips;
 	all = malloc((n ? n : 1) * sizeof(*all));
 	if (!all)
-		fatal("address list");
+		log_fatal("address list");
 	n = 0;
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		const struct vipd_instance_config *ic = &cfg->instances[i];
@@ -560,24 +599,51 @@ static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cf
 			    strcmp(ic->interface, di->ifc.name) == 0)
 				all[n++] = ic->vips[j];
 	}
-	qsort(all, n, sizeof(*all), vip_addr_cmp);
+	qsort(all, n, sizeof(*all), instance_vip_addr_cmp);
 	free(di->vips);
 	di->vips = all;
 	di->ifc.all_vips = all;
 	di->ifc.nall_vips = n;
 }
 
-void daemon_vips_rebuild(struct daemon *d, const struct vipd_config *cfg)
+void daemon_iface_vips_rebuild(struct daemon *d, const struct vipd_config *cfg)
 {
 	d->vips_cfg = cfg;
 	for (size_t i = 0; i < d->nifaces; i++)
 		iface_set_vips(d->ifaces[i], cfg);
 }
 
-/* The interface named name, created (not yet known to netlink) when missing. */
-struct iface *iface_get(struct daemon *d, const char *name)
+void daemon_iface_start(struct daemon *d)
 {
-	struct iface *ifc = iface_by_name(d, name);
+	for (size_t i = 0; i < d->nifaces; i++) {
+		if (!d->ifaces[i]->ifc.ifindex)
+			log_warnx("%s: no such interface (yet); its instances wait in FAULT",
+			          d->ifaces[i]->ifc.name);
+		daemon_iface_sync_sockets(d, &d->ifaces[i]->ifc);
+	}
+}
+
+void daemon_iface_sync_all(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nifaces; i++)
+		daemon_iface_sync_sockets(d, &d->ifaces[i]->ifc);
+}
+
+void daemon_iface_free_all(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nifaces; i++) {
+		daemon_iface_close_sockets(d, &d->ifaces[i]->ifc);
+		free(d->ifaces[i]->ifc.addrs);
+		free(d->ifaces[i]->ifc.meta);
+		free(d->ifaces[i]->vips);
+		free(d->ifaces[i]);
+	}
+}
+
+/* The interface named name, created (not yet known to netlink) when missing. */
+struct iface *daemon_iface_get(struct daemon *d, const char *name)
+{
+	struct iface *ifc = daemon_iface_by_name(d, name);
 	struct daemon_iface *di, **list;
 
 	if (ifc)
@@ -585,13 +651,13 @@ struct iface *iface_get(struct daemon *d, const char *name)
 	di = calloc(1, sizeof(*di));
 	list = realloc(d->ifaces, (d->nifaces + 1) * sizeof(*list));
 	if (!di || !list)
-		fatal("interface table");
+		log_fatal("interface table");
 	d->ifaces = list;
 	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
 	if (d->vips_cfg)
 		iface_set_vips(di, d->vips_cfg);
 	for (int afi = 0; afi < 2; afi++) {
-		di->rx[afi] = (struct rx_ctx){.d = d, .ifc = &di->ifc, .afi = afi};
+		di->rx[afi] = (struct rx_ctx){.d = d, .di = di, .afi = afi};
 		loop_timer_init(&di->rx[afi].hold, rx_hold_cb, &di->rx[afi]);
 	}
 	d->ifaces[d->nifaces++] = di;

@@ -1,8 +1,8 @@
 /* daemon_reload: SIGHUP and `vipctl reload`. The new file is parsed and validated first; a bad
  * one changes nothing. Otherwise each instance is kept (same settings), reconfigured in place
- * (instance_reconfigure: no state change, no VIP removed and re-added), restarted (another
+ * (instance_reconfig_apply: no state change, no VIP removed and re-added), restarted (another
  * interface, VRID, family or vmac), stopped (gone from the file) or started (new). */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include "vipd/instance_reconfig.h"
 #include "vipd/log.h"
 #include "vipd/notify.h"
-#include "vipd/privdrop.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/proc.h"
 #include "vipd/sync_group.h"
 
@@ -23,11 +23,11 @@ struct reload_counts {
 };
 
 /* Stop in and take it out of the table (its slot is reused by the caller). */
-static void instance_drop(struct daemon *d, struct instance *in, monotime now)
+static void drop_instance(struct daemon *d, struct instance *in, monotime now)
 {
 	instance_stop(in, now);
-	vmac_mgr_stop(d->vmacs, in);
-	in->iface->by_vrid[iface_af_index(in->cfg->af)][in->cfg->vrid] = NULL;
+	daemon_vmac_stop(d->vmacs, in);
+	daemon_iface_demux_set(in->iface, in->cfg->af, in->cfg->vrid, NULL);
 	free(in);
 }
 
@@ -40,9 +40,9 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 	char what[256];
 
 	/* The advert sources chosen below (reconfigure, start) exclude the new VIPs. */
-	daemon_vips_rebuild(d, ncfg);
+	daemon_iface_vips_rebuild(d, ncfg);
 	/* The groups point at instances freed below: rebuilt once the table is new. */
-	sync_set_free(d->syncs);
+	sync_group_free(d->syncs);
 	d->syncs = NULL;
 	for (size_t i = 0; i < d->ninstances; i++) {
 		struct instance *in = d->instances[i];
@@ -54,7 +54,7 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 		} else if (nic && !instance_reconfig_restarts(in, nic)) {
 			log_notice("reload: %s: %s changed; applied in place", in->cfg->name,
 			           instance_reconfig_diff(in->cfg, nic, what, sizeof(what)));
-			instance_reconfigure(in, nic, now);
+			instance_reconfig_apply(in, nic, now);
 			rc->changed++;
 		} else {
 			if (nic)
@@ -67,7 +67,7 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 			 * freed after the new instances are made). */
 			if (nic && in->demoted)
 				demoted[ndemoted++] = in->cfg->name;
-			instance_drop(d, in, now);
+			drop_instance(d, in, now);
 			rc->stopped += !nic;
 			continue;
 		}
@@ -99,14 +99,14 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 
 	/* New interfaces need their index, link state and addresses. */
 	(void)daemon_resync(d, "reload");
-	for (size_t i = 0; i < d->nifaces; i++)
-		iface_sync_sockets(d, &d->ifaces[i]->ifc);
+	daemon_iface_sync_all(d);
 	daemon_start_vmacs(d, first_new);
 	now = monotime_now();
 	daemon_track_update(d, now);
 	for (size_t i = first_new; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
-	daemon_state_save(d); /* a removed instance's demotion goes */
+	/* a removed instance's demotion goes */
+	daemon_state_save(&d->state, d->instances, d->ninstances);
 }
 
 /* daemon_reload with the counts of what it did. */
@@ -123,7 +123,7 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 		ncfg = NULL;
 	}
 	/* Users are looked up here, once per load: never at each script run. */
-	if (ncfg && privdrop_script_identity(ncfg, &user, err, sizeof(err)) < 0) {
+	if (ncfg && daemon_priv_script_identity(ncfg, &user, err, sizeof(err)) < 0) {
 		config_errors_add(errs, "%s: script_user: %s", ncfg->file, err);
 		config_free(ncfg);
 		ncfg = NULL;
@@ -175,7 +175,7 @@ int daemon_reload(struct daemon *d, struct config_errors *errs)
 	return reload(d, errs, &rc);
 }
 
-struct json_object *daemon_ctl_reload(struct daemon *d)
+struct json_object *daemon_reload_ctl(struct daemon *d)
 {
 	struct config_errors errs = {0};
 	struct reload_counts rc = {0};

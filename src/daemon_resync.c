@@ -3,12 +3,13 @@
  * not change. The dump is collected aside, so no instance acts (and no netlink request shares the
  * socket) while it is read; then the new view is swapped in and each instance is evaluated once.
  * A failed dump changes nothing and is retried on a timer. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "vipd/daemon_iface.h"
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
 #include "vipd/nl_view.h"
@@ -18,6 +19,7 @@
 
 static void swap_iface(struct daemon *d, struct iface *ifc, const struct nl_view *v, monotime now)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
 	const struct nl_link *l = nl_view_link(v, ifc->name, 0);
 
 	if (ifc->ifindex && (!l || l->ifindex != ifc->ifindex)) {
@@ -28,22 +30,22 @@ static void swap_iface(struct daemon *d, struct iface *ifc, const struct nl_view
 			log_info("%s: interface renamed to %s", ifc->name, old->name);
 		else
 			log_info("%s: interface removed", ifc->name);
-		iface_gone(d, ifc, old != NULL, now);
+		daemon_iface_gone(d, ifc, old != NULL, now);
 	}
 	if (!l)
 		return;
 	if (l->ifindex != ifc->ifindex)
-		iface_bind(d, ifc, l->ifindex);
+		daemon_iface_bind(d, ifc, l->ifindex);
 	if (ifc->running != l->running)
 		log_info("%s: link %s", ifc->name, l->running ? "up" : "down");
 	ifc->running = l->running;
-	ifc->has_mac = l->has_mac;
-	memcpy(ifc->mac, l->mac, sizeof(ifc->mac));
+	di->has_mac = l->has_mac;
+	memcpy(di->mac, l->mac, sizeof(di->mac));
 	/* The addresses it keeps keep their order: the primary stays. */
-	if (nl_view_addrs(v, ifc->ifindex, &ifc->addrs, &ifc->meta, &ifc->naddrs, &ifc->addrs_cap) <
+	if (nl_view_addrs(v, ifc->ifindex, &ifc->addrs, &ifc->meta, &ifc->naddrs, &di->addrs_cap) <
 	    0)
-		fatal("iface address table");
-	iface_sync_sockets(d, ifc);
+		log_fatal("iface address table");
+	daemon_iface_sync_sockets(d, ifc);
 }
 
 int daemon_resync(struct daemon *d, const char *why)
@@ -52,6 +54,7 @@ int daemon_resync(struct daemon *d, const char *why)
 	size_t naddrs, nlinks;
 	monotime now;
 
+	log_debug_cat(LOG_CAT_NETLINK, "resync (%s): dumping links and addresses", why);
 	loop_timer_cancel(d->loop, &d->resync_timer);
 	/* Events queued now are older than the dump: it supersedes them. */
 	nl_monitor_drain(d->nl);
@@ -69,7 +72,7 @@ int daemon_resync(struct daemon *d, const char *why)
 	now = monotime_now();
 	for (size_t i = 0; i < d->nifaces; i++)
 		swap_iface(d, &d->ifaces[i]->ifc, &v, now);
-	vmac_mgr_check(d->vmacs);
+	daemon_vmac_check(d->vmacs);
 	nl_view_counts(&v, &nlinks, &naddrs);
 	nl_view_free(&v);
 	if (!d->stopping) {
@@ -79,7 +82,7 @@ int daemon_resync(struct daemon *d, const char *why)
 
 			instance_iface_changed(in, now);
 			for (size_t j = 0; j < in->cfg->nvips; j++)
-				if (!iface_has_addr(vif, &in->cfg->vips[j]))
+				if (!daemon_iface_has_addr(vif, &in->cfg->vips[j]))
 					instance_addr_deleted(in, &in->cfg->vips[j], now);
 		}
 		daemon_track_update(d, now);
@@ -105,6 +108,7 @@ void daemon_resync_soon(struct daemon *d, const char *why)
 {
 	if (loop_timer_armed(&d->resync_timer) && d->resync_timer.deadline <= monotime_now())
 		return; /* one re-read, due now already, serves both */
+	log_debug_cat(LOG_CAT_NETLINK, "resync scheduled: %s", why);
 	d->resync_why = why;
 	loop_timer_set(d->loop, &d->resync_timer, monotime_now());
 }

@@ -1,6 +1,6 @@
 /* daemon_stats: the ctl "stats" and "metrics" commands, and the metrics text of the running
  * daemon (also served by the HTTP responder). */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #include "vipd/log.h"
 #include "vipd/metrics.h"
 
-char *daemon_metrics_text(struct daemon *d, size_t *len)
+char *daemon_stats_metrics_text(struct daemon *d, size_t *len)
 {
 	struct timespec wall;
 	struct metrics_source src = {
@@ -42,12 +42,12 @@ static struct json_object *stats_json(struct daemon *d)
 	for (size_t i = 0; i < d->ninstances; i++)
 		json_object_array_add(list, instance_stats_json(d->instances[i], now));
 	json_object_object_add(o, "instances", list);
-	json_object_object_add(o, "unmatched_drops", daemon_unmatched_drops(d));
+	json_object_object_add(o, "unmatched_drops", daemon_iface_unmatched_drops(d));
 	json_object_object_add(o, "log_lines_dropped", json_object_new_uint64(log_dropped()));
 	return o;
 }
 
-struct json_object *daemon_ctl_stats(struct daemon *d, const char *command)
+struct json_object *daemon_stats_ctl(struct daemon *d, const char *command)
 {
 	struct json_object *s;
 	size_t len = 0;
@@ -55,7 +55,7 @@ struct json_object *daemon_ctl_stats(struct daemon *d, const char *command)
 
 	if (strcmp(command, "stats") == 0)
 		return ctl_reply_ok(stats_json(d));
-	text = daemon_metrics_text(d, &len);
+	text = daemon_stats_metrics_text(d, &len);
 	if (!text)
 		return ctl_reply_error("cannot render the metrics: out of memory");
 	s = json_object_new_string_len(text, (int)len);

@@ -1,6 +1,6 @@
 /* daemon_track: the daemon's side of tracking: runs the checks (track.c), logs their changes,
  * and hands each instance its result with its tracked interfaces (instance_set_tracking). */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,8 +9,8 @@
 #include "vipd/log.h"
 #include "vipd/track.h"
 
-static void track_event(void *arg, const char *check, enum track_event ev, const char *text,
-                        monotime now)
+static void on_track_event(void *arg, const char *check, enum track_event ev, const char *text,
+                           monotime now)
 {
 	struct daemon *d = arg;
 
@@ -36,6 +36,12 @@ static void track_event(void *arg, const char *check, enum track_event ev, const
 	case TRACK_RECOVER_ERROR:
 		log_warnx("check %s: recover: %s", check, text);
 		return;
+	case TRACK_PROBE_START:
+		log_debug_cat(LOG_CAT_CHECKS, "%s: %s probe started", check, text);
+		return;
+	case TRACK_PROBE_RESULT:
+		log_debug_cat(LOG_CAT_CHECKS, "%s: %s", check, text);
+		return;
 	}
 	daemon_track_update(d, now);
 }
@@ -47,8 +53,8 @@ int daemon_track_setup(struct daemon *d, const struct vipd_config *cfg)
 
 	for (size_t i = 0; i < cfg->ninstances; i++)
 		for (size_t k = 0; k < cfg->instances[i].ntrack_ifs; k++)
-			iface_get(d, cfg->instances[i].track_ifs[k].name);
-	t = track_new(d->loop, cfg, d->script_user, track_event, d, err, sizeof(err));
+			daemon_iface_get(d, cfg->instances[i].track_ifs[k].name);
+	t = track_new(d->loop, cfg, d->script_user, on_track_event, d, err, sizeof(err));
 	if (!t) {
 		/* The old checks point into the config being replaced: they cannot stay. */
 		log_warnx("checks: %s", err);
@@ -84,7 +90,7 @@ void daemon_track_update(struct daemon *d, monotime now)
 
 		for (size_t k = 0; k < ic->ntrack_ifs; k++) {
 			const struct vipd_track_if *ti = &ic->track_ifs[k];
-			const struct iface *ifc = iface_by_name(d, ti->name);
+			const struct iface *ifc = daemon_iface_by_name(d, ti->name);
 			bool up = ifc && ifc->ifindex && ifc->running;
 
 			if (ti->weight == 0 && !up)
@@ -116,7 +122,7 @@ void daemon_track_status(struct daemon *d, const struct instance *in, struct jso
 
 		for (size_t k = 0; k < ic->ntrack_ifs; k++) {
 			const struct vipd_track_if *ti = &ic->track_ifs[k];
-			const struct iface *ifc = iface_by_name(d, ti->name);
+			const struct iface *ifc = daemon_iface_by_name(d, ti->name);
 			struct json_object *o = json_object_new_object();
 			bool up = ifc && ifc->ifindex && ifc->running;
 

@@ -3,7 +3,7 @@
  * of each parent (its ARP sysctls are changed once and restored by the last),
  * and repairs from a timer: a repair from inside the netlink event callback
  * would race the events it causes. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,7 +50,7 @@ struct vmac_mgr {
 
 static void repair_cb(void *arg, monotime now);
 
-struct vmac_mgr *vmac_mgr_new(struct loop *loop, vmac_mgr_sync_cb sync, void *arg)
+struct vmac_mgr *daemon_vmac_new(struct loop *loop, vmac_mgr_sync_cb sync, void *arg)
 {
 	struct vmac_mgr *m = calloc(1, sizeof(*m));
 
@@ -63,14 +63,14 @@ struct vmac_mgr *vmac_mgr_new(struct loop *loop, vmac_mgr_sync_cb sync, void *ar
 	return m;
 }
 
-void vmac_mgr_free(struct vmac_mgr *m)
+void daemon_vmac_free(struct vmac_mgr *m)
 {
 	if (!m)
 		return;
 	loop_timer_cancel(m->loop, &m->repair);
 	vmac_close(m->nl);
 	for (size_t i = 0; i < m->nents; i++)
-		vrrp_sock_close(m->ents[i].tx);
+		net_vrrp_close(m->ents[i].tx);
 	free(m->ents);
 	free(m->parents);
 	free(m);
@@ -85,7 +85,7 @@ static struct vmac_parent *parent_get(struct vmac_mgr *m, const char *name)
 			return &m->parents[i];
 	p = realloc(m->parents, (m->nparents + 1) * sizeof(*p));
 	if (!p)
-		fatal("vmac parent table");
+		log_fatal("vmac parent table");
 	m->parents = p;
 	p = &m->parents[m->nparents++];
 	memset(p, 0, sizeof(*p));
@@ -184,12 +184,12 @@ static void arm(struct vmac_mgr *m, monotime delay)
 		loop_timer_set(m->loop, &m->repair, monotime_now() + delay);
 }
 
-void vmac_mgr_start(struct vmac_mgr *m, struct instance *in)
+void daemon_vmac_start(struct vmac_mgr *m, struct instance *in)
 {
 	struct vmac_entry *list = realloc(m->ents, (m->nents + 1) * sizeof(*list));
 
 	if (!list)
-		fatal("vmac instance table");
+		log_fatal("vmac instance table");
 	m->ents = list;
 	m->ents[m->nents++] = (struct vmac_entry){.in = in};
 	if (in->cfg->af == AF_INET)
@@ -203,7 +203,7 @@ void vmac_mgr_start(struct vmac_mgr *m, struct instance *in)
 		arm(m, VMAC_RETRY_DELAY);
 }
 
-void vmac_mgr_stop(struct vmac_mgr *m, struct instance *in)
+void daemon_vmac_stop(struct vmac_mgr *m, struct instance *in)
 {
 	char err[256];
 	size_t i;
@@ -212,7 +212,7 @@ void vmac_mgr_stop(struct vmac_mgr *m, struct instance *in)
 		;
 	if (i == m->nents)
 		return;
-	vrrp_sock_close(m->ents[i].tx);
+	net_vrrp_close(m->ents[i].tx);
 	memmove(&m->ents[i], &m->ents[i + 1], (m->nents - i - 1) * sizeof(m->ents[0]));
 	m->nents--;
 	if (m->nl && vmac_delete(m->nl, in->vmac->name, err, sizeof(err)) < 0)
@@ -243,14 +243,14 @@ static void sync_tx(struct vmac_entry *e)
 
 	if (e->tx && e->tx_ifindex == v->ifindex)
 		return;
-	vrrp_sock_close(e->tx);
+	net_vrrp_close(e->tx);
 	e->tx = NULL;
 	if (!v->ifindex)
 		return;
-	e->tx = vrrp_sock_open(e->in->cfg->af, v->ifindex, v->name, err, sizeof(err));
-	if (e->tx && vrrp_sock_send_only(e->tx) < 0) {
+	e->tx = net_vrrp_open(e->in->cfg->af, v->ifindex, v->name, err, sizeof(err));
+	if (e->tx && net_vrrp_send_only(e->tx) < 0) {
 		snprintf(err, sizeof(err), "send-only socket on %s: %s", v->name, strerror(errno));
-		vrrp_sock_close(e->tx);
+		net_vrrp_close(e->tx);
 		e->tx = NULL;
 	}
 	if (!e->tx)
@@ -258,7 +258,7 @@ static void sync_tx(struct vmac_entry *e)
 	e->tx_ifindex = v->ifindex;
 }
 
-void vmac_mgr_check(struct vmac_mgr *m)
+void daemon_vmac_check(struct vmac_mgr *m)
 {
 	bool repair = false;
 
@@ -270,7 +270,7 @@ void vmac_mgr_check(struct vmac_mgr *m)
 		arm(m, VMAC_REPAIR_DELAY);
 }
 
-int vmac_mgr_flush(struct vmac_mgr *m, struct instance *in)
+int daemon_vmac_flush(struct vmac_mgr *m, struct instance *in)
 {
 	char err[256];
 
@@ -284,7 +284,7 @@ int vmac_mgr_flush(struct vmac_mgr *m, struct instance *in)
 	return 0;
 }
 
-struct vrrp_sock *vmac_mgr_sock(const struct vmac_mgr *m, const struct instance *in)
+struct vrrp_sock *daemon_vmac_sock(const struct vmac_mgr *m, const struct instance *in)
 {
 	for (size_t i = 0; i < m->nents; i++)
 		if (m->ents[i].in == in)

@@ -1,7 +1,7 @@
 /* instance: glue between one virtual router's FSM and the world. Every FSM
  * call goes through run_fsm(), which carries out the actions in the order the
  * FSM documents and re-arms the one protocol timer. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,12 +17,11 @@
 #include "vipd/instance_stats.h"
 #include "vipd/track.h"
 #include "vipd/log.h"
-#include "vipd/net_vrrp.h"
 
 static void fsm_timer_cb(void *arg, monotime now);
 static void retry_timer_cb(void *arg, monotime now);
 
-int vip_addr_cmp(const void *a, const void *b)
+int instance_vip_addr_cmp(const void *a, const void *b)
 {
 	const struct vip_addr *x = a, *y = b;
 
@@ -39,8 +38,8 @@ static bool in_list(const struct vip_addr *a, const struct vip_addr *list, size_
 	return false;
 }
 
-bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips, size_t nvips,
-                   bool owner, union vip_in *out)
+bool instance_iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips,
+                            size_t nvips, bool owner, union vip_in *out)
 {
 	int best = -1, best_rank = -1; /* 0 is the best there is */
 
@@ -55,8 +54,8 @@ bool iface_primary(const struct iface *ifc, int af, const struct vip_addr *vips,
 		if (af == AF_INET6 && !addr_is_linklocal6(&a->in.v6))
 			continue;
 		own = in_list(a, vips, nvips);
-		vip = own || (ifc->nall_vips &&
-		              bsearch(a, ifc->all_vips, ifc->nall_vips, sizeof(*a), vip_addr_cmp));
+		vip = own || (ifc->nall_vips && bsearch(a, ifc->all_vips, ifc->nall_vips,
+		                                        sizeof(*a), instance_vip_addr_cmp));
 		/* A VIP comes and goes with its instance's state (IPv6: the link-local VIP lives on
 		 * the interface while master); the owner's are its own addresses (RFC 9568 4.1). */
 		if (vip && !(owner && own))
@@ -87,8 +86,8 @@ struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cf
 	};
 }
 
-void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
-                   struct loop *loop, const struct instance_io *io)
+void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
+                   const struct iface *ifc, struct loop *loop, const struct instance_io *io)
 {
 	struct vrrp_fsm_config fc = instance_fsm_config(cfg);
 
@@ -101,7 +100,7 @@ void instance_init(struct instance *in, const struct vipd_instance_config *cfg, 
 	in->last_state = VRRP_STATE_INIT;
 	in->told_priority = in->fsm.priority;
 	loop_timer_init(&in->fsm_timer, fsm_timer_cb, in);
-	loop_timer_init(&in->garp_timer, garp_timer_cb, in);
+	loop_timer_init(&in->garp_timer, instance_announce_timer_cb, in);
 	loop_timer_init(&in->retry_timer, retry_timer_cb, in);
 }
 
@@ -144,7 +143,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 		versions = &v2only;
 		nversions = 1;
 	}
-	vrrp_group(in->cfg->af, &group);
+	vrrp_pkt_group(in->cfg->af, &group);
 	if (in->cfg->npeers) {
 		dsts = in->cfg->unicast_peers;
 		ndsts = in->cfg->npeers;
@@ -167,7 +166,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 		adv.version = versions[k / ndsts];
 		adv.interval = adv.version == 3 ? in->cfg->adver_int_cs
 		                                : (uint16_t)(in->cfg->adver_int_cs / 100);
-		len = vrrp_encode(msg, sizeof(msg), &adv, &in->primary, dst, in->cfg->checksum);
+		len = vrrp_pkt_encode(msg, sizeof(msg), &adv, &in->primary, dst, in->cfg->checksum);
 		if (len < 0) {
 			log_warnx("%s: cannot encode advert", in->cfg->name);
 			in->stats.send_errors++;
@@ -188,7 +187,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 /* The output interface of a virtual route: the interface of the VIPs when it names none; its
  * dev when that is the instance's interface or VMAC; any other dev is looked up by name now,
  * at each apply (the daemon tracks only the interfaces instances run on). 0 when missing. */
-unsigned route_ifindex(const struct instance *in, const struct vipd_route *r)
+unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r)
 {
 	if (!r->dev[0])
 		return instance_vip_iface(in)->ifindex;
@@ -225,7 +224,7 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 
 	for (size_t i = 0; i < in->cfg->nroutes; i++) {
 		const struct vipd_route *r = &in->cfg->routes[i];
-		unsigned ifindex = route_ifindex(in, r);
+		unsigned ifindex = instance_route_ifindex(in, r);
 
 		if (!ifindex) {
 			if (add) {
@@ -246,7 +245,7 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 }
 
 /* One change's outcome: already there on add, already gone on delete reach the goal too. */
-bool change_done(const struct nl_change *c)
+bool instance_change_done(const struct nl_change *c)
 {
 	switch (c->op) {
 	case NL_ADDR_ADD:
@@ -277,12 +276,12 @@ void instance_vip_foreign(struct instance *in, size_t i)
 		          in->cfg->name, buf, instance_vip_iface(in)->name);
 }
 
-void vip_note_result(struct instance *in, const struct nl_change *c)
+void instance_vip_note_result(struct instance *in, const struct nl_change *c)
 {
 	for (size_t i = 0; i < in->cfg->nvips; i++) {
 		if (!addr_equal(&in->cfg->vips[i], &c->addr))
 			continue;
-		if (c->op == NL_ADDR_DEL && change_done(c)) {
+		if (c->op == NL_ADDR_DEL && instance_change_done(c)) {
 			in->vip_origin[i] = VIP_ABSENT;
 		} else if (c->op == NL_ADDR_ADD && c->error == 0) {
 			in->vip_origin[i] = VIP_ADDED;
@@ -336,8 +335,8 @@ static int apply_vips(struct instance *in, bool add)
 		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
 
 		if (!route)
-			vip_note_result(in, c);
-		if (change_done(c))
+			instance_vip_note_result(in, c);
+		if (instance_change_done(c))
 			continue;
 		failed++;
 		in->stats.nl_errors++;
@@ -368,7 +367,7 @@ static void retry_timer_cb(void *arg, monotime now)
 	         want ? "added" : "removed");
 	/* The first announcements went out before the addresses were there. */
 	if (want)
-		garp_start(in, now);
+		instance_announce_start(in, now);
 }
 
 static void log_transition(struct instance *in, monotime now, const char *why)
@@ -380,7 +379,7 @@ static void log_transition(struct instance *in, monotime now, const char *why)
 	else if (in->fsm.master_known)
 		addr_format_in(in->cfg->af, &in->fsm.master_addr, master, sizeof(master));
 	log_notice("%s: %s -> %s (%s), priority %u/%u, master %s", in->cfg->name,
-	           vrrp_state_name(in->last_state), vrrp_state_name(in->fsm.state), why,
+	           vrrp_fsm_state_name(in->last_state), vrrp_fsm_state_name(in->fsm.state), why,
 	           in->cfg->priority, in->fsm.priority, master);
 	instance_stats_transition(in, now);
 	in->last_state = in->fsm.state;
@@ -391,12 +390,13 @@ static void log_transition(struct instance *in, monotime now, const char *why)
 }
 
 /* Carry out the FSM's actions in its documented order, then re-arm the protocol timer. */
-void run_actions(struct instance *in, unsigned acts, monotime now)
+void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 {
 	if (acts & VRRP_ACT_STATE) {
 		log_transition(in, now,
-		               in->fsm.state == VRRP_STATE_FAULT ? in->fault_reason
-		                                                 : vrrp_cause_name(in->fsm.cause));
+		               in->fsm.state == VRRP_STATE_FAULT
+		                   ? in->fault_reason
+		                   : vrrp_fsm_cause_name(in->fsm.cause));
 		/* A pending retry aimed at the old state; a failure below re-arms it. */
 		loop_timer_cancel(in->loop, &in->retry_timer);
 		if (in->fsm.state != VRRP_STATE_MASTER)
@@ -417,11 +417,13 @@ void run_actions(struct instance *in, unsigned acts, monotime now)
 	if (acts & VRRP_ACT_SEND_ADVERT)
 		send_advert(in, in->fsm.priority);
 	if (acts & VRRP_ACT_ANNOUNCE)
-		garp_start(in, now);
+		instance_announce_start(in, now);
 	if (acts & (VRRP_ACT_HANDOVER_END | VRRP_ACT_DEL_VIPS))
 		instance_admin_note(in, acts);
 
 	monotime next = vrrp_fsm_next_deadline(&in->fsm);
+	if (next && next != in->fsm_timer.deadline && (log_cats_on & LOG_CAT_TIMERS))
+		instance_debug_armed(in, next, now);
 	if (next)
 		loop_timer_set(in->loop, &in->fsm_timer, next);
 	else
@@ -437,11 +439,15 @@ static void fsm_timer_cb(void *arg, monotime now)
 {
 	struct instance *in = arg;
 	bool lost = instance_stats_master_due(in, now);
-	unsigned acts = vrrp_fsm_expire(&in->fsm, now);
+	unsigned acts;
+
+	if (log_cats_on & LOG_CAT_TIMERS)
+		instance_debug_fired(in, now);
+	acts = vrrp_fsm_expire(&in->fsm, now);
 
 	if (lost)
 		avail_master_lost(&in->stats.avail, now);
-	run_actions(in, acts, now);
+	instance_run_actions(in, acts, now);
 }
 
 /* --- events --- */
@@ -499,8 +505,8 @@ static const char *iface_problem(struct instance *in)
 	if (in->cfg->has_unicast_source)
 		return unicast_source_problem(in);
 	if (!primary6_kept(in) &&
-	    !iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips,
-	                   in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
+	    !instance_iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips,
+	                            in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
 		return in->cfg->af == AF_INET ? "no IPv4 address on the interface"
 		                              : "no IPv6 link-local address on the interface";
 	if (in->track_fault)
@@ -511,7 +517,7 @@ static const char *iface_problem(struct instance *in)
 static void enter_fault(struct instance *in, const char *why, monotime now)
 {
 	in->fault_reason = why;
-	run_actions(in, vrrp_fsm_fault(&in->fsm, now), now);
+	instance_run_actions(in, vrrp_fsm_fault(&in->fsm, now), now);
 }
 
 void instance_start(struct instance *in, monotime now)
@@ -524,7 +530,7 @@ void instance_start(struct instance *in, monotime now)
 		enter_fault(in, why, now);
 		return;
 	}
-	run_actions(in, vrrp_fsm_startup(&in->fsm, now), now);
+	instance_run_actions(in, vrrp_fsm_startup(&in->fsm, now), now);
 }
 
 void instance_remove_stale_routes(struct instance *in)
@@ -548,7 +554,7 @@ void instance_remove_stale_routes(struct instance *in)
 			if (ch[i].error == 0)
 				log_notice("%s: removed route %s, left by an earlier run",
 				           in->cfg->name, buf);
-			else if (!change_done(&ch[i]))
+			else if (!instance_change_done(&ch[i]))
 				log_warnx("%s: removing stale route %s: %s%s%s", in->cfg->name, buf,
 				          strerror(-ch[i].error), ch[i].msg[0] ? ": " : "",
 				          ch[i].msg);
@@ -558,7 +564,7 @@ void instance_remove_stale_routes(struct instance *in)
 
 void instance_stop(struct instance *in, monotime now)
 {
-	run_actions(in, vrrp_fsm_shutdown(&in->fsm, now), now);
+	instance_run_actions(in, vrrp_fsm_shutdown(&in->fsm, now), now);
 	if (in->vips_held) {
 		apply_vips(in, false);
 		in->vips_held = false;
@@ -570,7 +576,7 @@ void instance_stop(struct instance *in, monotime now)
 
 void instance_resign(struct instance *in, monotime now)
 {
-	run_actions(in, vrrp_fsm_resign(&in->fsm, now), now);
+	instance_run_actions(in, vrrp_fsm_resign(&in->fsm, now), now);
 }
 
 void instance_hold_backup(struct instance *in, bool hold)
@@ -600,7 +606,7 @@ void instance_iface_changed(struct instance *in, monotime now)
 		/* The primary address changed under us: adverts now leave from the new one. */
 		in->fsm.cfg.primary = in->primary;
 	}
-	garp_vips_changed(in, now);
+	instance_announce_vips_changed(in, now);
 }
 
 void instance_iface_lost(struct instance *in, const char *why, monotime now)
@@ -630,7 +636,7 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 		           in->fsm.demoted ? in->fsm.undemoted_priority : in->fsm.priority, prio,
 		           why && *why ? why : "all tracked up",
 		           in->fsm.demoted ? "; applies at promote (demoted)" : "");
-		run_actions(in, vrrp_fsm_set_priority(&in->fsm, now, prio), now);
+		instance_run_actions(in, vrrp_fsm_set_priority(&in->fsm, now, prio), now);
 	}
 	instance_iface_changed(in, now);
 }
@@ -666,10 +672,14 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	enum vrrp_reason r;
 	uint16_t interval_cs;
 
+	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
+	r = vrrp_pkt_validate(adv, meta, &pol);
+	if (log_cats_on & LOG_CAT_PACKETS)
+		instance_debug_rx(in, adv, meta, r);
 	if (in->fsm.state == VRRP_STATE_FAULT || in->fsm.state == VRRP_STATE_INIT)
 		return;
 	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
-	r = vrrp_validate(adv, meta, &pol);
+	r = vrrp_pkt_validate(adv, meta, &pol);
 	if (r != VRRP_RX_OK) {
 		in->stats.drops[r]++;
 		return;
@@ -679,7 +689,7 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		in->stats.prio0_received++;
 	if (adv->version == 3 && adv->af == AF_INET)
 		in->stats.csum_forms[form]++;
-	if (adv->version == 3 && !vrrp_addrs_match(adv, pol.vips, pol.nvips)) {
+	if (adv->version == 3 && !vrrp_pkt_addrs_match(adv, pol.vips, pol.nvips)) {
 		/* RFC 9568 7.1: a mismatch is logged, not dropped; log the first of a run only. */
 		if (in->stats.addr_list_mismatch++ == 0) {
 			char src[ADDR_STRLEN];
@@ -689,8 +699,8 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		}
 	}
 	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
-	run_actions(in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src),
-	            now);
+	instance_run_actions(
+	    in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src), now);
 	instance_stats_heard(in, adv->priority, &meta->src, now);
 }
 
@@ -710,7 +720,7 @@ void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, mon
 		if (apply_vips(in, true) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 		/* Neighbours may have dropped it: announce again. */
-		garp_start(in, now);
+		instance_announce_start(in, now);
 		return;
 	}
 }
@@ -720,7 +730,7 @@ int instance_announce(struct instance *in, monotime now)
 	if (in->fsm.state != VRRP_STATE_MASTER)
 		return -1;
 	log_info("%s: announcing the virtual addresses again on request", in->cfg->name);
-	garp_start(in, now);
+	instance_announce_start(in, now);
 	return 0;
 }
 
@@ -746,7 +756,7 @@ static void rx_status(const struct instance *in, struct json_object *o)
 	json_object_object_add(o, "checksum_forms", forms);
 	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
 		if (in->stats.drops[r])
-			json_object_object_add(drops, vrrp_reason_name((enum vrrp_reason)r),
+			json_object_object_add(drops, vrrp_pkt_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(in->stats.drops[r]));
 	json_object_object_add(o, "drops", drops);
 	if (in->cfg->npeers) {
@@ -767,7 +777,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	char buf[ADDR_STRLEN];
 
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state", json_object_new_string(vrrp_state_name(in->fsm.state)));
+	json_object_object_add(o, "state",
+	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
 	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
 	json_object_object_add(o, "version", version_json(in->cfg->version));

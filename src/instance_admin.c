@@ -1,13 +1,13 @@
 /* instance_admin: the operator's planned switchover (vipctl demote / promote). The protocol side
  * (priority-0 handover, grace, priority 1) is in the FSM; this file applies it to an instance,
  * keeps the instance's flag and logs what happens. */
-#include "config.h"
+#include "build_config.h"
 
 #include "vipd/instance.h"
 #include "vipd/instance_int.h"
 #include "vipd/log.h"
 
-int instance_demote(struct instance *in, monotime now, const char **why)
+int instance_admin_demote(struct instance *in, monotime now, const char **why)
 {
 	unsigned acts;
 
@@ -28,11 +28,11 @@ int instance_demote(struct instance *in, monotime now, const char **why)
 		           monotime_to_sec(in->fsm.handover_timer - now) * 1e3);
 	else
 		log_notice("%s: demoted: effective priority 1, no preemption", in->cfg->name);
-	run_actions(in, acts, now);
+	instance_run_actions(in, acts, now);
 	return 0;
 }
 
-int instance_promote(struct instance *in, monotime now, const char **why)
+int instance_admin_promote(struct instance *in, monotime now, const char **why)
 {
 	unsigned acts;
 
@@ -43,7 +43,7 @@ int instance_promote(struct instance *in, monotime now, const char **why)
 	in->demoted = false;
 	acts = vrrp_fsm_promote(&in->fsm, now);
 	log_notice("%s: promoted: effective priority %u", in->cfg->name, in->fsm.priority);
-	run_actions(in, acts, now);
+	instance_run_actions(in, acts, now);
 	return 0;
 }
 

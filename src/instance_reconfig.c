@@ -1,7 +1,7 @@
 /* instance_reconfig: a reload applied to a running instance in place. The state, the timers
  * and the addresses already held carry on; the FSM takes the new settings (a Master advertises
  * them at once), a Master's VIPs and routes change by difference only. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +112,7 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 
 	for (size_t i = 0; i < old->nroutes; i++) {
 		const struct vipd_route *r = &old->routes[i];
-		unsigned ifindex = route_ifindex(in, r);
+		unsigned ifindex = instance_route_ifindex(in, r);
 
 		if (has_route(cur, r) || !ifindex)
 			continue;
@@ -132,7 +132,7 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 		}
 	for (size_t i = 0; i < cur->nroutes; i++) {
 		const struct vipd_route *r = &cur->routes[i];
-		unsigned ifindex = route_ifindex(in, r);
+		unsigned ifindex = instance_route_ifindex(in, r);
 
 		if (has_route(old, r))
 			continue;
@@ -180,8 +180,8 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 		bool add = c->op == NL_ADDR_ADD || c->op == NL_ROUTE_ADD;
 
 		if (!route)
-			vip_note_result(in, c);
-		if (change_done(c)) {
+			instance_vip_note_result(in, c);
+		if (instance_change_done(c)) {
 			log_info("%s: reload: %s %s%s", in->cfg->name, add ? "added" : "removed",
 			         route ? "route " : "",
 			         route ? route_format(&c->route, buf, sizeof(buf))
@@ -216,7 +216,8 @@ static uint8_t new_priority(const struct instance *in, const struct vipd_instanc
 	return track_priority(cfg->priority, delta, in->track_fault, &fault);
 }
 
-void instance_reconfigure(struct instance *in, const struct vipd_instance_config *cfg, monotime now)
+void instance_reconfig_apply(struct instance *in, const struct vipd_instance_config *cfg,
+                             monotime now)
 {
 	const struct vipd_instance_config *old = in->cfg;
 	struct vrrp_fsm_config fc = instance_fsm_config(cfg);
@@ -235,11 +236,11 @@ void instance_reconfigure(struct instance *in, const struct vipd_instance_config
 	in->cfg = cfg;
 	if (master)
 		added = apply_diff(in, old, old_origin, now);
-	run_actions(in, vrrp_fsm_reconfigure(&in->fsm, now, &fc, prio), now);
+	instance_run_actions(in, vrrp_fsm_reconfigure(&in->fsm, now, &fc, prio), now);
 	if (master && in->fsm.state == VRRP_STATE_MASTER) {
 		/* The neighbours learn the new addresses now; a new refresh period starts. */
 		if (added)
-			garp_start(in, now);
+			instance_announce_start(in, now);
 		else if (cfg->garp_refresh && !loop_timer_armed(&in->garp_timer))
 			loop_timer_set(in->loop, &in->garp_timer,
 			               in->garp_burst_start + cfg->garp_refresh > now

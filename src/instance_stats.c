@@ -1,6 +1,6 @@
 /* instance_stats: transitions by kind, the availability hooks and the "stats" object of one
  * instance. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdio.h>
 
@@ -28,10 +28,10 @@ void instance_stats_heard(struct instance *in, uint8_t prio, const union vip_in 
 		avail_heard(&in->stats.avail, now, prio, in->cfg->af, src);
 }
 
-const char *instance_transition_name(enum vrrp_state from, enum vrrp_state to, char *buf,
-                                     size_t len)
+const char *instance_stats_transition_name(enum vrrp_state from, enum vrrp_state to, char *buf,
+                                           size_t len)
 {
-	snprintf(buf, len, "%s->%s", vrrp_state_name(from), vrrp_state_name(to));
+	snprintf(buf, len, "%s->%s", vrrp_fsm_state_name(from), vrrp_fsm_state_name(to));
 	return buf;
 }
 
@@ -70,15 +70,15 @@ static struct json_object *counters_json(const struct instance *in)
 	add_u64(c, "addr_list_mismatch", s->addr_list_mismatch);
 	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
 		if (s->drops[r])
-			add_u64(drops, vrrp_reason_name((enum vrrp_reason)r), s->drops[r]);
+			add_u64(drops, vrrp_pkt_reason_name((enum vrrp_reason)r), s->drops[r]);
 	json_object_object_add(c, "drops", drops);
 	for (int f = 0; f < VRRP_STATE__COUNT; f++)
 		for (int t = 0; t < VRRP_STATE__COUNT; t++)
 			if (s->trans[f][t])
 				add_u64(trans,
-				        instance_transition_name((enum vrrp_state)f,
-				                                 (enum vrrp_state)t, buf,
-				                                 sizeof(buf)),
+				        instance_stats_transition_name((enum vrrp_state)f,
+				                                       (enum vrrp_state)t, buf,
+				                                       sizeof(buf)),
 				        s->trans[f][t]);
 	json_object_object_add(c, "transitions", trans);
 	return c;
@@ -112,7 +112,8 @@ struct json_object *instance_stats_json(const struct instance *in, monotime now)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state", json_object_new_string(vrrp_state_name(in->fsm.state)));
+	json_object_object_add(o, "state",
+	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "counters", counters_json(in));
 	json_object_object_add(o, "availability", availability_json(in, now));
 	return o;

@@ -5,7 +5,7 @@
  * the armed deadline fire early once), and timers due within LOOP_SLACK of
  * each other run in one wakeup: hundreds of advert timers on a 10 ms grid cost
  * a handful of syscalls per tick instead of several each. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -49,14 +49,6 @@ struct loop {
 	unsigned long wakeups;
 	bool stop;
 };
-
-monotime monotime_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (monotime)ts.tv_sec * MT_SEC + ts.tv_nsec;
-}
 
 struct loop *loop_new(void)
 {

@@ -1,6 +1,6 @@
 /* notify: per-instance script queues run one at a time through proc, and the notify_fifo
  * writer (see notify.h). */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vipd/argv.h"
 #include "vipd/notify.h"
 #include "vipd/proc.h"
 
@@ -55,7 +56,7 @@ struct notifier {
 
 static void kick_cb(void *arg, monotime now);
 
-struct notifier *notifier_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg)
+struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg)
 {
 	struct notifier *n = calloc(1, sizeof(*n));
 
@@ -76,7 +77,7 @@ static void event_free(struct nevent *e)
 	free(e);
 }
 
-void notifier_free(struct notifier *n)
+void notify_free(struct notifier *n)
 {
 	if (!n)
 		return;
@@ -101,7 +102,7 @@ void notifier_free(struct notifier *n)
 	free(n);
 }
 
-void notifier_set_user(struct notifier *n, const struct proc_user *user)
+void notify_set_user(struct notifier *n, const struct proc_user *user)
 {
 	n->user = user;
 }
@@ -123,7 +124,7 @@ static const char *fifo_refused(const char *path, const struct stat *st, uid_t o
 	return why;
 }
 
-int notifier_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err, size_t errlen)
+int notify_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err, size_t errlen)
 {
 	struct stat st, ours;
 
@@ -171,7 +172,7 @@ static void fifo_problem(struct notifier *n, const char *why)
 }
 
 /* Open the FIFO for writing, never through a symbolic link, and only a FIFO of ours (the
- * folder may let others swap the entry since notifier_set_fifo looked at it). */
+ * folder may let others swap the entry since notify_set_fifo looked at it). */
 static int fifo_open(struct notifier *n)
 {
 	char why[PATH_MAX + 96];
@@ -303,7 +304,7 @@ static void run_next(struct nqueue *q)
 		if (!q->head)
 			q->tail = NULL;
 		q->queued--;
-		if (proc_argv_split(e->script, &argv, err, sizeof(err)) < 0) {
+		if (argv_split(e->script, &argv, err, sizeof(err)) < 0) {
 			q->failures++;
 			report(q, false, err);
 			event_free(e);
@@ -315,7 +316,7 @@ static void run_next(struct nqueue *q)
 		if (!full) {
 			q->failures++;
 			report(q, false, "out of memory");
-			proc_argv_free(argv);
+			argv_free(argv);
 			event_free(e);
 			continue;
 		}
@@ -328,7 +329,7 @@ static void run_next(struct nqueue *q)
 		q->running = proc_spawn(q->n->loop, full, q->n->user, q->n->timeout, script_done, q,
 		                        err, sizeof(err));
 		free(full);
-		proc_argv_free(argv);
+		argv_free(argv);
 		event_free(e);
 		if (!q->running) {
 			q->failures++;
@@ -412,7 +413,7 @@ int notify_check_config(const struct vipd_config *cfg, struct config_errors *err
 
 		if (!ic->notify[0])
 			continue;
-		if (proc_argv_split(ic->notify, &argv, err, sizeof(err)) < 0) {
+		if (argv_split(ic->notify, &argv, err, sizeof(err)) < 0) {
 			add_err(errs, cfg, ic, err);
 			bad++;
 			continue;
@@ -427,12 +428,12 @@ int notify_check_config(const struct vipd_config *cfg, struct config_errors *err
 			add_err(errs, cfg, ic, what);
 			bad++;
 		}
-		proc_argv_free(argv);
+		argv_free(argv);
 	}
 	return bad;
 }
 
-bool notifier_busy(const struct notifier *n)
+bool notify_busy(const struct notifier *n)
 {
 	for (size_t i = 0; i < n->nqueues; i++)
 		if (n->queues[i]->running || n->queues[i]->head)

@@ -1,7 +1,7 @@
 /* statefile: the state vipd keeps across restarts. The file is outside input (an operator may
  * edit it, a full disk may truncate it): every failure is a reason in err, never a crash; json-c
  * does the parsing. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>

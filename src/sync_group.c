@@ -1,6 +1,6 @@
 /* sync_group: the sync group rule (see sync_group.h), a pure decision plus the set of groups
  * bound to the running instances. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +33,8 @@ bool sync_group_decide(const enum vrrp_state *states, size_t n, size_t changed,
 	return hold;
 }
 
-struct sync_set *sync_set_new(const struct vipd_config *cfg, struct instance *const *list, size_t n)
+struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *const *list,
+                                size_t n)
 {
 	struct sync_set *s = calloc(1, sizeof(*s));
 
@@ -54,7 +55,7 @@ struct sync_set *sync_set_new(const struct vipd_config *cfg, struct instance *co
 		b->name = cg->name;
 		b->members = calloc(cg->nmembers ? cg->nmembers : 1, sizeof(*b->members));
 		if (!b->members) {
-			sync_set_free(s);
+			sync_group_free(s);
 			return NULL;
 		}
 		for (size_t k = 0; k < cg->nmembers; k++) {
@@ -68,7 +69,7 @@ struct sync_set *sync_set_new(const struct vipd_config *cfg, struct instance *co
 	return s;
 }
 
-void sync_set_free(struct sync_set *s)
+void sync_group_free(struct sync_set *s)
 {
 	if (!s)
 		return;
@@ -90,7 +91,7 @@ static struct sync_bound *group_of(const struct sync_set *s, const struct instan
 	return NULL;
 }
 
-const char *sync_set_group_of(const struct sync_set *s, const struct instance *in)
+const char *sync_group_of(const struct sync_set *s, const struct instance *in)
 {
 	const struct sync_bound *b = group_of(s, in, NULL);
 
@@ -111,7 +112,7 @@ static void set_hold(struct sync_bound *b, bool hold)
 		instance_hold_backup(b->members[k], hold);
 }
 
-void sync_set_state_changed(struct sync_set *s, struct instance *in, monotime now)
+void sync_group_state_changed(struct sync_set *s, struct instance *in, monotime now)
 {
 	size_t idx, n;
 	struct sync_bound *b = group_of(s, in, &idx);
@@ -142,7 +143,7 @@ void sync_set_state_changed(struct sync_set *s, struct instance *in, monotime no
 	free(resign);
 }
 
-void sync_set_refresh(struct sync_set *s, monotime now)
+void sync_group_refresh(struct sync_set *s, monotime now)
 {
 	for (size_t g = 0; s && g < s->n; g++) {
 		struct sync_bound *b = &s->groups[g];

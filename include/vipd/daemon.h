@@ -32,7 +32,7 @@ int daemon_reload(struct daemon *d, struct config_errors *errs);
 
 /* Remember a run-time folder (of the pid file or control socket) to hand to the unprivileged
  * user when the daemon drops its privileges (daemon_priv.c); at most 4. */
-void daemon_handover_dir(const char *dir);
+void daemon_priv_handover_dir(const char *dir);
 
 /* Free the daemon and its config. */
 void daemon_free(struct daemon *d);

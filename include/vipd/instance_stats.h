@@ -24,7 +24,7 @@ void instance_stats_heard(struct instance *in, uint8_t prio, const union vip_in 
 struct json_object *instance_stats_json(const struct instance *in, monotime now);
 
 /* "FROM->TO" for a transition, e.g. "BACKUP->MASTER", in buf. */
-const char *instance_transition_name(enum vrrp_state from, enum vrrp_state to, char *buf,
-                                     size_t len);
+const char *instance_stats_transition_name(enum vrrp_state from, enum vrrp_state to, char *buf,
+                                           size_t len);
 
 #endif

@@ -33,19 +33,19 @@ typedef void (*notify_report_cb)(void *arg, const char *instance, bool ok, const
 
 /* A notifier whose scripts run in loop l, killed after timeout (> 0). report may be NULL.
  * NULL on out of memory. */
-struct notifier *notifier_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg);
+struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg);
 
 /* Kill running scripts, drop queued events, close the FIFO. NULL is fine. */
-void notifier_free(struct notifier *n);
+void notify_free(struct notifier *n);
 
 /* Run scripts as user (NULL: as ourselves); kept by pointer until the next call. */
-void notifier_set_user(struct notifier *n, const struct proc_user *user);
+void notify_set_user(struct notifier *n, const struct proc_user *user);
 
 /* Write events to the FIFO at path (NULL or "": none), made with mkfifo 0600 when missing.
  * -1 with a reason when it cannot be made, is a symbolic link, is not a FIFO, or belongs to
  * neither us nor owner (the user vipd runs as); events then go nowhere. Each open for writing
  * checks again (O_NOFOLLOW, a FIFO of ours): a swapped entry gets no line. */
-int notifier_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err, size_t errlen);
+int notify_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err, size_t errlen);
 
 /* instance entered state with priority: queue `script instance state priority` (script NULL or
  * "": none) after the instance's earlier events (started from a loop timer, never inside the
@@ -62,7 +62,7 @@ void notify_priority(struct notifier *n, const char *instance, unsigned priority
 int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs);
 
 /* True while a script runs or waits for any instance. */
-bool notifier_busy(const struct notifier *n);
+bool notify_busy(const struct notifier *n);
 
 /* The script counters of instance (runs, failures, timeouts, dropped, queued, last result), or
  * NULL when it never had a script event. */

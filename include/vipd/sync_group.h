@@ -25,21 +25,21 @@ bool sync_group_decide(const enum vrrp_state *states, size_t n, size_t changed,
 
 /* The sync groups of cfg bound to the running instances list[0..n) (found by name; a member
  * without a running instance is left out). NULL on out of memory. */
-struct sync_set *sync_set_new(const struct vipd_config *cfg, struct instance *const *list,
-                              size_t n);
+struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *const *list,
+                                size_t n);
 
 /* Free a set (NULL is fine); the holds stay as they are. */
-void sync_set_free(struct sync_set *s);
+void sync_group_free(struct sync_set *s);
 
 /* The name of in's group, or NULL. */
-const char *sync_set_group_of(const struct sync_set *s, const struct instance *in);
+const char *sync_group_of(const struct sync_set *s, const struct instance *in);
 
 /* in just changed state (in->fsm.prev_state -> in->fsm.state): resign the members the rule
  * names and set every member's hold. No-op for an instance in no group. */
-void sync_set_state_changed(struct sync_set *s, struct instance *in, monotime now);
+void sync_group_state_changed(struct sync_set *s, struct instance *in, monotime now);
 
-/* Set every member's hold from the current states (after sync_set_new), and resign the
+/* Set every member's hold from the current states (after sync_group_new), and resign the
  * masters of a group with a member in FAULT (a group formed by a reload). */
-void sync_set_refresh(struct sync_set *s, monotime now);
+void sync_group_refresh(struct sync_set *s, monotime now);
 
 #endif
