@@ -1,5 +1,5 @@
 /* addr: IPv4/IPv6 address parsing, formatting and comparison. Pure. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * ff:ff:ff:ff:ff:ff, 42 bytes (the driver pads short frames on the wire).
  * The NA matches keepalived's field by field (source = the VIP itself) except
  * the R flag, which RFC 9568 wants set. Never logs. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -107,11 +107,11 @@ size_t announce_build_na(uint8_t *buf, size_t cap, const uint8_t mac[6], const s
 	*p++ = 1; /* option length in units of 8 bytes */
 	p = put_bytes(p, mac, 6);
 	/* Checksum over the IPv6 pseudo-header (RFC 8200 8.1) and the message. */
-	sum = vrrp_csum_add(0, ip, 16);
-	sum = vrrp_csum_add(sum, all_nodes, 16);
+	sum = vrrp_pkt_csum_add(0, ip, 16);
+	sum = vrrp_pkt_csum_add(sum, all_nodes, 16);
 	sum += NA_ICMP_LEN + IPPROTO_ICMPV6;
-	sum = vrrp_csum_add(sum, icmp, NA_ICMP_LEN);
-	csum = vrrp_csum_fold(sum);
+	sum = vrrp_pkt_csum_add(sum, icmp, NA_ICMP_LEN);
+	csum = vrrp_pkt_csum_fold(sum);
 	memcpy(icmp + 2, &csum, sizeof(csum));
 	return (size_t)(p - buf);
 }

@@ -1,7 +1,7 @@
 /* avail: the availability figures of one instance from its own history. Pure: every event
  * comes with its time; time is booked to up or down when a phase closes, and an outage found
  * by the Master_Down_Timer moves the time since the master's last advert from up to down. */
-#include "config.h"
+#include "build_config.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* config: read a libconfig file into a validated, immutable struct vipd_config.
  * Every error is collected (not just the first) as one "FILE:LINE: message" line naming the key. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,7 +16,6 @@
 
 #include "vipd/config.h"
 #include "vipd/config_value.h"
-#include "vipd/vmac.h"
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
 #include "vipd/config_notify.h"
@@ -51,7 +50,7 @@ static const char *af_name(int af)
 /* A virtual address must be a unicast address a host can hold. */
 static bool usable_vip(const struct vip_addr *a)
 {
-	return cv_unicast_host(a);
+	return config_value_unicast_host(a);
 }
 
 /* How messages name instance k: `instance "web"`, or "instances[k]" when it has no valid name. */
@@ -67,20 +66,21 @@ static const char *inst_label(const struct vipd_config *cfg, size_t k, char *buf
 static void load_name(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
                       struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, "name");
+	const config_setting_t *s = config_value_member(sc, "name");
 	char name[VIPD_NAME_MAX];
 
-	if (cv_get_text(sc, "name", name, sizeof(name)) != CV_OK)
+	if (config_value_get_text(sc, "name", name, sizeof(name)) != CV_OK)
 		return;
 	if (!valid_name(name)) {
-		cv_key_error(sc, s, "name", "\"%s\" may only hold A-Z a-z 0-9 _ . -", name);
+		config_value_key_error(sc, s, "name", "\"%s\" may only hold A-Z a-z 0-9 _ . -",
+		                       name);
 		return;
 	}
 	for (size_t i = 0; i < idx; i++) {
 		if (strcmp(cfg->instances[i].name, name) == 0) {
-			cv_key_error(sc, s, "name",
-			             "duplicate instance name \"%s\" (also at line %d)", name,
-			             cfg->instances[i].line);
+			config_value_key_error(sc, s, "name",
+			                       "duplicate instance name \"%s\" (also at line %d)",
+			                       name, cfg->instances[i].line);
 			return;
 		}
 	}
@@ -89,13 +89,14 @@ static void load_name(const struct cv_scope *sc, const struct vipd_config *cfg, 
 
 static void load_interface(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, "interface");
+	const config_setting_t *s = config_value_member(sc, "interface");
 	char ifname[IF_NAMESIZE];
 
-	if (cv_get_text(sc, "interface", ifname, sizeof(ifname)) != CV_OK)
+	if (config_value_get_text(sc, "interface", ifname, sizeof(ifname)) != CV_OK)
 		return;
 	if (!valid_ifname(ifname)) {
-		cv_key_error(sc, s, "interface", "\"%s\" is not a valid interface name", ifname);
+		config_value_key_error(sc, s, "interface", "\"%s\" is not a valid interface name",
+		                       ifname);
 		return;
 	}
 	memcpy(in->interface, ifname, sizeof(ifname));
@@ -104,7 +105,7 @@ static void load_interface(const struct cv_scope *sc, struct vipd_instance_confi
 /* version: 3, 2 or "2+3". Returns false when it is set but wrong. */
 static bool load_version(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, "version");
+	const config_setting_t *s = config_value_member(sc, "version");
 	static const char expected[] = "is not 2, 3 or \"2+3\"";
 
 	if (!s)
@@ -116,10 +117,11 @@ static bool load_version(const struct cv_scope *sc, struct vipd_instance_config 
 			in->version = VIPD_V2_V3;
 			return true;
 		}
-		cv_key_error(sc, s, "version", "\"%s\" %s", v, expected);
+		config_value_key_error(sc, s, "version", "\"%s\" %s", v, expected);
 		return false;
 	}
-	if (!cv_type_ok(sc, s, "version", cv_is_int(s), "an integer or a string"))
+	if (!config_value_type_ok(sc, s, "version", config_value_is_int(s),
+	                          "an integer or a string"))
 		return false;
 	switch (config_setting_get_int64(s)) {
 	case 2:
@@ -129,7 +131,8 @@ static bool load_version(const struct cv_scope *sc, struct vipd_instance_config 
 		in->version = VIPD_V3;
 		return true;
 	default:
-		cv_key_error(sc, s, "version", "%lld %s", config_setting_get_int64(s), expected);
+		config_value_key_error(sc, s, "version", "%lld %s", config_setting_get_int64(s),
+		                       expected);
 		return false;
 	}
 }
@@ -139,59 +142,62 @@ static bool load_version(const struct cv_scope *sc, struct vipd_instance_config 
 static void load_interval(const struct cv_scope *sc, bool version_ok,
                           struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, "advert_interval");
+	const config_setting_t *s = config_value_member(sc, "advert_interval");
 	const char *key = "advert_interval";
 	char num[32];
 	double v, cs;
 
 	if (!s)
 		return;
-	if (!cv_type_ok(sc, s, key, cv_is_number(s), "a number of seconds") || !version_ok)
+	if (!config_value_type_ok(sc, s, key, config_value_is_number(s), "a number of seconds") ||
+	    !version_ok)
 		return;
-	v = cv_number(s);
-	cv_fmt_number(s, num, sizeof(num));
+	v = config_value_number(s);
+	config_value_fmt_number(s, num, sizeof(num));
 	if (in->version == VIPD_V3) {
 		cs = v * 100.0;
 		if (!isfinite(v) || v < 0.01 - 1e-9 || v > 40.95 + 1e-9) {
-			cv_key_error(sc, s, key, "%s is out of range 0.01..40.95", num);
+			config_value_key_error(sc, s, key, "%s is out of range 0.01..40.95", num);
 			return;
 		}
-		if (cs - (double)cv_round(cs) > 1e-6 || (double)cv_round(cs) - cs > 1e-6) {
-			cv_key_error(sc, s, key, "%s is not a whole number of centiseconds", num);
+		if (cs - (double)config_value_round(cs) > 1e-6 ||
+		    (double)config_value_round(cs) - cs > 1e-6) {
+			config_value_key_error(sc, s, key,
+			                       "%s is not a whole number of centiseconds", num);
 			return;
 		}
-		in->adver_int_cs = (uint16_t)cv_round(cs);
+		in->adver_int_cs = (uint16_t)config_value_round(cs);
 		return;
 	}
 	long long max = in->version == VIPD_V2 ? V2_ADVER_MAX_S : V3_ADVER_MAX_CS / 100;
 	const char *vname = in->version == VIPD_V2 ? "2" : "\"2+3\"";
 
 	if (!isfinite(v) || v < 1 || v > (double)max) {
-		cv_key_error(sc, s, key, "%s is out of range 1..%lld for version %s", num, max,
-		             vname);
+		config_value_key_error(sc, s, key, "%s is out of range 1..%lld for version %s", num,
+		                       max, vname);
 		return;
 	}
-	if (v != (double)cv_round(v)) {
-		cv_key_error(sc, s, key, "%s is not a whole number of seconds (version %s)", num,
-		             vname);
+	if (v != (double)config_value_round(v)) {
+		config_value_key_error(
+		    sc, s, key, "%s is not a whole number of seconds (version %s)", num, vname);
 		return;
 	}
-	in->adver_int_cs = (uint16_t)(cv_round(v) * 100);
+	in->adver_int_cs = (uint16_t)(config_value_round(v) * 100);
 }
 
 static void load_checksum(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
 	const char *v;
 
-	if (cv_get_string(sc, "checksum", &v) != CV_OK)
+	if (config_value_get_string(sc, "checksum", &v) != CV_OK)
 		return;
 	if (strcmp(v, "rfc5798") == 0)
 		in->checksum = VRRP_CSUM_RFC5798;
 	else if (strcmp(v, "rfc9568") == 0)
 		in->checksum = VRRP_CSUM_RFC9568;
 	else
-		cv_key_error(sc, cv_member(sc, "checksum"), "checksum",
-		             "\"%s\" is not \"rfc5798\" or \"rfc9568\"", v);
+		config_value_key_error(sc, config_value_member(sc, "checksum"), "checksum",
+		                       "\"%s\" is not \"rfc5798\" or \"rfc9568\"", v);
 }
 
 /* Check address a (element i, setting e) against the ones before it and other instances'. */
@@ -203,8 +209,9 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 
 	for (size_t j = 0; j < in->nvips; j++) {
 		if (addr_equal(&in->vips[j], a)) {
-			cv_error_at(sc->ld, e, "%s.virtual_addresses[%zu]: duplicate address %s",
-			            sc->pfx, i, addr_format(a, false, buf, sizeof(buf)));
+			config_value_error_at(sc->ld, e,
+			                      "%s.virtual_addresses[%zu]: duplicate address %s",
+			                      sc->pfx, i, addr_format(a, false, buf, sizeof(buf)));
 			return false;
 		}
 	}
@@ -218,10 +225,10 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 			if (a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6) &&
 			    strcmp(o->interface, in->interface) != 0)
 				continue;
-			cv_error_at(sc->ld, e,
-			            "%s.virtual_addresses[%zu]: %s is also in %s at line %d",
-			            sc->pfx, i, addr_format(a, false, buf, sizeof(buf)),
-			            inst_label(cfg, k, label, sizeof(label)), o->line);
+			config_value_error_at(
+			    sc->ld, e, "%s.virtual_addresses[%zu]: %s is also in %s at line %d",
+			    sc->pfx, i, addr_format(a, false, buf, sizeof(buf)),
+			    inst_label(cfg, k, label, sizeof(label)), o->line);
 			return false;
 		}
 	}
@@ -236,16 +243,16 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 	bool v2_reported = false;
 	int n;
 
-	if (!cv_member(sc, key)) {
-		cv_missing(sc, key);
+	if (!config_value_member(sc, key)) {
+		config_value_missing(sc, key);
 		return;
 	}
-	n = cv_get_list(sc, key, VRRP_MAX_ADDRS, "addresses", "", &s);
+	n = config_value_get_list(sc, key, VRRP_MAX_ADDRS, "addresses", "", &s);
 	if (n <= 0)
 		return;
 	in->vips = calloc((size_t)n, sizeof(*in->vips));
 	if (!in->vips) {
-		cv_key_error(sc, s, key, "out of memory");
+		config_value_key_error(sc, s, key, "out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -254,30 +261,32 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 		const char *txt;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			cv_error_at(sc->ld, e, "%s.%s[%d]: expected a string, got %s", sc->pfx, key,
-			            i, cv_type_name(e));
+			config_value_error_at(sc->ld, e, "%s.%s[%d]: expected a string, got %s",
+			                      sc->pfx, key, i, config_value_type_name(e));
 			continue;
 		}
 		txt = config_setting_get_string(e);
 		if (addr_parse(txt, true, &a) < 0) {
-			cv_error_at(sc->ld, e,
-			            "%s.%s[%d]: \"%s\" is not an address (ADDR or ADDR/PLEN)",
-			            sc->pfx, key, i, txt);
+			config_value_error_at(
+			    sc->ld, e, "%s.%s[%d]: \"%s\" is not an address (ADDR or ADDR/PLEN)",
+			    sc->pfx, key, i, txt);
 			continue;
 		}
 		if (!usable_vip(&a)) {
-			cv_error_at(sc->ld, e, "%s.%s[%d]: \"%s\" is not a unicast host address",
-			            sc->pfx, key, i, txt);
+			config_value_error_at(sc->ld, e,
+			                      "%s.%s[%d]: \"%s\" is not a unicast host address",
+			                      sc->pfx, key, i, txt);
 			continue;
 		}
 		if (in->af && a.af != in->af) {
-			cv_error_at(sc->ld, e, "%s.%s[%d]: \"%s\" is %s but the instance is %s",
-			            sc->pfx, key, i, txt, af_name(a.af), af_name(in->af));
+			config_value_error_at(sc->ld, e,
+			                      "%s.%s[%d]: \"%s\" is %s but the instance is %s",
+			                      sc->pfx, key, i, txt, af_name(a.af), af_name(in->af));
 			continue;
 		}
 		if (a.af == AF_INET6 && version_ok && in->version != VIPD_V3) {
 			if (!v2_reported)
-				cv_error_at(
+				config_value_error_at(
 				    sc->ld, e,
 				    "%s.%s[%d]: \"%s\" is IPv6 but VRRP version 2 is IPv4 only",
 				    sc->pfx, key, i, txt);
@@ -286,10 +295,11 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 		}
 		/* RFC 9568 5.2.9: an IPv6 advert lists the link-local virtual address first. */
 		if (i == 0 && a.af == AF_INET6 && !addr_is_linklocal6(&a.in.v6))
-			cv_error_at(sc->ld, e,
-			            "%s.%s[0]: the first address of an IPv6 instance must be its "
-			            "link-local virtual address (fe80::/10), RFC 9568 5.2.9",
-			            sc->pfx, key);
+			config_value_error_at(
+			    sc->ld, e,
+			    "%s.%s[0]: the first address of an IPv6 instance must be its "
+			    "link-local virtual address (fe80::/10), RFC 9568 5.2.9",
+			    sc->pfx, key);
 		in->af = a.af;
 		if (vip_unique(sc, cfg, idx, in, e, (size_t)i, &a))
 			in->vips[in->nvips++] = a;
@@ -309,11 +319,17 @@ static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_confi
 
 		if (o->vrid != in->vrid || o->af != in->af || strcmp(o->interface, in->interface))
 			continue;
-		cv_error_at(sc->ld, cv_member(sc, "vrid"),
-		            "duplicate vrid %u on interface %s (also %s at line %d)", in->vrid,
-		            in->interface, inst_label(cfg, k, label, sizeof(label)), o->line);
+		config_value_error_at(sc->ld, config_value_member(sc, "vrid"),
+		                      "duplicate vrid %u on interface %s (also %s at line %d)",
+		                      in->vrid, in->interface,
+		                      inst_label(cfg, k, label, sizeof(label)), o->line);
 		return;
 	}
+}
+
+void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE])
+{
+	snprintf(name, IF_NAMESIZE, "%s.%u", af == AF_INET6 ? "vrrp6" : "vrrp", vrid);
 }
 
 /* A VMAC is named by family and VRID alone ("vrrp.51"): two vmac instances of one family on two
@@ -325,32 +341,34 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 
 	if (!in->vrid || !in->af || !in->interface[0])
 		return;
-	vmac_name(in->af, in->vrid, mine);
+	config_vmac_name(in->af, in->vrid, mine);
 	for (size_t k = 0; k < idx; k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
 		inst_label(cfg, k, label, sizeof(label));
 		if (in->vmac && o->vmac && o->vrid == in->vrid && o->af == in->af &&
 		    strcmp(o->interface, in->interface) != 0) {
-			cv_key_error(sc, cv_member(sc, "vmac"), "vmac",
-			             "VMAC %s is also used by %s at line %d (on %s): give one of "
-			             "them another vrid",
-			             mine, label, o->line, o->interface);
+			config_value_key_error(
+			    sc, config_value_member(sc, "vmac"), "vmac",
+			    "VMAC %s is also used by %s at line %d (on %s): give one of "
+			    "them another vrid",
+			    mine, label, o->line, o->interface);
 			return;
 		}
 		if (in->vmac && strcmp(o->interface, mine) == 0) {
-			cv_key_error(
-			    sc, cv_member(sc, "vmac"), "vmac",
+			config_value_key_error(
+			    sc, config_value_member(sc, "vmac"), "vmac",
 			    "%s would be this instance's VMAC, but %s at line %d runs on it", mine,
 			    label, o->line);
 			return;
 		}
 		if (!o->vmac || !o->vrid || !o->af)
 			continue;
-		vmac_name(o->af, o->vrid, theirs);
+		config_vmac_name(o->af, o->vrid, theirs);
 		if (strcmp(in->interface, theirs) == 0) {
-			cv_key_error(sc, cv_member(sc, "interface"), "interface",
-			             "%s is the VMAC of %s at line %d", theirs, label, o->line);
+			config_value_key_error(sc, config_value_member(sc, "interface"),
+			                       "interface", "%s is the VMAC of %s at line %d",
+			                       theirs, label, o->line);
 			return;
 		}
 	}
@@ -393,36 +411,36 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	snprintf(pfx, sizeof(pfx), "instances[%zu]", idx);
 	snprintf(what, sizeof(what), "%s", pfx);
 
-	if (cv_member(&sc, "name")) {
+	if (config_value_member(&sc, "name")) {
 		load_name(&sc, cfg, idx, in);
 		if (in->name[0])
 			snprintf(what, sizeof(what), "instance \"%s\"", in->name);
 	} else {
-		cv_missing(&sc, "name");
+		config_value_missing(&sc, "name");
 	}
-	cv_check_keys(&sc, instance_keys);
+	config_value_check_keys(&sc, instance_keys);
 
-	if (cv_member(&sc, "interface"))
+	if (config_value_member(&sc, "interface"))
 		load_interface(&sc, in);
 	else
-		cv_missing(&sc, "interface");
-	if (cv_get_int(&sc, "vrid", 1, 255, &v) == CV_OK)
+		config_value_missing(&sc, "interface");
+	if (config_value_get_int(&sc, "vrid", 1, 255, &v) == CV_OK)
 		in->vrid = (uint8_t)v;
-	else if (!cv_member(&sc, "vrid"))
-		cv_missing(&sc, "vrid");
-	if (cv_get_int(&sc, "priority", 1, 255, &v) == CV_OK)
+	else if (!config_value_member(&sc, "vrid"))
+		config_value_missing(&sc, "vrid");
+	if (config_value_get_int(&sc, "priority", 1, 255, &v) == CV_OK)
 		in->priority = (uint8_t)v;
 	version_ok = load_version(&sc, in);
 	load_interval(&sc, version_ok, in);
-	cv_get_bool(&sc, "preempt", &in->preempt);
-	cv_get_seconds(&sc, "preempt_delay", 0, 3600, &in->preempt_delay);
-	cv_get_bool(&sc, "accept", &in->accept);
+	config_value_get_bool(&sc, "preempt", &in->preempt);
+	config_value_get_seconds(&sc, "preempt_delay", 0, 3600, &in->preempt_delay);
+	config_value_get_bool(&sc, "accept", &in->accept);
 	load_checksum(&sc, in);
-	if (cv_get_int(&sc, "garp_repeat", 1, 100, &v) == CV_OK)
+	if (config_value_get_int(&sc, "garp_repeat", 1, 100, &v) == CV_OK)
 		in->garp_repeat = (unsigned)v;
-	cv_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
-	cv_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
-	cv_get_bool(&sc, "vmac", &in->vmac);
+	config_value_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
+	config_value_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
+	config_value_get_bool(&sc, "vmac", &in->vmac);
 	load_vips(&sc, cfg, idx, version_ok, in);
 	check_vrid_unique(&sc, cfg, idx, in);
 	check_vmac_unique(&sc, cfg, idx, in);
@@ -439,21 +457,22 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 	int n;
 
 	if (!s) {
-		cv_error(ld, NULL, 1, "missing key \"instances\"");
+		config_value_error(ld, NULL, 1, "missing key \"instances\"");
 		return;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-		cv_error_at(ld, s, "instances: expected a list of groups, got %s", cv_type_name(s));
+		config_value_error_at(ld, s, "instances: expected a list of groups, got %s",
+		                      config_value_type_name(s));
 		return;
 	}
 	n = config_setting_length(s);
 	if (n == 0) {
-		cv_error_at(ld, s, "instances: at least one instance is required");
+		config_value_error_at(ld, s, "instances: at least one instance is required");
 		return;
 	}
 	cfg->instances = calloc((size_t)n, sizeof(*cfg->instances));
 	if (!cfg->instances) {
-		cv_error_at(ld, s, "instances: out of memory");
+		config_value_error_at(ld, s, "instances: out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -461,8 +480,8 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 
 		cfg->ninstances++;
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-			cv_error_at(ld, g, "instances[%d]: expected a group, got %s", i,
-			            cv_type_name(g));
+			config_value_error_at(ld, g, "instances[%d]: expected a group, got %s", i,
+			                      config_value_type_name(g));
 			cfg->instances[i].line = config_setting_source_line(g);
 			continue;
 		}
@@ -482,11 +501,11 @@ static const char *const top_keys[] = {"router_id", "control_socket", "control_s
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)
 {
-	const config_setting_t *s = cv_member(sc, key);
+	const config_setting_t *s = config_value_member(sc, key);
 
 	snprintf(buf, len, "%s", dflt);
-	if (cv_get_text(sc, key, buf, len) == CV_OK && buf[0] != '/')
-		cv_key_error(sc, s, key, "\"%s\" is not an absolute path", buf);
+	if (config_value_get_text(sc, key, buf, len) == CV_OK && buf[0] != '/')
+		config_value_key_error(sc, s, key, "\"%s\" is not an absolute path", buf);
 }
 
 static void load_top(struct cv_loader *ld, const config_setting_t *root, struct vipd_config *cfg)
@@ -494,8 +513,9 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	struct cv_scope sc = {.ld = ld, .grp = root, .pfx = "", .what = ""};
 	const config_setting_t *s;
 
-	cv_check_keys(&sc, top_keys);
-	if (cv_get_text(&sc, "router_id", cfg->router_id, sizeof(cfg->router_id)) == CV_ABSENT) {
+	config_value_check_keys(&sc, top_keys);
+	if (config_value_get_text(&sc, "router_id", cfg->router_id, sizeof(cfg->router_id)) ==
+	    CV_ABSENT) {
 		char host[HOST_NAME_MAX + 1] = "";
 
 		if (gethostname(host, sizeof(host)) < 0 || !host[0])
@@ -507,12 +527,12 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	load_path(&sc, "control_socket", cfg->control_socket, sizeof(cfg->control_socket),
 	          VIPD_DEFAULT_SOCKET);
 	load_path(&sc, "state_dir", cfg->state_dir, sizeof(cfg->state_dir), VIPD_DEFAULT_STATE_DIR);
-	s = cv_member(&sc, "control_socket_group");
-	if (cv_get_text(&sc, "control_socket_group", cfg->control_socket_group,
-	                sizeof(cfg->control_socket_group)) == CV_OK &&
+	s = config_value_member(&sc, "control_socket_group");
+	if (config_value_get_text(&sc, "control_socket_group", cfg->control_socket_group,
+	                          sizeof(cfg->control_socket_group)) == CV_OK &&
 	    !getgrnam(cfg->control_socket_group))
-		cv_key_error(&sc, s, "control_socket_group", "no group \"%s\" on this system",
-		             cfg->control_socket_group);
+		config_value_key_error(&sc, s, "control_socket_group",
+		                       "no group \"%s\" on this system", cfg->control_socket_group);
 	config_notify_load_fifo(&sc, cfg);
 	config_track_load_top(&sc, cfg);
 	config_metrics_load(&sc, cfg);
@@ -529,8 +549,8 @@ struct vipd_config *config_load(const char *path, struct config_errors *errs)
 
 	f = fopen(path, "r");
 	if (!f) {
-		cv_error(&ld, NULL, -1, "%s", strerror(errno));
-		cv_flush(&ld, errs);
+		config_value_error(&ld, NULL, -1, "%s", strerror(errno));
+		config_value_flush(&ld, errs);
 		return NULL;
 	}
 	fclose(f);
@@ -540,18 +560,19 @@ struct vipd_config *config_load(const char *path, struct config_errors *errs)
 		cfg->file = strdup(path);
 	config_init(&lc);
 	if (!cfg || !cfg->file) {
-		cv_error(&ld, NULL, 0, "out of memory");
+		config_value_error(&ld, NULL, 0, "out of memory");
 	} else if (!config_read_file(&lc, path)) {
 		/* an I/O error (a directory, an unreadable @include) has no line */
-		cv_error(&ld, config_error_file(&lc),
-		         config_error_type(&lc) == CONFIG_ERR_FILE_IO ? -1 : config_error_line(&lc),
-		         "%s", config_error_text(&lc));
+		config_value_error(
+		    &ld, config_error_file(&lc),
+		    config_error_type(&lc) == CONFIG_ERR_FILE_IO ? -1 : config_error_line(&lc),
+		    "%s", config_error_text(&lc));
 	} else {
 		load_top(&ld, config_root_setting(&lc), cfg);
 	}
 	config_destroy(&lc);
 	if (ld.nerrs || ld.failed) {
-		cv_flush(&ld, errs);
+		config_value_flush(&ld, errs);
 		config_free(cfg);
 		return NULL;
 	}
@@ -577,7 +598,7 @@ void config_free(struct vipd_config *cfg)
 
 static void print_string(FILE *out, const char *s)
 {
-	cv_print_string(out, s);
+	config_value_print_string(out, s);
 }
 
 static void print_instance(const struct vipd_instance_config *in, FILE *out)
@@ -594,17 +615,18 @@ static void print_instance(const struct vipd_instance_config *in, FILE *out)
 	else
 		fprintf(out, "    version = %d;\n", (int)in->version);
 	fprintf(out, "    advert_interval = %s;\n",
-	        cv_fmt_seconds(in->adver_int_cs * MT_CSEC, buf, sizeof(buf)));
+	        config_value_fmt_seconds(in->adver_int_cs * MT_CSEC, buf, sizeof(buf)));
 	fprintf(out, "    preempt = %s;\n", in->preempt ? "true" : "false");
 	fprintf(out, "    preempt_delay = %s;\n",
-	        cv_fmt_seconds(in->preempt_delay, buf, sizeof(buf)));
+	        config_value_fmt_seconds(in->preempt_delay, buf, sizeof(buf)));
 	fprintf(out, "    accept = %s;\n", in->accept ? "true" : "false");
 	fprintf(out, "    checksum = \"%s\";\n",
 	        in->checksum == VRRP_CSUM_RFC9568 ? "rfc9568" : "rfc5798");
 	fprintf(out, "    garp_repeat = %u;\n", in->garp_repeat);
-	fprintf(out, "    garp_delay = %s;\n", cv_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
+	fprintf(out, "    garp_delay = %s;\n",
+	        config_value_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
 	fprintf(out, "    garp_refresh = %s;\n",
-	        cv_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
+	        config_value_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
 	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");
 	config_wire_print(in, out);
 	config_route_print(in, out);

@@ -1,5 +1,5 @@
 /* config_metrics: the top-level `metrics_listen` key (see config_metrics.h). */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <libconfig.h>
@@ -27,7 +27,7 @@ static int parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
-int config_listen_parse(const char *s, struct vipd_listen *out, char *why, size_t whylen)
+int config_metrics_listen_parse(const char *s, struct vipd_listen *out, char *why, size_t whylen)
 {
 	char host[INET6_ADDRSTRLEN + 1];
 	const char *colon, *h = s;
@@ -77,7 +77,7 @@ int config_listen_parse(const char *s, struct vipd_listen *out, char *why, size_
 	return 0;
 }
 
-const char *config_listen_format(const struct vipd_listen *l, char *buf, size_t len)
+const char *config_metrics_listen_format(const struct vipd_listen *l, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
@@ -90,7 +90,7 @@ const char *config_listen_format(const struct vipd_listen *l, char *buf, size_t 
 	return buf;
 }
 
-bool config_listen_equal(const struct vipd_listen *a, const struct vipd_listen *b)
+bool config_metrics_listen_equal(const struct vipd_listen *a, const struct vipd_listen *b)
 {
 	if (a->af != b->af)
 		return false;
@@ -99,28 +99,29 @@ bool config_listen_equal(const struct vipd_listen *a, const struct vipd_listen *
 
 void config_metrics_load(const struct cv_scope *sc, struct vipd_config *cfg)
 {
-	const config_setting_t *s = cv_member(sc, "metrics_listen");
+	const config_setting_t *s = config_value_member(sc, "metrics_listen");
 	char why[128];
 	long long port;
 
 	memset(&cfg->metrics_listen, 0, sizeof(cfg->metrics_listen));
 	if (!s)
 		return;
-	if (cv_is_int(s)) {
-		if (cv_get_int(sc, "metrics_listen", 1, 65535, &port) != CV_OK)
+	if (config_value_is_int(s)) {
+		if (config_value_get_int(sc, "metrics_listen", 1, 65535, &port) != CV_OK)
 			return;
 		cfg->metrics_listen.af = AF_INET;
 		cfg->metrics_listen.addr.v4.s_addr = htonl(INADDR_LOOPBACK);
 		cfg->metrics_listen.port = (uint16_t)port;
 		return;
 	}
-	if (!cv_type_ok(sc, s, "metrics_listen", config_setting_type(s) == CONFIG_TYPE_STRING,
-	                "a string \"ADDRESS:PORT\" or a port number"))
+	if (!config_value_type_ok(sc, s, "metrics_listen",
+	                          config_setting_type(s) == CONFIG_TYPE_STRING,
+	                          "a string \"ADDRESS:PORT\" or a port number"))
 		return;
-	if (config_listen_parse(config_setting_get_string(s), &cfg->metrics_listen, why,
-	                        sizeof(why)) < 0)
-		cv_key_error(sc, s, "metrics_listen", "\"%s\": %s", config_setting_get_string(s),
-		             why);
+	if (config_metrics_listen_parse(config_setting_get_string(s), &cfg->metrics_listen, why,
+	                                sizeof(why)) < 0)
+		config_value_key_error(sc, s, "metrics_listen", "\"%s\": %s",
+		                       config_setting_get_string(s), why);
 }
 
 void config_metrics_print(const struct vipd_config *cfg, FILE *out)
@@ -130,6 +131,7 @@ void config_metrics_print(const struct vipd_config *cfg, FILE *out)
 	if (!cfg->metrics_listen.af)
 		return;
 	fprintf(out, "metrics_listen = ");
-	cv_print_string(out, config_listen_format(&cfg->metrics_listen, buf, sizeof(buf)));
+	config_value_print_string(
+	    out, config_metrics_listen_format(&cfg->metrics_listen, buf, sizeof(buf)));
 	fprintf(out, ";\n");
 }

@@ -1,6 +1,6 @@
 /* config_notify: instance `notify`, top-level `notify_fifo` and `sync_groups` (see
  * config_notify.h). Errors name FILE:LINE and the key, like the rest of config.c. */
-#include "config.h"
+#include "build_config.h"
 
 #include <libconfig.h>
 #include <stdlib.h>
@@ -11,12 +11,13 @@
 /* An absolute path key (notify, notify_fifo) into dst; "" when absent or bad. */
 static void load_path(const struct cv_scope *sc, const char *key, char *dst, size_t size)
 {
-	if (cv_get_text(sc, key, dst, size) != CV_OK) {
+	if (config_value_get_text(sc, key, dst, size) != CV_OK) {
 		dst[0] = '\0';
 		return;
 	}
 	if (dst[0] != '/') {
-		cv_key_error(sc, cv_member(sc, key), key, "\"%s\" is not an absolute path", dst);
+		config_value_key_error(sc, config_value_member(sc, key), key,
+		                       "\"%s\" is not an absolute path", dst);
 		dst[0] = '\0';
 	}
 }
@@ -58,16 +59,16 @@ static void load_members(const struct cv_scope *sc, struct vipd_config *cfg,
 	const config_setting_t *s = NULL;
 	int n;
 
-	if (!cv_member(sc, "instances")) {
-		cv_missing(sc, "instances");
+	if (!config_value_member(sc, "instances")) {
+		config_value_missing(sc, "instances");
 		return;
 	}
-	n = cv_get_list(sc, "instances", 1024, "instances", "", &s);
+	n = config_value_get_list(sc, "instances", 1024, "instances", "", &s);
 	if (n <= 0)
 		return;
 	g->members = calloc((size_t)n, sizeof(*g->members));
 	if (!g->members) {
-		cv_key_error(sc, s, "instances", "out of memory");
+		config_value_key_error(sc, s, "instances", "out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -77,35 +78,40 @@ static void load_members(const struct cv_scope *sc, struct vipd_config *cfg,
 		int other;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			cv_error_at(sc->ld, e, "%s.instances[%d]: expected a string, got %s",
-			            sc->pfx, i, cv_type_name(e));
+			config_value_error_at(sc->ld, e,
+			                      "%s.instances[%d]: expected a string, got %s",
+			                      sc->pfx, i, config_value_type_name(e));
 			continue;
 		}
 		name = config_setting_get_string(e);
 		idx = instance_index(cfg, name);
 		if (idx < 0) {
-			cv_error_at(sc->ld, e, "%s.instances[%d]: no instance is named \"%s\"",
-			            sc->pfx, i, name);
+			config_value_error_at(sc->ld, e,
+			                      "%s.instances[%d]: no instance is named \"%s\"",
+			                      sc->pfx, i, name);
 			continue;
 		}
-		other = config_sync_group_of(cfg, (size_t)idx);
+		other = config_notify_sync_group_of(cfg, (size_t)idx);
 		if (other >= 0) {
 			struct vipd_sync_group *o = &cfg->sync_groups[other];
 
 			if (o == g)
-				cv_error_at(sc->ld, e, "%s.instances[%d]: \"%s\" is listed twice",
-				            sc->pfx, i, name);
+				config_value_error_at(sc->ld, e,
+				                      "%s.instances[%d]: \"%s\" is listed twice",
+				                      sc->pfx, i, name);
 			else
-				cv_error_at(sc->ld, e,
-				            "%s.instances[%d]: \"%s\" is already in sync group "
-				            "\"%s\" at line %d",
-				            sc->pfx, i, name, o->name, o->line);
+				config_value_error_at(
+				    sc->ld, e,
+				    "%s.instances[%d]: \"%s\" is already in sync group "
+				    "\"%s\" at line %d",
+				    sc->pfx, i, name, o->name, o->line);
 			continue;
 		}
 		g->members[g->nmembers++] = (size_t)idx;
 	}
 	if (n == 1)
-		cv_key_error(sc, s, "instances", "a sync group needs at least 2 instances");
+		config_value_key_error(sc, s, "instances",
+		                       "a sync group needs at least 2 instances");
 }
 
 static void load_group(struct cv_loader *ld, const config_setting_t *gs, struct vipd_config *cfg,
@@ -119,42 +125,42 @@ static void load_group(struct cv_loader *ld, const config_setting_t *gs, struct 
 	snprintf(pfx, sizeof(pfx), "sync_groups[%zu]", idx);
 	snprintf(what, sizeof(what), "%s", pfx);
 	g->line = config_setting_source_line(gs);
-	if (!cv_member(&sc, "name")) {
-		cv_missing(&sc, "name");
-	} else if (cv_get_text(&sc, "name", name, sizeof(name)) == CV_OK) {
-		const config_setting_t *s = cv_member(&sc, "name");
+	if (!config_value_member(&sc, "name")) {
+		config_value_missing(&sc, "name");
+	} else if (config_value_get_text(&sc, "name", name, sizeof(name)) == CV_OK) {
+		const config_setting_t *s = config_value_member(&sc, "name");
 		bool dup = false;
 
 		for (size_t i = 0; i < idx && !dup; i++) {
 			if (strcmp(cfg->sync_groups[i].name, name) != 0)
 				continue;
-			cv_key_error(&sc, s, "name",
-			             "duplicate sync group name \"%s\" (also at line %d)", name,
-			             cfg->sync_groups[i].line);
+			config_value_key_error(&sc, s, "name",
+			                       "duplicate sync group name \"%s\" (also at line %d)",
+			                       name, cfg->sync_groups[i].line);
 			dup = true;
 		}
 		if (!valid_name(name))
-			cv_key_error(&sc, s, "name", "\"%s\" may only hold A-Z a-z 0-9 _ . -",
-			             name);
+			config_value_key_error(&sc, s, "name",
+			                       "\"%s\" may only hold A-Z a-z 0-9 _ . -", name);
 		else if (!dup) {
 			memcpy(g->name, name, sizeof(name));
 			snprintf(what, sizeof(what), "sync group \"%s\"", name);
 		}
 	}
-	cv_check_keys(&sc, group_keys);
+	config_value_check_keys(&sc, group_keys);
 	load_members(&sc, cfg, g);
 }
 
 void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cfg)
 {
-	const config_setting_t *s = cv_member(sc, "sync_groups");
+	const config_setting_t *s = config_value_member(sc, "sync_groups");
 	int n;
 
 	if (!s)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-		cv_error_at(sc->ld, s, "sync_groups: expected a list of groups, got %s",
-		            cv_type_name(s));
+		config_value_error_at(sc->ld, s, "sync_groups: expected a list of groups, got %s",
+		                      config_value_type_name(s));
 		return;
 	}
 	n = config_setting_length(s);
@@ -162,7 +168,7 @@ void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cf
 		return;
 	cfg->sync_groups = calloc((size_t)n, sizeof(*cfg->sync_groups));
 	if (!cfg->sync_groups) {
-		cv_error_at(sc->ld, s, "sync_groups: out of memory");
+		config_value_error_at(sc->ld, s, "sync_groups: out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -170,8 +176,9 @@ void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cf
 
 		cfg->nsync_groups++;
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-			cv_error_at(sc->ld, g, "sync_groups[%d]: expected a group, got %s", i,
-			            cv_type_name(g));
+			config_value_error_at(sc->ld, g,
+			                      "sync_groups[%d]: expected a group, got %s", i,
+			                      config_value_type_name(g));
 			continue;
 		}
 		load_group(sc->ld, g, cfg, (size_t)i);
@@ -183,7 +190,7 @@ void config_notify_print_instance(const struct vipd_instance_config *in, FILE *o
 	if (!in->notify[0])
 		return;
 	fprintf(out, "    notify = ");
-	cv_print_string(out, in->notify);
+	config_value_print_string(out, in->notify);
 	fprintf(out, ";\n");
 }
 
@@ -192,7 +199,7 @@ void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
 	if (!cfg->notify_fifo[0])
 		return;
 	fprintf(out, "notify_fifo = ");
-	cv_print_string(out, cfg->notify_fifo);
+	config_value_print_string(out, cfg->notify_fifo);
 	fprintf(out, ";\n");
 }
 
@@ -205,11 +212,11 @@ void config_notify_print_groups(const struct vipd_config *cfg, FILE *out)
 		const struct vipd_sync_group *g = &cfg->sync_groups[i];
 
 		fprintf(out, "  { name = ");
-		cv_print_string(out, g->name);
+		config_value_print_string(out, g->name);
 		fprintf(out, "; instances = [");
 		for (size_t k = 0; k < g->nmembers; k++) {
 			fprintf(out, "%s ", k ? "," : "");
-			cv_print_string(out, cfg->instances[g->members[k]].name);
+			config_value_print_string(out, cfg->instances[g->members[k]].name);
 		}
 		fprintf(out, " ]; }%s\n", i + 1 < cfg->nsync_groups ? "," : "");
 	}
@@ -230,7 +237,7 @@ void config_notify_free(struct vipd_config *cfg)
 	cfg->nsync_groups = 0;
 }
 
-int config_sync_group_of(const struct vipd_config *cfg, size_t idx)
+int config_notify_sync_group_of(const struct vipd_config *cfg, size_t idx)
 {
 	for (size_t i = 0; i < cfg->nsync_groups; i++)
 		for (size_t k = 0; k < cfg->sync_groups[i].nmembers; k++)

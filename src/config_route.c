@@ -2,7 +2,7 @@
  * family, and no two entries, in this instance or any other, may be one route for the kernel
  * (same prefix, table and metric): the second add would find the first, and the first instance
  * to leave Master would delete the route the other still needs. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +49,10 @@ static bool route_unique(const struct cv_scope *sc, const struct vipd_config *cf
 
 		if (!route_same_key(&in->routes[j], r))
 			continue;
-		cv_key_error(sc, e, ekey,
-		             "\"%s\" is the same route as \"%s\" (same prefix, table and metric)",
-		             txt, route_format(&in->routes[j], other, sizeof(other)));
+		config_value_key_error(
+		    sc, e, ekey,
+		    "\"%s\" is the same route as \"%s\" (same prefix, table and metric)", txt,
+		    route_format(&in->routes[j], other, sizeof(other)));
 		return false;
 	}
 	for (size_t k = 0; k < idx; k++) {
@@ -60,8 +61,9 @@ static bool route_unique(const struct cv_scope *sc, const struct vipd_config *cf
 		for (size_t j = 0; j < o->nroutes; j++) {
 			if (!route_same_key(&o->routes[j], r))
 				continue;
-			cv_key_error(sc, e, ekey, "\"%s\" is also a route of %s at line %d", txt,
-			             label(cfg, k, who, sizeof(who)), o->line);
+			config_value_key_error(sc, e, ekey,
+			                       "\"%s\" is also a route of %s at line %d", txt,
+			                       label(cfg, k, who, sizeof(who)), o->line);
 			return false;
 		}
 	}
@@ -76,20 +78,21 @@ static bool load_one(const struct cv_scope *sc, const struct vipd_instance_confi
 	const char *txt;
 
 	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-		cv_key_error(sc, e, ekey, "expected a string, got %s", cv_type_name(e));
+		config_value_key_error(sc, e, ekey, "expected a string, got %s",
+		                       config_value_type_name(e));
 		return false;
 	}
 	txt = config_setting_get_string(e);
 	if (route_parse(txt, in->af, r, why, sizeof(why)) < 0) {
 		if (printable(txt) && strlen(txt) < ROUTE_TEXT_MAX)
-			cv_key_error(sc, e, ekey, "\"%s\": %s", txt, why);
+			config_value_key_error(sc, e, ekey, "\"%s\": %s", txt, why);
 		else
-			cv_key_error(sc, e, ekey, "%s", why);
+			config_value_key_error(sc, e, ekey, "%s", why);
 		return false;
 	}
 	if (in->af && r->dst.af != in->af) {
-		cv_key_error(sc, e, ekey, "\"%s\" is %s but the instance is %s", txt,
-		             af_label(r->dst.af), af_label(in->af));
+		config_value_key_error(sc, e, ekey, "\"%s\" is %s but the instance is %s", txt,
+		                       af_label(r->dst.af), af_label(in->af));
 		return false;
 	}
 	return true;
@@ -99,13 +102,13 @@ void config_route_load(const struct cv_scope *sc, const struct vipd_config *cfg,
                        struct vipd_instance_config *in)
 {
 	const config_setting_t *s = NULL;
-	int n = cv_get_list(sc, KEY, VIPD_ROUTES_MAX, "routes", NULL, &s);
+	int n = config_value_get_list(sc, KEY, VIPD_ROUTES_MAX, "routes", NULL, &s);
 
 	if (n <= 0)
 		return; /* absent, empty (no routes), or reported */
 	in->routes = calloc((size_t)n, sizeof(*in->routes));
 	if (!in->routes) {
-		cv_key_error(sc, s, KEY, "out of memory");
+		config_value_key_error(sc, s, KEY, "out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -128,7 +131,7 @@ void config_route_print(const struct vipd_instance_config *in, FILE *out)
 	fprintf(out, "    virtual_routes = [");
 	for (size_t i = 0; i < in->nroutes; i++) {
 		fprintf(out, "%s ", i ? "," : "");
-		cv_print_string(out, route_format(&in->routes[i], buf, sizeof(buf)));
+		config_value_print_string(out, route_format(&in->routes[i], buf, sizeof(buf)));
 	}
 	fprintf(out, " ];\n");
 }

@@ -1,5 +1,5 @@
 /* config_track: script_user, checks, and an instance's checks and track_interfaces. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include "vipd/config_track.h"
-#include "vipd/proc.h"
+#include "vipd/argv.h"
 
 static const char *const type_names[] = {"exec", "tcp", "http", "file"};
 
-const char *config_check_type_name(enum vipd_check_type t)
+const char *config_track_check_type_name(enum vipd_check_type t)
 {
 	return (unsigned)t < 4 ? type_names[t] : "?";
 }
@@ -27,35 +27,46 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/* An error at a key's own line. */
+#define KEY_ERROR(sc, key, ...)                                                                    \
+	config_value_key_error((sc), config_value_member((sc), (key)), (key), __VA_ARGS__)
+
 /* A string key copied to the heap; CV_BAD when empty or not a string. */
 static int get_dup(const struct cv_scope *sc, const char *key, char **out)
 {
 	const char *v;
-	int rc = cv_get_string(sc, key, &v);
+	int rc = config_value_get_string(sc, key, &v);
 
 	if (rc != CV_OK)
 		return rc;
 	if (!*v) {
-		cv_key_error(sc, cv_member(sc, key), key, "must not be empty");
+		KEY_ERROR(sc, key, "must not be empty");
 		return CV_BAD;
 	}
 	*out = strdup(v);
 	if (!*out) {
-		cv_key_error(sc, cv_member(sc, key), key, "out of memory");
+		KEY_ERROR(sc, key, "out of memory");
 		return CV_BAD;
 	}
 	return CV_OK;
+}
+
+/* A required key that is absent (one present but wrong has had its own error). */
+static void require(const struct cv_scope *sc, const char *key)
+{
+	if (!config_value_member(sc, key))
+		config_value_missing(sc, key);
 }
 
 static void check_command(const struct cv_scope *sc, const char *key, const char *cmd)
 {
 	char err[128], **argv;
 
-	if (proc_argv_split(cmd, &argv, err, sizeof(err)) < 0) {
-		cv_key_error(sc, cv_member(sc, key), key, "%s", err);
+	if (argv_split(cmd, &argv, err, sizeof(err)) < 0) {
+		KEY_ERROR(sc, key, "%s", err);
 		return;
 	}
-	proc_argv_free(argv);
+	argv_free(argv);
 }
 
 /* Keys that only some types take: which type each belongs to (-1: recover, any type). */
@@ -99,101 +110,101 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 	};
 	snprintf(pfx, sizeof(pfx), "checks[%zu]", idx);
 	snprintf(what, sizeof(what), "%s", pfx);
-	if (cv_get_text(&sc, "name", c->name, sizeof(c->name)) == CV_OK) {
+	if (config_value_get_text(&sc, "name", c->name, sizeof(c->name)) == CV_OK) {
 		if (!valid_name(c->name)) {
-			cv_key_error(&sc, cv_member(&sc, "name"), "name",
-			             "\"%s\": only letters, digits, '_', '.' and '-'", c->name);
+			KEY_ERROR(&sc, "name", "\"%s\": only letters, digits, '_', '.' and '-'",
+			          c->name);
 		} else {
 			for (size_t k = 0; k < idx; k++)
 				if (strcmp(cfg->checks[k].name, c->name) == 0) {
-					cv_key_error(&sc, cv_member(&sc, "name"), "name",
-					             "\"%s\" is already the check at line %d",
-					             c->name, cfg->checks[k].line);
+					KEY_ERROR(&sc, "name",
+					          "\"%s\" is already the check at line %d", c->name,
+					          cfg->checks[k].line);
 					break;
 				}
 			snprintf(what, sizeof(what), "check \"%s\"", c->name);
 		}
-	} else if (!cv_member(&sc, "name")) {
-		cv_missing(&sc, "name");
+	} else {
+		require(&sc, "name");
 	}
-	cv_check_keys(&sc, check_keys);
-	if (cv_get_string(&sc, "type", &type) == CV_OK) {
+	config_value_check_keys(&sc, check_keys);
+	if (config_value_get_string(&sc, "type", &type) == CV_OK) {
 		for (int i = 0; i < 4; i++)
 			if (strcmp(type, type_names[i]) == 0)
 				t = i;
 		if (t < 0)
-			cv_key_error(&sc, cv_member(&sc, "type"), "type",
-			             "\"%s\": expected \"exec\", \"tcp\", \"http\" or \"file\"",
-			             type);
-	} else if (!cv_member(&sc, "type")) {
-		cv_missing(&sc, "type");
+			KEY_ERROR(&sc, "type",
+			          "\"%s\": expected \"exec\", \"tcp\", \"http\" or \"file\"", type);
+	} else {
+		require(&sc, "type");
 	}
 	c->type = t < 0 ? VIPD_CHECK_EXEC : (enum vipd_check_type)t;
-	cv_get_seconds(&sc, "interval", 0.01, 86400, &c->interval);
-	cv_get_seconds(&sc, "timeout", 0.01, 3600, &c->timeout);
-	if (cv_get_int(&sc, "rise", 1, 1000, &v) == CV_OK)
+	config_value_get_seconds(&sc, "interval", 0.01, 86400, &c->interval);
+	config_value_get_seconds(&sc, "timeout", 0.01, 3600, &c->timeout);
+	if (config_value_get_int(&sc, "rise", 1, 1000, &v) == CV_OK)
 		c->rise = (unsigned)v;
-	if (cv_get_int(&sc, "fall", 1, 1000, &v) == CV_OK)
+	if (config_value_get_int(&sc, "fall", 1, 1000, &v) == CV_OK)
 		c->fall = (unsigned)v;
 	if (c->type == VIPD_CHECK_FILE)
 		c->weight = 1;
-	if (cv_get_int(&sc, "weight", -254, 254, &v) == CV_OK)
+	if (config_value_get_int(&sc, "weight", -254, 254, &v) == CV_OK)
 		c->weight = (int)v;
 	if (get_dup(&sc, "recover", &c->recover) == CV_OK)
 		check_command(&sc, "recover", c->recover);
-	cv_get_seconds(&sc, "recover_interval", 0, 86400, &c->recover_interval);
+	config_value_get_seconds(&sc, "recover_interval", 0, 86400, &c->recover_interval);
 	if (t < 0)
 		return;
 	for (size_t i = 0; i < sizeof(typed_keys) / sizeof(typed_keys[0]); i++)
-		if (typed_keys[i].type != t && cv_member(&sc, typed_keys[i].key))
-			cv_key_error(&sc, cv_member(&sc, typed_keys[i].key), typed_keys[i].key,
-			             "only for type \"%s\", this check is \"%s\"",
-			             type_names[typed_keys[i].type], type_names[t]);
+		if (typed_keys[i].type != t && config_value_member(&sc, typed_keys[i].key))
+			config_value_key_error(&sc, config_value_member(&sc, typed_keys[i].key),
+			                       typed_keys[i].key,
+			                       "only for type \"%s\", this check is \"%s\"",
+			                       type_names[typed_keys[i].type], type_names[t]);
 	switch (c->type) {
 	case VIPD_CHECK_EXEC:
 		if (get_dup(&sc, "command", &c->command) == CV_OK)
 			check_command(&sc, "command", c->command);
-		else if (!cv_member(&sc, "command"))
-			cv_missing(&sc, "command");
+		else
+			require(&sc, "command");
 		break;
 	case VIPD_CHECK_TCP: {
 		unsigned char buf[16];
 
-		if (cv_get_text(&sc, "host", c->host, sizeof(c->host)) == CV_OK) {
+		if (config_value_get_text(&sc, "host", c->host, sizeof(c->host)) == CV_OK) {
 			if (inet_pton(AF_INET, c->host, buf) != 1 &&
 			    inet_pton(AF_INET6, c->host, buf) != 1)
-				cv_key_error(&sc, cv_member(&sc, "host"), "host",
-				             "\"%s\" is not an IPv4 or IPv6 address", c->host);
-		} else if (!cv_member(&sc, "host")) {
-			cv_missing(&sc, "host");
+				KEY_ERROR(&sc, "host", "\"%s\" is not an IPv4 or IPv6 address",
+				          c->host);
+		} else {
+			require(&sc, "host");
 		}
-		if (cv_get_int(&sc, "port", 1, 65535, &v) == CV_OK)
+		if (config_value_get_int(&sc, "port", 1, 65535, &v) == CV_OK)
 			c->port = (unsigned)v;
-		else if (!cv_member(&sc, "port"))
-			cv_missing(&sc, "port");
+		else
+			require(&sc, "port");
 		break;
 	}
 	case VIPD_CHECK_HTTP:
 		if (get_dup(&sc, "url", &c->url) == CV_OK) {
 			if (strncmp(c->url, "http://", 7) != 0 &&
 			    strncmp(c->url, "https://", 8) != 0)
-				cv_key_error(&sc, cv_member(&sc, "url"), "url",
-				             "\"%s\" does not start with http:// or https://",
-				             c->url);
-		} else if (!cv_member(&sc, "url")) {
-			cv_missing(&sc, "url");
+				KEY_ERROR(&sc, "url",
+				          "\"%s\" does not start with http:// or https://", c->url);
+		} else {
+			require(&sc, "url");
 		}
-		if (cv_get_int(&sc, "expect_status", 100, 599, &v) == CV_OK)
+		if (config_value_get_int(&sc, "expect_status", 100, 599, &v) == CV_OK)
 			c->expect_status = (long)v;
 		get_dup(&sc, "expect_body", &c->expect_body);
 		break;
 	case VIPD_CHECK_FILE:
 		if (get_dup(&sc, "path", &c->path) == CV_OK) {
 			if (c->path[0] != '/')
-				cv_key_error(&sc, cv_member(&sc, "path"), "path",
-				             "\"%s\" is not an absolute path", c->path);
-		} else if (!cv_member(&sc, "path")) {
-			cv_missing(&sc, "path");
+				config_value_key_error(&sc, config_value_member(&sc, "path"),
+				                       "path", "\"%s\" is not an absolute path",
+				                       c->path);
+		} else {
+			require(&sc, "path");
 		}
 		break;
 	}
@@ -204,16 +215,18 @@ void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 	const config_setting_t *s;
 	int n;
 
-	if (cv_get_text(sc, "script_user", cfg->script_user, sizeof(cfg->script_user)) == CV_OK)
-		cfg->script_user_line = config_setting_source_line(cv_member(sc, "script_user"));
-	if (cv_get_text(sc, "user", cfg->user, sizeof(cfg->user)) == CV_OK)
-		cfg->user_line = config_setting_source_line(cv_member(sc, "user"));
-	s = cv_member(sc, "checks");
+	if (config_value_get_text(sc, "script_user", cfg->script_user, sizeof(cfg->script_user)) ==
+	    CV_OK)
+		cfg->script_user_line =
+		    config_setting_source_line(config_value_member(sc, "script_user"));
+	if (config_value_get_text(sc, "user", cfg->user, sizeof(cfg->user)) == CV_OK)
+		cfg->user_line = config_setting_source_line(config_value_member(sc, "user"));
+	s = config_value_member(sc, "checks");
 	if (!s)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-		cv_error_at(sc->ld, s, "checks: expected a list of groups, got %s",
-		            cv_type_name(s));
+		config_value_error_at(sc->ld, s, "checks: expected a list of groups, got %s",
+		                      config_value_type_name(s));
 		return;
 	}
 	n = config_setting_length(s);
@@ -221,7 +234,7 @@ void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 		return;
 	cfg->checks = calloc((size_t)n, sizeof(*cfg->checks));
 	if (!cfg->checks) {
-		cv_error_at(sc->ld, s, "checks: out of memory");
+		config_value_error_at(sc->ld, s, "checks: out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -229,8 +242,8 @@ void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 
 		cfg->nchecks++;
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-			cv_error_at(sc->ld, g, "checks[%d]: expected a group, got %s", i,
-			            cv_type_name(g));
+			config_value_error_at(sc->ld, g, "checks[%d]: expected a group, got %s", i,
+			                      config_value_type_name(g));
 			cfg->checks[i].line = config_setting_source_line(g);
 			continue;
 		}
@@ -238,7 +251,7 @@ void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 	}
 }
 
-const struct vipd_check_config *config_check(const struct vipd_config *cfg, const char *name)
+const struct vipd_check_config *config_track_check(const struct vipd_config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->nchecks; i++)
 		if (strcmp(cfg->checks[i].name, name) == 0)
@@ -250,13 +263,13 @@ static void load_check_names(const struct cv_scope *sc, const struct vipd_config
                              struct vipd_instance_config *in)
 {
 	const config_setting_t *s;
-	int n = cv_get_list(sc, "checks", 64, "checks", NULL, &s);
+	int n = config_value_get_list(sc, "checks", 64, "checks", NULL, &s);
 
 	if (n <= 0)
 		return;
 	in->checks = calloc((size_t)n, sizeof(*in->checks));
 	if (!in->checks) {
-		cv_key_error(sc, s, "checks", "out of memory");
+		config_value_key_error(sc, s, "checks", "out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -266,17 +279,18 @@ static void load_check_names(const struct cv_scope *sc, const struct vipd_config
 
 		snprintf(key, sizeof(key), "checks[%d]", i);
 		if (!name) {
-			cv_key_error(sc, e, key, "expected a string, got %s", cv_type_name(e));
+			config_value_key_error(sc, e, key, "expected a string, got %s",
+			                       config_value_type_name(e));
 			continue;
 		}
-		if (!config_check(cfg, name)) {
-			cv_key_error(sc, e, key, "no check named \"%s\" in the top-level checks",
-			             name);
+		if (!config_track_check(cfg, name)) {
+			config_value_key_error(
+			    sc, e, key, "no check named \"%s\" in the top-level checks", name);
 			continue;
 		}
 		for (size_t k = 0; k < in->nchecks; k++)
 			if (strcmp(in->checks[k], name) == 0) {
-				cv_key_error(sc, e, key, "\"%s\" is listed twice", name);
+				config_value_key_error(sc, e, key, "\"%s\" is listed twice", name);
 				name = NULL;
 				break;
 			}
@@ -289,14 +303,15 @@ static const char *const track_if_keys[] = {"name", "weight", NULL};
 
 static void load_track_ifs(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, "track_interfaces");
+	const config_setting_t *s = config_value_member(sc, "track_interfaces");
 	int n;
 
 	if (!s)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-		cv_key_error(sc, s, "track_interfaces", "expected a list of groups, got %s",
-		             cv_type_name(s));
+		config_value_key_error(sc, s, "track_interfaces",
+		                       "expected a list of groups, got %s",
+		                       config_value_type_name(s));
 		return;
 	}
 	n = config_setting_length(s);
@@ -304,7 +319,7 @@ static void load_track_ifs(const struct cv_scope *sc, struct vipd_instance_confi
 		return;
 	in->track_ifs = calloc((size_t)n, sizeof(*in->track_ifs));
 	if (!in->track_ifs) {
-		cv_key_error(sc, s, "track_interfaces", "out of memory");
+		config_value_key_error(sc, s, "track_interfaces", "out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -318,29 +333,30 @@ static void load_track_ifs(const struct cv_scope *sc, struct vipd_instance_confi
 		snprintf(pfx, sizeof(pfx), "%s%strack_interfaces[%d]", sc->pfx, *sc->pfx ? "." : "",
 		         i);
 		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-			cv_key_error(sc, g, "track_interfaces", "[%d]: expected a group, got %s", i,
-			             cv_type_name(g));
+			config_value_key_error(sc, g, "track_interfaces",
+			                       "[%d]: expected a group, got %s", i,
+			                       config_value_type_name(g));
 			continue;
 		}
-		cv_check_keys(&ts, track_if_keys);
-		if (cv_get_text(&ts, "name", t->name, sizeof(t->name)) != CV_OK) {
-			if (!cv_member(&ts, "name"))
-				cv_missing(&ts, "name");
+		config_value_check_keys(&ts, track_if_keys);
+		if (config_value_get_text(&ts, "name", t->name, sizeof(t->name)) != CV_OK) {
+			if (!config_value_member(&ts, "name"))
+				config_value_missing(&ts, "name");
 			ok = false;
 		} else if (strchr(t->name, '/') || strcmp(t->name, ".") == 0 ||
 		           strcmp(t->name, "..") == 0 || strpbrk(t->name, " \t:")) {
-			cv_key_error(&ts, cv_member(&ts, "name"), "name",
-			             "\"%s\" is not an interface name", t->name);
+			config_value_key_error(&ts, config_value_member(&ts, "name"), "name",
+			                       "\"%s\" is not an interface name", t->name);
 			ok = false;
 		}
-		if (cv_get_int(&ts, "weight", -254, 254, &v) == CV_OK)
+		if (config_value_get_int(&ts, "weight", -254, 254, &v) == CV_OK)
 			t->weight = (int)v;
-		else if (!cv_member(&ts, "weight"))
-			cv_missing(&ts, "weight");
+		else if (!config_value_member(&ts, "weight"))
+			config_value_missing(&ts, "weight");
 		for (size_t k = 0; ok && k < in->ntrack_ifs; k++)
 			if (strcmp(in->track_ifs[k].name, t->name) == 0) {
-				cv_key_error(&ts, cv_member(&ts, "name"), "name",
-				             "\"%s\" is tracked twice", t->name);
+				config_value_key_error(&ts, config_value_member(&ts, "name"),
+				                       "name", "\"%s\" is tracked twice", t->name);
 				ok = false;
 			}
 		if (ok)
@@ -358,7 +374,7 @@ void config_track_load_instance(const struct cv_scope *sc, const struct vipd_con
 static void print_key(FILE *out, const char *key, const char *val)
 {
 	fprintf(out, " %s = ", key);
-	cv_print_string(out, val);
+	config_value_print_string(out, val);
 	fprintf(out, ";");
 }
 
@@ -368,12 +384,12 @@ void config_track_print_top(const struct vipd_config *cfg, FILE *out)
 
 	if (cfg->script_user[0]) {
 		fprintf(out, "script_user = ");
-		cv_print_string(out, cfg->script_user);
+		config_value_print_string(out, cfg->script_user);
 		fprintf(out, ";\n");
 	}
 	if (cfg->user[0]) {
 		fprintf(out, "user = ");
-		cv_print_string(out, cfg->user);
+		config_value_print_string(out, cfg->user);
 		fprintf(out, ";\n");
 	}
 	if (!cfg->nchecks)
@@ -385,15 +401,17 @@ void config_track_print_top(const struct vipd_config *cfg, FILE *out)
 		fprintf(out, "  {");
 		print_key(out, "name", c->name);
 		print_key(out, "type", type_names[c->type]);
-		fprintf(out, " interval = %s;", cv_fmt_seconds(c->interval, buf, sizeof(buf)));
-		fprintf(out, " timeout = %s;", cv_fmt_seconds(c->timeout, buf, sizeof(buf)));
+		fprintf(out, " interval = %s;",
+		        config_value_fmt_seconds(c->interval, buf, sizeof(buf)));
+		fprintf(out, " timeout = %s;",
+		        config_value_fmt_seconds(c->timeout, buf, sizeof(buf)));
 		fprintf(out, " rise = %u; fall = %u; weight = %d;", c->rise, c->fall, c->weight);
 		if (c->command)
 			print_key(out, "command", c->command);
 		if (c->recover)
 			print_key(out, "recover", c->recover);
 		fprintf(out, " recover_interval = %s;",
-		        cv_fmt_seconds(c->recover_interval, buf, sizeof(buf)));
+		        config_value_fmt_seconds(c->recover_interval, buf, sizeof(buf)));
 		if (c->type == VIPD_CHECK_HTTP) {
 			if (c->url)
 				print_key(out, "url", c->url);
@@ -418,7 +436,7 @@ void config_track_print_instance(const struct vipd_instance_config *in, FILE *ou
 		fprintf(out, "    checks = [");
 		for (size_t i = 0; i < in->nchecks; i++) {
 			fprintf(out, "%s ", i ? "," : "");
-			cv_print_string(out, in->checks[i]);
+			config_value_print_string(out, in->checks[i]);
 		}
 		fprintf(out, " ];\n");
 	}
@@ -453,7 +471,7 @@ static bool str_eq(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-bool config_check_equal(const struct vipd_check_config *a, const struct vipd_check_config *b)
+bool config_track_check_equal(const struct vipd_check_config *a, const struct vipd_check_config *b)
 {
 	return strcmp(a->name, b->name) == 0 && a->type == b->type &&
 	       str_eq(a->command, b->command) && str_eq(a->recover, b->recover) &&

@@ -1,7 +1,7 @@
 /* config_wire: auth_pass and the unicast keys of an instance (see config_wire.h). An empty
  * peer list is an error, never a quiet fall back to multicast; the unicast keys without
  * unicast_peers are errors too, so that commenting out the peers cannot go unnoticed. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,30 +19,33 @@ static const char *af_label(int af)
 /* auth_pass: 1..8 characters, VRRPv2 only. The value is never echoed: it is a secret. */
 static void load_auth(const struct cv_scope *sc, bool version_ok, struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, "auth_pass");
+	const config_setting_t *s = config_value_member(sc, "auth_pass");
 	const char *v;
 
-	if (cv_get_string(sc, "auth_pass", &v) != CV_OK)
+	if (config_value_get_string(sc, "auth_pass", &v) != CV_OK)
 		return;
 	if (!v[0]) {
-		cv_key_error(sc, s, "auth_pass", "must not be empty (leave the key out for none)");
+		config_value_key_error(sc, s, "auth_pass",
+		                       "must not be empty (leave the key out for none)");
 		return;
 	}
 	if (strlen(v) > VRRP_AUTH_LEN) {
-		cv_key_error(sc, s, "auth_pass", "is longer than %d characters", VRRP_AUTH_LEN);
+		config_value_key_error(sc, s, "auth_pass", "is longer than %d characters",
+		                       VRRP_AUTH_LEN);
 		return;
 	}
 	for (const char *p = v; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			cv_key_error(sc, s, "auth_pass", "contains a control character");
+			config_value_key_error(sc, s, "auth_pass", "contains a control character");
 			return;
 		}
 	}
 	if (!version_ok)
 		return;
 	if (in->version == VIPD_V3) {
-		cv_key_error(sc, s, "auth_pass",
-		             "applies to VRRP version 2 only (set version = 2 or \"2+3\")");
+		config_value_key_error(
+		    sc, s, "auth_pass",
+		    "applies to VRRP version 2 only (set version = 2 or \"2+3\")");
 		return;
 	}
 	memcpy(in->auth_pass, v, strlen(v) + 1);
@@ -57,27 +60,28 @@ static bool parse_host(const struct cv_scope *sc, const config_setting_t *e, con
 	const char *txt;
 
 	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-		cv_key_error(sc, e, key, "expected a string, got %s", cv_type_name(e));
+		config_value_key_error(sc, e, key, "expected a string, got %s",
+		                       config_value_type_name(e));
 		return false;
 	}
 	txt = config_setting_get_string(e);
 	if (addr_parse(txt, false, &a) < 0) {
-		cv_key_error(sc, e, key, "\"%s\" is not an address", txt);
+		config_value_key_error(sc, e, key, "\"%s\" is not an address", txt);
 		return false;
 	}
-	if (!cv_unicast_host(&a)) {
-		cv_key_error(sc, e, key, "\"%s\" is not a unicast host address", txt);
+	if (!config_value_unicast_host(&a)) {
+		config_value_key_error(sc, e, key, "\"%s\" is not a unicast host address", txt);
 		return false;
 	}
 	if (in->af && a.af != in->af) {
-		cv_key_error(sc, e, key, "\"%s\" is %s but the instance is %s", txt, af_label(a.af),
-		             af_label(in->af));
+		config_value_key_error(sc, e, key, "\"%s\" is %s but the instance is %s", txt,
+		                       af_label(a.af), af_label(in->af));
 		return false;
 	}
 	for (size_t i = 0; i < in->nvips; i++) {
 		if (addr_equal(&in->vips[i], &a)) {
-			cv_key_error(sc, e, key, "\"%s\" is a virtual address of this instance",
-			             txt);
+			config_value_key_error(sc, e, key,
+			                       "\"%s\" is a virtual address of this instance", txt);
 			return false;
 		}
 	}
@@ -95,13 +99,14 @@ static void load_peers(const struct cv_scope *sc, struct vipd_instance_config *i
 {
 	const config_setting_t *s = NULL;
 	const char *key = "unicast_peers";
-	int n = cv_get_list(sc, key, MAX_PEERS, "peers", " (leave the key out for multicast)", &s);
+	int n = config_value_get_list(sc, key, MAX_PEERS, "peers",
+	                              " (leave the key out for multicast)", &s);
 
 	if (n <= 0)
 		return;
 	in->unicast_peers = calloc((size_t)n, sizeof(*in->unicast_peers));
 	if (!in->unicast_peers) {
-		cv_key_error(sc, s, key, "out of memory");
+		config_value_key_error(sc, s, key, "out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -116,8 +121,8 @@ static void load_peers(const struct cv_scope *sc, struct vipd_instance_config *i
 		for (size_t j = 0; j < in->npeers && !dup; j++)
 			dup = same_in(in, &in->unicast_peers[j], &p);
 		if (dup) {
-			cv_key_error(sc, e, ekey, "duplicate peer \"%s\"",
-			             config_setting_get_string(e));
+			config_value_key_error(sc, e, ekey, "duplicate peer \"%s\"",
+			                       config_setting_get_string(e));
 			continue;
 		}
 		in->unicast_peers[in->npeers++] = p;
@@ -126,21 +131,22 @@ static void load_peers(const struct cv_scope *sc, struct vipd_instance_config *i
 
 static void load_source(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
-	const config_setting_t *s = cv_member(sc, "unicast_source");
+	const config_setting_t *s = config_value_member(sc, "unicast_source");
 	union vip_in src;
 
 	if (!s)
 		return;
-	if (!cv_member(sc, "unicast_peers")) {
-		cv_key_error(sc, s, "unicast_source", "needs unicast_peers");
+	if (!config_value_member(sc, "unicast_peers")) {
+		config_value_key_error(sc, s, "unicast_source", "needs unicast_peers");
 		return;
 	}
 	if (!parse_host(sc, s, "unicast_source", in, &src))
 		return;
 	for (size_t j = 0; j < in->npeers; j++) {
 		if (same_in(in, &in->unicast_peers[j], &src)) {
-			cv_key_error(sc, s, "unicast_source", "\"%s\" is also in unicast_peers",
-			             config_setting_get_string(s));
+			config_value_key_error(sc, s, "unicast_source",
+			                       "\"%s\" is also in unicast_peers",
+			                       config_setting_get_string(s));
 			return;
 		}
 	}
@@ -154,10 +160,10 @@ void config_wire_load(const struct cv_scope *sc, bool version_ok, struct vipd_in
 	load_auth(sc, version_ok, in);
 	load_peers(sc, in);
 	load_source(sc, in);
-	if (cv_get_bool(sc, "unicast_ttl_check", &in->unicast_ttl_check) == CV_OK &&
-	    !cv_member(sc, "unicast_peers"))
-		cv_key_error(sc, cv_member(sc, "unicast_ttl_check"), "unicast_ttl_check",
-		             "needs unicast_peers");
+	if (config_value_get_bool(sc, "unicast_ttl_check", &in->unicast_ttl_check) == CV_OK &&
+	    !config_value_member(sc, "unicast_peers"))
+		config_value_key_error(sc, config_value_member(sc, "unicast_ttl_check"),
+		                       "unicast_ttl_check", "needs unicast_peers");
 }
 
 void config_wire_print(const struct vipd_instance_config *in, FILE *out)
@@ -166,7 +172,7 @@ void config_wire_print(const struct vipd_instance_config *in, FILE *out)
 
 	if (in->auth_pass[0]) {
 		fprintf(out, "    auth_pass = ");
-		cv_print_string(out, in->auth_pass);
+		config_value_print_string(out, in->auth_pass);
 		fprintf(out, ";\n");
 	}
 	if (!in->npeers)

@@ -50,6 +50,7 @@ struct ctl_client {
 	bool queued;  /* in the ring of clients waiting for a turn */
 	struct ctl_client *next; /* in that ring */
 	struct loop_timer idle;  /* drops a client without activity */
+	long uid;                /* the peer's uid (SO_PEERCRED), -1 when unknown */
 };
 
 struct ctl {
@@ -60,6 +61,7 @@ struct ctl {
 	ino_t ino;
 	ctl_handler handler;
 	void *arg;
+	long answering_uid; /* ctl_client_uid: the client being answered now, -1 outside */
 	monotime idle_timeout;
 	/* Answering budget: a token bucket refilled at CTL_BUDGET per CTL_WINDOW, at most
 	 * CTL_BUDGET; negative after a request that cost more than what was left. */
@@ -247,8 +249,14 @@ static bool client_answer(struct ctl_client *cl, size_t len, size_t used)
 {
 	bool ok = true;
 
-	if (!blank(cl->in, len))
-		ok = client_queue(cl, ctl_handle_line(cl->ctl->handler, cl->ctl->arg, cl->in, len));
+	if (!blank(cl->in, len)) {
+		struct json_object *reply;
+
+		cl->ctl->answering_uid = cl->uid;
+		reply = ctl_handle_line(cl->ctl->handler, cl->ctl->arg, cl->in, len);
+		cl->ctl->answering_uid = -1;
+		ok = client_queue(cl, reply);
+	}
 	if (!ok)
 		return false;
 	memmove(cl->in, cl->in + used, cl->in_len - used);
@@ -454,6 +462,22 @@ static void idle_cb(void *arg, monotime now)
 	client_free(arg);
 }
 
+/* The uid of the process at the other end of fd, -1 when the kernel does not say. */
+static long peer_uid(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof(cred))
+		return -1;
+	return (long)cred.uid;
+}
+
+long ctl_client_uid(const struct ctl *c)
+{
+	return c ? c->answering_uid : -1;
+}
+
 static void accept_cb(void *arg, int fd, unsigned events, monotime now)
 {
 	static const char busy[] = "{\"ok\":false,\"error\":\"too many clients\"}\n";
@@ -484,6 +508,7 @@ static void accept_cb(void *arg, int fd, unsigned events, monotime now)
 		}
 		cl->ctl = c;
 		cl->fd = cfd;
+		cl->uid = peer_uid(cfd);
 		loop_timer_init(&cl->idle, idle_cb, cl);
 		if (loop_add_fd(c->loop, cfd, EPOLLIN, client_cb, cl) < 0) {
 			close(cfd);
@@ -522,6 +547,7 @@ struct ctl *ctl_open(struct loop *loop, const char *path, ctl_handler handler, v
 	}
 	c->loop = loop;
 	c->handler = handler;
+	c->answering_uid = -1;
 	c->arg = arg;
 	c->idle_timeout = CTL_IDLE_TIMEOUT;
 	c->tokens = CTL_BUDGET;

@@ -1,5 +1,5 @@
 /* curl_dl: dlopen libcurl on first use (see include/vipd/curl_dl.h for why). */
-#include "config.h"
+#include "build_config.h"
 
 #define CURL_DL_IMPLEMENTATION 1
 #include <dlfcn.h>
@@ -8,9 +8,6 @@
 #include "vipd/curl_dl.h"
 
 struct curl_dl curl_dl;
-
-/* The sonames Debian ships libcurl 7/8 under: the OpenSSL build, then the GnuTLS one. */
-static const char *const sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4"};
 
 #define SYM(field, name)                                                                           \
 	{                                                                                          \
@@ -49,8 +46,8 @@ int curl_dl_load(char *err, size_t errlen)
 
 	if (handle)
 		return 0;
-	for (size_t i = 0; i < sizeof(sonames) / sizeof(sonames[0]) && !handle; i++)
-		handle = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
+	/* The soname of the libcurl the headers came with, found by configure. */
+	handle = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
 		snprintf(err, errlen, "cannot load libcurl: %s", dlerror());
 		return -1;

@@ -24,11 +24,10 @@
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
 #include "vipd/notify.h"
-#include "vipd/privdrop.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/track.h"
 #include "vipd/sdnotify.h"
 #include "vipd/sync_group.h"
-#include "vipd/vmac.h"
 
 /* --- instance I/O through the real kernel --- */
 
@@ -40,36 +39,45 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 	 * Without it (deleted or down: the priority 0 advert of the FAULT that follows) from the
 	 * parent. */
 	struct vrrp_sock *s = in->vmac && in->vmac->running ? daemon_vmac_sock(d->vmacs, in) : NULL;
+	int rc;
 
 	if (!s)
-		s = in->iface->sock[iface_af_index(in->cfg->af)];
+		s = daemon_iface_sock(in->iface, in->cfg->af);
 	if (!s) {
 		errno = ENOTCONN;
-		return -1;
+		rc = -1;
+	} else {
+		rc = net_vrrp_send(s, src, dst, msg, len);
 	}
-	return net_vrrp_send(s, src, dst, msg, len);
+	if (log_cats_on & LOG_CAT_PACKETS)
+		daemon_debug_tx(in, src, dst, msg, len, rc);
+	return rc;
 }
 
 static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 {
 	struct daemon *d = ctx;
+	int rc = nl_apply(d->nl, changes, n);
 
-	return nl_apply(d->nl, changes, n);
+	if (log_cats_on & LOG_CAT_NETLINK)
+		daemon_debug_nl_batch(d, changes, n, rc);
+	return rc;
 }
 
 static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
 {
 	struct daemon *d = ctx;
 	const struct iface *out = instance_vip_iface(in);
+	const uint8_t *mac = daemon_iface_mac(out);
 
-	if (!out->has_mac || !out->ifindex) {
+	if (!mac || !out->ifindex) {
 		errno = out->ifindex ? EAFNOSUPPORT : ENODEV;
 		return -1;
 	}
 	/* Gratuitous ARP for IPv4, unsolicited Neighbor Advertisement for IPv6. */
 	if (vip->af == AF_INET6)
-		return announce_na(d->announce_fd, out->ifindex, out->mac, &vip->in.v6);
-	return announce_garp(d->announce_fd, out->ifindex, out->mac, vip->in.v4);
+		return announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
+	return announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
 }
 
 /* The kernel announced every VIP of in on its interface (IPv6: their local route is in). */
@@ -94,8 +102,17 @@ static int io_vmac_flush(void *ctx, struct instance *in)
 /* Send systemd the STATUS= line now (a pending deferred one is dropped). */
 static void sd_status_now(struct daemon *d)
 {
+	struct sdnotify_counts c = {.instances = d->ninstances};
+
 	loop_timer_cancel(d->loop, &d->sd_status_timer);
-	sdnotify_status(&d->sd, d->instances, d->ninstances);
+	for (size_t i = 0; i < d->ninstances; i++) {
+		enum vrrp_state s = d->instances[i]->fsm.state;
+
+		c.master += s == VRRP_STATE_MASTER;
+		c.backup += s == VRRP_STATE_BACKUP;
+		c.fault += s == VRRP_STATE_FAULT;
+	}
+	sdnotify_status(&d->sd, &c);
 }
 
 static void sd_status_cb(void *arg, monotime now)
@@ -145,7 +162,7 @@ void daemon_notify_configure(struct daemon *d)
 	uid_t owner = geteuid();
 
 	notify_set_user(d->notifier, d->script_user);
-	if (privdrop_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
+	if (daemon_priv_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
 		owner = geteuid(); /* (refused at the load) */
 	if (notify_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
 		log_warnx("notify_fifo: %s; events are not written to it", err);
@@ -192,7 +209,7 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 	}
 	bad += notify_check_config(cfg, errs);
 	bad += track_check_config(cfg, errs);
-	bad += privdrop_check_config(cfg, errs);
+	bad += daemon_priv_check_config(cfg, errs);
 	return bad ? -1 : 0;
 }
 
@@ -211,10 +228,10 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 		char name[IF_NAMESIZE];
 
 		/* In the table by name, so its link and address events reach the instance. */
-		vmac_name(ic->af, ic->vrid, name);
+		config_vmac_name(ic->af, ic->vrid, name);
 		in->vmac = daemon_iface_get(d, name);
 	}
-	ifc->by_vrid[iface_af_index(ic->af)][ic->vrid] = in;
+	daemon_iface_demux_set(ifc, ic->af, ic->vrid, in);
 	d->instances[d->ninstances++] = in;
 	return in;
 }
@@ -241,7 +258,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->announce_fd = -1;
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
-	statefile_path(cfg->state_dir, d->state_path, sizeof(d->state_path));
+	statefile_path(cfg->state_dir, d->state.path, sizeof(d->state.path));
 	d->io = (struct instance_io){
 	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
 	d->io.state_changed = io_state_changed;
@@ -268,9 +285,9 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
-	/* Who vipd runs as is decided by now (privdrop.h): scripts run as that user, or as
+	/* Who vipd runs as is decided by now (daemon_priv.h): scripts run as that user, or as
 	 * script_user when it stays root. */
-	if (privdrop_script_identity(cfg, &d->script_user, err, errlen) < 0) {
+	if (daemon_priv_script_identity(cfg, &d->script_user, err, errlen) < 0) {
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", err);
@@ -480,13 +497,11 @@ struct json_object *daemon_ctl_reply(struct json_object *result, const char *com
 	return ctl_reply_error("out of memory");
 }
 
-static struct json_object *on_ctl_request(void *arg, struct json_object *req)
+static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_object *req)
 {
-	struct daemon *d = arg;
 	struct json_object *cmd;
 	const char *name;
 
-	daemon_trim_soon(d);
 	if (!json_object_object_get_ex(req, "command", &cmd) ||
 	    !json_object_is_type(cmd, json_type_string))
 		return ctl_reply_error("request needs a \"command\" string");
@@ -501,7 +516,21 @@ static struct json_object *on_ctl_request(void *arg, struct json_object *req)
 		return daemon_reload_ctl(d);
 	if (strcmp(name, "stats") == 0 || strcmp(name, "metrics") == 0)
 		return daemon_stats_ctl(d, name);
+	if (strcmp(name, "debug") == 0)
+		return daemon_debug_command(req);
 	return ctl_reply_error("unknown command");
+}
+
+static struct json_object *on_ctl_request(void *arg, struct json_object *req)
+{
+	struct daemon *d = arg;
+	struct json_object *reply;
+
+	daemon_trim_soon(d);
+	reply = dispatch_ctl_request(d, req);
+	if (log_cats_on & LOG_CAT_CTL)
+		daemon_debug_ctl(d, req, reply);
+	return reply;
 }
 
 /* One status object per instance, with its checks, sync group and notify queue; NULL when out of
@@ -578,12 +607,7 @@ int daemon_run(struct daemon *d)
 	if (d->announce_fd < 0)
 		log_fatal("announcement socket");
 	daemon_start_vmacs(d, 0);
-	for (size_t i = 0; i < d->nifaces; i++) {
-		if (!d->ifaces[i]->ifc.ifindex)
-			log_warnx("%s: no such interface (yet); its instances wait in FAULT",
-			          d->ifaces[i]->ifc.name);
-		daemon_iface_sync_sockets(d, &d->ifaces[i]->ifc);
-	}
+	daemon_iface_start(d);
 	remove_stale_vips(d);
 	for (size_t i = 0; i < d->ninstances; i++)
 		if (instance_remove_stale_routes(d->instances[i]) < 0)
@@ -605,10 +629,10 @@ int daemon_run(struct daemon *d)
 	           d->cfg->router_id);
 	daemon_track_start(d, now);
 	daemon_track_update(d, now);
-	daemon_state_load(d);
+	daemon_state_load(&d->state, d->instances, d->ninstances);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
-	daemon_state_save(d);
+	daemon_state_save(&d->state, d->instances, d->ninstances);
 	sdnotify_send(&d->sd, "READY=1");
 	sd_status_now(d);
 
@@ -627,13 +651,7 @@ void daemon_free(struct daemon *d)
 	daemon_http_close(d);
 	track_free(d->track);
 	d->track = NULL;
-	for (size_t i = 0; i < d->nifaces; i++) {
-		daemon_iface_close_sockets(d, &d->ifaces[i]->ifc);
-		free(d->ifaces[i]->ifc.addrs);
-		free(d->ifaces[i]->ifc.meta);
-		free(d->ifaces[i]->vips);
-		free(d->ifaces[i]);
-	}
+	daemon_iface_free_all(d);
 	for (size_t i = 0; i < d->ninstances; i++)
 		free(d->instances[i]);
 	if (d->announce_fd >= 0)
@@ -651,6 +669,6 @@ void daemon_free(struct daemon *d)
 	free(d->ifaces);
 	free(d->instances);
 	config_free(d->cfg);
-	free(d->state_saved);
+	free(d->state.saved);
 	free(d);
 }

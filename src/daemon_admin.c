@@ -67,7 +67,7 @@ struct json_object *daemon_admin_ctl(struct daemon *d, struct json_object *req, 
 		if (apply(in, demote, now, &why) < 0)
 			return ctl_reply_error(why);
 		apply_group(d, in, demote, now);
-		daemon_state_save(d);
+		daemon_state_save(&d->state, d->instances, d->ninstances);
 		return daemon_ctl_reply(status_of(d, in->cfg->name), demote ? "demote" : "promote");
 	}
 	return ctl_reply_error("no such instance");

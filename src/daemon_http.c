@@ -8,7 +8,6 @@
 #include "vipd/config_metrics.h"
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
-#include "vipd/metrics.h"
 #include "vipd/metrics_http.h"
 
 static char *render(void *arg, size_t *len)

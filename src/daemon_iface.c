@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include "vipd/daemon_iface.h"
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
 #include "vipd/net_vrrp.h"
@@ -61,10 +62,11 @@ int daemon_iface_addr_proto(const struct iface *ifc, const struct vip_addr *a)
 static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t flags,
                            uint8_t proto)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
 	size_t i = iface_addr_index(ifc, a);
 
-	if (i == ifc->naddrs && ifc->naddrs == ifc->addrs_cap) {
-		size_t cap = ifc->addrs_cap ? 2 * ifc->addrs_cap : 8;
+	if (i == ifc->naddrs && ifc->naddrs == di->addrs_cap) {
+		size_t cap = di->addrs_cap ? 2 * di->addrs_cap : 8;
 		struct vip_addr *n = realloc(ifc->addrs, cap * sizeof(*n));
 		struct nl_addr_meta *m;
 
@@ -75,7 +77,7 @@ static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t
 		if (!m)
 			log_oom_fatal("iface address table");
 		ifc->meta = m;
-		ifc->addrs_cap = cap;
+		di->addrs_cap = cap;
 	}
 	if (i == ifc->naddrs)
 		ifc->addrs[ifc->naddrs++] = *a;
@@ -99,8 +101,10 @@ static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime
 
 static bool iface_uses_af(const struct iface *ifc, int af)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
+
 	for (int vrid = 1; vrid < 256; vrid++)
-		if (ifc->by_vrid[iface_af_index(af)][vrid])
+		if (di->by_vrid[iface_af_index(af)][vrid])
 			return true;
 	return false;
 }
@@ -108,7 +112,8 @@ static bool iface_uses_af(const struct iface *ifc, int af)
 /* Does a multicast instance (one without unicast_peers) of family af run on ifc? */
 static bool iface_wants_group(const struct iface *ifc, int af)
 {
-	struct instance *const *tab = ifc->by_vrid[iface_af_index(af)];
+	struct daemon_iface *di = daemon_iface_of(ifc);
+	struct instance *const *tab = di->by_vrid[iface_af_index(af)];
 
 	for (int vrid = 1; vrid < 256; vrid++)
 		if (tab[vrid] && !tab[vrid]->cfg->npeers)
@@ -118,13 +123,15 @@ static bool iface_wants_group(const struct iface *ifc, int af)
 
 void daemon_iface_close_sockets(struct daemon *d, struct iface *ifc)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
+
 	for (int i = 0; i < 2; i++) {
 		ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
-		if (!ifc->sock[i])
+		if (!di->sock[i])
 			continue;
-		loop_del_fd(d->loop, net_vrrp_fd(ifc->sock[i]));
-		net_vrrp_close(ifc->sock[i]);
-		ifc->sock[i] = NULL;
+		loop_del_fd(d->loop, net_vrrp_fd(di->sock[i]));
+		net_vrrp_close(di->sock[i]);
+		di->sock[i] = NULL;
 	}
 }
 
@@ -155,6 +162,7 @@ static void note_sock_error(const struct iface *ifc, char *slot, size_t len, con
 static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 {
 	static const int afs[2] = {AF_INET, AF_INET6};
+	struct daemon_iface *di = daemon_iface_of(ifc);
 
 	for (int i = 0; i < 2; i++) {
 		char err[256] = "", msg[sizeof(ifc->sock_error[i])];
@@ -164,23 +172,23 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 			ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
 			continue;
 		}
-		if (!ifc->sock[i]) {
-			ifc->sock[i] =
+		if (!di->sock[i]) {
+			di->sock[i] =
 			    net_vrrp_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
-			if (ifc->sock[i] &&
-			    loop_add_fd(d->loop, net_vrrp_fd(ifc->sock[i]), EPOLLIN, rx_cb,
+			if (di->sock[i] &&
+			    loop_add_fd(d->loop, net_vrrp_fd(di->sock[i]), EPOLLIN, rx_cb,
 			                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
 				snprintf(err, sizeof(err), "vrrp socket (%s): watch: %s",
 				         af_names[i], strerror(errno));
-				net_vrrp_close(ifc->sock[i]);
-				ifc->sock[i] = NULL;
+				net_vrrp_close(di->sock[i]);
+				di->sock[i] = NULL;
 			}
 			snprintf(msg, sizeof(msg), "%s", err);
 			snprintf(err, sizeof(err), "the %s VRRP socket is open", af_names[i]);
 			note_sock_error(ifc, ifc->sock_error[i], sizeof(ifc->sock_error[i]), msg,
 			                err);
 		}
-		if (!ifc->sock[i]) {
+		if (!di->sock[i]) {
 			ifc->join_error[i][0] = '\0';
 			continue;
 		}
@@ -190,12 +198,12 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 		if (!want) {
 			/* No multicast instance left (reload): no join to wait for. */
 			ifc->join_error[i][0] = '\0';
-			if (net_vrrp_multicast(ifc->sock[i], false) < 0)
+			if (net_vrrp_multicast(di->sock[i], false) < 0)
 				log_warn("%s: leave the %s VRRP group", ifc->name, af_names[i]);
 			continue;
 		}
 		msg[0] = '\0';
-		if (net_vrrp_multicast(ifc->sock[i], true) < 0)
+		if (net_vrrp_multicast(di->sock[i], true) < 0)
 			snprintf(msg, sizeof(msg), "cannot join the %s VRRP group: %s", af_names[i],
 			         strerror(errno));
 		snprintf(err, sizeof(err), "joined the %s VRRP group", af_names[i]);
@@ -235,13 +243,14 @@ static void iface_retry_sockets(struct daemon *d, struct iface *ifc, monotime no
 void daemon_iface_sync_sockets(struct daemon *d, struct iface *ifc)
 {
 	static const int afs[2] = {AF_INET, AF_INET6};
+	struct daemon_iface *di = daemon_iface_of(ifc);
 
 	for (int i = 0; i < 2; i++) {
-		if (!ifc->sock[i] || iface_uses_af(ifc, afs[i]))
+		if (!di->sock[i] || iface_uses_af(ifc, afs[i]))
 			continue;
-		loop_del_fd(d->loop, net_vrrp_fd(ifc->sock[i]));
-		net_vrrp_close(ifc->sock[i]);
-		ifc->sock[i] = NULL;
+		loop_del_fd(d->loop, net_vrrp_fd(di->sock[i]));
+		net_vrrp_close(di->sock[i]);
+		di->sock[i] = NULL;
 	}
 	iface_retry_sockets(d, ifc, monotime_now());
 }
@@ -306,6 +315,7 @@ void daemon_iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex)
 void daemon_iface_nl_event(void *arg, const struct nl_event *ev)
 {
 	struct daemon *d = arg;
+	struct daemon_iface *di;
 	struct iface *ifc, *old;
 	monotime now = monotime_now();
 
@@ -327,8 +337,9 @@ void daemon_iface_nl_event(void *arg, const struct nl_event *ev)
 		if (ifc->running != ev->link.running)
 			log_info("%s: link %s", ifc->name, ev->link.running ? "up" : "down");
 		ifc->running = ev->link.running;
-		ifc->has_mac = ev->link.has_mac;
-		memcpy(ifc->mac, ev->link.mac, sizeof(ifc->mac));
+		di = daemon_iface_of(ifc);
+		di->has_mac = ev->link.has_mac;
+		memcpy(di->mac, ev->link.mac, sizeof(di->mac));
 		iface_open_sockets(d, ifc);
 		daemon_vmac_check(d->vmacs);
 		iface_notify_instances(d, ifc, now);
@@ -379,6 +390,8 @@ static void monitor_event(void *arg, const struct nl_event *ev)
 	struct iface *ifc = ev->type == NL_EV_LINK ? daemon_iface_by_name(d, ev->link.name) : NULL;
 	unsigned before = ifc ? ifc->ifindex : 0;
 
+	if (log_cats_on & LOG_CAT_NETLINK)
+		daemon_debug_nl_event(ev);
 	daemon_iface_nl_event(d, ev);
 	if (ifc && ifc->ifindex != before)
 		daemon_resync_soon(d, "interface index bound");
@@ -426,10 +439,12 @@ void daemon_iface_nl_sync(void *arg)
 static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8_t *msg, size_t len,
                        enum vrrp_reason r)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
+
 	/* Charge the instance the packet was meant for when its VRID byte is readable. After an
 	 * IPv4 header error msg is that header, whose second byte (the TOS) is no VRID. */
 	struct instance *in =
-	    msg && len >= 2 && r != VRRP_RX_IP_HEADER ? ifc->by_vrid[afi][msg[1]] : NULL;
+	    msg && len >= 2 && r != VRRP_RX_IP_HEADER ? di->by_vrid[afi][msg[1]] : NULL;
 
 	if (in)
 		instance_count_drop(in, r);
@@ -441,11 +456,11 @@ static void count_drop(struct daemon *d, struct iface *ifc, int afi, const uint8
 static void rx_hold_cb(void *arg, monotime now)
 {
 	struct rx_ctx *rx = arg;
-	struct vrrp_sock *s = rx->ifc->sock[rx->afi];
+	struct vrrp_sock *s = rx->di->sock[rx->afi];
 
 	(void)now;
 	if (s && loop_mod_fd(rx->d->loop, net_vrrp_fd(s), EPOLLIN) < 0)
-		log_warn("%s: watch VRRP socket", rx->ifc->name);
+		log_warn("%s: watch VRRP socket", rx->di->ifc.name);
 }
 
 /* Interrupt moderation: a socket woken twice within RX_HOLD rests for RX_HOLD. A quiet socket
@@ -463,8 +478,10 @@ static void rx_moderate(struct rx_ctx *rx, int fd, monotime now)
 /* Is the Master_Down_Timer of a backup on ifc (family index afi) due by now? */
 static bool rx_backup_expiring(const struct iface *ifc, int afi, monotime now)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
+
 	for (int vrid = 1; vrid < 256; vrid++) {
-		const struct instance *in = ifc->by_vrid[afi][vrid];
+		const struct instance *in = di->by_vrid[afi][vrid];
 
 		if (in && in->fsm.state == VRRP_STATE_BACKUP && in->fsm.master_down_timer &&
 		    in->fsm.master_down_timer <= now)
@@ -477,8 +494,9 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 {
 	struct rx_ctx *rx = arg;
 	struct daemon *d = rx->d;
-	struct iface *ifc = rx->ifc;
-	struct vrrp_sock *s = ifc->sock[rx->afi];
+	struct daemon_iface *di = rx->di;
+	struct iface *ifc = &di->ifc;
+	struct vrrp_sock *s = di->sock[rx->afi];
 
 	(void)events;
 	if (!s || net_vrrp_fd(s) != fd)
@@ -505,27 +523,48 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		}
 		if (r == VRRP_RX_OK) {
 			/* unicast_ttl_check = false: peek at the VRID to find whose it is. */
-			in = len >= 2 ? ifc->by_vrid[rx->afi][msg[1]] : NULL;
+			in = len >= 2 ? di->by_vrid[rx->afi][msg[1]] : NULL;
 			if (in && !instance_ttl_checked(in->cfg, &meta))
 				meta.ttl = -1;
 			r = vrrp_pkt_decode(msg, len, &meta, &d->rxadv, &form);
 		}
 		if (r != VRRP_RX_OK) {
 			count_drop(d, ifc, rx->afi, msg, len, r);
+			if (log_cats_on & LOG_CAT_PACKETS)
+				daemon_debug_rx_drop(ifc, &meta, msg, len, r);
 			continue;
 		}
-		in = ifc->by_vrid[rx->afi][d->rxadv.vrid];
-		if (!in) {
-			d->drops[VRRP_RX_VRID]++;
-			continue;
-		}
-		if (addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
-			instance_count_drop(in, VRRP_RX_OWN);
+		in = di->by_vrid[rx->afi][d->rxadv.vrid];
+		if (!in || addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
+			r = in ? VRRP_RX_OWN : VRRP_RX_VRID;
+			if (in)
+				instance_count_drop(in, r);
+			else
+				d->drops[r]++;
+			if (log_cats_on & LOG_CAT_PACKETS)
+				daemon_debug_rx_drop(ifc, &meta, msg, len, r);
 			continue;
 		}
 		instance_receive(in, &d->rxadv, &meta, form, now);
 		now = monotime_now();
 	}
+}
+
+void daemon_iface_demux_set(const struct iface *ifc, int af, uint8_t vrid, struct instance *in)
+{
+	daemon_iface_of(ifc)->by_vrid[iface_af_index(af)][vrid] = in;
+}
+
+struct vrrp_sock *daemon_iface_sock(const struct iface *ifc, int af)
+{
+	return daemon_iface_of(ifc)->sock[iface_af_index(af)];
+}
+
+const uint8_t *daemon_iface_mac(const struct iface *ifc)
+{
+	const struct daemon_iface *di = daemon_iface_of(ifc);
+
+	return di->has_mac ? di->mac : NULL;
 }
 
 struct json_object *daemon_iface_unmatched_drops(const struct daemon *d)
@@ -574,6 +613,33 @@ void daemon_iface_vips_rebuild(struct daemon *d, const struct vipd_config *cfg)
 		iface_set_vips(d->ifaces[i], cfg);
 }
 
+void daemon_iface_start(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nifaces; i++) {
+		if (!d->ifaces[i]->ifc.ifindex)
+			log_warnx("%s: no such interface (yet); its instances wait in FAULT",
+			          d->ifaces[i]->ifc.name);
+		daemon_iface_sync_sockets(d, &d->ifaces[i]->ifc);
+	}
+}
+
+void daemon_iface_sync_all(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nifaces; i++)
+		daemon_iface_sync_sockets(d, &d->ifaces[i]->ifc);
+}
+
+void daemon_iface_free_all(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nifaces; i++) {
+		daemon_iface_close_sockets(d, &d->ifaces[i]->ifc);
+		free(d->ifaces[i]->ifc.addrs);
+		free(d->ifaces[i]->ifc.meta);
+		free(d->ifaces[i]->vips);
+		free(d->ifaces[i]);
+	}
+}
+
 /* The interface named name, created (not yet known to netlink) when missing. */
 struct iface *daemon_iface_get(struct daemon *d, const char *name)
 {
@@ -591,7 +657,7 @@ struct iface *daemon_iface_get(struct daemon *d, const char *name)
 	if (d->vips_cfg)
 		iface_set_vips(di, d->vips_cfg);
 	for (int afi = 0; afi < 2; afi++) {
-		di->rx[afi] = (struct rx_ctx){.d = d, .ifc = &di->ifc, .afi = afi};
+		di->rx[afi] = (struct rx_ctx){.d = d, .di = di, .afi = afi};
 		loop_timer_init(&di->rx[afi].hold, rx_hold_cb, &di->rx[afi]);
 	}
 	d->ifaces[d->nifaces++] = di;

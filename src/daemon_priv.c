@@ -1,9 +1,12 @@
-/* daemon_priv: the end of start-up, when vipd stops being root (privdrop.c). Everything it
- * needs later is open by then; what it still does (netlink, new raw sockets, VMACs, scripts,
- * removing its files at exit) needs only CAP_NET_ADMIN, CAP_NET_RAW and folders it owns. */
-#include "config.h"
+/* daemon_priv: who vipd and its scripts run as, decided from the config (the policy; privdrop.c
+ * is the mechanism), and the end of start-up, when vipd stops being root. Everything it needs
+ * later is open by then; what it still does (netlink, new raw sockets, VMACs, scripts, removing
+ * its files at exit) needs only CAP_NET_ADMIN, CAP_NET_RAW and folders it owns. */
+#include "build_config.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -11,15 +14,130 @@
 
 #include "vipd/daemon.h"
 #include "vipd/daemon_int.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/log.h"
 #include "vipd/privdrop.h"
+#include "vipd/proc.h"
+
+const char *daemon_priv_user(const struct vipd_config *cfg)
+{
+	if (cfg->user[0])
+		return cfg->user;
+	if (cfg->script_user[0])
+		return cfg->script_user;
+	return getpwnam("vipd") ? "vipd" : "nobody";
+}
+
+int daemon_priv_lookup(const struct vipd_config *cfg, struct privdrop_id *id, char *err,
+                       size_t errlen)
+{
+	return privdrop_lookup(daemon_priv_user(cfg), id, err, errlen);
+}
+
+int daemon_priv_runs_as(const struct vipd_config *cfg, uid_t *uid, char *err, size_t errlen)
+{
+	struct privdrop_id id;
+
+	if (geteuid() != 0) {
+		*uid = geteuid(); /* not started as root: no switch (daemon_priv_drop) */
+		return 0;
+	}
+	if (daemon_priv_lookup(cfg, &id, err, errlen) < 0)
+		return -1;
+	*uid = id.uid;
+	return 0;
+}
+
+int daemon_priv_script_user(const struct vipd_config *cfg, uid_t runs_as, char *name,
+                            size_t namelen, char *err, size_t errlen)
+{
+	struct passwd *pw;
+	char self[VIPD_NAME_MAX];
+
+	name[0] = '\0';
+	if (runs_as == 0) {
+		snprintf(name, namelen, "%s", cfg->script_user[0] ? cfg->script_user : "nobody");
+		return 0;
+	}
+	/* Unprivileged, vipd cannot switch users: its scripts run as itself. */
+	if (!cfg->script_user[0])
+		return 0;
+	errno = 0;
+	pw = getpwnam(cfg->script_user);
+	if (!pw) {
+		snprintf(err, errlen, "no user \"%s\" on this system%s%s", cfg->script_user,
+		         errno ? ": " : "", errno ? strerror(errno) : "");
+		return -1;
+	}
+	if (pw->pw_uid == runs_as)
+		return 0;
+	pw = getpwuid(runs_as);
+	if (pw)
+		snprintf(self, sizeof(self), "%s", pw->pw_name);
+	else
+		snprintf(self, sizeof(self), "%ld", (long)runs_as);
+	snprintf(err, errlen,
+	         "\"%s\" differs from user \"%s\": scripts run as the user vipd runs as "
+	         "(user = \"root\" lets them run as another one)",
+	         cfg->script_user, self);
+	return -1;
+}
+
+int daemon_priv_script_identity(const struct vipd_config *cfg, struct proc_user **out, char *err,
+                                size_t errlen)
+{
+	char name[VIPD_NAME_MAX];
+	uid_t uid;
+
+	*out = NULL;
+	if (daemon_priv_runs_as(cfg, &uid, err, errlen) < 0 ||
+	    daemon_priv_script_user(cfg, uid, name, sizeof(name), err, errlen) < 0)
+		return -1;
+	if (name[0] && !(*out = proc_user_lookup(name, err, errlen)))
+		return -1;
+	return 0;
+}
+
+int daemon_priv_check_config(const struct vipd_config *cfg, struct config_errors *errs)
+{
+	struct privdrop_id id;
+	char err[256], name[VIPD_NAME_MAX];
+	uid_t uid;
+
+	if (daemon_priv_lookup(cfg, &id, err, sizeof(err)) < 0) {
+		if (cfg->user[0])
+			config_errors_add(errs, "%s:%d: user: %s", cfg->file, cfg->user_line, err);
+		else if (!cfg->script_user[0]) /* (a missing script_user is reported by track) */
+			config_errors_add(errs, "%s:1: user: not set and %s; set user", cfg->file,
+			                  err);
+		else
+			return 0;
+		return 1;
+	}
+	uid = geteuid() != 0 ? geteuid() : id.uid;
+	if (cfg->script_user[0] && !getpwnam(cfg->script_user))
+		return 0; /* reported by track */
+	if (daemon_priv_script_user(cfg, uid, name, sizeof(name), err, sizeof(err)) < 0) {
+		config_errors_add(errs, "%s:%d: script_user: %s", cfg->file, cfg->script_user_line,
+		                  err);
+		return 1;
+	}
+	if (name[0] && !getpwnam(name)) {
+		config_errors_add(errs,
+		                  "%s:1: script_user: not set and no user \"%s\" on this "
+		                  "system; set script_user",
+		                  cfg->file, name);
+		return 1;
+	}
+	return 0;
+}
 
 #define HANDOVER_MAX 4
 
 static char handover[HANDOVER_MAX][PATH_MAX];
 static size_t nhandover;
 
-void daemon_handover_dir(const char *dir)
+void daemon_priv_handover_dir(const char *dir)
 {
 	for (size_t i = 0; i < nhandover; i++)
 		if (strcmp(handover[i], dir) == 0)
@@ -37,17 +155,17 @@ static void give(const char *what, const char *path, const struct privdrop_id *i
 		log_warnx("%s: %s", what, err);
 }
 
-void daemon_drop_privileges(struct daemon *d)
+void daemon_priv_drop(struct daemon *d)
 {
 	struct privdrop_id id;
 	char err[256];
 
-	if (privdrop_lookup(d->cfg, &id, err, sizeof(err)) < 0)
-		fatalx("user: %s", err);
+	if (daemon_priv_lookup(d->cfg, &id, err, sizeof(err)) < 0)
+		log_fatalx("user: %s", err);
 	/* Whatever the unit says (or without one): no exec by vipd or its scripts gains a
 	 * privilege (set-user-ID bits, file capabilities), root or not. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		fatal("PR_SET_NO_NEW_PRIVS");
+		log_fatal("PR_SET_NO_NEW_PRIVS");
 	if (geteuid() != 0) {
 		log_info("not started as root: running with the privileges we were given");
 		return;
@@ -64,7 +182,7 @@ void daemon_drop_privileges(struct daemon *d)
 	if (d->cfg->notify_fifo[0])
 		give("notify_fifo", d->cfg->notify_fifo, &id);
 	if (privdrop_drop(&id, err, sizeof(err)) < 0)
-		fatalx("dropping privileges: %s", err);
+		log_fatalx("dropping privileges: %s", err);
 	log_notice("running as user %s (uid %ld, gid %ld) with CAP_NET_ADMIN and CAP_NET_RAW only",
 	           id.name, (long)id.uid, (long)id.gid);
 }

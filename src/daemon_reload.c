@@ -13,7 +13,7 @@
 #include "vipd/instance_reconfig.h"
 #include "vipd/log.h"
 #include "vipd/notify.h"
-#include "vipd/privdrop.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/proc.h"
 #include "vipd/sync_group.h"
 
@@ -27,7 +27,7 @@ static void drop_instance(struct daemon *d, struct instance *in, monotime now)
 {
 	instance_stop(in, now);
 	daemon_vmac_stop(d->vmacs, in);
-	in->iface->by_vrid[iface_af_index(in->cfg->af)][in->cfg->vrid] = NULL;
+	daemon_iface_demux_set(in->iface, in->cfg->af, in->cfg->vrid, NULL);
 	free(in);
 }
 
@@ -99,14 +99,14 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 
 	/* New interfaces need their index, link state and addresses. */
 	(void)daemon_resync(d, "reload");
-	for (size_t i = 0; i < d->nifaces; i++)
-		daemon_iface_sync_sockets(d, &d->ifaces[i]->ifc);
+	daemon_iface_sync_all(d);
 	daemon_start_vmacs(d, first_new);
 	now = monotime_now();
 	daemon_track_update(d, now);
 	for (size_t i = first_new; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
-	daemon_state_save(d); /* a removed instance's demotion goes */
+	/* a removed instance's demotion goes */
+	daemon_state_save(&d->state, d->instances, d->ninstances);
 }
 
 /* daemon_reload with the counts of what it did. */
@@ -123,7 +123,7 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 		ncfg = NULL;
 	}
 	/* Users are looked up here, once per load: never at each script run. */
-	if (ncfg && privdrop_script_identity(ncfg, &user, err, sizeof(err)) < 0) {
+	if (ncfg && daemon_priv_script_identity(ncfg, &user, err, sizeof(err)) < 0) {
 		config_errors_add(errs, "%s: script_user: %s", ncfg->file, err);
 		config_free(ncfg);
 		ncfg = NULL;

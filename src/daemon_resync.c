@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vipd/daemon_iface.h"
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
 #include "vipd/nl_view.h"
@@ -18,6 +19,7 @@
 
 static void swap_iface(struct daemon *d, struct iface *ifc, const struct nl_view *v, monotime now)
 {
+	struct daemon_iface *di = daemon_iface_of(ifc);
 	const struct nl_link *l = nl_view_link(v, ifc->name, 0);
 
 	if (ifc->ifindex && (!l || l->ifindex != ifc->ifindex)) {
@@ -37,10 +39,10 @@ static void swap_iface(struct daemon *d, struct iface *ifc, const struct nl_view
 	if (ifc->running != l->running)
 		log_info("%s: link %s", ifc->name, l->running ? "up" : "down");
 	ifc->running = l->running;
-	ifc->has_mac = l->has_mac;
-	memcpy(ifc->mac, l->mac, sizeof(ifc->mac));
+	di->has_mac = l->has_mac;
+	memcpy(di->mac, l->mac, sizeof(di->mac));
 	/* The addresses it keeps keep their order: the primary stays. */
-	if (nl_view_addrs(v, ifc->ifindex, &ifc->addrs, &ifc->meta, &ifc->naddrs, &ifc->addrs_cap) <
+	if (nl_view_addrs(v, ifc->ifindex, &ifc->addrs, &ifc->meta, &ifc->naddrs, &di->addrs_cap) <
 	    0)
 		log_oom_fatal("iface address table");
 	daemon_iface_sync_sockets(d, ifc);
@@ -52,6 +54,7 @@ int daemon_resync(struct daemon *d, const char *why)
 	size_t naddrs, nlinks;
 	monotime now;
 
+	log_debug_cat(LOG_CAT_NETLINK, "resync (%s): dumping links and addresses", why);
 	loop_timer_cancel(d->loop, &d->resync_timer);
 	/* Events queued now are older than the dump: it supersedes them. */
 	nl_monitor_drain(d->nl);
@@ -105,6 +108,7 @@ void daemon_resync_soon(struct daemon *d, const char *why)
 {
 	if (loop_timer_armed(&d->resync_timer) && d->resync_timer.deadline <= monotime_now())
 		return; /* one re-read, due now already, serves both */
+	log_debug_cat(LOG_CAT_NETLINK, "resync scheduled: %s", why);
 	d->resync_why = why;
 	loop_timer_set(d->loop, &d->resync_timer, monotime_now());
 }

@@ -8,67 +8,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vipd/daemon.h"
-#include "vipd/daemon_int.h"
+#include "vipd/daemon_state.h"
 #include "vipd/log.h"
 #include "vipd/statefile.h"
 
 /* The instance named name, or NULL. */
-static struct instance *instance_named(struct daemon *d, const char *name)
+static struct instance *instance_named(struct instance *const *list, size_t n, const char *name)
 {
-	for (size_t i = 0; i < d->ninstances; i++)
-		if (strcmp(d->instances[i]->cfg->name, name) == 0)
-			return d->instances[i];
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i]->cfg->name, name) == 0)
+			return list[i];
 	return NULL;
 }
 
-void daemon_state_load(struct daemon *d)
+void daemon_state_load(struct daemon_state *st, struct instance *const *list, size_t n)
 {
 	struct statefile sf = {0};
 	char err[PATH_MAX + 128];
 
-	free(d->state_saved);
-	d->state_saved = NULL; /* unknown: the next daemon_state_save writes the file */
-	if (statefile_read(d->state_path, &sf, err, sizeof(err)) < 0) {
+	free(st->saved);
+	st->saved = NULL; /* unknown: the next daemon_state_save writes the file */
+	if (statefile_read(st->path, &sf, err, sizeof(err)) < 0) {
 		log_warnx("state file %s; ignored: no instance starts demoted", err);
 		return;
 	}
 	for (size_t i = 0; i < sf.ndemoted; i++) {
-		struct instance *in = instance_named(d, sf.demoted[i]);
+		struct instance *in = instance_named(list, n, sf.demoted[i]);
 
 		if (in)
 			in->demoted = true;
 		else
 			log_notice("%s: demoted in %s but no longer configured: forgotten",
-			           sf.demoted[i], d->state_path);
+			           sf.demoted[i], st->path);
 	}
-	d->state_saved = statefile_format(&sf);
+	st->saved = statefile_format(&sf);
 	statefile_clear(&sf);
 }
 
-void daemon_state_save(struct daemon *d)
+void daemon_state_save(struct daemon_state *st, struct instance *const *list, size_t n)
 {
 	struct statefile sf = {0};
 	char err[PATH_MAX + 128], *text = NULL;
 	bool ok = true;
 
-	for (size_t i = 0; i < d->ninstances && ok; i++)
-		if (d->instances[i]->demoted)
-			ok = statefile_add(&sf, d->instances[i]->cfg->name) == 0;
+	for (size_t i = 0; i < n && ok; i++)
+		if (list[i]->demoted)
+			ok = statefile_add(&sf, list[i]->cfg->name) == 0;
 	if (ok)
 		text = statefile_format(&sf);
 	if (!text) {
-		snprintf(err, sizeof(err), "state file %s", d->state_path);
+		snprintf(err, sizeof(err), "state file %s", st->path);
 		log_oom(err, "not written");
-	} else if (d->state_saved && strcmp(text, d->state_saved) == 0) {
+	} else if (st->saved && strcmp(text, st->saved) == 0) {
 		free(text); /* the file already says so */
-	} else if (statefile_write(d->state_path, &sf, err, sizeof(err)) < 0) {
+	} else if (statefile_write(st->path, &sf, err, sizeof(err)) < 0) {
 		log_warnx("state file %s; demoted instances will not stay demoted across a restart",
 		          err);
 		free(text);
 	} else {
-		free(d->state_saved);
-		d->state_saved = text;
+		free(st->saved);
+		st->saved = text;
 	}
 	statefile_clear(&sf);
 }

@@ -10,7 +10,7 @@
 #include "vipd/track.h"
 
 static void on_track_event(void *arg, const char *check, enum track_event ev, const char *text,
-                        monotime now)
+                           monotime now)
 {
 	struct daemon *d = arg;
 
@@ -35,6 +35,12 @@ static void on_track_event(void *arg, const char *check, enum track_event ev, co
 		return;
 	case TRACK_RECOVER_ERROR:
 		log_warnx("check %s: recover: %s", check, text);
+		return;
+	case TRACK_PROBE_START:
+		log_debug_cat(LOG_CAT_CHECKS, "%s: %s probe started", check, text);
+		return;
+	case TRACK_PROBE_RESULT:
+		log_debug_cat(LOG_CAT_CHECKS, "%s: %s", check, text);
 		return;
 	}
 	daemon_track_update(d, now);

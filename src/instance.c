@@ -17,7 +17,6 @@
 #include "vipd/instance_stats.h"
 #include "vipd/track.h"
 #include "vipd/log.h"
-#include "vipd/net_vrrp.h"
 
 static void fsm_timer_cb(void *arg, monotime now);
 static void retry_timer_cb(void *arg, monotime now);
@@ -87,8 +86,8 @@ struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cf
 	};
 }
 
-void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
-                   struct loop *loop, const struct instance_io *io)
+void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
+                   const struct iface *ifc, struct loop *loop, const struct instance_io *io)
 {
 	struct vrrp_fsm_config fc = instance_fsm_config(cfg);
 
@@ -144,7 +143,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 		versions = &v2only;
 		nversions = 1;
 	}
-	net_vrrp_group(in->cfg->af, &group);
+	vrrp_pkt_group(in->cfg->af, &group);
 	if (in->cfg->npeers) {
 		dsts = in->cfg->unicast_peers;
 		ndsts = in->cfg->npeers;
@@ -425,6 +424,8 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		instance_admin_note(in, acts);
 
 	monotime next = vrrp_fsm_next_deadline(&in->fsm);
+	if (next && next != in->fsm_timer.deadline && (log_cats_on & LOG_CAT_TIMERS))
+		instance_debug_armed(in, next, now);
 	if (next)
 		loop_timer_set(in->loop, &in->fsm_timer, next);
 	else
@@ -440,7 +441,11 @@ static void fsm_timer_cb(void *arg, monotime now)
 {
 	struct instance *in = arg;
 	bool lost = instance_stats_master_due(in, now);
-	unsigned acts = vrrp_fsm_expire(&in->fsm, now);
+	unsigned acts;
+
+	if (log_cats_on & LOG_CAT_TIMERS)
+		instance_debug_fired(in, now);
+	acts = vrrp_fsm_expire(&in->fsm, now);
 
 	if (lost)
 		avail_master_lost(&in->stats.avail, now);
@@ -669,6 +674,10 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	enum vrrp_reason r;
 	uint16_t interval_cs;
 
+	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
+	r = vrrp_pkt_validate(adv, meta, &pol);
+	if (log_cats_on & LOG_CAT_PACKETS)
+		instance_debug_rx(in, adv, meta, r);
 	if (in->fsm.state == VRRP_STATE_FAULT || in->fsm.state == VRRP_STATE_INIT)
 		return;
 	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);

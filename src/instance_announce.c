@@ -1,9 +1,10 @@
 /* instance_announce: the announcements of a new master — gratuitous ARP (IPv4) or unsolicited
  * Neighbor Advertisements (IPv6) for every VIP, in bursts: the first at the takeover, a second
  * garp_delay later, then one every garp_refresh. */
-#include "config.h"
+#include "build_config.h"
 
 #include "vipd/instance_int.h"
+#include "vipd/log.h"
 
 /* Gap between the announcements of one burst: back-to-back copies would all die in the same
  * congestion, and 10 ms keeps the whole burst well under one second. */
@@ -35,6 +36,8 @@ static void garp_step(struct instance *in, monotime now)
 		in->garp_burst_start = now;
 	}
 	garp_round(in);
+	log_debug_cat(LOG_CAT_TIMERS, "%s: announce round of %zu addresses, %u more in this burst",
+	              in->cfg->name, in->cfg->nvips, in->garp_left - 1);
 	if (--in->garp_left) {
 		loop_timer_set(in->loop, &in->garp_timer, now + GARP_SPACING);
 		return;
@@ -47,6 +50,8 @@ static void garp_step(struct instance *in, monotime now)
 	} else {
 		return;
 	}
+	log_debug_cat(LOG_CAT_TIMERS, "%s: next announce burst in %.3f s", in->cfg->name,
+	              next > now ? monotime_to_sec(next - now) : 0.0);
 	loop_timer_set(in->loop, &in->garp_timer, next > now ? next : now);
 }
 
@@ -54,7 +59,7 @@ static void garp_step(struct instance *in, monotime now)
  * IPv6: the kernel inserts the local route of an address added with nodad only when it announces
  * the address (from its DAD work), a little after our add returned; a Neighbor Advertisement sent
  * before that draws the clients' packets to a node that drops them. */
-void garp_start(struct instance *in, monotime now)
+void instance_announce_start(struct instance *in, monotime now)
 {
 	in->garp_since = now;
 	in->garp_left = 0;
@@ -68,7 +73,7 @@ void garp_start(struct instance *in, monotime now)
 	garp_step(in, now);
 }
 
-void garp_vips_changed(struct instance *in, monotime now)
+void instance_announce_vips_changed(struct instance *in, monotime now)
 {
 	if (!in->garp_wait_until || in->fsm.state != VRRP_STATE_MASTER ||
 	    !in->io->vips_ready(in->io->ctx, in))
@@ -78,7 +83,7 @@ void garp_vips_changed(struct instance *in, monotime now)
 	garp_step(in, now);
 }
 
-void garp_timer_cb(void *arg, monotime now)
+void instance_announce_timer_cb(void *arg, monotime now)
 {
 	struct instance *in = arg;
 

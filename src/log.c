@@ -1,4 +1,4 @@
-/* log: stderr or syslog, with the OpenBSD log_warn/log_warnx/fatal policy. A write never
+/* log: stderr or syslog, with the OpenBSD log_warn/log_warnx/log_fatal policy. A write never
  * blocks the loop: a line the reader (journald, syslog, a pipe) cannot take now is dropped and
  * counted, and a summary is written once the output takes lines again. syslog(3) is not used
  * for that reason: it blocks when /dev/log is full. */
@@ -152,6 +152,7 @@ static bool emit(int pri, const char *line)
 /* Format one message, append ": strerror" when err is not 0, and write it. */
 static void vlog(int pri, int err, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+static void put_line(int pri, const char *line);
 
 static void vlog(int pri, int err, const char *fmt, va_list ap)
 {
@@ -163,7 +164,12 @@ static void vlog(int pri, int err, const char *fmt, va_list ap)
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (err && n >= 0 && (size_t)n < sizeof(line))
 		snprintf(line + n, sizeof(line) - (size_t)n, ": %s", strerror(err));
+	put_line(pri, line);
+}
 
+/* Write one formatted line, after the summary of the lines dropped so far if one is owed. */
+static void put_line(int pri, const char *line)
+{
 	if (dropped != dropped_told) {
 		char told[96];
 
@@ -177,6 +183,98 @@ static void vlog(int pri, int err, const char *fmt, va_list ap)
 	}
 	if (!emit(pri, line))
 		dropped++;
+}
+
+/* --- debug categories: lines an operator switched on (vipd -D, vipctl debug), written whatever
+ * the level; log_debug_cat tests the bit before evaluating its arguments. --- */
+
+unsigned log_cats_on;
+
+static const char *const cat_names[] = {"packets", "timers", "netlink", "checks", "ctl"};
+#define NCATS (sizeof(cat_names) / sizeof(cat_names[0]))
+
+void log_cats_set(unsigned cats)
+{
+	log_cats_on = cats & LOG_CAT_ALL;
+}
+
+const char *log_cat_name(unsigned cat)
+{
+	for (size_t i = 0; i < NCATS; i++)
+		if (cat == 1u << i)
+			return cat_names[i];
+	return NULL;
+}
+
+unsigned log_cat_parse(const char *name)
+{
+	if (strcmp(name, "all") == 0)
+		return LOG_CAT_ALL;
+	for (size_t i = 0; i < NCATS; i++)
+		if (strcmp(name, cat_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+int log_cats_parse_list(const char *list, unsigned *cats)
+{
+	unsigned acc = 0;
+	char name[16];
+
+	for (const char *p = list;; p++) {
+		size_t len = strcspn(p, ",");
+		unsigned bit;
+
+		if (len >= sizeof(name))
+			return -1;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((bit = log_cat_parse(name)) == 0)
+			return -1;
+		acc |= bit;
+		p += len;
+		if (!*p)
+			break;
+	}
+	*cats = acc;
+	return 0;
+}
+
+const char *log_cats_format(unsigned cats, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	snprintf(buf, len, "none");
+	for (size_t i = 0; i < NCATS && len; i++)
+		if (cats & (1u << i)) {
+			int n =
+			    snprintf(buf + used, len - used, "%s%s", used ? "," : "", cat_names[i]);
+
+			if (n < 0 || (size_t)n >= len - used)
+				break;
+			used += (size_t)n;
+		}
+	return buf;
+}
+
+void log_cat_write(unsigned cat, const char *fmt, ...)
+{
+	int saved = errno;
+	char line[1024];
+	va_list ap;
+	int n =
+	    snprintf(line, sizeof(line), "debug %s: ", log_cat_name(cat) ? log_cat_name(cat) : "?");
+
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	/* A debug line may quote what a client sent (a command name): one line, whatever it held.
+	 */
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = '?';
+	put_line(LOG_DEBUG, line);
+	errno = saved;
 }
 
 #define LOG_FN(fn, pri, with_errno)                                                                \

@@ -52,14 +52,6 @@ struct loop {
 	void *oom_arg;
 };
 
-monotime monotime_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (monotime)ts.tv_sec * MT_SEC + ts.tv_nsec;
-}
-
 struct loop *loop_new(void)
 {
 	struct loop *l = calloc(1, sizeof(*l));

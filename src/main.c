@@ -1,5 +1,5 @@
 /* vipd: argument parsing and wiring only. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +14,7 @@
 #include "vipd/daemon.h"
 #include "vipd/log.h"
 #include "vipd/pidfile.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/privdrop.h"
 #include "vipd/statefile.h"
 
@@ -22,7 +23,9 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "usage: vipd [-f|--config FILE] [-n|--foreground] [-p|--pidfile FILE]\n"
 	        "            [-S|--socket PATH] [-l|--log-level debug|info|notice|warning|err]\n"
-	        "            [--log-stderr] [-t|--check] [--dump-config] [-V|--version]\n");
+	        "            [-D|--debug CATEGORY[,CATEGORY...]] [--log-stderr] [-t|--check]\n"
+	        "            [--dump-config] [-V|--version]\n"
+	        "categories: " LOG_CAT_NAMES "\n");
 }
 
 /* Create the parent folder of path (one level, as /run/vipd) when it is missing. A folder made
@@ -56,7 +59,7 @@ static bool make_parent_dir(const char *path, const struct privdrop_id *id, bool
 	if (privdrop_chown(dir, id->uid, 0, err, sizeof(err)) < 0)
 		log_warnx("%s", err);
 	else
-		daemon_handover_dir(dir);
+		daemon_priv_handover_dir(dir);
 	return made;
 }
 
@@ -91,6 +94,7 @@ int main(int argc, char **argv)
 	    {"socket", required_argument, NULL, 'S'},
 	    {"log-level", required_argument, NULL, 'l'},
 	    {"log-stderr", no_argument, NULL, OPT_LOG_STDERR},
+	    {"debug", required_argument, NULL, 'D'},
 	    {"check", no_argument, NULL, 't'},
 	    {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
 	    {"version", no_argument, NULL, 'V'},
@@ -102,6 +106,7 @@ int main(int argc, char **argv)
 	const char *socket_path = NULL;
 	bool foreground = false, log_stderr = false, check = false, dump = false;
 	int level = LOG_INFO, c, rc, pid_fd;
+	unsigned cats = 0, more;
 	struct config_errors errs = {0};
 	struct vipd_config *cfg;
 	struct daemon *d;
@@ -109,7 +114,7 @@ int main(int argc, char **argv)
 	bool have_id, made_dir;
 	char err[256], state_file[PATH_MAX];
 
-	while ((c = getopt_long(argc, argv, "f:np:S:l:tVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:np:S:l:D:tVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			config_path = optarg;
@@ -129,6 +134,15 @@ int main(int argc, char **argv)
 				fprintf(stderr, "vipd: unknown log level \"%s\"\n", optarg);
 				return 2;
 			}
+			break;
+		case 'D':
+			if (log_cats_parse_list(optarg, &more) < 0) {
+				fprintf(stderr,
+				        "vipd: unknown debug category in \"%s\" (valid: %s)\n",
+				        optarg, LOG_CAT_NAMES);
+				return 2;
+			}
+			cats |= more;
 			break;
 		case OPT_LOG_STDERR:
 			log_stderr = true;
@@ -179,10 +193,11 @@ int main(int argc, char **argv)
 	pid_fd = lock_pidfile(pidfile, &made_dir);
 	/* The locked fd is shared with the child: the lock outlives the parent's exit. */
 	if (!foreground && daemon(0, 0) < 0)
-		fatal("daemon");
+		log_fatal("daemon");
 	/* After daemon(): stderr is the one vipd keeps (made non-blocking by log_init). */
 	log_init("vipd", foreground || log_stderr, level);
-	have_id = privdrop_lookup(cfg, &id, err, sizeof(err)) == 0;
+	log_cats_set(cats);
+	have_id = daemon_priv_lookup(cfg, &id, err, sizeof(err)) == 0;
 	make_parent_dir(pidfile, have_id ? &id : NULL, made_dir);
 	if (pid_fd >= 0 && pidfile_write(pid_fd) < 0)
 		log_warn("pidfile %s", pidfile);
@@ -194,7 +209,7 @@ int main(int argc, char **argv)
 
 	d = daemon_new(cfg, socket_path, err, sizeof(err));
 	if (!d)
-		fatalx("%s", err);
+		log_fatalx("%s", err);
 	rc = daemon_run(d);
 	daemon_free(d);
 	pidfile_release(pid_fd, pidfile);

@@ -1,7 +1,7 @@
 /* metrics: the Prometheus text format, one family at a time (# HELP, # TYPE, then one sample
  * per instance), so each family's samples are contiguous as the format requires. Label values
  * are escaped (backslash, double quote, newline); a null figure is NaN. */
-#include "config.h"
+#include "build_config.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -86,7 +86,7 @@ static void instance_families(FILE *f, const struct metrics_source *src)
 	for (size_t i = 0; i < src->ninstances; i++)
 		for (int s = 0; s < VRRP_STATE__COUNT; s++) {
 			snprintf(extra, sizeof(extra), ",state=\"%s\"",
-			         vrrp_state_name((enum vrrp_state)s));
+			         vrrp_fsm_state_name((enum vrrp_state)s));
 			sample_start(f, "vipd_instance_state", src->instances[i], extra);
 			fprintf(f, "%d\n", src->instances[i]->fsm.state == (enum vrrp_state)s);
 		}
@@ -141,7 +141,7 @@ static void counter_families(FILE *f, const struct metrics_source *src)
 			if (!v)
 				continue;
 			snprintf(extra, sizeof(extra), ",reason=\"%s\"",
-			         vrrp_reason_name((enum vrrp_reason)r));
+			         vrrp_pkt_reason_name((enum vrrp_reason)r));
 			sample_start(f, "vipd_drops_total", src->instances[i], extra);
 			fprintf(f, "%" PRIu64 "\n", v);
 		}
@@ -155,8 +155,8 @@ static void counter_families(FILE *f, const struct metrics_source *src)
 				if (!v)
 					continue;
 				snprintf(extra, sizeof(extra), ",from=\"%s\",to=\"%s\"",
-				         vrrp_state_name((enum vrrp_state)a),
-				         vrrp_state_name((enum vrrp_state)b));
+				         vrrp_fsm_state_name((enum vrrp_state)a),
+				         vrrp_fsm_state_name((enum vrrp_state)b));
 				sample_start(f, "vipd_transitions_total", src->instances[i], extra);
 				fprintf(f, "%" PRIu64 "\n", v);
 			}
@@ -245,7 +245,7 @@ char *metrics_render(const struct metrics_source *src, size_t *len)
 	for (int r = VRRP_RX_OK + 1; src->unmatched && r < VRRP_RX__COUNT; r++)
 		if (src->unmatched[r])
 			fprintf(f, "vipd_unmatched_drops_total{reason=\"%s\"} %" PRIu64 "\n",
-			        vrrp_reason_name((enum vrrp_reason)r), src->unmatched[r]);
+			        vrrp_pkt_reason_name((enum vrrp_reason)r), src->unmatched[r]);
 	family(f, "vipd_log_lines_dropped_total", "counter",
 	       "Log lines dropped because the log output (journald, syslog, a pipe) was full.");
 	fprintf(f, "vipd_log_lines_dropped_total %" PRIu64 "\n", src->log_dropped);

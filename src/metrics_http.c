@@ -2,7 +2,7 @@
  * connection reads one request (at most METRICS_HTTP_MAX_REQUEST bytes), gets one answer, and is
  * closed; every connection has a deadline, so neither a slow sender nor a slow reader holds a
  * slot for longer than the time limit. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,7 +78,7 @@ static bool header_line(const char *line, size_t len)
 	return true;
 }
 
-enum http_verdict http_request_parse(const char *buf, size_t len)
+enum http_verdict metrics_http_request_parse(const char *buf, size_t len)
 {
 	size_t win = len < METRICS_HTTP_MAX_REQUEST ? len : METRICS_HTTP_MAX_REQUEST;
 	size_t pos = 0;
@@ -110,7 +110,7 @@ enum http_verdict http_request_parse(const char *buf, size_t len)
 	}
 }
 
-const char *http_reason(enum http_verdict v)
+const char *metrics_http_reason(enum http_verdict v)
 {
 	switch (v) {
 	case HTTP_OK:
@@ -131,7 +131,7 @@ const char *http_reason(enum http_verdict v)
 	return "Unknown";
 }
 
-char *http_response(enum http_verdict v, const char *body, size_t len, size_t *outlen)
+char *metrics_http_response(enum http_verdict v, const char *body, size_t len, size_t *outlen)
 {
 	char head[256], text[64];
 	const char *type = "text/plain; charset=utf-8";
@@ -141,14 +141,14 @@ char *http_response(enum http_verdict v, const char *body, size_t len, size_t *o
 	if (v == HTTP_OK) {
 		type = "text/plain; version=0.0.4; charset=utf-8";
 	} else {
-		snprintf(text, sizeof(text), "%d %s\n", (int)v, http_reason(v));
+		snprintf(text, sizeof(text), "%d %s\n", (int)v, metrics_http_reason(v));
 		body = text;
 		len = strlen(text);
 	}
 	hlen = snprintf(head, sizeof(head),
 	                "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
 	                "Connection: close\r\n\r\n",
-	                (int)v, http_reason(v), type, len,
+	                (int)v, metrics_http_reason(v), type, len,
 	                v == HTTP_BAD_METHOD ? "Allow: GET\r\n" : "");
 	out = malloc((size_t)hlen + len);
 	if (!out)
@@ -209,7 +209,7 @@ static void client_timeout(void *arg, monotime now)
  * false when the client was freed. */
 static bool client_flush(struct mh_client *cl)
 {
-	if (sock_send_some(cl->fd, cl->out, cl->out_len, &cl->out_off) < 0) {
+	if (sockio_send_some(cl->fd, cl->out, cl->out_len, &cl->out_off) < 0) {
 		client_free(cl);
 		return false;
 	}
@@ -234,7 +234,7 @@ static void client_answer(struct mh_client *cl, enum http_verdict v)
 		if (!body)
 			v = HTTP_INTERNAL_ERROR;
 	}
-	cl->out = http_response(v, body, blen, &cl->out_len);
+	cl->out = metrics_http_response(v, body, blen, &cl->out_len);
 	free(body);
 	cl->answered = true;
 	if (!cl->out) {
@@ -282,7 +282,7 @@ static void client_cb(void *arg, int fd, unsigned events, monotime now)
 		if (n < 0)
 			return;
 		cl->in_len += (size_t)n;
-		v = http_request_parse(cl->in, cl->in_len);
+		v = metrics_http_request_parse(cl->in, cl->in_len);
 		if (v != HTTP_INCOMPLETE) {
 			client_answer(cl, v);
 			return;

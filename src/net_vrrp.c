@@ -1,11 +1,11 @@
 /* net_vrrp: raw IP protocol 112 sockets, one per (interface, family). The
- * IPv4 socket receives the IP header (parsed by vrrp_decode_ipv4); the IPv6
+ * IPv4 socket receives the IP header (parsed by vrrp_pkt_decode_ipv4); the IPv6
  * socket receives the payload, with hop limit and destination from cmsgs.
  * Sending sets the source address and interface per packet (IP_PKTINFO /
  * IPV6_PKTINFO) so the address in the IP header is the one the checksum was
  * computed with. The socket joins the VRRP group only when asked to (a
  * multicast instance uses it); unicast adverts reach it either way. Never logs. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <linux/filter.h>
@@ -65,18 +65,6 @@ struct vrrp_sock {
 	bool rx_drained; /* the last recvmmsg found the queue empty: report it before reading */
 };
 
-void vrrp_group(int af, union vip_in *group)
-{
-	memset(group, 0, sizeof(*group));
-	if (af == AF_INET) {
-		group->v4.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
-	} else {
-		group->v6.s6_addr[0] = 0xff; /* ff02::12 */
-		group->v6.s6_addr[1] = 0x02;
-		group->v6.s6_addr[15] = 0x12;
-	}
-}
-
 static int setopt_int(int fd, int level, int name, int value)
 {
 	return setsockopt(fd, level, name, &value, sizeof(value));
@@ -106,7 +94,7 @@ static const char *setup_ipv4(const struct vrrp_sock *s)
 static const char *setup_ipv6(const struct vrrp_sock *s)
 {
 	/* Off is the kernel's default for protocols other than ICMPv6 and MH; say so anyway: the
-	 * checksum (with the pseudo-header) is computed by vrrp_encode. */
+	 * checksum (with the pseudo-header) is computed by vrrp_pkt_encode. */
 	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_CHECKSUM, -1) < 0)
 		return "IPV6_CHECKSUM";
 	if (setopt_int(s->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_TTL) < 0)
@@ -126,8 +114,8 @@ static const char *setup_ipv6(const struct vrrp_sock *s)
 	return NULL;
 }
 
-struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, char *err,
-                                 size_t errlen)
+struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
+                                size_t errlen)
 {
 	struct vrrp_sock *s;
 	const char *what;
@@ -145,7 +133,7 @@ struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, c
 	}
 	s->af = af;
 	s->ifindex = ifindex;
-	vrrp_group(af, &s->group);
+	vrrp_pkt_group(af, &s->group);
 	s->fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
 	if (s->fd < 0) {
 		snprintf(err, errlen, "vrrp socket (%s): %s", af == AF_INET ? "IPv4" : "IPv6",
@@ -173,7 +161,7 @@ struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, c
 	return s;
 }
 
-int vrrp_sock_multicast(struct vrrp_sock *s, bool join)
+int net_vrrp_multicast(struct vrrp_sock *s, bool join)
 {
 	int r;
 
@@ -196,12 +184,12 @@ int vrrp_sock_multicast(struct vrrp_sock *s, bool join)
 	return r;
 }
 
-bool vrrp_sock_joined(const struct vrrp_sock *s)
+bool net_vrrp_joined(const struct vrrp_sock *s)
 {
 	return s->joined;
 }
 
-int vrrp_sock_send_only(struct vrrp_sock *s)
+int net_vrrp_send_only(struct vrrp_sock *s)
 {
 	/* Classic BPF "return 0": every packet is dropped before it is queued. */
 	static struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
@@ -215,24 +203,24 @@ int vrrp_sock_send_only(struct vrrp_sock *s)
 	return 0;
 }
 
-void vrrp_sock_close(struct vrrp_sock *s)
+void net_vrrp_close(struct vrrp_sock *s)
 {
 	if (!s)
 		return;
 	/* Closing leaves the group too; leave explicitly so the report goes out now. */
-	(void)vrrp_sock_multicast(s, false);
+	(void)net_vrrp_multicast(s, false);
 	close(s->fd);
 	free(s->slots);
 	free(s);
 }
 
-int vrrp_sock_fd(const struct vrrp_sock *s)
+int net_vrrp_fd(const struct vrrp_sock *s)
 {
 	return s->fd;
 }
 
-enum vrrp_reason vrrp_sock_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
-                                 unsigned *ifindex)
+enum vrrp_reason net_vrrp_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
+                                unsigned *ifindex)
 {
 	bool hops_seen = false;
 
@@ -297,13 +285,13 @@ static int rx_fill(struct vrrp_sock *s)
 	return n;
 }
 
-bool vrrp_sock_buffered(const struct vrrp_sock *s)
+bool net_vrrp_buffered(const struct vrrp_sock *s)
 {
 	return s->rx_next < s->rx_count;
 }
 
-int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
-                   size_t *msg_len, enum vrrp_reason *reason)
+int net_vrrp_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
+                  size_t *msg_len, enum vrrp_reason *reason)
 {
 	for (int skipped = 0; skipped < VRRP_RECV_SKIP; skipped++) {
 		struct vrrp_rx_slot *sl;
@@ -339,7 +327,7 @@ int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t
 			meta->src.v4 = ((const struct sockaddr_in *)&sl->from)->sin_addr;
 		else if (s->af == AF_INET6 && sl->from.ss_family == AF_INET6)
 			meta->src.v6 = ((const struct sockaddr_in6 *)&sl->from)->sin6_addr;
-		*reason = vrrp_sock_cmsgs(mh, s->af, meta, &ifindex);
+		*reason = net_vrrp_cmsgs(mh, s->af, meta, &ifindex);
 		if (ifindex != 0 && ifindex != s->ifindex)
 			continue;
 
@@ -353,7 +341,7 @@ int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t
 			 * truncated datagram fails its total-length check there. */
 			struct vrrp_rx_meta m = *meta;
 
-			*reason = vrrp_decode_ipv4(sl->data, n, &m, msg, msg_len);
+			*reason = vrrp_pkt_decode_ipv4(sl->data, n, &m, msg, msg_len);
 			if (*reason == VRRP_RX_OK)
 				*meta = m;
 		} else if (mh->msg_flags & MSG_TRUNC) {
@@ -364,8 +352,8 @@ int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t
 	return 0;
 }
 
-int vrrp_sock_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
-                   const uint8_t *msg, size_t len)
+int net_vrrp_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                  const uint8_t *msg, size_t len)
 {
 	union vrrp_cmsg_buf cbuf;
 	struct sockaddr_storage to;

@@ -1,7 +1,7 @@
 /* nl: rtnetlink through libmnl. Two sockets: a request socket for address and route
  * changes (batched, acknowledged, with extended-ack messages) and dumps, and a
  * monitor socket subscribed to link and address events. Never logs. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <poll.h>

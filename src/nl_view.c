@@ -1,5 +1,5 @@
 /* nl_view: one dump of links and addresses, kept aside until it is complete. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <linux/if_addr.h>

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vipd/argv.h"
 #include "vipd/notify.h"
 #include "vipd/proc.h"
 
@@ -303,7 +304,7 @@ static void run_next(struct nqueue *q)
 		if (!q->head)
 			q->tail = NULL;
 		q->queued--;
-		if (proc_argv_split(e->script, &argv, err, sizeof(err)) < 0) {
+		if (argv_split(e->script, &argv, err, sizeof(err)) < 0) {
 			q->failures++;
 			report(q, false, err);
 			event_free(e);
@@ -315,7 +316,7 @@ static void run_next(struct nqueue *q)
 		if (!full) {
 			q->failures++;
 			report(q, false, "out of memory");
-			proc_argv_free(argv);
+			argv_free(argv);
 			event_free(e);
 			continue;
 		}
@@ -328,7 +329,7 @@ static void run_next(struct nqueue *q)
 		q->running = proc_spawn(q->n->loop, full, q->n->user, q->n->timeout, script_done, q,
 		                        err, sizeof(err));
 		free(full);
-		proc_argv_free(argv);
+		argv_free(argv);
 		event_free(e);
 		if (!q->running) {
 			q->failures++;
@@ -416,7 +417,7 @@ int notify_check_config(const struct vipd_config *cfg, struct config_errors *err
 
 		if (!ic->notify[0])
 			continue;
-		if (proc_argv_split(ic->notify, &argv, err, sizeof(err)) < 0) {
+		if (argv_split(ic->notify, &argv, err, sizeof(err)) < 0) {
 			add_err(errs, cfg, ic, err);
 			bad++;
 			continue;
@@ -431,7 +432,7 @@ int notify_check_config(const struct vipd_config *cfg, struct config_errors *err
 			add_err(errs, cfg, ic, what);
 			bad++;
 		}
-		proc_argv_free(argv);
+		argv_free(argv);
 	}
 	return bad;
 }

@@ -1,6 +1,6 @@
 /* pidfile: the lock that keeps a second vipd with the same pidfile from touching anything. The
  * file is never unlinked before it is locked: the running copy's lock would be lost with it. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,6 @@
-/* privdrop: the switch to an unprivileged user with CAP_NET_RAW and CAP_NET_ADMIN only. */
-#include "config.h"
+/* privdrop: the switch to an unprivileged user with CAP_NET_RAW and CAP_NET_ADMIN only: the
+ * mechanism (users, ids, capabilities). Which user, and what a config may ask, is daemon_priv.c. */
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,6 @@
 #include <unistd.h>
 
 #include "vipd/privdrop.h"
-#include "vipd/proc.h"
 
 static int caps_set(uint64_t eff, uint64_t prm, uint64_t inh)
 {
@@ -44,18 +44,8 @@ int privdrop_get_caps(unsigned long long *eff, unsigned long long *prm, unsigned
 	return 0;
 }
 
-const char *privdrop_user(const struct vipd_config *cfg)
+int privdrop_lookup(const char *name, struct privdrop_id *id, char *err, size_t errlen)
 {
-	if (cfg->user[0])
-		return cfg->user;
-	if (cfg->script_user[0])
-		return cfg->script_user;
-	return getpwnam("vipd") ? "vipd" : "nobody";
-}
-
-int privdrop_lookup(const struct vipd_config *cfg, struct privdrop_id *id, char *err, size_t errlen)
-{
-	const char *name = privdrop_user(cfg);
 	struct passwd *pw;
 
 	errno = 0;
@@ -68,104 +58,6 @@ int privdrop_lookup(const struct vipd_config *cfg, struct privdrop_id *id, char 
 	snprintf(id->name, sizeof(id->name), "%s", name);
 	id->uid = pw->pw_uid;
 	id->gid = pw->pw_gid;
-	return 0;
-}
-
-int privdrop_runs_as(const struct vipd_config *cfg, uid_t *uid, char *err, size_t errlen)
-{
-	struct privdrop_id id;
-
-	if (geteuid() != 0) {
-		*uid = geteuid(); /* not started as root: no switch (daemon_priv.c) */
-		return 0;
-	}
-	if (privdrop_lookup(cfg, &id, err, errlen) < 0)
-		return -1;
-	*uid = id.uid;
-	return 0;
-}
-
-int privdrop_script_user(const struct vipd_config *cfg, uid_t runs_as, char *name, size_t namelen,
-                         char *err, size_t errlen)
-{
-	struct passwd *pw;
-	char self[VIPD_NAME_MAX];
-
-	name[0] = '\0';
-	if (runs_as == 0) {
-		snprintf(name, namelen, "%s", cfg->script_user[0] ? cfg->script_user : "nobody");
-		return 0;
-	}
-	/* Unprivileged, vipd cannot switch users: its scripts run as itself. */
-	if (!cfg->script_user[0])
-		return 0;
-	errno = 0;
-	pw = getpwnam(cfg->script_user);
-	if (!pw) {
-		snprintf(err, errlen, "no user \"%s\" on this system%s%s", cfg->script_user,
-		         errno ? ": " : "", errno ? strerror(errno) : "");
-		return -1;
-	}
-	if (pw->pw_uid == runs_as)
-		return 0;
-	pw = getpwuid(runs_as);
-	if (pw)
-		snprintf(self, sizeof(self), "%s", pw->pw_name);
-	else
-		snprintf(self, sizeof(self), "%ld", (long)runs_as);
-	snprintf(err, errlen,
-	         "\"%s\" differs from user \"%s\": scripts run as the user vipd runs as "
-	         "(user = \"root\" lets them run as another one)",
-	         cfg->script_user, self);
-	return -1;
-}
-
-int privdrop_script_identity(const struct vipd_config *cfg, struct proc_user **out, char *err,
-                             size_t errlen)
-{
-	char name[VIPD_NAME_MAX];
-	uid_t uid;
-
-	*out = NULL;
-	if (privdrop_runs_as(cfg, &uid, err, errlen) < 0 ||
-	    privdrop_script_user(cfg, uid, name, sizeof(name), err, errlen) < 0)
-		return -1;
-	if (name[0] && !(*out = proc_user_lookup(name, err, errlen)))
-		return -1;
-	return 0;
-}
-
-int privdrop_check_config(const struct vipd_config *cfg, struct config_errors *errs)
-{
-	struct privdrop_id id;
-	char err[256], name[VIPD_NAME_MAX];
-	uid_t uid;
-
-	if (privdrop_lookup(cfg, &id, err, sizeof(err)) < 0) {
-		if (cfg->user[0])
-			config_errors_add(errs, "%s:%d: user: %s", cfg->file, cfg->user_line, err);
-		else if (!cfg->script_user[0]) /* (a missing script_user is reported by track) */
-			config_errors_add(errs, "%s:1: user: not set and %s; set user", cfg->file,
-			                  err);
-		else
-			return 0;
-		return 1;
-	}
-	uid = geteuid() != 0 ? geteuid() : id.uid;
-	if (cfg->script_user[0] && !getpwnam(cfg->script_user))
-		return 0; /* reported by track */
-	if (privdrop_script_user(cfg, uid, name, sizeof(name), err, sizeof(err)) < 0) {
-		config_errors_add(errs, "%s:%d: script_user: %s", cfg->file, cfg->script_user_line,
-		                  err);
-		return 1;
-	}
-	if (name[0] && !getpwnam(name)) {
-		config_errors_add(errs,
-		                  "%s:1: script_user: not set and no user \"%s\" on this "
-		                  "system; set script_user",
-		                  cfg->file, name);
-		return 1;
-	}
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /* route: parse and print virtual_routes entries (see route.h for the rules). Pure. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>

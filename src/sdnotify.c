@@ -1,5 +1,5 @@
 /* sdnotify: the systemd notify protocol implemented directly; see sdnotify.h. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vipd/instance.h"
 #include "vipd/sdnotify.h"
 
 /* Parse a whole decimal number; false on anything else. */
@@ -89,26 +88,20 @@ int sdnotify_send(struct sdnotify *n, const char *msg)
 	return 0;
 }
 
-char *sdnotify_status_format(struct instance *const *list, size_t count, char *buf, size_t len)
+char *sdnotify_status_format(const struct sdnotify_counts *c, char *buf, size_t len)
 {
-	size_t nstate[VRRP_STATE__COUNT] = {0};
-
-	for (size_t i = 0; i < count; i++)
-		if ((unsigned)list[i]->fsm.state < VRRP_STATE__COUNT)
-			nstate[list[i]->fsm.state]++;
-	snprintf(buf, len, "STATUS=%zu instance%s: %zu MASTER, %zu BACKUP, %zu FAULT", count,
-	         count == 1 ? "" : "s", nstate[VRRP_STATE_MASTER], nstate[VRRP_STATE_BACKUP],
-	         nstate[VRRP_STATE_FAULT]);
+	snprintf(buf, len, "STATUS=%zu instance%s: %zu MASTER, %zu BACKUP, %zu FAULT", c->instances,
+	         c->instances == 1 ? "" : "s", c->master, c->backup, c->fault);
 	return buf;
 }
 
-int sdnotify_status(struct sdnotify *n, struct instance *const *list, size_t count)
+int sdnotify_status(struct sdnotify *n, const struct sdnotify_counts *c)
 {
 	char buf[128];
 
 	if (n->fd < 0)
 		return 0;
-	return sdnotify_send(n, sdnotify_status_format(list, count, buf, sizeof(buf)));
+	return sdnotify_send(n, sdnotify_status_format(c, buf, sizeof(buf)));
 }
 
 static void watchdog_cb(void *arg, monotime now)

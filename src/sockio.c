@@ -1,12 +1,12 @@
 /* sockio: helpers for non-blocking stream sockets (see sockio.h). */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <sys/socket.h>
 
 #include "vipd/sockio.h"
 
-ssize_t sock_send_some(int fd, const char *buf, size_t len, size_t *off)
+ssize_t sockio_send_some(int fd, const char *buf, size_t len, size_t *off)
 {
 	size_t start = *off;
 

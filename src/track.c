@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vipd/argv.h"
 #include "vipd/proc.h"
 #include "vipd/track.h"
 #include "vipd/track_file.h"
@@ -198,12 +199,22 @@ static void maybe_recover(struct check *c, monotime now)
 	emit(c, TRACK_RECOVER_START, c->cfg->recover, now);
 }
 
+/* Report the outcome of one probe (c->last, the raw result) for the checks debug lines. */
+static void probe_result(struct check *c, bool ok, monotime now)
+{
+	char result[sizeof(c->last) + 8];
+
+	snprintf(result, sizeof(result), "%s: %s", ok ? "pass" : "fail", c->last);
+	emit(c, TRACK_PROBE_RESULT, result, now);
+}
+
 /* One result of a periodic check (not file). */
 static void check_result(struct check *c, bool ok, const char *text, monotime now)
 {
 	c->running = false;
 	c->last_duration = now - c->started;
 	snprintf(c->last, sizeof(c->last), "%s", text);
+	probe_result(c, ok, now);
 	if (ok)
 		c->problem[0] = '\0';
 	if (track_hysteresis(&c->up, &c->successes, &c->failures, ok, c->cfg->rise, c->cfg->fall)) {
@@ -419,6 +430,7 @@ static void file_read(struct check *c, monotime now)
 		snprintf(c->last, sizeof(c->last), "%s", text);
 		problem(c, text, now);
 	}
+	probe_result(c, r == TRACK_FILE_VALUE, now);
 	if (ev >= 0)
 		emit(c, (enum track_event)ev, c->last, now);
 	if (ev == TRACK_DOWN)
@@ -498,6 +510,7 @@ static void run_timer(void *arg, monotime now)
 
 	c->running = true;
 	c->started = now;
+	emit(c, TRACK_PROBE_START, config_track_check_type_name(c->cfg->type), now);
 	switch (c->cfg->type) {
 	case VIPD_CHECK_EXEC:
 		exec_start(c, now);
@@ -554,10 +567,10 @@ struct track *track_new(struct loop *l, const struct vipd_config *cfg, const str
 		c->wd = -1;
 		snprintf(c->last, sizeof(c->last), "not run yet");
 		loop_timer_init(&c->timer, run_timer, c);
-		if (c->cfg->command && proc_argv_split(c->cfg->command, &c->argv, err, errlen) < 0)
+		if (c->cfg->command && argv_split(c->cfg->command, &c->argv, err, errlen) < 0)
 			goto fail;
 		if (c->cfg->recover &&
-		    proc_argv_split(c->cfg->recover, &c->recover_argv, err, errlen) < 0)
+		    argv_split(c->cfg->recover, &c->recover_argv, err, errlen) < 0)
 			goto fail;
 		need_http |= c->cfg->type == VIPD_CHECK_HTTP;
 		need_inotify |= c->cfg->type == VIPD_CHECK_FILE;
@@ -628,8 +641,8 @@ void track_free(struct track *t)
 			loop_del_fd(t->loop, c->sock);
 			close(c->sock);
 		}
-		proc_argv_free(c->argv);
-		proc_argv_free(c->recover_argv);
+		argv_free(c->argv);
+		argv_free(c->recover_argv);
 	}
 	if (t->ifd >= 0) {
 		loop_del_fd(t->loop, t->ifd);
@@ -725,7 +738,7 @@ static int check_command(const struct vipd_config *cfg, const struct vipd_check_
 
 	if (!cmd)
 		return 0;
-	if (proc_argv_split(cmd, &argv, err, sizeof(err)) < 0) {
+	if (argv_split(cmd, &argv, err, sizeof(err)) < 0) {
 		snprintf(what, sizeof(what), "%s: %s", key, err);
 		add_err(errs, cfg, c, what);
 		return 1;
@@ -740,7 +753,7 @@ static int check_command(const struct vipd_config *cfg, const struct vipd_check_
 		add_err(errs, cfg, c, what);
 		bad = 1;
 	}
-	proc_argv_free(argv);
+	argv_free(argv);
 	return bad;
 }
 

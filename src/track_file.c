@@ -1,5 +1,5 @@
 /* track_file: a file check's reads (see track_file.h). */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * loop_timer); we feed events back with curl_multi_socket_action and collect finished
  * transfers with curl_multi_info_read. User callbacks run only from there, never from
  * inside a libcurl callback, so they may start or cancel probes, or free the prober. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,7 +46,7 @@ struct http_prober {
 	struct http_sock *socks;
 	char *capath;    /* libcurl's default CA directory when it exists, else NULL */
 	int dispatching; /* depth of on_fd / on_timer */
-	bool dead;       /* http_prober_free called while dispatching */
+	bool dead;       /* track_http_free called while dispatching */
 };
 
 static bool curl_ready;
@@ -328,7 +328,7 @@ static char *default_capath(void)
 	return path;
 }
 
-struct http_prober *http_prober_new(struct loop *l)
+struct http_prober *track_http_new(struct loop *l)
 {
 	struct http_prober *p;
 
@@ -366,7 +366,7 @@ struct http_prober *http_prober_new(struct loop *l)
 	return p;
 }
 
-void http_prober_free(struct http_prober *p)
+void track_http_free(struct http_prober *p)
 {
 	if (!p || p->dead)
 		return;
@@ -376,7 +376,7 @@ void http_prober_free(struct http_prober *p)
 	/* else: dispatch() destroys it once the callback in progress returns */
 }
 
-int http_url_check(const char *url, char *err, size_t errlen)
+int track_http_url_check(const char *url, char *err, size_t errlen)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL;
@@ -407,7 +407,7 @@ out:
 	return ret;
 }
 
-struct http_probe *http_probe_start(struct http_prober *p, const char *url, long expect_status,
+struct http_probe *track_http_start(struct http_prober *p, const char *url, long expect_status,
                                     const char *expect_body, monotime timeout, http_done_cb cb,
                                     void *arg, char *err, size_t errlen)
 {
@@ -423,7 +423,7 @@ struct http_probe *http_probe_start(struct http_prober *p, const char *url, long
 		snprintf(err, errlen, "timeout must be > 0");
 		return NULL;
 	}
-	if (http_url_check(url, err, errlen) < 0)
+	if (track_http_url_check(url, err, errlen) < 0)
 		return NULL;
 	pr = calloc(1, sizeof(*pr));
 	if (!pr || (expect_body && !(pr->expect_body = strdup(expect_body))) ||
@@ -487,7 +487,7 @@ struct http_probe *http_probe_start(struct http_prober *p, const char *url, long
 	return pr;
 }
 
-void http_probe_cancel(struct http_probe *probe)
+void track_http_cancel(struct http_probe *probe)
 {
 	if (!probe)
 		return;

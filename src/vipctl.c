@@ -16,20 +16,41 @@
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
-/* The commands; those with a name send {"command":CMD,"name":NAME}. */
+/* The commands; those with a name send {"command":CMD,"name":NAME}; those with a switch take
+ * nothing or "CATEGORY[,CATEGORY...] on|off" (debug_request). */
 static const struct command {
 	const char *name;
-	bool takes_name;
+	bool takes_name, takes_switch;
 } commands[] = {
-    {"status", false}, {"stats", false},  {"metrics", false}, {"reload", false},
-    {"demote", true},  {"promote", true}, {"garp", true},
+    {"status", false, false}, {"stats", false, false}, {"metrics", false, false},
+    {"reload", false, false}, {"demote", true, false}, {"promote", true, false},
+    {"garp", true, false},    {"debug", false, true},
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: vipctl [-S|--socket PATH] [--json] status | stats | metrics | reload |\n"
-	        "              demote NAME | promote NAME | garp NAME\n");
+	        "              demote NAME | promote NAME | garp NAME |\n"
+	        "              debug [CATEGORY[,CATEGORY...] on|off]\n"
+	        "categories: packets, timers, netlink, checks, ctl, all\n");
+}
+
+/* "CAT[,CAT...] on|off" into req's "enable" or "disable" array; -1 when the switch is neither
+ * (vipd checks the names). */
+static int debug_request(struct json_object *req, const char *cats, const char *sw)
+{
+	struct json_object *list;
+	char buf[256], *save, *name;
+
+	if (strcmp(sw, "on") != 0 && strcmp(sw, "off") != 0)
+		return -1;
+	list = json_object_new_array();
+	snprintf(buf, sizeof(buf), "%s", cats);
+	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save))
+		json_object_array_add(list, json_object_new_string(name));
+	json_object_object_add(req, sw[1] == 'n' ? "enable" : "disable", list);
+	return 0;
 }
 
 static const struct command *find_command(const char *name)
@@ -57,6 +78,8 @@ static void print_result(const char *cmd, struct json_object *result)
 		vipctl_fmt_metrics(stdout, result) == 0 ? (void)0 : print_json(result);
 	else if (strcmp(cmd, "reload") == 0)
 		vipctl_fmt_reload(stdout, result);
+	else if (strcmp(cmd, "debug") == 0)
+		vipctl_fmt_debug(stdout, result);
 	else if ((strcmp(cmd, "demote") == 0 || strcmp(cmd, "promote") == 0) &&
 	         json_object_is_type(result, json_type_object))
 		vipctl_fmt_instance(stdout, result);
@@ -107,7 +130,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (argc - optind != (cmd->takes_name ? 2 : 1)) {
+	if (argc - optind != (cmd->takes_name ? 2 : 1) &&
+	    !(cmd->takes_switch && argc - optind == 3)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -120,6 +144,12 @@ int main(int argc, char **argv)
 	json_object_object_add(req, "command", json_object_new_string(cmd->name));
 	if (cmd->takes_name)
 		json_object_object_add(req, "name", json_object_new_string(argv[optind + 1]));
+	if (cmd->takes_switch && argc - optind == 3 &&
+	    debug_request(req, argv[optind + 1], argv[optind + 2]) < 0) {
+		json_object_put(req);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
 	reply = ctl_query(socket_path, req, VIPCTL_TIMEOUT_MS, &st, err, sizeof(err));
 	json_object_put(req);
 	if (!reply) {

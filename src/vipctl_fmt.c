@@ -1,5 +1,5 @@
 /* vipctl_fmt: the control socket's JSON answers as tables a person reads at a glance. */
-#include "config.h"
+#include "build_config.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -300,7 +300,7 @@ static void print_instances(FILE *out, struct json_object *list)
 	}
 }
 
-void vipctl_print_status(FILE *out, struct json_object *result)
+void vipctl_fmt_status(FILE *out, struct json_object *result)
 {
 	struct json_object *list = instances_of(result);
 	char rid[128];
@@ -315,7 +315,7 @@ void vipctl_print_status(FILE *out, struct json_object *result)
 	print_tracking(out, list);
 }
 
-void vipctl_print_instance(FILE *out, struct json_object *instance)
+void vipctl_fmt_instance(FILE *out, struct json_object *instance)
 {
 	struct json_object *list = json_object_new_array();
 
@@ -405,7 +405,7 @@ static bool print_counts(FILE *out, const char *title, bool *titled, const char 
 	return !first;
 }
 
-void vipctl_print_stats(FILE *out, struct json_object *result)
+void vipctl_fmt_stats(FILE *out, struct json_object *result)
 {
 	struct json_object *list = instances_of(result);
 	char rid[128], up[32];
@@ -448,7 +448,7 @@ void vipctl_print_stats(FILE *out, struct json_object *result)
 
 /* --- metrics, reload, errors --- */
 
-int vipctl_print_metrics(FILE *out, struct json_object *result)
+int vipctl_fmt_metrics(FILE *out, struct json_object *result)
 {
 	const char *text;
 	size_t len;
@@ -463,7 +463,7 @@ int vipctl_print_metrics(FILE *out, struct json_object *result)
 	return 0;
 }
 
-void vipctl_print_reload(FILE *out, struct json_object *result)
+void vipctl_fmt_reload(FILE *out, struct json_object *result)
 {
 	static const char *const keys[] = {"kept", "changed", "started", "stopped"};
 
@@ -477,7 +477,20 @@ void vipctl_print_reload(FILE *out, struct json_object *result)
 	fprintf(out, " instance(s)\n");
 }
 
-void vipctl_print_error(FILE *err, const char *command, struct json_object *reply)
+void vipctl_fmt_debug(FILE *out, struct json_object *result)
+{
+	struct json_object *list = member(result, "enabled");
+	size_t n =
+	    list && json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+
+	fprintf(out, "debug:%s", n ? "" : " none");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s %s", i ? "," : "",
+		        json_object_get_string(json_object_array_get_idx(list, i)));
+	fputc('\n', out);
+}
+
+void vipctl_fmt_error(FILE *err, const char *command, struct json_object *reply)
 {
 	struct json_object *msg = member(reply, "error"), *errors = member(reply, "errors");
 

@@ -7,7 +7,7 @@
  * requests it sends for replies sourced from a VIP carry its own address, not
  * the VIP: a neighbour would learn the parent's MAC for the VIP from them
  * (measured: the client's entry flipped away from the virtual MAC). Never logs. */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +24,7 @@
 #include <netlink/route/link/inet6.h>
 #include <netlink/route/link/macvlan.h>
 
+#include "vipd/config.h"
 #include "vipd/vmac.h"
 
 #ifndef IFF_UP
@@ -37,11 +38,6 @@ struct vmac_nl {
 };
 
 static const char *sysctl_root = SYSCTL_ROOT;
-
-void vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE])
-{
-	snprintf(name, IF_NAMESIZE, "%s.%u", af == AF_INET6 ? "vrrp6" : "vrrp", vrid);
-}
 
 void vmac_mac(int af, uint8_t vrid, uint8_t mac[6])
 {
@@ -381,7 +377,7 @@ int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, unsigned parent_ifindex
 	struct rtnl_link *changes;
 	int ifindex, r = 0;
 
-	vmac_name(af, vrid, name);
+	config_vmac_name(af, vrid, name);
 	vmac_mac(af, vrid, mac);
 	/* One left by a crashed run holds stale VIPs and maybe another parent: start afresh. */
 	if (vmac_delete(v, name, err, errlen) < 0)

@@ -6,7 +6,7 @@
  *
  * The handlers per state sit in one table (state_ops); states without handlers (Initialize,
  * and Fault until it gets its own issue) ignore adverts and timers. */
-#include "config.h"
+#include "build_config.h"
 
 #include <string.h>
 
@@ -36,20 +36,20 @@ static const char *const cause_names[VRRP_CAUSE__COUNT] = {
 #define OWNER_PRIORITY 255
 #define MIN_PRIORITY 1
 #define MAX_PRIORITY 254 /* highest priority of a non-owner */
-/* Shortest time a handed-over Backup keeps its VIPs (vrrp_handover_grace). */
+/* Shortest time a handed-over Backup keeps its VIPs (vrrp_fsm_handover_grace). */
 #define HANDOVER_GRACE_MIN (100 * MT_MSEC)
 /* Longest wait between two re-announces to a steady stream of lower-priority adverts, in own
  * Advertisement_Intervals (master_advert): 6.4 s at 0.1 s, 64 s at 1 s. */
 #define REANNOUNCE_GAP_MAX 64
 
-const char *vrrp_state_name(enum vrrp_state s)
+const char *vrrp_fsm_state_name(enum vrrp_state s)
 {
 	if ((unsigned)s >= VRRP_STATE__COUNT || state_names[s] == NULL)
 		return "?";
 	return state_names[s];
 }
 
-const char *vrrp_cause_name(enum vrrp_cause c)
+const char *vrrp_fsm_cause_name(enum vrrp_cause c)
 {
 	if ((unsigned)c >= VRRP_CAUSE__COUNT || cause_names[c] == NULL)
 		return "?";
@@ -60,7 +60,7 @@ const char *vrrp_cause_name(enum vrrp_cause c)
  * (256 - p) * cs * 10^7 / 256; the product is exact in 64 bits (at most 256 * 4095 * 10^7) and
  * 10^7 / 256 = 39062.5, so the only rounding is a dropped half nanosecond.
  * RFC 3768 (v2): Skew_Time = (256 - Priority) / 256 seconds, whatever the interval. */
-monotime vrrp_skew_time(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
+monotime vrrp_fsm_skew_time(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
 {
 	int64_t weight = 256 - (int64_t)priority;
 
@@ -71,10 +71,11 @@ monotime vrrp_skew_time(uint8_t version, uint8_t priority, uint16_t master_adver
 
 /* RFC 9568 6.1: Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time. For v2 the
  * Master_Adver_Interval is our configured interval (never learned), given in centiseconds. */
-monotime vrrp_master_down_interval(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
+monotime vrrp_fsm_master_down_interval(uint8_t version, uint8_t priority,
+                                       uint16_t master_adver_int_cs)
 {
 	return 3 * (int64_t)master_adver_int_cs * MT_CSEC +
-	       vrrp_skew_time(version, priority, master_adver_int_cs);
+	       vrrp_fsm_skew_time(version, priority, master_adver_int_cs);
 }
 
 /* A deadline d ns after now; never 0, which would mean "stopped". */
@@ -121,8 +122,8 @@ static void forget_lower_stream(struct vrrp_fsm *f)
 
 static void reset_master_down(struct vrrp_fsm *f, monotime now)
 {
-	f->master_down_timer = after(
-	    now, vrrp_master_down_interval(f->cfg.version, f->priority, f->master_adver_int_cs));
+	f->master_down_timer = after(now, vrrp_fsm_master_down_interval(f->cfg.version, f->priority,
+	                                                                f->master_adver_int_cs));
 }
 
 /* An advert from the master is accepted: learn its interval (v3 only: v2 requires the intervals
@@ -163,8 +164,8 @@ static unsigned backup_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 		/* The master is leaving: take over after Skew_Time only. */
 		f->prio0_seen = true;
 		f->lower_ignored = false;
-		f->master_down_timer =
-		    after(now, vrrp_skew_time(f->cfg.version, f->priority, f->master_adver_int_cs));
+		f->master_down_timer = after(
+		    now, vrrp_fsm_skew_time(f->cfg.version, f->priority, f->master_adver_int_cs));
 		return 0;
 	}
 	f->prio0_seen = false;
@@ -245,7 +246,7 @@ static unsigned master_answer_lower(struct vrrp_fsm *f, monotime now, uint8_t pr
 		f->announce_gap = 0;
 	}
 	f->lower_until =
-	    after(now, vrrp_master_down_interval(f->cfg.version, priority, interval_cs));
+	    after(now, vrrp_fsm_master_down_interval(f->cfg.version, priority, interval_cs));
 	if (f->last_answer != 0 && now - f->last_answer < iv)
 		return 0;
 	f->last_answer = now;
@@ -272,7 +273,7 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 		forget_master(f);
 		accept_master(f, now, priority, interval_cs, src);
 		/* Make before break: the VIPs stay until the new master's announcements are out. */
-		f->release_timer = after(now, vrrp_handover_grace(f));
+		f->release_timer = after(now, vrrp_fsm_handover_grace(f));
 		return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_DEMOTE);
 	}
 	if (priority == 0) {
@@ -520,7 +521,7 @@ monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f)
 	return min;
 }
 
-monotime vrrp_handover_grace(const struct vrrp_fsm *f)
+monotime vrrp_fsm_handover_grace(const struct vrrp_fsm *f)
 {
 	monotime iv = (monotime)f->master_adver_int_cs * MT_CSEC;
 
@@ -542,8 +543,8 @@ unsigned vrrp_fsm_demote(struct vrrp_fsm *f, monotime now)
 	if (f->state != VRRP_STATE_MASTER)
 		return 0;
 	/* Every backup, with or without Preempt_Mode, takes over Skew_Time after a priority 0. */
-	f->handover_timer =
-	    after(now, vrrp_master_down_interval(f->cfg.version, f->priority, f->cfg.adver_int_cs));
+	f->handover_timer = after(
+	    now, vrrp_fsm_master_down_interval(f->cfg.version, f->priority, f->cfg.adver_int_cs));
 	f->adver_timer = after(now, adver_interval(f));
 	f->last_answer = 0;
 	return VRRP_ACT_SEND_PRIO0;

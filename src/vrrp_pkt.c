@@ -1,7 +1,7 @@
 /* vrrp_pkt: encode, decode and validate VRRP v2 (RFC 3768) and v3 (RFC 9568)
  * advertisements. Pure: no system calls, no logging, no allocation. Every check
  * returns the reason of the first failure, in the order of the receive rules. */
-#include "config.h"
+#include "build_config.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -20,6 +20,18 @@
 #define OFF_CSUM 6
 
 #define V3_INTERVAL_MAX 0x0fff
+
+void vrrp_pkt_group(int af, union vip_in *group)
+{
+	memset(group, 0, sizeof(*group));
+	if (af == AF_INET) {
+		group->v4.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
+	} else {
+		group->v6.s6_addr[0] = 0xff; /* ff02::12 */
+		group->v6.s6_addr[1] = 0x02;
+		group->v6.s6_addr[15] = 0x12;
+	}
+}
 
 /* Fixed part of the IPv4 header. */
 #define IP4_HDR_MIN 20
@@ -48,7 +60,7 @@ static const char *const reason_names[VRRP_RX__COUNT] = {
     [VRRP_RX_NO_HOPLIMIT] = "no-hop-limit",
 };
 
-const char *vrrp_reason_name(enum vrrp_reason r)
+const char *vrrp_pkt_reason_name(enum vrrp_reason r)
 {
 	if ((unsigned)r >= VRRP_RX__COUNT || !reason_names[r])
 		return "unknown";
@@ -77,7 +89,7 @@ static uint32_t csum_reduce(uint32_t sum)
 /* Words are read big-endian byte by byte, so any alignment and either host order work. An odd
  * last byte counts as the high half of a word padded with zero (RFC 1071); so only the last
  * chunk added to one sum may have an odd length. */
-uint32_t vrrp_csum_add(uint32_t sum, const void *buf, size_t len)
+uint32_t vrrp_pkt_csum_add(uint32_t sum, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 
@@ -92,7 +104,7 @@ uint32_t vrrp_csum_add(uint32_t sum, const void *buf, size_t len)
 }
 
 /* The result, stored as is in a uint16_t on the wire (or memcpy'd), gives the right bytes. */
-uint16_t vrrp_csum_fold(uint32_t sum)
+uint16_t vrrp_pkt_csum_fold(uint32_t sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
@@ -107,15 +119,15 @@ static uint32_t pseudo_sum(int af, const union vip_in *src, const union vip_in *
 	size_t asize = addr_size(af);
 	uint32_t sum = 0;
 
-	sum = vrrp_csum_add(sum, src->bytes, asize);
-	sum = vrrp_csum_add(sum, dst->bytes, asize);
+	sum = vrrp_pkt_csum_add(sum, src->bytes, asize);
+	sum = vrrp_pkt_csum_add(sum, dst->bytes, asize);
 	/* len <= VRRP_MSG_MAX, so the high 16 bits of the IPv6 32-bit length are 0. */
 	sum += (uint32_t)len + VRRP_IPPROTO;
 	return sum;
 }
 
-enum vrrp_reason vrrp_decode_ipv4(const uint8_t *pkt, size_t len, struct vrrp_rx_meta *meta,
-                                  const uint8_t **msg, size_t *msg_len)
+enum vrrp_reason vrrp_pkt_decode_ipv4(const uint8_t *pkt, size_t len, struct vrrp_rx_meta *meta,
+                                      const uint8_t **msg, size_t *msg_len)
 {
 	size_t hlen, tot;
 
@@ -157,13 +169,13 @@ static size_t msg_len_for(uint8_t version, size_t asize, size_t count)
 static int csum_verify(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
                        uint8_t version)
 {
-	uint32_t msum = vrrp_csum_add(0, msg, len);
+	uint32_t msum = vrrp_pkt_csum_add(0, msg, len);
 
 	if (version == 2)
-		return vrrp_csum_fold(msum) == 0 ? VRRP_CSUM_RFC9568 : -1;
-	if (vrrp_csum_fold(msum + pseudo_sum(meta->af, &meta->src, &meta->dst, len)) == 0)
+		return vrrp_pkt_csum_fold(msum) == 0 ? VRRP_CSUM_RFC9568 : -1;
+	if (vrrp_pkt_csum_fold(msum + pseudo_sum(meta->af, &meta->src, &meta->dst, len)) == 0)
 		return VRRP_CSUM_RFC5798;
-	if (meta->af == AF_INET && vrrp_csum_fold(msum) == 0)
+	if (meta->af == AF_INET && vrrp_pkt_csum_fold(msum) == 0)
 		return VRRP_CSUM_RFC9568;
 	return -1;
 }
@@ -184,8 +196,8 @@ static bool addr_wire_usable(int af, const uint8_t *a)
 	return true;
 }
 
-enum vrrp_reason vrrp_decode(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
-                             struct vrrp_adv *adv, enum vrrp_csum_form *form)
+enum vrrp_reason vrrp_pkt_decode(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
+                                 struct vrrp_adv *adv, enum vrrp_csum_form *form)
 {
 	size_t asize = addr_size(meta->af);
 	uint8_t version, type, count;
@@ -257,7 +269,7 @@ enum vrrp_reason vrrp_decode(const uint8_t *msg, size_t len, const struct vrrp_r
 	return VRRP_RX_OK;
 }
 
-bool vrrp_addrs_match(const struct vrrp_adv *adv, const union vip_in *vips, size_t nvips)
+bool vrrp_pkt_addrs_match(const struct vrrp_adv *adv, const union vip_in *vips, size_t nvips)
 {
 	bool used[VRRP_MAX_ADDRS] = {false};
 
@@ -288,8 +300,8 @@ static bool is_peer(const struct vrrp_rx_meta *meta, const struct vrrp_rx_policy
 /* RFC 3768 7.1 for v2, RFC 9568 7.1 for v3. The owner check comes last: when every other check
  * passed, VRRP_RX_OWNER means "only the owner rule objects", so a caller that follows RFC 9568
  * erratum 8298 (log, then process the advert normally) can do so without losing the others. */
-enum vrrp_reason vrrp_validate(const struct vrrp_adv *adv, const struct vrrp_rx_meta *meta,
-                               const struct vrrp_rx_policy *pol)
+enum vrrp_reason vrrp_pkt_validate(const struct vrrp_adv *adv, const struct vrrp_rx_meta *meta,
+                                   const struct vrrp_rx_policy *pol)
 {
 	if ((adv->version == 2 && !pol->accept_v2) || (adv->version == 3 && !pol->accept_v3) ||
 	    (adv->version != 2 && adv->version != 3))
@@ -305,7 +317,7 @@ enum vrrp_reason vrrp_validate(const struct vrrp_adv *adv, const struct vrrp_rx_
 		if (adv->interval != pol->v2_interval)
 			return VRRP_RX_INTERVAL_MISMATCH;
 		if (adv->priority != VRRP_PRIO_OWNER &&
-		    !vrrp_addrs_match(adv, pol->vips, pol->nvips))
+		    !vrrp_pkt_addrs_match(adv, pol->vips, pol->nvips))
 			return VRRP_RX_ADDR_MISMATCH;
 	}
 	if (pol->owner)
@@ -313,8 +325,8 @@ enum vrrp_reason vrrp_validate(const struct vrrp_adv *adv, const struct vrrp_rx_
 	return VRRP_RX_OK;
 }
 
-ssize_t vrrp_encode(uint8_t *buf, size_t cap, const struct vrrp_adv *adv, const union vip_in *src,
-                    const union vip_in *dst, enum vrrp_csum_form form)
+ssize_t vrrp_pkt_encode(uint8_t *buf, size_t cap, const struct vrrp_adv *adv,
+                        const union vip_in *src, const union vip_in *dst, enum vrrp_csum_form form)
 {
 	size_t asize = addr_size(adv->af);
 	size_t len;
@@ -360,10 +372,10 @@ ssize_t vrrp_encode(uint8_t *buf, size_t cap, const struct vrrp_adv *adv, const 
 	if (adv->version == 2)
 		memcpy(buf + VRRP_HDR_LEN + adv->naddr * asize, adv->auth_data, VRRP_AUTH_LEN);
 
-	sum = vrrp_csum_add(0, buf, len);
+	sum = vrrp_pkt_csum_add(0, buf, len);
 	if (adv->version == 3 && (adv->af == AF_INET6 || form == VRRP_CSUM_RFC5798))
 		sum += pseudo_sum(adv->af, src, dst, len);
-	csum = vrrp_csum_fold(sum);
+	csum = vrrp_pkt_csum_fold(sum);
 	memcpy(buf + OFF_CSUM, &csum, sizeof(csum));
 	return (ssize_t)len;
 }

@@ -83,9 +83,9 @@ struct vipd_config {
 	char state_dir[VIPD_PATH_MAX]; /* kept across restarts (statefile.h); default below */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
-	char script_user[VIPD_NAME_MAX];  /* "" = not set (privdrop_script_user) */
+	char script_user[VIPD_NAME_MAX];  /* "" = not set (daemon_priv_script_user) */
 	int script_user_line;             /* its line in the file when set */
-	char user[VIPD_NAME_MAX];         /* user vipd runs as; "" = default (privdrop.h) */
+	char user[VIPD_NAME_MAX];         /* user vipd runs as; "" = default (daemon_priv.h) */
 	int user_line;                    /* its line in the file when set */
 	struct vipd_check_config *checks; /* top-level checks (config_track.h) */
 	size_t nchecks;
@@ -124,6 +124,10 @@ void config_print(const struct vipd_config *cfg, FILE *out);
 
 /* Find an instance by name; NULL if none. */
 const struct vipd_instance_config *config_instance(const struct vipd_config *cfg, const char *name);
+
+/* The VMAC name of (af, vrid): "vrrp.VRID" or "vrrp6.VRID" (at most 9 characters). Here, not in
+ * vmac.c, because loading a config checks that the names are unique without linking libnl. */
+void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE]);
 
 /* True when two instance configs would run identically (the line in the file may differ). */
 bool config_instance_equal(const struct vipd_instance_config *a,

@@ -37,6 +37,6 @@ bool config_notify_equal(const struct vipd_instance_config *a,
 void config_notify_free(struct vipd_config *cfg);
 
 /* The index of the sync group holding instance idx, or -1. */
-int config_sync_group_of(const struct vipd_config *cfg, size_t idx);
+int config_notify_sync_group_of(const struct vipd_config *cfg, size_t idx);
 
 #endif

@@ -55,13 +55,13 @@ bool config_track_instance_equal(const struct vipd_instance_config *a,
                                  const struct vipd_instance_config *b);
 
 /* True when two checks would run identically (the line may differ). */
-bool config_check_equal(const struct vipd_check_config *a, const struct vipd_check_config *b);
+bool config_track_check_equal(const struct vipd_check_config *a, const struct vipd_check_config *b);
 
 /* Find a check by name; NULL if none. */
-const struct vipd_check_config *config_check(const struct vipd_config *cfg, const char *name);
+const struct vipd_check_config *config_track_check(const struct vipd_config *cfg, const char *name);
 
 /* "exec", "tcp", "http" or "file". */
-const char *config_check_type_name(enum vipd_check_type t);
+const char *config_track_check_type_name(enum vipd_check_type t);
 
 /* Free what config_track_load_instance allocated. */
 void config_track_free_instance(struct vipd_instance_config *in);

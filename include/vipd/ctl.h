@@ -35,6 +35,10 @@ int ctl_set_group(struct ctl *c, const char *group, char *err, size_t errlen);
 /* Drop clients idle for timeout instead of CTL_IDLE_TIMEOUT (for tests). */
 void ctl_set_idle_timeout(struct ctl *c, monotime timeout);
 
+/* While the handler runs: the uid of the client whose request it answers (for the log); -1
+ * outside the handler, when the kernel did not say, or when c is NULL. */
+long ctl_client_uid(const struct ctl *c);
+
 /* Close every client and the listener, and remove the socket file. */
 void ctl_close(struct ctl *c);
 

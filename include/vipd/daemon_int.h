@@ -1,7 +1,11 @@
-/* daemon_int: what the two halves of the daemon layer share. daemon.c runs the
- * lifecycle (start, reload, stop, control commands); daemon_iface.c keeps the
- * interface table in step with netlink and runs the receive path. Not an API:
- * nothing outside src/daemon*.c includes it. */
+/* daemon_int: what the files of the daemon layer share: struct daemon, the one object that owns
+ * everything living as long as the process (HACKING.md, "Who owns which state"), and the
+ * functions each src/daemon_*.c file offers the others (daemon.c runs the lifecycle and wires
+ * the instances; daemon_iface.c the interface table, daemon_resync.c its resync, daemon_reload.c,
+ * daemon_track.c, daemon_stats.c, daemon_http.c, daemon_state.c, daemon_admin.c and
+ * daemon_priv.c one concern each). The receive path's definitions are in daemon_iface.h, which
+ * only daemon_iface.c and daemon_resync.c include. Not an API: nothing outside src/daemon*.c
+ * includes it. */
 #ifndef VIPD_DAEMON_INT_H
 #define VIPD_DAEMON_INT_H
 
@@ -12,6 +16,7 @@
 
 #include "vipd/config.h"
 #include "vipd/ctl.h"
+#include "vipd/daemon_state.h"
 #include "vipd/daemon_vmac.h"
 #include "vipd/instance.h"
 #include "vipd/loop.h"
@@ -21,43 +26,9 @@
 struct notifier;
 struct sync_set;
 struct metrics_http;
+struct vrrp_sock;
 
-/* Packets read per wakeup of one socket: bounds the time a flood can hold the loop (~0.5 ms),
- * yet takes a whole interval of adverts of 255 instances, so that after a stall none of their
- * Master_Down_Timers is seen expired while its advert still waits in the queue. */
-#define RX_BURST 256
-/* Packets a burst may read when a backup's Master_Down_Timer is due meanwhile (daemon_iface.c
- * rx_cb): a flood queued ahead of the master's advert must not make the backup take over. */
-#define RX_CATCHUP 16384
-
-/* A failed VRRP socket open or group join is tried again after SOCK_RETRY_MIN, then after twice
- * the previous wait while it keeps failing, up to SOCK_RETRY_MAX. */
-#define SOCK_RETRY_MIN (1 * MT_SEC)
-#define SOCK_RETRY_MAX (8 * MT_SEC)
-
-struct daemon;
-
-/* A socket woken again within this time of its last wakeup is busy: it is left unwatched for
- * this long, so a backup of hundreds of instances reads their adverts in a few batches per
- * interval instead of waking for every other packet. Adverts wait at most this long. */
-#define RX_HOLD (500 * MT_USEC)
-
-/* What a socket's readiness callback needs to know. */
-struct rx_ctx {
-	struct daemon *d;
-	struct iface *ifc;
-	int afi;
-	monotime last_wake;     /* the previous wakeup of this socket */
-	struct loop_timer hold; /* watches the socket again after RX_HOLD */
-};
-
-/* An interface and the contexts of its two sockets. Allocated one by one and never moved:
- * instances and the loop hold pointers into it. */
-struct daemon_iface {
-	struct iface ifc;
-	struct rx_ctx rx[2];
-	struct vip_addr *vips; /* ifc.all_vips */
-};
+struct daemon_iface;
 
 struct daemon {
 	struct vipd_config *cfg;
@@ -89,8 +60,7 @@ struct daemon {
 	struct vrrp_adv rxadv;
 	struct loop_timer sock_retry_timer; /* retries failed socket opens and joins */
 	monotime sock_retry_delay;          /* the current wait between tries; 0 when none fails */
-	char state_path[PATH_MAX]; /* state_dir/STATEFILE_NAME, fixed at start (daemon_state.c) */
-	char *state_saved;         /* what that file says (statefile_format); NULL: unknown */
+	struct daemon_state state; /* the state file of the demoted instances (daemon_state.c) */
 	const struct vipd_config *vips_cfg; /* whose VIPs the interfaces exclude (all_vips) */
 	struct loop_timer resync_timer;     /* re-reads links and addresses (daemon_resync.c) */
 	const char *resync_why;             /* why, for the log */
@@ -127,6 +97,25 @@ void daemon_iface_bind(struct daemon *d, struct iface *ifc, unsigned ifindex);
 
 /* Close both VRRP sockets of ifc. */
 void daemon_iface_close_sockets(struct daemon *d, struct iface *ifc);
+
+/* At start, after the first netlink dump: warn of each interface missing, open the sockets each
+ * one's instances need. */
+void daemon_iface_start(struct daemon *d);
+
+/* daemon_iface_sync_sockets for every interface (after a reload). */
+void daemon_iface_sync_all(struct daemon *d);
+
+/* At the end: close every VRRP socket and free the interface table. */
+void daemon_iface_free_all(struct daemon *d);
+
+/* Register in (NULL: none) as the instance of (af, vrid) on ifc, for the receive path's demux. */
+void daemon_iface_demux_set(const struct iface *ifc, int af, uint8_t vrid, struct instance *in);
+
+/* The VRRP socket of family af on ifc, NULL while it is not open. */
+struct vrrp_sock *daemon_iface_sock(const struct iface *ifc, int af);
+
+/* The MAC netlink gave for ifc, NULL when it gave none. */
+const uint8_t *daemon_iface_mac(const struct iface *ifc);
 
 /* True while a VRRP socket of ifc could not be opened or could not join its group. */
 bool daemon_iface_sock_failed(const struct iface *ifc);
@@ -197,6 +186,10 @@ void daemon_start_vmacs(struct daemon *d, size_t first);
  * error with "errors": ["FILE:LINE: ..."] when the file is bad (the running config stays). */
 struct json_object *daemon_reload_ctl(struct daemon *d);
 
+/* Render the running daemon d now as Prometheus text (daemon_stats.c, with metrics_render; the
+ * ctl "metrics" command, GET /metrics): malloc'd, length in *len; NULL when out of memory. */
+char *daemon_stats_metrics_text(struct daemon *d, size_t *len);
+
 /* {"command":"stats"} and {"command":"metrics"} (daemon_stats.c): the reply for command. */
 struct json_object *daemon_stats_ctl(struct daemon *d, const char *command);
 
@@ -215,13 +208,22 @@ void daemon_http_close(struct daemon *d);
  * "not demoted"). */
 struct json_object *daemon_admin_ctl(struct daemon *d, struct json_object *req, bool demote);
 
-/* Before the instances start (daemon_state.c): mark those the state file lists as demoted;
- * a missing file is no state, a bad one is logged and ignored. */
-void daemon_state_load(struct daemon *d);
+/* {"command":"debug"} (daemon_debug.c), members "enable" and "disable" (arrays of category
+ * names, "all" for every one; disable applies first): {"enabled":[NAME...]}, the categories on
+ * after the change; an unknown name is an error naming the valid ones, and changes nothing. */
+struct json_object *daemon_debug_command(struct json_object *req);
 
-/* Write the state file when the set of demoted instances differs from what it says (the names
- * of instances no longer configured go); a failure is logged. */
-void daemon_state_save(struct daemon *d);
+/* The debug lines of the daemon layer (daemon_debug.c), each called only when its category is
+ * on: a control request and its answer (ctl); a packet dropped before any instance took it,
+ * and an advert sent, rc the send's result with errno (packets); a netlink batch, rc
+ * nl_apply's result, with each change's result, and a netlink event (netlink). */
+void daemon_debug_ctl(struct daemon *d, struct json_object *req, struct json_object *reply);
+void daemon_debug_rx_drop(const struct iface *ifc, const struct vrrp_rx_meta *meta,
+                          const uint8_t *msg, size_t len, enum vrrp_reason r);
+void daemon_debug_tx(const struct instance *in, const union vip_in *src, const union vip_in *dst,
+                     const uint8_t *msg, size_t len, int rc);
+void daemon_debug_nl_batch(struct daemon *d, const struct nl_change *ch, size_t n, int rc);
+void daemon_debug_nl_event(const struct nl_event *ev);
 
 /* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
  * only (fatal when that fails; nothing to do when not root or the user is root). */

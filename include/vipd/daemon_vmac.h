@@ -16,30 +16,30 @@ struct vmac_mgr;
 typedef void (*vmac_mgr_sync_cb)(void *arg);
 
 /* A manager using loop for its repair timer. NULL on allocation failure. */
-struct vmac_mgr *vmac_mgr_new(struct loop *loop, vmac_mgr_sync_cb sync, void *arg);
+struct vmac_mgr *daemon_vmac_new(struct loop *loop, vmac_mgr_sync_cb sync, void *arg);
 
 /* Free the manager (the VMACs stay: stop each instance first). NULL is fine. */
-void vmac_mgr_free(struct vmac_mgr *m);
+void daemon_vmac_free(struct vmac_mgr *m);
 
 /* Create the VMAC of in (in->vmac names it, in->iface is its parent) and keep it until
- * vmac_mgr_stop. Without the parent it is created when the parent appears. The caller syncs the
+ * daemon_vmac_stop. Without the parent it is created when the parent appears. The caller syncs the
  * netlink events before starting the instance. */
-void vmac_mgr_start(struct vmac_mgr *m, struct instance *in);
+void daemon_vmac_start(struct vmac_mgr *m, struct instance *in);
 
 /* Delete the VMAC of in; the parent gets its ARP sysctls back with its last IPv4 VMAC. */
-void vmac_mgr_stop(struct vmac_mgr *m, struct instance *in);
+void daemon_vmac_stop(struct vmac_mgr *m, struct instance *in);
 
 /* Links changed: rebind the send sockets to the VMACs' current indexes, and re-create, shortly,
  * every wanted VMAC that is missing while its parent exists. Call before the instances hear of
  * the change. */
-void vmac_mgr_check(struct vmac_mgr *m);
+void daemon_vmac_check(struct vmac_mgr *m);
 
 /* Drop the IPv6 addresses of in's VMAC silently (vmac_flush): an IPv6 VIP deleted from an up
  * interface makes the kernel send MLD reports, here from the virtual MAC of a node that has just
  * stopped being master. 0 or -1 (logged). */
-int vmac_mgr_flush(struct vmac_mgr *m, struct instance *in);
+int daemon_vmac_flush(struct vmac_mgr *m, struct instance *in);
 
 /* The send-only socket on in's VMAC that its adverts leave by; NULL while there is none. */
-struct vrrp_sock *vmac_mgr_sock(const struct vmac_mgr *m, const struct instance *in);
+struct vrrp_sock *daemon_vmac_sock(const struct vmac_mgr *m, const struct instance *in);
 
 #endif

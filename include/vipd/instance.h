@@ -16,31 +16,27 @@
 #include "vipd/vrrp_pkt.h"
 
 struct instance;
-struct vrrp_sock;
 
-/* What netlink said of an address of an interface besides the address itself. */
-/* A network interface named by the config, as netlink last described it. Owned by the daemon. */
+/* A network interface named by the config as netlink last described it: what an instance reads
+ * of it. The daemon owns and writes it (struct daemon_iface, daemon_iface.h, which also holds
+ * the interface's MAC, VRRP sockets and VRID demux table); instances only read it. */
 struct iface {
 	char name[IF_NAMESIZE];
-	unsigned ifindex; /* 0 while the interface does not exist */
-	bool running;     /* up with carrier */
-	uint8_t mac[6];
-	bool has_mac;
+	unsigned ifindex;       /* 0 while the interface does not exist */
+	bool running;           /* up with carrier */
 	struct vip_addr *addrs; /* addresses on it now (from netlink) */
-	size_t naddrs, addrs_cap;
+	size_t naddrs;
 	struct nl_addr_meta *meta; /* meta[i] describes addrs[i]; NULL: all primary, proto 0 */
 	/* Every VIP of every configured instance, sorted by instance_vip_addr_cmp: never an advert
 	 * source of another instance (only an owner's own VIPs are, RFC 9568 4.1). Set by the
 	 * daemon. */
 	const struct vip_addr *all_vips;
 	size_t nall_vips;
-	struct vrrp_sock *sock[2]; /* [0] IPv4, [1] IPv6 */
 	/* Why the VRRP socket of a family cannot serve, "" when it can (set by the daemon, retried
 	 * on a timer): it could not be opened (FAULT for every instance of the family), or it could
 	 * not join the group (FAULT for the multicast ones: deaf, they would become master). */
 	char sock_error[2][128];
 	char join_error[2][128];
-	struct instance *by_vrid[2][256]; /* demux: [family][vrid] */
 };
 
 /* Index of a family in iface arrays: 0 for IPv4, 1 for IPv6. */
@@ -112,10 +108,10 @@ struct instance_stats {
 
 struct instance {
 	const struct vipd_instance_config *cfg;
-	struct iface *iface;
+	const struct iface *iface;
 	/* vmac = true: the VMAC (set by the daemon after instance_init). The VIPs live on it and
 	 * adverts, GARP and NA leave from it; receiving stays on iface, its parent. */
-	struct iface *vmac;
+	const struct iface *vmac;
 	struct loop *loop;
 	const struct instance_io *io;
 	struct vrrp_fsm fsm;
@@ -145,14 +141,14 @@ struct instance {
 };
 
 /* The interface the VIPs of in live on: its VMAC if it has one, else its interface. */
-static inline struct iface *instance_vip_iface(const struct instance *in)
+static inline const struct iface *instance_vip_iface(const struct instance *in)
 {
 	return in->vmac ? in->vmac : in->iface;
 }
 
 /* Set up an instance for cfg on ifc; it stays in INIT until instance_start. */
-void instance_init(struct instance *in, const struct vipd_instance_config *cfg, struct iface *ifc,
-                   struct loop *loop, const struct instance_io *io);
+void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
+                   const struct iface *ifc, struct loop *loop, const struct instance_io *io);
 
 /* Start the protocol (Startup event), or FAULT when the interface cannot be used. */
 void instance_start(struct instance *in, monotime now);

@@ -13,35 +13,45 @@
 struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cfg);
 
 /* Carry out the FSM's actions acts in their documented order, then re-arm the protocol timer. */
-void run_actions(struct instance *in, unsigned acts, monotime now);
+void instance_run_actions(struct instance *in, unsigned acts, monotime now);
 
 /* (Re)start the announcements (GARP / NA bursts): a first burst now (IPv6: as soon as the
  * kernel announced the VIPs, at most 20 ms later). */
-void garp_start(struct instance *in, monotime now);
+void instance_announce_start(struct instance *in, monotime now);
 
 /* An address event on in's interfaces: a first burst waiting for the kernel's VIPs goes now if
  * they are all there. */
-void garp_vips_changed(struct instance *in, monotime now);
+void instance_announce_vips_changed(struct instance *in, monotime now);
 
-/* The loop timer of the announcements (instance_init arms nothing; garp_start does). */
-void garp_timer_cb(void *arg, monotime now);
+/* The loop timer of the announcements (instance_init arms nothing; instance_announce_start does).
+ */
+void instance_announce_timer_cb(void *arg, monotime now);
 
 /* The output interface index of virtual route r of in (0 when its interface is missing). */
-unsigned route_ifindex(const struct instance *in, const struct vipd_route *r);
+unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r);
 
 /* Whether a netlink change reached its goal (EEXIST on add, "not there" on delete count). */
-bool change_done(const struct nl_change *c);
+bool instance_change_done(const struct nl_change *c);
 
 /* Record in in->vip_origin what an address change of one of in's VIPs found: created (ours),
  * already there (EEXIST: foreign, unless ours), removed. Other changes are ignored. */
-void vip_note_result(struct instance *in, const struct nl_change *c);
+void instance_vip_note_result(struct instance *in, const struct nl_change *c);
 
 /* Log what the FSM's actions acts mean for a demoted instance (handover ran out, VIPs released
- * after the grace); called by run_actions. */
+ * after the grace); called by instance_run_actions. */
 void instance_admin_note(struct instance *in, unsigned acts);
 
 /* At instance_start: an instance flagged in->demoted before it started (restarted by a reload)
  * starts demoted; an address owner cannot be, its flag is cleared (logged). */
 void instance_admin_start(struct instance *in, monotime now);
+
+/* Debug lines (instance_debug.c), each called only when its category is on: an advert in
+ * looked at and its verdict r (packets: accepted, dropped with the reason, or ignored in INIT or
+ * FAULT); the protocol timer fired at now, with the deadlines that were due, and armed for next
+ * (timers). */
+void instance_debug_rx(const struct instance *in, const struct vrrp_adv *adv,
+                       const struct vrrp_rx_meta *meta, enum vrrp_reason r);
+void instance_debug_fired(const struct instance *in, monotime now);
+void instance_debug_armed(const struct instance *in, monotime next, monotime now);
 
 #endif

@@ -10,7 +10,8 @@
 #include "vipd/instance.h"
 
 /* True when running in with cfg needs a stop and a new start: another interface, VRID, family
- * or vmac setting (or a demoted instance made the owner). Else instance_reconfigure applies it. */
+ * or vmac setting (or a demoted instance made the owner). Else instance_reconfig_apply applies it.
+ */
 bool instance_reconfig_restarts(const struct instance *in, const struct vipd_instance_config *cfg);
 
 /* Write the names of the settings that differ between a and b ("priority, virtual_addresses")
@@ -20,7 +21,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 
 /* Run in with cfg from now on, in its current state (cfg outlives in; restarts(in, cfg) is false):
  * a Master advertises at once and changes only the VIPs and routes that differ. */
-void instance_reconfigure(struct instance *in, const struct vipd_instance_config *cfg,
-                          monotime now);
+void instance_reconfig_apply(struct instance *in, const struct vipd_instance_config *cfg,
+                             monotime now);
 
 #endif

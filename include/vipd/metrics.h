@@ -1,6 +1,6 @@
 /* metrics: the Prometheus text exposition (format 0.0.4) of vipd's state, counters and
- * availability figures. metrics_render is pure (the instances and clocks come in);
- * daemon_metrics_text renders a running daemon (the ctl "metrics" command, GET /metrics). */
+ * availability figures. metrics_render is pure (the instances and clocks come in); the daemon
+ * renders itself with it (daemon_stats_metrics_text, daemon_int.h). */
 #ifndef VIPD_METRICS_H
 #define VIPD_METRICS_H
 
@@ -9,7 +9,6 @@
 
 #include "vipd/monotime.h"
 
-struct daemon;
 struct instance;
 
 /* What the text shows. */
@@ -28,8 +27,5 @@ struct metrics_source {
 
 /* Render src: a malloc'd NUL-terminated text, its length in *len; NULL when out of memory. */
 char *metrics_render(const struct metrics_source *src, size_t *len);
-
-/* Render the running daemon d now (malloc'd, length in *len; NULL when out of memory). */
-char *daemon_metrics_text(struct daemon *d, size_t *len);
 
 #endif

@@ -28,14 +28,14 @@ enum http_verdict {
 
 /* Judge the bytes received so far on a connection (pure). A verdict other than HTTP_INCOMPLETE
  * is final: more bytes never change it. Accepts CRLF or bare LF line ends. */
-enum http_verdict http_request_parse(const char *buf, size_t len);
+enum http_verdict metrics_http_request_parse(const char *buf, size_t len);
 
 /* The status line's reason phrase for a verdict ("OK", "Not Found"...). */
-const char *http_reason(enum http_verdict v);
+const char *metrics_http_reason(enum http_verdict v);
 
 /* Build the whole answer for v (body only with HTTP_OK: body/len; else a short text) into a
  * malloc'd buffer; *outlen gets its length. NULL when out of memory. */
-char *http_response(enum http_verdict v, const char *body, size_t len, size_t *outlen);
+char *metrics_http_response(enum http_verdict v, const char *body, size_t len, size_t *outlen);
 
 /* Renders the metrics text: malloc'd, its length in *len; NULL on failure (answered 500). */
 typedef char *(*metrics_render_fn)(void *arg, size_t *len);

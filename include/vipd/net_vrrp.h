@@ -16,51 +16,48 @@
 
 struct vrrp_sock;
 
-/* The VRRP multicast group of a family: 224.0.0.18 or ff02::12. */
-void vrrp_group(int af, union vip_in *group);
-
 /* Open a non-blocking raw socket for af on interface ifindex/ifname, bound to it. It receives
- * unicast adverts at once, multicast ones after vrrp_sock_multicast(s, true). NULL with a reason
+ * unicast adverts at once, multicast ones after net_vrrp_multicast(s, true). NULL with a reason
  * in err on failure. */
-struct vrrp_sock *vrrp_sock_open(int af, unsigned ifindex, const char *ifname, char *err,
-                                 size_t errlen);
+struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
+                                size_t errlen);
 
 /* Join (true) or leave (false) the VRRP group on the socket's interface; a no-op when already
  * so. 0 or -1 with errno. */
-int vrrp_sock_multicast(struct vrrp_sock *s, bool join);
+int net_vrrp_multicast(struct vrrp_sock *s, bool join);
 
 /* True while the socket is a member of the VRRP group. */
-bool vrrp_sock_joined(const struct vrrp_sock *s);
+bool net_vrrp_joined(const struct vrrp_sock *s);
 
 /* Make s send-only, for a VMAC: nothing it receives is queued, and an IPv6 source address may
  * belong to another interface (the parent's link-local). Never join the group on it. 0 or -1. */
-int vrrp_sock_send_only(struct vrrp_sock *s);
+int net_vrrp_send_only(struct vrrp_sock *s);
 
 /* Leave the group and close. */
-void vrrp_sock_close(struct vrrp_sock *s);
+void net_vrrp_close(struct vrrp_sock *s);
 
 /* The socket descriptor, to watch for readability. */
-int vrrp_sock_fd(const struct vrrp_sock *s);
+int net_vrrp_fd(const struct vrrp_sock *s);
 
 /* Receive one packet (read in batches). Returns 1 with *meta, *msg and *msg_len set (msg is valid
  * until the next call), or 1 with *reason != VRRP_RX_OK for a packet whose IP header is bad, 0
  * when nothing is pending, -1 on error (errno). */
-int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
-                   size_t *msg_len, enum vrrp_reason *reason);
+int net_vrrp_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
+                  size_t *msg_len, enum vrrp_reason *reason);
 
 /* Take the arrival interface (*ifindex, 0 when unknown), destination and hop limit from the
  * cmsgs of a received message of family af into meta. VRRP_RX_NO_HOPLIMIT for an IPv6 one that
  * carries no hop limit (never accepted unchecked), else VRRP_RX_OK. */
-enum vrrp_reason vrrp_sock_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
-                                 unsigned *ifindex);
+enum vrrp_reason net_vrrp_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
+                                unsigned *ifindex);
 
 /* True while packets already read from the kernel wait in the batch: the socket may not poll
  * readable for them, so the reader must go on. */
-bool vrrp_sock_buffered(const struct vrrp_sock *s);
+bool net_vrrp_buffered(const struct vrrp_sock *s);
 
 /* Send a VRRP message from src to dst (the group or a unicast peer) with TTL / hop limit 255.
  * 0 or -1 with errno. */
-int vrrp_sock_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
-                   const uint8_t *msg, size_t len);
+int net_vrrp_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                  const uint8_t *msg, size_t len);
 
 #endif

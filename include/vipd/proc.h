@@ -36,13 +36,6 @@ void proc_user_free(struct proc_user *u);
 typedef void (*proc_done_cb)(void *arg, int wstatus, bool timed_out, monotime elapsed,
                              const char *error);
 
-/* Split a command line into argv like a shell without expansion (quotes, backslash);
- * NULL-terminated, free with proc_argv_free. -1 with a reason on bad quoting. */
-int proc_argv_split(const char *cmd, char ***argv, char *err, size_t errlen);
-
-/* Free an argv from proc_argv_split (NULL is fine). */
-void proc_argv_free(char **argv);
-
 /* Start argv as user (NULL: ours) in its own process group, stdin/out/err on /dev/null,
  * no capabilities kept; the group is SIGKILLed at the timeout; cb runs once when it has
  * exited (pidfd in the loop; no SIGCHLD handler). Returns once forked: what the child does

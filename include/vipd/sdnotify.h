@@ -12,8 +12,6 @@
 #include "vipd/loop.h"
 #include "vipd/monotime.h"
 
-struct instance;
-
 struct sdnotify {
 	int fd; /* -1 when there is no notify socket */
 	struct sockaddr_un addr;
@@ -33,12 +31,18 @@ void sdnotify_init(struct sdnotify *n);
  * 0 (also when notification is off), or -1 with errno set; callers may ignore it. */
 int sdnotify_send(struct sdnotify *n, const char *msg);
 
-/* Format "STATUS=N instances: a MASTER, b BACKUP, c FAULT" for the count instances of list
- * into buf. Returns buf. */
-char *sdnotify_status_format(struct instance *const *list, size_t count, char *buf, size_t len);
+/* How many instances there are and how many are in each state shown, counted by the daemon:
+ * systemd needs numbers, not instances. */
+struct sdnotify_counts {
+	size_t instances;
+	size_t master, backup, fault;
+};
+
+/* Format "STATUS=N instances: a MASTER, b BACKUP, c FAULT" for c into buf. Returns buf. */
+char *sdnotify_status_format(const struct sdnotify_counts *c, char *buf, size_t len);
 
 /* Send the STATUS= line of sdnotify_status_format. 0 or -1 as sdnotify_send. */
-int sdnotify_status(struct sdnotify *n, struct instance *const *list, size_t count);
+int sdnotify_status(struct sdnotify *n, const struct sdnotify_counts *c);
 
 /* When the watchdog is on, send WATCHDOG=1 now and then every n->watchdog from a timer of loop. */
 void sdnotify_watchdog_start(struct sdnotify *n, struct loop *loop, monotime now);

@@ -9,6 +9,6 @@
 /* Send buf[*off..len) on the non-blocking stream socket fd, as much as it takes now (no
  * SIGPIPE), advancing *off. Returns the bytes sent (0 when the socket is full), or -1 when the
  * connection failed (errno set). */
-ssize_t sock_send_some(int fd, const char *buf, size_t len, size_t *off);
+ssize_t sockio_send_some(int fd, const char *buf, size_t len, size_t *off);
 
 #endif

@@ -38,6 +38,8 @@ enum track_event {
 	TRACK_RECOVER_START, /* a recover action started (text: the command) */
 	TRACK_RECOVER_DONE,  /* a recover action ended (text: its exit status) */
 	TRACK_RECOVER_ERROR, /* a recover action could not start */
+	TRACK_PROBE_START,   /* a probe started (text: the check type), for debug lines */
+	TRACK_PROBE_RESULT,  /* a probe ended (text: "pass: " or "fail: " and its raw outcome) */
 };
 
 struct track;

@@ -20,14 +20,14 @@ struct http_probe;
 
 /* Create a prober on loop l; NULL with errno set on failure (libcurl loaded and initialised
  * once; ELIBACC when it cannot be loaded). */
-struct http_prober *http_prober_new(struct loop *l);
+struct http_prober *track_http_new(struct loop *l);
 
 /* Cancel every running probe (no callback) and free the prober; NULL is harmless. */
-void http_prober_free(struct http_prober *p);
+void track_http_free(struct http_prober *p);
 
 /* Check that url is an http:// or https:// URL with a host (for config validation);
  * 0, or -1 with a reason. */
-int http_url_check(const char *url, char *err, size_t errlen);
+int track_http_url_check(const char *url, char *err, size_t errlen);
 
 /* Result of a probe: up ("status 200"), or why it failed ("status 503 (expected 200)",
  * "body lacks \"ok\"", "timeout after 0.50 s", "connect: Connection refused", else libcurl's
@@ -36,13 +36,13 @@ typedef void (*http_done_cb)(void *arg, bool up, const char *why, monotime elaps
 
 /* GET url (http or https); up when the status equals expect_status and, if expect_body is
  * not NULL, the body contains it (read at most 64 KB); why says what failed. Returns a
- * handle for http_probe_cancel, or NULL with a reason. cb runs once, from the loop, never
+ * handle for track_http_cancel, or NULL with a reason. cb runs once, from the loop, never
  * from inside this call; the probe is already freed when cb runs. */
-struct http_probe *http_probe_start(struct http_prober *p, const char *url, long expect_status,
+struct http_probe *track_http_start(struct http_prober *p, const char *url, long expect_status,
                                     const char *expect_body, monotime timeout, http_done_cb cb,
                                     void *arg, char *err, size_t errlen);
 
 /* Stop a running probe and free it: cb is not called. Not valid after cb has run. */
-void http_probe_cancel(struct http_probe *probe);
+void track_http_cancel(struct http_probe *probe);
 
 #endif

@@ -15,24 +15,28 @@ const char *vipctl_fmt_duration(double seconds, char *buf, size_t len);
 /* The status result ({"router_id","instances":[...]}): one aligned row per instance (a demoted
  * instance's state is marked with "*", explained under the table), then its checks and tracked
  * interfaces. */
-void vipctl_print_status(FILE *out, struct json_object *result);
+void vipctl_fmt_status(FILE *out, struct json_object *result);
 
 /* One instance's status object (the answer of demote / promote) as a one-row status table. */
-void vipctl_print_instance(FILE *out, struct json_object *instance);
+void vipctl_fmt_instance(FILE *out, struct json_object *instance);
 
 /* The stats result: a counters table, an availability table, then the transitions and drops
  * of each instance (only those seen) and the drops no instance matched. */
-void vipctl_print_stats(FILE *out, struct json_object *result);
+void vipctl_fmt_stats(FILE *out, struct json_object *result);
 
 /* The metrics result (a JSON string holding the Prometheus text) as the text itself, ending in a
  * newline. Returns -1 when result is not a string. */
-int vipctl_print_metrics(FILE *out, struct json_object *result);
+int vipctl_fmt_metrics(FILE *out, struct json_object *result);
 
 /* The reload result ({"kept","changed","started","stopped"}) as one line. */
-void vipctl_print_reload(FILE *out, struct json_object *result);
+void vipctl_fmt_reload(FILE *out, struct json_object *result);
+
+/* The debug result ({"enabled":[NAME...]}) as one line: "debug: packets, timers" ("none" when
+ * the list is empty). */
+void vipctl_fmt_debug(FILE *out, struct json_object *result);
 
 /* A refused request: "vipctl: COMMAND: ERROR" and, for a reload, each "FILE:LINE: ..." of its
  * "errors" on its own line. */
-void vipctl_print_error(FILE *err, const char *command, struct json_object *reply);
+void vipctl_fmt_error(FILE *err, const char *command, struct json_object *reply);
 
 #endif

@@ -1,6 +1,6 @@
 /* vmac: virtual MAC interfaces with libnl-route-3. A VMAC is a macvlan in
  * bridge mode on the instance's interface, named "vrrp.VRID" (IPv4) or
- * "vrrp6.VRID" (IPv6), with the MAC 00:00:5e:00:01:VRID / 00:00:5e:00:02:VRID
+ * "vrrp6.VRID" (IPv6, config_vmac_name), with the MAC 00:00:5e:00:01:VRID / 00:00:5e:00:02:VRID
  * (RFC 9568 7.3). Also the per-interface sysctls that make ARP answer from the
  * VMAC only. Returns -1 and a reason; never logs. */
 #ifndef VIPD_VMAC_H
@@ -11,9 +11,6 @@
 #include <stdint.h>
 
 struct vmac_nl;
-
-/* The VMAC name of (af, vrid): "vrrp.VRID" or "vrrp6.VRID" (at most 9 characters). */
-void vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE]);
 
 /* The virtual MAC of (af, vrid): 00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID (IPv6). */
 void vmac_mac(int af, uint8_t vrid, uint8_t mac[6]);

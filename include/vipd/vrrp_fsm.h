@@ -18,7 +18,7 @@ enum vrrp_state {
 	VRRP_STATE__COUNT
 };
 
-/* Why the last transition happened; names in vrrp_cause_name. */
+/* Why the last transition happened; names in vrrp_fsm_cause_name. */
 enum vrrp_cause {
 	VRRP_CAUSE_NONE = 0,
 	VRRP_CAUSE_STARTUP,     /* Initialize -> Backup */
@@ -97,17 +97,18 @@ struct vrrp_fsm {
 #define VRRP_YIELD_REPEAT (5 * MT_MSEC)
 
 /* Short stable name of a state ("INIT", "BACKUP", "MASTER", "FAULT"). */
-const char *vrrp_state_name(enum vrrp_state s);
+const char *vrrp_fsm_state_name(enum vrrp_state s);
 
 /* Short stable name of a cause ("startup", "master-down", ...). */
-const char *vrrp_cause_name(enum vrrp_cause c);
+const char *vrrp_fsm_cause_name(enum vrrp_cause c);
 
 /* Skew_Time in ns: ((256 - priority) x Master_Adver_Interval) / 256 for v3 (exact, no rounding
  * of the centiseconds), (256 - priority) / 256 seconds for v2. */
-monotime vrrp_skew_time(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
+monotime vrrp_fsm_skew_time(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
 
 /* Master_Down_Interval in ns: 3 x Master_Adver_Interval + Skew_Time. */
-monotime vrrp_master_down_interval(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
+monotime vrrp_fsm_master_down_interval(uint8_t version, uint8_t priority,
+                                       uint16_t master_adver_int_cs);
 
 /* Set up an FSM in Initialize with effective priority = cfg->priority. */
 void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_config *cfg);
@@ -147,7 +148,7 @@ unsigned vrrp_fsm_reconfigure(struct vrrp_fsm *f, monotime now, const struct vrr
 /* Demote (maintenance): effective priority 1, no preemption. A Master hands over, make before
  * break: it keeps its VIPs and sends priority 0 now (SEND_PRIO0) and at each Adver_Timer until
  * an advert of priority > 0 arrives (then Backup, cause DEMOTE, VIPs released one grace later,
- * see vrrp_handover_grace) or Master_Down_Interval passes (HANDOVER_END: it stays Master and
+ * see vrrp_fsm_handover_grace) or Master_Down_Interval passes (HANDOVER_END: it stays Master and
  * advertises priority 1). Again on a demoted Master restarts the handover. 0 for an owner. */
 unsigned vrrp_fsm_demote(struct vrrp_fsm *f, monotime now);
 
@@ -157,7 +158,7 @@ unsigned vrrp_fsm_promote(struct vrrp_fsm *f, monotime now);
 
 /* How long a demoted Master that handed over keeps its VIPs as Backup: one Master_Adver_Interval
  * of the new master, at least 100 ms, so clients switch on its announcements first. */
-monotime vrrp_handover_grace(const struct vrrp_fsm *f);
+monotime vrrp_fsm_handover_grace(const struct vrrp_fsm *f);
 
 /* The earliest armed deadline, or 0 when no timer runs. */
 monotime vrrp_fsm_next_deadline(const struct vrrp_fsm *f);

@@ -54,7 +54,7 @@ struct vrrp_rx_meta {
 	int ttl;          /* IPv4 TTL or IPv6 hop limit; -1 if unknown */
 };
 
-/* Why a packet was dropped. VRRP_RX_OK means accepted. Keep vrrp_reason_name in step. */
+/* Why a packet was dropped. VRRP_RX_OK means accepted. Keep vrrp_pkt_reason_name in step. */
 enum vrrp_reason {
 	VRRP_RX_OK = 0,
 	VRRP_RX_IP_HEADER,     /* IPv4 header malformed, not protocol 112, or length mismatch */
@@ -80,19 +80,22 @@ enum vrrp_reason {
 };
 
 /* Short stable name of a reason, for logs, stats and metrics ("ttl", "checksum", ...). */
-const char *vrrp_reason_name(enum vrrp_reason r);
+const char *vrrp_pkt_reason_name(enum vrrp_reason r);
+
+/* The VRRP multicast group of a family (RFC 9568 5.1.1.2, 5.1.2.2): 224.0.0.18 or ff02::12. */
+void vrrp_pkt_group(int af, union vip_in *group);
 
 /* Parse an IPv4 packet as a raw socket delivers it: checks IHL, total length and protocol 112,
  * fills meta (af, src, dst, ttl) and points *msg / *msg_len at the VRRP message. */
-enum vrrp_reason vrrp_decode_ipv4(const uint8_t *pkt, size_t len, struct vrrp_rx_meta *meta,
-                                  const uint8_t **msg, size_t *msg_len);
+enum vrrp_reason vrrp_pkt_decode_ipv4(const uint8_t *pkt, size_t len, struct vrrp_rx_meta *meta,
+                                      const uint8_t **msg, size_t *msg_len);
 
 /* Decode a VRRP message and apply the checks that need no configuration: TTL 255, version 2 or 3,
  * type 1, exact length, checksum (both forms for v3 IPv4; *form says which matched, may be NULL),
  * interval not 0 (v3), for v3 IPv6 a link-local first address, and every address a unicast host
  * address of the advert's family (VRRP_RX_BAD_ADDR). Fills *adv on VRRP_RX_OK. */
-enum vrrp_reason vrrp_decode(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
-                             struct vrrp_adv *adv, enum vrrp_csum_form *form);
+enum vrrp_reason vrrp_pkt_decode(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
+                                 struct vrrp_adv *adv, enum vrrp_csum_form *form);
 
 /* What the receiving instance expects: the checks of RFC 9568 section 7.1 / RFC 3768 section 7.1
  * that depend on configuration. */
@@ -110,22 +113,22 @@ struct vrrp_rx_policy {
 };
 
 /* Apply the configuration-dependent checks to a decoded advert. */
-enum vrrp_reason vrrp_validate(const struct vrrp_adv *adv, const struct vrrp_rx_meta *meta,
-                               const struct vrrp_rx_policy *pol);
+enum vrrp_reason vrrp_pkt_validate(const struct vrrp_adv *adv, const struct vrrp_rx_meta *meta,
+                                   const struct vrrp_rx_policy *pol);
 
 /* True when the advert carries exactly the addresses vips[0..nvips) (in any order). */
-bool vrrp_addrs_match(const struct vrrp_adv *adv, const union vip_in *vips, size_t nvips);
+bool vrrp_pkt_addrs_match(const struct vrrp_adv *adv, const union vip_in *vips, size_t nvips);
 
 /* Encode adv (version, vrid, priority, interval, af, naddr, addrs, v2 auth) into buf; src and dst
  * are the IP addresses the packet will carry (for the pseudo-header). Returns the length or -1 if
  * cap is too small or a field is out of range. */
-ssize_t vrrp_encode(uint8_t *buf, size_t cap, const struct vrrp_adv *adv, const union vip_in *src,
-                    const union vip_in *dst, enum vrrp_csum_form form);
+ssize_t vrrp_pkt_encode(uint8_t *buf, size_t cap, const struct vrrp_adv *adv,
+                        const union vip_in *src, const union vip_in *dst, enum vrrp_csum_form form);
 
 /* The Internet checksum (RFC 1071) of buf, continuing from sum (start with 0); not yet folded. */
-uint32_t vrrp_csum_add(uint32_t sum, const void *buf, size_t len);
+uint32_t vrrp_pkt_csum_add(uint32_t sum, const void *buf, size_t len);
 
 /* Fold a running sum into the 16-bit one's complement checksum (network order value). */
-uint16_t vrrp_csum_fold(uint32_t sum);
+uint16_t vrrp_pkt_csum_fold(uint32_t sum);
 
 #endif

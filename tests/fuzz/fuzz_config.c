@@ -3,7 +3,7 @@
  * least one error line naming the file; an accepted one prints (config_print) to a text that loads
  * back to the same instances and prints to the very same text again. @include is skipped: it
  * would read other files. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * like the daemon (a "command" string, a "name" string) and echoes the request; the reply text
  * must parse back (vipctl reads it), and a request the handler saw, printed again, must reach the
  * handler again. */
-#include "config.h"
+#include "build_config.h"
 
 #include <json-c/json.h>
 #include <stdint.h>

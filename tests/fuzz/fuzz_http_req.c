@@ -2,7 +2,7 @@
  * a client sends. The verdict must be one the responder knows; a final verdict never changes
  * when more bytes arrive (and every prefix is incomplete or gets the same verdict); an incomplete
  * request is shorter than the limit; the answer for a final verdict is a well-formed response. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@ static void check_response(enum http_verdict v)
 {
 	static const char body[] = "vipd_up 1\n";
 	size_t len, blen = v == HTTP_OK ? sizeof(body) - 1 : 0;
-	char *r = http_response(v, body, blen, &len), *end, *cl, status[32];
+	char *r = metrics_http_response(v, body, blen, &len), *end, *cl, status[32];
 	unsigned long clen;
 
 	CHECK(r);
@@ -48,16 +48,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(buf);
 	if (size)
 		memcpy(buf, data, size);
-	v = http_request_parse(buf, size);
+	v = metrics_http_request_parse(buf, size);
 	CHECK(known(v));
 	CHECK(v != HTTP_INCOMPLETE || size < METRICS_HTTP_MAX_REQUEST);
-	CHECK(http_request_parse(buf, size) == v); /* pure */
+	CHECK(metrics_http_request_parse(buf, size) == v); /* pure */
 
 	/* Prefixes: at most 16 cut points, always including size - 1. */
 	for (size_t i = 1; i <= 16 && size; i++) {
 		size_t cut = i == 16 ? size - 1 : size * i / 17;
 
-		p = http_request_parse(buf, cut);
+		p = metrics_http_request_parse(buf, cut);
 		CHECK(p == HTTP_INCOMPLETE || p == v);
 	}
 
@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(more);
 		memcpy(more, buf, size);
 		memcpy(more + size, tail, sizeof(tail) - 1);
-		CHECK(http_request_parse(more, size + sizeof(tail) - 1) == v);
+		CHECK(metrics_http_request_parse(more, size + sizeof(tail) - 1) == v);
 		free(more);
 	}
 	free(buf);

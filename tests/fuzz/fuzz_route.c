@@ -2,7 +2,7 @@
  * IPv6) and a buffer size for a cut format; the rest is the entry text. Whatever route_parse
  * accepts must satisfy the rules of route.h, print within ROUTE_STRLEN, and read back from its
  * printed form to an equal route that prints the same again. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdint.h>
 #include <stdlib.h>

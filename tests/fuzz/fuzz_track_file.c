@@ -3,7 +3,7 @@
  * refuses leaves the value alone; then the input's bytes, read as a series of results, drive
  * track_file_update, which keeps its state consistent: a garbled read never changes it once a
  * value was read. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdio.h>
 #include <string.h>

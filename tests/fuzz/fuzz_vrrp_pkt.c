@@ -1,8 +1,8 @@
 /* libFuzzer harness for vrrp_pkt. The input is a raw IP packet: IPv4 goes through
- * vrrp_decode_ipv4, IPv6 (first nibble 6) has its fixed 40-byte header read here for the meta.
- * Anything vrrp_decode accepts must be re-encoded to the same bytes (bar the reserved bits and
+ * vrrp_pkt_decode_ipv4, IPv6 (first nibble 6) has its fixed 40-byte header read here for the meta.
+ * Anything vrrp_pkt_decode accepts must be re-encoded to the same bytes (bar the reserved bits and
  * the two forms of a zero checksum) and decode again to the same advert. */
-#include "config.h"
+#include "build_config.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,7 +50,7 @@ static bool msg_equal(const uint8_t *a, const uint8_t *b, size_t len, uint8_t ve
 	return ca == cb || ((ca == 0 || ca == 0xffff) && (cb == 0 || cb == 0xffff));
 }
 
-/* Exercise vrrp_validate with policies derived from the advert and the input. */
+/* Exercise vrrp_pkt_validate with policies derived from the advert and the input. */
 static void validate_some(const struct vrrp_adv *adv, const struct vrrp_rx_meta *meta, uint8_t salt)
 {
 	struct vrrp_rx_policy pol = {
@@ -69,21 +69,21 @@ static void validate_some(const struct vrrp_adv *adv, const struct vrrp_rx_meta 
 		pol.peers = &meta->src;
 		pol.npeers = 1;
 	}
-	r = vrrp_validate(adv, meta, &pol);
+	r = vrrp_pkt_validate(adv, meta, &pol);
 	/* With a policy that mirrors the advert only version and owner can object. */
 	if ((adv->version == 2 && pol.accept_v2) || (adv->version == 3 && pol.accept_v3))
 		CHECK(r == (pol.owner ? VRRP_RX_OWNER : VRRP_RX_OK));
 	else
 		CHECK(r == VRRP_RX_VERSION);
-	CHECK(vrrp_addrs_match(adv, adv->addrs, adv->naddr));
-	CHECK(vrrp_reason_name(r) != NULL);
+	CHECK(vrrp_pkt_addrs_match(adv, adv->addrs, adv->naddr));
+	CHECK(vrrp_pkt_reason_name(r) != NULL);
 
 	pol.v2_interval ^= salt & 0x40;
 	pol.nvips = salt & 0x10 ? salt % (adv->naddr + 1u) : pol.nvips;
 	pol.auth_data[salt & 7] ^= salt & 0x20;
 	pol.auth_type ^= salt & 0x08;
 	pol.npeers = salt >> 7;
-	CHECK(vrrp_validate(adv, meta, &pol) < VRRP_RX__COUNT);
+	CHECK(vrrp_pkt_validate(adv, meta, &pol) < VRRP_RX__COUNT);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(meta.dst.bytes, data + 24, 16);
 		msg = data + 40;
 		len = size - 40;
-	} else if (vrrp_decode_ipv4(data, size, &meta, &msg, &len) != VRRP_RX_OK) {
+	} else if (vrrp_pkt_decode_ipv4(data, size, &meta, &msg, &len) != VRRP_RX_OK) {
 		return 0;
 	} else {
 		CHECK(msg >= data && msg + len <= data + size);
@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy = malloc(len ? len : 1);
 	CHECK(copy);
 	memcpy(copy, msg, len);
-	enum vrrp_reason r = vrrp_decode(copy, len, &meta, &adv, &form);
+	enum vrrp_reason r = vrrp_pkt_decode(copy, len, &meta, &adv, &form);
 	CHECK(r < VRRP_RX__COUNT);
 	if (r != VRRP_RX_OK) {
 		free(copy);
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(adv.type == VRRP_TYPE_ADVERT && adv.interval != 0 && adv.af == meta.af);
 	validate_some(&adv, &meta, data[size - 1]);
 
-	n = vrrp_encode(out, sizeof(out), &adv, &meta.src, &meta.dst, form);
+	n = vrrp_pkt_encode(out, sizeof(out), &adv, &meta.src, &meta.dst, form);
 	if (adv.vrid == 0) {
 		/* Decodes (the caller's VRID lookup drops it) but is never sent. */
 		CHECK(n == -1);
@@ -141,9 +141,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(n >= 0 && (size_t)n == len);
 	CHECK(msg_equal(out, copy, len, adv.version));
 	/* Too small a buffer is refused, never overrun. */
-	CHECK(vrrp_encode(out, len - 1, &adv, &meta.src, &meta.dst, form) == -1);
+	CHECK(vrrp_pkt_encode(out, len - 1, &adv, &meta.src, &meta.dst, form) == -1);
 
-	CHECK(vrrp_decode(out, (size_t)n, &meta, &again, &form2) == VRRP_RX_OK);
+	CHECK(vrrp_pkt_decode(out, (size_t)n, &meta, &again, &form2) == VRRP_RX_OK);
 	CHECK(form2 == form);
 	CHECK(adv_equal(&adv, &again));
 	free(copy);

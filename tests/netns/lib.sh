@@ -20,6 +20,7 @@
 #   VT_KEEP=1      keep the per-run directory (configs, logs, captures)
 #   VT_VERBOSE=1   print node logs at exit even when everything passed
 #   VT_LOG_LEVEL   vipd's log level (default debug)
+#   VT_VIPD_ARGS   more options for vipd (start_node), as "-D timers,ctl"
 
 # Functions report through globals (VT_WAITED_MS, VT_RC, VT_SAMPLES, TK_MS...)
 # that the scenarios read:
@@ -404,8 +405,9 @@ start_node() {
 	(
 		case $impl in
 		vipd)
+			# shellcheck disable=SC2086 # VT_VIPD_ARGS: one word per option
 			ip netns exec "$ns" "$VIPD_BIN" -f "$conf" -n --log-stderr -l "${VT_LOG_LEVEL:-debug}" \
-				-p "$pidf" -S "$sock" >>"$out" 2>&1 &
+				${VT_VIPD_ARGS:-} -p "$pidf" -S "$sock" >>"$out" 2>&1 &
 			;;
 		keepalived)
 			ip netns exec "$ns" "$KEEPALIVED_BIN" -n -l -D -G -P -f "$conf" \

@@ -1,5 +1,5 @@
 /* Test helper for the config tests (see config_fixture.h). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,8 +1,8 @@
 /* Fixture for the instance tests (see instance_fixture.h). The kernel
- * is a fake struct instance_io that logs every call (advert bytes decoded with vrrp_decode, the
+ * is a fake struct instance_io that logs every call (advert bytes decoded with vrrp_pkt_decode, the
  * netlink batch, the announced VIP) and can be told to fail. A real loop holds the timers but is
  * never run: the tests read the deadlines and fire the callbacks themselves on a fake clock. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -109,14 +109,8 @@ int setup(void **state)
 	lp = loop_new();
 	assert_non_null(lp);
 	ifaddrs[0] = pfx("198.18.0.1/24");
-	ifc = (struct iface){.name = "eth0",
-	                     .ifindex = 2,
-	                     .running = true,
-	                     .mac = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01},
-	                     .has_mac = true,
-	                     .addrs = ifaddrs,
-	                     .naddrs = 1,
-	                     .addrs_cap = 4};
+	ifc = (struct iface){
+	    .name = "eth0", .ifindex = 2, .running = true, .addrs = ifaddrs, .naddrs = 1};
 	vips[0] = pfx("198.18.0.100/24");
 	vips[1] = pfx("198.18.0.101/24");
 	cfg = (struct vipd_instance_config){.name = "web",
@@ -210,7 +204,7 @@ monotime become_master(void)
 	return t;
 }
 
-/* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_decode. */
+/* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_pkt_decode. */
 void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struct vip_addr *addrs,
              size_t naddr)
 {
@@ -253,7 +247,7 @@ enum vrrp_reason decode(size_t i, struct vrrp_adv *adv, enum vrrp_csum_form *for
 
 	assert_true(i < fk.n);
 	assert_int_equal(c->kind, IO_SEND);
-	return vrrp_decode(c->msg, c->len, &meta, adv, form);
+	return vrrp_pkt_decode(c->msg, c->len, &meta, adv, form);
 }
 
 /* A v3 advert that decodes cleanly with the fields this instance must send. */
@@ -268,7 +262,8 @@ void assert_advert(size_t i, uint8_t prio)
 	assert_int_equal(adv.vrid, 51);
 	assert_int_equal(adv.priority, prio);
 	assert_int_equal(adv.interval, cfg.adver_int_cs);
-	assert_true(vrrp_addrs_match(&adv, (union vip_in[]){vips[0].in, vips[1].in}, cfg.nvips));
+	assert_true(
+	    vrrp_pkt_addrs_match(&adv, (union vip_in[]){vips[0].in, vips[1].in}, cfg.nvips));
 	assert_int_equal(fk.log[i].src.v4.s_addr, me.v4.s_addr);
 	assert_int_equal(fk.log[i].dst.v4.s_addr, group.v4.s_addr);
 }

@@ -72,7 +72,7 @@ monotime fire_next(void);
 void run_until(monotime end);
 /* Start as Backup and let the Master_Down_Timer run out; returns the takeover time. */
 monotime become_master(void);
-/* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_decode. */
+/* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_pkt_decode. */
 void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struct vip_addr *addrs,
              size_t naddr);
 /* An advert from src listing our VIPs. */

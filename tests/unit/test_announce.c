@@ -1,7 +1,7 @@
 /* Unit tests for the announcement builders: the gratuitous ARP and the unsolicited Neighbor
  * Advertisement must equal keepalived's frames byte for byte (captured from keepalived 2.2.7 on a
  * netns bridge: VRID 51, MAC 6a:d0:e3:22:bf:1d, VIPs 198.18.0.100 and fe80::51 + fd00:18::100). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,11 +62,11 @@ static struct in6_addr ip6(const char *s)
 /* The ICMPv6 checksum of a built NA frame verifies: pseudo-header + message fold to 0. */
 static void assert_na_checksum_good(const uint8_t *f)
 {
-	uint32_t sum = vrrp_csum_add(0, f + 22, 32); /* source and destination addresses */
+	uint32_t sum = vrrp_pkt_csum_add(0, f + 22, 32); /* source and destination addresses */
 
 	sum += 32 + 58; /* upper-layer length, next header */
-	sum = vrrp_csum_add(sum, f + OFF_ICMP, 32);
-	assert_int_equal(vrrp_csum_fold(sum), 0);
+	sum = vrrp_pkt_csum_add(sum, f + OFF_ICMP, 32);
+	assert_int_equal(vrrp_pkt_csum_fold(sum), 0);
 }
 
 static void garp_equals_keepalived(void **state)

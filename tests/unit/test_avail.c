@@ -1,6 +1,6 @@
 /* Unit tests for avail: scripted histories of one instance (states, adverts heard, Master_Down_
  * Timer expiries) replayed on a fake clock, each checked against figures computed by hand. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

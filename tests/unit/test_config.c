@@ -1,6 +1,6 @@
 /* Unit tests for config: parsing, defaults, every error class with its line, print round trip,
  * and the shipped configuration files. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* Unit tests for the IPv6 rules of the config: the first virtual address of an IPv6 instance is
  * its link-local address (RFC 9568 5.2.9), and a link-local address may repeat on other links. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* Unit tests for config_metrics.c: the top-level `metrics_listen` key (IPv4 and IPv6 forms, a
  * bare port meaning loopback, every error with its line and key, printing and reading back). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,9 +39,10 @@ static void good(const char *top, const char *want)
 	if (!cfg)
 		fail_msg("%s: %s", top, msgs);
 	free(msgs);
-	assert_string_equal(config_listen_format(&cfg->metrics_listen, buf, sizeof(buf)), want);
+	assert_string_equal(config_metrics_listen_format(&cfg->metrics_listen, buf, sizeof(buf)),
+	                    want);
 	again = config_fixture_reprint(cfg);
-	assert_true(config_listen_equal(&again->metrics_listen, &cfg->metrics_listen));
+	assert_true(config_metrics_listen_equal(&again->metrics_listen, &cfg->metrics_listen));
 	config_free(again);
 	config_free(cfg);
 }
@@ -114,18 +115,18 @@ static void test_parse_equal(void **state)
 	char why[128];
 
 	(void)state;
-	assert_true(config_listen_equal(&a, &b));
-	assert_int_equal(config_listen_parse("127.0.0.1:9650", &a, why, sizeof(why)), 0);
-	assert_false(config_listen_equal(&a, &b));
-	assert_int_equal(config_listen_parse("127.0.0.1:9651", &b, why, sizeof(why)), 0);
-	assert_false(config_listen_equal(&a, &b));
-	assert_int_equal(config_listen_parse("127.0.0.2:9650", &b, why, sizeof(why)), 0);
-	assert_false(config_listen_equal(&a, &b));
-	assert_int_equal(config_listen_parse("127.0.0.1:9650", &b, why, sizeof(why)), 0);
-	assert_true(config_listen_equal(&a, &b));
+	assert_true(config_metrics_listen_equal(&a, &b));
+	assert_int_equal(config_metrics_listen_parse("127.0.0.1:9650", &a, why, sizeof(why)), 0);
+	assert_false(config_metrics_listen_equal(&a, &b));
+	assert_int_equal(config_metrics_listen_parse("127.0.0.1:9651", &b, why, sizeof(why)), 0);
+	assert_false(config_metrics_listen_equal(&a, &b));
+	assert_int_equal(config_metrics_listen_parse("127.0.0.2:9650", &b, why, sizeof(why)), 0);
+	assert_false(config_metrics_listen_equal(&a, &b));
+	assert_int_equal(config_metrics_listen_parse("127.0.0.1:9650", &b, why, sizeof(why)), 0);
+	assert_true(config_metrics_listen_equal(&a, &b));
 	/* a failed parse leaves the target alone */
-	assert_int_equal(config_listen_parse("[::1]:x", &b, why, sizeof(why)), -1);
-	assert_true(config_listen_equal(&a, &b));
+	assert_int_equal(config_metrics_listen_parse("[::1]:x", &b, why, sizeof(why)), -1);
+	assert_true(config_metrics_listen_equal(&a, &b));
 	assert_int_equal(b.af, AF_INET);
 }
 

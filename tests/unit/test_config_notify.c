@@ -1,6 +1,6 @@
 /* Unit tests for config_notify.c: instance `notify`, top-level `notify_fifo` and `sync_groups`
  * (good values, every error with its FILE:LINE and key, printing and reading back). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* Unit tests for the virtual_routes key (config_route.c): good lists, every error with its
  * FILE:LINE, key and index, the family rule, duplicates within and across instances, printing
  * and comparing. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

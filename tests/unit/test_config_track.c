@@ -1,7 +1,7 @@
 /* Unit tests for script_user, checks, and an instance's checks and track_interfaces
  * (config_track.c): good configs with their defaults, every error with its line and key,
  * printing and comparing. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -69,7 +69,7 @@ static void test_good(void **state)
 	free(msgs);
 	assert_string_equal(cfg->script_user, "nobody");
 	assert_int_equal(cfg->nchecks, 4);
-	c = config_check(cfg, "nginx");
+	c = config_track_check(cfg, "nginx");
 	assert_non_null(c);
 	assert_int_equal(c->type, VIPD_CHECK_EXEC);
 	assert_int_equal(c->interval, 2 * MT_SEC);
@@ -78,16 +78,16 @@ static void test_good(void **state)
 	assert_int_equal(c->weight, -30);
 	assert_int_equal(c->recover_interval, 30 * MT_SEC);
 	assert_int_equal(c->line, 3);
-	c = config_check(cfg, "web-http");
+	c = config_track_check(cfg, "web-http");
 	assert_int_equal(c->expect_status, 204);
 	assert_string_equal(c->expect_body, "ok");
 	assert_int_equal(c->timeout, MT_SEC); /* defaults */
 	assert_int_equal(c->rise, 1);
 	assert_int_equal(c->recover_interval, 60 * MT_SEC);
-	c = config_check(cfg, "db");
+	c = config_track_check(cfg, "db");
 	assert_string_equal(c->host, "::1");
 	assert_int_equal(c->port, 5432);
-	c = config_check(cfg, "maint");
+	c = config_track_check(cfg, "maint");
 	assert_int_equal(c->weight, 1); /* file default */
 	assert_int_equal(cfg->instances[0].nchecks, 3);
 	assert_string_equal(cfg->instances[0].checks[1], "db");
@@ -127,7 +127,7 @@ static void test_equal(void **state)
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
-	assert_true(config_check_equal(&a->checks[0], &b->checks[0]));
+	assert_true(config_track_check_equal(&a->checks[0], &b->checks[0]));
 	config_free(a);
 	config_free(b);
 }

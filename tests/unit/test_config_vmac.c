@@ -1,6 +1,6 @@
 /* Unit tests for the vmac key: default, parsing, type errors with their line, printing and
  * comparing, and the VMAC name rules (a VMAC is named by family and VRID alone). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* Unit tests for the wire keys of an instance (config_wire.c): auth_pass, unicast_source,
  * unicast_peers and unicast_ttl_check — good values, every error with its line, printing and
  * comparing. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

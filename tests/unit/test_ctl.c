@@ -4,7 +4,7 @@
  * pipelined requests, clients taking turns, the budget held across costly requests, half-closed
  * clients, idle clients, too many clients; the socket's mode and
  * group; the client side's outcomes (answer, unreachable, no answer). */
-#include "config.h"
+#include "build_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +37,7 @@
 
 struct server_ctx {
 	struct loop *loop;
+	struct ctl *ctl;
 	struct loop_timer tick;
 	monotime due, worst;
 	long served;
@@ -68,6 +69,8 @@ static struct json_object *server_handler(void *arg, struct json_object *req)
 	name = json_object_get_string(cmd);
 	if (strcmp(name, "status") == 0)
 		return ctl_reply_ok(json_object_new_int64(++s->served));
+	if (strcmp(name, "whoami") == 0)
+		return ctl_reply_ok(json_object_new_int64(ctl_client_uid(s->ctl)));
 	if (strcmp(name, "big") == 0) {
 		char *text = malloc(BIG_ANSWER + 1);
 		struct json_object *o;
@@ -144,6 +147,7 @@ static struct server *server_start(monotime idle)
 		           : NULL;
 		if (!c)
 			_exit(1);
+		s.ctl = c;
 		ctl_set_idle_timeout(c, idle);
 		loop_timer_init(&s.tick, tick_cb, &s);
 		s.due = monotime_now() + 5 * MT_MSEC;
@@ -596,6 +600,20 @@ static void query_outcomes(void **state)
 	assert_non_null(reply);
 	assert_int_equal(st, CTL_QUERY_OK);
 	json_object_put(reply);
+
+	/* The handler learns who asked (for the ctl debug lines); nobody outside a request. */
+	assert_int_equal(ctl_client_uid(NULL), -1);
+	{
+		struct json_object *who = json_object_new_object(), *result;
+
+		json_object_object_add(who, "command", json_object_new_string("whoami"));
+		reply = ctl_query(sv->path, who, 2000, &st, err, sizeof(err));
+		assert_non_null(reply);
+		assert_true(json_object_object_get_ex(reply, "result", &result));
+		assert_int_equal(json_object_get_int64(result), (int64_t)getuid());
+		json_object_put(reply);
+		json_object_put(who);
+	}
 
 	reply = ctl_query("/nonexistent/vipd.sock", req, 2000, &st, err, sizeof(err));
 	assert_null(reply);

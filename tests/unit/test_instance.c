@@ -1,6 +1,6 @@
 /* Unit tests for instance: the glue between one virtual router's FSM and the kernel, driven
  * through the fake kernel and fake clock of instance_fixture.h. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 /* 1. Backup first; at Master_Down_Interval: one ADD batch, one advert, then the announcements. */
 static void startup_backup_then_takeover(void **state)
 {
-	monotime mdi = vrrp_master_down_interval(3, 150, 5), t;
+	monotime mdi = vrrp_fsm_master_down_interval(3, 150, 5), t;
 
 	(void)state;
 	cfg.nvips = 2;
@@ -173,7 +173,7 @@ static void higher_priority_makes_backup(void **state)
 	assert_advert(base + 2, 150);
 	assert_int_equal(fk.log[base + 2].at, fk.log[base + 1].at + VRRP_YIELD_REPEAT);
 	assert_int_equal(inst.fsm_timer.deadline,
-	                 fk.log[base + 1].at + vrrp_master_down_interval(3, 150, 5));
+	                 fk.log[base + 1].at + vrrp_fsm_master_down_interval(3, 150, 5));
 }
 
 /* 5. A lower-priority master (split brain): answer at once and re-announce, once per interval. */
@@ -207,14 +207,15 @@ static void lower_priority_answered_once(void **state)
 /* 6. Priority 0 from the master: take over after Skew_Time, not Master_Down_Interval. */
 static void prio0_takeover_after_skew(void **state)
 {
-	monotime skew = vrrp_skew_time(3, 100, 5), t;
+	monotime skew = vrrp_fsm_skew_time(3, 100, 5), t;
 
 	(void)state;
 	cfg.priority = 100;
 	start();
 	now_ns += 100 * MT_MSEC;
 	rx(3, 150, &peer_hi);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 100, 5));
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 now_ns + vrrp_fsm_master_down_interval(3, 100, 5));
 	now_ns += 20 * MT_MSEC;
 	rx(3, 0, &peer_hi);
 	assert_int_equal(inst.stats.prio0_received, 1);
@@ -305,7 +306,8 @@ static void link_down_fault_and_back(void **state)
 	ifc.running = true;
 	instance_iface_changed(&inst, now_ns);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 150, 5));
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 now_ns + vrrp_fsm_master_down_interval(3, 150, 5));
 
 	ifc.naddrs = 0;
 	instance_iface_changed(&inst, now_ns);
@@ -339,7 +341,7 @@ static void socket_fault_and_back(void **state)
 	st = instance_status(&inst, now_ns);
 	assert_string_equal(json_object_get_string(json_object_object_get(st, "fault_reason")),
 	                    "cannot join the IPv4 VRRP group: No buffer space available");
-	now_ns += 10 * vrrp_master_down_interval(3, 150, 5);
+	now_ns += 10 * vrrp_fsm_master_down_interval(3, 150, 5);
 	run_until(now_ns);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT); /* no Master_Down_Timer in FAULT */
 

@@ -1,7 +1,7 @@
 /* Unit tests for instance_admin (vipctl demote / promote) through the fake kernel and clock of
  * instance_fixture.h: what a demoted master sends and when its VIPs go, the status fields, the
  * refusals, and promote bringing the instance back by preemption. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -59,7 +59,7 @@ static void demoted_master_releases_after_new_master(void **state)
 	t = become_master();
 	run_until(t + 210 * MT_MSEC); /* the first announcement burst is over */
 	base = fk.n;
-	assert_int_equal(instance_demote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_demote(&inst, now_ns, &why), 0);
 	assert_int_equal(fk.n, base + 1);
 	assert_advert(base, 0);
 	assert_int_equal(inst.stats.prio0_sent, 1);
@@ -105,17 +105,17 @@ static void promote_preempts_back(void **state)
 
 	(void)state;
 	become_master();
-	instance_demote(&inst, now_ns, &why);
+	instance_admin_demote(&inst, now_ns, &why);
 	rx(3, 120, &peer_hi);
 	new_master_until(120, now_ns + 200 * MT_MSEC);
 	assert_string_equal(status_state(), "BACKUP");
 
-	assert_int_equal(instance_promote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_promote(&inst, now_ns, &why), 0);
 	assert_int_equal(status_int("demoted"), 0);
 	assert_int_equal(status_int("effective_priority"), 150);
 	heard = now_ns; /* the last advert accepted: the Master_Down_Timer runs from it */
 	base = fk.n;
-	new_master_until(120, heard + vrrp_master_down_interval(3, 1, 5));
+	new_master_until(120, heard + vrrp_fsm_master_down_interval(3, 1, 5));
 	assert_string_equal(status_state(), "MASTER");
 	assert_int_equal(inst.fsm.cause, VRRP_CAUSE_PREEMPT);
 	assert_apply(base, NL_ADDR_ADD);
@@ -134,8 +134,8 @@ static void handover_runs_out_stays_master(void **state)
 	become_master();
 	t = now_ns;
 	base = fk.n;
-	instance_demote(&inst, now_ns, &why);
-	end = t + vrrp_master_down_interval(3, 1, 5);
+	instance_admin_demote(&inst, now_ns, &why);
+	end = t + vrrp_fsm_master_down_interval(3, 1, 5);
 	run_until(end - 1);
 	assert_int_equal(count_kind(IO_SEND, base), 4); /* at +0, +50, +100, +150 ms */
 	run_until(end + IV);
@@ -158,22 +158,22 @@ static void refusals_and_backup(void **state)
 	(void)state;
 	cfg.priority = 255;
 	start();
-	assert_int_equal(instance_demote(&inst, now_ns, &why), -1);
+	assert_int_equal(instance_admin_demote(&inst, now_ns, &why), -1);
 	assert_string_equal(why, "address owner (priority 255) cannot be demoted");
 	assert_false(inst.demoted);
-	assert_int_equal(instance_promote(&inst, now_ns, &why), -1);
+	assert_int_equal(instance_admin_promote(&inst, now_ns, &why), -1);
 	assert_string_equal(why, "not demoted");
 	instance_stop(&inst, now_ns);
 
 	cfg.priority = 150;
 	start();
 	base = fk.n;
-	assert_int_equal(instance_demote(&inst, now_ns, &why), 0);
-	assert_int_equal(instance_demote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_demote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_demote(&inst, now_ns, &why), 0);
 	assert_int_equal(fk.n, base); /* a Backup sends nothing */
 	instance_set_tracking(&inst, -20, false, "check x down", now_ns);
 	assert_int_equal(status_int("effective_priority"), 1);
-	assert_int_equal(instance_promote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_promote(&inst, now_ns, &why), 0);
 	assert_int_equal(status_int("effective_priority"), 130);
 }
 
@@ -196,8 +196,8 @@ static void flagged_before_start(void **state)
 	assert_string_equal(status_state(), "BACKUP");
 	assert_int_equal(status_int("demoted"), 1);
 	assert_int_equal(status_int("effective_priority"), 1);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 1, 5));
-	assert_int_equal(instance_promote(&inst, now_ns, &why), 0);
+	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_fsm_master_down_interval(3, 1, 5));
+	assert_int_equal(instance_admin_promote(&inst, now_ns, &why), 0);
 	assert_int_equal(status_int("effective_priority"), 150);
 	instance_stop(&inst, now_ns);
 

@@ -2,7 +2,7 @@
  * the fake kernel and clock of instance_fixture.h: adverts from the interface link-local (never
  * the link-local VIP), VIPs added with nodad and announced (NA) each, and the link flap that
  * makes the kernel drop every IPv6 address. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,7 +43,7 @@ static void assert_advert6(size_t i, uint8_t prio)
 	assert_int_equal(c->kind, IO_SEND);
 	assert_memory_equal(&c->src, &me, 16);
 	assert_memory_equal(&c->dst, &group, 16);
-	assert_int_equal(vrrp_decode(c->msg, c->len, &meta, &adv, NULL), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_decode(c->msg, c->len, &meta, &adv, NULL), VRRP_RX_OK);
 	assert_int_equal(adv.version, 3);
 	assert_int_equal(adv.priority, prio);
 	assert_int_equal(adv.naddr, 2);

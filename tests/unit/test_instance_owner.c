@@ -2,7 +2,7 @@
  * vipd (an add that found them, EEXIST) are never deleted, the owner may use its VIP as its only
  * address, and the advert source is never another instance's VIP and prefers a primary address.
  * Driven through the fake kernel of instance_fixture.h. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,7 +101,7 @@ static void foreign_mark_follows_reload(void **state)
 	cfg2 = cfg;
 	cfg2.vips = vips2;
 	cfg2.nvips = 2;
-	instance_reconfigure(&inst, &cfg2, now_ns);
+	instance_reconfig_apply(&inst, &cfg2, now_ns);
 	assert_int_equal(inst.vip_origin[0], VIP_ADDED);
 	assert_int_equal(inst.vip_origin[1], VIP_FOREIGN);
 	from = fk.n;
@@ -114,7 +114,7 @@ static void foreign_mark_follows_reload(void **state)
 	fk.add_err[0] = 0;
 	from = fk.n;
 	cfg2.nvips = 1;
-	instance_reconfigure(&inst, &cfg2, now_ns);
+	instance_reconfig_apply(&inst, &cfg2, now_ns);
 	assert_int_equal(deletes(from, del, MAXV), 0);
 }
 

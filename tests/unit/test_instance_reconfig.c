@@ -1,7 +1,7 @@
-/* Unit tests for instance_reconfigure (reload in place), driven through the fake kernel and
+/* Unit tests for instance_reconfig_apply (reload in place), driven through the fake kernel and
  * fake clock of instance_fixture.h: what a running instance does on the wire and in netlink when
  * its config changes under it. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -60,7 +60,7 @@ static void master_priority_in_place(void **state)
 	t = now_ns;
 	new_config();
 	ncfg.priority = 200;
-	instance_reconfigure(&inst, &ncfg, t);
+	instance_reconfig_apply(&inst, &ncfg, t);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 	assert_int_equal(transitions(), before);
 	assert_int_equal(fk.n, from + 1);
@@ -90,7 +90,7 @@ static void master_vip_added(void **state)
 	new_config();
 	nvips[1] = pfx("198.18.0.102/24");
 	ncfg.nvips = 2;
-	instance_reconfigure(&inst, &ncfg, now_ns);
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 	assert_int_equal(count_kind(IO_APPLY, from), 1);
 	c = &fk.log[from];
@@ -101,7 +101,7 @@ static void master_vip_added(void **state)
 	assert_int_equal(c->ifindex[0], 2);
 	adv = advert_at(from + 1);
 	assert_int_equal(adv.naddr, 2);
-	assert_true(vrrp_addrs_match(&adv, (union vip_in[]){nvips[0].in, nvips[1].in}, 2));
+	assert_true(vrrp_pkt_addrs_match(&adv, (union vip_in[]){nvips[0].in, nvips[1].in}, 2));
 	assert_int_equal(count_kind(IO_ANNOUNCE, from), 2);
 	assert_int_equal(inst.stats.transitions[VRRP_STATE_MASTER], 1);
 }
@@ -120,7 +120,7 @@ static void master_vip_removed(void **state)
 	new_config();
 	nvips[0] = vips[1];
 	ncfg.nvips = 1;
-	instance_reconfigure(&inst, &ncfg, now_ns);
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 	c = &fk.log[from];
 	assert_int_equal(c->kind, IO_APPLY);
@@ -157,7 +157,7 @@ static void master_routes_by_difference(void **state)
 	from = fk.n;
 	new_config();
 	ncfg.routes = newr;
-	instance_reconfigure(&inst, &ncfg, now_ns);
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
 	assert_int_equal(count_kind(IO_APPLY, from), 1);
 	c = &fk.log[from];
 	assert_int_equal(c->n, 2);
@@ -183,7 +183,7 @@ static void master_interval_change(void **state)
 	t = now_ns;
 	new_config();
 	ncfg.adver_int_cs = 10;
-	instance_reconfigure(&inst, &ncfg, t);
+	instance_reconfig_apply(&inst, &ncfg, t);
 	assert_int_equal(advert_at(from).interval, 10);
 	assert_int_equal(inst.fsm_timer.deadline, t + 2 * IV);
 	run_until(t + 2 * IV - 1);
@@ -208,7 +208,7 @@ static void backup_priority_silent(void **state)
 	new_config();
 	ncfg.priority = 120;
 	ncfg.preempt = false;
-	instance_reconfigure(&inst, &ncfg, now_ns + MT_MSEC);
+	instance_reconfig_apply(&inst, &ncfg, now_ns + MT_MSEC);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
 	assert_int_equal(fk.n, from);
 	assert_int_equal(inst.fsm_timer.deadline, deadline);
@@ -227,7 +227,7 @@ static void backup_made_owner_takes_over(void **state)
 	from = fk.n;
 	new_config();
 	ncfg.priority = 255;
-	instance_reconfigure(&inst, &ncfg, now_ns);
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 	assert_int_equal(inst.fsm.cause, VRRP_CAUSE_OWNER);
 	assert_apply(from, NL_ADDR_ADD);
@@ -247,7 +247,7 @@ static void tracking_offset_kept(void **state)
 	from = fk.n;
 	new_config();
 	ncfg.priority = 160;
-	instance_reconfigure(&inst, &ncfg, now_ns);
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
 	assert_int_equal(inst.fsm.priority, 140);
 	assert_int_equal(count_kind(IO_SEND, from), 1);
 	assert_int_equal(advert_at(from).priority, 140);
@@ -267,7 +267,7 @@ static void garp_refresh_turned_on(void **state)
 	from = fk.n;
 	new_config();
 	ncfg.garp_refresh = 10 * MT_SEC;
-	instance_reconfigure(&inst, &ncfg, now_ns);
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
 	assert_true(loop_timer_armed(&inst.garp_timer));
 	run_until(last + 10 * MT_SEC + MT_SEC);
 	assert_int_equal(announce_times(&vips[0], from, times, 16), cfg.garp_repeat);
@@ -313,19 +313,19 @@ static void demoted_keeps_priority_one(void **state)
 	(void)state;
 	start();
 	rx(3, 200, &peer_hi);
-	assert_int_equal(instance_demote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_demote(&inst, now_ns, &why), 0);
 	assert_int_equal(inst.fsm.priority, 1);
 	from = fk.n;
 	new_config();
 	ncfg.priority = 170;
 	assert_false(instance_reconfig_restarts(&inst, &ncfg));
-	instance_reconfigure(&inst, &ncfg, now_ns);
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
 	assert_true(inst.demoted);
 	assert_int_equal(inst.fsm.priority, 1);
 	assert_int_equal(fk.n, from);
-	assert_int_equal(instance_promote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_promote(&inst, now_ns, &why), 0);
 	assert_int_equal(inst.fsm.priority, 170);
-	assert_int_equal(instance_demote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_demote(&inst, now_ns, &why), 0);
 	ncfg.priority = 255;
 	assert_true(instance_reconfig_restarts(&inst, &ncfg));
 }

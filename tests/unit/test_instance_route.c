@@ -2,7 +2,7 @@
  * becoming Master (addresses first), removed in one batch on leaving it (routes first), on the
  * right interface; "already there" / "already gone" are success, anything else is retried.
  * Driven through the fake kernel of instance_fixture.h. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* Unit tests for instance_set_tracking through the fake kernel: a priority drop while Master is
  * advertised at once, a tracking FAULT releases the VIPs with a priority-0 advert, leaving it
  * goes to Backup, and an owner keeps 255 but still faults. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

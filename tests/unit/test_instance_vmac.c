@@ -1,7 +1,7 @@
 /* Unit tests for an instance with a VMAC (vmac = true), on the shared fake kernel: the VIPs go to
  * the VMAC, never to the parent; an IPv6 instance has the VMAC flushed (silently) before it
  * deletes its VIPs; a missing or down VMAC is a FAULT. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,11 +33,7 @@ static int fake_flush(void *ctx, struct instance *in)
 static int setup_vmac(void **state)
 {
 	setup(state);
-	vm = (struct iface){.name = "vrrp.51",
-	                    .ifindex = VMAC_INDEX,
-	                    .running = true,
-	                    .mac = {0x00, 0x00, 0x5e, 0x00, 0x01, 0x33},
-	                    .has_mac = true};
+	vm = (struct iface){.name = "vrrp.51", .ifindex = VMAC_INDEX, .running = true};
 	io = fake_io;
 	io.vmac_flush = fake_flush;
 	flushes = 0;

@@ -3,7 +3,7 @@
  * without double takeovers or flaps), unicast peers (one message per peer, receive only from
  * them, the TTL toggle) and the receive counters of the status. Driven through the fake kernel
  * and fake clock of instance_fixture.h. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +22,7 @@
 
 static union vip_in peers2[2];
 
-/* An advert handed to the instance as the daemon does after vrrp_decode: version, priority,
+/* An advert handed to the instance as the daemon does after vrrp_pkt_decode: version, priority,
  * interval (v3 centiseconds, v2 seconds), from src to dst, v2 auth type and password. */
 static void rx_full(uint8_t version, uint8_t prio, uint16_t interval, const union vip_in *src,
                     const union vip_in *dst, uint8_t auth_type, const char *pass)
@@ -60,7 +60,7 @@ static enum vrrp_reason decode_to(size_t i, struct vrrp_adv *adv)
 	struct vrrp_rx_meta meta = {.af = AF_INET, .src = c->src, .dst = c->dst, .ttl = 255};
 
 	assert_int_equal(c->kind, IO_SEND);
-	return vrrp_decode(c->msg, c->len, &meta, adv, NULL);
+	return vrrp_pkt_decode(c->msg, c->len, &meta, adv, NULL);
 }
 
 /* The keepalived reference: VRID 51, priority 150, v2, advert_int 1, PASS "s3cret", one VIP. */
@@ -147,7 +147,8 @@ static void v2_auth_checked_on_receive(void **state)
 
 	rx_full(2, 200, 1, &peer_hi, &group, VRRP_AUTH_PASS, "s3cret");
 	assert_int_equal(inst.stats.adverts_received, 1);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(2, 150, 100));
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 now_ns + vrrp_fsm_master_down_interval(2, 150, 100));
 	assert_true(inst.fsm.master_known);
 
 	cfg.auth_pass[0] = '\0';
@@ -182,7 +183,7 @@ static void dual_send_password_in_v2_only(void **state)
  * last advert; silence: one takeover, Master_Down_Interval after the last advert. */
 static void dual_receive_steady_then_one_takeover(void **state)
 {
-	monotime last = 0, mdi = vrrp_master_down_interval(3, 150, SEC_CS);
+	monotime last = 0, mdi = vrrp_fsm_master_down_interval(3, 150, SEC_CS);
 
 	(void)state;
 	cfg.version = VIPD_V2_V3;
@@ -217,7 +218,7 @@ static void dual_receive_steady_then_one_takeover(void **state)
  * after the second copy. */
 static void dual_prio0_one_takeover(void **state)
 {
-	monotime skew = vrrp_skew_time(3, 150, SEC_CS);
+	monotime skew = vrrp_fsm_skew_time(3, 150, SEC_CS);
 
 	(void)state;
 	cfg.version = VIPD_V2_V3;
@@ -389,7 +390,8 @@ static void unicast_receive_only_from_peers(void **state)
 	assert_int_equal(inst.fsm_timer.deadline, deadline);
 	rx_full(3, 200, 5, &peer_lo, &me, 0, NULL);
 	assert_int_equal(inst.stats.adverts_received, 1);
-	assert_int_equal(inst.fsm_timer.deadline, now_ns + vrrp_master_down_interval(3, 150, 5));
+	assert_int_equal(inst.fsm_timer.deadline,
+	                 now_ns + vrrp_fsm_master_down_interval(3, 150, 5));
 }
 
 /* The TTL check is skipped only for unicast adverts of an instance with unicast_ttl_check off. */

@@ -1,6 +1,8 @@
 /* log: a full output (a pipe or a stream socket nobody reads, as a stalled journald) never
  * blocks a log call; the lines it could not take are counted and summed up in one line once it
- * takes lines again. */
+ * takes lines again. Debug categories: names parsed and printed, a line of an enabled category
+ * written whatever the level (and its arguments not evaluated when off), and the control
+ * command that switches them. */
 #include "build_config.h"
 
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 
 #include "vipd/config.h"
 #include "vipd/instance.h"
+#include "vipd/daemon_int.h"
 #include "vipd/log.h"
 
 /* Append everything waiting on fd (non-blocking) to the string in buf; the bytes read. */
@@ -208,12 +211,132 @@ static void test_log_oom(void **state)
 	                         "metrics: out of memory\n");
 }
 
+static void test_cat_names(void **state)
+{
+	unsigned cats = 123;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(log_cat_parse("packets"), LOG_CAT_PACKETS);
+	assert_int_equal(log_cat_parse("ctl"), LOG_CAT_CTL);
+	assert_int_equal(log_cat_parse("all"), LOG_CAT_ALL);
+	assert_int_equal(log_cat_parse("Packets"), 0);
+	assert_int_equal(log_cat_parse(""), 0);
+	assert_string_equal(log_cat_name(LOG_CAT_NETLINK), "netlink");
+	assert_null(log_cat_name(LOG_CAT_PACKETS | LOG_CAT_CTL));
+	assert_int_equal(log_cats_parse_list("timers,checks", &cats), 0);
+	assert_int_equal(cats, LOG_CAT_TIMERS | LOG_CAT_CHECKS);
+	assert_int_equal(log_cats_parse_list("all", &cats), 0);
+	assert_int_equal(cats, LOG_CAT_ALL);
+	/* a bad list leaves *cats alone */
+	cats = 7;
+	assert_int_equal(log_cats_parse_list("packets,bogus", &cats), -1);
+	assert_int_equal(log_cats_parse_list("packets,,ctl", &cats), -1);
+	assert_int_equal(log_cats_parse_list("", &cats), -1);
+	assert_int_equal(log_cats_parse_list("packetspacketspackets", &cats), -1);
+	assert_int_equal(cats, 7);
+	assert_string_equal(log_cats_format(0, buf, sizeof(buf)), "none");
+	assert_string_equal(log_cats_format(LOG_CAT_CTL | LOG_CAT_PACKETS, buf, sizeof(buf)),
+	                    "packets,ctl");
+	assert_string_equal(log_cats_format(LOG_CAT_ALL, buf, sizeof(buf)),
+	                    "packets,timers,netlink,checks,ctl");
+}
+
+static int evaluated;
+
+static int side_effect(void)
+{
+	return ++evaluated;
+}
+
+/* At level err: a line of an enabled category is written, tagged; one of a category that is off
+ * costs no evaluation of its arguments; plain debug lines stay filtered. */
+static void test_cat_lines(void **state)
+{
+	static char buf[4096];
+	int p[2], saved = dup(STDERR_FILENO);
+
+	(void)state;
+	buf[0] = '\0';
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(dup2(p[1], STDERR_FILENO), STDERR_FILENO);
+	log_init("test", true, LOG_ERR);
+	log_cats_set(LOG_CAT_PACKETS);
+	log_debug_cat(LOG_CAT_PACKETS, "advert %d", side_effect());
+	log_debug_cat(LOG_CAT_TIMERS, "timer %d", side_effect());
+	log_debug_cat(LOG_CAT_PACKETS, "%s", "two\nlines");
+	log_debug("plain debug");
+	log_cats_set(0);
+	log_debug_cat(LOG_CAT_PACKETS, "advert %d", side_effect());
+	drain(p[0], buf, sizeof(buf));
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(p[0]);
+	close(p[1]);
+	log_init("test", true, LOG_DEBUG);
+	assert_int_equal(evaluated, 1);
+	assert_non_null(strstr(buf, " debug packets: advert 1\n"));
+	assert_null(strstr(buf, "timer"));
+	assert_null(strstr(buf, "plain debug"));
+	assert_non_null(
+	    strstr(buf, " debug packets: two?lines\n")); /* one line, whatever it held */
+}
+
+/* The answer of daemon_debug_command to request (JSON text), as JSON text. */
+static char *ctl_debug(const char *request)
+{
+	struct json_object *req = json_tokener_parse(request);
+	struct json_object *reply = daemon_debug_command(req);
+	char *text = strdup(json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN));
+
+	json_object_put(req);
+	json_object_put(reply);
+	return text;
+}
+
+static void expect_ctl_debug(const char *request, const char *answer)
+{
+	char *text = ctl_debug(request);
+
+	assert_string_equal(text, answer);
+	free(text);
+}
+
+static void test_ctl_debug(void **state)
+{
+	(void)state;
+	log_cats_set(0);
+	expect_ctl_debug("{\"command\":\"debug\"}", "{\"ok\":true,\"result\":{\"enabled\":[]}}");
+	expect_ctl_debug("{\"command\":\"debug\",\"enable\":[\"packets\",\"ctl\"]}",
+	                 "{\"ok\":true,\"result\":{\"enabled\":[\"packets\",\"ctl\"]}}");
+	assert_int_equal(log_cats_on, LOG_CAT_PACKETS | LOG_CAT_CTL);
+	/* an unknown name is refused, named with the valid ones, and nothing changes */
+	expect_ctl_debug("{\"command\":\"debug\",\"enable\":[\"timers\"],\"disable\":[\"pakets\"]}",
+	                 "{\"ok\":false,\"error\":\"unknown debug category \\\"pakets\\\" (valid: "
+	                 "packets, timers, netlink, checks, ctl, all)\"}");
+	expect_ctl_debug("{\"command\":\"debug\",\"enable\":\"timers\"}",
+	                 "{\"ok\":false,\"error\":\"debug: \\\"enable\\\" must be an array of "
+	                 "category names\"}");
+	expect_ctl_debug("{\"command\":\"debug\",\"enable\":[3]}",
+	                 "{\"ok\":false,\"error\":\"unknown debug category \\\"3\\\" (valid: "
+	                 "packets, timers, netlink, checks, ctl, all)\"}");
+	assert_int_equal(log_cats_on, LOG_CAT_PACKETS | LOG_CAT_CTL);
+	/* disable goes first: "all off, timers on" leaves timers alone */
+	expect_ctl_debug("{\"command\":\"debug\",\"disable\":[\"all\"],\"enable\":[\"timers\"]}",
+	                 "{\"ok\":true,\"result\":{\"enabled\":[\"timers\"]}}");
+	expect_ctl_debug("{\"command\":\"debug\",\"enable\":[\"all\"]}",
+	                 "{\"ok\":true,\"result\":{\"enabled\":[\"packets\",\"timers\","
+	                 "\"netlink\",\"checks\",\"ctl\"]}}");
+	log_cats_set(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pipe),         cmocka_unit_test(test_stream_socket),
 	    cmocka_unit_test(test_instance_log), cmocka_unit_test(test_instance_log_same_text),
-	    cmocka_unit_test(test_log_oom),
+	    cmocka_unit_test(test_log_oom),      cmocka_unit_test(test_cat_names),
+	    cmocka_unit_test(test_cat_lines),    cmocka_unit_test(test_ctl_debug),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,7 @@
  * a real instance (fake kernel, fake clock) lives through a takeover after Master_Down_Interval,
  * a priority-0 handover and a preemption; the figures, the JSON and the metrics text must match
  * the history, and the text must pass the strict checker tests/unit/promcheck.py. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -94,7 +94,7 @@ static void assert_has(const char *text, const char *line)
  * the last advert heard), a failover, then a preemption back (a second failover, no failure). */
 static void takeover_counts_one_failure(void **state)
 {
-	monotime mdi = vrrp_master_down_interval(3, 150, 5), last, t_master;
+	monotime mdi = vrrp_fsm_master_down_interval(3, 150, 5), last, t_master;
 
 	(void)state;
 	start();
@@ -137,7 +137,7 @@ static void takeover_counts_one_failure(void **state)
 /* Priority 0 from the master: the outage lasts Skew_Time, from the priority-0 advert. */
 static void prio0_outage_is_skew_time(void **state)
 {
-	monotime skew = vrrp_skew_time(3, 100, 5), t;
+	monotime skew = vrrp_fsm_skew_time(3, 100, 5), t;
 
 	(void)state;
 	cfg.priority = 100;
@@ -184,7 +184,7 @@ static struct json_object *get(struct json_object *o, const char *key)
 /* The "stats" object: counters, transitions by kind, availability; null where undefined. */
 static void stats_json_shape(void **state)
 {
-	monotime mdi = vrrp_master_down_interval(3, 150, 5);
+	monotime mdi = vrrp_fsm_master_down_interval(3, 150, 5);
 	struct json_object *o, *c, *a;
 
 	(void)state;

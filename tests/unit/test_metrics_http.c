@@ -3,7 +3,7 @@
  * ephemeral port, run by the loop: GET /metrics, 404, 405, 400, 431, 500, a request dribbled byte
  * by byte, a silent client and a client that never reads dropped at the time limit while others
  * are served, and the client limit. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,7 +32,7 @@
 
 static enum http_verdict parse(const char *s)
 {
-	return http_request_parse(s, strlen(s));
+	return metrics_http_request_parse(s, strlen(s));
 }
 
 static void test_parse_verdicts(void **state)
@@ -73,7 +73,8 @@ static void test_parse_verdicts(void **state)
 	assert_int_equal(parse("GET /metrics HTTP/1.1\r\nHost: x\r\n"), HTTP_INCOMPLETE);
 	assert_int_equal(parse("GET /metrics HTTP/1.1\r\n\r"), HTTP_INCOMPLETE);
 	assert_int_equal(parse("POST /metrics HTTP/1.1\r\n"), HTTP_INCOMPLETE);
-	assert_int_equal(http_request_parse("GET /metrics HTTP/1.1\r\n\r\n", 24), HTTP_INCOMPLETE);
+	assert_int_equal(metrics_http_request_parse("GET /metrics HTTP/1.1\r\n\r\n", 24),
+	                 HTTP_INCOMPLETE);
 }
 
 /* Every proper prefix of a request judged on its end of header is incomplete. */
@@ -90,8 +91,8 @@ static void test_parse_prefixes(void **state)
 		size_t len = strlen(reqs[i]);
 
 		for (size_t k = 0; k < len; k++)
-			assert_int_equal(http_request_parse(reqs[i], k), HTTP_INCOMPLETE);
-		assert_int_not_equal(http_request_parse(reqs[i], len), HTTP_INCOMPLETE);
+			assert_int_equal(metrics_http_request_parse(reqs[i], k), HTTP_INCOMPLETE);
+		assert_int_not_equal(metrics_http_request_parse(reqs[i], len), HTTP_INCOMPLETE);
 	}
 }
 
@@ -105,22 +106,24 @@ static void test_parse_size_limit(void **state)
 	assert_non_null(big);
 	memset(big, 'a', n);
 	memcpy(big, head, strlen(head));
-	assert_int_equal(http_request_parse(big, METRICS_HTTP_MAX_REQUEST - 1), HTTP_INCOMPLETE);
-	assert_int_equal(http_request_parse(big, METRICS_HTTP_MAX_REQUEST), HTTP_TOO_LARGE);
-	assert_int_equal(http_request_parse(big, n), HTTP_TOO_LARGE);
+	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST - 1),
+	                 HTTP_INCOMPLETE);
+	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST), HTTP_TOO_LARGE);
+	assert_int_equal(metrics_http_request_parse(big, n), HTTP_TOO_LARGE);
 	/* the end of the header just past the limit does not count */
 	memcpy(big + METRICS_HTTP_MAX_REQUEST - 2, "\r\n\r\n", 4);
-	assert_int_equal(http_request_parse(big, METRICS_HTTP_MAX_REQUEST + 2), HTTP_TOO_LARGE);
+	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST + 2),
+	                 HTTP_TOO_LARGE);
 	/* ... and just within it does */
 	memcpy(big + METRICS_HTTP_MAX_REQUEST - 4, "\r\n\r\n", 4);
-	assert_int_equal(http_request_parse(big, METRICS_HTTP_MAX_REQUEST), HTTP_OK);
+	assert_int_equal(metrics_http_request_parse(big, METRICS_HTTP_MAX_REQUEST), HTTP_OK);
 	free(big);
 }
 
 static void test_response(void **state)
 {
 	size_t len;
-	char *r = http_response(HTTP_OK, "a 1\n", 4, &len), *s;
+	char *r = metrics_http_response(HTTP_OK, "a 1\n", 4, &len), *s;
 
 	(void)state;
 	assert_non_null(r);
@@ -130,7 +133,7 @@ static void test_response(void **state)
 	                       "Content-Length: 4\r\nConnection: close\r\n\r\na 1\n");
 	free(s);
 	free(r);
-	r = http_response(HTTP_BAD_METHOD, NULL, 0, &len);
+	r = metrics_http_response(HTTP_BAD_METHOD, NULL, 0, &len);
 	s = strndup(r, len);
 	assert_string_equal(s, "HTTP/1.1 405 Method Not Allowed\r\n"
 	                       "Content-Type: text/plain; charset=utf-8\r\n"

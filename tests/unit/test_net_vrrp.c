@@ -1,7 +1,7 @@
-/* net_vrrp: what the receive path makes of the ancillary data of a message (vrrp_sock_cmsgs),
- * and then of the advert (vrrp_decode), as rx_cb does. An IPv6 advert whose hop limit the
+/* net_vrrp: what the receive path makes of the ancillary data of a message (net_vrrp_cmsgs),
+ * and then of the advert (vrrp_pkt_decode), as rx_cb does. An IPv6 advert whose hop limit the
  * kernel did not give is dropped as no-hop-limit, never accepted unchecked. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -79,7 +79,7 @@ static size_t advert6(uint8_t *msg, struct vrrp_rx_meta *meta)
 	inet_pton(AF_INET6, "fe80::64", &adv.addrs[0].v6);
 	inet_pton(AF_INET6, "fe80::2", &meta->src.v6);
 	inet_pton(AF_INET6, "ff02::12", &meta->dst.v6);
-	n = vrrp_encode(msg, VRRP_MSG_MAX, &adv, &meta->src, &meta->dst, VRRP_CSUM_RFC5798);
+	n = vrrp_pkt_encode(msg, VRRP_MSG_MAX, &adv, &meta->src, &meta->dst, VRRP_CSUM_RFC5798);
 	assert_true(n > 0);
 	return (size_t)n;
 }
@@ -96,10 +96,10 @@ static enum vrrp_reason verdict6(struct rx *r, struct vrrp_rx_meta *meta, unsign
 	meta->af = AF_INET6;
 	meta->ttl = -1;
 	len = advert6(msg, meta);
-	why = vrrp_sock_cmsgs(&r->mh, AF_INET6, meta, ifindex);
+	why = net_vrrp_cmsgs(&r->mh, AF_INET6, meta, ifindex);
 	if (why != VRRP_RX_OK)
 		return why;
-	return vrrp_decode(msg, len, meta, &adv, NULL);
+	return vrrp_pkt_decode(msg, len, meta, &adv, NULL);
 }
 
 static void ipv6_with_hop_limit(void **state)
@@ -146,7 +146,7 @@ static void ipv6_without_hop_limit(void **state)
 	rx_add(&r, IPPROTO_IPV6, IPV6_HOPLIMIT, &hops, 2); /* too short to hold an int */
 	assert_int_equal(verdict6(&r, &meta, &ifindex), VRRP_RX_NO_HOPLIMIT);
 
-	assert_string_equal(vrrp_reason_name(VRRP_RX_NO_HOPLIMIT), "no-hop-limit");
+	assert_string_equal(vrrp_pkt_reason_name(VRRP_RX_NO_HOPLIMIT), "no-hop-limit");
 }
 
 /* IPv4 takes its TTL from the IP header: pktinfo alone is all it needs. */
@@ -161,7 +161,7 @@ static void ipv4_needs_no_hop_limit(void **state)
 	inet_pton(AF_INET, "224.0.0.18", &pi.ipi_addr);
 	rx_init(&r);
 	rx_add(&r, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
-	assert_int_equal(vrrp_sock_cmsgs(&r.mh, AF_INET, &meta, &ifindex), VRRP_RX_OK);
+	assert_int_equal(net_vrrp_cmsgs(&r.mh, AF_INET, &meta, &ifindex), VRRP_RX_OK);
 	assert_int_equal(ifindex, 3);
 	assert_int_equal(meta.dst.v4.s_addr, htonl(0xe0000012));
 }

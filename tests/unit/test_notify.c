@@ -1,7 +1,7 @@
 /* Unit tests for notify.c with a real loop and real scripts: order under a burst of 50
  * transitions, never two scripts at once for one instance, a hanging script killed at its
  * timeout does not stop later events, FIFO lines in order, drops counted. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,7 +43,7 @@ static void on_report(void *arg, const char *instance, bool ok, const char *what
 static void poll_cb(void *arg, monotime now)
 {
 	(void)arg;
-	if (!notifier_busy(nt)) {
+	if (!notify_busy(nt)) {
 		loop_stop(lp);
 		return;
 	}
@@ -114,7 +114,7 @@ static int teardown(void **state)
 	char cmd[128];
 
 	(void)state;
-	notifier_free(nt);
+	notify_free(nt);
 	nt = NULL;
 	loop_free(lp);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
@@ -152,7 +152,7 @@ static void burst_in_order(void **state)
 	char want_web[4096] = "", want_api[4096] = "", *got;
 
 	(void)state;
-	nt = notifier_new(lp, 5 * MT_SEC, on_report, NULL);
+	nt = notify_new(lp, 5 * MT_SEC, on_report, NULL);
 	assert_non_null(nt);
 	for (int i = 0; i < 50; i++) {
 		char line[64];
@@ -166,7 +166,7 @@ static void burst_in_order(void **state)
 			strcat(want_api, line);
 		}
 	}
-	assert_true(notifier_busy(nt));
+	assert_true(notify_busy(nt));
 	drain(30 * MT_SEC);
 	got = slurp("out.web");
 	assert_string_equal(got, want_web); /* in order, no OVERLAP line */
@@ -193,7 +193,7 @@ static void hanging_script_killed(void **state)
 	struct json_object *o;
 
 	(void)state;
-	nt = notifier_new(lp, 300 * MT_MSEC, on_report, NULL);
+	nt = notify_new(lp, 300 * MT_MSEC, on_report, NULL);
 	assert_non_null(nt);
 	notify_state(nt, "web", script, "MASTER", 150);
 	notify_state(nt, "web", script, "HANG", 150);
@@ -219,7 +219,7 @@ static void missing_script_reported(void **state)
 	char *got;
 
 	(void)state;
-	nt = notifier_new(lp, MT_SEC, on_report, NULL);
+	nt = notify_new(lp, MT_SEC, on_report, NULL);
 	assert_non_null(nt);
 	notify_state(nt, "web", "/nonexistent/notify.sh", "MASTER", 150);
 	notify_state(nt, "web", "/bin/sh -c 'exit 3'", "BACKUP", 100);
@@ -237,7 +237,7 @@ static void queue_bounded(void **state)
 	struct json_object *o;
 
 	(void)state;
-	nt = notifier_new(lp, MT_SEC, on_report, NULL);
+	nt = notify_new(lp, MT_SEC, on_report, NULL);
 	assert_non_null(nt);
 	/* Nothing starts before the loop runs: every event waits in the queue. */
 	for (int i = 0; i < NOTIFY_QUEUE_MAX + 5; i++)
@@ -260,10 +260,10 @@ static void fifo_lines_in_order(void **state)
 	struct stat st;
 
 	(void)state;
-	nt = notifier_new(lp, MT_SEC, NULL, NULL);
+	nt = notify_new(lp, MT_SEC, NULL, NULL);
 	assert_non_null(nt);
 	snprintf(path, sizeof(path), "%s/events", dir);
-	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
+	assert_int_equal(notify_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -320,7 +320,7 @@ static void fifo_lines_in_order(void **state)
 	assert_string_equal(buf, "web PRIORITY 2\n");
 	/* Setting the same FIFO again (a reload) keeps the open end: no end of file for the
 	 * reader, the next line arrives. */
-	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
+	assert_int_equal(notify_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
 	n = read(rfd, buf, sizeof(buf) - 1);
 	assert_true(n < 0 && errno == EAGAIN);
 	notify_priority(nt, "web", 3);
@@ -337,17 +337,17 @@ static void fifo_path_not_a_fifo(void **state)
 	FILE *f;
 
 	(void)state;
-	nt = notifier_new(lp, MT_SEC, NULL, NULL);
+	nt = notify_new(lp, MT_SEC, NULL, NULL);
 	assert_non_null(nt);
 	snprintf(path, sizeof(path), "%s/plain", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), -1);
+	assert_int_equal(notify_set_fifo(nt, path, geteuid(), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "is not a FIFO"));
 	assert_null(notify_fifo_status(nt));
 	snprintf(path, sizeof(path), "%s/nodir/events", dir);
-	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), -1);
+	assert_int_equal(notify_set_fifo(nt, path, geteuid(), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "mkfifo"));
 }
 
@@ -371,7 +371,7 @@ static void fifo_link_or_file_refused(void **state)
 	int rfd;
 
 	(void)state;
-	nt = notifier_new(lp, MT_SEC, on_report, NULL);
+	nt = notify_new(lp, MT_SEC, on_report, NULL);
 	assert_non_null(nt);
 	snprintf(real, sizeof(real), "%s/real", dir);
 	snprintf(path, sizeof(path), "%s/events", dir);
@@ -382,12 +382,12 @@ static void fifo_link_or_file_refused(void **state)
 	assert_true(rfd >= 0);
 
 	/* set to a link: refused */
-	assert_int_equal(notifier_set_fifo(nt, link, geteuid(), err, sizeof(err)), -1);
+	assert_int_equal(notify_set_fifo(nt, link, geteuid(), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/link is a symbolic link (not followed)"));
 	assert_null(notify_fifo_status(nt));
 
 	/* a real FIFO, swapped for a link after it was set: the line goes nowhere */
-	assert_int_equal(notifier_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
+	assert_int_equal(notify_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
 	assert_int_equal(rename(link, path), 0);
 	notify_state(nt, "web", NULL, "MASTER", 150);
 	notify_priority(nt, "web", 120);
@@ -431,15 +431,15 @@ static void fifo_owner_checked(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	nt = notifier_new(lp, MT_SEC, on_report, NULL);
+	nt = notify_new(lp, MT_SEC, on_report, NULL);
 	assert_non_null(nt);
 	snprintf(path, sizeof(path), "%s/events", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(chown(path, 65534, 65534), 0);
-	assert_int_equal(notifier_set_fifo(nt, path, 0, err, sizeof(err)), -1);
+	assert_int_equal(notify_set_fifo(nt, path, 0, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/events belongs to uid 65534, not to vipd's user (uid 0)"));
 	/* vipd will run as 65534: fine to set; root still writes no line to it */
-	assert_int_equal(notifier_set_fifo(nt, path, 65534, err, sizeof(err)), 0);
+	assert_int_equal(notify_set_fifo(nt, path, 65534, err, sizeof(err)), 0);
 	rfd = open(path, O_RDONLY | O_NONBLOCK);
 	assert_true(rfd >= 0);
 	notify_state(nt, "web", NULL, "MASTER", 150);

@@ -1,5 +1,5 @@
 /* pidfile: the lock that keeps a second vipd out, on real files in a temporary folder. */
-#include "config.h"
+#include "build_config.h"
 
 #include <fcntl.h>
 #include <setjmp.h>

@@ -1,7 +1,7 @@
-/* Unit tests for the `user` key (config_track.c) and the checks of privdrop.c that need no
- * root: which user vipd runs as by default, an unknown user, a script_user the unprivileged
- * daemon could not switch to, and a child's capabilities cleared. */
-#include "config.h"
+/* Unit tests for the `user` key (config_track.c) and the checks of daemon_priv.c and privdrop.c
+ * that need no root: which user vipd runs as by default, an unknown user, a script_user the
+ * unprivileged daemon could not switch to, and a child's capabilities cleared. */
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +18,7 @@
 
 #include "config_fixture.h"
 #include "vipd/config.h"
+#include "vipd/daemon_priv.h"
 #include "vipd/privdrop.h"
 #include "vipd/proc.h"
 
@@ -47,7 +48,7 @@ static struct vipd_config *load_ok(const char *top)
 	return cfg;
 }
 
-/* The errors privdrop_check_config finds for TOP, joined by \n ("" when none). */
+/* The errors daemon_priv_check_config finds for TOP, joined by \n ("" when none). */
 static char *check(const char *top)
 {
 	struct config_errors errs = {0};
@@ -57,7 +58,7 @@ static char *check(const char *top)
 	FILE *f;
 	int n;
 
-	n = privdrop_check_config(cfg, &errs);
+	n = daemon_priv_check_config(cfg, &errs);
 	assert_int_equal((size_t)n, errs.n);
 	f = open_memstream(&out, &size);
 	assert_non_null(f);
@@ -80,7 +81,7 @@ static void test_key(void **state)
 	free(msgs);
 	assert_string_equal(cfg->user, "nobody");
 	assert_int_equal(cfg->user_line, 1);
-	assert_string_equal(privdrop_user(cfg), "nobody");
+	assert_string_equal(daemon_priv_user(cfg), "nobody");
 	again = config_fixture_reprint(cfg);
 	assert_string_equal(again->user, "nobody");
 	config_free(again);
@@ -104,12 +105,12 @@ static void test_default(void **state)
 	cfg = load("script_user = \"root\";", &msgs);
 	assert_non_null(cfg);
 	free(msgs);
-	assert_string_equal(privdrop_user(cfg), "root");
+	assert_string_equal(daemon_priv_user(cfg), "root");
 	config_free(cfg);
 	cfg = load("", &msgs);
 	assert_non_null(cfg);
 	free(msgs);
-	assert_string_equal(privdrop_user(cfg), getpwnam("vipd") ? "vipd" : "nobody");
+	assert_string_equal(daemon_priv_user(cfg), getpwnam("vipd") ? "vipd" : "nobody");
 	config_free(cfg);
 }
 
@@ -139,7 +140,7 @@ static void test_check(void **state)
 	check_is("script_user = \"nobody\";\nuser = \"nobody\";", "");
 }
 
-/* privdrop_script_user for the config TOP when vipd runs as runs_as: its result, the name into
+/* daemon_priv_script_user for the config TOP when vipd runs as runs_as: its result, the name into
  * name and the reason into err. */
 static int script_user_of(const char *top, uid_t runs_as, char *name, char *err)
 {
@@ -147,7 +148,7 @@ static int script_user_of(const char *top, uid_t runs_as, char *name, char *err)
 	int rc;
 
 	err[0] = '\0';
-	rc = privdrop_script_user(cfg, runs_as, name, 64, err, 256);
+	rc = daemon_priv_script_user(cfg, runs_as, name, 64, err, 256);
 	config_free(cfg);
 	return rc;
 }
@@ -191,7 +192,7 @@ static void test_script_identity(void **state)
 
 	(void)state;
 	cfg = load_ok("user = \"root\";");
-	assert_int_equal(privdrop_script_identity(cfg, &u, err, sizeof(err)), 0);
+	assert_int_equal(daemon_priv_script_identity(cfg, &u, err, sizeof(err)), 0);
 	if (geteuid() == 0) {
 		/* vipd stays root: scripts as nobody, with nobody's groups and home */
 		assert_non_null(u);
@@ -207,12 +208,12 @@ static void test_script_identity(void **state)
 
 	/* vipd drops to nobody (or runs as us): scripts as vipd itself, no switch */
 	cfg = load_ok("user = \"nobody\";");
-	assert_int_equal(privdrop_script_identity(cfg, &u, err, sizeof(err)), 0);
+	assert_int_equal(daemon_priv_script_identity(cfg, &u, err, sizeof(err)), 0);
 	assert_null(u);
 	config_free(cfg);
 
 	cfg = load_ok("user = \"nobody\";\nscript_user = \"root\";");
-	assert_int_equal(privdrop_script_identity(cfg, &u, err, sizeof(err)), -1);
+	assert_int_equal(daemon_priv_script_identity(cfg, &u, err, sizeof(err)), -1);
 	assert_null(u);
 	assert_non_null(strstr(err, "differs from user"));
 	config_free(cfg);

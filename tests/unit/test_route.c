@@ -1,6 +1,6 @@
 /* Unit tests for route.c: the virtual_routes grammar, every rejection with its reason, the
  * printed form and the round trip, and which routes the kernel would take for one. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* sdnotify: the exact datagrams on a real AF_UNIX socket (a path in a temporary folder and an
  * abstract name), the environment rules (WATCHDOG_USEC, WATCHDOG_PID) and the watchdog timer. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +14,6 @@
 
 #include <cmocka.h>
 
-#include "vipd/instance.h"
 #include "vipd/loop.h"
 #include "vipd/sdnotify.h"
 
@@ -138,31 +137,23 @@ static void test_no_systemd(void **state)
 
 static void test_status_line(void **state)
 {
-	static const enum vrrp_state states[] = {VRRP_STATE_MASTER, VRRP_STATE_BACKUP,
-	                                         VRRP_STATE_BACKUP, VRRP_STATE_FAULT,
-	                                         VRRP_STATE_INIT};
-	struct instance in[5];
-	struct instance *list[5];
+	const struct sdnotify_counts five = {5, 1, 2, 1}, one = {1, 1, 0, 0}, none = {0, 0, 0, 0};
+	const struct sdnotify_counts four = {4, 1, 2, 1};
 	struct listener l;
 	struct sdnotify n;
 	char buf[128];
 
 	(void)state;
-	memset(in, 0, sizeof(in));
-	for (size_t i = 0; i < 5; i++) {
-		in[i].fsm.state = states[i];
-		list[i] = &in[i];
-	}
-	assert_string_equal(sdnotify_status_format(list, 5, buf, sizeof(buf)),
+	assert_string_equal(sdnotify_status_format(&five, buf, sizeof(buf)),
 	                    "STATUS=5 instances: 1 MASTER, 2 BACKUP, 1 FAULT");
-	assert_string_equal(sdnotify_status_format(list, 1, buf, sizeof(buf)),
+	assert_string_equal(sdnotify_status_format(&one, buf, sizeof(buf)),
 	                    "STATUS=1 instance: 1 MASTER, 0 BACKUP, 0 FAULT");
-	assert_string_equal(sdnotify_status_format(list, 0, buf, sizeof(buf)),
+	assert_string_equal(sdnotify_status_format(&none, buf, sizeof(buf)),
 	                    "STATUS=0 instances: 0 MASTER, 0 BACKUP, 0 FAULT");
 
 	listener_open(&l, false);
 	sdnotify_init(&n);
-	assert_int_equal(sdnotify_status(&n, list, 4), 0);
+	assert_int_equal(sdnotify_status(&n, &four), 0);
 	assert_string_equal(listener_next(&l), "STATUS=4 instances: 1 MASTER, 2 BACKUP, 1 FAULT");
 	sdnotify_close(&n);
 	listener_close(&l);

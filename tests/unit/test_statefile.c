@@ -1,7 +1,7 @@
 /* Unit tests for the state kept across restarts: statefile.c (read, atomic write, every kind of
  * bad file refused with a reason) and daemon_state.c (demoted instances marked at load, the
  * names of removed instances dropped, a bad file ignored then replaced, no needless write). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vipd/daemon_int.h"
+#include "vipd/daemon_state.h"
 #include "vipd/statefile.h"
 
 static char dir[64], path[128];
@@ -207,12 +207,13 @@ static void not_a_plain_file(void **state)
 	assert_int_equal(sf.ndemoted, 0);
 }
 
-/* A daemon with instances named names[] (only what daemon_state.c uses). */
+/* The daemon's state and instances named names[] (what daemon_state.c uses). */
 struct fake_daemon {
-	struct daemon d;
+	struct daemon_state st;
 	struct vipd_instance_config ic[3];
 	struct instance in[3];
 	struct instance *list[3];
+	size_t n;
 };
 
 static void fake_daemon(struct fake_daemon *f, const char *const *names, size_t n)
@@ -223,9 +224,8 @@ static void fake_daemon(struct fake_daemon *f, const char *const *names, size_t 
 		f->in[i].cfg = &f->ic[i];
 		f->list[i] = &f->in[i];
 	}
-	f->d.instances = f->list;
-	f->d.ninstances = n;
-	snprintf(f->d.state_path, sizeof(f->d.state_path), "%s", path);
+	f->n = n;
+	snprintf(f->st.path, sizeof(f->st.path), "%s", path);
 }
 
 /* 5. A restart: the listed instances start demoted; a name no longer configured is dropped from
@@ -239,22 +239,22 @@ static void restart_keeps_demoted_drops_removed(void **state)
 	(void)state;
 	put("{\"version\":1,\"demoted\":[\"gone\",\"db\",\"mail\"]}\n", 0);
 	fake_daemon(&f, names, 3);
-	daemon_state_load(&f.d);
+	daemon_state_load(&f.st, f.list, f.n);
 	assert_false(f.in[0].demoted);
 	assert_true(f.in[1].demoted);
 	assert_true(f.in[2].demoted);
-	daemon_state_save(&f.d);
+	daemon_state_save(&f.st, f.list, f.n);
 	assert_string_equal(content(), "{\"version\":1,\"demoted\":[\"db\",\"mail\"]}\n");
 	assert_int_equal(stat(path, &st1), 0);
-	daemon_state_save(&f.d);
+	daemon_state_save(&f.st, f.list, f.n);
 	assert_int_equal(stat(path, &st2), 0);
 	assert_int_equal(st1.st_ino, st2.st_ino); /* not replaced */
 	/* promote db, demote web */
 	f.in[1].demoted = false;
 	f.in[0].demoted = true;
-	daemon_state_save(&f.d);
+	daemon_state_save(&f.st, f.list, f.n);
 	assert_string_equal(content(), "{\"version\":1,\"demoted\":[\"web\",\"mail\"]}\n");
-	free(f.d.state_saved);
+	free(f.st.saved);
 }
 
 /* 6. A corrupt file: logged and ignored (nobody demoted), then replaced by the running state. */
@@ -266,11 +266,11 @@ static void corrupt_file_ignored_then_replaced(void **state)
 	(void)state;
 	put("{\"version\":1,\"demoted\":[\"web\"", 0);
 	fake_daemon(&f, names, 1);
-	daemon_state_load(&f.d);
+	daemon_state_load(&f.st, f.list, f.n);
 	assert_false(f.in[0].demoted);
-	daemon_state_save(&f.d);
+	daemon_state_save(&f.st, f.list, f.n);
 	assert_string_equal(content(), "{\"version\":1,\"demoted\":[]}\n");
-	free(f.d.state_saved);
+	free(f.st.saved);
 }
 
 /* 7. No file and nothing demoted: nothing is written (a host that never demotes has no file);
@@ -282,15 +282,15 @@ static void no_needless_file(void **state)
 
 	(void)state;
 	fake_daemon(&f, names, 1);
-	daemon_state_load(&f.d);
-	daemon_state_save(&f.d);
+	daemon_state_load(&f.st, f.list, f.n);
+	daemon_state_save(&f.st, f.list, f.n);
 	assert_int_equal(files_in_dir(), 0);
-	snprintf(f.d.state_path, sizeof(f.d.state_path), "%s/nosuch/%s", dir, STATEFILE_NAME);
+	snprintf(f.st.path, sizeof(f.st.path), "%s/nosuch/%s", dir, STATEFILE_NAME);
 	f.in[0].demoted = true;
-	daemon_state_save(&f.d);
+	daemon_state_save(&f.st, f.list, f.n);
 	assert_true(f.in[0].demoted);
 	assert_int_equal(files_in_dir(), 0);
-	free(f.d.state_saved);
+	free(f.st.saved);
 }
 
 int main(void)

@@ -1,7 +1,7 @@
 /* Unit tests for sync groups: the pure decision, the FSM's hold_backup flag and resign event,
  * and two instances moving together through sync_set (the instance fixture's "web" plus an
  * "api" instance on its own fake I/O). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,7 +67,7 @@ static struct vrrp_fsm fsm_backup(void)
 static void fsm_hold_backup(void **state)
 {
 	struct vrrp_fsm f = fsm_backup();
-	monotime mdi = vrrp_master_down_interval(3, 150, 100), t;
+	monotime mdi = vrrp_fsm_master_down_interval(3, 150, 100), t;
 
 	(void)state;
 	f.hold_backup = true;
@@ -88,7 +88,7 @@ static void fsm_resign(void **state)
 {
 	struct vrrp_fsm f = fsm_backup();
 	monotime t = f.master_down_timer;
-	monotime mdi = vrrp_master_down_interval(3, 150, 100);
+	monotime mdi = vrrp_fsm_master_down_interval(3, 150, 100);
 
 	(void)state;
 	assert_int_equal(vrrp_fsm_resign(&f, t), 0); /* Backup: nothing */
@@ -99,7 +99,7 @@ static void fsm_resign(void **state)
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.prev_state, VRRP_STATE_MASTER);
 	assert_int_equal(f.cause, VRRP_CAUSE_SYNC_GROUP);
-	assert_string_equal(vrrp_cause_name(f.cause), "sync-group");
+	assert_string_equal(vrrp_fsm_cause_name(f.cause), "sync-group");
 	assert_int_equal(f.adver_timer, 0);
 	assert_int_equal(f.master_down_timer, t + MT_SEC + mdi);
 }
@@ -118,7 +118,7 @@ static void on_change(void *ctx, struct instance *in)
 {
 	(void)ctx;
 	changes++;
-	sync_set_state_changed(set, in, now_ns);
+	sync_group_state_changed(set, in, now_ns);
 }
 
 static int api_send(void *ctx, struct instance *in, const union vip_in *src,
@@ -187,10 +187,10 @@ static int group_setup(void **state)
 	ics[1] = cfg2;
 	instance_init(&inst, &cfg, &ifc, lp, &io_web);
 	instance_init(&api, &cfg2, &ifc2, lp, &io_api);
-	set = sync_set_new(&vc, list, 2);
+	set = sync_group_new(&vc, list, 2);
 	assert_non_null(set);
-	assert_string_equal(sync_set_group_of(set, &inst), "edge");
-	assert_string_equal(sync_set_group_of(set, &api), "edge");
+	assert_string_equal(sync_group_of(set, &inst), "edge");
+	assert_string_equal(sync_group_of(set, &api), "edge");
 	return 0;
 }
 
@@ -199,7 +199,7 @@ static int group_teardown(void **state)
 	loop_timer_cancel(lp, &api.fsm_timer);
 	loop_timer_cancel(lp, &api.garp_timer);
 	loop_timer_cancel(lp, &api.retry_timer);
-	sync_set_free(set);
+	sync_group_free(set);
 	set = NULL;
 	return teardown(state);
 }
@@ -231,7 +231,7 @@ static void both_master(void)
 
 static void fault_moves_the_group(void **state)
 {
-	monotime mdi = vrrp_master_down_interval(3, 150, 5);
+	monotime mdi = vrrp_fsm_master_down_interval(3, 150, 5);
 
 	(void)state;
 	both_master();
@@ -309,14 +309,14 @@ static void refresh_after_reload(void **state)
 {
 	(void)state;
 	both_master();
-	sync_set_free(set);
+	sync_group_free(set);
 	set = NULL; /* no group while web faults */
 	ifc.running = false;
 	instance_iface_changed(&inst, now_ns);
 	assert_int_equal(api.fsm.state, VRRP_STATE_MASTER);
-	set = sync_set_new(&vc, list, 2);
+	set = sync_group_new(&vc, list, 2);
 	assert_non_null(set);
-	sync_set_refresh(set, now_ns);
+	sync_group_refresh(set, now_ns);
 	assert_int_equal(api.fsm.state, VRRP_STATE_BACKUP);
 	assert_int_equal(api.fsm.cause, VRRP_CAUSE_SYNC_GROUP);
 	assert_true(api.fsm.hold_backup);
@@ -340,8 +340,8 @@ static void demoted_members_hand_over_each(void **state)
 
 	(void)state;
 	both_master();
-	assert_int_equal(instance_demote(&inst, now_ns, &why), 0);
-	assert_int_equal(instance_demote(&api, now_ns, &why), 0);
+	assert_int_equal(instance_admin_demote(&inst, now_ns, &why), 0);
+	assert_int_equal(instance_admin_demote(&api, now_ns, &why), 0);
 	assert_int_equal(api_prio0, 1);
 	rx(3, 120, &peer_hi);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);

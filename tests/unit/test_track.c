@@ -1,8 +1,8 @@
 /* Unit tests for track.c and proc.c: priority arithmetic (clamps, owner, fault), rise/fall
  * hysteresis, contributions, file check parsing and counting (torn reads keep the value),
- * argv splitting, spawning (exit status, timeout killing the whole
+ * spawning (exit status, timeout killing the whole
  * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file). */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config_fixture.h"
+#include "vipd/argv.h"
 #include "vipd/loop.h"
 #include "vipd/proc.h"
 #include "vipd/track.h"
@@ -175,30 +176,6 @@ static void test_file_update(void **state)
 	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 8, 2, 3), TRACK_UP);
 }
 
-static void test_argv_split(void **state)
-{
-	char **argv, err[64];
-
-	(void)state;
-	assert_int_equal(proc_argv_split("  /bin/echo a\\ b 'c d' \"e \\\"f\\\"\" ''  ", &argv, err,
-	                                 sizeof(err)),
-	                 0);
-	assert_string_equal(argv[0], "/bin/echo");
-	assert_string_equal(argv[1], "a b");
-	assert_string_equal(argv[2], "c d");
-	assert_string_equal(argv[3], "e \"f\"");
-	assert_string_equal(argv[4], "");
-	assert_null(argv[5]);
-	proc_argv_free(argv);
-	assert_int_equal(proc_argv_split("sh -c 'x", &argv, err, sizeof(err)), -1);
-	assert_string_equal(err, "unterminated single quote");
-	assert_int_equal(proc_argv_split("a \"b", &argv, err, sizeof(err)), -1);
-	assert_string_equal(err, "unterminated double quote");
-	assert_int_equal(proc_argv_split("a \\", &argv, err, sizeof(err)), -1);
-	assert_int_equal(proc_argv_split("   ", &argv, err, sizeof(err)), -1);
-	assert_string_equal(err, "empty command");
-}
-
 /* ---- spawning in a real loop ---- */
 
 struct done {
@@ -245,9 +222,9 @@ static void spawn_wait(const char *cmd, monotime timeout, struct done *d)
 	char **argv, err[128];
 	struct proc *p;
 
-	assert_int_equal(proc_argv_split(cmd, &argv, err, sizeof(err)), 0);
+	assert_int_equal(argv_split(cmd, &argv, err, sizeof(err)), 0);
 	p = proc_spawn(d->l, argv, NULL, timeout, on_done, d, err, sizeof(err));
-	proc_argv_free(argv);
+	argv_free(argv);
 	if (!p)
 		fail_msg("%s: %s", cmd, err);
 	run_for(d->l, 5 * MT_SEC);
@@ -273,10 +250,10 @@ static void test_spawn(void **state)
 	assert_string_equal(d.error, "");
 
 	/* a command that does not exist: the callback says why it did not start */
-	assert_int_equal(proc_argv_split("/nonexistent/vipd-check", &argv, err, sizeof(err)), 0);
+	assert_int_equal(argv_split("/nonexistent/vipd-check", &argv, err, sizeof(err)), 0);
 	d.calls = 0;
 	assert_non_null(proc_spawn(d.l, argv, NULL, MT_SEC, on_done, &d, err, sizeof(err)));
-	proc_argv_free(argv);
+	argv_free(argv);
 	run_for(d.l, 5 * MT_SEC);
 	assert_int_equal(d.calls, 1);
 	assert_string_equal(d.error, "/nonexistent/vipd-check: No such file or directory");
@@ -318,7 +295,7 @@ static void test_spawn_does_not_block(void **state)
 	(void)state;
 	assert_int_equal(pipe2(gp, O_CLOEXEC), 0);
 	gate = gp[0];
-	assert_int_equal(proc_argv_split("true", &argv, err, sizeof(err)), 0);
+	assert_int_equal(argv_split("true", &argv, err, sizeof(err)), 0);
 	proc_child_hook = stall_child;
 	t0 = monotime_now();
 	p = proc_spawn(d.l, argv, NULL, 5 * MT_SEC, on_done, &d, err, sizeof(err));
@@ -350,7 +327,7 @@ static void test_spawn_does_not_block(void **state)
 	assert_int_equal(d.calls, 1);
 	assert_true(d.timed_out);
 	assert_true(d.elapsed >= 200 * MT_MSEC && d.elapsed < 2 * MT_SEC);
-	proc_argv_free(argv);
+	argv_free(argv);
 	close(gp[0]);
 	close(gp[1]);
 	loop_free(d.l);
@@ -404,14 +381,14 @@ static void test_timeout_kills_group(void **state)
 		char **argv, err[128];
 		struct proc *p;
 
-		assert_int_equal(proc_argv_split("sleep 30", &argv, err, sizeof(err)), 0);
+		assert_int_equal(argv_split("sleep 30", &argv, err, sizeof(err)), 0);
 		d.calls = 0;
 		p = proc_spawn(d.l, argv, NULL, MT_SEC, on_done, &d, err, sizeof(err));
 		assert_non_null(p);
 		proc_cancel(p);
 		run_for(d.l, 100 * MT_MSEC);
 		assert_int_equal(d.calls, 0);
-		proc_argv_free(argv);
+		argv_free(argv);
 	}
 	loop_free(d.l);
 }
@@ -453,7 +430,8 @@ static void test_unsafe(void **state)
 struct events {
 	char log[2048];
 	size_t n;
-	int ups, downs, values, problems, recovers;
+	int ups, downs, values, problems, recovers, probes;
+	char probe[200]; /* the text of the last TRACK_PROBE_RESULT */
 	struct loop *l;
 	int stop_after; /* stop the loop after this many up/down/value events */
 };
@@ -466,6 +444,13 @@ static void on_event(void *arg, const char *check, enum track_event ev, const ch
 	                                    "recover", "recover-done", "recover-error"};
 
 	(void)now;
+	if (ev == TRACK_PROBE_START || ev == TRACK_PROBE_RESULT) {
+		/* Debug detail, one start and one result per probe: kept apart from the log. */
+		e->probes += ev == TRACK_PROBE_START;
+		if (ev == TRACK_PROBE_RESULT)
+			snprintf(e->probe, sizeof(e->probe), "%s", text);
+		return;
+	}
 	e->n += (size_t)snprintf(e->log + e->n, sizeof(e->log) - e->n, "%s %s %s\n", check,
 	                         names[ev], text);
 	e->ups += ev == TRACK_UP;
@@ -513,6 +498,9 @@ static void test_engine_exec(void **state)
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 0);
 	run_for(e.l, 3 * MT_SEC);
 	assert_int_equal(e.downs, 1);
+	/* each probe is reported (debug lines) as it starts and ends, with its raw outcome */
+	assert_true(e.probes >= 3);
+	assert_string_equal(e.probe, "fail: exit status 1");
 	/* three failures at 0, 20, 40 ms */
 	assert_true(monotime_now() - start >= 40 * MT_MSEC);
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), -30);
@@ -702,6 +690,7 @@ static void test_engine_file(void **state)
 	track_start(t, NULL, monotime_now()); /* missing: down, reported once */
 	assert_int_equal(e.downs, 1);
 	assert_int_equal(e.problems, 1);
+	assert_true(strncmp(e.probe, "fail: ", 6) == 0);
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 0);
 	write_file(path, "-10\n");
 	e.stop_after = 1;
@@ -712,6 +701,7 @@ static void test_engine_file(void **state)
 	e.stop_after = 1;
 	run_for(e.l, 2 * MT_SEC);
 	assert_int_equal(e.values, 1);
+	assert_string_equal(e.probe, "pass: value 7");
 	assert_int_equal(track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why)), 14);
 	/* garbage is no new value: the check keeps 7, the problem is reported once the file is
 	 * quiet (0.1 s after its last write), once for any number of reads */
@@ -746,7 +736,6 @@ int main(void)
 	    cmocka_unit_test(test_hysteresis),
 	    cmocka_unit_test(test_file_parse),
 	    cmocka_unit_test(test_file_update),
-	    cmocka_unit_test(test_argv_split),
 	    cmocka_unit_test(test_spawn),
 	    cmocka_unit_test(test_spawn_does_not_block),
 	    cmocka_unit_test(test_timeout_kills_group),

@@ -233,7 +233,7 @@ static void run_init(struct run *r)
 	memset(r, 0, sizeof(*r));
 	r->loop = loop_new();
 	assert_non_null(r->loop);
-	r->prober = http_prober_new(r->loop);
+	r->prober = track_http_new(r->loop);
 	assert_non_null(r->prober);
 	loop_timer_init(&r->guard, guard_cb, r);
 }
@@ -249,7 +249,7 @@ static void run_until(struct run *r, monotime limit)
 
 static void run_free(struct run *r)
 {
-	http_prober_free(r->prober);
+	track_http_free(r->prober);
 	loop_free(r->loop);
 }
 
@@ -262,9 +262,9 @@ static struct http_probe *start(struct run *r, struct probe_ctx *c, const char *
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", server_port, path);
 	c->run = r;
 	memset(&c->res, 0, sizeof(c->res));
-	pr = http_probe_start(r->prober, url, status, body, timeout, done_cb, c, err, sizeof(err));
+	pr = track_http_start(r->prober, url, status, body, timeout, done_cb, c, err, sizeof(err));
 	if (!pr)
-		fail_msg("http_probe_start %s: %s", url, err);
+		fail_msg("track_http_start %s: %s", url, err);
 	r->pending++;
 	return pr;
 }
@@ -359,7 +359,7 @@ static void test_refused(void **state)
 	c.run = &r;
 	memset(&c.res, 0, sizeof(c.res));
 	assert_non_null(
-	    http_probe_start(r.prober, url, 200, NULL, MT_SEC, done_cb, &c, err, sizeof(err)));
+	    track_http_start(r.prober, url, 200, NULL, MT_SEC, done_cb, &c, err, sizeof(err)));
 	r.pending = 1;
 	run_until(&r, 2 * MT_SEC);
 	close(fd);
@@ -383,7 +383,7 @@ static void test_https_to_plain(void **state)
 	c.run = &r;
 	memset(&c.res, 0, sizeof(c.res));
 	assert_non_null(
-	    http_probe_start(r.prober, url, 200, NULL, MT_SEC, done_cb, &c, err, sizeof(err)));
+	    track_http_start(r.prober, url, 200, NULL, MT_SEC, done_cb, &c, err, sizeof(err)));
 	r.pending = 1;
 	run_until(&r, 2 * MT_SEC);
 	assert_false(r.guard_fired);
@@ -455,7 +455,7 @@ static void test_https_self_signed(void **state)
 		run_init(&r);
 		snprintf(url, sizeof(url), "https://127.0.0.1:%d/", port);
 		c.run = &r;
-		assert_non_null(http_probe_start(r.prober, url, 200, NULL, MT_SEC, done_cb, &c, err,
+		assert_non_null(track_http_start(r.prober, url, 200, NULL, MT_SEC, done_cb, &c, err,
 		                                 sizeof(err)));
 		r.pending = 1;
 		run_until(&r, 2 * MT_SEC);
@@ -481,16 +481,16 @@ static void test_bad_args(void **state)
 
 	(void)state;
 	run_init(&r);
-	assert_null(http_probe_start(r.prober, "ftp://127.0.0.1/", 200, NULL, MT_SEC, done_cb, NULL,
+	assert_null(track_http_start(r.prober, "ftp://127.0.0.1/", 200, NULL, MT_SEC, done_cb, NULL,
 	                             err, sizeof(err)));
 	assert_non_null(strstr(err, "only http:// and https://"));
-	assert_null(http_probe_start(r.prober, "not a url", 200, NULL, MT_SEC, done_cb, NULL, err,
+	assert_null(track_http_start(r.prober, "not a url", 200, NULL, MT_SEC, done_cb, NULL, err,
 	                             sizeof(err)));
-	assert_null(http_probe_start(r.prober, "http://127.0.0.1/", 200, NULL, 0, done_cb, NULL,
+	assert_null(track_http_start(r.prober, "http://127.0.0.1/", 200, NULL, 0, done_cb, NULL,
 	                             err, sizeof(err)));
-	assert_int_equal(http_url_check("https://example.org/health", err, sizeof(err)), 0);
-	assert_int_equal(http_url_check("http://[fd00::1]:8080/", err, sizeof(err)), 0);
-	assert_int_equal(http_url_check("file:///etc/passwd", err, sizeof(err)), -1);
+	assert_int_equal(track_http_url_check("https://example.org/health", err, sizeof(err)), 0);
+	assert_int_equal(track_http_url_check("http://[fd00::1]:8080/", err, sizeof(err)), 0);
+	assert_int_equal(track_http_url_check("file:///etc/passwd", err, sizeof(err)), -1);
 	run_free(&r);
 }
 
@@ -506,13 +506,13 @@ static void test_cancel(void **state)
 	p2 = start(&r, &slow, "/slow", 200, NULL, MT_SEC);
 	start(&r, &ok, "/ok", 200, NULL, MT_SEC);
 	/* p1 cancelled before any event, p2 after the loop has run a little: no callbacks */
-	http_probe_cancel(p1);
+	track_http_cancel(p1);
 	r.pending = 1;
 	run_until(&r, 2 * MT_SEC); /* until /ok answered, /slow still running */
 	assert_false(r.guard_fired);
 	assert_int_equal(ok.res.calls, 1);
 	assert_true(ok.res.up);
-	http_probe_cancel(p2);
+	track_http_cancel(p2);
 	r.pending = 1; /* nothing may report: the guard ends this run */
 	run_until(&r, 500 * MT_MSEC);
 	assert_true(r.guard_fired);
@@ -532,7 +532,7 @@ static void test_free_running(void **state)
 	start(&r, &b, "/slow", 200, NULL, MT_SEC);
 	r.pending = 3; /* never reached */
 	run_until(&r, 100 * MT_MSEC);
-	http_prober_free(r.prober); /* cancels both: no callback */
+	track_http_free(r.prober); /* cancels both: no callback */
 	r.prober = NULL;
 	run_until(&r, 400 * MT_MSEC);
 	assert_int_equal(a.res.calls + b.res.calls, 0);
@@ -581,11 +581,11 @@ static void chain_cb(void *arg, bool up, const char *why, monotime elapsed)
 	snprintf(ch->why[ch->step], sizeof(ch->why[0]), "%s", why);
 	if (ch->step++ == 0) {
 		snprintf(url, sizeof(url), "http://127.0.0.1:%d/503", server_port);
-		assert_non_null(http_probe_start(ch->run->prober, url, 200, NULL, MT_SEC, chain_cb,
+		assert_non_null(track_http_start(ch->run->prober, url, 200, NULL, MT_SEC, chain_cb,
 		                                 ch, err, sizeof(err)));
 		return;
 	}
-	http_prober_free(ch->run->prober);
+	track_http_free(ch->run->prober);
 	ch->run->prober = NULL;
 	loop_stop(ch->run->loop);
 }
@@ -600,7 +600,7 @@ static void test_chain_and_free_in_callback(void **state)
 	run_init(&r);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/ok", server_port);
 	assert_non_null(
-	    http_probe_start(r.prober, url, 200, NULL, MT_SEC, chain_cb, &ch, err, sizeof(err)));
+	    track_http_start(r.prober, url, 200, NULL, MT_SEC, chain_cb, &ch, err, sizeof(err)));
 	r.pending = 1;
 	run_until(&r, 2 * MT_SEC);
 	assert_false(r.guard_fired);

@@ -1,7 +1,7 @@
 /* vipctl_fmt: the tables vipctl prints, from canned control-socket answers (status with a demoted
  * instance, stats with counters, availability, transitions and drops, metrics, reload, errors):
  * exact text, so a misaligned column or a lost field fails. */
-#include "config.h"
+#include "build_config.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -82,7 +82,7 @@ static void durations(void **state)
 /* Columns aligned on the widest cell, numbers right-aligned, the demoted instance marked. */
 static void status_table(void **state)
 {
-	char *text = render(vipctl_print_status, status_json);
+	char *text = render(vipctl_fmt_status, status_json);
 
 	(void)state;
 	assert_string_equal(
@@ -102,7 +102,7 @@ static void status_table(void **state)
 
 static void status_without_instances(void **state)
 {
-	char *text = render(vipctl_print_status, "{\"router_id\":\"lb2\",\"instances\":[]}");
+	char *text = render(vipctl_fmt_status, "{\"router_id\":\"lb2\",\"instances\":[]}");
 
 	(void)state;
 	assert_string_equal(text, "router lb2\nno instances\n");
@@ -113,7 +113,7 @@ static void status_without_instances(void **state)
 static void instance_row(void **state)
 {
 	char *text =
-	    render(vipctl_print_instance,
+	    render(vipctl_fmt_instance,
 	           "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
 	           "\"priority\":150,\"effective_priority\":1,\"master_address\":\"198.18.0.1\","
 	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.0.100/24\"],"
@@ -132,7 +132,7 @@ static void instance_row(void **state)
 static void fault_reason_line(void **state)
 {
 	char *text = render(
-	    vipctl_print_instance,
+	    vipctl_fmt_instance,
 	    "{\"name\":\"web\",\"state\":\"FAULT\",\"vrid\":51,\"interface\":\"eth0\","
 	    "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
 	    "\"fault_reason\":\"cannot join the IPv4 VRRP group: No buffer space available\","
@@ -150,7 +150,7 @@ static void fault_reason_line(void **state)
 /* Counters, availability (null figures as "-"), then only the transitions and drops seen. */
 static void stats_tables(void **state)
 {
-	char *text = render(vipctl_print_stats, stats_json);
+	char *text = render(vipctl_fmt_stats, stats_json);
 
 	(void)state;
 	assert_string_equal(
@@ -180,10 +180,10 @@ static void stats_tables(void **state)
 /* The log lines vipd dropped (its log output was full): shown when there are any. */
 static void stats_log_dropped(void **state)
 {
-	char *text = render(vipctl_print_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
-	                                        "\"unmatched_drops\":{},\"log_lines_dropped\":7}");
-	char *none = render(vipctl_print_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
-	                                        "\"unmatched_drops\":{},\"log_lines_dropped\":0}");
+	char *text = render(vipctl_fmt_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
+	                                      "\"unmatched_drops\":{},\"log_lines_dropped\":7}");
+	char *none = render(vipctl_fmt_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
+	                                      "\"unmatched_drops\":{},\"log_lines_dropped\":0}");
 
 	(void)state;
 	assert_string_equal(text,
@@ -203,9 +203,9 @@ static void metrics_text(void **state)
 	FILE *out = open_memstream(&text, &len);
 
 	(void)state;
-	assert_int_equal(vipctl_print_metrics(out, s), 0);
-	assert_int_equal(vipctl_print_metrics(out, n), -1);
-	assert_int_equal(vipctl_print_metrics(out, NULL), -1);
+	assert_int_equal(vipctl_fmt_metrics(out, s), 0);
+	assert_int_equal(vipctl_fmt_metrics(out, n), -1);
+	assert_int_equal(vipctl_fmt_metrics(out, NULL), -1);
 	fclose(out);
 	/* the text as is, with its last newline added */
 	assert_string_equal(text, "# HELP vipd_up x\n# TYPE vipd_up gauge\nvipd_up 1\n");
@@ -217,7 +217,7 @@ static void metrics_text(void **state)
 static void reload_line(void **state)
 {
 	char *text =
-	    render(vipctl_print_reload, "{\"kept\":63,\"changed\":1,\"started\":0,\"stopped\":2}");
+	    render(vipctl_fmt_reload, "{\"kept\":63,\"changed\":1,\"started\":0,\"stopped\":2}");
 
 	(void)state;
 	assert_string_equal(text,
@@ -225,9 +225,21 @@ static void reload_line(void **state)
 	free(text);
 }
 
+static void debug_line(void **state)
+{
+	char *text = render(vipctl_fmt_debug, "{\"enabled\":[\"packets\",\"ctl\"]}");
+
+	(void)state;
+	assert_string_equal(text, "debug: packets, ctl\n");
+	free(text);
+	text = render(vipctl_fmt_debug, "{\"enabled\":[]}");
+	assert_string_equal(text, "debug: none\n");
+	free(text);
+}
+
 static void print_reload_error(FILE *out, struct json_object *reply)
 {
-	vipctl_print_error(out, "reload", reply);
+	vipctl_fmt_error(out, "reload", reply);
 }
 
 /* A refused reload: the reason, then each FILE:LINE error on its own line. */
@@ -261,6 +273,7 @@ int main(void)
 	    cmocka_unit_test(stats_log_dropped),
 	    cmocka_unit_test(metrics_text),
 	    cmocka_unit_test(reload_line),
+	    cmocka_unit_test(debug_line),
 	    cmocka_unit_test(errors),
 	};
 

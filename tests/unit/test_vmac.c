@@ -1,6 +1,6 @@
 /* Unit tests for vmac.c without root or network: VMAC names and MACs (RFC 9568 7.3), and the
  * sysctl helpers and parent ARP settings against a fake /proc/sys tree in a temporary directory. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vipd/config.h"
 #include "vipd/vmac.h"
 
 static char root[64];
@@ -75,13 +76,13 @@ static void test_names(void **state)
 	char name[IF_NAMESIZE];
 
 	(void)state;
-	vmac_name(AF_INET, 51, name);
+	config_vmac_name(AF_INET, 51, name);
 	assert_string_equal(name, "vrrp.51");
-	vmac_name(AF_INET6, 51, name);
+	config_vmac_name(AF_INET6, 51, name);
 	assert_string_equal(name, "vrrp6.51");
-	vmac_name(AF_INET, 1, name);
+	config_vmac_name(AF_INET, 1, name);
 	assert_string_equal(name, "vrrp.1");
-	vmac_name(AF_INET6, 255, name);
+	config_vmac_name(AF_INET6, 255, name);
 	assert_string_equal(name, "vrrp6.255");
 }
 

@@ -1,6 +1,6 @@
 /* Unit tests for vrrp_fsm: the RFC 9568 section 6.4 transitions with a fake clock, the exact
  * Skew_Time / Master_Down_Interval values, preemption, tie-break, rate limits and shutdown. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -121,57 +121,58 @@ static void names_complete(void **state)
 {
 	(void)state;
 	for (int s = 0; s < VRRP_STATE__COUNT; s++)
-		assert_name(vrrp_state_name((enum vrrp_state)s));
+		assert_name(vrrp_fsm_state_name((enum vrrp_state)s));
 	for (int c = 0; c < VRRP_CAUSE__COUNT; c++)
-		assert_name(vrrp_cause_name((enum vrrp_cause)c));
-	assert_string_equal(vrrp_state_name(VRRP_STATE_INIT), "INIT");
-	assert_string_equal(vrrp_state_name(VRRP_STATE_BACKUP), "BACKUP");
-	assert_string_equal(vrrp_state_name(VRRP_STATE_MASTER), "MASTER");
-	assert_string_equal(vrrp_state_name(VRRP_STATE_FAULT), "FAULT");
-	assert_string_equal(vrrp_cause_name(VRRP_CAUSE_STARTUP), "startup");
-	assert_string_equal(vrrp_cause_name(VRRP_CAUSE_MASTER_DOWN), "master-down");
-	assert_string_equal(vrrp_state_name(VRRP_STATE__COUNT), "?");
-	assert_string_equal(vrrp_cause_name(VRRP_CAUSE__COUNT), "?");
-	assert_string_equal(vrrp_state_name((enum vrrp_state) - 1), "?");
+		assert_name(vrrp_fsm_cause_name((enum vrrp_cause)c));
+	assert_string_equal(vrrp_fsm_state_name(VRRP_STATE_INIT), "INIT");
+	assert_string_equal(vrrp_fsm_state_name(VRRP_STATE_BACKUP), "BACKUP");
+	assert_string_equal(vrrp_fsm_state_name(VRRP_STATE_MASTER), "MASTER");
+	assert_string_equal(vrrp_fsm_state_name(VRRP_STATE_FAULT), "FAULT");
+	assert_string_equal(vrrp_fsm_cause_name(VRRP_CAUSE_STARTUP), "startup");
+	assert_string_equal(vrrp_fsm_cause_name(VRRP_CAUSE_MASTER_DOWN), "master-down");
+	assert_string_equal(vrrp_fsm_state_name(VRRP_STATE__COUNT), "?");
+	assert_string_equal(vrrp_fsm_cause_name(VRRP_CAUSE__COUNT), "?");
+	assert_string_equal(vrrp_fsm_state_name((enum vrrp_state) - 1), "?");
 }
 
 static void skew_and_mdi_v3_exact(void **state)
 {
 	(void)state;
 	/* 1 s, priority 100: Skew 609.375 ms, MDI 3.609375 s. */
-	assert_int_equal(vrrp_skew_time(3, 100, 100), INT64_C(609375000));
-	assert_int_equal(vrrp_master_down_interval(3, 100, 100), MDI_1S_P100);
+	assert_int_equal(vrrp_fsm_skew_time(3, 100, 100), INT64_C(609375000));
+	assert_int_equal(vrrp_fsm_master_down_interval(3, 100, 100), MDI_1S_P100);
 	/* 50 ms: Skew 30.46875 ms (not 30 or 31 ms), MDI 180.46875 ms. */
-	assert_int_equal(vrrp_skew_time(3, 100, 5), INT64_C(30468750));
-	assert_int_equal(vrrp_master_down_interval(3, 100, 5), INT64_C(180468750));
+	assert_int_equal(vrrp_fsm_skew_time(3, 100, 5), INT64_C(30468750));
+	assert_int_equal(vrrp_fsm_master_down_interval(3, 100, 5), INT64_C(180468750));
 	/* 10 ms: MDI 36.09375 ms; 100 ms: 360.9375 ms. */
-	assert_int_equal(vrrp_master_down_interval(3, 100, 1), INT64_C(36093750));
-	assert_int_equal(vrrp_master_down_interval(3, 100, 10), INT64_C(360937500));
+	assert_int_equal(vrrp_fsm_master_down_interval(3, 100, 1), INT64_C(36093750));
+	assert_int_equal(vrrp_fsm_master_down_interval(3, 100, 10), INT64_C(360937500));
 	/* Priority 0 weighs a full interval, 255 a 256th. */
-	assert_int_equal(vrrp_skew_time(3, 0, 100), MT_SEC);
-	assert_int_equal(vrrp_skew_time(3, 255, 256), MT_CSEC);
-	assert_int_equal(vrrp_master_down_interval(3, 150, 100), MDI_1S_P150);
+	assert_int_equal(vrrp_fsm_skew_time(3, 0, 100), MT_SEC);
+	assert_int_equal(vrrp_fsm_skew_time(3, 255, 256), MT_CSEC);
+	assert_int_equal(vrrp_fsm_master_down_interval(3, 150, 100), MDI_1S_P150);
 	/* The largest interval (40.95 s) does not overflow. */
-	assert_int_equal(vrrp_skew_time(3, 1, 4095), INT64_C(255) * 4095 * MT_CSEC / 256);
-	assert_int_equal(vrrp_master_down_interval(3, 1, 4095),
+	assert_int_equal(vrrp_fsm_skew_time(3, 1, 4095), INT64_C(255) * 4095 * MT_CSEC / 256);
+	assert_int_equal(vrrp_fsm_master_down_interval(3, 1, 4095),
 	                 3 * 4095 * MT_CSEC + INT64_C(255) * 4095 * MT_CSEC / 256);
 	/* Only a half nanosecond is ever dropped: 1 cs / 256 = 39062.5 ns, 3 cs / 256 = 117187.5.
 	 */
-	assert_int_equal(vrrp_skew_time(3, 255, 1), 39062);
-	assert_int_equal(vrrp_skew_time(3, 254, 1), 78125);
-	assert_int_equal(vrrp_skew_time(3, 253, 1), 117187);
+	assert_int_equal(vrrp_fsm_skew_time(3, 255, 1), 39062);
+	assert_int_equal(vrrp_fsm_skew_time(3, 254, 1), 78125);
+	assert_int_equal(vrrp_fsm_skew_time(3, 253, 1), 117187);
 }
 
 static void skew_and_mdi_v2(void **state)
 {
 	(void)state;
 	/* v2: (256 - p) / 256 s, whatever the interval. */
-	assert_int_equal(vrrp_skew_time(2, 100, 100), INT64_C(609375000));
-	assert_int_equal(vrrp_skew_time(2, 100, 300), INT64_C(609375000));
-	assert_int_equal(vrrp_skew_time(2, 100, 1), INT64_C(609375000));
-	assert_int_equal(vrrp_skew_time(2, 255, 100), INT64_C(3906250));
-	assert_int_equal(vrrp_master_down_interval(2, 100, 100), MDI_1S_P100);
-	assert_int_equal(vrrp_master_down_interval(2, 100, 300), 9 * MT_SEC + INT64_C(609375000));
+	assert_int_equal(vrrp_fsm_skew_time(2, 100, 100), INT64_C(609375000));
+	assert_int_equal(vrrp_fsm_skew_time(2, 100, 300), INT64_C(609375000));
+	assert_int_equal(vrrp_fsm_skew_time(2, 100, 1), INT64_C(609375000));
+	assert_int_equal(vrrp_fsm_skew_time(2, 255, 100), INT64_C(3906250));
+	assert_int_equal(vrrp_fsm_master_down_interval(2, 100, 100), MDI_1S_P100);
+	assert_int_equal(vrrp_fsm_master_down_interval(2, 100, 300),
+	                 9 * MT_SEC + INT64_C(609375000));
 }
 
 static void init_is_idle(void **state)
@@ -654,7 +655,7 @@ static void owner_tie_break(void **state)
 	assert_int_equal(advert(&f, 255, 100, &hi_addr), ACT_YIELD);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.cause, VRRP_CAUSE_HIGHER_PRIO);
-	assert_int_equal(f.master_down_timer, now_ns + vrrp_master_down_interval(3, 255, 100));
+	assert_int_equal(f.master_down_timer, now_ns + vrrp_fsm_master_down_interval(3, 255, 100));
 }
 
 static void shutdown_from_master(void **state)

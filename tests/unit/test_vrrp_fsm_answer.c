@@ -3,7 +3,7 @@
  * re-announces that back off (2, 4, 8 ... up to 64 own intervals apart) while the advert answer
  * stays once per interval; a stream that stops for its sender's Master_Down_Interval starts over.
  */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -103,7 +103,7 @@ static void silence_starts_over(void **state)
 	assert_int_equal(stream(&f, 7, IV, IV_CS, at, 64), 3); /* at 0, 2, 6 */
 	now_ns += 2 * IV; /* 3 intervals between two adverts: less than its MDI (3.2 intervals) */
 	assert_int_equal(stream(&f, 1, IV, IV_CS, at, 64), 0);
-	now_ns += vrrp_master_down_interval(3, 100, IV_CS); /* silent for longer than its MDI */
+	now_ns += vrrp_fsm_master_down_interval(3, 100, IV_CS); /* silent for longer than its MDI */
 	assert_int_equal(stream(&f, 3, IV, IV_CS, at, 64), 2);
 	assert_int_equal(at[0], 0);
 	assert_int_equal(at[1], 2);

@@ -3,7 +3,7 @@
  * advert), the give-up at Master_Down_Interval, no preemption while demoted, and promote. And the
  * unplanned one: a Master yielding to a higher priority sends its last advert twice,
  * VRRP_YIELD_REPEAT apart (a timer), so one lost copy does not keep the winner silent. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -88,7 +88,7 @@ static void master_hands_over_make_before_break(void **state)
 	assert_int_equal(f.priority, 1);
 	assert_int_equal(f.undemoted_priority, 150);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
-	handover = t + vrrp_master_down_interval(3, 1, IV_CS);
+	handover = t + vrrp_fsm_master_down_interval(3, 1, IV_CS);
 	assert_int_equal(f.handover_timer, handover);
 	assert_int_equal(vrrp_fsm_next_deadline(&f), t + IV);
 
@@ -100,16 +100,16 @@ static void master_hands_over_make_before_break(void **state)
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 
 	/* The 120 backup took over after its Skew_Time. */
-	now_ns += vrrp_skew_time(3, 120, IV_CS);
+	now_ns += vrrp_fsm_skew_time(3, 120, IV_CS);
 	assert_int_equal(vrrp_fsm_advert(&f, now_ns, 120, IV_CS, &lo_addr), VRRP_ACT_STATE);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.prev_state, VRRP_STATE_MASTER);
-	assert_string_equal(vrrp_cause_name(f.cause), "demote");
+	assert_string_equal(vrrp_fsm_cause_name(f.cause), "demote");
 	assert_true(f.master_known);
 	assert_int_equal(f.master_priority, 120);
 	assert_int_equal(f.handover_timer, 0);
 	assert_int_equal(f.adver_timer, 0);
-	assert_int_equal(vrrp_handover_grace(&f), 100 * MT_MSEC);
+	assert_int_equal(vrrp_fsm_handover_grace(&f), 100 * MT_MSEC);
 	assert_int_equal(f.release_timer, now_ns + 100 * MT_MSEC);
 
 	/* The grace ends before the Master_Down_Timer: only the VIPs go. */
@@ -118,7 +118,8 @@ static void master_hands_over_make_before_break(void **state)
 	assert_int_equal(now_ns, t + 100 * MT_MSEC);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.release_timer, 0);
-	assert_int_equal(vrrp_fsm_next_deadline(&f), t + vrrp_master_down_interval(3, 1, IV_CS));
+	assert_int_equal(vrrp_fsm_next_deadline(&f),
+	                 t + vrrp_fsm_master_down_interval(3, 1, IV_CS));
 }
 
 /* 2. Nobody takes over: priority 0 each interval until Master_Down_Interval, then HANDOVER_END
@@ -165,7 +166,7 @@ static void demote_again_restarts_handover(void **state)
 	assert_true(vrrp_fsm_expire(&f, now_ns) & VRRP_ACT_HANDOVER_END);
 	now_ns += 5 * MT_MSEC;
 	assert_int_equal(vrrp_fsm_demote(&f, now_ns), VRRP_ACT_SEND_PRIO0);
-	assert_int_equal(f.handover_timer, now_ns + vrrp_master_down_interval(3, 1, IV_CS));
+	assert_int_equal(f.handover_timer, now_ns + vrrp_fsm_master_down_interval(3, 1, IV_CS));
 	assert_int_equal(f.undemoted_priority, 150); /* not 1: the first demote's value stays */
 }
 
@@ -186,7 +187,7 @@ static void demoted_backup_no_preempt_then_promote(void **state)
 		assert_false(f.lower_ignored);
 		assert_int_equal(vrrp_fsm_expire(&f, now_ns), 0);
 	}
-	assert_int_equal(f.master_down_timer, now_ns + vrrp_master_down_interval(3, 1, IV_CS));
+	assert_int_equal(f.master_down_timer, now_ns + vrrp_fsm_master_down_interval(3, 1, IV_CS));
 	/* Tracking lowers the priority meanwhile: remembered, not applied. */
 	assert_int_equal(vrrp_fsm_set_priority(&f, now_ns, 130), 0);
 	assert_int_equal(f.priority, 1);
@@ -287,7 +288,7 @@ static void demoted_before_start(void **state)
 	assert_int_equal(vrrp_fsm_demote(&f, now_ns), 0);
 	assert_int_equal(vrrp_fsm_startup(&f, now_ns), VRRP_ACT_STATE);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
-	assert_int_equal(f.master_down_timer, now_ns + vrrp_master_down_interval(3, 1, IV_CS));
+	assert_int_equal(f.master_down_timer, now_ns + vrrp_fsm_master_down_interval(3, 1, IV_CS));
 }
 
 /* 10. A yield (not a handover) sends one advert now and a second one VRRP_YIELD_REPEAT later (a

@@ -1,6 +1,6 @@
 /* Unit tests for vrrp_pkt: real keepalived 2.2.7 adverts decoded and re-encoded byte for byte,
  * round trips, and every receive check triggered by a minimal change of a good packet. */
-#include "config.h"
+#include "build_config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,7 +96,7 @@ static void fix_csum(uint8_t *msg, size_t len, const struct vrrp_rx_meta *m, boo
 
 static bool message_only_verifies(const uint8_t *msg, size_t len)
 {
-	return vrrp_csum_fold(vrrp_csum_add(0, msg, len)) == 0;
+	return vrrp_pkt_csum_fold(vrrp_pkt_csum_add(0, msg, len)) == 0;
 }
 
 /* Decode a captured IPv4 packet through both layers. */
@@ -105,9 +105,9 @@ static enum vrrp_reason decode4(const uint8_t *pkt, size_t len, struct vrrp_rx_m
 {
 	const uint8_t *msg;
 	size_t mlen;
-	enum vrrp_reason r = vrrp_decode_ipv4(pkt, len, m, &msg, &mlen);
+	enum vrrp_reason r = vrrp_pkt_decode_ipv4(pkt, len, m, &msg, &mlen);
 
-	return r != VRRP_RX_OK ? r : vrrp_decode(msg, mlen, m, adv, form);
+	return r != VRRP_RX_OK ? r : vrrp_pkt_decode(msg, mlen, m, adv, form);
 }
 
 /* Re-encode adv and compare with the expected message. */
@@ -116,7 +116,8 @@ static void assert_reencodes(const struct vrrp_adv *adv, const struct vrrp_rx_me
 {
 	uint8_t out[VRRP_MSG_MAX];
 
-	assert_int_equal(vrrp_encode(out, sizeof(out), adv, &m->src, &m->dst, form), (ssize_t)len);
+	assert_int_equal(vrrp_pkt_encode(out, sizeof(out), adv, &m->src, &m->dst, form),
+	                 (ssize_t)len);
 	assert_memory_equal(out, msg, len);
 }
 
@@ -132,9 +133,9 @@ static void reason_names_are_stable_and_distinct(void **state)
 	(void)state;
 	assert_int_equal(VRRP_RX_NO_HOPLIMIT, 18); /* the table above follows the enum */
 	for (int i = 0; i < VRRP_RX__COUNT; i++)
-		assert_string_equal(vrrp_reason_name((enum vrrp_reason)i), want[i]);
-	assert_string_equal(vrrp_reason_name(VRRP_RX__COUNT), "unknown");
-	assert_string_equal(vrrp_reason_name((enum vrrp_reason)100), "unknown");
+		assert_string_equal(vrrp_pkt_reason_name((enum vrrp_reason)i), want[i]);
+	assert_string_equal(vrrp_pkt_reason_name(VRRP_RX__COUNT), "unknown");
+	assert_string_equal(vrrp_pkt_reason_name((enum vrrp_reason)100), "unknown");
 }
 
 static void checksum_arithmetic(void **state)
@@ -147,17 +148,17 @@ static void checksum_arithmetic(void **state)
 	uint8_t wire[2];
 
 	(void)state;
-	assert_int_equal(vrrp_csum_add(0, ex, sizeof(ex)), 0x2ddf0);
-	c = vrrp_csum_fold(vrrp_csum_add(0, ex, sizeof(ex)));
+	assert_int_equal(vrrp_pkt_csum_add(0, ex, sizeof(ex)), 0x2ddf0);
+	c = vrrp_pkt_csum_fold(vrrp_pkt_csum_add(0, ex, sizeof(ex)));
 	memcpy(wire, &c, 2); /* network order: stored as is, it reads 22 0d */
 	assert_int_equal(wire[0], 0x22);
 	assert_int_equal(wire[1], 0x0d);
 	/* Even chunks then an odd last one give the same sum as one buffer; an odd byte is the
 	 * high half of a word. */
-	assert_int_equal(vrrp_csum_add(vrrp_csum_add(0, ex, 4), ex + 4, 3),
-	                 vrrp_csum_add(0, ex, 7));
-	assert_int_equal(vrrp_csum_add(0, ex + 1, 1), 0x0100);
-	assert_int_equal(vrrp_csum_add(0, ex, 0), 0);
+	assert_int_equal(vrrp_pkt_csum_add(vrrp_pkt_csum_add(0, ex, 4), ex + 4, 3),
+	                 vrrp_pkt_csum_add(0, ex, 7));
+	assert_int_equal(vrrp_pkt_csum_add(0, ex + 1, 1), 0x0100);
+	assert_int_equal(vrrp_pkt_csum_add(0, ex, 0), 0);
 
 	/* Odd and even lengths in exact-size heap buffers: ASan catches a read past the end. The
 	 * reference skips bytes 6-7 (a checksum field), so compare from offset 8 on. */
@@ -168,7 +169,7 @@ static void checksum_arithmetic(void **state)
 		for (size_t i = 0; i < len + 8; i++)
 			b[i] = (uint8_t)(0xa5 ^ (i * 37));
 		b[6] = b[7] = 0;
-		c = ntohs(vrrp_csum_fold(vrrp_csum_add(0, b, len + 8)));
+		c = ntohs(vrrp_pkt_csum_fold(vrrp_pkt_csum_add(0, b, len + 8)));
 		assert_int_equal(c, ref_csum(b, len + 8, &none, false));
 		free(b);
 	}
@@ -177,7 +178,7 @@ static void checksum_arithmetic(void **state)
 	 * complement zeros, so the sum is the one 0xff12 word and the checksum 0x00ed. */
 	memset(big, 0xff, sizeof(big));
 	big[5] = 0x12;
-	c = ntohs(vrrp_csum_fold(vrrp_csum_add(0, big, sizeof(big))));
+	c = ntohs(vrrp_pkt_csum_fold(vrrp_pkt_csum_add(0, big, sizeof(big))));
 	assert_int_equal(c, 0x00ed);
 }
 
@@ -223,7 +224,7 @@ static void keepalived_captures(void **state)
 		if (af == AF_INET) {
 			const uint8_t *got;
 
-			assert_int_equal(vrrp_decode_ipv4(c->pkt, c->len, &m, &got, &mlen), 0);
+			assert_int_equal(vrrp_pkt_decode_ipv4(c->pkt, c->len, &m, &got, &mlen), 0);
 			assert_ptr_equal(got, msg);
 			assert_in_equal(AF_INET, &m.src, "198.18.0.1");
 			assert_in_equal(AF_INET, &m.dst, "224.0.0.18");
@@ -236,7 +237,7 @@ static void keepalived_captures(void **state)
 		assert_int_equal(m.ttl, 255);
 		assert_int_equal(mlen, 8 + c->naddr * addr_size(af) + (c->version == 2 ? 8 : 0));
 
-		assert_int_equal(vrrp_decode(msg, mlen, &m, &adv, &form), VRRP_RX_OK);
+		assert_int_equal(vrrp_pkt_decode(msg, mlen, &m, &adv, &form), VRRP_RX_OK);
 		assert_int_equal(form, c->form);
 		assert_int_equal(adv.version, c->version);
 		assert_int_equal(adv.type, 1);
@@ -259,7 +260,7 @@ static void keepalived_captures(void **state)
 
 		/* v3 sums the pseudo-header: another source breaks it; v2 does not care. */
 		m.src.bytes[3] ^= 1;
-		assert_int_equal(vrrp_decode(msg, mlen, &m, &adv, NULL),
+		assert_int_equal(vrrp_pkt_decode(msg, mlen, &m, &adv, NULL),
 		                 c->version == 3 ? VRRP_RX_CHECKSUM : VRRP_RX_OK);
 	}
 }
@@ -289,13 +290,13 @@ static void round_trip(const struct vrrp_adv *in_adv, const struct vrrp_rx_meta 
 	size_t len = 8 + in_adv->naddr * addr_size(in_adv->af) + (in_adv->version == 2 ? 8 : 0);
 	bool pseudo = in_adv->version == 3 && (in_adv->af == AF_INET6 || form == VRRP_CSUM_RFC5798);
 
-	assert_int_equal(vrrp_encode(buf, sizeof(buf), in_adv, &m->src, &m->dst, form),
+	assert_int_equal(vrrp_pkt_encode(buf, sizeof(buf), in_adv, &m->src, &m->dst, form),
 	                 (ssize_t)len);
 	assert_int_equal(buf[0], in_adv->version << 4 | 1);
 	assert_int_equal(buf[6] << 8 | buf[7], ref_csum(buf, len, m, pseudo));
 	assert_int_equal(message_only_verifies(buf, len), !pseudo);
 	memset(&out, 0, sizeof(out));
-	assert_int_equal(vrrp_decode(buf, len, m, &out, &got), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_decode(buf, len, m, &out, &got), VRRP_RX_OK);
 	assert_int_equal(got, want_form);
 	/* make_adv zeroes what is not set, as decode does for fields the version lacks. */
 	assert_memory_equal(&out, in_adv, sizeof(out));
@@ -325,10 +326,10 @@ static void round_trips(void **state)
 	}
 	/* The largest messages. */
 	a = make_adv(3, AF_INET6, VRRP_MAX_ADDRS);
-	assert_int_equal(vrrp_encode(buf, sizeof(buf), &a, &m6.src, &m6.dst, 0),
+	assert_int_equal(vrrp_pkt_encode(buf, sizeof(buf), &a, &m6.src, &m6.dst, 0),
 	                 VRRP_MSG_MAX - VRRP_AUTH_LEN);
 	a = make_adv(2, AF_INET, VRRP_MAX_ADDRS);
-	assert_int_equal(vrrp_encode(buf, sizeof(buf), &a, NULL, NULL, 0), 8 + 255 * 4 + 8);
+	assert_int_equal(vrrp_pkt_encode(buf, sizeof(buf), &a, NULL, NULL, 0), 8 + 255 * 4 + 8);
 	/* Interval limits: 4095 cs (40.95 s) for v3, 255 s for v2. */
 	a = make_adv(3, AF_INET, 1);
 	a.interval = 4095;
@@ -341,8 +342,8 @@ static void round_trips(void **state)
 	 * RFC 5798 form is reported, and re-encoding in it gives the same bytes. */
 	a = make_adv(3, AF_INET, 2);
 	m4 = meta4("0.0.0.0", "255.127.0.0"); /* 0xff7f + 16 (length) + 112 = 0xffff */
-	assert_int_equal(vrrp_encode(buf, sizeof(buf), &a, NULL, NULL, VRRP_CSUM_RFC9568), 16);
-	assert_int_equal(vrrp_decode(buf, 16, &m4, &out, &f), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_encode(buf, sizeof(buf), &a, NULL, NULL, VRRP_CSUM_RFC9568), 16);
+	assert_int_equal(vrrp_pkt_decode(buf, 16, &m4, &out, &f), VRRP_RX_OK);
 	assert_int_equal(f, VRRP_CSUM_RFC5798);
 	assert_reencodes(&out, &m4, f, buf, 16);
 }
@@ -354,7 +355,7 @@ static void encode_rejects(void **state)
 	struct vrrp_adv a = make_adv(3, AF_INET, 2);
 
 	(void)state;
-#define ENC(cap, src, form) vrrp_encode(buf, (cap), &a, (src), &d, (form))
+#define ENC(cap, src, form) vrrp_pkt_encode(buf, (cap), &a, (src), &d, (form))
 	assert_int_equal(ENC(16, &s, VRRP_CSUM_RFC5798), 16);
 	assert_int_equal(ENC(15, &s, VRRP_CSUM_RFC5798), -1); /* cap too small */
 	assert_int_equal(ENC(0, &s, VRRP_CSUM_RFC5798), -1);
@@ -469,7 +470,7 @@ static void reject_minimal_edits(void **state)
 			fix_csum(msg, len, &m, msg[0] >> 4 == 3);
 		memset(&adv, 0xab, sizeof(adv));
 		before = adv;
-		assert_int_equal(vrrp_decode(msg, len, &m, &adv, NULL), e->want);
+		assert_int_equal(vrrp_pkt_decode(msg, len, &m, &adv, NULL), e->want);
 		if (e->want != VRRP_RX_OK) /* *adv is only written on success */
 			assert_memory_equal(&adv, &before, sizeof(adv));
 	}
@@ -488,17 +489,17 @@ static void reject_ttl_family_and_version_for_family(void **state)
 		good_msg(g, msg, &len, &m);
 		for (size_t i = 0; i < sizeof(ttls) / sizeof(ttls[0]); i++) {
 			m.ttl = ttls[i];
-			assert_int_equal(vrrp_decode(msg, len, &m, &adv, NULL), VRRP_RX_TTL);
+			assert_int_equal(vrrp_pkt_decode(msg, len, &m, &adv, NULL), VRRP_RX_TTL);
 		}
 		m.ttl = -1; /* unknown (unicast without the TTL check): skipped */
-		assert_int_equal(vrrp_decode(msg, len, &m, &adv, NULL), VRRP_RX_OK);
+		assert_int_equal(vrrp_pkt_decode(msg, len, &m, &adv, NULL), VRRP_RX_OK);
 		m.af = AF_UNSPEC; /* the caller gave no usable family */
-		assert_int_equal(vrrp_decode(msg, len, &m, &adv, NULL), VRRP_RX_IP_HEADER);
+		assert_int_equal(vrrp_pkt_decode(msg, len, &m, &adv, NULL), VRRP_RX_IP_HEADER);
 	}
 	/* A v2 advert over IPv6 does not exist. */
 	good_msg(GOOD_V2, msg, &len, &m);
 	m = meta6_from(cap_v3_ipv6);
-	assert_int_equal(vrrp_decode(msg, len, &m, &adv, NULL), VRRP_RX_VERSION);
+	assert_int_equal(vrrp_pkt_decode(msg, len, &m, &adv, NULL), VRRP_RX_VERSION);
 }
 
 /* An advertised address no router can hold is refused, in either position; an IPv6 advert
@@ -541,10 +542,10 @@ static void reject_bad_addresses(void **state)
 
 			print_message("address %s at %u\n", cases[i].addr, pos);
 			a.addrs[pos] = in(cases[i].af, cases[i].addr);
-			len = vrrp_encode(buf, sizeof(buf), &a, six ? &s6 : &s4, six ? &d6 : &d4,
-			                  VRRP_CSUM_RFC5798);
+			len = vrrp_pkt_encode(buf, sizeof(buf), &a, six ? &s6 : &s4,
+			                      six ? &d6 : &d4, VRRP_CSUM_RFC5798);
 			assert_true(len > 0);
-			assert_int_equal(vrrp_decode(buf, (size_t)len, &m, &out, NULL),
+			assert_int_equal(vrrp_pkt_decode(buf, (size_t)len, &m, &out, NULL),
 			                 cases[i].want);
 		}
 	}
@@ -570,13 +571,13 @@ static void reject_truncated_trailing_and_carp(void **state)
 
 			assert_non_null(cut);
 			memcpy(cut, msg, l);
-			assert_int_equal(vrrp_decode(cut, l, &m, &adv, NULL),
+			assert_int_equal(vrrp_pkt_decode(cut, l, &m, &adv, NULL),
 			                 l < VRRP_HDR_LEN ? VRRP_RX_TRUNCATED : VRRP_RX_LENGTH);
 			free(cut);
 		}
 		/* One trailing zero byte (for v2 the checksum even stays right). */
 		msg[len] = 0;
-		assert_int_equal(vrrp_decode(msg, len + 1, &m, &adv, NULL), VRRP_RX_LENGTH);
+		assert_int_equal(vrrp_pkt_decode(msg, len + 1, &m, &adv, NULL), VRRP_RX_LENGTH);
 	}
 
 	/* IPv6 with no address at all: the bytes after the 8-byte message (a link-local here)
@@ -584,14 +585,14 @@ static void reject_truncated_trailing_and_carp(void **state)
 	good_msg(GOOD_V6, msg, &len, &m);
 	msg[3] = 0;
 	fix_csum(msg, 8, &m, true);
-	assert_int_equal(vrrp_decode(msg, 8, &m, &adv, NULL), VRRP_RX_NO_LINKLOCAL);
+	assert_int_equal(vrrp_pkt_decode(msg, 8, &m, &adv, NULL), VRRP_RX_NO_LINKLOCAL);
 
 	for (size_t i = 8; i < sizeof(carp); i++)
 		carp[i] = (uint8_t)(i * 11 + 3);
 	m = meta4("198.18.0.1", "224.0.0.18");
 	fix_csum(carp, sizeof(carp), &m, false);
 	assert_true(message_only_verifies(carp, sizeof(carp)));
-	assert_int_equal(vrrp_decode(carp, sizeof(carp), &m, &adv, NULL), VRRP_RX_LENGTH);
+	assert_int_equal(vrrp_pkt_decode(carp, sizeof(carp), &m, &adv, NULL), VRRP_RX_LENGTH);
 }
 
 static void checksum_forms_on_receive(void **state)
@@ -606,16 +607,16 @@ static void checksum_forms_on_receive(void **state)
 	/* v3 IPv4 in the message-only form: accepted, and reported. */
 	good_msg(GOOD_V3, msg, &len, &m);
 	fix_csum(msg, len, &m, false);
-	assert_int_equal(vrrp_decode(msg, len, &m, &adv, &form), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_decode(msg, len, &m, &adv, &form), VRRP_RX_OK);
 	assert_int_equal(form, VRRP_CSUM_RFC9568);
 	/* v2 is message-only: a v2 checksum with a pseudo-header is wrong. */
 	good_msg(GOOD_V2, msg, &len, &m);
 	fix_csum(msg, len, &m, true);
-	assert_int_equal(vrrp_decode(msg, len, &m, &adv, NULL), VRRP_RX_CHECKSUM);
+	assert_int_equal(vrrp_pkt_decode(msg, len, &m, &adv, NULL), VRRP_RX_CHECKSUM);
 	/* v3 IPv6 needs the pseudo-header: the message-only form is refused. */
 	good_msg(GOOD_V6, msg, &len, &m);
 	fix_csum(msg, len, &m, false);
-	assert_int_equal(vrrp_decode(msg, len, &m, &adv, NULL), VRRP_RX_CHECKSUM);
+	assert_int_equal(vrrp_pkt_decode(msg, len, &m, &adv, NULL), VRRP_RX_CHECKSUM);
 }
 
 /* v2 policy matching the captured advert. */
@@ -641,43 +642,43 @@ static void validate_v2(void **state)
 
 	(void)state;
 	assert_int_equal(decode4(cap_v2_pass, sizeof(cap_v2_pass), &m, &adv, NULL), VRRP_RX_OK);
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OK);
 	pol.accept_v2 = false;
 	pol.accept_v3 = true;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_VERSION);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_VERSION);
 
 	/* Auth: type and all 8 bytes of the password (the NUL padding too). */
 	pol = v2_policy(&vip, 1);
 	pol.auth_type = VRRP_AUTH_NONE;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_AUTH);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_AUTH);
 	for (int i = 0; i < VRRP_AUTH_LEN; i++) {
 		pol = v2_policy(&vip, 1);
 		pol.auth_data[i] ^= 0x20;
-		assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_AUTH);
+		assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_AUTH);
 	}
 	/* Auth type none on both sides: the auth data is not compared. */
 	pol = v2_policy(&vip, 1);
 	pol.auth_type = VRRP_AUTH_NONE;
 	adv.auth_type = VRRP_AUTH_NONE;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OK);
 	adv.auth_type = VRRP_AUTH_PASS;
 
 	pol = v2_policy(&vip, 1);
 	pol.v2_interval = 2;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_INTERVAL_MISMATCH);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_INTERVAL_MISMATCH);
 
 	/* Address list: a non-owner with another list is dropped, the owner is accepted. */
 	pol = v2_policy(&other, 1);
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_ADDR_MISMATCH);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_ADDR_MISMATCH);
 	pol = v2_policy(two, 2);
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_ADDR_MISMATCH);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_ADDR_MISMATCH);
 	pol = v2_policy(NULL, 0);
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_ADDR_MISMATCH);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_ADDR_MISMATCH);
 	pol = v2_policy(&other, 1);
 	adv.priority = VRRP_PRIO_OWNER;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OK);
 	adv.priority = 254;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_ADDR_MISMATCH);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_ADDR_MISMATCH);
 }
 
 static void validate_v3_peers_and_owner(void **state)
@@ -694,34 +695,34 @@ static void validate_v3_peers_and_owner(void **state)
 	/* v3: an address mismatch is not a drop (the caller logs it); v2 fields are ignored. */
 	pol.auth_type = VRRP_AUTH_PASS;
 	pol.v2_interval = 9;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_OK);
-	assert_false(vrrp_addrs_match(&adv, &other, 1));
-	assert_true(vrrp_addrs_match(&adv, vips, 2));
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OK);
+	assert_false(vrrp_pkt_addrs_match(&adv, &other, 1));
+	assert_true(vrrp_pkt_addrs_match(&adv, vips, 2));
 	pol.accept_v3 = false;
 	pol.accept_v2 = true;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_VERSION);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_VERSION);
 	pol.accept_v3 = true;
 	adv.version = 4;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_VERSION);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_VERSION);
 	adv.version = 3;
 
 	/* Unicast: the source must be a listed peer; a list naming nobody admits nobody. */
 	pol.peers = peers;
 	pol.npeers = 1;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_NOT_PEER);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_NOT_PEER);
 	pol.npeers = 2;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OK);
 	pol.npeers = 0;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_NOT_PEER);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_NOT_PEER);
 	pol.peers = NULL; /* multicast */
 
 	/* We are the owner: dropped (RFC 9568 / RFC 3768 section 7.1 as published). */
 	pol.owner = true;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_OWNER);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OWNER);
 	/* The owner rule is checked last: any other failure is reported first. */
 	pol.peers = peers;
 	pol.npeers = 1;
-	assert_int_equal(vrrp_validate(&adv, &m, &pol), VRRP_RX_NOT_PEER);
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_NOT_PEER);
 }
 
 static void addrs_match_is_a_multiset_compare(void **state)
@@ -730,14 +731,14 @@ static void addrs_match_is_a_multiset_compare(void **state)
 	union vip_in v[3] = {adv.addrs[2], adv.addrs[0], adv.addrs[1]};
 
 	(void)state;
-	assert_true(vrrp_addrs_match(&adv, v, 3));
-	assert_false(vrrp_addrs_match(&adv, v, 2));
+	assert_true(vrrp_pkt_addrs_match(&adv, v, 3));
+	assert_false(vrrp_pkt_addrs_match(&adv, v, 2));
 	v[2] = adv.addrs[0];
-	assert_false(vrrp_addrs_match(&adv, v, 3)); /* a duplicate instead of addrs[1] */
-	adv.addrs[1] = adv.addrs[2];                /* {0, 2, 2} against {2, 0, 0} */
-	assert_false(vrrp_addrs_match(&adv, v, 3));
+	assert_false(vrrp_pkt_addrs_match(&adv, v, 3)); /* a duplicate instead of addrs[1] */
+	adv.addrs[1] = adv.addrs[2];                    /* {0, 2, 2} against {2, 0, 0} */
+	assert_false(vrrp_pkt_addrs_match(&adv, v, 3));
 	adv.naddr = 0;
-	assert_true(vrrp_addrs_match(&adv, NULL, 0));
+	assert_true(vrrp_pkt_addrs_match(&adv, NULL, 0));
 }
 
 static void decode_ipv4_header(void **state)
@@ -756,7 +757,7 @@ static void decode_ipv4_header(void **state)
 	    {6, 0x01, VRRP_RX_IP_HEADER}, /* fragment offset 256 */
 	    {6, 0x40, VRRP_RX_OK},        /* don't fragment */
 	    {6, 0x80, VRRP_RX_OK},        /* reserved flag: not a fragment */
-	    {8, 64, VRRP_RX_OK},          /* the TTL is vrrp_decode's business */
+	    {8, 64, VRRP_RX_OK},          /* the TTL is vrrp_pkt_decode's business */
 	};
 	const size_t n = sizeof(cap_v3_ipv4);
 	uint8_t pkt[64];
@@ -768,28 +769,28 @@ static void decode_ipv4_header(void **state)
 	(void)state;
 	/* Shorter than a header, or than the total length says (a lost tail). */
 	for (size_t l = 0; l < n; l++)
-		assert_int_equal(vrrp_decode_ipv4(cap_v3_ipv4, l, &m, &msg, &mlen),
+		assert_int_equal(vrrp_pkt_decode_ipv4(cap_v3_ipv4, l, &m, &msg, &mlen),
 		                 VRRP_RX_IP_HEADER);
 	for (size_t i = 0; i < sizeof(muts) / sizeof(muts[0]); i++) {
 		memcpy(pkt, cap_v3_ipv4, n);
 		pkt[muts[i].off] = muts[i].val;
-		assert_int_equal(vrrp_decode_ipv4(pkt, n, &m, &msg, &mlen), muts[i].want);
+		assert_int_equal(vrrp_pkt_decode_ipv4(pkt, n, &m, &msg, &mlen), muts[i].want);
 	}
 	assert_int_equal(m.ttl, 64);
 
-	/* IHL 9: a 36-byte header and an empty payload, which vrrp_decode finds truncated. */
+	/* IHL 9: a 36-byte header and an empty payload, which vrrp_pkt_decode finds truncated. */
 	memcpy(pkt, cap_v3_ipv4, n);
 	pkt[0] = 0x49;
-	assert_int_equal(vrrp_decode_ipv4(pkt, n, &m, &msg, &mlen), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_decode_ipv4(pkt, n, &m, &msg, &mlen), VRRP_RX_OK);
 	assert_int_equal(mlen, 0);
-	assert_int_equal(vrrp_decode(msg, mlen, &m, &adv, NULL), VRRP_RX_TRUNCATED);
+	assert_int_equal(vrrp_pkt_decode(msg, mlen, &m, &adv, NULL), VRRP_RX_TRUNCATED);
 
 	/* Link-layer padding after the datagram is cut off (a 46-byte frame padded to 60). */
 	memset(pkt, 0, sizeof(pkt));
 	memcpy(pkt, cap_vmac, sizeof(cap_vmac));
-	assert_int_equal(vrrp_decode_ipv4(pkt, 46, &m, &msg, &mlen), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_decode_ipv4(pkt, 46, &m, &msg, &mlen), VRRP_RX_OK);
 	assert_int_equal(mlen, 12);
-	assert_int_equal(vrrp_decode(msg, mlen, &m, &adv, NULL), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_decode(msg, mlen, &m, &adv, NULL), VRRP_RX_OK);
 
 	/* IP options (IHL 6, router alert): the message starts after them. */
 	memcpy(pkt, cap_v3_ipv4, IP4_HLEN);
@@ -797,10 +798,10 @@ static void decode_ipv4_header(void **state)
 	pkt[3] = 40;
 	memcpy(pkt + 20, "\x94\x04\x00\x00", 4);
 	memcpy(pkt + 24, cap_v3_ipv4 + IP4_HLEN, 16);
-	assert_int_equal(vrrp_decode_ipv4(pkt, 40, &m, &msg, &mlen), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_decode_ipv4(pkt, 40, &m, &msg, &mlen), VRRP_RX_OK);
 	assert_ptr_equal(msg, pkt + 24);
 	assert_int_equal(mlen, 16);
-	assert_int_equal(vrrp_decode(msg, mlen, &m, &adv, NULL), VRRP_RX_OK);
+	assert_int_equal(vrrp_pkt_decode(msg, mlen, &m, &adv, NULL), VRRP_RX_OK);
 	assert_int_equal(adv.naddr, 2);
 }
 

@@ -1,0 +1,49 @@
+"""vipd-import-keepalived - convert the VRRP part of a keepalived.conf into a vipd.conf.
+
+    vipd-import-keepalived [-o FILE] [-i CONFIG_ID] [--vipd PATH | --no-check] KEEPALIVED.CONF|-
+
+The vipd.conf goes to stdout (or FILE); `-` reads the keepalived.conf from stdin. Every
+keepalived keyword that is not carried over is listed on stderr, one per line, as
+`FILE:LINE: KEYWORD: reason`. Exit status: 0 when the file was converted (possibly with such
+lines), 1 when it cannot be parsed (a `FILE:LINE: error:` line says where), 2 on a usage
+error.
+
+The reader follows keepalived 2.2's own parser: `#` and `!` comments, `"` quoting, `{ }`
+anywhere on a line, `include` (glob and {a,b}, relative to the including file),
+`@ID` conditional lines (-i sets the config id, default: the host name up to the first
+dot, as keepalived does) and `$NAME=VALUE` parameters (multi-line ones too). `~SEQ` and
+`~LST` lines are reported and skipped.
+
+The converted file is checked by `vipd --check` when a vipd binary is found (--vipd, else
+the vipd next to this script, else on PATH; --no-check: none): each error vipd finds is
+listed as `FILE:LINE: KEYWORD: vipd --check: ...` at the keepalived line it comes from. The
+importer leaves vipd's ranges to vipd: a value keepalived accepts but vipd does not is
+written as it is, and only that check names it.
+
+Mapping decisions (see README "Moving from keepalived"):
+  * keepalived defaults to VRRP version 2 for IPv4: `version` is always written.
+  * `state` has no vipd equivalent (the highest priority becomes master); reported.
+    With no `priority`, keepalived gives `state MASTER` priority 255: so does this tool.
+  * keepalived's own adjustments are applied and reported: nopreempt/preempt_delay are
+    cleared by `state MASTER`, preempt_delay by nopreempt, authentication is ignored in
+    version 3, advert_int is rounded, weighted tracking is ignored in sync groups.
+  * vipd needs a link-local address first in an IPv6 instance: when the keepalived config
+    has none, fe80::200:5eff:fe00:2XX/64 (XX = VRID in hex, the EUI-64 address of the
+    IPv6 VRRP virtual MAC) is put first and reported; a later link-local one is moved.
+  * unicast: keepalived does not check the TTL of unicast adverts, so
+    `unicast_ttl_check = false` is written unless every peer has `min_ttl 255`.
+    `mcast_src_ip` becomes `unicast_source` only in unicast mode (keepalived treats them
+    alike there); in multicast mode vipd sends from the interface address.
+  * virtual_ipaddress_excluded is not carried (vipd advertises every address it holds).
+  * A `track_script` weight that differs from its vrrp_script becomes a copy of the check
+    named SCRIPT_wWEIGHT (vipd weights belong to the check).
+  * A key vipd would default to keepalived's value is left out (rules.py VIPD_IMPLIED);
+    with a vipd at hand, its `--dump-config` says where its default differs, and the key
+    is written.
+Keywords vipd implies without a key (native_ipv6, check_unicast_src, preempt, accept)
+are not reported.
+
+The package: reader.py (keepalived text -> statement tree), rules.py (the keyword tables),
+convert.py and instance.py (statements -> vipd keys), writer.py (vipd.conf text, vipd
+--check), cli.py (options, the run); values.py holds the small value helpers.
+"""

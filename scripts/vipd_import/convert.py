@@ -1,0 +1,280 @@
+"""The conversion: a keepalived statement tree -> vipd keys, with a warning for everything
+that is not carried over.
+
+Two passes. Collect (`Converter.run`): each top-level block is read into a record, keyword by
+keyword, with the tables of rules.py. Complete (`Converter.complete`): keepalived's defaults
+and its adjustments between keywords are applied (nopreempt cleared by state MASTER, ...),
+names made vipd names, sync groups resolved, and each instance gets its list of vipd keys
+(`Converter.complete_instance`). writer.py writes the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import instance
+from .reader import Node, Report
+from .rules import (BLOCKS, GARP, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
+                    INSTANCE_VALUES, NOTIFY_OTHER, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES,
+                    Convert, reason)
+from .values import sanitise, shell_join, text, to_bool
+
+Record = Dict[str, Any]
+# One vipd key of an instance: key, value (text, or the items of a list), the keepalived
+# statement it comes from (None: the vrrp_instance itself).
+Key = Tuple[str, Any, Optional[Node]]
+
+
+class Converter:
+    """The keepalived records (g: global_defs, instances, scripts, groups) and their keys."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.g: Record = {}
+        self.where: Dict[str, Node] = {}         # global vipd key -> its keepalived statement
+        self.instances: List[Record] = []
+        self.scripts: Dict[str, Record] = {}
+        self.groups: List[Record] = []
+
+    def warn(self, n: Node, msg: str, kw: Optional[str] = None) -> None:
+        self.report((n.file, n.line), kw if kw is not None else n.kw, msg, n.seq)
+
+    def skip(self, n: Node, why: Optional[str] = None) -> None:
+        self.warn(n, 'not carried over: ' + (why or reason(n.kw)) +
+                  (' (block skipped)' if n.block is not None else ''))
+
+    def value(self, n: Node, conv: Convert, *lim: float) -> Any:
+        """The converted first argument of n, or None (reported)."""
+        if n.block is not None:
+            self.warn(n, 'unexpected { } block; ignored')
+            return None
+        v = conv(n.args[0], *lim) if n.args else None
+        if v is None:
+            self.warn(n, 'missing or invalid value%s; ignored' % ''.join(' ' + a for a in n.args))
+        return v
+
+    def entries(self, n: Node) -> List[Node]:
+        if n.block is None:
+            self.warn(n, 'expects a { } block; ignored')
+            return []
+        for c in n.block:
+            if c.block is not None:
+                self.warn(c, 'unexpected { } block inside %s; ignored' % n.kw)
+        return [c for c in n.block if c.block is None]
+
+    def run(self, tree: List[Node]) -> None:
+        for n in tree:
+            if n.kw in BLOCKS:
+                getattr(self, BLOCKS[n.kw])(n)
+            else:
+                self.skip(n)
+
+    # ---- collect: global_defs
+    def global_defs(self, n: Node) -> None:
+        if n.block is None:
+            self.warn(n, 'expects a { } block; ignored')
+        for c in n.block or []:
+            kw, g = c.kw, self.g
+            if kw in GLOBAL_VALUES:
+                key, rule = GLOBAL_VALUES[kw]
+                g[key] = self.value(c, *rule)
+                self.where[key] = c
+                if kw == 'script_user' and len(c.args) > 1:
+                    self.warn(c, 'group %s not carried over: vipd uses the user\'s group'
+                              % c.args[1])
+            elif kw.startswith('vrrp_') and kw[5:] in GARP:
+                g[kw[5:]] = (self.value(c, *GARP[kw[5:]]), c)
+            elif kw == 'vrrp_min_garp':
+                if not c.args or to_bool(c.args[0]):
+                    g['garp_master_repeat'], g['garp_master_delay'] = (1, c), (0.0, c)
+            elif kw == 'vrrp_strict':
+                g['strict'] = c
+                self.skip(c, 'vipd always makes the RFC checks; keepalived\'s strict defaults '
+                          '(no accept mode, no authentication, no preempt_delay) are applied')
+            elif kw in ('notify_fifo', 'vrrp_notify_fifo'):
+                if self.value(c, text):
+                    g[kw] = c
+            else:
+                self.skip(c)
+
+    # ---- collect: vrrp_script
+    def script(self, n: Node) -> None:
+        if len(n.args) != 1 or n.block is None:
+            self.warn(n, 'needs one name and a { } block; skipped')
+            return
+        if n.args[0] in self.scripts:
+            self.warn(n, 'defined twice; keepalived ignores this one', kw=n.text())
+            return
+        s: Record = dict(SCRIPT_DEFAULTS, node=n, name=sanitise(n.args[0], 'check'), cmd=None,
+                         ok=True, uses=[], where={})
+        for c in self.entries(n):
+            s['where'][SCRIPT_KEYS.get(c.kw, c.kw)] = c
+            if c.kw == 'script':
+                w = c.command()
+                if w:
+                    s['cmd'] = w[0] if len(w) == 1 else shell_join(w)
+            elif c.kw in ('interval', 'timeout'):
+                s[c.kw] = self.value(c, *SCRIPT_VALUES[c.kw]) or s[c.kw]
+            elif c.kw in ('rise', 'fall'):
+                v = self.value(c, *SCRIPT_VALUES[c.kw])
+                s[c.kw] = max(1, v) if v is not None else s[c.kw]
+            elif c.kw == 'weight':
+                s['weight'] = self.value(c, *SCRIPT_VALUES['weight']) or 0
+                if c.args[1:2] == ['reverse']:
+                    s['ok'] = False
+                    self.warn(c, 'reverse not carried over: vipd has no reversed checks; '
+                              'vrrp_script %s is not converted' % n.args[0])
+            elif c.kw in ('init_fail', 'user'):
+                self.skip(c, 'vipd starts every check as not yet run' if c.kw == 'init_fail'
+                          else None)
+            else:
+                self.skip(c)
+        if 'timeout' not in s['where'] and 'interval' in s['where']:
+            s['where']['timeout'] = s['where']['interval']     # keepalived's timeout
+        if not s['cmd']:
+            s['ok'] = False
+            self.warn(n, 'no script: keepalived drops vrrp_script %s too' % n.args[0])
+        self.scripts[n.args[0]] = s
+
+    # ---- collect: vrrp_sync_group
+    def sync_group(self, n: Node) -> None:
+        if len(n.args) != 1 or n.block is None:
+            self.warn(n, 'needs one name and a { } block; skipped')
+            return
+        g: Record = {'node': n, 'raw': n.args[0], 'members': [], 'weights': False}
+        for c in n.block:
+            if c.kw == 'group':
+                for e in self.entries(c):
+                    g['members'] += [(m, e) for m in [e.kw] + e.args]
+            elif c.kw in ('sync_group_tracking_weight', 'global_tracking'):
+                g['weights'] = True
+            elif c.kw in ('track_interface', 'track_script') and c.block is not None:
+                for e in c.block:
+                    self.warn(e, 'not carried over: vipd sync groups track nothing; add it '
+                              'to each member instance', kw='%s %s' % (c.kw, e.text()))
+            elif c.kw.startswith('notify'):
+                self.skip(c, 'vipd has no sync group notify; use each instance\'s notify')
+            else:
+                self.skip(c)
+        self.groups.append(g)
+
+    # ---- collect: vrrp_instance
+    def instance(self, n: Node) -> None:
+        if len(n.args) != 1 or n.block is None:
+            self.warn(n, 'needs one name and a { } block; skipped')
+            return
+        if any(i['raw'] == n.args[0] for i in self.instances):
+            self.warn(n, 'defined twice; keepalived ignores this one', kw=n.text())
+            return
+        i: Record = {'node': n, 'raw': n.args[0], 'vips': [], 'routes': [], 'tifs': [],
+                     'tscripts': [], 'peers': None, 'notify_other': [], 'group': None}
+        for c in n.block:
+            kw = c.kw
+            if kw in INSTANCE_VALUES:
+                v = self.value(c, *INSTANCE_VALUES[kw])
+                if v is not None or kw == 'priority':
+                    i[kw] = (100 if v is None else v, c)   # an invalid priority is 100
+            elif kw == 'state':
+                if c.args and c.args[0] in ('MASTER', 'BACKUP'):
+                    if not (c.args[0] == 'BACKUP' and i.get('state', ('',))[0] == 'MASTER'):
+                        i['state'] = (c.args[0], c)
+                self.warn(c, 'not carried over: vipd has no initial state, the live node with '
+                          'the highest priority becomes master', kw=c.text())
+            elif kw in ('nopreempt', 'preempt'):
+                i['nopreempt'] = (kw == 'nopreempt', c)
+            elif kw in ('accept', 'no_accept'):
+                i['accept'] = (kw == 'accept', c)
+            elif kw == 'strict_mode':
+                i['strict'] = to_bool(c.args[0]) if c.args else True
+            elif kw == 'native_ipv6':
+                i['native6'] = True
+            elif kw in INSTANCE_IMPLIED:
+                pass
+            elif kw == 'authentication':
+                i['auth'] = c
+            elif kw in INSTANCE_LISTS:
+                key = INSTANCE_LISTS[kw]
+                i[key] = (i[key] or []) + self.entries(c)
+                i.setdefault(kw, c)
+            elif kw == 'virtual_ipaddress_excluded':
+                for e in self.entries(c):
+                    self.warn(e, 'not carried over: vipd has no excluded addresses (it '
+                              'advertises all it holds); add it to every node\'s '
+                              'virtual_addresses at once, or manage it from notify',
+                              kw='%s %s' % (kw, e.text()))
+            elif kw == 'use_vmac':
+                i['vmac'] = c
+            elif kw in GARP:
+                i[kw] = (self.value(c, *GARP[kw]), c)
+            elif kw == 'notify':
+                i['notify'] = c
+            elif kw in NOTIFY_OTHER:
+                i['notify_other'].append(c)
+            elif kw == 'unicast_ttl':
+                if c.args[:1] != ['255']:
+                    self.skip(c, 'vipd sends unicast adverts with TTL 255')
+            else:
+                self.skip(c)
+        self.instances.append(i)
+
+    # ---- complete: keepalived's defaults and adjustments, then the vipd keys
+    def complete(self) -> None:
+        fifo = [self.g[k] for k in ('vrrp_notify_fifo', 'notify_fifo') if k in self.g]
+        for k, c in enumerate(fifo):
+            self.warn(c, 'not carried over: vrrp_notify_fifo is used' if k else
+                      'carried over as notify_fifo; vipd writes its own line format')
+            if len(c.args) > 1:
+                self.warn(c, 'user/group %s not carried over' % ' '.join(c.args[1:]))
+        self.g['notify_fifo'] = fifo[0].args[0] if fifo else None
+        if fifo:
+            self.where['notify_fifo'] = fifo[0]
+        self.complete_names()
+        by_raw = {i['raw']: i for i in self.instances}
+        for g in self.groups:
+            g['name'] = sanitise(g['raw'], 'sync_group')
+            keep = []
+            for m, e in g['members']:
+                if m not in by_raw:
+                    self.warn(e, 'no vrrp_instance %s; keepalived ignores it too' % m, kw=m)
+                elif by_raw[m]['group'] is not None:
+                    self.warn(e, '%s is already in sync group %s; keepalived ignores it here'
+                              % (m, by_raw[m]['group']['raw']), kw=m)
+                else:
+                    by_raw[m]['group'] = g
+                    keep.append(by_raw[m]['name'])
+            g['instances'] = keep
+            if not keep:
+                self.warn(g['node'], 'no instance left; not carried over')
+        for i in self.instances:
+            self.complete_instance(i)
+
+    def complete_names(self) -> None:
+        """vipd names for the instances and the scripts, unique, reported when changed."""
+        used = {i['raw'] for i in self.instances if sanitise(i['raw'], '') == i['raw']}
+        for i in self.instances:
+            if i['raw'] in used:
+                i['name'] = i['raw']
+                continue
+            name = base = sanitise(i['raw'], 'vrrp_instance')
+            k = 2
+            while name in used:
+                name = '%s_%d' % (base[:60], k)
+                k += 1
+            used.add(name)
+            i['name'] = name
+            self.warn(i['node'], 'renamed to %s: a vipd name is made of A-Z a-z 0-9 _ . - (at '
+                      'most 63)' % name, kw='vrrp_instance ' + i['raw'])
+        taken = {raw for raw, v in self.scripts.items() if v['name'] == raw}
+        for raw, v in self.scripts.items():
+            if v['name'] != raw:
+                base, n = v['name'], 2
+                while v['name'] in taken:
+                    v['name'] = '%s_%d' % (base[:60], n)
+                    n += 1
+                taken.add(v['name'])
+                self.warn(v['node'], 'renamed to %s: a vipd name is made of A-Z a-z 0-9 _ . -'
+                          % v['name'], kw='vrrp_script ' + raw)
+
+    def complete_instance(self, i: Record) -> None:
+        """The vipd keys of instance i (i['keys']), keepalived's adjustments applied."""
+        instance.complete(self, i)

@@ -1,0 +1,133 @@
+"""The conversion rules that are a table: which keepalived keyword becomes which vipd key,
+read by which function within keepalived's own limits, and why the others are left out.
+
+The limits here are keepalived's (what keepalived itself accepts or adjusts), never vipd's:
+whether vipd takes a converted value is `vipd --check`'s answer (see writer.py), so a vipd
+range is written down once, in vipd. The rules that are not table-like (keepalived's
+adjustments between keywords) are in convert.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Dict, List, Tuple
+
+from .values import parse_ip, text, to_int, to_num
+
+# A value rule: the convert function and its extra arguments (lo, hi for numbers).
+Rule = Tuple[Any, ...]
+Convert = Callable[..., Any]
+
+# Why a keepalived keyword is not carried over (the first pattern matching it).
+REASONS: List[Tuple[str, str]] = [
+    (r'notification_email(_from)?|smtp_.*|no_email_faults', 'vipd sends no e-mail (use notify)'),
+    (r'lvs_.*|virtual_server(_group)?|checker_.*|real_server|SSL|ssl', 'LVS is not part of vipd'),
+    (r'(vrrp_)?(iptables|ipsets)|(vrrp_)?nftables.*', 'vipd installs no firewall rules'),
+    (r'enable_(snmp.*|traps|dbus.*)|snmp_socket', 'vipd has no SNMP or D-Bus (see vipctl metrics)'),
+    (r'static_(ipaddress|routes|rules)', 'vipd manages no static addresses, routes or rules'),
+    (r'(vrrp_)?track_file', 'track files are not converted (a vipd "file" check works differently)'),
+    (r'(vrrp_)?track_process', 'not converted; use a vrrp_script with pgrep (a vipd exec check)'),
+    (r'track_bfd|bfd_instance', 'vipd has no BFD'),
+    (r'virtual_rules', 'vipd adds no policy routing rules'),
+    (r'(vrrp_)?mcast_(group[46]|dst_ip)', 'vipd uses the IANA groups 224.0.0.18 and ff02::12'),
+    (r'notify_(stop|deleted|master_rx_lower_pri|priority_changes)',
+     'vipd has one notify script per instance, called as SCRIPT NAME STATE PRIORITY'),
+    (r'user', 'vipd runs every script as the global script_user'),
+    (r'dont_track_primary', 'vipd always tracks the instance interface'),
+    (r'vmac_xmit_base', 'vipd sends adverts from the VMAC, and a keepalived node with '
+     'vmac_xmit_base does not hear them: move all nodes to vipd at once'),
+    (r'use_vmac_addr|use_ipvlan', 'vipd creates one VMAC per instance and no ipvlan'),
+    (r'enable_script_security', 'vipd runs scripts as script_user'),
+    (r'debug|linkbeat_use_polling|kernel_rx_buf_size', 'no vipd equivalent (tuning only)'),
+]
+
+
+def reason(kw: str) -> str:
+    """Why keyword kw is not carried over."""
+    for pat, why in REASONS:
+        if re.fullmatch(pat, kw):
+            return why
+    return 'no vipd equivalent'
+
+
+# The top-level blocks the converter reads (the others are skipped with their reason):
+# keyword -> Converter method.
+BLOCKS: Dict[str, str] = {'global_defs': 'global_defs', 'vrrp_instance': 'instance',
+                          'vrrp_script': 'script', 'vrrp_sync_group': 'sync_group'}
+
+# global_defs keywords holding one value: keyword -> (key in Converter.g, rule).
+GLOBAL_VALUES: Dict[str, Tuple[str, Rule]] = {
+    'router_id': ('router_id', (text,)),
+    'vrrp_version': ('version', (to_int, 2, 3)),
+    'script_user': ('script_user', (text,)),
+}
+
+# The gratuitous ARP keywords, in an instance and (with a vrrp_ prefix) in global_defs:
+# keepalived reads any non-negative number; vipd --check says what vipd takes.
+GARP: Dict[str, Rule] = {
+    'garp_master_repeat': (to_int, 0, 2**31 - 1),
+    'garp_master_delay': (to_num, 0, 2**31 - 1),
+    'garp_master_refresh': (to_num, 0, 2**31 - 1),
+}
+# ... and the vipd key each becomes
+GARP_KEYS: Dict[str, str] = {'garp_master_repeat': 'garp_repeat',
+                             'garp_master_delay': 'garp_delay',
+                             'garp_master_refresh': 'garp_refresh'}
+
+# vrrp_instance keywords holding one value: keyword -> rule (keepalived's limits: it drops a
+# value outside them, and an invalid priority is 100).
+INSTANCE_VALUES: Dict[str, Rule] = {
+    'interface': (text,),
+    'virtual_router_id': (to_int, 1, 255),
+    'priority': (to_int, 1, 255),
+    'advert_int': (to_num, 0.001, 1e6),
+    'version': (to_int, 2, 3),
+    'preempt_delay': (to_num, 0, 1000),
+    'unicast_src_ip': (parse_ip,),
+    'mcast_src_ip': (parse_ip,),
+}
+
+# vrrp_instance blocks whose entries are collected: keyword -> list in the instance record.
+INSTANCE_LISTS: Dict[str, str] = {
+    'virtual_ipaddress': 'vips', 'virtual_routes': 'routes', 'track_interface': 'tifs',
+    'track_script': 'tscripts', 'unicast_peer': 'peers',
+}
+
+# vrrp_instance keywords for what vipd does anyway: read without a key or a warning.
+INSTANCE_IMPLIED = ('check_unicast_src', 'unicast_fault_no_peer')
+
+# The per-state notify scripts vipd folds into one `notify`.
+NOTIFY_OTHER = ('notify_master', 'notify_backup', 'notify_fault')
+
+# vrrp_script keywords: keyword -> rule (keepalived's limits). interval and timeout keep
+# their default when invalid; rise and fall are at least 1, as keepalived makes them.
+SCRIPT_VALUES: Dict[str, Rule] = {
+    'interval': (to_num, 0.001, 1e9),
+    'timeout': (to_num, 0.001, 1e9),
+    'rise': (to_int, -2**31, 2**31),
+    'fall': (to_int, -2**31, 2**31),
+    'weight': (to_int, -253, 253),
+}
+# keepalived's defaults for a vrrp_script (timeout: the interval)
+SCRIPT_DEFAULTS: Dict[str, Any] = {'interval': 1.0, 'timeout': None, 'weight': 0, 'rise': 1,
+                                   'fall': 1}
+# vrrp_script keywords named otherwise in a vipd check (the others keep their name)
+SCRIPT_KEYS: Dict[str, str] = {'script': 'command'}
+# keepalived's weight range for track_script / track_interface overrides
+WEIGHT: Rule = (to_int, -253, 253)
+
+# The vipd instance keys the converter leaves out when keepalived's value is this one, i.e.
+# where it relies on vipd's default being keepalived's: key -> the value as `vipd
+# --dump-config` prints it. With a vipd at hand the writer asks it (--dump-config) and writes
+# the key wherever vipd's default differs, so this table cannot silently go stale.
+VIPD_IMPLIED: Dict[str, str] = {
+    'preempt': 'true',
+    'preempt_delay': '0.0',
+    'accept': 'true',
+    'checksum': '"rfc5798"',
+    'garp_repeat': '5',
+    'garp_delay': '5.0',
+    'garp_refresh': '0.0',
+    'vmac': 'false',
+    'unicast_ttl_check': 'true',
+}
