@@ -349,11 +349,16 @@ void config_value_flush(struct cv_loader *ld, struct config_errors *errs)
 			errs->lines[errs->n++] = ld->errs[i].text;
 		} else {
 			free(ld->errs[i].text);
+			ld->failed += errs != NULL;
 		}
 	}
+	/* Never a refused file without a line saying why. */
+	if (ld->failed)
+		config_errors_add(errs, "%s: out of memory: %zu error(s) not stored", ld->path,
+		                  ld->failed);
 	free(ld->errs);
 	ld->errs = NULL;
-	ld->nerrs = ld->cap = 0;
+	ld->nerrs = ld->cap = ld->failed = 0;
 }
 
 bool config_value_unicast_host(const struct vip_addr *a)

@@ -77,6 +77,10 @@ struct json_object *ctl_reply_ok(struct json_object *result)
 {
 	struct json_object *o = json_object_new_object();
 
+	if (!o) {
+		json_object_put(result);
+		return NULL;
+	}
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
 	json_object_object_add(o, "result", result);
 	return o;
@@ -86,6 +90,8 @@ struct json_object *ctl_reply_error(const char *message)
 {
 	struct json_object *o = json_object_new_object();
 
+	if (!o)
+		return NULL;
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "error", json_object_new_string(message));
 	return o;
@@ -96,7 +102,10 @@ struct json_object *ctl_reply_error_with(const char *message, const char *key,
 {
 	struct json_object *o = ctl_reply_error(message);
 
-	json_object_object_add(o, key, value);
+	if (o)
+		json_object_object_add(o, key, value);
+	else
+		json_object_put(value);
 	return o;
 }
 
@@ -155,10 +164,20 @@ static bool client_flush(struct ctl_client *cl)
 
 static bool client_queue(struct ctl_client *cl, struct json_object *reply)
 {
-	const char *text = json_object_to_json_string_ext(
-	    reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	size_t len = strlen(text);
+	const char *text = reply
+	                       ? json_object_to_json_string_ext(
+	                             reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+	                       : NULL;
+	size_t len;
 	char *out;
+
+	/* Out of memory for the answer: the client sees its connection close, as below. */
+	if (!text) {
+		json_object_put(reply);
+		client_free(cl);
+		return false;
+	}
+	len = strlen(text);
 
 	if (cl->out_off) {
 		/* Keep the buffer compact: what was sent goes. */
@@ -668,9 +687,13 @@ struct json_object *ctl_query(const char *path, struct json_object *request, int
 	struct json_object *reply = NULL;
 	enum ctl_query_status st = CTL_QUERY_FAILED;
 	char *buf = NULL;
-	size_t sent = 0, tlen = strlen(text);
+	size_t sent = 0, tlen = text ? strlen(text) : 0;
 	int fd = -1;
 
+	if (!text) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
 	if (fill_sun(&sun, path) < 0 || (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(errno));

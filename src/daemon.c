@@ -132,8 +132,9 @@ static void io_state_changed(void *ctx, struct instance *in)
 	/* The notification first: a sync group's resignations below come after it. */
 	notify_state(d->notifier, in->cfg->name, in->cfg->notify,
 	             vrrp_fsm_state_name(in->fsm.state), in->fsm.priority);
-	if (!d->stopping)
-		sync_group_state_changed(d->syncs, in, monotime_now());
+	/* A group whose members no longer follow each other is a broken invariant. */
+	if (!d->stopping && sync_group_state_changed(d->syncs, in, monotime_now()) < 0)
+		log_oom_fatal("sync groups");
 }
 
 static void io_priority_changed(void *ctx, struct instance *in)
@@ -172,7 +173,7 @@ void daemon_syncs_rebuild(struct daemon *d)
 	sync_group_free(d->syncs);
 	d->syncs = sync_group_new(d->cfg, d->instances, d->ninstances);
 	if (!d->syncs)
-		log_fatal("sync groups");
+		log_oom_fatal("sync groups");
 	/* An instance that left its group (or whose group is gone) is held no longer. */
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_hold_backup(d->instances[i], false);
@@ -219,7 +220,7 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	struct iface *ifc;
 
 	if (!in || !list)
-		log_fatal("instance table");
+		log_oom_fatal("instance table");
 	d->instances = list;
 	ifc = daemon_iface_get(d, ic->interface);
 	instance_init(in, ic, ifc, d->loop, &d->io);
@@ -233,6 +234,14 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	daemon_iface_demux_set(ifc, ic->af, ic->vrid, in);
 	d->instances[d->ninstances++] = in;
 	return in;
+}
+
+/* An instance whose timer cannot be armed would stop advertising, unseen: better exit, and let
+ * systemd restart vipd (HACKING.md "Error policy"). */
+static void loop_oom(void *arg, const char *what)
+{
+	(void)arg;
+	log_oom_fatal(what);
 }
 
 struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char *err,
@@ -268,6 +277,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
+	loop_set_oom_cb(d->loop, loop_oom, d);
 	d->vmacs = daemon_vmac_new(d->loop, daemon_iface_nl_sync, d);
 	d->notifier = notify_new(d->loop, NOTIFY_TIMEOUT, on_notify_report, d);
 	if (!d->vmacs || !d->notifier) {
@@ -322,7 +332,7 @@ static void remove_stale_vips(struct daemon *d)
 		max += d->instances[i]->cfg->nvips;
 	ch = calloc(max ? max : 1, sizeof(*ch));
 	if (!ch)
-		log_fatal("stale address list");
+		log_oom_fatal("stale address list");
 	for (size_t i = 0; i < d->ninstances; i++) {
 		struct instance *in = d->instances[i];
 
@@ -341,9 +351,9 @@ static void remove_stale_vips(struct daemon *d)
 				in->vip_origin[j] = VIP_ADDED; /* ours, and master at once */
 				continue;
 			}
-			log_notice("%s: removing %s from %s, left by an earlier run", in->cfg->name,
-			           addr_format(&in->cfg->vips[j], true, buf, sizeof(buf)),
-			           in->iface->name);
+			instance_log(in, LOG_NOTICE, "removing %s from %s, left by an earlier run",
+			             addr_format(&in->cfg->vips[j], true, buf, sizeof(buf)),
+			             in->iface->name);
 			ch[n].op = NL_ADDR_DEL;
 			ch[n].ifindex = in->iface->ifindex;
 			ch[n].addr = in->cfg->vips[j];
@@ -476,6 +486,17 @@ void daemon_trim_soon(struct daemon *d)
 		loop_timer_set(d->loop, &d->trim_timer, monotime_now());
 }
 
+struct json_object *daemon_ctl_reply(struct json_object *result, const char *command)
+{
+	char what[64];
+
+	if (result)
+		return ctl_reply_ok(result);
+	snprintf(what, sizeof(what), "vipctl %s", command);
+	log_oom(what, "answered with an error");
+	return ctl_reply_error("out of memory");
+}
+
 static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_object *req)
 {
 	struct json_object *cmd;
@@ -486,7 +507,7 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return ctl_reply_error("request needs a \"command\" string");
 	name = json_object_get_string(cmd);
 	if (strcmp(name, "status") == 0)
-		return ctl_reply_ok(daemon_status(d));
+		return daemon_ctl_reply(daemon_status(d), name);
 	if (strcmp(name, "garp") == 0)
 		return ctl_garp(d, req);
 	if (strcmp(name, "demote") == 0 || strcmp(name, "promote") == 0)
@@ -512,37 +533,53 @@ static struct json_object *on_ctl_request(void *arg, struct json_object *req)
 	return reply;
 }
 
-struct json_object *daemon_status(struct daemon *d)
+/* One status object per instance, with its checks, sync group and notify queue; NULL when out of
+ * memory. */
+static struct json_object *instances_status(struct daemon *d, monotime now)
 {
-	struct json_object *o = json_object_new_object();
 	struct json_object *list = json_object_new_array();
-	monotime now = monotime_now();
 
-	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
-	for (size_t i = 0; i < d->ninstances; i++) {
+	for (size_t i = 0; list && i < d->ninstances; i++) {
 		struct instance *in = d->instances[i];
-		struct json_object *io = instance_status(in, now);
-
-		daemon_track_status(d, in, io);
+		struct json_object *io = instance_status(in, now), *ns;
 		const char *group = sync_group_of(d->syncs, in);
-		struct json_object *ns = notify_status(d->notifier, in->cfg->name);
 
+		if (!io || daemon_track_status(d, in, io) < 0) {
+			json_object_put(io);
+			json_object_put(list);
+			return NULL;
+		}
 		if (group)
 			json_object_object_add(io, "sync_group", json_object_new_string(group));
+		ns = notify_status(d->notifier, in->cfg->name);
 		if (in->cfg->notify[0] && ns)
 			json_object_object_add(io, "notify", ns);
 		else if (ns)
 			json_object_put(ns);
 		json_object_array_add(list, io);
 	}
-	json_object_object_add(o, "instances", list);
-	json_object_object_add(o, "unmatched_drops", daemon_iface_unmatched_drops(d));
-	{
-		struct json_object *fifo = notify_fifo_status(d->notifier);
+	return list;
+}
 
-		if (fifo)
-			json_object_object_add(o, "notify_fifo", fifo);
+struct json_object *daemon_status(struct daemon *d)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *list = instances_status(d, monotime_now());
+	struct json_object *drops = daemon_iface_unmatched_drops(d);
+	struct json_object *fifo = notify_fifo_status(d->notifier);
+
+	if (!o || !list || !drops) {
+		json_object_put(o);
+		json_object_put(list);
+		json_object_put(drops);
+		json_object_put(fifo);
+		return NULL;
 	}
+	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
+	json_object_object_add(o, "instances", list);
+	json_object_object_add(o, "unmatched_drops", drops);
+	if (fifo)
+		json_object_object_add(o, "notify_fifo", fifo);
 	return o;
 }
 
@@ -573,7 +610,8 @@ int daemon_run(struct daemon *d)
 	daemon_iface_start(d);
 	remove_stale_vips(d);
 	for (size_t i = 0; i < d->ninstances; i++)
-		instance_remove_stale_routes(d->instances[i]);
+		if (instance_remove_stale_routes(d->instances[i]) < 0)
+			log_oom_fatal("stale route list");
 	d->ctl = ctl_open(d->loop, d->socket_path, on_ctl_request, d, err, sizeof(err));
 	if (!d->ctl)
 		log_fatalx("control socket %s: %s", d->socket_path, err);

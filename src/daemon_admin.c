@@ -45,7 +45,7 @@ static void apply_group(struct daemon *d, struct instance *in, bool demote, mono
 		if (m == in || !g || strcmp(g, group) != 0 || (!demote && !m->demoted))
 			continue;
 		if (apply(m, demote, now, &why) < 0)
-			log_warnx("%s: sync group %s: %s", m->cfg->name, group, why);
+			instance_log(m, LOG_WARNING, "sync group %s: %s", group, why);
 	}
 }
 
@@ -68,7 +68,7 @@ struct json_object *daemon_admin_ctl(struct daemon *d, struct json_object *req, 
 			return ctl_reply_error(why);
 		apply_group(d, in, demote, now);
 		daemon_state_save(&d->state, d->instances, d->ninstances);
-		return ctl_reply_ok(status_of(d, in->cfg->name));
+		return daemon_ctl_reply(status_of(d, in->cfg->name), demote ? "demote" : "promote");
 	}
 	return ctl_reply_error("no such instance");
 }

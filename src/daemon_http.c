@@ -12,8 +12,13 @@
 
 static char *render(void *arg, size_t *len)
 {
+	char *text;
+
 	daemon_trim_soon(arg);
-	return daemon_stats_metrics_text(arg, len);
+	text = daemon_stats_metrics_text(arg, len);
+	if (!text)
+		log_oom("metrics", "answered 500");
+	return text;
 }
 
 void daemon_http_apply(struct daemon *d)

@@ -71,11 +71,11 @@ static void iface_add_addr(struct iface *ifc, const struct vip_addr *a, uint32_t
 		struct nl_addr_meta *m;
 
 		if (!n)
-			log_fatal("iface address table");
+			log_oom_fatal("iface address table");
 		ifc->addrs = n;
 		m = realloc(ifc->meta, cap * sizeof(*m));
 		if (!m)
-			log_fatal("iface address table");
+			log_oom_fatal("iface address table");
 		ifc->meta = m;
 		di->addrs_cap = cap;
 	}
@@ -571,7 +571,7 @@ struct json_object *daemon_iface_unmatched_drops(const struct daemon *d)
 {
 	struct json_object *o = json_object_new_object();
 
-	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
+	for (int r = VRRP_RX_OK + 1; o && r < VRRP_RX__COUNT; r++)
 		if (d->drops[r])
 			json_object_object_add(o, vrrp_pkt_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(d->drops[r]));
@@ -589,7 +589,7 @@ static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cf
 		n += cfg->instances[i].nvips;
 	all = malloc((n ? n : 1) * sizeof(*all));
 	if (!all)
-		log_fatal("address list");
+		log_oom_fatal("address list");
 	n = 0;
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		const struct vipd_instance_config *ic = &cfg->instances[i];
@@ -651,7 +651,7 @@ struct iface *daemon_iface_get(struct daemon *d, const char *name)
 	di = calloc(1, sizeof(*di));
 	list = realloc(d->ifaces, (d->nifaces + 1) * sizeof(*list));
 	if (!di || !list)
-		log_fatal("interface table");
+		log_oom_fatal("interface table");
 	d->ifaces = list;
 	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
 	if (d->vips_cfg)

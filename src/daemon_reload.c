@@ -143,7 +143,7 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 		proc_user_free(user);
 		config_errors_add(errs, "%s: out of memory; the running config stays",
 		                  d->cfg->file);
-		log_warnx("reload: out of memory; the running config stays");
+		log_oom("reload", "the running config stays");
 		return -1;
 	}
 	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)
@@ -190,14 +190,16 @@ struct json_object *daemon_reload_ctl(struct daemon *d)
 	if (reload(d, &errs, &rc) == 0) {
 		config_errors_clear(&errs);
 		o = json_object_new_object();
-		json_object_object_add(o, "kept", json_object_new_uint64(rc.kept));
-		json_object_object_add(o, "changed", json_object_new_uint64(rc.changed));
-		json_object_object_add(o, "started", json_object_new_uint64(rc.started));
-		json_object_object_add(o, "stopped", json_object_new_uint64(rc.stopped));
-		return ctl_reply_ok(o);
+		if (o) {
+			json_object_object_add(o, "kept", json_object_new_uint64(rc.kept));
+			json_object_object_add(o, "changed", json_object_new_uint64(rc.changed));
+			json_object_object_add(o, "started", json_object_new_uint64(rc.started));
+			json_object_object_add(o, "stopped", json_object_new_uint64(rc.stopped));
+		}
+		return daemon_ctl_reply(o, "reload");
 	}
 	list = json_object_new_array();
-	for (size_t i = 0; i < errs.n; i++)
+	for (size_t i = 0; list && i < errs.n; i++)
 		json_object_array_add(list, json_object_new_string(errs.lines[i]));
 	config_errors_clear(&errs);
 	snprintf(msg, sizeof(msg), "%s has errors; the running config stays", d->cfg->file);

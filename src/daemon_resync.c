@@ -44,7 +44,7 @@ static void swap_iface(struct daemon *d, struct iface *ifc, const struct nl_view
 	/* The addresses it keeps keep their order: the primary stays. */
 	if (nl_view_addrs(v, ifc->ifindex, &ifc->addrs, &ifc->meta, &ifc->naddrs, &di->addrs_cap) <
 	    0)
-		log_fatal("iface address table");
+		log_oom_fatal("iface address table");
 	daemon_iface_sync_sockets(d, ifc);
 }
 

@@ -57,7 +57,8 @@ void daemon_state_save(struct daemon_state *st, struct instance *const *list, si
 	if (ok)
 		text = statefile_format(&sf);
 	if (!text) {
-		log_warnx("state file %s: out of memory; not written", st->path);
+		snprintf(err, sizeof(err), "state file %s", st->path);
+		log_oom(err, "not written");
 	} else if (st->saved && strcmp(text, st->saved) == 0) {
 		free(text); /* the file already says so */
 	} else if (statefile_write(st->path, &sf, err, sizeof(err)) < 0) {

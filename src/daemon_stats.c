@@ -31,20 +31,35 @@ char *daemon_stats_metrics_text(struct daemon *d, size_t *len)
 static struct json_object *stats_json(struct daemon *d)
 {
 	struct json_object *o = json_object_new_object();
-	struct json_object *list = json_object_new_array();
+	struct json_object *list = json_object_new_array(), *drops = NULL;
 	monotime now = monotime_now();
 	char buf[64];
 	double up = d->started ? monotime_to_sec(now - d->started) : 0;
 
+	if (!o || !list) {
+		json_object_put(list);
+		goto oom;
+	}
 	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
 	snprintf(buf, sizeof(buf), "%.3f", up);
 	json_object_object_add(o, "uptime", json_object_new_double_s(up, buf));
-	for (size_t i = 0; i < d->ninstances; i++)
-		json_object_array_add(list, instance_stats_json(d->instances[i], now));
 	json_object_object_add(o, "instances", list);
-	json_object_object_add(o, "unmatched_drops", daemon_iface_unmatched_drops(d));
+	for (size_t i = 0; i < d->ninstances; i++) {
+		struct json_object *s = instance_stats_json(d->instances[i], now);
+
+		if (!s)
+			goto oom;
+		json_object_array_add(list, s);
+	}
+	drops = daemon_iface_unmatched_drops(d);
+	json_object_object_add(o, "unmatched_drops", drops);
+	if (!drops)
+		goto oom;
 	json_object_object_add(o, "log_lines_dropped", json_object_new_uint64(log_dropped()));
 	return o;
+oom:
+	json_object_put(o);
+	return NULL;
 }
 
 struct json_object *daemon_stats_ctl(struct daemon *d, const char *command)
@@ -54,11 +69,9 @@ struct json_object *daemon_stats_ctl(struct daemon *d, const char *command)
 	char *text;
 
 	if (strcmp(command, "stats") == 0)
-		return ctl_reply_ok(stats_json(d));
+		return daemon_ctl_reply(stats_json(d), command);
 	text = daemon_stats_metrics_text(d, &len);
-	if (!text)
-		return ctl_reply_error("cannot render the metrics: out of memory");
-	s = json_object_new_string_len(text, (int)len);
+	s = text ? json_object_new_string_len(text, (int)len) : NULL;
 	free(text);
-	return ctl_reply_ok(s);
+	return daemon_ctl_reply(s, command);
 }

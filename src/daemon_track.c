@@ -111,27 +111,37 @@ void daemon_track_update(struct daemon *d, monotime now)
 	}
 }
 
-void daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io)
+int daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io)
 {
 	const struct vipd_instance_config *ic = in->cfg;
 
-	if (ic->nchecks && d->track)
-		json_object_object_add(io, "checks", track_status(d->track, ic));
+	if (ic->nchecks && d->track) {
+		struct json_object *checks = track_status(d->track, ic);
+
+		json_object_object_add(io, "checks", checks);
+		if (!checks)
+			return -1;
+	}
 	if (ic->ntrack_ifs) {
 		struct json_object *arr = json_object_new_array();
 
+		json_object_object_add(io, "track_interfaces", arr);
+		if (!arr)
+			return -1;
 		for (size_t k = 0; k < ic->ntrack_ifs; k++) {
 			const struct vipd_track_if *ti = &ic->track_ifs[k];
 			const struct iface *ifc = daemon_iface_by_name(d, ti->name);
 			struct json_object *o = json_object_new_object();
 			bool up = ifc && ifc->ifindex && ifc->running;
 
+			if (!o)
+				return -1;
 			json_object_object_add(o, "name", json_object_new_string(ti->name));
 			json_object_object_add(o, "state",
 			                       json_object_new_string(up ? "up" : "down"));
 			json_object_object_add(o, "weight", json_object_new_int(ti->weight));
 			json_object_array_add(arr, o);
 		}
-		json_object_object_add(io, "track_interfaces", arr);
 	}
+	return 0;
 }

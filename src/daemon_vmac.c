@@ -85,7 +85,7 @@ static struct vmac_parent *parent_get(struct vmac_mgr *m, const char *name)
 			return &m->parents[i];
 	p = realloc(m->parents, (m->nparents + 1) * sizeof(*p));
 	if (!p)
-		log_fatal("vmac parent table");
+		log_oom_fatal("vmac parent table");
 	m->parents = p;
 	p = &m->parents[m->nparents++];
 	memset(p, 0, sizeof(*p));
@@ -126,7 +126,7 @@ static void parent_prepare(struct vmac_mgr *m, struct instance *in)
 		p->saved_ok = r == 0;
 	}
 	if (r < 0)
-		log_warnx("%s: ARP settings for VMACs: %s", in->cfg->name, err);
+		instance_log(in, LOG_WARNING, "ARP settings for VMACs: %s", err);
 }
 
 /* One more IPv4 VMAC on the parent of in. */
@@ -163,18 +163,18 @@ static bool create(struct vmac_mgr *m, struct instance *in)
 	if (!m->nl) {
 		m->nl = vmac_open(err, sizeof(err));
 		if (!m->nl) {
-			log_warnx("%s: %s", in->cfg->name, err);
+			instance_log(in, LOG_WARNING, "%s", err);
 			return false;
 		}
 	}
 	ifindex =
 	    vmac_create(m->nl, in->cfg->af, in->cfg->vrid, in->iface->ifindex, err, sizeof(err));
 	if (ifindex < 0) {
-		log_warnx("%s: VMAC %s: %s", in->cfg->name, in->vmac->name, err);
+		instance_log(in, LOG_WARNING, "VMAC %s: %s", in->vmac->name, err);
 		return false;
 	}
-	log_info("%s: VMAC %s (index %d) up on %s", in->cfg->name, in->vmac->name, ifindex,
-	         in->iface->name);
+	instance_log(in, LOG_INFO, "VMAC %s (index %d) up on %s", in->vmac->name, ifindex,
+	             in->iface->name);
 	return true;
 }
 
@@ -189,14 +189,13 @@ void daemon_vmac_start(struct vmac_mgr *m, struct instance *in)
 	struct vmac_entry *list = realloc(m->ents, (m->nents + 1) * sizeof(*list));
 
 	if (!list)
-		log_fatal("vmac instance table");
+		log_oom_fatal("vmac instance table");
 	m->ents = list;
 	m->ents[m->nents++] = (struct vmac_entry){.in = in};
 	if (in->cfg->af == AF_INET)
 		parent_acquire(m, in);
 	if (!in->iface->ifindex) {
-		log_info("%s: VMAC %s waits for %s", in->cfg->name, in->vmac->name,
-		         in->iface->name);
+		instance_log(in, LOG_INFO, "VMAC %s waits for %s", in->vmac->name, in->iface->name);
 		return;
 	}
 	if (!create(m, in))
@@ -216,9 +215,9 @@ void daemon_vmac_stop(struct vmac_mgr *m, struct instance *in)
 	memmove(&m->ents[i], &m->ents[i + 1], (m->nents - i - 1) * sizeof(m->ents[0]));
 	m->nents--;
 	if (m->nl && vmac_delete(m->nl, in->vmac->name, err, sizeof(err)) < 0)
-		log_warnx("%s: %s", in->cfg->name, err);
+		instance_log(in, LOG_WARNING, "%s", err);
 	else if (m->nl)
-		log_info("%s: VMAC %s removed", in->cfg->name, in->vmac->name);
+		instance_log(in, LOG_INFO, "VMAC %s removed", in->vmac->name);
 	if (in->cfg->af == AF_INET)
 		parent_release(m, in);
 }
@@ -254,7 +253,7 @@ static void sync_tx(struct vmac_entry *e)
 		e->tx = NULL;
 	}
 	if (!e->tx)
-		log_warnx("%s: %s", e->in->cfg->name, err);
+		instance_log(e->in, LOG_WARNING, "%s", err);
 	e->tx_ifindex = v->ifindex;
 }
 
@@ -278,7 +277,7 @@ int daemon_vmac_flush(struct vmac_mgr *m, struct instance *in)
 	if (!in->vmac->ifindex)
 		return 0; /* no VMAC, no addresses */
 	if (vmac_flush(in->vmac->name, err, sizeof(err)) < 0) {
-		log_warnx("%s: %s", in->cfg->name, err);
+		instance_log(in, LOG_WARNING, "%s", err);
 		return -1;
 	}
 	return 0;
@@ -303,17 +302,17 @@ static void repair_cb(void *arg, monotime now)
 		char err[256];
 
 		if (down(in)) {
-			log_notice("%s: VMAC %s is down; bringing it up", in->cfg->name,
-			           in->vmac->name);
+			instance_log(in, LOG_NOTICE, "VMAC %s is down; bringing it up",
+			             in->vmac->name);
 			if (!m->nl || vmac_up(m->nl, in->vmac->name, err, sizeof(err)) < 0) {
-				log_warnx("%s: %s", in->cfg->name, err);
+				instance_log(in, LOG_WARNING, "%s", err);
 				failed = true;
 			}
 			continue;
 		}
 		if (!missing(in))
 			continue;
-		log_notice("%s: VMAC %s is missing; creating it", in->cfg->name, in->vmac->name);
+		instance_log(in, LOG_NOTICE, "VMAC %s is missing; creating it", in->vmac->name);
 		parent_prepare(m, in);
 		if (create(m, in))
 			made = true;

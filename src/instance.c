@@ -168,14 +168,14 @@ static void send_advert(struct instance *in, uint8_t priority)
 		                                : (uint16_t)(in->cfg->adver_int_cs / 100);
 		len = vrrp_pkt_encode(msg, sizeof(msg), &adv, &in->primary, dst, in->cfg->checksum);
 		if (len < 0) {
-			log_warnx("%s: cannot encode advert", in->cfg->name);
+			instance_log(in, LOG_WARNING, "cannot encode advert");
 			in->stats.send_errors++;
 			continue;
 		}
 		if (in->io->send(in->io->ctx, in, &in->primary, dst, msg, (size_t)len) < 0) {
 			/* Rate-limit: at 10 ms intervals a dead link would flood the log. */
 			if (in->stats.send_errors++ % 100 == 0)
-				log_warn("%s: send advert", in->cfg->name);
+				instance_log_errno(in, LOG_WARNING, "send advert");
 			continue;
 		}
 		in->stats.adverts_sent++;
@@ -230,9 +230,9 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 			if (add) {
 				(*missing)++;
 				in->stats.nl_errors++;
-				log_warnx("%s: add route %s: interface %s missing", in->cfg->name,
-				          route_format(r, buf, sizeof(buf)),
-				          r->dev[0] ? r->dev : instance_vip_iface(in)->name);
+				instance_log(in, LOG_WARNING, "add route %s: interface %s missing",
+				             route_format(r, buf, sizeof(buf)),
+				             r->dev[0] ? r->dev : instance_vip_iface(in)->name);
 			}
 			continue;
 		}
@@ -269,11 +269,13 @@ void instance_vip_foreign(struct instance *in, size_t i)
 	addr_format(&in->cfg->vips[i], true, buf, sizeof(buf));
 	/* A backup holding it answers for it too: likely a mistake, unless it is the owner's. */
 	if (in->cfg->priority == VRRP_PRIO_OWNER)
-		log_notice("%s: %s was on %s before vipd: it stays there, whatever the state",
-		           in->cfg->name, buf, instance_vip_iface(in)->name);
+		instance_log(in, LOG_NOTICE,
+		             "%s was on %s before vipd: it stays there, whatever the state", buf,
+		             instance_vip_iface(in)->name);
 	else
-		log_warnx("%s: %s was on %s before vipd: it stays there, whatever the state",
-		          in->cfg->name, buf, instance_vip_iface(in)->name);
+		instance_log(in, LOG_WARNING,
+		             "%s was on %s before vipd: it stays there, whatever the state", buf,
+		             instance_vip_iface(in)->name);
 }
 
 void instance_vip_note_result(struct instance *in, const struct nl_change *c)
@@ -309,7 +311,7 @@ static int apply_vips(struct instance *in, bool add)
 		return add ? (int)max : 0;
 	ch = calloc(max, sizeof(*ch));
 	if (!ch) {
-		log_warn("%s: netlink batch", in->cfg->name);
+		instance_log(in, LOG_WARNING, "netlink batch: out of memory; retried");
 		in->stats.nl_errors++;
 		return (int)max;
 	}
@@ -325,7 +327,7 @@ static int apply_vips(struct instance *in, bool add)
 			n = put_vips(in, vif, add, ch, n);
 	}
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0) {
-		log_warn("%s: netlink batch", in->cfg->name);
+		instance_log_errno(in, LOG_WARNING, "netlink batch");
 		in->stats.nl_errors++;
 		free(ch);
 		return (int)max;
@@ -340,12 +342,12 @@ static int apply_vips(struct instance *in, bool add)
 			continue;
 		failed++;
 		in->stats.nl_errors++;
-		log_warnx("%s: %s %s%s on %s: %s%s%s", in->cfg->name, add ? "add" : "delete",
-		          route ? "route " : "",
-		          route ? route_format(&c->route, buf, sizeof(buf))
-		                : addr_format(&c->addr, true, buf, sizeof(buf)),
-		          route && c->route.dev[0] ? c->route.dev : vif->name, strerror(-c->error),
-		          c->msg[0] ? ": " : "", c->msg);
+		instance_log(in, LOG_WARNING, "%s %s%s on %s: %s%s%s", add ? "add" : "delete",
+		             route ? "route " : "",
+		             route ? route_format(&c->route, buf, sizeof(buf))
+		                   : addr_format(&c->addr, true, buf, sizeof(buf)),
+		             route && c->route.dev[0] ? c->route.dev : vif->name,
+		             strerror(-c->error), c->msg[0] ? ": " : "", c->msg);
 	}
 	free(ch);
 	return failed;
@@ -363,8 +365,8 @@ static void retry_timer_cb(void *arg, monotime now)
 		return;
 	}
 	in->vips_held = want;
-	log_info("%s: virtual addresses %s after a retry", in->cfg->name,
-	         want ? "added" : "removed");
+	instance_log(in, LOG_INFO, "virtual addresses %s after a retry",
+	             want ? "added" : "removed");
 	/* The first announcements went out before the addresses were there. */
 	if (want)
 		instance_announce_start(in, now);
@@ -378,9 +380,9 @@ static void log_transition(struct instance *in, monotime now, const char *why)
 		addr_format_in(in->cfg->af, &in->primary, master, sizeof(master));
 	else if (in->fsm.master_known)
 		addr_format_in(in->cfg->af, &in->fsm.master_addr, master, sizeof(master));
-	log_notice("%s: %s -> %s (%s), priority %u/%u, master %s", in->cfg->name,
-	           vrrp_fsm_state_name(in->last_state), vrrp_fsm_state_name(in->fsm.state), why,
-	           in->cfg->priority, in->fsm.priority, master);
+	instance_log(in, LOG_NOTICE, "%s -> %s (%s), priority %u/%u, master %s",
+	             vrrp_fsm_state_name(in->last_state), vrrp_fsm_state_name(in->fsm.state), why,
+	             in->cfg->priority, in->fsm.priority, master);
 	instance_stats_transition(in, now);
 	in->last_state = in->fsm.state;
 	in->since = now;
@@ -533,7 +535,7 @@ void instance_start(struct instance *in, monotime now)
 	instance_run_actions(in, vrrp_fsm_startup(&in->fsm, now), now);
 }
 
-void instance_remove_stale_routes(struct instance *in)
+int instance_remove_stale_routes(struct instance *in)
 {
 	struct nl_change *ch;
 	size_t n;
@@ -541,25 +543,26 @@ void instance_remove_stale_routes(struct instance *in)
 	char buf[ROUTE_STRLEN];
 
 	if (!in->cfg->nroutes || in->cfg->priority == VRRP_PRIO_OWNER)
-		return;
+		return 0;
 	ch = calloc(in->cfg->nroutes, sizeof(*ch));
 	if (!ch)
-		return;
+		return -1;
 	n = put_routes(in, false, ch, 0, &missing);
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0)
-		log_warn("%s: netlink batch", in->cfg->name);
+		instance_log_errno(in, LOG_WARNING, "netlink batch");
 	else
 		for (size_t i = 0; i < n; i++) {
 			route_format(&ch[i].route, buf, sizeof(buf));
 			if (ch[i].error == 0)
-				log_notice("%s: removed route %s, left by an earlier run",
-				           in->cfg->name, buf);
+				instance_log(in, LOG_NOTICE,
+				             "removed route %s, left by an earlier run", buf);
 			else if (!instance_change_done(&ch[i]))
-				log_warnx("%s: removing stale route %s: %s%s%s", in->cfg->name, buf,
-				          strerror(-ch[i].error), ch[i].msg[0] ? ": " : "",
-				          ch[i].msg);
+				instance_log(in, LOG_WARNING, "removing stale route %s: %s%s%s",
+				             buf, strerror(-ch[i].error), ch[i].msg[0] ? ": " : "",
+				             ch[i].msg);
 		}
 	free(ch);
+	return 0;
 }
 
 void instance_stop(struct instance *in, monotime now)
@@ -598,7 +601,7 @@ void instance_iface_changed(struct instance *in, monotime now)
 	} else if (why && (!in->fault_reason || strcmp(in->fault_reason, why) != 0)) {
 		/* Still FAULT, for another reason now (the link came back, the join still fails).
 		 */
-		log_notice("%s: FAULT (%s)", in->cfg->name, why);
+		instance_log(in, LOG_NOTICE, "FAULT (%s)", why);
 		in->fault_reason = why;
 	} else if (!why && in->fsm.state == VRRP_STATE_FAULT) {
 		instance_start(in, now);
@@ -624,18 +627,17 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 	/* Before the start (the first netlink dump) the state is not news yet. */
 	if (f != in->track_fault && in->fsm.state != VRRP_STATE_INIT) {
 		if (f)
-			log_notice("%s: tracking fault: %s", in->cfg->name,
-			           why && *why ? why : "?");
+			instance_log(in, LOG_NOTICE, "tracking fault: %s", why && *why ? why : "?");
 		else
-			log_notice("%s: tracking fault cleared", in->cfg->name);
+			instance_log(in, LOG_NOTICE, "tracking fault cleared");
 	}
 	in->track_fault = f;
 	snprintf(in->track_why, sizeof(in->track_why), "%s", why && *why ? why : "tracking");
 	if (prio != (in->fsm.demoted ? in->fsm.undemoted_priority : in->fsm.priority)) {
-		log_notice("%s: effective priority %u -> %u (%s)%s", in->cfg->name,
-		           in->fsm.demoted ? in->fsm.undemoted_priority : in->fsm.priority, prio,
-		           why && *why ? why : "all tracked up",
-		           in->fsm.demoted ? "; applies at promote (demoted)" : "");
+		instance_log(in, LOG_NOTICE, "effective priority %u -> %u (%s)%s",
+		             in->fsm.demoted ? in->fsm.undemoted_priority : in->fsm.priority, prio,
+		             why && *why ? why : "all tracked up",
+		             in->fsm.demoted ? "; applies at promote (demoted)" : "");
 		instance_run_actions(in, vrrp_fsm_set_priority(&in->fsm, now, prio), now);
 	}
 	instance_iface_changed(in, now);
@@ -693,9 +695,9 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		/* RFC 9568 7.1: a mismatch is logged, not dropped; log the first of a run only. */
 		if (in->stats.addr_list_mismatch++ == 0) {
 			char src[ADDR_STRLEN];
-			log_warnx("%s: advert from %s lists other addresses than ours",
-			          in->cfg->name,
-			          addr_format_in(meta->af, &meta->src, src, sizeof(src)));
+			instance_log(in, LOG_WARNING,
+			             "advert from %s lists other addresses than ours",
+			             addr_format_in(meta->af, &meta->src, src, sizeof(src)));
 		}
 	}
 	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
@@ -713,9 +715,9 @@ void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, mon
 	for (size_t i = 0; i < in->cfg->nvips; i++) {
 		if (!addr_equal(&in->cfg->vips[i], addr))
 			continue;
-		log_warnx("%s: %s was removed from %s by someone else; putting it back",
-		          in->cfg->name, addr_format(addr, true, buf, sizeof(buf)),
-		          instance_vip_iface(in)->name);
+		instance_log(
+		    in, LOG_WARNING, "%s was removed from %s by someone else; putting it back",
+		    addr_format(addr, true, buf, sizeof(buf)), instance_vip_iface(in)->name);
 		in->stats.vip_restored++;
 		if (apply_vips(in, true) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
@@ -729,94 +731,7 @@ int instance_announce(struct instance *in, monotime now)
 {
 	if (in->fsm.state != VRRP_STATE_MASTER)
 		return -1;
-	log_info("%s: announcing the virtual addresses again on request", in->cfg->name);
+	instance_log(in, LOG_INFO, "announcing the virtual addresses again on request");
 	instance_announce_start(in, now);
 	return 0;
-}
-
-/* --- status --- */
-
-static struct json_object *version_json(enum vipd_version v)
-{
-	return v == VIPD_V2_V3 ? json_object_new_string("2+3") : json_object_new_int((int)v);
-}
-
-/* The receive side: checksum forms of the v3 IPv4 adverts accepted, drops by reason (only the
- * reasons seen), and the unicast peers when there are any. */
-static void rx_status(const struct instance *in, struct json_object *o)
-{
-	struct json_object *forms = json_object_new_object();
-	struct json_object *drops = json_object_new_object();
-	char buf[ADDR_STRLEN];
-
-	json_object_object_add(forms, "rfc5798",
-	                       json_object_new_uint64(in->stats.csum_forms[VRRP_CSUM_RFC5798]));
-	json_object_object_add(forms, "rfc9568",
-	                       json_object_new_uint64(in->stats.csum_forms[VRRP_CSUM_RFC9568]));
-	json_object_object_add(o, "checksum_forms", forms);
-	for (int r = VRRP_RX_OK + 1; r < VRRP_RX__COUNT; r++)
-		if (in->stats.drops[r])
-			json_object_object_add(drops, vrrp_pkt_reason_name((enum vrrp_reason)r),
-			                       json_object_new_uint64(in->stats.drops[r]));
-	json_object_object_add(o, "drops", drops);
-	if (in->cfg->npeers) {
-		struct json_object *peers = json_object_new_array();
-
-		for (size_t i = 0; i < in->cfg->npeers; i++)
-			json_object_array_add(
-			    peers, json_object_new_string(addr_format_in(
-			               in->cfg->af, &in->cfg->unicast_peers[i], buf, sizeof(buf))));
-		json_object_object_add(o, "unicast_peers", peers);
-	}
-}
-
-struct json_object *instance_status(const struct instance *in, monotime now)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *vips = json_object_new_array();
-	char buf[ADDR_STRLEN];
-
-	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state",
-	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
-	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
-	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
-	json_object_object_add(o, "version", version_json(in->cfg->version));
-	json_object_object_add(o, "priority", json_object_new_int(in->cfg->priority));
-	json_object_object_add(o, "effective_priority", json_object_new_int(in->fsm.priority));
-	json_object_object_add(o, "demoted", json_object_new_boolean(in->demoted));
-	if (in->fsm.state == VRRP_STATE_MASTER)
-		json_object_object_add(o, "master_address",
-		                       json_object_new_string(addr_format_in(
-		                           in->cfg->af, &in->primary, buf, sizeof(buf))));
-	else if (in->fsm.state == VRRP_STATE_BACKUP && in->fsm.master_known)
-		json_object_object_add(o, "master_address",
-		                       json_object_new_string(addr_format_in(
-		                           in->cfg->af, &in->fsm.master_addr, buf, sizeof(buf))));
-	else
-		json_object_object_add(o, "master_address", NULL);
-	if (in->fsm.state == VRRP_STATE_FAULT && in->fault_reason)
-		json_object_object_add(o, "fault_reason", json_object_new_string(in->fault_reason));
-	/* Print 0.05, not json-c's 0.050000000000000003. */
-	snprintf(buf, sizeof(buf), "%.2f", in->cfg->adver_int_cs / 100.0);
-	json_object_object_add(o, "advert_interval",
-	                       json_object_new_double_s(in->cfg->adver_int_cs / 100.0, buf));
-	for (size_t i = 0; i < in->cfg->nvips; i++)
-		json_object_array_add(vips, json_object_new_string(addr_format(
-		                                &in->cfg->vips[i], true, buf, sizeof(buf))));
-	json_object_object_add(o, "virtual_addresses", vips);
-	if (in->cfg->nroutes) {
-		struct json_object *routes = json_object_new_array();
-		char rbuf[ROUTE_STRLEN];
-
-		for (size_t i = 0; i < in->cfg->nroutes; i++)
-			json_object_array_add(
-			    routes, json_object_new_string(
-			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
-		json_object_object_add(o, "virtual_routes", routes);
-	}
-	rx_status(in, o);
-	json_object_object_add(o, "since",
-	                       json_object_new_double(monotime_to_sec(now - in->since)));
-	return o;
 }

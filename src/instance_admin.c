@@ -16,18 +16,19 @@ int instance_admin_demote(struct instance *in, monotime now, const char **why)
 		return -1;
 	}
 	if (in->demoted && in->fsm.state != VRRP_STATE_MASTER) {
-		log_info("%s: already demoted", in->cfg->name);
+		instance_log(in, LOG_INFO, "already demoted");
 		return 0;
 	}
 	in->demoted = true;
 	acts = vrrp_fsm_demote(&in->fsm, now);
 	if (acts & VRRP_ACT_SEND_PRIO0)
-		log_notice("%s: demoted: handing mastership over (priority 0 every %.2f s, at most "
-		           "%.0f ms); the virtual addresses stay until another router advertises",
-		           in->cfg->name, in->cfg->adver_int_cs / 100.0,
-		           monotime_to_sec(in->fsm.handover_timer - now) * 1e3);
+		instance_log(in, LOG_NOTICE,
+		             "demoted: handing mastership over (priority 0 every %.2f s, at most "
+		             "%.0f ms); the virtual addresses stay until another router advertises",
+		             in->cfg->adver_int_cs / 100.0,
+		             monotime_to_sec(in->fsm.handover_timer - now) * 1e3);
 	else
-		log_notice("%s: demoted: effective priority 1, no preemption", in->cfg->name);
+		instance_log(in, LOG_NOTICE, "demoted: effective priority 1, no preemption");
 	instance_run_actions(in, acts, now);
 	return 0;
 }
@@ -42,7 +43,7 @@ int instance_admin_promote(struct instance *in, monotime now, const char **why)
 	}
 	in->demoted = false;
 	acts = vrrp_fsm_promote(&in->fsm, now);
-	log_notice("%s: promoted: effective priority %u", in->cfg->name, in->fsm.priority);
+	instance_log(in, LOG_NOTICE, "promoted: effective priority %u", in->fsm.priority);
 	instance_run_actions(in, acts, now);
 	return 0;
 }
@@ -50,13 +51,13 @@ int instance_admin_promote(struct instance *in, monotime now, const char **why)
 void instance_admin_note(struct instance *in, unsigned acts)
 {
 	if (acts & VRRP_ACT_HANDOVER_END)
-		log_warnx(
-		    "%s: demoted, but no router took over within Master_Down_Interval; staying "
-		    "master, advertising priority 1",
-		    in->cfg->name);
+		instance_log(
+		    in, LOG_WARNING,
+		    "demoted, but no router took over within Master_Down_Interval; staying "
+		    "master, advertising priority 1");
 	if ((acts & VRRP_ACT_DEL_VIPS) && !(acts & VRRP_ACT_STATE) &&
 	    in->fsm.state == VRRP_STATE_BACKUP)
-		log_info("%s: virtual addresses released after the handover", in->cfg->name);
+		instance_log(in, LOG_INFO, "virtual addresses released after the handover");
 }
 
 void instance_admin_start(struct instance *in, monotime now)
@@ -64,11 +65,12 @@ void instance_admin_start(struct instance *in, monotime now)
 	if (!in->demoted || in->fsm.demoted)
 		return;
 	if (in->cfg->priority == VRRP_PRIO_OWNER) {
-		log_warnx("%s: address owner (priority 255) now: no longer demoted", in->cfg->name);
+		instance_log(in, LOG_WARNING,
+		             "address owner (priority 255) now: no longer demoted");
 		in->demoted = false;
 		return;
 	}
 	/* Not Master yet (INIT or FAULT): no action, the Backup it becomes runs at priority 1. */
 	vrrp_fsm_demote(&in->fsm, now);
-	log_notice("%s: starts demoted: effective priority 1, no preemption", in->cfg->name);
+	instance_log(in, LOG_NOTICE, "starts demoted: effective priority 1, no preemption");
 }

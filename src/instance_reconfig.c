@@ -140,8 +140,8 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 			/* A failure: the retry adds every route once the interface exists. */
 			in->stats.nl_errors++;
 			*retry = true;
-			log_warnx("%s: reload: add route %s: interface %s missing", in->cfg->name,
-			          route_format(r, buf, sizeof(buf)), r->dev);
+			instance_log(in, LOG_WARNING, "reload: add route %s: interface %s missing",
+			             route_format(r, buf, sizeof(buf)), r->dev);
 			continue;
 		}
 		ch[n++] = (struct nl_change){.op = NL_ROUTE_ADD, .ifindex = ifindex, .route = *r};
@@ -162,14 +162,14 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 	bool retry = false;
 
 	if (!ch) {
-		log_warn("%s: netlink batch", in->cfg->name);
+		instance_log(in, LOG_WARNING, "netlink batch: out of memory; retried");
 		in->stats.nl_errors++;
 		loop_timer_set(in->loop, &in->retry_timer, now);
 		return 0;
 	}
 	applied = put_diff(in, old, old_origin, ch, 0, &added, &retry);
 	if (applied && in->io->apply(in->io->ctx, ch, applied) < 0) {
-		log_warn("%s: netlink batch", in->cfg->name);
+		instance_log_errno(in, LOG_WARNING, "netlink batch");
 		in->stats.nl_errors++;
 		retry = true;
 		applied = 0;
@@ -182,19 +182,19 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 		if (!route)
 			instance_vip_note_result(in, c);
 		if (instance_change_done(c)) {
-			log_info("%s: reload: %s %s%s", in->cfg->name, add ? "added" : "removed",
-			         route ? "route " : "",
-			         route ? route_format(&c->route, buf, sizeof(buf))
-			               : addr_format(&c->addr, true, buf, sizeof(buf)));
+			instance_log(in, LOG_INFO, "reload: %s %s%s", add ? "added" : "removed",
+			             route ? "route " : "",
+			             route ? route_format(&c->route, buf, sizeof(buf))
+			                   : addr_format(&c->addr, true, buf, sizeof(buf)));
 			continue;
 		}
 		in->stats.nl_errors++;
 		retry = retry || add;
-		log_warnx("%s: reload: %s %s%s: %s%s%s", in->cfg->name, add ? "add" : "delete",
-		          route ? "route " : "",
-		          route ? route_format(&c->route, buf, sizeof(buf))
-		                : addr_format(&c->addr, true, buf, sizeof(buf)),
-		          strerror(-c->error), c->msg[0] ? ": " : "", c->msg);
+		instance_log(in, LOG_WARNING, "reload: %s %s%s: %s%s%s", add ? "add" : "delete",
+		             route ? "route " : "",
+		             route ? route_format(&c->route, buf, sizeof(buf))
+		                   : addr_format(&c->addr, true, buf, sizeof(buf)),
+		             strerror(-c->error), c->msg[0] ? ": " : "", c->msg);
 	}
 	free(ch);
 	if (retry)

@@ -59,6 +59,12 @@ static struct json_object *counters_json(const struct instance *in)
 	struct json_object *trans = json_object_new_object();
 	char buf[32];
 
+	if (!c || !drops || !trans) {
+		json_object_put(c);
+		json_object_put(drops);
+		json_object_put(trans);
+		return NULL;
+	}
 	add_u64(c, "adverts_sent", s->adverts_sent);
 	add_u64(c, "adverts_received", s->adverts_received);
 	add_u64(c, "prio0_sent", s->prio0_sent);
@@ -90,6 +96,8 @@ static struct json_object *availability_json(const struct instance *in, monotime
 	struct avail_figures f;
 	char buf[64];
 
+	if (!a)
+		return NULL;
 	avail_figures(&in->stats.avail, now, &f);
 	json_object_object_add(a, "observed", seconds(true, f.observed));
 	json_object_object_add(a, "up", seconds(true, f.up));
@@ -110,11 +118,18 @@ static struct json_object *availability_json(const struct instance *in, monotime
 struct json_object *instance_stats_json(const struct instance *in, monotime now)
 {
 	struct json_object *o = json_object_new_object();
+	struct json_object *counters = counters_json(in), *avail = availability_json(in, now);
 
+	if (!o || !counters || !avail) {
+		json_object_put(o);
+		json_object_put(counters);
+		json_object_put(avail);
+		return NULL;
+	}
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
 	json_object_object_add(o, "state",
 	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
-	json_object_object_add(o, "counters", counters_json(in));
-	json_object_object_add(o, "availability", availability_json(in, now));
+	json_object_object_add(o, "counters", counters);
+	json_object_object_add(o, "availability", avail);
 	return o;
 }

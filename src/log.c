@@ -314,3 +314,44 @@ void log_fatalx(const char *fmt, ...)
 	va_end(ap);
 	exit(1);
 }
+
+/* --- prefixed lines and out of memory (HACKING.md "Error policy") --- */
+
+/* Write one already formatted line through vlog. */
+static void logf_line(int pri, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void logf_line(int pri, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(pri, err, fmt, ap);
+	va_end(ap);
+}
+
+void log_vprefixed(int pri, bool with_errno, const char *prefix, const char *fmt, va_list ap)
+{
+	int saved = errno;
+	char msg[1024];
+
+	if (pri > log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	logf_line(pri, with_errno ? saved : 0, "%s: %s", prefix, msg);
+	errno = saved;
+}
+
+void log_oom(const char *what, const char *outcome)
+{
+	int saved = errno;
+
+	logf_line(LOG_WARNING, 0, "%s: out of memory%s%s", what, outcome ? "; " : "",
+	          outcome ? outcome : "");
+	errno = saved;
+}
+
+void log_oom_fatal(const char *what)
+{
+	logf_line(LOG_CRIT, 0, "%s: out of memory", what);
+	exit(1);
+}

@@ -48,6 +48,8 @@ struct loop {
 	unsigned long timers_run;
 	unsigned long wakeups;
 	bool stop;
+	loop_oom_cb oom_cb; /* told when a timer cannot be armed (loop_set_oom_cb) */
+	void *oom_arg;
 };
 
 struct loop *loop_new(void)
@@ -228,7 +230,13 @@ bool loop_timer_armed(const struct loop_timer *t)
 	return t->deadline != 0;
 }
 
-void loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline)
+void loop_set_oom_cb(struct loop *l, loop_oom_cb cb, void *arg)
+{
+	l->oom_cb = cb;
+	l->oom_arg = arg;
+}
+
+int loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline)
 {
 	if (deadline <= 0)
 		deadline = 1;
@@ -245,9 +253,14 @@ void loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline)
 			size_t cap = l->heap_cap ? 2 * l->heap_cap : 64;
 			struct loop_timer **h = realloc(l->heap, cap * sizeof(*h));
 
-			/* Out of memory for a timer is a broken invariant: the protocol stops. */
-			if (!h)
-				abort();
+			/* A timer that cannot be armed is a broken invariant (an instance would
+			 * stop advertising): the owner of the loop decides (the daemon exits). */
+			if (!h) {
+				if (l->oom_cb)
+					l->oom_cb(l->oom_arg, "timer heap");
+				errno = ENOMEM;
+				return -1;
+			}
 			l->heap = h;
 			l->heap_cap = cap;
 		}
@@ -256,6 +269,7 @@ void loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline)
 		l->heap[l->heap_len++] = t;
 		heap_up(l, t->heap_index);
 	}
+	return 0;
 }
 
 void loop_timer_cancel(struct loop *l, struct loop_timer *t)

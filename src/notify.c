@@ -350,8 +350,11 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 	if (!script || !script[0])
 		return;
 	q = queue_get(n, instance);
-	if (!q)
+	if (!q) {
+		if (n->report)
+			n->report(n->arg, instance, false, "out of memory; event dropped");
 		return;
+	}
 	if (q->queued >= NOTIFY_QUEUE_MAX) {
 		/* Reported once per 100 drops: a flapping instance must not flood the log. */
 		if (q->dropped++ % 100 == 0 && n->report)
@@ -363,6 +366,7 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 	if (!e || !(e->script = strdup(script))) {
 		free(e);
 		q->dropped++;
+		report(q, false, "out of memory; event dropped");
 		return;
 	}
 	snprintf(e->state, sizeof(e->state), "%s", state);
@@ -452,6 +456,8 @@ struct json_object *notify_status(const struct notifier *n, const char *instance
 	if (!q)
 		return NULL;
 	o = json_object_new_object();
+	if (!o)
+		return NULL;
 	json_object_object_add(o, "runs", json_object_new_uint64(q->runs));
 	json_object_object_add(o, "failures", json_object_new_uint64(q->failures));
 	json_object_object_add(o, "timeouts", json_object_new_uint64(q->timeouts));
@@ -472,6 +478,8 @@ struct json_object *notify_fifo_status(const struct notifier *n)
 	if (!n->fifo_path)
 		return NULL;
 	o = json_object_new_object();
+	if (!o)
+		return NULL;
 	json_object_object_add(o, "path", json_object_new_string(n->fifo_path));
 	json_object_object_add(o, "written", json_object_new_uint64(n->fifo_written));
 	json_object_object_add(o, "dropped", json_object_new_uint64(n->fifo_dropped));

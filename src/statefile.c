@@ -187,13 +187,15 @@ char *statefile_format(const struct statefile *sf)
 	char *text = NULL;
 
 	if (root && list) {
+		const char *json;
+
 		json_object_object_add(root, "version", json_object_new_int(STATEFILE_VERSION));
 		for (size_t i = 0; i < sf->ndemoted; i++)
 			json_object_array_add(list, json_object_new_string(sf->demoted[i]));
 		json_object_object_add(root, "demoted", list);
 		list = NULL;
-		if (asprintf(&text, "%s\n",
-		             json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN)) < 0)
+		json = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+		if (!json || asprintf(&text, "%s\n", json) < 0)
 			text = NULL;
 	}
 	json_object_put(list);

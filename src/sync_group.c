@@ -112,7 +112,7 @@ static void set_hold(struct sync_bound *b, bool hold)
 		instance_hold_backup(b->members[k], hold);
 }
 
-void sync_group_state_changed(struct sync_set *s, struct instance *in, monotime now)
+int sync_group_state_changed(struct sync_set *s, struct instance *in, monotime now)
 {
 	size_t idx, n;
 	struct sync_bound *b = group_of(s, in, &idx);
@@ -120,14 +120,15 @@ void sync_group_state_changed(struct sync_set *s, struct instance *in, monotime 
 	bool *resign, hold;
 
 	if (!b)
-		return;
+		return 0;
 	n = b->n;
+	/* Per call, not kept in the set: instance_resign below comes back here for the member. */
 	states = calloc(n, sizeof(*states));
 	resign = calloc(n, sizeof(*resign));
 	if (!states || !resign) {
 		free(states);
 		free(resign);
-		return;
+		return -1;
 	}
 	for (size_t k = 0; k < n; k++)
 		states[k] = b->members[k]->fsm.state;
@@ -141,6 +142,7 @@ void sync_group_state_changed(struct sync_set *s, struct instance *in, monotime 
 	set_hold(b, any_fault(b));
 	free(states);
 	free(resign);
+	return 0;
 }
 
 void sync_group_refresh(struct sync_set *s, monotime now)

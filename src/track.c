@@ -691,13 +691,17 @@ struct json_object *track_status(const struct track *t, const struct vipd_instan
 {
 	struct json_object *arr = json_object_new_array();
 
-	for (size_t i = 0; i < ic->nchecks; i++) {
+	for (size_t i = 0; arr && i < ic->nchecks; i++) {
 		const struct check *c = find(t, ic->checks[i]);
 		struct json_object *o;
 
 		if (!c)
 			continue;
 		o = json_object_new_object();
+		if (!o) {
+			json_object_put(arr);
+			return NULL;
+		}
 		json_object_object_add(o, "name", json_object_new_string(c->cfg->name));
 		json_object_object_add(
 		    o, "type", json_object_new_string(config_track_check_type_name(c->cfg->type)));

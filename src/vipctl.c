@@ -137,6 +137,10 @@ int main(int argc, char **argv)
 	}
 
 	req = json_object_new_object();
+	if (!req) {
+		fprintf(stderr, "vipctl: out of memory\n");
+		return EXIT_USAGE;
+	}
 	json_object_object_add(req, "command", json_object_new_string(cmd->name));
 	if (cmd->takes_name)
 		json_object_object_add(req, "name", json_object_new_string(argv[optind + 1]));

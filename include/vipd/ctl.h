@@ -42,14 +42,16 @@ long ctl_client_uid(const struct ctl *c);
 /* Close every client and the listener, and remove the socket file. */
 void ctl_close(struct ctl *c);
 
-/* Build {"ok":true,"result":result} (takes result). */
+/* Build {"ok":true,"result":result} (takes result). The ctl_reply_* return NULL when out of
+ * memory; a NULL reply closes the client's connection. */
 struct json_object *ctl_reply_ok(struct json_object *result);
 
 /* Build {"ok":false,"error":message}. */
 struct json_object *ctl_reply_error(const char *message);
 
 /* Answer one request line (no newline; a trailing CR is ignored) with handler: the reply object,
- * an error one for a line that is too long, not JSON or not an object. Never NULL. */
+ * an error one for a line that is too long, not JSON or not an object. NULL only when out of
+ * memory. */
 struct json_object *ctl_handle_line(ctl_handler handler, void *arg, const char *line, size_t len);
 
 /* How ctl_query ended. */

@@ -128,7 +128,7 @@ void daemon_iface_sock_retry_cb(void *arg, monotime now);
 void daemon_iface_sync_sockets(struct daemon *d, struct iface *ifc);
 
 /* The received packets no instance could be charged with (unknown VRID, no readable VRID), as a
- * new {"reason": N} object holding the nonzero counters only. */
+ * new {"reason": N} object holding the nonzero counters only; NULL when out of memory. */
 struct json_object *daemon_iface_unmatched_drops(const struct daemon *d);
 
 /* Apply one netlink event (from a dump or the monitor) to the table and tell the instances. */
@@ -156,11 +156,15 @@ int daemon_track_setup(struct daemon *d, const struct vipd_config *cfg);
 /* Start the checks built by daemon_track_setup (first runs now). */
 void daemon_track_start(struct daemon *d, monotime now);
 
+/* The answer to a vipctl command whose result was built (taken), or, when result is NULL (out of
+ * memory), an error answer and a log line naming the command. */
+struct json_object *daemon_ctl_reply(struct json_object *result, const char *command);
+
 /* Give every instance its tracking result (checks and tracked interfaces). */
 void daemon_track_update(struct daemon *d, monotime now);
 
-/* Add "checks" and "track_interfaces" to the status object io of in. */
-void daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io);
+/* Add "checks" and "track_interfaces" to the status object io of in; -1 when out of memory. */
+int daemon_track_status(struct daemon *d, const struct instance *in, struct json_object *io);
 
 /* Give every interface the VIPs of cfg it must never take as an advert source (iface->all_vips;
  * daemon_iface_get does it for the interfaces made later). */

@@ -157,8 +157,9 @@ void instance_start(struct instance *in, monotime now);
 void instance_stop(struct instance *in, monotime now);
 
 /* Before the start: delete the virtual routes a killed earlier run may have left (vipd's own
- * only: the delete names its protocol), unless the instance is the owner. */
-void instance_remove_stale_routes(struct instance *in);
+ * only: the delete names its protocol), unless the instance is the owner. 0 (a netlink failure
+ * is logged), or -1 (ENOMEM) with nothing done. */
+int instance_remove_stale_routes(struct instance *in);
 
 /* Sync group: a Master leaves (priority 0, VIPs released) and becomes Backup; else nothing. */
 void instance_resign(struct instance *in, monotime now);
@@ -211,7 +212,15 @@ int instance_admin_demote(struct instance *in, monotime now, const char **why);
  * by preemption). 0, or -1 with *why = "not demoted". Logs. */
 int instance_admin_promote(struct instance *in, monotime now, const char **why);
 
-/* The instance's status object (its fields are listed under status in vipctl(8)). */
+/* The instance's status object (its fields are listed under status in vipctl(8)), in
+ * instance_status.c; NULL when out of memory. */
 struct json_object *instance_status(const struct instance *in, monotime now);
+
+/* Log "NAME: " and fmt at syslog priority pri (instance_log.c): the one prefix of an instance's
+ * lines. The _errno variant appends ": strerror(errno)", as log_warn does. */
+void instance_log(const struct instance *in, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void instance_log_errno(const struct instance *in, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -20,7 +20,8 @@ bool instance_stats_master_due(const struct instance *in, monotime now);
  * after it): a Backup hears priority prio from src. */
 void instance_stats_heard(struct instance *in, uint8_t prio, const union vip_in *src, monotime now);
 
-/* The "stats" entry of in: name, state, counters, availability (vipctl(8), stats). */
+/* The "stats" entry of in: name, state, counters, availability (vipctl(8), stats); NULL when
+ * out of memory. */
 struct json_object *instance_stats_json(const struct instance *in, monotime now);
 
 /* "FROM->TO" for a transition, e.g. "BACKUP->MASTER", in buf. */

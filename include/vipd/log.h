@@ -71,4 +71,16 @@ void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
 /* Log without errno and exit(1). */
 void log_fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* --- prefixed lines and out of memory (HACKING.md "Error policy") --- */
+
+/* Log "PREFIX: " and fmt at syslog priority pri, with ": strerror(errno)" appended when
+ * with_errno; for helpers such as instance_log that give a family of lines one prefix. */
+void log_vprefixed(int pri, bool with_errno, const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+/* Run time: "WHAT: out of memory; OUTCOME" (outcome may be NULL) as a warning, the caller
+ * refusing or skipping the work (OUTCOME says which: "the running config stays"). */
+void log_oom(const char *what, const char *outcome);
+/* Start-up or a broken invariant: "WHAT: out of memory" at LOG_CRIT, then exit(1). */
+void log_oom_fatal(const char *what) __attribute__((noreturn));
+
 #endif

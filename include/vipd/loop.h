@@ -14,6 +14,7 @@ struct loop;
 typedef void (*loop_fd_cb)(void *arg, int fd, unsigned events, monotime now);
 typedef void (*loop_timer_cb)(void *arg, monotime now);
 typedef void (*loop_signal_cb)(void *arg, int signo, monotime now);
+typedef void (*loop_oom_cb)(void *arg, const char *what);
 
 /* A timer owned by its user (embed it); arm with loop_timer_set. */
 struct loop_timer {
@@ -41,8 +42,13 @@ void loop_del_fd(struct loop *l, int fd);
 /* Prepare a timer; it is not armed. */
 void loop_timer_init(struct loop_timer *t, loop_timer_cb cb, void *arg);
 
-/* Arm (or re-arm) t to fire at the absolute time deadline (> 0). */
-void loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline);
+/* Arm (or re-arm) t to fire at the absolute time deadline (> 0); returns 0. Out of memory to
+ * grow the heap: the loop's out-of-memory callback is told, then -1 (ENOMEM) with t unarmed. */
+int loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline);
+
+/* Call cb(arg, what) when the loop runs out of memory for a timer: callers of loop_timer_set do
+ * not check, so the daemon's cb does not return (HACKING.md "Error policy"). */
+void loop_set_oom_cb(struct loop *l, loop_oom_cb cb, void *arg);
 
 /* Disarm t; harmless when it is not armed. */
 void loop_timer_cancel(struct loop *l, struct loop_timer *t);

@@ -65,10 +65,11 @@ int notify_check_config(const struct vipd_config *cfg, struct config_errors *err
 bool notify_busy(const struct notifier *n);
 
 /* The script counters of instance (runs, failures, timeouts, dropped, queued, last result), or
- * NULL when it never had a script event. */
+ * NULL when it never had a script event (or out of memory). */
 struct json_object *notify_status(const struct notifier *n, const char *instance);
 
-/* The FIFO's path and counters (lines written, dropped), or NULL when there is none. */
+/* The FIFO's path and counters (lines written, dropped), or NULL when there is none (or out of
+ * memory). */
 struct json_object *notify_fifo_status(const struct notifier *n);
 
 #endif

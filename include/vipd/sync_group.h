@@ -35,8 +35,9 @@ void sync_group_free(struct sync_set *s);
 const char *sync_group_of(const struct sync_set *s, const struct instance *in);
 
 /* in just changed state (in->fsm.prev_state -> in->fsm.state): resign the members the rule
- * names and set every member's hold. No-op for an instance in no group. */
-void sync_group_state_changed(struct sync_set *s, struct instance *in, monotime now);
+ * names and set every member's hold. No-op for an instance in no group. 0, or -1 (ENOMEM)
+ * with nothing done. */
+int sync_group_state_changed(struct sync_set *s, struct instance *in, monotime now);
 
 /* Set every member's hold from the current states (after sync_group_new), and resign the
  * masters of a group with a member in FAULT (a group formed by a reload). */

@@ -67,7 +67,7 @@ int track_instance_delta(const struct track *t, const struct vipd_instance_confi
                          bool *weight0_down, char *why, size_t whylen);
 
 /* Status of ic's checks as a JSON array (name, type, state, last, last_duration, successes,
- * failures, recover_runs). */
+ * failures, recover_runs); NULL when out of memory. */
 struct json_object *track_status(const struct track *t, const struct vipd_instance_config *ic);
 
 /* For vipd --check: append "FILE:LINE: check \"NAME\": ..." to errs for each exec command or

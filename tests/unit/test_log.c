@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "vipd/config.h"
+#include "vipd/instance.h"
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
 
@@ -109,6 +112,103 @@ static void test_stream_socket(void **state)
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	stall_and_recover(sv);
+}
+
+/* --- instance_log and log_oom: the text a line gets, byte for byte --- */
+
+static const struct vipd_instance_config web_cfg = {.name = "web"};
+static const struct instance web = {.cfg = &web_cfg};
+
+/* Run fn with stderr on a pipe at level LOG_INFO; what it logged, time stamps cut, in out. */
+static void capture(void (*fn)(void), char *out, size_t len)
+{
+	char raw[4096] = "";
+	int p[2], saved = dup(STDERR_FILENO);
+	char *line, *save;
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(dup2(p[1], STDERR_FILENO), STDERR_FILENO);
+	log_init("test", true, LOG_INFO);
+	fn();
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	log_init("test", true, LOG_DEBUG);
+	drain(p[0], raw, sizeof(raw));
+	close(p[0]);
+	close(p[1]);
+	out[0] = '\0';
+	/* "HH:MM:SS.mmm text": keep the text. */
+	for (line = strtok_r(raw, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *sp = strchr(line, ' ');
+
+		snprintf(out + strlen(out), len - strlen(out), "%s\n", sp ? sp + 1 : line);
+	}
+}
+
+static int errno_after;
+
+static void log_web(void)
+{
+	instance_log(&web, LOG_NOTICE, "BACKUP -> MASTER (%s), priority %u/%u", "timer", 100, 100);
+	instance_log(&web, LOG_DEBUG, "not written at level info");
+	errno = ENOENT;
+	instance_log_errno(&web, LOG_WARNING, "netlink batch");
+	errno_after = errno;
+	instance_log(&web, LOG_WARNING, "%s", "a 100%-literal text");
+}
+
+static void test_instance_log(void **state)
+{
+	char out[4096];
+
+	(void)state;
+	capture(log_web, out, sizeof(out));
+	assert_string_equal(out, "web: BACKUP -> MASTER (timer), priority 100/100\n"
+	                         "web: netlink batch: No such file or directory\n"
+	                         "web: a 100%-literal text\n");
+	/* errno survives a log call, as for log_warn. */
+	assert_int_equal(errno_after, ENOENT);
+}
+
+/* The same lines as the hand-written "%s: " formats they replaced. */
+static void log_by_hand(void)
+{
+	log_notice("%s: BACKUP -> MASTER (%s), priority %u/%u", "web", "timer", 100, 100);
+	errno = ENOENT;
+	log_warn("%s: netlink batch", "web");
+}
+
+static void log_by_helper(void)
+{
+	instance_log(&web, LOG_NOTICE, "BACKUP -> MASTER (%s), priority %u/%u", "timer", 100, 100);
+	errno = ENOENT;
+	instance_log_errno(&web, LOG_WARNING, "netlink batch");
+}
+
+static void test_instance_log_same_text(void **state)
+{
+	char by_hand[4096], by_helper[4096];
+
+	(void)state;
+	capture(log_by_hand, by_hand, sizeof(by_hand));
+	capture(log_by_helper, by_helper, sizeof(by_helper));
+	assert_string_equal(by_hand, by_helper);
+}
+
+static void log_oom_warning(void)
+{
+	log_oom("reload", "the running config stays");
+	log_oom("metrics", NULL);
+}
+
+static void test_log_oom(void **state)
+{
+	char out[256];
+
+	(void)state;
+	capture(log_oom_warning, out, sizeof(out));
+	assert_string_equal(out, "reload: out of memory; the running config stays\n"
+	                         "metrics: out of memory\n");
 }
 
 static void test_cat_names(void **state)
@@ -233,9 +333,10 @@ static void test_ctl_debug(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cat_names),     cmocka_unit_test(test_cat_lines),
-	    cmocka_unit_test(test_ctl_debug),     cmocka_unit_test(test_pipe),
-	    cmocka_unit_test(test_stream_socket),
+	    cmocka_unit_test(test_pipe),         cmocka_unit_test(test_stream_socket),
+	    cmocka_unit_test(test_instance_log), cmocka_unit_test(test_instance_log_same_text),
+	    cmocka_unit_test(test_log_oom),      cmocka_unit_test(test_cat_names),
+	    cmocka_unit_test(test_cat_lines),    cmocka_unit_test(test_ctl_debug),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
