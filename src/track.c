@@ -551,12 +551,13 @@ struct track *track_new(struct loop *l, const struct vipd_config *cfg, const str
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	t->loop = l;
-	t->cfg = cfg;
-	t->cb = cb;
-	t->arg = arg;
-	t->user = user;
-	t->ifd = -1;
+	*t = (struct track){.loop = l,
+	                    .cfg = cfg,
+	                    .cb = cb,
+	                    .arg = arg,
+	                    .user = user,
+	                    .ifd = -1,
+	                    .checks = t->checks};
 	for (size_t i = 0; i < cfg->nchecks; i++) {
 		struct check *c = &t->checks[t->n++];
 
