@@ -52,9 +52,11 @@ static void load_auth(const struct cv_scope *sc, bool version_ok, struct vipd_in
 }
 
 /* Element e of key (text like "unicast_peers[2]") as a host address of the instance's family
- * that is not one of its virtual addresses. */
+ * that is not one of its virtual addresses. With host_prefix, a "/32" or "/128" is taken (the
+ * host's own length: keepalived configs write peers so); any other length is an error, since
+ * a peer is one node, never a subnet. */
 static bool parse_host(const struct cv_scope *sc, const config_setting_t *e, const char *key,
-                       const struct vipd_instance_config *in, union vip_in *out)
+                       bool host_prefix, const struct vipd_instance_config *in, union vip_in *out)
 {
 	struct vip_addr a;
 	const char *txt;
@@ -65,8 +67,15 @@ static bool parse_host(const struct cv_scope *sc, const config_setting_t *e, con
 		return false;
 	}
 	txt = config_setting_get_string(e);
-	if (addr_parse(txt, false, &a) < 0) {
+	if (addr_parse(txt, host_prefix, &a) < 0) {
 		config_value_key_error(sc, e, key, "\"%s\" is not an address", txt);
+		return false;
+	}
+	if (a.plen != (a.af == AF_INET ? 32 : 128)) {
+		config_value_key_error(sc, e, key,
+		                       "\"%s\": a peer is one host, its prefix length can only be "
+		                       "/%d",
+		                       txt, a.af == AF_INET ? 32 : 128);
 		return false;
 	}
 	if (!config_value_unicast_host(&a)) {
@@ -116,7 +125,7 @@ static void load_peers(const struct cv_scope *sc, struct vipd_instance_config *i
 		bool dup = false;
 
 		snprintf(ekey, sizeof(ekey), "%s[%d]", key, i);
-		if (!parse_host(sc, e, ekey, in, &p))
+		if (!parse_host(sc, e, ekey, true, in, &p))
 			continue;
 		for (size_t j = 0; j < in->npeers && !dup; j++)
 			dup = same_in(in, &in->unicast_peers[j], &p);
@@ -140,7 +149,7 @@ static void load_source(const struct cv_scope *sc, struct vipd_instance_config *
 		config_value_key_error(sc, s, "unicast_source", "needs unicast_peers");
 		return;
 	}
-	if (!parse_host(sc, s, "unicast_source", in, &src))
+	if (!parse_host(sc, s, "unicast_source", false, in, &src))
 		return;
 	for (size_t j = 0; j < in->npeers; j++) {
 		if (same_in(in, &in->unicast_peers[j], &src)) {

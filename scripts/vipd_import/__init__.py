@@ -6,7 +6,8 @@ The vipd.conf goes to stdout (or FILE); `-` reads the keepalived.conf from stdin
 keepalived keyword that is not carried over is listed on stderr, one per line, as
 `FILE:LINE: KEYWORD: reason`. Exit status: 0 when the file was converted (possibly with such
 lines), 1 when it cannot be parsed (a `FILE:LINE: error:` line says where), 2 on a usage
-error.
+error, 3 when it was converted but a statement could not be carried over without changing
+what the nodes do (listed as `FILE:LINE: KEYWORD: error: reason`; the file is still written).
 
 The reader follows keepalived 2.2's own parser: `#` and `!` comments, `"` quoting, `{ }`
 anywhere on a line, `include` (glob and {a,b}, relative to the including file),

@@ -35,6 +35,13 @@ class Converter:
         self.instances: List[Record] = []
         self.scripts: Dict[str, Record] = {}
         self.groups: List[Record] = []
+        self.errors = 0                          # statements converted with a change of meaning
+
+    def error(self, n: Node, msg: str, kw: Optional[str] = None) -> None:
+        """What cannot be carried over without changing what the nodes do (a pair split
+        into unicast and multicast): listed as `error:` and the exit status says so."""
+        self.errors += 1
+        self.warn(n, 'error: ' + msg, kw)
 
     def warn(self, n: Node, msg: str, kw: Optional[str] = None) -> None:
         self.report((n.file, n.line), kw if kw is not None else n.kw, msg, n.seq)

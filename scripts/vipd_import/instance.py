@@ -256,10 +256,24 @@ def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:
     peers: List[str] = []
     ttl_ok = True
     for e in i['peers'] or []:
+        # keepalived cuts a peer at '/' or '-' (prefix length, range) and sends to the host
+        # before it: the host's own length is that host; anything else the author meant
+        # differently, and vipd takes one host per peer.
         ip = parse_ip(e.kw)
-        if ip is None or ip.version != fam or '/' in e.kw:
-            cv.warn(e, 'not an IPv%d address; not carried over' % fam,
-                    kw='unicast_peer ' + e.kw)
+        host = parse_ip(e.kw.split('-')[0])
+        if ip is None and '-' in e.kw and host is not None and host.version == fam:
+            cv.error(e, 'keepalived sends to the host %s and ignores the range; vipd takes '
+                     'a peer as one host: list each' % host.ip, kw='unicast_peer ' + e.kw)
+            continue
+        if ip is None or ip.version != fam:
+            cv.error(e, 'not an IPv%d address; the peer is not carried over' % fam,
+                     kw='unicast_peer ' + e.kw)
+            continue
+        if ip.network.prefixlen != ip.max_prefixlen:
+            cv.error(e, 'keepalived sends to the host %s and ignores /%d; vipd takes a peer '
+                     'as one host: write %s or %s/%d' % (
+                         ip.ip, ip.network.prefixlen, ip.ip, ip.ip, ip.max_prefixlen),
+                     kw='unicast_peer ' + e.kw)
             continue
         if str(ip.ip) not in peers:
             peers.append(str(ip.ip))
@@ -271,8 +285,8 @@ def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:
                     '(unicast_ttl_check)', kw='unicast_peer %s' % e.text())
     src = i.get('unicast_src_ip', i.get('mcast_src_ip') if peers else None)
     if i['peers'] is not None and not peers:
-        cv.warn(i['node'], 'no usable peer: keepalived 2.2 then runs multicast, and '
-                'so does the converted instance', kw='unicast_peer')
+        cv.error(i['node'], 'no usable peer: the converted instance runs multicast, '
+                 'which splits it from unicast nodes', kw='unicast_peer')
     for kw in ('unicast_src_ip', 'mcast_src_ip'):
         if kw in i and (not peers or i[kw] is not src):
             cv.warn(i[kw][1], 'not carried over: %s' % (

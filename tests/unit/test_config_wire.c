@@ -154,6 +154,30 @@ static void unicast_good(void **state)
 	                    "fd00::1");
 	config_free(c);
 
+	/* a peer written with its host prefix length, as keepalived configs do: the host */
+	c = good(V4, "unicast_peers = [ \"198.18.0.2/32\", \"198.18.0.3\" ];", "");
+	in = &c->instances[0];
+	assert_int_equal(in->npeers, 2);
+	assert_string_equal(addr_format_in(AF_INET, &in->unicast_peers[0], buf, sizeof(buf)),
+	                    "198.18.0.2");
+	config_free(c);
+	{
+		/* the same config as the plain form: a reload from one to the other is no change,
+		 * and --dump-config writes the plain host */
+		struct vipd_config *plain = good(V4, "unicast_peers = [ \"198.18.0.2\" ];", "");
+
+		c = good(V4, "unicast_peers = [ \"198.18.0.2/32\" ];", "");
+		assert_true(config_instance_equal(&c->instances[0], &plain->instances[0]));
+		config_fixture_round_trip(c);
+		config_free(plain);
+		config_free(c);
+	}
+	c = good(V6, "unicast_peers = [ \"fd00::2/128\" ];", "");
+	assert_string_equal(
+	    addr_format_in(AF_INET6, &c->instances[0].unicast_peers[0], buf, sizeof(buf)),
+	    "fd00::2");
+	config_free(c);
+
 	/* multicast: no peers, the TTL check on */
 	c = good(V4, "", "");
 	assert_null(c->instances[0].unicast_peers);
@@ -176,7 +200,21 @@ static void unicast_errors(void **state)
 	    {"unicast_peers = [ \"198.18.0.2\", \"nonsense\" ];",
 	     "4: instances[0].unicast_peers[1]: \"nonsense\" is not an address"},
 	    {"unicast_peers = [ \"198.18.0.2/24\" ];",
-	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/24\" is not an address"},
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/24\": a peer is one host, its prefix "
+	     "length can only be /32"},
+	    {"unicast_peers = [ \"198.18.0.2/0\" ];",
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/0\": a peer is one host, its prefix "
+	     "length can only be /32"},
+	    {"unicast_peers = [ \"198.18.0.2/33\" ];",
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/33\" is not an address"},
+	    {"unicast_peers = [ \"198.18.0.2/\" ];",
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/\" is not an address"},
+	    /* the same host with and without its /32 */
+	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.2/32\" ];",
+	     "4: instances[0].unicast_peers[1]: duplicate peer \"198.18.0.2/32\""},
+	    /* unicast_source takes no prefix length: it is an address of this node */
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_source = \"198.18.0.1/32\";",
+	     "4: instances[0].unicast_source: \"198.18.0.1/32\" is not an address"},
 	    {"unicast_peers = [ \"224.0.0.18\" ];",
 	     "4: instances[0].unicast_peers[0]: \"224.0.0.18\" is not a unicast host address"},
 	    {"unicast_peers = [ \"fd00::2\" ];",
