@@ -283,7 +283,8 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # vrid, vip (with /len; several separated by spaces), version, checksum,
 # preempt_delay, garp_repeat, garp_delay, accept, auth_pass, vmac (true),
 # unicast (1: source = this node, peers = the other nodes),
-# unicast_ttl_check. vipd-only keys are ignored for keepalived.
+# unicast_ttl_check, peer_plen (N: each unicast peer written ADDR/N, as
+# keepalived configs write them). vipd-only keys are ignored for keepalived.
 write_conf() {
 	local impl=$1 i=$2 kv k v
 	shift 2
@@ -291,7 +292,10 @@ write_conf() {
 		[vip]="$VIP/$VIP_LEN" [version]=3)
 	# the mode's keys first (modes.sh: mode_set), then the caller's
 	for kv in "${VT_CONF_DEFAULTS[@]}" "$@"; do c[${kv%%=*}]=${kv#*=}; done
-	local f="$VT_DIR/n$i.$impl.conf"
+	local f="$VT_DIR/n$i.$impl.conf" peers=()
+	# shellcheck disable=SC2207 # one word per peer
+	[[ ${c[unicast]:-0} == 1 ]] && peers=($(unicast_peers_of "$i"))
+	[[ -n "${c[peer_plen]:-}" ]] && peers=("${peers[@]/%//${c[peer_plen]}}")
 	case $impl in
 	vipd)
 		{
@@ -318,8 +322,7 @@ write_conf() {
 			done
 			if [[ ${c[unicast]:-0} == 1 ]]; then
 				echo "    unicast_source = \"$(node_ip "$i")\";"
-				# shellcheck disable=SC2046 # one word per peer
-				echo "    unicast_peers = [ $(_conf_list $(unicast_peers_of "$i")) ];"
+				echo "    unicast_peers = [ $(_conf_list "${peers[@]}") ];"
 			fi
 			# shellcheck disable=SC2086 # one word per address
 			echo "    virtual_addresses = [ $(_conf_list ${c[vip]}) ];"
@@ -351,8 +354,7 @@ write_conf() {
 				printf '  authentication {\n    auth_type PASS\n    auth_pass %s\n  }\n' "${c[auth_pass]}"
 			if [[ ${c[unicast]:-0} == 1 ]]; then
 				echo "  unicast_src_ip $(node_ip "$i")"
-				# shellcheck disable=SC2046 # one word per peer
-				printf '  unicast_peer {\n%s  }\n' "$(printf '    %s\n' $(unicast_peers_of "$i"))"
+				printf '  unicast_peer {\n%s  }\n' "$(printf '    %s\n' "${peers[@]}")"
 			fi
 			[[ ${c[vmac]:-false} == true ]] && echo "  use_vmac"
 			echo "  virtual_ipaddress {"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# 72: unicast peers written with a prefix length ("198.18.0.2/32", as cloud pair
+# configs write them; keepalived cuts the "/32"), keepalived and vipd side by
+# side, both orders (who is master first): vipd --check takes the form, one
+# master for 2 s with the backup silent, every advert unicast to the peer (none
+# to 224.0.0.18: a fall back to multicast would split the pair), and a cable
+# pull of the master gives the VRID to the other implementation within
+# Master_Down_Interval + 20 ms of the master's last advert.
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+vt_setup 2
+vt_require_impl vipd
+vt_require_impl keepalived
+vt_require tshark
+mode_set v3-unicast
+VT_CONF_DEFAULTS+=(peer_plen=32)
+mdi=$(mdi_ms 100 "$ADVERT")
+diag "mode $M_NAME: $(mode_desc), peers written ADDR/32" \
+	"Master_Down_Interval(100) = $mdi ms"
+
+conf=$(write_conf vipd 1 prio=150)
+if grep -q "\"$(node_ip 2)/32\"" "$conf" && "$VIPD_BIN" --check -f "$conf" >"$VT_DIR/check.out" 2>&1; then
+	ok "vipd --check accepts unicast_peers = [ \"$(node_ip 2)/32\" ]"
+else
+	not_ok "vipd --check accepts unicast_peers = [ \"$(node_ip 2)/32\" ]"
+	diag "$(cat "$conf")" "vipd --check says:" "$(cat "$VT_DIR/check.out")"
+	done_testing
+	exit 1
+fi
+
+# adverts CAP FILTER — the VRRP packets of capture CAP matching the tshark FILTER
+adverts() {
+	tshark -r "$(cap_file "$1")" -Y "vrrp && !icmp && $2" -T fields -e frame.number 2>/dev/null | wc -l
+}
+
+# pair TAG IMPL_OF_NODE1 IMPL_OF_NODE2 — node 1 is 150, node 2 is 100
+pair() {
+	local tag=$1 a=$2 b=$3 t0 t1 n t_pull
+	must "$tag: node 1 ($a, 150) master, node 2 ($b, 100) backup, peers written /32" \
+		start_pair "$a" "$b"
+	cap_start "$tag" 1
+	t0=$(now)
+	if stable_for 2 settled 1; then
+		ok "$tag: one master ($a) and the VIP on node 1 only for 2 s ($VT_SAMPLES samples)"
+	else
+		not_ok "$tag: single master for 2 s (states $(node_state 1)/$(node_state 2))"
+	fi
+	t1=$(now)
+	n=$(count_adverts "$tag" 1 "$t0" "$t1")
+	is "$(count_adverts "$tag" 2 "$t0" "$t1")" 0 "$tag: the backup ($b) stayed silent while node 1 sent $n adverts"
+	[[ $b == vipd ]] && is "$(node_status 2 | json_field master_address)" "$(node_ip 1)" \
+		"$tag: vipd (backup) reports master_address $(node_ip 1)"
+	t_pull=$(now)
+	cable_pull 1
+	if wait_for 3 only_master 2; then
+		ok "$tag: cable pull of node 1 -> node 2 ($b) is MASTER and holds the VIP"
+	else
+		not_ok "$tag: node 2 ($b) takes over (state '$(node_state 2)', holders '$(who_holds)')"
+	fi
+	takeover "$tag" 1 2 "$t_pull"
+	within "$TK_MS" "$(fadd "$mdi" 20)" "$tag: takeover by $b from the last advert on the wire, ms"
+	cap_stop "$tag"
+	n=$(adverts "$tag" "ip.src == $(node_ip 1) && ip.dst == $(node_ip 2)")
+	if ((n > 0)); then
+		ok "$tag: node 1 ($a) sent its $n adverts unicast to $(node_ip 2)"
+	else
+		not_ok "$tag: node 1 ($a) sent adverts unicast to $(node_ip 2)"
+	fi
+	n=$(adverts "$tag" "ip.src == $(node_ip 2) && ip.dst == $(node_ip 1)")
+	if ((n > 0)); then
+		ok "$tag: node 2 ($b), master, sent its $n adverts unicast to $(node_ip 1)"
+	else
+		not_ok "$tag: node 2 ($b), master, sent adverts unicast to $(node_ip 1)"
+	fi
+	is "$(adverts "$tag" "ip.dst == 224.0.0.18")" 0 "$tag: no advert to 224.0.0.18 from either node"
+	[[ $a == vipd ]] && wire_check "$tag" 1 150
+	[[ $b == vipd ]] && wire_check "$tag" 2 100
+	reset_nodes
+}
+
+pair ka-master keepalived vipd
+pair vipd-master vipd keepalived
+done_testing
