@@ -701,6 +701,43 @@ start_pair() {
 		wait_for "${VT_SETTLE:-5}" settled 1
 }
 
+# pair_steady TAG IMPL1 IMPL2 [WHAT] — start_pair (a failure ends the file; WHAT
+# is added to its description), capture TAG from node 1; then node 1 the only
+# master with the VIP for 2 s, node 2 silent meanwhile, and a vipd node 2
+# naming node 1 as its master
+pair_steady() {
+	local tag=$1 a=$2 b=$3 t0 t1 n
+	must "$tag: node 1 ($a, 150) master, node 2 ($b, 100) backup${4:+, $4}" start_pair "$a" "$b"
+	cap_start "$tag" 1
+	t0=$(now)
+	if stable_for 2 settled 1; then
+		ok "$tag: one master ($a) and the VIP on node 1 only for 2 s ($VT_SAMPLES samples)"
+	else
+		not_ok "$tag: single master for 2 s (states $(node_state 1)/$(node_state 2))"
+	fi
+	t1=$(now)
+	n=$(count_adverts "$tag" 1 "$t0" "$t1")
+	is "$(count_adverts "$tag" 2 "$t0" "$t1")" 0 "$tag: the backup ($b) stayed silent while node 1 sent $n adverts"
+	[[ $b == vipd ]] && is "$(node_status 2 | json_field master_address)" "$(node_ip 1)" \
+		"$tag: vipd (backup) reports master_address $(node_ip 1)"
+	return 0
+}
+
+# pair_pull TAG IMPL2 MDI_MS — cable pull of node 1: node 2 (IMPL2) takes over,
+# its first announcement within MDI_MS + 20 ms of node 1's last advert on the wire
+pair_pull() {
+	local tag=$1 b=$2 t_pull
+	t_pull=$(now)
+	cable_pull 1
+	if wait_for 3 only_master 2; then
+		ok "$tag: cable pull of node 1 -> node 2 ($b) is MASTER and holds the VIP"
+	else
+		not_ok "$tag: node 2 ($b) takes over (state '$(node_state 2)', holders '$(who_holds)')"
+	fi
+	takeover "$tag" 1 2 "$t_pull"
+	within "$TK_MS" "$(fadd "$3" 20)" "$tag: takeover by $b from the last advert on the wire, ms"
+}
+
 # ping_gap_ms — longest time between two consecutive replies of ping_start's
 # client, in ms: the outage the client saw
 ping_gap_ms() {
