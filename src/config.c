@@ -379,7 +379,8 @@ static const char *const instance_keys[] = {
     "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
     "virtual_addresses", "vmac",
     /* config_wire.c */
-    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check",
+    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check", "mcast_group",
+    "mcast_source",
     /* config_route.c */
     "virtual_routes",
     /* config_notify.c */

@@ -253,6 +253,105 @@ static void unicast_errors(void **state)
 	    "4: instances[0].unicast_peers[0]: \"ff02::12\" is not a unicast host address");
 }
 
+/* mcast_group and mcast_source of a multicast instance: read, printed, compared */
+static void mcast_good(void **state)
+{
+	struct vipd_config *c, *d;
+	const struct vipd_instance_config *in;
+	char buf[ADDR_STRLEN], *text = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	(void)state;
+	c = good(V4, "mcast_group = \"239.0.0.18\";", "mcast_source = \"198.18.0.1\";");
+	in = &c->instances[0];
+	assert_true(in->has_mcast_group);
+	assert_string_equal(addr_format_in(AF_INET, &in->mcast_group, buf, sizeof(buf)),
+	                    "239.0.0.18");
+	assert_true(in->has_unicast_source);
+	assert_string_equal(addr_format_in(AF_INET, &in->unicast_source, buf, sizeof(buf)),
+	                    "198.18.0.1");
+	config_fixture_round_trip(c);
+	f = open_memstream(&text, &size);
+	config_print(c, f);
+	fclose(f);
+	assert_non_null(strstr(text, "    mcast_group = \"239.0.0.18\";\n"));
+	assert_non_null(strstr(text, "    mcast_source = \"198.18.0.1\";\n"));
+	assert_null(strstr(text, "unicast_source"));
+	free(text);
+
+	/* the IANA group written out is the default: equal, and not printed */
+	d = good(V4, "mcast_group = \"224.0.0.18\";", "mcast_source = \"198.18.0.1\";");
+	assert_false(d->instances[0].has_mcast_group);
+	{
+		struct vipd_config *e = good(V4, "", "mcast_source = \"198.18.0.1\";");
+
+		assert_true(config_instance_equal(&e->instances[0], &d->instances[0]));
+		config_free(e);
+	}
+	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+	config_free(d);
+	d = good(V4, "mcast_group = \"239.0.0.19\";", "mcast_source = \"198.18.0.1\";");
+	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+	config_free(d);
+	d = good(V4, "mcast_group = \"239.0.0.18\";", "mcast_source = \"198.18.0.1\";");
+	assert_true(config_instance_equal(&c->instances[0], &d->instances[0]));
+	config_free(d);
+	d = good(V4, "mcast_group = \"239.0.0.18\";", "");
+	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+	assert_false(d->instances[0].has_unicast_source);
+	config_free(d);
+	config_free(c);
+
+	c = good(V6, "mcast_group = \"ff05::12\";", "mcast_source = \"fe80::1\";");
+	in = &c->instances[0];
+	assert_string_equal(addr_format_in(AF_INET6, &in->mcast_group, buf, sizeof(buf)),
+	                    "ff05::12");
+	config_fixture_round_trip(c);
+	config_free(c);
+
+	/* by default neither */
+	c = good(V4, "", "");
+	assert_false(c->instances[0].has_mcast_group);
+	assert_false(c->instances[0].has_unicast_source);
+	config_free(c);
+}
+
+static void mcast_errors(void **state)
+{
+	static const char *const t[][2] = {
+	    {"mcast_group = \"198.18.0.2\";",
+	     "4: instances[0].mcast_group: \"198.18.0.2\" is not a multicast address"},
+	    {"mcast_group = \"239.0.0.18/32\";",
+	     "4: instances[0].mcast_group: \"239.0.0.18/32\" is not a multicast address"},
+	    {"mcast_group = \"ff02::12\";",
+	     "4: instances[0].mcast_group: \"ff02::12\" is IPv6 but the instance is IPv4"},
+	    {"mcast_group = 1;", "4: instances[0].mcast_group: expected a string, got an integer"},
+	    {"mcast_group = \"239.0.0.18\"; unicast_peers = [ \"198.18.0.2\" ];",
+	     "4: instances[0].mcast_group: applies to multicast instances (leave out "
+	     "unicast_peers)"},
+	    {"mcast_source = \"198.18.0.1\"; unicast_peers = [ \"198.18.0.2\" ];",
+	     "4: instances[0].mcast_source: applies to multicast instances (with unicast_peers, "
+	     "use unicast_source)"},
+	    {"mcast_source = \"224.0.0.18\";",
+	     "4: instances[0].mcast_source: \"224.0.0.18\" is not a unicast host address"},
+	    {"mcast_source = \"198.18.0.100\";",
+	     "4: instances[0].mcast_source: \"198.18.0.100\" is a virtual address of this "
+	     "instance"},
+	    {"mcast_source = \"fd00::1\";",
+	     "4: instances[0].mcast_source: \"fd00::1\" is IPv6 but the instance is IPv4"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		bad(V4, t[i][0], "", t[i][1]);
+	bad(V6, "mcast_source = \"fd00::1\";", "",
+	    "4: instances[0].mcast_source: \"fd00::1\": IPv6 adverts leave from a link-local "
+	    "address");
+	bad(V6, "mcast_group = \"224.0.0.18\";", "",
+	    "4: instances[0].mcast_group: \"224.0.0.18\" is IPv4 but the instance is IPv6");
+}
+
 /* Several errors: each on its own line, in line order, every one reported. */
 static void errors_carry_their_lines(void **state)
 {
@@ -335,6 +434,8 @@ int main(void)
 	    cmocka_unit_test(auth_pass_errors),
 	    cmocka_unit_test(unicast_good),
 	    cmocka_unit_test(unicast_errors),
+	    cmocka_unit_test(mcast_good),
+	    cmocka_unit_test(mcast_errors),
 	    cmocka_unit_test(errors_carry_their_lines),
 	    cmocka_unit_test(too_many_peers),
 	    cmocka_unit_test(print_and_compare),
