@@ -33,8 +33,11 @@ Mapping decisions (see README "Moving from keepalived"):
     IPv6 VRRP virtual MAC) is put first and reported; a later link-local one is moved.
   * unicast: keepalived does not check the TTL of unicast adverts, so
     `unicast_ttl_check = false` is written unless every peer has `min_ttl 255`.
-    `mcast_src_ip` becomes `unicast_source` only in unicast mode (keepalived treats them
-    alike there); in multicast mode vipd sends from the interface address.
+    `unicast_src_ip` and `mcast_src_ip` (keepalived reads them alike) become `unicast_source`
+    in unicast mode, `mcast_source` in multicast mode; `vrrp_mcast_group4/6` become the
+    `mcast_group` of each multicast instance of that family. A unicast peer written with
+    its host prefix length (/32, /128) is that host; another length, a range, a peer of the
+    other family or an instance left without peers is an error (exit status 3).
   * virtual_ipaddress_excluded is not carried (vipd advertises every address it holds).
   * A `track_script` weight that differs from its vrrp_script becomes a copy of the check
     named SCRIPT_wWEIGHT (vipd weights belong to the check).

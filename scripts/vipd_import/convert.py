@@ -17,7 +17,7 @@ from .reader import Node, Report
 from .rules import (BLOCKS, GARP, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
                     INSTANCE_VALUES, NOTIFY_OTHER, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES,
                     Convert, reason)
-from .values import sanitise, shell_join, text, to_bool
+from .values import parse_ip, sanitise, shell_join, text, to_bool
 
 Record = Dict[str, Any]
 # One vipd key of an instance: key, value (text, or the items of a list), the keepalived
@@ -91,6 +91,8 @@ class Converter:
                               % c.args[1])
             elif kw.startswith('vrrp_') and kw[5:] in GARP:
                 g[kw[5:]] = (self.value(c, *GARP[kw[5:]]), c)
+            elif kw in ('vrrp_mcast_group4', 'vrrp_mcast_group6'):
+                g[kw] = (self.value(c, parse_ip), c)
             elif kw == 'vrrp_min_garp':
                 if not c.args or to_bool(c.args[0]):
                     g['garp_master_repeat'], g['garp_master_delay'] = (1, c), (0.0, c)

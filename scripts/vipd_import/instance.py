@@ -252,7 +252,8 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
 
 
 def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:
-    """unicast_source, unicast_peers and unicast_ttl_check."""
+    """unicast_source, unicast_peers and unicast_ttl_check; for multicast, mcast_source and
+    mcast_group."""
     peers: List[str] = []
     ttl_ok = True
     for e in i['peers'] or []:
@@ -283,22 +284,30 @@ def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:
         if set(opts) - {'min_ttl'} or opts.get('min_ttl', '255') != '255':
             cv.warn(e, 'TTL range not carried over: vipd checks TTL 255 or nothing '
                     '(unicast_ttl_check)', kw='unicast_peer %s' % e.text())
-    src = i.get('unicast_src_ip', i.get('mcast_src_ip') if peers else None)
+    # keepalived reads unicast_src_ip and mcast_src_ip alike: the advert source, unicast or
+    # multicast
+    src = i.get('unicast_src_ip', i.get('mcast_src_ip'))
     if i['peers'] is not None and not peers:
         cv.error(i['node'], 'no usable peer: the converted instance runs multicast, '
                  'which splits it from unicast nodes', kw='unicast_peer')
-    for kw in ('unicast_src_ip', 'mcast_src_ip'):
-        if kw in i and (not peers or i[kw] is not src):
-            cv.warn(i[kw][1], 'not carried over: %s' % (
-                'vipd sends multicast adverts from the interface address' if not peers
-                else 'unicast_src_ip is used'), kw='%s %s' % (kw, i[kw][1].args[0]))
-    if not peers:
-        return
+    if 'unicast_src_ip' in i and 'mcast_src_ip' in i:
+        n = i['mcast_src_ip'][1]
+        cv.warn(n, 'not carried over: unicast_src_ip is used', kw='mcast_src_ip %s' % n.args[0])
     if src is not None:
         if src[0].version != fam:
             cv.warn(src[1], 'not an IPv%d address; not carried over' % fam)
         else:
-            keys.append(('unicast_source', q(str(src[0].ip)), src[1]))
+            keys.append(('unicast_source' if peers else 'mcast_source', q(str(src[0].ip)),
+                         src[1]))
+    if not peers:
+        group = cv.g.get('vrrp_mcast_group%d' % fam)
+        if group is not None and group[0] is not None:
+            gip, n = group
+            if gip.version != fam or gip.network.prefixlen != gip.max_prefixlen:
+                cv.warn(n, 'not an IPv%d address; not carried over' % fam)
+            elif str(gip.ip) not in ('224.0.0.18', 'ff02::12'):
+                keys.append(('mcast_group', q(str(gip.ip)), n))
+        return
     pnode = i.get('unicast_peer')
     keys.append(('unicast_peers', [q(p) for p in peers], pnode))
     if not ttl_ok:

@@ -108,6 +108,8 @@ class Rewriter:
             plen = int(p) if slash else None
         except ValueError:
             return self.iface(tok)
+        if addr.is_multicast:
+            return tok  # a group (vrrp_mcast_group4/6) works in the lab as it is
         if kind == "vip":
             new, plen = self.vip(addr, plen)
         else:
