@@ -386,7 +386,7 @@ static const char *const instance_keys[] = {
     /* config_notify.c */
     "notify",
     /* config_track.c */
-    "checks", "track_interfaces", NULL};
+    "checks", "track_interfaces", "track_link", NULL};
 
 /* Read instances[idx] (group g) into cfg->instances[idx]; earlier instances are complete. */
 static void load_instance(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,

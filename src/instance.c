@@ -496,7 +496,9 @@ static const char *iface_problem(struct instance *in)
 {
 	if (!in->iface->ifindex)
 		return "interface missing";
-	if (!in->iface->running)
+	/* track_link = false (keepalived's dont_track_primary): a cross-connect cable or a link
+	 * whose carrier lies must not decide; sends to a down link just fail and are counted. */
+	if (!in->iface->running && !in->cfg->ignore_link)
 		return "interface down";
 	/* The daemon creates the VMAC at start, re-creates it when it vanishes and brings it up
 	 * when someone sets it down. */

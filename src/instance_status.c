@@ -89,6 +89,10 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		json_object_object_add(o, "master_address", NULL);
 	if (in->fsm.state == VRRP_STATE_FAULT && in->fault_reason)
 		json_object_object_add(o, "fault_reason", json_object_new_string(in->fault_reason));
+	/* why a master on a down link is not in FAULT */
+	if (in->cfg->ignore_link)
+		json_object_object_add(o, "link_down",
+		                       json_object_new_boolean(!in->iface->running));
 	/* Print 0.05, not json-c's 0.050000000000000003. */
 	snprintf(buf, sizeof(buf), "%.2f", in->cfg->adver_int_cs / 100.0);
 	json_object_object_add(o, "advert_interval",

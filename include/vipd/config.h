@@ -60,7 +60,9 @@ struct vipd_instance_config {
 	size_t nchecks;
 	struct vipd_track_if *track_ifs; /* track_interfaces (config_track.h) */
 	size_t ntrack_ifs;
-	int line; /* line of the instance in the file */
+	bool ignore_link; /* track_link = false: the interface's link state puts the instance in
+	                   * no FAULT (keepalived's dont_track_primary); default false */
+	int line;         /* line of the instance in the file */
 };
 
 /* A sync group (config_notify.c): instances that move together. */

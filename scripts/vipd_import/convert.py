@@ -213,6 +213,8 @@ class Converter:
                               kw='%s %s' % (kw, e.text()))
             elif kw == 'use_vmac':
                 i['vmac'] = c
+            elif kw == 'dont_track_primary':
+                i['dont_track_primary'] = c
             elif kw in GARP:
                 i[kw] = (self.value(c, *GARP[kw]), c)
             elif kw == 'notify':

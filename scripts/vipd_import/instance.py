@@ -113,6 +113,8 @@ def complete(cv: Converter, i: Record) -> None:
     if routes:
         keys.append(('virtual_routes', [q(r) for r in routes], i.get('virtual_routes')))
     tracking(cv, i, iface, prio, keys)
+    if 'dont_track_primary' in i:
+        keys.append(('track_link', 'false', i['dont_track_primary']))
     notify(cv, i, keys)
 
 
