@@ -19,19 +19,8 @@ diag "mode $M_NAME: $(mode_desc), peers written ADDR/32" \
 	"Master_Down_Interval(100) = $mdi ms"
 
 conf=$(write_conf vipd 1 prio=150)
-if grep -q "\"$(node_ip 2)/32\"" "$conf" && "$VIPD_BIN" --check -f "$conf" >"$VT_DIR/check.out" 2>&1; then
-	ok "vipd --check accepts unicast_peers = [ \"$(node_ip 2)/32\" ]"
-else
-	not_ok "vipd --check accepts unicast_peers = [ \"$(node_ip 2)/32\" ]"
-	diag "$(cat "$conf")" "vipd --check says:" "$(cat "$VT_DIR/check.out")"
-	done_testing
-	exit 1
-fi
-
-# adverts CAP FILTER — the VRRP packets of capture CAP matching the tshark FILTER
-adverts() {
-	tshark -r "$(cap_file "$1")" -Y "vrrp && !icmp && $2" -T fields -e frame.number 2>/dev/null | wc -l
-}
+grep -q "\"$(node_ip 2)/32\"" "$conf" || bail_out "write_conf wrote no /32 peer"
+must_check "vipd --check accepts unicast_peers = [ \"$(node_ip 2)/32\" ]" "$conf"
 
 # pair TAG IMPL_OF_NODE1 IMPL_OF_NODE2 — node 1 is 150, node 2 is 100
 pair() {
@@ -39,19 +28,19 @@ pair() {
 	pair_steady "$tag" "$a" "$b" "peers written /32"
 	pair_pull "$tag" "$b" "$mdi"
 	cap_stop "$tag"
-	n=$(adverts "$tag" "ip.src == $(node_ip 1) && ip.dst == $(node_ip 2)")
+	n=$(vrrp_count "$tag" "ip.src == $(node_ip 1) && ip.dst == $(node_ip 2)")
 	if ((n > 0)); then
 		ok "$tag: node 1 ($a) sent its $n adverts unicast to $(node_ip 2)"
 	else
 		not_ok "$tag: node 1 ($a) sent adverts unicast to $(node_ip 2)"
 	fi
-	n=$(adverts "$tag" "ip.src == $(node_ip 2) && ip.dst == $(node_ip 1)")
+	n=$(vrrp_count "$tag" "ip.src == $(node_ip 2) && ip.dst == $(node_ip 1)")
 	if ((n > 0)); then
 		ok "$tag: node 2 ($b), master, sent its $n adverts unicast to $(node_ip 1)"
 	else
 		not_ok "$tag: node 2 ($b), master, sent adverts unicast to $(node_ip 1)"
 	fi
-	is "$(adverts "$tag" "ip.dst == 224.0.0.18")" 0 "$tag: no advert to 224.0.0.18 from either node"
+	is "$(vrrp_count "$tag" "ip.dst == 224.0.0.18")" 0 "$tag: no advert to 224.0.0.18 from either node"
 	[[ $a == vipd ]] && wire_check "$tag" 1 150
 	[[ $b == vipd ]] && wire_check "$tag" 2 100
 	reset_nodes
