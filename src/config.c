@@ -379,13 +379,14 @@ static const char *const instance_keys[] = {
     "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
     "virtual_addresses", "vmac",
     /* config_wire.c */
-    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check",
+    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check", "mcast_group",
+    "mcast_source",
     /* config_route.c */
     "virtual_routes",
     /* config_notify.c */
     "notify",
     /* config_track.c */
-    "checks", "track_interfaces", NULL};
+    "checks", "track_interfaces", "track_link", NULL};
 
 /* Read instances[idx] (group g) into cfg->instances[idx]; earlier instances are complete. */
 static void load_instance(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,

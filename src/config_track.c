@@ -1,4 +1,5 @@
-/* config_track: script_user, checks, and an instance's checks and track_interfaces. */
+/* config_track: script_user, checks, and an instance's checks, track_interfaces and
+ * track_link. */
 #include "build_config.h"
 
 #include <arpa/inet.h>
@@ -367,8 +368,12 @@ static void load_track_ifs(const struct cv_scope *sc, struct vipd_instance_confi
 void config_track_load_instance(const struct cv_scope *sc, const struct vipd_config *cfg,
                                 struct vipd_instance_config *in)
 {
+	bool track_link = true;
+
 	load_check_names(sc, cfg, in);
 	load_track_ifs(sc, in);
+	if (config_value_get_bool(sc, "track_link", &track_link) == CV_OK)
+		in->ignore_link = !track_link;
 }
 
 static void print_key(FILE *out, const char *key, const char *val)
@@ -449,12 +454,14 @@ void config_track_print_instance(const struct vipd_instance_config *in, FILE *ou
 		}
 		fprintf(out, " );\n");
 	}
+	fprintf(out, "    track_link = %s;\n", in->ignore_link ? "false" : "true");
 }
 
 bool config_track_instance_equal(const struct vipd_instance_config *a,
                                  const struct vipd_instance_config *b)
 {
-	if (a->nchecks != b->nchecks || a->ntrack_ifs != b->ntrack_ifs)
+	if (a->nchecks != b->nchecks || a->ntrack_ifs != b->ntrack_ifs ||
+	    a->ignore_link != b->ignore_link)
 		return false;
 	for (size_t i = 0; i < a->nchecks; i++)
 		if (strcmp(a->checks[i], b->checks[i]) != 0)

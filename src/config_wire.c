@@ -1,10 +1,12 @@
-/* config_wire: auth_pass and the unicast keys of an instance (see config_wire.h). An empty
- * peer list is an error, never a quiet fall back to multicast; the unicast keys without
- * unicast_peers are errors too, so that commenting out the peers cannot go unnoticed. */
+/* config_wire: auth_pass, the unicast keys and the multicast keys of an instance (see
+ * config_wire.h). An empty peer list is an error, never a quiet fall back to multicast; the
+ * unicast keys without unicast_peers are errors too, so that commenting out the peers cannot
+ * go unnoticed, and so are the multicast keys with them. */
 #include "build_config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "vipd/config_wire.h"
@@ -52,9 +54,11 @@ static void load_auth(const struct cv_scope *sc, bool version_ok, struct vipd_in
 }
 
 /* Element e of key (text like "unicast_peers[2]") as a host address of the instance's family
- * that is not one of its virtual addresses. */
+ * that is not one of its virtual addresses. With host_prefix, a "/32" or "/128" is taken (the
+ * host's own length: keepalived configs write peers so); any other length is an error, since
+ * a peer is one node, never a subnet. */
 static bool parse_host(const struct cv_scope *sc, const config_setting_t *e, const char *key,
-                       const struct vipd_instance_config *in, union vip_in *out)
+                       bool host_prefix, const struct vipd_instance_config *in, union vip_in *out)
 {
 	struct vip_addr a;
 	const char *txt;
@@ -65,8 +69,15 @@ static bool parse_host(const struct cv_scope *sc, const config_setting_t *e, con
 		return false;
 	}
 	txt = config_setting_get_string(e);
-	if (addr_parse(txt, false, &a) < 0) {
+	if (addr_parse(txt, host_prefix, &a) < 0) {
 		config_value_key_error(sc, e, key, "\"%s\" is not an address", txt);
+		return false;
+	}
+	if (a.plen != (a.af == AF_INET ? 32 : 128)) {
+		config_value_key_error(sc, e, key,
+		                       "\"%s\": a peer is one host, its prefix length can only be "
+		                       "/%d",
+		                       txt, a.af == AF_INET ? 32 : 128);
 		return false;
 	}
 	if (!config_value_unicast_host(&a)) {
@@ -116,7 +127,7 @@ static void load_peers(const struct cv_scope *sc, struct vipd_instance_config *i
 		bool dup = false;
 
 		snprintf(ekey, sizeof(ekey), "%s[%d]", key, i);
-		if (!parse_host(sc, e, ekey, in, &p))
+		if (!parse_host(sc, e, ekey, true, in, &p))
 			continue;
 		for (size_t j = 0; j < in->npeers && !dup; j++)
 			dup = same_in(in, &in->unicast_peers[j], &p);
@@ -140,7 +151,7 @@ static void load_source(const struct cv_scope *sc, struct vipd_instance_config *
 		config_value_key_error(sc, s, "unicast_source", "needs unicast_peers");
 		return;
 	}
-	if (!parse_host(sc, s, "unicast_source", in, &src))
+	if (!parse_host(sc, s, "unicast_source", false, in, &src))
 		return;
 	for (size_t j = 0; j < in->npeers; j++) {
 		if (same_in(in, &in->unicast_peers[j], &src)) {
@@ -154,12 +165,78 @@ static void load_source(const struct cv_scope *sc, struct vipd_instance_config *
 	in->has_unicast_source = true;
 }
 
+/* mcast_group: the destination of a multicast instance's adverts, a multicast address of its
+ * family (keepalived's vrrp_mcast_group4/6, to keep VRRP domains apart on one LAN). */
+static void load_group(const struct cv_scope *sc, struct vipd_instance_config *in)
+{
+	const config_setting_t *s = config_value_member(sc, "mcast_group");
+	const char *txt;
+	struct vip_addr a;
+	union vip_in iana;
+
+	if (!s || config_value_get_string(sc, "mcast_group", &txt) != CV_OK)
+		return;
+	if (config_value_member(sc, "unicast_peers")) {
+		config_value_key_error(sc, s, "mcast_group",
+		                       "applies to multicast instances (leave out unicast_peers)");
+		return;
+	}
+	if (addr_parse(txt, false, &a) < 0 ||
+	    !(a.af == AF_INET ? IN_MULTICAST(ntohl(a.in.v4.s_addr))
+	                      : IN6_IS_ADDR_MULTICAST(&a.in.v6))) {
+		config_value_key_error(sc, s, "mcast_group", "\"%s\" is not a multicast address",
+		                       txt);
+		return;
+	}
+	if (in->af && a.af != in->af) {
+		config_value_key_error(sc, s, "mcast_group", "\"%s\" is %s but the instance is %s",
+		                       txt, af_label(a.af), af_label(in->af));
+		return;
+	}
+	vrrp_pkt_group(a.af, &iana);
+	/* the IANA group written out is the default: the same config as without the key */
+	if (!same_in(in, &a.in, &iana)) {
+		in->mcast_group = a.in;
+		in->has_mcast_group = true;
+	}
+}
+
+/* mcast_source: the source of a multicast instance's adverts, as unicast_source is for unicast
+ * (keepalived's mcast_src_ip); IPv6 adverts leave from a link-local address (RFC 9568
+ * 5.1.2.1). */
+static void load_mcast_source(const struct cv_scope *sc, struct vipd_instance_config *in)
+{
+	const config_setting_t *s = config_value_member(sc, "mcast_source");
+	union vip_in src;
+
+	if (!s)
+		return;
+	if (config_value_member(sc, "unicast_peers")) {
+		config_value_key_error(sc, s, "mcast_source",
+		                       "applies to multicast instances (with unicast_peers, use "
+		                       "unicast_source)");
+		return;
+	}
+	if (!parse_host(sc, s, "mcast_source", false, in, &src))
+		return;
+	if (in->af == AF_INET6 && !addr_is_linklocal6(&src.v6)) {
+		config_value_key_error(sc, s, "mcast_source",
+		                       "\"%s\": IPv6 adverts leave from a link-local address",
+		                       config_setting_get_string(s));
+		return;
+	}
+	in->unicast_source = src;
+	in->has_unicast_source = true;
+}
+
 void config_wire_load(const struct cv_scope *sc, bool version_ok, struct vipd_instance_config *in)
 {
 	in->unicast_ttl_check = true;
 	load_auth(sc, version_ok, in);
 	load_peers(sc, in);
 	load_source(sc, in);
+	load_group(sc, in);
+	load_mcast_source(sc, in);
 	if (config_value_get_bool(sc, "unicast_ttl_check", &in->unicast_ttl_check) == CV_OK &&
 	    !config_value_member(sc, "unicast_peers"))
 		config_value_key_error(sc, config_value_member(sc, "unicast_ttl_check"),
@@ -175,8 +252,15 @@ void config_wire_print(const struct vipd_instance_config *in, FILE *out)
 		config_value_print_string(out, in->auth_pass);
 		fprintf(out, ";\n");
 	}
-	if (!in->npeers)
+	if (!in->npeers) {
+		if (in->has_mcast_group)
+			fprintf(out, "    mcast_group = \"%s\";\n",
+			        addr_format_in(in->af, &in->mcast_group, buf, sizeof(buf)));
+		if (in->has_unicast_source)
+			fprintf(out, "    mcast_source = \"%s\";\n",
+			        addr_format_in(in->af, &in->unicast_source, buf, sizeof(buf)));
 		return;
+	}
 	if (in->has_unicast_source)
 		fprintf(out, "    unicast_source = \"%s\";\n",
 		        addr_format_in(in->af, &in->unicast_source, buf, sizeof(buf)));
@@ -195,6 +279,9 @@ bool config_wire_equal(const struct vipd_instance_config *a, const struct vipd_i
 	    a->unicast_ttl_check != b->unicast_ttl_check)
 		return false;
 	if (a->has_unicast_source && !same_in(a, &a->unicast_source, &b->unicast_source))
+		return false;
+	if (a->has_mcast_group != b->has_mcast_group ||
+	    (a->has_mcast_group && !same_in(a, &a->mcast_group, &b->mcast_group)))
 		return false;
 	for (size_t i = 0; i < a->npeers; i++)
 		if (!same_in(a, &a->unicast_peers[i], &b->unicast_peers[i]))

@@ -109,16 +109,31 @@ static bool iface_uses_af(const struct iface *ifc, int af)
 	return false;
 }
 
-/* Does a multicast instance (one without unicast_peers) of family af run on ifc? */
-static bool iface_wants_group(const struct iface *ifc, int af)
+/* The groups of the multicast instances (those without unicast_peers) of family af on ifc, each
+ * once, into out (room for NET_VRRP_GROUPS + 1: one more says too many); their number. */
+static size_t iface_groups(const struct iface *ifc, int af, union vip_in *out)
 {
 	struct daemon_iface *di = daemon_iface_of(ifc);
 	struct instance *const *tab = di->by_vrid[iface_af_index(af)];
+	size_t n = 0, len = af == AF_INET ? 4 : 16;
 
-	for (int vrid = 1; vrid < 256; vrid++)
-		if (tab[vrid] && !tab[vrid]->cfg->npeers)
-			return true;
-	return false;
+	for (int vrid = 1; vrid < 256 && n <= NET_VRRP_GROUPS; vrid++) {
+		const struct vipd_instance_config *c = tab[vrid] ? tab[vrid]->cfg : NULL;
+		union vip_in g;
+		size_t k = 0;
+
+		if (!c || c->npeers)
+			continue;
+		if (c->has_mcast_group)
+			g = c->mcast_group;
+		else
+			vrrp_pkt_group(af, &g);
+		while (k < n && memcmp(out[k].bytes, g.bytes, len) != 0)
+			k++;
+		if (k == n)
+			out[n++] = g;
+	}
+	return n;
 }
 
 void daemon_iface_close_sockets(struct daemon *d, struct iface *ifc)
@@ -166,7 +181,8 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 
 	for (int i = 0; i < 2; i++) {
 		char err[256] = "", msg[sizeof(ifc->sock_error[i])];
-		bool want;
+		union vip_in groups[NET_VRRP_GROUPS + 1];
+		size_t ngroups;
 
 		if (!ifc->ifindex || !iface_uses_af(ifc, afs[i])) {
 			ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
@@ -194,16 +210,15 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 		}
 		/* One socket serves unicast and multicast instances alike; only the latter need
 		 * the group. */
-		want = iface_wants_group(ifc, afs[i]);
-		if (!want) {
+		ngroups = iface_groups(ifc, afs[i], groups);
+		if (!ngroups) {
 			/* No multicast instance left (reload): no join to wait for. */
 			ifc->join_error[i][0] = '\0';
-			if (net_vrrp_multicast(di->sock[i], false) < 0)
-				log_warn("%s: leave the %s VRRP group", ifc->name, af_names[i]);
+			(void)net_vrrp_join(di->sock[i], NULL, 0);
 			continue;
 		}
 		msg[0] = '\0';
-		if (net_vrrp_multicast(di->sock[i], true) < 0)
+		if (net_vrrp_join(di->sock[i], groups, ngroups) < 0)
 			snprintf(msg, sizeof(msg), "cannot join the %s VRRP group: %s", af_names[i],
 			         strerror(errno));
 		snprintf(err, sizeof(err), "joined the %s VRRP group", af_names[i]);

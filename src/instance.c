@@ -143,7 +143,10 @@ static void send_advert(struct instance *in, uint8_t priority)
 		versions = &v2only;
 		nversions = 1;
 	}
-	vrrp_pkt_group(in->cfg->af, &group);
+	if (in->cfg->has_mcast_group)
+		group = in->cfg->mcast_group;
+	else
+		vrrp_pkt_group(in->cfg->af, &group);
 	if (in->cfg->npeers) {
 		dsts = in->cfg->unicast_peers;
 		ndsts = in->cfg->npeers;
@@ -454,8 +457,8 @@ static void fsm_timer_cb(void *arg, monotime now)
 
 /* --- events --- */
 
-/* The configured unicast_source is the advert source, and must be an address of the interface:
- * the kernel would refuse to send from it otherwise. */
+/* The configured unicast_source (mcast_source) is the advert source, and must be an address of
+ * the interface: the kernel would refuse to send from it otherwise. */
 static const char *unicast_source_problem(struct instance *in)
 {
 	for (size_t i = 0; i < in->iface->naddrs; i++) {
@@ -467,7 +470,8 @@ static const char *unicast_source_problem(struct instance *in)
 			return NULL;
 		}
 	}
-	return "unicast_source is not an address of the interface";
+	return in->cfg->npeers ? "unicast_source is not an address of the interface"
+	                       : "mcast_source is not an address of the interface";
 }
 
 /* IPv6: is the link-local adverts leave from now still on the interface? The kernel lists newer
@@ -492,7 +496,9 @@ static const char *iface_problem(struct instance *in)
 {
 	if (!in->iface->ifindex)
 		return "interface missing";
-	if (!in->iface->running)
+	/* track_link = false (keepalived's dont_track_primary): a cross-connect cable or a link
+	 * whose carrier lies must not decide; sends to a down link just fail and are counted. */
+	if (!in->iface->running && !in->cfg->ignore_link)
 		return "interface down";
 	/* The daemon creates the VMAC at start, re-creates it when it vanishes and brings it up
 	 * when someone sets it down. */

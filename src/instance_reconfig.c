@@ -80,7 +80,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	     "garp"},
 	    {!vips_equal(a, b), "virtual_addresses"},
 	    {!config_route_equal(a, b), "virtual_routes"},
-	    {!config_wire_equal(a, b), "unicast/auth"},
+	    {!config_wire_equal(a, b), "unicast/multicast/auth"},
 	    {!config_notify_equal(a, b), "notify"},
 	    {!config_track_instance_equal(a, b), "tracking"},
 	};

@@ -41,8 +41,16 @@ static int rx_status(const struct instance *in, struct json_object *o)
 		if (in->stats.drops[r])
 			json_object_object_add(drops, vrrp_pkt_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(in->stats.drops[r]));
-	if (!in->cfg->npeers)
+	if (!in->cfg->npeers) {
+		/* a multicast instance away from the IANA group can only talk to nodes told the
+		 * same group: the operator checks it here */
+		if (in->cfg->has_mcast_group)
+			json_object_object_add(
+			    o, "mcast_group",
+			    json_object_new_string(addr_format_in(
+			        in->cfg->af, &in->cfg->mcast_group, buf, sizeof(buf))));
 		return 0;
+	}
 	peers = add_new(o, "unicast_peers", true);
 	if (!peers)
 		return -1;
@@ -61,7 +69,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	if (!o)
 		return NULL;
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state", json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
+	json_object_object_add(o, "state",
+	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
 	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
 	json_object_object_add(o, "version", version_json(in->cfg->version));
@@ -80,6 +89,10 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		json_object_object_add(o, "master_address", NULL);
 	if (in->fsm.state == VRRP_STATE_FAULT && in->fault_reason)
 		json_object_object_add(o, "fault_reason", json_object_new_string(in->fault_reason));
+	/* why a master on a down link is not in FAULT */
+	if (in->cfg->ignore_link)
+		json_object_object_add(o, "link_down",
+		                       json_object_new_boolean(!in->iface->running));
 	/* Print 0.05, not json-c's 0.050000000000000003. */
 	snprintf(buf, sizeof(buf), "%.2f", in->cfg->adver_int_cs / 100.0);
 	json_object_object_add(o, "advert_interval",

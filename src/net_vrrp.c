@@ -3,8 +3,9 @@
  * socket receives the payload, with hop limit and destination from cmsgs.
  * Sending sets the source address and interface per packet (IP_PKTINFO /
  * IPV6_PKTINFO) so the address in the IP header is the one the checksum was
- * computed with. The socket joins the VRRP group only when asked to (a
- * multicast instance uses it); unicast adverts reach it either way. Never logs. */
+ * computed with. The socket joins the VRRP groups only when asked to (the
+ * groups of the multicast instances that use it); unicast adverts reach it
+ * either way. Never logs. */
 #include "build_config.h"
 
 #include <errno.h>
@@ -56,8 +57,8 @@ struct vrrp_sock {
 	int fd;
 	int af;
 	unsigned ifindex;
-	union vip_in group;
-	bool joined; /* member of the VRRP group */
+	union vip_in groups[NET_VRRP_GROUPS]; /* the groups it is a member of */
+	size_t ngroups;
 	/* Received, not yet handed out: slots[rx_next..rx_count) (allocated at the first read). */
 	struct vrrp_rx_slot *slots;
 	struct mmsghdr mm[VRRP_RX_BATCH];
@@ -133,7 +134,6 @@ struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, ch
 	}
 	s->af = af;
 	s->ifindex = ifindex;
-	vrrp_pkt_group(af, &s->group);
 	s->fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
 	if (s->fd < 0) {
 		snprintf(err, errlen, "vrrp socket (%s): %s", af == AF_INET ? "IPv4" : "IPv6",
@@ -161,32 +161,66 @@ struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, ch
 	return s;
 }
 
-int net_vrrp_multicast(struct vrrp_sock *s, bool join)
+/* Join (join true) or leave group g on the socket's interface. 0 or -1 with errno. */
+static int membership(const struct vrrp_sock *s, const union vip_in *g, bool join)
 {
-	int r;
-
-	if (s->joined == join)
-		return 0;
 	if (s->af == AF_INET) {
-		struct ip_mreqn mr = {.imr_multiaddr = s->group.v4, .imr_ifindex = (int)s->ifindex};
+		struct ip_mreqn mr = {.imr_multiaddr = g->v4, .imr_ifindex = (int)s->ifindex};
 
-		r = setsockopt(s->fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
-		               &mr, sizeof(mr));
-	} else {
-		struct ipv6_mreq mr = {.ipv6mr_multiaddr = s->group.v6,
-		                       .ipv6mr_interface = s->ifindex};
-
-		r = setsockopt(s->fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &mr,
-		               sizeof(mr));
+		return setsockopt(s->fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
+		                  &mr, sizeof(mr));
 	}
-	if (r == 0)
-		s->joined = join;
-	return r;
+	struct ipv6_mreq mr = {.ipv6mr_multiaddr = g->v6, .ipv6mr_interface = s->ifindex};
+
+	return setsockopt(s->fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &mr,
+	                  sizeof(mr));
+}
+
+static bool in_set(const struct vrrp_sock *s, const union vip_in *set, size_t n,
+                   const union vip_in *g)
+{
+	size_t len = s->af == AF_INET ? 4 : 16;
+
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(set[i].bytes, g->bytes, len) == 0)
+			return true;
+	return false;
+}
+
+int net_vrrp_join(struct vrrp_sock *s, const union vip_in *groups, size_t n)
+{
+	int rc = 0, err = 0;
+	size_t k = 0;
+
+	if (n > NET_VRRP_GROUPS) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	/* Leave first: a reload that moves to another group stays within the kernel's limit. */
+	for (size_t i = 0; i < s->ngroups; i++) {
+		if (in_set(s, groups, n, &s->groups[i]))
+			s->groups[k++] = s->groups[i];
+		else
+			(void)membership(s, &s->groups[i], false);
+	}
+	s->ngroups = k;
+	for (size_t i = 0; i < n; i++) {
+		if (in_set(s, s->groups, s->ngroups, &groups[i]))
+			continue;
+		if (membership(s, &groups[i], true) < 0) {
+			rc = -1;
+			err = errno;
+			continue;
+		}
+		s->groups[s->ngroups++] = groups[i];
+	}
+	errno = err;
+	return rc;
 }
 
 bool net_vrrp_joined(const struct vrrp_sock *s)
 {
-	return s->joined;
+	return s->ngroups > 0;
 }
 
 int net_vrrp_send_only(struct vrrp_sock *s)
@@ -207,8 +241,8 @@ void net_vrrp_close(struct vrrp_sock *s)
 {
 	if (!s)
 		return;
-	/* Closing leaves the group too; leave explicitly so the report goes out now. */
-	(void)net_vrrp_multicast(s, false);
+	/* Closing leaves the groups too; leave explicitly so the report goes out now. */
+	(void)net_vrrp_join(s, NULL, 0);
 	close(s->fd);
 	free(s->slots);
 	free(s);

@@ -42,9 +42,12 @@ struct vipd_instance_config {
 	char auth_pass[VRRP_AUTH_LEN + 1]; /* VRRPv2 simple password; "" = none (Auth Type 0) */
 	union vip_in *unicast_peers;       /* unicast_peers, family af; NULL = multicast */
 	size_t npeers;                     /* > 0 with unicast_peers */
-	union vip_in unicast_source;       /* advert source when has_unicast_source */
+	union vip_in unicast_source;       /* advert source when has_unicast_source (unicast_source,
+	                                    * or mcast_source for a multicast instance) */
 	bool has_unicast_source;           /* else the interface's primary address */
-	bool unicast_ttl_check;            /* check TTL 255 on unicast adverts; default true */
+	union vip_in mcast_group; /* multicast destination when has_mcast_group (family af) */
+	bool has_mcast_group;     /* else the IANA group, 224.0.0.18 or ff02::12 */
+	bool unicast_ttl_check;   /* check TTL 255 on unicast adverts; default true */
 
 	int af;                /* family of the virtual addresses */
 	struct vip_addr *vips; /* virtual_addresses, at least one */
@@ -57,7 +60,9 @@ struct vipd_instance_config {
 	size_t nchecks;
 	struct vipd_track_if *track_ifs; /* track_interfaces (config_track.h) */
 	size_t ntrack_ifs;
-	int line; /* line of the instance in the file */
+	bool ignore_link; /* track_link = false: the interface's link state puts the instance in
+	                   * no FAULT (keepalived's dont_track_primary); default false */
+	int line;         /* line of the instance in the file */
 };
 
 /* A sync group (config_notify.c): instances that move together. */

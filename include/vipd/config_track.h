@@ -1,5 +1,6 @@
-/* config_track: the top-level `script_user` and `checks`, and the per-instance `checks` and
- * `track_interfaces` (vipd.conf(5)). Read, validated, printed and compared for config.c. */
+/* config_track: the top-level `script_user` and `checks`, and the per-instance `checks`,
+ * `track_interfaces` and `track_link` (vipd.conf(5)). Read, validated, printed and compared for
+ * config.c. */
 #ifndef VIPD_CONFIG_TRACK_H
 #define VIPD_CONFIG_TRACK_H
 
@@ -40,14 +41,14 @@ struct vipd_track_if {
 /* Read `script_user` and `checks` of the top-level scope (before the instances). */
 void config_track_load_top(const struct cv_scope *sc, struct vipd_config *cfg);
 
-/* Read an instance's `checks` (names of cfg->checks) and `track_interfaces`. */
+/* Read an instance's `checks` (names of cfg->checks), `track_interfaces` and `track_link`. */
 void config_track_load_instance(const struct cv_scope *sc, const struct vipd_config *cfg,
                                 struct vipd_instance_config *in);
 
 /* Write `script_user` and `checks` as config_load reads them. */
 void config_track_print_top(const struct vipd_config *cfg, FILE *out);
 
-/* Write the instance's `checks` and `track_interfaces` lines when set. */
+/* Write the instance's `checks` and `track_interfaces` lines when set, and `track_link`. */
 void config_track_print_instance(const struct vipd_instance_config *in, FILE *out);
 
 /* True when a and b track the same check names and interfaces. */

@@ -1,6 +1,7 @@
 /* config_wire: the keys of an instance that shape what goes on the wire beyond the basic
- * advert: auth_pass (VRRPv2 simple password), unicast_source, unicast_peers and
- * unicast_ttl_check. Read, validated, printed and compared for config.c, which is its only user. */
+ * advert: auth_pass (VRRPv2 simple password), unicast_source, unicast_peers,
+ * unicast_ttl_check, and for multicast mcast_group and mcast_source. Read, validated, printed and
+ * compared for config.c, which is its only user. */
 #ifndef VIPD_CONFIG_WIRE_H
 #define VIPD_CONFIG_WIRE_H
 

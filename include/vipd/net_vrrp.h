@@ -1,5 +1,5 @@
 /* net_vrrp: raw IP protocol 112 sockets, one per (interface, family). Joins
- * the VRRP group on demand (multicast instances), receives unicast adverts
+ * the VRRP groups on demand (multicast instances), receives unicast adverts
  * too, sends with TTL / hop limit 255 and multicast loop off, and
  * receives with the TTL, destination and ifindex from the IP header or cmsg. */
 #ifndef VIPD_NET_VRRP_H
@@ -17,23 +17,27 @@
 struct vrrp_sock;
 
 /* Open a non-blocking raw socket for af on interface ifindex/ifname, bound to it. It receives
- * unicast adverts at once, multicast ones after net_vrrp_multicast(s, true). NULL with a reason
+ * unicast adverts at once, multicast ones after net_vrrp_join. NULL with a reason
  * in err on failure. */
 struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
                                 size_t errlen);
 
-/* Join (true) or leave (false) the VRRP group on the socket's interface; a no-op when already
- * so. 0 or -1 with errno. */
-int net_vrrp_multicast(struct vrrp_sock *s, bool join);
+/* The most groups one socket joins: Linux's default net.ipv4.igmp_max_memberships. */
+#define NET_VRRP_GROUPS 20
 
-/* True while the socket is a member of the VRRP group. */
+/* Make the socket a member of exactly groups[0..n) on its interface (n = 0: none): leave the
+ * others, join the new ones. 0, or -1 with errno (ENOBUFS: n > NET_VRRP_GROUPS) when a join
+ * failed; the other joins are done. */
+int net_vrrp_join(struct vrrp_sock *s, const union vip_in *groups, size_t n);
+
+/* True while the socket is a member of a group. */
 bool net_vrrp_joined(const struct vrrp_sock *s);
 
 /* Make s send-only, for a VMAC: nothing it receives is queued, and an IPv6 source address may
- * belong to another interface (the parent's link-local). Never join the group on it. 0 or -1. */
+ * belong to another interface (the parent's link-local). Never join a group on it. 0 or -1. */
 int net_vrrp_send_only(struct vrrp_sock *s);
 
-/* Leave the group and close. */
+/* Leave the groups and close. */
 void net_vrrp_close(struct vrrp_sock *s);
 
 /* The socket descriptor, to watch for readability. */

@@ -6,7 +6,8 @@ The vipd.conf goes to stdout (or FILE); `-` reads the keepalived.conf from stdin
 keepalived keyword that is not carried over is listed on stderr, one per line, as
 `FILE:LINE: KEYWORD: reason`. Exit status: 0 when the file was converted (possibly with such
 lines), 1 when it cannot be parsed (a `FILE:LINE: error:` line says where), 2 on a usage
-error.
+error, 3 when it was converted but a statement could not be carried over without changing
+what the nodes do (listed as `FILE:LINE: KEYWORD: error: reason`; the file is still written).
 
 The reader follows keepalived 2.2's own parser: `#` and `!` comments, `"` quoting, `{ }`
 anywhere on a line, `include` (glob and {a,b}, relative to the including file),
@@ -32,8 +33,11 @@ Mapping decisions (see README "Moving from keepalived"):
     IPv6 VRRP virtual MAC) is put first and reported; a later link-local one is moved.
   * unicast: keepalived does not check the TTL of unicast adverts, so
     `unicast_ttl_check = false` is written unless every peer has `min_ttl 255`.
-    `mcast_src_ip` becomes `unicast_source` only in unicast mode (keepalived treats them
-    alike there); in multicast mode vipd sends from the interface address.
+    `unicast_src_ip` and `mcast_src_ip` (keepalived reads them alike) become `unicast_source`
+    in unicast mode, `mcast_source` in multicast mode; `vrrp_mcast_group4/6` become the
+    `mcast_group` of each multicast instance of that family. A unicast peer written with
+    its host prefix length (/32, /128) is that host; another length, a range, a peer of the
+    other family or an instance left without peers is an error (exit status 3).
   * virtual_ipaddress_excluded is not carried (vipd advertises every address it holds).
   * A `track_script` weight that differs from its vrrp_script becomes a copy of the check
     named SCRIPT_wWEIGHT (vipd weights belong to the check).

@@ -1,5 +1,6 @@
 """The command line: options (argparse), the run (read, convert, write, vipd --check), the
-order of the stderr lines and the exit status (0 converted, 1 unreadable, 2 usage)."""
+order of the stderr lines and the exit status (0 converted, 1 unreadable, 2 usage, 3 converted
+with errors)."""
 
 from __future__ import annotations
 
@@ -132,4 +133,4 @@ def main(argv: List[str], stdout: IO[str], stderr: IO[str],
             return 1
     else:
         stdout.write(text)
-    return 0
+    return 3 if conv.errors else 0

@@ -17,7 +17,7 @@ from .reader import Node, Report
 from .rules import (BLOCKS, GARP, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
                     INSTANCE_VALUES, NOTIFY_OTHER, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES,
                     Convert, reason)
-from .values import sanitise, shell_join, text, to_bool
+from .values import parse_ip, sanitise, shell_join, text, to_bool
 
 Record = Dict[str, Any]
 # One vipd key of an instance: key, value (text, or the items of a list), the keepalived
@@ -35,6 +35,13 @@ class Converter:
         self.instances: List[Record] = []
         self.scripts: Dict[str, Record] = {}
         self.groups: List[Record] = []
+        self.errors = 0                          # statements converted with a change of meaning
+
+    def error(self, n: Node, msg: str, kw: Optional[str] = None) -> None:
+        """What cannot be carried over without changing what the nodes do (a pair split
+        into unicast and multicast): listed as `error:` and the exit status says so."""
+        self.errors += 1
+        self.warn(n, 'error: ' + msg, kw)
 
     def warn(self, n: Node, msg: str, kw: Optional[str] = None) -> None:
         self.report((n.file, n.line), kw if kw is not None else n.kw, msg, n.seq)
@@ -84,6 +91,8 @@ class Converter:
                               % c.args[1])
             elif kw.startswith('vrrp_') and kw[5:] in GARP:
                 g[kw[5:]] = (self.value(c, *GARP[kw[5:]]), c)
+            elif kw in ('vrrp_mcast_group4', 'vrrp_mcast_group6'):
+                g[kw] = (self.value(c, parse_ip), c)
             elif kw == 'vrrp_min_garp':
                 if not c.args or to_bool(c.args[0]):
                     g['garp_master_repeat'], g['garp_master_delay'] = (1, c), (0.0, c)
@@ -204,6 +213,8 @@ class Converter:
                               kw='%s %s' % (kw, e.text()))
             elif kw == 'use_vmac':
                 i['vmac'] = c
+            elif kw == 'dont_track_primary':
+                i['dont_track_primary'] = c
             elif kw in GARP:
                 i[kw] = (self.value(c, *GARP[kw]), c)
             elif kw == 'notify':

@@ -113,6 +113,8 @@ def complete(cv: Converter, i: Record) -> None:
     if routes:
         keys.append(('virtual_routes', [q(r) for r in routes], i.get('virtual_routes')))
     tracking(cv, i, iface, prio, keys)
+    if 'dont_track_primary' in i:
+        keys.append(('track_link', 'false', i['dont_track_primary']))
     notify(cv, i, keys)
 
 
@@ -252,14 +254,29 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
 
 
 def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:
-    """unicast_source, unicast_peers and unicast_ttl_check."""
+    """unicast_source, unicast_peers and unicast_ttl_check; for multicast, mcast_source and
+    mcast_group."""
     peers: List[str] = []
     ttl_ok = True
     for e in i['peers'] or []:
+        # keepalived cuts a peer at '/' or '-' (prefix length, range) and sends to the host
+        # before it: the host's own length is that host; anything else the author meant
+        # differently, and vipd takes one host per peer.
         ip = parse_ip(e.kw)
-        if ip is None or ip.version != fam or '/' in e.kw:
-            cv.warn(e, 'not an IPv%d address; not carried over' % fam,
-                    kw='unicast_peer ' + e.kw)
+        host = parse_ip(e.kw.split('-')[0])
+        if ip is None and '-' in e.kw and host is not None and host.version == fam:
+            cv.error(e, 'keepalived sends to the host %s and ignores the range; vipd takes '
+                     'a peer as one host: list each' % host.ip, kw='unicast_peer ' + e.kw)
+            continue
+        if ip is None or ip.version != fam:
+            cv.error(e, 'not an IPv%d address; the peer is not carried over' % fam,
+                     kw='unicast_peer ' + e.kw)
+            continue
+        if ip.network.prefixlen != ip.max_prefixlen:
+            cv.error(e, 'keepalived sends to the host %s and ignores /%d; vipd takes a peer '
+                     'as one host: write %s or %s/%d' % (
+                         ip.ip, ip.network.prefixlen, ip.ip, ip.ip, ip.max_prefixlen),
+                     kw='unicast_peer ' + e.kw)
             continue
         if str(ip.ip) not in peers:
             peers.append(str(ip.ip))
@@ -269,22 +286,30 @@ def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:
         if set(opts) - {'min_ttl'} or opts.get('min_ttl', '255') != '255':
             cv.warn(e, 'TTL range not carried over: vipd checks TTL 255 or nothing '
                     '(unicast_ttl_check)', kw='unicast_peer %s' % e.text())
-    src = i.get('unicast_src_ip', i.get('mcast_src_ip') if peers else None)
+    # keepalived reads unicast_src_ip and mcast_src_ip alike: the advert source, unicast or
+    # multicast
+    src = i.get('unicast_src_ip', i.get('mcast_src_ip'))
     if i['peers'] is not None and not peers:
-        cv.warn(i['node'], 'no usable peer: keepalived 2.2 then runs multicast, and '
-                'so does the converted instance', kw='unicast_peer')
-    for kw in ('unicast_src_ip', 'mcast_src_ip'):
-        if kw in i and (not peers or i[kw] is not src):
-            cv.warn(i[kw][1], 'not carried over: %s' % (
-                'vipd sends multicast adverts from the interface address' if not peers
-                else 'unicast_src_ip is used'), kw='%s %s' % (kw, i[kw][1].args[0]))
-    if not peers:
-        return
+        cv.error(i['node'], 'no usable peer: the converted instance runs multicast, '
+                 'which splits it from unicast nodes', kw='unicast_peer')
+    if 'unicast_src_ip' in i and 'mcast_src_ip' in i:
+        n = i['mcast_src_ip'][1]
+        cv.warn(n, 'not carried over: unicast_src_ip is used', kw='mcast_src_ip %s' % n.args[0])
     if src is not None:
         if src[0].version != fam:
             cv.warn(src[1], 'not an IPv%d address; not carried over' % fam)
         else:
-            keys.append(('unicast_source', q(str(src[0].ip)), src[1]))
+            keys.append(('unicast_source' if peers else 'mcast_source', q(str(src[0].ip)),
+                         src[1]))
+    if not peers:
+        group = cv.g.get('vrrp_mcast_group%d' % fam)
+        if group is not None and group[0] is not None:
+            gip, n = group
+            if gip.version != fam or gip.network.prefixlen != gip.max_prefixlen:
+                cv.warn(n, 'not an IPv%d address; not carried over' % fam)
+            elif str(gip.ip) not in ('224.0.0.18', 'ff02::12'):
+                keys.append(('mcast_group', q(str(gip.ip)), n))
+        return
     pnode = i.get('unicast_peer')
     keys.append(('unicast_peers', [q(p) for p in peers], pnode))
     if not ttl_ok:

@@ -29,11 +29,10 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?track_process', 'not converted; use a vrrp_script with pgrep (a vipd exec check)'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
     (r'virtual_rules', 'vipd adds no policy routing rules'),
-    (r'(vrrp_)?mcast_(group[46]|dst_ip)', 'vipd uses the IANA groups 224.0.0.18 and ff02::12'),
+    (r'(vrrp_)?mcast_dst_ip', 'no vipd equivalent (vrrp_mcast_group4/6 become mcast_group)'),
     (r'notify_(stop|deleted|master_rx_lower_pri|priority_changes)',
      'vipd has one notify script per instance, called as SCRIPT NAME STATE PRIORITY'),
     (r'user', 'vipd runs every script as the global script_user'),
-    (r'dont_track_primary', 'vipd always tracks the instance interface'),
     (r'vmac_xmit_base', 'vipd sends adverts from the VMAC, and a keepalived node with '
      'vmac_xmit_base does not hear them: move all nodes to vipd at once'),
     (r'use_vmac_addr|use_ipvlan', 'vipd creates one VMAC per instance and no ipvlan'),
@@ -130,4 +129,5 @@ VIPD_IMPLIED: Dict[str, str] = {
     'garp_refresh': '0.0',
     'vmac': 'false',
     'unicast_ttl_check': 'true',
+    'track_link': 'true',
 }

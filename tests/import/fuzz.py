@@ -87,11 +87,16 @@ def mutate(rng, data, corpus):
 def check(rc, out, err):
     """None if the run behaved, else what went wrong."""
     lines = err.splitlines()
-    if rc == 0:
+    if rc in (0, 3):
         if not out.startswith('# vipd.conf converted'):
-            return 'exit 0 without a vipd.conf on stdout'
+            return 'exit %d without a vipd.conf on stdout' % rc
         bad = [ln for ln in lines if not re.match(r'^.+:\d+: .', ln)]
-        return 'stderr line without FILE:LINE: %r' % bad[0] if bad else None
+        if bad:
+            return 'stderr line without FILE:LINE: %r' % bad[0]
+        errors = [ln for ln in lines if re.match(r'^.+:\d+: .*: error: .', ln)]
+        if bool(errors) != (rc == 3):
+            return 'exit %d with %d error: lines' % (rc, len(errors))
+        return None
     if rc == 1:
         if out:
             return 'exit 1 with output on stdout'

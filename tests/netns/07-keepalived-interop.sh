@@ -11,30 +11,9 @@ mdi=$(mdi_ms 100 "$ADVERT")
 
 # interop TAG IMPL_OF_NODE1 IMPL_OF_NODE2 — node 1 is 150, node 2 is 100
 interop() {
-	local tag=$1 a=$2 b=$3 n
-	must "$tag: node 1 ($a, 150) master, node 2 ($b, 100) backup" start_pair "$a" "$b"
-	cap_start "$tag" 1
-	t0=$(now)
-	if stable_for 2 settled 1; then
-		ok "$tag: one master ($a) and the VIP on node 1 only for 2 s ($VT_SAMPLES samples)"
-	else
-		not_ok "$tag: single master for 2 s (states $(node_state 1)/$(node_state 2))"
-	fi
-	t1=$(now)
-	n=$(count_adverts "$tag" 1 "$t0" "$t1")
-	is "$(count_adverts "$tag" 2 "$t0" "$t1")" 0 "$tag: the backup ($b) stayed silent while node 1 sent $n adverts"
-	[[ $b == vipd ]] && is "$(node_status 2 | json_field master_address)" "$(node_ip 1)" \
-		"$tag: vipd (backup) reports master_address $(node_ip 1)"
-
-	t_pull=$(now)
-	cable_pull 1
-	if wait_for 3 only_master 2; then
-		ok "$tag: cable pull of node 1 -> node 2 ($b) is MASTER and holds the VIP"
-	else
-		not_ok "$tag: node 2 ($b) takes over (state '$(node_state 2)', holders '$(who_holds)')"
-	fi
-	takeover "$tag" 1 2 "$t_pull"
-	within "$TK_MS" "$(fadd "$mdi" 20)" "$tag: takeover by $b from the last advert on the wire, ms"
+	local tag=$1 a=$2 b=$3
+	pair_steady "$tag" "$a" "$b"
+	pair_pull "$tag" "$b" "$mdi"
 	cable_replug 1
 	if wait_for 3 settled 1; then
 		ok "$tag: replug -> node 1 ($a) preempts back ($VT_WAITED_MS ms)"

@@ -4,7 +4,7 @@
   ka_lab.py labify [--self IP] [--other IP] [--lower ID] [--fifo PATH] DIR
       Rewrite, in place, every keepalived file of DIR (*.conf but *.vipd.conf, *.inc) so it
       runs in the lab: addresses into 198.18.0.0/15 and fd00::/8 (the unicast source becomes
-      --self, the first unicast peer --other), interfaces into eth0..eth2, every vrrp_script
+      --self, the first unicast peer --other; an IPv6 one their fd00::I), interfaces into eth0..eth2, every vrrp_script
       and notify* script into /bin/true (a healthy service), script_user root, the notify
       FIFO into PATH. --lower ID: each vrrp_instance's priority (read for the config id ID)
       becomes a lower one (p - 50, at least 1; 255 -> 204). What changed goes to stdout.
@@ -62,6 +62,13 @@ class Rewriter:
     def node_addr(self, ip, src):
         if ip in self.node_map:
             return self.node_map[ip]
+        if ":" in ip:
+            # an IPv6 source or peer: the node's fd00::I (lib.sh node_ip6), I the last byte
+            # of its lab IPv4 address
+            node = self.o["self"] if src else self.o["other"]
+            new = "fd00::%x" % (int(node.rsplit(".", 1)[1]) if node else 0xF0 + len(self.node_map))
+            self.node_map[ip] = new
+            return new
         if src and self.o["self"]:
             new = self.o["self"]
         elif not src and self.o["other"] and self.o["other"] not in self.node_map.values():
@@ -101,6 +108,8 @@ class Rewriter:
             plen = int(p) if slash else None
         except ValueError:
             return self.iface(tok)
+        if addr.is_multicast:
+            return tok  # a group (vrrp_mcast_group4/6) works in the lab as it is
         if kind == "vip":
             new, plen = self.vip(addr, plen)
         else:

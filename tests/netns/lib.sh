@@ -135,6 +135,8 @@ wait_for() {
 node_ns() { echo "${VT_PFX}n$1"; }
 node_ip() { echo "198.18.0.$1"; }
 node_ip6() { printf 'fd00::%x\n' "$1"; }
+# node_ip2 I — a second IPv4 address a scenario may give node I's eth0
+node_ip2() { echo "198.18.0.$((10 + $1))"; }
 node_mac() {
 	ip -n "$(node_ns "$1")" -o link show dev eth0 |
 		sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'
@@ -283,7 +285,10 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # vrid, vip (with /len; several separated by spaces), version, checksum,
 # preempt_delay, garp_repeat, garp_delay, accept, auth_pass, vmac (true),
 # unicast (1: source = this node, peers = the other nodes),
-# unicast_ttl_check. vipd-only keys are ignored for keepalived.
+# unicast_ttl_check, peer_plen (N: each unicast peer written ADDR/N, as
+# keepalived configs write them), mcast_group (ADDR: the multicast group),
+# mcast_source (second: adverts from node_ip2). vipd-only keys are ignored for
+# keepalived.
 write_conf() {
 	local impl=$1 i=$2 kv k v
 	shift 2
@@ -291,7 +296,10 @@ write_conf() {
 		[vip]="$VIP/$VIP_LEN" [version]=3)
 	# the mode's keys first (modes.sh: mode_set), then the caller's
 	for kv in "${VT_CONF_DEFAULTS[@]}" "$@"; do c[${kv%%=*}]=${kv#*=}; done
-	local f="$VT_DIR/n$i.$impl.conf"
+	local f="$VT_DIR/n$i.$impl.conf" peers=()
+	# shellcheck disable=SC2207 # one word per peer
+	[[ ${c[unicast]:-0} == 1 ]] && peers=($(unicast_peers_of "$i"))
+	[[ -n "${c[peer_plen]:-}" ]] && peers=("${peers[@]/%//${c[peer_plen]}}")
 	case $impl in
 	vipd)
 		{
@@ -316,10 +324,11 @@ write_conf() {
 				[[ $k == checksum || $k == auth_pass ]] && v="\"$v\""
 				echo "    $k = $v;"
 			done
+			[[ -n "${c[mcast_group]:-}" ]] && echo "    mcast_group = \"${c[mcast_group]}\";"
+			[[ ${c[mcast_source]:-} == second ]] && echo "    mcast_source = \"$(node_ip2 "$i")\";"
 			if [[ ${c[unicast]:-0} == 1 ]]; then
 				echo "    unicast_source = \"$(node_ip "$i")\";"
-				# shellcheck disable=SC2046 # one word per peer
-				echo "    unicast_peers = [ $(_conf_list $(unicast_peers_of "$i")) ];"
+				echo "    unicast_peers = [ $(_conf_list "${peers[@]}") ];"
 			fi
 			# shellcheck disable=SC2086 # one word per address
 			echo "    virtual_addresses = [ $(_conf_list ${c[vip]}) ];"
@@ -338,6 +347,7 @@ write_conf() {
 			echo "  router_id n$i"
 			echo "  vrrp_version ${c[version]}"
 			echo "  script_user root"
+			[[ -n "${c[mcast_group]:-}" ]] && echo "  vrrp_mcast_group4 ${c[mcast_group]}"
 			echo "}"
 			echo "vrrp_instance web {"
 			echo "  state BACKUP"
@@ -349,10 +359,10 @@ write_conf() {
 			[[ -n "${c[preempt_delay]:-}" ]] && echo "  preempt_delay ${c[preempt_delay]}"
 			[[ -n "${c[auth_pass]:-}" ]] &&
 				printf '  authentication {\n    auth_type PASS\n    auth_pass %s\n  }\n' "${c[auth_pass]}"
+			[[ ${c[mcast_source]:-} == second ]] && echo "  mcast_src_ip $(node_ip2 "$i")"
 			if [[ ${c[unicast]:-0} == 1 ]]; then
 				echo "  unicast_src_ip $(node_ip "$i")"
-				# shellcheck disable=SC2046 # one word per peer
-				printf '  unicast_peer {\n%s  }\n' "$(printf '    %s\n' $(unicast_peers_of "$i"))"
+				printf '  unicast_peer {\n%s  }\n' "$(printf '    %s\n' "${peers[@]}")"
 			fi
 			[[ ${c[vmac]:-false} == true ]] && echo "  use_vmac"
 			echo "  virtual_ipaddress {"
@@ -697,6 +707,62 @@ start_pair() {
 	shift 2
 	start_with 1 "$a" prio=150 "$@" && start_with 2 "$b" prio=100 "$@" &&
 		wait_for "${VT_SETTLE:-5}" settled 1
+}
+
+# must_check DESC CONF — vipd --check accepts CONF (ok DESC), else the file ends
+# with the config and vipd's answer
+must_check() {
+	if "$VIPD_BIN" --check -f "$2" >"$VT_DIR/check.out" 2>&1; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "$(cat "$2")" "vipd --check says:" "$(cat "$VT_DIR/check.out")"
+	done_testing
+	exit 1
+}
+
+# vrrp_count CAP FILTER — how many VRRP packets of capture CAP match the tshark FILTER
+vrrp_count() {
+	tshark -r "$(cap_file "$1")" -Y "vrrp && !icmp && ($2)" -T fields -e frame.number 2>/dev/null | wc -l
+}
+
+# pair_steady TAG IMPL1 IMPL2 [WHAT] — start_pair (a failure ends the file; WHAT
+# is added to its description), capture TAG from node 1; then node 1 the only
+# master with the VIP for 2 s, node 2 silent meanwhile, and a vipd node 2
+# naming node 1 (its advert source, node_src) as its master; keys for write_conf
+# may follow WHAT
+pair_steady() {
+	local tag=$1 a=$2 b=$3 t0 t1 n
+	must "$tag: node 1 ($a, 150) master, node 2 ($b, 100) backup${4:+, $4}" start_pair "$a" "$b" "${@:5}"
+	cap_start "$tag" 1
+	t0=$(now)
+	if stable_for 2 settled 1; then
+		ok "$tag: one master ($a) and the VIP on node 1 only for 2 s ($VT_SAMPLES samples)"
+	else
+		not_ok "$tag: single master for 2 s (states $(node_state 1)/$(node_state 2))"
+	fi
+	t1=$(now)
+	n=$(count_adverts "$tag" 1 "$t0" "$t1")
+	is "$(count_adverts "$tag" 2 "$t0" "$t1")" 0 "$tag: the backup ($b) stayed silent while node 1 sent $n adverts"
+	[[ $b == vipd ]] && is "$(node_status 2 | json_field master_address)" "$(node_src 1)" \
+		"$tag: vipd (backup) reports master_address $(node_src 1)"
+	return 0
+}
+
+# pair_pull TAG IMPL2 MDI_MS — cable pull of node 1: node 2 (IMPL2) takes over,
+# its first announcement within MDI_MS + 20 ms of node 1's last advert on the wire
+pair_pull() {
+	local tag=$1 b=$2 t_pull
+	t_pull=$(now)
+	cable_pull 1
+	if wait_for 3 only_master 2; then
+		ok "$tag: cable pull of node 1 -> node 2 ($b) is MASTER and holds the VIP"
+	else
+		not_ok "$tag: node 2 ($b) takes over (state '$(node_state 2)', holders '$(who_holds)')"
+	fi
+	takeover "$tag" 1 2 "$t_pull"
+	within "$TK_MS" "$(fadd "$3" 20)" "$tag: takeover by $b from the last advert on the wire, ms"
 }
 
 # ping_gap_ms — longest time between two consecutive replies of ping_start's

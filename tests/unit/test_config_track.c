@@ -45,6 +45,19 @@ static void expect_error(const char *check, const char *keys, const char *msg)
 	free(msgs);
 }
 
+/* What config_print writes for cfg (the caller frees it). */
+static char *printed(const struct vipd_config *cfg)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	assert_non_null(f);
+	config_print(cfg, f);
+	fclose(f);
+	return out;
+}
+
 static void test_good(void **state)
 {
 	char text[2048], *msgs;
@@ -97,12 +110,8 @@ static void test_good(void **state)
 	assert_int_equal(cfg->instances[0].track_ifs[1].weight, 0);
 	config_fixture_round_trip(cfg);
 	{
-		char *out = NULL;
-		size_t size = 0;
-		FILE *f = open_memstream(&out, &size);
+		char *out = printed(cfg);
 
-		config_print(cfg, f);
-		fclose(f);
 		assert_non_null(strstr(out, "checks = [ \"nginx\", \"db\", \"maint\" ];"));
 		assert_non_null(strstr(out, "recover = \"/usr/bin/systemctl restart nginx\";"));
 		free(out);
@@ -130,6 +139,40 @@ static void test_equal(void **state)
 	assert_true(config_track_check_equal(&a->checks[0], &b->checks[0]));
 	config_free(a);
 	config_free(b);
+}
+
+/* track_link: true by default and printed so, false read, printed and compared; a wrong type
+ * named at its line */
+static void test_track_link(void **state)
+{
+	static const char chk[] = "{ name = \"x\"; type = \"exec\"; command = \"true\"; }";
+	char text[2048], *msgs, *out;
+	struct vipd_config *a, *b;
+
+	(void)state;
+	compose(text, sizeof(text), chk, "");
+	a = config_fixture_load(text, &msgs);
+	free(msgs);
+	compose(text, sizeof(text), chk, "track_link = false;");
+	b = config_fixture_load(text, &msgs);
+	free(msgs);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_false(a->instances[0].ignore_link);
+	assert_true(b->instances[0].ignore_link);
+	assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+	config_fixture_round_trip(a);
+	config_fixture_round_trip(b);
+	out = printed(a);
+	assert_non_null(strstr(out, "    track_link = true;\n"));
+	free(out);
+	out = printed(b);
+	assert_non_null(strstr(out, "    track_link = false;\n"));
+	free(out);
+	config_free(a);
+	config_free(b);
+	expect_error(chk, "track_link = 0;",
+	             "7: instances[0].track_link: expected a boolean, got an integer");
 }
 
 static void test_errors(void **state)
@@ -187,6 +230,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_good),
 	    cmocka_unit_test(test_equal),
+	    cmocka_unit_test(test_track_link),
 	    cmocka_unit_test(test_errors),
 	};
 

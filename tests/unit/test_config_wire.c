@@ -154,6 +154,30 @@ static void unicast_good(void **state)
 	                    "fd00::1");
 	config_free(c);
 
+	/* a peer written with its host prefix length, as keepalived configs do: the host */
+	c = good(V4, "unicast_peers = [ \"198.18.0.2/32\", \"198.18.0.3\" ];", "");
+	in = &c->instances[0];
+	assert_int_equal(in->npeers, 2);
+	assert_string_equal(addr_format_in(AF_INET, &in->unicast_peers[0], buf, sizeof(buf)),
+	                    "198.18.0.2");
+	config_free(c);
+	{
+		/* the same config as the plain form: a reload from one to the other is no change,
+		 * and --dump-config writes the plain host */
+		struct vipd_config *plain = good(V4, "unicast_peers = [ \"198.18.0.2\" ];", "");
+
+		c = good(V4, "unicast_peers = [ \"198.18.0.2/32\" ];", "");
+		assert_true(config_instance_equal(&c->instances[0], &plain->instances[0]));
+		config_fixture_round_trip(c);
+		config_free(plain);
+		config_free(c);
+	}
+	c = good(V6, "unicast_peers = [ \"fd00::2/128\" ];", "");
+	assert_string_equal(
+	    addr_format_in(AF_INET6, &c->instances[0].unicast_peers[0], buf, sizeof(buf)),
+	    "fd00::2");
+	config_free(c);
+
 	/* multicast: no peers, the TTL check on */
 	c = good(V4, "", "");
 	assert_null(c->instances[0].unicast_peers);
@@ -176,7 +200,21 @@ static void unicast_errors(void **state)
 	    {"unicast_peers = [ \"198.18.0.2\", \"nonsense\" ];",
 	     "4: instances[0].unicast_peers[1]: \"nonsense\" is not an address"},
 	    {"unicast_peers = [ \"198.18.0.2/24\" ];",
-	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/24\" is not an address"},
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/24\": a peer is one host, its prefix "
+	     "length can only be /32"},
+	    {"unicast_peers = [ \"198.18.0.2/0\" ];",
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/0\": a peer is one host, its prefix "
+	     "length can only be /32"},
+	    {"unicast_peers = [ \"198.18.0.2/33\" ];",
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/33\" is not an address"},
+	    {"unicast_peers = [ \"198.18.0.2/\" ];",
+	     "4: instances[0].unicast_peers[0]: \"198.18.0.2/\" is not an address"},
+	    /* the same host with and without its /32 */
+	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.2/32\" ];",
+	     "4: instances[0].unicast_peers[1]: duplicate peer \"198.18.0.2/32\""},
+	    /* unicast_source takes no prefix length: it is an address of this node */
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_source = \"198.18.0.1/32\";",
+	     "4: instances[0].unicast_source: \"198.18.0.1/32\" is not an address"},
 	    {"unicast_peers = [ \"224.0.0.18\" ];",
 	     "4: instances[0].unicast_peers[0]: \"224.0.0.18\" is not a unicast host address"},
 	    {"unicast_peers = [ \"fd00::2\" ];",
@@ -213,6 +251,105 @@ static void unicast_errors(void **state)
 	    "4: instances[0].unicast_peers[0]: \"198.18.0.2\" is IPv4 but the instance is IPv6");
 	bad(V6, "unicast_peers = [ \"ff02::12\" ];", "",
 	    "4: instances[0].unicast_peers[0]: \"ff02::12\" is not a unicast host address");
+}
+
+/* mcast_group and mcast_source of a multicast instance: read, printed, compared */
+static void mcast_good(void **state)
+{
+	struct vipd_config *c, *d;
+	const struct vipd_instance_config *in;
+	char buf[ADDR_STRLEN], *text = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	(void)state;
+	c = good(V4, "mcast_group = \"239.0.0.18\";", "mcast_source = \"198.18.0.1\";");
+	in = &c->instances[0];
+	assert_true(in->has_mcast_group);
+	assert_string_equal(addr_format_in(AF_INET, &in->mcast_group, buf, sizeof(buf)),
+	                    "239.0.0.18");
+	assert_true(in->has_unicast_source);
+	assert_string_equal(addr_format_in(AF_INET, &in->unicast_source, buf, sizeof(buf)),
+	                    "198.18.0.1");
+	config_fixture_round_trip(c);
+	f = open_memstream(&text, &size);
+	config_print(c, f);
+	fclose(f);
+	assert_non_null(strstr(text, "    mcast_group = \"239.0.0.18\";\n"));
+	assert_non_null(strstr(text, "    mcast_source = \"198.18.0.1\";\n"));
+	assert_null(strstr(text, "unicast_source"));
+	free(text);
+
+	/* the IANA group written out is the default: equal, and not printed */
+	d = good(V4, "mcast_group = \"224.0.0.18\";", "mcast_source = \"198.18.0.1\";");
+	assert_false(d->instances[0].has_mcast_group);
+	{
+		struct vipd_config *e = good(V4, "", "mcast_source = \"198.18.0.1\";");
+
+		assert_true(config_instance_equal(&e->instances[0], &d->instances[0]));
+		config_free(e);
+	}
+	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+	config_free(d);
+	d = good(V4, "mcast_group = \"239.0.0.19\";", "mcast_source = \"198.18.0.1\";");
+	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+	config_free(d);
+	d = good(V4, "mcast_group = \"239.0.0.18\";", "mcast_source = \"198.18.0.1\";");
+	assert_true(config_instance_equal(&c->instances[0], &d->instances[0]));
+	config_free(d);
+	d = good(V4, "mcast_group = \"239.0.0.18\";", "");
+	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+	assert_false(d->instances[0].has_unicast_source);
+	config_free(d);
+	config_free(c);
+
+	c = good(V6, "mcast_group = \"ff05::12\";", "mcast_source = \"fe80::1\";");
+	in = &c->instances[0];
+	assert_string_equal(addr_format_in(AF_INET6, &in->mcast_group, buf, sizeof(buf)),
+	                    "ff05::12");
+	config_fixture_round_trip(c);
+	config_free(c);
+
+	/* by default neither */
+	c = good(V4, "", "");
+	assert_false(c->instances[0].has_mcast_group);
+	assert_false(c->instances[0].has_unicast_source);
+	config_free(c);
+}
+
+static void mcast_errors(void **state)
+{
+	static const char *const t[][2] = {
+	    {"mcast_group = \"198.18.0.2\";",
+	     "4: instances[0].mcast_group: \"198.18.0.2\" is not a multicast address"},
+	    {"mcast_group = \"239.0.0.18/32\";",
+	     "4: instances[0].mcast_group: \"239.0.0.18/32\" is not a multicast address"},
+	    {"mcast_group = \"ff02::12\";",
+	     "4: instances[0].mcast_group: \"ff02::12\" is IPv6 but the instance is IPv4"},
+	    {"mcast_group = 1;", "4: instances[0].mcast_group: expected a string, got an integer"},
+	    {"mcast_group = \"239.0.0.18\"; unicast_peers = [ \"198.18.0.2\" ];",
+	     "4: instances[0].mcast_group: applies to multicast instances (leave out "
+	     "unicast_peers)"},
+	    {"mcast_source = \"198.18.0.1\"; unicast_peers = [ \"198.18.0.2\" ];",
+	     "4: instances[0].mcast_source: applies to multicast instances (with unicast_peers, "
+	     "use unicast_source)"},
+	    {"mcast_source = \"224.0.0.18\";",
+	     "4: instances[0].mcast_source: \"224.0.0.18\" is not a unicast host address"},
+	    {"mcast_source = \"198.18.0.100\";",
+	     "4: instances[0].mcast_source: \"198.18.0.100\" is a virtual address of this "
+	     "instance"},
+	    {"mcast_source = \"fd00::1\";",
+	     "4: instances[0].mcast_source: \"fd00::1\" is IPv6 but the instance is IPv4"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		bad(V4, t[i][0], "", t[i][1]);
+	bad(V6, "mcast_source = \"fd00::1\";", "",
+	    "4: instances[0].mcast_source: \"fd00::1\": IPv6 adverts leave from a link-local "
+	    "address");
+	bad(V6, "mcast_group = \"224.0.0.18\";", "",
+	    "4: instances[0].mcast_group: \"224.0.0.18\" is IPv4 but the instance is IPv6");
 }
 
 /* Several errors: each on its own line, in line order, every one reported. */
@@ -297,6 +434,8 @@ int main(void)
 	    cmocka_unit_test(auth_pass_errors),
 	    cmocka_unit_test(unicast_good),
 	    cmocka_unit_test(unicast_errors),
+	    cmocka_unit_test(mcast_good),
+	    cmocka_unit_test(mcast_errors),
 	    cmocka_unit_test(errors_carry_their_lines),
 	    cmocka_unit_test(too_many_peers),
 	    cmocka_unit_test(print_and_compare),

@@ -303,6 +303,32 @@ static void restart_rules_and_diff(void **state)
 	assert_true(instance_reconfig_restarts(&inst, &ncfg));
 }
 
+/* A master moved to another mcast_group in place: no state change, and its adverts go to the
+ * new group from the next one on; the reload log names the change. */
+static void master_mcast_group_in_place(void **state)
+{
+	union vip_in custom = pfx("239.0.0.18").in;
+	char buf[256];
+	size_t from;
+
+	(void)state;
+	become_master();
+	new_config();
+	ncfg.mcast_group = custom;
+	ncfg.has_mcast_group = true;
+	assert_false(instance_reconfig_restarts(&inst, &ncfg));
+	assert_string_equal(instance_reconfig_diff(&cfg, &ncfg, buf, sizeof(buf)),
+	                    "unicast/multicast/auth");
+	from = fk.n;
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
+	run_until(now_ns + 2 * IV);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_true(count_kind(IO_SEND, from) > 0);
+	for (size_t i = from; i < fk.n; i++)
+		if (fk.log[i].kind == IO_SEND)
+			assert_int_equal(fk.log[i].dst.v4.s_addr, custom.v4.s_addr);
+}
+
 /* Demoted: a new priority is the one promote restores; meanwhile it stays 1 and nothing is
  * sent. Made the owner, a demoted instance restarts (an owner is never demoted). */
 static void demoted_keeps_priority_one(void **state)
@@ -340,7 +366,7 @@ int main(void)
 	    T(backup_priority_silent),      T(backup_made_owner_takes_over),
 	    T(tracking_offset_kept),        T(garp_refresh_turned_on),
 	    T(restart_rules_and_diff),      T(demoted_keeps_priority_one),
-	    T(master_routes_by_difference),
+	    T(master_mcast_group_in_place), T(master_routes_by_difference),
 	};
 
 	log_set_level(LOG_ERR);

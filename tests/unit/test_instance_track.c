@@ -1,6 +1,7 @@
 /* Unit tests for instance_set_tracking through the fake kernel: a priority drop while Master is
  * advertised at once, a tracking FAULT releases the VIPs with a priority-0 advert, leaving it
- * goes to Backup, and an owner keeps 255 but still faults. */
+ * goes to Backup, and an owner keeps 255 but still faults; track_link = false (ignore_link):
+ * the interface's link state puts the instance in no FAULT. */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "instance_fixture.h"
+#include "vipd/instance_reconfig.h"
 
 static void priority_change_advertised_at_once(void **state)
 {
@@ -69,6 +71,56 @@ static void fault_releases_and_returns_as_backup(void **state)
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 }
 
+/* track_link = false: a master whose link goes down stays master, keeps its addresses and goes on
+ * advertising (nothing said, nothing removed), the status says link_down; a backup starting on a
+ * down link hears nothing and takes over, as keepalived's dont_track_primary. A reload to
+ * track_link = true puts the master in FAULT at once. */
+static void link_ignored(void **state)
+{
+	static struct vipd_instance_config tracked;
+	struct json_object *v;
+	size_t from;
+
+	(void)state;
+	cfg.ignore_link = true;
+	become_master();
+	from = fk.n;
+	ifc.running = false;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(fk.n, from);
+	assert_true(inst.vips_held);
+	run_until(now_ns + 3 * IV);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(count_kind(IO_APPLY, from), 0);
+	assert_true(count_kind(IO_SEND, from) >= 2);
+	st = instance_status(&inst, now_ns);
+	assert_true(json_object_object_get_ex(st, "link_down", &v));
+	assert_true(json_object_get_boolean(v));
+
+	tracked = cfg;
+	tracked.ignore_link = false;
+	from = fk.n;
+	instance_reconfig_apply(&inst, &tracked, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_string_equal(inst.fault_reason, "interface down");
+	while (fk.log[from].kind != IO_SEND || fk.log[from + 1].kind == IO_SEND)
+		from++; /* the last advert (an in-place reload may advertise first) */
+	assert_advert(from, 0);
+	assert_false(inst.vips_held);
+}
+
+static void link_ignored_backup_takes_over(void **state)
+{
+	(void)state;
+	cfg.ignore_link = true;
+	ifc.running = false;
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	run_until(now_ns + 10 * IV);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+}
+
 static void before_start(void **state)
 {
 	(void)state;
@@ -104,6 +156,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(priority_change_advertised_at_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(fault_releases_and_returns_as_backup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(link_ignored, setup, teardown),
+	    cmocka_unit_test_setup_teardown(link_ignored_backup_takes_over, setup, teardown),
 	    cmocka_unit_test_setup_teardown(before_start, setup, teardown),
 	    cmocka_unit_test_setup_teardown(owner_keeps_255, setup, teardown),
 	};

@@ -1,8 +1,8 @@
 /* Unit tests for what instance.c puts on and takes off the wire beyond the basic advert: VRRPv2
  * simple-password auth (byte for byte as keepalived), version "2+3" (both sent, both received
  * without double takeovers or flaps), unicast peers (one message per peer, receive only from
- * them, the TTL toggle) and the receive counters of the status. Driven through the fake kernel
- * and fake clock of instance_fixture.h. */
+ * them, the TTL toggle), mcast_group and mcast_source, and the receive counters of the status.
+ * Driven through the fake kernel and fake clock of instance_fixture.h. */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -429,6 +429,44 @@ static struct json_object *get(struct json_object *o, const char *key)
 	return v;
 }
 
+/* mcast_group: adverts go to the configured group, with the v3 checksum over it (a peer told
+ * the same group accepts them); mcast_source is their source, FAULT while it is not on the
+ * interface, and the status names the group. */
+static void mcast_group_and_source(void **state)
+{
+	union vip_in custom = pfx("239.0.0.18").in, five = pfx("198.18.0.5").in;
+	struct vrrp_adv adv;
+	size_t sends = 0;
+
+	(void)state;
+	cfg.mcast_group = custom;
+	cfg.has_mcast_group = true;
+	cfg.unicast_source = five;
+	cfg.has_unicast_source = true;
+	start();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_string_equal(inst.fault_reason, "mcast_source is not an address of the interface");
+
+	ifaddrs[1] = pfx("198.18.0.5/24");
+	ifc.naddrs = 2;
+	instance_iface_changed(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	fire_next();
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	for (size_t i = 0; i < fk.n; i++) {
+		if (fk.log[i].kind != IO_SEND)
+			continue;
+		sends++;
+		assert_int_equal(fk.log[i].dst.v4.s_addr, custom.v4.s_addr);
+		assert_int_equal(fk.log[i].src.v4.s_addr, five.v4.s_addr);
+		assert_int_equal(decode_to(i, &adv), VRRP_RX_OK);
+	}
+	assert_true(sends > 0);
+	st = instance_status(&inst, now_ns);
+	assert_string_equal(json_object_get_string(get(st, "mcast_group")), "239.0.0.18");
+	assert_false(json_object_object_get_ex(st, "unicast_peers", NULL));
+}
+
 /* checksum_forms counts both forms, drops lists the reasons seen (only those), unicast_peers
  * appears in unicast mode only. */
 static void status_counters(void **state)
@@ -491,6 +529,7 @@ int main(void)
 	    T(unicast_one_message_per_peer),
 	    T(unicast_source_must_be_on_the_interface),
 	    T(unicast_receive_only_from_peers),
+	    T(mcast_group_and_source),
 	    T(ttl_check_toggle),
 	    T(status_counters),
 	};
