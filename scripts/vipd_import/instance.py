@@ -108,8 +108,9 @@ def complete(cv: Converter, i: Record) -> None:
             cv.warn(i['vmac'], 'interface name/MAC %s not carried over: vipd names its '
                     'VMAC %s' % (' '.join(extra), name))
     if strict and i['peers']:
-        cv.warn(i['node'], 'keepalived does not run this instance: unicast peers are not '
-                'supported in strict mode; vipd runs it as written', kw='unicast_peer')
+        cv.warn(i['node'], 'unicast peers are not supported in strict mode: '
+                'depending on its version and the interface keepalived may refuse the '
+                'instance; converted with its peers', kw='unicast_peer')
     unicast(cv, i, fam, keys)
     auth(cv, i, strict, version, keys)
     addresses(cv, i, fam, vrid, keys)
