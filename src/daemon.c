@@ -186,10 +186,34 @@ void daemon_syncs_rebuild(struct daemon *d)
 static void stop_timer_cb(void *arg, monotime now);
 static void trim_timer_cb(void *arg, monotime now);
 
+/* accept = false needs libnftables at run time (src/nft.c loads it then): try it once. */
+static int check_nft(const struct vipd_config *cfg, struct config_errors *errs)
+{
+	char why[256];
+	struct nft *n;
+
+	for (size_t i = 0; i < cfg->ninstances; i++) {
+		const struct vipd_instance_config *ic = &cfg->instances[i];
+
+		if (ic->accept || ic->priority == VRRP_PRIO_OWNER)
+			continue;
+		n = nft_open(why, sizeof(why));
+		if (n) {
+			nft_close(n);
+			return 0;
+		}
+		config_errors_add(errs, "%s:%d: instance \"%s\": accept = false: %s", cfg->file,
+		                  ic->line, ic->name, why);
+		return 1;
+	}
+	return 0;
+}
+
 int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *errs)
 {
 	int bad = 0;
 
+	bad += check_nft(cfg, errs);
 	bad += notify_check_config(cfg, errs);
 	bad += track_check_config(cfg, errs);
 	bad += daemon_priv_check_config(cfg, errs);

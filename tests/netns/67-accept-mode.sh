@@ -67,6 +67,19 @@ check "ARP for the VIP is answered: the client's entry has node 1's MAC" arp_res
 is "$(node_status 1 | json_field accept_drop)" true "vipctl status: accept_drop true on the master"
 is "$(node_status 2 | json_field accept_drop)" false "vipctl status: accept_drop false on the backup"
 
+# ---- a reload switches Accept_Mode in place: the master stays master
+reload_with() {
+	write_conf vipd 1 prio=150 "$@" >/dev/null &&
+		"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" reload >/dev/null 2>&1
+}
+reload_with accept=true
+check "reload to accept = true: the table goes" wait_for 2 no_table 1
+is "$(echo_replies "$VIP")" 5 "and ICMP echo to the VIP is answered"
+reload_with accept=false
+check "reload to accept = false: the table is back" wait_for 2 has_table 1
+is "$(echo_replies "$VIP")" 0 "and ICMP echo to the VIP gets no reply"
+is "$(grep -c 'web: .* -> ' "$VT_DIR/n1.log")" 2 "node 1 stayed master through both reloads (2 transitions logged)"
+
 # ---- failover: a clean stop of node 1
 stop_node 1
 is "$VT_RC" 0 "node 1 stops cleanly"
