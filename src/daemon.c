@@ -20,6 +20,7 @@
 #include "vipd/daemon_vmac.h"
 #include "vipd/instance.h"
 #include "vipd/log.h"
+#include "vipd/nft.h"
 #include "vipd/statefile.h"
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
@@ -185,28 +186,34 @@ void daemon_syncs_rebuild(struct daemon *d)
 static void stop_timer_cb(void *arg, monotime now);
 static void trim_timer_cb(void *arg, monotime now);
 
-/* Append "FILE:LINE: instance "NAME": what" to errs. */
-static void add_error(struct config_errors *errs, const struct vipd_config *cfg,
-                      const struct vipd_instance_config *ic, const char *what)
+/* accept = false needs libnftables at run time (src/nft.c loads it then): try it once. */
+static int check_nft(const struct vipd_config *cfg, struct config_errors *errs)
 {
-	config_errors_add(errs, "%s:%d: instance \"%s\": %s", cfg->file, ic->line, ic->name, what);
+	char why[256];
+	struct nft *n;
+
+	for (size_t i = 0; i < cfg->ninstances; i++) {
+		const struct vipd_instance_config *ic = &cfg->instances[i];
+
+		if (ic->accept || ic->priority == VRRP_PRIO_OWNER)
+			continue;
+		n = nft_open(why, sizeof(why));
+		if (n) {
+			nft_close(n);
+			return 0;
+		}
+		config_errors_add(errs, "%s:%d: instance \"%s\": accept = false: %s", cfg->file,
+		                  ic->line, ic->name, why);
+		return 1;
+	}
+	return 0;
 }
 
 int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *errs)
 {
 	int bad = 0;
 
-	for (size_t i = 0; i < cfg->ninstances; i++) {
-		const struct vipd_instance_config *ic = &cfg->instances[i];
-
-		if (!ic->accept) {
-			add_error(
-			    errs, cfg, ic,
-			    "accept = false is not supported by this vipd version yet (a master "
-			    "always accepts traffic for its addresses)");
-			bad++;
-		}
-	}
+	bad += check_nft(cfg, errs);
 	bad += notify_check_config(cfg, errs);
 	bad += track_check_config(cfg, errs);
 	bad += daemon_priv_check_config(cfg, errs);
@@ -265,6 +272,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.priority_changed = io_priority_changed;
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
+	d->io.drop_sync = daemon_nft_sync;
 	d->sd.fd = -1;
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timer_cb, d);
@@ -417,6 +425,8 @@ static void stop_all(struct daemon *d)
 	d->stopping = true;
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_stop(d->instances[i], now);
+	/* An instance whose removal failed would leave its drop: the table goes whole. */
+	daemon_nft_clean(d, "at stop");
 	/* Every priority 0 advert is out before the VMACs go: deleting one takes ~20 ms. */
 	for (size_t i = 0; i < d->ninstances; i++)
 		daemon_vmac_stop(d->vmacs, d->instances[i]);
@@ -609,6 +619,7 @@ int daemon_run(struct daemon *d)
 	daemon_start_vmacs(d, 0);
 	daemon_iface_start(d);
 	remove_stale_vips(d);
+	daemon_nft_clean(d, "at start");
 	for (size_t i = 0; i < d->ninstances; i++)
 		if (instance_remove_stale_routes(d->instances[i]) < 0)
 			log_oom_fatal("stale route list");
@@ -665,6 +676,7 @@ void daemon_free(struct daemon *d)
 	notify_free(d->notifier);
 	proc_user_free(d->script_user);
 	daemon_vmac_free(d->vmacs);
+	nft_close(d->nft);
 	loop_free(d->loop);
 	free(d->ifaces);
 	free(d->instances);

@@ -99,6 +99,8 @@ void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
 	vrrp_fsm_init(&in->fsm, &fc);
 	in->last_state = VRRP_STATE_INIT;
 	in->told_priority = in->fsm.priority;
+	/* The daemon deleted its nftables table at start: an empty list is what it holds. */
+	in->drop_synced = true;
 	loop_timer_init(&in->fsm_timer, fsm_timer_cb, in);
 	loop_timer_init(&in->garp_timer, instance_announce_timer_cb, in);
 	loop_timer_init(&in->retry_timer, retry_timer_cb, in);
@@ -301,7 +303,7 @@ void instance_vip_note_result(struct instance *in, const struct nl_change *c)
 /* Add or remove every VIP and virtual route in one netlink batch: on add the addresses first
  * (a gateway may be reachable only through a VIP's prefix), on delete the routes first.
  * Returns the number of failures. */
-static int apply_vips(struct instance *in, bool add)
+static int apply_addrs(struct instance *in, bool add)
 {
 	size_t max = in->cfg->nvips + in->cfg->nroutes, n = 0;
 	struct nl_change *ch;
@@ -353,6 +355,22 @@ static int apply_vips(struct instance *in, bool add)
 		             strerror(-c->error), c->msg[0] ? ": " : "", c->msg);
 	}
 	free(ch);
+	return failed;
+}
+
+/* apply_addrs, with Accept_Mode false around it: the drop is in place before the VIPs are
+ * added (without it they are not added: the retry tries both again) and goes once every VIP and
+ * route is gone. Returns the number of failures. */
+static int apply_vips(struct instance *in, bool add)
+{
+	int failed;
+
+	if (add && instance_accept_set(in, in->cfg->vips,
+	                               instance_accept_filters(in->cfg) ? in->cfg->nvips : 0) < 0)
+		return (int)(in->cfg->nvips + in->cfg->nroutes);
+	failed = apply_addrs(in, add);
+	if (!add && !failed && instance_accept_set(in, NULL, 0) < 0)
+		failed++;
 	return failed;
 }
 

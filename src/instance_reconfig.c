@@ -202,6 +202,25 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 	return added;
 }
 
+/* accept = false on a Master across a reload: while the difference is applied the drop covers
+ * the new VIPs (about to be added) and the old ones (still there until deleted). Past
+ * VRRP_MAX_ADDRS in all, an old VIP left out is deleted right after, in the same call. */
+static void accept_before(struct instance *in, const struct vipd_instance_config *old)
+{
+	const struct vipd_instance_config *cur = in->cfg;
+	struct vip_addr both[VRRP_MAX_ADDRS];
+	size_t n = 0;
+
+	if (!instance_accept_filters(cur))
+		return;
+	for (size_t i = 0; i < cur->nvips && n < VRRP_MAX_ADDRS; i++)
+		both[n++] = cur->vips[i];
+	for (size_t i = 0; i < old->nvips && n < VRRP_MAX_ADDRS; i++)
+		if (!has_vip(cur, &old->vips[i]))
+			both[n++] = old->vips[i];
+	instance_accept_set(in, both, n);
+}
+
 /* The effective priority under cfg: the tracking offset of the running one carries over (the
  * daemon re-applies the exact tracking result right after). Demoted: the one promote restores. */
 static uint8_t new_priority(const struct instance *in, const struct vipd_instance_config *old,
@@ -234,8 +253,14 @@ void instance_reconfig_apply(struct instance *in, const struct vipd_instance_con
 			if (vip_same(&cfg->vips[i], &old->vips[j]))
 				in->vip_origin[i] = old_origin[j];
 	in->cfg = cfg;
-	if (master)
+	if (master) {
+		accept_before(in, old);
 		added = apply_diff(in, old, old_origin, now);
+		/* A failure arms the retry, which installs the drop before adding anything. */
+		if (instance_accept_set(in, cfg->vips,
+		                        instance_accept_filters(cfg) ? cfg->nvips : 0) < 0)
+			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
+	}
 	instance_run_actions(in, vrrp_fsm_reconfigure(&in->fsm, now, &fc, prio), now);
 	if (master && in->fsm.state == VRRP_STATE_MASTER) {
 		/* The neighbours learn the new addresses now; a new refresh period starts. */

@@ -114,6 +114,12 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 			    routes, json_object_new_string(
 			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
 	}
+	if (!in->cfg->accept) {
+		/* Whether table inet vipd drops traffic to the VIPs now (a master, not the owner). */
+		json_object_object_add(o, "accept", json_object_new_boolean(false));
+		json_object_object_add(o, "accept_drop",
+		                       json_object_new_boolean(in->ndrop && in->drop_synced));
+	}
 	if (rx_status(in, o) < 0)
 		goto oom;
 	json_object_object_add(o, "since",

@@ -65,7 +65,16 @@ struct daemon {
 	struct loop_timer resync_timer;     /* re-reads links and addresses (daemon_resync.c) */
 	const char *resync_why;             /* why, for the log */
 	bool resync_lost; /* events were lost: the monitor queue is stale until then */
+	struct nft *nft;  /* libnftables for table inet vipd (daemon_nft.c); NULL until used */
 };
+
+/* instance_io.drop_sync: replace table inet vipd by one dropping every instance's drop list
+ * (accept = false, daemon_nft.c). 0, or -1 with the reason in err. */
+int daemon_nft_sync(void *ctx, char *err, size_t errlen);
+
+/* Delete table inet vipd (a killed run's at start, ours at stop); a failure is logged when an
+ * instance has accept = false (without nf_tables there can be no table to delete). */
+void daemon_nft_clean(struct daemon *d, const char *when);
 
 /* After the current event: hand the memory freed by a large answer back to the kernel. */
 void daemon_trim_soon(struct daemon *d);

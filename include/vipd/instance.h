@@ -85,6 +85,9 @@ struct instance_io {
 	 * IPv6 instance deletes its VIPs (a VIP deleted from an up interface makes the kernel send
 	 * MLD reports, here from the virtual MAC of a node no longer master). */
 	int (*vmac_flush)(void *ctx, struct instance *in);
+	/* Optional (may be NULL: no instance has accept = false): rebuild vipd's nftables table
+	 * from every instance's drop list (in->drop). 0, or -1 with the reason in err. */
+	int (*drop_sync)(void *ctx, char *err, size_t errlen);
 };
 
 /* Per-instance counters, shown by status and stats. */
@@ -137,6 +140,11 @@ struct instance {
 	bool demoted;
 	/* The enum vip_origin of each cfg->vips[i]. */
 	uint8_t vip_origin[VRRP_MAX_ADDRS];
+	/* accept = false (src/instance_accept.c): the addresses whose packets vipd's nftables
+	 * table must drop for this instance, and whether the table last built holds them. */
+	struct vip_addr drop[VRRP_MAX_ADDRS];
+	size_t ndrop;
+	bool drop_synced;
 	struct instance_stats stats;
 };
 

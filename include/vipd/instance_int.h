@@ -37,6 +37,15 @@ bool instance_change_done(const struct nl_change *c);
  * already there (EEXIST: foreign, unless ours), removed. Other changes are ignored. */
 void instance_vip_note_result(struct instance *in, const struct nl_change *c);
 
+/* Whether cfg filters (Accept_Mode false, RFC 9568 6.4.3): accept = false and not the address
+ * owner, which always accepts. */
+bool instance_accept_filters(const struct vipd_instance_config *cfg);
+
+/* Make in's drop list the n addresses of vips (n = 0: none) and have the daemon rebuild the
+ * table unless it already holds them. 0, or -1 (logged, counted in nl_errors; the caller
+ * retries). */
+int instance_accept_set(struct instance *in, const struct vip_addr *vips, size_t n);
+
 /* Log what the FSM's actions acts mean for a demoted instance (handover ran out, VIPs released
  * after the grace); called by instance_run_actions. */
 void instance_admin_note(struct instance *in, unsigned acts);

@@ -98,8 +98,10 @@ class Converter:
                     g['garp_master_repeat'], g['garp_master_delay'] = (1, c), (0.0, c)
             elif kw == 'vrrp_strict':
                 g['strict'] = c
-                self.skip(c, 'vipd always makes the RFC checks; keepalived\'s strict defaults '
-                          '(no accept mode, no authentication, no preempt_delay) are applied')
+                self.warn(c, 'converted to accept = false on every instance that is not the '
+                          'address owner, with keepalived\'s strict defaults (no '
+                          'authentication, no preempt_delay); not carried over: a strict '
+                          'master ignores lower-priority adverts, a vipd master answers them')
             elif kw in ('notify_fifo', 'vrrp_notify_fifo'):
                 if self.value(c, text):
                     g[kw] = c

@@ -90,7 +90,8 @@ def complete(cv: Converter, i: Record) -> None:
                     kw='preempt_delay')
         else:
             keys.append(('preempt_delay', fmt_num(pd), pnode))
-    accept, anode = i.get('accept', (not strict, None))
+    # keepalived's strict mode: accept mode off by default except for the address owner
+    accept, anode = i.get('accept', (not strict or prio == 255, None))
     if accept and strict and version == 2 and prio != 255:
         accept = False
     if not accept:
@@ -106,6 +107,10 @@ def complete(cv: Converter, i: Record) -> None:
         if extra:
             cv.warn(i['vmac'], 'interface name/MAC %s not carried over: vipd names its '
                     'VMAC %s' % (' '.join(extra), name))
+    if strict and i['peers']:
+        cv.warn(i['node'], 'unicast peers are not supported in strict mode: '
+                'depending on its version and the interface keepalived may refuse the '
+                'instance; converted with its peers', kw='unicast_peer')
     unicast(cv, i, fam, keys)
     auth(cv, i, strict, version, keys)
     addresses(cv, i, fam, vrid, keys)

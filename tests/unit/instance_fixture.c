@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -89,8 +90,25 @@ static int fake_announce(void *ctx, struct instance *in, const struct vip_addr *
 	return 0;
 }
 
-const struct instance_io fake_io = {
-    .ctx = &fk, .send = fake_send, .apply = fake_apply, .announce = fake_announce};
+/* The daemon rebuilds its table from every instance's drop list: here inst's alone. */
+static int fake_drop_sync(void *ctx, char *err, size_t errlen)
+{
+	struct io_call *c = log_next(IO_DROP);
+
+	assert_ptr_equal(ctx, &fk);
+	assert_true(inst.ndrop <= MAXV);
+	c->n = inst.ndrop;
+	for (size_t i = 0; i < inst.ndrop; i++)
+		c->addr[i] = inst.drop[i];
+	snprintf(err, errlen, "Operation not supported");
+	return fk.drop_fail ? -1 : 0;
+}
+
+const struct instance_io fake_io = {.ctx = &fk,
+                                    .send = fake_send,
+                                    .apply = fake_apply,
+                                    .announce = fake_announce,
+                                    .drop_sync = fake_drop_sync};
 
 struct vip_addr pfx(const char *s)
 {

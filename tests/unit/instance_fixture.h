@@ -16,7 +16,7 @@
 #define MAXV 4
 #define LOG_MAX 8192
 
-enum io_kind { IO_SEND, IO_APPLY, IO_ANNOUNCE };
+enum io_kind { IO_SEND, IO_APPLY, IO_ANNOUNCE, IO_DROP };
 
 /* One call the instance made to the fake kernel. */
 struct io_call {
@@ -32,12 +32,14 @@ struct io_call {
 	struct vipd_route route[MAXV]; /* NL_ROUTE_* changes */
 	bool nodad[MAXV];
 	struct vip_addr vip; /* IO_ANNOUNCE */
+	/* IO_DROP (accept = false): inst's drop list when the table was rebuilt, in n and addr */
 };
 
 struct fake_kernel {
 	struct io_call log[LOG_MAX];
 	size_t n;
 	bool send_fail, apply_fail;
+	bool drop_fail;    /* drop_sync fails (nftables refused the table) */
 	int add_err[MAXV]; /* error to report for change i of an ADD batch */
 	int del_err[MAXV]; /* error to report for change i of a DEL batch */
 };
