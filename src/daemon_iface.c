@@ -373,8 +373,8 @@ void daemon_iface_nl_event(void *arg, const struct nl_event *ev)
 		daemon_iface_del_addr(ifc, &ev->addr);
 		if (!d->stopping)
 			for (size_t i = 0; i < d->ninstances; i++)
-				if (instance_vip_iface(d->instances[i]) == ifc)
-					instance_addr_deleted(d->instances[i], &ev->addr, now);
+				instance_addr_deleted_on(d->instances[i], ifc->ifindex, &ev->addr,
+				                         now);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_DUMP_RESTART:
