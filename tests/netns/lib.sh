@@ -283,7 +283,10 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # vrid, vip (with /len; several separated by spaces), version, checksum,
 # preempt_delay, garp_repeat, garp_delay, accept, auth_pass, vmac (true),
 # unicast (1: source = this node, peers = the other nodes),
-# unicast_ttl_check. vipd-only keys are ignored for keepalived.
+# unicast_ttl_check, vipopt (more virtual addresses with keepalived's options,
+# "ADDR/LEN dev eth1 label L ...", entries separated by commas), excluded
+# (excluded_addresses / virtual_ipaddress_excluded, the same form).
+# vipd-only keys are ignored for keepalived.
 write_conf() {
 	local impl=$1 i=$2 kv k v
 	shift 2
@@ -321,8 +324,13 @@ write_conf() {
 				# shellcheck disable=SC2046 # one word per peer
 				echo "    unicast_peers = [ $(_conf_list $(unicast_peers_of "$i")) ];"
 			fi
+			if [[ -n "${c[excluded]:-}" ]]; then
+				echo "    excluded_addresses = [ $(_conf_csv "${c[excluded]}") ];"
+			fi
+			v=""
+			[[ -n "${c[vipopt]:-}" ]] && v=", $(_conf_csv "${c[vipopt]}")"
 			# shellcheck disable=SC2086 # one word per address
-			echo "    virtual_addresses = [ $(_conf_list ${c[vip]}) ];"
+			echo "    virtual_addresses = [ $(_conf_list ${c[vip]})$v ];"
 			echo "  }"
 			echo ");"
 		} >"$f"
@@ -358,7 +366,13 @@ write_conf() {
 			echo "  virtual_ipaddress {"
 			# shellcheck disable=SC2086 # one word per address
 			printf '    %s\n' ${c[vip]}
+			[[ -n "${c[vipopt]:-}" ]] && tr ',' '\n' <<<"${c[vipopt]}" | sed 's/^ */    /'
 			echo "  }"
+			if [[ -n "${c[excluded]:-}" ]]; then
+				echo "  virtual_ipaddress_excluded {"
+				tr ',' '\n' <<<"${c[excluded]}" | sed 's/^ */    /'
+				echo "  }"
+			fi
 			echo "  notify $VT_DIR/n$i.notify"
 			echo "}"
 		} >"$f"
