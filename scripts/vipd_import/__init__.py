@@ -34,7 +34,9 @@ Mapping decisions (see README "Moving from keepalived"):
     `unicast_ttl_check = false` is written unless every peer has `min_ttl 255`.
     `mcast_src_ip` becomes `unicast_source` only in unicast mode (keepalived treats them
     alike there); in multicast mode vipd sends from the interface address.
-  * virtual_ipaddress_excluded is not carried (vipd advertises every address it holds).
+  * virtual_ipaddress_excluded becomes excluded_addresses; address options dev, label,
+    scope, brd and noprefixroute are carried (label and brd only on IPv4, as vipd takes
+    them); an instance without addresses converts (adverts with none).
   * A `track_script` weight that differs from its vrrp_script becomes a copy of the check
     named SCRIPT_wWEIGHT (vipd weights belong to the check).
   * A key vipd would default to keepalived's value is left out (rules.py VIPD_IMPLIED);
