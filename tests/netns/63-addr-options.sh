@@ -18,9 +18,10 @@ vt_setup 2
 vt_require_impl vipd
 for i in 1 2; do
 	ns=$(node_ns "$i")
-	ip -n "$ns" link add eth1 type veth peer name eth1p && ip -n "$ns" link set eth1p up &&
-		ip -n "$ns" link set eth1 up ||
+	if ! { ip -n "$ns" link add eth1 type veth peer name eth1p && ip -n "$ns" link set eth1p up &&
+		ip -n "$ns" link set eth1 up; }; then
 		bail_out "cannot create eth1 (veth) in node $i"
+	fi
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.eth1.accept_dad=0 >/dev/null
 done
 
