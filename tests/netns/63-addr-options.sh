@@ -9,7 +9,9 @@
 #  c) eth1 down on the master: FAULT with the reason in vipctl status, the
 #     other node takes every address within Master_Down_Interval + 100 ms;
 #     eth1 up: it preempts back and the backup releases them all;
-#  d) kill -9 of the master leaves its addresses; the restart removes them on
+#  d) a reload changing the eth1 VIP's options and adding an excluded address:
+#     in place, the master stays master, only that VIP is deleted and re-added;
+#  e) kill -9 of the master leaves its addresses; the restart removes them on
 #     both interfaces (IFA_PROTO 112) before it takes over again, and leaves
 #     an address vipd did not add.
 # shellcheck source=tests/netns/lib.sh
@@ -91,18 +93,37 @@ ip -n "$(node_ns 1)" link set eth1 up
 check "c) eth1 up: node 1 preempts back with every address" wait_for 3 eval 'settled 1 && holds_all 1'
 check "c) node 2 released every address" wait_for 2 holds_none 2
 
-# ---- d) crash cleanup on both interfaces; a foreign address stays
-kill9_node 1
-check "d) kill -9: node 1's addresses are left behind" holds_all 1
-ip -n "$(node_ns 1)" addr add 198.18.64.9/24 dev eth1
-must "d) node 2 takes over" wait_for 3 state_is 2 MASTER
+# ---- d) reload: an option change and a new excluded address, in place
+X5=198.18.0.65
+conf=$(write_conf vipd 1 prio=150 vipopt="$XV/24 dev eth1 label eth1:web scope link" \
+	excluded="$X4/24,$X6/64 dev eth1,$X5/24")
+before=$(grep -c -- '-> ' "$VT_DIR/n1.log")
+ans=$("$VIPCTL_BIN" -S "$VT_DIR/n1.sock" --json reload 2>&1)
+like "$ans" '"changed":1' "d) vipctl reload: the instance changed in place ($ans)"
+# shellcheck disable=SC2016 # expanded by eval
+check "d) $XV relabelled eth1:web, without noprefixroute" \
+	wait_for 2 eval '[[ "$(addr_json 1 eth1 "$XV")" =~ ^eth1:web\ link\ - ]]'
+check "d) the new excluded address $X5 is on node 1's eth0" wait_for 2 has_addr 1 eth0 "$X5"
+is "$(grep -c -- '-> ' "$VT_DIR/n1.log")" "$before" "d) no state change on node 1"
+is "$(grep -oE 'reload: (added|removed) [0-9./]+' "$VT_DIR/n1.log" | sort | tr '\n' ' ')" \
+	"reload: added $X5/24 reload: added $XV/24 reload: removed $XV/24 " \
+	"d) only the changed VIP was deleted and re-added, the new excluded address added"
 conf=$(write_conf vipd 1 prio=150 "${keys[@]}")
+"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" reload >/dev/null 2>&1
+# shellcheck disable=SC2016 # expanded by eval
+check "d) reload back: $X5 removed" wait_for 2 eval '! has_addr 1 eth0 "$X5"'
+
+# ---- e) crash cleanup on both interfaces; a foreign address stays
+kill9_node 1
+check "e) kill -9: node 1's addresses are left behind" holds_all 1
+ip -n "$(node_ns 1)" addr add 198.18.64.9/24 dev eth1
+must "e) node 2 takes over" wait_for 3 state_is 2 MASTER
 start_node 1 vipd "$conf"
-check "d) node 1 restarted: leftovers removed from eth1 (IFA_PROTO 112)" \
+check "e) node 1 restarted: leftovers removed from eth1 (IFA_PROTO 112)" \
 	wait_for 3 grep -q "removing $XV/24 from eth1, left by an earlier run" "$VT_DIR/n1.log"
-check "d) and from eth0" grep -q "removing $X4/24 from eth0, left by an earlier run" "$VT_DIR/n1.log"
-check "d) node 1 master again with every address, node 2 none" wait_for 5 eval 'settled 1 && holds_all 1 && holds_none 2'
-check "d) the address vipd did not add is still on eth1" has_addr 1 eth1 198.18.64.9
+check "e) and from eth0" grep -q "removing $X4/24 from eth0, left by an earlier run" "$VT_DIR/n1.log"
+check "e) node 1 master again with every address, node 2 none" wait_for 5 eval 'settled 1 && holds_all 1 && holds_none 2'
+check "e) the address vipd did not add is still on eth1" has_addr 1 eth1 198.18.64.9
 stop_node 1 TERM 5
-check "d) a graceful stop removes every address, leaves the foreign one" eval 'holds_none 1 && has_addr 1 eth1 198.18.64.9'
+check "e) a graceful stop removes every address, leaves the foreign one" eval 'holds_none 1 && has_addr 1 eth1 198.18.64.9'
 done_testing
