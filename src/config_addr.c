@@ -1,6 +1,6 @@
-/* config_addr: keepalived's address options ("dev IF label L scope S brd B noprefixroute") on
- * virtual_addresses and excluded_addresses entries, and excluded_addresses itself: addresses
- * added and removed with the master state that no advert lists (keepalived's
+/* config_addr: keepalived's address options ("dev IF label L scope S brd B noprefixroute
+ * no_track") on virtual_addresses and excluded_addresses entries, and excluded_addresses itself:
+ * addresses added and removed with the master state that no advert lists (keepalived's
  * virtual_ipaddress_excluded; Neutron keeps every router address there). Pure. */
 #include "build_config.h"
 
@@ -79,9 +79,16 @@ static int opt_word(const char *w, const char *v, struct vip_addr *a, struct vip
 		o->noprefixroute = true;
 		return 0;
 	}
+	if (strcmp(w, "no_track") == 0) {
+		if (o->no_track)
+			goto twice;
+		o->no_track = true;
+		return 0;
+	}
 	if (strcmp(w, "dev") && strcmp(w, "label") && strcmp(w, "scope") && strcmp(w, "brd")) {
 		snprintf(err, errlen,
-		         "unknown option \"%s\" (expected dev, label, scope, brd or noprefixroute)",
+		         "unknown option \"%s\" (expected dev, label, scope, brd, noprefixroute or "
+		         "no_track)",
 		         w);
 		return -1;
 	}
@@ -159,7 +166,8 @@ int config_addr_parse(const char *text, struct vip_addr *a, struct vipd_addr_opt
 		return -1;
 	}
 	while (rc == 0 && (w = strtok_r(NULL, " \t", &save))) {
-		const char *v = strcmp(w, "noprefixroute") ? strtok_r(NULL, " \t", &save) : NULL;
+		bool flag = strcmp(w, "noprefixroute") == 0 || strcmp(w, "no_track") == 0;
+		const char *v = flag ? NULL : strtok_r(NULL, " \t", &save);
 
 		rc = opt_word(w, v, a, o, err, errlen) < 0 ? -2 : 0;
 	}
@@ -185,10 +193,10 @@ const char *config_addr_format(const struct vip_addr *a, const struct vipd_addr_
 	}
 	if (o->has_brd)
 		inet_ntop(AF_INET, &o->brd, bb, sizeof(bb));
-	snprintf(buf, len, "%s%s%s%s%s%s%s%s%s%s", addr_format(a, true, ab, sizeof(ab)),
+	snprintf(buf, len, "%s%s%s%s%s%s%s%s%s%s%s", addr_format(a, true, ab, sizeof(ab)),
 	         o->dev[0] ? " dev " : "", o->dev, o->label[0] ? " label " : "", o->label,
 	         scope ? " scope " : "", scope ? scope : "", o->has_brd ? " brd " : "", bb,
-	         o->noprefixroute ? " noprefixroute" : "");
+	         o->noprefixroute ? " noprefixroute" : "", o->no_track ? " no_track" : "");
 	return buf;
 }
 
@@ -197,7 +205,7 @@ bool config_addr_opts_equal(const struct vipd_addr_opts *a, const struct vipd_ad
 	return strcmp(a->dev, b->dev) == 0 && strcmp(a->label, b->label) == 0 &&
 	       a->scope == b->scope && a->has_brd == b->has_brd &&
 	       (!a->has_brd || a->brd.s_addr == b->brd.s_addr) &&
-	       a->noprefixroute == b->noprefixroute;
+	       a->noprefixroute == b->noprefixroute && a->no_track == b->no_track;
 }
 
 static bool in_list(const struct vip_addr *list, size_t n, const struct vip_addr *a)

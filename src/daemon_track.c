@@ -86,11 +86,12 @@ void daemon_track_start(struct daemon *d, monotime now)
 		track_start(d->track, NULL, now);
 }
 
-/* The first address index of in whose dev is dev (so that each interface is named once). */
+/* The first tracked address index of in whose dev is dev (each interface is named once). */
 static size_t first_dev(const struct instance *in, size_t upto, const char *dev)
 {
 	for (size_t k = 0; k < upto; k++)
-		if (strcmp(instance_addrs_opts(in, k)->dev, dev) == 0)
+		if (!instance_addrs_opts(in, k)->no_track &&
+		    strcmp(instance_addrs_opts(in, k)->dev, dev) == 0)
 			return k;
 	return upto;
 }
@@ -131,7 +132,8 @@ void daemon_track_update(struct daemon *d, monotime now)
 			const char *dev = instance_addrs_opts(in, k)->dev;
 			const struct iface *ifc;
 
-			if (!dev[0] || strcmp(dev, in->iface->name) == 0 ||
+			if (!dev[0] || instance_addrs_opts(in, k)->no_track ||
+			    strcmp(dev, in->iface->name) == 0 ||
 			    (in->vmac && strcmp(dev, in->vmac->name) == 0) ||
 			    first_dev(in, k, dev) != k)
 				continue;

@@ -60,6 +60,7 @@ static bool addr_same(const struct vipd_instance_config *a, size_t i,
 {
 	struct vipd_addr_opts oa = opts_at(a, i), ob = opts_at(b, j);
 
+	oa.no_track = ob.no_track; /* tracking only: the daemon re-evaluates it after a reload */
 	return vip_same(addr_at(a, i), addr_at(b, j)) && config_addr_opts_equal(&oa, &ob);
 }
 

@@ -32,14 +32,15 @@ struct vipd_addr_opts {
 	bool has_brd;            /* IFA_BROADCAST (IPv4 only) */
 	struct in_addr brd;
 	bool noprefixroute; /* IFA_F_NOPREFIXROUTE: no prefix route from the kernel */
+	bool no_track;      /* dev down or missing is no FAULT (keepalived's no_track) */
 };
 
 /* The options of no option: scope -1, the rest zero. */
 #define CONFIG_ADDR_OPTS_NONE ((struct vipd_addr_opts){.scope = -1})
 
 /* Parse "ADDR[/PLEN]" followed by any of "dev IF", "label L", "scope S", "brd B|+",
- * "noprefixroute" in any order. 0; -1 for a bad address, -2 for a bad option, with a message in
- * err ("is not an address ...", "unknown option ..."); *a and *o are then undefined. */
+ * "noprefixroute", "no_track" in any order. 0; -1 for a bad address, -2 for a bad option, with a
+ * message in err ("is not an address ...", "unknown option ..."); *a and *o are then undefined. */
 int config_addr_parse(const char *text, struct vip_addr *a, struct vipd_addr_opts *o, char *err,
                       size_t errlen);
 

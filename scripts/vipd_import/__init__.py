@@ -35,7 +35,7 @@ Mapping decisions (see README "Moving from keepalived"):
     `mcast_src_ip` becomes `unicast_source` only in unicast mode (keepalived treats them
     alike there); in multicast mode vipd sends from the interface address.
   * virtual_ipaddress_excluded becomes excluded_addresses; address options dev, label,
-    scope, brd and noprefixroute are carried (label and brd only on IPv4, as vipd takes
+    scope, brd, noprefixroute and no_track are carried (label and brd only on IPv4, as vipd takes
     them); an instance without addresses converts (adverts with none).
   * A `track_script` weight that differs from its vrrp_script becomes a copy of the check
     named SCRIPT_wWEIGHT (vipd weights belong to the check).

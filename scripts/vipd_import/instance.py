@@ -194,9 +194,8 @@ def addr_list(cv: Converter, i: Record, fam: Optional[int], key: str = 'vips',
                 opt = opt + ' ' + arg
                 k += 1
             k += 1
-            why = ('vipd always tracks the interface of an address (FAULT while it is down)'
-                   if opt == 'no_track' else 'vipd adds the address without it')
-            cv.warn(e, 'not carried over: ' + why, kw='%s %s %s' % (kwname, e.kw, opt))
+            cv.warn(e, 'not carried over: vipd adds the address without it',
+                    kw='%s %s %s' % (kwname, e.kw, opt))
         out.append((text, ip, e))
     return out
 

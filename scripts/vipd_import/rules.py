@@ -97,7 +97,7 @@ INSTANCE_LISTS: Dict[str, str] = {
 # Address options vipd carries (keepalived's name -> vipd's) and those it has no key for.
 ADDR_OPTIONS: Dict[str, str] = {'dev': 'dev', 'label': 'label', 'scope': 'scope', 'brd': 'brd',
                                 'broadcast': 'brd'}
-ADDR_FLAGS = ('noprefixroute',)
+ADDR_FLAGS = ('noprefixroute', 'no_track')
 ADDR_DROPPED = ('peer', 'preferred_lft', 'track_group')
 
 # vrrp_instance keywords for what vipd does anyway: read without a key or a warning.

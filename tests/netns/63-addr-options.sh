@@ -13,7 +13,8 @@
 #     in place, the master stays master, only that VIP is deleted and re-added;
 #  e) kill -9 of the master leaves its addresses; the restart removes them on
 #     both interfaces (IFA_PROTO 112) before it takes over again, and leaves
-#     an address vipd did not add.
+#     an address vipd did not add;
+#  f) with no_track on the eth1 addresses, eth1 down is no FAULT.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 vt_setup 2
@@ -126,4 +127,13 @@ check "e) node 1 master again with every address, node 2 none" wait_for 5 eval '
 check "e) the address vipd did not add is still on eth1" has_addr 1 eth1 198.18.64.9
 stop_node 1 TERM 5
 check "e) a graceful stop removes every address, leaves the foreign one" eval 'holds_none 1 && has_addr 1 eth1 198.18.64.9'
+
+# ---- f) no_track: the address's dev is not tracked
+conf=$(write_conf vipd 1 prio=150 vipopt="$XV/24 dev eth1 no_track" excluded="$X4/24,$X6/64 dev eth1 no_track")
+start_node 1 vipd "$conf"
+must "f) node 1 (no_track on eth1's addresses) master again" wait_for 5 eval 'settled 1 && holds_all 1'
+ip -n "$(node_ns 1)" link set eth1 down
+# longer than node 2's Master_Down_Interval: a FAULT would have shown by then
+check "f) eth1 down: node 1 stays master for 0.5 s" stable_for 0.5 state_is 1 MASTER
+ip -n "$(node_ns 1)" link set eth1 up
 done_testing

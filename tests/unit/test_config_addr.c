@@ -90,7 +90,9 @@ static void options_read(void **state)
 	                    "198.18.0.101/32");
 	config_free(cfg);
 
-	cfg = good("virtual_addresses = [ \"198.18.0.1/24 scope 7 brd 198.18.0.9\" ];");
+	cfg = good("virtual_addresses = [ \"198.18.0.1/24 no_track scope 7 brd 198.18.0.9 dev "
+	           "eth1\" ];");
+	assert_true(cfg->instances[0].vip_opts[0].no_track);
 	assert_int_equal(cfg->instances[0].vip_opts[0].scope, 7);
 	assert_int_equal(ntohl(cfg->instances[0].vip_opts[0].brd.s_addr), 0xc6120009);
 	config_free(cfg);
@@ -101,7 +103,7 @@ static void options_bad(void **state)
 	(void)state;
 	bad("virtual_addresses = [ \"198.18.0.1 home\" ];",
 	    "3: instances[0].virtual_addresses[0]: \"198.18.0.1 home\": unknown option "
-	    "\"home\" (expected dev, label, scope, brd or noprefixroute)");
+	    "\"home\" (expected dev, label, scope, brd, noprefixroute or no_track)");
 	bad("virtual_addresses = [ \"198.18.0.1 dev\" ];",
 	    "3: instances[0].virtual_addresses[0]: \"198.18.0.1 dev\": \"dev\" needs a value");
 	bad("virtual_addresses = [ \"198.18.0.1 dev eth1 dev eth2\" ];",
