@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "vipd/config.h"
+#include "vipd/config_addr.h"
 #include "vipd/config_value.h"
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
@@ -45,12 +46,6 @@ static bool valid_ifname(const char *s)
 static const char *af_name(int af)
 {
 	return af == AF_INET6 ? "IPv6" : "IPv4";
-}
-
-/* A virtual address must be a unicast address a host can hold. */
-static bool usable_vip(const struct vip_addr *a)
-{
-	return config_value_unicast_host(a);
 }
 
 /* How messages name instance k: `instance "web"`, or "instances[k]" when it has no valid name. */
@@ -206,7 +201,16 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
                        const struct vip_addr *a)
 {
 	char buf[ADDR_STRLEN], label[VIPD_NAME_MAX + 16];
+	int line;
 
+	if (config_addr_excluded_taken(cfg, idx, in, a, &line)) {
+		config_value_error_at(
+		    sc->ld, e,
+		    "%s.virtual_addresses[%zu]: %s is also an excluded address of "
+		    "the instance at line %d",
+		    sc->pfx, i, addr_format(a, false, buf, sizeof(buf)), line);
+		return false;
+	}
 	for (size_t j = 0; j < in->nvips; j++) {
 		if (addr_equal(&in->vips[j], a)) {
 			config_value_error_at(sc->ld, e,
@@ -243,41 +247,27 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 	bool v2_reported = false;
 	int n;
 
-	if (!config_value_member(sc, key)) {
-		config_value_missing(sc, key);
+	/* None at all is an instance whose failover is its notify scripts' or an API's work. */
+	if (!config_value_member(sc, key))
 		return;
-	}
 	n = config_value_get_list(sc, key, VRRP_MAX_ADDRS, "addresses", "", &s);
 	if (n <= 0)
 		return;
 	in->vips = calloc((size_t)n, sizeof(*in->vips));
-	if (!in->vips) {
+	in->vip_opts = calloc((size_t)n, sizeof(*in->vip_opts));
+	if (!in->vips || !in->vip_opts) {
 		config_value_key_error(sc, s, key, "out of memory");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		struct vipd_addr_opts o;
 		struct vip_addr a;
 		const char *txt;
 
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			config_value_error_at(sc->ld, e, "%s.%s[%d]: expected a string, got %s",
-			                      sc->pfx, key, i, config_value_type_name(e));
+		if (!config_addr_read(sc, key, e, i, &a, &o))
 			continue;
-		}
 		txt = config_setting_get_string(e);
-		if (addr_parse(txt, true, &a) < 0) {
-			config_value_error_at(
-			    sc->ld, e, "%s.%s[%d]: \"%s\" is not an address (ADDR or ADDR/PLEN)",
-			    sc->pfx, key, i, txt);
-			continue;
-		}
-		if (!usable_vip(&a)) {
-			config_value_error_at(sc->ld, e,
-			                      "%s.%s[%d]: \"%s\" is not a unicast host address",
-			                      sc->pfx, key, i, txt);
-			continue;
-		}
 		if (in->af && a.af != in->af) {
 			config_value_error_at(sc->ld, e,
 			                      "%s.%s[%d]: \"%s\" is %s but the instance is %s",
@@ -301,8 +291,10 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 			    "link-local virtual address (fe80::/10), RFC 9568 5.2.9",
 			    sc->pfx, key);
 		in->af = a.af;
-		if (vip_unique(sc, cfg, idx, in, e, (size_t)i, &a))
+		if (vip_unique(sc, cfg, idx, in, e, (size_t)i, &a)) {
+			in->vip_opts[in->nvips] = o;
 			in->vips[in->nvips++] = a;
+		}
 	}
 }
 
@@ -378,6 +370,8 @@ static const char *const instance_keys[] = {
     "name", "interface", "vrid", "priority", "version", "advert_interval", "preempt",
     "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
     "virtual_addresses", "vmac",
+    /* config_addr.c */
+    "excluded_addresses",
     /* config_wire.c */
     "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check", "mcast_group",
     "mcast_source",
@@ -443,6 +437,9 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	config_value_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
 	config_value_get_bool(&sc, "vmac", &in->vmac);
 	load_vips(&sc, cfg, idx, version_ok, in);
+	if (!in->af) /* no virtual address: adverts with none, over IPv4 */
+		in->af = AF_INET;
+	config_addr_load_excluded(&sc, cfg, idx, in);
 	check_vrid_unique(&sc, cfg, idx, in);
 	check_vmac_unique(&sc, cfg, idx, in);
 	config_wire_load(&sc, version_ok, in);
@@ -586,6 +583,7 @@ void config_free(struct vipd_config *cfg)
 		return;
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		free(cfg->instances[i].vips);
+		config_addr_free(&cfg->instances[i]);
 		config_wire_free(&cfg->instances[i]);
 		config_route_free(&cfg->instances[i]);
 		config_track_free_instance(&cfg->instances[i]);
@@ -604,7 +602,7 @@ static void print_string(FILE *out, const char *s)
 
 static void print_instance(const struct vipd_instance_config *in, FILE *out)
 {
-	char buf[ADDR_STRLEN > 32 ? ADDR_STRLEN : 32];
+	char buf[ADDR_STRLEN > 32 ? ADDR_STRLEN : 32], abuf[CONFIG_ADDR_STRLEN];
 
 	fprintf(out, "  {\n    name = ");
 	print_string(out, in->name);
@@ -633,11 +631,16 @@ static void print_instance(const struct vipd_instance_config *in, FILE *out)
 	config_route_print(in, out);
 	config_track_print_instance(in, out);
 	config_notify_print_instance(in, out);
-	fprintf(out, "    virtual_addresses = [");
-	for (size_t i = 0; i < in->nvips; i++)
-		fprintf(out, "%s \"%s\"", i ? "," : "",
-		        addr_format(&in->vips[i], true, buf, sizeof(buf)));
-	fprintf(out, " ];\n  }");
+	config_addr_print_excluded(in, out);
+	if (in->nvips) {
+		fprintf(out, "    virtual_addresses = [");
+		for (size_t i = 0; i < in->nvips; i++)
+			fprintf(
+			    out, "%s \"%s\"", i ? "," : "",
+			    config_addr_format(&in->vips[i], &in->vip_opts[i], abuf, sizeof(abuf)));
+		fprintf(out, " ];\n");
+	}
+	fprintf(out, "  }");
 }
 
 void config_print(const struct vipd_config *cfg, FILE *out)
@@ -686,7 +689,7 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
 	    a->vmac != b->vmac || a->af != b->af || a->nvips != b->nvips ||
 	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_notify_equal(a, b) ||
-	    !config_track_instance_equal(a, b))
+	    !config_track_instance_equal(a, b) || !config_addr_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)
 		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)

@@ -87,8 +87,9 @@ static bool io_vips_ready(void *ctx, struct instance *in)
 	const struct iface *vif = instance_vip_iface(in);
 
 	(void)ctx;
-	for (size_t i = 0; i < in->cfg->nvips; i++)
-		if (!daemon_iface_has_addr(vif, &in->cfg->vips[i]))
+	for (size_t i = 0; i < instance_addrs_count(in); i++)
+		if (!instance_addrs_opts(in, i)->dev[0] &&
+		    !daemon_iface_has_addr(vif, instance_addrs_get(in, i)))
 			return false;
 	return true;
 }
@@ -315,21 +316,34 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	return d;
 }
 
-/* Is the VIP j of in, found on its interface at start, one a killed earlier run added? The kernel
- * keeps the IFA_PROTO vipd adds with (Linux >= 5.18): the administrator's addresses, the owner's
- * real one, lack it. An older kernel keeps no mark, and a record of vipd's own would need a file
- * outliving the process that every add rewrites: there a non-owner's VIP found at start is taken
- * for a leftover (a backup holding it would be a duplicate address), an owner's for its own. */
-static bool stale_vip(struct daemon *d, const struct instance *in, size_t j)
+/* Is address j of in, found on its interface ifc at start, one a killed earlier run added? The
+ * kernel keeps the IFA_PROTO vipd adds with (Linux >= 5.18): the administrator's addresses, the
+ * owner's real one, lack it. An older kernel keeps no mark, and a record of vipd's own would need
+ * a file outliving the process that every add rewrites: there a non-owner's VIP found at start is
+ * taken for a leftover (a backup holding it would be a duplicate address), an owner's for its
+ * own. */
+static bool stale_vip(struct daemon *d, const struct instance *in, const struct iface *ifc,
+                      size_t j)
 {
 	if (nl_addr_proto_known(d->nl))
-		return daemon_iface_addr_proto(in->iface, &in->cfg->vips[j]) == NL_IFAPROT_VIPD;
+		return daemon_iface_addr_proto(ifc, instance_addrs_get(in, j)) == NL_IFAPROT_VIPD;
 	return in->cfg->priority != VRRP_PRIO_OWNER;
 }
 
-/* A crashed (kill -9) earlier run leaves its VIPs configured: remove them before anyone could
- * see two holders. An owner keeps its leftovers: it is master at once. A VIP that was there before
- * vipd is never removed, now or later (instance->vip_origin). */
+/* The interface address j of in lives on at start: its dev, else the instance's interface (a
+ * VMAC is made afresh: nothing is left on it). NULL when unknown. */
+static struct iface *stale_iface(struct daemon *d, const struct instance *in, size_t j)
+{
+	const char *dev = instance_addrs_opts(in, j)->dev;
+
+	if (!dev[0])
+		return in->iface->ifindex ? daemon_iface_by_index(d, in->iface->ifindex) : NULL;
+	return daemon_iface_by_name(d, dev);
+}
+
+/* A crashed (kill -9) earlier run leaves its VIPs and excluded addresses configured: remove them
+ * before anyone could see two holders. An owner keeps its leftovers: it is master at once. An
+ * address that was there before vipd is never removed, now or later (instance->vip_origin). */
 static void remove_stale_vips(struct daemon *d)
 {
 	struct nl_change *ch;
@@ -337,21 +351,22 @@ static void remove_stale_vips(struct daemon *d)
 	char buf[ADDR_STRLEN];
 
 	for (size_t i = 0; i < d->ninstances; i++)
-		max += d->instances[i]->cfg->nvips;
+		max += instance_addrs_count(d->instances[i]);
 	ch = calloc(max ? max : 1, sizeof(*ch));
 	if (!ch)
 		log_oom_fatal("stale address list");
 	for (size_t i = 0; i < d->ninstances; i++) {
 		struct instance *in = d->instances[i];
 
-		if (!in->iface->ifindex)
-			continue;
-		for (size_t j = 0; j < in->cfg->nvips; j++) {
-			if (!daemon_iface_has_addr(in->iface, &in->cfg->vips[j]))
+		for (size_t j = 0; j < instance_addrs_count(in); j++) {
+			const struct vip_addr *a = instance_addrs_get(in, j);
+			struct iface *ifc = stale_iface(d, in, j);
+
+			if (!ifc || !ifc->ifindex || !daemon_iface_has_addr(ifc, a))
 				continue;
-			if (!stale_vip(d, in, j)) {
+			if (!stale_vip(d, in, ifc, j)) {
 				/* A VMAC instance's VIPs live on the VMAC, made afresh. */
-				if (!in->vmac)
+				if (!in->vmac || instance_addrs_opts(in, j)->dev[0])
 					instance_vip_foreign(in, j);
 				continue;
 			}
@@ -360,11 +375,10 @@ static void remove_stale_vips(struct daemon *d)
 				continue;
 			}
 			instance_log(in, LOG_NOTICE, "removing %s from %s, left by an earlier run",
-			             addr_format(&in->cfg->vips[j], true, buf, sizeof(buf)),
-			             in->iface->name);
+			             addr_format(a, true, buf, sizeof(buf)), ifc->name);
 			ch[n].op = NL_ADDR_DEL;
-			ch[n].ifindex = in->iface->ifindex;
-			ch[n].addr = in->cfg->vips[j];
+			ch[n].ifindex = ifc->ifindex;
+			ch[n].addr = *a;
 			n++;
 		}
 	}

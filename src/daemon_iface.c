@@ -388,8 +388,8 @@ void daemon_iface_nl_event(void *arg, const struct nl_event *ev)
 		daemon_iface_del_addr(ifc, &ev->addr);
 		if (!d->stopping)
 			for (size_t i = 0; i < d->ninstances; i++)
-				if (instance_vip_iface(d->instances[i]) == ifc)
-					instance_addr_deleted(d->instances[i], &ev->addr, now);
+				instance_addr_deleted_on(d->instances[i], ifc->ifindex, &ev->addr,
+				                         now);
 		iface_notify_instances(d, ifc, now);
 		return;
 	case NL_EV_DUMP_RESTART:
@@ -593,15 +593,16 @@ struct json_object *daemon_iface_unmatched_drops(const struct daemon *d)
 	return o;
 }
 
-/* The VIPs of cfg that are never di's advert source: all but the IPv6 link-local ones of
- * instances on other interfaces (a link-local address belongs to its link). */
+/* The VIPs and excluded addresses of cfg (they come and go with the state alike) that are
+ * never di's advert source: all but the IPv6 link-local ones of instances on other interfaces
+ * (a link-local address belongs to its link). */
 static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cfg)
 {
 	size_t n = 0;
 	struct vip_addr *all;
 
 	for (size_t i = 0; i < cfg->ninstances; i++)
-		n += cfg->instances[i].nvips;
+		n += cfg->instances[i].nvips + cfg->instances[i].nexcluded;
 	all = malloc((n ? n : 1) * sizeof(*all));
 	if (!all)
 		log_oom_fatal("address list");
@@ -609,10 +610,14 @@ static void iface_set_vips(struct daemon_iface *di, const struct vipd_config *cf
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		const struct vipd_instance_config *ic = &cfg->instances[i];
 
-		for (size_t j = 0; j < ic->nvips; j++)
-			if (ic->vips[j].af != AF_INET6 || !addr_is_linklocal6(&ic->vips[j].in.v6) ||
+		for (size_t j = 0; j < ic->nvips + ic->nexcluded; j++) {
+			const struct vip_addr *a =
+			    j < ic->nvips ? &ic->vips[j] : &ic->excluded[j - ic->nvips];
+
+			if (a->af != AF_INET6 || !addr_is_linklocal6(&a->in.v6) ||
 			    strcmp(ic->interface, di->ifc.name) == 0)
-				all[n++] = ic->vips[j];
+				all[n++] = *a;
+		}
 	}
 	qsort(all, n, sizeof(*all), instance_vip_addr_cmp);
 	free(di->vips);

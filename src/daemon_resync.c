@@ -78,12 +78,15 @@ int daemon_resync(struct daemon *d, const char *why)
 	if (!d->stopping) {
 		for (size_t i = 0; i < d->ninstances; i++) {
 			struct instance *in = d->instances[i];
-			const struct iface *vif = instance_vip_iface(in);
-
 			instance_iface_changed(in, now);
-			for (size_t j = 0; j < in->cfg->nvips; j++)
-				if (!daemon_iface_has_addr(vif, &in->cfg->vips[j]))
-					instance_addr_deleted(in, &in->cfg->vips[j], now);
+			for (size_t j = 0; j < instance_addrs_count(in); j++) {
+				unsigned ix = instance_addrs_ifindex(in, j);
+				const struct iface *ifc = daemon_iface_by_index(d, ix);
+
+				if (ifc && !daemon_iface_has_addr(ifc, instance_addrs_get(in, j)))
+					instance_addr_deleted_on(in, ix, instance_addrs_get(in, j),
+					                         now);
+			}
 		}
 		daemon_track_update(d, now);
 	}

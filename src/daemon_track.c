@@ -51,9 +51,19 @@ int daemon_track_setup(struct daemon *d, const struct vipd_config *cfg)
 	struct track *old = d->track, *t;
 	char err[256];
 
-	for (size_t i = 0; i < cfg->ninstances; i++)
-		for (size_t k = 0; k < cfg->instances[i].ntrack_ifs; k++)
-			daemon_iface_get(d, cfg->instances[i].track_ifs[k].name);
+	for (size_t i = 0; i < cfg->ninstances; i++) {
+		const struct vipd_instance_config *ic = &cfg->instances[i];
+
+		for (size_t k = 0; k < ic->ntrack_ifs; k++)
+			daemon_iface_get(d, ic->track_ifs[k].name);
+		/* Watched like tracked ones: an address's dev down or missing is a FAULT. */
+		for (size_t k = 0; k < ic->nvips; k++)
+			if (ic->vip_opts[k].dev[0])
+				daemon_iface_get(d, ic->vip_opts[k].dev);
+		for (size_t k = 0; k < ic->nexcluded; k++)
+			if (ic->excluded_opts[k].dev[0])
+				daemon_iface_get(d, ic->excluded_opts[k].dev);
+	}
 	t = track_new(d->loop, cfg, d->script_user, on_track_event, d, err, sizeof(err));
 	if (!t) {
 		/* The old checks point into the config being replaced: they cannot stay. */
@@ -74,6 +84,16 @@ void daemon_track_start(struct daemon *d, monotime now)
 {
 	if (d->track)
 		track_start(d->track, NULL, now);
+}
+
+/* The first tracked address index of in whose dev is dev (each interface is named once). */
+static size_t first_dev(const struct instance *in, size_t upto, const char *dev)
+{
+	for (size_t k = 0; k < upto; k++)
+		if (!instance_addrs_opts(in, k)->no_track &&
+		    strcmp(instance_addrs_opts(in, k)->dev, dev) == 0)
+			return k;
+	return upto;
 }
 
 void daemon_track_update(struct daemon *d, monotime now)
@@ -102,6 +122,29 @@ void daemon_track_update(struct daemon *d, monotime now)
 			if (!up && used < sizeof(why)) {
 				int n = snprintf(why + used, sizeof(why) - used,
 				                 "%sinterface %s down", used ? ", " : "", ti->name);
+
+				if (n > 0)
+					used += (size_t)n;
+			}
+		}
+		/* As keepalived: an address on another interface makes the instance track it. */
+		for (size_t k = 0; k < instance_addrs_count(in); k++) {
+			const char *dev = instance_addrs_opts(in, k)->dev;
+			const struct iface *ifc;
+
+			if (!dev[0] || instance_addrs_opts(in, k)->no_track ||
+			    strcmp(dev, in->iface->name) == 0 ||
+			    (in->vmac && strcmp(dev, in->vmac->name) == 0) ||
+			    first_dev(in, k, dev) != k)
+				continue;
+			ifc = daemon_iface_by_name(d, dev);
+			if (ifc && ifc->ifindex && ifc->running)
+				continue;
+			w0 = true;
+			if (used < sizeof(why)) {
+				int n = snprintf(why + used, sizeof(why) - used,
+				                 "%sinterface %s down (address dev)",
+				                 used ? ", " : "", dev);
 
 				if (n > 0)
 					used += (size_t)n;

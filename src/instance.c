@@ -203,23 +203,6 @@ unsigned instance_route_ifindex(const struct instance *in, const struct vipd_rou
 	return if_nametoindex(r->dev);
 }
 
-/* Append the VIP changes at ch[n..]; returns the new count. A delete leaves out the VIPs that
- * were on the interface before vipd: an owner's address, an administrator's. */
-static size_t put_vips(const struct instance *in, const struct iface *vif, bool add,
-                       struct nl_change *ch, size_t n)
-{
-	for (size_t i = 0; i < in->cfg->nvips; i++) {
-		if (!add && in->vip_origin[i] == VIP_FOREIGN)
-			continue;
-		ch[n].op = add ? NL_ADDR_ADD : NL_ADDR_DEL;
-		ch[n].ifindex = vif->ifindex;
-		ch[n].addr = in->cfg->vips[i];
-		ch[n].nodad = in->cfg->af == AF_INET6;
-		n++;
-	}
-	return n;
-}
-
 /* Append the route changes at ch[n..]; returns the new count. A route whose interface is
  * missing is left out: gone with its interface on delete, one failure (*missing) on add. */
 static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, size_t n,
@@ -271,22 +254,23 @@ void instance_vip_foreign(struct instance *in, size_t i)
 	if (in->vip_origin[i] == VIP_FOREIGN)
 		return;
 	in->vip_origin[i] = VIP_FOREIGN;
-	addr_format(&in->cfg->vips[i], true, buf, sizeof(buf));
+	addr_format(instance_addrs_get(in, i), true, buf, sizeof(buf));
 	/* A backup holding it answers for it too: likely a mistake, unless it is the owner's. */
 	if (in->cfg->priority == VRRP_PRIO_OWNER)
 		instance_log(in, LOG_NOTICE,
 		             "%s was on %s before vipd: it stays there, whatever the state", buf,
-		             instance_vip_iface(in)->name);
+		             instance_addrs_dev(in, i));
 	else
 		instance_log(in, LOG_WARNING,
 		             "%s was on %s before vipd: it stays there, whatever the state", buf,
-		             instance_vip_iface(in)->name);
+		             instance_addrs_dev(in, i));
 }
 
 void instance_vip_note_result(struct instance *in, const struct nl_change *c)
 {
-	for (size_t i = 0; i < in->cfg->nvips; i++) {
-		if (!addr_equal(&in->cfg->vips[i], &c->addr))
+	for (size_t i = 0; i < instance_addrs_count(in); i++) {
+		if (!addr_equal(instance_addrs_get(in, i), &c->addr) ||
+		    instance_addrs_ifindex(in, i) != c->ifindex)
 			continue;
 		if (c->op == NL_ADDR_DEL && instance_change_done(c)) {
 			in->vip_origin[i] = VIP_ABSENT;
@@ -300,20 +284,21 @@ void instance_vip_note_result(struct instance *in, const struct nl_change *c)
 	}
 }
 
-/* Add or remove every VIP and virtual route in one netlink batch: on add the addresses first
- * (a gateway may be reachable only through a VIP's prefix), on delete the routes first.
- * Returns the number of failures. */
+/* Add or remove every VIP, excluded address and virtual route in one netlink batch: on add the
+ * addresses first (a gateway may be reachable only through a VIP's prefix), on delete the routes
+ * first. Returns the number of failures. */
 static int apply_addrs(struct instance *in, bool add)
 {
-	size_t max = in->cfg->nvips + in->cfg->nroutes, n = 0;
+	size_t max = instance_addrs_count(in) + in->cfg->nroutes, n = 0;
 	struct nl_change *ch;
 	int failed = 0;
 	char buf[ROUTE_STRLEN > ADDR_STRLEN ? ROUTE_STRLEN : ADDR_STRLEN];
 	const struct iface *vif = instance_vip_iface(in);
 
-	/* Without the interface its addresses are gone too: only an add can fail. */
-	if (!vif->ifindex && (add || !in->cfg->nroutes))
-		return add ? (int)max : 0;
+	/* Without the interface its addresses are gone too: only an add can fail (a delete still
+	 * goes to the other interfaces: routes, addresses with a dev). */
+	if (!vif->ifindex && add)
+		return (int)max;
 	ch = calloc(max, sizeof(*ch));
 	if (!ch) {
 		instance_log(in, LOG_WARNING, "netlink batch: out of memory; retried");
@@ -324,12 +309,11 @@ static int apply_addrs(struct instance *in, bool add)
 	if (!add && in->vmac && in->cfg->af == AF_INET6 && in->io->vmac_flush)
 		in->io->vmac_flush(in->io->ctx, in);
 	if (add) {
-		n = put_vips(in, vif, add, ch, n);
+		n = instance_addrs_put(in, add, ch, n, &failed);
 		n = put_routes(in, add, ch, n, &failed);
 	} else {
 		n = put_routes(in, add, ch, n, &failed);
-		if (vif->ifindex)
-			n = put_vips(in, vif, add, ch, n);
+		n = instance_addrs_put(in, add, ch, n, &failed);
 	}
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0) {
 		instance_log_errno(in, LOG_WARNING, "netlink batch");
@@ -732,23 +716,27 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now)
 {
-	char buf[ADDR_STRLEN];
+	instance_addr_deleted_on(in, instance_vip_iface(in)->ifindex, addr, now);
+}
 
-	if (in->fsm.state != VRRP_STATE_MASTER || !in->vips_held)
+void instance_addr_deleted_on(struct instance *in, unsigned ifindex, const struct vip_addr *addr,
+                              monotime now)
+{
+	char buf[ADDR_STRLEN];
+	ssize_t i;
+
+	if (in->fsm.state != VRRP_STATE_MASTER || !in->vips_held || !ifindex)
 		return;
-	for (size_t i = 0; i < in->cfg->nvips; i++) {
-		if (!addr_equal(&in->cfg->vips[i], addr))
-			continue;
-		instance_log(
-		    in, LOG_WARNING, "%s was removed from %s by someone else; putting it back",
-		    addr_format(addr, true, buf, sizeof(buf)), instance_vip_iface(in)->name);
-		in->stats.vip_restored++;
-		if (apply_vips(in, true) > 0)
-			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
-		/* Neighbours may have dropped it: announce again. */
-		instance_announce_start(in, now);
+	i = instance_addrs_find(in, ifindex, addr);
+	if (i < 0)
 		return;
-	}
+	instance_log(in, LOG_WARNING, "%s was removed from %s by someone else; putting it back",
+	             addr_format(addr, true, buf, sizeof(buf)), instance_addrs_dev(in, (size_t)i));
+	in->stats.vip_restored++;
+	if (apply_vips(in, true) > 0)
+		loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
+	/* Neighbours may have dropped it: announce again. */
+	instance_announce_start(in, now);
 }
 
 int instance_announce(struct instance *in, monotime now)

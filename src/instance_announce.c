@@ -15,8 +15,12 @@
 
 static void garp_round(struct instance *in)
 {
-	for (size_t i = 0; i < in->cfg->nvips; i++) {
-		if (in->io->announce(in->io->ctx, in, &in->cfg->vips[i]) < 0) {
+	/* The addresses on the instance's interface (VIPs and excluded ones); those on another
+	 * interface (dev) are not announced. */
+	for (size_t i = 0; i < instance_addrs_count(in); i++) {
+		if (instance_addrs_opts(in, i)->dev[0])
+			continue;
+		if (in->io->announce(in->io->ctx, in, instance_addrs_get(in, i)) < 0) {
 			in->stats.send_errors++;
 			continue;
 		}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vipd/config_addr.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_route.h"
 #include "vipd/config_track.h"
@@ -40,6 +41,46 @@ static bool has_vip(const struct vipd_instance_config *c, const struct vip_addr 
 	return false;
 }
 
+/* Address i of c: its VIPs, then its excluded addresses (as instance_addrs_get). */
+static size_t naddrs(const struct vipd_instance_config *c)
+{
+	return c->nvips + c->nexcluded;
+}
+
+static const struct vip_addr *addr_at(const struct vipd_instance_config *c, size_t i)
+{
+	return i < c->nvips ? &c->vips[i] : &c->excluded[i - c->nvips];
+}
+
+static struct vipd_addr_opts opts_at(const struct vipd_instance_config *c, size_t i)
+{
+	const struct vipd_addr_opts *o =
+	    i < c->nvips ? (c->vip_opts ? &c->vip_opts[i] : NULL)
+	                 : (c->excluded_opts ? &c->excluded_opts[i - c->nvips] : NULL);
+
+	return o ? *o : CONFIG_ADDR_OPTS_NONE;
+}
+
+/* Address i of a is address j of b with the same options (a change of option is a delete and
+ * an add: the kernel changes no label, scope or broadcast in place). */
+static bool addr_same(const struct vipd_instance_config *a, size_t i,
+                      const struct vipd_instance_config *b, size_t j)
+{
+	struct vipd_addr_opts oa = opts_at(a, i), ob = opts_at(b, j);
+
+	oa.no_track = ob.no_track; /* tracking only: the daemon re-evaluates it after a reload */
+	return vip_same(addr_at(a, i), addr_at(b, j)) && config_addr_opts_equal(&oa, &ob);
+}
+
+static bool has_addr(const struct vipd_instance_config *c, const struct vipd_instance_config *o,
+                     size_t j)
+{
+	for (size_t i = 0; i < naddrs(c); i++)
+		if (addr_same(c, i, o, j))
+			return true;
+	return false;
+}
+
 static bool has_route(const struct vipd_instance_config *c, const struct vipd_route *r)
 {
 	for (size_t i = 0; i < c->nroutes; i++)
@@ -53,7 +94,18 @@ static bool vips_equal(const struct vipd_instance_config *a, const struct vipd_i
 	if (a->nvips != b->nvips)
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)
-		if (!vip_same(&a->vips[i], &b->vips[i]))
+		if (!addr_same(a, i, b, i))
+			return false;
+	return true;
+}
+
+static bool excluded_equal(const struct vipd_instance_config *a,
+                           const struct vipd_instance_config *b)
+{
+	if (a->nexcluded != b->nexcluded)
+		return false;
+	for (size_t i = 0; i < a->nexcluded; i++)
+		if (!addr_same(a, a->nvips + i, b, b->nvips + i))
 			return false;
 	return true;
 }
@@ -79,6 +131,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	         a->garp_refresh != b->garp_refresh,
 	     "garp"},
 	    {!vips_equal(a, b), "virtual_addresses"},
+	    {!excluded_equal(a, b), "excluded_addresses"},
 	    {!config_route_equal(a, b), "virtual_routes"},
 	    {!config_wire_equal(a, b), "unicast/multicast/auth"},
 	    {!config_notify_equal(a, b), "notify"},
@@ -108,7 +161,6 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 	char buf[ROUTE_STRLEN];
 
 	const struct vipd_instance_config *cur = in->cfg;
-	unsigned vif = instance_vip_iface(in)->ifindex;
 
 	for (size_t i = 0; i < old->nroutes; i++) {
 		const struct vipd_route *r = &old->routes[i];
@@ -118,18 +170,34 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 			continue;
 		ch[n++] = (struct nl_change){.op = NL_ROUTE_DEL, .ifindex = ifindex, .route = *r};
 	}
-	for (size_t i = 0; i < old->nvips; i++)
-		if (!has_vip(cur, &old->vips[i]) && old_origin[i] != VIP_FOREIGN)
+	for (size_t i = 0; i < naddrs(old); i++) {
+		struct vipd_addr_opts o = opts_at(old, i);
+		unsigned ifindex = instance_addrs_dev_ifindex(in, o.dev);
+
+		if (!has_addr(cur, old, i) && old_origin[i] != VIP_FOREIGN && ifindex)
 			ch[n++] = (struct nl_change){
-			    .op = NL_ADDR_DEL, .ifindex = vif, .addr = old->vips[i]};
-	for (size_t i = 0; i < cur->nvips; i++)
-		if (!has_vip(old, &cur->vips[i])) {
-			ch[n++] = (struct nl_change){.op = NL_ADDR_ADD,
-			                             .ifindex = vif,
-			                             .addr = cur->vips[i],
-			                             .nodad = cur->af == AF_INET6};
-			(*added)++;
+			    .op = NL_ADDR_DEL, .ifindex = ifindex, .addr = *addr_at(old, i)};
+	}
+	for (size_t i = 0; i < naddrs(cur); i++) {
+		struct vipd_addr_opts o = opts_at(cur, i);
+		unsigned ifindex = instance_addrs_dev_ifindex(in, o.dev);
+
+		if (has_addr(old, cur, i))
+			continue;
+		if (!ifindex) {
+			in->stats.nl_errors++;
+			*retry = true;
+			instance_log(in, LOG_WARNING, "reload: add %s: interface %s missing",
+			             addr_format(addr_at(cur, i), true, buf, sizeof(buf)), o.dev);
+			continue;
 		}
+		ch[n++] = (struct nl_change){.op = NL_ADDR_ADD,
+		                             .ifindex = ifindex,
+		                             .addr = *addr_at(cur, i),
+		                             .nodad = addr_at(cur, i)->af == AF_INET6,
+		                             .opts = o};
+		(*added)++;
+	}
 	for (size_t i = 0; i < cur->nroutes; i++) {
 		const struct vipd_route *r = &cur->routes[i];
 		unsigned ifindex = instance_route_ifindex(in, r);
@@ -155,7 +223,7 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 static size_t apply_diff(struct instance *in, const struct vipd_instance_config *old,
                          const uint8_t *old_origin, monotime now)
 {
-	size_t max = old->nvips + old->nroutes + in->cfg->nvips + in->cfg->nroutes;
+	size_t max = naddrs(old) + old->nroutes + naddrs(in->cfg) + in->cfg->nroutes;
 	size_t added = 0, applied;
 	struct nl_change *ch = calloc(max ? max : 1, sizeof(*ch));
 	char buf[ROUTE_STRLEN > ADDR_STRLEN ? ROUTE_STRLEN : ADDR_STRLEN];
@@ -243,14 +311,14 @@ void instance_reconfig_apply(struct instance *in, const struct vipd_instance_con
 	uint8_t prio = new_priority(in, old, cfg);
 	bool master = in->fsm.state == VRRP_STATE_MASTER;
 	size_t added = 0;
-	uint8_t old_origin[VRRP_MAX_ADDRS];
+	uint8_t old_origin[sizeof(in->vip_origin)];
 
-	/* The origin of each VIP follows it to its index in the new list. */
+	/* The origin of each address follows it to its index in the new lists. */
 	memcpy(old_origin, in->vip_origin, sizeof(old_origin));
 	memset(in->vip_origin, VIP_ABSENT, sizeof(in->vip_origin));
-	for (size_t i = 0; i < cfg->nvips; i++)
-		for (size_t j = 0; j < old->nvips; j++)
-			if (vip_same(&cfg->vips[i], &old->vips[j]))
+	for (size_t i = 0; i < naddrs(cfg); i++)
+		for (size_t j = 0; j < naddrs(old); j++)
+			if (addr_same(cfg, i, old, j))
 				in->vip_origin[i] = old_origin[j];
 	in->cfg = cfg;
 	if (master) {

@@ -100,9 +100,19 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	vips = add_new(o, "virtual_addresses", true);
 	if (!vips)
 		goto oom;
-	for (size_t i = 0; i < in->cfg->nvips; i++)
-		json_object_array_add(vips, json_object_new_string(addr_format(
-		                                &in->cfg->vips[i], true, buf, sizeof(buf))));
+	/* Each with its options as the config writes them: "A/N dev eth1 label ...". */
+	for (size_t i = 0; i < instance_addrs_count(in); i++) {
+		char abuf[CONFIG_ADDR_STRLEN];
+
+		if (i == in->cfg->nvips) {
+			vips = add_new(o, "excluded_addresses", true);
+			if (!vips)
+				goto oom;
+		}
+		json_object_array_add(vips, json_object_new_string(config_addr_format(
+		                                instance_addrs_get(in, i),
+		                                instance_addrs_opts(in, i), abuf, sizeof(abuf))));
+	}
 	if (in->cfg->nroutes) {
 		struct json_object *routes = add_new(o, "virtual_routes", true);
 		char rbuf[ROUTE_STRLEN];

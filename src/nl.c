@@ -228,9 +228,13 @@ static size_t put_change(void *buf, const struct nl_change *c, uint32_t seq)
 	ifa->ifa_family = (uint8_t)c->addr.af;
 	ifa->ifa_prefixlen = c->addr.plen;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	if (c->op == NL_ADDR_ADD && c->opts.scope > 0)
+		ifa->ifa_scope = (uint8_t)c->opts.scope;
 	ifa->ifa_index = c->ifindex;
 	if (c->op == NL_ADDR_ADD && c->nodad && c->addr.af == AF_INET6)
 		flags |= IFA_F_NODAD;
+	if (c->op == NL_ADDR_ADD && c->opts.noprefixroute)
+		flags |= IFA_F_NOPREFIXROUTE; /* in IFA_FLAGS only: it does not fit the u8 */
 	ifa->ifa_flags = (uint8_t)flags;
 
 	/* IFA_ADDRESS with the prefix length makes a delete match exactly this address/prefix,
@@ -239,6 +243,10 @@ static size_t put_change(void *buf, const struct nl_change *c, uint32_t seq)
 	mnl_attr_put(nlh, IFA_ADDRESS, alen, &c->addr.in);
 	if (c->op == NL_ADDR_ADD) {
 		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
+		if (c->opts.label[0])
+			mnl_attr_put_strz(nlh, IFA_LABEL, c->opts.label);
+		if (c->opts.has_brd && c->addr.af == AF_INET)
+			mnl_attr_put(nlh, IFA_BROADCAST, sizeof(c->opts.brd), &c->opts.brd);
 		/* Kernels before 5.18 ignore an attribute they do not know. */
 		mnl_attr_put_u8(nlh, IFA_PROTO, NL_IFAPROT_VIPD);
 	}

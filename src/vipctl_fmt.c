@@ -297,6 +297,9 @@ static void print_instances(FILE *out, struct json_object *list)
 		if (text_of(in, "fault_reason", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out, "%s: FAULT: %s\n", name, why);
+		if (text_of(in, "excluded_addresses", why, sizeof(why)) &&
+		    text_of(in, "name", name, sizeof(name)))
+			fprintf(out, "%s: excluded addresses: %s\n", name, why);
 	}
 }
 

@@ -22,6 +22,7 @@
 enum vipd_version { VIPD_V3 = 3, VIPD_V2 = 2, VIPD_V2_V3 = 23 };
 
 struct vipd_track_if;
+struct vipd_addr_opts;
 struct vipd_check_config;
 
 struct vipd_instance_config {
@@ -49,9 +50,13 @@ struct vipd_instance_config {
 	bool has_mcast_group;     /* else the IANA group, 224.0.0.18 or ff02::12 */
 	bool unicast_ttl_check;   /* check TTL 255 on unicast adverts; default true */
 
-	int af;                /* family of the virtual addresses */
-	struct vip_addr *vips; /* virtual_addresses, at least one */
+	int af;                /* family of the virtual addresses; AF_INET when there are none */
+	struct vip_addr *vips; /* virtual_addresses, none or more (in the adverts) */
 	size_t nvips;
+	struct vipd_addr_opts *vip_opts; /* options of vips[i] (config_addr.h) */
+	struct vip_addr *excluded; /* excluded_addresses: with the master state, not in adverts */
+	struct vipd_addr_opts *excluded_opts; /* options of excluded[i] */
+	size_t nexcluded;
 	struct vipd_route *routes; /* virtual_routes, family af; added on master (config_route.c) */
 	size_t nroutes;
 	char notify[VIPD_SCRIPT_MAX];  /* notify script (absolute path); "" = none (config_notify.c)

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "vipd/avail.h"
 #include "vipd/config.h"
@@ -138,8 +139,9 @@ struct instance {
 	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
 	 * starts demoted (a reload restarting it keeps the flag by instance name). */
 	bool demoted;
-	/* The enum vip_origin of each cfg->vips[i]. */
-	uint8_t vip_origin[VRRP_MAX_ADDRS];
+	/* The enum vip_origin of each address: cfg->vips[i], then cfg->excluded[i - nvips]
+	 * (instance_addrs.c). */
+	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];
 	/* accept = false (src/instance_accept.c): the addresses whose packets vipd's nftables
 	 * table must drop for this instance, and whether the table last built holds them. */
 	struct vip_addr drop[VRRP_MAX_ADDRS];
@@ -203,6 +205,26 @@ bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct v
 
 /* An address left the interface: a Master puts its VIP back (someone deleted it). */
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now);
+
+/* Like instance_addr_deleted for an address left the interface of index ifindex: a Master puts
+ * back the VIP or excluded address of in that lives there. */
+void instance_addr_deleted_on(struct instance *in, unsigned ifindex, const struct vip_addr *addr,
+                              monotime now);
+
+/* The addresses of in's master state (instance_addrs.c): the VIPs, then the excluded addresses
+ * (index i >= cfg->nvips). Count; address i; its options; the name and index (0 when missing) of
+ * the interface it lives on. */
+size_t instance_addrs_count(const struct instance *in);
+const struct vip_addr *instance_addrs_get(const struct instance *in, size_t i);
+const struct vipd_addr_opts *instance_addrs_opts(const struct instance *in, size_t i);
+const char *instance_addrs_dev(const struct instance *in, size_t i);
+unsigned instance_addrs_ifindex(const struct instance *in, size_t i);
+/* The index of interface dev for in's addresses ("" = its VIP interface); 0 when missing. */
+unsigned instance_addrs_dev_ifindex(const struct instance *in, const char *dev);
+
+/* The index of addr among in's addresses on the interface ifindex (0: any), or -1. */
+ssize_t instance_addrs_find(const struct instance *in, unsigned ifindex,
+                            const struct vip_addr *addr);
 
 /* cfg->vips[i] of in was on the interface before vipd: never delete it (in->vip_origin). Logs
  * the first time. */

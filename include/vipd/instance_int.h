@@ -30,6 +30,11 @@ void instance_announce_timer_cb(void *arg, monotime now);
 /* The output interface index of virtual route r of in (0 when its interface is missing). */
 unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r);
 
+/* Append the address changes of in at ch[n..] (a delete leaves out the foreign ones, a missing
+ * interface leaves one out: a failure on add, counted in *missing and logged); the new count. */
+size_t instance_addrs_put(struct instance *in, bool add, struct nl_change *ch, size_t n,
+                          int *missing);
+
 /* Whether a netlink change reached its goal (EEXIST on add, "not there" on delete count). */
 bool instance_change_done(const struct nl_change *c);
 

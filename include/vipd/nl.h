@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "vipd/addr.h"
+#include "vipd/config_addr.h"
 #include "vipd/route.h"
 
 struct nl;
@@ -38,6 +39,9 @@ struct nl_change {
 	struct vipd_route route; /* NL_ROUTE_*: the route; its dev is ignored (ifindex says) */
 	int error;               /* out: 0 or a negative errno from the kernel */
 	char msg[128];           /* out: the kernel's extended-ack text, or "" */
+	/* NL_ADDR_ADD: label, scope, brd, noprefixroute (its dev is ignored: ifindex says); all
+	 * zero is a plain address. */
+	struct vipd_addr_opts opts;
 };
 
 /* A link as reported by a dump or an event. */

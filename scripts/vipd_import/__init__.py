@@ -38,7 +38,9 @@ Mapping decisions (see README "Moving from keepalived"):
     `mcast_group` of each multicast instance of that family. A unicast peer written with
     its host prefix length (/32, /128) is that host; another length, a range, a peer of the
     other family or an instance left without peers is an error (exit status 3).
-  * virtual_ipaddress_excluded is not carried (vipd advertises every address it holds).
+  * virtual_ipaddress_excluded becomes excluded_addresses; address options dev, label,
+    scope, brd, noprefixroute and no_track are carried (label and brd only on IPv4, as vipd takes
+    them); an instance without addresses converts (adverts with none).
   * A `track_script` weight that differs from its vrrp_script becomes a copy of the check
     named SCRIPT_wWEIGHT (vipd weights belong to the check).
   * A key vipd would default to keepalived's value is left out (rules.py VIPD_IMPLIED);

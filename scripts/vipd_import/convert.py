@@ -177,7 +177,7 @@ class Converter:
         if any(i['raw'] == n.args[0] for i in self.instances):
             self.warn(n, 'defined twice; keepalived ignores this one', kw=n.text())
             return
-        i: Record = {'node': n, 'raw': n.args[0], 'vips': [], 'routes': [], 'tifs': [],
+        i: Record = {'node': n, 'raw': n.args[0], 'vips': [], 'xvips': [], 'routes': [], 'tifs': [],
                      'tscripts': [], 'peers': None, 'notify_other': [], 'group': None}
         for c in n.block:
             kw = c.kw
@@ -207,12 +207,6 @@ class Converter:
                 key = INSTANCE_LISTS[kw]
                 i[key] = (i[key] or []) + self.entries(c)
                 i.setdefault(kw, c)
-            elif kw == 'virtual_ipaddress_excluded':
-                for e in self.entries(c):
-                    self.warn(e, 'not carried over: vipd has no excluded addresses (it '
-                              'advertises all it holds); add it to every node\'s '
-                              'virtual_addresses at once, or manage it from notify',
-                              kw='%s %s' % (kw, e.text()))
             elif kw == 'use_vmac':
                 i['vmac'] = c
             elif kw == 'dont_track_primary':

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
 from .reader import Node
-from .rules import GARP_KEYS, WEIGHT
+from .rules import ADDR_DROPPED, ADDR_FLAGS, ADDR_OPTIONS, GARP_KEYS, WEIGHT
 from .values import fmt_num, parse_ip, q, to_int
 
 if TYPE_CHECKING:
@@ -147,48 +147,65 @@ def addresses(cv: Converter, i: Record, fam: int, vrid: Optional[int], keys: Lis
             vips.insert(0, ll[0])
     if vips:
         keys.append(('virtual_addresses', [q(v[0]) for v in vips], vnode))
-    else:
-        cv.warn(vnode, 'no usable address: vipd needs at least one')
+    xnode = i.get('virtual_ipaddress_excluded', i['node'])
+    excluded = addr_list(cv, i, None, 'xvips', 'virtual_ipaddress_excluded',
+                         {v[1].ip for v in vips if v[1] is not None})
+    if excluded:
+        keys.append(('excluded_addresses', [q(v[0]) for v in excluded], xnode))
 
 
-def addr_list(cv: Converter, i: Record, fam: int) -> List[Tuple[str, Any, Optional[Node]]]:
-    """virtual_ipaddress entries -> vipd address strings of family fam."""
+def addr_list(cv: Converter, i: Record, fam: Optional[int], key: str = 'vips',
+              kwname: str = 'virtual_ipaddress',
+              taken: Optional[Set[Any]] = None) -> List[Tuple[str, Any, Optional[Node]]]:
+    """Address entries i[key] -> vipd address strings (of family fam unless None), each with
+    the options vipd carries: "ADDR[/PLEN] [dev IF] [label L] [scope S] [brd B]
+    [noprefixroute]"."""
     out: List[Tuple[str, Any, Optional[Node]]] = []
-    seen = set()
+    seen = set(taken or ())
     iface = i.get('interface', (None,))[0]
-    for e in i['vips']:
+    for e in i[key]:
         ip = parse_ip(e.kw)
         if ip is None:
-            cv.warn(e, 'not an address; not carried over', kw='virtual_ipaddress ' + e.kw)
+            cv.warn(e, 'not an address; not carried over', kw='%s %s' % (kwname, e.kw))
             continue
-        if ip.version != fam:
+        if fam is not None and ip.version != fam:
             cv.warn(e, 'IPv%d in an IPv%d instance; keepalived ignores it too'
-                      % (ip.version, fam), kw='virtual_ipaddress ' + e.kw)
+                      % (ip.version, fam), kw='%s %s' % (kwname, e.kw))
             continue
         if ip.ip in seen:
-            cv.warn(e, 'duplicate address; carried over once', kw='virtual_ipaddress ' + e.kw)
+            cv.warn(e, 'duplicate address; carried over once', kw='%s %s' % (kwname, e.kw))
             continue
         seen.add(ip.ip)
-        out.append((str(ip) if '/' in e.kw else str(ip.ip), ip, e))
+        text = str(ip) if '/' in e.kw else str(ip.ip)
         w, k = e.args, 0
         while k < len(w):
             opt = w[k]
             arg = w[k + 1] if k + 1 < len(w) else ''
-            if opt == 'dev' and arg == iface:
+            if opt in ADDR_OPTIONS and arg:
                 k += 2
+                if opt == 'dev' and arg == iface:
+                    continue                    # vipd's default: the instance interface
+                if opt in ('label', 'brd', 'broadcast') and ip.version == 6:
+                    cv.warn(e, 'not carried over: IPv4 only in vipd (the kernel ignores it '
+                            'on IPv6)', kw='%s %s %s %s' % (kwname, e.kw, opt, arg))
+                    continue
+                if opt in ('brd', 'broadcast') and arg == '-':
+                    continue                    # no broadcast: vipd's default
+                text += ' %s %s' % (ADDR_OPTIONS[opt], arg)
                 continue
-            if opt in ('dev', 'label', 'brd', 'broadcast', 'scope', 'peer', 'preferred_lft',
-                       'track_group'):
+            if opt in ADDR_FLAGS:
                 k += 1
-                why = ('vipd adds every address to the instance interface %s' % iface
-                       if opt == 'dev' else 'vipd adds the address without it')
+                text += ' ' + opt
+                continue
+            if opt in ADDR_DROPPED:
                 opt = opt + ' ' + arg
-            else:
-                why = 'vipd adds the address without it'
-            cv.warn(e, 'not carried over: ' + why,
-                      kw='virtual_ipaddress %s %s' % (e.kw, opt))
+                k += 1
             k += 1
+            cv.warn(e, 'not carried over: vipd adds the address without it',
+                    kw='%s %s %s' % (kwname, e.kw, opt))
+        out.append((text, ip, e))
     return out
+
 
 def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
     """A virtual_routes entry -> 'PREFIX [via GW] [dev IF] [metric N] [table N]'."""

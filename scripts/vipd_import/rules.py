@@ -90,7 +90,14 @@ INSTANCE_VALUES: Dict[str, Rule] = {
 INSTANCE_LISTS: Dict[str, str] = {
     'virtual_ipaddress': 'vips', 'virtual_routes': 'routes', 'track_interface': 'tifs',
     'track_script': 'tscripts', 'unicast_peer': 'peers',
+    'virtual_ipaddress_excluded': 'xvips',
 }
+
+# Address options vipd carries (keepalived's name -> vipd's) and those it has no key for.
+ADDR_OPTIONS: Dict[str, str] = {'dev': 'dev', 'label': 'label', 'scope': 'scope', 'brd': 'brd',
+                                'broadcast': 'brd'}
+ADDR_FLAGS = ('noprefixroute', 'no_track')
+ADDR_DROPPED = ('peer', 'preferred_lft', 'track_group')
 
 # vrrp_instance keywords for what vipd does anyway: read without a key or a warning.
 INSTANCE_IMPLIED = ('check_unicast_src', 'unicast_fault_no_peer')

@@ -251,9 +251,21 @@ def labify(argv):
 
 def manifest(argv):
     """The instances of an importer-written vipd.conf (its fixed layout)."""
-    insts, cur = [], None
+    insts, cur, lst = [], None, None
     with open(argv[0], encoding="utf-8") as f:
         for line in f:
+            # a long list is written one entry a line: "key = [", entries, "];"
+            if lst is not None:
+                if line.strip() == "];":
+                    cur[lst[0]] = json.loads("[" + ",".join(lst[1]) + "]")
+                    lst = None
+                else:
+                    lst[1].append(line.strip().rstrip(","))
+                continue
+            m = re.match(r"\s*(virtual_addresses|excluded_addresses) = \[$", line)
+            if cur and m:
+                lst = ("vips" if m.group(1) == "virtual_addresses" else "xvips", [])
+                continue
             m = re.match(r"\s*# vrrp_instance (.*), ([^,]*):(\d+)$", line)
             if m:
                 cur = {"orig": m.group(1), "src": os.path.basename(m.group(2)),
@@ -274,6 +286,8 @@ def manifest(argv):
                 cur[k] = v == "true"
             elif k == "virtual_addresses":
                 cur["vips"] = json.loads(v)
+            elif k == "excluded_addresses":
+                cur["xvips"] = json.loads(v)
     print(json.dumps(insts))
 
 
@@ -381,8 +395,10 @@ def judge(argv):
         if k is None:
             print("no %s: not in keepalived's file" % name)
             return
-        vips = [a.split("/")[0] for a in inst["vips"]]
-        glob_ = [a for a in vips if ipaddress.ip_address(a) not in LL6] or vips
+        # "ADDR/PLEN dev eth1 ...": the address; the excluded ones follow the master too
+        vips = [a.split()[0].split("/")[0] for a in inst["vips"]]
+        xvips = [a.split()[0].split("/")[0] for a in inst.get("xvips", [])]
+        glob_ = [a for a in vips + xvips if ipaddress.ip_address(a) not in LL6] or vips + xvips
         kh = [a in ka_addrs for a in glob_]
         vh = [a in v_addrs for a in glob_]
         ks = kstates.get(k["orig"], "(none)")
@@ -390,7 +406,10 @@ def judge(argv):
         vs = s.get("state", "(missing)")
         where = "%s: keepalived %s holding %d/%d, vipd %s holding %d/%d" % (
             name, ks, sum(kh), len(kh), vs, sum(vh), len(vh))
-        if all(kh) and not any(vh):
+        if not glob_:
+            # no address at all: the states alone say who is master
+            winner = "vipd" if (ks, vs) == ("BACKUP", "MASTER") else "keepalived"
+        elif all(kh) and not any(vh):
             winner = "keepalived"
         elif all(vh) and not any(kh):
             winner = "vipd"

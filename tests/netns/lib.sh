@@ -287,8 +287,10 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # unicast (1: source = this node, peers = the other nodes),
 # unicast_ttl_check, peer_plen (N: each unicast peer written ADDR/N, as
 # keepalived configs write them), mcast_group (ADDR: the multicast group),
-# mcast_source (second: adverts from node_ip2). vipd-only keys are ignored for
-# keepalived.
+# mcast_source (second: adverts from node_ip2), vipopt (more virtual addresses
+# with keepalived's options, "ADDR/LEN dev eth1 label L ...", entries separated
+# by commas), excluded (excluded_addresses / virtual_ipaddress_excluded, the
+# same form). vipd-only keys are ignored for keepalived.
 write_conf() {
 	local impl=$1 i=$2 kv k v
 	shift 2
@@ -330,8 +332,13 @@ write_conf() {
 				echo "    unicast_source = \"$(node_ip "$i")\";"
 				echo "    unicast_peers = [ $(_conf_list "${peers[@]}") ];"
 			fi
+			if [[ -n "${c[excluded]:-}" ]]; then
+				echo "    excluded_addresses = [ $(_conf_csv "${c[excluded]}") ];"
+			fi
+			v=""
+			[[ -n "${c[vipopt]:-}" ]] && v=", $(_conf_csv "${c[vipopt]}")"
 			# shellcheck disable=SC2086 # one word per address
-			echo "    virtual_addresses = [ $(_conf_list ${c[vip]}) ];"
+			echo "    virtual_addresses = [ $(_conf_list ${c[vip]})$v ];"
 			echo "  }"
 			echo ");"
 		} >"$f"
@@ -368,7 +375,13 @@ write_conf() {
 			echo "  virtual_ipaddress {"
 			# shellcheck disable=SC2086 # one word per address
 			printf '    %s\n' ${c[vip]}
+			[[ -n "${c[vipopt]:-}" ]] && tr ',' '\n' <<<"${c[vipopt]}" | sed 's/^ */    /'
 			echo "  }"
+			if [[ -n "${c[excluded]:-}" ]]; then
+				echo "  virtual_ipaddress_excluded {"
+				tr ',' '\n' <<<"${c[excluded]}" | sed 's/^ */    /'
+				echo "  }"
+			fi
 			echo "  notify $VT_DIR/n$i.notify"
 			echo "}"
 		} >"$f"

@@ -60,6 +60,15 @@ mode_desc() {
 # vip_addrs — the configured VIPs without prefix length, one per line
 vip_addrs() { local a; for a in ${VIP_LIST:-$VIP/$VIP_LEN}; do echo "${a%/*}"; done; }
 # _conf_list WORD... — "a", "b" for a libconfig list
+# _conf_csv "A dev x,B" — comma-separated entries (words kept) as a libconfig list body
+_conf_csv() {
+	local e out="" IFS=,
+	for e in $1; do
+		e=${e# }
+		out="$out${out:+, }\"$e\""
+	done
+	echo "$out"
+}
 _conf_list() { local w out=""; for w in "$@"; do out="$out${out:+, }\"$w\""; done; echo "$out"; }
 # unicast_peers_of I — every other node's address
 unicast_peers_of() { local j; for j in $(seq 1 "$VT_NODES"); do [[ $j == "$1" ]] || node_ip "$j"; done; }

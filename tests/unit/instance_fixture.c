@@ -71,6 +71,7 @@ static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
 		c->addr[i] = changes[i].addr;
 		c->route[i] = changes[i].route;
 		c->nodad[i] = changes[i].nodad;
+		c->opts[i] = changes[i].opts;
 		changes[i].error = changes[i].op == NL_ADDR_ADD || changes[i].op == NL_ROUTE_ADD
 		                       ? fk.add_err[i]
 		                       : fk.del_err[i];

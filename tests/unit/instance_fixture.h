@@ -31,7 +31,8 @@ struct io_call {
 	struct vip_addr addr[MAXV];
 	struct vipd_route route[MAXV]; /* NL_ROUTE_* changes */
 	bool nodad[MAXV];
-	struct vip_addr vip; /* IO_ANNOUNCE */
+	struct vipd_addr_opts opts[MAXV]; /* NL_ADDR_* changes */
+	struct vip_addr vip;              /* IO_ANNOUNCE */
 	/* IO_DROP (accept = false): inst's drop list when the table was rebuilt, in n and addr */
 };
 

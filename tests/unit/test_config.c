@@ -626,11 +626,8 @@ static void missing_keys(void **state)
 	    "  }\n"
 	    ");\n",
 	    "2: instances[0]: missing key \"name\"", "3: instance \"b\": missing key \"interface\"",
-	    "4: instance \"c\": missing key \"vrid\"",
-	    "5: instance \"d\": missing key \"virtual_addresses\"",
-	    "6: instances[4]: missing key \"name\"", "6: instances[4]: missing key \"interface\"",
-	    "6: instances[4]: missing key \"vrid\"",
-	    "6: instances[4]: missing key \"virtual_addresses\"");
+	    "4: instance \"c\": missing key \"vrid\"", "6: instances[4]: missing key \"name\"",
+	    "6: instances[4]: missing key \"interface\"", "6: instances[4]: missing key \"vrid\"");
 }
 
 static void duplicates(void **state)

@@ -147,6 +147,27 @@ static void fault_reason_line(void **state)
 	free(text);
 }
 
+/* Addresses with their options in the table; the excluded ones on a line under it. */
+static void excluded_line(void **state)
+{
+	char *text =
+	    render(vipctl_fmt_instance,
+	           "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	           "\"priority\":100,\"effective_priority\":100,\"master_address\":\"198.18.0.1\","
+	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.1.1/24 dev eth1\"],"
+	           "\"excluded_addresses\":[\"198.18.2.1/24\",\"fd00::1/64 dev eth2\"],"
+	           "\"since\":3.25,\"demoted\":false}");
+
+	(void)state;
+	assert_string_equal(
+	    text,
+	    "NAME  STATE   VRID  IF    PRIO  EFF  MASTER      INTERVAL  SINCE  VIRTUAL ADDRESSES\n"
+	    "web   MASTER    51  eth0   100  100  198.18.0.1      0.10   3.2s  198.18.1.1/24 dev "
+	    "eth1\n"
+	    "web: excluded addresses: 198.18.2.1/24,fd00::1/64 dev eth2\n");
+	free(text);
+}
+
 /* Counters, availability (null figures as "-"), then only the transitions and drops seen. */
 static void stats_tables(void **state)
 {
@@ -269,6 +290,7 @@ int main(void)
 	    cmocka_unit_test(status_without_instances),
 	    cmocka_unit_test(instance_row),
 	    cmocka_unit_test(fault_reason_line),
+	    cmocka_unit_test(excluded_line),
 	    cmocka_unit_test(stats_tables),
 	    cmocka_unit_test(stats_log_dropped),
 	    cmocka_unit_test(metrics_text),
