@@ -224,9 +224,10 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 
 	for (size_t i = 0; i < in->cfg->nroutes; i++) {
 		const struct vipd_route *r = &in->cfg->routes[i];
-		unsigned ifindex = instance_route_ifindex(in, r);
+		/* A route without a next hop needs no interface. */
+		unsigned ifindex = r->type == ROUTE_UNICAST ? instance_route_ifindex(in, r) : 0;
 
-		if (!ifindex) {
+		if (!ifindex && r->type == ROUTE_UNICAST) {
 			if (add) {
 				(*missing)++;
 				in->stats.nl_errors++;

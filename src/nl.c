@@ -155,7 +155,7 @@ static int wait_readable(int fd, int64_t deadline)
 
 /* --- address changes ------------------------------------------------------ */
 
-/* The largest message put_change writes: an IPv6 route (an address is smaller). */
+/* The largest message nl_change_msg writes: an IPv6 route (an address is smaller). */
 static size_t change_msg_size(void)
 {
 	size_t addr = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct ifaddrmsg)) +
@@ -163,7 +163,7 @@ static size_t change_msg_size(void)
 	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t)) +
 	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint8_t));
 	size_t route = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct rtmsg)) +
-	               2 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
+	               3 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
 	               3 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t));
 
 	return addr > route ? addr : route;
@@ -173,6 +173,10 @@ static size_t change_msg_size(void)
  * delete carries everything the add did, so it matches only the route vipd added. */
 static size_t put_route(void *buf, const struct nl_change *c, uint32_t seq)
 {
+	static const uint8_t types[] = {[ROUTE_UNICAST] = RTN_UNICAST,
+	                                [ROUTE_BLACKHOLE] = RTN_BLACKHOLE,
+	                                [ROUTE_UNREACHABLE] = RTN_UNREACHABLE,
+	                                [ROUTE_PROHIBIT] = RTN_PROHIBIT};
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	const struct vipd_route *r = &c->route;
 	size_t alen = addr_size(r->dst.af);
@@ -190,15 +194,21 @@ static size_t put_route(void *buf, const struct nl_change *c, uint32_t seq)
 	rtm->rtm_dst_len = r->dst.plen;
 	/* Tables above 255 exist only as RTA_TABLE; rtm_table then says "see the attribute". */
 	rtm->rtm_table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
-	rtm->rtm_protocol = NL_RTPROT_VIPD;
-	rtm->rtm_scope = !r->has_gw && r->dst.af == AF_INET ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-	rtm->rtm_type = RTN_UNICAST;
+	rtm->rtm_protocol = r->proto ? r->proto : NL_RTPROT_VIPD;
+	rtm->rtm_scope = route_scope(r);
+	rtm->rtm_type = types[r->type];
+	if (r->onlink)
+		rtm->rtm_flags |= RTNH_F_ONLINK;
 
 	if (r->dst.plen)
 		mnl_attr_put(nlh, RTA_DST, alen, &r->dst.in);
 	if (r->has_gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, alen, &r->gw);
-	mnl_attr_put_u32(nlh, RTA_OIF, c->ifindex);
+	if (r->has_src)
+		mnl_attr_put(nlh, RTA_PREFSRC, alen, &r->src);
+	/* blackhole, unreachable and prohibit have no output interface. */
+	if (r->type == ROUTE_UNICAST)
+		mnl_attr_put_u32(nlh, RTA_OIF, c->ifindex);
 	/* IPv6 stores metric 0 as 1024: name that, so a delete cannot match another metric. */
 	if (r->dst.af == AF_INET6 && metric == 0)
 		metric = 1024;
@@ -208,8 +218,7 @@ static size_t put_route(void *buf, const struct nl_change *c, uint32_t seq)
 	return nlh->nlmsg_len;
 }
 
-/* Append the RTM_NEWADDR / RTM_DELADDR of one change at buf. Returns its length. */
-static size_t put_change(void *buf, const struct nl_change *c, uint32_t seq)
+size_t nl_change_msg(void *buf, const struct nl_change *c, uint32_t seq)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
@@ -362,8 +371,9 @@ static bool change_valid(const struct nl_change *c)
 
 	if (c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL) {
 		alen = addr_size(c->route.dst.af);
-		return alen != 0 && c->route.dst.plen <= alen * 8 && c->ifindex != 0 &&
-		       c->route.table != 0;
+		return alen != 0 && c->route.dst.plen <= alen * 8 &&
+		       (c->ifindex != 0 || c->route.type != ROUTE_UNICAST) && c->route.table != 0 &&
+		       c->route.type <= ROUTE_PROHIBIT;
 	}
 	alen = addr_size(c->addr.af);
 	return alen != 0 && c->addr.plen <= alen * 8 && c->ifindex != 0 &&
@@ -381,7 +391,7 @@ static int apply_batch(struct nl *nl, struct nl_change *ch, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (ch[i].error != NL_PENDING)
 			continue;
-		len += put_change(nl->sbuf + len, &ch[i], base + (uint32_t)i);
+		len += nl_change_msg(nl->sbuf + len, &ch[i], base + (uint32_t)i);
 		pending++;
 	}
 	if (pending == 0)

@@ -96,6 +96,10 @@ int nl_monitor_fd(const struct nl *nl);
  * Returns the number of changes that failed, or -1 if the batch could not be sent at all. */
 int nl_apply(struct nl *nl, struct nl_change *changes, size_t n);
 
+/* Write the request nl_apply sends for c (RTM_NEW/DELADDR or RTM_NEW/DELROUTE, NLM_F_ACK) at
+ * buf, which holds 512 bytes or more; returns its length. Sends nothing: for tests. */
+size_t nl_change_msg(void *buf, const struct nl_change *c, uint32_t seq);
+
 /* Dump all links, then all addresses (both families), calling cb for each as an event (and
  * NL_EV_DUMP_RESTART before a dump is run again). 0 or -1 with errno. */
 int nl_dump(struct nl *nl, nl_event_cb cb, void *arg);

@@ -59,7 +59,9 @@ static void assert_batch(size_t i, bool add)
 
 		assert_int_equal(c->op[r0 + k], add ? NL_ROUTE_ADD : NL_ROUTE_DEL);
 		assert_true(route_equal(&c->route[r0 + k], r));
-		assert_int_equal(c->ifindex[r0 + k], r->dev[0] ? if_nametoindex(r->dev) : 2u);
+		assert_int_equal(c->ifindex[r0 + k], r->type != ROUTE_UNICAST ? 0u
+		                                     : r->dev[0] ? if_nametoindex(r->dev)
+		                                                 : 2u);
 	}
 }
 
@@ -214,6 +216,39 @@ static void interface_gone(void **state)
 	assert_false(loop_timer_armed(&inst.retry_timer));
 }
 
+/* A route without a next hop (blackhole) goes with no interface, an IPv6 route rides in the
+ * IPv4 instance's batch, the attributes reach the kernel's change as parsed; with eth0 gone
+ * the delete still names the blackhole route (it was on no interface). */
+static void types_attributes_and_families(void **state)
+{
+	size_t base;
+
+	(void)state;
+	routes[0] = route("blackhole 198.19.0.0/24 metric 5");
+	routes[1] = route("fd00:9::/64 via fe80::1 src fd00::100 proto static");
+	routes[2] = route("198.19.1.0/24 via 198.18.0.254 src 198.18.0.100 scope 0 onlink");
+	cfg.routes = routes;
+	cfg.nroutes = 3;
+	become_master();
+	assert_int_equal(count_kind(IO_APPLY, 0), 1);
+	assert_batch(0, true);
+	assert_int_equal(fk.log[0].ifindex[1], 0);
+	assert_int_equal(fk.log[0].route[2].dst.af, AF_INET6);
+	assert_int_equal(fk.log[0].route[2].proto, 4);
+	assert_true(fk.log[0].route[3].onlink && fk.log[0].route[3].has_src);
+	assert_int_equal(inst.stats.nl_errors, 0);
+
+	ifc.ifindex = 0;
+	ifc.running = false;
+	base = fk.n;
+	instance_iface_changed(&inst, now_ns);
+	while (fk.log[base].kind != IO_APPLY)
+		base++;
+	assert_int_equal(fk.log[base].n, 1);
+	assert_int_equal(fk.log[base].op[0], NL_ROUTE_DEL);
+	assert_true(route_equal(&fk.log[base].route[0], &routes[0]));
+}
+
 /* Before the start: one delete batch of every route on an existing interface (ESRCH is fine);
  * nothing for an owner or an instance without routes. */
 static void stale_routes_removed_at_start(void **state)
@@ -268,6 +303,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(failures_retried, setup, teardown),
 	    cmocka_unit_test_setup_teardown(missing_dev, setup, teardown),
 	    cmocka_unit_test_setup_teardown(interface_gone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(types_attributes_and_families, setup, teardown),
 	    cmocka_unit_test_setup_teardown(stale_routes_removed_at_start, setup, teardown),
 	    cmocka_unit_test_setup_teardown(status_lists_routes, setup, teardown),
 	};
