@@ -24,6 +24,7 @@
 enum kw { KW_VIA, KW_DEV, KW_METRIC, KW_TABLE, KW_SRC, KW_SCOPE, KW_PROTO, KW_ONLINK, KW__COUNT };
 static const char *const kw_names[KW__COUNT] = {"via", "dev",   "metric", "table",
                                                 "src", "scope", "proto",  "onlink"};
+#define NAMES(t) (sizeof(t) / sizeof((t)[0]))
 static const char *const type_names[] = {"unicast", "blackhole", "unreachable", "prohibit"};
 
 /* A name for a number (scopes and protocols of /etc/iproute2, as ip-route(8) prints them). */
@@ -190,21 +191,27 @@ static int parse_table(const struct word *w, uint32_t *table, char *why, size_t 
 	return 0;
 }
 
-/* A name of the table, or a number 0..255 (lo..255 when lo is not 0). */
-static bool parse_named(const struct word *w, const struct named *t, size_t n, uint32_t lo,
-                        uint8_t *out)
+/* The value of keyword kw: a name of table t (n entries), or a number lo..255. */
+static int parse_named(const struct word *w, const char *kw, const struct named *t, size_t n,
+                       uint32_t lo, uint8_t *out, char *why, size_t whylen)
 {
+	char names[96] = "";
+	size_t used = 0;
 	uint32_t v;
 
 	for (size_t i = 0; i < n; i++)
 		if (word_is(w, t[i].name)) {
 			*out = t[i].value;
-			return true;
+			return 0;
 		}
-	if (!parse_u32(w, &v) || v < lo || v > 255)
-		return false;
-	*out = (uint8_t)v;
-	return true;
+	if (parse_u32(w, &v) && v >= lo && v <= 255) {
+		*out = (uint8_t)v;
+		return 0;
+	}
+	for (size_t i = 0; i < n && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s, ", t[i].name);
+	return fail(why, whylen, "%s \"%.*s\" is not %sor a number %u..255", kw, QUOTE(w), names,
+	            lo);
 }
 
 static const char *name_of(const struct named *t, size_t n, uint8_t v, char *buf, size_t len)
@@ -232,21 +239,13 @@ static int parse_value(enum kw k, const struct word *v, struct vipd_route *r, st
 			return fail(why, whylen, "src %s is not a unicast address", buf);
 		return 0;
 	case KW_SCOPE:
-		if (!parse_named(v, scope_names, sizeof(scope_names) / sizeof(scope_names[0]), 0,
-		                 &r->scope))
-			return fail(why, whylen,
-			            "scope \"%.*s\" is not global, site, link, host, nowhere or "
-			            "a number 0..255",
-			            QUOTE(v));
 		r->has_scope = true;
-		return 0;
+		return parse_named(v, "scope", scope_names, NAMES(scope_names), 0, &r->scope, why,
+		                   whylen);
 	case KW_PROTO:
-		if (!parse_named(v, proto_names, sizeof(proto_names) / sizeof(proto_names[0]), 1,
-		                 &r->proto))
-			return fail(why, whylen,
-			            "proto \"%.*s\" is not kernel, boot, static, ra, dhcp, "
-			            "keepalived or a number 1..255",
-			            QUOTE(v));
+		if (parse_named(v, "proto", proto_names, NAMES(proto_names), 1, &r->proto, why,
+		                whylen) < 0)
+			return -1;
 		if (r->proto == PROTO_VIPD)
 			r->proto = 0;
 		return 0;
@@ -402,8 +401,7 @@ const char *route_format(const struct vipd_route *r, char *buf, size_t len)
 		       addr_format_in(r->dst.af, &r->src, g, sizeof(g)));
 	if (r->has_scope)
 		append(buf, len, &used, " scope %s",
-		       name_of(scope_names, sizeof(scope_names) / sizeof(scope_names[0]), r->scope,
-		               num, sizeof(num)));
+		       name_of(scope_names, NAMES(scope_names), r->scope, num, sizeof(num)));
 	if (r->onlink)
 		append(buf, len, &used, " onlink");
 	if (r->metric)
@@ -412,8 +410,7 @@ const char *route_format(const struct vipd_route *r, char *buf, size_t len)
 		append(buf, len, &used, " table %u", r->table);
 	if (r->proto)
 		append(buf, len, &used, " proto %s",
-		       name_of(proto_names, sizeof(proto_names) / sizeof(proto_names[0]), r->proto,
-		               num, sizeof(num)));
+		       name_of(proto_names, NAMES(proto_names), r->proto, num, sizeof(num)));
 	return buf;
 }
 
