@@ -309,14 +309,14 @@ static void attributes(void **state)
 	rejected("198.19.0.0/24 src fd00::1", 0, "src fd00::1 is IPv6 but the prefix is IPv4");
 	rejected("198.19.0.0/24 src", 0, "src needs a value");
 	rejected("198.19.0.0/24 scope 256", 0,
-	         "scope \"256\" is not global, site, link, host, nowhere or a number 0..255");
+	         "scope \"256\" is not global, site, link, host, nowhere, or a number 0..255");
 	rejected("198.19.0.0/24 scope universe", 0,
-	         "scope \"universe\" is not global, site, link, host, nowhere or a number 0..255");
+	         "scope \"universe\" is not global, site, link, host, nowhere, or a number 0..255");
 	rejected(
 	    "198.19.0.0/24 proto 0", 0,
-	    "proto \"0\" is not kernel, boot, static, ra, dhcp, keepalived or a number 1..255");
+	    "proto \"0\" is not kernel, boot, static, ra, dhcp, keepalived, or a number 1..255");
 	rejected("198.19.0.0/24 proto zebra", 0,
-	         "proto \"zebra\" is not kernel, boot, static, ra, dhcp, keepalived or a number "
+	         "proto \"zebra\" is not kernel, boot, static, ra, dhcp, keepalived, or a number "
 	         "1..255");
 }
 
