@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from .reader import Node
-from .rules import GARP_KEYS, WEIGHT
+from .rules import GARP_KEYS, ROUTE_KEYS, ROUTE_PROTOS, ROUTE_SCOPES, ROUTE_TYPES, WEIGHT
 from .values import fmt_num, parse_ip, q, to_int
 
 if TYPE_CHECKING:
@@ -183,31 +183,67 @@ def addr_list(cv: Converter, i: Record, fam: int) -> List[Tuple[str, Any, Option
             k += 1
     return out
 
+def route_value(key: str, arg: str) -> Optional[str]:
+    """The vipd value of route keyword key (a vipd word), or None when vipd cannot take it."""
+    if key == 'scope':
+        return ROUTE_SCOPES.get(arg, arg if to_int(arg, 0, 255) is not None else None)
+    if key == 'proto':
+        return ROUTE_PROTOS.get(arg, arg if to_int(arg, 1, 255) is not None else None)
+    if key == 'table':
+        table = {'main': '254', 'local': '255', 'default': '253'}.get(arg, arg)
+        return table if to_int(table, 0, 2**32 - 1) is not None else None
+    if key == 'metric':
+        return arg if to_int(arg, 0, 2**32 - 1) is not None else None
+    return arg
+
+
 def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
-    """A virtual_routes entry -> 'PREFIX [via GW] [dev IF] [metric N] [table N]'."""
+    """A virtual_routes entry -> '[TYPE] PREFIX [via GW] [dev IF] [src A] [scope S] [onlink]
+    [metric N] [table N] [proto P]'. Each route has its own family (IPv4 and IPv6 mix in one
+    instance, in vipd as in keepalived); a 'default' without via or src takes fam."""
     w = [e.kw] + e.args
     r: Dict[str, str] = {}
     dropped: List[str] = []
     kw = 'virtual_routes ' + e.text()
-    if w[0] in ('blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast',
-                'multicast', 'anycast', 'nat'):
-        cv.warn(e, 'not carried over: vipd adds unicast routes only', kw=kw)
+    rtype = ''
+    if w[0] in ROUTE_TYPES:
+        rtype = w[0]
+    elif w[0] in ('throw', 'local', 'broadcast', 'multicast', 'anycast', 'nat'):
+        cv.warn(e, 'not carried over: vipd adds unicast, blackhole, unreachable and prohibit '
+                'routes only', kw=kw)
         return None
-    k = 1 if w[0] == 'unicast' else 0
-    keep = {'via': 'via', 'gw': 'via', 'dev': 'dev', 'metric': 'metric',
-            'preference': 'metric', 'priority': 'metric', 'table': 'table'}
+    if 'nexthop' in w:
+        cv.warn(e, 'not carried over: vipd adds no multipath (nexthop) routes', kw=kw)
+        return None
+    k = 1 if w[0] in ROUTE_TYPES + ('unicast',) else 0
+    onlink = False
     while k < len(w):
         t, arg = w[k], (w[k + 1] if k + 1 < len(w) else None)
         if t == 'to':
             k += 1
-        elif t in keep and arg is not None:
-            r[keep[t]] = arg
+        elif t in ROUTE_KEYS and arg is not None:
+            key = ROUTE_KEYS[t]
+            val = route_value(key, arg)
+            if val is None and key == 'table':
+                cv.warn(e, 'not carried over: vipd knows numbered tables (and main, local, '
+                        'default) only', kw=kw)
+                return None
+            if val is None and key == 'metric':
+                cv.warn(e, 'invalid metric; route not carried over', kw=kw)
+                return None
+            if val is None:
+                dropped.append(t + ' ' + arg)
+            else:
+                r[key] = val
             k += 2
-        elif t in ('onlink', 'no_track'):
+        elif t == 'onlink':
+            onlink = True
+            k += 1
+        elif t == 'no_track':
             dropped.append(t)
             k += 1
         elif re.fullmatch(r'[a-z_-]+', t) and t not in ('default',) and arg is not None:
-            dropped.append(t + ' ' + arg)        # src, scope, proto, mtu, or GW, ...
+            dropped.append(t + ' ' + arg)        # mtu, realm, or GW, nexthop ...
             k += 2
         elif 'prefix' not in r:
             r['prefix'] = t
@@ -216,39 +252,48 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
             cv.warn(e, 'cannot read "%s"; route not carried over' % t, kw=kw)
             return None
     via = parse_ip(r['via']) if 'via' in r else None
+    src = parse_ip(r['src']) if 'src' in r else None
     p = r.get('prefix')
     if p == 'default':
-        p = '0.0.0.0/0' if (via.version if via else fam) == 4 else '::/0'
+        ref = via or src
+        p = '0.0.0.0/0' if (ref.version if ref else fam) == 4 else '::/0'
     try:
         net = ipaddress.ip_network(p, strict=False) if p else None
     except ValueError:
         net = None
-    if net is None or ('via' in r and (via is None or via.version != net.version)):
-        cv.warn(e, 'cannot read the destination or gateway; route not carried over',
-                  kw=kw)
+    if net is None or any(k in r and (a is None or a.version != net.version)
+                          for k, a in (('via', via), ('src', src))):
+        cv.warn(e, 'cannot read the destination, gateway or source; route not carried over',
+                kw=kw)
         return None
-    tables = {'main': '254', 'local': '255', 'default': '253'}
-    table = tables.get(r.get('table', ''), r.get('table'))
-    if table is not None and to_int(table, 0, 2**32 - 1) is None:
-        cv.warn(e, 'not carried over: vipd knows numbered tables (and main, local, '
-                  'default) only', kw=kw)
-        return None
-    if 'metric' in r and to_int(r['metric'], 0, 2**32 - 1) is None:
-        cv.warn(e, 'invalid metric; route not carried over', kw=kw)
-        return None
-    out = str(net)
-    for key in ('via', 'dev', 'metric'):
+    if rtype:
+        for key in ('via', 'dev', 'src'):
+            if key in r:
+                dropped.append('%s %s' % (key, r.pop(key)))
+        if onlink:
+            dropped.append('onlink')
+            onlink = False
+    if onlink and 'via' not in r:
+        dropped.append('onlink')
+        onlink = False
+    out = (rtype + ' ' if rtype else '') + str(net)
+    for key in ('via', 'dev', 'src', 'scope'):
         if key in r:
             out += ' %s %s' % (key, r[key])
-    if table is not None and table != '254':
-        out += ' table ' + table
+    if onlink:
+        out += ' onlink'
+    if 'metric' in r:
+        out += ' metric ' + r['metric']
+    if r.get('table', '254') != '254':
+        out += ' table ' + r['table']
+    if 'proto' in r:
+        out += ' proto ' + r['proto']
     for d in dropped:
-        cv.warn(e, 'not carried over: %s' % ('a second gateway (multipath)'
-                                                if d.startswith('or ') else
-                                                'vipd adds the route without it'),
-                  kw='virtual_routes %s %s' % (out.split()[0], d))
+        why = ('a second gateway (multipath)' if d.startswith('or ') else
+               'a %s route has no next hop' % rtype if rtype else
+               'onlink needs via' if d == 'onlink' else 'vipd adds the route without it')
+        cv.warn(e, 'not carried over: ' + why, kw='virtual_routes %s %s' % (str(net), d))
     return out
-
 
 
 def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:

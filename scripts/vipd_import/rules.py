@@ -131,3 +131,22 @@ VIPD_IMPLIED: Dict[str, str] = {
     'vmac': 'false',
     'unicast_ttl_check': 'true',
 }
+
+
+# virtual_routes: the route types vipd adds (a type word before the prefix; unicast is the
+# default and written without it), and keepalived's keywords vipd carries: keyword -> vipd word.
+ROUTE_TYPES = ('blackhole', 'unreachable', 'prohibit')
+ROUTE_KEYS: Dict[str, str] = {'via': 'via', 'gw': 'via', 'dev': 'dev', 'src': 'src',
+                              'scope': 'scope', 'metric': 'metric', 'preference': 'metric',
+                              'priority': 'metric', 'table': 'table', 'protocol': 'proto',
+                              'proto': 'proto'}
+# The names of /etc/iproute2/rt_scopes and rt_protos (as shipped by iproute2, which keepalived
+# reads) -> the number vipd takes; vipd itself knows the common ones by name.
+ROUTE_SCOPES: Dict[str, str] = {'global': 'global', 'universe': 'global', 'site': 'site',
+                                'link': 'link', 'host': 'host', 'nowhere': 'nowhere'}
+ROUTE_PROTOS: Dict[str, str] = {
+    'redirect': '1', 'kernel': 'kernel', 'boot': 'boot', 'static': 'static', 'gated': '8',
+    'ra': 'ra', 'mrt': '10', 'zebra': '11', 'bird': '12', 'dnrouted': '13', 'xorp': '14',
+    'ntk': '15', 'dhcp': 'dhcp', 'keepalived': 'keepalived', 'babel': '42', 'bgp': '186',
+    'isis': '187', 'ospf': '188', 'rip': '189', 'eigrp': '192'}
+
