@@ -198,6 +198,12 @@ unsigned instance_route_ifindex(const struct instance *in, const struct vipd_rou
 	return if_nametoindex(r->dev);
 }
 
+bool instance_route_oif(const struct instance *in, const struct vipd_route *r, unsigned *ifindex)
+{
+	*ifindex = r->type == ROUTE_UNICAST ? instance_route_ifindex(in, r) : 0;
+	return *ifindex != 0 || r->type != ROUTE_UNICAST;
+}
+
 /* Append the VIP changes at ch[n..]; returns the new count. A delete leaves out the VIPs that
  * were on the interface before vipd: an owner's address, an administrator's. */
 static size_t put_vips(const struct instance *in, const struct iface *vif, bool add,
@@ -224,10 +230,9 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 
 	for (size_t i = 0; i < in->cfg->nroutes; i++) {
 		const struct vipd_route *r = &in->cfg->routes[i];
-		/* A route without a next hop needs no interface. */
-		unsigned ifindex = r->type == ROUTE_UNICAST ? instance_route_ifindex(in, r) : 0;
+		unsigned ifindex;
 
-		if (!ifindex && r->type == ROUTE_UNICAST) {
+		if (!instance_route_oif(in, r, &ifindex)) {
 			if (add) {
 				(*missing)++;
 				in->stats.nl_errors++;

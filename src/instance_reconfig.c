@@ -112,9 +112,9 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 
 	for (size_t i = 0; i < old->nroutes; i++) {
 		const struct vipd_route *r = &old->routes[i];
-		unsigned ifindex = instance_route_ifindex(in, r);
+		unsigned ifindex;
 
-		if (has_route(cur, r) || !ifindex)
+		if (has_route(cur, r) || !instance_route_oif(in, r, &ifindex))
 			continue;
 		ch[n++] = (struct nl_change){.op = NL_ROUTE_DEL, .ifindex = ifindex, .route = *r};
 	}
@@ -132,11 +132,11 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 		}
 	for (size_t i = 0; i < cur->nroutes; i++) {
 		const struct vipd_route *r = &cur->routes[i];
-		unsigned ifindex = instance_route_ifindex(in, r);
+		unsigned ifindex;
 
 		if (has_route(old, r))
 			continue;
-		if (!ifindex) {
+		if (!instance_route_oif(in, r, &ifindex)) {
 			/* A failure: the retry adds every route once the interface exists. */
 			in->stats.nl_errors++;
 			*retry = true;

@@ -169,6 +169,47 @@ static void master_routes_by_difference(void **state)
 	assert_false(loop_timer_armed(&inst.retry_timer));
 }
 
+/* Master: a route whose attributes change (src added) is deleted and added again in one batch;
+ * a new blackhole route is added without an interface, an unchanged IPv6 route is kept. */
+static void master_route_attributes(void **state)
+{
+	static struct vipd_route oldr[2], newr[3];
+	char why[128];
+	const struct io_call *c;
+	size_t from;
+
+	(void)state;
+	assert_int_equal(
+	    route_parse("198.19.0.0/24 via 198.18.0.254", AF_INET, &oldr[0], why, sizeof(why)), 0);
+	assert_int_equal(
+	    route_parse("fd00:9::/64 via fe80::1", AF_INET, &oldr[1], why, sizeof(why)), 0);
+	assert_int_equal(route_parse("198.19.0.0/24 via 198.18.0.254 src 198.18.0.100", AF_INET,
+	                             &newr[0], why, sizeof(why)),
+	                 0);
+	newr[1] = oldr[1];
+	assert_int_equal(
+	    route_parse("blackhole 198.19.5.0/24", AF_INET, &newr[2], why, sizeof(why)), 0);
+	cfg.routes = oldr;
+	cfg.nroutes = 2;
+	become_master();
+	from = fk.n;
+	new_config();
+	ncfg.routes = newr;
+	ncfg.nroutes = 3;
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
+	assert_int_equal(count_kind(IO_APPLY, from), 1);
+	c = &fk.log[from];
+	assert_int_equal(c->n, 3);
+	assert_int_equal(c->op[0], NL_ROUTE_DEL);
+	assert_true(route_equal(&c->route[0], &oldr[0]));
+	assert_int_equal(c->op[1], NL_ROUTE_ADD);
+	assert_true(route_equal(&c->route[1], &newr[0]));
+	assert_int_equal(c->op[2], NL_ROUTE_ADD);
+	assert_true(route_equal(&c->route[2], &newr[2]));
+	assert_int_equal(c->ifindex[2], 0);
+	assert_false(loop_timer_armed(&inst.retry_timer));
+}
+
 /* Master, interval 50 ms -> 100 ms: the advert now carries 10 cs and the next one comes 100 ms
  * later. */
 static void master_interval_change(void **state)
@@ -340,7 +381,7 @@ int main(void)
 	    T(backup_priority_silent),      T(backup_made_owner_takes_over),
 	    T(tracking_offset_kept),        T(garp_refresh_turned_on),
 	    T(restart_rules_and_diff),      T(demoted_keeps_priority_one),
-	    T(master_routes_by_difference),
+	    T(master_routes_by_difference), T(master_route_attributes),
 	};
 
 	log_set_level(LOG_ERR);
