@@ -100,6 +100,16 @@ struct vip_addr pfx(const char *s)
 	return a;
 }
 
+struct vipd_route route_of(const char *s)
+{
+	struct vipd_route r;
+	char why[128];
+
+	if (route_parse(s, AF_INET, &r, why, sizeof(why)) < 0)
+		fail_msg("%s: %s", s, why);
+	return r;
+}
+
 int setup(void **state)
 {
 	(void)state;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "vipd/instance.h"
+#include "vipd/route.h"
 #include "vipd/log.h"
 
 #define T0 (1000 * MT_SEC)
@@ -57,6 +58,8 @@ extern struct json_object *st; /* last status, freed by teardown */
 
 /* Parse "ADDR[/PLEN]" or fail the test. */
 struct vip_addr pfx(const char *s);
+/* Parse a virtual_routes entry ("default" is IPv4) or fail the test. */
+struct vipd_route route_of(const char *s);
 /* cmocka setup: fresh fake kernel, loop, eth0 (198.18.0.1/24) and instance "web" (vrid 51,
  * priority 150, v3, 50 ms, one VIP 198.18.0.100/24; vips[1] = .101 ready for nvips = 2). */
 int setup(void **state);

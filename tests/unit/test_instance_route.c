@@ -19,23 +19,13 @@
 
 static struct vipd_route routes[3];
 
-static struct vipd_route route(const char *s)
-{
-	struct vipd_route r;
-	char why[128];
-
-	if (route_parse(s, AF_INET, &r, why, sizeof(why)) < 0)
-		fail_msg("%s: %s", s, why);
-	return r;
-}
-
 /* The fixture's instance (one VIP 198.18.0.100/24 on eth0, ifindex 2) with n routes: a gateway
  * route, a default route on lo, a connected host route. */
 static void with_routes(size_t n)
 {
-	routes[0] = route("198.19.0.0/24 via 198.18.0.254");
-	routes[1] = route("default via 198.18.0.253 dev lo metric 7 table 1000");
-	routes[2] = route("198.19.1.1");
+	routes[0] = route_of("198.19.0.0/24 via 198.18.0.254");
+	routes[1] = route_of("default via 198.18.0.253 dev lo metric 7 table 1000");
+	routes[2] = route_of("198.19.1.1");
 	cfg.routes = routes;
 	cfg.nroutes = n;
 }
@@ -172,7 +162,7 @@ static void missing_dev(void **state)
 
 	(void)state;
 	with_routes(1);
-	routes[1] = route("198.19.2.0/24 dev vipd-nosuch0");
+	routes[1] = route_of("198.19.2.0/24 dev vipd-nosuch0");
 	cfg.nroutes = 2;
 	become_master();
 	assert_int_equal(fk.log[0].kind, IO_APPLY);
@@ -224,9 +214,9 @@ static void types_attributes_and_families(void **state)
 	size_t base;
 
 	(void)state;
-	routes[0] = route("blackhole 198.19.0.0/24 metric 5");
-	routes[1] = route("fd00:9::/64 via fe80::1 src fd00::100 proto static");
-	routes[2] = route("198.19.1.0/24 via 198.18.0.254 src 198.18.0.100 scope 0 onlink");
+	routes[0] = route_of("blackhole 198.19.0.0/24 metric 5");
+	routes[1] = route_of("fd00:9::/64 via fe80::1 src fd00::100 proto static");
+	routes[2] = route_of("198.19.1.0/24 via 198.18.0.254 src 198.18.0.100 scope 0 onlink");
 	cfg.routes = routes;
 	cfg.nroutes = 3;
 	become_master();
@@ -255,7 +245,7 @@ static void stale_routes_removed_at_start(void **state)
 {
 	(void)state;
 	with_routes(3);
-	routes[2] = route("198.19.2.0/24 dev vipd-nosuch0");
+	routes[2] = route_of("198.19.2.0/24 dev vipd-nosuch0");
 	fk.del_err[0] = -ESRCH;
 	instance_init(&inst, &cfg, &ifc, lp, &fake_io);
 	instance_remove_stale_routes(&inst);
