@@ -9,10 +9,12 @@
 
 #include "vipd/config_notify.h"
 #include "vipd/config_route.h"
+#include "vipd/config_rule.h"
 #include "vipd/config_track.h"
 #include "vipd/config_wire.h"
 #include "vipd/instance_int.h"
 #include "vipd/instance_reconfig.h"
+#include "vipd/nl_msg.h"
 #include "vipd/log.h"
 #include "vipd/track.h"
 
@@ -80,6 +82,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	     "garp"},
 	    {!vips_equal(a, b), "virtual_addresses"},
 	    {!config_route_equal(a, b), "virtual_routes"},
+	    {!config_rule_equal(a, b), "virtual_rules"},
 	    {!config_wire_equal(a, b), "unicast/auth"},
 	    {!config_notify_equal(a, b), "notify"},
 	    {!config_track_instance_equal(a, b), "tracking"},
@@ -99,8 +102,29 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	return buf;
 }
 
-/* Append the changes that turn the addresses and routes of old into those of cur at ch[n..]:
- * dropped routes, dropped VIPs, new VIPs, new routes (a route may need a VIP's prefix). */
+/* Is r one of c's rules? */
+static bool has_rule(const struct vipd_instance_config *c, const struct vipd_rule *r)
+{
+	for (size_t i = 0; i < c->nrules; i++)
+		if (rule_equal(&c->rules[i], r))
+			return true;
+	return false;
+}
+
+/* Append a change per rule of from that to lacks at ch[n..] (op); returns the new count. */
+static size_t put_rule_diff(const struct vipd_instance_config *from,
+                            const struct vipd_instance_config *to, enum nl_change_op op,
+                            struct nl_change *ch, size_t n)
+{
+	for (size_t i = 0; i < from->nrules; i++)
+		if (!has_rule(to, &from->rules[i]))
+			ch[n++] = (struct nl_change){.op = op, .rule = from->rules[i]};
+	return n;
+}
+
+/* Append the changes that turn the addresses, routes and rules of old into those of cur at
+ * ch[n..]: dropped rules and routes, dropped VIPs, new VIPs, new routes (a route may need a
+ * VIP's prefix), new rules. */
 static size_t put_diff(struct instance *in, const struct vipd_instance_config *old,
                        const uint8_t *old_origin, struct nl_change *ch, size_t n, size_t *added,
                        bool *retry)
@@ -110,6 +134,7 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 	const struct vipd_instance_config *cur = in->cfg;
 	unsigned vif = instance_vip_iface(in)->ifindex;
 
+	n = put_rule_diff(old, cur, NL_RULE_DEL, ch, n);
 	for (size_t i = 0; i < old->nroutes; i++) {
 		const struct vipd_route *r = &old->routes[i];
 		unsigned ifindex;
@@ -146,7 +171,7 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 		}
 		ch[n++] = (struct nl_change){.op = NL_ROUTE_ADD, .ifindex = ifindex, .route = *r};
 	}
-	return n;
+	return put_rule_diff(cur, old, NL_RULE_ADD, ch, n);
 }
 
 /* A Master's addresses and routes follow the new config by difference: what stays is not
@@ -155,10 +180,11 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 static size_t apply_diff(struct instance *in, const struct vipd_instance_config *old,
                          const uint8_t *old_origin, monotime now)
 {
-	size_t max = old->nvips + old->nroutes + in->cfg->nvips + in->cfg->nroutes;
+	size_t max = old->nvips + old->nroutes + old->nrules + in->cfg->nvips + in->cfg->nroutes +
+	             in->cfg->nrules;
 	size_t added = 0, applied;
 	struct nl_change *ch = calloc(max ? max : 1, sizeof(*ch));
-	char buf[ROUTE_STRLEN > ADDR_STRLEN ? ROUTE_STRLEN : ADDR_STRLEN];
+	char buf[NL_MSG_STRLEN];
 	bool retry = false;
 
 	if (!ch) {
@@ -176,25 +202,20 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 	}
 	for (size_t i = 0; i < applied; i++) {
 		const struct nl_change *c = &ch[i];
-		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
-		bool add = c->op == NL_ADDR_ADD || c->op == NL_ROUTE_ADD;
+		bool add = c->op == NL_ADDR_ADD || c->op == NL_ROUTE_ADD || c->op == NL_RULE_ADD;
 
-		if (!route)
+		if (!nl_msg_is_route(c))
 			instance_vip_note_result(in, c);
 		if (instance_change_done(c)) {
-			instance_log(in, LOG_INFO, "reload: %s %s%s", add ? "added" : "removed",
-			             route ? "route " : "",
-			             route ? route_format(&c->route, buf, sizeof(buf))
-			                   : addr_format(&c->addr, true, buf, sizeof(buf)));
+			instance_log(in, LOG_INFO, "reload: %s %s", add ? "added" : "removed",
+			             nl_msg_format(c, true, buf, sizeof(buf)));
 			continue;
 		}
 		in->stats.nl_errors++;
 		retry = retry || add;
-		instance_log(in, LOG_WARNING, "reload: %s %s%s: %s%s%s", add ? "add" : "delete",
-		             route ? "route " : "",
-		             route ? route_format(&c->route, buf, sizeof(buf))
-		                   : addr_format(&c->addr, true, buf, sizeof(buf)),
-		             strerror(-c->error), c->msg[0] ? ": " : "", c->msg);
+		instance_log(in, LOG_WARNING, "reload: %s %s: %s%s%s", add ? "add" : "delete",
+		             nl_msg_format(c, true, buf, sizeof(buf)), strerror(-c->error),
+		             c->msg[0] ? ": " : "", c->msg);
 	}
 	free(ch);
 	if (retry)

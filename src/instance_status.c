@@ -61,7 +61,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	if (!o)
 		return NULL;
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state", json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
+	json_object_object_add(o, "state",
+	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
 	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
 	json_object_object_add(o, "version", version_json(in->cfg->version));
@@ -100,6 +101,16 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 			json_object_array_add(
 			    routes, json_object_new_string(
 			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
+	}
+	if (in->cfg->nrules) {
+		struct json_object *rules = add_new(o, "virtual_rules", true);
+		char rbuf[RULE_STRLEN];
+
+		if (!rules)
+			goto oom;
+		for (size_t i = 0; i < in->cfg->nrules; i++)
+			json_object_array_add(rules, json_object_new_string(rule_format(
+			                                 &in->cfg->rules[i], rbuf, sizeof(rbuf))));
 	}
 	if (rx_status(in, o) < 0)
 		goto oom;

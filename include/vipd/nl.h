@@ -12,6 +12,7 @@
 
 #include "vipd/addr.h"
 #include "vipd/route.h"
+#include "vipd/rule.h"
 
 struct nl;
 
@@ -29,13 +30,21 @@ struct nl;
  * NLM_F_CREATE | NLM_F_EXCL (-EEXIST when it is there) and deleted by an exact match of
  * everything it was added with (-ESRCH when it is not there); scope link without a gateway
  * (IPv4), universe otherwise. */
-enum nl_change_op { NL_ADDR_ADD, NL_ADDR_DEL, NL_ROUTE_ADD, NL_ROUTE_DEL };
+enum nl_change_op {
+	NL_ADDR_ADD,
+	NL_ADDR_DEL,
+	NL_ROUTE_ADD,
+	NL_ROUTE_DEL,
+	NL_RULE_ADD,
+	NL_RULE_DEL
+};
 struct nl_change {
 	enum nl_change_op op;
 	unsigned ifindex;        /* the address's interface, or the route's output interface */
 	struct vip_addr addr;    /* NL_ADDR_*: address and prefix length */
 	bool nodad;              /* NL_ADDR_ADD, IPv6: IFA_F_NODAD */
 	struct vipd_route route; /* NL_ROUTE_*: the route; its dev is ignored (ifindex says) */
+	struct vipd_rule rule;   /* NL_RULE_*: the rule (FRA_PROTOCOL 112; ifindex unused) */
 	int error;               /* out: 0 or a negative errno from the kernel */
 	char msg[128];           /* out: the kernel's extended-ack text, or "" */
 };
@@ -95,10 +104,6 @@ int nl_monitor_fd(const struct nl *nl);
 /* Send every change in one batch with NLM_F_ACK and collect each answer into its error/msg.
  * Returns the number of changes that failed, or -1 if the batch could not be sent at all. */
 int nl_apply(struct nl *nl, struct nl_change *changes, size_t n);
-
-/* Write the request nl_apply sends for c (RTM_NEW/DELADDR or RTM_NEW/DELROUTE, NLM_F_ACK) at
- * buf, which holds 512 bytes or more; returns its length. Sends nothing: for tests. */
-size_t nl_change_msg(void *buf, const struct nl_change *c, uint32_t seq);
 
 /* Dump all links, then all addresses (both families), calling cb for each as an event (and
  * NL_EV_DUMP_RESTART before a dump is run again). 0 or -1 with errno. */

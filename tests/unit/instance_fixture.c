@@ -69,8 +69,10 @@ static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
 		c->ifindex[i] = changes[i].ifindex;
 		c->addr[i] = changes[i].addr;
 		c->route[i] = changes[i].route;
+		c->rule[i] = changes[i].rule;
 		c->nodad[i] = changes[i].nodad;
-		changes[i].error = changes[i].op == NL_ADDR_ADD || changes[i].op == NL_ROUTE_ADD
+		changes[i].error = changes[i].op == NL_ADDR_ADD || changes[i].op == NL_ROUTE_ADD ||
+		                           changes[i].op == NL_RULE_ADD
 		                       ? fk.add_err[i]
 		                       : fk.del_err[i];
 		failed += changes[i].error != 0;
@@ -106,6 +108,16 @@ struct vipd_route route_of(const char *s)
 	char why[128];
 
 	if (route_parse(s, AF_INET, &r, why, sizeof(why)) < 0)
+		fail_msg("%s: %s", s, why);
+	return r;
+}
+
+struct vipd_rule rule_of(const char *s)
+{
+	struct vipd_rule r;
+	char why[128];
+
+	if (rule_parse(s, AF_INET, &r, why, sizeof(why)) < 0)
 		fail_msg("%s: %s", s, why);
 	return r;
 }

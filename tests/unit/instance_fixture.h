@@ -31,6 +31,7 @@ struct io_call {
 	unsigned ifindex[MAXV];
 	struct vip_addr addr[MAXV];
 	struct vipd_route route[MAXV]; /* NL_ROUTE_* changes */
+	struct vipd_rule rule[MAXV];   /* NL_RULE_* changes */
 	bool nodad[MAXV];
 	struct vip_addr vip; /* IO_ANNOUNCE */
 };
@@ -60,6 +61,8 @@ extern struct json_object *st; /* last status, freed by teardown */
 struct vip_addr pfx(const char *s);
 /* Parse a virtual_routes entry ("default" is IPv4) or fail the test. */
 struct vipd_route route_of(const char *s);
+/* Parse a virtual_rules entry (IPv4 without from or to) or fail the test. */
+struct vipd_rule rule_of(const char *s);
 /* cmocka setup: fresh fake kernel, loop, eth0 (198.18.0.1/24) and instance "web" (vrid 51,
  * priority 150, v3, 50 ms, one VIP 198.18.0.100/24; vips[1] = .101 ready for nvips = 2). */
 int setup(void **state);

@@ -1,5 +1,5 @@
-/* Unit tests for the route requests nl.c builds (nl_change_msg): the type, scope, flags,
- * protocol and attributes of each virtual_routes form, read back with libmnl as the kernel
+/* Unit tests for the route and rule requests nl_msg.c builds (nl_msg_build): the type, scope,
+ * flags, protocol and attributes of each virtual_routes form, read back with libmnl as the kernel
  * would, so that a route attribute cannot be parsed and then left out of the message. */
 #include "build_config.h"
 
@@ -10,26 +10,30 @@
 #include <cmocka.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "vipd/nl.h"
+#include "vipd/nl_msg.h"
+#include "vipd/rule.h"
+#include "vipd/nl_msg.h"
 #include "vipd/route.h"
 
 /* More than one message needs (MNL_SOCKET_BUFFER_SIZE is not a constant). */
 static uint8_t buf[8192] __attribute__((aligned(4)));
 
 struct seen {
-	const struct nlattr *a[RTA_MAX + 1];
+	const struct nlattr *a[RTA_MAX > FRA_MAX ? RTA_MAX + 1 : FRA_MAX + 1];
 };
 
 static int attr_cb(const struct nlattr *a, void *data)
 {
 	struct seen *s = data;
 
-	if (mnl_attr_get_type(a) <= RTA_MAX)
+	if (mnl_attr_get_type(a) < sizeof(s->a) / sizeof(s->a[0]))
 		s->a[mnl_attr_get_type(a)] = a;
 	return MNL_CB_OK;
 }
@@ -48,7 +52,7 @@ static const struct rtmsg *build(const char *text, enum nl_change_op op, struct 
 		c.ifindex = 0;
 	memset(buf, 0, sizeof(buf));
 	memset(s, 0, sizeof(*s));
-	len = nl_change_msg(buf, &c, 7);
+	len = nl_msg_build(buf, &c, 7);
 	assert_int_equal(len, nlh->nlmsg_len);
 	assert_true(mnl_nlmsg_ok(nlh, (int)len));
 	assert_int_equal(nlh->nlmsg_type, op == NL_ROUTE_ADD ? RTM_NEWROUTE : RTM_DELROUTE);
@@ -124,12 +128,60 @@ static void types(void **state)
 	}
 }
 
+/* A rule: fib_rule_hdr, every selector, FRA_TABLE, FRA_PRIORITY and FRA_PROTOCOL 112. */
+static void rule(void **state)
+{
+	struct nl_change c = {.op = NL_RULE_DEL};
+	const struct nlmsghdr *nlh = (const void *)buf;
+	const struct fib_rule_hdr *frh;
+	const uint8_t from[4] = {198, 18, 0, 0};
+	char why[128];
+	struct seen s;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(rule_parse("not from 198.18.0.0/24 iif eth0 oif eth1 fwmark 0x10/0xff "
+	                            "table 300 priority 77",
+	                            AF_INET, &c.rule, why, sizeof(why)),
+	                 0);
+	memset(buf, 0, sizeof(buf));
+	memset(&s, 0, sizeof(s));
+	len = nl_msg_build(buf, &c, 9);
+	assert_int_equal(len, nlh->nlmsg_len);
+	assert_true(len <= nl_msg_max());
+	assert_int_equal(nlh->nlmsg_type, RTM_DELRULE);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	frh = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(frh->family, AF_INET);
+	assert_int_equal(frh->src_len, 24);
+	assert_int_equal(frh->dst_len, 0);
+	assert_int_equal(frh->action, FR_ACT_TO_TBL);
+	assert_int_equal(frh->flags, FIB_RULE_INVERT);
+	assert_int_equal(frh->table, RT_TABLE_UNSPEC);
+	assert_int_equal(mnl_attr_parse(nlh, sizeof(*frh), attr_cb, &s), MNL_CB_OK);
+	assert_memory_equal(mnl_attr_get_payload(s.a[FRA_SRC]), from, 4);
+	assert_null(s.a[FRA_DST]);
+	assert_string_equal(mnl_attr_get_str(s.a[FRA_IIFNAME]), "eth0");
+	assert_string_equal(mnl_attr_get_str(s.a[FRA_OIFNAME]), "eth1");
+	assert_int_equal(mnl_attr_get_u32(s.a[FRA_FWMARK]), 0x10);
+	assert_int_equal(mnl_attr_get_u32(s.a[FRA_FWMASK]), 0xff);
+	assert_int_equal(mnl_attr_get_u32(s.a[FRA_TABLE]), 300);
+	assert_int_equal(mnl_attr_get_u32(s.a[FRA_PRIORITY]), 77);
+	assert_int_equal(mnl_attr_get_u8(s.a[FRA_PROTOCOL]), 112);
+	assert_true(nl_msg_valid(&c));
+	assert_true(nl_msg_is_route(&c));
+	c.op = NL_RULE_ADD;
+	nl_msg_build(buf, &c, 9);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(plain_route),
 	    cmocka_unit_test(attributes),
 	    cmocka_unit_test(types),
+	    cmocka_unit_test(rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
