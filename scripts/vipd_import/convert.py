@@ -166,7 +166,8 @@ class Converter:
         if any(i['raw'] == n.args[0] for i in self.instances):
             self.warn(n, 'defined twice; keepalived ignores this one', kw=n.text())
             return
-        i: Record = {'node': n, 'raw': n.args[0], 'vips': [], 'routes': [], 'tifs': [],
+        i: Record = {'node': n, 'raw': n.args[0], 'vips': [], 'routes': [], 'rules': [],
+                     'tifs': [],
                      'tscripts': [], 'peers': None, 'notify_other': [], 'group': None}
         for c in n.block:
             kw = c.kw

@@ -10,7 +10,8 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from .reader import Node
-from .rules import GARP_KEYS, ROUTE_KEYS, ROUTE_PROTOS, ROUTE_SCOPES, ROUTE_TYPES, WEIGHT
+from .rules import (GARP_KEYS, ROUTE_KEYS, ROUTE_PROTOS, ROUTE_SCOPES, ROUTE_TYPES, RULE_KEYS,
+                    WEIGHT)
 from .values import fmt_num, parse_ip, q, to_int
 
 if TYPE_CHECKING:
@@ -112,6 +113,9 @@ def complete(cv: Converter, i: Record) -> None:
     routes = [r for r in (route(cv, e, fam) for e in i['routes']) if r]
     if routes:
         keys.append(('virtual_routes', [q(r) for r in routes], i.get('virtual_routes')))
+    rules = [r for r in (rule(cv, e, fam) for e in i['rules']) if r]
+    if rules:
+        keys.append(('virtual_rules', [q(r) for r in rules], i.get('virtual_rules')))
     tracking(cv, i, iface, prio, keys)
     notify(cv, i, keys)
 
@@ -294,6 +298,64 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
                'onlink needs via' if d == 'onlink' else 'vipd adds the route without it')
         cv.warn(e, 'not carried over: ' + why, kw='virtual_routes %s %s' % (str(net), d))
     return out
+
+
+def rule(cv: Converter, e: Node, fam: int) -> Optional[str]:
+    """A virtual_rules entry -> '[not] [from P] [to P] [iif I] [oif I] [fwmark M[/MASK]]
+    table N priority N'. A rule keepalived would add but vipd cannot carry whole (another
+    action, a named table, a selector vipd lacks, no priority) is left out with the reason:
+    carrying part of it would match other packets than keepalived's rule."""
+    w = [e.kw] + e.args
+    kw = 'virtual_rules ' + e.text()
+    r: Dict[str, str] = {}
+    k = 0
+    invert = False
+    while k < len(w):
+        t, arg = w[k], (w[k + 1] if k + 1 < len(w) else None)
+        if t == 'not':
+            invert = True
+            k += 1
+        elif t == 'no_track':
+            cv.warn(e, 'not carried over: no_track (vipd removes the rule with the master '
+                    'state)', kw='virtual_rules no_track')
+            k += 1
+        elif t in RULE_KEYS and arg is not None:
+            r[RULE_KEYS[t]] = arg
+            k += 2
+        else:
+            cv.warn(e, 'not carried over: vipd cannot carry "%s" (vipd rules take from, to, '
+                    'iif, oif, fwmark, table and priority)' % t, kw=kw)
+            return None
+    if 'table' in r:
+        r['table'] = {'main': 'main', '254': 'main'}.get(r['table'], r['table'])
+        if r['table'] != 'main' and to_int(r['table'], 1, 2**32 - 1) is None:
+            cv.warn(e, 'not carried over: vipd knows numbered tables (and main) only', kw=kw)
+            return None
+    for key in ('table', 'priority'):
+        if key not in r:
+            cv.warn(e, 'not carried over: vipd needs a %s on every rule' % key, kw=kw)
+            return None
+    fams = set()
+    for key in ('from', 'to'):
+        if key in r and r[key] != 'all':
+            try:
+                fams.add(ipaddress.ip_network(r[key], strict=False).version)
+            except ValueError:
+                cv.warn(e, 'cannot read %s "%s"; rule not carried over' % (key, r[key]),
+                        kw=kw)
+                return None
+    if len(fams) > 1:
+        cv.warn(e, 'from and to of two families; rule not carried over', kw=kw)
+        return None
+    if not fams:
+        cv.warn(e, 'no from or to: vipd adds the rule for IPv%d only (the instance\'s family);'
+                ' write "from %s" for the other one' % (fam, '::/0' if fam == 4 else
+                                                          '0.0.0.0/0'), kw=kw)
+    out = 'not ' if invert else ''
+    for key in ('from', 'to', 'iif', 'oif', 'fwmark', 'table', 'priority'):
+        if key in r and not (key in ('from', 'to') and r[key] == 'all'):
+            out += '%s %s ' % (key, r[key])
+    return out.strip()
 
 
 def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:

@@ -28,7 +28,6 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?track_file', 'track files are not converted (a vipd "file" check works differently)'),
     (r'(vrrp_)?track_process', 'not converted; use a vrrp_script with pgrep (a vipd exec check)'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
-    (r'virtual_rules', 'vipd adds no policy routing rules'),
     (r'(vrrp_)?mcast_(group[46]|dst_ip)', 'vipd uses the IANA groups 224.0.0.18 and ff02::12'),
     (r'notify_(stop|deleted|master_rx_lower_pri|priority_changes)',
      'vipd has one notify script per instance, called as SCRIPT NAME STATE PRIORITY'),
@@ -89,7 +88,8 @@ INSTANCE_VALUES: Dict[str, Rule] = {
 
 # vrrp_instance blocks whose entries are collected: keyword -> list in the instance record.
 INSTANCE_LISTS: Dict[str, str] = {
-    'virtual_ipaddress': 'vips', 'virtual_routes': 'routes', 'track_interface': 'tifs',
+    'virtual_ipaddress': 'vips', 'virtual_routes': 'routes', 'virtual_rules': 'rules',
+    'track_interface': 'tifs',
     'track_script': 'tscripts', 'unicast_peer': 'peers',
 }
 
@@ -149,4 +149,10 @@ ROUTE_PROTOS: Dict[str, str] = {
     'ra': 'ra', 'mrt': '10', 'zebra': '11', 'bird': '12', 'dnrouted': '13', 'xorp': '14',
     'ntk': '15', 'dhcp': 'dhcp', 'keepalived': 'keepalived', 'babel': '42', 'bgp': '186',
     'isis': '187', 'ospf': '188', 'rip': '189', 'eigrp': '192'}
+
+# virtual_rules: keepalived's keywords vipd carries -> vipd word (each takes one value).
+RULE_KEYS: Dict[str, str] = {'from': 'from', 'to': 'to', 'iif': 'iif', 'oif': 'oif',
+                             'fwmark': 'fwmark', 'table': 'table', 'lookup': 'table',
+                             'priority': 'priority', 'preference': 'priority',
+                             'pref': 'priority', 'prio': 'priority'}
 
