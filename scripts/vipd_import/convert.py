@@ -31,6 +31,8 @@ class Converter:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.g: Record = {}
+        # The next priority keepalived gives a virtual rule without one, per IP version.
+        self.rule_priorities: Dict[int, int] = {}
         self.where: Dict[str, Node] = {}         # global vipd key -> its keepalived statement
         self.instances: List[Record] = []
         self.scripts: Dict[str, Record] = {}

@@ -113,7 +113,7 @@ def complete(cv: Converter, i: Record) -> None:
     routes = [r for r in (route(cv, e, fam) for e in i['routes']) if r]
     if routes:
         keys.append(('virtual_routes', [q(r) for r in routes], i.get('virtual_routes')))
-    rules = [r for r in (rule(cv, e, fam) for e in i['rules']) if r]
+    rules = [r for r in (rule(cv, e) for e in i['rules']) if r]
     if rules:
         keys.append(('virtual_rules', [q(r) for r in rules], i.get('virtual_rules')))
     tracking(cv, i, iface, prio, keys)
@@ -300,20 +300,29 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
     return out
 
 
-def rule(cv: Converter, e: Node, fam: int) -> Optional[str]:
+# keepalived numbers a rule given without a priority itself: 16384, then one less for each
+# further such rule of the family, in the order of the file (vrrp_iprule.c, alloc_rule).
+RULE_START_PRIORITY = 16384
+
+
+def rule(cv: Converter, e: Node) -> Optional[str]:
     """A virtual_rules entry -> '[not] [from P] [to P] [iif I] [oif I] [fwmark M[/MASK]]
-    table N priority N'. A rule keepalived would add but vipd cannot carry whole (another
-    action, a named table, a selector vipd lacks, no priority) is left out with the reason:
-    carrying part of it would match other packets than keepalived's rule."""
+    table N priority N'. A rule vipd cannot carry whole (another action, a named table, a
+    selector vipd lacks) is left out with the reason: carrying part of it would match other
+    packets than keepalived's rule. keepalived's defaults are written out: IPv4 for a rule
+    without from, to or inet6, and the priority keepalived numbers a rule without one."""
     w = [e.kw] + e.args
     kw = 'virtual_rules ' + e.text()
     r: Dict[str, str] = {}
     k = 0
     invert = False
+    fams = set()
     while k < len(w):
         t, arg = w[k], (w[k + 1] if k + 1 < len(w) else None)
-        if t == 'not':
-            invert = True
+        if t in ('not', 'inet', 'inet6'):
+            invert = invert or t == 'not'
+            if t != 'not':
+                fams.add(6 if t == 'inet6' else 4)
             k += 1
         elif t == 'no_track':
             cv.warn(e, 'not carried over: no_track (vipd removes the rule with the master '
@@ -326,18 +335,17 @@ def rule(cv: Converter, e: Node, fam: int) -> Optional[str]:
             cv.warn(e, 'not carried over: vipd cannot carry "%s" (vipd rules take from, to, '
                     'iif, oif, fwmark, table and priority)' % t, kw=kw)
             return None
-    if 'table' in r:
-        r['table'] = {'main': 'main', '254': 'main'}.get(r['table'], r['table'])
-        if r['table'] != 'main' and to_int(r['table'], 1, 2**32 - 1) is None:
-            cv.warn(e, 'not carried over: vipd knows numbered tables (and main) only', kw=kw)
-            return None
-    for key in ('table', 'priority'):
-        if key not in r:
-            cv.warn(e, 'not carried over: vipd needs a %s on every rule' % key, kw=kw)
-            return None
-    fams = set()
+    if 'table' not in r:
+        cv.warn(e, 'not carried over: vipd needs a table on every rule', kw=kw)
+        return None
+    r['table'] = {'main': 'main', '254': 'main'}.get(r['table'], r['table'])
+    if r['table'] != 'main' and to_int(r['table'], 1, 2**32 - 1) is None:
+        cv.warn(e, 'not carried over: vipd knows numbered tables (and main) only', kw=kw)
+        return None
     for key in ('from', 'to'):
-        if key in r and r[key] != 'all':
+        if key in r and r[key] in ('all', 'any', 'default'):
+            del r[key]
+        elif key in r:
             try:
                 fams.add(ipaddress.ip_network(r[key], strict=False).version)
             except ValueError:
@@ -345,15 +353,19 @@ def rule(cv: Converter, e: Node, fam: int) -> Optional[str]:
                         kw=kw)
                 return None
     if len(fams) > 1:
-        cv.warn(e, 'from and to of two families; rule not carried over', kw=kw)
+        cv.warn(e, 'of two families; rule not carried over', kw=kw)
         return None
-    if not fams:
-        cv.warn(e, 'no from or to: vipd adds the rule for IPv%d only (the instance\'s family);'
-                ' write "from %s" for the other one' % (fam, '::/0' if fam == 4 else
-                                                          '0.0.0.0/0'), kw=kw)
+    fam = fams.pop() if fams else 4
+    if 'priority' not in r:
+        n = cv.rule_priorities.get(fam, RULE_START_PRIORITY)
+        cv.rule_priorities[fam] = n - 1
+        r['priority'] = str(n)
+        cv.warn(e, 'no priority: written as %d, the one keepalived gives it' % n, kw=kw)
+    if 'from' not in r and 'to' not in r:
+        r['from'] = '0.0.0.0/0' if fam == 4 else '::/0'     # the family, whatever the instance's
     out = 'not ' if invert else ''
     for key in ('from', 'to', 'iif', 'oif', 'fwmark', 'table', 'priority'):
-        if key in r and not (key in ('from', 'to') and r[key] == 'all'):
+        if key in r:
             out += '%s %s ' % (key, r[key])
     return out.strip()
 
