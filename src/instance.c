@@ -188,21 +188,38 @@ static void send_advert(struct instance *in, uint8_t priority)
 /* The output interface of a virtual route: the interface of the VIPs when it names none; its
  * dev when that is the instance's interface or VMAC; any other dev is looked up by name now,
  * at each apply (the daemon tracks only the interfaces instances run on). 0 when missing. */
-unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r)
+static unsigned dev_ifindex(const struct instance *in, const char *dev)
 {
-	if (!r->dev[0])
+	if (!dev[0])
 		return instance_vip_iface(in)->ifindex;
-	if (strcmp(r->dev, in->iface->name) == 0)
+	if (strcmp(dev, in->iface->name) == 0)
 		return in->iface->ifindex;
-	if (in->vmac && strcmp(r->dev, in->vmac->name) == 0)
+	if (in->vmac && strcmp(dev, in->vmac->name) == 0)
 		return in->vmac->ifindex;
-	return if_nametoindex(r->dev);
+	return if_nametoindex(dev);
 }
 
-bool instance_route_oif(const struct instance *in, const struct vipd_route *r, unsigned *ifindex)
+unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r)
 {
-	*ifindex = r->type == ROUTE_UNICAST ? instance_route_ifindex(in, r) : 0;
-	return *ifindex != 0 || r->type != ROUTE_UNICAST;
+	return dev_ifindex(in, r->dev);
+}
+
+bool instance_route_oif(const struct instance *in, struct nl_change *c)
+{
+	const struct vipd_route *r = &c->route;
+	bool ok = true;
+
+	c->ifindex = 0;
+	if (r->type != ROUTE_UNICAST)
+		return true;
+	for (size_t i = 0; i < r->nnh; i++) {
+		c->nh_ifindex[i] = dev_ifindex(in, r->nh[i].dev);
+		ok = ok && c->nh_ifindex[i] != 0;
+	}
+	if (r->nnh)
+		return ok;
+	c->ifindex = instance_route_ifindex(in, r);
+	return c->ifindex != 0;
 }
 
 /* Append the VIP changes at ch[n..]; returns the new count. A delete leaves out the VIPs that
@@ -231,9 +248,9 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 
 	for (size_t i = 0; i < in->cfg->nroutes; i++) {
 		const struct vipd_route *r = &in->cfg->routes[i];
-		unsigned ifindex;
 
-		if (!instance_route_oif(in, r, &ifindex)) {
+		ch[n].route = *r;
+		if (!instance_route_oif(in, &ch[n])) {
 			if (add) {
 				(*missing)++;
 				in->stats.nl_errors++;
@@ -244,8 +261,6 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 			continue;
 		}
 		ch[n].op = add ? NL_ROUTE_ADD : NL_ROUTE_DEL;
-		ch[n].ifindex = ifindex;
-		ch[n].route = *r;
 		n++;
 	}
 	return n;

@@ -137,11 +137,10 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 	n = put_rule_diff(old, cur, NL_RULE_DEL, ch, n);
 	for (size_t i = 0; i < old->nroutes; i++) {
 		const struct vipd_route *r = &old->routes[i];
-		unsigned ifindex;
 
-		if (has_route(cur, r) || !instance_route_oif(in, r, &ifindex))
-			continue;
-		ch[n++] = (struct nl_change){.op = NL_ROUTE_DEL, .ifindex = ifindex, .route = *r};
+		ch[n] = (struct nl_change){.op = NL_ROUTE_DEL, .route = *r};
+		if (!has_route(cur, r) && instance_route_oif(in, &ch[n]))
+			n++;
 	}
 	for (size_t i = 0; i < old->nvips; i++)
 		if (!has_vip(cur, &old->vips[i]) && old_origin[i] != VIP_FOREIGN)
@@ -157,11 +156,11 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 		}
 	for (size_t i = 0; i < cur->nroutes; i++) {
 		const struct vipd_route *r = &cur->routes[i];
-		unsigned ifindex;
 
 		if (has_route(old, r))
 			continue;
-		if (!instance_route_oif(in, r, &ifindex)) {
+		ch[n] = (struct nl_change){.op = NL_ROUTE_ADD, .route = *r};
+		if (!instance_route_oif(in, &ch[n])) {
 			/* A failure: the retry adds every route once the interface exists. */
 			in->stats.nl_errors++;
 			*retry = true;
@@ -169,7 +168,7 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 			             route_format(r, buf, sizeof(buf)), r->dev);
 			continue;
 		}
-		ch[n++] = (struct nl_change){.op = NL_ROUTE_ADD, .ifindex = ifindex, .route = *r};
+		n++;
 	}
 	return put_rule_diff(cur, old, NL_RULE_ADD, ch, n);
 }

@@ -26,9 +26,37 @@ size_t nl_msg_max(void)
 	              2 * MNL_ALIGN(sizeof(struct nlattr) + IF_NAMESIZE) +
 	              4 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t)) +
 	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint8_t));
-	size_t most = addr > route ? addr : route;
+	size_t most;
+
+	/* RTA_MULTIPATH: a nest of an rtnexthop and an RTA_GATEWAY per nexthop. */
+	route += MNL_ALIGN(sizeof(struct nlattr)) +
+	         ROUTE_NEXTHOPS_MAX * (MNL_ALIGN(sizeof(struct rtnexthop)) +
+	                               MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)));
+	most = addr > route ? addr : route;
 
 	return most > rule ? most : rule;
+}
+
+/* RTA_MULTIPATH: a struct rtnexthop (weight - 1, interface, onlink) and its RTA_GATEWAY per
+ * nexthop. */
+static void put_multipath(struct nlmsghdr *nlh, const struct nl_change *c)
+{
+	const struct vipd_route *r = &c->route;
+	struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+
+	for (size_t i = 0; i < r->nnh; i++) {
+		struct rtnexthop *rtnh = mnl_nlmsg_get_payload_tail(nlh);
+
+		nlh->nlmsg_len += MNL_ALIGN(sizeof(*rtnh));
+		memset(rtnh, 0, sizeof(*rtnh));
+		rtnh->rtnh_flags = r->nh[i].onlink ? RTNH_F_ONLINK : 0;
+		rtnh->rtnh_hops = (uint8_t)(r->nh[i].weight - 1);
+		rtnh->rtnh_ifindex = (int)c->nh_ifindex[i];
+		mnl_attr_put(nlh, RTA_GATEWAY, addr_size(r->dst.af), &r->nh[i].gw);
+		rtnh->rtnh_len =
+		    (unsigned short)((uint8_t *)mnl_nlmsg_get_payload_tail(nlh) - (uint8_t *)rtnh);
+	}
+	mnl_attr_nest_end(nlh, mp);
 }
 
 /* Append the RTM_NEWROUTE / RTM_DELROUTE of a route change at buf. Returns its length. The
@@ -68,9 +96,12 @@ static size_t put_route(void *buf, const struct nl_change *c, uint32_t seq)
 		mnl_attr_put(nlh, RTA_GATEWAY, alen, &r->gw);
 	if (r->has_src)
 		mnl_attr_put(nlh, RTA_PREFSRC, alen, &r->src);
-	/* blackhole, unreachable and prohibit have no output interface. */
-	if (r->type == ROUTE_UNICAST)
+	/* blackhole, unreachable and prohibit have no output interface; a multipath route has
+	 * one per nexthop. */
+	if (r->type == ROUTE_UNICAST && !r->nnh)
 		mnl_attr_put_u32(nlh, RTA_OIF, c->ifindex);
+	if (r->nnh)
+		put_multipath(nlh, c);
 	/* IPv6 stores metric 0 as 1024: name that, so a delete cannot match another metric. */
 	if (r->dst.af == AF_INET6 && metric == 0)
 		metric = 1024;
@@ -180,6 +211,14 @@ size_t nl_msg_build(void *buf, const struct nl_change *c, uint32_t seq)
 	return nlh->nlmsg_len;
 }
 
+static bool nexthops_valid(const struct nl_change *c)
+{
+	for (size_t i = 0; i < c->route.nnh && i < ROUTE_NEXTHOPS_MAX; i++)
+		if (!c->nh_ifindex[i] || c->route.nh[i].weight < 1 || c->route.nh[i].weight > 256)
+			return false;
+	return true;
+}
+
 bool nl_msg_valid(const struct nl_change *c)
 {
 	size_t alen;
@@ -187,8 +226,9 @@ bool nl_msg_valid(const struct nl_change *c)
 	if (c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL) {
 		alen = addr_size(c->route.dst.af);
 		return alen != 0 && c->route.dst.plen <= alen * 8 &&
-		       (c->ifindex != 0 || c->route.type != ROUTE_UNICAST) && c->route.table != 0 &&
-		       c->route.type <= ROUTE_PROHIBIT;
+		       (c->ifindex != 0 || c->route.type != ROUTE_UNICAST || c->route.nnh) &&
+		       c->route.nnh <= ROUTE_NEXTHOPS_MAX && nexthops_valid(c) &&
+		       c->route.table != 0 && c->route.type <= ROUTE_PROHIBIT;
 	}
 	if (c->op == NL_RULE_ADD || c->op == NL_RULE_DEL) {
 		alen = addr_size(c->rule.af);

@@ -11,13 +11,14 @@
 
 #define TABLE_DEFAULT 253u /* RT_TABLE_DEFAULT */
 #define TABLE_LOCAL 255u   /* RT_TABLE_LOCAL */
-/* Words in the longest valid entry: type, prefix, seven keyword/value pairs and onlink. */
-#define MAX_WORDS 17
+/* Words in the longest valid entry: type, prefix, seven keyword/value pairs and onlink, then
+ * the nexthops (nexthop, via GW, dev IF, weight W, onlink). */
+#define MAX_WORDS (17 + 8 * ROUTE_NEXTHOPS_MAX)
 #define RT_SCOPE_LINK_ 253u /* RT_SCOPE_LINK: the default of an IPv4 route without gateway */
 #define PROTO_VIPD 112u     /* NL_RTPROT_VIPD, the default proto (stored as 0) */
 #define GRAMMAR                                                                                    \
 	"[TYPE] PREFIX [via GW] [dev IF] [src ADDR] [scope S] [onlink] [metric N] [table N] "      \
-	"[proto P]"
+	"[proto P] [nexthop via GW [dev IF] [weight W] [onlink]]..."
 /* A word quoted back in a reason, cut at 64 bytes: printf arguments for "%.*s". */
 #define QUOTE(w) (int)((w)->len < 64 ? (w)->len : 64), (w)->p
 
@@ -277,6 +278,62 @@ static int check_combination(const struct vipd_route *r, const bool *seen, char 
 	return 0;
 }
 
+/* The words w[i..n) after the first "nexthop" into r->nh; gateways into gw[]. */
+static int parse_nexthops(const struct word *w, int i, int n, struct vipd_route *r,
+                          struct vip_addr *gw, char *why, size_t whylen)
+{
+	while (i < n) {
+		struct route_nexthop *nh;
+		bool via = false;
+
+		if (!word_is(&w[i], "nexthop"))
+			return fail(why, whylen,
+			            "\"%.*s\" after a nexthop (expected via, dev, weight, "
+			            "onlink or nexthop)",
+			            QUOTE(&w[i]));
+		if (r->nnh == ROUTE_NEXTHOPS_MAX)
+			return fail(why, whylen, "more than %d nexthops", ROUTE_NEXTHOPS_MAX);
+		nh = &r->nh[r->nnh];
+		nh->weight = 1;
+		for (i++; i < n && !word_is(&w[i], "nexthop"); i++) {
+			uint32_t v;
+
+			if (word_is(&w[i], "onlink")) {
+				nh->onlink = true;
+				continue;
+			}
+			if (i + 1 == n)
+				return fail(why, whylen, "nexthop %.*s needs a value",
+				            QUOTE(&w[i]));
+			if (word_is(&w[i], "via") && !via) {
+				via = true;
+				if (parse_gw(&w[++i], &gw[r->nnh], why, whylen) < 0)
+					return -1;
+			} else if (word_is(&w[i], "dev") && !nh->dev[0]) {
+				if (parse_dev(&w[++i], nh->dev, why, whylen) < 0)
+					return -1;
+			} else if (word_is(&w[i], "weight")) {
+				if (!parse_u32(&w[++i], &v) || v < 1 || v > 256)
+					return fail(
+					    why, whylen,
+					    "nexthop weight \"%.*s\" is not a number 1..256",
+					    QUOTE(&w[i]));
+				nh->weight = (uint16_t)v;
+			} else {
+				return fail(
+				    why, whylen,
+				    "nexthop: unexpected \"%.*s\" (via GW [dev IF] [weight W] "
+				    "[onlink], each once)",
+				    QUOTE(&w[i]));
+			}
+		}
+		if (!via)
+			return fail(why, whylen, "a nexthop needs via");
+		r->nnh++;
+	}
+	return 0;
+}
+
 /* Check that address a (named what) is of the prefix's family. */
 static int same_family(const char *what, const struct vip_addr *a, int af, char *why, size_t whylen)
 {
@@ -294,6 +351,7 @@ int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t w
 	struct vipd_route out = {.table = ROUTE_TABLE_MAIN};
 	struct vip_addr gw = {0}, src = {0};
 	bool seen[KW__COUNT] = {false};
+	struct vip_addr nh_gw[ROUTE_NEXTHOPS_MAX];
 	bool is_default;
 	int n, i = 0;
 
@@ -318,12 +376,24 @@ int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t w
 	for (i++; i < n; i++) {
 		int k = 0;
 
+		if (word_is(&w[i], "nexthop")) {
+			if (out.type != ROUTE_UNICAST)
+				return fail(why, whylen, "%s takes no nexthop",
+				            type_names[out.type]);
+			if (seen[KW_VIA] || seen[KW_DEV] || seen[KW_ONLINK])
+				return fail(
+				    why, whylen,
+				    "a route with nexthops takes no via, dev or onlink of its own");
+			if (parse_nexthops(w, i, n, &out, nh_gw, why, whylen) < 0)
+				return -1;
+			break;
+		}
 		while (k < KW__COUNT && !word_is(&w[i], kw_names[k]))
 			k++;
 		if (k == KW__COUNT)
 			return fail(why, whylen,
 			            "unknown word \"%.*s\" (expected via, dev, src, scope, onlink, "
-			            "metric, table or proto)",
+			            "metric, table, proto or nexthop)",
 			            QUOTE(&w[i]));
 		if (seen[k])
 			return fail(why, whylen, "%s given twice", kw_names[k]);
@@ -343,7 +413,7 @@ int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t w
 	out.has_gw = seen[KW_VIA];
 	out.has_src = seen[KW_SRC];
 	if (is_default) {
-		int fam = out.has_gw ? gw.af : out.has_src ? src.af : af;
+		int fam = out.has_gw ? gw.af : out.nnh ? nh_gw[0].af : out.has_src ? src.af : af;
 
 		if (fam != AF_INET && fam != AF_INET6)
 			return fail(why, whylen, "default needs a gateway to tell its family");
@@ -359,6 +429,11 @@ int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t w
 		if (same_family("src", &src, out.dst.af, why, whylen) < 0)
 			return -1;
 		out.src = src.in;
+	}
+	for (size_t k = 0; k < out.nnh; k++) {
+		if (same_family("nexthop via", &nh_gw[k], out.dst.af, why, whylen) < 0)
+			return -1;
+		out.nh[k].gw = nh_gw[k].in;
 	}
 	*r = out;
 	return 0;
@@ -411,6 +486,18 @@ const char *route_format(const struct vipd_route *r, char *buf, size_t len)
 	if (r->proto)
 		append(buf, len, &used, " proto %s",
 		       name_of(proto_names, NAMES(proto_names), r->proto, num, sizeof(num)));
+	for (size_t i = 0; i < r->nnh && i < ROUTE_NEXTHOPS_MAX; i++) {
+		const struct route_nexthop *nh = &r->nh[i];
+
+		append(buf, len, &used, " nexthop via %s",
+		       addr_format_in(r->dst.af, &nh->gw, g, sizeof(g)));
+		if (nh->dev[0])
+			append(buf, len, &used, " dev %.*s", IF_NAMESIZE - 1, nh->dev);
+		if (nh->weight != 1)
+			append(buf, len, &used, " weight %u", nh->weight);
+		if (nh->onlink)
+			append(buf, len, &used, " onlink");
+	}
 	return buf;
 }
 
@@ -418,7 +505,24 @@ uint8_t route_scope(const struct vipd_route *r)
 {
 	if (r->has_scope)
 		return r->scope;
-	return r->type == ROUTE_UNICAST && !r->has_gw && r->dst.af == AF_INET ? RT_SCOPE_LINK_ : 0;
+	return r->type == ROUTE_UNICAST && !r->has_gw && !r->nnh && r->dst.af == AF_INET
+	           ? RT_SCOPE_LINK_
+	           : 0;
+}
+
+static bool nexthops_equal(const struct vipd_route *a, const struct vipd_route *b)
+{
+	if (a->nnh != b->nnh)
+		return false;
+	for (size_t i = 0; i < a->nnh; i++) {
+		const struct route_nexthop *x = &a->nh[i], *y = &b->nh[i];
+
+		if (addr_cmp_in(a->dst.af, &x->gw, &y->gw) != 0 ||
+		    strncmp(x->dev, y->dev, IF_NAMESIZE) != 0 || x->weight != y->weight ||
+		    x->onlink != y->onlink)
+			return false;
+	}
+	return true;
 }
 
 bool route_equal(const struct vipd_route *a, const struct vipd_route *b)
@@ -430,7 +534,7 @@ bool route_equal(const struct vipd_route *a, const struct vipd_route *b)
 	       a->table == b->table && a->type == b->type && a->has_src == b->has_src &&
 	       (!a->has_src || addr_cmp_in(a->dst.af, &a->src, &b->src) == 0) &&
 	       a->has_scope == b->has_scope && (!a->has_scope || a->scope == b->scope) &&
-	       a->onlink == b->onlink && a->proto == b->proto;
+	       a->onlink == b->onlink && a->proto == b->proto && nexthops_equal(a, b);
 }
 
 /* The metric the kernel stores: IPv6 turns 0 into 1024 (IP6_RT_PRIO_USER). */

@@ -50,8 +50,7 @@ struct vipd_instance_config {
 	int af;                /* family of the virtual addresses */
 	struct vip_addr *vips; /* virtual_addresses, at least one */
 	size_t nvips;
-	struct vipd_route
-	    *routes; /* virtual_routes, either family; added on master (config_route.c) */
+	struct vipd_route *routes; /* virtual_routes (either family); added on master */
 	size_t nroutes;
 	struct vipd_rule *rules; /* virtual_rules; added on master (config_rule.c) */
 	size_t nrules;

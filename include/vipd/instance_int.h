@@ -30,9 +30,10 @@ void instance_announce_timer_cb(void *arg, monotime now);
 /* The output interface index of virtual route r of in (0 when its interface is missing). */
 unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r);
 
-/* The interface a change of route r names into *ifindex: instance_route_ifindex, or 0 for a
- * route without a next hop (blackhole...), which needs none. False when r's is missing. */
-bool instance_route_oif(const struct instance *in, const struct vipd_route *r, unsigned *ifindex);
+/* The interfaces of route change c (its route set) into c->ifindex (instance_route_ifindex;
+ * 0 for a route without a next hop, or with nexthops) and c->nh_ifindex (each nexthop's dev,
+ * the VIPs' interface when none). False when one of them is missing. */
+bool instance_route_oif(const struct instance *in, struct nl_change *c);
 
 /* Whether a netlink change reached its goal (EEXIST on add, "not there" on delete count). */
 bool instance_change_done(const struct nl_change *c);

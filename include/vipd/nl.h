@@ -44,9 +44,10 @@ struct nl_change {
 	struct vip_addr addr;    /* NL_ADDR_*: address and prefix length */
 	bool nodad;              /* NL_ADDR_ADD, IPv6: IFA_F_NODAD */
 	struct vipd_route route; /* NL_ROUTE_*: the route; its dev is ignored (ifindex says) */
-	struct vipd_rule rule;   /* NL_RULE_*: the rule (FRA_PROTOCOL 112; ifindex unused) */
-	int error;               /* out: 0 or a negative errno from the kernel */
-	char msg[128];           /* out: the kernel's extended-ack text, or "" */
+	unsigned nh_ifindex[ROUTE_NEXTHOPS_MAX]; /* NL_ROUTE_*: each nexthop's interface */
+	struct vipd_rule rule; /* NL_RULE_*: the rule (FRA_PROTOCOL 112; ifindex unused) */
+	int error;             /* out: 0 or a negative errno from the kernel */
+	char msg[128];         /* out: the kernel's extended-ack text, or "" */
 };
 
 /* A link as reported by a dump or an event. */

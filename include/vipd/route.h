@@ -20,7 +20,10 @@
  *   without a gateway, global otherwise (not printed).
  * - onlink: the gateway is on the link even outside its prefixes (RTNH_F_ONLINK); needs via.
  * - proto: kernel, boot, static, ra, dhcp, keepalived or 1..255; default vipd's 112 (not
- *   printed). Another value makes the route look foreign to `ip route show proto 112`. */
+ *   printed). Another value makes the route look foreign to `ip route show proto 112`.
+ * - Multipath: after every other keyword, 1..ROUTE_NEXTHOPS_MAX groups "nexthop via GW [dev IF]
+ *   [weight 1..256] [onlink]" (RTA_MULTIPATH); the route itself then takes no via, dev or
+ *   onlink. A nexthop's dev defaults to the instance's interface, its weight to 1. */
 #ifndef VIPD_ROUTE_H
 #define VIPD_ROUTE_H
 
@@ -38,7 +41,20 @@
 #define ROUTE_STRLEN                                                                               \
 	(sizeof("unreachable ") + ADDR_STRLEN + sizeof(" via ") + INET6_ADDRSTRLEN +               \
 	 sizeof(" dev ") + IF_NAMESIZE + sizeof(" src ") + INET6_ADDRSTRLEN +                      \
-	 sizeof(" scope nowhere onlink metric 4294967295 table 4294967295 proto keepalived"))
+	 sizeof(" scope nowhere onlink metric 4294967295 table 4294967295 proto keepalived") +     \
+	 ROUTE_NEXTHOPS_MAX *                                                                      \
+	     (sizeof(" nexthop via  dev  weight 256 onlink") + INET6_ADDRSTRLEN + IF_NAMESIZE))
+
+/* Most nexthops of a multipath route. */
+#define ROUTE_NEXTHOPS_MAX 4
+
+/* One nexthop of a multipath route. */
+struct route_nexthop {
+	union vip_in gw;       /* the gateway, of the route's family */
+	char dev[IF_NAMESIZE]; /* "" = the instance's interface */
+	uint16_t weight;       /* 1..256 */
+	bool onlink;           /* RTNH_F_ONLINK */
+};
 
 /* A route's type (rtm_type): unicast has a next hop, the others none. */
 enum route_type { ROUTE_UNICAST, ROUTE_BLACKHOLE, ROUTE_UNREACHABLE, ROUTE_PROHIBIT };
@@ -58,6 +74,8 @@ struct vipd_route {
 	uint8_t scope;  /* rtm_scope when has_scope */
 	bool onlink;    /* RTNH_F_ONLINK: needs has_gw */
 	uint8_t proto;  /* rtm_protocol; 0 = vipd's (112) */
+	size_t nnh;     /* multipath: nh[0..nnh), and no has_gw, dev or onlink */
+	struct route_nexthop nh[ROUTE_NEXTHOPS_MAX];
 };
 
 /* Parse s into *r. af (AF_INET, AF_INET6 or 0) is the family "default" takes without a

@@ -70,6 +70,7 @@ static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
 		c->addr[i] = changes[i].addr;
 		c->route[i] = changes[i].route;
 		c->rule[i] = changes[i].rule;
+		memcpy(c->nh_ifindex[i], changes[i].nh_ifindex, sizeof(c->nh_ifindex[i]));
 		c->nodad[i] = changes[i].nodad;
 		changes[i].error = changes[i].op == NL_ADDR_ADD || changes[i].op == NL_ROUTE_ADD ||
 		                           changes[i].op == NL_RULE_ADD

@@ -30,8 +30,9 @@ struct io_call {
 	enum nl_change_op op[MAXV];
 	unsigned ifindex[MAXV];
 	struct vip_addr addr[MAXV];
-	struct vipd_route route[MAXV]; /* NL_ROUTE_* changes */
-	struct vipd_rule rule[MAXV];   /* NL_RULE_* changes */
+	struct vipd_route route[MAXV];                 /* NL_ROUTE_* changes */
+	struct vipd_rule rule[MAXV];                   /* NL_RULE_* changes */
+	unsigned nh_ifindex[MAXV][ROUTE_NEXTHOPS_MAX]; /* NL_ROUTE_*: the nexthops' */
 	bool nodad[MAXV];
 	struct vip_addr vip; /* IO_ANNOUNCE */
 };

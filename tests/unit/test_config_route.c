@@ -127,10 +127,11 @@ static void errors(void **state)
 	    "set (the network is 198.19.0.0/24)");
 	bad(false, "virtual_routes = [ \"198.19.0.0/24 gw 198.18.0.1\" ];",
 	    "4: instances[0].virtual_routes[0]: \"198.19.0.0/24 gw 198.18.0.1\": unknown word "
-	    "\"gw\" (expected via, dev, src, scope, onlink, metric, table or proto)");
+	    "\"gw\" (expected via, dev, src, scope, onlink, metric, table, proto or nexthop)");
 	bad(false, "virtual_routes = [ \"\" ];",
 	    "4: instances[0].virtual_routes[0]: \"\": empty ([TYPE] PREFIX [via GW] [dev IF] "
-	    "[src ADDR] [scope S] [onlink] [metric N] [table N] [proto P])");
+	    "[src ADDR] [scope S] [onlink] [metric N] [table N] [proto P] [nexthop via GW [dev IF] "
+	    "[weight W] [onlink]]...)");
 	bad(false,
 	    "virtual_routes = [ \"198.19.0.0/24\",\n  \"blackhole 198.19.1.0/24 via 198.18.0.1\" "
 	    "];",
@@ -232,6 +233,9 @@ static void print_and_compare(void **state)
 	    "virtual_routes = [ \"198.19.0.0/24 via 198.18.0.254 proto static\" ];",
 	    "virtual_routes = [ \"blackhole 198.19.0.0/24\" ];",
 	    "virtual_routes = [ \"prohibit 198.19.0.0/24\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2 "
+	    "weight 2\" ];",
 	    "virtual_routes = [ \"198.19.0.0/24\", \"fd00:1::/64\" ];",
 	};
 	enum { NV = sizeof(variants) / sizeof(variants[0]) };

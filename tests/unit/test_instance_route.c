@@ -239,6 +239,27 @@ static void types_attributes_and_families(void **state)
 	assert_true(route_equal(&fk.log[base].route[0], &routes[0]));
 }
 
+/* A multipath route: no interface of its own, one per nexthop (its dev, else the VIPs'); a
+ * nexthop on a missing dev keeps the route out of the batch and counts a failure. */
+static void multipath(void **state)
+{
+	(void)state;
+	routes[0] = route_of("198.19.5.0/24 nexthop via 198.18.0.254 nexthop via 198.18.0.253 dev "
+	                     "lo weight 3");
+	routes[1] = route_of("198.19.6.0/24 nexthop via 198.18.0.254 dev vipd-nosuch0");
+	cfg.routes = routes;
+	cfg.nroutes = 2;
+	become_master();
+	assert_int_equal(fk.log[0].n, 2);
+	assert_int_equal(fk.log[0].op[1], NL_ROUTE_ADD);
+	assert_true(route_equal(&fk.log[0].route[1], &routes[0]));
+	assert_int_equal(fk.log[0].ifindex[1], 0);
+	assert_int_equal(fk.log[0].nh_ifindex[1][0], 2);
+	assert_int_equal(fk.log[0].nh_ifindex[1][1], if_nametoindex("lo"));
+	assert_int_equal(inst.stats.nl_errors, 1);
+	assert_true(loop_timer_armed(&inst.retry_timer));
+}
+
 /* Before the start: one delete batch of every route on an existing interface (ESRCH is fine);
  * nothing for an owner or an instance without routes. */
 static void stale_routes_removed_at_start(void **state)
@@ -294,6 +315,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(missing_dev, setup, teardown),
 	    cmocka_unit_test_setup_teardown(interface_gone, setup, teardown),
 	    cmocka_unit_test_setup_teardown(types_attributes_and_families, setup, teardown),
+	    cmocka_unit_test_setup_teardown(multipath, setup, teardown),
 	    cmocka_unit_test_setup_teardown(stale_routes_removed_at_start, setup, teardown),
 	    cmocka_unit_test_setup_teardown(status_lists_routes, setup, teardown),
 	};

@@ -128,6 +128,50 @@ static void types(void **state)
 	}
 }
 
+/* Multipath: RTA_MULTIPATH with an rtnexthop (weight - 1, interface, onlink) and its gateway
+ * per nexthop; no RTA_OIF, no RTA_GATEWAY of the route's own. */
+static void multipath(void **state)
+{
+	struct nl_change c = {.op = NL_ROUTE_ADD, .nh_ifindex = {2, 7}};
+	const struct nlmsghdr *nlh = (const void *)buf;
+	const struct rtnexthop *rtnh;
+	const uint8_t gw2[16] = {0xfd, [15] = 2};
+	char why[128];
+	struct seen s;
+	size_t len;
+	int left;
+
+	(void)state;
+	assert_int_equal(route_parse("fd00:9::/64 nexthop via fd00::1 nexthop via fd00::2 weight 5 "
+	                             "onlink",
+	                             0, &c.route, why, sizeof(why)),
+	                 0);
+	assert_true(nl_msg_valid(&c));
+	memset(buf, 0, sizeof(buf));
+	memset(&s, 0, sizeof(s));
+	len = nl_msg_build(buf, &c, 3);
+	assert_true(len <= nl_msg_max());
+	assert_int_equal(mnl_attr_parse(nlh, sizeof(struct rtmsg), attr_cb, &s), MNL_CB_OK);
+	assert_null(s.a[RTA_OIF]);
+	assert_null(s.a[RTA_GATEWAY]);
+	assert_non_null(s.a[RTA_MULTIPATH]);
+	rtnh = mnl_attr_get_payload(s.a[RTA_MULTIPATH]);
+	left = (int)mnl_attr_get_payload_len(s.a[RTA_MULTIPATH]);
+	assert_int_equal(rtnh->rtnh_ifindex, 2);
+	assert_int_equal(rtnh->rtnh_hops, 0);
+	assert_int_equal(rtnh->rtnh_flags, 0);
+	left -= RTNH_ALIGN(rtnh->rtnh_len);
+	rtnh = (const void *)((const uint8_t *)rtnh + RTNH_ALIGN(rtnh->rtnh_len));
+	assert_int_equal(left, RTNH_ALIGN(rtnh->rtnh_len));
+	assert_int_equal(rtnh->rtnh_ifindex, 7);
+	assert_int_equal(rtnh->rtnh_hops, 4);
+	assert_int_equal(rtnh->rtnh_flags, RTNH_F_ONLINK);
+	assert_int_equal(rtnh->rtnh_len, RTNH_LENGTH(0) + MNL_ALIGN(sizeof(struct nlattr) + 16));
+	assert_memory_equal((const uint8_t *)RTNH_DATA(rtnh) + sizeof(struct nlattr), gw2, 16);
+	c.nh_ifindex[1] = 0;
+	assert_false(nl_msg_valid(&c));
+}
+
 /* A rule: fib_rule_hdr, every selector, FRA_TABLE, FRA_PRIORITY and FRA_PROTOCOL 112. */
 static void rule(void **state)
 {
@@ -178,10 +222,8 @@ static void rule(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(plain_route),
-	    cmocka_unit_test(attributes),
-	    cmocka_unit_test(types),
-	    cmocka_unit_test(rule),
+	    cmocka_unit_test(plain_route), cmocka_unit_test(attributes), cmocka_unit_test(types),
+	    cmocka_unit_test(rule),        cmocka_unit_test(multipath),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,7 @@
 
 #define G                                                                                          \
 	"[TYPE] PREFIX [via GW] [dev IF] [src ADDR] [scope S] [onlink] [metric N] [table N] "      \
-	"[proto P]"
+	"[proto P] [nexthop via GW [dev IF] [weight W] [onlink]]..."
 
 /* Parse s (family hint af) or fail the test. */
 static struct vipd_route ok(const char *s, int af)
@@ -177,22 +177,22 @@ static void prefix_errors(void **state)
 static void keyword_errors(void **state)
 {
 	(void)state;
-	rejected(
-	    "198.19.0.0/24 gw 198.18.0.1", 0,
-	    "unknown word \"gw\" (expected via, dev, src, scope, onlink, metric, table or proto)");
-	rejected(
-	    "198.19.0.0/24 VIA 198.18.0.1", 0,
-	    "unknown word \"VIA\" (expected via, dev, src, scope, onlink, metric, table or proto)");
+	rejected("198.19.0.0/24 gw 198.18.0.1", 0,
+	         "unknown word \"gw\" (expected via, dev, src, scope, onlink, metric, table, proto "
+	         "or nexthop)");
+	rejected("198.19.0.0/24 VIA 198.18.0.1", 0,
+	         "unknown word \"VIA\" (expected via, dev, src, scope, onlink, metric, table, "
+	         "proto or nexthop)");
 	rejected("198.19.0.0/24 via", 0, "via needs a value");
 	rejected("198.19.0.0/24 via 198.18.0.1 dev", 0, "dev needs a value");
 	rejected("198.19.0.0/24 via 198.18.0.1 via 198.18.0.2", 0, "via given twice");
 	rejected("198.19.0.0/24 metric 1 dev a metric 2", 0, "metric given twice");
 	rejected("198.19.0.0/24 table 1 table 1", 0, "table given twice");
 	rejected("198.19.0.0/24 dev a dev a", 0, "dev given twice");
-	rejected(
-	    "198.19.0.0/24 via 198.18.0.1 dev a metric 1 table 2 src 198.18.0.2 scope 0 proto 4 "
-	    "onlink via 1",
-	    0, "too many words (" G ")");
+	rejected("198.19.0.0/24 x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x "
+	         "x x x x "
+	         "x x x x x x x x x x x x x",
+	         0, "too many words (" G ")");
 	rejected("198.19.0.0/24\nvia 198.18.0.1", 0, "contains a control character");
 	rejected("198.19.0.0/24 dev a\x7f", 0, "contains a control character");
 }
@@ -298,8 +298,9 @@ static void attributes(void **state)
 	rejected("unreachable 198.19.0.0/24 dev eth0", 0, "unreachable takes no dev (no next hop)");
 	rejected("prohibit 198.19.0.0/24 src 198.18.0.1", 0, "prohibit takes no src (no next hop)");
 	rejected("198.19.0.0/24 blackhole", 0,
-	         "unknown word \"blackhole\" (expected via, dev, src, scope, onlink, metric, table "
-	         "or proto)");
+	         "unknown word \"blackhole\" (expected via, dev, src, scope, onlink, metric, "
+	         "table, proto "
+	         "or nexthop)");
 	rejected("unicast 198.19.0.0/24", 0,
 	         "\"unicast\" is not a prefix (ADDR/PLEN, ADDR or default)");
 	rejected("198.19.0.0/24 onlink", 0, "onlink needs via");
@@ -318,6 +319,52 @@ static void attributes(void **state)
 	rejected("198.19.0.0/24 proto zebra", 0,
 	         "proto \"zebra\" is not kernel, boot, static, ra, dhcp, keepalived, or a number "
 	         "1..255");
+}
+
+/* Multipath: nexthop groups after the other keywords, each with via and its options. */
+static void multipath(void **state)
+{
+	struct vipd_route r;
+	union vip_in want;
+
+	(void)state;
+	r = ok("198.19.0.0/24 metric 5 nexthop via 198.18.0.254 dev eth1 weight 3 onlink nexthop "
+	       "via 198.18.0.253",
+	       0);
+	assert_int_equal(r.nnh, 2);
+	assert_false(r.has_gw);
+	in4("198.18.0.254", &want);
+	assert_memory_equal(&r.nh[0].gw, &want, sizeof(want));
+	assert_string_equal(r.nh[0].dev, "eth1");
+	assert_int_equal(r.nh[0].weight, 3);
+	assert_true(r.nh[0].onlink);
+	assert_int_equal(r.nh[1].weight, 1);
+	assert_string_equal(r.nh[1].dev, "");
+	assert_int_equal(route_scope(&r), 0); /* gateways: universe */
+	assert_int_equal(ok("default nexthop via fd00::1 nexthop via fd00::2", AF_INET).dst.af,
+	                 AF_INET6);
+	prints("fd00::/8 nexthop weight 256 via fd00::1 nexthop onlink dev e via fd00::2", 0,
+	       "fd00::/8 nexthop via fd00::1 weight 256 nexthop via fd00::2 dev e onlink");
+
+	rejected("198.19.0.0/24 nexthop dev eth0", 0, "a nexthop needs via");
+	rejected("198.19.0.0/24 nexthop", 0, "a nexthop needs via");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 metric 5", 0,
+	         "nexthop: unexpected \"metric\" (via GW [dev IF] [weight W] [onlink], each once)");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 via 198.18.0.2", 0,
+	         "nexthop: unexpected \"via\" (via GW [dev IF] [weight W] [onlink], each once)");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 weight 0", 0,
+	         "nexthop weight \"0\" is not a number 1..256");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 weight 257", 0,
+	         "nexthop weight \"257\" is not a number 1..256");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 weight", 0, "nexthop weight needs a value");
+	rejected("198.19.0.0/24 nexthop via fd00::1", 0,
+	         "nexthop via fd00::1 is IPv6 but the prefix is IPv4");
+	rejected("198.19.0.0/24 via 198.18.0.1 nexthop via 198.18.0.2", 0,
+	         "a route with nexthops takes no via, dev or onlink of its own");
+	rejected("blackhole 198.19.0.0/24 nexthop via 198.18.0.2", 0, "blackhole takes no nexthop");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2 nexthop via "
+	         "198.18.0.3 nexthop via 198.18.0.4 nexthop via 198.18.0.5",
+	         0, "more than 4 nexthops");
 }
 
 static void no_reason_buffer(void **state)
@@ -400,11 +447,17 @@ static void format_short_buffer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(fields),           cmocka_unit_test(default_route),
-	    cmocka_unit_test(prefix_errors),    cmocka_unit_test(keyword_errors),
-	    cmocka_unit_test(value_errors),     cmocka_unit_test(attributes),
-	    cmocka_unit_test(no_reason_buffer), cmocka_unit_test(print_round_trip),
-	    cmocka_unit_test(equal_and_key),    cmocka_unit_test(format_short_buffer),
+	    cmocka_unit_test(fields),
+	    cmocka_unit_test(default_route),
+	    cmocka_unit_test(prefix_errors),
+	    cmocka_unit_test(keyword_errors),
+	    cmocka_unit_test(value_errors),
+	    cmocka_unit_test(attributes),
+	    cmocka_unit_test(multipath),
+	    cmocka_unit_test(no_reason_buffer),
+	    cmocka_unit_test(print_round_trip),
+	    cmocka_unit_test(equal_and_key),
+	    cmocka_unit_test(format_short_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
