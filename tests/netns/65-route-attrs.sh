@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 65: virtual_routes with keepalived's attributes, IPv4 and IPv6 routes in one (IPv4) instance:
-# src (the VIP), onlink, scope, metric, a table, another proto, blackhole, unreachable and
-# prohibit. Asserted with `ip -j route show table all`: the master holds each route with its
+# src (the VIP), onlink, scope, metric, a table, another proto, blackhole, unreachable,
+# prohibit, and multipath (IPv4 with weights, IPv6). Asserted with `ip -j route show table all`: the master holds each route with its
 # attributes, the backup none; a cable pull moves them; kill -9 leaves them and the restart
 # removes them; SIGTERM removes them.
 # shellcheck source=tests/netns/lib.sh
@@ -27,7 +27,9 @@ instances = (
                        "unreachable 198.19.13.0/24 metric 9",
                        "198.19.14.0/24 scope host proto 250",
                        "fd00:11::/64 via fd00::fe",
-                       "prohibit fd00:13::/64 table 100" ]; }
+                       "prohibit fd00:13::/64 table 100",
+                       "198.19.15.0/24 nexthop via 198.18.0.254 nexthop via 198.18.0.253 weight 2",
+                       "fd00:15::/64 table 100 nexthop via fd00::fe nexthop via fd00::fd" ]; }
 );
 EOF
 	echo "$f"
@@ -40,7 +42,9 @@ dst=198.19.12.0/24 protocol=112 table=100 type=blackhole
 dst=198.19.13.0/24 metric=9 protocol=112 type=unreachable
 dev=eth0 dst=198.19.14.0/24 protocol=250 scope=host
 dev=eth0 dst=fd00:11::/64 gateway=fd00::fe metric=1024 protocol=112
-dev=lo dst=fd00:13::/64 metric=1024 protocol=112 table=100 type=prohibit"
+dev=lo dst=fd00:13::/64 metric=1024 protocol=112 table=100 type=prohibit
+dst=198.19.15.0/24 nexthops=198.18.0.254/eth0/1,198.18.0.253/eth0/2 protocol=112
+dst=fd00:15::/64 metric=1024 nexthops=fd00::fe/eth0/1,fd00::fd/eth0/1 protocol=112 table=100"
 
 # vipd_routes I — node I's routes of protocol 112 or 250, all tables, both families, sorted
 vipd_routes() {
@@ -58,6 +62,9 @@ for line in sys.stdin:
         if str(r.get("protocol")) not in ("112", "250"):
             continue
         r.pop("pref", None)
+        if "nexthops" in r:
+            r["nexthops"] = ",".join("%s/%s/%s" % (h["gateway"], h["dev"], h.get("weight", 1))
+                                     for h in r["nexthops"])
         f = ",".join(r.pop("flags", []))
         if f:
             r["flags"] = f
