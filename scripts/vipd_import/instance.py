@@ -201,6 +201,39 @@ def route_value(key: str, arg: str) -> Optional[str]:
     return arg
 
 
+def nexthops(w: List[str]) -> Optional[Tuple[str, List[int]]]:
+    """keepalived's 'nexthop via GW [dev IF] [weight W] [onlink]' groups -> vipd's text and the
+    IP version of each gateway, or None."""
+    out = ''
+    versions: List[int] = []
+    groups = ' '.join(w).split('nexthop')[1:]
+    if not 1 <= len(groups) <= 4:
+        return None
+    for g in groups:
+        t = g.split()
+        h: Dict[str, str] = {}
+        k = 0
+        while k < len(t):
+            if t[k] == 'onlink':
+                h['onlink'] = ''
+                k += 1
+            elif t[k] in ('via', 'gw', 'dev', 'weight') and k + 1 < len(t):
+                h['via' if t[k] == 'gw' else t[k]] = t[k + 1]
+                k += 2
+            else:
+                return None
+        gw = parse_ip(h['via']) if 'via' in h else None
+        if gw is None:
+            return None
+        versions.append(gw.version)
+        if 'weight' in h and to_int(h['weight'], 1, 256) is None:
+            return None
+        out += ' nexthop via ' + h['via']
+        out += ''.join(' %s %s' % (x, h[x]) for x in ('dev', 'weight') if x in h)
+        out += ' onlink' if 'onlink' in h else ''
+    return out, versions
+
+
 def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
     """A virtual_routes entry -> '[TYPE] PREFIX [via GW] [dev IF] [src A] [scope S] [onlink]
     [metric N] [table N] [proto P]'. Each route has its own family (IPv4 and IPv6 mix in one
@@ -216,9 +249,16 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
         cv.warn(e, 'not carried over: vipd adds unicast, blackhole, unreachable and prohibit '
                 'routes only', kw=kw)
         return None
+    hops = ''
+    versions: List[int] = []
     if 'nexthop' in w:
-        cv.warn(e, 'not carried over: vipd adds no multipath (nexthop) routes', kw=kw)
-        return None
+        got = nexthops(w[w.index('nexthop'):])
+        if got is None:
+            cv.warn(e, 'not carried over: vipd takes 1..4 nexthops of "nexthop via GW [dev IF] '
+                    '[weight 1..256] [onlink]"', kw=kw)
+            return None
+        hops, versions = got
+        w = w[:w.index('nexthop')]
     k = 1 if w[0] in ROUTE_TYPES + ('unicast',) else 0
     onlink = False
     while k < len(w):
@@ -292,6 +332,14 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
         out += ' table ' + r['table']
     if 'proto' in r:
         out += ' proto ' + r['proto']
+    if hops and (rtype or 'via' in r or 'dev' in r or onlink):
+        cv.warn(e, 'not carried over: vipd takes no via, dev or onlink beside nexthops', kw=kw)
+        return None
+    if any(v != net.version for v in versions):
+        cv.warn(e, 'a nexthop gateway is not of the destination\'s family; route not carried '
+                'over', kw=kw)
+        return None
+    out += hops
     for d in dropped:
         why = ('a second gateway (multipath)' if d.startswith('or ') else
                'a %s route has no next hop' % rtype if rtype else
