@@ -19,6 +19,7 @@
 #include "vipd/config_value.h"
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
+#include "vipd/config_rule.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
 #include "vipd/config_metrics.h"
@@ -377,6 +378,8 @@ static const char *const instance_keys[] = {
     "mcast_source",
     /* config_route.c */
     "virtual_routes",
+    /* config_rule.c */
+    "virtual_rules",
     /* config_notify.c */
     "notify",
     /* config_track.c */
@@ -444,6 +447,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	check_vmac_unique(&sc, cfg, idx, in);
 	config_wire_load(&sc, version_ok, in);
 	config_route_load(&sc, cfg, idx, in);
+	config_rule_load(&sc, cfg, idx, in);
 	config_track_load_instance(&sc, cfg, in);
 	config_notify_load_instance(&sc, in);
 }
@@ -586,6 +590,7 @@ void config_free(struct vipd_config *cfg)
 		config_addr_free(&cfg->instances[i]);
 		config_wire_free(&cfg->instances[i]);
 		config_route_free(&cfg->instances[i]);
+		config_rule_free(&cfg->instances[i]);
 		config_track_free_instance(&cfg->instances[i]);
 	}
 	config_track_free_top(cfg);
@@ -629,6 +634,7 @@ static void print_instance(const struct vipd_instance_config *in, FILE *out)
 	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");
 	config_wire_print(in, out);
 	config_route_print(in, out);
+	config_rule_print(in, out);
 	config_track_print_instance(in, out);
 	config_notify_print_instance(in, out);
 	config_addr_print_excluded(in, out);
@@ -688,8 +694,9 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
 	    a->vmac != b->vmac || a->af != b->af || a->nvips != b->nvips ||
-	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_notify_equal(a, b) ||
-	    !config_track_instance_equal(a, b) || !config_addr_equal(a, b))
+	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_rule_equal(a, b) ||
+	    !config_notify_equal(a, b) || !config_track_instance_equal(a, b) ||
+	    !config_addr_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)
 		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)

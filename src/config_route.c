@@ -1,7 +1,8 @@
-/* config_route: virtual_routes (see config_route.h). Each entry must be of the instance's
- * family, and no two entries, in this instance or any other, may be one route for the kernel
- * (same prefix, table and metric): the second add would find the first, and the first instance
- * to leave Master would delete the route the other still needs. */
+/* config_route: virtual_routes (see config_route.h). Entries may be of either family (a
+ * "default" without gateway or src takes the instance's), and no two entries, in this instance or
+ * any other, may be one route for the kernel (same prefix, table and metric): the second add would
+ * find the first, and the first instance to leave Master would delete the route the other still
+ * needs. */
 #include "build_config.h"
 
 #include <stdlib.h>
@@ -11,11 +12,6 @@
 #include "vipd/config_route.h"
 
 #define KEY "virtual_routes"
-
-static const char *af_label(int af)
-{
-	return af == AF_INET6 ? "IPv6" : "IPv4";
-}
 
 /* True when s can be quoted in a one-line message. */
 static bool printable(const char *s)
@@ -88,11 +84,6 @@ static bool load_one(const struct cv_scope *sc, const struct vipd_instance_confi
 			config_value_key_error(sc, e, ekey, "\"%s\": %s", txt, why);
 		else
 			config_value_key_error(sc, e, ekey, "%s", why);
-		return false;
-	}
-	if (in->af && r->dst.af != in->af) {
-		config_value_key_error(sc, e, ekey, "\"%s\" is %s but the instance is %s", txt,
-		                       af_label(r->dst.af), af_label(in->af));
 		return false;
 	}
 	return true;

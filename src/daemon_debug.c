@@ -11,6 +11,7 @@
 
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
+#include "vipd/nl_msg.h"
 #include "vipd/route.h"
 #include "vipd/vrrp_pkt.h"
 
@@ -125,9 +126,9 @@ void daemon_debug_tx(const struct instance *in, const union vip_in *src, const u
 
 void daemon_debug_nl_batch(struct daemon *d, const struct nl_change *ch, size_t n, int rc)
 {
-	static const char *const ops[] = {"add address", "delete address", "add route",
-	                                  "delete route"};
-	char what[ROUTE_STRLEN > ADDR_STRLEN ? ROUTE_STRLEN : ADDR_STRLEN];
+	static const char *const ops[] = {"add address",  "delete address", "add route",
+	                                  "delete route", "add rule",       "delete rule"};
+	char what[NL_MSG_STRLEN];
 	int err = errno;
 
 	log_cat_write(LOG_CAT_NETLINK, "batch of %zu change(s): %s", n,
@@ -135,13 +136,11 @@ void daemon_debug_nl_batch(struct daemon *d, const struct nl_change *ch, size_t 
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		const struct nl_change *c = &ch[i];
 		const struct iface *ifc = daemon_iface_by_index(d, c->ifindex);
-		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
 
 		log_cat_write(LOG_CAT_NETLINK, "  %s %s on %s (index %u): %s%s%s", ops[c->op],
-		              route ? route_format(&c->route, what, sizeof(what))
-		                    : addr_format(&c->addr, true, what, sizeof(what)),
-		              ifc ? ifc->name : "?", c->ifindex,
-		              c->error ? strerror(-c->error) : "ok", c->msg[0] ? ": " : "", c->msg);
+		              nl_msg_format(c, false, what, sizeof(what)), ifc ? ifc->name : "?",
+		              c->ifindex, c->error ? strerror(-c->error) : "ok",
+		              c->msg[0] ? ": " : "", c->msg);
 	}
 	errno = err;
 }

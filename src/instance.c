@@ -15,6 +15,7 @@
 #include "vipd/instance.h"
 #include "vipd/instance_int.h"
 #include "vipd/instance_stats.h"
+#include "vipd/nl_msg.h"
 #include "vipd/track.h"
 #include "vipd/log.h"
 
@@ -192,15 +193,38 @@ static void send_advert(struct instance *in, uint8_t priority)
 /* The output interface of a virtual route: the interface of the VIPs when it names none; its
  * dev when that is the instance's interface or VMAC; any other dev is looked up by name now,
  * at each apply (the daemon tracks only the interfaces instances run on). 0 when missing. */
+static unsigned dev_ifindex(const struct instance *in, const char *dev)
+{
+	if (!dev[0])
+		return instance_vip_iface(in)->ifindex;
+	if (strcmp(dev, in->iface->name) == 0)
+		return in->iface->ifindex;
+	if (in->vmac && strcmp(dev, in->vmac->name) == 0)
+		return in->vmac->ifindex;
+	return if_nametoindex(dev);
+}
+
 unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r)
 {
-	if (!r->dev[0])
-		return instance_vip_iface(in)->ifindex;
-	if (strcmp(r->dev, in->iface->name) == 0)
-		return in->iface->ifindex;
-	if (in->vmac && strcmp(r->dev, in->vmac->name) == 0)
-		return in->vmac->ifindex;
-	return if_nametoindex(r->dev);
+	return dev_ifindex(in, r->dev);
+}
+
+bool instance_route_oif(const struct instance *in, struct nl_change *c)
+{
+	const struct vipd_route *r = &c->route;
+	bool ok = true;
+
+	c->ifindex = 0;
+	if (r->type != ROUTE_UNICAST)
+		return true;
+	for (size_t i = 0; i < r->nnh; i++) {
+		c->nh_ifindex[i] = dev_ifindex(in, r->nh[i].dev);
+		ok = ok && c->nh_ifindex[i] != 0;
+	}
+	if (r->nnh)
+		return ok;
+	c->ifindex = instance_route_ifindex(in, r);
+	return c->ifindex != 0;
 }
 
 /* Append the route changes at ch[n..]; returns the new count. A route whose interface is
@@ -212,9 +236,9 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 
 	for (size_t i = 0; i < in->cfg->nroutes; i++) {
 		const struct vipd_route *r = &in->cfg->routes[i];
-		unsigned ifindex = instance_route_ifindex(in, r);
 
-		if (!ifindex) {
+		ch[n].route = *r;
+		if (!instance_route_oif(in, &ch[n])) {
 			if (add) {
 				(*missing)++;
 				in->stats.nl_errors++;
@@ -225,8 +249,17 @@ static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, si
 			continue;
 		}
 		ch[n].op = add ? NL_ROUTE_ADD : NL_ROUTE_DEL;
-		ch[n].ifindex = ifindex;
-		ch[n].route = *r;
+		n++;
+	}
+	return n;
+}
+
+/* Append a change per virtual rule at ch[n..] (they name no interface); returns the new count. */
+static size_t put_rules(const struct instance *in, bool add, struct nl_change *ch, size_t n)
+{
+	for (size_t i = 0; i < in->cfg->nrules; i++) {
+		ch[n].op = add ? NL_RULE_ADD : NL_RULE_DEL;
+		ch[n].rule = in->cfg->rules[i];
 		n++;
 	}
 	return n;
@@ -238,7 +271,10 @@ bool instance_change_done(const struct nl_change *c)
 	switch (c->op) {
 	case NL_ADDR_ADD:
 	case NL_ROUTE_ADD:
+	case NL_RULE_ADD:
 		return c->error == 0 || c->error == -EEXIST;
+	case NL_RULE_DEL:
+		return c->error == 0 || c->error == -ENOENT;
 	case NL_ADDR_DEL:
 		return c->error == 0 || c->error == -EADDRNOTAVAIL;
 	case NL_ROUTE_DEL:
@@ -289,10 +325,10 @@ void instance_vip_note_result(struct instance *in, const struct nl_change *c)
  * first. Returns the number of failures. */
 static int apply_addrs(struct instance *in, bool add)
 {
-	size_t max = instance_addrs_count(in) + in->cfg->nroutes, n = 0;
+	size_t max = instance_addrs_count(in) + in->cfg->nroutes + in->cfg->nrules, n = 0;
 	struct nl_change *ch;
 	int failed = 0;
-	char buf[ROUTE_STRLEN > ADDR_STRLEN ? ROUTE_STRLEN : ADDR_STRLEN];
+	char buf[NL_MSG_STRLEN];
 	const struct iface *vif = instance_vip_iface(in);
 
 	/* Without the interface its addresses are gone too: only an add can fail (a delete still
@@ -311,7 +347,9 @@ static int apply_addrs(struct instance *in, bool add)
 	if (add) {
 		n = instance_addrs_put(in, add, ch, n, &failed);
 		n = put_routes(in, add, ch, n, &failed);
+		n = put_rules(in, add, ch, n);
 	} else {
+		n = put_rules(in, add, ch, n);
 		n = put_routes(in, add, ch, n, &failed);
 		n = instance_addrs_put(in, add, ch, n, &failed);
 	}
@@ -323,7 +361,7 @@ static int apply_addrs(struct instance *in, bool add)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct nl_change *c = &ch[i];
-		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
+		bool route = nl_msg_is_route(c);
 
 		if (!route)
 			instance_vip_note_result(in, c);
@@ -331,11 +369,12 @@ static int apply_addrs(struct instance *in, bool add)
 			continue;
 		failed++;
 		in->stats.nl_errors++;
-		instance_log(in, LOG_WARNING, "%s %s%s on %s: %s%s%s", add ? "add" : "delete",
-		             route ? "route " : "",
-		             route ? route_format(&c->route, buf, sizeof(buf))
-		                   : addr_format(&c->addr, true, buf, sizeof(buf)),
-		             route && c->route.dev[0] ? c->route.dev : vif->name,
+		instance_log(in, LOG_WARNING, "%s %s%s%s: %s%s%s", add ? "add" : "delete",
+		             nl_msg_format(c, true, buf, sizeof(buf)),
+		             c->op == NL_RULE_ADD || c->op == NL_RULE_DEL ? "" : " on ",
+		             c->op == NL_RULE_ADD || c->op == NL_RULE_DEL ? ""
+		             : route && c->route.dev[0]                   ? c->route.dev
+		                                                          : vif->name,
 		             strerror(-c->error), c->msg[0] ? ": " : "", c->msg);
 	}
 	free(ch);
@@ -548,25 +587,26 @@ int instance_remove_stale_routes(struct instance *in)
 	struct nl_change *ch;
 	size_t n;
 	int missing = 0;
-	char buf[ROUTE_STRLEN];
+	char buf[NL_MSG_STRLEN];
 
-	if (!in->cfg->nroutes || in->cfg->priority == VRRP_PRIO_OWNER)
+	if (!(in->cfg->nroutes + in->cfg->nrules) || in->cfg->priority == VRRP_PRIO_OWNER)
 		return 0;
-	ch = calloc(in->cfg->nroutes, sizeof(*ch));
+	ch = calloc(in->cfg->nroutes + in->cfg->nrules, sizeof(*ch));
 	if (!ch)
 		return -1;
-	n = put_routes(in, false, ch, 0, &missing);
+	n = put_rules(in, false, ch, 0);
+	n = put_routes(in, false, ch, n, &missing);
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0)
 		instance_log_errno(in, LOG_WARNING, "netlink batch");
 	else
 		for (size_t i = 0; i < n; i++) {
-			route_format(&ch[i].route, buf, sizeof(buf));
+			nl_msg_format(&ch[i], true, buf, sizeof(buf));
 			if (ch[i].error == 0)
-				instance_log(in, LOG_NOTICE,
-				             "removed route %s, left by an earlier run", buf);
+				instance_log(in, LOG_NOTICE, "removed %s, left by an earlier run",
+				             buf);
 			else if (!instance_change_done(&ch[i]))
-				instance_log(in, LOG_WARNING, "removing stale route %s: %s%s%s",
-				             buf, strerror(-ch[i].error), ch[i].msg[0] ? ": " : "",
+				instance_log(in, LOG_WARNING, "removing stale %s: %s%s%s", buf,
+				             strerror(-ch[i].error), ch[i].msg[0] ? ": " : "",
 				             ch[i].msg);
 		}
 	free(ch);

@@ -10,10 +10,12 @@
 #include "vipd/config_addr.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_route.h"
+#include "vipd/config_rule.h"
 #include "vipd/config_track.h"
 #include "vipd/config_wire.h"
 #include "vipd/instance_int.h"
 #include "vipd/instance_reconfig.h"
+#include "vipd/nl_msg.h"
 #include "vipd/log.h"
 #include "vipd/track.h"
 
@@ -133,6 +135,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	    {!vips_equal(a, b), "virtual_addresses"},
 	    {!excluded_equal(a, b), "excluded_addresses"},
 	    {!config_route_equal(a, b), "virtual_routes"},
+	    {!config_rule_equal(a, b), "virtual_rules"},
 	    {!config_wire_equal(a, b), "unicast/multicast/auth"},
 	    {!config_notify_equal(a, b), "notify"},
 	    {!config_track_instance_equal(a, b), "tracking"},
@@ -152,8 +155,29 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	return buf;
 }
 
-/* Append the changes that turn the addresses and routes of old into those of cur at ch[n..]:
- * dropped routes, dropped VIPs, new VIPs, new routes (a route may need a VIP's prefix). */
+/* Is r one of c's rules? */
+static bool has_rule(const struct vipd_instance_config *c, const struct vipd_rule *r)
+{
+	for (size_t i = 0; i < c->nrules; i++)
+		if (rule_equal(&c->rules[i], r))
+			return true;
+	return false;
+}
+
+/* Append a change per rule of from that to lacks at ch[n..] (op); returns the new count. */
+static size_t put_rule_diff(const struct vipd_instance_config *from,
+                            const struct vipd_instance_config *to, enum nl_change_op op,
+                            struct nl_change *ch, size_t n)
+{
+	for (size_t i = 0; i < from->nrules; i++)
+		if (!has_rule(to, &from->rules[i]))
+			ch[n++] = (struct nl_change){.op = op, .rule = from->rules[i]};
+	return n;
+}
+
+/* Append the changes that turn the addresses, routes and rules of old into those of cur at
+ * ch[n..]: dropped rules and routes, dropped VIPs, new VIPs, new routes (a route may need a
+ * VIP's prefix), new rules. */
 static size_t put_diff(struct instance *in, const struct vipd_instance_config *old,
                        const uint8_t *old_origin, struct nl_change *ch, size_t n, size_t *added,
                        bool *retry)
@@ -162,13 +186,13 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 
 	const struct vipd_instance_config *cur = in->cfg;
 
+	n = put_rule_diff(old, cur, NL_RULE_DEL, ch, n);
 	for (size_t i = 0; i < old->nroutes; i++) {
 		const struct vipd_route *r = &old->routes[i];
-		unsigned ifindex = instance_route_ifindex(in, r);
 
-		if (has_route(cur, r) || !ifindex)
-			continue;
-		ch[n++] = (struct nl_change){.op = NL_ROUTE_DEL, .ifindex = ifindex, .route = *r};
+		ch[n] = (struct nl_change){.op = NL_ROUTE_DEL, .route = *r};
+		if (!has_route(cur, r) && instance_route_oif(in, &ch[n]))
+			n++;
 	}
 	for (size_t i = 0; i < naddrs(old); i++) {
 		struct vipd_addr_opts o = opts_at(old, i);
@@ -200,11 +224,11 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 	}
 	for (size_t i = 0; i < cur->nroutes; i++) {
 		const struct vipd_route *r = &cur->routes[i];
-		unsigned ifindex = instance_route_ifindex(in, r);
 
 		if (has_route(old, r))
 			continue;
-		if (!ifindex) {
+		ch[n] = (struct nl_change){.op = NL_ROUTE_ADD, .route = *r};
+		if (!instance_route_oif(in, &ch[n])) {
 			/* A failure: the retry adds every route once the interface exists. */
 			in->stats.nl_errors++;
 			*retry = true;
@@ -212,9 +236,9 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 			             route_format(r, buf, sizeof(buf)), r->dev);
 			continue;
 		}
-		ch[n++] = (struct nl_change){.op = NL_ROUTE_ADD, .ifindex = ifindex, .route = *r};
+		n++;
 	}
-	return n;
+	return put_rule_diff(cur, old, NL_RULE_ADD, ch, n);
 }
 
 /* A Master's addresses and routes follow the new config by difference: what stays is not
@@ -223,10 +247,11 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 static size_t apply_diff(struct instance *in, const struct vipd_instance_config *old,
                          const uint8_t *old_origin, monotime now)
 {
-	size_t max = naddrs(old) + old->nroutes + naddrs(in->cfg) + in->cfg->nroutes;
+	size_t max = naddrs(old) + old->nroutes + old->nrules + naddrs(in->cfg) + in->cfg->nroutes +
+	             in->cfg->nrules;
 	size_t added = 0, applied;
 	struct nl_change *ch = calloc(max ? max : 1, sizeof(*ch));
-	char buf[ROUTE_STRLEN > ADDR_STRLEN ? ROUTE_STRLEN : ADDR_STRLEN];
+	char buf[NL_MSG_STRLEN];
 	bool retry = false;
 
 	if (!ch) {
@@ -244,25 +269,20 @@ static size_t apply_diff(struct instance *in, const struct vipd_instance_config 
 	}
 	for (size_t i = 0; i < applied; i++) {
 		const struct nl_change *c = &ch[i];
-		bool route = c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL;
-		bool add = c->op == NL_ADDR_ADD || c->op == NL_ROUTE_ADD;
+		bool add = c->op == NL_ADDR_ADD || c->op == NL_ROUTE_ADD || c->op == NL_RULE_ADD;
 
-		if (!route)
+		if (!nl_msg_is_route(c))
 			instance_vip_note_result(in, c);
 		if (instance_change_done(c)) {
-			instance_log(in, LOG_INFO, "reload: %s %s%s", add ? "added" : "removed",
-			             route ? "route " : "",
-			             route ? route_format(&c->route, buf, sizeof(buf))
-			                   : addr_format(&c->addr, true, buf, sizeof(buf)));
+			instance_log(in, LOG_INFO, "reload: %s %s", add ? "added" : "removed",
+			             nl_msg_format(c, true, buf, sizeof(buf)));
 			continue;
 		}
 		in->stats.nl_errors++;
 		retry = retry || add;
-		instance_log(in, LOG_WARNING, "reload: %s %s%s: %s%s%s", add ? "add" : "delete",
-		             route ? "route " : "",
-		             route ? route_format(&c->route, buf, sizeof(buf))
-		                   : addr_format(&c->addr, true, buf, sizeof(buf)),
-		             strerror(-c->error), c->msg[0] ? ": " : "", c->msg);
+		instance_log(in, LOG_WARNING, "reload: %s %s: %s%s%s", add ? "add" : "delete",
+		             nl_msg_format(c, true, buf, sizeof(buf)), strerror(-c->error),
+		             c->msg[0] ? ": " : "", c->msg);
 	}
 	free(ch);
 	if (retry)

@@ -130,6 +130,16 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		json_object_object_add(o, "accept_drop",
 		                       json_object_new_boolean(in->ndrop && in->drop_synced));
 	}
+	if (in->cfg->nrules) {
+		struct json_object *rules = add_new(o, "virtual_rules", true);
+		char rbuf[RULE_STRLEN];
+
+		if (!rules)
+			goto oom;
+		for (size_t i = 0; i < in->cfg->nrules; i++)
+			json_object_array_add(rules, json_object_new_string(rule_format(
+			                                 &in->cfg->rules[i], rbuf, sizeof(rbuf))));
+	}
 	if (rx_status(in, o) < 0)
 		goto oom;
 	json_object_object_add(o, "since",

@@ -16,9 +16,11 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
 #include "vipd/nl.h"
+#include "vipd/nl_msg.h"
 
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000 /* linux/if.h; glibc's net/if.h lacks it */
@@ -153,105 +155,7 @@ static int wait_readable(int fd, int64_t deadline)
 	}
 }
 
-/* --- address changes ------------------------------------------------------ */
-
-/* The largest message put_change writes: an IPv6 route (an address is smaller). */
-static size_t change_msg_size(void)
-{
-	size_t addr = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct ifaddrmsg)) +
-	              2 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
-	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t)) +
-	              MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint8_t));
-	size_t route = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct rtmsg)) +
-	               2 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(struct in6_addr)) +
-	               3 * MNL_ALIGN(sizeof(struct nlattr) + sizeof(uint32_t));
-
-	return addr > route ? addr : route;
-}
-
-/* Append the RTM_NEWROUTE / RTM_DELROUTE of a route change at buf. Returns its length. The
- * delete carries everything the add did, so it matches only the route vipd added. */
-static size_t put_route(void *buf, const struct nl_change *c, uint32_t seq)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	const struct vipd_route *r = &c->route;
-	size_t alen = addr_size(r->dst.af);
-	struct rtmsg *rtm;
-	uint32_t metric = r->metric;
-
-	nlh->nlmsg_type = c->op == NL_ROUTE_ADD ? RTM_NEWROUTE : RTM_DELROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	if (c->op == NL_ROUTE_ADD)
-		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
-
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = (uint8_t)r->dst.af;
-	rtm->rtm_dst_len = r->dst.plen;
-	/* Tables above 255 exist only as RTA_TABLE; rtm_table then says "see the attribute". */
-	rtm->rtm_table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
-	rtm->rtm_protocol = NL_RTPROT_VIPD;
-	rtm->rtm_scope = !r->has_gw && r->dst.af == AF_INET ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-	rtm->rtm_type = RTN_UNICAST;
-
-	if (r->dst.plen)
-		mnl_attr_put(nlh, RTA_DST, alen, &r->dst.in);
-	if (r->has_gw)
-		mnl_attr_put(nlh, RTA_GATEWAY, alen, &r->gw);
-	mnl_attr_put_u32(nlh, RTA_OIF, c->ifindex);
-	/* IPv6 stores metric 0 as 1024: name that, so a delete cannot match another metric. */
-	if (r->dst.af == AF_INET6 && metric == 0)
-		metric = 1024;
-	if (metric)
-		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
-	mnl_attr_put_u32(nlh, RTA_TABLE, r->table);
-	return nlh->nlmsg_len;
-}
-
-/* Append the RTM_NEWADDR / RTM_DELADDR of one change at buf. Returns its length. */
-static size_t put_change(void *buf, const struct nl_change *c, uint32_t seq)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
-	size_t alen = addr_size(c->addr.af);
-	uint32_t flags = 0;
-
-	if (c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL)
-		return put_route(buf, c, seq);
-	nlh->nlmsg_type = c->op == NL_ADDR_ADD ? RTM_NEWADDR : RTM_DELADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	if (c->op == NL_ADDR_ADD)
-		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
-
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = (uint8_t)c->addr.af;
-	ifa->ifa_prefixlen = c->addr.plen;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	if (c->op == NL_ADDR_ADD && c->opts.scope > 0)
-		ifa->ifa_scope = (uint8_t)c->opts.scope;
-	ifa->ifa_index = c->ifindex;
-	if (c->op == NL_ADDR_ADD && c->nodad && c->addr.af == AF_INET6)
-		flags |= IFA_F_NODAD;
-	if (c->op == NL_ADDR_ADD && c->opts.noprefixroute)
-		flags |= IFA_F_NOPREFIXROUTE; /* in IFA_FLAGS only: it does not fit the u8 */
-	ifa->ifa_flags = (uint8_t)flags;
-
-	/* IFA_ADDRESS with the prefix length makes a delete match exactly this address/prefix,
-	 * like `ip addr del A/N`. */
-	mnl_attr_put(nlh, IFA_LOCAL, alen, &c->addr.in);
-	mnl_attr_put(nlh, IFA_ADDRESS, alen, &c->addr.in);
-	if (c->op == NL_ADDR_ADD) {
-		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
-		if (c->opts.label[0])
-			mnl_attr_put_strz(nlh, IFA_LABEL, c->opts.label);
-		if (c->opts.has_brd && c->addr.af == AF_INET)
-			mnl_attr_put(nlh, IFA_BROADCAST, sizeof(c->opts.brd), &c->opts.brd);
-		/* Kernels before 5.18 ignore an attribute they do not know. */
-		mnl_attr_put_u8(nlh, IFA_PROTO, NL_IFAPROT_VIPD);
-	}
-	return nlh->nlmsg_len;
-}
+/* --- address, route and rule changes (their messages: nl_msg.c) ------------ */
 
 struct ack_tlv {
 	char *msg;
@@ -364,20 +268,6 @@ static size_t read_acks(struct nl *nl, struct nl_change *ch, size_t n, size_t pe
 	return pending;
 }
 
-static bool change_valid(const struct nl_change *c)
-{
-	size_t alen;
-
-	if (c->op == NL_ROUTE_ADD || c->op == NL_ROUTE_DEL) {
-		alen = addr_size(c->route.dst.af);
-		return alen != 0 && c->route.dst.plen <= alen * 8 && c->ifindex != 0 &&
-		       c->route.table != 0;
-	}
-	alen = addr_size(c->addr.af);
-	return alen != 0 && c->addr.plen <= alen * 8 && c->ifindex != 0 &&
-	       (c->op == NL_ADDR_ADD || c->op == NL_ADDR_DEL);
-}
-
 /* Send ch[0..n) as one batch and collect the acks. 0, or -1 with errno if sendmsg failed. */
 static int apply_batch(struct nl *nl, struct nl_change *ch, size_t n)
 {
@@ -389,7 +279,7 @@ static int apply_batch(struct nl *nl, struct nl_change *ch, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (ch[i].error != NL_PENDING)
 			continue;
-		len += put_change(nl->sbuf + len, &ch[i], base + (uint32_t)i);
+		len += nl_msg_build(nl->sbuf + len, &ch[i], base + (uint32_t)i);
 		pending++;
 	}
 	if (pending == 0)
@@ -411,13 +301,13 @@ static int apply_batch(struct nl *nl, struct nl_change *ch, size_t n)
 
 int nl_apply(struct nl *nl, struct nl_change *changes, size_t n)
 {
-	size_t per = NL_SEND_BUF / change_msg_size();
+	size_t per = NL_SEND_BUF / nl_msg_max();
 	int failed = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		changes[i].msg[0] = '\0';
 		changes[i].error = NL_PENDING;
-		if (!change_valid(&changes[i])) {
+		if (!nl_msg_valid(&changes[i])) {
 			changes[i].error = -EINVAL;
 			snprintf(changes[i].msg, sizeof(changes[i].msg), "invalid change");
 		}

@@ -12,6 +12,7 @@
 #include "vipd/addr.h"
 #include "vipd/monotime.h"
 #include "vipd/route.h"
+#include "vipd/rule.h"
 #include "vipd/vrrp_pkt.h"
 
 #define VIPD_NAME_MAX 64
@@ -57,8 +58,10 @@ struct vipd_instance_config {
 	struct vip_addr *excluded; /* excluded_addresses: with the master state, not in adverts */
 	struct vipd_addr_opts *excluded_opts; /* options of excluded[i] */
 	size_t nexcluded;
-	struct vipd_route *routes; /* virtual_routes, family af; added on master (config_route.c) */
+	struct vipd_route *routes; /* virtual_routes (either family); added on master */
 	size_t nroutes;
+	struct vipd_rule *rules; /* virtual_rules; added on master (config_rule.c) */
+	size_t nrules;
 	char notify[VIPD_SCRIPT_MAX];  /* notify script (absolute path); "" = none (config_notify.c)
 	                                */
 	char (*checks)[VIPD_NAME_MAX]; /* names from the top-level checks (config_track.c) */

@@ -166,9 +166,9 @@ void instance_start(struct instance *in, monotime now);
 /* Stop: a Master sends priority 0 and removes its VIPs; timers stop; state INIT. */
 void instance_stop(struct instance *in, monotime now);
 
-/* Before the start: delete the virtual routes a killed earlier run may have left (vipd's own
- * only: the delete names its protocol), unless the instance is the owner. 0 (a netlink failure
- * is logged), or -1 (ENOMEM) with nothing done. */
+/* Before the start: delete the virtual rules and routes a killed earlier run may have left
+ * (vipd's own only: the delete names their protocol), unless the instance is the owner. 0 (a
+ * netlink failure is logged), or -1 (ENOMEM) with nothing done. */
 int instance_remove_stale_routes(struct instance *in);
 
 /* Sync group: a Master leaves (priority 0, VIPs released) and becomes Backup; else nothing. */

@@ -35,6 +35,11 @@ unsigned instance_route_ifindex(const struct instance *in, const struct vipd_rou
 size_t instance_addrs_put(struct instance *in, bool add, struct nl_change *ch, size_t n,
                           int *missing);
 
+/* The interfaces of route change c (its route set) into c->ifindex (instance_route_ifindex;
+ * 0 for a route without a next hop, or with nexthops) and c->nh_ifindex (each nexthop's dev,
+ * the VIPs' interface when none). False when one of them is missing. */
+bool instance_route_oif(const struct instance *in, struct nl_change *c);
+
 /* Whether a netlink change reached its goal (EEXIST on add, "not there" on delete count). */
 bool instance_change_done(const struct nl_change *c);
 

@@ -13,6 +13,7 @@
 #include "vipd/addr.h"
 #include "vipd/config_addr.h"
 #include "vipd/route.h"
+#include "vipd/rule.h"
 
 struct nl;
 
@@ -30,15 +31,24 @@ struct nl;
  * NLM_F_CREATE | NLM_F_EXCL (-EEXIST when it is there) and deleted by an exact match of
  * everything it was added with (-ESRCH when it is not there); scope link without a gateway
  * (IPv4), universe otherwise. */
-enum nl_change_op { NL_ADDR_ADD, NL_ADDR_DEL, NL_ROUTE_ADD, NL_ROUTE_DEL };
+enum nl_change_op {
+	NL_ADDR_ADD,
+	NL_ADDR_DEL,
+	NL_ROUTE_ADD,
+	NL_ROUTE_DEL,
+	NL_RULE_ADD,
+	NL_RULE_DEL
+};
 struct nl_change {
 	enum nl_change_op op;
 	unsigned ifindex;        /* the address's interface, or the route's output interface */
 	struct vip_addr addr;    /* NL_ADDR_*: address and prefix length */
 	bool nodad;              /* NL_ADDR_ADD, IPv6: IFA_F_NODAD */
 	struct vipd_route route; /* NL_ROUTE_*: the route; its dev is ignored (ifindex says) */
-	int error;               /* out: 0 or a negative errno from the kernel */
-	char msg[128];           /* out: the kernel's extended-ack text, or "" */
+	unsigned nh_ifindex[ROUTE_NEXTHOPS_MAX]; /* NL_ROUTE_*: each nexthop's interface */
+	struct vipd_rule rule; /* NL_RULE_*: the rule (FRA_PROTOCOL 112; ifindex unused) */
+	int error;             /* out: 0 or a negative errno from the kernel */
+	char msg[128];         /* out: the kernel's extended-ack text, or "" */
 	/* NL_ADDR_ADD: label, scope, brd, noprefixroute (its dev is ignored: ifindex says); all
 	 * zero is a plain address. */
 	struct vipd_addr_opts opts;

@@ -31,6 +31,8 @@ class Converter:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.g: Record = {}
+        # The next priority keepalived gives a virtual rule without one, per IP version.
+        self.rule_priorities: Dict[int, int] = {}
         self.where: Dict[str, Node] = {}         # global vipd key -> its keepalived statement
         self.instances: List[Record] = []
         self.scripts: Dict[str, Record] = {}
@@ -177,7 +179,8 @@ class Converter:
         if any(i['raw'] == n.args[0] for i in self.instances):
             self.warn(n, 'defined twice; keepalived ignores this one', kw=n.text())
             return
-        i: Record = {'node': n, 'raw': n.args[0], 'vips': [], 'xvips': [], 'routes': [], 'tifs': [],
+        i: Record = {'node': n, 'raw': n.args[0], 'vips': [], 'xvips': [], 'routes': [], 'rules': [],
+                     'tifs': [],
                      'tscripts': [], 'peers': None, 'notify_other': [], 'group': None}
         for c in n.block:
             kw = c.kw

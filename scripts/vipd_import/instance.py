@@ -10,7 +10,8 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
 from .reader import Node
-from .rules import ADDR_DROPPED, ADDR_FLAGS, ADDR_OPTIONS, GARP_KEYS, WEIGHT
+from .rules import (ADDR_DROPPED, ADDR_FLAGS, ADDR_OPTIONS, GARP_KEYS, ROUTE_KEYS, ROUTE_PROTOS,
+                    ROUTE_SCOPES, ROUTE_TYPES, RULE_KEYS, WEIGHT)
 from .values import fmt_num, parse_ip, q, to_int
 
 if TYPE_CHECKING:
@@ -117,6 +118,9 @@ def complete(cv: Converter, i: Record) -> None:
     routes = [r for r in (route(cv, e, fam) for e in i['routes']) if r]
     if routes:
         keys.append(('virtual_routes', [q(r) for r in routes], i.get('virtual_routes')))
+    rules = [r for r in (rule(cv, e) for e in i['rules']) if r]
+    if rules:
+        keys.append(('virtual_rules', [q(r) for r in rules], i.get('virtual_rules')))
     tracking(cv, i, iface, prio, keys)
     if 'dont_track_primary' in i:
         keys.append(('track_link', 'false', i['dont_track_primary']))
@@ -206,32 +210,107 @@ def addr_list(cv: Converter, i: Record, fam: Optional[int], key: str = 'vips',
         out.append((text, ip, e))
     return out
 
+def route_value(key: str, arg: str) -> Optional[str]:
+    """The vipd value of route keyword key (a vipd word), or None when vipd cannot take it."""
+    if key == 'scope':
+        return ROUTE_SCOPES.get(arg, arg if to_int(arg, 0, 255) is not None else None)
+    if key == 'proto':
+        return ROUTE_PROTOS.get(arg, arg if to_int(arg, 1, 255) is not None else None)
+    if key == 'table':
+        table = {'main': '254', 'local': '255', 'default': '253'}.get(arg, arg)
+        return table if to_int(table, 0, 2**32 - 1) is not None else None
+    if key == 'metric':
+        return arg if to_int(arg, 0, 2**32 - 1) is not None else None
+    return arg
+
+
+def nexthops(w: List[str]) -> Optional[Tuple[str, List[int]]]:
+    """keepalived's 'nexthop via GW [dev IF] [weight W] [onlink]' groups -> vipd's text and the
+    IP version of each gateway, or None."""
+    out = ''
+    versions: List[int] = []
+    groups = ' '.join(w).split('nexthop')[1:]
+    if not 1 <= len(groups) <= 4:
+        return None
+    for g in groups:
+        t = g.split()
+        h: Dict[str, str] = {}
+        k = 0
+        while k < len(t):
+            if t[k] == 'onlink':
+                h['onlink'] = ''
+                k += 1
+            elif t[k] in ('via', 'gw', 'dev', 'weight') and k + 1 < len(t):
+                h['via' if t[k] == 'gw' else t[k]] = t[k + 1]
+                k += 2
+            else:
+                return None
+        gw = parse_ip(h['via']) if 'via' in h else None
+        if gw is None:
+            return None
+        versions.append(gw.version)
+        if 'weight' in h and to_int(h['weight'], 1, 256) is None:
+            return None
+        out += ' nexthop via ' + h['via']
+        out += ''.join(' %s %s' % (x, h[x]) for x in ('dev', 'weight') if x in h)
+        out += ' onlink' if 'onlink' in h else ''
+    return out, versions
+
 
 def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
-    """A virtual_routes entry -> 'PREFIX [via GW] [dev IF] [metric N] [table N]'."""
+    """A virtual_routes entry -> '[TYPE] PREFIX [via GW] [dev IF] [src A] [scope S] [onlink]
+    [metric N] [table N] [proto P]'. Each route has its own family (IPv4 and IPv6 mix in one
+    instance, in vipd as in keepalived); a 'default' without via or src takes fam."""
     w = [e.kw] + e.args
     r: Dict[str, str] = {}
     dropped: List[str] = []
     kw = 'virtual_routes ' + e.text()
-    if w[0] in ('blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast',
-                'multicast', 'anycast', 'nat'):
-        cv.warn(e, 'not carried over: vipd adds unicast routes only', kw=kw)
+    rtype = ''
+    if w[0] in ROUTE_TYPES:
+        rtype = w[0]
+    elif w[0] in ('throw', 'local', 'broadcast', 'multicast', 'anycast', 'nat'):
+        cv.warn(e, 'not carried over: vipd adds unicast, blackhole, unreachable and prohibit '
+                'routes only', kw=kw)
         return None
-    k = 1 if w[0] == 'unicast' else 0
-    keep = {'via': 'via', 'gw': 'via', 'dev': 'dev', 'metric': 'metric',
-            'preference': 'metric', 'priority': 'metric', 'table': 'table'}
+    hops = ''
+    versions: List[int] = []
+    if 'nexthop' in w:
+        got = nexthops(w[w.index('nexthop'):])
+        if got is None:
+            cv.warn(e, 'not carried over: vipd takes 1..4 nexthops of "nexthop via GW [dev IF] '
+                    '[weight 1..256] [onlink]"', kw=kw)
+            return None
+        hops, versions = got
+        w = w[:w.index('nexthop')]
+    k = 1 if w[0] in ROUTE_TYPES + ('unicast',) else 0
+    onlink = False
     while k < len(w):
         t, arg = w[k], (w[k + 1] if k + 1 < len(w) else None)
         if t == 'to':
             k += 1
-        elif t in keep and arg is not None:
-            r[keep[t]] = arg
+        elif t in ROUTE_KEYS and arg is not None:
+            key = ROUTE_KEYS[t]
+            val = route_value(key, arg)
+            if val is None and key == 'table':
+                cv.warn(e, 'not carried over: vipd knows numbered tables (and main, local, '
+                        'default) only', kw=kw)
+                return None
+            if val is None and key == 'metric':
+                cv.warn(e, 'invalid metric; route not carried over', kw=kw)
+                return None
+            if val is None:
+                dropped.append(t + ' ' + arg)
+            else:
+                r[key] = val
             k += 2
-        elif t in ('onlink', 'no_track'):
+        elif t == 'onlink':
+            onlink = True
+            k += 1
+        elif t == 'no_track':
             dropped.append(t)
             k += 1
         elif re.fullmatch(r'[a-z_-]+', t) and t not in ('default',) and arg is not None:
-            dropped.append(t + ' ' + arg)        # src, scope, proto, mtu, or GW, ...
+            dropped.append(t + ' ' + arg)        # mtu, realm, or GW, nexthop ...
             k += 2
         elif 'prefix' not in r:
             r['prefix'] = t
@@ -240,39 +319,126 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
             cv.warn(e, 'cannot read "%s"; route not carried over' % t, kw=kw)
             return None
     via = parse_ip(r['via']) if 'via' in r else None
+    src = parse_ip(r['src']) if 'src' in r else None
     p = r.get('prefix')
     if p == 'default':
-        p = '0.0.0.0/0' if (via.version if via else fam) == 4 else '::/0'
+        ref = via or src
+        p = '0.0.0.0/0' if (ref.version if ref else fam) == 4 else '::/0'
     try:
         net = ipaddress.ip_network(p, strict=False) if p else None
     except ValueError:
         net = None
-    if net is None or ('via' in r and (via is None or via.version != net.version)):
-        cv.warn(e, 'cannot read the destination or gateway; route not carried over',
-                  kw=kw)
+    if net is None or any(k in r and (a is None or a.version != net.version)
+                          for k, a in (('via', via), ('src', src))):
+        cv.warn(e, 'cannot read the destination, gateway or source; route not carried over',
+                kw=kw)
         return None
-    tables = {'main': '254', 'local': '255', 'default': '253'}
-    table = tables.get(r.get('table', ''), r.get('table'))
-    if table is not None and to_int(table, 0, 2**32 - 1) is None:
-        cv.warn(e, 'not carried over: vipd knows numbered tables (and main, local, '
-                  'default) only', kw=kw)
-        return None
-    if 'metric' in r and to_int(r['metric'], 0, 2**32 - 1) is None:
-        cv.warn(e, 'invalid metric; route not carried over', kw=kw)
-        return None
-    out = str(net)
-    for key in ('via', 'dev', 'metric'):
+    if rtype:
+        for key in ('via', 'dev', 'src'):
+            if key in r:
+                dropped.append('%s %s' % (key, r.pop(key)))
+        if onlink:
+            dropped.append('onlink')
+            onlink = False
+    if onlink and 'via' not in r:
+        dropped.append('onlink')
+        onlink = False
+    out = (rtype + ' ' if rtype else '') + str(net)
+    for key in ('via', 'dev', 'src', 'scope'):
         if key in r:
             out += ' %s %s' % (key, r[key])
-    if table is not None and table != '254':
-        out += ' table ' + table
+    if onlink:
+        out += ' onlink'
+    if 'metric' in r:
+        out += ' metric ' + r['metric']
+    if r.get('table', '254') != '254':
+        out += ' table ' + r['table']
+    if 'proto' in r:
+        out += ' proto ' + r['proto']
+    if hops and (rtype or 'via' in r or 'dev' in r or onlink):
+        cv.warn(e, 'not carried over: vipd takes no via, dev or onlink beside nexthops', kw=kw)
+        return None
+    if any(v != net.version for v in versions):
+        cv.warn(e, 'a nexthop gateway is not of the destination\'s family; route not carried '
+                'over', kw=kw)
+        return None
+    out += hops
     for d in dropped:
-        cv.warn(e, 'not carried over: %s' % ('a second gateway (multipath)'
-                                                if d.startswith('or ') else
-                                                'vipd adds the route without it'),
-                  kw='virtual_routes %s %s' % (out.split()[0], d))
+        why = ('a second gateway (multipath)' if d.startswith('or ') else
+               'a %s route has no next hop' % rtype if rtype else
+               'onlink needs via' if d == 'onlink' else 'vipd adds the route without it')
+        cv.warn(e, 'not carried over: ' + why, kw='virtual_routes %s %s' % (str(net), d))
     return out
 
+
+# keepalived numbers a rule given without a priority itself: 16384, then one less for each
+# further such rule of the family, in the order of the file (vrrp_iprule.c, alloc_rule).
+RULE_START_PRIORITY = 16384
+
+
+def rule(cv: Converter, e: Node) -> Optional[str]:
+    """A virtual_rules entry -> '[not] [from P] [to P] [iif I] [oif I] [fwmark M[/MASK]]
+    table N priority N'. A rule vipd cannot carry whole (another action, a named table, a
+    selector vipd lacks) is left out with the reason: carrying part of it would match other
+    packets than keepalived's rule. keepalived's defaults are written out: IPv4 for a rule
+    without from, to or inet6, and the priority keepalived numbers a rule without one."""
+    w = [e.kw] + e.args
+    kw = 'virtual_rules ' + e.text()
+    r: Dict[str, str] = {}
+    k = 0
+    invert = False
+    fams = set()
+    while k < len(w):
+        t, arg = w[k], (w[k + 1] if k + 1 < len(w) else None)
+        if t in ('not', 'inet', 'inet6'):
+            invert = invert or t == 'not'
+            if t != 'not':
+                fams.add(6 if t == 'inet6' else 4)
+            k += 1
+        elif t == 'no_track':
+            cv.warn(e, 'not carried over: no_track (vipd removes the rule with the master '
+                    'state)', kw='virtual_rules no_track')
+            k += 1
+        elif t in RULE_KEYS and arg is not None:
+            r[RULE_KEYS[t]] = arg
+            k += 2
+        else:
+            cv.warn(e, 'not carried over: vipd cannot carry "%s" (vipd rules take from, to, '
+                    'iif, oif, fwmark, table and priority)' % t, kw=kw)
+            return None
+    if 'table' not in r:
+        cv.warn(e, 'not carried over: vipd needs a table on every rule', kw=kw)
+        return None
+    r['table'] = {'main': 'main', '254': 'main'}.get(r['table'], r['table'])
+    if r['table'] != 'main' and to_int(r['table'], 1, 2**32 - 1) is None:
+        cv.warn(e, 'not carried over: vipd knows numbered tables (and main) only', kw=kw)
+        return None
+    for key in ('from', 'to'):
+        if key in r and r[key] in ('all', 'any', 'default'):
+            del r[key]
+        elif key in r:
+            try:
+                fams.add(ipaddress.ip_network(r[key], strict=False).version)
+            except ValueError:
+                cv.warn(e, 'cannot read %s "%s"; rule not carried over' % (key, r[key]),
+                        kw=kw)
+                return None
+    if len(fams) > 1:
+        cv.warn(e, 'of two families; rule not carried over', kw=kw)
+        return None
+    fam = fams.pop() if fams else 4
+    if 'priority' not in r:
+        n = cv.rule_priorities.get(fam, RULE_START_PRIORITY)
+        cv.rule_priorities[fam] = n - 1
+        r['priority'] = str(n)
+        cv.warn(e, 'no priority: written as %d, the one keepalived gives it' % n, kw=kw)
+    if 'from' not in r and 'to' not in r:
+        r['from'] = '0.0.0.0/0' if fam == 4 else '::/0'     # the family, whatever the instance's
+    out = 'not ' if invert else ''
+    for key in ('from', 'to', 'iif', 'oif', 'fwmark', 'table', 'priority'):
+        if key in r:
+            out += '%s %s ' % (key, r[key])
+    return out.strip()
 
 
 def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:

@@ -28,7 +28,6 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?track_file', 'track files are not converted (a vipd "file" check works differently)'),
     (r'(vrrp_)?track_process', 'not converted; use a vrrp_script with pgrep (a vipd exec check)'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
-    (r'virtual_rules', 'vipd adds no policy routing rules'),
     (r'(vrrp_)?mcast_dst_ip', 'no vipd equivalent (vrrp_mcast_group4/6 become mcast_group)'),
     (r'notify_(stop|deleted|master_rx_lower_pri|priority_changes)',
      'vipd has one notify script per instance, called as SCRIPT NAME STATE PRIORITY'),
@@ -88,7 +87,8 @@ INSTANCE_VALUES: Dict[str, Rule] = {
 
 # vrrp_instance blocks whose entries are collected: keyword -> list in the instance record.
 INSTANCE_LISTS: Dict[str, str] = {
-    'virtual_ipaddress': 'vips', 'virtual_routes': 'routes', 'track_interface': 'tifs',
+    'virtual_ipaddress': 'vips', 'virtual_routes': 'routes', 'virtual_rules': 'rules',
+    'track_interface': 'tifs',
     'track_script': 'tscripts', 'unicast_peer': 'peers',
     'virtual_ipaddress_excluded': 'xvips',
 }
@@ -138,3 +138,28 @@ VIPD_IMPLIED: Dict[str, str] = {
     'unicast_ttl_check': 'true',
     'track_link': 'true',
 }
+
+
+# virtual_routes: the route types vipd adds (a type word before the prefix; unicast is the
+# default and written without it), and keepalived's keywords vipd carries: keyword -> vipd word.
+ROUTE_TYPES = ('blackhole', 'unreachable', 'prohibit')
+ROUTE_KEYS: Dict[str, str] = {'via': 'via', 'gw': 'via', 'dev': 'dev', 'src': 'src',
+                              'scope': 'scope', 'metric': 'metric', 'preference': 'metric',
+                              'priority': 'metric', 'table': 'table', 'protocol': 'proto',
+                              'proto': 'proto'}
+# The names of /etc/iproute2/rt_scopes and rt_protos (as shipped by iproute2, which keepalived
+# reads) -> the number vipd takes; vipd itself knows the common ones by name.
+ROUTE_SCOPES: Dict[str, str] = {'global': 'global', 'universe': 'global', 'site': 'site',
+                                'link': 'link', 'host': 'host', 'nowhere': 'nowhere'}
+ROUTE_PROTOS: Dict[str, str] = {
+    'redirect': '1', 'kernel': 'kernel', 'boot': 'boot', 'static': 'static', 'gated': '8',
+    'ra': 'ra', 'mrt': '10', 'zebra': '11', 'bird': '12', 'dnrouted': '13', 'xorp': '14',
+    'ntk': '15', 'dhcp': 'dhcp', 'keepalived': 'keepalived', 'babel': '42', 'bgp': '186',
+    'isis': '187', 'ospf': '188', 'rip': '189', 'eigrp': '192'}
+
+# virtual_rules: keepalived's keywords vipd carries -> vipd word (each takes one value).
+RULE_KEYS: Dict[str, str] = {'from': 'from', 'to': 'to', 'iif': 'iif', 'oif': 'oif',
+                             'fwmark': 'fwmark', 'table': 'table', 'lookup': 'table',
+                             'priority': 'priority', 'preference': 'priority',
+                             'pref': 'priority', 'prio': 'priority'}
+

@@ -27,6 +27,17 @@ static void check_rules(const struct vipd_route *r)
 	CHECK(r->table != 0 && r->table != 253 && r->table != 255);
 	CHECK(devlen < sizeof(r->dev));
 	CHECK(!strpbrk(r->dev, "/: \t") && strcmp(r->dev, ".") != 0 && strcmp(r->dev, "..") != 0);
+	CHECK(r->type <= ROUTE_PROHIBIT);
+	/* No next hop for the other types; onlink only with a gateway. */
+	CHECK(r->type == ROUTE_UNICAST || (!r->has_gw && !r->dev[0] && !r->has_src && !r->onlink));
+	CHECK(!r->onlink || r->has_gw);
+	/* Nexthops: only on a unicast route without a gateway, dev or onlink of its own. */
+	CHECK(r->nnh <= ROUTE_NEXTHOPS_MAX);
+	CHECK(!r->nnh || (r->type == ROUTE_UNICAST && !r->has_gw && !r->dev[0] && !r->onlink));
+	for (size_t i = 0; i < r->nnh; i++)
+		CHECK(r->nh[i].weight >= 1 && r->nh[i].weight <= 256 &&
+		      strnlen(r->nh[i].dev, sizeof(r->nh[i].dev)) < sizeof(r->nh[i].dev));
+	CHECK(r->proto != 112 && (r->has_scope || r->scope == 0));
 	CHECK(route_equal(r, r) && route_same_key(r, r));
 }
 

@@ -70,9 +70,12 @@ static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
 		c->ifindex[i] = changes[i].ifindex;
 		c->addr[i] = changes[i].addr;
 		c->route[i] = changes[i].route;
+		c->rule[i] = changes[i].rule;
+		memcpy(c->nh_ifindex[i], changes[i].nh_ifindex, sizeof(c->nh_ifindex[i]));
 		c->nodad[i] = changes[i].nodad;
 		c->opts[i] = changes[i].opts;
-		changes[i].error = changes[i].op == NL_ADDR_ADD || changes[i].op == NL_ROUTE_ADD
+		changes[i].error = changes[i].op == NL_ADDR_ADD || changes[i].op == NL_ROUTE_ADD ||
+		                           changes[i].op == NL_RULE_ADD
 		                       ? fk.add_err[i]
 		                       : fk.del_err[i];
 		failed += changes[i].error != 0;
@@ -117,6 +120,26 @@ struct vip_addr pfx(const char *s)
 
 	assert_int_equal(addr_parse(s, true, &a), 0);
 	return a;
+}
+
+struct vipd_route route_of(const char *s)
+{
+	struct vipd_route r;
+	char why[128];
+
+	if (route_parse(s, AF_INET, &r, why, sizeof(why)) < 0)
+		fail_msg("%s: %s", s, why);
+	return r;
+}
+
+struct vipd_rule rule_of(const char *s)
+{
+	struct vipd_rule r;
+	char why[128];
+
+	if (rule_parse(s, AF_INET, &r, why, sizeof(why)) < 0)
+		fail_msg("%s: %s", s, why);
+	return r;
 }
 
 int setup(void **state)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "vipd/instance.h"
+#include "vipd/route.h"
 #include "vipd/log.h"
 
 #define T0 (1000 * MT_SEC)
@@ -29,7 +30,9 @@ struct io_call {
 	enum nl_change_op op[MAXV];
 	unsigned ifindex[MAXV];
 	struct vip_addr addr[MAXV];
-	struct vipd_route route[MAXV]; /* NL_ROUTE_* changes */
+	struct vipd_route route[MAXV];                 /* NL_ROUTE_* changes */
+	struct vipd_rule rule[MAXV];                   /* NL_RULE_* changes */
+	unsigned nh_ifindex[MAXV][ROUTE_NEXTHOPS_MAX]; /* NL_ROUTE_*: the nexthops' */
 	bool nodad[MAXV];
 	struct vipd_addr_opts opts[MAXV]; /* NL_ADDR_* changes */
 	struct vip_addr vip;              /* IO_ANNOUNCE */
@@ -60,6 +63,10 @@ extern struct json_object *st; /* last status, freed by teardown */
 
 /* Parse "ADDR[/PLEN]" or fail the test. */
 struct vip_addr pfx(const char *s);
+/* Parse a virtual_routes entry ("default" is IPv4) or fail the test. */
+struct vipd_route route_of(const char *s);
+/* Parse a virtual_rules entry (IPv4 without from or to) or fail the test. */
+struct vipd_rule rule_of(const char *s);
 /* cmocka setup: fresh fake kernel, loop, eth0 (198.18.0.1/24) and instance "web" (vrid 51,
  * priority 150, v3, 50 ms, one VIP 198.18.0.100/24; vips[1] = .101 ready for nvips = 2). */
 int setup(void **state);

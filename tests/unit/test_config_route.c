@@ -127,27 +127,43 @@ static void errors(void **state)
 	    "set (the network is 198.19.0.0/24)");
 	bad(false, "virtual_routes = [ \"198.19.0.0/24 gw 198.18.0.1\" ];",
 	    "4: instances[0].virtual_routes[0]: \"198.19.0.0/24 gw 198.18.0.1\": unknown word "
-	    "\"gw\" (expected via, dev, metric or table)");
+	    "\"gw\" (expected via, dev, src, scope, onlink, metric, table, proto or nexthop)");
 	bad(false, "virtual_routes = [ \"\" ];",
-	    "4: instances[0].virtual_routes[0]: \"\": empty (PREFIX [via GW] [dev IF] [metric N] "
-	    "[table N])");
+	    "4: instances[0].virtual_routes[0]: \"\": empty ([TYPE] PREFIX [via GW] [dev IF] "
+	    "[src ADDR] [scope S] [onlink] [metric N] [table N] [proto P] [nexthop via GW [dev IF] "
+	    "[weight W] [onlink]]...)");
+	bad(false,
+	    "virtual_routes = [ \"198.19.0.0/24\",\n  \"blackhole 198.19.1.0/24 via 198.18.0.1\" "
+	    "];",
+	    "5: instances[0].virtual_routes[1]: \"blackhole 198.19.1.0/24 via 198.18.0.1\": "
+	    "blackhole takes no via (no next hop)");
 	/* A control character is not echoed into the message. */
 	bad(false, "virtual_routes = [ \"198.19.0.0/24\\n\" ];",
 	    "4: instances[0].virtual_routes[0]: contains a control character");
 }
 
-/* The family of every route is the instance's; "default" without a gateway takes it. */
+/* IPv4 and IPv6 routes mix in one instance (as keepalived's); "default" without a gateway
+ * takes the instance's family; a gateway or src of the other family is refused. */
 static void family(void **state)
 {
+	struct vipd_config *c;
+
 	(void)state;
-	bad(false, "virtual_routes = [ \"fd00::/8\" ];",
-	    "4: instances[0].virtual_routes[0]: \"fd00::/8\" is IPv6 but the instance is IPv4");
-	bad(false, "virtual_routes = [ \"default via fd00::1\" ];",
-	    "4: instances[0].virtual_routes[0]: \"default via fd00::1\" is IPv6 but the instance "
-	    "is IPv4");
-	bad(true, "virtual_routes = [ \"198.19.9.0/24\" ];",
-	    "4: instances[0].virtual_routes[0]: \"198.19.9.0/24\" is IPv4 but the instance is "
-	    "IPv6");
+	c = good(false, "virtual_routes = [ \"fd00::/8\", \"default via fd00::1\", \"default\", "
+	                "\"198.19.9.0/24 src 198.18.0.100\", \"unreachable fd00:9::/64\" ];");
+	assert_int_equal(c->instances[0].nroutes, 5);
+	route_text(&c->instances[0], 0, "fd00::/8");
+	route_text(&c->instances[0], 1, "::/0 via fd00::1");
+	route_text(&c->instances[0], 2, "0.0.0.0/0");
+	route_text(&c->instances[0], 4, "unreachable fd00:9::/64");
+	config_free(c);
+	c = good(true, "virtual_routes = [ \"198.19.9.0/24\", \"fd00:9::/64 src fd00::100\" ];");
+	assert_int_equal(c->instances[0].routes[0].dst.af, AF_INET);
+	assert_int_equal(c->instances[0].routes[1].dst.af, AF_INET6);
+	config_free(c);
+	bad(true, "virtual_routes = [ \"fd00:2::/64 src 198.18.0.1\" ];",
+	    "4: instances[0].virtual_routes[0]: \"fd00:2::/64 src 198.18.0.1\": src 198.18.0.1 is "
+	    "IPv4 but the prefix is IPv6");
 	bad(true, "virtual_routes = [ \"fd00:2::/64 via 198.18.0.1\" ];",
 	    "4: instances[0].virtual_routes[0]: \"fd00:2::/64 via 198.18.0.1\": via 198.18.0.1 is "
 	    "IPv4 but the prefix is IPv6");
@@ -211,6 +227,16 @@ static void print_and_compare(void **state)
 	    "virtual_routes = [ \"198.19.0.0/24 via 198.18.0.254 table 300\" ];",
 	    "virtual_routes = [ \"198.19.0.0/24\", \"default via 198.18.0.1\" ];",
 	    "virtual_routes = [ \"default via 198.18.0.1\", \"198.19.0.0/24\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24 via 198.18.0.254 src 198.18.0.100\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24 via 198.18.0.254 scope link\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24 via 198.18.0.254 onlink\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24 via 198.18.0.254 proto static\" ];",
+	    "virtual_routes = [ \"blackhole 198.19.0.0/24\" ];",
+	    "virtual_routes = [ \"prohibit 198.19.0.0/24\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2 "
+	    "weight 2\" ];",
+	    "virtual_routes = [ \"198.19.0.0/24\", \"fd00:1::/64\" ];",
 	};
 	enum { NV = sizeof(variants) / sizeof(variants[0]) };
 	struct vipd_config *c[NV];

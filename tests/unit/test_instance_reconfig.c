@@ -135,37 +135,68 @@ static void master_vip_removed(void **state)
 	assert_int_equal(inst.stats.vip_restored, 0);
 }
 
+/* Master with routes old[0..nold): reload to new[0..nnew). Returns the one batch it sent. */
+static const struct io_call *reload_routes(struct vipd_route *old, size_t nold,
+                                           struct vipd_route *nw, size_t nnew)
+{
+	size_t from;
+
+	cfg.routes = old;
+	cfg.nroutes = nold;
+	become_master();
+	from = fk.n;
+	new_config();
+	ncfg.routes = nw;
+	ncfg.nroutes = nnew;
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
+	assert_int_equal(count_kind(IO_APPLY, from), 1);
+	return &fk.log[from];
+}
+
 /* Master with routes A and B: the new config has B and C. One batch deletes A and adds C; B and
  * the VIP are not touched. */
 static void master_routes_by_difference(void **state)
 {
 	static struct vipd_route oldr[2], newr[2];
-	char why[128];
 	const struct io_call *c;
-	size_t from;
 
 	(void)state;
-	assert_int_equal(
-	    route_parse("198.19.0.0/24 via 198.18.0.254", AF_INET, &oldr[0], why, sizeof(why)), 0);
-	assert_int_equal(route_parse("198.19.1.1", AF_INET, &oldr[1], why, sizeof(why)), 0);
-	assert_int_equal(
-	    route_parse("198.19.2.0/24 via 198.18.0.254", AF_INET, &newr[1], why, sizeof(why)), 0);
+	oldr[0] = route_of("198.19.0.0/24 via 198.18.0.254");
+	oldr[1] = route_of("198.19.1.1");
+	newr[1] = route_of("198.19.2.0/24 via 198.18.0.254");
 	newr[0] = oldr[1];
-	cfg.routes = oldr;
-	cfg.nroutes = 2;
-	become_master();
-	from = fk.n;
-	new_config();
-	ncfg.routes = newr;
-	instance_reconfig_apply(&inst, &ncfg, now_ns);
-	assert_int_equal(count_kind(IO_APPLY, from), 1);
-	c = &fk.log[from];
+	c = reload_routes(oldr, 2, newr, 2);
 	assert_int_equal(c->n, 2);
 	assert_int_equal(c->op[0], NL_ROUTE_DEL);
 	assert_true(route_equal(&c->route[0], &oldr[0]));
 	assert_int_equal(c->op[1], NL_ROUTE_ADD);
 	assert_true(route_equal(&c->route[1], &newr[1]));
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	assert_false(loop_timer_armed(&inst.retry_timer));
+}
+
+/* Master: a route whose attributes change (src added) is deleted and added again in one batch;
+ * a new blackhole route is added without an interface, an unchanged IPv6 route is kept. */
+static void master_route_attributes(void **state)
+{
+	static struct vipd_route oldr[2], newr[3];
+	const struct io_call *c;
+
+	(void)state;
+	oldr[0] = route_of("198.19.0.0/24 via 198.18.0.254");
+	oldr[1] = route_of("fd00:9::/64 via fe80::1");
+	newr[0] = route_of("198.19.0.0/24 via 198.18.0.254 src 198.18.0.100");
+	newr[1] = oldr[1];
+	newr[2] = route_of("blackhole 198.19.5.0/24");
+	c = reload_routes(oldr, 2, newr, 3);
+	assert_int_equal(c->n, 3);
+	assert_int_equal(c->op[0], NL_ROUTE_DEL);
+	assert_true(route_equal(&c->route[0], &oldr[0]));
+	assert_int_equal(c->op[1], NL_ROUTE_ADD);
+	assert_true(route_equal(&c->route[1], &newr[0]));
+	assert_int_equal(c->op[2], NL_ROUTE_ADD);
+	assert_true(route_equal(&c->route[2], &newr[2]));
+	assert_int_equal(c->ifindex[2], 0);
 	assert_false(loop_timer_armed(&inst.retry_timer));
 }
 
@@ -366,7 +397,7 @@ int main(void)
 	    T(backup_priority_silent),      T(backup_made_owner_takes_over),
 	    T(tracking_offset_kept),        T(garp_refresh_turned_on),
 	    T(restart_rules_and_diff),      T(demoted_keeps_priority_one),
-	    T(master_mcast_group_in_place), T(master_routes_by_difference),
+	    T(master_mcast_group_in_place), T(master_routes_by_difference), T(master_route_attributes),
 	};
 
 	log_set_level(LOG_ERR);

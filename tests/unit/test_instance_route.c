@@ -19,23 +19,13 @@
 
 static struct vipd_route routes[3];
 
-static struct vipd_route route(const char *s)
-{
-	struct vipd_route r;
-	char why[128];
-
-	if (route_parse(s, AF_INET, &r, why, sizeof(why)) < 0)
-		fail_msg("%s: %s", s, why);
-	return r;
-}
-
 /* The fixture's instance (one VIP 198.18.0.100/24 on eth0, ifindex 2) with n routes: a gateway
  * route, a default route on lo, a connected host route. */
 static void with_routes(size_t n)
 {
-	routes[0] = route("198.19.0.0/24 via 198.18.0.254");
-	routes[1] = route("default via 198.18.0.253 dev lo metric 7 table 1000");
-	routes[2] = route("198.19.1.1");
+	routes[0] = route_of("198.19.0.0/24 via 198.18.0.254");
+	routes[1] = route_of("default via 198.18.0.253 dev lo metric 7 table 1000");
+	routes[2] = route_of("198.19.1.1");
 	cfg.routes = routes;
 	cfg.nroutes = n;
 }
@@ -59,7 +49,9 @@ static void assert_batch(size_t i, bool add)
 
 		assert_int_equal(c->op[r0 + k], add ? NL_ROUTE_ADD : NL_ROUTE_DEL);
 		assert_true(route_equal(&c->route[r0 + k], r));
-		assert_int_equal(c->ifindex[r0 + k], r->dev[0] ? if_nametoindex(r->dev) : 2u);
+		assert_int_equal(c->ifindex[r0 + k], r->type != ROUTE_UNICAST ? 0u
+		                                     : r->dev[0] ? if_nametoindex(r->dev)
+		                                                 : 2u);
 	}
 }
 
@@ -170,7 +162,7 @@ static void missing_dev(void **state)
 
 	(void)state;
 	with_routes(1);
-	routes[1] = route("198.19.2.0/24 dev vipd-nosuch0");
+	routes[1] = route_of("198.19.2.0/24 dev vipd-nosuch0");
 	cfg.nroutes = 2;
 	become_master();
 	assert_int_equal(fk.log[0].kind, IO_APPLY);
@@ -214,13 +206,67 @@ static void interface_gone(void **state)
 	assert_false(loop_timer_armed(&inst.retry_timer));
 }
 
+/* A route without a next hop (blackhole) goes with no interface, an IPv6 route rides in the
+ * IPv4 instance's batch, the attributes reach the kernel's change as parsed; with eth0 gone
+ * the delete still names the blackhole route (it was on no interface). */
+static void types_attributes_and_families(void **state)
+{
+	size_t base;
+
+	(void)state;
+	routes[0] = route_of("blackhole 198.19.0.0/24 metric 5");
+	routes[1] = route_of("fd00:9::/64 via fe80::1 src fd00::100 proto static");
+	routes[2] = route_of("198.19.1.0/24 via 198.18.0.254 src 198.18.0.100 scope 0 onlink");
+	cfg.routes = routes;
+	cfg.nroutes = 3;
+	become_master();
+	assert_int_equal(count_kind(IO_APPLY, 0), 1);
+	assert_batch(0, true);
+	assert_int_equal(fk.log[0].ifindex[1], 0);
+	assert_int_equal(fk.log[0].route[2].dst.af, AF_INET6);
+	assert_int_equal(fk.log[0].route[2].proto, 4);
+	assert_true(fk.log[0].route[3].onlink && fk.log[0].route[3].has_src);
+	assert_int_equal(inst.stats.nl_errors, 0);
+
+	ifc.ifindex = 0;
+	ifc.running = false;
+	base = fk.n;
+	instance_iface_changed(&inst, now_ns);
+	while (fk.log[base].kind != IO_APPLY)
+		base++;
+	assert_int_equal(fk.log[base].n, 1);
+	assert_int_equal(fk.log[base].op[0], NL_ROUTE_DEL);
+	assert_true(route_equal(&fk.log[base].route[0], &routes[0]));
+}
+
+/* A multipath route: no interface of its own, one per nexthop (its dev, else the VIPs'); a
+ * nexthop on a missing dev keeps the route out of the batch and counts a failure. */
+static void multipath(void **state)
+{
+	(void)state;
+	routes[0] = route_of("198.19.5.0/24 nexthop via 198.18.0.254 nexthop via 198.18.0.253 dev "
+	                     "lo weight 3");
+	routes[1] = route_of("198.19.6.0/24 nexthop via 198.18.0.254 dev vipd-nosuch0");
+	cfg.routes = routes;
+	cfg.nroutes = 2;
+	become_master();
+	assert_int_equal(fk.log[0].n, 2);
+	assert_int_equal(fk.log[0].op[1], NL_ROUTE_ADD);
+	assert_true(route_equal(&fk.log[0].route[1], &routes[0]));
+	assert_int_equal(fk.log[0].ifindex[1], 0);
+	assert_int_equal(fk.log[0].nh_ifindex[1][0], 2);
+	assert_int_equal(fk.log[0].nh_ifindex[1][1], if_nametoindex("lo"));
+	assert_int_equal(inst.stats.nl_errors, 1);
+	assert_true(loop_timer_armed(&inst.retry_timer));
+}
+
 /* Before the start: one delete batch of every route on an existing interface (ESRCH is fine);
  * nothing for an owner or an instance without routes. */
 static void stale_routes_removed_at_start(void **state)
 {
 	(void)state;
 	with_routes(3);
-	routes[2] = route("198.19.2.0/24 dev vipd-nosuch0");
+	routes[2] = route_of("198.19.2.0/24 dev vipd-nosuch0");
 	fk.del_err[0] = -ESRCH;
 	instance_init(&inst, &cfg, &ifc, lp, &fake_io);
 	instance_remove_stale_routes(&inst);
@@ -268,6 +314,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(failures_retried, setup, teardown),
 	    cmocka_unit_test_setup_teardown(missing_dev, setup, teardown),
 	    cmocka_unit_test_setup_teardown(interface_gone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(types_attributes_and_families, setup, teardown),
+	    cmocka_unit_test_setup_teardown(multipath, setup, teardown),
 	    cmocka_unit_test_setup_teardown(stale_routes_removed_at_start, setup, teardown),
 	    cmocka_unit_test_setup_teardown(status_lists_routes, setup, teardown),
 	};

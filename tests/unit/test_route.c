@@ -15,6 +15,10 @@
 
 #include "vipd/route.h"
 
+#define G                                                                                          \
+	"[TYPE] PREFIX [via GW] [dev IF] [src ADDR] [scope S] [onlink] [metric N] [table N] "      \
+	"[proto P] [nexthop via GW [dev IF] [weight W] [onlink]]..."
+
 /* Parse s (family hint af) or fail the test. */
 static struct vipd_route ok(const char *s, int af)
 {
@@ -143,8 +147,8 @@ static void default_route(void **state)
 static void prefix_errors(void **state)
 {
 	(void)state;
-	rejected("", AF_INET, "empty (PREFIX [via GW] [dev IF] [metric N] [table N])");
-	rejected(" \t ", AF_INET, "empty (PREFIX [via GW] [dev IF] [metric N] [table N])");
+	rejected("", AF_INET, "empty (" G ")");
+	rejected(" \t ", AF_INET, "empty (" G ")");
 	rejected("198.19.0.1/24", 0,
 	         "198.19.0.1/24 has host bits set (the network is 198.19.0.0/24)");
 	rejected("198.19.0.129/25", 0,
@@ -174,19 +178,21 @@ static void keyword_errors(void **state)
 {
 	(void)state;
 	rejected("198.19.0.0/24 gw 198.18.0.1", 0,
-	         "unknown word \"gw\" (expected via, dev, metric or table)");
+	         "unknown word \"gw\" (expected via, dev, src, scope, onlink, metric, table, proto "
+	         "or nexthop)");
 	rejected("198.19.0.0/24 VIA 198.18.0.1", 0,
-	         "unknown word \"VIA\" (expected via, dev, metric or table)");
-	rejected("198.19.0.0/24 via 198.18.0.1 onlink", 0,
-	         "unknown word \"onlink\" (expected via, dev, metric or table)");
+	         "unknown word \"VIA\" (expected via, dev, src, scope, onlink, metric, table, "
+	         "proto or nexthop)");
 	rejected("198.19.0.0/24 via", 0, "via needs a value");
 	rejected("198.19.0.0/24 via 198.18.0.1 dev", 0, "dev needs a value");
 	rejected("198.19.0.0/24 via 198.18.0.1 via 198.18.0.2", 0, "via given twice");
 	rejected("198.19.0.0/24 metric 1 dev a metric 2", 0, "metric given twice");
 	rejected("198.19.0.0/24 table 1 table 1", 0, "table given twice");
 	rejected("198.19.0.0/24 dev a dev a", 0, "dev given twice");
-	rejected("198.19.0.0/24 via 198.18.0.1 dev a metric 1 table 2 via", 0,
-	         "too many words (PREFIX [via GW] [dev IF] [metric N] [table N])");
+	rejected("198.19.0.0/24 x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x "
+	         "x x x x "
+	         "x x x x x x x x x x x x x",
+	         0, "too many words (" G ")");
 	rejected("198.19.0.0/24\nvia 198.18.0.1", 0, "contains a control character");
 	rejected("198.19.0.0/24 dev a\x7f", 0, "contains a control character");
 }
@@ -242,6 +248,123 @@ static void value_errors(void **state)
 	longest[ROUTE_TEXT_MAX - 1] = ' ';
 	longest[ROUTE_TEXT_MAX] = '\0';
 	rejected(longest, 0, "longer than 255 characters");
+}
+
+/* The attributes keepalived's virtual_routes take: type, src, scope, onlink, proto. */
+static void attributes(void **state)
+{
+	struct vipd_route r;
+	union vip_in want;
+
+	(void)state;
+	r = ok("198.19.0.0/24 via 198.18.0.254 src 198.18.0.100 scope link onlink proto static", 0);
+	in4("198.18.0.100", &want);
+	assert_true(r.has_src);
+	assert_memory_equal(&r.src, &want, sizeof(want));
+	assert_true(r.has_scope);
+	assert_int_equal(r.scope, 253);
+	assert_true(r.onlink);
+	assert_int_equal(r.proto, 4);
+	assert_int_equal(r.type, ROUTE_UNICAST);
+	assert_int_equal(route_scope(&r), 253);
+	r = ok("198.19.0.0/24", 0);
+	assert_int_equal(route_scope(&r), 253); /* IPv4 without gateway: link */
+	r = ok("198.19.0.0/24 via 198.18.0.1", 0);
+	assert_int_equal(route_scope(&r), 0);
+	r = ok("fd00::/8", 0);
+	assert_int_equal(route_scope(&r), 0);
+	r = ok("198.19.0.0/24 scope 77 proto 112", 0);
+	assert_int_equal(route_scope(&r), 77);
+	assert_int_equal(r.proto, 0); /* vipd's own: the default */
+	r = ok("blackhole 198.19.0.0/24", 0);
+	assert_int_equal(r.type, ROUTE_BLACKHOLE);
+	assert_int_equal(route_scope(&r), 0);
+	assert_int_equal(ok("unreachable fd00::/8 metric 5 table 9", 0).type, ROUTE_UNREACHABLE);
+	assert_int_equal(ok("prohibit default", AF_INET6).type, ROUTE_PROHIBIT);
+	r = ok("default src fd00::1", AF_INET);
+	assert_int_equal(r.dst.af, AF_INET6); /* src tells the family as via does */
+
+	prints("blackhole 198.19.0.0/24 proto 18 table 7", 0,
+	       "blackhole 198.19.0.0/24 table 7 proto keepalived");
+	prints("fd00::/8 proto 200 scope host src fd00::1", 0,
+	       "fd00::/8 src fd00::1 scope host proto 200");
+	prints("198.19.0.0/24 onlink via 198.18.0.1 scope 0", 0,
+	       "198.19.0.0/24 via 198.18.0.1 scope global onlink");
+	prints("198.19.0.0/24 scope 7", 0, "198.19.0.0/24 scope 7");
+
+	rejected("blackhole", 0, "blackhole needs a prefix");
+	rejected("blackhole 198.19.0.0/24 via 198.18.0.1", 0,
+	         "blackhole takes no via (no next hop)");
+	rejected("unreachable 198.19.0.0/24 dev eth0", 0, "unreachable takes no dev (no next hop)");
+	rejected("prohibit 198.19.0.0/24 src 198.18.0.1", 0, "prohibit takes no src (no next hop)");
+	rejected("198.19.0.0/24 blackhole", 0,
+	         "unknown word \"blackhole\" (expected via, dev, src, scope, onlink, metric, "
+	         "table, proto "
+	         "or nexthop)");
+	rejected("unicast 198.19.0.0/24", 0,
+	         "\"unicast\" is not a prefix (ADDR/PLEN, ADDR or default)");
+	rejected("198.19.0.0/24 onlink", 0, "onlink needs via");
+	rejected("198.19.0.0/24 via 198.18.0.1 onlink onlink", 0, "onlink given twice");
+	rejected("198.19.0.0/24 src 198.18.0", 0, "src \"198.18.0\" is not an address");
+	rejected("198.19.0.0/24 src 224.0.0.1", 0, "src 224.0.0.1 is not a unicast address");
+	rejected("198.19.0.0/24 src fd00::1", 0, "src fd00::1 is IPv6 but the prefix is IPv4");
+	rejected("198.19.0.0/24 src", 0, "src needs a value");
+	rejected("198.19.0.0/24 scope 256", 0,
+	         "scope \"256\" is not global, site, link, host, nowhere, or a number 0..255");
+	rejected("198.19.0.0/24 scope universe", 0,
+	         "scope \"universe\" is not global, site, link, host, nowhere, or a number 0..255");
+	rejected(
+	    "198.19.0.0/24 proto 0", 0,
+	    "proto \"0\" is not kernel, boot, static, ra, dhcp, keepalived, or a number 1..255");
+	rejected("198.19.0.0/24 proto zebra", 0,
+	         "proto \"zebra\" is not kernel, boot, static, ra, dhcp, keepalived, or a number "
+	         "1..255");
+}
+
+/* Multipath: nexthop groups after the other keywords, each with via and its options. */
+static void multipath(void **state)
+{
+	struct vipd_route r;
+	union vip_in want;
+
+	(void)state;
+	r = ok("198.19.0.0/24 metric 5 nexthop via 198.18.0.254 dev eth1 weight 3 onlink nexthop "
+	       "via 198.18.0.253",
+	       0);
+	assert_int_equal(r.nnh, 2);
+	assert_false(r.has_gw);
+	in4("198.18.0.254", &want);
+	assert_memory_equal(&r.nh[0].gw, &want, sizeof(want));
+	assert_string_equal(r.nh[0].dev, "eth1");
+	assert_int_equal(r.nh[0].weight, 3);
+	assert_true(r.nh[0].onlink);
+	assert_int_equal(r.nh[1].weight, 1);
+	assert_string_equal(r.nh[1].dev, "");
+	assert_int_equal(route_scope(&r), 0); /* gateways: universe */
+	assert_int_equal(ok("default nexthop via fd00::1 nexthop via fd00::2", AF_INET).dst.af,
+	                 AF_INET6);
+	prints("fd00::/8 nexthop weight 256 via fd00::1 nexthop onlink dev e via fd00::2", 0,
+	       "fd00::/8 nexthop via fd00::1 weight 256 nexthop via fd00::2 dev e onlink");
+
+	rejected("198.19.0.0/24 nexthop dev eth0", 0, "a nexthop needs via");
+	rejected("198.19.0.0/24 nexthop", 0, "a nexthop needs via");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 metric 5", 0,
+	         "nexthop: unexpected \"metric\" (via GW [dev IF] [weight W] [onlink], each once)");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 via 198.18.0.2", 0,
+	         "nexthop: unexpected \"via\" (via GW [dev IF] [weight W] [onlink], each once)");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 weight 0", 0,
+	         "nexthop weight \"0\" is not a number 1..256");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 weight 257", 0,
+	         "nexthop weight \"257\" is not a number 1..256");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 weight", 0, "nexthop weight needs a value");
+	rejected("198.19.0.0/24 nexthop via fd00::1", 0,
+	         "nexthop via fd00::1 is IPv6 but the prefix is IPv4");
+	rejected("198.19.0.0/24 via 198.18.0.1 nexthop via 198.18.0.2", 0,
+	         "a route with nexthops takes no via, dev or onlink of its own");
+	rejected("blackhole 198.19.0.0/24 nexthop via 198.18.0.2", 0, "blackhole takes no nexthop");
+	rejected("198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2 nexthop via "
+	         "198.18.0.3 nexthop via 198.18.0.4 nexthop via 198.18.0.5",
+	         0, "more than 4 nexthops");
 }
 
 static void no_reason_buffer(void **state)
@@ -329,6 +452,8 @@ int main(void)
 	    cmocka_unit_test(prefix_errors),
 	    cmocka_unit_test(keyword_errors),
 	    cmocka_unit_test(value_errors),
+	    cmocka_unit_test(attributes),
+	    cmocka_unit_test(multipath),
 	    cmocka_unit_test(no_reason_buffer),
 	    cmocka_unit_test(print_round_trip),
 	    cmocka_unit_test(equal_and_key),
