@@ -18,6 +18,7 @@
 #include "vipd/config_value.h"
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
+#include "vipd/config_startup.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
 #include "vipd/config_metrics.h"
@@ -385,7 +386,9 @@ static const char *const instance_keys[] = {
     /* config_notify.c */
     "notify",
     /* config_track.c */
-    "checks", "track_interfaces", NULL};
+    "checks", "track_interfaces",
+    /* config_startup.c */
+    "startup_delay", NULL};
 
 /* Read instances[idx] (group g) into cfg->instances[idx]; earlier instances are complete. */
 static void load_instance(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,
@@ -448,6 +451,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	config_route_load(&sc, cfg, idx, in);
 	config_track_load_instance(&sc, cfg, in);
 	config_notify_load_instance(&sc, in);
+	config_startup_load_instance(&sc, cfg, in);
 }
 
 static void load_instances(struct cv_loader *ld, const config_setting_t *root,
@@ -496,7 +500,9 @@ static const char *const top_keys[] = {"router_id", "control_socket", "control_s
                                        /* config_track.c */
                                        "script_user", "user", "checks",
                                        /* config_metrics.c */
-                                       "metrics_listen", NULL};
+                                       "metrics_listen",
+                                       /* config_startup.c */
+                                       "startup_delay", "startup_delay_from_boot", NULL};
 
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)
@@ -536,6 +542,7 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	config_notify_load_fifo(&sc, cfg);
 	config_track_load_top(&sc, cfg);
 	config_metrics_load(&sc, cfg);
+	config_startup_load_top(&sc, cfg);
 	load_instances(ld, root, cfg);
 	config_notify_load_groups(&sc, cfg);
 }
@@ -601,7 +608,8 @@ static void print_string(FILE *out, const char *s)
 	config_value_print_string(out, s);
 }
 
-static void print_instance(const struct vipd_instance_config *in, FILE *out)
+static void print_instance(const struct vipd_config *cfg, const struct vipd_instance_config *in,
+                           FILE *out)
 {
 	char buf[ADDR_STRLEN > 32 ? ADDR_STRLEN : 32];
 
@@ -632,6 +640,7 @@ static void print_instance(const struct vipd_instance_config *in, FILE *out)
 	config_route_print(in, out);
 	config_track_print_instance(in, out);
 	config_notify_print_instance(in, out);
+	config_startup_print_instance(cfg, in, out);
 	fprintf(out, "    virtual_addresses = [");
 	for (size_t i = 0; i < in->nvips; i++)
 		fprintf(out, "%s \"%s\"", i ? "," : "",
@@ -656,9 +665,10 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 	config_notify_print_top(cfg, out);
 	config_track_print_top(cfg, out);
 	config_metrics_print(cfg, out);
+	config_startup_print_top(cfg, out);
 	fprintf(out, "\ninstances = (\n");
 	for (size_t i = 0; i < cfg->ninstances; i++) {
-		print_instance(&cfg->instances[i], out);
+		print_instance(cfg, &cfg->instances[i], out);
 		fprintf(out, "%s\n", i + 1 < cfg->ninstances ? "," : "");
 	}
 	fprintf(out, ");\n");
@@ -684,7 +694,8 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
 	    a->vmac != b->vmac || a->af != b->af || a->nvips != b->nvips ||
-	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_notify_equal(a, b) ||
+	    a->startup_delay != b->startup_delay || !config_wire_equal(a, b) ||
+	    !config_route_equal(a, b) || !config_notify_equal(a, b) ||
 	    !config_track_instance_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)

@@ -224,6 +224,7 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	d->instances = list;
 	ifc = daemon_iface_get(d, ic->interface);
 	instance_init(in, ic, ifc, d->loop, &d->io);
+	in->startup_origin = d->startup_origin;
 	if (ic->vmac) {
 		char name[IF_NAMESIZE];
 
@@ -296,6 +297,9 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		return NULL;
 	}
 	daemon_iface_vips_rebuild(d, cfg);
+	d->startup_origin = monotime_now();
+	if (cfg->startup_delay_from_boot)
+		d->startup_origin = monotime_boot_origin(d->startup_origin, monotime_since_boot());
 	for (size_t i = 0; i < cfg->ninstances; i++)
 		daemon_instance_add(d, &cfg->instances[i]);
 	d->syncs = sync_group_new(d->cfg, d->instances, d->ninstances);

@@ -83,6 +83,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	    {!config_wire_equal(a, b), "unicast/auth"},
 	    {!config_notify_equal(a, b), "notify"},
 	    {!config_track_instance_equal(a, b), "tracking"},
+	    {a->startup_delay != b->startup_delay, "startup_delay"},
 	};
 	size_t used = 0;
 
@@ -236,6 +237,8 @@ void instance_reconfig_apply(struct instance *in, const struct vipd_instance_con
 	in->cfg = cfg;
 	if (master)
 		added = apply_diff(in, old, old_origin, now);
+	/* A changed startup_delay still counts from the same origin. */
+	vrrp_fsm_startup_hold(&in->fsm, now, instance_startup_until(in));
 	instance_run_actions(in, vrrp_fsm_reconfigure(&in->fsm, now, &fc, prio), now);
 	if (master && in->fsm.state == VRRP_STATE_MASTER) {
 		/* The neighbours learn the new addresses now; a new refresh period starts. */

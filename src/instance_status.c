@@ -61,7 +61,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	if (!o)
 		return NULL;
 	json_object_object_add(o, "name", json_object_new_string(in->cfg->name));
-	json_object_object_add(o, "state", json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
+	json_object_object_add(o, "state",
+	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
 	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
 	json_object_object_add(o, "version", version_json(in->cfg->version));
@@ -105,6 +106,14 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		goto oom;
 	json_object_object_add(o, "since",
 	                       json_object_new_double(monotime_to_sec(now - in->since)));
+	if (in->cfg->startup_delay) {
+		/* How long the Master_Down_Timer is still held (0 once the delay is over). */
+		monotime left = in->fsm.startup_until > now ? in->fsm.startup_until - now : 0;
+
+		snprintf(buf, sizeof(buf), "%.3f", monotime_to_sec(left));
+		json_object_object_add(o, "startup_delay_remaining",
+		                       json_object_new_double_s(monotime_to_sec(left), buf));
+	}
 	return o;
 oom:
 	json_object_put(o);

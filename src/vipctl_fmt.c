@@ -294,9 +294,16 @@ static void print_instances(FILE *out, struct json_object *list)
 		struct json_object *in = json_object_array_get_idx(list, i);
 		char name[128], why[256];
 
+		struct json_object *left = member(in, "startup_delay_remaining");
+
 		if (text_of(in, "fault_reason", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out, "%s: FAULT: %s\n", name, why);
+		if (left && json_object_get_double(left) > 0 &&
+		    text_of(in, "name", name, sizeof(name)) &&
+		    text_of(in, "startup_delay_remaining", why, sizeof(why)))
+			fprintf(out, "%s: startup delay: %ss left (no takeover by timeout)\n", name,
+			        why);
 	}
 }
 

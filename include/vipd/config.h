@@ -45,6 +45,9 @@ struct vipd_instance_config {
 	union vip_in unicast_source;       /* advert source when has_unicast_source */
 	bool has_unicast_source;           /* else the interface's primary address */
 	bool unicast_ttl_check;            /* check TTL 255 on unicast adverts; default true */
+	/* After vipd starts, the Master_Down_Timer does not fire for this long (config_startup.c);
+	 * default: the top-level startup_delay */
+	monotime startup_delay;
 
 	int af;                /* family of the virtual addresses */
 	struct vip_addr *vips; /* virtual_addresses, at least one */
@@ -93,6 +96,8 @@ struct vipd_config {
 	struct vipd_sync_group *sync_groups;
 	size_t nsync_groups;
 	struct vipd_listen metrics_listen; /* HTTP /metrics (config_metrics.c); af 0 = off */
+	monotime startup_delay;            /* default of the instances' startup_delay; default 0 */
+	bool startup_delay_from_boot; /* startup delays count from boot, not from vipd's start */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */

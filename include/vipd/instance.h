@@ -135,6 +135,9 @@ struct instance {
 	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
 	 * starts demoted (a reload restarting it keeps the flag by instance name). */
 	bool demoted;
+	/* Where startup_delay counts from (vipd's start, or the boot with startup_delay_from_boot),
+	 * on the monotonic clock; set by the daemon before instance_start. */
+	monotime startup_origin;
 	/* The enum vip_origin of each cfg->vips[i]. */
 	uint8_t vip_origin[VRRP_MAX_ADDRS];
 	struct instance_stats stats;
