@@ -283,7 +283,8 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # vrid, vip (with /len; several separated by spaces), version, checksum,
 # preempt_delay, garp_repeat, garp_delay, accept, auth_pass, vmac (true),
 # unicast (1: source = this node, peers = the other nodes),
-# unicast_ttl_check. vipd-only keys are ignored for keepalived.
+# unicast_ttl_check, startup_delay (keepalived: vrrp_startup_delay),
+# startup_delay_from_boot (top level). vipd-only keys are ignored for keepalived.
 write_conf() {
 	local impl=$1 i=$2 kv k v
 	shift 2
@@ -300,6 +301,8 @@ write_conf() {
 			echo "control_socket = \"$VT_DIR/n$i.sock\";"
 			# the demoted state of this node only (vipd makes the folder)
 			echo "state_dir = \"$VT_DIR/n$i.lib\";"
+			[[ -n "${c[startup_delay_from_boot]:-}" ]] &&
+				echo "startup_delay_from_boot = ${c[startup_delay_from_boot]};"
 			echo "instances = ("
 			echo "  {"
 			echo "    name = \"web\";"
@@ -310,7 +313,7 @@ write_conf() {
 			echo "    advert_interval = ${c[interval]};"
 			echo "    preempt = ${c[preempt]};"
 			for k in preempt_delay accept checksum garp_repeat garp_delay auth_pass vmac \
-				unicast_ttl_check; do
+				unicast_ttl_check startup_delay; do
 				[[ -n "${c[$k]:-}" ]] || continue
 				v=${c[$k]}
 				[[ $k == checksum || $k == auth_pass ]] && v="\"$v\""
@@ -338,6 +341,7 @@ write_conf() {
 			echo "  router_id n$i"
 			echo "  vrrp_version ${c[version]}"
 			echo "  script_user root"
+			[[ -n "${c[startup_delay]:-}" ]] && echo "  vrrp_startup_delay ${c[startup_delay]}"
 			echo "}"
 			echo "vrrp_instance web {"
 			echo "  state BACKUP"
