@@ -60,6 +60,8 @@ GLOBAL_VALUES: Dict[str, Tuple[str, Rule]] = {
     'router_id': ('router_id', (text,)),
     'vrrp_version': ('version', (to_int, 2, 3)),
     'script_user': ('script_user', (text,)),
+    # keepalived: 0.000001 .. UINT_MAX microseconds, counted from its start as vipd's
+    'vrrp_startup_delay': ('startup_delay', (to_num, 0, 4294)),
 }
 
 # The gratuitous ARP keywords, in an instance and (with a vrrp_ prefix) in global_defs:

@@ -49,6 +49,9 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
     for gk in ('router_id', 'script_user', 'notify_fifo'):
         if g.get(gk) is not None:
             out.append(('%s = %s;' % (gk, q(g[gk])), cv.where.get(gk)))
+    if g.get('startup_delay') is not None:
+        out.append(('startup_delay = %s;' % fmt_num(g['startup_delay']),
+                    cv.where.get('startup_delay')))
     if out[-1][0]:
         out.append(('', None))
     out.append(('instances = (', None))

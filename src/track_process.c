@@ -1,0 +1,115 @@
+/* track_process: the proc connector and /proc for the process check (see track_process.h).
+ * The connector lets a process check follow processes as they come and go instead of
+ * forking pgrep every interval; /proc gives the first count and recounts after lost events. */
+#include "build_config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vipd/track_process.h"
+
+int track_process_open(void)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC};
+	struct {
+		struct nlmsghdr nh;
+		struct cn_msg cn;
+		enum proc_cn_mcast_op op;
+	} __attribute__((packed)) req;
+	int fd, e;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto fail;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = NLMSG_DONE;
+	req.nh.nlmsg_pid = 0;
+	req.cn.id.idx = CN_IDX_PROC;
+	req.cn.id.val = CN_VAL_PROC;
+	req.cn.len = sizeof(req.op);
+	req.op = PROC_CN_MCAST_LISTEN;
+	if (send(fd, &req, sizeof(req), 0) < 0)
+		goto fail;
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+ssize_t track_process_recv(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Read at most max bytes of /proc/PID/NAME; the count, or -1. */
+static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t max)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, max);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	return n;
+}
+
+int track_process_read(pid_t pid, char *comm, size_t commmax, char *cmdline, size_t cmdmax,
+                       size_t *cmdlen)
+{
+	ssize_t n = read_proc(pid, "comm", comm, commmax - 1);
+
+	if (n < 0)
+		return -1;
+	while (n > 0 && comm[n - 1] == '\n')
+		n--;
+	comm[n] = '\0';
+	n = read_proc(pid, "cmdline", cmdline, cmdmax);
+	if (n < 0)
+		return -1;
+	*cmdlen = (size_t)n;
+	return 0;
+}
+
+int track_process_scan(void (*cb)(void *arg, pid_t pid), void *arg)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || end == de->d_name)
+			continue;
+		cb(arg, (pid_t)pid);
+	}
+	closedir(d);
+	return 0;
+}
