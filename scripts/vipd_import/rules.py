@@ -25,8 +25,8 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?(iptables|ipsets)|(vrrp_)?nftables.*', 'vipd installs no firewall rules'),
     (r'enable_(snmp.*|traps|dbus.*)|snmp_socket', 'vipd has no SNMP or D-Bus (see vipctl metrics)'),
     (r'static_(ipaddress|routes|rules)', 'vipd manages no static addresses, routes or rules'),
-    (r'(vrrp_)?track_file', 'track files are not converted (a vipd "file" check works differently)'),
-    (r'(vrrp_)?track_process', 'not converted; use a vrrp_script with pgrep (a vipd exec check)'),
+    (r'(vrrp_)?track_(file|process)', 'vipd sync groups track nothing; track it in each member '
+     'instance'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
     (r'virtual_rules', 'vipd adds no policy routing rules'),
     (r'(vrrp_)?mcast_(group[46]|dst_ip)', 'vipd uses the IANA groups 224.0.0.18 and ff02::12'),
@@ -53,7 +53,9 @@ def reason(kw: str) -> str:
 # The top-level blocks the converter reads (the others are skipped with their reason):
 # keyword -> Converter method.
 BLOCKS: Dict[str, str] = {'global_defs': 'global_defs', 'vrrp_instance': 'instance',
-                          'vrrp_script': 'script', 'vrrp_sync_group': 'sync_group'}
+                          'vrrp_script': 'script', 'vrrp_sync_group': 'sync_group',
+                          'vrrp_track_process': 'track_process', 'track_file': 'track_file',
+                          'vrrp_track_file': 'track_file'}
 
 # global_defs keywords holding one value: keyword -> (key in Converter.g, rule).
 GLOBAL_VALUES: Dict[str, Tuple[str, Rule]] = {
@@ -92,7 +94,8 @@ INSTANCE_VALUES: Dict[str, Rule] = {
 # vrrp_instance blocks whose entries are collected: keyword -> list in the instance record.
 INSTANCE_LISTS: Dict[str, str] = {
     'virtual_ipaddress': 'vips', 'virtual_routes': 'routes', 'track_interface': 'tifs',
-    'track_script': 'tscripts', 'unicast_peer': 'peers',
+    'track_script': 'tscripts', 'unicast_peer': 'peers', 'track_process': 'tprocs',
+    'track_file': 'tfiles',
 }
 
 # vrrp_instance keywords for what vipd does anyway: read without a key or a warning.
@@ -117,6 +120,11 @@ SCRIPT_DEFAULTS: Dict[str, Any] = {'interval': 1.0, 'timeout': None, 'weight': 0
 SCRIPT_KEYS: Dict[str, str] = {'script': 'command'}
 # keepalived's weight range for track_script / track_interface overrides
 WEIGHT: Rule = (to_int, -253, 253)
+# keepalived's default weight of a vrrp_track_process and of a track_file
+TRACKER_WEIGHT: Dict[str, int] = {'process': 0, 'file': 1}
+# vrrp_track_process keywords holding one number (keepalived's limits)
+PROCESS_VALUES: Dict[str, Rule] = {'quorum': (to_int, 0, 2**32 - 1),
+                                   'quorum_max': (to_int, 0, 2**32 - 1)}
 
 # The vipd instance keys the converter leaves out when keepalived's value is this one, i.e.
 # where it relies on vipd's default being keepalived's: key -> the value as `vipd
