@@ -31,6 +31,7 @@ struct track_pmon {
 	struct pset *sets;
 	size_t n;
 	bool need_cmdline;
+	bool stale; /* a set could not grow: the counts need a scan */
 	track_pmon_cb cb;
 	void *arg;
 	char why[128];
@@ -86,12 +87,14 @@ static void look(struct track_pmon *m, pid_t pid)
 
 		if (!s->cfg)
 			continue;
-		/* a set that cannot grow misses this process until the next scan */
+		/* a set that cannot grow misses this process until the next evaluation scans */
 		if (alive && track_pmatch(s->cfg->process, s->cfg->cmdline, s->cfg->cmdline_initial,
-		                          comm, cmd, len))
-			(void)put(s, pid);
-		else
+		                          comm, cmd, len)) {
+			if (put(s, pid) < 0)
+				m->stale = true;
+		} else {
 			drop(s, pid);
+		}
 	}
 }
 
@@ -114,8 +117,10 @@ static int recount(struct track_pmon *m)
 		m->sets[k].saved = m->sets[k].n;
 		m->sets[k].n = 0;
 	}
+	m->stale = false;
 	if (track_process_scan(scan_cb, m) == 0)
 		return 0;
+	m->stale = true;
 	for (size_t k = 0; k < m->n; k++)
 		m->sets[k].n = m->sets[k].saved;
 	return -1;
@@ -222,7 +227,7 @@ bool track_pmon_eval(struct track_pmon *m, size_t k, monotime now, char *text, s
 {
 	size_t n;
 
-	if (m->fd < 0)
+	if (m->fd < 0 || m->stale)
 		(void)track_pmon_rescan(m, false, now);
 	n = m->sets[k].n;
 	snprintf(text, len, "%zu process%s", n, n == 1 ? "" : "es");
