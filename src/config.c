@@ -502,7 +502,8 @@ static const char *const top_keys[] = {"router_id", "control_socket", "control_s
                                        /* config_metrics.c */
                                        "metrics_listen",
                                        /* config_startup.c */
-                                       "startup_delay", "startup_delay_from_boot", NULL};
+                                       "startup_delay", "startup_delay_from_boot",
+                                       "net_namespace", NULL};
 
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)

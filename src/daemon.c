@@ -20,6 +20,7 @@
 #include "vipd/daemon_vmac.h"
 #include "vipd/instance.h"
 #include "vipd/log.h"
+#include "vipd/netns.h"
 #include "vipd/statefile.h"
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
@@ -210,6 +211,15 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 	bad += notify_check_config(cfg, errs);
 	bad += track_check_config(cfg, errs);
 	bad += daemon_priv_check_config(cfg, errs);
+	if (cfg->net_namespace[0]) {
+		char why[320];
+
+		if (netns_check(cfg->net_namespace, why, sizeof(why)) < 0) {
+			config_errors_add(errs, "%s:%d: net_namespace: %s", cfg->file,
+			                  cfg->net_namespace_line, why);
+			bad++;
+		}
+	}
 	return bad ? -1 : 0;
 }
 
@@ -248,8 +258,17 @@ static void loop_oom(void *arg, const char *what)
 struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char *err,
                           size_t errlen)
 {
-	struct daemon *d = calloc(1, sizeof(*d));
+	struct daemon *d;
 
+	/* First of all: every socket, netlink handle and sysctl below is the namespace's. */
+	if (cfg->net_namespace[0]) {
+		if (netns_enter(cfg->net_namespace, err, errlen) < 0) {
+			config_free(cfg);
+			return NULL;
+		}
+		log_notice("running in network namespace %s", cfg->net_namespace);
+	}
+	d = calloc(1, sizeof(*d));
 	if (!d) {
 		snprintf(err, errlen, "out of memory");
 		config_free(cfg);

@@ -98,6 +98,8 @@ struct vipd_config {
 	struct vipd_listen metrics_listen; /* HTTP /metrics (config_metrics.c); af 0 = off */
 	monotime startup_delay;            /* default of the instances' startup_delay; default 0 */
 	bool startup_delay_from_boot; /* startup delays count from boot, not from vipd's start */
+	char net_namespace[VIPD_NAME_MAX]; /* entered at start (netns.h); "" = the one vipd is in */
+	int net_namespace_line;            /* its line in the file when set */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */

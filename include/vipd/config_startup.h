@@ -1,6 +1,6 @@
-/* config_startup: the start-up keys, top-level `startup_delay` and `startup_delay_from_boot`
- * and the instance's `startup_delay` (which defaults to the top-level one). Internal to the
- * config module. */
+/* config_startup: the start-up keys, top-level `startup_delay`, `startup_delay_from_boot` and
+ * `net_namespace`, and the instance's `startup_delay` (which defaults to the top-level one).
+ * Internal to the config module. */
 #ifndef VIPD_CONFIG_STARTUP_H
 #define VIPD_CONFIG_STARTUP_H
 
@@ -20,7 +20,7 @@ void config_startup_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 void config_startup_load_instance(const struct cv_scope *sc, const struct vipd_config *cfg,
                                   struct vipd_instance_config *in);
 
-/* Print the top-level keys (nothing when both are at their defaults). */
+/* Print the top-level keys (those at their defaults left out). */
 void config_startup_print_top(const struct vipd_config *cfg, FILE *out);
 
 /* Print the instance's startup_delay when it differs from the top-level one. */

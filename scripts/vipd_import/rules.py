@@ -64,6 +64,7 @@ GLOBAL_VALUES: Dict[str, Tuple[str, Rule]] = {
     'script_user': ('script_user', (text,)),
     # keepalived: 0.000001 .. UINT_MAX microseconds, counted from its start as vipd's
     'vrrp_startup_delay': ('startup_delay', (to_num, 0, 4294)),
+    'net_namespace': ('net_namespace', (text,)),
 }
 
 # The gratuitous ARP keywords, in an instance and (with a vrrp_ prefix) in global_defs:

@@ -379,7 +379,8 @@ write_conf() {
 # VT_RUN_DIR=DIR (vipd): pid file and control socket in DIR (a folder vipd
 # makes and hands to its user, so that it can remove them at exit);
 # $VT_DIR/nI.sock points there. VT_STDERR=FILE (vipd): its output goes to
-# FILE (a FIFO...) instead of the log.
+# FILE (a FIFO...) instead of the log. VT_NETNS_EXEC=0 (vipd): started in the
+# harness's own namespace, for a config that enters the node's (net_namespace).
 start_node() {
 	local i=$1 impl=$2 conf=$3 ns d=$VT_DIR pidf sock out
 	ns=$(node_ns "$i")
@@ -409,8 +410,12 @@ start_node() {
 	(
 		case $impl in
 		vipd)
+			# VT_NETNS_EXEC=0: started in the harness's namespace (net_namespace enters
+			# the node's)
+			local pre=(ip netns exec "$ns")
+			[[ "${VT_NETNS_EXEC:-1}" == 0 ]] && pre=()
 			# shellcheck disable=SC2086 # VT_VIPD_ARGS: one word per option
-			ip netns exec "$ns" "$VIPD_BIN" -f "$conf" -n --log-stderr -l "${VT_LOG_LEVEL:-debug}" \
+			"${pre[@]}" "$VIPD_BIN" -f "$conf" -n --log-stderr -l "${VT_LOG_LEVEL:-debug}" \
 				${VT_VIPD_ARGS:-} -p "$pidf" -S "$sock" >>"$out" 2>&1 &
 			;;
 		keepalived)

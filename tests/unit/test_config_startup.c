@@ -1,6 +1,6 @@
-/* Unit tests for config_startup.c: the top-level `startup_delay` and `startup_delay_from_boot`
- * and the instance's `startup_delay` (inherited from the top level), their errors with line and
- * key, printing and reading back, and what a reload compares. */
+/* Unit tests for config_startup.c: the top-level `startup_delay`, `startup_delay_from_boot` and
+ * `net_namespace` and the instance's `startup_delay` (inherited from the top level), their
+ * errors with line and key, printing and reading back, and what a reload compares. */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -100,6 +100,28 @@ static void compared(void **state)
 	config_free(b);
 }
 
+/* net_namespace: a name ip netns makes, printed and read back */
+static void net_namespace(void **state)
+{
+	struct vipd_config *cfg = good("net_namespace = \"blue-1\";", ""), *again;
+
+	(void)state;
+	assert_string_equal(cfg->net_namespace, "blue-1");
+	assert_int_equal(cfg->net_namespace_line, 1);
+	again = config_fixture_reprint(cfg);
+	assert_string_equal(again->net_namespace, "blue-1");
+	config_free(again);
+	config_free(cfg);
+	cfg = good("", "");
+	assert_string_equal(cfg->net_namespace, "");
+	config_free(cfg);
+	bad("net_namespace = \"../x\";", "",
+	    "1: net_namespace: \"../x\": only letters, digits, '_', '.' and '-'");
+	bad("net_namespace = \"..\";", "",
+	    "1: net_namespace: \"..\": only letters, digits, '_', '.' and '-'");
+	bad("net_namespace = 5;", "", "1: net_namespace: expected a string, got an integer");
+}
+
 static void errors(void **state)
 {
 	(void)state;
@@ -118,6 +140,7 @@ int main(void)
 	    cmocka_unit_test(defaults),
 	    cmocka_unit_test(inherited),
 	    cmocka_unit_test(compared),
+	    cmocka_unit_test(net_namespace),
 	    cmocka_unit_test(errors),
 	};
 
