@@ -378,7 +378,7 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 static const char *const instance_keys[] = {
     "name", "interface", "vrid", "priority", "version", "advert_interval", "preempt",
     "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
-    "virtual_addresses", "vmac",
+    "garp_interval", "virtual_addresses", "vmac",
     /* config_wire.c */
     "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check",
     /* config_route.c */
@@ -443,6 +443,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 		in->garp_repeat = (unsigned)v;
 	config_value_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
 	config_value_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
+	config_value_get_seconds(&sc, "garp_interval", 0, 10, &in->garp_interval);
 	config_value_get_bool(&sc, "vmac", &in->vmac);
 	load_vips(&sc, cfg, idx, version_ok, in);
 	check_vrid_unique(&sc, cfg, idx, in);
@@ -493,17 +494,16 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 	}
 }
 
-static const char *const top_keys[] = {"router_id", "control_socket", "control_socket_group",
-                                       "state_dir", "instances",
-                                       /* config_notify.c */
-                                       "notify_fifo", "sync_groups",
-                                       /* config_track.c */
-                                       "script_user", "user", "checks",
-                                       /* config_metrics.c */
-                                       "metrics_listen",
-                                       /* config_startup.c */
-                                       "startup_delay", "startup_delay_from_boot",
-                                       "net_namespace", NULL};
+static const char *const top_keys[] = {
+    "router_id", "control_socket", "control_socket_group", "state_dir", "instances",
+    /* config_notify.c */
+    "notify_fifo", "sync_groups",
+    /* config_track.c */
+    "script_user", "user", "checks",
+    /* config_metrics.c */
+    "metrics_listen",
+    /* config_startup.c */
+    "startup_delay", "startup_delay_from_boot", "net_namespace", NULL};
 
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)
@@ -636,6 +636,8 @@ static void print_instance(const struct vipd_config *cfg, const struct vipd_inst
 	        config_value_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
 	fprintf(out, "    garp_refresh = %s;\n",
 	        config_value_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
+	fprintf(out, "    garp_interval = %s;\n",
+	        config_value_fmt_seconds(in->garp_interval, buf, sizeof(buf)));
 	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");
 	config_wire_print(in, out);
 	config_route_print(in, out);
@@ -694,9 +696,9 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->preempt_delay != b->preempt_delay || a->accept != b->accept ||
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
-	    a->vmac != b->vmac || a->af != b->af || a->nvips != b->nvips ||
-	    a->startup_delay != b->startup_delay || !config_wire_equal(a, b) ||
-	    !config_route_equal(a, b) || !config_notify_equal(a, b) ||
+	    a->garp_interval != b->garp_interval || a->vmac != b->vmac || a->af != b->af ||
+	    a->nvips != b->nvips || a->startup_delay != b->startup_delay ||
+	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_notify_equal(a, b) ||
 	    !config_track_instance_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)

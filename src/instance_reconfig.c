@@ -76,7 +76,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	    {a->accept != b->accept, "accept"},
 	    {a->checksum != b->checksum, "checksum"},
 	    {a->garp_repeat != b->garp_repeat || a->garp_delay != b->garp_delay ||
-	         a->garp_refresh != b->garp_refresh,
+	         a->garp_refresh != b->garp_refresh || a->garp_interval != b->garp_interval,
 	     "garp"},
 	    {!vips_equal(a, b), "virtual_addresses"},
 	    {!config_route_equal(a, b), "virtual_routes"},

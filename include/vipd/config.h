@@ -38,6 +38,9 @@ struct vipd_instance_config {
 	unsigned garp_repeat;         /* announcements per burst, default 5 */
 	monotime garp_delay; /* second burst this long after the takeover, default 5 s; 0 = none */
 	monotime garp_refresh; /* periodic re-announce while master; 0 = off */
+	/* between two announcements of a burst, one at a time (switches that rate-limit ARP);
+	 * 0 = default: every VIP at once in each round, rounds 10 ms apart */
+	monotime garp_interval;
 	bool vmac; /* VIPs on a virtual MAC interface vrrp.VRID / vrrp6.VRID; default false */
 	char auth_pass[VRRP_AUTH_LEN + 1]; /* VRRPv2 simple password; "" = none (Auth Type 0) */
 	union vip_in *unicast_peers;       /* unicast_peers, family af; NULL = multicast */

@@ -119,6 +119,7 @@ struct instance {
 	struct loop_timer garp_timer;
 	struct loop_timer retry_timer; /* re-applies the VIPs after a failed netlink call */
 	unsigned garp_left;            /* announcements left in the current burst */
+	size_t garp_vip;               /* garp_interval: the next VIP of the current round */
 	bool garp_second_burst_done;
 	monotime garp_since;        /* when the announcements (re)started: the takeover */
 	monotime garp_burst_start;  /* start of the current or last burst */

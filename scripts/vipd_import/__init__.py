@@ -40,7 +40,8 @@ Mapping decisions (see README "Moving from keepalived"):
     `track_file` weights.
   * `vrrp_track_process` becomes a `process` check (a name alone: the process name; with
     parameters or full_command: the command line), `track_file`/`vrrp_track_file` a `file`
-    check, `vrrp_startup_delay` the global `startup_delay`.
+    check, `vrrp_startup_delay` the global `startup_delay`, `vrrp_garp_interval` and
+    `vrrp_gna_interval` each instance's `garp_interval` (by its family).
   * A key vipd would default to keepalived's value is left out (rules.py VIPD_IMPLIED);
     with a vipd at hand, its `--dump-config` says where its default differs, and the key
     is written.

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import instance
 from .reader import Node, Report
-from .rules import (BLOCKS, GARP, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
+from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
                     INSTANCE_VALUES, NOTIFY_OTHER, PROCESS_VALUES, SCRIPT_DEFAULTS, SCRIPT_KEYS,
                     SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
 from .values import sanitise, shell_join, text, to_bool, to_int
@@ -284,7 +284,7 @@ class Converter:
                               kw='%s %s' % (kw, e.text()))
             elif kw == 'use_vmac':
                 i['vmac'] = c
-            elif kw in GARP:
+            elif kw in GARP and kw not in GARP_GLOBAL_ONLY:
                 i[kw] = (self.value(c, *GARP[kw]), c)
             elif kw == 'notify':
                 i['notify'] = c

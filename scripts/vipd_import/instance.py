@@ -97,6 +97,8 @@ def complete(cv: Converter, i: Record) -> None:
         keys.append(('accept', 'false', anode))
     for kw, key in GARP_KEYS.items():
         v, vnode = i.get(kw, g.get(kw, (None, None)))
+        if kw == ('garp_interval' if fam == 6 else 'gna_interval'):
+            continue   # keepalived paces ARP with vrrp_garp_interval, NAs with vrrp_gna_interval
         if v is not None:
             keys.append((key, str(v) if kw.endswith('repeat') else fmt_num(v), vnode))
     if 'vmac' in i:

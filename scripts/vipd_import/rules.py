@@ -28,6 +28,8 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?track_(file|process)', 'vipd sync groups track nothing; track it in each member '
      'instance'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
+    (r'garp_group', 'vipd paces the announcements of each instance (vrrp_garp_interval becomes '
+     'garp_interval), not of an interface'),
     (r'virtual_rules', 'vipd adds no policy routing rules'),
     (r'(vrrp_)?mcast_(group[46]|dst_ip)', 'vipd uses the IANA groups 224.0.0.18 and ff02::12'),
     (r'notify_(stop|deleted|master_rx_lower_pri|priority_changes)',
@@ -73,11 +75,16 @@ GARP: Dict[str, Rule] = {
     'garp_master_repeat': (to_int, 0, 2**31 - 1),
     'garp_master_delay': (to_num, 0, 2**31 - 1),
     'garp_master_refresh': (to_num, 0, 2**31 - 1),
+    'garp_interval': (to_num, 0, 2**31 - 1),   # keepalived: IPv4 (ARP) only
+    'gna_interval': (to_num, 0, 2**31 - 1),    # keepalived: IPv6 (NA) only
 }
+# ... of which keepalived takes these in global_defs only (vrrp_garp_interval...)
+GARP_GLOBAL_ONLY = ('garp_interval', 'gna_interval')
 # ... and the vipd key each becomes
 GARP_KEYS: Dict[str, str] = {'garp_master_repeat': 'garp_repeat',
                              'garp_master_delay': 'garp_delay',
-                             'garp_master_refresh': 'garp_refresh'}
+                             'garp_master_refresh': 'garp_refresh',
+                             'garp_interval': 'garp_interval', 'gna_interval': 'garp_interval'}
 
 # vrrp_instance keywords holding one value: keyword -> rule (keepalived's limits: it drops a
 # value outside them, and an invalid priority is 100).
@@ -139,6 +146,7 @@ VIPD_IMPLIED: Dict[str, str] = {
     'garp_repeat': '5',
     'garp_delay': '5.0',
     'garp_refresh': '0.0',
+    'garp_interval': '0.0',
     'vmac': 'false',
     'unicast_ttl_check': 'true',
 }
