@@ -43,6 +43,29 @@ bool track_pmatch(const char *process, const char *want, bool initial, const cha
 	return process || want;
 }
 
+int track_pmatch_stat(const char *buf, size_t len, char *comm, size_t commlen, char *state)
+{
+	const char *open = memchr(buf, '(', len), *close = NULL;
+	size_t n;
+
+	/* the name may hold ')' and spaces: it ends at the last ')' (the fields after it are
+	 * numbers) */
+	for (const char *p = buf + len; open && p > open + 1; p--)
+		if (p[-1] == ')') {
+			close = p - 1;
+			break;
+		}
+	if (!open || !close || commlen == 0 || buf + len - close < 3 || close[1] != ' ')
+		return -1;
+	n = (size_t)(close - open - 1);
+	if (n > commlen - 1)
+		n = commlen - 1;
+	memcpy(comm, open + 1, n);
+	comm[n] = '\0';
+	*state = close[2];
+	return 0;
+}
+
 bool track_pmatch_quorum(unsigned quorum, unsigned quorum_max, size_t count)
 {
 	return count >= quorum && count <= quorum_max;

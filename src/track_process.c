@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "vipd/track_pmatch.h"
 #include "vipd/track_process.h"
 
 int track_process_open(void)
@@ -81,13 +82,15 @@ static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t max)
 int track_process_read(pid_t pid, char *comm, size_t commmax, char *cmdline, size_t cmdmax,
                        size_t *cmdlen)
 {
-	ssize_t n = read_proc(pid, "comm", comm, commmax - 1);
+	/* the name and state lead the line: 128 bytes hold them (a name is at most 15) */
+	char stat[128], state;
+	ssize_t n = read_proc(pid, "stat", stat, sizeof(stat));
 
-	if (n < 0)
+	if (n < 0 || track_pmatch_stat(stat, (size_t)n, comm, commmax, &state) < 0)
 		return -1;
-	while (n > 0 && comm[n - 1] == '\n')
-		n--;
-	comm[n] = '\0';
+	/* a zombie has exited: it only waits for its parent */
+	if (state == 'Z' || state == 'X')
+		return -1;
 	n = read_proc(pid, "cmdline", cmdline, cmdmax);
 	if (n < 0)
 		return -1;

@@ -14,6 +14,11 @@
 bool track_pmatch(const char *process, const char *want, bool initial, const char *comm,
                   const char *cmdline, size_t len);
 
+/* Parse the start of /proc/PID/stat (len bytes, "PID (NAME) S ..."): the name between the
+ * first '(' and the last ')' into comm (cut to commlen - 1 bytes) and the state letter after
+ * it into *state. 0, or -1 when malformed. */
+int track_pmatch_stat(const char *buf, size_t len, char *comm, size_t commlen, char *state);
+
 /* Whether count processes make a quorum: quorum <= count <= quorum_max. */
 bool track_pmatch_quorum(unsigned quorum, unsigned quorum_max, size_t count);
 

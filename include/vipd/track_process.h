@@ -15,9 +15,9 @@ int track_process_open(void);
  * lost, the caller scans /proc again). */
 ssize_t track_process_recv(int fd, void *buf, size_t len);
 
-/* Read the name (comm, without its newline) and the command line (cmdline, raw: arguments
- * each ended by a NUL, *cmdlen bytes, cut at cmdmax) of process pid. -1 when it is gone (or
- * cannot be read). */
+/* Read the name (comm, from /proc/PID/stat) and the command line (cmdline, raw: arguments
+ * each ended by a NUL, *cmdlen bytes, cut at cmdmax) of process pid. -1 when it is gone (a
+ * zombie too) or cannot be read. */
 int track_process_read(pid_t pid, char *comm, size_t commmax, char *cmdline, size_t cmdmax,
                        size_t *cmdlen);
 

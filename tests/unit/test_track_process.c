@@ -66,6 +66,36 @@ static void matcher(void **state)
 	assert_false(track_pmatch(NULL, NULL, false, "sleep", CMD("sleep\0")));
 }
 
+#define STAT(s) (s), sizeof(s) - 1
+
+static void stat_line(void **state)
+{
+	char comm[16], st = 0;
+
+	(void)state;
+	assert_int_equal(track_pmatch_stat(STAT("42 (nginx) S 1 42 42 0"), comm, sizeof(comm), &st),
+	                 0);
+	assert_string_equal(comm, "nginx");
+	assert_int_equal(st, 'S');
+	/* a name holding spaces and parentheses ends at the last ')' */
+	assert_int_equal(track_pmatch_stat(STAT("7 (a) b (c)) Z 1 2"), comm, sizeof(comm), &st), 0);
+	assert_string_equal(comm, "a) b (c)");
+	assert_int_equal(st, 'Z');
+	/* cut to the room given */
+	assert_int_equal(track_pmatch_stat(STAT("7 (abcdef) R 1"), comm, 4, &st), 0);
+	assert_string_equal(comm, "abc");
+	/* an empty name is a name */
+	assert_int_equal(track_pmatch_stat(STAT("7 () R 1"), comm, sizeof(comm), &st), 0);
+	assert_string_equal(comm, "");
+	/* malformed: no parentheses, no state, nothing after */
+	assert_int_equal(track_pmatch_stat(STAT("7 nginx S 1"), comm, sizeof(comm), &st), -1);
+	assert_int_equal(track_pmatch_stat(STAT("7 (nginx)"), comm, sizeof(comm), &st), -1);
+	assert_int_equal(track_pmatch_stat(STAT("7 (nginx) "), comm, sizeof(comm), &st), -1);
+	assert_int_equal(track_pmatch_stat(STAT("7 (nginx"), comm, sizeof(comm), &st), -1);
+	assert_int_equal(track_pmatch_stat(STAT(")("), comm, sizeof(comm), &st), -1);
+	assert_int_equal(track_pmatch_stat(STAT(""), comm, sizeof(comm), &st), -1);
+}
+
 static void quorum(void **state)
 {
 	(void)state;
@@ -342,9 +372,10 @@ static void engine(void **state)
 	/* events: well under the 30 s interval; scans: within one 50 ms interval, with margin */
 	assert_true(s.at - t0 < (live ? 500 : 300) * MT_MSEC);
 	t0 = monotime_now();
+	/* not reaped yet: a zombie has exited and is not counted */
 	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
 	run_until_event(s.l, 2 * MT_SEC);
+	waitpid(pid, NULL, 0);
 	assert_int_equal(s.downs, 2);
 	print_message("down %.1f ms after the kill\n", (double)(s.at - t0) / MT_MSEC);
 	assert_true(s.at - t0 < (live ? 500 : 300) * MT_MSEC);
@@ -356,9 +387,10 @@ static void engine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(matcher),       cmocka_unit_test(quorum),
-	    cmocka_unit_test(decode),        cmocka_unit_test(config_keys),
-	    cmocka_unit_test(config_errors), cmocka_unit_test(engine),
+	    cmocka_unit_test(matcher),     cmocka_unit_test(stat_line),
+	    cmocka_unit_test(quorum),      cmocka_unit_test(decode),
+	    cmocka_unit_test(config_keys), cmocka_unit_test(config_errors),
+	    cmocka_unit_test(engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
