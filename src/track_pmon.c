@@ -16,6 +16,9 @@
 
 #define CMDLINE_MAX 4096 /* longer command lines are compared on their first 4 KB */
 #define EVENTS_MAX 64
+/* Datagrams read per wakeup: a fork storm must not hold the loop (the socket stays readable,
+ * the rest is read at the next turn). */
+#define READ_BURST 256
 
 struct pset {
 	const struct vipd_check_config *cfg; /* NULL: not a process check */
@@ -146,7 +149,7 @@ static void connector_cb(void *arg, int fd, unsigned events, monotime now)
 	(void)events;
 	for (size_t k = 0; k < m->n; k++)
 		m->sets[k].before = m->sets[k].n;
-	for (;;) {
+	for (int burst = 0; burst < READ_BURST; burst++) {
 		struct track_pmatch_event ev[EVENTS_MAX];
 		ssize_t len = track_process_recv(fd, buf, sizeof(buf));
 		int n;
