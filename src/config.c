@@ -20,6 +20,7 @@
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
 #include "vipd/config_rule.h"
+#include "vipd/config_startup.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
 #include "vipd/config_metrics.h"
@@ -370,7 +371,7 @@ static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_confi
 static const char *const instance_keys[] = {
     "name", "interface", "vrid", "priority", "version", "advert_interval", "preempt",
     "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
-    "virtual_addresses", "vmac",
+    "garp_interval", "virtual_addresses", "vmac",
     /* config_addr.c */
     "excluded_addresses",
     /* config_wire.c */
@@ -383,7 +384,9 @@ static const char *const instance_keys[] = {
     /* config_notify.c */
     "notify",
     /* config_track.c */
-    "checks", "track_interfaces", "track_link", NULL};
+    "checks", "track_interfaces", "track_link",
+    /* config_startup.c */
+    "startup_delay", NULL};
 
 /* Read instances[idx] (group g) into cfg->instances[idx]; earlier instances are complete. */
 static void load_instance(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,
@@ -438,6 +441,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 		in->garp_repeat = (unsigned)v;
 	config_value_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
 	config_value_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
+	config_value_get_seconds(&sc, "garp_interval", 0, 10, &in->garp_interval);
 	config_value_get_bool(&sc, "vmac", &in->vmac);
 	load_vips(&sc, cfg, idx, version_ok, in);
 	if (!in->af) /* no virtual address: adverts with none, over IPv4 */
@@ -450,6 +454,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	config_rule_load(&sc, cfg, idx, in);
 	config_track_load_instance(&sc, cfg, in);
 	config_notify_load_instance(&sc, in);
+	config_startup_load_instance(&sc, cfg, in);
 }
 
 static void load_instances(struct cv_loader *ld, const config_setting_t *root,
@@ -491,14 +496,16 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 	}
 }
 
-static const char *const top_keys[] = {"router_id", "control_socket", "control_socket_group",
-                                       "state_dir", "instances",
-                                       /* config_notify.c */
-                                       "notify_fifo", "sync_groups",
-                                       /* config_track.c */
-                                       "script_user", "user", "checks",
-                                       /* config_metrics.c */
-                                       "metrics_listen", NULL};
+static const char *const top_keys[] = {
+    "router_id", "control_socket", "control_socket_group", "state_dir", "instances",
+    /* config_notify.c */
+    "notify_fifo", "sync_groups",
+    /* config_track.c */
+    "script_user", "user", "checks",
+    /* config_metrics.c */
+    "metrics_listen",
+    /* config_startup.c */
+    "startup_delay", "startup_delay_from_boot", "net_namespace", NULL};
 
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)
@@ -538,6 +545,7 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	config_notify_load_fifo(&sc, cfg);
 	config_track_load_top(&sc, cfg);
 	config_metrics_load(&sc, cfg);
+	config_startup_load_top(&sc, cfg);
 	load_instances(ld, root, cfg);
 	config_notify_load_groups(&sc, cfg);
 }
@@ -605,7 +613,8 @@ static void print_string(FILE *out, const char *s)
 	config_value_print_string(out, s);
 }
 
-static void print_instance(const struct vipd_instance_config *in, FILE *out)
+static void print_instance(const struct vipd_config *cfg, const struct vipd_instance_config *in,
+                           FILE *out)
 {
 	char buf[ADDR_STRLEN > 32 ? ADDR_STRLEN : 32], abuf[CONFIG_ADDR_STRLEN];
 
@@ -631,12 +640,15 @@ static void print_instance(const struct vipd_instance_config *in, FILE *out)
 	        config_value_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
 	fprintf(out, "    garp_refresh = %s;\n",
 	        config_value_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
+	fprintf(out, "    garp_interval = %s;\n",
+	        config_value_fmt_seconds(in->garp_interval, buf, sizeof(buf)));
 	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");
 	config_wire_print(in, out);
 	config_route_print(in, out);
 	config_rule_print(in, out);
 	config_track_print_instance(in, out);
 	config_notify_print_instance(in, out);
+	config_startup_print_instance(cfg, in, out);
 	config_addr_print_excluded(in, out);
 	if (in->nvips) {
 		fprintf(out, "    virtual_addresses = [");
@@ -666,9 +678,10 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 	config_notify_print_top(cfg, out);
 	config_track_print_top(cfg, out);
 	config_metrics_print(cfg, out);
+	config_startup_print_top(cfg, out);
 	fprintf(out, "\ninstances = (\n");
 	for (size_t i = 0; i < cfg->ninstances; i++) {
-		print_instance(&cfg->instances[i], out);
+		print_instance(cfg, &cfg->instances[i], out);
 		fprintf(out, "%s\n", i + 1 < cfg->ninstances ? "," : "");
 	}
 	fprintf(out, ");\n");
@@ -693,7 +706,8 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->preempt_delay != b->preempt_delay || a->accept != b->accept ||
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
-	    a->vmac != b->vmac || a->af != b->af || a->nvips != b->nvips ||
+	    a->garp_interval != b->garp_interval || a->vmac != b->vmac || a->af != b->af ||
+	    a->nvips != b->nvips || a->startup_delay != b->startup_delay ||
 	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_rule_equal(a, b) ||
 	    !config_notify_equal(a, b) || !config_track_instance_equal(a, b) ||
 	    !config_addr_equal(a, b))

@@ -10,11 +10,11 @@
 #include "vipd/config_track.h"
 #include "vipd/argv.h"
 
-static const char *const type_names[] = {"exec", "tcp", "http", "file"};
+static const char *const type_names[] = {"exec", "tcp", "http", "file", "process"};
 
 const char *config_track_check_type_name(enum vipd_check_type t)
 {
-	return (unsigned)t < 4 ? type_names[t] : "?";
+	return (unsigned)t < 5 ? type_names[t] : "?";
 }
 
 static bool valid_name(const char *s)
@@ -75,20 +75,19 @@ static const struct {
 	const char *key;
 	int type;
 } typed_keys[] = {
-    {"command", VIPD_CHECK_EXEC},     {"url", VIPD_CHECK_HTTP}, {"expect_status", VIPD_CHECK_HTTP},
-    {"expect_body", VIPD_CHECK_HTTP}, {"host", VIPD_CHECK_TCP}, {"port", VIPD_CHECK_TCP},
-    {"path", VIPD_CHECK_FILE},
+    {"command", VIPD_CHECK_EXEC},       {"url", VIPD_CHECK_HTTP},
+    {"expect_status", VIPD_CHECK_HTTP}, {"expect_body", VIPD_CHECK_HTTP},
+    {"host", VIPD_CHECK_TCP},           {"port", VIPD_CHECK_TCP},
+    {"path", VIPD_CHECK_FILE},          {"process", VIPD_CHECK_PROCESS},
+    {"cmdline", VIPD_CHECK_PROCESS},    {"cmdline_match", VIPD_CHECK_PROCESS},
+    {"quorum", VIPD_CHECK_PROCESS},     {"quorum_max", VIPD_CHECK_PROCESS},
 };
 
-static const char *const check_keys[] = {"name",        "type",
-                                         "command",     "interval",
-                                         "timeout",     "rise",
-                                         "fall",        "weight",
-                                         "recover",     "recover_interval",
-                                         "url",         "expect_status",
-                                         "expect_body", "host",
-                                         "port",        "path",
-                                         NULL};
+static const char *const check_keys[] = {
+    "name", "type", "command", "interval", "timeout", "rise", "fall", "weight", "recover",
+    "recover_interval", "url", "expect_status", "expect_body", "host", "port", "path",
+    /* config_track_process.c */
+    "process", "cmdline", "cmdline_match", "quorum", "quorum_max", NULL};
 
 static void load_check(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,
                        size_t idx)
@@ -107,6 +106,8 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 	    .fall = 1,
 	    .recover_interval = 60 * MT_SEC,
 	    .expect_status = 200,
+	    .quorum = 1,
+	    .quorum_max = CONFIG_TRACK_QUORUM_MAX,
 	    .line = config_setting_source_line(g),
 	};
 	snprintf(pfx, sizeof(pfx), "checks[%zu]", idx);
@@ -130,12 +131,14 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 	}
 	config_value_check_keys(&sc, check_keys);
 	if (config_value_get_string(&sc, "type", &type) == CV_OK) {
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 5; i++)
 			if (strcmp(type, type_names[i]) == 0)
 				t = i;
 		if (t < 0)
 			KEY_ERROR(&sc, "type",
-			          "\"%s\": expected \"exec\", \"tcp\", \"http\" or \"file\"", type);
+			          "\"%s\": expected \"exec\", \"tcp\", \"http\", \"file\" or "
+			          "\"process\"",
+			          type);
 	} else {
 		require(&sc, "type");
 	}
@@ -207,6 +210,9 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 		} else {
 			require(&sc, "path");
 		}
+		break;
+	case VIPD_CHECK_PROCESS:
+		config_track_process_load(&sc, c);
 		break;
 	}
 }
@@ -430,6 +436,7 @@ void config_track_print_top(const struct vipd_config *cfg, FILE *out)
 		}
 		if (c->path)
 			print_key(out, "path", c->path);
+		config_track_process_print(c, out);
 		fprintf(out, " }%s\n", i + 1 < cfg->nchecks ? "," : "");
 	}
 	fprintf(out, ");\n");
@@ -486,7 +493,8 @@ bool config_track_check_equal(const struct vipd_check_config *a, const struct vi
 	       a->timeout == b->timeout && a->rise == b->rise && a->fall == b->fall &&
 	       a->weight == b->weight && str_eq(a->url, b->url) &&
 	       a->expect_status == b->expect_status && str_eq(a->expect_body, b->expect_body) &&
-	       strcmp(a->host, b->host) == 0 && a->port == b->port && str_eq(a->path, b->path);
+	       strcmp(a->host, b->host) == 0 && a->port == b->port && str_eq(a->path, b->path) &&
+	       config_track_process_equal(a, b);
 }
 
 void config_track_free_instance(struct vipd_instance_config *in)
@@ -508,6 +516,8 @@ void config_track_free_top(struct vipd_config *cfg)
 		free(c->url);
 		free(c->expect_body);
 		free(c->path);
+		free(c->process);
+		free(c->cmdline);
 	}
 	free(cfg->checks);
 	cfg->checks = NULL;

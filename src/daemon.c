@@ -21,6 +21,7 @@
 #include "vipd/instance.h"
 #include "vipd/log.h"
 #include "vipd/nft.h"
+#include "vipd/netns.h"
 #include "vipd/statefile.h"
 #include "vipd/net_vrrp.h"
 #include "vipd/nl.h"
@@ -218,6 +219,15 @@ int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *
 	bad += notify_check_config(cfg, errs);
 	bad += track_check_config(cfg, errs);
 	bad += daemon_priv_check_config(cfg, errs);
+	if (cfg->net_namespace[0]) {
+		char why[320];
+
+		if (netns_check(cfg->net_namespace, why, sizeof(why)) < 0) {
+			config_errors_add(errs, "%s:%d: net_namespace: %s", cfg->file,
+			                  cfg->net_namespace_line, why);
+			bad++;
+		}
+	}
 	return bad ? -1 : 0;
 }
 
@@ -232,6 +242,7 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	d->instances = list;
 	ifc = daemon_iface_get(d, ic->interface);
 	instance_init(in, ic, ifc, d->loop, &d->io);
+	in->startup_origin = d->startup_origin;
 	if (ic->vmac) {
 		char name[IF_NAMESIZE];
 
@@ -255,8 +266,17 @@ static void loop_oom(void *arg, const char *what)
 struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char *err,
                           size_t errlen)
 {
-	struct daemon *d = calloc(1, sizeof(*d));
+	struct daemon *d;
 
+	/* First of all: every socket, netlink handle and sysctl below is the namespace's. */
+	if (cfg->net_namespace[0]) {
+		if (netns_enter(cfg->net_namespace, err, errlen) < 0) {
+			config_free(cfg);
+			return NULL;
+		}
+		log_notice("running in network namespace %s", cfg->net_namespace);
+	}
+	d = calloc(1, sizeof(*d));
 	if (!d) {
 		snprintf(err, errlen, "out of memory");
 		config_free(cfg);
@@ -305,6 +325,9 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		return NULL;
 	}
 	daemon_iface_vips_rebuild(d, cfg);
+	d->startup_origin = monotime_now();
+	if (cfg->startup_delay_from_boot)
+		d->startup_origin = monotime_boot_origin(d->startup_origin, monotime_since_boot());
 	for (size_t i = 0; i < cfg->ninstances; i++)
 		daemon_instance_add(d, &cfg->instances[i]);
 	d->syncs = sync_group_new(d->cfg, d->instances, d->ninstances);

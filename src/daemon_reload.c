@@ -148,6 +148,11 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 	}
 	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)
 		log_warnx("reload: control_socket changed; it takes effect at the next start");
+	if (strcmp(ncfg->net_namespace, d->cfg->net_namespace) != 0)
+		log_warnx("reload: net_namespace changed; it takes effect at the next start");
+	if (ncfg->startup_delay_from_boot != d->cfg->startup_delay_from_boot)
+		log_warnx(
+		    "reload: startup_delay_from_boot changed; it takes effect at the next start");
 	if (strcmp(ncfg->state_dir, d->cfg->state_dir) != 0)
 		log_warnx("reload: state_dir changed; it takes effect at the next start");
 	if (strcmp(ncfg->control_socket_group, d->cfg->control_socket_group) != 0)

@@ -569,11 +569,17 @@ static void enter_fault(struct instance *in, const char *why, monotime now)
 	instance_run_actions(in, vrrp_fsm_fault(&in->fsm, now), now);
 }
 
+monotime instance_startup_until(const struct instance *in)
+{
+	return in->cfg->startup_delay ? in->startup_origin + in->cfg->startup_delay : 0;
+}
+
 void instance_start(struct instance *in, monotime now)
 {
 	const char *why = iface_problem(in);
 
 	in->fsm.cfg.primary = in->primary;
+	vrrp_fsm_startup_hold(&in->fsm, now, instance_startup_until(in));
 	instance_admin_start(in, now);
 	if (why) {
 		enter_fault(in, why, now);

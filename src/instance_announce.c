@@ -13,37 +13,50 @@
 /* Longest wait for the kernel to announce fresh IPv6 VIPs before the first NAs go anyway. */
 #define NA_WAIT_MAX (20 * MT_MSEC)
 
-static void garp_round(struct instance *in)
+/* Announce address i of the instance (its VIPs, then its excluded addresses), unless it lives on
+ * another interface (dev): vipd announces only on the instance's own. */
+static void announce_one(struct instance *in, size_t i)
 {
-	/* The addresses on the instance's interface (VIPs and excluded ones); those on another
-	 * interface (dev) are not announced. */
-	for (size_t i = 0; i < instance_addrs_count(in); i++) {
-		if (instance_addrs_opts(in, i)->dev[0])
-			continue;
-		if (in->io->announce(in->io->ctx, in, instance_addrs_get(in, i)) < 0) {
-			in->stats.send_errors++;
-			continue;
-		}
+	if (instance_addrs_opts(in, i)->dev[0])
+		return;
+	if (in->io->announce(in->io->ctx, in, instance_addrs_get(in, i)) < 0)
+		in->stats.send_errors++;
+	else
 		in->stats.announcements++;
-	}
 }
 
-/* One round of announcements, then the rest of the burst GARP_SPACING apart. When a burst is
- * done: the second burst comes garp_delay after the takeover (as keepalived's
- * garp_master_delay), then one burst every garp_refresh. */
+/* One round of announcements (with garp_interval: one announcement, the round going on
+ * garp_interval later), then the rest of the burst GARP_SPACING (or garp_interval, if longer)
+ * apart. When a burst is done: the second burst comes garp_delay after the takeover (as
+ * keepalived's garp_master_delay), then one burst every garp_refresh. */
 static void garp_step(struct instance *in, monotime now)
 {
-	monotime next;
+	monotime next, paced = in->cfg->garp_interval;
 
 	if (in->garp_left == 0) {
 		in->garp_left = in->cfg->garp_repeat;
 		in->garp_burst_start = now;
+		in->garp_vip = 0;
 	}
-	garp_round(in);
+	if (paced) {
+		/* a switch that rate-limits ARP drops a round sent at once (keepalived's
+		 * garp_interval); a reload may have shortened the list meanwhile */
+		if (in->garp_vip < instance_addrs_count(in))
+			announce_one(in, in->garp_vip++);
+		if (in->garp_vip < instance_addrs_count(in)) {
+			loop_timer_set(in->loop, &in->garp_timer, now + paced);
+			return;
+		}
+		in->garp_vip = 0;
+	} else {
+		for (size_t i = 0; i < instance_addrs_count(in); i++)
+			announce_one(in, i);
+	}
 	log_debug_cat(LOG_CAT_TIMERS, "%s: announce round of %zu addresses, %u more in this burst",
-	              in->cfg->name, in->cfg->nvips, in->garp_left - 1);
+	              in->cfg->name, instance_addrs_count(in), in->garp_left - 1);
 	if (--in->garp_left) {
-		loop_timer_set(in->loop, &in->garp_timer, now + GARP_SPACING);
+		loop_timer_set(in->loop, &in->garp_timer,
+		               now + (paced > GARP_SPACING ? paced : GARP_SPACING));
 		return;
 	}
 	if (!in->garp_second_burst_done && in->cfg->garp_delay) {

@@ -130,7 +130,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	    {a->accept != b->accept, "accept"},
 	    {a->checksum != b->checksum, "checksum"},
 	    {a->garp_repeat != b->garp_repeat || a->garp_delay != b->garp_delay ||
-	         a->garp_refresh != b->garp_refresh,
+	         a->garp_refresh != b->garp_refresh || a->garp_interval != b->garp_interval,
 	     "garp"},
 	    {!vips_equal(a, b), "virtual_addresses"},
 	    {!excluded_equal(a, b), "excluded_addresses"},
@@ -139,6 +139,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	    {!config_wire_equal(a, b), "unicast/multicast/auth"},
 	    {!config_notify_equal(a, b), "notify"},
 	    {!config_track_instance_equal(a, b), "tracking"},
+	    {a->startup_delay != b->startup_delay, "startup_delay"},
 	};
 	size_t used = 0;
 
@@ -349,6 +350,8 @@ void instance_reconfig_apply(struct instance *in, const struct vipd_instance_con
 		                        instance_accept_filters(cfg) ? cfg->nvips : 0) < 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
+	/* A changed startup_delay still counts from the same origin. */
+	vrrp_fsm_startup_hold(&in->fsm, now, instance_startup_until(in));
 	instance_run_actions(in, vrrp_fsm_reconfigure(&in->fsm, now, &fc, prio), now);
 	if (master && in->fsm.state == VRRP_STATE_MASTER) {
 		/* The neighbours learn the new addresses now; a new refresh period starts. */

@@ -144,6 +144,14 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		goto oom;
 	json_object_object_add(o, "since",
 	                       json_object_new_double(monotime_to_sec(now - in->since)));
+	if (in->cfg->startup_delay) {
+		/* How long the Master_Down_Timer is still held (0 once the delay is over). */
+		monotime left = in->fsm.startup_until > now ? in->fsm.startup_until - now : 0;
+
+		snprintf(buf, sizeof(buf), "%.3f", monotime_to_sec(left));
+		json_object_object_add(o, "startup_delay_remaining",
+		                       json_object_new_double_s(monotime_to_sec(left), buf));
+	}
 	return o;
 oom:
 	json_object_put(o);

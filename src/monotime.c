@@ -13,3 +13,16 @@ monotime monotime_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (monotime)ts.tv_sec * MT_SEC + ts.tv_nsec;
 }
+
+monotime monotime_since_boot(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (monotime)ts.tv_sec * MT_SEC + ts.tv_nsec;
+}
+
+monotime monotime_boot_origin(monotime now, monotime since_boot)
+{
+	return since_boot < now ? now - since_boot : 0;
+}

@@ -21,6 +21,7 @@
 #include "vipd/track.h"
 #include "vipd/track_file.h"
 #include "vipd/track_http.h"
+#include "vipd/track_pmon.h"
 
 #define RECOVER_TIMEOUT (30 * MT_SEC)
 /* A file check that does not parse this long after its last write is garbage, not a write
@@ -127,6 +128,7 @@ struct track {
 	size_t n;
 	int ifd; /* inotify, -1 without file checks */
 	struct http_prober *http;
+	struct track_pmon *pmon; /* process checks: the counts; NULL without one */
 };
 
 static void check_schedule(struct check *c, monotime now);
@@ -502,6 +504,24 @@ static void file_start(struct check *c, monotime now)
 		check_schedule(c, now);
 }
 
+/* ---- process: evaluated each interval and at each change of the count ---- */
+
+static void process_eval(struct check *c, monotime now)
+{
+	char text[64];
+	bool ok = track_pmon_eval(c->t->pmon, (size_t)(c - c->t->checks), now, text, sizeof(text));
+
+	check_result(c, ok, text, now);
+}
+
+static void process_changed(void *arg, size_t i, monotime now)
+{
+	struct track *t = arg;
+
+	loop_timer_cancel(t->loop, &t->checks[i].timer);
+	run_timer(&t->checks[i], now);
+}
+
 /* ---- scheduling ---- */
 
 static void run_timer(void *arg, monotime now)
@@ -527,6 +547,9 @@ static void run_timer(void *arg, monotime now)
 		if (!loop_timer_armed(&c->timer)) /* unless a torn read asked for a look sooner */
 			check_schedule(c, now);
 		break;
+	case VIPD_CHECK_PROCESS:
+		process_eval(c, now);
+		break;
 	}
 }
 
@@ -544,7 +567,7 @@ struct track *track_new(struct loop *l, const struct vipd_config *cfg, const str
                         track_event_cb cb, void *arg, char *err, size_t errlen)
 {
 	struct track *t = calloc(1, sizeof(*t));
-	bool need_http = false, need_inotify = false;
+	bool need_http = false, need_inotify = false, need_pmon = false;
 
 	if (!t || (cfg->nchecks && !(t->checks = calloc(cfg->nchecks, sizeof(*t->checks))))) {
 		free(t);
@@ -575,6 +598,12 @@ struct track *track_new(struct loop *l, const struct vipd_config *cfg, const str
 			goto fail;
 		need_http |= c->cfg->type == VIPD_CHECK_HTTP;
 		need_inotify |= c->cfg->type == VIPD_CHECK_FILE;
+		need_pmon |= c->cfg->type == VIPD_CHECK_PROCESS;
+	}
+	if (need_pmon &&
+	    !(t->pmon = track_pmon_new(l, cfg->checks, cfg->nchecks, process_changed, t))) {
+		snprintf(err, errlen, "process monitor: %s", strerror(errno));
+		goto fail;
 	}
 	if (need_inotify) {
 		t->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -650,6 +679,7 @@ void track_free(struct track *t)
 		close(t->ifd);
 	}
 	track_http_free(t->http);
+	track_pmon_free(t->pmon);
 	free(t->checks);
 	free(t);
 }
@@ -715,6 +745,8 @@ struct json_object *track_status(const struct track *t, const struct vipd_instan
 		json_object_object_add(o, "weight", json_object_new_int(c->cfg->weight));
 		if (c->cfg->type == VIPD_CHECK_FILE)
 			json_object_object_add(o, "value", json_object_new_int64(c->value));
+		if (c->cfg->type == VIPD_CHECK_PROCESS)
+			track_pmon_status(t->pmon, (size_t)(c - t->checks), o);
 		if (c->cfg->recover)
 			json_object_object_add(o, "recover_runs",
 			                       json_object_new_int64((int64_t)c->recover_runs));

@@ -292,6 +292,7 @@ static void print_instances(FILE *out, struct json_object *list)
 		             "`vipctl promote NAME` ends it\n");
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *in = json_object_array_get_idx(list, i);
+		struct json_object *left = member(in, "startup_delay_remaining");
 		char name[128], why[256];
 
 		if (text_of(in, "fault_reason", why, sizeof(why)) &&
@@ -300,6 +301,11 @@ static void print_instances(FILE *out, struct json_object *list)
 		if (text_of(in, "excluded_addresses", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out, "%s: excluded addresses: %s\n", name, why);
+		if (left && json_object_get_double(left) > 0 &&
+		    text_of(in, "name", name, sizeof(name)) &&
+		    text_of(in, "startup_delay_remaining", why, sizeof(why)))
+			fprintf(out, "%s: startup delay: %ss left (no takeover by timeout)\n", name,
+			        why);
 	}
 }
 

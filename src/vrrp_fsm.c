@@ -126,6 +126,17 @@ static void reset_master_down(struct vrrp_fsm *f, monotime now)
 	                                                                f->master_adver_int_cs));
 }
 
+/* Before the end of the startup delay no Master_Down_Timer fires: it waits for the end of the
+ * delay (keepalived's vrrp_startup_delay: the network, the peers or the checks may not be ready
+ * yet, and a node that takes over blind would fight a master it cannot hear). */
+static bool startup_held(struct vrrp_fsm *f, monotime now)
+{
+	if (f->startup_until == 0 || now >= f->startup_until)
+		return false;
+	f->master_down_timer = f->startup_until;
+	return true;
+}
+
 /* An advert from the master is accepted: learn its interval (v3 only: v2 requires the intervals
  * to be equal, which the receive checks enforce), remember it, reset the Master_Down_Timer. */
 static void accept_master(struct vrrp_fsm *f, monotime now, uint8_t priority, uint16_t interval_cs,
@@ -211,7 +222,11 @@ static unsigned backup_expire(struct vrrp_fsm *f, monotime now)
 		reset_master_down(f, now);
 		return release;
 	}
-	if (f->prio0_seen)
+	if (startup_held(f, now))
+		return release;
+	if (f->priority == OWNER_PRIORITY)
+		cause = VRRP_CAUSE_OWNER; /* it waited for its startup delay */
+	else if (f->prio0_seen)
 		cause = VRRP_CAUSE_PRIO0;
 	else if (f->lower_ignored)
 		cause = VRRP_CAUSE_PREEMPT;
@@ -366,14 +381,25 @@ unsigned vrrp_fsm_startup(struct vrrp_fsm *f, monotime now)
 {
 	if (f->state != VRRP_STATE_INIT && f->state != VRRP_STATE_FAULT)
 		return 0;
-	if (f->cfg.priority == OWNER_PRIORITY)
+	if (f->cfg.priority == OWNER_PRIORITY && (f->startup_until == 0 || now >= f->startup_until))
 		return become_master(f, now, VRRP_CAUSE_OWNER);
 	f->adver_timer = 0;
 	forget_lower_stream(f);
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
 	forget_master(f);
 	reset_master_down(f, now);
+	if (f->cfg.priority == OWNER_PRIORITY)
+		f->master_down_timer = f->startup_until;
 	return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_STARTUP);
+}
+
+void vrrp_fsm_startup_hold(struct vrrp_fsm *f, monotime now, monotime until)
+{
+	monotime old = f->startup_until;
+
+	f->startup_until = until > now ? until : 0;
+	if (f->state == VRRP_STATE_BACKUP && old > now && f->master_down_timer == old)
+		f->master_down_timer = f->startup_until ? f->startup_until : now;
 }
 
 /* Stop every timer and go to s: a Master says goodbye with priority 0 and drops its VIPs. */
@@ -497,7 +523,7 @@ unsigned vrrp_fsm_reconfigure(struct vrrp_fsm *f, monotime now, const struct vrr
 		f->adver_timer = after(now, adver_interval(f));
 		return VRRP_ACT_SEND_ADVERT;
 	case VRRP_STATE_BACKUP:
-		if (priority == OWNER_PRIORITY)
+		if (priority == OWNER_PRIORITY && !startup_held(f, now))
 			return become_master(f, now, VRRP_CAUSE_OWNER);
 		/* v2 never learns the interval; v3 keeps the one learned from the master. */
 		if (cfg->version == 2 || !f->master_known)

@@ -40,6 +40,9 @@ struct vipd_instance_config {
 	unsigned garp_repeat;         /* announcements per burst, default 5 */
 	monotime garp_delay; /* second burst this long after the takeover, default 5 s; 0 = none */
 	monotime garp_refresh; /* periodic re-announce while master; 0 = off */
+	/* between two announcements of a burst, one at a time (switches that rate-limit ARP);
+	 * 0 = default: every VIP at once in each round, rounds 10 ms apart */
+	monotime garp_interval;
 	bool vmac; /* VIPs on a virtual MAC interface vrrp.VRID / vrrp6.VRID; default false */
 	char auth_pass[VRRP_AUTH_LEN + 1]; /* VRRPv2 simple password; "" = none (Auth Type 0) */
 	union vip_in *unicast_peers;       /* unicast_peers, family af; NULL = multicast */
@@ -50,6 +53,9 @@ struct vipd_instance_config {
 	union vip_in mcast_group; /* multicast destination when has_mcast_group (family af) */
 	bool has_mcast_group;     /* else the IANA group, 224.0.0.18 or ff02::12 */
 	bool unicast_ttl_check;   /* check TTL 255 on unicast adverts; default true */
+	/* After vipd starts, the Master_Down_Timer does not fire for this long (config_startup.c);
+	 * default: the top-level startup_delay */
+	monotime startup_delay;
 
 	int af;                /* family of the virtual addresses; AF_INET when there are none */
 	struct vip_addr *vips; /* virtual_addresses, none or more (in the adverts) */
@@ -106,6 +112,10 @@ struct vipd_config {
 	struct vipd_sync_group *sync_groups;
 	size_t nsync_groups;
 	struct vipd_listen metrics_listen; /* HTTP /metrics (config_metrics.c); af 0 = off */
+	monotime startup_delay;            /* default of the instances' startup_delay; default 0 */
+	bool startup_delay_from_boot; /* startup delays count from boot, not from vipd's start */
+	char net_namespace[VIPD_NAME_MAX]; /* entered at start (netns.h); "" = the one vipd is in */
+	int net_namespace_line;            /* its line in the file when set */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */

@@ -10,7 +10,13 @@
 #include "vipd/config.h"
 #include "vipd/config_value.h"
 
-enum vipd_check_type { VIPD_CHECK_EXEC, VIPD_CHECK_TCP, VIPD_CHECK_HTTP, VIPD_CHECK_FILE };
+enum vipd_check_type {
+	VIPD_CHECK_EXEC,
+	VIPD_CHECK_TCP,
+	VIPD_CHECK_HTTP,
+	VIPD_CHECK_FILE,
+	VIPD_CHECK_PROCESS,
+};
 
 /* One entry of the top-level `checks` list. */
 struct vipd_check_config {
@@ -29,6 +35,14 @@ struct vipd_check_config {
 	char host[64];             /* tcp: an IPv4 or IPv6 address */
 	unsigned port;             /* tcp */
 	char *path;                /* file: absolute */
+	/* process (config_track_process.c): a process matches by process (its name, comm) and
+	 * cmdline (its arguments joined by one space, as `ps -o args` shows them; whole, or the
+	 * first words with cmdline_initial); the check is up while quorum..quorum_max match */
+	char *process;
+	char *cmdline;
+	bool cmdline_initial;
+	unsigned quorum;     /* default 1 */
+	unsigned quorum_max; /* default CONFIG_TRACK_QUORUM_MAX: no maximum */
 	int line;
 };
 
@@ -61,7 +75,20 @@ bool config_track_check_equal(const struct vipd_check_config *a, const struct vi
 /* Find a check by name; NULL if none. */
 const struct vipd_check_config *config_track_check(const struct vipd_config *cfg, const char *name);
 
-/* "exec", "tcp", "http" or "file". */
+/* The largest quorum and quorum_max; quorum_max's default (no maximum). */
+#define CONFIG_TRACK_QUORUM_MAX 65535
+
+/* Read the keys of a process check into c (config_track_process.c). */
+void config_track_process_load(const struct cv_scope *sc, struct vipd_check_config *c);
+
+/* Print the keys of a process check (nothing for another type). */
+void config_track_process_print(const struct vipd_check_config *c, FILE *out);
+
+/* True when the process keys of a and b are the same. */
+bool config_track_process_equal(const struct vipd_check_config *a,
+                                const struct vipd_check_config *b);
+
+/* "exec", "tcp", "http", "file" or "process". */
 const char *config_track_check_type_name(enum vipd_check_type t);
 
 /* Free what config_track_load_instance allocated. */

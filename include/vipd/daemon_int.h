@@ -52,9 +52,12 @@ struct daemon {
 	struct loop_timer stop_timer;      /* at stop: waits for the notify scripts, bounded */
 	struct loop_timer trim_timer;      /* returns freed heap to the kernel (daemon_trim_soon) */
 	monotime stop_deadline;
-	struct track *track;            /* the checks of cfg (track.c, daemon_track.c) */
-	struct proc_user *script_user;  /* who scripts run as, per config load; NULL: as vipd */
-	monotime started;               /* daemon_run: when the instances started (stats uptime) */
+	struct track *track;           /* the checks of cfg (track.c, daemon_track.c) */
+	struct proc_user *script_user; /* who scripts run as, per config load; NULL: as vipd */
+	monotime started;              /* daemon_run: when the instances started (stats uptime) */
+	/* Where the instances' startup_delay counts from: daemon_new, or the boot with
+	 * startup_delay_from_boot (of the config vipd started with) */
+	monotime startup_origin;
 	struct metrics_http *http;      /* GET /metrics (daemon_http.c); NULL when off */
 	struct vipd_listen http_listen; /* where http listens */
 	struct vrrp_adv rxadv;

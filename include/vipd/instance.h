@@ -123,6 +123,7 @@ struct instance {
 	struct loop_timer garp_timer;
 	struct loop_timer retry_timer; /* re-applies the VIPs after a failed netlink call */
 	unsigned garp_left;            /* announcements left in the current burst */
+	size_t garp_vip;               /* garp_interval: the next VIP of the current round */
 	bool garp_second_burst_done;
 	monotime garp_since;        /* when the announcements (re)started: the takeover */
 	monotime garp_burst_start;  /* start of the current or last burst */
@@ -139,6 +140,9 @@ struct instance {
 	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
 	 * starts demoted (a reload restarting it keeps the flag by instance name). */
 	bool demoted;
+	/* Where startup_delay counts from (vipd's start, or the boot with startup_delay_from_boot),
+	 * on the monotonic clock; set by the daemon before instance_start. */
+	monotime startup_origin;
 	/* The enum vip_origin of each address: cfg->vips[i], then cfg->excluded[i - nvips]
 	 * (instance_addrs.c). */
 	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];

@@ -12,6 +12,9 @@
 /* What the FSM needs of an instance's config (the primary address is the instance's). */
 struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cfg);
 
+/* The end of in's startup delay (in->startup_origin + cfg->startup_delay), 0 without one. */
+monotime instance_startup_until(const struct instance *in);
+
 /* Carry out the FSM's actions acts in their documented order, then re-arm the protocol timer. */
 void instance_run_actions(struct instance *in, unsigned acts, monotime now);
 

@@ -15,6 +15,13 @@ typedef int64_t monotime;
 /* Current time on CLOCK_MONOTONIC. Never 0. */
 monotime monotime_now(void);
 
+/* Time since the system booted, suspend included (CLOCK_BOOTTIME). */
+monotime monotime_since_boot(void);
+
+/* The boot on the monotonic clock, from now and monotime_since_boot() read together (0 when a
+ * suspend put the boot before the monotonic clock's start). Pure. */
+monotime monotime_boot_origin(monotime now, monotime since_boot);
+
 /* Seconds as a double, for logs and status. */
 static inline double monotime_to_sec(monotime t)
 {

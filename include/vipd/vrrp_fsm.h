@@ -81,6 +81,9 @@ struct vrrp_fsm {
 	uint8_t master_priority;
 	union vip_in master_addr;
 	bool hold_backup; /* sync group: stay Backup when the Master_Down_Timer fires (re-armed) */
+	/* startup_delay: before then the Master_Down_Timer does not fire (it waits for then) and an
+	 * owner starts as Backup; adverts are heard as usual. 0: no delay. */
+	monotime startup_until;
 	/* Demoted (maintenance, vrrp_fsm_demote): effective priority 1, never preempts. Whoever
 	 * changes `priority` while demoted must store it in undemoted_priority instead. */
 	bool demoted;
@@ -113,8 +116,15 @@ monotime vrrp_fsm_master_down_interval(uint8_t version, uint8_t priority,
 /* Set up an FSM in Initialize with effective priority = cfg->priority. */
 void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_config *cfg);
 
-/* Startup event: the owner goes to Master, everyone else to Backup with Master_Down_Timer = MDI. */
+/* Startup event: the owner goes to Master, everyone else to Backup with Master_Down_Timer = MDI
+ * (an owner too while a startup delay runs, vrrp_fsm_startup_hold, its timer at the delay's end).
+ */
 unsigned vrrp_fsm_startup(struct vrrp_fsm *f, monotime now);
+
+/* Set (or, on a reload, change) the end of the startup delay: until then the instance hears
+ * adverts but does not take over by timeout (0 or a time not after now: no delay). A
+ * Master_Down_Timer waiting for the old end moves to the new one (or to now). */
+void vrrp_fsm_startup_hold(struct vrrp_fsm *f, monotime now, monotime until);
 
 /* Shutdown event: a Master sends priority 0 and drops its VIPs; every state goes to Initialize. */
 unsigned vrrp_fsm_shutdown(struct vrrp_fsm *f, monotime now);

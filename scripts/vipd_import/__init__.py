@@ -42,7 +42,12 @@ Mapping decisions (see README "Moving from keepalived"):
     scope, brd, noprefixroute and no_track are carried (label and brd only on IPv4, as vipd takes
     them); an instance without addresses converts (adverts with none).
   * A `track_script` weight that differs from its vrrp_script becomes a copy of the check
-    named SCRIPT_wWEIGHT (vipd weights belong to the check).
+    named SCRIPT_wWEIGHT (vipd weights belong to the check); so do `track_process` and
+    `track_file` weights.
+  * `vrrp_track_process` becomes a `process` check (a name alone: the process name; with
+    parameters or full_command: the command line), `track_file`/`vrrp_track_file` a `file`
+    check, `vrrp_startup_delay` the global `startup_delay`, `vrrp_garp_interval` and
+    `vrrp_gna_interval` each instance's `garp_interval` (by its family).
   * A key vipd would default to keepalived's value is left out (rules.py VIPD_IMPLIED);
     with a vipd at hand, its `--dump-config` says where its default differs, and the key
     is written.

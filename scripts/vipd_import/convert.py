@@ -14,10 +14,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import instance
 from .reader import Node, Report
-from .rules import (BLOCKS, GARP, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
-                    INSTANCE_VALUES, NOTIFY_OTHER, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES,
-                    Convert, reason)
-from .values import parse_ip, sanitise, shell_join, text, to_bool
+from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
+                    INSTANCE_VALUES, NOTIFY_OTHER, PROCESS_VALUES, SCRIPT_DEFAULTS, SCRIPT_KEYS,
+                    SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
+from .values import parse_ip, sanitise, shell_join, text, to_bool, to_int
 
 Record = Dict[str, Any]
 # One vipd key of an instance: key, value (text, or the items of a list), the keepalived
@@ -119,7 +119,7 @@ class Converter:
             self.warn(n, 'defined twice; keepalived ignores this one', kw=n.text())
             return
         s: Record = dict(SCRIPT_DEFAULTS, node=n, name=sanitise(n.args[0], 'check'), cmd=None,
-                         ok=True, uses=[], where={})
+                         ok=True, uses=[], where={}, raw=n.args[0], kind='exec')
         for c in self.entries(n):
             s['where'][SCRIPT_KEYS.get(c.kw, c.kw)] = c
             if c.kw == 'script':
@@ -148,6 +148,85 @@ class Converter:
             s['ok'] = False
             self.warn(n, 'no script: keepalived drops vrrp_script %s too' % n.args[0])
         self.scripts[n.args[0]] = s
+
+    # ---- collect: vrrp_track_process, track_file (vrrp_track_file)
+    def tracker(self, n: Node, kind: str) -> Optional[Record]:
+        """A new record for a tracking block of kind (process, file), or None (reported)."""
+        if len(n.args) != 1 or n.block is None:
+            self.warn(n, 'needs one name and a { } block; skipped')
+            return None
+        if kind + ' ' + n.args[0] in self.scripts:
+            self.warn(n, 'defined twice; keepalived ignores this one', kw=n.text())
+            return None
+        t: Record = dict(node=n, name=sanitise(n.args[0], 'check'), raw=n.args[0], kind=kind,
+                         ok=True, uses=[], weight=TRACKER_WEIGHT[kind])
+        self.scripts[kind + ' ' + n.args[0]] = t
+        return t
+
+    def tracker_weight(self, t: Record, c: Node) -> None:
+        t['weight'] = self.value(c, to_int, -254, 254) or 0
+        if 'reverse' in c.args[1:]:
+            t['ok'] = False
+            self.warn(c, 'reverse not carried over: vipd has no reversed checks; %s %s is not '
+                      'converted' % (t['node'].kw, t['raw']))
+
+    def track_process(self, n: Node) -> None:
+        t = self.tracker(n, 'process')
+        if t is None:
+            return
+        match, full, proc = None, False, None
+        for c in self.entries(n):
+            if c.kw == 'process' and c.args:
+                proc = c
+            elif c.kw == 'param_match':
+                match = c.args[0] if c.args else 'exact'
+                full = True
+                if match not in ('exact', 'initial'):
+                    t['ok'] = False
+                    self.warn(c, 'not carried over: vipd matches all the parameters or the '
+                              'first ones whole (exact, initial); %s %s is not converted'
+                              % (n.kw, t['raw']))
+            elif c.kw == 'full_command':
+                full = True
+            elif c.kw in ('quorum', 'quorum_max'):
+                t[c.kw] = self.value(c, *PROCESS_VALUES[c.kw])
+            elif c.kw == 'weight':
+                self.tracker_weight(t, c)
+            elif c.kw in ('delay', 'terminate_delay', 'fork_delay'):
+                self.skip(c, 'vipd counts a process at once (use fall and rise of the check)')
+            else:
+                self.skip(c)
+        if proc is None:
+            t['ok'] = False
+            self.warn(n, 'no process: keepalived drops vrrp_track_process %s too' % t['raw'])
+            return
+        if len(proc.args) > 1 or full:
+            # keepalived: the path against the first argument, then the parameters
+            t['cmdline'] = ' '.join(proc.args)
+            t['initial'] = match == 'initial' or (len(proc.args) == 1 and match is None)
+        elif len(proc.args[0]) > 15:
+            t['process'] = proc.args[0][:15]
+            self.warn(proc, 'the kernel keeps 15 characters of a process name: written as '
+                      'process = "%s"' % t['process'])
+        else:
+            t['process'] = proc.args[0]
+
+    def track_file(self, n: Node) -> None:
+        t = self.tracker(n, 'file')
+        if t is None:
+            return
+        for c in self.entries(n):
+            if c.kw == 'file' and c.args:
+                t['path'] = c.args[0]
+            elif c.kw == 'weight':
+                self.tracker_weight(t, c)
+            elif c.kw == 'init_file':
+                self.skip(c, 'vipd creates no file: a missing file is a failed check')
+            else:
+                self.skip(c)
+        if not t.get('path'):
+            t['ok'] = False
+            self.warn(n, 'no file: keepalived drops %s %s too' % (n.kw, t['raw']))
 
     # ---- collect: vrrp_sync_group
     def sync_group(self, n: Node) -> None:
@@ -180,8 +259,8 @@ class Converter:
             self.warn(n, 'defined twice; keepalived ignores this one', kw=n.text())
             return
         i: Record = {'node': n, 'raw': n.args[0], 'vips': [], 'xvips': [], 'routes': [], 'rules': [],
-                     'tifs': [],
-                     'tscripts': [], 'peers': None, 'notify_other': [], 'group': None}
+                     'tifs': [], 'tscripts': [], 'tprocs': [], 'tfiles': [], 'peers': None,
+                     'notify_other': [], 'group': None}
         for c in n.block:
             kw = c.kw
             if kw in INSTANCE_VALUES:
@@ -214,7 +293,7 @@ class Converter:
                 i['vmac'] = c
             elif kw == 'dont_track_primary':
                 i['dont_track_primary'] = c
-            elif kw in GARP:
+            elif kw in GARP and kw not in GARP_GLOBAL_ONLY:
                 i[kw] = (self.value(c, *GARP[kw]), c)
             elif kw == 'notify':
                 i['notify'] = c
@@ -274,16 +353,22 @@ class Converter:
             i['name'] = name
             self.warn(i['node'], 'renamed to %s: a vipd name is made of A-Z a-z 0-9 _ . - (at '
                       'most 63)' % name, kw='vrrp_instance ' + i['raw'])
-        taken = {raw for raw, v in self.scripts.items() if v['name'] == raw}
-        for raw, v in self.scripts.items():
-            if v['name'] != raw:
+        # vrrp_script, vrrp_track_process and track_file names share vipd's check names
+        taken = set()
+        for v in self.scripts.values():
+            if v['name'] == v['raw'] and v['name'] not in taken:
+                taken.add(v['name'])
+                v['kept'] = True
+        for v in self.scripts.values():
+            if not v.get('kept'):
                 base, n = v['name'], 2
                 while v['name'] in taken:
                     v['name'] = '%s_%d' % (base[:60], n)
                     n += 1
                 taken.add(v['name'])
-                self.warn(v['node'], 'renamed to %s: a vipd name is made of A-Z a-z 0-9 _ . -'
-                          % v['name'], kw='vrrp_script ' + raw)
+                self.warn(v['node'], 'renamed to %s: %s' % (
+                    v['name'], 'a vipd name is made of A-Z a-z 0-9 _ . -' if base != v['raw']
+                    else 'another check has that name'), kw=v['node'].kw + ' ' + v['raw'])
 
     def complete_instance(self, i: Record) -> None:
         """The vipd keys of instance i (i['keys']), keepalived's adjustments applied."""

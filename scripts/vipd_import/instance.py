@@ -99,6 +99,8 @@ def complete(cv: Converter, i: Record) -> None:
         keys.append(('accept', 'false', anode))
     for kw, key in GARP_KEYS.items():
         v, vnode = i.get(kw, g.get(kw, (None, None)))
+        if kw == ('garp_interval' if fam == 6 else 'gna_interval'):
+            continue   # keepalived paces ARP with vrrp_garp_interval, NAs with vrrp_gna_interval
         if v is not None:
             keys.append((key, str(v) if kw.endswith('repeat') else fmt_num(v), vnode))
     if 'vmac' in i:
@@ -534,8 +536,14 @@ def auth(cv: Converter, i: Record, strict: bool, version: int, keys: List[Key]) 
     keys.append(('auth_pass', q(pw), apass))
 
 
+# The keepalived keyword of each tracking list of an instance record.
+INSTANCE_KW: Dict[str, str] = {'tscripts': 'track_script', 'tprocs': 'track_process',
+                               'tfiles': 'track_file'}
+
+
 def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: List[Key]) -> None:
-    """checks (the converted vrrp_scripts this instance tracks) and track_interfaces."""
+    """checks (the converted vrrp_scripts, vrrp_track_processes and track_files this instance
+    tracks) and track_interfaces."""
     grp = i['group']
     nulled = ('keepalived ignores weights in sync group %s' % grp['raw']
               if grp and not grp['weights'] else None)
@@ -561,33 +569,39 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
         else:
             tifs.append((e.kw, w or 0))
     checks: List[str] = []
-    for e in i['tscripts']:
-        kw = 'track_script ' + e.text()
-        s = cv.scripts.get(e.kw)
-        w = s['weight'] if s else 0
-        if e.args[:1] == ['weight']:
-            w = WEIGHT[0](e.args[1] if len(e.args) > 1 else None, *WEIGHT[1:])
-        if s is None or not s['ok'] or w is None:
-            cv.warn(e, 'not carried over: ' + (
-                'no vrrp_script %s (keepalived ignores it too)' % e.kw if s is None else
-                'invalid weight' if w is None else 'vrrp_script %s is not converted' % e.kw),
-                kw=kw)
-        elif 'reverse' in e.args:
-            cv.warn(e, 'not carried over: vipd has no reversed checks', kw=kw)
-        elif w and (nulled or prio == 255):
-            cv.warn(e, 'not carried over: ' + (nulled or owner), kw=kw)
-        else:
-            name = s['name'] if w == s['weight'] else '%s_w%d' % (s['name'][:55], w)
-            if w != s['weight']:
-                cv.warn(e, 'weight %d differs from vrrp_script %s: written as check %s, '
-                        'a copy with that weight (vipd weights belong to checks)'
-                        % (w, e.kw, name), kw='track_script ' + e.kw)
-            if (w, name) not in s['uses']:
-                s['uses'].append((w, name))
-            if name not in checks:
-                checks.append(name)
+    # what the instance tracks: its list, the key of the records in cv.scripts, the block
+    for lst, pfx, block in (('tscripts', '', 'vrrp_script'),
+                            ('tprocs', 'process ', 'vrrp_track_process'),
+                            ('tfiles', 'file ', 'track_file')):
+        for e in i[lst]:
+            kw = '%s %s' % (INSTANCE_KW[lst], e.text())
+            s = cv.scripts.get(pfx + e.kw)
+            w = s['weight'] if s else 0
+            if e.args[:1] == ['weight']:
+                w = WEIGHT[0](e.args[1] if len(e.args) > 1 else None, *WEIGHT[1:])
+            if s is None or not s['ok'] or w is None:
+                cv.warn(e, 'not carried over: ' + (
+                    'no %s %s (keepalived ignores it too)' % (block, e.kw) if s is None else
+                    'invalid weight' if w is None else
+                    '%s %s is not converted' % (block, e.kw)), kw=kw)
+            elif 'reverse' in e.args:
+                cv.warn(e, 'not carried over: vipd has no reversed checks', kw=kw)
+            elif w and (nulled or prio == 255):
+                cv.warn(e, 'not carried over: ' + (nulled or owner), kw=kw)
+            else:
+                name = s['name'] if w == s['weight'] else '%s_w%d' % (s['name'][:55], w)
+                if w != s['weight']:
+                    cv.warn(e, 'weight %d differs from %s %s: written as check %s, '
+                            'a copy with that weight (vipd weights belong to checks)'
+                            % (w, s['node'].kw, e.kw, name),
+                            kw='%s %s' % (INSTANCE_KW[lst], e.kw))
+                if (w, name) not in s['uses']:
+                    s['uses'].append((w, name))
+                if name not in checks:
+                    checks.append(name)
     if checks:
-        keys.append(('checks', [q(c) for c in checks], i.get('track_script')))
+        keys.append(('checks', [q(c) for c in checks],
+                     i.get('track_script') or i.get('track_process') or i.get('track_file')))
     if tifs:
         keys.append(('track_interfaces', ['{ name = %s; weight = %d; }' % (q(t), w)
                                           for t, w in tifs], i.get('track_interface')))

@@ -25,9 +25,11 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?(iptables|ipsets)|(vrrp_)?nftables.*', 'vipd installs no firewall rules'),
     (r'enable_(snmp.*|traps|dbus.*)|snmp_socket', 'vipd has no SNMP or D-Bus (see vipctl metrics)'),
     (r'static_(ipaddress|routes|rules)', 'vipd manages no static addresses, routes or rules'),
-    (r'(vrrp_)?track_file', 'track files are not converted (a vipd "file" check works differently)'),
-    (r'(vrrp_)?track_process', 'not converted; use a vrrp_script with pgrep (a vipd exec check)'),
+    (r'(vrrp_)?track_(file|process)', 'vipd sync groups track nothing; track it in each member '
+     'instance'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
+    (r'garp_group', 'vipd paces the announcements of each instance (vrrp_garp_interval becomes '
+     'garp_interval), not of an interface'),
     (r'(vrrp_)?mcast_dst_ip', 'no vipd equivalent (vrrp_mcast_group4/6 become mcast_group)'),
     (r'notify_(stop|deleted|master_rx_lower_pri|priority_changes)',
      'vipd has one notify script per instance, called as SCRIPT NAME STATE PRIORITY'),
@@ -51,13 +53,18 @@ def reason(kw: str) -> str:
 # The top-level blocks the converter reads (the others are skipped with their reason):
 # keyword -> Converter method.
 BLOCKS: Dict[str, str] = {'global_defs': 'global_defs', 'vrrp_instance': 'instance',
-                          'vrrp_script': 'script', 'vrrp_sync_group': 'sync_group'}
+                          'vrrp_script': 'script', 'vrrp_sync_group': 'sync_group',
+                          'vrrp_track_process': 'track_process', 'track_file': 'track_file',
+                          'vrrp_track_file': 'track_file'}
 
 # global_defs keywords holding one value: keyword -> (key in Converter.g, rule).
 GLOBAL_VALUES: Dict[str, Tuple[str, Rule]] = {
     'router_id': ('router_id', (text,)),
     'vrrp_version': ('version', (to_int, 2, 3)),
     'script_user': ('script_user', (text,)),
+    # keepalived: 0.000001 .. UINT_MAX microseconds, counted from its start as vipd's
+    'vrrp_startup_delay': ('startup_delay', (to_num, 0, 4294)),
+    'net_namespace': ('net_namespace', (text,)),
 }
 
 # The gratuitous ARP keywords, in an instance and (with a vrrp_ prefix) in global_defs:
@@ -66,11 +73,16 @@ GARP: Dict[str, Rule] = {
     'garp_master_repeat': (to_int, 0, 2**31 - 1),
     'garp_master_delay': (to_num, 0, 2**31 - 1),
     'garp_master_refresh': (to_num, 0, 2**31 - 1),
+    'garp_interval': (to_num, 0, 2**31 - 1),   # keepalived: IPv4 (ARP) only
+    'gna_interval': (to_num, 0, 2**31 - 1),    # keepalived: IPv6 (NA) only
 }
+# ... of which keepalived takes these in global_defs only (vrrp_garp_interval...)
+GARP_GLOBAL_ONLY = ('garp_interval', 'gna_interval')
 # ... and the vipd key each becomes
 GARP_KEYS: Dict[str, str] = {'garp_master_repeat': 'garp_repeat',
                              'garp_master_delay': 'garp_delay',
-                             'garp_master_refresh': 'garp_refresh'}
+                             'garp_master_refresh': 'garp_refresh',
+                             'garp_interval': 'garp_interval', 'gna_interval': 'garp_interval'}
 
 # vrrp_instance keywords holding one value: keyword -> rule (keepalived's limits: it drops a
 # value outside them, and an invalid priority is 100).
@@ -89,7 +101,8 @@ INSTANCE_VALUES: Dict[str, Rule] = {
 INSTANCE_LISTS: Dict[str, str] = {
     'virtual_ipaddress': 'vips', 'virtual_routes': 'routes', 'virtual_rules': 'rules',
     'track_interface': 'tifs',
-    'track_script': 'tscripts', 'unicast_peer': 'peers',
+    'track_script': 'tscripts', 'unicast_peer': 'peers', 'track_process': 'tprocs',
+    'track_file': 'tfiles',
     'virtual_ipaddress_excluded': 'xvips',
 }
 
@@ -121,6 +134,11 @@ SCRIPT_DEFAULTS: Dict[str, Any] = {'interval': 1.0, 'timeout': None, 'weight': 0
 SCRIPT_KEYS: Dict[str, str] = {'script': 'command'}
 # keepalived's weight range for track_script / track_interface overrides
 WEIGHT: Rule = (to_int, -253, 253)
+# keepalived's default weight of a vrrp_track_process and of a track_file
+TRACKER_WEIGHT: Dict[str, int] = {'process': 0, 'file': 1}
+# vrrp_track_process keywords holding one number (keepalived's limits)
+PROCESS_VALUES: Dict[str, Rule] = {'quorum': (to_int, 0, 2**32 - 1),
+                                   'quorum_max': (to_int, 0, 2**32 - 1)}
 
 # The vipd instance keys the converter leaves out when keepalived's value is this one, i.e.
 # where it relies on vipd's default being keepalived's: key -> the value as `vipd
@@ -134,6 +152,7 @@ VIPD_IMPLIED: Dict[str, str] = {
     'garp_repeat': '5',
     'garp_delay': '5.0',
     'garp_refresh': '0.0',
+    'garp_interval': '0.0',
     'vmac': 'false',
     'unicast_ttl_check': 'true',
     'track_link': 'true',

@@ -13,7 +13,7 @@ import os
 import re
 import subprocess
 import tempfile
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from .reader import Node
 from .rules import VIPD_IMPLIED
@@ -33,7 +33,24 @@ def report_unwritten(cv: Converter, src: str) -> None:
     for s in cv.scripts.values():
         if not s['uses'] and s['ok']:
             cv.warn(s['node'], 'not used by any converted vrrp_instance; not carried '
-                    'over', kw='vrrp_script ' + s['node'].args[0])
+                    'over', kw=s['node'].kw + ' ' + s['node'].args[0])
+
+
+def check_text(s: Dict[str, Any], name: str, w: int) -> str:
+    """The vipd check of a vrrp_script, vrrp_track_process or track_file record."""
+    if s['kind'] == 'file':
+        return '{ name = %s; type = "file"; path = %s; weight = %d; }' % (q(name), q(s['path']), w)
+    if s['kind'] == 'process':
+        keys = ['process = %s;' % q(s['process'])] if s.get('process') else [
+            'cmdline = %s; cmdline_match = "%s";' % (
+                q(s['cmdline']), 'initial' if s['initial'] else 'exact')]
+        keys += ['%s = %d;' % (k, s[k]) for k in ('quorum', 'quorum_max') if s.get(k) is not None]
+        return '{ name = %s; type = "process"; %s\n    weight = %d; }' % (
+            q(name), ' '.join(keys), w)
+    return ('{ name = %s; type = "exec"; command = %s;\n'
+            '    interval = %s; timeout = %s; rise = %d; fall = %d; weight = %d; }' % (
+                q(name), q(s['cmd']), fmt_num(s['interval']),
+                fmt_num(s['timeout'] or s['interval']), s['rise'], s['fall'], w))
 
 
 def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[Optional[Node]]]:
@@ -46,9 +63,12 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
                 % (' (config id %s)' % config_id if config_id else ''), None))
     out.append(('# carried over was listed on stderr. Check: vipd --check -f FILE', None))
     out.append(('', None))
-    for gk in ('router_id', 'script_user', 'notify_fifo'):
+    for gk in ('router_id', 'script_user', 'notify_fifo', 'net_namespace'):
         if g.get(gk) is not None:
             out.append(('%s = %s;' % (gk, q(g[gk])), cv.where.get(gk)))
+    if g.get('startup_delay') is not None:
+        out.append(('startup_delay = %s;' % fmt_num(g['startup_delay']),
+                    cv.where.get('startup_delay')))
     if out[-1][0]:
         out.append(('', None))
     out.append(('instances = (', None))
@@ -67,12 +87,7 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
     checks: List[Line] = []
     for s in cv.scripts.values():
         for w, name in s['uses']:
-            checks.append(('{ name = %s; type = "exec"; command = %s;\n'
-                           '    interval = %s; timeout = %s; rise = %d; fall = %d; '
-                           'weight = %d; }' % (
-                               q(name), q(s['cmd']), fmt_num(s['interval']),
-                               fmt_num(s['timeout'] or s['interval']), s['rise'], s['fall'],
-                               w), s['node']))
+            checks.append((check_text(s, name, w), s['node']))
     groups: List[Line] = [('{ name = %s; instances = [ %s ]; }' % (
         q(x['name']), ', '.join(q(m) for m in x['instances'])), x['node'])
         for x in cv.groups if x['instances']]

@@ -290,7 +290,8 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # mcast_source (second: adverts from node_ip2), vipopt (more virtual addresses
 # with keepalived's options, "ADDR/LEN dev eth1 label L ...", entries separated
 # by commas), excluded (excluded_addresses / virtual_ipaddress_excluded, the
-# same form). vipd-only keys are ignored for keepalived.
+# same form), startup_delay (keepalived: vrrp_startup_delay),
+# startup_delay_from_boot (top level). vipd-only keys are ignored for keepalived.
 write_conf() {
 	local impl=$1 i=$2 kv k v
 	shift 2
@@ -310,6 +311,8 @@ write_conf() {
 			echo "control_socket = \"$VT_DIR/n$i.sock\";"
 			# the demoted state of this node only (vipd makes the folder)
 			echo "state_dir = \"$VT_DIR/n$i.lib\";"
+			[[ -n "${c[startup_delay_from_boot]:-}" ]] &&
+				echo "startup_delay_from_boot = ${c[startup_delay_from_boot]};"
 			echo "instances = ("
 			echo "  {"
 			echo "    name = \"web\";"
@@ -320,7 +323,7 @@ write_conf() {
 			echo "    advert_interval = ${c[interval]};"
 			echo "    preempt = ${c[preempt]};"
 			for k in preempt_delay accept checksum garp_repeat garp_delay auth_pass vmac \
-				unicast_ttl_check; do
+				unicast_ttl_check startup_delay; do
 				[[ -n "${c[$k]:-}" ]] || continue
 				v=${c[$k]}
 				[[ $k == checksum || $k == auth_pass ]] && v="\"$v\""
@@ -355,6 +358,7 @@ write_conf() {
 			echo "  vrrp_version ${c[version]}"
 			echo "  script_user root"
 			[[ -n "${c[mcast_group]:-}" ]] && echo "  vrrp_mcast_group4 ${c[mcast_group]}"
+			[[ -n "${c[startup_delay]:-}" ]] && echo "  vrrp_startup_delay ${c[startup_delay]}"
 			echo "}"
 			echo "vrrp_instance web {"
 			echo "  state BACKUP"
@@ -398,7 +402,8 @@ write_conf() {
 # VT_RUN_DIR=DIR (vipd): pid file and control socket in DIR (a folder vipd
 # makes and hands to its user, so that it can remove them at exit);
 # $VT_DIR/nI.sock points there. VT_STDERR=FILE (vipd): its output goes to
-# FILE (a FIFO...) instead of the log.
+# FILE (a FIFO...) instead of the log. VT_NETNS_EXEC=0 (vipd): started in the
+# harness's own namespace, for a config that enters the node's (net_namespace).
 start_node() {
 	local i=$1 impl=$2 conf=$3 ns d=$VT_DIR pidf sock out
 	ns=$(node_ns "$i")
@@ -428,8 +433,12 @@ start_node() {
 	(
 		case $impl in
 		vipd)
+			# VT_NETNS_EXEC=0: started in the harness's namespace (net_namespace enters
+			# the node's)
+			local pre=(ip netns exec "$ns")
+			[[ "${VT_NETNS_EXEC:-1}" == 0 ]] && pre=()
 			# shellcheck disable=SC2086 # VT_VIPD_ARGS: one word per option
-			ip netns exec "$ns" "$VIPD_BIN" -f "$conf" -n --log-stderr -l "${VT_LOG_LEVEL:-debug}" \
+			"${pre[@]}" "$VIPD_BIN" -f "$conf" -n --log-stderr -l "${VT_LOG_LEVEL:-debug}" \
 				${VT_VIPD_ARGS:-} -p "$pidf" -S "$sock" >>"$out" 2>&1 &
 			;;
 		keepalived)

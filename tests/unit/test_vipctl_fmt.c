@@ -147,6 +147,33 @@ static void fault_reason_line(void **state)
 	free(text);
 }
 
+/* A startup delay running: the time left on a line under the table; none once it is over. */
+static void startup_delay_line(void **state)
+{
+	char *text =
+	    render(vipctl_fmt_instance,
+	           "{\"name\":\"web\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	           "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
+	           "\"advert_interval\":1.0,\"virtual_addresses\":[\"198.18.0.100/24\"],"
+	           "\"since\":3.25,\"demoted\":false,\"startup_delay_remaining\":26.75}");
+	char *over =
+	    render(vipctl_fmt_instance,
+	           "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	           "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
+	           "\"advert_interval\":1.0,\"virtual_addresses\":[\"198.18.0.100/24\"],"
+	           "\"since\":3.25,\"demoted\":false,\"startup_delay_remaining\":0}");
+
+	(void)state;
+	assert_string_equal(
+	    text,
+	    "NAME  STATE   VRID  IF    PRIO  EFF  MASTER  INTERVAL  SINCE  VIRTUAL ADDRESSES\n"
+	    "web   BACKUP    51  eth0   100  100  -           1.00   3.2s  198.18.0.100/24\n"
+	    "web: startup delay: 26.75s left (no takeover by timeout)\n");
+	assert_null(strstr(over, "startup delay"));
+	free(text);
+	free(over);
+}
+
 /* Addresses with their options in the table; the excluded ones on a line under it. */
 static void excluded_line(void **state)
 {
@@ -291,6 +318,7 @@ int main(void)
 	    cmocka_unit_test(instance_row),
 	    cmocka_unit_test(fault_reason_line),
 	    cmocka_unit_test(excluded_line),
+	    cmocka_unit_test(startup_delay_line),
 	    cmocka_unit_test(stats_tables),
 	    cmocka_unit_test(stats_log_dropped),
 	    cmocka_unit_test(metrics_text),

@@ -1,0 +1,165 @@
+/* Unit tests for garp_interval (announcements paced one at a time, for switches that rate-limit
+ * ARP) on the fake kernel: every announcement of a burst garp_interval after the one before,
+ * the VIPs in order, the second burst at garp_delay as without pacing; a reload that shortens
+ * the list in the middle of a round; the config key. */
+#include "build_config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config_fixture.h"
+#include "instance_fixture.h"
+#include "vipd/instance_reconfig.h"
+
+#define PACE (30 * MT_MSEC)
+
+/* The times and VIPs (0 or 1) of every announcement from log index from on. */
+static size_t announced(size_t from, monotime *at, int *which, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < fk.n && n < max; i++) {
+		if (fk.log[i].kind != IO_ANNOUNCE)
+			continue;
+		at[n] = fk.log[i].at;
+		which[n++] = addr_equal(&fk.log[i].vip, &vips[0]) ? 0 : 1;
+	}
+	return n;
+}
+
+/* Two VIPs, 5 rounds: 10 announcements PACE apart, alternating; then the second burst. */
+static void paced_burst(void **state)
+{
+	monotime t, at[32];
+	int which[32];
+
+	(void)state;
+	cfg.nvips = 2;
+	cfg.garp_interval = PACE;
+	t = become_master();
+	run_until(t + 2 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 32), 10);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(at[i], t + (monotime)i * PACE);
+		assert_int_equal(which[i], i % 2);
+	}
+	run_until(t + 6 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 32), 20);
+	assert_int_equal(at[10], t + 5 * MT_SEC); /* garp_delay after the takeover */
+	assert_int_equal(at[19], t + 5 * MT_SEC + 9 * PACE);
+	assert_int_equal(inst.stats.announcements, 20);
+}
+
+/* A pace under the 10 ms between rounds: one at a time within a round, rounds 10 ms apart. */
+static void short_pace(void **state)
+{
+	monotime t, at[32];
+	int which[32];
+
+	(void)state;
+	cfg.nvips = 2;
+	cfg.garp_interval = 2 * MT_MSEC;
+	t = become_master();
+	run_until(t + 2 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 32), 10);
+	assert_int_equal(at[1] - at[0], 2 * MT_MSEC);
+	assert_int_equal(at[2] - at[1], 10 * MT_MSEC);
+	assert_int_equal(at[3] - at[2], 2 * MT_MSEC);
+}
+
+/* Without garp_interval the round goes at once, as before. */
+static void unpaced(void **state)
+{
+	monotime t, at[32];
+	int which[32];
+
+	(void)state;
+	cfg.nvips = 2;
+	t = become_master();
+	run_until(t + 2 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 32), 10);
+	assert_int_equal(at[0], at[1]);
+	assert_int_equal(at[2] - at[1], 10 * MT_MSEC);
+}
+
+/* A reload dropping the second VIP between the two announcements of a round: the round ends,
+ * nothing is announced past the list. */
+static void reload_mid_round(void **state)
+{
+	static struct vipd_instance_config ncfg;
+	monotime t, at[32];
+	int which[32];
+	size_t n;
+
+	(void)state;
+	cfg.nvips = 2;
+	cfg.garp_interval = PACE;
+	t = become_master();
+	assert_int_equal(announced(0, at, which, 32), 1);
+	ncfg = cfg;
+	ncfg.nvips = 1;
+	instance_reconfig_apply(&inst, &ncfg, t + PACE / 2);
+	run_until(t + 2 * MT_SEC);
+	n = announced(0, at, which, 32);
+	for (size_t i = 0; i < n; i++)
+		assert_true(which[i] == 0 || at[i] < t + PACE / 2);
+	assert_true(n >= 5);
+}
+
+/* The key: 0..10 s, default 0, printed and read back, compared on reload, errors at its line */
+static void config_key(void **state)
+{
+	static const char *const fmt =
+	    "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51; %s\n"
+	    "  virtual_addresses = [ \"198.18.0.100/24\" ]; } );\n";
+	static const struct {
+		const char *keys, *err;
+	} bad[] = {
+	    {"garp_interval = -0.1;", "1: instances[0].garp_interval: -0.1 is out of range 0..10"},
+	    {"garp_interval = 11;", "1: instances[0].garp_interval: 11 is out of range 0..10"},
+	    {"garp_interval = \"1\";",
+	     "1: instances[0].garp_interval: expected a number of seconds, got a string"},
+	};
+	char text[512], *msgs;
+	struct vipd_config *c, *d;
+
+	(void)state;
+	snprintf(text, sizeof(text), fmt, "garp_interval = 0.025;");
+	c = config_fixture_load(text, &msgs);
+	assert_non_null(c);
+	free(msgs);
+	assert_int_equal(c->instances[0].garp_interval, 25 * MT_MSEC);
+	config_fixture_round_trip(c);
+	snprintf(text, sizeof(text), fmt, "");
+	d = config_fixture_load(text, &msgs);
+	free(msgs);
+	assert_int_equal(d->instances[0].garp_interval, 0);
+	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+	config_free(c);
+	config_free(d);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), fmt, bad[i].keys);
+		assert_null(config_fixture_load(text, &msgs));
+		assert_string_equal(msgs, bad[i].err);
+		free(msgs);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(paced_burst, setup, teardown),
+	    cmocka_unit_test_setup_teardown(short_pace, setup, teardown),
+	    cmocka_unit_test_setup_teardown(unpaced, setup, teardown),
+	    cmocka_unit_test_setup_teardown(reload_mid_round, setup, teardown),
+	    cmocka_unit_test(config_key),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
