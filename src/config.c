@@ -383,7 +383,8 @@ static const char *const instance_keys[] = {
     /* config_route.c */
     "virtual_routes",
     /* config_notify.c */
-    "notify",
+    "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
+    "notify_master_rx_lower_pri", "notify_args",
     /* config_track.c */
     "checks", "track_interfaces", NULL};
 

@@ -1,8 +1,10 @@
-/* config_notify: instance `notify`, top-level `notify_fifo` and `sync_groups` (see
- * config_notify.h). Errors name FILE:LINE and the key, like the rest of config.c. */
+/* config_notify: instance `notify`, the per-state notify_* scripts, `notify_args`, top-level
+ * `notify_fifo` and `sync_groups` (see config_notify.h). Errors name FILE:LINE and the key, like
+ * the rest of config.c. */
 #include "build_config.h"
 
 #include <libconfig.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,9 +24,47 @@ static void load_path(const struct cv_scope *sc, const char *key, char *dst, siz
 	}
 }
 
+/* The per-state scripts of an instance (char[VIPD_SCRIPT_MAX] members), in the order they are
+ * read and printed. */
+static const struct {
+	const char *key;
+	size_t off;
+} state_keys[] = {
+    {"notify_master", offsetof(struct vipd_instance_config, notify_master)},
+    {"notify_backup", offsetof(struct vipd_instance_config, notify_backup)},
+    {"notify_fault", offsetof(struct vipd_instance_config, notify_fault)},
+    {"notify_stop", offsetof(struct vipd_instance_config, notify_stop)},
+    {"notify_master_rx_lower_pri",
+     offsetof(struct vipd_instance_config, notify_master_rx_lower_pri)},
+};
+#define NSTATE_KEYS (sizeof(state_keys) / sizeof(state_keys[0]))
+
+static const char *state_script(const struct vipd_instance_config *in, size_t i)
+{
+	return (const char *)in + state_keys[i].off;
+}
+
+static void load_args(const struct cv_scope *sc, struct vipd_instance_config *in)
+{
+	const char *v;
+
+	if (config_value_get_string(sc, "notify_args", &v) != CV_OK)
+		return;
+	if (strcmp(v, "vipd") == 0)
+		in->notify_args = VIPD_NOTIFY_ARGS_VIPD;
+	else if (strcmp(v, "keepalived") == 0)
+		in->notify_args = VIPD_NOTIFY_ARGS_KEEPALIVED;
+	else
+		config_value_key_error(sc, config_value_member(sc, "notify_args"), "notify_args",
+		                       "\"%s\" is not \"vipd\" or \"keepalived\"", v);
+}
+
 void config_notify_load_instance(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
 	load_path(sc, "notify", in->notify, sizeof(in->notify));
+	for (size_t i = 0; i < NSTATE_KEYS; i++)
+		load_path(sc, state_keys[i].key, (char *)in + state_keys[i].off, VIPD_SCRIPT_MAX);
+	load_args(sc, in);
 }
 
 void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
@@ -187,11 +227,21 @@ void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cf
 
 void config_notify_print_instance(const struct vipd_instance_config *in, FILE *out)
 {
-	if (!in->notify[0])
-		return;
-	fprintf(out, "    notify = ");
-	config_value_print_string(out, in->notify);
-	fprintf(out, ";\n");
+	if (in->notify[0]) {
+		fprintf(out, "    notify = ");
+		config_value_print_string(out, in->notify);
+		fprintf(out, ";\n");
+	}
+	for (size_t i = 0; i < NSTATE_KEYS; i++) {
+		if (!state_script(in, i)[0])
+			continue;
+		fprintf(out, "    %s = ", state_keys[i].key);
+		config_value_print_string(out, state_script(in, i));
+		fprintf(out, ";\n");
+	}
+	/* The default is left out: a dump of an old config reads as it did. */
+	if (in->notify_args == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		fprintf(out, "    notify_args = \"keepalived\";\n");
 }
 
 void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
@@ -225,7 +275,10 @@ void config_notify_print_groups(const struct vipd_config *cfg, FILE *out)
 
 bool config_notify_equal(const struct vipd_instance_config *a, const struct vipd_instance_config *b)
 {
-	return strcmp(a->notify, b->notify) == 0;
+	for (size_t i = 0; i < NSTATE_KEYS; i++)
+		if (strcmp(state_script(a, i), state_script(b, i)) != 0)
+			return false;
+	return strcmp(a->notify, b->notify) == 0 && a->notify_args == b->notify_args;
 }
 
 void config_notify_free(struct vipd_config *cfg)

@@ -130,11 +130,19 @@ static void io_state_changed(void *ctx, struct instance *in)
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
 	/* The notification first: a sync group's resignations below come after it. */
-	notify_state(d->notifier, in->cfg->name, in->cfg->notify,
-	             vrrp_fsm_state_name(in->fsm.state), in->fsm.priority);
+	notify_instance_state(d->notifier, in->cfg, in->fsm.state, in->fsm.priority);
 	/* A group whose members no longer follow each other is a broken invariant. */
 	if (!d->stopping && sync_group_state_changed(d->syncs, in, monotime_now()) < 0)
 		log_oom_fatal("sync groups");
+}
+
+/* A Master heard a lower priority (the instance decided, rate-limited): run the script that
+ * puts what a split brain moved (a cloud floating IP) back on this node. */
+static void io_master_rx_lower(void *ctx, struct instance *in)
+{
+	struct daemon *d = ctx;
+
+	notify_run(d->notifier, in->cfg->name, in->cfg->notify_master_rx_lower_pri, NULL, 0);
 }
 
 static void io_priority_changed(void *ctx, struct instance *in)
@@ -263,6 +271,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
 	d->io.state_changed = io_state_changed;
 	d->io.priority_changed = io_priority_changed;
+	d->io.master_rx_lower = io_master_rx_lower;
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
 	d->sd.fd = -1;
@@ -552,7 +561,7 @@ static struct json_object *instances_status(struct daemon *d, monotime now)
 		if (group)
 			json_object_object_add(io, "sync_group", json_object_new_string(group));
 		ns = notify_status(d->notifier, in->cfg->name);
-		if (in->cfg->notify[0] && ns)
+		if (notify_has_script(in->cfg) && ns)
 			json_object_object_add(io, "notify", ns);
 		else if (ns)
 			json_object_put(ns);

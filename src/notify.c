@@ -15,15 +15,16 @@
 #include "vipd/argv.h"
 #include "vipd/notify.h"
 #include "vipd/proc.h"
+#include "vipd/vrrp_fsm.h"
 
 #define NAME_MAX_LEN 64
 
-/* One queued script run. */
+/* One queued script run: the script's own words, then args. */
 struct nevent {
 	struct nevent *next;
 	char *script;
-	char state[16];
-	unsigned priority;
+	char *args[NOTIFY_ARGS_MAX];
+	size_t nargs;
 };
 
 /* The queue and counters of one instance (by name: it survives a reload restart). */
@@ -73,6 +74,8 @@ struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb r
 
 static void event_free(struct nevent *e)
 {
+	for (size_t i = 0; i < e->nargs; i++)
+		free(e->args[i]);
 	free(e->script);
 	free(e);
 }
@@ -297,7 +300,7 @@ static void run_next(struct nqueue *q)
 {
 	while (!q->running && q->head) {
 		struct nevent *e = q->head;
-		char **argv = NULL, **full, prio[16], err[256];
+		char **argv = NULL, **full, err[256];
 		size_t argc = 0;
 
 		q->head = e->next;
@@ -312,7 +315,7 @@ static void run_next(struct nqueue *q)
 		}
 		while (argv[argc])
 			argc++;
-		full = calloc(argc + 4, sizeof(*full));
+		full = calloc(argc + e->nargs + 1, sizeof(*full));
 		if (!full) {
 			q->failures++;
 			report(q, false, "out of memory");
@@ -321,10 +324,7 @@ static void run_next(struct nqueue *q)
 			continue;
 		}
 		memcpy(full, argv, argc * sizeof(*full));
-		snprintf(prio, sizeof(prio), "%u", e->priority);
-		full[argc] = q->name;
-		full[argc + 1] = e->state;
-		full[argc + 2] = prio;
+		memcpy(full + argc, e->args, e->nargs * sizeof(*full));
 		q->runs++;
 		q->running = proc_spawn(q->n->loop, full, q->n->user, q->n->timeout, script_done, q,
 		                        err, sizeof(err));
@@ -338,21 +338,19 @@ static void run_next(struct nqueue *q)
 	}
 }
 
-void notify_state(struct notifier *n, const char *instance, const char *script, const char *state,
-                  unsigned priority)
+void notify_run(struct notifier *n, const char *queue, const char *script, const char *const *args,
+                size_t nargs)
 {
-	char line[NAME_MAX_LEN + 48];
 	struct nqueue *q;
 	struct nevent *e;
+	bool oom = false;
 
-	snprintf(line, sizeof(line), "%s %s %u\n", instance, state, priority);
-	fifo_write(n, line);
 	if (!script || !script[0])
 		return;
-	q = queue_get(n, instance);
+	q = queue_get(n, queue);
 	if (!q) {
 		if (n->report)
-			n->report(n->arg, instance, false, "out of memory; event dropped");
+			n->report(n->arg, queue, false, "out of memory; event dropped");
 		return;
 	}
 	if (q->queued >= NOTIFY_QUEUE_MAX) {
@@ -363,14 +361,21 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 		return;
 	}
 	e = calloc(1, sizeof(*e));
-	if (!e || !(e->script = strdup(script))) {
-		free(e);
+	if (e) {
+		e->script = strdup(script);
+		oom = !e->script;
+		for (size_t i = 0; i < nargs && i < NOTIFY_ARGS_MAX && !oom; i++) {
+			e->args[e->nargs] = strdup(args[i]);
+			oom = !e->args[e->nargs++];
+		}
+	}
+	if (!e || oom) {
+		if (e)
+			event_free(e);
 		q->dropped++;
 		report(q, false, "out of memory; event dropped");
 		return;
 	}
-	snprintf(e->state, sizeof(e->state), "%s", state);
-	e->priority = priority;
 	if (q->tail)
 		q->tail->next = e;
 	else
@@ -380,6 +385,53 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 	/* Not now: a fork and exec would delay the transition's own actions (adverts, VIPs). */
 	if (!q->running && !loop_timer_armed(&n->kick))
 		loop_timer_set(n->loop, &n->kick, monotime_now());
+}
+
+void notify_state(struct notifier *n, const char *instance, const char *script, const char *state,
+                  unsigned priority)
+{
+	char line[NAME_MAX_LEN + 48], prio[16];
+	const char *args[3] = {instance, state, prio};
+
+	snprintf(line, sizeof(line), "%s %s %u\n", instance, state, priority);
+	fifo_write(n, line);
+	snprintf(prio, sizeof(prio), "%u", priority);
+	notify_run(n, instance, script, args, 3);
+}
+
+void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
+                           enum vrrp_state state, unsigned priority)
+{
+	char line[NAME_MAX_LEN + 48], prio[16];
+	const char *name = vrrp_fsm_state_name(state), *own;
+	const char *args[4] = {"INSTANCE", ic->name, name, prio};
+
+	snprintf(line, sizeof(line), "%s %s %u\n", ic->name, name, priority);
+	fifo_write(n, line);
+	switch (state) {
+	case VRRP_STATE_MASTER:
+		own = ic->notify_master;
+		break;
+	case VRRP_STATE_BACKUP:
+		own = ic->notify_backup;
+		break;
+	case VRRP_STATE_FAULT:
+		own = ic->notify_fault;
+		break;
+	default: /* INIT: stopped (vipd stops, or a reload removes or restarts the instance) */
+		own = ic->notify_stop;
+		break;
+	}
+	/* As keepalived: the state's own script first, as written, then the generic one. */
+	notify_run(n, ic->name, own, NULL, 0);
+	snprintf(prio, sizeof(prio), "%u", priority);
+	if (ic->notify_args == VIPD_NOTIFY_ARGS_KEEPALIVED) {
+		if (state == VRRP_STATE_INIT)
+			args[2] = "STOP";
+		notify_run(n, ic->name, ic->notify, args, 4);
+	} else {
+		notify_run(n, ic->name, ic->notify, args + 1, 3);
+	}
 }
 
 static void kick_cb(void *arg, monotime now)
@@ -400,41 +452,66 @@ void notify_priority(struct notifier *n, const char *instance, unsigned priority
 }
 
 static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
-                    const struct vipd_instance_config *ic, const char *what)
+                    const struct vipd_instance_config *ic, const char *key, const char *what)
 {
-	config_errors_add(errs, "%s:%d: instance \"%s\": notify: %s", cfg->file, ic->line, ic->name,
-	                  what);
+	config_errors_add(errs, "%s:%d: instance \"%s\": %s: %s", cfg->file, ic->line, ic->name,
+	                  key, what);
 }
 
-int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs)
+/* Check one script of instance ic (key names it): 1 when it has a problem, else 0. */
+static int check_script(const struct vipd_config *cfg, const struct vipd_instance_config *ic,
+                        const char *key, const char *script, struct config_errors *errs)
 {
 	char **argv, err[160], path[PATH_MAX], what[PATH_MAX + 200];
 	const char *why;
 	int bad = 0;
 
+	if (!script[0])
+		return 0;
+	if (argv_split(script, &argv, err, sizeof(err)) < 0) {
+		add_err(errs, cfg, ic, key, err);
+		return 1;
+	}
+	if (proc_find_exec(argv[0], path, sizeof(path)) < 0) {
+		snprintf(what, sizeof(what), "\"%s\" does not exist or is not executable", argv[0]);
+		add_err(errs, cfg, ic, key, what);
+		bad = 1;
+	} else if (geteuid() == 0 && (why = proc_script_unsafe(path)) != NULL) {
+		snprintf(what, sizeof(what), "unsafe to run as root: %s", why);
+		add_err(errs, cfg, ic, key, what);
+		bad = 1;
+	}
+	argv_free(argv);
+	return bad;
+}
+
+int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs)
+{
+	int bad = 0;
+
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		const struct vipd_instance_config *ic = &cfg->instances[i];
+		const struct {
+			const char *key, *script;
+		} s[] = {
+		    {"notify", ic->notify},
+		    {"notify_master", ic->notify_master},
+		    {"notify_backup", ic->notify_backup},
+		    {"notify_fault", ic->notify_fault},
+		    {"notify_stop", ic->notify_stop},
+		    {"notify_master_rx_lower_pri", ic->notify_master_rx_lower_pri},
+		};
 
-		if (!ic->notify[0])
-			continue;
-		if (argv_split(ic->notify, &argv, err, sizeof(err)) < 0) {
-			add_err(errs, cfg, ic, err);
-			bad++;
-			continue;
-		}
-		if (proc_find_exec(argv[0], path, sizeof(path)) < 0) {
-			snprintf(what, sizeof(what), "\"%s\" does not exist or is not executable",
-			         argv[0]);
-			add_err(errs, cfg, ic, what);
-			bad++;
-		} else if (geteuid() == 0 && (why = proc_script_unsafe(path)) != NULL) {
-			snprintf(what, sizeof(what), "unsafe to run as root: %s", why);
-			add_err(errs, cfg, ic, what);
-			bad++;
-		}
-		argv_free(argv);
+		for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++)
+			bad += check_script(cfg, ic, s[k].key, s[k].script, errs);
 	}
 	return bad;
+}
+
+bool notify_has_script(const struct vipd_instance_config *ic)
+{
+	return ic->notify[0] || ic->notify_master[0] || ic->notify_backup[0] ||
+	       ic->notify_fault[0] || ic->notify_stop[0] || ic->notify_master_rx_lower_pri[0];
 }
 
 bool notify_busy(const struct notifier *n)

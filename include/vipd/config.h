@@ -21,6 +21,10 @@
 /* Which adverts an instance sends: v3 (default), v2, or both for a migration (RFC 5798 8.4). */
 enum vipd_version { VIPD_V3 = 3, VIPD_V2 = 2, VIPD_V2_V3 = 23 };
 
+/* The arguments the generic notify script gets: vipd's `INSTANCE STATE PRIORITY` or
+ * keepalived's `INSTANCE NAME STATE PRIORITY` (STOP for INIT). */
+enum vipd_notify_args { VIPD_NOTIFY_ARGS_VIPD, VIPD_NOTIFY_ARGS_KEEPALIVED };
+
 struct vipd_track_if;
 struct vipd_check_config;
 
@@ -51,9 +55,16 @@ struct vipd_instance_config {
 	size_t nvips;
 	struct vipd_route *routes; /* virtual_routes, family af; added on master (config_route.c) */
 	size_t nroutes;
-	char notify[VIPD_SCRIPT_MAX];  /* notify script (absolute path); "" = none (config_notify.c)
-	                                */
-	char (*checks)[VIPD_NAME_MAX]; /* names from the top-level checks (config_track.c) */
+	char notify[VIPD_SCRIPT_MAX]; /* notify script (absolute path); "" = none (config_notify.c)
+	                               */
+	/* Per-state scripts, run as written (no arguments added); "" = none (config_notify.c). */
+	char notify_master[VIPD_SCRIPT_MAX];
+	char notify_backup[VIPD_SCRIPT_MAX];
+	char notify_fault[VIPD_SCRIPT_MAX];
+	char notify_stop[VIPD_SCRIPT_MAX];
+	char notify_master_rx_lower_pri[VIPD_SCRIPT_MAX]; /* a Master heard a lower priority */
+	enum vipd_notify_args notify_args; /* the generic notify's arguments, default vipd */
+	char (*checks)[VIPD_NAME_MAX];     /* names from the top-level checks (config_track.c) */
 	size_t nchecks;
 	struct vipd_track_if *track_ifs; /* track_interfaces (config_track.h) */
 	size_t ntrack_ifs;

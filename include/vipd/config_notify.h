@@ -10,7 +10,9 @@
 #include "vipd/config.h"
 #include "vipd/config_value.h"
 
-/* Read the instance's `notify` (an absolute path) into in->notify. */
+/* Read the instance's `notify`, `notify_master`, `notify_backup`, `notify_fault`,
+ * `notify_stop`, `notify_master_rx_lower_pri` (absolute paths with arguments) and
+ * `notify_args` ("vipd" or "keepalived"). */
 void config_notify_load_instance(const struct cv_scope *sc, struct vipd_instance_config *in);
 
 /* Read the top-level `notify_fifo` (an absolute path); sc is the top-level scope. */
@@ -20,7 +22,7 @@ void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
  * each instance in at most one group. */
 void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cfg);
 
-/* Print the instance's notify line (nothing when unset). */
+/* Print the instance's notify lines (nothing when unset, notify_args only when keepalived). */
 void config_notify_print_instance(const struct vipd_instance_config *in, FILE *out);
 
 /* Print notify_fifo (before the instances; nothing when unset). */

@@ -85,6 +85,9 @@ struct instance_io {
 	 * IPv6 instance deletes its VIPs (a VIP deleted from an up interface makes the kernel send
 	 * MLD reports, here from the virtual MAC of a node no longer master). */
 	int (*vmac_flush)(void *ctx, struct instance *in);
+	/* Optional (may be NULL): in, Master, heard a lower priority and its
+	 * notify_master_rx_lower_pri is due (instance_rx_lower_due). */
+	void (*master_rx_lower)(void *ctx, struct instance *in);
 };
 
 /* Per-instance counters, shown by status and stats. */
@@ -135,6 +138,7 @@ struct instance {
 	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
 	 * starts demoted (a reload restarting it keeps the flag by instance name). */
 	bool demoted;
+	monotime rx_lower_last; /* last notify_master_rx_lower_pri run; 0: never */
 	/* The enum vip_origin of each cfg->vips[i]. */
 	uint8_t vip_origin[VRRP_MAX_ADDRS];
 	struct instance_stats stats;
@@ -145,6 +149,16 @@ static inline const struct iface *instance_vip_iface(const struct instance *in)
 {
 	return in->vmac ? in->vmac : in->iface;
 }
+
+/* notify_master_rx_lower_pri runs at most once per this, however often a lower priority is
+ * heard (a peer that stays master advertises every interval). */
+#define INSTANCE_RX_LOWER_GAP MT_SEC
+
+/* Whether an instance in state st with effective priority own that heard priority heard at now
+ * runs notify_master_rx_lower_pri, its last run at last (0: never): a Master hearing a lower
+ * non-zero priority, at most once per INSTANCE_RX_LOWER_GAP. Pure. */
+bool instance_rx_lower_due(enum vrrp_state st, unsigned own, unsigned heard, monotime last,
+                           monotime now);
 
 /* Set up an instance for cfg on ifc; it stays in INIT until instance_start. */
 void instance_init(struct instance *in, const struct vipd_instance_config *cfg,

@@ -1,6 +1,7 @@
 /* Unit tests for notify.c with a real loop and real scripts: order under a burst of 50
  * transitions, never two scripts at once for one instance, a hanging script killed at its
- * timeout does not stop later events, FIFO lines in order, drops counted. */
+ * timeout does not stop later events, per-state scripts before the generic one with vipd's or
+ * keepalived's arguments, FIFO lines in order, drops counted. */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -85,20 +86,27 @@ static const char script_text[] =
 
 static char script[256];
 
+/* Write text to DIR/name, executable; its path into path. */
+static void write_script(const char *name, const char *text, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0700), 0);
+}
+
 static int setup(void **state)
 {
 	char path[128];
-	FILE *f;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/vipd-test-notify-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/notify.sh", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(script_text, f);
-	fclose(f);
-	assert_int_equal(chmod(path, 0700), 0);
+	write_script("notify.sh", script_text, path, sizeof(path));
 	snprintf(script, sizeof(script), "%s %s", path, dir);
 	lp = loop_new();
 	assert_non_null(lp);
@@ -448,18 +456,67 @@ static void fifo_owner_checked(void **state)
 	close(rfd);
 }
 
+/* Per-state scripts run as written, before the generic one, in the order of the states; the
+ * generic one gets vipd's or keepalived's arguments (STOP for INIT); never two at once. */
+static void state_scripts_in_order(void **state)
+{
+	static const char all_text[] =
+	    "#!/bin/sh\n"
+	    "d=$1; shift\n"
+	    "mkdir \"$d/lock\" 2>/dev/null || echo OVERLAP >>\"$d/out\"\n"
+	    "echo \"$*\" >>\"$d/out\"\n"
+	    "rmdir \"$d/lock\"\n";
+	static const enum vrrp_state seq[] = {VRRP_STATE_BACKUP, VRRP_STATE_MASTER,
+	                                      VRRP_STATE_FAULT, VRRP_STATE_BACKUP, VRRP_STATE_INIT};
+	struct vipd_instance_config ic = {.name = "web"};
+	char path[128], *got;
+
+	(void)state;
+	write_script("all.sh", all_text, path, sizeof(path));
+	snprintf(ic.notify, sizeof(ic.notify), "%s %s generic", path, dir);
+	snprintf(ic.notify_master, sizeof(ic.notify_master), "%s %s own-master", path, dir);
+	snprintf(ic.notify_backup, sizeof(ic.notify_backup), "%s %s own-backup", path, dir);
+	snprintf(ic.notify_fault, sizeof(ic.notify_fault), "%s %s own-fault", path, dir);
+	snprintf(ic.notify_stop, sizeof(ic.notify_stop), "%s %s own-stop 'a b'", path, dir);
+	nt = notify_new(lp, 5 * MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+		notify_instance_state(nt, &ic, seq[i], (unsigned)(100 + i));
+	ic.notify_args = VIPD_NOTIFY_ARGS_KEEPALIVED;
+	ic.notify_fault[0] = '\0'; /* a state without its own script: the generic one only */
+	notify_instance_state(nt, &ic, VRRP_STATE_FAULT, 0);
+	notify_instance_state(nt, &ic, VRRP_STATE_MASTER, 7);
+	notify_instance_state(nt, &ic, VRRP_STATE_INIT, 8);
+	drain(20 * MT_SEC);
+	got = slurp("out");
+	assert_string_equal(got, "own-backup\n"
+	                         "generic web BACKUP 100\n"
+	                         "own-master\n"
+	                         "generic web MASTER 101\n"
+	                         "own-fault\n"
+	                         "generic web FAULT 102\n"
+	                         "own-backup\n"
+	                         "generic web BACKUP 103\n"
+	                         "own-stop a b\n"
+	                         "generic web INIT 104\n"
+	                         "generic INSTANCE web FAULT 0\n"
+	                         "own-master\n"
+	                         "generic INSTANCE web MASTER 7\n"
+	                         "own-stop a b\n"
+	                         "generic INSTANCE web STOP 8\n");
+	free(got);
+	assert_int_equal(failed_reports, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(burst_in_order),
-	    T(hanging_script_killed),
-	    T(missing_script_reported),
-	    T(queue_bounded),
-	    T(fifo_lines_in_order),
-	    T(fifo_path_not_a_fifo),
-	    T(fifo_link_or_file_refused),
+	    T(burst_in_order),        T(state_scripts_in_order),
+	    T(hanging_script_killed), T(missing_script_reported),
+	    T(queue_bounded),         T(fifo_lines_in_order),
+	    T(fifo_path_not_a_fifo),  T(fifo_link_or_file_refused),
 	    T(fifo_owner_checked),
 	};
 
