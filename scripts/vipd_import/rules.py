@@ -30,8 +30,8 @@ REASONS: List[Tuple[str, str]] = [
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
     (r'virtual_rules', 'vipd adds no policy routing rules'),
     (r'(vrrp_)?mcast_(group[46]|dst_ip)', 'vipd uses the IANA groups 224.0.0.18 and ff02::12'),
-    (r'notify_(stop|deleted|master_rx_lower_pri|priority_changes)',
-     'vipd has one notify script per instance, called as SCRIPT NAME STATE PRIORITY'),
+    (r'notify_(deleted|priority_changes)',
+     'vipd runs no script for a deleted instance or a priority change (see notify_fifo)'),
     (r'user', 'vipd runs every script as the global script_user'),
     (r'dont_track_primary', 'vipd always tracks the instance interface'),
     (r'vmac_xmit_base', 'vipd sends adverts from the VMAC, and a keepalived node with '
@@ -96,8 +96,9 @@ INSTANCE_LISTS: Dict[str, str] = {
 # vrrp_instance keywords for what vipd does anyway: read without a key or a warning.
 INSTANCE_IMPLIED = ('check_unicast_src', 'unicast_fault_no_peer')
 
-# The per-state notify scripts vipd folds into one `notify`.
-NOTIFY_OTHER = ('notify_master', 'notify_backup', 'notify_fault')
+# The per-state notify scripts: each converts to the vipd key of the same name (run as written).
+NOTIFY_OTHER = ('notify_master', 'notify_backup', 'notify_fault', 'notify_stop',
+                'notify_master_rx_lower_pri')
 
 # vrrp_script keywords: keyword -> rule (keepalived's limits). interval and timeout keep
 # their default when invalid; rise and fall are at least 1, as keepalived makes them.
