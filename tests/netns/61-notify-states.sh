@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# 61: per-state notify scripts (notify_master, notify_backup, notify_fault,
+# notify_stop) run as written at the right transitions, each before the
+# generic notify of the same transition, in order; notify_args = "keepalived"
+# gives the generic script keepalived's INSTANCE NAME STATE PRIORITY (STOP when
+# the instance stops), the default vipd's NAME STATE PRIORITY. Node 1 (150,
+# keepalived arguments) and node 2 (100, vipd arguments) both record every run
+# in a file: start, a cable pull of node 1 (FAULT there, MASTER on node 2), the
+# replug (node 1 preempts back), a stop of node 1 (STOP, node 2 MASTER). The
+# per-state script of node 2's takeover runs within Master_Down_Interval plus a
+# 500 ms margin for the fork of the script.
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/netns/checks.sh
+. "$(dirname "$0")/checks.sh"
+ck_setup 2
+
+# rec.sh FILE WORDS... appends WORDS (and what vipd added) to FILE
+printf '#!/bin/sh\nf=$1; shift\necho "$*" >>"$f"\n' >"$CK_SDIR/rec.sh"
+chmod 755 "$CK_SDIR/rec.sh"
+# scripts I — the notify keys of node I, recording into nI.out
+scripts() {
+	local o="$VT_DIR/n$1.out" s
+	: >"$o"
+	for s in master backup fault stop; do
+		echo "    notify_$s = \"$CK_SDIR/rec.sh $o $s\";"
+	done
+	echo "    notify = \"$CK_SDIR/rec.sh $o generic\";"
+}
+c1=$(ck_conf 1 "$(scripts 1)
+    notify_args = \"keepalived\";" "" prio=150)
+c2=$(ck_conf 2 "$(scripts 2)" "" prio=100)
+ck_feature "$c1" "notify_master, notify_args"
+
+must "node 1 (150) master, node 2 (100) backup, both with per-state scripts" ck_pair "$c1" "$c2"
+# out I — node I's recorded runs, one per line joined by commas
+out() { paste -sd, - <"$VT_DIR/n$1.out"; }
+check "node 1 ran notify_backup, then notify_master, each before its generic notify" \
+	wait_for 3 eval '[[ "$(out 1)" == "backup,generic INSTANCE web BACKUP 150,master,generic INSTANCE web MASTER 150" ]]'
+check "node 2 ran notify_backup, then its generic notify with vipd's arguments" \
+	wait_for 3 eval '[[ "$(out 2)" == "backup,generic web BACKUP 100" ]]'
+diag "node 1: $(out 1)" "node 2: $(out 2)"
+
+mdi=$(mdi_ms 100 "$ADVERT")
+cable_pull 1
+check "node 2's notify_master ran after the cable pull of node 1" \
+	wait_for 3 eval '[[ "$(out 2)" == *",master,generic web MASTER 100" ]]'
+within "$VT_WAITED_MS" "$(fadd "$mdi" 500)" "node 2's notify_master from the pull (MDI $mdi ms + 500), ms"
+check "node 1 ran notify_fault (carrier lost), then its generic notify" \
+	wait_for 3 eval '[[ "$(out 1)" == *",fault,generic INSTANCE web FAULT 150" ]]'
+cable_replug 1
+must "node 1 preempts back after the replug" wait_for 5 settled 1
+check "node 1 ran notify_backup, notify_master again" \
+	wait_for 3 eval '[[ "$(out 1)" == *",fault,generic INSTANCE web FAULT 150,backup,generic INSTANCE web BACKUP 150,master,generic INSTANCE web MASTER 150" ]]'
+check "node 2 ran notify_backup again" \
+	wait_for 3 eval '[[ "$(out 2)" == *",master,generic web MASTER 100,backup,generic web BACKUP 100" ]]'
+
+stop_node 1
+is "$VT_RC" 0 "node 1 stops with exit 0"
+check "node 2's notify_master ran when node 1 stopped" \
+	wait_for 3 eval '[[ "$(out 2)" == *",backup,generic web BACKUP 100,master,generic web MASTER 100" ]]'
+is "$(out 1)" "backup,generic INSTANCE web BACKUP 150,master,generic INSTANCE web MASTER 150,fault,generic INSTANCE web FAULT 150,backup,generic INSTANCE web BACKUP 150,master,generic INSTANCE web MASTER 150,stop,generic INSTANCE web STOP 150" \
+	"node 1: every run, in order, ending with notify_stop and STOP (keepalived's arguments)"
+is "$(out 2)" "backup,generic web BACKUP 100,master,generic web MASTER 100,backup,generic web BACKUP 100,master,generic web MASTER 100" \
+	"node 2: every run, in order (vipd's arguments)"
+# the per-state lines follow the logged transitions exactly
+log_states() { sed -nE 's/^[0-9:.]+ web: [A-Z]+ -> ([A-Z]+) \(.*/\1/p' "$VT_DIR/n$1.log" | tr 'A-Z' 'a-z' | sed 's/^init$/stop/' | paste -sd, -; }
+own_states() { grep -v '^generic' "$VT_DIR/n$1.out" | paste -sd, -; }
+for i in 1 2; do
+	is "$(own_states "$i")" "$(log_states "$i")" "node $i: one per-state run per logged transition, in order"
+done
+done_testing
