@@ -508,15 +508,44 @@ static void state_scripts_in_order(void **state)
 	assert_int_equal(failed_reports, 0);
 }
 
+/* vipd --check names the key of each script that cannot run, at the instance's line. */
+static void check_config_names_keys(void **state)
+{
+	struct vipd_instance_config ic = {.name = "web", .line = 7};
+	struct vipd_config cfg = {.file = "vipd.conf", .instances = &ic, .ninstances = 1};
+	struct config_errors errs = {0};
+	char path[128];
+
+	(void)state;
+	write_script("ok.sh", "#!/bin/sh\n", path, sizeof(path));
+	snprintf(ic.notify, sizeof(ic.notify), "%s", path);
+	snprintf(ic.notify_master, sizeof(ic.notify_master), "/nonexistent/m.sh up");
+	snprintf(ic.notify_stop, sizeof(ic.notify_stop), "%s 'open", path);
+	snprintf(ic.notify_master_rx_lower_pri, sizeof(ic.notify_master_rx_lower_pri),
+	         "/nonexistent/fip.sh");
+	/* As root, a script under /tmp is unsafe (a world-writable parent): not the point. */
+	if (geteuid() == 0)
+		ic.notify[0] = '\0';
+	assert_int_equal(notify_check_config(&cfg, &errs), 3);
+	assert_int_equal(errs.n, 3);
+	assert_string_equal(errs.lines[0], "vipd.conf:7: instance \"web\": notify_master: "
+	                                   "\"/nonexistent/m.sh\" does not exist or is not "
+	                                   "executable");
+	assert_non_null(strstr(errs.lines[1], "vipd.conf:7: instance \"web\": notify_stop: "));
+	assert_string_equal(errs.lines[2],
+	                    "vipd.conf:7: instance \"web\": notify_master_rx_lower_pri: "
+	                    "\"/nonexistent/fip.sh\" does not exist or is not executable");
+	config_errors_clear(&errs);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(burst_in_order),        T(state_scripts_in_order),
-	    T(hanging_script_killed), T(missing_script_reported),
-	    T(queue_bounded),         T(fifo_lines_in_order),
-	    T(fifo_path_not_a_fifo),  T(fifo_link_or_file_refused),
+	    T(burst_in_order),        T(state_scripts_in_order),  T(check_config_names_keys),
+	    T(hanging_script_killed), T(missing_script_reported), T(queue_bounded),
+	    T(fifo_lines_in_order),   T(fifo_path_not_a_fifo),    T(fifo_link_or_file_refused),
 	    T(fifo_owner_checked),
 	};
 
