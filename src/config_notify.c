@@ -24,47 +24,77 @@ static void load_path(const struct cv_scope *sc, const char *key, char *dst, siz
 	}
 }
 
-/* The per-state scripts of an instance (char[VIPD_SCRIPT_MAX] members), in the order they are
- * read and printed. */
-static const struct {
+/* A script key and its char[VIPD_SCRIPT_MAX] member, in the order they are read and printed. */
+struct script_key {
 	const char *key;
 	size_t off;
-} state_keys[] = {
-    {"notify_master", offsetof(struct vipd_instance_config, notify_master)},
-    {"notify_backup", offsetof(struct vipd_instance_config, notify_backup)},
-    {"notify_fault", offsetof(struct vipd_instance_config, notify_fault)},
-    {"notify_stop", offsetof(struct vipd_instance_config, notify_stop)},
-    {"notify_master_rx_lower_pri",
-     offsetof(struct vipd_instance_config, notify_master_rx_lower_pri)},
 };
-#define NSTATE_KEYS (sizeof(state_keys) / sizeof(state_keys[0]))
 
-static const char *state_script(const struct vipd_instance_config *in, size_t i)
+#define IKEY(k)                                                                                    \
+	{                                                                                          \
+#k, offsetof(struct vipd_instance_config, k)                                       \
+	}
+static const struct script_key instance_scripts[] = {
+    IKEY(notify),       IKEY(notify_master), IKEY(notify_backup),
+    IKEY(notify_fault), IKEY(notify_stop),   IKEY(notify_master_rx_lower_pri),
+};
+#define GKEY(k)                                                                                    \
+	{                                                                                          \
+#k, offsetof(struct vipd_sync_group, k)                                            \
+	}
+static const struct script_key group_scripts[] = {
+    GKEY(notify), GKEY(notify_master), GKEY(notify_backup), GKEY(notify_fault), GKEY(notify_stop),
+};
+#define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+static const char *script_of(const void *base, const struct script_key *k)
 {
-	return (const char *)in + state_keys[i].off;
+	return (const char *)base + k->off;
 }
 
-static void load_args(const struct cv_scope *sc, struct vipd_instance_config *in)
+static void load_args(const struct cv_scope *sc, enum vipd_notify_args *args)
 {
 	const char *v;
 
 	if (config_value_get_string(sc, "notify_args", &v) != CV_OK)
 		return;
 	if (strcmp(v, "vipd") == 0)
-		in->notify_args = VIPD_NOTIFY_ARGS_VIPD;
+		*args = VIPD_NOTIFY_ARGS_VIPD;
 	else if (strcmp(v, "keepalived") == 0)
-		in->notify_args = VIPD_NOTIFY_ARGS_KEEPALIVED;
+		*args = VIPD_NOTIFY_ARGS_KEEPALIVED;
 	else
 		config_value_key_error(sc, config_value_member(sc, "notify_args"), "notify_args",
 		                       "\"%s\" is not \"vipd\" or \"keepalived\"", v);
 }
 
+/* The script keys of table t (n entries) into base, and notify_args into *args. */
+static void load_scripts(const struct cv_scope *sc, void *base, const struct script_key *t,
+                         size_t n, enum vipd_notify_args *args)
+{
+	for (size_t i = 0; i < n; i++)
+		load_path(sc, t[i].key, (char *)base + t[i].off, VIPD_SCRIPT_MAX);
+	load_args(sc, args);
+}
+
+/* Print the set script keys of base, each as PRE KEY = "..."; POST, and notify_args when
+ * keepalived (the default is left out: a dump of an old config reads as it did). */
+static void print_scripts(FILE *out, const void *base, const struct script_key *t, size_t n,
+                          enum vipd_notify_args args, const char *pre, const char *post)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!script_of(base, &t[i])[0])
+			continue;
+		fprintf(out, "%s%s = ", pre, t[i].key);
+		config_value_print_string(out, script_of(base, &t[i]));
+		fprintf(out, ";%s", post);
+	}
+	if (args == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		fprintf(out, "%snotify_args = \"keepalived\";%s", pre, post);
+}
+
 void config_notify_load_instance(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
-	load_path(sc, "notify", in->notify, sizeof(in->notify));
-	for (size_t i = 0; i < NSTATE_KEYS; i++)
-		load_path(sc, state_keys[i].key, (char *)in + state_keys[i].off, VIPD_SCRIPT_MAX);
-	load_args(sc, in);
+	load_scripts(sc, in, instance_scripts, NKEYS(instance_scripts), &in->notify_args);
 }
 
 void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
@@ -81,7 +111,9 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-static const char *const group_keys[] = {"name", "instances", NULL};
+static const char *const group_keys[] = {"name",          "instances",     "notify",
+                                         "notify_master", "notify_backup", "notify_fault",
+                                         "notify_stop",   "notify_args",   NULL};
 
 /* The index of the instance named name, or -1. */
 static long instance_index(const struct vipd_config *cfg, const char *name)
@@ -189,6 +221,7 @@ static void load_group(struct cv_loader *ld, const config_setting_t *gs, struct 
 	}
 	config_value_check_keys(&sc, group_keys);
 	load_members(&sc, cfg, g);
+	load_scripts(&sc, g, group_scripts, NKEYS(group_scripts), &g->notify_args);
 }
 
 void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cfg)
@@ -227,21 +260,8 @@ void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cf
 
 void config_notify_print_instance(const struct vipd_instance_config *in, FILE *out)
 {
-	if (in->notify[0]) {
-		fprintf(out, "    notify = ");
-		config_value_print_string(out, in->notify);
-		fprintf(out, ";\n");
-	}
-	for (size_t i = 0; i < NSTATE_KEYS; i++) {
-		if (!state_script(in, i)[0])
-			continue;
-		fprintf(out, "    %s = ", state_keys[i].key);
-		config_value_print_string(out, state_script(in, i));
-		fprintf(out, ";\n");
-	}
-	/* The default is left out: a dump of an old config reads as it did. */
-	if (in->notify_args == VIPD_NOTIFY_ARGS_KEEPALIVED)
-		fprintf(out, "    notify_args = \"keepalived\";\n");
+	print_scripts(out, in, instance_scripts, NKEYS(instance_scripts), in->notify_args, "    ",
+	              "\n");
 }
 
 void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
@@ -268,17 +288,20 @@ void config_notify_print_groups(const struct vipd_config *cfg, FILE *out)
 			fprintf(out, "%s ", k ? "," : "");
 			config_value_print_string(out, cfg->instances[g->members[k]].name);
 		}
-		fprintf(out, " ]; }%s\n", i + 1 < cfg->nsync_groups ? "," : "");
+		fprintf(out, " ];");
+		print_scripts(out, g, group_scripts, NKEYS(group_scripts), g->notify_args, " ", "");
+		fprintf(out, " }%s\n", i + 1 < cfg->nsync_groups ? "," : "");
 	}
 	fprintf(out, ");\n");
 }
 
 bool config_notify_equal(const struct vipd_instance_config *a, const struct vipd_instance_config *b)
 {
-	for (size_t i = 0; i < NSTATE_KEYS; i++)
-		if (strcmp(state_script(a, i), state_script(b, i)) != 0)
+	for (size_t i = 0; i < NKEYS(instance_scripts); i++)
+		if (strcmp(script_of(a, &instance_scripts[i]),
+		           script_of(b, &instance_scripts[i])) != 0)
 			return false;
-	return strcmp(a->notify, b->notify) == 0 && a->notify_args == b->notify_args;
+	return a->notify_args == b->notify_args;
 }
 
 void config_notify_free(struct vipd_config *cfg)

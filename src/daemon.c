@@ -126,6 +126,8 @@ static void sd_status_cb(void *arg, monotime now)
 static void io_state_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
+	const struct vipd_sync_group *g;
+	enum vrrp_state gstate;
 
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
@@ -134,6 +136,13 @@ static void io_state_changed(void *ctx, struct instance *in)
 	/* A group whose members no longer follow each other is a broken invariant. */
 	if (!d->stopping && sync_group_state_changed(d->syncs, in, monotime_now()) < 0)
 		log_oom_fatal("sync groups");
+	/* The group's scripts once the members' moves are done (the resignations above came
+	 * back here first): the group entered a state when its members all did. */
+	g = sync_group_moved(d->syncs, in, &gstate);
+	if (g) {
+		log_info("sync group %s: %s", g->name, vrrp_fsm_state_name(gstate));
+		notify_group_state(d->notifier, g, gstate);
+	}
 }
 
 /* A Master heard a lower priority (the instance decided, rate-limited): run the script that

@@ -17,7 +17,7 @@
 #include "vipd/proc.h"
 #include "vipd/vrrp_fsm.h"
 
-#define NAME_MAX_LEN 64
+#define NAME_MAX_LEN (VIPD_NAME_MAX + 16) /* an instance name, or "group NAME" */
 
 /* One queued script run: the script's own words, then args. */
 struct nevent {
@@ -399,39 +399,85 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 	notify_run(n, instance, script, args, 3);
 }
 
-void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
-                           enum vrrp_state state, unsigned priority)
-{
-	char line[NAME_MAX_LEN + 48], prio[16];
-	const char *name = vrrp_fsm_state_name(state), *own;
-	const char *args[4] = {"INSTANCE", ic->name, name, prio};
+/* The scripts of an instance or a sync group. */
+struct scripts {
+	const char *notify, *master, *backup, *fault, *stop;
+	enum vipd_notify_args args;
+};
 
-	snprintf(line, sizeof(line), "%s %s %u\n", ic->name, name, priority);
-	fifo_write(n, line);
+static struct scripts instance_scripts(const struct vipd_instance_config *ic)
+{
+	return (struct scripts){ic->notify,       ic->notify_master, ic->notify_backup,
+	                        ic->notify_fault, ic->notify_stop,   ic->notify_args};
+}
+
+static struct scripts group_scripts(const struct vipd_sync_group *g)
+{
+	return (struct scripts){g->notify,       g->notify_master, g->notify_backup,
+	                        g->notify_fault, g->notify_stop,   g->notify_args};
+}
+
+/* Queue on queue the scripts s of the TYPE ("INSTANCE" or "GROUP") name entering state: the
+ * state's own script as written, then the generic one with s->args' arguments. */
+static void queue_state(struct notifier *n, const char *queue, const char *type, const char *name,
+                        const struct scripts *s, enum vrrp_state state, unsigned priority)
+{
+	char prio[16];
+	const char *sname = vrrp_fsm_state_name(state), *own;
+	const char *args[4] = {type, name, sname, prio};
+
 	switch (state) {
 	case VRRP_STATE_MASTER:
-		own = ic->notify_master;
+		own = s->master;
 		break;
 	case VRRP_STATE_BACKUP:
-		own = ic->notify_backup;
+		own = s->backup;
 		break;
 	case VRRP_STATE_FAULT:
-		own = ic->notify_fault;
+		own = s->fault;
 		break;
 	default: /* INIT: stopped (vipd stops, or a reload removes or restarts the instance) */
-		own = ic->notify_stop;
+		own = s->stop;
 		break;
 	}
 	/* As keepalived: the state's own script first, as written, then the generic one. */
-	notify_run(n, ic->name, own, NULL, 0);
+	notify_run(n, queue, own, NULL, 0);
 	snprintf(prio, sizeof(prio), "%u", priority);
-	if (ic->notify_args == VIPD_NOTIFY_ARGS_KEEPALIVED) {
+	if (s->args == VIPD_NOTIFY_ARGS_KEEPALIVED) {
 		if (state == VRRP_STATE_INIT)
 			args[2] = "STOP";
-		notify_run(n, ic->name, ic->notify, args, 4);
+		notify_run(n, queue, s->notify, args, 4);
 	} else {
-		notify_run(n, ic->name, ic->notify, args + 1, 3);
+		notify_run(n, queue, s->notify, args + 1, 3);
 	}
+}
+
+void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
+                           enum vrrp_state state, unsigned priority)
+{
+	char line[NAME_MAX_LEN + 48];
+	const struct scripts s = {ic->notify,       ic->notify_master, ic->notify_backup,
+	                          ic->notify_fault, ic->notify_stop,   ic->notify_args};
+
+	snprintf(line, sizeof(line), "%s %s %u\n", ic->name, vrrp_fsm_state_name(state), priority);
+	fifo_write(n, line);
+	queue_state(n, ic->name, "INSTANCE", ic->name, &s, state, priority);
+}
+
+void notify_group_queue(const struct vipd_sync_group *g, char *buf, size_t len)
+{
+	snprintf(buf, len, "group %s", g->name);
+}
+
+void notify_group_state(struct notifier *n, const struct vipd_sync_group *g, enum vrrp_state state)
+{
+	char queue[NAME_MAX_LEN];
+	const struct scripts s = {g->notify,       g->notify_master, g->notify_backup,
+	                          g->notify_fault, g->notify_stop,   g->notify_args};
+
+	notify_group_queue(g, queue, sizeof(queue));
+	/* Priority 0, as keepalived gives a group. */
+	queue_state(n, queue, "GROUP", g->name, &s, state, 0);
 }
 
 static void kick_cb(void *arg, monotime now)
@@ -451,16 +497,22 @@ void notify_priority(struct notifier *n, const char *instance, unsigned priority
 	fifo_write(n, line);
 }
 
+/* Where a script is configured: "instance" or "sync group", its name and line. */
+struct owner {
+	const char *what, *name;
+	int line;
+};
+
 static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
-                    const struct vipd_instance_config *ic, const char *key, const char *what)
+                    const struct owner *ic, const char *key, const char *what)
 {
-	config_errors_add(errs, "%s:%d: instance \"%s\": %s: %s", cfg->file, ic->line, ic->name,
+	config_errors_add(errs, "%s:%d: %s \"%s\": %s: %s", cfg->file, ic->line, ic->what, ic->name,
 	                  key, what);
 }
 
-/* Check one script of instance ic (key names it): 1 when it has a problem, else 0. */
-static int check_script(const struct vipd_config *cfg, const struct vipd_instance_config *ic,
-                        const char *key, const char *script, struct config_errors *errs)
+/* Check one script of ic (key names it): 1 when it has a problem, else 0. */
+static int check_script(const struct vipd_config *cfg, const struct owner *ic, const char *key,
+                        const char *script, struct config_errors *errs)
 {
 	char **argv, err[160], path[PATH_MAX], what[PATH_MAX + 200];
 	const char *why;
@@ -485,25 +537,39 @@ static int check_script(const struct vipd_config *cfg, const struct vipd_instanc
 	return bad;
 }
 
+/* Check the scripts s of o (and rx_lower, an instance's notify_master_rx_lower_pri, NULL for a
+ * group): the number of problems. */
+static int check_set(const struct vipd_config *cfg, const struct owner *o, const struct scripts *s,
+                     const char *rx_lower, struct config_errors *errs)
+{
+	const char *const keys[] = {"notify",       "notify_master", "notify_backup",
+	                            "notify_fault", "notify_stop",   "notify_master_rx_lower_pri"};
+	const char *const paths[] = {s->notify, s->master, s->backup, s->fault, s->stop, rx_lower};
+	int bad = 0;
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		if (paths[k])
+			bad += check_script(cfg, o, keys[k], paths[k], errs);
+	return bad;
+}
+
 int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs)
 {
 	int bad = 0;
 
 	for (size_t i = 0; i < cfg->ninstances; i++) {
 		const struct vipd_instance_config *ic = &cfg->instances[i];
-		const struct {
-			const char *key, *script;
-		} s[] = {
-		    {"notify", ic->notify},
-		    {"notify_master", ic->notify_master},
-		    {"notify_backup", ic->notify_backup},
-		    {"notify_fault", ic->notify_fault},
-		    {"notify_stop", ic->notify_stop},
-		    {"notify_master_rx_lower_pri", ic->notify_master_rx_lower_pri},
-		};
+		const struct owner o = {"instance", ic->name, ic->line};
+		const struct scripts s = instance_scripts(ic);
 
-		for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++)
-			bad += check_script(cfg, ic, s[k].key, s[k].script, errs);
+		bad += check_set(cfg, &o, &s, ic->notify_master_rx_lower_pri, errs);
+	}
+	for (size_t i = 0; i < cfg->nsync_groups; i++) {
+		const struct vipd_sync_group *g = &cfg->sync_groups[i];
+		const struct owner o = {"sync group", g->name, g->line};
+		const struct scripts s = group_scripts(g);
+
+		bad += check_set(cfg, &o, &s, NULL, errs);
 	}
 	return bad;
 }

@@ -77,6 +77,13 @@ struct vipd_sync_group {
 	size_t *members; /* indices into vipd_config.instances, at least 2 */
 	size_t nmembers;
 	int line;
+	/* As the instance keys, for the group (config_notify.c); "" = none. */
+	char notify[VIPD_SCRIPT_MAX];
+	char notify_master[VIPD_SCRIPT_MAX];
+	char notify_backup[VIPD_SCRIPT_MAX];
+	char notify_fault[VIPD_SCRIPT_MAX];
+	char notify_stop[VIPD_SCRIPT_MAX];
+	enum vipd_notify_args notify_args;
 };
 
 /* A TCP listening address (metrics_listen); af 0 = not set. */

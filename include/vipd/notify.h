@@ -69,6 +69,14 @@ void notify_run(struct notifier *n, const char *queue, const char *script, const
 void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
                            enum vrrp_state state, unsigned priority);
 
+/* Sync group g entered state (sync_group_moved): queued on the group's own queue (named by
+ * notify_group_queue), as for an instance, with `GROUP NAME STATE 0` for keepalived's
+ * arguments and `NAME STATE 0` for vipd's. No FIFO line. */
+void notify_group_state(struct notifier *n, const struct vipd_sync_group *g, enum vrrp_state state);
+
+/* The name of g's script queue ("group NAME", for notify_status) into buf. */
+void notify_group_queue(const struct vipd_sync_group *g, char *buf, size_t len);
+
 /* True when ic has any notify script. */
 bool notify_has_script(const struct vipd_instance_config *ic);
 

@@ -55,6 +55,17 @@ static void round_trip_top(const struct vipd_config *cfg)
 		for (size_t k = 0; k < cfg->sync_groups[i].nmembers; k++)
 			assert_int_equal(again->sync_groups[i].members[k],
 			                 cfg->sync_groups[i].members[k]);
+		assert_string_equal(again->sync_groups[i].notify, cfg->sync_groups[i].notify);
+		assert_string_equal(again->sync_groups[i].notify_master,
+		                    cfg->sync_groups[i].notify_master);
+		assert_string_equal(again->sync_groups[i].notify_backup,
+		                    cfg->sync_groups[i].notify_backup);
+		assert_string_equal(again->sync_groups[i].notify_fault,
+		                    cfg->sync_groups[i].notify_fault);
+		assert_string_equal(again->sync_groups[i].notify_stop,
+		                    cfg->sync_groups[i].notify_stop);
+		assert_int_equal(again->sync_groups[i].notify_args,
+		                 cfg->sync_groups[i].notify_args);
 	}
 	config_free(again);
 }
@@ -239,6 +250,43 @@ static void state_scripts(void **state)
 	}
 }
 
+/* A sync group's notify keys: read, printed back, errors at the group's line. */
+static void group_scripts(void **state)
+{
+	struct vipd_config *cfg =
+	    good("", "",
+	         "sync_groups = ( { name = \"edge\"; instances = [ \"web\", \"api\" ];\n"
+	         "  notify_master = \"/ct.sh primary\"; notify_backup = \"/ct.sh backup\";\n"
+	         "  notify_fault = \"/ct.sh fault\"; notify_stop = \"/ct.sh stop\";\n"
+	         "  notify = \"/g.sh\"; notify_args = \"keepalived\"; } );");
+	const struct vipd_sync_group *g = &cfg->sync_groups[0];
+	const char *const got[][2] = {
+	    {g->notify_master, "/ct.sh primary"},
+	    {g->notify_backup, "/ct.sh backup"},
+	    {g->notify_fault, "/ct.sh fault"},
+	    {g->notify_stop, "/ct.sh stop"},
+	    {g->notify, "/g.sh"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(got) / sizeof(got[0]); i++)
+		assert_string_equal(got[i][0], got[i][1]);
+	assert_int_equal(g->notify_args, VIPD_NOTIFY_ARGS_KEEPALIVED);
+	config_free(cfg);
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ];\n"
+	    "  notify_master = \"ct.sh\"; } );",
+	    "9: sync_groups[0].notify_master: \"ct.sh\" is not an absolute path");
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ];\n"
+	    "  notify_args = \"x\"; } );",
+	    "9: sync_groups[0].notify_args: \"x\" is not \"vipd\" or \"keepalived\"");
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ];\n"
+	    "  notify_master_rx_lower_pri = \"/x.sh\"; } );",
+	    "9: unknown key \"notify_master_rx_lower_pri\" in sync group \"g\"");
+}
+
 static void bad_state_scripts(void **state)
 {
 	static const char *const cases[][2] = {
@@ -268,7 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(defaults),   T(good_values),   T(notify_changes_instance), T(bad_paths),
-	    T(bad_groups), T(state_scripts), T(bad_state_scripts),
+	    T(bad_groups), T(state_scripts), T(bad_state_scripts),       T(group_scripts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

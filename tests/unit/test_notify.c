@@ -99,6 +99,24 @@ static void write_script(const char *name, const char *text, char *path, size_t 
 	assert_int_equal(chmod(path, 0700), 0);
 }
 
+/* A script recording its words ("$*") in DIR/out, and OVERLAP when a run of it already runs. */
+static const char rec_text[] = "#!/bin/sh\n"
+                               "d=$1; shift\n"
+                               "mkdir \"$d/lock\" 2>/dev/null || echo OVERLAP >>\"$d/out\"\n"
+                               "echo \"$*\" >>\"$d/out\"\n"
+                               "rmdir \"$d/lock\"\n";
+
+/* dst (VIPD_SCRIPT_MAX) = the recorder (written on first use) with word as its first word. */
+static void rec(char *dst, const char *word)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/rec.sh", dir);
+	if (access(path, X_OK) != 0)
+		write_script("rec.sh", rec_text, path, sizeof(path));
+	snprintf(dst, VIPD_SCRIPT_MAX, "%s %s %s", path, dir, word);
+}
+
 static int setup(void **state)
 {
 	char path[128];
@@ -460,24 +478,17 @@ static void fifo_owner_checked(void **state)
  * generic one gets vipd's or keepalived's arguments (STOP for INIT); never two at once. */
 static void state_scripts_in_order(void **state)
 {
-	static const char all_text[] =
-	    "#!/bin/sh\n"
-	    "d=$1; shift\n"
-	    "mkdir \"$d/lock\" 2>/dev/null || echo OVERLAP >>\"$d/out\"\n"
-	    "echo \"$*\" >>\"$d/out\"\n"
-	    "rmdir \"$d/lock\"\n";
 	static const enum vrrp_state seq[] = {VRRP_STATE_BACKUP, VRRP_STATE_MASTER,
 	                                      VRRP_STATE_FAULT, VRRP_STATE_BACKUP, VRRP_STATE_INIT};
 	struct vipd_instance_config ic = {.name = "web"};
-	char path[128], *got;
+	char *got;
 
 	(void)state;
-	write_script("all.sh", all_text, path, sizeof(path));
-	snprintf(ic.notify, sizeof(ic.notify), "%s %s generic", path, dir);
-	snprintf(ic.notify_master, sizeof(ic.notify_master), "%s %s own-master", path, dir);
-	snprintf(ic.notify_backup, sizeof(ic.notify_backup), "%s %s own-backup", path, dir);
-	snprintf(ic.notify_fault, sizeof(ic.notify_fault), "%s %s own-fault", path, dir);
-	snprintf(ic.notify_stop, sizeof(ic.notify_stop), "%s %s own-stop 'a b'", path, dir);
+	rec(ic.notify, "generic");
+	rec(ic.notify_master, "own-master");
+	rec(ic.notify_backup, "own-backup");
+	rec(ic.notify_fault, "own-fault");
+	rec(ic.notify_stop, "own-stop 'a b'");
 	nt = notify_new(lp, 5 * MT_SEC, on_report, NULL);
 	assert_non_null(nt);
 	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
@@ -538,14 +549,59 @@ static void check_config_names_keys(void **state)
 	config_errors_clear(&errs);
 }
 
+/* A sync group's scripts: own script first, then the generic one with GROUP NAME STATE 0
+ * (keepalived) or NAME STATE 0 (vipd), on the group's own queue; --check names the group. */
+static void group_scripts_in_order(void **state)
+{
+	struct vipd_sync_group g = {.name = "edge", .line = 9};
+	struct vipd_config cfg = {.file = "vipd.conf", .sync_groups = &g, .nsync_groups = 1};
+	struct config_errors errs = {0};
+	char *got;
+
+	(void)state;
+	rec(g.notify, "generic");
+	rec(g.notify_master, "own-master");
+	rec(g.notify_stop, "own-stop");
+	nt = notify_new(lp, 5 * MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	notify_group_state(nt, &g, VRRP_STATE_BACKUP);
+	notify_group_state(nt, &g, VRRP_STATE_MASTER);
+	g.notify_args = VIPD_NOTIFY_ARGS_KEEPALIVED;
+	notify_group_state(nt, &g, VRRP_STATE_MASTER);
+	notify_group_state(nt, &g, VRRP_STATE_INIT);
+	drain(20 * MT_SEC);
+	got = slurp("out");
+	assert_string_equal(got, "generic edge BACKUP 0\n"
+	                         "own-master\n"
+	                         "generic edge MASTER 0\n"
+	                         "own-master\n"
+	                         "generic GROUP edge MASTER 0\n"
+	                         "own-stop\n"
+	                         "generic GROUP edge STOP 0\n");
+	free(got);
+	assert_non_null(notify_status(nt, "group edge"));
+	json_object_put(notify_status(nt, "group edge"));
+	assert_null(notify_status(nt, "edge"));
+	snprintf(g.notify_fault, sizeof(g.notify_fault), "/nonexistent/f.sh");
+	if (geteuid() == 0) /* a script under /tmp is unsafe as root: not the point here */
+		g.notify[0] = g.notify_master[0] = g.notify_stop[0] = '\0';
+	assert_int_equal(notify_check_config(&cfg, &errs), 1);
+	assert_string_equal(errs.lines[0], "vipd.conf:9: sync group \"edge\": notify_fault: "
+	                                   "\"/nonexistent/f.sh\" does not exist or is not "
+	                                   "executable");
+	config_errors_clear(&errs);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(burst_in_order),        T(state_scripts_in_order),  T(check_config_names_keys),
-	    T(hanging_script_killed), T(missing_script_reported), T(queue_bounded),
-	    T(fifo_lines_in_order),   T(fifo_path_not_a_fifo),    T(fifo_link_or_file_refused),
+	    T(burst_in_order),          T(state_scripts_in_order),
+	    T(check_config_names_keys), T(group_scripts_in_order),
+	    T(hanging_script_killed),   T(missing_script_reported),
+	    T(queue_bounded),           T(fifo_lines_in_order),
+	    T(fifo_path_not_a_fifo),    T(fifo_link_or_file_refused),
 	    T(fifo_owner_checked),
 	};
 
