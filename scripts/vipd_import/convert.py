@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import instance
 from .reader import Node, Report
 from .rules import (BLOCKS, GARP, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
-                    INSTANCE_VALUES, NOTIFY_OTHER, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES,
+                    GROUP_NOTIFY, INSTANCE_VALUES, NOTIFY_OTHER, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES,
                     Convert, reason)
 from .values import sanitise, shell_join, text, to_bool
 
@@ -141,7 +141,8 @@ class Converter:
         if len(n.args) != 1 or n.block is None:
             self.warn(n, 'needs one name and a { } block; skipped')
             return
-        g: Record = {'node': n, 'raw': n.args[0], 'members': [], 'weights': False}
+        g: Record = {'node': n, 'raw': n.args[0], 'members': [], 'weights': False,
+                     'notify_other': [], 'keys': []}
         for c in n.block:
             if c.kw == 'group':
                 for e in self.entries(c):
@@ -152,8 +153,10 @@ class Converter:
                 for e in c.block:
                     self.warn(e, 'not carried over: vipd sync groups track nothing; add it '
                               'to each member instance', kw='%s %s' % (c.kw, e.text()))
-            elif c.kw.startswith('notify'):
-                self.skip(c, 'vipd has no sync group notify; use each instance\'s notify')
+            elif c.kw == 'notify':
+                g['notify'] = c
+            elif c.kw in GROUP_NOTIFY:
+                g['notify_other'].append(c)
             else:
                 self.skip(c)
         self.groups.append(g)
@@ -243,6 +246,7 @@ class Converter:
                     by_raw[m]['group'] = g
                     keep.append(by_raw[m]['name'])
             g['instances'] = keep
+            instance.notify(self, g, g['keys'])
             if not keep:
                 self.warn(g['node'], 'no instance left; not carried over')
         for i in self.instances:

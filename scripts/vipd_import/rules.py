@@ -99,6 +99,8 @@ INSTANCE_IMPLIED = ('check_unicast_src', 'unicast_fault_no_peer')
 # The per-state notify scripts: each converts to the vipd key of the same name (run as written).
 NOTIFY_OTHER = ('notify_master', 'notify_backup', 'notify_fault', 'notify_stop',
                 'notify_master_rx_lower_pri')
+# The per-state scripts a vrrp_sync_group has (converted to the group's keys).
+GROUP_NOTIFY = NOTIFY_OTHER[:4]
 
 # vrrp_script keywords: keyword -> rule (keepalived's limits). interval and timeout keep
 # their default when invalid; rise and fall are at least 1, as keepalived makes them.

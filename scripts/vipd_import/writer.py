@@ -73,8 +73,9 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
                                q(name), q(s['cmd']), fmt_num(s['interval']),
                                fmt_num(s['timeout'] or s['interval']), s['rise'], s['fall'],
                                w), s['node']))
-    groups: List[Line] = [('{ name = %s; instances = [ %s ]; }' % (
-        q(x['name']), ', '.join(q(m) for m in x['instances'])), x['node'])
+    groups: List[Line] = [('{ name = %s; instances = [ %s ];%s }' % (
+        q(x['name']), ', '.join(q(m) for m in x['instances']),
+        ''.join('\n    %s = %s;' % (k, v) for k, v, _ in x['keys'])), x['node'])
         for x in cv.groups if x['instances']]
     for key, items in (('checks', checks), ('sync_groups', groups)):
         if items:
