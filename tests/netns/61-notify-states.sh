@@ -9,6 +9,10 @@
 # replug (node 1 preempts back), a stop of node 1 (STOP, node 2 MASTER). The
 # per-state script of node 2's takeover runs within Master_Down_Interval plus a
 # 500 ms margin for the fork of the script.
+# Then a sync group "edge" of two instances (web and api, both on eth0) with
+# its own scripts: they run when the whole group enters a state (MASTER once
+# both members are, FAULT at the cable pull, STOP once both stopped), node 1
+# with keepalived's GROUP NAME STATE 0, node 2 with NAME STATE 0.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/netns/checks.sh
@@ -69,4 +73,58 @@ own_states() { grep -v '^generic' "$VT_DIR/n$1.out" | paste -sd, -; }
 for i in 1 2; do
 	is "$(own_states "$i")" "$(log_states "$i")" "node $i: one per-state run per logged transition, in order"
 done
+
+# ---- sync group scripts
+stop_node 2
+reset_nodes
+VIP2=198.18.0.101
+# sg_conf I PRIO [ARGS] — node I: web and api in group "edge", recording into nI.grp
+sg_conf() {
+	local f="$VT_DIR/n$1.sg.conf" o="$VT_DIR/n$1.grp" s gl=""
+	: >"$o"
+	for s in master backup fault stop; do
+		gl+=" notify_$s = \"$CK_SDIR/rec.sh $o $s\";"
+	done
+	gl+=" notify = \"$CK_SDIR/rec.sh $o generic\";${3:+ notify_args = \"$3\";}"
+	cat >"$f" <<-EOC
+		router_id = "n$1";
+		control_socket = "$VT_DIR/n$1.sock";
+		state_dir = "$VT_DIR/n$1.lib";
+		script_user = "root";
+		instances = (
+		  { name = "web"; interface = "eth0"; vrid = 51; priority = $2; advert_interval = $ADVERT;
+		    virtual_addresses = [ "$VIP/24" ]; },
+		  { name = "api"; interface = "eth0"; vrid = 52; priority = $2; advert_interval = $ADVERT;
+		    virtual_addresses = [ "$VIP2/24" ]; }
+		);
+		sync_groups = ( { name = "edge"; instances = [ "web", "api" ];$gl } );
+	EOC
+	echo "$f"
+}
+grp() { paste -sd, - <"$VT_DIR/n$1.grp"; }
+both() { [[ "$(inst_state "$1" web) $(inst_state "$1" api)" == "$2 $2" ]]; }
+g1=$(sg_conf 1 150 keepalived) g2=$(sg_conf 2 100)
+ck_feature "$g1" "sync group notify"
+must "group: node 1 starts" ck_start 1 "$g1"
+must "group: node 1 masters both instances" wait_for 5 both 1 MASTER
+must "group: node 2 starts" ck_start 2 "$g2"
+must "group: node 2 backs up both" wait_for 5 both 2 BACKUP
+check "group: node 1's group ran notify_backup, then notify_master once both were MASTER" \
+	wait_for 3 eval '[[ "$(grp 1)" == "backup,generic GROUP edge BACKUP 0,master,generic GROUP edge MASTER 0" ]]'
+check "group: node 2's group ran notify_backup (vipd's arguments)" \
+	wait_for 3 eval '[[ "$(grp 2)" == "backup,generic edge BACKUP 0" ]]'
+cable_pull 1
+must "group: cable pull: node 2 masters both" wait_for 3 both 2 MASTER
+check "group: node 2's group ran notify_master once" \
+	wait_for 3 eval '[[ "$(grp 2)" == "backup,generic edge BACKUP 0,master,generic edge MASTER 0" ]]'
+check "group: node 1's group ran notify_fault once" \
+	wait_for 3 eval '[[ "$(grp 1)" == *",master,generic GROUP edge MASTER 0,fault,generic GROUP edge FAULT 0" ]]'
+cable_replug 1
+must "group: replug: node 1 masters both again" wait_for 5 both 1 MASTER
+stop_node 1
+check "group: stop: node 1's group ran notify_stop once both stopped" \
+	wait_for 3 eval '[[ "$(grp 1)" == *",fault,generic GROUP edge FAULT 0,backup,generic GROUP edge BACKUP 0,master,generic GROUP edge MASTER 0,stop,generic GROUP edge STOP 0" ]]'
+check "group: node 2's group ran notify_backup and notify_master again" \
+	wait_for 3 eval '[[ "$(grp 2)" == *",master,generic edge MASTER 0,backup,generic edge BACKUP 0,master,generic edge MASTER 0" ]]'
+diag "group: node 1: $(grp 1)" "group: node 2: $(grp 2)"
 done_testing
