@@ -52,18 +52,19 @@ static const char *script_of(const void *base, const struct script_key *k)
 	return (const char *)base + k->off;
 }
 
-static void load_args(const struct cv_scope *sc, enum vipd_notify_args *args)
+/* A "vipd" or "keepalived" key (notify_args, notify_fifo_format) into *out. */
+static void load_format(const struct cv_scope *sc, const char *key, enum vipd_notify_args *out)
 {
 	const char *v;
 
-	if (config_value_get_string(sc, "notify_args", &v) != CV_OK)
+	if (config_value_get_string(sc, key, &v) != CV_OK)
 		return;
 	if (strcmp(v, "vipd") == 0)
-		*args = VIPD_NOTIFY_ARGS_VIPD;
+		*out = VIPD_NOTIFY_ARGS_VIPD;
 	else if (strcmp(v, "keepalived") == 0)
-		*args = VIPD_NOTIFY_ARGS_KEEPALIVED;
+		*out = VIPD_NOTIFY_ARGS_KEEPALIVED;
 	else
-		config_value_key_error(sc, config_value_member(sc, "notify_args"), "notify_args",
+		config_value_key_error(sc, config_value_member(sc, key), key,
 		                       "\"%s\" is not \"vipd\" or \"keepalived\"", v);
 }
 
@@ -73,7 +74,7 @@ static void load_scripts(const struct cv_scope *sc, void *base, const struct scr
 {
 	for (size_t i = 0; i < n; i++)
 		load_path(sc, t[i].key, (char *)base + t[i].off, VIPD_SCRIPT_MAX);
-	load_args(sc, args);
+	load_format(sc, "notify_args", args);
 }
 
 /* Print the set script keys of base, each as PRE KEY = "..."; POST, and notify_args when
@@ -100,6 +101,7 @@ void config_notify_load_instance(const struct cv_scope *sc, struct vipd_instance
 void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
 {
 	load_path(sc, "notify_fifo", cfg->notify_fifo, sizeof(cfg->notify_fifo));
+	load_format(sc, "notify_fifo_format", &cfg->notify_fifo_format);
 }
 
 static bool valid_name(const char *s)
@@ -266,6 +268,9 @@ void config_notify_print_instance(const struct vipd_instance_config *in, FILE *o
 
 void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
 {
+	/* The default is left out: a dump of an old config reads as it did. */
+	if (cfg->notify_fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		fprintf(out, "notify_fifo_format = \"keepalived\";\n");
 	if (!cfg->notify_fifo[0])
 		return;
 	fprintf(out, "notify_fifo = ");

@@ -151,14 +151,14 @@ static void io_master_rx_lower(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
-	notify_run(d->notifier, in->cfg->name, in->cfg->notify_master_rx_lower_pri, NULL, 0);
+	notify_rx_lower(d->notifier, in->cfg, in->fsm.priority);
 }
 
 static void io_priority_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
-	notify_priority(d->notifier, in->cfg->name, in->fsm.priority);
+	notify_priority_state(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority);
 }
 
 /* How a notify script run ended: failures are warnings, successes debug detail. */
@@ -179,6 +179,7 @@ void daemon_notify_configure(struct daemon *d)
 	uid_t owner = geteuid();
 
 	notify_set_user(d->notifier, d->script_user);
+	notify_set_fifo_format(d->notifier, d->cfg->notify_fifo_format);
 	if (daemon_priv_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
 		owner = geteuid(); /* (refused at the load) */
 	if (notify_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)

@@ -52,6 +52,7 @@ struct notifier {
 	uid_t fifo_owner; /* the user vipd runs as: the FIFO must be its (or ours) */
 	char fifo_problem[PATH_MAX + 96]; /* last one reported, to report each once */
 	uint64_t fifo_written, fifo_dropped;
+	enum vipd_notify_args fifo_format; /* vipd's lines or keepalived's */
 	struct loop_timer kick; /* starts queued scripts once the current event is done */
 };
 
@@ -108,6 +109,11 @@ void notify_free(struct notifier *n)
 void notify_set_user(struct notifier *n, const struct proc_user *user)
 {
 	n->user = user;
+}
+
+void notify_set_fifo_format(struct notifier *n, enum vipd_notify_args format)
+{
+	n->fifo_format = format;
 }
 
 /* Why the FIFO entry st of path cannot take our events ("" when it can): a symbolic link
@@ -232,6 +238,24 @@ static void fifo_write(struct notifier *n, const char *line)
 		close(n->fifo_fd);
 		n->fifo_fd = -1;
 	}
+}
+
+/* The state word of keepalived's FIFO lines and arguments: STOP for INIT. */
+static const char *ka_state(enum vrrp_state state)
+{
+	return state == VRRP_STATE_INIT ? "STOP" : vrrp_fsm_state_name(state);
+}
+
+/* A keepalived-format line: TYPE "NAME" EVENT PRIORITY (keepalived's notify_fifo). */
+static void fifo_write_ka(struct notifier *n, const char *type, const char *name, const char *event,
+                          unsigned priority)
+{
+	char line[NAME_MAX_LEN + 64];
+
+	if (n->fifo_format != VIPD_NOTIFY_ARGS_KEEPALIVED)
+		return;
+	snprintf(line, sizeof(line), "%s \"%s\" %s %u\n", type, name, event, priority);
+	fifo_write(n, line);
 }
 
 static struct nqueue *queue_get(struct notifier *n, const char *name)
@@ -444,8 +468,7 @@ static void queue_state(struct notifier *n, const char *queue, const char *type,
 	notify_run(n, queue, own, NULL, 0);
 	snprintf(prio, sizeof(prio), "%u", priority);
 	if (s->args == VIPD_NOTIFY_ARGS_KEEPALIVED) {
-		if (state == VRRP_STATE_INIT)
-			args[2] = "STOP";
+		args[2] = ka_state(state);
 		notify_run(n, queue, s->notify, args, 4);
 	} else {
 		notify_run(n, queue, s->notify, args + 1, 3);
@@ -460,7 +483,10 @@ void notify_instance_state(struct notifier *n, const struct vipd_instance_config
 	                          ic->notify_fault, ic->notify_stop,   ic->notify_args};
 
 	snprintf(line, sizeof(line), "%s %s %u\n", ic->name, vrrp_fsm_state_name(state), priority);
-	fifo_write(n, line);
+	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		fifo_write_ka(n, "INSTANCE", ic->name, ka_state(state), priority);
+	else
+		fifo_write(n, line);
 	queue_state(n, ic->name, "INSTANCE", ic->name, &s, state, priority);
 }
 
@@ -476,6 +502,8 @@ void notify_group_state(struct notifier *n, const struct vipd_sync_group *g, enu
 	                          g->notify_fault, g->notify_stop,   g->notify_args};
 
 	notify_group_queue(g, queue, sizeof(queue));
+	/* Only keepalived's format has group lines: vipd's FIFO stays as it was. */
+	fifo_write_ka(n, "GROUP", g->name, ka_state(state), 0);
 	/* Priority 0, as keepalived gives a group. */
 	queue_state(n, queue, "GROUP", g->name, &s, state, 0);
 }
@@ -493,8 +521,27 @@ void notify_priority(struct notifier *n, const char *instance, unsigned priority
 {
 	char line[NAME_MAX_LEN + 48];
 
+	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		return; /* keepalived's line names the state: notify_priority_state */
 	snprintf(line, sizeof(line), "%s PRIORITY %u\n", instance, priority);
 	fifo_write(n, line);
+}
+
+void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,
+                           unsigned priority)
+{
+	if (n->fifo_format != VIPD_NOTIFY_ARGS_KEEPALIVED) {
+		notify_priority(n, instance, priority);
+		return;
+	}
+	fifo_write_ka(n, "INSTANCE", instance,
+	              state == VRRP_STATE_MASTER ? "MASTER_PRIORITY" : "BACKUP_PRIORITY", priority);
+}
+
+void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, unsigned priority)
+{
+	fifo_write_ka(n, "INSTANCE", ic->name, "MASTER_RX_LOWER_PRI", priority);
+	notify_run(n, ic->name, ic->notify_master_rx_lower_pri, NULL, 0);
 }
 
 /* Where a script is configured: "instance" or "sync group", its name and line. */

@@ -108,6 +108,8 @@ struct vipd_config {
 	struct vipd_check_config *checks; /* top-level checks (config_track.h) */
 	size_t nchecks;
 	char notify_fifo[VIPD_SCRIPT_MAX]; /* "" = none (config_notify.c) */
+	/* The FIFO's lines: vipd's or keepalived's (INSTANCE "NAME" STATE PRIORITY...). */
+	enum vipd_notify_args notify_fifo_format;
 	struct vipd_sync_group *sync_groups;
 	size_t nsync_groups;
 	struct vipd_listen metrics_listen; /* HTTP /metrics (config_metrics.c); af 0 = off */

@@ -80,7 +80,22 @@ void notify_group_queue(const struct vipd_sync_group *g, char *buf, size_t len);
 /* True when ic has any notify script. */
 bool notify_has_script(const struct vipd_instance_config *ic);
 
-/* instance's effective priority changed: write "INSTANCE PRIORITY n" to the FIFO. */
+/* The FIFO's line format: vipd's (the default) or keepalived's: `INSTANCE "NAME" STATE PRIO`
+ * (STOP for INIT), `GROUP "NAME" STATE 0`, `INSTANCE "NAME" MASTER_PRIORITY|BACKUP_PRIORITY
+ * PRIO` and `INSTANCE "NAME" MASTER_RX_LOWER_PRI PRIO`. */
+void notify_set_fifo_format(struct notifier *n, enum vipd_notify_args format);
+
+/* instance (in state) changed its effective priority: the FIFO line of the format, vipd's
+ * "INSTANCE PRIORITY n" or keepalived's MASTER_PRIORITY / BACKUP_PRIORITY line. */
+void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,
+                           unsigned priority);
+
+/* ic, Master, heard priority (lower; instance_rx_lower_due): queue its
+ * notify_master_rx_lower_pri as written, and keepalived's MASTER_RX_LOWER_PRI FIFO line. */
+void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, unsigned priority);
+
+/* instance's effective priority changed: write "INSTANCE PRIORITY n" to the FIFO (vipd's
+ * format only). */
 void notify_priority(struct notifier *n, const char *instance, unsigned priority);
 
 /* Check every instance's notify scripts as vipd --check does: each splits, exists and is

@@ -224,13 +224,16 @@ class Converter:
     def complete(self) -> None:
         fifo = [self.g[k] for k in ('vrrp_notify_fifo', 'notify_fifo') if k in self.g]
         for k, c in enumerate(fifo):
-            self.warn(c, 'not carried over: vrrp_notify_fifo is used' if k else
-                      'carried over as notify_fifo; vipd writes its own line format')
+            if k:
+                self.warn(c, 'not carried over: vrrp_notify_fifo is used')
             if len(c.args) > 1:
                 self.warn(c, 'user/group %s not carried over' % ' '.join(c.args[1:]))
         self.g['notify_fifo'] = fifo[0].args[0] if fifo else None
         if fifo:
             self.where['notify_fifo'] = fifo[0]
+            # keepalived's line format, for the reader the FIFO already has
+            self.g['notify_fifo_format'] = 'keepalived'
+            self.where['notify_fifo_format'] = fifo[0]
         self.complete_names()
         by_raw = {i['raw']: i for i in self.instances}
         for g in self.groups:

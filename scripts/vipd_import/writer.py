@@ -46,7 +46,7 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
                 % (' (config id %s)' % config_id if config_id else ''), None))
     out.append(('# carried over was listed on stderr. Check: vipd --check -f FILE', None))
     out.append(('', None))
-    for gk in ('router_id', 'script_user', 'notify_fifo'):
+    for gk in ('router_id', 'script_user', 'notify_fifo', 'notify_fifo_format'):
         if g.get(gk) is not None:
             out.append(('%s = %s;' % (gk, q(g[gk])), cv.where.get(gk)))
     if out[-1][0]:

@@ -48,6 +48,7 @@ static void round_trip_top(const struct vipd_config *cfg)
 	struct vipd_config *again = config_fixture_reprint(cfg);
 
 	assert_string_equal(again->notify_fifo, cfg->notify_fifo);
+	assert_int_equal(again->notify_fifo_format, cfg->notify_fifo_format);
 	assert_int_equal(again->nsync_groups, cfg->nsync_groups);
 	for (size_t i = 0; i < cfg->nsync_groups; i++) {
 		assert_string_equal(again->sync_groups[i].name, cfg->sync_groups[i].name);
@@ -287,6 +288,20 @@ static void group_scripts(void **state)
 	    "9: unknown key \"notify_master_rx_lower_pri\" in sync group \"g\"");
 }
 
+static void fifo_format(void **state)
+{
+	struct vipd_config *cfg = good("notify_fifo_format = \"keepalived\";", "", "");
+
+	(void)state;
+	assert_int_equal(cfg->notify_fifo_format, VIPD_NOTIFY_ARGS_KEEPALIVED);
+	config_free(cfg);
+	cfg = good("notify_fifo_format = \"vipd\";", "", "");
+	assert_int_equal(cfg->notify_fifo_format, VIPD_NOTIFY_ARGS_VIPD);
+	config_free(cfg);
+	bad("notify_fifo_format = \"json\";", "", "",
+	    "1: notify_fifo_format: \"json\" is not \"vipd\" or \"keepalived\"");
+}
+
 static void bad_state_scripts(void **state)
 {
 	static const char *const cases[][2] = {
@@ -315,8 +330,9 @@ static void bad_state_scripts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(defaults),   T(good_values),   T(notify_changes_instance), T(bad_paths),
-	    T(bad_groups), T(state_scripts), T(bad_state_scripts),       T(group_scripts),
+	    T(defaults),          T(good_values),   T(notify_changes_instance),
+	    T(bad_paths),         T(bad_groups),    T(state_scripts),
+	    T(bad_state_scripts), T(group_scripts), T(fifo_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

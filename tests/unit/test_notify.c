@@ -592,17 +592,58 @@ static void group_scripts_in_order(void **state)
 	config_errors_clear(&errs);
 }
 
+/* notify_fifo_format "keepalived": keepalived's lines for instances (STOP for INIT), groups
+ * (which vipd's format leaves out), priority changes and notify_master_rx_lower_pri. */
+static void fifo_keepalived_lines(void **state)
+{
+	struct vipd_instance_config ic = {.name = "web"};
+	struct vipd_sync_group g = {.name = "edge"};
+	char path[128], err[256], buf[4096];
+	ssize_t n;
+	int rfd;
+
+	(void)state;
+	nt = notify_new(lp, MT_SEC, NULL, NULL);
+	assert_non_null(nt);
+	snprintf(path, sizeof(path), "%s/events", dir);
+	assert_int_equal(notify_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+	/* vipd's format first: no group line, PRIORITY lines. */
+	notify_instance_state(nt, &ic, VRRP_STATE_BACKUP, 100);
+	notify_group_state(nt, &g, VRRP_STATE_BACKUP);
+	notify_priority_state(nt, "web", VRRP_STATE_BACKUP, 90);
+	notify_rx_lower(nt, &ic, 90);
+	notify_set_fifo_format(nt, VIPD_NOTIFY_ARGS_KEEPALIVED);
+	notify_instance_state(nt, &ic, VRRP_STATE_MASTER, 150);
+	notify_group_state(nt, &g, VRRP_STATE_MASTER);
+	notify_priority_state(nt, "web", VRRP_STATE_MASTER, 130);
+	notify_priority_state(nt, "web", VRRP_STATE_BACKUP, 120);
+	notify_rx_lower(nt, &ic, 150);
+	notify_instance_state(nt, &ic, VRRP_STATE_INIT, 150);
+	n = read(rfd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "web BACKUP 100\n"
+	                         "web PRIORITY 90\n"
+	                         "INSTANCE \"web\" MASTER 150\n"
+	                         "GROUP \"edge\" MASTER 0\n"
+	                         "INSTANCE \"web\" MASTER_PRIORITY 130\n"
+	                         "INSTANCE \"web\" BACKUP_PRIORITY 120\n"
+	                         "INSTANCE \"web\" MASTER_RX_LOWER_PRI 150\n"
+	                         "INSTANCE \"web\" STOP 150\n");
+	close(rfd);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(burst_in_order),          T(state_scripts_in_order),
-	    T(check_config_names_keys), T(group_scripts_in_order),
-	    T(hanging_script_killed),   T(missing_script_reported),
-	    T(queue_bounded),           T(fifo_lines_in_order),
-	    T(fifo_path_not_a_fifo),    T(fifo_link_or_file_refused),
-	    T(fifo_owner_checked),
+	    T(burst_in_order),         T(state_scripts_in_order),    T(check_config_names_keys),
+	    T(group_scripts_in_order), T(hanging_script_killed),     T(missing_script_reported),
+	    T(queue_bounded),          T(fifo_lines_in_order),       T(fifo_keepalived_lines),
+	    T(fifo_path_not_a_fifo),   T(fifo_link_or_file_refused), T(fifo_owner_checked),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
