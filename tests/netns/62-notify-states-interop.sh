@@ -3,7 +3,8 @@
 # with vipd (100), then vipd (150) with keepalived (100). Every node records
 # its notify_master/backup/fault/stop runs in a file; over the same story
 # (start, cable pull of node 1, replug, stop of node 1) keepalived and vipd run
-# the same scripts at the same transitions. Then notify_master_rx_lower_pri
+# the same scripts at the same transitions, and write the same lines to their
+# notify FIFO (vipd with notify_fifo_format = "keepalived"). Then notify_master_rx_lower_pri
 # after a partition: vipd (150) and keepalived (100) are both MASTER while the
 # switch drops VRRP between them (nftables in the switch namespace); when only
 # keepalived's adverts get through, vipd hears the lower priority and runs its
@@ -15,6 +16,8 @@
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "$0")/checks.sh"
 ck_setup 2
+# the FIFO readers this file starts outside the namespaces
+trap 'rc=$?; reader_stop 1; reader_stop 2; (exit $rc); ck_cleanup' EXIT
 vt_require_impl keepalived
 vt_require nft
 
@@ -38,15 +41,53 @@ node_conf() {
 		: >"$VT_DIR/n$i.rx"
 		il+="    notify_master_rx_lower_pri = \"$CK_SDIR/rec.sh $VT_DIR/n$i.rx rx\";"$'\n'
 	fi
+	rm -f "$VT_DIR/n$i.fifo" "$VT_DIR/n$i.fifo.out"
+	mkfifo -m 600 "$VT_DIR/n$i.fifo"
 	if [[ $impl == vipd ]]; then
-		f=$(ck_conf "$i" "${il%$'\n'}" "" prio="$prio")
+		f=$(ck_conf "$i" "${il%$'\n'}" "notify_fifo = \"$VT_DIR/n$i.fifo\";
+notify_fifo_format = \"keepalived\";" prio="$prio")
 	else
 		# before keepalived's generic notify (which reports its state to lib.sh)
-		IL=$il awk '/^  notify / { printf "%s", ENVIRON["IL"] } { print }' "$f" >"$f.new" && mv "$f.new" "$f"
+		IL=$il FIFO="$VT_DIR/n$i.fifo" awk '/^  notify / { printf "%s", ENVIRON["IL"] }
+			{ print }
+			/^  script_user / { print "  notify_fifo " ENVIRON["FIFO"] }' "$f" >"$f.new" && mv "$f.new" "$f"
 	fi
 	echo "$f"
 }
 own() { paste -sd, - <"$VT_DIR/n$1.out"; }
+# reader I — copy node I's FIFO lines to nI.fifo.out (opened read-write: a
+# closing writer is no end of file), in this namespace (a node's stop reaps
+# what runs in its own); returns once the FIFO is open (a daemon's first lines
+# would be dropped before)
+reader() {
+	python3 -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+out = open(sys.argv[2], "a")
+while True:
+    b = os.read(fd, 4096)
+    if not b:
+        break
+    out.write(b.decode())
+    out.flush()' "$VT_DIR/n$1.fifo" "$VT_DIR/n$1.fifo.out" &
+	echo $! >"$VT_DIR/reader$1.pid"
+	disown $!
+	wait_for 3 reader_open "$1"
+}
+reader_open() {
+	local p
+	p=$(cat "$VT_DIR/reader$1.pid") || return 1
+	[[ "$(readlink -f /proc/"$p"/fd/* 2>/dev/null)" == *"$VT_DIR/n$1.fifo"* ]]
+}
+reader_stop() {
+	local p
+	p=$(cat "$VT_DIR/reader$1.pid" 2>/dev/null) || return 0
+	kill -KILL "$p" 2>/dev/null
+	wait_for 2 _pid_gone "$p"
+}
+# fifo I — node I's instance state lines (keepalived's format), joined by commas
+fifo() { grep '^INSTANCE "web" [A-Z]* [0-9]*$' "$VT_DIR/n$1.fifo.out" 2>/dev/null | paste -sd, -; }
+declare -A FIFO_OF # "TAG I" -> node I's FIFO lines in story TAG
 # pair IMPL1 CONF1 IMPL2 CONF2 — start node 1 then node 2 with these configs;
 # node 1 must end up the only master
 pair() {
@@ -61,6 +102,7 @@ story() {
 	c1=$(node_conf "$a" 1 150) c2=$(node_conf "$b" 2 100)
 	[[ $a == vipd ]] && ck_feature "$c1" "notify_master"
 	[[ $b == vipd ]] && ck_feature "$c2" "notify_master"
+	must "$tag: FIFO readers open" eval 'reader 1 && reader 2'
 	must "$tag: node 1 ($a, 150) master, node 2 ($b, 100) backup" pair "$a" "$c1" "$b" "$c2"
 	check "$tag: node 1 ($a) ran notify_backup, notify_master" wait_for 3 started 1 "backup,master"
 	check "$tag: node 2 ($b) ran notify_backup" wait_for 3 started 2 "backup"
@@ -76,11 +118,21 @@ story() {
 	check "$tag: stop: node 1 ($a) ran notify_stop" started 1 "backup,master,fault,backup,master,stop"
 	check "$tag: stop: node 2 ($b) ran notify_master" wait_for 3 started 2 "backup,master,backup,master"
 	diag "$tag: node 1 ($a): $(own 1)" "$tag: node 2 ($b): $(own 2)"
+	check "$tag: node 1's FIFO got its STOP line" \
+		wait_for 3 eval '[[ "$(fifo 1)" == *",INSTANCE \"web\" STOP 150" ]]'
+	FIFO_OF["$tag 1"]=$(fifo 1) FIFO_OF["$tag 2"]=$(fifo 2)
+	diag "$tag: node 1's FIFO: ${FIFO_OF["$tag 1"]}" "$tag: node 2's FIFO: ${FIFO_OF["$tag 2"]}"
+	reader_stop 1
+	reader_stop 2
 	stop_node 2
 	reset_nodes
 }
 story "keepalived+vipd" keepalived vipd
 story "vipd+keepalived" vipd keepalived
+for i in 1 2; do
+	is "${FIFO_OF["vipd+keepalived $i"]}" "${FIFO_OF["keepalived+vipd $i"]}" \
+		"node $i: vipd's FIFO (notify_fifo_format keepalived) has keepalived's lines in the same roles"
+done
 
 # ---- notify_master_rx_lower_pri after a partition: vipd 150, keepalived 100
 c1=$(node_conf vipd 1 150 rx) c2=$(node_conf keepalived 2 100)
