@@ -102,6 +102,15 @@ void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
 {
 	load_path(sc, "notify_fifo", cfg->notify_fifo, sizeof(cfg->notify_fifo));
 	load_format(sc, "notify_fifo_format", &cfg->notify_fifo_format);
+	load_path(sc, "notify_fifo_script", cfg->notify_fifo_script,
+	          sizeof(cfg->notify_fifo_script));
+	if (config_value_member(sc, "notify_fifo_script"))
+		cfg->notify_fifo_script_line =
+		    config_setting_source_line(config_value_member(sc, "notify_fifo_script"));
+	if (cfg->notify_fifo_script[0] && !cfg->notify_fifo[0])
+		config_value_key_error(sc, config_value_member(sc, "notify_fifo_script"),
+		                       "notify_fifo_script",
+		                       "needs notify_fifo (the FIFO it reads)");
 }
 
 static bool valid_name(const char *s)
@@ -275,6 +284,11 @@ void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
 		return;
 	fprintf(out, "notify_fifo = ");
 	config_value_print_string(out, cfg->notify_fifo);
+	fprintf(out, ";\n");
+	if (!cfg->notify_fifo_script[0])
+		return;
+	fprintf(out, "notify_fifo_script = ");
+	config_value_print_string(out, cfg->notify_fifo_script);
 	fprintf(out, ";\n");
 }
 

@@ -184,6 +184,7 @@ void daemon_notify_configure(struct daemon *d)
 		owner = geteuid(); /* (refused at the load) */
 	if (notify_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
 		log_warnx("notify_fifo: %s; events are not written to it", err);
+	notify_set_fifo_script(d->notifier, d->cfg->notify_fifo_script);
 }
 
 void daemon_syncs_rebuild(struct daemon *d)

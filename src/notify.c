@@ -53,10 +53,15 @@ struct notifier {
 	char fifo_problem[PATH_MAX + 96]; /* last one reported, to report each once */
 	uint64_t fifo_written, fifo_dropped;
 	enum vipd_notify_args fifo_format; /* vipd's lines or keepalived's */
+	char *reader;                      /* notify_fifo_script, or NULL */
+	struct proc *reader_proc;          /* while it runs */
+	struct loop_timer reader_restart;  /* armed after it ended */
+	uint64_t reader_starts;
 	struct loop_timer kick; /* starts queued scripts once the current event is done */
 };
 
 static void kick_cb(void *arg, monotime now);
+static void reader_restart_cb(void *arg, monotime now);
 
 struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg)
 {
@@ -70,6 +75,7 @@ struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb r
 	n->arg = arg;
 	n->fifo_fd = -1;
 	loop_timer_init(&n->kick, kick_cb, n);
+	loop_timer_init(&n->reader_restart, reader_restart_cb, n);
 	return n;
 }
 
@@ -86,6 +92,7 @@ void notify_free(struct notifier *n)
 	if (!n)
 		return;
 	loop_timer_cancel(n->loop, &n->kick);
+	notify_set_fifo_script(n, NULL);
 	for (size_t i = 0; i < n->nqueues; i++) {
 		struct nqueue *q = n->queues[i];
 
@@ -146,6 +153,11 @@ int notify_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err
 	if (n->fifo_fd >= 0)
 		close(n->fifo_fd);
 	n->fifo_fd = -1;
+	/* The reader reads the old path: notify_set_fifo_script starts it again. */
+	if (n->reader_proc)
+		proc_cancel(n->reader_proc);
+	n->reader_proc = NULL;
+	loop_timer_cancel(n->loop, &n->reader_restart);
 	free(n->fifo_path);
 	n->fifo_path = NULL;
 	n->fifo_problem[0] = '\0';
@@ -553,8 +565,11 @@ struct owner {
 static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
                     const struct owner *ic, const char *key, const char *what)
 {
-	config_errors_add(errs, "%s:%d: %s \"%s\": %s: %s", cfg->file, ic->line, ic->what, ic->name,
-	                  key, what);
+	if (!ic->what) /* a top-level key */
+		config_errors_add(errs, "%s:%d: %s: %s", cfg->file, ic->line, key, what);
+	else
+		config_errors_add(errs, "%s:%d: %s \"%s\": %s: %s", cfg->file, ic->line, ic->what,
+		                  ic->name, key, what);
 }
 
 /* Check one script of ic (key names it): 1 when it has a problem, else 0. */
@@ -618,6 +633,11 @@ int notify_check_config(const struct vipd_config *cfg, struct config_errors *err
 
 		bad += check_set(cfg, &o, &s, NULL, errs);
 	}
+	{
+		const struct owner top = {NULL, NULL, cfg->notify_fifo_script_line};
+
+		bad += check_script(cfg, &top, "notify_fifo_script", cfg->notify_fifo_script, errs);
+	}
 	return bad;
 }
 
@@ -661,6 +681,97 @@ struct json_object *notify_status(const struct notifier *n, const char *instance
 	return o;
 }
 
+/* The reader ended (or could not start): said once, started again after NOTIFY_READER_RESTART. */
+static void reader_ended(struct notifier *n, const char *what)
+{
+	char msg[320];
+
+	snprintf(msg, sizeof(msg), "%s; started again in %.0f s", what,
+	         monotime_to_sec(NOTIFY_READER_RESTART));
+	if (n->report)
+		n->report(n->arg, "notify_fifo_script", false, msg);
+	loop_timer_set(n->loop, &n->reader_restart, monotime_now() + NOTIFY_READER_RESTART);
+}
+
+static void reader_done(void *arg, int wstatus, bool timed_out, monotime elapsed, const char *error)
+{
+	struct notifier *n = arg;
+	char what[256];
+
+	(void)timed_out;
+	(void)elapsed;
+	n->reader_proc = NULL;
+	if (error)
+		snprintf(what, sizeof(what), "%s", error);
+	else if (WIFEXITED(wstatus))
+		snprintf(what, sizeof(what), "exited (status %d)", WEXITSTATUS(wstatus));
+	else
+		snprintf(what, sizeof(what), "killed by signal %d",
+		         WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
+	reader_ended(n, what);
+}
+
+/* Start the reader: its words, then the FIFO's path (as keepalived runs it); no timeout. */
+static void reader_start(struct notifier *n)
+{
+	char **argv = NULL, **full, err[256];
+	size_t argc = 0;
+
+	if (argv_split(n->reader, &argv, err, sizeof(err)) < 0) {
+		reader_ended(n, err);
+		return;
+	}
+	while (argv[argc])
+		argc++;
+	full = calloc(argc + 2, sizeof(*full));
+	if (!full) {
+		argv_free(argv);
+		reader_ended(n, "out of memory");
+		return;
+	}
+	memcpy(full, argv, argc * sizeof(*full));
+	full[argc] = n->fifo_path;
+	n->reader_starts++;
+	n->reader_proc = proc_spawn(n->loop, full, n->user, 0, reader_done, n, err, sizeof(err));
+	free(full);
+	argv_free(argv);
+	if (!n->reader_proc)
+		reader_ended(n, err);
+}
+
+static void reader_restart_cb(void *arg, monotime now)
+{
+	struct notifier *n = arg;
+
+	(void)now;
+	if (n->reader && n->fifo_path && !n->reader_proc)
+		reader_start(n);
+}
+
+void notify_set_fifo_script(struct notifier *n, const char *script)
+{
+	/* A reload with the same reader keeps it running. */
+	if (script && script[0] && n->reader && strcmp(script, n->reader) == 0 && n->fifo_path &&
+	    (n->reader_proc || loop_timer_armed(&n->reader_restart)))
+		return;
+	if (n->reader_proc)
+		proc_cancel(n->reader_proc);
+	n->reader_proc = NULL;
+	loop_timer_cancel(n->loop, &n->reader_restart);
+	free(n->reader);
+	n->reader = NULL;
+	if (!script || !script[0] || !n->fifo_path)
+		return;
+	n->reader = strdup(script);
+	if (!n->reader) {
+		if (n->report)
+			n->report(n->arg, "notify_fifo_script", false,
+			          "out of memory; not started");
+		return;
+	}
+	reader_start(n);
+}
+
 struct json_object *notify_fifo_status(const struct notifier *n)
 {
 	struct json_object *o;
@@ -675,5 +786,11 @@ struct json_object *notify_fifo_status(const struct notifier *n)
 	json_object_object_add(o, "dropped", json_object_new_uint64(n->fifo_dropped));
 	if (n->fifo_problem[0])
 		json_object_object_add(o, "error", json_object_new_string(n->fifo_problem));
+	if (n->reader) {
+		json_object_object_add(o, "script_running",
+		                       json_object_new_boolean(n->reader_proc != NULL));
+		json_object_object_add(o, "script_starts",
+		                       json_object_new_uint64(n->reader_starts));
+	}
 	return o;
 }

@@ -110,6 +110,9 @@ struct vipd_config {
 	char notify_fifo[VIPD_SCRIPT_MAX]; /* "" = none (config_notify.c) */
 	/* The FIFO's lines: vipd's or keepalived's (INSTANCE "NAME" STATE PRIORITY...). */
 	enum vipd_notify_args notify_fifo_format;
+	/* A reader of notify_fifo that vipd starts (SCRIPT... FIFO) and restarts; "" = none. */
+	char notify_fifo_script[VIPD_SCRIPT_MAX];
+	int notify_fifo_script_line;
 	struct vipd_sync_group *sync_groups;
 	size_t nsync_groups;
 	struct vipd_listen metrics_listen; /* HTTP /metrics (config_metrics.c); af 0 = off */

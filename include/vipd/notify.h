@@ -27,6 +27,8 @@
 #define NOTIFY_QUEUE_MAX 1024
 /* Arguments vipd adds after a script's own words, at most. */
 #define NOTIFY_ARGS_MAX 4
+/* A notify_fifo_script that ended is started again after this. */
+#define NOTIFY_READER_RESTART MT_SEC
 
 struct notifier;
 
@@ -80,6 +82,12 @@ void notify_group_queue(const struct vipd_sync_group *g, char *buf, size_t len);
 /* True when ic has any notify script. */
 bool notify_has_script(const struct vipd_instance_config *ic);
 
+/* Run script (notify_fifo_script: its words, then the FIFO's path; NULL or "": none) as the
+ * FIFO's reader, as the scripts' user, with no timeout; started again NOTIFY_READER_RESTART after
+ * it ends (reported with instance "notify_fifo_script"). Needs the FIFO set first
+ * (notify_set_fifo); the same script again keeps it running; killed by notify_free. */
+void notify_set_fifo_script(struct notifier *n, const char *script);
+
 /* The FIFO's line format: vipd's (the default) or keepalived's: `INSTANCE "NAME" STATE PRIO`
  * (STOP for INIT), `GROUP "NAME" STATE 0`, `INSTANCE "NAME" MASTER_PRIORITY|BACKUP_PRIORITY
  * PRIO` and `INSTANCE "NAME" MASTER_RX_LOWER_PRI PRIO`. */
@@ -100,7 +108,8 @@ void notify_priority(struct notifier *n, const char *instance, unsigned priority
 
 /* Check every instance's notify scripts as vipd --check does: each splits, exists and is
  * executable, and (when we run as root) is safe (proc_script_unsafe). Appends "FILE:LINE:
- * instance "NAME": KEY: ..." to errs (may be NULL); returns the number of problems. */
+ * instance "NAME": KEY: ..." (sync group "NAME": for a group's; FILE:LINE: notify_fifo_script:
+ * for the top-level reader) to errs (may be NULL); returns the number of problems. */
 int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs);
 
 /* True while a script runs or waits for any instance. */

@@ -49,6 +49,7 @@ static void round_trip_top(const struct vipd_config *cfg)
 
 	assert_string_equal(again->notify_fifo, cfg->notify_fifo);
 	assert_int_equal(again->notify_fifo_format, cfg->notify_fifo_format);
+	assert_string_equal(again->notify_fifo_script, cfg->notify_fifo_script);
 	assert_int_equal(again->nsync_groups, cfg->nsync_groups);
 	for (size_t i = 0; i < cfg->nsync_groups; i++) {
 		assert_string_equal(again->sync_groups[i].name, cfg->sync_groups[i].name);
@@ -298,6 +299,14 @@ static void fifo_format(void **state)
 	cfg = good("notify_fifo_format = \"vipd\";", "", "");
 	assert_int_equal(cfg->notify_fifo_format, VIPD_NOTIFY_ARGS_VIPD);
 	config_free(cfg);
+	cfg = good("notify_fifo = \"/run/e\"; notify_fifo_script = \"/r.sh -v\";", "", "");
+	assert_string_equal(cfg->notify_fifo_script, "/r.sh -v");
+	assert_int_equal(cfg->notify_fifo_script_line, 1);
+	config_free(cfg);
+	bad("notify_fifo_script = \"/r.sh\";", "", "",
+	    "1: notify_fifo_script: needs notify_fifo (the FIFO it reads)");
+	bad("notify_fifo = \"/run/e\"; notify_fifo_script = \"r.sh\";", "", "",
+	    "1: notify_fifo_script: \"r.sh\" is not an absolute path");
 	bad("notify_fifo_format = \"json\";", "", "",
 	    "1: notify_fifo_format: \"json\" is not \"vipd\" or \"keepalived\"");
 }

@@ -635,15 +635,60 @@ static void fifo_keepalived_lines(void **state)
 	close(rfd);
 }
 
+/* notify_fifo_script: started with the FIFO's path as its last word, started again
+ * NOTIFY_READER_RESTART after it ends, kept across a set with the same script, stopped by
+ * NULL; --check names the key at its line. */
+static void fifo_reader_restarted(void **state)
+{
+	struct vipd_config cfg = {.file = "vipd.conf", .notify_fifo_script_line = 3};
+	struct config_errors errs = {0};
+	char path[128], fifo[128], err[256], want[512], rscript[300], *got;
+	struct json_object *o;
+	monotime t0;
+
+	(void)state;
+	write_script("reader.sh", "#!/bin/sh\necho \"$1 $2\" >>\"$(dirname \"$2\")/reads\"\n", path,
+	             sizeof(path));
+	snprintf(fifo, sizeof(fifo), "%s/events", dir);
+	snprintf(rscript, sizeof(rscript), "%s start", path);
+	nt = notify_new(lp, MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	assert_int_equal(notify_set_fifo(nt, fifo, geteuid(), err, sizeof(err)), 0);
+	t0 = monotime_now();
+	notify_set_fifo_script(nt, rscript);
+	notify_set_fifo_script(nt, rscript); /* the same: kept, not started twice */
+	/* Run the loop 1.6 s: the first run and one restart 1 s after it ended. */
+	loop_timer_set(lp, &limit_timer, t0 + NOTIFY_READER_RESTART * 16 / 10);
+	assert_int_equal(loop_run(lp), 0);
+	got = slurp("reads");
+	snprintf(want, sizeof(want), "start %s\nstart %s\n", fifo, fifo);
+	assert_string_equal(got, want);
+	free(got);
+	o = notify_fifo_status(nt);
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "script_starts")),
+	                    "2");
+	json_object_put(o);
+	notify_set_fifo_script(nt, NULL);
+	o = notify_fifo_status(nt);
+	assert_null(json_object_object_get(o, "script_starts"));
+	json_object_put(o);
+	snprintf(cfg.notify_fifo_script, sizeof(cfg.notify_fifo_script), "/nonexistent/r.sh");
+	assert_int_equal(notify_check_config(&cfg, &errs), 1);
+	assert_string_equal(errs.lines[0], "vipd.conf:3: notify_fifo_script: \"/nonexistent/r.sh\" "
+	                                   "does not exist or is not executable");
+	config_errors_clear(&errs);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(burst_in_order),         T(state_scripts_in_order),    T(check_config_names_keys),
-	    T(group_scripts_in_order), T(hanging_script_killed),     T(missing_script_reported),
-	    T(queue_bounded),          T(fifo_lines_in_order),       T(fifo_keepalived_lines),
-	    T(fifo_path_not_a_fifo),   T(fifo_link_or_file_refused), T(fifo_owner_checked),
+	    T(burst_in_order),         T(state_scripts_in_order), T(check_config_names_keys),
+	    T(group_scripts_in_order), T(hanging_script_killed),  T(missing_script_reported),
+	    T(queue_bounded),          T(fifo_lines_in_order),    T(fifo_keepalived_lines),
+	    T(fifo_reader_restarted),  T(fifo_path_not_a_fifo),   T(fifo_link_or_file_refused),
+	    T(fifo_owner_checked),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
