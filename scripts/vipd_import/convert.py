@@ -94,6 +94,9 @@ class Converter:
             elif kw in ('notify_fifo', 'vrrp_notify_fifo'):
                 if self.value(c, text):
                     g[kw] = c
+            elif kw in ('notify_fifo_script', 'vrrp_notify_fifo_script'):
+                if c.command():
+                    g[kw] = c
             else:
                 self.skip(c)
 
@@ -222,7 +225,8 @@ class Converter:
 
     # ---- complete: keepalived's defaults and adjustments, then the vipd keys
     def complete(self) -> None:
-        fifo = [self.g[k] for k in ('vrrp_notify_fifo', 'notify_fifo') if k in self.g]
+        fifo_kw = [k for k in ('vrrp_notify_fifo', 'notify_fifo') if k in self.g]
+        fifo = [self.g[k] for k in fifo_kw]
         for k, c in enumerate(fifo):
             if k:
                 self.warn(c, 'not carried over: vrrp_notify_fifo is used')
@@ -234,6 +238,20 @@ class Converter:
             # keepalived's line format, for the reader the FIFO already has
             self.g['notify_fifo_format'] = 'keepalived'
             self.where['notify_fifo_format'] = fifo[0]
+        # the reader of the FIFO carried over (vipd has one FIFO: the one kept above)
+        readers = [(fk, self.g.pop(sk)) for fk, sk in (
+            ('vrrp_notify_fifo', 'vrrp_notify_fifo_script'), ('notify_fifo', 'notify_fifo_script'))
+            if sk in self.g]
+        for fk, c in readers:
+            w = c.command()
+            if not fifo_kw or fifo_kw[0] != fk:
+                self.warn(c, 'not carried over: its FIFO is not the one carried over')
+                continue
+            self.g['notify_fifo_script'] = w[0]
+            self.where['notify_fifo_script'] = c
+            if len(w) > 1:
+                self.warn(c, 'user/group %s not carried over: vipd runs it as script_user'
+                          % ' '.join(w[1:]))
         self.complete_names()
         by_raw = {i['raw']: i for i in self.instances}
         for g in self.groups:

@@ -46,7 +46,8 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
                 % (' (config id %s)' % config_id if config_id else ''), None))
     out.append(('# carried over was listed on stderr. Check: vipd --check -f FILE', None))
     out.append(('', None))
-    for gk in ('router_id', 'script_user', 'notify_fifo', 'notify_fifo_format'):
+    for gk in ('router_id', 'script_user', 'notify_fifo', 'notify_fifo_format',
+               'notify_fifo_script'):
         if g.get(gk) is not None:
             out.append(('%s = %s;' % (gk, q(g[gk])), cv.where.get(gk)))
     if out[-1][0]:
