@@ -13,6 +13,10 @@
 # its own scripts: they run when the whole group enters a state (MASTER once
 # both members are, FAULT at the cable pull, STOP once both stopped), node 1
 # with keepalived's GROUP NAME STATE 0, node 2 with NAME STATE 0.
+# Then notify_fifo_script: node 1 alone starts its FIFO reader (which records
+# its pid and copies the keepalived-format lines); the reader killed, vipd
+# starts it again within NOTIFY_READER_RESTART (1 s) + 500 ms, and the new one
+# gets the next state's line.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/netns/checks.sh
@@ -127,4 +131,46 @@ check "group: stop: node 1's group ran notify_stop once both stopped" \
 check "group: node 2's group ran notify_backup and notify_master again" \
 	wait_for 3 eval '[[ "$(grp 2)" == *",master,generic edge MASTER 0,backup,generic edge BACKUP 0,master,generic edge MASTER 0" ]]'
 diag "group: node 1: $(grp 1)" "group: node 2: $(grp 2)"
+
+# ---- notify_fifo_script
+stop_node 2
+reset_nodes
+cat >"$CK_SDIR/reader.sh" <<EOS
+#!/bin/sh
+echo \$\$ >>"$VT_DIR/reader.pids"
+exec python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+out = open(sys.argv[2], "a")
+while True:
+    b = os.read(fd, 4096)
+    if not b:
+        break
+    out.write(b.decode())
+    out.flush()' "\$1" "$VT_DIR/reader.out"
+EOS
+chmod 755 "$CK_SDIR/reader.sh"
+: >"$VT_DIR/reader.pids"
+f1=$(ck_conf 1 "" "notify_fifo = \"$VT_DIR/n1.fifo\";
+notify_fifo_format = \"keepalived\";
+notify_fifo_script = \"$CK_SDIR/reader.sh\";" prio=150)
+ck_feature "$f1" "notify_fifo_script"
+must "fifo: node 1 starts" ck_start 1 "$f1"
+readers() { grep -c . "$VT_DIR/reader.pids"; }
+check "fifo: vipd started the reader" wait_for 3 eval '(($(readers) == 1))'
+check "fifo: the reader got node 1's MASTER line (keepalived's format)" \
+	wait_for 3 grep -qx 'INSTANCE "web" MASTER 150' "$VT_DIR/reader.out"
+kill -KILL "$(head -n 1 "$VT_DIR/reader.pids")"
+check "fifo: the killed reader is started again" wait_for 3 eval '(($(readers) == 2))'
+within "$VT_WAITED_MS" 1500 "fifo: restarted within 1 s + 500 ms, ms"
+is "$(node_status 1 | grep -o '"script_starts":[0-9]*')" '"script_starts":2' \
+	"fifo: vipctl status counts 2 starts of the reader"
+# the new reader has the FIFO open (lines before are dropped, as with no reader)
+reader_open() {
+	[[ "$(readlink -f /proc/"$(tail -n 1 "$VT_DIR/reader.pids")"/fd/* 2>/dev/null)" == *"$VT_DIR/n1.fifo"* ]]
+}
+must "fifo: the new reader has the FIFO open" wait_for 3 reader_open
+cable_pull 1
+check "fifo: the new reader got the FAULT line" \
+	wait_for 3 grep -qx 'INSTANCE "web" FAULT 150' "$VT_DIR/reader.out"
+cable_replug 1
 done_testing
