@@ -55,13 +55,15 @@ struct notifier {
 	enum vipd_notify_args fifo_format; /* vipd's lines or keepalived's */
 	char *reader;                      /* notify_fifo_script, or NULL */
 	struct proc *reader_proc;          /* while it runs */
-	struct loop_timer reader_restart;  /* armed after it ended */
+	int reader_hold; /* a read end of ours while there is a reader: no line lost at its start */
+	struct loop_timer reader_restart; /* armed after it ended */
 	uint64_t reader_starts;
 	struct loop_timer kick; /* starts queued scripts once the current event is done */
 };
 
 static void kick_cb(void *arg, monotime now);
 static void reader_restart_cb(void *arg, monotime now);
+static void reader_stop(struct notifier *n);
 
 struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg)
 {
@@ -74,6 +76,7 @@ struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb r
 	n->report = report;
 	n->arg = arg;
 	n->fifo_fd = -1;
+	n->reader_hold = -1;
 	loop_timer_init(&n->kick, kick_cb, n);
 	loop_timer_init(&n->reader_restart, reader_restart_cb, n);
 	return n;
@@ -154,10 +157,7 @@ int notify_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err
 		close(n->fifo_fd);
 	n->fifo_fd = -1;
 	/* The reader reads the old path: notify_set_fifo_script starts it again. */
-	if (n->reader_proc)
-		proc_cancel(n->reader_proc);
-	n->reader_proc = NULL;
-	loop_timer_cancel(n->loop, &n->reader_restart);
+	reader_stop(n);
 	free(n->fifo_path);
 	n->fifo_path = NULL;
 	n->fifo_problem[0] = '\0';
@@ -441,18 +441,6 @@ struct scripts {
 	enum vipd_notify_args args;
 };
 
-static struct scripts instance_scripts(const struct vipd_instance_config *ic)
-{
-	return (struct scripts){ic->notify,       ic->notify_master, ic->notify_backup,
-	                        ic->notify_fault, ic->notify_stop,   ic->notify_args};
-}
-
-static struct scripts group_scripts(const struct vipd_sync_group *g)
-{
-	return (struct scripts){g->notify,       g->notify_master, g->notify_backup,
-	                        g->notify_fault, g->notify_stop,   g->notify_args};
-}
-
 /* Queue on queue the scripts s of the TYPE ("INSTANCE" or "GROUP") name entering state: the
  * state's own script as written, then the generic one with s->args' arguments. */
 static void queue_state(struct notifier *n, const char *queue, const char *type, const char *name,
@@ -556,91 +544,6 @@ void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, 
 	notify_run(n, ic->name, ic->notify_master_rx_lower_pri, NULL, 0);
 }
 
-/* Where a script is configured: "instance" or "sync group", its name and line. */
-struct owner {
-	const char *what, *name;
-	int line;
-};
-
-static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
-                    const struct owner *ic, const char *key, const char *what)
-{
-	if (!ic->what) /* a top-level key */
-		config_errors_add(errs, "%s:%d: %s: %s", cfg->file, ic->line, key, what);
-	else
-		config_errors_add(errs, "%s:%d: %s \"%s\": %s: %s", cfg->file, ic->line, ic->what,
-		                  ic->name, key, what);
-}
-
-/* Check one script of ic (key names it): 1 when it has a problem, else 0. */
-static int check_script(const struct vipd_config *cfg, const struct owner *ic, const char *key,
-                        const char *script, struct config_errors *errs)
-{
-	char **argv, err[160], path[PATH_MAX], what[PATH_MAX + 200];
-	const char *why;
-	int bad = 0;
-
-	if (!script[0])
-		return 0;
-	if (argv_split(script, &argv, err, sizeof(err)) < 0) {
-		add_err(errs, cfg, ic, key, err);
-		return 1;
-	}
-	if (proc_find_exec(argv[0], path, sizeof(path)) < 0) {
-		snprintf(what, sizeof(what), "\"%s\" does not exist or is not executable", argv[0]);
-		add_err(errs, cfg, ic, key, what);
-		bad = 1;
-	} else if (geteuid() == 0 && (why = proc_script_unsafe(path)) != NULL) {
-		snprintf(what, sizeof(what), "unsafe to run as root: %s", why);
-		add_err(errs, cfg, ic, key, what);
-		bad = 1;
-	}
-	argv_free(argv);
-	return bad;
-}
-
-/* Check the scripts s of o (and rx_lower, an instance's notify_master_rx_lower_pri, NULL for a
- * group): the number of problems. */
-static int check_set(const struct vipd_config *cfg, const struct owner *o, const struct scripts *s,
-                     const char *rx_lower, struct config_errors *errs)
-{
-	const char *const keys[] = {"notify",       "notify_master", "notify_backup",
-	                            "notify_fault", "notify_stop",   "notify_master_rx_lower_pri"};
-	const char *const paths[] = {s->notify, s->master, s->backup, s->fault, s->stop, rx_lower};
-	int bad = 0;
-
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-		if (paths[k])
-			bad += check_script(cfg, o, keys[k], paths[k], errs);
-	return bad;
-}
-
-int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs)
-{
-	int bad = 0;
-
-	for (size_t i = 0; i < cfg->ninstances; i++) {
-		const struct vipd_instance_config *ic = &cfg->instances[i];
-		const struct owner o = {"instance", ic->name, ic->line};
-		const struct scripts s = instance_scripts(ic);
-
-		bad += check_set(cfg, &o, &s, ic->notify_master_rx_lower_pri, errs);
-	}
-	for (size_t i = 0; i < cfg->nsync_groups; i++) {
-		const struct vipd_sync_group *g = &cfg->sync_groups[i];
-		const struct owner o = {"sync group", g->name, g->line};
-		const struct scripts s = group_scripts(g);
-
-		bad += check_set(cfg, &o, &s, NULL, errs);
-	}
-	{
-		const struct owner top = {NULL, NULL, cfg->notify_fifo_script_line};
-
-		bad += check_script(cfg, &top, "notify_fifo_script", cfg->notify_fifo_script, errs);
-	}
-	return bad;
-}
-
 bool notify_has_script(const struct vipd_instance_config *ic)
 {
 	return ic->notify[0] || ic->notify_master[0] || ic->notify_backup[0] ||
@@ -711,11 +614,36 @@ static void reader_done(void *arg, int wstatus, bool timed_out, monotime elapsed
 	reader_ended(n, what);
 }
 
+/* Stop the reader (kill it, no restart) and drop our read end. */
+static void reader_stop(struct notifier *n)
+{
+	if (n->reader_proc)
+		proc_cancel(n->reader_proc);
+	n->reader_proc = NULL;
+	loop_timer_cancel(n->loop, &n->reader_restart);
+	if (n->reader_hold >= 0)
+		close(n->reader_hold);
+	n->reader_hold = -1;
+}
+
 /* Start the reader: its words, then the FIFO's path (as keepalived runs it); no timeout. */
 static void reader_start(struct notifier *n)
 {
 	char **argv = NULL, **full, err[256];
 	size_t argc = 0;
+	struct stat st;
+
+	/* A read end of our own (never read), as keepalived holds one: the lines written
+	 * before the reader opened the FIFO, or while it restarts, wait in the pipe (up to its
+	 * size; then they are dropped and counted) instead of being lost. */
+	if (n->reader_hold < 0) {
+		n->reader_hold = open(n->fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+		if (n->reader_hold >= 0 &&
+		    (fstat(n->reader_hold, &st) < 0 || !S_ISFIFO(st.st_mode))) {
+			close(n->reader_hold);
+			n->reader_hold = -1;
+		}
+	}
 
 	if (argv_split(n->reader, &argv, err, sizeof(err)) < 0) {
 		reader_ended(n, err);
@@ -754,10 +682,7 @@ void notify_set_fifo_script(struct notifier *n, const char *script)
 	if (script && script[0] && n->reader && strcmp(script, n->reader) == 0 && n->fifo_path &&
 	    (n->reader_proc || loop_timer_armed(&n->reader_restart)))
 		return;
-	if (n->reader_proc)
-		proc_cancel(n->reader_proc);
-	n->reader_proc = NULL;
-	loop_timer_cancel(n->loop, &n->reader_restart);
+	reader_stop(n);
 	free(n->reader);
 	n->reader = NULL;
 	if (!script || !script[0] || !n->fifo_path)

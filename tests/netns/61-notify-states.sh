@@ -159,6 +159,8 @@ readers() { grep -c . "$VT_DIR/reader.pids"; }
 check "fifo: vipd started the reader" wait_for 3 eval '(($(readers) == 1))'
 check "fifo: the reader got node 1's MASTER line (keepalived's format)" \
 	wait_for 3 grep -qx 'INSTANCE "web" MASTER 150' "$VT_DIR/reader.out"
+is "$(head -n 1 "$VT_DIR/reader.out")" 'INSTANCE "web" BACKUP 150' \
+	"fifo: and the start-up BACKUP line, written before it opened the FIFO"
 kill -KILL "$(head -n 1 "$VT_DIR/reader.pids")"
 check "fifo: the killed reader is started again" wait_for 3 eval '(($(readers) == 2))'
 within "$VT_WAITED_MS" 1500 "fifo: restarted within 1 s + 500 ms, ms"

@@ -679,15 +679,49 @@ static void fifo_reader_restarted(void **state)
 	config_errors_clear(&errs);
 }
 
+/* A line written before the reader opened the FIFO waits in the pipe for it (vipd holds a read
+ * end while a reader is configured): the reader gets the start-up line. */
+static void fifo_reader_gets_first_line(void **state)
+{
+	struct vipd_instance_config ic = {.name = "web"};
+	char path[128], fifo[128], err[256], rscript[300], *got;
+
+	(void)state;
+	write_script("cat.sh",
+	             "#!/bin/sh\nsleep 0.2\nexec cat \"$1\" >>\"$(dirname \"$1\")/lines\"\n", path,
+	             sizeof(path));
+	snprintf(fifo, sizeof(fifo), "%s/events", dir);
+	snprintf(rscript, sizeof(rscript), "%s", path);
+	nt = notify_new(lp, MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	assert_int_equal(notify_set_fifo(nt, fifo, geteuid(), err, sizeof(err)), 0);
+	notify_set_fifo_script(nt, rscript);
+	notify_instance_state(nt, &ic, VRRP_STATE_BACKUP, 100); /* the reader sleeps yet */
+	loop_timer_set(lp, &limit_timer, monotime_now() + 600 * MT_MSEC);
+	assert_int_equal(loop_run(lp), 0);
+	got = slurp("lines");
+	assert_string_equal(got, "web BACKUP 100\n");
+	free(got);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(burst_in_order),         T(state_scripts_in_order), T(check_config_names_keys),
-	    T(group_scripts_in_order), T(hanging_script_killed),  T(missing_script_reported),
-	    T(queue_bounded),          T(fifo_lines_in_order),    T(fifo_keepalived_lines),
-	    T(fifo_reader_restarted),  T(fifo_path_not_a_fifo),   T(fifo_link_or_file_refused),
+	    T(burst_in_order),
+	    T(state_scripts_in_order),
+	    T(check_config_names_keys),
+	    T(group_scripts_in_order),
+	    T(hanging_script_killed),
+	    T(missing_script_reported),
+	    T(queue_bounded),
+	    T(fifo_lines_in_order),
+	    T(fifo_keepalived_lines),
+	    T(fifo_reader_restarted),
+	    T(fifo_reader_gets_first_line),
+	    T(fifo_path_not_a_fifo),
+	    T(fifo_link_or_file_refused),
 	    T(fifo_owner_checked),
 	};
 
