@@ -382,7 +382,8 @@ static const char *const instance_keys[] = {
     /* config_rule.c */
     "virtual_rules",
     /* config_notify.c */
-    "notify",
+    "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
+    "notify_master_rx_lower_pri", "notify_args",
     /* config_track.c */
     "checks", "track_interfaces", "track_link",
     /* config_startup.c */
@@ -499,7 +500,7 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 static const char *const top_keys[] = {
     "router_id", "control_socket", "control_socket_group", "state_dir", "instances",
     /* config_notify.c */
-    "notify_fifo", "sync_groups",
+    "notify_fifo", "notify_fifo_format", "notify_fifo_script", "sync_groups",
     /* config_track.c */
     "script_user", "user", "checks",
     /* config_metrics.c */

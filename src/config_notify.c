@@ -1,8 +1,10 @@
-/* config_notify: instance `notify`, top-level `notify_fifo` and `sync_groups` (see
- * config_notify.h). Errors name FILE:LINE and the key, like the rest of config.c. */
+/* config_notify: instance `notify`, the per-state notify_* scripts, `notify_args`, top-level
+ * `notify_fifo` and `sync_groups` (see config_notify.h). Errors name FILE:LINE and the key, like
+ * the rest of config.c. */
 #include "build_config.h"
 
 #include <libconfig.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,14 +24,93 @@ static void load_path(const struct cv_scope *sc, const char *key, char *dst, siz
 	}
 }
 
+/* A script key and its char[VIPD_SCRIPT_MAX] member, in the order they are read and printed. */
+struct script_key {
+	const char *key;
+	size_t off;
+};
+
+#define IKEY(k)                                                                                    \
+	{                                                                                          \
+#k, offsetof(struct vipd_instance_config, k)                                       \
+	}
+static const struct script_key instance_scripts[] = {
+    IKEY(notify),       IKEY(notify_master), IKEY(notify_backup),
+    IKEY(notify_fault), IKEY(notify_stop),   IKEY(notify_master_rx_lower_pri),
+};
+#define GKEY(k)                                                                                    \
+	{                                                                                          \
+#k, offsetof(struct vipd_sync_group, k)                                            \
+	}
+static const struct script_key group_scripts[] = {
+    GKEY(notify), GKEY(notify_master), GKEY(notify_backup), GKEY(notify_fault), GKEY(notify_stop),
+};
+#define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+static const char *script_of(const void *base, const struct script_key *k)
+{
+	return (const char *)base + k->off;
+}
+
+/* A "vipd" or "keepalived" key (notify_args, notify_fifo_format) into *out. */
+static void load_format(const struct cv_scope *sc, const char *key, enum vipd_notify_args *out)
+{
+	const char *v;
+
+	if (config_value_get_string(sc, key, &v) != CV_OK)
+		return;
+	if (strcmp(v, "vipd") == 0)
+		*out = VIPD_NOTIFY_ARGS_VIPD;
+	else if (strcmp(v, "keepalived") == 0)
+		*out = VIPD_NOTIFY_ARGS_KEEPALIVED;
+	else
+		config_value_key_error(sc, config_value_member(sc, key), key,
+		                       "\"%s\" is not \"vipd\" or \"keepalived\"", v);
+}
+
+/* The script keys of table t (n entries) into base, and notify_args into *args. */
+static void load_scripts(const struct cv_scope *sc, void *base, const struct script_key *t,
+                         size_t n, enum vipd_notify_args *args)
+{
+	for (size_t i = 0; i < n; i++)
+		load_path(sc, t[i].key, (char *)base + t[i].off, VIPD_SCRIPT_MAX);
+	load_format(sc, "notify_args", args);
+}
+
+/* Print the set script keys of base, each as PRE KEY = "..."; POST, and notify_args when
+ * keepalived (the default is left out: a dump of an old config reads as it did). */
+static void print_scripts(FILE *out, const void *base, const struct script_key *t, size_t n,
+                          enum vipd_notify_args args, const char *pre, const char *post)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!script_of(base, &t[i])[0])
+			continue;
+		fprintf(out, "%s%s = ", pre, t[i].key);
+		config_value_print_string(out, script_of(base, &t[i]));
+		fprintf(out, ";%s", post);
+	}
+	if (args == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		fprintf(out, "%snotify_args = \"keepalived\";%s", pre, post);
+}
+
 void config_notify_load_instance(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
-	load_path(sc, "notify", in->notify, sizeof(in->notify));
+	load_scripts(sc, in, instance_scripts, NKEYS(instance_scripts), &in->notify_args);
 }
 
 void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
 {
 	load_path(sc, "notify_fifo", cfg->notify_fifo, sizeof(cfg->notify_fifo));
+	load_format(sc, "notify_fifo_format", &cfg->notify_fifo_format);
+	load_path(sc, "notify_fifo_script", cfg->notify_fifo_script,
+	          sizeof(cfg->notify_fifo_script));
+	if (config_value_member(sc, "notify_fifo_script"))
+		cfg->notify_fifo_script_line =
+		    config_setting_source_line(config_value_member(sc, "notify_fifo_script"));
+	if (cfg->notify_fifo_script[0] && !cfg->notify_fifo[0])
+		config_value_key_error(sc, config_value_member(sc, "notify_fifo_script"),
+		                       "notify_fifo_script",
+		                       "needs notify_fifo (the FIFO it reads)");
 }
 
 static bool valid_name(const char *s)
@@ -41,7 +122,9 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-static const char *const group_keys[] = {"name", "instances", NULL};
+static const char *const group_keys[] = {"name",          "instances",     "notify",
+                                         "notify_master", "notify_backup", "notify_fault",
+                                         "notify_stop",   "notify_args",   NULL};
 
 /* The index of the instance named name, or -1. */
 static long instance_index(const struct vipd_config *cfg, const char *name)
@@ -149,6 +232,7 @@ static void load_group(struct cv_loader *ld, const config_setting_t *gs, struct 
 	}
 	config_value_check_keys(&sc, group_keys);
 	load_members(&sc, cfg, g);
+	load_scripts(&sc, g, group_scripts, NKEYS(group_scripts), &g->notify_args);
 }
 
 void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cfg)
@@ -187,19 +271,24 @@ void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cf
 
 void config_notify_print_instance(const struct vipd_instance_config *in, FILE *out)
 {
-	if (!in->notify[0])
-		return;
-	fprintf(out, "    notify = ");
-	config_value_print_string(out, in->notify);
-	fprintf(out, ";\n");
+	print_scripts(out, in, instance_scripts, NKEYS(instance_scripts), in->notify_args, "    ",
+	              "\n");
 }
 
 void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
 {
+	/* The default is left out: a dump of an old config reads as it did. */
+	if (cfg->notify_fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		fprintf(out, "notify_fifo_format = \"keepalived\";\n");
 	if (!cfg->notify_fifo[0])
 		return;
 	fprintf(out, "notify_fifo = ");
 	config_value_print_string(out, cfg->notify_fifo);
+	fprintf(out, ";\n");
+	if (!cfg->notify_fifo_script[0])
+		return;
+	fprintf(out, "notify_fifo_script = ");
+	config_value_print_string(out, cfg->notify_fifo_script);
 	fprintf(out, ";\n");
 }
 
@@ -218,14 +307,20 @@ void config_notify_print_groups(const struct vipd_config *cfg, FILE *out)
 			fprintf(out, "%s ", k ? "," : "");
 			config_value_print_string(out, cfg->instances[g->members[k]].name);
 		}
-		fprintf(out, " ]; }%s\n", i + 1 < cfg->nsync_groups ? "," : "");
+		fprintf(out, " ];");
+		print_scripts(out, g, group_scripts, NKEYS(group_scripts), g->notify_args, " ", "");
+		fprintf(out, " }%s\n", i + 1 < cfg->nsync_groups ? "," : "");
 	}
 	fprintf(out, ");\n");
 }
 
 bool config_notify_equal(const struct vipd_instance_config *a, const struct vipd_instance_config *b)
 {
-	return strcmp(a->notify, b->notify) == 0;
+	for (size_t i = 0; i < NKEYS(instance_scripts); i++)
+		if (strcmp(script_of(a, &instance_scripts[i]),
+		           script_of(b, &instance_scripts[i])) != 0)
+			return false;
+	return a->notify_args == b->notify_args;
 }
 
 void config_notify_free(struct vipd_config *cfg)

@@ -129,22 +129,39 @@ static void sd_status_cb(void *arg, monotime now)
 static void io_state_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
+	const struct vipd_sync_group *g;
+	enum vrrp_state gstate;
 
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
 	/* The notification first: a sync group's resignations below come after it. */
-	notify_state(d->notifier, in->cfg->name, in->cfg->notify,
-	             vrrp_fsm_state_name(in->fsm.state), in->fsm.priority);
+	notify_instance_state(d->notifier, in->cfg, in->fsm.state, in->fsm.priority);
 	/* A group whose members no longer follow each other is a broken invariant. */
 	if (!d->stopping && sync_group_state_changed(d->syncs, in, monotime_now()) < 0)
 		log_oom_fatal("sync groups");
+	/* The group's scripts once the members' moves are done (the resignations above came
+	 * back here first): the group entered a state when its members all did. */
+	g = sync_group_moved(d->syncs, in, &gstate);
+	if (g) {
+		log_info("sync group %s: %s", g->name, vrrp_fsm_state_name(gstate));
+		notify_group_state(d->notifier, g, gstate);
+	}
+}
+
+/* A Master heard a lower priority (the instance decided, rate-limited): run the script that
+ * puts what a split brain moved (a cloud floating IP) back on this node. */
+static void io_master_rx_lower(void *ctx, struct instance *in)
+{
+	struct daemon *d = ctx;
+
+	notify_rx_lower(d->notifier, in->cfg, in->fsm.priority);
 }
 
 static void io_priority_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
-	notify_priority(d->notifier, in->cfg->name, in->fsm.priority);
+	notify_priority_state(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority);
 }
 
 /* How a notify script run ended: failures are warnings, successes debug detail. */
@@ -165,10 +182,12 @@ void daemon_notify_configure(struct daemon *d)
 	uid_t owner = geteuid();
 
 	notify_set_user(d->notifier, d->script_user);
+	notify_set_fifo_format(d->notifier, d->cfg->notify_fifo_format);
 	if (daemon_priv_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
 		owner = geteuid(); /* (refused at the load) */
 	if (notify_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
 		log_warnx("notify_fifo: %s; events are not written to it", err);
+	notify_set_fifo_script(d->notifier, d->cfg->notify_fifo_script);
 }
 
 void daemon_syncs_rebuild(struct daemon *d)
@@ -291,6 +310,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
 	d->io.state_changed = io_state_changed;
 	d->io.priority_changed = io_priority_changed;
+	d->io.master_rx_lower = io_master_rx_lower;
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
 	d->io.drop_sync = daemon_nft_sync;
@@ -599,7 +619,7 @@ static struct json_object *instances_status(struct daemon *d, monotime now)
 		if (group)
 			json_object_object_add(io, "sync_group", json_object_new_string(group));
 		ns = notify_status(d->notifier, in->cfg->name);
-		if (in->cfg->notify[0] && ns)
+		if (notify_has_script(in->cfg) && ns)
 			json_object_object_add(io, "notify", ns);
 		else if (ns)
 			json_object_put(ns);

@@ -711,6 +711,14 @@ bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct v
 	return cfg->unicast_ttl_check || !cfg->npeers || multicast;
 }
 
+bool instance_rx_lower_due(enum vrrp_state st, unsigned own, unsigned heard, monotime last,
+                           monotime now)
+{
+	if (st != VRRP_STATE_MASTER || heard == VRRP_PRIO_STOP || heard >= own)
+		return false;
+	return last == 0 || now - last >= INSTANCE_RX_LOWER_GAP;
+}
+
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
                       const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now)
 {
@@ -755,6 +763,17 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		}
 	}
 	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
+	/* Decided before the FSM acts on the advert: the state it was heard in. */
+	if (in->cfg->notify_master_rx_lower_pri[0] && in->io->master_rx_lower &&
+	    instance_rx_lower_due(in->fsm.state, in->fsm.priority, adv->priority, in->rx_lower_last,
+	                          now)) {
+		in->rx_lower_last = now;
+		instance_log(in, LOG_NOTICE,
+		             "master heard priority %u (ours %u): running "
+		             "notify_master_rx_lower_pri",
+		             adv->priority, in->fsm.priority);
+		in->io->master_rx_lower(in->io->ctx, in);
+	}
 	instance_run_actions(
 	    in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src), now);
 	instance_stats_heard(in, adv->priority, &meta->src, now);

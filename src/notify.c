@@ -15,15 +15,16 @@
 #include "vipd/argv.h"
 #include "vipd/notify.h"
 #include "vipd/proc.h"
+#include "vipd/vrrp_fsm.h"
 
-#define NAME_MAX_LEN 64
+#define NAME_MAX_LEN (VIPD_NAME_MAX + 16) /* an instance name, or "group NAME" */
 
-/* One queued script run. */
+/* One queued script run: the script's own words, then args. */
 struct nevent {
 	struct nevent *next;
 	char *script;
-	char state[16];
-	unsigned priority;
+	char *args[NOTIFY_ARGS_MAX];
+	size_t nargs;
 };
 
 /* The queue and counters of one instance (by name: it survives a reload restart). */
@@ -51,10 +52,18 @@ struct notifier {
 	uid_t fifo_owner; /* the user vipd runs as: the FIFO must be its (or ours) */
 	char fifo_problem[PATH_MAX + 96]; /* last one reported, to report each once */
 	uint64_t fifo_written, fifo_dropped;
+	enum vipd_notify_args fifo_format; /* vipd's lines or keepalived's */
+	char *reader;                      /* notify_fifo_script, or NULL */
+	struct proc *reader_proc;          /* while it runs */
+	int reader_hold; /* a read end of ours while there is a reader: no line lost at its start */
+	struct loop_timer reader_restart; /* armed after it ended */
+	uint64_t reader_starts;
 	struct loop_timer kick; /* starts queued scripts once the current event is done */
 };
 
 static void kick_cb(void *arg, monotime now);
+static void reader_restart_cb(void *arg, monotime now);
+static void reader_stop(struct notifier *n);
 
 struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb report, void *arg)
 {
@@ -67,12 +76,16 @@ struct notifier *notify_new(struct loop *l, monotime timeout, notify_report_cb r
 	n->report = report;
 	n->arg = arg;
 	n->fifo_fd = -1;
+	n->reader_hold = -1;
 	loop_timer_init(&n->kick, kick_cb, n);
+	loop_timer_init(&n->reader_restart, reader_restart_cb, n);
 	return n;
 }
 
 static void event_free(struct nevent *e)
 {
+	for (size_t i = 0; i < e->nargs; i++)
+		free(e->args[i]);
 	free(e->script);
 	free(e);
 }
@@ -82,6 +95,7 @@ void notify_free(struct notifier *n)
 	if (!n)
 		return;
 	loop_timer_cancel(n->loop, &n->kick);
+	notify_set_fifo_script(n, NULL);
 	for (size_t i = 0; i < n->nqueues; i++) {
 		struct nqueue *q = n->queues[i];
 
@@ -105,6 +119,11 @@ void notify_free(struct notifier *n)
 void notify_set_user(struct notifier *n, const struct proc_user *user)
 {
 	n->user = user;
+}
+
+void notify_set_fifo_format(struct notifier *n, enum vipd_notify_args format)
+{
+	n->fifo_format = format;
 }
 
 /* Why the FIFO entry st of path cannot take our events ("" when it can): a symbolic link
@@ -137,6 +156,8 @@ int notify_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err
 	if (n->fifo_fd >= 0)
 		close(n->fifo_fd);
 	n->fifo_fd = -1;
+	/* The reader reads the old path: notify_set_fifo_script starts it again. */
+	reader_stop(n);
 	free(n->fifo_path);
 	n->fifo_path = NULL;
 	n->fifo_problem[0] = '\0';
@@ -231,6 +252,24 @@ static void fifo_write(struct notifier *n, const char *line)
 	}
 }
 
+/* The state word of keepalived's FIFO lines and arguments: STOP for INIT. */
+static const char *ka_state(enum vrrp_state state)
+{
+	return state == VRRP_STATE_INIT ? "STOP" : vrrp_fsm_state_name(state);
+}
+
+/* A keepalived-format line: TYPE "NAME" EVENT PRIORITY (keepalived's notify_fifo). */
+static void fifo_write_ka(struct notifier *n, const char *type, const char *name, const char *event,
+                          unsigned priority)
+{
+	char line[NAME_MAX_LEN + 64];
+
+	if (n->fifo_format != VIPD_NOTIFY_ARGS_KEEPALIVED)
+		return;
+	snprintf(line, sizeof(line), "%s \"%s\" %s %u\n", type, name, event, priority);
+	fifo_write(n, line);
+}
+
 static struct nqueue *queue_get(struct notifier *n, const char *name)
 {
 	struct nqueue **list, *q;
@@ -297,7 +336,7 @@ static void run_next(struct nqueue *q)
 {
 	while (!q->running && q->head) {
 		struct nevent *e = q->head;
-		char **argv = NULL, **full, prio[16], err[256];
+		char **argv = NULL, **full, err[256];
 		size_t argc = 0;
 
 		q->head = e->next;
@@ -312,7 +351,7 @@ static void run_next(struct nqueue *q)
 		}
 		while (argv[argc])
 			argc++;
-		full = calloc(argc + 4, sizeof(*full));
+		full = calloc(argc + e->nargs + 1, sizeof(*full));
 		if (!full) {
 			q->failures++;
 			report(q, false, "out of memory");
@@ -321,10 +360,7 @@ static void run_next(struct nqueue *q)
 			continue;
 		}
 		memcpy(full, argv, argc * sizeof(*full));
-		snprintf(prio, sizeof(prio), "%u", e->priority);
-		full[argc] = q->name;
-		full[argc + 1] = e->state;
-		full[argc + 2] = prio;
+		memcpy(full + argc, e->args, e->nargs * sizeof(*full));
 		q->runs++;
 		q->running = proc_spawn(q->n->loop, full, q->n->user, q->n->timeout, script_done, q,
 		                        err, sizeof(err));
@@ -338,21 +374,19 @@ static void run_next(struct nqueue *q)
 	}
 }
 
-void notify_state(struct notifier *n, const char *instance, const char *script, const char *state,
-                  unsigned priority)
+void notify_run(struct notifier *n, const char *queue, const char *script, const char *const *args,
+                size_t nargs)
 {
-	char line[NAME_MAX_LEN + 48];
 	struct nqueue *q;
 	struct nevent *e;
+	bool oom = false;
 
-	snprintf(line, sizeof(line), "%s %s %u\n", instance, state, priority);
-	fifo_write(n, line);
 	if (!script || !script[0])
 		return;
-	q = queue_get(n, instance);
+	q = queue_get(n, queue);
 	if (!q) {
 		if (n->report)
-			n->report(n->arg, instance, false, "out of memory; event dropped");
+			n->report(n->arg, queue, false, "out of memory; event dropped");
 		return;
 	}
 	if (q->queued >= NOTIFY_QUEUE_MAX) {
@@ -363,14 +397,21 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 		return;
 	}
 	e = calloc(1, sizeof(*e));
-	if (!e || !(e->script = strdup(script))) {
-		free(e);
+	if (e) {
+		e->script = strdup(script);
+		oom = !e->script;
+		for (size_t i = 0; i < nargs && i < NOTIFY_ARGS_MAX && !oom; i++) {
+			e->args[e->nargs] = strdup(args[i]);
+			oom = !e->args[e->nargs++];
+		}
+	}
+	if (!e || oom) {
+		if (e)
+			event_free(e);
 		q->dropped++;
 		report(q, false, "out of memory; event dropped");
 		return;
 	}
-	snprintf(e->state, sizeof(e->state), "%s", state);
-	e->priority = priority;
 	if (q->tail)
 		q->tail->next = e;
 	else
@@ -380,6 +421,91 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 	/* Not now: a fork and exec would delay the transition's own actions (adverts, VIPs). */
 	if (!q->running && !loop_timer_armed(&n->kick))
 		loop_timer_set(n->loop, &n->kick, monotime_now());
+}
+
+void notify_state(struct notifier *n, const char *instance, const char *script, const char *state,
+                  unsigned priority)
+{
+	char line[NAME_MAX_LEN + 48], prio[16];
+	const char *args[3] = {instance, state, prio};
+
+	snprintf(line, sizeof(line), "%s %s %u\n", instance, state, priority);
+	fifo_write(n, line);
+	snprintf(prio, sizeof(prio), "%u", priority);
+	notify_run(n, instance, script, args, 3);
+}
+
+/* The scripts of an instance or a sync group. */
+struct scripts {
+	const char *notify, *master, *backup, *fault, *stop;
+	enum vipd_notify_args args;
+};
+
+/* Queue on queue the scripts s of the TYPE ("INSTANCE" or "GROUP") name entering state: the
+ * state's own script as written, then the generic one with s->args' arguments. */
+static void queue_state(struct notifier *n, const char *queue, const char *type, const char *name,
+                        const struct scripts *s, enum vrrp_state state, unsigned priority)
+{
+	char prio[16];
+	const char *sname = vrrp_fsm_state_name(state), *own;
+	const char *args[4] = {type, name, sname, prio};
+
+	switch (state) {
+	case VRRP_STATE_MASTER:
+		own = s->master;
+		break;
+	case VRRP_STATE_BACKUP:
+		own = s->backup;
+		break;
+	case VRRP_STATE_FAULT:
+		own = s->fault;
+		break;
+	default: /* INIT: stopped (vipd stops, or a reload removes or restarts the instance) */
+		own = s->stop;
+		break;
+	}
+	/* As keepalived: the state's own script first, as written, then the generic one. */
+	notify_run(n, queue, own, NULL, 0);
+	snprintf(prio, sizeof(prio), "%u", priority);
+	if (s->args == VIPD_NOTIFY_ARGS_KEEPALIVED) {
+		args[2] = ka_state(state);
+		notify_run(n, queue, s->notify, args, 4);
+	} else {
+		notify_run(n, queue, s->notify, args + 1, 3);
+	}
+}
+
+void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
+                           enum vrrp_state state, unsigned priority)
+{
+	char line[NAME_MAX_LEN + 48];
+	const struct scripts s = {ic->notify,       ic->notify_master, ic->notify_backup,
+	                          ic->notify_fault, ic->notify_stop,   ic->notify_args};
+
+	snprintf(line, sizeof(line), "%s %s %u\n", ic->name, vrrp_fsm_state_name(state), priority);
+	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		fifo_write_ka(n, "INSTANCE", ic->name, ka_state(state), priority);
+	else
+		fifo_write(n, line);
+	queue_state(n, ic->name, "INSTANCE", ic->name, &s, state, priority);
+}
+
+void notify_group_queue(const struct vipd_sync_group *g, char *buf, size_t len)
+{
+	snprintf(buf, len, "group %s", g->name);
+}
+
+void notify_group_state(struct notifier *n, const struct vipd_sync_group *g, enum vrrp_state state)
+{
+	char queue[NAME_MAX_LEN];
+	const struct scripts s = {g->notify,       g->notify_master, g->notify_backup,
+	                          g->notify_fault, g->notify_stop,   g->notify_args};
+
+	notify_group_queue(g, queue, sizeof(queue));
+	/* Only keepalived's format has group lines: vipd's FIFO stays as it was. */
+	fifo_write_ka(n, "GROUP", g->name, ka_state(state), 0);
+	/* Priority 0, as keepalived gives a group. */
+	queue_state(n, queue, "GROUP", g->name, &s, state, 0);
 }
 
 static void kick_cb(void *arg, monotime now)
@@ -395,46 +521,33 @@ void notify_priority(struct notifier *n, const char *instance, unsigned priority
 {
 	char line[NAME_MAX_LEN + 48];
 
+	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		return; /* keepalived's line names the state: notify_priority_state */
 	snprintf(line, sizeof(line), "%s PRIORITY %u\n", instance, priority);
 	fifo_write(n, line);
 }
 
-static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
-                    const struct vipd_instance_config *ic, const char *what)
+void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,
+                           unsigned priority)
 {
-	config_errors_add(errs, "%s:%d: instance \"%s\": notify: %s", cfg->file, ic->line, ic->name,
-	                  what);
+	if (n->fifo_format != VIPD_NOTIFY_ARGS_KEEPALIVED) {
+		notify_priority(n, instance, priority);
+		return;
+	}
+	fifo_write_ka(n, "INSTANCE", instance,
+	              state == VRRP_STATE_MASTER ? "MASTER_PRIORITY" : "BACKUP_PRIORITY", priority);
 }
 
-int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs)
+void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, unsigned priority)
 {
-	char **argv, err[160], path[PATH_MAX], what[PATH_MAX + 200];
-	const char *why;
-	int bad = 0;
+	fifo_write_ka(n, "INSTANCE", ic->name, "MASTER_RX_LOWER_PRI", priority);
+	notify_run(n, ic->name, ic->notify_master_rx_lower_pri, NULL, 0);
+}
 
-	for (size_t i = 0; i < cfg->ninstances; i++) {
-		const struct vipd_instance_config *ic = &cfg->instances[i];
-
-		if (!ic->notify[0])
-			continue;
-		if (argv_split(ic->notify, &argv, err, sizeof(err)) < 0) {
-			add_err(errs, cfg, ic, err);
-			bad++;
-			continue;
-		}
-		if (proc_find_exec(argv[0], path, sizeof(path)) < 0) {
-			snprintf(what, sizeof(what), "\"%s\" does not exist or is not executable",
-			         argv[0]);
-			add_err(errs, cfg, ic, what);
-			bad++;
-		} else if (geteuid() == 0 && (why = proc_script_unsafe(path)) != NULL) {
-			snprintf(what, sizeof(what), "unsafe to run as root: %s", why);
-			add_err(errs, cfg, ic, what);
-			bad++;
-		}
-		argv_free(argv);
-	}
-	return bad;
+bool notify_has_script(const struct vipd_instance_config *ic)
+{
+	return ic->notify[0] || ic->notify_master[0] || ic->notify_backup[0] ||
+	       ic->notify_fault[0] || ic->notify_stop[0] || ic->notify_master_rx_lower_pri[0];
 }
 
 bool notify_busy(const struct notifier *n)
@@ -471,6 +584,119 @@ struct json_object *notify_status(const struct notifier *n, const char *instance
 	return o;
 }
 
+/* The reader ended (or could not start): said once, started again after NOTIFY_READER_RESTART. */
+static void reader_ended(struct notifier *n, const char *what)
+{
+	char msg[320];
+
+	snprintf(msg, sizeof(msg), "%s; started again in %.0f s", what,
+	         monotime_to_sec(NOTIFY_READER_RESTART));
+	if (n->report)
+		n->report(n->arg, "notify_fifo_script", false, msg);
+	loop_timer_set(n->loop, &n->reader_restart, monotime_now() + NOTIFY_READER_RESTART);
+}
+
+static void reader_done(void *arg, int wstatus, bool timed_out, monotime elapsed, const char *error)
+{
+	struct notifier *n = arg;
+	char what[256];
+
+	(void)timed_out;
+	(void)elapsed;
+	n->reader_proc = NULL;
+	if (error)
+		snprintf(what, sizeof(what), "%s", error);
+	else if (WIFEXITED(wstatus))
+		snprintf(what, sizeof(what), "exited (status %d)", WEXITSTATUS(wstatus));
+	else
+		snprintf(what, sizeof(what), "killed by signal %d",
+		         WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
+	reader_ended(n, what);
+}
+
+/* Stop the reader (kill it, no restart) and drop our read end. */
+static void reader_stop(struct notifier *n)
+{
+	if (n->reader_proc)
+		proc_cancel(n->reader_proc);
+	n->reader_proc = NULL;
+	loop_timer_cancel(n->loop, &n->reader_restart);
+	if (n->reader_hold >= 0)
+		close(n->reader_hold);
+	n->reader_hold = -1;
+}
+
+/* Start the reader: its words, then the FIFO's path (as keepalived runs it); no timeout. */
+static void reader_start(struct notifier *n)
+{
+	char **argv = NULL, **full, err[256];
+	size_t argc = 0;
+	struct stat st;
+
+	/* A read end of our own (never read), as keepalived holds one: the lines written
+	 * before the reader opened the FIFO, or while it restarts, wait in the pipe (up to its
+	 * size; then they are dropped and counted) instead of being lost. */
+	if (n->reader_hold < 0) {
+		n->reader_hold = open(n->fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+		if (n->reader_hold >= 0 &&
+		    (fstat(n->reader_hold, &st) < 0 || !S_ISFIFO(st.st_mode))) {
+			close(n->reader_hold);
+			n->reader_hold = -1;
+		}
+	}
+
+	if (argv_split(n->reader, &argv, err, sizeof(err)) < 0) {
+		reader_ended(n, err);
+		return;
+	}
+	while (argv[argc])
+		argc++;
+	full = calloc(argc + 2, sizeof(*full));
+	if (!full) {
+		argv_free(argv);
+		reader_ended(n, "out of memory");
+		return;
+	}
+	memcpy(full, argv, argc * sizeof(*full));
+	full[argc] = n->fifo_path;
+	n->reader_starts++;
+	n->reader_proc = proc_spawn(n->loop, full, n->user, 0, reader_done, n, err, sizeof(err));
+	free(full);
+	argv_free(argv);
+	if (!n->reader_proc)
+		reader_ended(n, err);
+}
+
+static void reader_restart_cb(void *arg, monotime now)
+{
+	struct notifier *n = arg;
+
+	(void)now;
+	if (n->reader && n->fifo_path && !n->reader_proc)
+		reader_start(n);
+}
+
+void notify_set_fifo_script(struct notifier *n, const char *script)
+{
+	/* A reload with the same reader keeps it running. */
+	if (script && script[0] && n->reader && strcmp(script, n->reader) == 0 && n->fifo_path &&
+	    (n->reader_proc || loop_timer_armed(&n->reader_restart)))
+		return;
+	reader_stop(n);
+	free(n->reader);
+	n->reader = NULL;
+	if (!script || !script[0] || !n->fifo_path)
+		return;
+	n->reader = strdup(script);
+	if (!n->reader) {
+		if (n->report)
+			n->report(n->arg, "notify_fifo_script", false,
+			          "out of memory; not started");
+		return;
+	}
+	reader_start(n);
+}
+
 struct json_object *notify_fifo_status(const struct notifier *n)
 {
 	struct json_object *o;
@@ -485,5 +711,11 @@ struct json_object *notify_fifo_status(const struct notifier *n)
 	json_object_object_add(o, "dropped", json_object_new_uint64(n->fifo_dropped));
 	if (n->fifo_problem[0])
 		json_object_object_add(o, "error", json_object_new_string(n->fifo_problem));
+	if (n->reader) {
+		json_object_object_add(o, "script_running",
+		                       json_object_new_boolean(n->reader_proc != NULL));
+		json_object_object_add(o, "script_starts",
+		                       json_object_new_uint64(n->reader_starts));
+	}
 	return o;
 }

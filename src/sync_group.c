@@ -9,8 +9,10 @@
 
 struct sync_bound {
 	const char *name; /* points into the config */
+	const struct vipd_sync_group *cfg;
 	struct instance **members;
 	size_t n;
+	enum vrrp_state state; /* the group's, for its notify scripts (sync_group_derive) */
 };
 
 struct sync_set {
@@ -33,6 +35,35 @@ bool sync_group_decide(const enum vrrp_state *states, size_t n, size_t changed,
 	return hold;
 }
 
+enum vrrp_state sync_group_derive(const struct sync_counts *c, enum vrrp_state prev)
+{
+	if (c->fault)
+		return VRRP_STATE_FAULT;
+	if (c->master == c->n)
+		return VRRP_STATE_MASTER;
+	if (c->init == c->n)
+		return VRRP_STATE_INIT;
+	if (c->backup)
+		return VRRP_STATE_BACKUP;
+	return prev; /* masters and stopped members: a stop under way */
+}
+
+/* The state b's members make now, from prev. */
+static enum vrrp_state bound_state(const struct sync_bound *b, enum vrrp_state prev)
+{
+	struct sync_counts c = {.n = b->n};
+
+	for (size_t k = 0; k < b->n; k++) {
+		enum vrrp_state st = b->members[k]->fsm.state;
+
+		c.master += st == VRRP_STATE_MASTER;
+		c.backup += st == VRRP_STATE_BACKUP;
+		c.fault += st == VRRP_STATE_FAULT;
+		c.init += st == VRRP_STATE_INIT;
+	}
+	return sync_group_derive(&c, prev);
+}
+
 struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *const *list,
                                 size_t n)
 {
@@ -53,6 +84,7 @@ struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *
 		struct sync_bound *b = &s->groups[g];
 
 		b->name = cg->name;
+		b->cfg = cg;
 		b->members = calloc(cg->nmembers ? cg->nmembers : 1, sizeof(*b->members));
 		if (!b->members) {
 			sync_group_free(s);
@@ -65,6 +97,8 @@ struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *
 				if (strcmp(list[i]->cfg->name, name) == 0)
 					b->members[b->n++] = list[i];
 		}
+		/* A reload rebuilding the set notifies nothing: the group is where it was. */
+		b->state = bound_state(b, VRRP_STATE_INIT);
 	}
 	return s;
 }
@@ -143,6 +177,21 @@ int sync_group_state_changed(struct sync_set *s, struct instance *in, monotime n
 	free(states);
 	free(resign);
 	return 0;
+}
+
+const struct vipd_sync_group *sync_group_moved(struct sync_set *s, const struct instance *in,
+                                               enum vrrp_state *state)
+{
+	struct sync_bound *b = group_of(s, in, NULL);
+	enum vrrp_state st;
+
+	if (!b)
+		return NULL;
+	st = bound_state(b, b->state);
+	if (st == b->state)
+		return NULL;
+	b->state = *state = st;
+	return b->cfg;
 }
 
 void sync_group_refresh(struct sync_set *s, monotime now)

@@ -22,6 +22,10 @@
 /* Which adverts an instance sends: v3 (default), v2, or both for a migration (RFC 5798 8.4). */
 enum vipd_version { VIPD_V3 = 3, VIPD_V2 = 2, VIPD_V2_V3 = 23 };
 
+/* The arguments the generic notify script gets: vipd's `INSTANCE STATE PRIORITY` or
+ * keepalived's `INSTANCE NAME STATE PRIORITY` (STOP for INIT). */
+enum vipd_notify_args { VIPD_NOTIFY_ARGS_VIPD, VIPD_NOTIFY_ARGS_KEEPALIVED };
+
 struct vipd_track_if;
 struct vipd_addr_opts;
 struct vipd_check_config;
@@ -68,9 +72,16 @@ struct vipd_instance_config {
 	size_t nroutes;
 	struct vipd_rule *rules; /* virtual_rules; added on master (config_rule.c) */
 	size_t nrules;
-	char notify[VIPD_SCRIPT_MAX];  /* notify script (absolute path); "" = none (config_notify.c)
-	                                */
-	char (*checks)[VIPD_NAME_MAX]; /* names from the top-level checks (config_track.c) */
+	char notify[VIPD_SCRIPT_MAX]; /* notify script (absolute path); "" = none (config_notify.c)
+	                               */
+	/* Per-state scripts, run as written (no arguments added); "" = none (config_notify.c). */
+	char notify_master[VIPD_SCRIPT_MAX];
+	char notify_backup[VIPD_SCRIPT_MAX];
+	char notify_fault[VIPD_SCRIPT_MAX];
+	char notify_stop[VIPD_SCRIPT_MAX];
+	char notify_master_rx_lower_pri[VIPD_SCRIPT_MAX]; /* a Master heard a lower priority */
+	enum vipd_notify_args notify_args; /* the generic notify's arguments, default vipd */
+	char (*checks)[VIPD_NAME_MAX];     /* names from the top-level checks (config_track.c) */
 	size_t nchecks;
 	struct vipd_track_if *track_ifs; /* track_interfaces (config_track.h) */
 	size_t ntrack_ifs;
@@ -85,6 +96,13 @@ struct vipd_sync_group {
 	size_t *members; /* indices into vipd_config.instances, at least 2 */
 	size_t nmembers;
 	int line;
+	/* As the instance keys, for the group (config_notify.c); "" = none. */
+	char notify[VIPD_SCRIPT_MAX];
+	char notify_master[VIPD_SCRIPT_MAX];
+	char notify_backup[VIPD_SCRIPT_MAX];
+	char notify_fault[VIPD_SCRIPT_MAX];
+	char notify_stop[VIPD_SCRIPT_MAX];
+	enum vipd_notify_args notify_args;
 };
 
 /* A TCP listening address (metrics_listen); af 0 = not set. */
@@ -109,6 +127,11 @@ struct vipd_config {
 	struct vipd_check_config *checks; /* top-level checks (config_track.h) */
 	size_t nchecks;
 	char notify_fifo[VIPD_SCRIPT_MAX]; /* "" = none (config_notify.c) */
+	/* The FIFO's lines: vipd's or keepalived's (INSTANCE "NAME" STATE PRIORITY...). */
+	enum vipd_notify_args notify_fifo_format;
+	/* A reader of notify_fifo that vipd starts (SCRIPT... FIFO) and restarts; "" = none. */
+	char notify_fifo_script[VIPD_SCRIPT_MAX];
+	int notify_fifo_script_line;
 	struct vipd_sync_group *sync_groups;
 	size_t nsync_groups;
 	struct vipd_listen metrics_listen; /* HTTP /metrics (config_metrics.c); af 0 = off */

@@ -10,20 +10,24 @@
 #include "vipd/config.h"
 #include "vipd/config_value.h"
 
-/* Read the instance's `notify` (an absolute path) into in->notify. */
+/* Read the instance's `notify`, `notify_master`, `notify_backup`, `notify_fault`,
+ * `notify_stop`, `notify_master_rx_lower_pri` (absolute paths with arguments) and
+ * `notify_args` ("vipd" or "keepalived"). */
 void config_notify_load_instance(const struct cv_scope *sc, struct vipd_instance_config *in);
 
-/* Read the top-level `notify_fifo` (an absolute path); sc is the top-level scope. */
+/* Read the top-level `notify_fifo` (an absolute path) and `notify_fifo_format`; sc is the
+ * top-level scope. */
 void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg);
 
 /* Read `sync_groups` after the instances: unique valid names, at least 2 existing instances,
  * each instance in at most one group. */
 void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cfg);
 
-/* Print the instance's notify line (nothing when unset). */
+/* Print the instance's notify lines (nothing when unset, notify_args only when keepalived). */
 void config_notify_print_instance(const struct vipd_instance_config *in, FILE *out);
 
-/* Print notify_fifo (before the instances; nothing when unset). */
+/* Print notify_fifo and notify_fifo_format (before the instances; nothing when unset or the
+ * default). */
 void config_notify_print_top(const struct vipd_config *cfg, FILE *out);
 
 /* Print sync_groups (after the instances; nothing when there are none). */

@@ -89,6 +89,9 @@ struct instance_io {
 	/* Optional (may be NULL: no instance has accept = false): rebuild vipd's nftables table
 	 * from every instance's drop list (in->drop). 0, or -1 with the reason in err. */
 	int (*drop_sync)(void *ctx, char *err, size_t errlen);
+	/* Optional (may be NULL): in, Master, heard a lower priority and its
+	 * notify_master_rx_lower_pri is due (instance_rx_lower_due). */
+	void (*master_rx_lower)(void *ctx, struct instance *in);
 };
 
 /* Per-instance counters, shown by status and stats. */
@@ -143,6 +146,7 @@ struct instance {
 	/* Where startup_delay counts from (vipd's start, or the boot with startup_delay_from_boot),
 	 * on the monotonic clock; set by the daemon before instance_start. */
 	monotime startup_origin;
+	monotime rx_lower_last; /* last notify_master_rx_lower_pri run; 0: never */
 	/* The enum vip_origin of each address: cfg->vips[i], then cfg->excluded[i - nvips]
 	 * (instance_addrs.c). */
 	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];
@@ -159,6 +163,16 @@ static inline const struct iface *instance_vip_iface(const struct instance *in)
 {
 	return in->vmac ? in->vmac : in->iface;
 }
+
+/* notify_master_rx_lower_pri runs at most once per this, however often a lower priority is
+ * heard (a peer that stays master advertises every interval). */
+#define INSTANCE_RX_LOWER_GAP MT_SEC
+
+/* Whether an instance in state st with effective priority own that heard priority heard at now
+ * runs notify_master_rx_lower_pri, its last run at last (0: never): a Master hearing a lower
+ * non-zero priority, at most once per INSTANCE_RX_LOWER_GAP. Pure. */
+bool instance_rx_lower_due(enum vrrp_state st, unsigned own, unsigned heard, monotime last,
+                           monotime now);
 
 /* Set up an instance for cfg on ifc; it stays in INIT until instance_start. */
 void instance_init(struct instance *in, const struct vipd_instance_config *cfg,

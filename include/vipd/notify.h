@@ -1,5 +1,6 @@
 /* notify: ordered notifications of instance events, never blocking the loop.
- * Per instance a FIFO queue of state changes, each run as `SCRIPT INSTANCE STATE PRIORITY`
+ * Per instance a FIFO queue of script runs: the per-state script as written, the generic one as
+ * `SCRIPT INSTANCE STATE PRIORITY` (or keepalived's `SCRIPT INSTANCE NAME STATE PRIORITY`)
  * through proc (own process group, killed at the timeout, default NOTIFY_TIMEOUT = 10 s), one
  * at a time: never two scripts at once for one instance, never reordered. And an optional
  * notify_fifo: one line per event, "INSTANCE STATE PRIORITY" or "INSTANCE PRIORITY n", written
@@ -18,11 +19,16 @@
 #include "vipd/loop.h"
 #include "vipd/monotime.h"
 #include "vipd/proc.h"
+#include "vipd/vrrp_fsm.h"
 
 #define NOTIFY_TIMEOUT (10 * MT_SEC)
 /* Events waiting per instance; more are dropped and counted (a hanging script and a flapping
  * instance must not eat the memory). */
 #define NOTIFY_QUEUE_MAX 1024
+/* Arguments vipd adds after a script's own words, at most. */
+#define NOTIFY_ARGS_MAX 4
+/* A notify_fifo_script that ended is started again after this. */
+#define NOTIFY_READER_RESTART MT_SEC
 
 struct notifier;
 
@@ -53,12 +59,57 @@ int notify_set_fifo(struct notifier *n, const char *path, uid_t owner, char *err
 void notify_state(struct notifier *n, const char *instance, const char *script, const char *state,
                   unsigned priority);
 
-/* instance's effective priority changed: write "INSTANCE PRIORITY n" to the FIFO. */
+/* Queue script (NULL or "": none) on queue (an instance's name): its own words then
+ * args[0..nargs) (at most NOTIFY_ARGS_MAX), after the queue's earlier events. */
+void notify_run(struct notifier *n, const char *queue, const char *script, const char *const *args,
+                size_t nargs);
+
+/* Instance ic entered state with priority: the FIFO line now, then queued in this order the
+ * state's own script as written (notify_master, _backup, _fault; notify_stop for INIT) and the
+ * generic notify with ic->notify_args' arguments (keepalived's: INSTANCE NAME STATE PRIORITY,
+ * STOP for INIT), as keepalived runs them. */
+void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
+                           enum vrrp_state state, unsigned priority);
+
+/* Sync group g entered state (sync_group_moved): queued on the group's own queue (named by
+ * notify_group_queue), as for an instance, with `GROUP NAME STATE 0` for keepalived's
+ * arguments and `NAME STATE 0` for vipd's. No FIFO line. */
+void notify_group_state(struct notifier *n, const struct vipd_sync_group *g, enum vrrp_state state);
+
+/* The name of g's script queue ("group NAME", for notify_status) into buf. */
+void notify_group_queue(const struct vipd_sync_group *g, char *buf, size_t len);
+
+/* True when ic has any notify script. */
+bool notify_has_script(const struct vipd_instance_config *ic);
+
+/* Run script (notify_fifo_script: its words, then the FIFO's path; NULL or "": none) as the
+ * FIFO's reader, as the scripts' user, with no timeout; started again NOTIFY_READER_RESTART after
+ * it ends (reported with instance "notify_fifo_script"). Needs the FIFO set first
+ * (notify_set_fifo); the same script again keeps it running; killed by notify_free. */
+void notify_set_fifo_script(struct notifier *n, const char *script);
+
+/* The FIFO's line format: vipd's (the default) or keepalived's: `INSTANCE "NAME" STATE PRIO`
+ * (STOP for INIT), `GROUP "NAME" STATE 0`, `INSTANCE "NAME" MASTER_PRIORITY|BACKUP_PRIORITY
+ * PRIO` and `INSTANCE "NAME" MASTER_RX_LOWER_PRI PRIO`. */
+void notify_set_fifo_format(struct notifier *n, enum vipd_notify_args format);
+
+/* instance (in state) changed its effective priority: the FIFO line of the format, vipd's
+ * "INSTANCE PRIORITY n" or keepalived's MASTER_PRIORITY / BACKUP_PRIORITY line. */
+void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,
+                           unsigned priority);
+
+/* ic, Master, heard priority (lower; instance_rx_lower_due): queue its
+ * notify_master_rx_lower_pri as written, and keepalived's MASTER_RX_LOWER_PRI FIFO line. */
+void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, unsigned priority);
+
+/* instance's effective priority changed: write "INSTANCE PRIORITY n" to the FIFO (vipd's
+ * format only). */
 void notify_priority(struct notifier *n, const char *instance, unsigned priority);
 
-/* Check every instance's notify script as vipd --check does: it splits, exists and is
+/* Check every instance's notify scripts as vipd --check does: each splits, exists and is
  * executable, and (when we run as root) is safe (proc_script_unsafe). Appends "FILE:LINE:
- * instance "NAME": notify: ..." to errs (may be NULL); returns the number of problems. */
+ * instance "NAME": KEY: ..." (sync group "NAME": for a group's; FILE:LINE: notify_fifo_script:
+ * for the top-level reader) to errs (may be NULL); returns the number of problems. */
 int notify_check_config(const struct vipd_config *cfg, struct config_errors *errs);
 
 /* True while a script runs or waits for any instance. */

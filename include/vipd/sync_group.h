@@ -23,6 +23,22 @@ struct sync_set;
 bool sync_group_decide(const enum vrrp_state *states, size_t n, size_t changed,
                        enum vrrp_state prev, bool *resign);
 
+/* How many of a group's n members are in each state. */
+struct sync_counts {
+	size_t n, master, backup, fault, init;
+};
+
+/* The group's own state, for its notify scripts, from its members' (c) and its last (prev):
+ * FAULT while a member is in FAULT, MASTER once all are, INIT (stopped) once all are, else
+ * BACKUP while one is; masters and stopped members only (a stop under way) keep prev. Pure. */
+enum vrrp_state sync_group_derive(const struct sync_counts *c, enum vrrp_state prev);
+
+/* After in's state change: its group's new state into *state and the group's config, or NULL
+ * when in is in no group or its group's state did not change. A set made by sync_group_new
+ * starts from the members' states as they are (a reload notifies nothing). */
+const struct vipd_sync_group *sync_group_moved(struct sync_set *s, const struct instance *in,
+                                               enum vrrp_state *state);
+
 /* The sync groups of cfg bound to the running instances list[0..n) (found by name; a member
  * without a running instance is left out). NULL on out of memory. */
 struct sync_set *sync_group_new(const struct vipd_config *cfg, struct instance *const *list,

@@ -14,9 +14,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import instance
 from .reader import Node, Report
-from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, INSTANCE_IMPLIED, INSTANCE_LISTS,
-                    INSTANCE_VALUES, NOTIFY_OTHER, PROCESS_VALUES, SCRIPT_DEFAULTS, SCRIPT_KEYS,
-                    SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
+from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, INSTANCE_IMPLIED,
+                    INSTANCE_LISTS, INSTANCE_VALUES, NOTIFY_OTHER, PROCESS_VALUES, SCRIPT_DEFAULTS,
+                    SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
 from .values import parse_ip, sanitise, shell_join, text, to_bool, to_int
 
 Record = Dict[str, Any]
@@ -106,6 +106,9 @@ class Converter:
                           'master ignores lower-priority adverts, a vipd master answers them')
             elif kw in ('notify_fifo', 'vrrp_notify_fifo'):
                 if self.value(c, text):
+                    g[kw] = c
+            elif kw in ('notify_fifo_script', 'vrrp_notify_fifo_script'):
+                if c.command():
                     g[kw] = c
             else:
                 self.skip(c)
@@ -233,7 +236,8 @@ class Converter:
         if len(n.args) != 1 or n.block is None:
             self.warn(n, 'needs one name and a { } block; skipped')
             return
-        g: Record = {'node': n, 'raw': n.args[0], 'members': [], 'weights': False}
+        g: Record = {'node': n, 'raw': n.args[0], 'members': [], 'weights': False,
+                     'notify_other': [], 'keys': []}
         for c in n.block:
             if c.kw == 'group':
                 for e in self.entries(c):
@@ -244,8 +248,10 @@ class Converter:
                 for e in c.block:
                     self.warn(e, 'not carried over: vipd sync groups track nothing; add it '
                               'to each member instance', kw='%s %s' % (c.kw, e.text()))
-            elif c.kw.startswith('notify'):
-                self.skip(c, 'vipd has no sync group notify; use each instance\'s notify')
+            elif c.kw == 'notify':
+                g['notify'] = c
+            elif c.kw in GROUP_NOTIFY:
+                g['notify_other'].append(c)
             else:
                 self.skip(c)
         self.groups.append(g)
@@ -308,15 +314,33 @@ class Converter:
 
     # ---- complete: keepalived's defaults and adjustments, then the vipd keys
     def complete(self) -> None:
-        fifo = [self.g[k] for k in ('vrrp_notify_fifo', 'notify_fifo') if k in self.g]
+        fifo_kw = [k for k in ('vrrp_notify_fifo', 'notify_fifo') if k in self.g]
+        fifo = [self.g[k] for k in fifo_kw]
         for k, c in enumerate(fifo):
-            self.warn(c, 'not carried over: vrrp_notify_fifo is used' if k else
-                      'carried over as notify_fifo; vipd writes its own line format')
+            if k:
+                self.warn(c, 'not carried over: vrrp_notify_fifo is used')
             if len(c.args) > 1:
                 self.warn(c, 'user/group %s not carried over' % ' '.join(c.args[1:]))
         self.g['notify_fifo'] = fifo[0].args[0] if fifo else None
         if fifo:
             self.where['notify_fifo'] = fifo[0]
+            # keepalived's line format, for the reader the FIFO already has
+            self.g['notify_fifo_format'] = 'keepalived'
+            self.where['notify_fifo_format'] = fifo[0]
+        # the reader of the FIFO carried over (vipd has one FIFO: the one kept above)
+        readers = [(fk, self.g.pop(sk)) for fk, sk in (
+            ('vrrp_notify_fifo', 'vrrp_notify_fifo_script'), ('notify_fifo', 'notify_fifo_script'))
+            if sk in self.g]
+        for fk, c in readers:
+            w = c.command()
+            if not fifo_kw or fifo_kw[0] != fk:
+                self.warn(c, 'not carried over: its FIFO is not the one carried over')
+                continue
+            self.g['notify_fifo_script'] = w[0]
+            self.where['notify_fifo_script'] = c
+            if len(w) > 1:
+                self.warn(c, 'user/group %s not carried over: vipd runs it as script_user'
+                          % ' '.join(w[1:]))
         self.complete_names()
         by_raw = {i['raw']: i for i in self.instances}
         for g in self.groups:
@@ -332,6 +356,7 @@ class Converter:
                     by_raw[m]['group'] = g
                     keep.append(by_raw[m]['name'])
             g['instances'] = keep
+            instance.notify(self, g, g['keys'])
             if not keep:
                 self.warn(g['node'], 'no instance left; not carried over')
         for i in self.instances:

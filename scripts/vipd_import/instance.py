@@ -10,8 +10,8 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
 from .reader import Node
-from .rules import (ADDR_DROPPED, ADDR_FLAGS, ADDR_OPTIONS, GARP_KEYS, ROUTE_KEYS, ROUTE_PROTOS,
-                    ROUTE_SCOPES, ROUTE_TYPES, RULE_KEYS, WEIGHT)
+from .rules import (ADDR_DROPPED, ADDR_FLAGS, ADDR_OPTIONS, GARP_KEYS, NOTIFY_OTHER, ROUTE_KEYS,
+                    ROUTE_PROTOS, ROUTE_SCOPES, ROUTE_TYPES, RULE_KEYS, WEIGHT)
 from .values import fmt_num, parse_ip, q, to_int
 
 if TYPE_CHECKING:
@@ -608,17 +608,29 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
 
 
 def notify(cv: Converter, i: Record, keys: List[Key]) -> None:
-    """notify: keepalived's generic notify script (the per-state ones are reported)."""
-    for c in i['notify_other']:
-        cv.warn(c, 'not carried over: vipd has one notify script per instance, called '
-                'as SCRIPT NAME STATE PRIORITY; fold %s into it' % c.kw)
-    c = i.get('notify')
-    w = c.command() if c is not None else []
-    if not w:
-        return
-    keys.append(('notify', q(w[0]), c))
-    cv.warn(c, 'carried over; vipd calls it as SCRIPT NAME STATE PRIORITY where '
-            'keepalived passed SCRIPT INSTANCE NAME STATE PRIORITY: adapt the script')
+    """notify and the per-state scripts: the same keys; notify with keepalived's arguments."""
+    g: Optional[Node] = i.get('notify')
+    w = g.command() if g is not None else []
+    if g is not None and w:
+        keys.append(('notify', q(w[0]), g))
+        keys.append(('notify_args', q('keepalived'), g))
+        script_user(cv, g, w)
+    seen: Set[str] = set()
+    for c in sorted(i['notify_other'], key=lambda n: NOTIFY_OTHER.index(n.kw)):
+        w = c.command()
+        if not w:
+            continue
+        if c.kw in seen:
+            cv.warn(c, 'not carried over: %s is already given; keepalived ignores this '
+                    'one' % c.kw)
+            continue
+        seen.add(c.kw)
+        keys.append((c.kw, q(w[0]), c))
+        script_user(cv, c, w)
+
+
+def script_user(cv: Converter, c: Node, w: List[str]) -> None:
+    """A notify script's user/group words, which vipd does not carry over."""
     if len(w) > 1:
         cv.warn(c, 'user/group %s not carried over: vipd runs it as script_user'
                 % ' '.join(w[1:]))

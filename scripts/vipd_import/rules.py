@@ -31,8 +31,8 @@ REASONS: List[Tuple[str, str]] = [
     (r'garp_group', 'vipd paces the announcements of each instance (vrrp_garp_interval becomes '
      'garp_interval), not of an interface'),
     (r'(vrrp_)?mcast_dst_ip', 'no vipd equivalent (vrrp_mcast_group4/6 become mcast_group)'),
-    (r'notify_(stop|deleted|master_rx_lower_pri|priority_changes)',
-     'vipd has one notify script per instance, called as SCRIPT NAME STATE PRIORITY'),
+    (r'notify_(deleted|priority_changes)',
+     'vipd runs no script for a deleted instance or a priority change (see notify_fifo)'),
     (r'user', 'vipd runs every script as the global script_user'),
     (r'vmac_xmit_base', 'vipd sends adverts from the VMAC, and a keepalived node with '
      'vmac_xmit_base does not hear them: move all nodes to vipd at once'),
@@ -115,8 +115,11 @@ ADDR_DROPPED = ('peer', 'preferred_lft', 'track_group')
 # vrrp_instance keywords for what vipd does anyway: read without a key or a warning.
 INSTANCE_IMPLIED = ('check_unicast_src', 'unicast_fault_no_peer')
 
-# The per-state notify scripts vipd folds into one `notify`.
-NOTIFY_OTHER = ('notify_master', 'notify_backup', 'notify_fault')
+# The per-state notify scripts: each converts to the vipd key of the same name (run as written).
+NOTIFY_OTHER = ('notify_master', 'notify_backup', 'notify_fault', 'notify_stop',
+                'notify_master_rx_lower_pri')
+# The per-state scripts a vrrp_sync_group has (converted to the group's keys).
+GROUP_NOTIFY = NOTIFY_OTHER[:4]
 
 # vrrp_script keywords: keyword -> rule (keepalived's limits). interval and timeout keep
 # their default when invalid; rise and fall are at least 1, as keepalived makes them.

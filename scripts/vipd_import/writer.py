@@ -63,7 +63,8 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
                 % (' (config id %s)' % config_id if config_id else ''), None))
     out.append(('# carried over was listed on stderr. Check: vipd --check -f FILE', None))
     out.append(('', None))
-    for gk in ('router_id', 'script_user', 'notify_fifo', 'net_namespace'):
+    for gk in ('router_id', 'script_user', 'notify_fifo', 'notify_fifo_format',
+               'notify_fifo_script', 'net_namespace'):
         if g.get(gk) is not None:
             out.append(('%s = %s;' % (gk, q(g[gk])), cv.where.get(gk)))
     if g.get('startup_delay') is not None:
@@ -88,8 +89,9 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
     for s in cv.scripts.values():
         for w, name in s['uses']:
             checks.append((check_text(s, name, w), s['node']))
-    groups: List[Line] = [('{ name = %s; instances = [ %s ]; }' % (
-        q(x['name']), ', '.join(q(m) for m in x['instances'])), x['node'])
+    groups: List[Line] = [('{ name = %s; instances = [ %s ];%s }' % (
+        q(x['name']), ', '.join(q(m) for m in x['instances']),
+        ''.join('\n    %s = %s;' % (k, v) for k, v, _ in x['keys'])), x['node'])
         for x in cv.groups if x['instances']]
     for key, items in (('checks', checks), ('sync_groups', groups)):
         if items:

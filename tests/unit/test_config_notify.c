@@ -1,5 +1,6 @@
-/* Unit tests for config_notify.c: instance `notify`, top-level `notify_fifo` and `sync_groups`
- * (good values, every error with its FILE:LINE and key, printing and reading back). */
+/* Unit tests for config_notify.c: instance `notify`, the notify_* scripts, `notify_args`, top-level
+ * `notify_fifo` and `sync_groups` (good values, every error with its FILE:LINE and key, printing
+ * and reading back). */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -47,6 +48,8 @@ static void round_trip_top(const struct vipd_config *cfg)
 	struct vipd_config *again = config_fixture_reprint(cfg);
 
 	assert_string_equal(again->notify_fifo, cfg->notify_fifo);
+	assert_int_equal(again->notify_fifo_format, cfg->notify_fifo_format);
+	assert_string_equal(again->notify_fifo_script, cfg->notify_fifo_script);
 	assert_int_equal(again->nsync_groups, cfg->nsync_groups);
 	for (size_t i = 0; i < cfg->nsync_groups; i++) {
 		assert_string_equal(again->sync_groups[i].name, cfg->sync_groups[i].name);
@@ -54,6 +57,17 @@ static void round_trip_top(const struct vipd_config *cfg)
 		for (size_t k = 0; k < cfg->sync_groups[i].nmembers; k++)
 			assert_int_equal(again->sync_groups[i].members[k],
 			                 cfg->sync_groups[i].members[k]);
+		assert_string_equal(again->sync_groups[i].notify, cfg->sync_groups[i].notify);
+		assert_string_equal(again->sync_groups[i].notify_master,
+		                    cfg->sync_groups[i].notify_master);
+		assert_string_equal(again->sync_groups[i].notify_backup,
+		                    cfg->sync_groups[i].notify_backup);
+		assert_string_equal(again->sync_groups[i].notify_fault,
+		                    cfg->sync_groups[i].notify_fault);
+		assert_string_equal(again->sync_groups[i].notify_stop,
+		                    cfg->sync_groups[i].notify_stop);
+		assert_int_equal(again->sync_groups[i].notify_args,
+		                 cfg->sync_groups[i].notify_args);
 	}
 	config_free(again);
 }
@@ -181,12 +195,153 @@ static void bad_groups(void **state)
 	    "8: sync_groups: expected a list of groups, got an integer");
 }
 
+/* The per-state scripts and notify_args: read, printed back (good() checks the round trip),
+ * each a change of the instance, notify_args left out of a dump at its default. */
+static void state_scripts(void **state)
+{
+	struct vipd_config *cfg =
+	    good("",
+	         "notify_master = \"/etc/vipd/master.sh up\"; notify_backup = \"/b.sh\"; "
+	         "notify_fault = \"/f.sh\"; notify_stop = \"/s.sh\"; "
+	         "notify_master_rx_lower_pri = \"/fip.sh move\"; notify_args = \"keepalived\";",
+	         "");
+	static const char *const keys[] = {"notify_master", "notify_backup", "notify_fault",
+	                                   "notify_stop", "notify_master_rx_lower_pri"};
+	const struct vipd_instance_config *in = &cfg->instances[0];
+	char *text;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_string_equal(in->notify_master, "/etc/vipd/master.sh up");
+	assert_string_equal(in->notify_backup, "/b.sh");
+	assert_string_equal(in->notify_fault, "/f.sh");
+	assert_string_equal(in->notify_stop, "/s.sh");
+	assert_string_equal(in->notify_master_rx_lower_pri, "/fip.sh move");
+	assert_int_equal(in->notify_args, VIPD_NOTIFY_ARGS_KEEPALIVED);
+	assert_int_equal(cfg->instances[1].notify_args, VIPD_NOTIFY_ARGS_VIPD);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	config_print(cfg, f);
+	fclose(f);
+	assert_non_null(strstr(text, "notify_args = \"keepalived\";"));
+	/* The other instances keep the default: no line of theirs. */
+	assert_null(strstr(strstr(text, "notify_args") + 1, "notify_args"));
+	free(text);
+	config_free(cfg);
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char ka[64], kb[64];
+		struct vipd_config *a, *b;
+
+		snprintf(ka, sizeof(ka), "%s = \"/a.sh\";", keys[i]);
+		snprintf(kb, sizeof(kb), "%s = \"/b.sh\";", keys[i]);
+		a = good("", ka, "");
+		b = good("", kb, "");
+		assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+		config_free(a);
+		config_free(b);
+	}
+	{
+		struct vipd_config *a = good("", "notify_args = \"vipd\";", "");
+		struct vipd_config *b = good("", "notify_args = \"keepalived\";", "");
+
+		assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+		config_free(a);
+		config_free(b);
+	}
+}
+
+/* A sync group's notify keys: read, printed back, errors at the group's line. */
+static void group_scripts(void **state)
+{
+	struct vipd_config *cfg =
+	    good("", "",
+	         "sync_groups = ( { name = \"edge\"; instances = [ \"web\", \"api\" ];\n"
+	         "  notify_master = \"/ct.sh primary\"; notify_backup = \"/ct.sh backup\";\n"
+	         "  notify_fault = \"/ct.sh fault\"; notify_stop = \"/ct.sh stop\";\n"
+	         "  notify = \"/g.sh\"; notify_args = \"keepalived\"; } );");
+	const struct vipd_sync_group *g = &cfg->sync_groups[0];
+	const char *const got[][2] = {
+	    {g->notify_master, "/ct.sh primary"},
+	    {g->notify_backup, "/ct.sh backup"},
+	    {g->notify_fault, "/ct.sh fault"},
+	    {g->notify_stop, "/ct.sh stop"},
+	    {g->notify, "/g.sh"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(got) / sizeof(got[0]); i++)
+		assert_string_equal(got[i][0], got[i][1]);
+	assert_int_equal(g->notify_args, VIPD_NOTIFY_ARGS_KEEPALIVED);
+	config_free(cfg);
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ];\n"
+	    "  notify_master = \"ct.sh\"; } );",
+	    "9: sync_groups[0].notify_master: \"ct.sh\" is not an absolute path");
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ];\n"
+	    "  notify_args = \"x\"; } );",
+	    "9: sync_groups[0].notify_args: \"x\" is not \"vipd\" or \"keepalived\"");
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ];\n"
+	    "  notify_master_rx_lower_pri = \"/x.sh\"; } );",
+	    "9: unknown key \"notify_master_rx_lower_pri\" in sync group \"g\"");
+}
+
+static void fifo_format(void **state)
+{
+	struct vipd_config *cfg = good("notify_fifo_format = \"keepalived\";", "", "");
+
+	(void)state;
+	assert_int_equal(cfg->notify_fifo_format, VIPD_NOTIFY_ARGS_KEEPALIVED);
+	config_free(cfg);
+	cfg = good("notify_fifo_format = \"vipd\";", "", "");
+	assert_int_equal(cfg->notify_fifo_format, VIPD_NOTIFY_ARGS_VIPD);
+	config_free(cfg);
+	cfg = good("notify_fifo = \"/run/e\"; notify_fifo_script = \"/r.sh -v\";", "", "");
+	assert_string_equal(cfg->notify_fifo_script, "/r.sh -v");
+	assert_int_equal(cfg->notify_fifo_script_line, 1);
+	config_free(cfg);
+	bad("notify_fifo_script = \"/r.sh\";", "", "",
+	    "1: notify_fifo_script: needs notify_fifo (the FIFO it reads)");
+	bad("notify_fifo = \"/run/e\"; notify_fifo_script = \"r.sh\";", "", "",
+	    "1: notify_fifo_script: \"r.sh\" is not an absolute path");
+	bad("notify_fifo_format = \"json\";", "", "",
+	    "1: notify_fifo_format: \"json\" is not \"vipd\" or \"keepalived\"");
+}
+
+static void bad_state_scripts(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"notify_master = \"master.sh\";",
+	     "notify_master: \"master.sh\" is not an absolute path"},
+	    {"notify_backup = 2;", "notify_backup: expected a string, got an integer"},
+	    {"notify_fault = \"f.sh\";", "notify_fault: \"f.sh\" is not an absolute path"},
+	    {"notify_stop = \"\";", "notify_stop: must not be empty"},
+	    {"notify_master_rx_lower_pri = \"fip.sh\";",
+	     "notify_master_rx_lower_pri: \"fip.sh\" is not an absolute path"},
+	    {"notify_args = \"ka\";", "notify_args: \"ka\" is not \"vipd\" or \"keepalived\""},
+	    {"notify_args = true;", "notify_args: expected a string, got a boolean"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char want[256];
+
+		snprintf(want, sizeof(want), "4: instances[0].%s", cases[i][1]);
+		bad("", cases[i][0], "", want);
+	}
+}
+
 #define T(f) cmocka_unit_test(f)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(defaults), T(good_values), T(notify_changes_instance), T(bad_paths), T(bad_groups),
+	    T(defaults),          T(good_values),   T(notify_changes_instance),
+	    T(bad_paths),         T(bad_groups),    T(state_scripts),
+	    T(bad_state_scripts), T(group_scripts), T(fifo_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* Unit tests for notify.c with a real loop and real scripts: order under a burst of 50
  * transitions, never two scripts at once for one instance, a hanging script killed at its
- * timeout does not stop later events, FIFO lines in order, drops counted. */
+ * timeout does not stop later events, per-state scripts before the generic one with vipd's or
+ * keepalived's arguments, FIFO lines in order, drops counted. */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -85,20 +86,45 @@ static const char script_text[] =
 
 static char script[256];
 
+/* Write text to DIR/name, executable; its path into path. */
+static void write_script(const char *name, const char *text, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0700), 0);
+}
+
+/* A script recording its words ("$*") in DIR/out, and OVERLAP when a run of it already runs. */
+static const char rec_text[] = "#!/bin/sh\n"
+                               "d=$1; shift\n"
+                               "mkdir \"$d/lock\" 2>/dev/null || echo OVERLAP >>\"$d/out\"\n"
+                               "echo \"$*\" >>\"$d/out\"\n"
+                               "rmdir \"$d/lock\"\n";
+
+/* dst (VIPD_SCRIPT_MAX) = the recorder (written on first use) with word as its first word. */
+static void rec(char *dst, const char *word)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/rec.sh", dir);
+	if (access(path, X_OK) != 0)
+		write_script("rec.sh", rec_text, path, sizeof(path));
+	snprintf(dst, VIPD_SCRIPT_MAX, "%s %s %s", path, dir, word);
+}
+
 static int setup(void **state)
 {
 	char path[128];
-	FILE *f;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/vipd-test-notify-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/notify.sh", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(script_text, f);
-	fclose(f);
-	assert_int_equal(chmod(path, 0700), 0);
+	write_script("notify.sh", script_text, path, sizeof(path));
 	snprintf(script, sizeof(script), "%s %s", path, dir);
 	lp = loop_new();
 	assert_non_null(lp);
@@ -448,16 +474,252 @@ static void fifo_owner_checked(void **state)
 	close(rfd);
 }
 
+/* Per-state scripts run as written, before the generic one, in the order of the states; the
+ * generic one gets vipd's or keepalived's arguments (STOP for INIT); never two at once. */
+static void state_scripts_in_order(void **state)
+{
+	static const enum vrrp_state seq[] = {VRRP_STATE_BACKUP, VRRP_STATE_MASTER,
+	                                      VRRP_STATE_FAULT, VRRP_STATE_BACKUP, VRRP_STATE_INIT};
+	struct vipd_instance_config ic = {.name = "web"};
+	char *got;
+
+	(void)state;
+	rec(ic.notify, "generic");
+	rec(ic.notify_master, "own-master");
+	rec(ic.notify_backup, "own-backup");
+	rec(ic.notify_fault, "own-fault");
+	rec(ic.notify_stop, "own-stop 'a b'");
+	nt = notify_new(lp, 5 * MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+		notify_instance_state(nt, &ic, seq[i], (unsigned)(100 + i));
+	ic.notify_args = VIPD_NOTIFY_ARGS_KEEPALIVED;
+	ic.notify_fault[0] = '\0'; /* a state without its own script: the generic one only */
+	notify_instance_state(nt, &ic, VRRP_STATE_FAULT, 0);
+	notify_instance_state(nt, &ic, VRRP_STATE_MASTER, 7);
+	notify_instance_state(nt, &ic, VRRP_STATE_INIT, 8);
+	drain(20 * MT_SEC);
+	got = slurp("out");
+	assert_string_equal(got, "own-backup\n"
+	                         "generic web BACKUP 100\n"
+	                         "own-master\n"
+	                         "generic web MASTER 101\n"
+	                         "own-fault\n"
+	                         "generic web FAULT 102\n"
+	                         "own-backup\n"
+	                         "generic web BACKUP 103\n"
+	                         "own-stop a b\n"
+	                         "generic web INIT 104\n"
+	                         "generic INSTANCE web FAULT 0\n"
+	                         "own-master\n"
+	                         "generic INSTANCE web MASTER 7\n"
+	                         "own-stop a b\n"
+	                         "generic INSTANCE web STOP 8\n");
+	free(got);
+	assert_int_equal(failed_reports, 0);
+}
+
+/* vipd --check names the key of each script that cannot run, at the instance's line. */
+static void check_config_names_keys(void **state)
+{
+	struct vipd_instance_config ic = {.name = "web", .line = 7};
+	struct vipd_config cfg = {.file = "vipd.conf", .instances = &ic, .ninstances = 1};
+	struct config_errors errs = {0};
+	char path[128];
+
+	(void)state;
+	write_script("ok.sh", "#!/bin/sh\n", path, sizeof(path));
+	snprintf(ic.notify, sizeof(ic.notify), "%s", path);
+	snprintf(ic.notify_master, sizeof(ic.notify_master), "/nonexistent/m.sh up");
+	snprintf(ic.notify_stop, sizeof(ic.notify_stop), "%s 'open", path);
+	snprintf(ic.notify_master_rx_lower_pri, sizeof(ic.notify_master_rx_lower_pri),
+	         "/nonexistent/fip.sh");
+	/* As root, a script under /tmp is unsafe (a world-writable parent): not the point. */
+	if (geteuid() == 0)
+		ic.notify[0] = '\0';
+	assert_int_equal(notify_check_config(&cfg, &errs), 3);
+	assert_int_equal(errs.n, 3);
+	assert_string_equal(errs.lines[0], "vipd.conf:7: instance \"web\": notify_master: "
+	                                   "\"/nonexistent/m.sh\" does not exist or is not "
+	                                   "executable");
+	assert_non_null(strstr(errs.lines[1], "vipd.conf:7: instance \"web\": notify_stop: "));
+	assert_string_equal(errs.lines[2],
+	                    "vipd.conf:7: instance \"web\": notify_master_rx_lower_pri: "
+	                    "\"/nonexistent/fip.sh\" does not exist or is not executable");
+	config_errors_clear(&errs);
+}
+
+/* A sync group's scripts: own script first, then the generic one with GROUP NAME STATE 0
+ * (keepalived) or NAME STATE 0 (vipd), on the group's own queue; --check names the group. */
+static void group_scripts_in_order(void **state)
+{
+	struct vipd_sync_group g = {.name = "edge", .line = 9};
+	struct vipd_config cfg = {.file = "vipd.conf", .sync_groups = &g, .nsync_groups = 1};
+	struct config_errors errs = {0};
+	char *got;
+
+	(void)state;
+	rec(g.notify, "generic");
+	rec(g.notify_master, "own-master");
+	rec(g.notify_stop, "own-stop");
+	nt = notify_new(lp, 5 * MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	notify_group_state(nt, &g, VRRP_STATE_BACKUP);
+	notify_group_state(nt, &g, VRRP_STATE_MASTER);
+	g.notify_args = VIPD_NOTIFY_ARGS_KEEPALIVED;
+	notify_group_state(nt, &g, VRRP_STATE_MASTER);
+	notify_group_state(nt, &g, VRRP_STATE_INIT);
+	drain(20 * MT_SEC);
+	got = slurp("out");
+	assert_string_equal(got, "generic edge BACKUP 0\n"
+	                         "own-master\n"
+	                         "generic edge MASTER 0\n"
+	                         "own-master\n"
+	                         "generic GROUP edge MASTER 0\n"
+	                         "own-stop\n"
+	                         "generic GROUP edge STOP 0\n");
+	free(got);
+	assert_non_null(notify_status(nt, "group edge"));
+	json_object_put(notify_status(nt, "group edge"));
+	assert_null(notify_status(nt, "edge"));
+	snprintf(g.notify_fault, sizeof(g.notify_fault), "/nonexistent/f.sh");
+	if (geteuid() == 0) /* a script under /tmp is unsafe as root: not the point here */
+		g.notify[0] = g.notify_master[0] = g.notify_stop[0] = '\0';
+	assert_int_equal(notify_check_config(&cfg, &errs), 1);
+	assert_string_equal(errs.lines[0], "vipd.conf:9: sync group \"edge\": notify_fault: "
+	                                   "\"/nonexistent/f.sh\" does not exist or is not "
+	                                   "executable");
+	config_errors_clear(&errs);
+}
+
+/* notify_fifo_format "keepalived": keepalived's lines for instances (STOP for INIT), groups
+ * (which vipd's format leaves out), priority changes and notify_master_rx_lower_pri. */
+static void fifo_keepalived_lines(void **state)
+{
+	struct vipd_instance_config ic = {.name = "web"};
+	struct vipd_sync_group g = {.name = "edge"};
+	char path[128], err[256], buf[4096];
+	ssize_t n;
+	int rfd;
+
+	(void)state;
+	nt = notify_new(lp, MT_SEC, NULL, NULL);
+	assert_non_null(nt);
+	snprintf(path, sizeof(path), "%s/events", dir);
+	assert_int_equal(notify_set_fifo(nt, path, geteuid(), err, sizeof(err)), 0);
+	rfd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+	/* vipd's format first: no group line, PRIORITY lines. */
+	notify_instance_state(nt, &ic, VRRP_STATE_BACKUP, 100);
+	notify_group_state(nt, &g, VRRP_STATE_BACKUP);
+	notify_priority_state(nt, "web", VRRP_STATE_BACKUP, 90);
+	notify_rx_lower(nt, &ic, 90);
+	notify_set_fifo_format(nt, VIPD_NOTIFY_ARGS_KEEPALIVED);
+	notify_instance_state(nt, &ic, VRRP_STATE_MASTER, 150);
+	notify_group_state(nt, &g, VRRP_STATE_MASTER);
+	notify_priority_state(nt, "web", VRRP_STATE_MASTER, 130);
+	notify_priority_state(nt, "web", VRRP_STATE_BACKUP, 120);
+	notify_rx_lower(nt, &ic, 150);
+	notify_instance_state(nt, &ic, VRRP_STATE_INIT, 150);
+	n = read(rfd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "web BACKUP 100\n"
+	                         "web PRIORITY 90\n"
+	                         "INSTANCE \"web\" MASTER 150\n"
+	                         "GROUP \"edge\" MASTER 0\n"
+	                         "INSTANCE \"web\" MASTER_PRIORITY 130\n"
+	                         "INSTANCE \"web\" BACKUP_PRIORITY 120\n"
+	                         "INSTANCE \"web\" MASTER_RX_LOWER_PRI 150\n"
+	                         "INSTANCE \"web\" STOP 150\n");
+	close(rfd);
+}
+
+/* notify_fifo_script: started with the FIFO's path as its last word, started again
+ * NOTIFY_READER_RESTART after it ends, kept across a set with the same script, stopped by
+ * NULL; --check names the key at its line. */
+static void fifo_reader_restarted(void **state)
+{
+	struct vipd_config cfg = {.file = "vipd.conf", .notify_fifo_script_line = 3};
+	struct config_errors errs = {0};
+	char path[128], fifo[128], err[256], want[512], rscript[300], *got;
+	struct json_object *o;
+	monotime t0;
+
+	(void)state;
+	write_script("reader.sh", "#!/bin/sh\necho \"$1 $2\" >>\"$(dirname \"$2\")/reads\"\n", path,
+	             sizeof(path));
+	snprintf(fifo, sizeof(fifo), "%s/events", dir);
+	snprintf(rscript, sizeof(rscript), "%s start", path);
+	nt = notify_new(lp, MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	assert_int_equal(notify_set_fifo(nt, fifo, geteuid(), err, sizeof(err)), 0);
+	t0 = monotime_now();
+	notify_set_fifo_script(nt, rscript);
+	notify_set_fifo_script(nt, rscript); /* the same: kept, not started twice */
+	/* Run the loop 1.6 s: the first run and one restart 1 s after it ended. */
+	loop_timer_set(lp, &limit_timer, t0 + NOTIFY_READER_RESTART * 16 / 10);
+	assert_int_equal(loop_run(lp), 0);
+	got = slurp("reads");
+	snprintf(want, sizeof(want), "start %s\nstart %s\n", fifo, fifo);
+	assert_string_equal(got, want);
+	free(got);
+	o = notify_fifo_status(nt);
+	assert_string_equal(json_object_to_json_string(json_object_object_get(o, "script_starts")),
+	                    "2");
+	json_object_put(o);
+	notify_set_fifo_script(nt, NULL);
+	o = notify_fifo_status(nt);
+	assert_null(json_object_object_get(o, "script_starts"));
+	json_object_put(o);
+	snprintf(cfg.notify_fifo_script, sizeof(cfg.notify_fifo_script), "/nonexistent/r.sh");
+	assert_int_equal(notify_check_config(&cfg, &errs), 1);
+	assert_string_equal(errs.lines[0], "vipd.conf:3: notify_fifo_script: \"/nonexistent/r.sh\" "
+	                                   "does not exist or is not executable");
+	config_errors_clear(&errs);
+}
+
+/* A line written before the reader opened the FIFO waits in the pipe for it (vipd holds a read
+ * end while a reader is configured): the reader gets the start-up line. */
+static void fifo_reader_gets_first_line(void **state)
+{
+	struct vipd_instance_config ic = {.name = "web"};
+	char path[128], fifo[128], err[256], rscript[300], *got;
+
+	(void)state;
+	write_script("cat.sh",
+	             "#!/bin/sh\nsleep 0.2\nexec cat \"$1\" >>\"$(dirname \"$1\")/lines\"\n", path,
+	             sizeof(path));
+	snprintf(fifo, sizeof(fifo), "%s/events", dir);
+	snprintf(rscript, sizeof(rscript), "%s", path);
+	nt = notify_new(lp, MT_SEC, on_report, NULL);
+	assert_non_null(nt);
+	assert_int_equal(notify_set_fifo(nt, fifo, geteuid(), err, sizeof(err)), 0);
+	notify_set_fifo_script(nt, rscript);
+	notify_instance_state(nt, &ic, VRRP_STATE_BACKUP, 100); /* the reader sleeps yet */
+	loop_timer_set(lp, &limit_timer, monotime_now() + 600 * MT_MSEC);
+	assert_int_equal(loop_run(lp), 0);
+	got = slurp("lines");
+	assert_string_equal(got, "web BACKUP 100\n");
+	free(got);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(burst_in_order),
+	    T(state_scripts_in_order),
+	    T(check_config_names_keys),
+	    T(group_scripts_in_order),
 	    T(hanging_script_killed),
 	    T(missing_script_reported),
 	    T(queue_bounded),
 	    T(fifo_lines_in_order),
+	    T(fifo_keepalived_lines),
+	    T(fifo_reader_restarted),
+	    T(fifo_reader_gets_first_line),
 	    T(fifo_path_not_a_fifo),
 	    T(fifo_link_or_file_refused),
 	    T(fifo_owner_checked),

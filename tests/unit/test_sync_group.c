@@ -114,11 +114,22 @@ static struct sync_set *set;
 static struct instance_io io_web;
 static unsigned api_sends, api_prio0, api_adds, api_dels, changes;
 
+static char gmoves[256]; /* the group's states, as sync_group_moved tells them */
+
 static void on_change(void *ctx, struct instance *in)
 {
+	enum vrrp_state gst;
+	const struct vipd_sync_group *moved;
+
 	(void)ctx;
 	changes++;
 	sync_group_state_changed(set, in, now_ns);
+	moved = sync_group_moved(set, in, &gst);
+	if (moved) {
+		assert_string_equal(moved->name, "edge");
+		snprintf(gmoves + strlen(gmoves), sizeof(gmoves) - strlen(gmoves), "%s%s",
+		         gmoves[0] ? "," : "", vrrp_fsm_state_name(gst));
+	}
 }
 
 static int api_send(void *ctx, struct instance *in, const union vip_in *src,
@@ -169,6 +180,7 @@ static int group_setup(void **state)
 	setup(state);
 	memset(&api, 0, sizeof(api));
 	api_sends = api_prio0 = api_adds = api_dels = changes = 0;
+	gmoves[0] = '\0';
 	io_web = fake_io;
 	io_web.state_changed = on_change;
 	ifaddrs2[0] = pfx("198.18.1.1/24");
@@ -262,6 +274,8 @@ static void fault_moves_the_group(void **state)
 	assert_int_equal(api.fsm.state, VRRP_STATE_MASTER);
 	run_until(now_ns + mdi);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	/* The group's states: one per move of the whole group. */
+	assert_string_equal(gmoves, "BACKUP,MASTER,FAULT,BACKUP,MASTER");
 }
 
 static void lost_election_moves_the_group(void **state)
@@ -302,6 +316,33 @@ static void shutdown_moves_nobody(void **state)
 	assert_int_equal(inst.fsm.state, VRRP_STATE_INIT);
 	assert_int_equal(api.fsm.state, VRRP_STATE_MASTER);
 	assert_int_equal(api_prio0, 0);
+	/* The group stops (its notify_stop) once both members have. */
+	assert_string_equal(gmoves, "BACKUP,MASTER");
+	instance_stop(&api, now_ns);
+	assert_string_equal(gmoves, "BACKUP,MASTER,INIT");
+}
+
+/* The group's own state from its members' (for its notify scripts). */
+static void group_state_rule(void **state)
+{
+	const struct {
+		struct sync_counts c;
+		enum vrrp_state prev, want;
+	} cases[] = {
+	    {{.n = 2, .init = 2}, VRRP_STATE_INIT, VRRP_STATE_INIT},
+	    {{.n = 2, .init = 1, .backup = 1}, VRRP_STATE_INIT, VRRP_STATE_BACKUP},
+	    {{.n = 2, .master = 1, .backup = 1}, VRRP_STATE_BACKUP, VRRP_STATE_BACKUP},
+	    {{.n = 2, .master = 2}, VRRP_STATE_BACKUP, VRRP_STATE_MASTER},
+	    {{.n = 2, .master = 1, .backup = 1}, VRRP_STATE_MASTER, VRRP_STATE_BACKUP},
+	    {{.n = 2, .master = 1, .fault = 1}, VRRP_STATE_MASTER, VRRP_STATE_FAULT},
+	    {{.n = 3, .backup = 2, .fault = 1}, VRRP_STATE_BACKUP, VRRP_STATE_FAULT},
+	    {{.n = 2, .master = 1, .init = 1}, VRRP_STATE_MASTER, VRRP_STATE_MASTER},
+	    {{.n = 2, .master = 1, .init = 1}, VRRP_STATE_BACKUP, VRRP_STATE_BACKUP},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(sync_group_derive(&cases[i].c, cases[i].prev), cases[i].want);
 }
 
 /* A group formed (reload) while a member is in FAULT: its master resigns, all are held. */
@@ -391,11 +432,17 @@ static void priority_changed_hook(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decisions),      cmocka_unit_test(fsm_hold_backup),
-	    cmocka_unit_test(fsm_resign),     G(fault_moves_the_group),
-	    G(lost_election_moves_the_group), G(fault_while_backup_holds_others),
-	    G(shutdown_moves_nobody),         G(refresh_after_reload),
-	    G(priority_changed_hook),         G(demoted_members_hand_over_each),
+	    cmocka_unit_test(decisions),
+	    cmocka_unit_test(group_state_rule),
+	    cmocka_unit_test(fsm_hold_backup),
+	    cmocka_unit_test(fsm_resign),
+	    G(fault_moves_the_group),
+	    G(lost_election_moves_the_group),
+	    G(fault_while_backup_holds_others),
+	    G(shutdown_moves_nobody),
+	    G(refresh_after_reload),
+	    G(priority_changed_hook),
+	    G(demoted_members_hand_over_each),
 	};
 
 	log_set_level(LOG_ERR);
