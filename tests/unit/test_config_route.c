@@ -234,8 +234,8 @@ static void print_and_compare(void **state)
 	    "virtual_routes = [ \"blackhole 198.19.0.0/24\" ];",
 	    "virtual_routes = [ \"prohibit 198.19.0.0/24\" ];",
 	    "virtual_routes = [ \"198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2\" ];",
-	    "virtual_routes = [ \"198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2 "
-	    "weight 2\" ];",
+	    ("virtual_routes = [ \"198.19.0.0/24 nexthop via 198.18.0.1 nexthop via 198.18.0.2 "
+	     "weight 2\" ];"),
 	    "virtual_routes = [ \"198.19.0.0/24\", \"fd00:1::/64\" ];",
 	};
 	enum { NV = sizeof(variants) / sizeof(variants[0]) };
