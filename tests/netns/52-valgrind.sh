@@ -25,7 +25,8 @@ cp "$VIPD_BIN" "$real" || bail_out "cannot copy $VIPD_BIN"
 cat >"$VT_DIR/vipd-vg" <<EOS
 #!/bin/sh
 exec valgrind --tool=memcheck --error-exitcode=$VG_EXIT --leak-check=full \\
-	--errors-for-leak-kinds=definite --show-leak-kinds=definite --vgdb=no \\
+	--suppressions="$VT_LIB_DIR/valgrind.supp" --errors-for-leak-kinds=definite \\
+	--show-leak-kinds=definite --vgdb=no \\
 	--log-file="$VT_DIR/vg.log" "$real" "\$@"
 EOS
 chmod +x "$VT_DIR/vipd-vg"
