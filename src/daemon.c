@@ -28,6 +28,7 @@
 #include "vipd/notify.h"
 #include "vipd/daemon_priv.h"
 #include "vipd/track.h"
+#include "vipd/track_check.h"
 #include "vipd/sdnotify.h"
 #include "vipd/sync_group.h"
 

@@ -539,7 +539,7 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		if (r == VRRP_RX_OK) {
 			/* unicast_ttl_check = false: peek at the VRID to find whose it is. */
 			in = len >= 2 ? di->by_vrid[rx->afi][msg[1]] : NULL;
-			if (in && !instance_ttl_checked(in->cfg, &meta))
+			if (in && !instance_receive_ttl_checked(in->cfg, &meta))
 				meta.ttl = -1;
 			r = vrrp_pkt_decode(msg, len, &meta, &d->rxadv, &form);
 		}

@@ -109,16 +109,16 @@ void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
 
 /* --- actions --- */
 
-static const union vip_in *vip_in_list(const struct instance *in, union vip_in *buf)
+const union vip_in *instance_vip_in_list(const struct instance *in, union vip_in *buf)
 {
 	for (size_t i = 0; i < in->cfg->nvips; i++)
 		buf[i] = in->cfg->vips[i].in;
 	return buf;
 }
 
-/* The v2 authentication of an instance: Auth Type 1 with the password NUL-padded to 8 bytes
- * (RFC 2338 5.3.6.1, as keepalived sends it) when auth_pass is set, else Auth Type 0. */
-static void auth_fill(const struct vipd_instance_config *c, uint8_t *type, uint8_t *data)
+/* Auth Type 1 with the password NUL-padded to 8 bytes (RFC 2338 5.3.6.1, as keepalived sends
+ * it) when auth_pass is set, else Auth Type 0. */
+void instance_auth_fill(const struct vipd_instance_config *c, uint8_t *type, uint8_t *data)
 {
 	size_t n = strnlen(c->auth_pass, VRRP_AUTH_LEN);
 
@@ -160,8 +160,8 @@ static void send_advert(struct instance *in, uint8_t priority)
 	adv.priority = priority;
 	adv.af = in->cfg->af;
 	adv.naddr = (uint8_t)in->cfg->nvips;
-	vip_in_list(in, adv.addrs);
-	auth_fill(in->cfg, &adv.auth_type, adv.auth_data);
+	instance_vip_in_list(in, adv.addrs);
+	instance_auth_fill(in->cfg, &adv.auth_type, adv.auth_data);
 
 	/* One message per version and destination: the v3 checksum covers the destination. */
 	for (size_t k = 0; k < nversions * ndsts; k++) {
@@ -700,83 +700,6 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 void instance_count_drop(struct instance *in, enum vrrp_reason reason)
 {
 	in->stats.drops[reason]++;
-}
-
-bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct vrrp_rx_meta *meta)
-{
-	bool multicast = meta->af == AF_INET6 ? IN6_IS_ADDR_MULTICAST(&meta->dst.v6)
-	                                      : IN_MULTICAST(ntohl(meta->dst.v4.s_addr));
-
-	/* A multicast advert is link-local and carries 255 whatever the mode. */
-	return cfg->unicast_ttl_check || !cfg->npeers || multicast;
-}
-
-bool instance_rx_lower_due(enum vrrp_state st, unsigned own, unsigned heard, monotime last,
-                           monotime now)
-{
-	if (st != VRRP_STATE_MASTER || heard == VRRP_PRIO_STOP || heard >= own)
-		return false;
-	return last == 0 || now - last >= INSTANCE_RX_LOWER_GAP;
-}
-
-void instance_receive(struct instance *in, const struct vrrp_adv *adv,
-                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now)
-{
-	union vip_in vips[VRRP_MAX_ADDRS];
-	struct vrrp_rx_policy pol = {
-	    .accept_v2 = in->cfg->version != VIPD_V3,
-	    .accept_v3 = in->cfg->version != VIPD_V2,
-	    .owner = in->cfg->priority == VRRP_PRIO_OWNER,
-	    .v2_interval = (uint8_t)(in->cfg->adver_int_cs / 100),
-	    .vips = vip_in_list(in, vips),
-	    .nvips = in->cfg->nvips,
-	    .peers = in->cfg->npeers ? in->cfg->unicast_peers : NULL,
-	    .npeers = in->cfg->npeers,
-	};
-	enum vrrp_reason r;
-	uint16_t interval_cs;
-
-	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
-	r = vrrp_pkt_validate(adv, meta, &pol);
-	if (log_cats_on & LOG_CAT_PACKETS)
-		instance_debug_rx(in, adv, meta, r);
-	if (in->fsm.state == VRRP_STATE_FAULT || in->fsm.state == VRRP_STATE_INIT)
-		return;
-	auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
-	r = vrrp_pkt_validate(adv, meta, &pol);
-	if (r != VRRP_RX_OK) {
-		in->stats.drops[r]++;
-		return;
-	}
-	in->stats.adverts_received++;
-	if (adv->priority == VRRP_PRIO_STOP)
-		in->stats.prio0_received++;
-	if (adv->version == 3 && adv->af == AF_INET)
-		in->stats.csum_forms[form]++;
-	if (adv->version == 3 && !vrrp_pkt_addrs_match(adv, pol.vips, pol.nvips)) {
-		/* RFC 9568 7.1: a mismatch is logged, not dropped; log the first of a run only. */
-		if (in->stats.addr_list_mismatch++ == 0) {
-			char src[ADDR_STRLEN];
-			instance_log(in, LOG_WARNING,
-			             "advert from %s lists other addresses than ours",
-			             addr_format_in(meta->af, &meta->src, src, sizeof(src)));
-		}
-	}
-	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
-	/* Decided before the FSM acts on the advert: the state it was heard in. */
-	if (in->cfg->notify_master_rx_lower_pri[0] && in->io->master_rx_lower &&
-	    instance_rx_lower_due(in->fsm.state, in->fsm.priority, adv->priority, in->rx_lower_last,
-	                          now)) {
-		in->rx_lower_last = now;
-		instance_log(in, LOG_NOTICE,
-		             "master heard priority %u (ours %u): running "
-		             "notify_master_rx_lower_pri",
-		             adv->priority, in->fsm.priority);
-		in->io->master_rx_lower(in->io->ctx, in);
-	}
-	instance_run_actions(
-	    in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src), now);
-	instance_stats_heard(in, adv->priority, &meta->src, now);
 }
 
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now)

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -753,68 +752,4 @@ struct json_object *track_status(const struct track *t, const struct vipd_instan
 		json_object_array_add(arr, o);
 	}
 	return arr;
-}
-
-static void add_err(struct config_errors *errs, const struct vipd_config *cfg,
-                    const struct vipd_check_config *c, const char *what)
-{
-	config_errors_add(errs, "%s:%d: check \"%s\": %s", cfg->file, c->line, c->name, what);
-}
-
-/* Check one command; returns 1 when it is reported. */
-static int check_command(const struct vipd_config *cfg, const struct vipd_check_config *c,
-                         const char *key, const char *cmd, struct config_errors *errs)
-{
-	char **argv, err[160], path[PATH_MAX], what[PATH_MAX + 200];
-	const char *why;
-	int bad = 0;
-
-	if (!cmd)
-		return 0;
-	if (argv_split(cmd, &argv, err, sizeof(err)) < 0) {
-		snprintf(what, sizeof(what), "%s: %s", key, err);
-		add_err(errs, cfg, c, what);
-		return 1;
-	}
-	if (proc_find_exec(argv[0], path, sizeof(path)) < 0) {
-		snprintf(what, sizeof(what), "%s: \"%s\" does not exist or is not executable", key,
-		         argv[0]);
-		add_err(errs, cfg, c, what);
-		bad = 1;
-	} else if (geteuid() == 0 && (why = proc_script_unsafe(path)) != NULL) {
-		snprintf(what, sizeof(what), "%s: unsafe to run as root: %s", key, why);
-		add_err(errs, cfg, c, what);
-		bad = 1;
-	}
-	argv_free(argv);
-	return bad;
-}
-
-int track_check_config(const struct vipd_config *cfg, struct config_errors *errs)
-{
-	int bad = 0;
-
-	if (cfg->script_user[0] && !getpwnam(cfg->script_user)) {
-		char *text, **lines;
-
-		bad++;
-		if (errs && asprintf(&text, "%s:%d: script_user: no user \"%s\" on this system",
-		                     cfg->file, cfg->script_user_line, cfg->script_user) >= 0) {
-			lines = realloc(errs->lines, (errs->n + 1) * sizeof(*lines));
-			if (lines) {
-				errs->lines = lines;
-				errs->lines[errs->n++] = text;
-			} else {
-				free(text);
-			}
-		}
-	}
-
-	for (size_t i = 0; i < cfg->nchecks; i++) {
-		const struct vipd_check_config *c = &cfg->checks[i];
-
-		bad += check_command(cfg, c, "command", c->command, errs);
-		bad += check_command(cfg, c, "recover", c->recover, errs);
-	}
-	return bad;
 }

@@ -90,7 +90,7 @@ struct instance_io {
 	 * from every instance's drop list (in->drop). 0, or -1 with the reason in err. */
 	int (*drop_sync)(void *ctx, char *err, size_t errlen);
 	/* Optional (may be NULL): in, Master, heard a lower priority and its
-	 * notify_master_rx_lower_pri is due (instance_rx_lower_due). */
+	 * notify_master_rx_lower_pri is due (instance_receive_rx_lower_due). */
 	void (*master_rx_lower)(void *ctx, struct instance *in);
 };
 
@@ -171,8 +171,8 @@ static inline const struct iface *instance_vip_iface(const struct instance *in)
 /* Whether an instance in state st with effective priority own that heard priority heard at now
  * runs notify_master_rx_lower_pri, its last run at last (0: never): a Master hearing a lower
  * non-zero priority, at most once per INSTANCE_RX_LOWER_GAP. Pure. */
-bool instance_rx_lower_due(enum vrrp_state st, unsigned own, unsigned heard, monotime last,
-                           monotime now);
+bool instance_receive_rx_lower_due(enum vrrp_state st, unsigned own, unsigned heard, monotime last,
+                                   monotime now);
 
 /* Set up an instance for cfg on ifc; it stays in INIT until instance_start. */
 void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
@@ -219,7 +219,8 @@ void instance_count_drop(struct instance *in, enum vrrp_reason reason);
 /* Whether a packet for an instance of cfg with meta must pass the TTL / hop limit 255 check:
  * always, except unicast adverts of an instance with unicast_ttl_check = false. The daemon
  * sets meta->ttl = -1 (unknown, not checked) before vrrp_pkt_decode when this is false. */
-bool instance_ttl_checked(const struct vipd_instance_config *cfg, const struct vrrp_rx_meta *meta);
+bool instance_receive_ttl_checked(const struct vipd_instance_config *cfg,
+                                  const struct vrrp_rx_meta *meta);
 
 /* An address left the interface: a Master puts its VIP back (someone deleted it). */
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now);

@@ -76,4 +76,10 @@ void instance_debug_rx(const struct instance *in, const struct vrrp_adv *adv,
 void instance_debug_fired(const struct instance *in, monotime now);
 void instance_debug_armed(const struct instance *in, monotime next, monotime now);
 
+/* The addresses of in's VIPs in buf (room for VRRP_MAX_ADDRS), as the adverts list them; buf. */
+const union vip_in *instance_vip_in_list(const struct instance *in, union vip_in *buf);
+
+/* The VRRPv2 authentication of c for an advert: *type and the 8 bytes of data. */
+void instance_auth_fill(const struct vipd_instance_config *c, uint8_t *type, uint8_t *data);
+
 #endif

@@ -98,7 +98,7 @@ void notify_set_fifo_format(struct notifier *n, enum vipd_notify_args format);
 void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,
                            unsigned priority);
 
-/* ic, Master, heard priority (lower; instance_rx_lower_due): queue its
+/* ic, Master, heard priority (lower; instance_receive_rx_lower_due): queue its
  * notify_master_rx_lower_pri as written, and keepalived's MASTER_RX_LOWER_PRI FIFO line. */
 void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, unsigned priority);
 

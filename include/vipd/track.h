@@ -70,9 +70,4 @@ int track_instance_delta(const struct track *t, const struct vipd_instance_confi
  * failures, recover_runs); NULL when out of memory. */
 struct json_object *track_status(const struct track *t, const struct vipd_instance_config *ic);
 
-/* For vipd --check: append "FILE:LINE: check \"NAME\": ..." to errs for each exec command or
- * recover command that does not exist, or (when we run as root) is unsafe, and an error for a
- * script_user that does not exist. Returns the count. */
-int track_check_config(const struct vipd_config *cfg, struct config_errors *errs);
-
 #endif

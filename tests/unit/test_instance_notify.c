@@ -1,5 +1,5 @@
 /* Unit tests for notify_master_rx_lower_pri in instance.c: the pure decision
- * (instance_rx_lower_due) and, through the fake kernel and clock of instance_fixture.h, a Master
+ * (instance_receive_rx_lower_due) and, through the fake kernel and clock of instance_fixture.h, a Master
  * hearing a lower priority told to io->master_rx_lower at most once per INSTANCE_RX_LOWER_GAP,
  * before the FSM acts on the advert. */
 #include "build_config.h"
@@ -29,19 +29,19 @@ static void due_rule(void **state)
 	const monotime t = 50 * MT_SEC;
 
 	(void)state;
-	assert_true(instance_rx_lower_due(VRRP_STATE_MASTER, 150, 100, 0, t));
-	assert_true(instance_rx_lower_due(VRRP_STATE_MASTER, 150, 149, 0, t));
+	assert_true(instance_receive_rx_lower_due(VRRP_STATE_MASTER, 150, 100, 0, t));
+	assert_true(instance_receive_rx_lower_due(VRRP_STATE_MASTER, 150, 149, 0, t));
 	/* Equal or higher, priority 0 (a resignation), or not Master: no. */
-	assert_false(instance_rx_lower_due(VRRP_STATE_MASTER, 150, 150, 0, t));
-	assert_false(instance_rx_lower_due(VRRP_STATE_MASTER, 150, 200, 0, t));
-	assert_false(instance_rx_lower_due(VRRP_STATE_MASTER, 150, 0, 0, t));
-	assert_false(instance_rx_lower_due(VRRP_STATE_BACKUP, 150, 100, 0, t));
-	assert_false(instance_rx_lower_due(VRRP_STATE_FAULT, 150, 100, 0, t));
+	assert_false(instance_receive_rx_lower_due(VRRP_STATE_MASTER, 150, 150, 0, t));
+	assert_false(instance_receive_rx_lower_due(VRRP_STATE_MASTER, 150, 200, 0, t));
+	assert_false(instance_receive_rx_lower_due(VRRP_STATE_MASTER, 150, 0, 0, t));
+	assert_false(instance_receive_rx_lower_due(VRRP_STATE_BACKUP, 150, 100, 0, t));
+	assert_false(instance_receive_rx_lower_due(VRRP_STATE_FAULT, 150, 100, 0, t));
 	/* Rate limit: not before INSTANCE_RX_LOWER_GAP since the last run. */
 	assert_false(
-	    instance_rx_lower_due(VRRP_STATE_MASTER, 150, 100, t, t + INSTANCE_RX_LOWER_GAP - 1));
+	    instance_receive_rx_lower_due(VRRP_STATE_MASTER, 150, 100, t, t + INSTANCE_RX_LOWER_GAP - 1));
 	assert_true(
-	    instance_rx_lower_due(VRRP_STATE_MASTER, 150, 100, t, t + INSTANCE_RX_LOWER_GAP));
+	    instance_receive_rx_lower_due(VRRP_STATE_MASTER, 150, 100, t, t + INSTANCE_RX_LOWER_GAP));
 }
 
 /* A healed split brain: our master hears the other master (lower) advertise every IV for 3 s;

@@ -405,17 +405,17 @@ static void ttl_check_toggle(void **state)
 	    .af = AF_INET6, .src = pfx("fe80::2").in, .dst = pfx("ff02::12").in};
 
 	(void)state;
-	assert_true(instance_ttl_checked(&cfg, &m4)); /* multicast instance */
+	assert_true(instance_receive_ttl_checked(&cfg, &m4)); /* multicast instance */
 	cfg.unicast_ttl_check = false;                /* (config refuses this without peers) */
-	assert_true(instance_ttl_checked(&cfg, &m4));
+	assert_true(instance_receive_ttl_checked(&cfg, &m4));
 	unicast_config();
-	assert_true(instance_ttl_checked(&cfg, &m4));
-	assert_true(instance_ttl_checked(&cfg, &mc6));
+	assert_true(instance_receive_ttl_checked(&cfg, &m4));
+	assert_true(instance_receive_ttl_checked(&cfg, &mc6));
 	cfg.unicast_ttl_check = false;
-	assert_false(instance_ttl_checked(&cfg, &m4));
-	assert_false(instance_ttl_checked(&cfg, &m6));
-	assert_true(instance_ttl_checked(&cfg, &mc4));
-	assert_true(instance_ttl_checked(&cfg, &mc6));
+	assert_false(instance_receive_ttl_checked(&cfg, &m4));
+	assert_false(instance_receive_ttl_checked(&cfg, &m6));
+	assert_true(instance_receive_ttl_checked(&cfg, &mc4));
+	assert_true(instance_receive_ttl_checked(&cfg, &mc6));
 }
 
 /* --- status --- */
