@@ -556,6 +556,7 @@ static void group_scripts_in_order(void **state)
 	struct vipd_sync_group g = {.name = "edge", .line = 9};
 	struct vipd_config cfg = {.file = "vipd.conf", .sync_groups = &g, .nsync_groups = 1};
 	struct config_errors errs = {0};
+	struct json_object *status;
 	char *got;
 
 	(void)state;
@@ -579,8 +580,9 @@ static void group_scripts_in_order(void **state)
 	                         "own-stop\n"
 	                         "generic GROUP edge STOP 0\n");
 	free(got);
-	assert_non_null(notify_status(nt, "group edge"));
-	json_object_put(notify_status(nt, "group edge"));
+	status = notify_status(nt, "group edge");
+	assert_non_null(status);
+	json_object_put(status);
 	assert_null(notify_status(nt, "edge"));
 	snprintf(g.notify_fault, sizeof(g.notify_fault), "/nonexistent/f.sh");
 	if (geteuid() == 0) /* a script under /tmp is unsafe as root: not the point here */
