@@ -10,13 +10,14 @@ names made vipd names, sync groups resolved, and each instance gets its list of 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import instance
 from .reader import Node, Report
 from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, INSTANCE_IMPLIED,
-                    INSTANCE_LISTS, INSTANCE_VALUES, NOTIFY_OTHER, PROCESS_VALUES, SCRIPT_DEFAULTS,
-                    SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
+                    INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER, PROCESS_VALUES,
+                    SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
 from .values import parse_ip, sanitise, shell_join, text, to_bool, to_int
 
 Record = Dict[str, Any]
@@ -49,7 +50,10 @@ class Converter:
         self.report((n.file, n.line), kw if kw is not None else n.kw, msg, n.seq)
 
     def skip(self, n: Node, why: Optional[str] = None) -> None:
-        self.warn(n, 'not carried over: ' + (why or reason(n.kw)) +
+        """n is left out: a note where vipd does without it (rules.NOTES), else a feature
+        not carried over."""
+        self.warn(n, ('left out: ' if why is None and re.fullmatch(NOTES, n.kw) else
+                      'not carried over: ') + (why or reason(n.kw)) +
                   (' (block skipped)' if n.block is not None else ''))
 
     def value(self, n: Node, conv: Convert, *lim: float) -> Any:
@@ -277,8 +281,8 @@ class Converter:
                 if c.args and c.args[0] in ('MASTER', 'BACKUP'):
                     if not (c.args[0] == 'BACKUP' and i.get('state', ('',))[0] == 'MASTER'):
                         i['state'] = (c.args[0], c)
-                self.warn(c, 'not carried over: vipd has no initial state, the live node with '
-                          'the highest priority becomes master', kw=c.text())
+                self.warn(c, 'left out: vipd has no initial state, the live node with the '
+                          'highest priority becomes master', kw=c.text())
             elif kw in ('nopreempt', 'preempt'):
                 i['nopreempt'] = (kw == 'nopreempt', c)
             elif kw in ('accept', 'no_accept'):
@@ -358,7 +362,7 @@ class Converter:
             g['instances'] = keep
             instance.notify(self, g, g['keys'])
             if not keep:
-                self.warn(g['node'], 'no instance left; not carried over')
+                self.warn(g['node'], 'left out: no instance left (keepalived drops it too)')
         for i in self.instances:
             self.complete_instance(i)
 

@@ -32,8 +32,8 @@ def report_unwritten(cv: Converter, src: str) -> None:
         cv.report((src, 1), 'vrrp_instance', 'none found: nothing to convert', 0)
     for s in cv.scripts.values():
         if not s['uses'] and s['ok']:
-            cv.warn(s['node'], 'not used by any converted vrrp_instance; not carried '
-                    'over', kw=s['node'].kw + ' ' + s['node'].args[0])
+            cv.warn(s['node'], 'left out: not used by any vrrp_instance',
+                    kw=s['node'].kw + ' ' + s['node'].args[0])
 
 
 def check_text(s: Dict[str, Any], name: str, w: int) -> str:
