@@ -57,6 +57,10 @@ Mapping decisions (see README "Moving from keepalived"):
     parameters or full_command: the command line), `track_file`/`vrrp_track_file` a `file`
     check, `vrrp_startup_delay` the global `startup_delay`, `vrrp_garp_interval` and
     `vrrp_gna_interval` each instance's `garp_interval` (by its family).
+  * keepalived runs a vrrp_script with /bin/sh, vipd without a shell: a bash /dev/tcp probe
+    (`</dev/tcp/HOST/PORT`, `bash -c '...'`, after `timeout N`) becomes a `tcp` check with
+    the script's interval, timeout, rise, fall and weight; other shell syntax outside quotes
+    (| && ; redirections) stays an `exec` check, listed as not carried over.
   * A key vipd would default to keepalived's value is left out (rules.py VIPD_IMPLIED);
     with a vipd at hand, its `--dump-config` says where its default differs, and the key
     is written.

@@ -18,7 +18,8 @@ from .reader import Node, Report
 from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, INSTANCE_IMPLIED,
                     INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER, PROCESS_VALUES,
                     SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
-from .values import parse_ip, sanitise, shell_join, text, to_bool, to_int
+from .values import (parse_ip, sanitise, shell_join, shell_syntax, tcp_probe, text, to_bool,
+                     to_int)
 
 Record = Dict[str, Any]
 # One vipd key of an instance: key, value (text, or the items of a list), the keepalived
@@ -154,7 +155,33 @@ class Converter:
         if not s['cmd']:
             s['ok'] = False
             self.warn(n, 'no script: keepalived drops vrrp_script %s too' % n.args[0])
+        else:
+            self.script_shell(s)
         self.scripts[n.args[0]] = s
+
+    def script_shell(self, s: Record) -> None:
+        """keepalived runs a script with /bin/sh; vipd execs it: a bash /dev/tcp probe becomes
+        a tcp check, other shell syntax is named."""
+        c = s['where']['command']
+        tcp = tcp_probe(s['cmd'])
+        if tcp is not None:
+            s.update(kind='tcp', host=tcp[0], port=tcp[1])
+            s['where']['host'] = s['where']['port'] = c
+            if tcp[2] is not None and tcp[2] < (s['timeout'] or s['interval']):
+                s['timeout'] = tcp[2]
+                s['where']['timeout'] = c
+            self.warn(c, 'converted to a tcp check of %s port %d (vipd connects itself)%s'
+                      % (tcp[0], tcp[1], '; localhost written as 127.0.0.1'
+                         if '/dev/tcp/localhost/' in s['cmd'] else ''))
+            return
+        op = shell_syntax(s['cmd'])
+        if op is not None:
+            tcp_why = ('; a tcp check needs an address and a port number'
+                       if '/dev/tcp/' in s['cmd'] else '')
+            self.warn(c, 'not carried over: shell syntax (%s): keepalived runs the script '
+                      'with /bin/sh, vipd runs the command without a shell; written as an '
+                      'exec check as it is: put the script in a file, or write '
+                      '/bin/sh -c \'...\'%s' % (op, tcp_why))
 
     # ---- collect: vrrp_track_process, track_file (vrrp_track_file)
     def tracker(self, n: Node, kind: str) -> Optional[Record]:
