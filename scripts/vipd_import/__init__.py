@@ -2,12 +2,21 @@
 
     vipd-import-keepalived [-o FILE] [-i CONFIG_ID] [--vipd PATH | --no-check] KEEPALIVED.CONF|-
 
-The vipd.conf goes to stdout (or FILE); `-` reads the keepalived.conf from stdin. Every
-keepalived keyword that is not carried over is listed on stderr, one per line, as
-`FILE:LINE: KEYWORD: reason`. Exit status: 0 when the file was converted (possibly with such
-lines), 1 when it cannot be parsed (a `FILE:LINE: error:` line says where), 2 on a usage
-error, 3 when it was converted but a statement could not be carried over without changing
-what the nodes do (listed as `FILE:LINE: KEYWORD: error: reason`; the file is still written).
+The vipd.conf goes to stdout (or FILE); `-` reads the keepalived.conf from stdin. stderr
+lists, one per line as `FILE:LINE: KEYWORD: reason`, every keepalived statement that is not
+carried over as written. A line saying `not carried over` names a keepalived feature the
+converted file does not have (a dropped script, group, option or block); any other line is a
+note: the converted file does what keepalived does (a keepalived adjustment applied, a name
+made a vipd name, a statement keepalived ignores too).
+Exit status:
+  0  converted; every keepalived feature carried over (notes allowed)
+  1  refused: the file cannot be read or parsed (a `FILE:LINE: error:` line says where)
+  2  usage error
+  3  converted, but a statement could not be carried over without changing what the nodes
+     do (a `FILE:LINE: KEYWORD: error: reason` line); it wins over 4
+  4  converted, but at least one keepalived feature was not carried over (each on a
+     `not carried over` line)
+With 3 and 4 the vipd.conf is still written.
 
 The reader follows keepalived 2.2's own parser: `#` and `!` comments, `"` quoting, `{ }`
 anywhere on a line, `include` (glob and {a,b}, relative to the including file),
@@ -19,11 +28,11 @@ The converted file is checked by `vipd --check` when a vipd binary is found (--v
 the vipd next to this script, else on PATH; --no-check: none): each error vipd finds is
 listed as `FILE:LINE: KEYWORD: vipd --check: ...` at the keepalived line it comes from. The
 importer leaves vipd's ranges to vipd: a value keepalived accepts but vipd does not is
-written as it is, and only that check names it.
+written as it is, and only that check names it (these lines leave the exit status as it is).
 
 Mapping decisions (see README "Moving from keepalived"):
   * keepalived defaults to VRRP version 2 for IPv4: `version` is always written.
-  * `state` has no vipd equivalent (the highest priority becomes master); reported.
+  * `state` has no vipd equivalent (the highest priority becomes master): a note.
     With no `priority`, keepalived gives `state MASTER` priority 255: so does this tool.
   * keepalived's own adjustments are applied and reported: nopreempt/preempt_delay are
     cleared by `state MASTER`, preempt_delay by nopreempt, authentication is ignored in
@@ -48,6 +57,10 @@ Mapping decisions (see README "Moving from keepalived"):
     parameters or full_command: the command line), `track_file`/`vrrp_track_file` a `file`
     check, `vrrp_startup_delay` the global `startup_delay`, `vrrp_garp_interval` and
     `vrrp_gna_interval` each instance's `garp_interval` (by its family).
+  * keepalived runs a vrrp_script with /bin/sh, vipd without a shell: a bash /dev/tcp probe
+    (`</dev/tcp/HOST/PORT`, `bash -c '...'`, after `timeout N`) becomes a `tcp` check with
+    the script's interval, timeout, rise, fall and weight; other shell syntax outside quotes
+    (| && ; redirections) stays an `exec` check, listed as not carried over.
   * A key vipd would default to keepalived's value is left out (rules.py VIPD_IMPLIED);
     with a vipd at hand, its `--dump-config` says where its default differs, and the key
     is written.

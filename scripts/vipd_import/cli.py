@@ -1,6 +1,6 @@
 """The command line: options (argparse), the run (read, convert, write, vipd --check), the
 order of the stderr lines and the exit status (0 converted, 1 unreadable, 2 usage, 3 converted
-with errors)."""
+with errors, 4 converted with a keepalived feature not carried over)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from .values import printable
 
 USAGE = ('vipd-import-keepalived [-o FILE] [-i CONFIG_ID] [--vipd PATH | --no-check] '
          'KEEPALIVED.CONF|-')
+# The words of a stderr line that make the exit status 4 (a keepalived feature is lost); a line
+# without them (or `error:`) is a note: the converted file does what keepalived does.
+NOT_CARRIED = 'not carried over'
 # --help: the usage paragraph of the package documentation, without its mapping notes
 DESCRIPTION = (DOC or '').split('\n', 3)[3].split('\nMapping')[0]
 
@@ -100,8 +103,11 @@ def main(argv: List[str], stdout: IO[str], stderr: IO[str],
         vipd = find_vipd(script_dir)
     src: str = args.source
     notes: List[Tuple[int, int, str]] = []
+    dropped = 0
 
     def report(where: Where, kw: str, msg: str, seq: Optional[int] = None) -> None:
+        nonlocal dropped
+        dropped += NOT_CARRIED in msg
         notes.append((seq if seq is not None else reader.seq, len(notes),
                       printable('%s:%d: %s: %s' % (where[0], where[1], kw, msg))))
     reader = Reader(args.config_id, report)
@@ -133,4 +139,4 @@ def main(argv: List[str], stdout: IO[str], stderr: IO[str],
             return 1
     else:
         stdout.write(text)
-    return 3 if conv.errors else 0
+    return 3 if conv.errors else 4 if dropped else 0

@@ -10,14 +10,16 @@ names made vipd names, sync groups resolved, and each instance gets its list of 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import instance
 from .reader import Node, Report
 from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, INSTANCE_IMPLIED,
-                    INSTANCE_LISTS, INSTANCE_VALUES, NOTIFY_OTHER, PROCESS_VALUES, SCRIPT_DEFAULTS,
-                    SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
-from .values import parse_ip, sanitise, shell_join, text, to_bool, to_int
+                    INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER, PROCESS_VALUES,
+                    SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
+from .values import (parse_ip, sanitise, shell_join, shell_syntax, tcp_probe, text, to_bool,
+                     to_int)
 
 Record = Dict[str, Any]
 # One vipd key of an instance: key, value (text, or the items of a list), the keepalived
@@ -49,7 +51,10 @@ class Converter:
         self.report((n.file, n.line), kw if kw is not None else n.kw, msg, n.seq)
 
     def skip(self, n: Node, why: Optional[str] = None) -> None:
-        self.warn(n, 'not carried over: ' + (why or reason(n.kw)) +
+        """n is left out: a note where vipd does without it (rules.NOTES), else a feature
+        not carried over."""
+        self.warn(n, ('left out: ' if why is None and re.fullmatch(NOTES, n.kw) else
+                      'not carried over: ') + (why or reason(n.kw)) +
                   (' (block skipped)' if n.block is not None else ''))
 
     def value(self, n: Node, conv: Convert, *lim: float) -> Any:
@@ -150,7 +155,33 @@ class Converter:
         if not s['cmd']:
             s['ok'] = False
             self.warn(n, 'no script: keepalived drops vrrp_script %s too' % n.args[0])
+        else:
+            self.script_shell(s)
         self.scripts[n.args[0]] = s
+
+    def script_shell(self, s: Record) -> None:
+        """keepalived runs a script with /bin/sh; vipd execs it: a bash /dev/tcp probe becomes
+        a tcp check, other shell syntax is named."""
+        c = s['where']['command']
+        tcp = tcp_probe(s['cmd'])
+        if tcp is not None:
+            s.update(kind='tcp', host=tcp[0], port=tcp[1])
+            s['where']['host'] = s['where']['port'] = c
+            if tcp[2] is not None and tcp[2] < (s['timeout'] or s['interval']):
+                s['timeout'] = tcp[2]
+                s['where']['timeout'] = c
+            self.warn(c, 'converted to a tcp check of %s port %d (vipd connects itself)%s'
+                      % (tcp[0], tcp[1], '; localhost written as 127.0.0.1'
+                         if '/dev/tcp/localhost/' in s['cmd'] else ''))
+            return
+        op = shell_syntax(s['cmd'])
+        if op is not None:
+            tcp_why = ('; a tcp check needs an address and a port number'
+                       if '/dev/tcp/' in s['cmd'] else '')
+            self.warn(c, 'not carried over: shell syntax (%s): keepalived runs the script '
+                      'with /bin/sh, vipd runs the command without a shell; written as an '
+                      'exec check as it is: put the script in a file, or write '
+                      '/bin/sh -c \'...\'%s' % (op, tcp_why))
 
     # ---- collect: vrrp_track_process, track_file (vrrp_track_file)
     def tracker(self, n: Node, kind: str) -> Optional[Record]:
@@ -277,8 +308,8 @@ class Converter:
                 if c.args and c.args[0] in ('MASTER', 'BACKUP'):
                     if not (c.args[0] == 'BACKUP' and i.get('state', ('',))[0] == 'MASTER'):
                         i['state'] = (c.args[0], c)
-                self.warn(c, 'not carried over: vipd has no initial state, the live node with '
-                          'the highest priority becomes master', kw=c.text())
+                self.warn(c, 'left out: vipd has no initial state, the live node with the '
+                          'highest priority becomes master', kw=c.text())
             elif kw in ('nopreempt', 'preempt'):
                 i['nopreempt'] = (kw == 'nopreempt', c)
             elif kw in ('accept', 'no_accept'):
@@ -358,7 +389,7 @@ class Converter:
             g['instances'] = keep
             instance.notify(self, g, g['keys'])
             if not keep:
-                self.warn(g['node'], 'no instance left; not carried over')
+                self.warn(g['node'], 'left out: no instance left (keepalived drops it too)')
         for i in self.instances:
             self.complete_instance(i)
 

@@ -78,7 +78,7 @@ def complete(cv: Converter, i: Record) -> None:
         why = ('priority 255 (owner)' if prio == 255 else
                'state MASTER' if state == 'MASTER' else None)
         if why:
-            cv.warn(nnode, 'not carried over: keepalived ignores it with ' + why)
+            cv.warn(nnode, 'left out: keepalived ignores it with ' + why)
             nopre = False
         else:
             keys.append(('preempt', 'false', nnode))
@@ -87,7 +87,7 @@ def complete(cv: Converter, i: Record) -> None:
         why = ('an initial state MASTER' if state == 'MASTER' else 'strict mode' if strict else
                'nopreempt' if nopre else None)
         if why:
-            cv.warn(pnode, 'not carried over: keepalived ignores it with ' + why,
+            cv.warn(pnode, 'left out: keepalived ignores it with ' + why,
                     kw='preempt_delay')
         else:
             keys.append(('preempt_delay', fmt_num(pd), pnode))
@@ -526,7 +526,9 @@ def auth(cv: Converter, i: Record, strict: bool, version: int, keys: List[Key]) 
            None if atype == 'PASS' and apass else
            'keepalived needs auth_type PASS and auth_pass, else sends none')
     if why or apass is None:
-        cv.warn(n, 'not carried over: ' + str(why))
+        # AH is a feature vipd lacks; the others: keepalived sends no authentication either
+        cv.warn(n, ('not carried over: ' if atype == 'AH' and not strict and version == 2
+                    else 'left out: ') + str(why))
         return
     pw = apass.args[0]
     if len(pw.encode('utf-8', 'surrogateescape')) > 8:
@@ -559,13 +561,16 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
                 continue
         if 'reverse' in e.args:
             cv.warn(e, 'not carried over: vipd has no reversed tracking', kw=kw)
+        elif e.kw == iface and not w:
+            cv.warn(e, 'left out: the instance interface is always tracked', kw=kw)
         elif e.kw == iface:
-            cv.warn(e, 'not carried over: the instance interface is always tracked', kw=kw)
+            cv.warn(e, 'not carried over: the instance interface is always tracked (FAULT '
+                    'when down), without a weight', kw=kw)
         elif w and nulled:
             cv.warn(e, '%s: written with weight 0 (FAULT when down)' % nulled, kw=kw)
             tifs.append((e.kw, 0))
         elif w and prio == 255:
-            cv.warn(e, 'not carried over: ' + owner, kw=kw)
+            cv.warn(e, 'left out: ' + owner, kw=kw)
         else:
             tifs.append((e.kw, w or 0))
     checks: List[str] = []
@@ -580,14 +585,14 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
             if e.args[:1] == ['weight']:
                 w = WEIGHT[0](e.args[1] if len(e.args) > 1 else None, *WEIGHT[1:])
             if s is None or not s['ok'] or w is None:
-                cv.warn(e, 'not carried over: ' + (
-                    'no %s %s (keepalived ignores it too)' % (block, e.kw) if s is None else
-                    'invalid weight' if w is None else
-                    '%s %s is not converted' % (block, e.kw)), kw=kw)
+                cv.warn(e, 'left out: no %s %s (keepalived ignores it too)' % (block, e.kw)
+                        if s is None else 'not carried over: ' + (
+                            'invalid weight' if w is None else
+                            '%s %s is not converted' % (block, e.kw)), kw=kw)
             elif 'reverse' in e.args:
                 cv.warn(e, 'not carried over: vipd has no reversed checks', kw=kw)
             elif w and (nulled or prio == 255):
-                cv.warn(e, 'not carried over: ' + (nulled or owner), kw=kw)
+                cv.warn(e, 'left out: ' + (nulled or owner), kw=kw)
             else:
                 name = s['name'] if w == s['weight'] else '%s_w%d' % (s['name'][:55], w)
                 if w != s['weight']:
@@ -621,8 +626,7 @@ def notify(cv: Converter, i: Record, keys: List[Key]) -> None:
         if not w:
             continue
         if c.kw in seen:
-            cv.warn(c, 'not carried over: %s is already given; keepalived ignores this '
-                    'one' % c.kw)
+            cv.warn(c, 'left out: %s is already given; keepalived ignores this one' % c.kw)
             continue
         seen.add(c.kw)
         keys.append((c.kw, q(w[0]), c))

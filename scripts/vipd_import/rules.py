@@ -37,9 +37,17 @@ REASONS: List[Tuple[str, str]] = [
     (r'vmac_xmit_base', 'vipd sends adverts from the VMAC, and a keepalived node with '
      'vmac_xmit_base does not hear them: move all nodes to vipd at once'),
     (r'use_vmac_addr|use_ipvlan', 'vipd creates one VMAC per instance and no ipvlan'),
-    (r'enable_script_security', 'vipd runs scripts as script_user'),
-    (r'debug|linkbeat_use_polling|kernel_rx_buf_size', 'no vipd equivalent (tuning only)'),
+    (r'enable_script_security', 'vipd always refuses a script that a user other than root can '
+     'change, as keepalived with enable_script_security'),
+    (r'debug|linkbeat_use_polling|kernel_rx_buf_size|max_auto_priority|min_auto_priority_delay|'
+     r'vrrp_(priority|no_swap|rt_priority|rlimit_rttime|cpu_affinity)',
+     'no vipd equivalent (tuning only)'),
 ]
+# The keywords whose skipping is a note, not a feature lost: vipd does what they ask anyway,
+# or they tune keepalived's own process only.
+NOTES = (r'enable_script_security|debug|linkbeat_use_polling|kernel_rx_buf_size|'
+         r'max_auto_priority|min_auto_priority_delay|'
+         r'vrrp_(priority|no_swap|rt_priority|rlimit_rttime|cpu_affinity)')
 
 
 def reason(kw: str) -> str:

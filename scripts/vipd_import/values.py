@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Iterable, List, Optional, Union
+import shlex
+from typing import Iterable, List, Optional, Tuple, Union
 
 NAME_RE = re.compile(r'[^A-Za-z0-9_.-]')
 INT_RE = re.compile(r'^[+-]?[0-9]+$')
@@ -90,3 +91,52 @@ def parse_ip(s: str) -> Optional[IPInterface]:
 def shell_join(words: Iterable[str]) -> str:
     return ' '.join(w if w and not re.search(r"[\s'\"\\$`]", w) else
                     "'" + w.replace("'", "'\\''") + "'" for w in words)
+
+
+# The body of a bash TCP probe: `</dev/tcp/HOST/PORT` (also <>, >, `exec 3<>`, `echo >`, `:`),
+# which succeeds when bash connects. HOST: an address (IPv6 maybe in brackets) or localhost.
+TCP_PROBE = re.compile(r'\s*(?:exec\s+\d+|echo(?:\s+-n)?|:)?\s*(?:<>|<|>)\s*/dev/tcp/'
+                       r'(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+|localhost)/(\d+)\s*')
+SHELLS = ('bash', '/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash')
+
+
+def tcp_probe(cmd: str) -> Optional[Tuple[str, int, Optional[float]]]:
+    """(host, port, timeout or None) of a keepalived script that only connects with bash's
+    /dev/tcp: `</dev/tcp/H/P`, `bash -c '</dev/tcp/H/P'`, either after `timeout [-s SIG] N`;
+    None for anything else."""
+    try:
+        w = shlex.split(cmd)
+    except ValueError:
+        return None
+    limit: Optional[float] = None
+    if w and w[0].rsplit('/', 1)[-1] == 'timeout':
+        k = 1
+        while k < len(w) and w[k].startswith('-'):
+            k += 2 if w[k] in ('-s', '-k', '--signal', '--kill-after') else 1
+        limit = to_num(w[k].rstrip('s') if k < len(w) else None, 0.001, 1e9)
+        if limit is None:
+            return None
+        w = w[k + 1:]
+    body = w[2] if len(w) == 3 and w[0] in SHELLS and w[1] == '-c' else ' '.join(w)
+    m = TCP_PROBE.fullmatch(body)
+    if m is None:
+        return None
+    host = '127.0.0.1' if m.group(1) == 'localhost' else m.group(1).strip('[]')
+    port = int(m.group(2))
+    if parse_ip(host) is None or not 0 < port < 65536:
+        return None
+    return host, port, limit
+
+
+def shell_syntax(cmd: str) -> Optional[str]:
+    """The first shell operator (| && ; < > ...) of cmd outside quotes, or None: vipd runs a
+    command without a shell, keepalived ran such a script with /bin/sh."""
+    lex = shlex.shlex(cmd, posix=True, punctuation_chars=True)
+    lex.whitespace_split = True
+    try:
+        for t in lex:
+            if t and not t.strip('();<>|&'):
+                return t
+    except ValueError:
+        return None
+    return None

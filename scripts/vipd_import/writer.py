@@ -32,8 +32,8 @@ def report_unwritten(cv: Converter, src: str) -> None:
         cv.report((src, 1), 'vrrp_instance', 'none found: nothing to convert', 0)
     for s in cv.scripts.values():
         if not s['uses'] and s['ok']:
-            cv.warn(s['node'], 'not used by any converted vrrp_instance; not carried '
-                    'over', kw=s['node'].kw + ' ' + s['node'].args[0])
+            cv.warn(s['node'], 'left out: not used by any vrrp_instance',
+                    kw=s['node'].kw + ' ' + s['node'].args[0])
 
 
 def check_text(s: Dict[str, Any], name: str, w: int) -> str:
@@ -47,9 +47,11 @@ def check_text(s: Dict[str, Any], name: str, w: int) -> str:
         keys += ['%s = %d;' % (k, s[k]) for k in ('quorum', 'quorum_max') if s.get(k) is not None]
         return '{ name = %s; type = "process"; %s\n    weight = %d; }' % (
             q(name), ' '.join(keys), w)
-    return ('{ name = %s; type = "exec"; command = %s;\n'
+    what = ('type = "tcp"; host = %s; port = %d;' % (q(s['host']), s['port'])
+            if s['kind'] == 'tcp' else 'type = "exec"; command = %s;' % q(s['cmd']))
+    return ('{ name = %s; %s\n'
             '    interval = %s; timeout = %s; rise = %d; fall = %d; weight = %d; }' % (
-                q(name), q(s['cmd']), fmt_num(s['interval']),
+                q(name), what, fmt_num(s['interval']),
                 fmt_num(s['timeout'] or s['interval']), s['rise'], s['fall'], w))
 
 
