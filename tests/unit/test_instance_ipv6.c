@@ -157,6 +157,9 @@ static void keepalived_list_heard(void **state)
 	rx6(200, &peer_hi, rfc, 2);
 	assert_int_equal(inst.stats.adverts_received, 11);
 	assert_int_equal(inst.stats.addr_list_mismatch, 1);
+	st = instance_status(&inst, now_ns);
+	assert_string_equal(json_object_get_string(json_object_object_get(st, "address_list")),
+	                    "as written");
 }
 
 /* The RFC form is unchanged: an advert without a link-local first is dropped. */
@@ -171,6 +174,8 @@ static void rfc_form_drops_keepalived_list(void **state)
 	assert_int_equal(inst.stats.drops[VRRP_RX_NO_LINKLOCAL], 1);
 	rx6(200, &peer_hi, vips, 2);
 	assert_int_equal(inst.stats.adverts_received, 1);
+	st = instance_status(&inst, now_ns);
+	assert_null(json_object_object_get(st, "address_list"));
 }
 
 static void takeover_v6(void **state)
