@@ -212,24 +212,36 @@ static void linklocal_scoped_to_interface(void **state)
 /* The printed config of an IPv6 instance reads back the same (link-local first kept). */
 static void print_keeps_order(void **state)
 {
-	char err[1024], *text = NULL;
-	size_t len = 0;
-	FILE *f;
-	struct vipd_config *a, *b;
+	static const char *const forms[] = {
+	    "\"fe80::51/64\", \"fd00::100/64\"", /* the RFC form */
+	    "\"fd00::100/64\", \"fe80::51/64\"", /* keepalived's: the list as written */
+	};
+	struct vipd_config *cfgs[2];
 
 	(void)state;
-	a = load_vips("\"fe80::51/64\", \"fd00::100/64\"", err, sizeof(err));
-	assert_non_null(a);
-	f = open_memstream(&text, &len);
-	assert_non_null(f);
-	config_print(a, f);
-	fclose(f);
-	b = load(text, err, sizeof(err));
-	assert_non_null(b);
-	assert_true(config_instance_equal(&a->instances[0], &b->instances[0]));
-	free(text);
-	config_free(a);
-	config_free(b);
+	for (size_t k = 0; k < 2; k++) {
+		char err[1024], *text = NULL;
+		size_t len = 0;
+		struct vipd_config *b;
+		FILE *f;
+
+		cfgs[k] = load_vips(forms[k], err, sizeof(err));
+		assert_non_null(cfgs[k]);
+		f = open_memstream(&text, &len);
+		assert_non_null(f);
+		config_print(cfgs[k], f);
+		fclose(f);
+		b = load(text, err, sizeof(err));
+		assert_non_null(b);
+		assert_true(config_instance_equal(&cfgs[k]->instances[0], &b->instances[0]));
+		assert_int_equal(config_keepalived_list(&b->instances[0]), k == 1);
+		free(text);
+		config_free(b);
+	}
+	/* A reload from one form to the other is a change of the instance. */
+	assert_false(config_instance_equal(&cfgs[0]->instances[0], &cfgs[1]->instances[0]));
+	config_free(cfgs[0]);
+	config_free(cfgs[1]);
 }
 
 int main(void)

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "instance_fixture.h"
+#include "vipd/instance_reconfig.h"
 
 /* eth0 holds fd00::1/64 and its link-local fe80::1; the instance has fe80::51 and fd00::100. */
 static int setup6(void **state)
@@ -176,6 +177,42 @@ static void rfc_form_drops_keepalived_list(void **state)
 	assert_int_equal(inst.stats.adverts_received, 1);
 	st = instance_status(&inst, now_ns);
 	assert_null(json_object_object_get(st, "address_list"));
+}
+
+/* A reload from the RFC form to keepalived's (the link-local VIP dropped from the list): the
+ * master deletes fe80::51, its next advert lists fd00::100 alone, and a keepalived advert for
+ * that list is heard from then on. */
+static void reload_to_keepalived_list(void **state)
+{
+	static struct vipd_instance_config ncfg; /* outlives the instance, as in the daemon */
+	static struct vip_addr nvips[MAXV];
+	struct vrrp_rx_meta meta = {.af = AF_INET6, .ttl = 255};
+	struct vrrp_adv adv;
+	size_t from, i;
+
+	(void)state;
+	become_master();
+	run_until(now_ns + 6 * MT_SEC); /* past the announcement bursts */
+	from = fk.n;
+	ncfg = cfg;
+	nvips[0] = vips[1];
+	ncfg.vips = nvips;
+	ncfg.nvips = 1;
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	for (i = from; i < fk.n && fk.log[i].kind != IO_SEND; i++)
+		;
+	assert_true(i < fk.n);
+	meta.src = fk.log[i].src;
+	meta.dst = fk.log[i].dst;
+	assert_int_equal(vrrp_pkt_decode(fk.log[i].msg, fk.log[i].len, &meta, &adv, NULL),
+	                 VRRP_RX_OK);
+	assert_int_equal(adv.naddr, 1);
+	assert_memory_equal(&adv.addrs[0], &nvips[0].in, 16);
+	assert_int_equal(count_kind(IO_APPLY, from), 1);
+	rx6(200, &peer_hi, nvips, 1);
+	assert_int_equal(inst.stats.drops[VRRP_RX_NO_LINKLOCAL], 0);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
 }
 
 static void takeover_v6(void **state)
@@ -392,6 +429,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(keepalived_list_advert_bytes, setup_ka, teardown),
 	    cmocka_unit_test_setup_teardown(keepalived_list_heard, setup_ka, teardown),
 	    cmocka_unit_test_setup_teardown(rfc_form_drops_keepalived_list, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(reload_to_keepalived_list, setup6, teardown),
 	    cmocka_unit_test_setup_teardown(linklocal_vip_never_the_source, setup6, teardown),
 	    cmocka_unit_test_setup_teardown(source_is_sticky, setup6, teardown),
 	    cmocka_unit_test_setup_teardown(no_linklocal_fault, setup6, teardown),
