@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (dump) {
+		config_errors_clear(&errs); /* warnings are --check's and the log's */
 		config_print(cfg, stdout);
 		config_free(cfg);
 		return 0;
