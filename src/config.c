@@ -285,13 +285,10 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 			v2_reported = true;
 			continue;
 		}
-		/* RFC 9568 5.2.9: an IPv6 advert lists the link-local virtual address first. */
-		if (i == 0 && a.af == AF_INET6 && !addr_is_linklocal6(&a.in.v6))
-			config_value_error_at(
-			    sc->ld, e,
-			    "%s.%s[0]: the first address of an IPv6 instance must be its "
-			    "link-local virtual address (fe80::/10), RFC 9568 5.2.9",
-			    sc->pfx, key);
+		/* RFC 9568 5.2.9 lists the link-local virtual address first; keepalived sends the
+		 * list as written. Either runs: config_warnings names the second form. */
+		if (i == 0)
+			in->vips_line = config_setting_source_line(e);
 		in->af = a.af;
 		if (vip_unique(sc, cfg, idx, in, e, (size_t)i, &a)) {
 			in->vip_opts[in->nvips] = o;
@@ -717,6 +714,34 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)
 			return false;
 	return true;
+}
+
+void config_warnings(const struct vipd_config *cfg, struct config_errors *out)
+{
+	for (size_t i = 0; i < cfg->ninstances; i++) {
+		const struct vipd_instance_config *in = &cfg->instances[i];
+		char list[4 * (ADDR_STRLEN + 2) + 8] = "", buf[ADDR_STRLEN];
+		size_t n = 0;
+
+		if (!config_keepalived_list(in))
+			continue;
+		for (size_t k = 0; k < in->nvips && k < 4; k++)
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", k ? ", " : "",
+			                      addr_format(&in->vips[k], false, buf, sizeof(buf)));
+		if (in->nvips > 4)
+			snprintf(list + n, sizeof(list) - n, ", ...");
+		config_errors_add(out,
+		                  "%s:%d: warning: instance \"%s\": virtual_addresses[0] is not "
+		                  "link-local: adverts will list %s as written, as keepalived does "
+		                  "(RFC 9568 5.2.9 puts a link-local virtual address first)",
+		                  cfg->file, in->vips_line ? in->vips_line : in->line, in->name,
+		                  list);
+	}
+}
+
+bool config_keepalived_list(const struct vipd_instance_config *in)
+{
+	return in->af == AF_INET6 && in->nvips && !addr_is_linklocal6(&in->vips[0].in.v6);
 }
 
 void config_errors_add(struct config_errors *errs, const char *fmt, ...)

@@ -109,6 +109,17 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 	daemon_state_save(&d->state, d->instances, d->ninstances);
 }
 
+/* What loads but leaves the RFC (config_warnings), in the log at each reload. */
+static void log_config_warnings(const struct vipd_config *cfg)
+{
+	struct config_errors warn = {0};
+
+	config_warnings(cfg, &warn);
+	for (size_t i = 0; i < warn.n; i++)
+		log_warnx("reload: %s", warn.lines[i]);
+	config_errors_clear(&warn);
+}
+
 /* daemon_reload with the counts of what it did. */
 static int reload(struct daemon *d, struct config_errors *errs, struct reload_counts *rc)
 {
@@ -134,6 +145,7 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 			log_warnx("reload: %s", errs->lines[i]);
 		return -1;
 	}
+	log_config_warnings(ncfg);
 	kept = calloc(ncfg->ninstances ? ncfg->ninstances : 1, sizeof(*kept));
 	demoted = calloc(d->ninstances ? d->ninstances : 1, sizeof(*demoted));
 	if (!kept || !demoted) {

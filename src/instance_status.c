@@ -130,6 +130,9 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		json_object_object_add(o, "accept_drop",
 		                       json_object_new_boolean(in->ndrop && in->drop_synced));
 	}
+	/* keepalived's IPv6 list form (config_keepalived_list): the peers must list alike. */
+	if (config_keepalived_list(in->cfg))
+		json_object_object_add(o, "address_list", json_object_new_string("as written"));
 	if (in->cfg->nrules) {
 		struct json_object *rules = add_new(o, "virtual_rules", true);
 		char rbuf[RULE_STRLEN];

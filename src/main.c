@@ -180,11 +180,16 @@ int main(int argc, char **argv)
 		config_errors_clear(&errs);
 		return 1;
 	}
+	config_warnings(cfg, &errs);
 	if (check) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.lines[i]);
+		config_errors_clear(&errs);
 		config_free(cfg);
 		return 0;
 	}
 	if (dump) {
+		config_errors_clear(&errs); /* warnings are --check's and the log's */
 		config_print(cfg, stdout);
 		config_free(cfg);
 		return 0;
@@ -197,6 +202,9 @@ int main(int argc, char **argv)
 	/* After daemon(): stderr is the one vipd keeps (made non-blocking by log_init). */
 	log_init("vipd", foreground || log_stderr, level);
 	log_cats_set(cats);
+	for (size_t i = 0; i < errs.n; i++)
+		log_warnx("%s", errs.lines[i]);
+	config_errors_clear(&errs);
 	have_id = daemon_priv_lookup(cfg, &id, err, sizeof(err)) == 0;
 	make_parent_dir(pidfile, have_id ? &id : NULL, made_dir);
 	if (pid_fd >= 0 && pidfile_write(pid_fd) < 0)

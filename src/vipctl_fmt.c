@@ -301,6 +301,12 @@ static void print_instances(FILE *out, struct json_object *list)
 		if (text_of(in, "excluded_addresses", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out, "%s: excluded addresses: %s\n", name, why);
+		if (text_of(in, "address_list", why, sizeof(why)) &&
+		    text_of(in, "name", name, sizeof(name)))
+			fprintf(out,
+			        "%s: IPv6 addresses advertised %s (keepalived's form: no "
+			        "link-local first)\n",
+			        name, why);
 		if (left && json_object_get_double(left) > 0 &&
 		    text_of(in, "name", name, sizeof(name)) &&
 		    text_of(in, "startup_delay_remaining", why, sizeof(why)))

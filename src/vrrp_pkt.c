@@ -235,16 +235,11 @@ enum vrrp_reason vrrp_pkt_decode(const uint8_t *msg, size_t len, const struct vr
 	if (interval == 0)
 		return VRRP_RX_INTERVAL_ZERO;
 
-	/* RFC 9568 5.2.9 / 7.1 (erratum 8300): the first IPv6 address is the link-local. */
-	if (meta->af == AF_INET6) {
-		struct in6_addr first;
-
-		if (count == 0)
-			return VRRP_RX_NO_LINKLOCAL;
-		memcpy(&first, msg + VRRP_HDR_LEN, sizeof(first)); /* msg may be unaligned */
-		if (!addr_is_linklocal6(&first))
-			return VRRP_RX_NO_LINKLOCAL;
-	}
+	/* RFC 9568 5.2.9 / 7.1 (erratum 8300): an IPv6 advert lists at least its link-local.
+	 * Whether it must come first is the instance's question (vrrp_pkt_validate): keepalived
+	 * sends its list as written, often global addresses only. */
+	if (meta->af == AF_INET6 && count == 0)
+		return VRRP_RX_NO_LINKLOCAL;
 
 	for (size_t i = 0; i < count; i++)
 		if (!addr_wire_usable(meta->af, msg + VRRP_HDR_LEN + i * asize))
@@ -308,6 +303,9 @@ enum vrrp_reason vrrp_pkt_validate(const struct vrrp_adv *adv, const struct vrrp
 		return VRRP_RX_VERSION;
 	if (pol->peers && !is_peer(meta, pol))
 		return VRRP_RX_NOT_PEER; /* an empty peer list admits nobody: fail closed */
+	if (adv->af == AF_INET6 && pol->linklocal_first &&
+	    (adv->naddr == 0 || !addr_is_linklocal6(&adv->addrs[0].v6)))
+		return VRRP_RX_NO_LINKLOCAL;
 	if (adv->version == 2) {
 		if (adv->auth_type != pol->auth_type)
 			return VRRP_RX_AUTH;
@@ -340,9 +338,9 @@ ssize_t vrrp_pkt_encode(uint8_t *buf, size_t cap, const struct vrrp_adv *adv,
 			return -1;
 		if (form != VRRP_CSUM_RFC5798 && form != VRRP_CSUM_RFC9568)
 			return -1;
-		/* Peers drop an IPv6 advert whose first address is not the link-local. */
-		if (adv->af == AF_INET6 &&
-		    (adv->naddr == 0 || !addr_is_linklocal6(&adv->addrs[0].v6)))
+		/* Peers drop an IPv6 advert without addresses; the first need not be link-local
+		 * (keepalived's form, config_keepalived_list). */
+		if (adv->af == AF_INET6 && adv->naddr == 0)
 			return -1;
 		if ((adv->af == AF_INET6 || form == VRRP_CSUM_RFC5798) && (!src || !dst))
 			return -1;

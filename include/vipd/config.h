@@ -88,6 +88,7 @@ struct vipd_instance_config {
 	bool ignore_link; /* track_link = false: the interface's link state puts the instance in
 	                   * no FAULT (keepalived's dont_track_primary); default false */
 	int line;         /* line of the instance in the file */
+	int vips_line;    /* line of virtual_addresses[0]; 0 when there is none */
 };
 
 /* A sync group (config_notify.c): instances that move together. */
@@ -178,6 +179,14 @@ void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE]);
 /* True when two instance configs would run identically (the line in the file may differ). */
 bool config_instance_equal(const struct vipd_instance_config *a,
                            const struct vipd_instance_config *b);
+
+/* Append a "FILE:LINE: warning: ..." line to out for each setting that loads but leaves the RFC:
+ * an IPv6 instance in keepalived's address-list form (config_keepalived_list). */
+void config_warnings(const struct vipd_config *cfg, struct config_errors *out);
+
+/* True for an IPv6 instance whose first virtual address is not link-local: its adverts list the
+ * addresses as written and accept a list without a link-local first, as keepalived does. */
+bool config_keepalived_list(const struct vipd_instance_config *in);
 
 /* Append one printf-formatted line to errs (NULL is fine); a failed allocation drops it. */
 void config_errors_add(struct config_errors *errs, const char *fmt, ...)

@@ -71,7 +71,7 @@ enum vrrp_reason {
 	VRRP_RX_INTERVAL_MISMATCH, /* v2 Adver Int differs from ours */
 	VRRP_RX_ADDR_MISMATCH,     /* v2 address list differs and the sender is not the owner */
 	VRRP_RX_NOT_PEER,          /* unicast: source is not a listed peer */
-	VRRP_RX_NO_LINKLOCAL,      /* v3 IPv6: first address is not link-local */
+	VRRP_RX_NO_LINKLOCAL,      /* v3 IPv6: none, or (RFC form) first not link-local */
 	VRRP_RX_OWN,               /* our own packet looped back */
 	VRRP_RX_BAD_ADDR,    /* an address no router can hold: multicast, loopback, unspecified,
 	                      * broadcast; in IPv6 also IPv4-mapped or IPv4-compatible (::a.b.c.d) */
@@ -92,7 +92,7 @@ enum vrrp_reason vrrp_pkt_decode_ipv4(const uint8_t *pkt, size_t len, struct vrr
 
 /* Decode a VRRP message and apply the checks that need no configuration: TTL 255, version 2 or 3,
  * type 1, exact length, checksum (both forms for v3 IPv4; *form says which matched, may be NULL),
- * interval not 0 (v3), for v3 IPv6 a link-local first address, and every address a unicast host
+ * interval not 0 (v3), for v3 IPv6 at least one address, and every address a unicast host
  * address of the advert's family (VRRP_RX_BAD_ADDR). Fills *adv on VRRP_RX_OK. */
 enum vrrp_reason vrrp_pkt_decode(const uint8_t *msg, size_t len, const struct vrrp_rx_meta *meta,
                                  struct vrrp_adv *adv, enum vrrp_csum_form *form);
@@ -103,6 +103,7 @@ struct vrrp_rx_policy {
 	bool accept_v2;                   /* v2 adverts are accepted */
 	bool accept_v3;                   /* v3 adverts are accepted */
 	bool owner;                       /* we are the address owner (priority 255) */
+	bool linklocal_first;             /* IPv6: first must be link-local (RFC 9568 5.2.9) */
 	uint8_t v2_interval;              /* v2: our Adver Int in seconds, must match */
 	uint8_t auth_type;                /* v2: VRRP_AUTH_NONE or VRRP_AUTH_PASS */
 	uint8_t auth_data[VRRP_AUTH_LEN]; /* v2: password, NUL padded */

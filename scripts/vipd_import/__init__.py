@@ -37,9 +37,10 @@ Mapping decisions (see README "Moving from keepalived"):
   * keepalived's own adjustments are applied and reported: nopreempt/preempt_delay are
     cleared by `state MASTER`, preempt_delay by nopreempt, authentication is ignored in
     version 3, advert_int is rounded, weighted tracking is ignored in sync groups.
-  * vipd needs a link-local address first in an IPv6 instance: when the keepalived config
-    has none, fe80::200:5eff:fe00:2XX/64 (XX = VRID in hex, the EUI-64 address of the
-    IPv6 VRRP virtual MAC) is put first and reported; a later link-local one is moved.
+  * An IPv6 address list is kept as keepalived wrote it: keepalived sends the list as
+    written and drops an advert whose list differs from its own, and vipd runs an IPv6
+    instance without a link-local first as keepalived does (reported, and warned by
+    vipd --check), so a mixed pair elects one master.
   * unicast: keepalived does not check the TTL of unicast adverts, so
     `unicast_ttl_check = false` is written unless every peer has `min_ttl 255`.
     `unicast_src_ip` and `mcast_src_ip` (keepalived reads them alike) become `unicast_source`

@@ -116,7 +116,7 @@ def complete(cv: Converter, i: Record) -> None:
                 'instance; converted with its peers', kw='unicast_peer')
     unicast(cv, i, fam, keys)
     auth(cv, i, strict, version, keys)
-    addresses(cv, i, fam, vrid, keys)
+    addresses(cv, i, fam, keys)
     routes = [r for r in (route(cv, e, fam) for e in i['routes']) if r]
     if routes:
         keys.append(('virtual_routes', [q(r) for r in routes], i.get('virtual_routes')))
@@ -129,28 +129,14 @@ def complete(cv: Converter, i: Record) -> None:
     notify(cv, i, keys)
 
 
-def addresses(cv: Converter, i: Record, fam: int, vrid: Optional[int], keys: List[Key]) -> None:
-    """virtual_addresses, with the link-local address vipd needs first in IPv6."""
+def addresses(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:
+    """virtual_addresses, in keepalived's order: keepalived sends its list as written and
+    drops an advert whose list differs, so an added or moved link-local splits a mixed pair."""
     vips, vnode = addr_list(cv, i, fam), i.get('virtual_ipaddress', i['node'])
-    if fam == 6 and vips:
-        ll = [v for v in vips if v[1].ip.is_link_local]
-        if not ll and vrid is not None:
-            a = 'fe80::200:5eff:fe00:2%02x/64' % vrid
-            cv.warn(vnode, 'no link-local address, and vipd needs one first (RFC 9568 '
-                    '5.2.9): added %s, made from VRID %d as on every node converted '
-                    'by this tool; keepalived running the original file drops its '
-                    'adverts, and vipd keepalived\'s: move all nodes at once'
-                    % (a, vrid), kw='virtual_ipaddress')
-            vips.insert(0, (a, None, None))
-        elif ll and ll[0] is not vips[0]:
-            moved = ll[0][2]
-            assert moved is not None        # only the added address has no statement
-            cv.warn(moved, 'moved first: vipd needs the link-local address first, '
-                    'and drops the adverts of keepalived running the original file: '
-                    'move all nodes at once',
-                    kw='virtual_ipaddress ' + ll[0][0])
-            vips.remove(ll[0])
-            vips.insert(0, ll[0])
+    if fam == 6 and vips and not vips[0][1].ip.is_link_local:
+        cv.warn(vnode, 'no link-local address first: kept as written; vipd then sends and '
+                'accepts the list as keepalived does (vipd --check warns: RFC 9568 5.2.9 '
+                'puts a link-local virtual address first)', kw='virtual_ipaddress')
     if vips:
         keys.append(('virtual_addresses', [q(v[0]) for v in vips], vnode))
     xnode = i.get('virtual_ipaddress_excluded', i['node'])

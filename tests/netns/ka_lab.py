@@ -318,14 +318,6 @@ def ka_states(path):
 # The importer's own warnings about a mixed keepalived/vipd pair that cannot agree, and
 # which master the other side does not hear (None: neither)
 MIXED = [
-    (re.compile(r"virtual_ipaddress: no link-local address, and vipd needs one first"),
-     "keepalived's IPv6 address list has no link-local address and the converted one does "
-     "(vipd needs it first): each side drops the other's adverts (different address count / "
-     "no link-local first); README: switch such an instance on all nodes together", None),
-    (re.compile(r"virtual_ipaddress fe80:[0-9a-f:]*/\d+: moved first"),
-     "keepalived sends its IPv6 addresses in its order, a global one first, and vipd drops an "
-     "advert whose first address is not link-local: vipd never hears a keepalived master; "
-     "README: switch such an instance on all nodes together", "keepalived"),
     (re.compile(r"vmac_xmit_base: not carried over"),
      "keepalived's vmac_xmit_base: keepalived listens on the base interface, where the kernel "
      "hands it no advert sent from the virtual MAC (its own macvlan's address), as vipd sends "

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "instance_fixture.h"
+#include "vipd/instance_reconfig.h"
 
 /* eth0 holds fd00::1/64 and its link-local fe80::1; the instance has fe80::51 and fd00::100. */
 static int setup6(void **state)
@@ -51,6 +52,43 @@ static void assert_advert6(size_t i, uint8_t prio)
 	assert_memory_equal(&adv.addrs[1], &vips[1].in, 16);
 }
 
+/* Hand the instance a v3 IPv6 advert from src listing addrs, through the wire bytes as the
+ * daemon does: encoded, decoded (a drop there is counted as the daemon counts it), received. */
+static void rx6(uint8_t prio, const union vip_in *src, const struct vip_addr *addrs, size_t n)
+{
+	struct vrrp_adv adv = {.version = 3,
+	                       .type = VRRP_TYPE_ADVERT,
+	                       .vrid = cfg.vrid,
+	                       .priority = prio,
+	                       .af = AF_INET6,
+	                       .interval = 5,
+	                       .naddr = (uint8_t)n};
+	struct vrrp_rx_meta meta = {.af = AF_INET6, .src = *src, .dst = group, .ttl = 255};
+	uint8_t msg[VRRP_MSG_MAX];
+	enum vrrp_reason r;
+	ssize_t len;
+
+	for (size_t i = 0; i < n; i++)
+		adv.addrs[i] = addrs[i].in;
+	len = vrrp_pkt_encode(msg, sizeof(msg), &adv, src, &group, VRRP_CSUM_RFC5798);
+	assert_true(len > 0);
+	r = vrrp_pkt_decode(msg, (size_t)len, &meta, &adv, NULL);
+	if (r != VRRP_RX_OK) {
+		instance_count_drop(&inst, r);
+		return;
+	}
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, now_ns);
+}
+
+/* keepalived's form: only a global VIP, no link-local first. */
+static int setup_ka(void **state)
+{
+	setup6(state);
+	vips[0] = pfx("fd00::100/64");
+	cfg.nvips = 1;
+	return 0;
+}
+
 /* Logged call i adds (or deletes) both VIPs on eth0, adds with nodad. */
 static void assert_apply6(size_t i, enum nl_change_op op)
 {
@@ -78,6 +116,105 @@ static void vips_on_iface(void)
 }
 
 /* Takeover: one ADD batch (nodad), an advert from the interface link-local, one NA per VIP. */
+/* The advert lists the addresses as written, as keepalived 2.2.7 sends them (vrrp_build_vrrp_v3
+ * copies its virtual_ipaddress list): version 3, VRID 51, priority 150, count 1, 5 cs, then
+ * fd00::100 alone. */
+static void keepalived_list_advert_bytes(void **state)
+{
+	static const uint8_t head[] = {0x31, 51, 150, 1, 0x00, 0x05};
+	static const uint8_t list[] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00};
+	const struct io_call *c = &fk.log[1];
+	struct vrrp_rx_meta meta = {.af = AF_INET6, .ttl = 255};
+	struct vrrp_adv adv;
+
+	(void)state;
+	become_master();
+	assert_int_equal(c->kind, IO_SEND);
+	assert_int_equal(c->len, 8 + 16);
+	assert_memory_equal(c->msg, head, sizeof(head));
+	assert_memory_equal(c->msg + 8, list, sizeof(list));
+	assert_memory_equal(&c->src, &me, 16); /* still from the interface link-local */
+	meta.src = c->src;
+	meta.dst = c->dst;
+	assert_int_equal(vrrp_pkt_decode(c->msg, c->len, &meta, &adv, NULL), VRRP_RX_OK);
+}
+
+/* keepalived's advert for the same list is heard: a higher priority keeps us Backup, a lower one
+ * lets us take over; an RFC-form list is heard too, its difference logged (RFC 9568 7.1). */
+static void keepalived_list_heard(void **state)
+{
+	struct vip_addr rfc[2] = {pfx("fe80::51/64"), pfx("fd00::100/64")};
+
+	(void)state;
+	start();
+	for (int i = 0; i < 10; i++) {
+		run_until(now_ns + 50 * MT_MSEC);
+		rx6(200, &peer_hi, vips, 1);
+	}
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(inst.stats.adverts_received, 10);
+	assert_int_equal(inst.stats.drops[VRRP_RX_NO_LINKLOCAL], 0);
+	assert_int_equal(inst.stats.addr_list_mismatch, 0);
+	rx6(200, &peer_hi, rfc, 2);
+	assert_int_equal(inst.stats.adverts_received, 11);
+	assert_int_equal(inst.stats.addr_list_mismatch, 1);
+	st = instance_status(&inst, now_ns);
+	assert_string_equal(json_object_get_string(json_object_object_get(st, "address_list")),
+	                    "as written");
+}
+
+/* The RFC form is unchanged: an advert without a link-local first is dropped. */
+static void rfc_form_drops_keepalived_list(void **state)
+{
+	struct vip_addr ka = pfx("fd00::100/64");
+
+	(void)state;
+	start();
+	rx6(200, &peer_hi, &ka, 1);
+	assert_int_equal(inst.stats.adverts_received, 0);
+	assert_int_equal(inst.stats.drops[VRRP_RX_NO_LINKLOCAL], 1);
+	rx6(200, &peer_hi, vips, 2);
+	assert_int_equal(inst.stats.adverts_received, 1);
+	st = instance_status(&inst, now_ns);
+	assert_null(json_object_object_get(st, "address_list"));
+}
+
+/* A reload from the RFC form to keepalived's (the link-local VIP dropped from the list): the
+ * master deletes fe80::51, its next advert lists fd00::100 alone, and a keepalived advert for
+ * that list is heard from then on. */
+static void reload_to_keepalived_list(void **state)
+{
+	static struct vipd_instance_config ncfg; /* outlives the instance, as in the daemon */
+	static struct vip_addr nvips[MAXV];
+	struct vrrp_rx_meta meta = {.af = AF_INET6, .ttl = 255};
+	struct vrrp_adv adv;
+	size_t from, i;
+
+	(void)state;
+	become_master();
+	run_until(now_ns + 6 * MT_SEC); /* past the announcement bursts */
+	from = fk.n;
+	ncfg = cfg;
+	nvips[0] = vips[1];
+	ncfg.vips = nvips;
+	ncfg.nvips = 1;
+	instance_reconfig_apply(&inst, &ncfg, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+	for (i = from; i < fk.n && fk.log[i].kind != IO_SEND; i++)
+		;
+	assert_true(i < fk.n);
+	meta.src = fk.log[i].src;
+	meta.dst = fk.log[i].dst;
+	assert_int_equal(vrrp_pkt_decode(fk.log[i].msg, fk.log[i].len, &meta, &adv, NULL),
+	                 VRRP_RX_OK);
+	assert_int_equal(adv.naddr, 1);
+	assert_memory_equal(&adv.addrs[0], &nvips[0].in, 16);
+	assert_int_equal(count_kind(IO_APPLY, from), 1);
+	rx6(200, &peer_hi, nvips, 1);
+	assert_int_equal(inst.stats.drops[VRRP_RX_NO_LINKLOCAL], 0);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+}
+
 static void takeover_v6(void **state)
 {
 	(void)state;
@@ -289,6 +426,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(takeover_v6, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(keepalived_list_advert_bytes, setup_ka, teardown),
+	    cmocka_unit_test_setup_teardown(keepalived_list_heard, setup_ka, teardown),
+	    cmocka_unit_test_setup_teardown(rfc_form_drops_keepalived_list, setup6, teardown),
+	    cmocka_unit_test_setup_teardown(reload_to_keepalived_list, setup6, teardown),
 	    cmocka_unit_test_setup_teardown(linklocal_vip_never_the_source, setup6, teardown),
 	    cmocka_unit_test_setup_teardown(source_is_sticky, setup6, teardown),
 	    cmocka_unit_test_setup_teardown(no_linklocal_fault, setup6, teardown),

@@ -174,6 +174,23 @@ static void startup_delay_line(void **state)
 	free(over);
 }
 
+/* An IPv6 instance in keepalived's list form says so under the table. */
+static void address_list_line(void **state)
+{
+	char *text =
+	    render(vipctl_fmt_instance,
+	           "{\"name\":\"v6\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	           "\"priority\":100,\"effective_priority\":100,\"master_address\":\"fe80::1\","
+	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"fd00::100/64\"],"
+	           "\"address_list\":\"as written\",\"since\":3.25,\"demoted\":false}");
+
+	(void)state;
+	assert_non_null(strstr(text,
+	                       "\nv6: IPv6 addresses advertised as written (keepalived's form: "
+	                       "no link-local first)\n"));
+	free(text);
+}
+
 /* Addresses with their options in the table; the excluded ones on a line under it. */
 static void excluded_line(void **state)
 {
@@ -318,6 +335,7 @@ int main(void)
 	    cmocka_unit_test(instance_row),
 	    cmocka_unit_test(fault_reason_line),
 	    cmocka_unit_test(excluded_line),
+	    cmocka_unit_test(address_list_line),
 	    cmocka_unit_test(startup_delay_line),
 	    cmocka_unit_test(stats_tables),
 	    cmocka_unit_test(stats_log_dropped),

@@ -386,10 +386,10 @@ static void encode_rejects(void **state)
 	assert_int_equal(ENC(sizeof(buf), &s, 0), -1);
 	a = make_adv(2, AF_INET6, 2);
 	assert_int_equal(ENC(sizeof(buf), &s, 0), -1); /* v2 is IPv4 only */
-	/* v3 IPv6 without a link-local first address would be dropped by every receiver. */
+	/* v3 IPv6 without a link-local first address: keepalived's form, sent as listed. */
 	a = make_adv(3, AF_INET6, 2);
 	a.addrs[0] = in(AF_INET6, "fd00::1");
-	assert_int_equal(ENC(sizeof(buf), &s, 0), -1);
+	assert_int_equal(ENC(sizeof(buf), &s, 0), 8 + 2 * 16);
 	a = make_adv(3, AF_INET6, 0);
 	assert_int_equal(ENC(sizeof(buf), &s, 0), -1);
 #undef ENC
@@ -445,8 +445,9 @@ static const struct edit {
     {"interval 0 (v2)", GOOD_V2, 5, 0x00, 0, 0, true, VRRP_RX_INTERVAL_ZERO},
     {"interval 0 (v6)", GOOD_V6, 5, 0x00, 0, 0, true, VRRP_RX_INTERVAL_ZERO},
     {"reserved bits ignored", GOOD_V3, 4, 0xf0, 0, 0, true, VRRP_RX_OK},
-    {"fec0:: first (v6)", GOOD_V6, 9, 0xc0, 0, 0, true, VRRP_RX_NO_LINKLOCAL},
-    {"fd00::51 first (v6)", GOOD_V6, 8, 0xfd, 9, 0x00, true, VRRP_RX_NO_LINKLOCAL},
+    /* keepalived's form: whether the first must be link-local is validate's business. */
+    {"fec0:: first (v6)", GOOD_V6, 9, 0xc0, 0, 0, true, VRRP_RX_OK},
+    {"fd00::51 first (v6)", GOOD_V6, 8, 0xfd, 9, 0x00, true, VRRP_RX_OK},
     {"febf:: first is fe80::/10 (v6)", GOOD_V6, 9, 0xbf, 0, 0, true, VRRP_RX_OK},
     {"auth type 0 (v2)", GOOD_V2, 4, 0x00, 0, 0, true, VRRP_RX_OK}, /* validate's business */
 };
@@ -725,6 +726,36 @@ static void validate_v3_peers_and_owner(void **state)
 	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_NOT_PEER);
 }
 
+/* RFC 9568 5.2.9 wants the link-local first; keepalived sends its list as written. An instance
+ * in the RFC form drops the second, one in keepalived's form (config_keepalived_list) takes both.
+ */
+static void validate_v6_linklocal_first(void **state)
+{
+	struct vrrp_rx_meta m = meta6_from(cap_v3_ipv6);
+	struct vrrp_adv adv = {.version = 3,
+	                       .type = 1,
+	                       .vrid = 51,
+	                       .priority = 100,
+	                       .naddr = 1,
+	                       .interval = 100,
+	                       .af = AF_INET6};
+	struct vrrp_rx_policy pol = {.accept_v3 = true, .linklocal_first = true};
+
+	(void)state;
+	adv.addrs[0] = in(AF_INET6, "fd00::100");
+	pol.vips = adv.addrs;
+	pol.nvips = 1;
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_NO_LINKLOCAL);
+	pol.linklocal_first = false;
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OK);
+	adv.addrs[0] = in(AF_INET6, "fe80::51");
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OK);
+	pol.linklocal_first = true;
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_OK);
+	adv.naddr = 0;
+	assert_int_equal(vrrp_pkt_validate(&adv, &m, &pol), VRRP_RX_NO_LINKLOCAL);
+}
+
 static void addrs_match_is_a_multiset_compare(void **state)
 {
 	struct vrrp_adv adv = make_adv(3, AF_INET, 3);
@@ -820,6 +851,7 @@ int main(void)
 	    cmocka_unit_test(checksum_forms_on_receive),
 	    cmocka_unit_test(validate_v2),
 	    cmocka_unit_test(validate_v3_peers_and_owner),
+	    cmocka_unit_test(validate_v6_linklocal_first),
 	    cmocka_unit_test(addrs_match_is_a_multiset_compare),
 	    cmocka_unit_test(decode_ipv4_header),
 	};
