@@ -219,6 +219,48 @@ static void test_script_identity(void **state)
 	config_free(cfg);
 }
 
+/* A check's `user` follows script_user's rules (issue 11): it must exist; a root vipd switches to
+ * it; an unprivileged one (or one that drops to another user) runs scripts only as itself. */
+static void test_check_user(void **state)
+{
+	struct passwd *pw = getpwnam("nobody");
+	char *msgs, err[256];
+
+	(void)state;
+	if (!pw)
+		skip();
+	assert_int_equal(daemon_priv_check_user("root", 0, err, sizeof(err)), 0);
+	assert_int_equal(daemon_priv_check_user("nobody", 0, err, sizeof(err)), 0);
+	assert_int_equal(daemon_priv_check_user("nobody", pw->pw_uid, err, sizeof(err)), 0);
+	assert_int_equal(daemon_priv_check_user("root", pw->pw_uid, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "\"root\" differs from user \"nobody\""));
+	assert_int_equal(daemon_priv_check_user("no-such-user-here", 0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no user \"no-such-user-here\""));
+
+	/* in the config: FILE:LINE at the check's user */
+	check_is("user = \"nobody\";\n"
+	         "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
+	         "  user = \"no-such-user-here\"; } );",
+	         "3: check \"a\": user: no user \"no-such-user-here\" on this system");
+	msgs = check("user = \"nobody\";\n"
+	             "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
+	             "  user = \"root\"; } );");
+	assert_non_null(strstr(msgs, "3: check \"a\": user: \"root\" differs from user"));
+	free(msgs);
+	if (geteuid() == 0) {
+		check_is("user = \"nobody\";\n"
+		         "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
+		         "  user = \"nobody\"; } );",
+		         "");
+		/* a root vipd: any user, root included (then the unsafe-script check, track's) */
+		check_is("user = \"root\";\n"
+		         "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
+		         "  user = \"nobody\"; }, { name = \"b\"; type = \"exec\";\n"
+		         "  command = \"/bin/true\"; user = \"root\"; } );",
+		         "");
+	}
+}
+
 /* privdrop_chown leaves alone what `from` does not own, a symbolic link, and from == to. */
 static void test_chown_leaves(void **state)
 {
@@ -274,6 +316,7 @@ int main(void)
 	    cmocka_unit_test(test_check),
 	    cmocka_unit_test(test_script_user),
 	    cmocka_unit_test(test_script_identity),
+	    cmocka_unit_test(test_check_user),
 	    cmocka_unit_test(test_chown_leaves),
 	    cmocka_unit_test(test_clear_caps),
 	};
