@@ -108,8 +108,9 @@ int daemon_priv_script_identity(const struct vipd_config *cfg, struct proc_user 
 
 static int check_vipd_user(const struct vipd_config *cfg, struct config_errors *errs);
 
-/* The checks' own `user`: as script_user (daemon_priv_check_user); runs_as is -1 when vipd's user
- * is unknown (reported elsewhere): then only that the users exist. Returns the errors. */
+/* The checks' own `user` and the notify_user of instances and sync groups: as script_user
+ * (daemon_priv_check_user); runs_as is -1 when vipd's user is unknown (reported elsewhere): then
+ * only that the users exist. Returns the errors. */
 static int check_users(const struct vipd_config *cfg, uid_t runs_as, struct config_errors *errs)
 {
 	char err[256];
@@ -124,6 +125,21 @@ static int check_users(const struct vipd_config *cfg, uid_t runs_as, struct conf
 			continue;
 		config_errors_add(errs, "%s:%d: check \"%s\": user: %s", cfg->file, c->user_line,
 		                  c->name, err);
+		bad++;
+	}
+	for (size_t i = 0; i < cfg->ninstances + cfg->nsync_groups; i++) {
+		bool inst = i < cfg->ninstances;
+		const struct vipd_sync_group *g =
+		    inst ? NULL : &cfg->sync_groups[i - cfg->ninstances];
+		const char *want = inst ? cfg->instances[i].notify_user : g->notify_user;
+
+		if (!want[0] || daemon_priv_check_user(want, runs_as == (uid_t)-1 ? 0 : runs_as,
+		                                       err, sizeof(err)) == 0)
+			continue;
+		config_errors_add(errs, "%s:%d: %s \"%s\": notify_user: %s", cfg->file,
+		                  inst ? cfg->instances[i].notify_user_line : g->notify_user_line,
+		                  inst ? "instance" : "sync group",
+		                  inst ? cfg->instances[i].name : g->name, err);
 		bad++;
 	}
 	return bad;

@@ -49,10 +49,17 @@ static struct vipd_config *load_ok(const char *top)
 }
 
 /* The errors daemon_priv_check_config finds for TOP, joined by \n ("" when none). */
+static char *check_cfg(struct vipd_config *cfg);
+
 static char *check(const char *top)
 {
+	return check_cfg(load_ok(top));
+}
+
+/* The errors daemon_priv_check_config finds for cfg (freed here), as check. */
+static char *check_cfg(struct vipd_config *cfg)
+{
 	struct config_errors errs = {0};
-	struct vipd_config *cfg = load_ok(top);
 	char *out = NULL;
 	size_t size = 0;
 	FILE *f;
@@ -224,6 +231,7 @@ static void test_script_identity(void **state)
 static void test_check_user(void **state)
 {
 	struct passwd *pw = getpwnam("nobody");
+	struct vipd_config *cfg;
 	char *msgs, err[256];
 
 	(void)state;
@@ -246,6 +254,19 @@ static void test_check_user(void **state)
 	             "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
 	             "  user = \"root\"; } );");
 	assert_non_null(strstr(msgs, "3: check \"a\": user: \"root\" differs from user"));
+	free(msgs);
+	/* notify_user: the same rules, at its line */
+	cfg =
+	    config_fixture_load("user = \"nobody\";\n"
+	                        "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
+	                        "  virtual_addresses = [ \"198.18.0.100/24\" ];\n"
+	                        "  notify = \"/bin/true\"; notify_user = \"root\"; } );\n",
+	                        &msgs);
+	assert_non_null(cfg);
+	free(msgs);
+	msgs = check_cfg(cfg);
+	assert_non_null(
+	    strstr(msgs, "4: instance \"web\": notify_user: \"root\" differs from user"));
 	free(msgs);
 	if (geteuid() == 0) {
 		check_is("user = \"nobody\";\n"
