@@ -3,6 +3,7 @@
  * The safety rules (who may be asked for) are daemon_priv.c's. */
 #include "build_config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +45,18 @@ static int lookup(const char *name, struct proc_user **fresh, size_t *nfresh, ch
 int notify_user_set(struct notify_users *t, const struct vipd_config *cfg, char *err, size_t errlen)
 {
 	size_t max = cfg->ninstances + cfg->nsync_groups, nfresh = 0, nnew = 0;
-	struct proc_user **fresh = calloc(max ? max : 1, sizeof(*fresh)), **list = NULL;
+	struct proc_user **fresh, **list = NULL;
+	bool any = false;
 	int rc = 0;
 
+	/* Without one (most configs), nothing to look up or allocate. */
+	for (size_t i = 0; i < cfg->ninstances; i++)
+		any |= cfg->instances[i].notify_user[0] != '\0';
+	for (size_t i = 0; i < cfg->nsync_groups; i++)
+		any |= cfg->sync_groups[i].notify_user[0] != '\0';
+	if (!any)
+		return 0;
+	fresh = calloc(max, sizeof(*fresh));
 	if (!fresh) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
