@@ -108,8 +108,16 @@ check "vipctl reload with an unknown check user fails (exit $rc)" test "$rc" -ne
 like "$out" "$c1:$line: check \"a\": user: no user \"vipdt74-none\"" \
 	"the reload error names the file and line of a's user"
 ran a $UB "$uid_b" 'after the refused reload, check "a" still'
-
+# the notify_user of a refused reload is not taken either
+sed -i "s/notify_user = \"$UB\"/notify_user = \"vipdt74-none\"/; /name = \"a\"/s/vipdt74-none/$UB/" "$c1"
+line=$(grep -n 'notify_user = "vipdt74-none"' "$c1" | cut -d: -f1)
+out=$("$VIPCTL_BIN" -S "$VT_DIR/n1.sock" reload 2>&1)
+rc=$?
+check "vipctl reload with an unknown notify_user fails (exit $rc)" test "$rc" -ne 0
+like "$out" "$c1:$line: instance \"web\": notify_user: no user \"vipdt74-none\"" \
+	"the reload error names the file and line of notify_user"
 stop_node 1
+ran stop $UB "$uid_b" 'at the stop, notify_stop (notify_user as reloaded)'
 
 # vipd not staying root (user = A): a check user B is refused, A itself is fine; the same for
 # notify_user
@@ -130,5 +138,7 @@ like "$out" "$c2:$nline: instance \"web\": notify_user: \"$UB\" differs from use
 	"the notify_user error names the file and line"
 sed -i "s/user = \"$UB\";/user = \"$UA\";/" "$c2"
 out=$(ip netns exec "$(node_ns 1)" "$VIPD_BIN" --check -f "$c2" 2>&1)
-is "$?" 0 "vipd --check accepts check user and notify_user $UA when vipd runs as $UA ($out)"
+rc=$?
+is "$rc" 0 "vipd --check accepts check user and notify_user $UA when vipd runs as $UA"
+diag "$out"
 done_testing
