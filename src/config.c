@@ -380,7 +380,7 @@ static const char *const instance_keys[] = {
     "virtual_rules",
     /* config_notify.c */
     "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
-    "notify_master_rx_lower_pri", "notify_args",
+    "notify_master_rx_lower_pri", "notify_args", "notify_user",
     /* config_track.c */
     "checks", "track_interfaces", "track_link",
     /* config_startup.c */

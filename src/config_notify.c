@@ -93,9 +93,37 @@ static void print_scripts(FILE *out, const void *base, const struct script_key *
 		fprintf(out, "%snotify_args = \"keepalived\";%s", pre, post);
 }
 
+/* notify_user into dst (VIPD_NAME_MAX) and its line; no script to run it is an error, as a user
+ * that would change nothing. */
+static void load_user(const struct cv_scope *sc, const void *base, const struct script_key *t,
+                      size_t n, char *dst, int *line)
+{
+	bool any = false;
+
+	if (config_value_get_text(sc, "notify_user", dst, VIPD_NAME_MAX) != CV_OK)
+		return;
+	*line = config_setting_source_line(config_value_member(sc, "notify_user"));
+	for (size_t i = 0; i < n; i++)
+		any |= script_of(base, &t[i])[0] != '\0';
+	if (!any)
+		config_value_key_error(sc, config_value_member(sc, "notify_user"), "notify_user",
+		                       "\"%s\": no notify script to run as that user", dst);
+}
+
+static void print_user(FILE *out, const char *user, const char *pre, const char *post)
+{
+	if (!user[0])
+		return;
+	fprintf(out, "%snotify_user = ", pre);
+	config_value_print_string(out, user);
+	fprintf(out, ";%s", post);
+}
+
 void config_notify_load_instance(const struct cv_scope *sc, struct vipd_instance_config *in)
 {
 	load_scripts(sc, in, instance_scripts, NKEYS(instance_scripts), &in->notify_args);
+	load_user(sc, in, instance_scripts, NKEYS(instance_scripts), in->notify_user,
+	          &in->notify_user_line);
 }
 
 void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
@@ -122,9 +150,9 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-static const char *const group_keys[] = {"name",          "instances",     "notify",
-                                         "notify_master", "notify_backup", "notify_fault",
-                                         "notify_stop",   "notify_args",   NULL};
+static const char *const group_keys[] = {
+    "name",         "instances",   "notify",      "notify_master", "notify_backup",
+    "notify_fault", "notify_stop", "notify_args", "notify_user",   NULL};
 
 /* The index of the instance named name, or -1. */
 static long instance_index(const struct vipd_config *cfg, const char *name)
@@ -233,6 +261,8 @@ static void load_group(struct cv_loader *ld, const config_setting_t *gs, struct 
 	config_value_check_keys(&sc, group_keys);
 	load_members(&sc, cfg, g);
 	load_scripts(&sc, g, group_scripts, NKEYS(group_scripts), &g->notify_args);
+	load_user(&sc, g, group_scripts, NKEYS(group_scripts), g->notify_user,
+	          &g->notify_user_line);
 }
 
 void config_notify_load_groups(const struct cv_scope *sc, struct vipd_config *cfg)
@@ -273,6 +303,7 @@ void config_notify_print_instance(const struct vipd_instance_config *in, FILE *o
 {
 	print_scripts(out, in, instance_scripts, NKEYS(instance_scripts), in->notify_args, "    ",
 	              "\n");
+	print_user(out, in->notify_user, "    ", "\n");
 }
 
 void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
@@ -309,6 +340,7 @@ void config_notify_print_groups(const struct vipd_config *cfg, FILE *out)
 		}
 		fprintf(out, " ];");
 		print_scripts(out, g, group_scripts, NKEYS(group_scripts), g->notify_args, " ", "");
+		print_user(out, g->notify_user, " ", "");
 		fprintf(out, " }%s\n", i + 1 < cfg->nsync_groups ? "," : "");
 	}
 	fprintf(out, ");\n");
@@ -320,7 +352,7 @@ bool config_notify_equal(const struct vipd_instance_config *a, const struct vipd
 		if (strcmp(script_of(a, &instance_scripts[i]),
 		           script_of(b, &instance_scripts[i])) != 0)
 			return false;
-	return a->notify_args == b->notify_args;
+	return a->notify_args == b->notify_args && strcmp(a->notify_user, b->notify_user) == 0;
 }
 
 void config_notify_free(struct vipd_config *cfg)

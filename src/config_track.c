@@ -85,7 +85,7 @@ static const struct {
 
 static const char *const check_keys[] = {
     "name", "type", "command", "interval", "timeout", "rise", "fall", "weight", "recover",
-    "recover_interval", "url", "expect_status", "expect_body", "host", "port", "path",
+    "recover_interval", "url", "expect_status", "expect_body", "host", "port", "path", "user",
     /* config_track_process.c */
     "process", "cmdline", "cmdline_match", "quorum", "quorum_max", NULL};
 
@@ -156,6 +156,15 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 	if (get_dup(&sc, "recover", &c->recover) == CV_OK)
 		check_command(&sc, "recover", c->recover);
 	config_value_get_seconds(&sc, "recover_interval", 0, 86400, &c->recover_interval);
+	if (config_value_get_text(&sc, "user", c->user, sizeof(c->user)) == CV_OK) {
+		c->user_line = config_setting_source_line(config_value_member(&sc, "user"));
+		/* A user is for the scripts vipd runs: a check without one would ignore it. */
+		if (t >= 0 && t != VIPD_CHECK_EXEC && !c->recover)
+			KEY_ERROR(&sc, "user",
+			          "only for an exec check or one with recover: a %s check runs "
+			          "no script",
+			          type_names[t]);
+	}
 	if (t < 0)
 		return;
 	for (size_t i = 0; i < sizeof(typed_keys) / sizeof(typed_keys[0]); i++)
@@ -421,6 +430,8 @@ void config_track_print_top(const struct vipd_config *cfg, FILE *out)
 			print_key(out, "command", c->command);
 		if (c->recover)
 			print_key(out, "recover", c->recover);
+		if (c->user[0])
+			print_key(out, "user", c->user);
 		fprintf(out, " recover_interval = %s;",
 		        config_value_fmt_seconds(c->recover_interval, buf, sizeof(buf)));
 		if (c->type == VIPD_CHECK_HTTP) {
@@ -494,7 +505,7 @@ bool config_track_check_equal(const struct vipd_check_config *a, const struct vi
 	       a->weight == b->weight && str_eq(a->url, b->url) &&
 	       a->expect_status == b->expect_status && str_eq(a->expect_body, b->expect_body) &&
 	       strcmp(a->host, b->host) == 0 && a->port == b->port && str_eq(a->path, b->path) &&
-	       config_track_process_equal(a, b);
+	       strcmp(a->user, b->user) == 0 && config_track_process_equal(a, b);
 }
 
 void config_track_free_instance(struct vipd_instance_config *in)

@@ -345,6 +345,14 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		daemon_free(d);
 		return NULL;
 	}
+	if (notify_set_users(d->notifier, cfg, err, errlen) < 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "notify_user: %s", why);
+		daemon_free(d);
+		return NULL;
+	}
 	daemon_iface_vips_rebuild(d, cfg);
 	d->startup_origin = monotime_now();
 	if (cfg->startup_delay_from_boot)

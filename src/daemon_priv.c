@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "vipd/config_track.h"
 #include "vipd/daemon.h"
 #include "vipd/daemon_int.h"
 #include "vipd/daemon_priv.h"
@@ -48,28 +49,21 @@ int daemon_priv_runs_as(const struct vipd_config *cfg, uid_t *uid, char *err, si
 	return 0;
 }
 
-int daemon_priv_script_user(const struct vipd_config *cfg, uid_t runs_as, char *name,
-                            size_t namelen, char *err, size_t errlen)
+/* Whether a script may run as want when vipd runs as runs_as: a root vipd switches to anyone; an
+ * unprivileged one cannot switch, so want must be itself. */
+int daemon_priv_check_user(const char *want, uid_t runs_as, char *err, size_t errlen)
 {
 	struct passwd *pw;
 	char self[VIPD_NAME_MAX];
 
-	name[0] = '\0';
-	if (runs_as == 0) {
-		snprintf(name, namelen, "%s", cfg->script_user[0] ? cfg->script_user : "nobody");
-		return 0;
-	}
-	/* Unprivileged, vipd cannot switch users: its scripts run as itself. */
-	if (!cfg->script_user[0])
-		return 0;
 	errno = 0;
-	pw = getpwnam(cfg->script_user);
+	pw = getpwnam(want);
 	if (!pw) {
-		snprintf(err, errlen, "no user \"%s\" on this system%s%s", cfg->script_user,
-		         errno ? ": " : "", errno ? strerror(errno) : "");
+		snprintf(err, errlen, "no user \"%s\" on this system%s%s", want, errno ? ": " : "",
+		         errno ? strerror(errno) : "");
 		return -1;
 	}
-	if (pw->pw_uid == runs_as)
+	if (runs_as == 0 || pw->pw_uid == runs_as)
 		return 0;
 	pw = getpwuid(runs_as);
 	if (pw)
@@ -79,8 +73,22 @@ int daemon_priv_script_user(const struct vipd_config *cfg, uid_t runs_as, char *
 	snprintf(err, errlen,
 	         "\"%s\" differs from user \"%s\": scripts run as the user vipd runs as "
 	         "(user = \"root\" lets them run as another one)",
-	         cfg->script_user, self);
+	         want, self);
 	return -1;
+}
+
+int daemon_priv_script_user(const struct vipd_config *cfg, uid_t runs_as, char *name,
+                            size_t namelen, char *err, size_t errlen)
+{
+	name[0] = '\0';
+	if (runs_as == 0) {
+		snprintf(name, namelen, "%s", cfg->script_user[0] ? cfg->script_user : "nobody");
+		return 0;
+	}
+	/* Unprivileged, vipd cannot switch users: its scripts run as itself. */
+	if (!cfg->script_user[0])
+		return 0;
+	return daemon_priv_check_user(cfg->script_user, runs_as, err, errlen);
 }
 
 int daemon_priv_script_identity(const struct vipd_config *cfg, struct proc_user **out, char *err,
@@ -98,7 +106,62 @@ int daemon_priv_script_identity(const struct vipd_config *cfg, struct proc_user 
 	return 0;
 }
 
+static int check_vipd_user(const struct vipd_config *cfg, struct config_errors *errs);
+
+/* The checks' own `user` and the notify_user of instances and sync groups: as script_user
+ * (daemon_priv_check_user); runs_as is -1 when vipd's user is unknown (reported elsewhere): then
+ * only that the users exist. Returns the errors. */
+static int check_users(const struct vipd_config *cfg, uid_t runs_as, struct config_errors *errs)
+{
+	char err[256];
+	int bad = 0;
+
+	for (size_t i = 0; i < cfg->nchecks; i++) {
+		const struct vipd_check_config *c = &cfg->checks[i];
+
+		if (!c->user[0] ||
+		    daemon_priv_check_user(c->user, runs_as == (uid_t)-1 ? 0 : runs_as, err,
+		                           sizeof(err)) == 0)
+			continue;
+		config_errors_add(errs, "%s:%d: check \"%s\": user: %s", cfg->file, c->user_line,
+		                  c->name, err);
+		bad++;
+	}
+	for (size_t i = 0; i < cfg->ninstances + cfg->nsync_groups; i++) {
+		bool inst = i < cfg->ninstances;
+		const struct vipd_sync_group *g =
+		    inst ? NULL : &cfg->sync_groups[i - cfg->ninstances];
+		const char *want = inst ? cfg->instances[i].notify_user : g->notify_user;
+
+		if (!want[0] || daemon_priv_check_user(want, runs_as == (uid_t)-1 ? 0 : runs_as,
+		                                       err, sizeof(err)) == 0)
+			continue;
+		config_errors_add(errs, "%s:%d: %s \"%s\": notify_user: %s", cfg->file,
+		                  inst ? cfg->instances[i].notify_user_line : g->notify_user_line,
+		                  inst ? "instance" : "sync group",
+		                  inst ? cfg->instances[i].name : g->name, err);
+		bad++;
+	}
+	return bad;
+}
+
 int daemon_priv_check_config(const struct vipd_config *cfg, struct config_errors *errs)
+{
+	struct privdrop_id id;
+	char err[256];
+	uid_t uid = (uid_t)-1;
+	int bad;
+
+	if (daemon_priv_lookup(cfg, &id, err, sizeof(err)) == 0)
+		uid = geteuid() != 0 ? geteuid() : id.uid;
+	else if (geteuid() != 0)
+		uid = geteuid();
+	bad = check_users(cfg, uid, errs);
+	return bad + check_vipd_user(cfg, errs);
+}
+
+/* `user` and `script_user` (daemon_priv_check_config). */
+static int check_vipd_user(const struct vipd_config *cfg, struct config_errors *errs)
 {
 	struct privdrop_id id;
 	char err[256], name[VIPD_NAME_MAX];

@@ -139,6 +139,15 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 		config_free(ncfg);
 		ncfg = NULL;
 	}
+	/* The notify_user entries are refreshed here, the old ones kept: a refused reload that
+	 * follows leaves the running scripts' users as they were. */
+	if (ncfg && notify_set_users(d->notifier, ncfg, err, sizeof(err)) < 0) {
+		config_errors_add(errs, "%s: notify_user: %s", ncfg->file, err);
+		proc_user_free(user);
+		user = NULL;
+		config_free(ncfg);
+		ncfg = NULL;
+	}
 	if (!ncfg) {
 		log_warnx("reload: %s has errors; the running config stays", d->cfg->file);
 		for (size_t i = 0; errs && i < errs->n; i++)

@@ -22,6 +22,7 @@
 /* One queued script run: the script's own words, then args. */
 struct nevent {
 	struct nevent *next;
+	char user[VIPD_NAME_MAX]; /* notify_user; "" = the notifier's (script_user) */
 	char *script;
 	char *args[NOTIFY_ARGS_MAX];
 	size_t nargs;
@@ -45,6 +46,7 @@ struct notifier {
 	notify_report_cb report;
 	void *arg;
 	const struct proc_user *user; /* scripts run as (NULL: as vipd) */
+	struct notify_users users;    /* the notify_user of the instances and groups */
 	struct nqueue **queues;
 	size_t nqueues;
 	char *fifo_path;
@@ -110,6 +112,7 @@ void notify_free(struct notifier *n)
 		free(q);
 	}
 	free(n->queues);
+	notify_user_free(&n->users);
 	if (n->fifo_fd >= 0)
 		close(n->fifo_fd);
 	free(n->fifo_path);
@@ -119,6 +122,11 @@ void notify_free(struct notifier *n)
 void notify_set_user(struct notifier *n, const struct proc_user *user)
 {
 	n->user = user;
+}
+
+int notify_set_users(struct notifier *n, const struct vipd_config *cfg, char *err, size_t errlen)
+{
+	return notify_user_set(&n->users, cfg, err, errlen);
 }
 
 void notify_set_fifo_format(struct notifier *n, enum vipd_notify_args format)
@@ -337,6 +345,7 @@ static void run_next(struct nqueue *q)
 	while (!q->running && q->head) {
 		struct nevent *e = q->head;
 		char **argv = NULL, **full, err[256];
+		const struct proc_user *user;
 		size_t argc = 0;
 
 		q->head = e->next;
@@ -362,8 +371,12 @@ static void run_next(struct nqueue *q)
 		memcpy(full, argv, argc * sizeof(*full));
 		memcpy(full + argc, e->args, e->nargs * sizeof(*full));
 		q->runs++;
-		q->running = proc_spawn(q->n->loop, full, q->n->user, q->n->timeout, script_done, q,
-		                        err, sizeof(err));
+		user = e->user[0] ? notify_user_find(&q->n->users, e->user) : q->n->user;
+		if (e->user[0] && !user) /* (notify_set_users failed: not run) */
+			snprintf(err, sizeof(err), "notify_user \"%s\" was not looked up", e->user);
+		else
+			q->running = proc_spawn(q->n->loop, full, user, q->n->timeout, script_done,
+			                        q, err, sizeof(err));
 		free(full);
 		argv_free(argv);
 		event_free(e);
@@ -374,8 +387,9 @@ static void run_next(struct nqueue *q)
 	}
 }
 
-void notify_run(struct notifier *n, const char *queue, const char *script, const char *const *args,
-                size_t nargs)
+/* notify_run, the script run as user ("": the notifier's). */
+static void queue_run(struct notifier *n, const char *queue, const char *user, const char *script,
+                      const char *const *args, size_t nargs)
 {
 	struct nqueue *q;
 	struct nevent *e;
@@ -398,6 +412,7 @@ void notify_run(struct notifier *n, const char *queue, const char *script, const
 	}
 	e = calloc(1, sizeof(*e));
 	if (e) {
+		snprintf(e->user, sizeof(e->user), "%s", user);
 		e->script = strdup(script);
 		oom = !e->script;
 		for (size_t i = 0; i < nargs && i < NOTIFY_ARGS_MAX && !oom; i++) {
@@ -423,6 +438,12 @@ void notify_run(struct notifier *n, const char *queue, const char *script, const
 		loop_timer_set(n->loop, &n->kick, monotime_now());
 }
 
+void notify_run(struct notifier *n, const char *queue, const char *script, const char *const *args,
+                size_t nargs)
+{
+	queue_run(n, queue, "", script, args, nargs);
+}
+
 void notify_state(struct notifier *n, const char *instance, const char *script, const char *state,
                   unsigned priority)
 {
@@ -439,6 +460,7 @@ void notify_state(struct notifier *n, const char *instance, const char *script, 
 struct scripts {
 	const char *notify, *master, *backup, *fault, *stop;
 	enum vipd_notify_args args;
+	const char *user; /* notify_user */
 };
 
 /* Queue on queue the scripts s of the TYPE ("INSTANCE" or "GROUP") name entering state: the
@@ -465,13 +487,13 @@ static void queue_state(struct notifier *n, const char *queue, const char *type,
 		break;
 	}
 	/* As keepalived: the state's own script first, as written, then the generic one. */
-	notify_run(n, queue, own, NULL, 0);
+	queue_run(n, queue, s->user, own, NULL, 0);
 	snprintf(prio, sizeof(prio), "%u", priority);
 	if (s->args == VIPD_NOTIFY_ARGS_KEEPALIVED) {
 		args[2] = ka_state(state);
-		notify_run(n, queue, s->notify, args, 4);
+		queue_run(n, queue, s->user, s->notify, args, 4);
 	} else {
-		notify_run(n, queue, s->notify, args + 1, 3);
+		queue_run(n, queue, s->user, s->notify, args + 1, 3);
 	}
 }
 
@@ -480,7 +502,8 @@ void notify_instance_state(struct notifier *n, const struct vipd_instance_config
 {
 	char line[NAME_MAX_LEN + 48];
 	const struct scripts s = {ic->notify,       ic->notify_master, ic->notify_backup,
-	                          ic->notify_fault, ic->notify_stop,   ic->notify_args};
+	                          ic->notify_fault, ic->notify_stop,   ic->notify_args,
+	                          ic->notify_user};
 
 	snprintf(line, sizeof(line), "%s %s %u\n", ic->name, vrrp_fsm_state_name(state), priority);
 	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
@@ -499,7 +522,8 @@ void notify_group_state(struct notifier *n, const struct vipd_sync_group *g, enu
 {
 	char queue[NAME_MAX_LEN];
 	const struct scripts s = {g->notify,       g->notify_master, g->notify_backup,
-	                          g->notify_fault, g->notify_stop,   g->notify_args};
+	                          g->notify_fault, g->notify_stop,   g->notify_args,
+	                          g->notify_user};
 
 	notify_group_queue(g, queue, sizeof(queue));
 	/* Only keepalived's format has group lines: vipd's FIFO stays as it was. */
@@ -541,7 +565,7 @@ void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_s
 void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, unsigned priority)
 {
 	fifo_write_ka(n, "INSTANCE", ic->name, "MASTER_RX_LOWER_PRI", priority);
-	notify_run(n, ic->name, ic->notify_master_rx_lower_pri, NULL, 0);
+	queue_run(n, ic->name, ic->notify_user, ic->notify_master_rx_lower_pri, NULL, 0);
 }
 
 bool notify_has_script(const struct vipd_instance_config *ic)

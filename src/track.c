@@ -112,6 +112,7 @@ struct check {
 	int wd;            /* file: inotify watch on the folder */
 	char problem[160]; /* last problem reported, to report each once */
 	struct proc *recover;
+	struct proc_user *user; /* the check's own `user`; NULL: the track's */
 	monotime recover_last;
 	unsigned long recover_runs;
 	int recover_status;
@@ -144,6 +145,12 @@ static void problem(struct check *c, const char *text, monotime now)
 		return;
 	snprintf(c->problem, sizeof(c->problem), "%s", text);
 	emit(c, TRACK_PROBLEM, text, now);
+}
+
+/* Who the check's scripts run as: its own user, else the track's (script_user). */
+static const struct proc_user *check_user(const struct check *c)
+{
+	return c->user ? c->user : c->t->user;
 }
 
 static void recover_done(void *arg, int wstatus, bool timed_out, monotime elapsed,
@@ -190,7 +197,7 @@ static void maybe_recover(struct check *c, monotime now)
 			return;
 		}
 	}
-	c->recover = proc_spawn(c->t->loop, c->recover_argv, c->t->user, RECOVER_TIMEOUT,
+	c->recover = proc_spawn(c->t->loop, c->recover_argv, check_user(c), RECOVER_TIMEOUT,
 	                        recover_done, c, err, sizeof(err));
 	if (!c->recover) {
 		emit(c, TRACK_RECOVER_ERROR, err, now);
@@ -267,7 +274,7 @@ static void exec_start(struct check *c, monotime now)
 			return;
 		}
 	}
-	c->proc = proc_spawn(c->t->loop, c->argv, c->t->user, c->cfg->timeout, exec_done, c, err,
+	c->proc = proc_spawn(c->t->loop, c->argv, check_user(c), c->cfg->timeout, exec_done, c, err,
 	                     sizeof(err));
 	if (!c->proc) {
 		problem(c, err, now);
@@ -595,6 +602,10 @@ struct track *track_new(struct loop *l, const struct vipd_config *cfg, const str
 		if (c->cfg->recover &&
 		    argv_split(c->cfg->recover, &c->recover_argv, err, errlen) < 0)
 			goto fail;
+		/* Looked up once per load, as script_user; who may be asked for is
+		 * daemon_priv_check_config's. */
+		if (c->cfg->user[0] && !(c->user = proc_user_lookup(c->cfg->user, err, errlen)))
+			goto fail;
 		need_http |= c->cfg->type == VIPD_CHECK_HTTP;
 		need_inotify |= c->cfg->type == VIPD_CHECK_FILE;
 		need_pmon |= c->cfg->type == VIPD_CHECK_PROCESS;
@@ -672,6 +683,7 @@ void track_free(struct track *t)
 		}
 		argv_free(c->argv);
 		argv_free(c->recover_argv);
+		proc_user_free(c->user);
 	}
 	if (t->ifd >= 0) {
 		loop_del_fd(t->loop, t->ifd);
@@ -746,6 +758,8 @@ struct json_object *track_status(const struct track *t, const struct vipd_instan
 			json_object_object_add(o, "value", json_object_new_int64(c->value));
 		if (c->cfg->type == VIPD_CHECK_PROCESS)
 			track_pmon_status(t->pmon, (size_t)(c - t->checks), o);
+		if (c->user) /* its own user (script_user's is in the config) */
+			json_object_object_add(o, "user", json_object_new_string(c->user->name));
 		if (c->cfg->recover)
 			json_object_object_add(o, "recover_runs",
 			                       json_object_new_int64((int64_t)c->recover_runs));

@@ -224,18 +224,22 @@ static void print_tracking(FILE *out, struct json_object *list)
 		arr = member(in, "checks");
 		for (size_t k = 0; arr && k < json_object_array_length(arr); k++) {
 			struct json_object *c = json_object_array_get_idx(arr, k);
+			char user[80], as[96] = "";
 
+			/* a check's own user (its scripts do not run as script_user) */
+			if (text_of(c, "user", user, sizeof(user)))
+				snprintf(as, sizeof(as), ", as %s", user);
 			tracking_title(out, &title);
-			fprintf(
-			    out,
-			    "  %s: check %s (%s) %s, last: %s (%s s), %s ok / %s failed in a row\n",
-			    iname, text_of(c, "name", nm, sizeof(nm)) ?: "-",
-			    text_of(c, "type", ty, sizeof(ty)) ?: "-",
-			    text_of(c, "state", stt, sizeof(stt)) ?: "-",
-			    text_of(c, "last", last, sizeof(last)) ?: "-",
-			    text_of(c, "last_duration", dur, sizeof(dur)) ?: "-",
-			    text_of(c, "successes", ok, sizeof(ok)) ?: "-",
-			    text_of(c, "failures", ko, sizeof(ko)) ?: "-");
+			fprintf(out,
+			        "  %s: check %s (%s%s) %s, last: %s (%s s), %s ok / %s failed in a "
+			        "row\n",
+			        iname, text_of(c, "name", nm, sizeof(nm)) ?: "-",
+			        text_of(c, "type", ty, sizeof(ty)) ?: "-", as,
+			        text_of(c, "state", stt, sizeof(stt)) ?: "-",
+			        text_of(c, "last", last, sizeof(last)) ?: "-",
+			        text_of(c, "last_duration", dur, sizeof(dur)) ?: "-",
+			        text_of(c, "successes", ok, sizeof(ok)) ?: "-",
+			        text_of(c, "failures", ko, sizeof(ko)) ?: "-");
 		}
 		arr = member(in, "track_interfaces");
 		for (size_t k = 0; arr && k < json_object_array_length(arr); k++) {

@@ -81,7 +81,11 @@ struct vipd_instance_config {
 	char notify_stop[VIPD_SCRIPT_MAX];
 	char notify_master_rx_lower_pri[VIPD_SCRIPT_MAX]; /* a Master heard a lower priority */
 	enum vipd_notify_args notify_args; /* the generic notify's arguments, default vipd */
-	char (*checks)[VIPD_NAME_MAX];     /* names from the top-level checks (config_track.c) */
+	/* Who its notify scripts run as; "" = script_user (config_notify.c; allowed or not by
+	 * daemon_priv_check_config, as script_user). */
+	char notify_user[VIPD_NAME_MAX];
+	int notify_user_line;          /* its line in the file when set */
+	char (*checks)[VIPD_NAME_MAX]; /* names from the top-level checks (config_track.c) */
 	size_t nchecks;
 	struct vipd_track_if *track_ifs; /* track_interfaces (config_track.h) */
 	size_t ntrack_ifs;
@@ -104,6 +108,8 @@ struct vipd_sync_group {
 	char notify_fault[VIPD_SCRIPT_MAX];
 	char notify_stop[VIPD_SCRIPT_MAX];
 	enum vipd_notify_args notify_args;
+	char notify_user[VIPD_NAME_MAX];
+	int notify_user_line;
 };
 
 /* A TCP listening address (metrics_listen); af 0 = not set. */

@@ -43,6 +43,10 @@ struct vipd_check_config {
 	bool cmdline_initial;
 	unsigned quorum;     /* default 1 */
 	unsigned quorum_max; /* default CONFIG_TRACK_QUORUM_MAX: no maximum */
+	/* exec, recover: who command and recover run as instead of script_user; "" = not set
+	 * (allowed or not by daemon_priv_check_config, as script_user) */
+	char user[VIPD_NAME_MAX];
+	int user_line; /* its line in the file when set */
 	int line;
 };
 

@@ -28,14 +28,18 @@ int daemon_priv_runs_as(const struct vipd_config *cfg, uid_t *uid, char *err, si
 int daemon_priv_script_user(const struct vipd_config *cfg, uid_t runs_as, char *name,
                             size_t namelen, char *err, size_t errlen);
 
+/* 0 when a script may run as user want while vipd runs as uid runs_as (root: anyone; else only
+ * itself); -1 with a reason (no such user, or another user than vipd's). */
+int daemon_priv_check_user(const char *want, uid_t runs_as, char *err, size_t errlen);
+
 /* daemon_priv_script_user for this process, looked up once: *out is NULL for vipd's own user. -1
  * with a reason (the users do not exist, or cannot work together). */
 int daemon_priv_script_identity(const struct vipd_config *cfg, struct proc_user **out, char *err,
                                 size_t errlen);
 
-/* Check `user` and `script_user` against the system: they exist, and scripts can run as
- * script_user once vipd runs as its user (daemon_priv_script_user). Appends "FILE:LINE: ..." to
- * errs; returns the number of errors. */
+/* Check `user`, `script_user` and the checks' `user` against the system: they exist, and scripts
+ * can run as them once vipd runs as its user (daemon_priv_script_user, daemon_priv_check_user).
+ * Appends "FILE:LINE: ..." to errs; returns the number of errors. */
 int daemon_priv_check_config(const struct vipd_config *cfg, struct config_errors *errs);
 
 #endif

@@ -47,6 +47,28 @@ void notify_free(struct notifier *n);
 /* Run scripts as user (NULL: as ourselves); kept by pointer until the next call. */
 void notify_set_user(struct notifier *n, const struct proc_user *user);
 
+/* The users of notify_user (notify_user.c), by name: ever growing, as a queued event may name
+ * one a reload removed; refreshed at each load. */
+struct notify_users {
+	struct proc_user **u;
+	size_t n;
+};
+
+/* Look up every notify_user of cfg into t, replacing the entries of the same name. -1 with a
+ * reason, and t unchanged, when one does not exist (or out of memory). */
+int notify_user_set(struct notify_users *t, const struct vipd_config *cfg, char *err,
+                    size_t errlen);
+
+/* The entry named name; NULL when there is none. */
+const struct proc_user *notify_user_find(const struct notify_users *t, const char *name);
+
+/* Free the entries of t. */
+void notify_user_free(struct notify_users *t);
+
+/* Look up the notify_user of cfg's instances and sync groups (once per load: never at a run).
+ * -1 with a reason, and nothing changed, when one does not exist. Queued events keep theirs. */
+int notify_set_users(struct notifier *n, const struct vipd_config *cfg, char *err, size_t errlen);
+
 /* Write events to the FIFO at path (NULL or "": none), made with mkfifo 0600 when missing.
  * -1 with a reason when it cannot be made, is a symbolic link, is not a FIFO, or belongs to
  * neither us nor owner (the user vipd runs as); events then go nowhere. Each open for writing

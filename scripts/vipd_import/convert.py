@@ -145,6 +145,12 @@ class Converter:
                     s['ok'] = False
                     self.warn(c, 'reverse not carried over: vipd has no reversed checks; '
                               'vrrp_script %s is not converted' % n.args[0])
+            elif c.kw == 'user' and c.args:
+                # the check's own user (vipd.conf(5) checks: user), same rules as script_user
+                s['user'] = c.args[0]
+                if len(c.args) > 1:
+                    self.warn(c, 'group %s not carried over: vipd runs the check with the '
+                              'user\'s groups' % ' '.join(c.args[1:]))
             elif c.kw in ('init_fail', 'user'):
                 self.skip(c, 'vipd starts every check as not yet run' if c.kw == 'init_fail'
                           else None)

@@ -602,10 +602,11 @@ def notify(cv: Converter, i: Record, keys: List[Key]) -> None:
     """notify and the per-state scripts: the same keys; notify with keepalived's arguments."""
     g: Optional[Node] = i.get('notify')
     w = g.command() if g is not None else []
+    lines: List[Tuple[Node, List[str]]] = []
     if g is not None and w:
         keys.append(('notify', q(w[0]), g))
         keys.append(('notify_args', q('keepalived'), g))
-        script_user(cv, g, w)
+        lines.append((g, w))
     seen: Set[str] = set()
     for c in sorted(i['notify_other'], key=lambda n: NOTIFY_OTHER.index(n.kw)):
         w = c.command()
@@ -616,11 +617,23 @@ def notify(cv: Converter, i: Record, keys: List[Key]) -> None:
             continue
         seen.add(c.kw)
         keys.append((c.kw, q(w[0]), c))
-        script_user(cv, c, w)
+        lines.append((c, w))
+    script_users(cv, lines, keys)
 
 
-def script_user(cv: Converter, c: Node, w: List[str]) -> None:
-    """A notify script's user/group words, which vipd does not carry over."""
-    if len(w) > 1:
-        cv.warn(c, 'user/group %s not carried over: vipd runs it as script_user'
-                % ' '.join(w[1:]))
+def script_users(cv: Converter, lines: List[Tuple[Node, List[str]]], keys: List[Key]) -> None:
+    """The user after the notify scripts: notify_user when every script names the same one (vipd
+    runs an instance's or group's scripts as one user); else each user named on stderr."""
+    users = {w[1] for _, w in lines if len(w) > 1}
+    if len(users) == 1 and all(len(w) > 1 for _, w in lines):
+        keys.append(('notify_user', q(users.pop()), lines[0][0]))
+        for c, w in lines:
+            if len(w) > 2:
+                cv.warn(c, 'group %s not carried over: vipd runs the script with the user\'s '
+                        'groups' % ' '.join(w[2:]))
+        return
+    for c, w in lines:
+        if len(w) > 1:
+            cv.warn(c, 'user/group %s not carried over: vipd runs the notify scripts of an '
+                    'instance or group as one user (notify_user), and not all of them name %s'
+                    % (' '.join(w[1:]), w[1]))

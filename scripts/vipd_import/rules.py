@@ -33,7 +33,7 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?mcast_dst_ip', 'no vipd equivalent (vrrp_mcast_group4/6 become mcast_group)'),
     (r'notify_(deleted|priority_changes)',
      'vipd runs no script for a deleted instance or a priority change (see notify_fifo)'),
-    (r'user', 'vipd runs every script as the global script_user'),
+    (r'user', 'no user name given (keepalived needs one too)'),
     (r'vmac_xmit_base', 'vipd sends adverts from the VMAC, and a keepalived node with '
      'vmac_xmit_base does not hear them: move all nodes to vipd at once'),
     (r'use_vmac_addr|use_ipvlan', 'vipd creates one VMAC per instance and no ipvlan'),

@@ -49,10 +49,12 @@ def check_text(s: Dict[str, Any], name: str, w: int) -> str:
             q(name), ' '.join(keys), w)
     what = ('type = "tcp"; host = %s; port = %d;' % (q(s['host']), s['port'])
             if s['kind'] == 'tcp' else 'type = "exec"; command = %s;' % q(s['cmd']))
+    # the script's user (a tcp check runs no script: nothing to run as it)
+    user = ' user = %s;' % q(s['user']) if s.get('user') and s['kind'] != 'tcp' else ''
     return ('{ name = %s; %s\n'
-            '    interval = %s; timeout = %s; rise = %d; fall = %d; weight = %d; }' % (
+            '    interval = %s; timeout = %s; rise = %d; fall = %d; weight = %d;%s }' % (
                 q(name), what, fmt_num(s['interval']),
-                fmt_num(s['timeout'] or s['interval']), s['rise'], s['fall'], w))
+                fmt_num(s['timeout'] or s['interval']), s['rise'], s['fall'], w, user))
 
 
 def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[Optional[Node]]]:

@@ -68,6 +68,8 @@ static void round_trip_top(const struct vipd_config *cfg)
 		                    cfg->sync_groups[i].notify_stop);
 		assert_int_equal(again->sync_groups[i].notify_args,
 		                 cfg->sync_groups[i].notify_args);
+		assert_string_equal(again->sync_groups[i].notify_user,
+		                    cfg->sync_groups[i].notify_user);
 	}
 	config_free(again);
 }
@@ -289,6 +291,36 @@ static void group_scripts(void **state)
 	    "9: unknown key \"notify_master_rx_lower_pri\" in sync group \"g\"");
 }
 
+/* notify_user (issue 11): on an instance and a group, read with its line, printed (good() reads
+ * it back), compared; an error without a script; whether it may be used is daemon_priv's. */
+static void notify_user(void **state)
+{
+	struct vipd_config *a =
+	    good("", "notify_master = \"/m.sh\";\n    notify_user = \"daemon\";",
+	         "sync_groups = ( { name = \"g\"; instances = [ \"api\", \"db\" ];\n"
+	         "  notify = \"/g.sh\"; notify_user = \"nobody\"; } );");
+	struct vipd_config *b = good("", "notify_master = \"/m.sh\";", "");
+
+	(void)state;
+	assert_string_equal(a->instances[0].notify_user, "daemon");
+	assert_int_equal(a->instances[0].notify_user_line, 5);
+	assert_string_equal(a->instances[1].notify_user, "");
+	assert_string_equal(a->sync_groups[0].notify_user, "nobody");
+	assert_int_equal(a->sync_groups[0].notify_user_line, 10);
+	assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+	assert_true(config_instance_equal(&a->instances[1], &b->instances[1]));
+	config_free(a);
+	config_free(b);
+	bad("", "notify_user = \"daemon\";", "",
+	    "4: instances[0].notify_user: \"daemon\": no notify script to run as that user");
+	bad("", "notify = \"/n.sh\"; notify_user = 1;", "",
+	    "4: instances[0].notify_user: expected a string, got an integer");
+	bad("", "",
+	    "sync_groups = ( { name = \"g\"; instances = [ \"web\", \"api\" ];\n"
+	    "  notify_user = \"daemon\"; } );",
+	    "9: sync_groups[0].notify_user: \"daemon\": no notify script to run as that user");
+}
+
 static void fifo_format(void **state)
 {
 	struct vipd_config *cfg = good("notify_fifo_format = \"keepalived\";", "", "");
@@ -339,9 +371,9 @@ static void bad_state_scripts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(defaults),          T(good_values),   T(notify_changes_instance),
-	    T(bad_paths),         T(bad_groups),    T(state_scripts),
-	    T(bad_state_scripts), T(group_scripts), T(fifo_format),
+	    T(defaults),    T(good_values),   T(notify_changes_instance), T(bad_paths),
+	    T(bad_groups),  T(state_scripts), T(bad_state_scripts),       T(group_scripts),
+	    T(fifo_format), T(notify_user),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

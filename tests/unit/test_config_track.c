@@ -141,6 +141,49 @@ static void test_equal(void **state)
 	config_free(b);
 }
 
+/* A check's own `user` (issue 11): read with its line, printed, compared; on an exec check or one
+ * with recover only; whether it may be used is daemon_priv's (test_privdrop.c). */
+static void test_user(void **state)
+{
+	char text[2048], *msgs, *out;
+	struct vipd_config *a, *b;
+
+	(void)state;
+	compose(text, sizeof(text),
+	        "{ name = \"x\"; type = \"exec\"; command = \"true\"; user = \"daemon\"; },\n"
+	        "  { name = \"y\"; type = \"tcp\"; host = \"::1\"; port = 1; recover = \"true\";\n"
+	        "    user = \"root\"; }",
+	        "checks = [ \"x\" ];");
+	a = config_fixture_load(text, &msgs);
+	if (!a)
+		fail_msg("%s", msgs);
+	free(msgs);
+	assert_string_equal(a->checks[0].user, "daemon");
+	assert_int_equal(a->checks[0].user_line, 3);
+	assert_string_equal(a->checks[1].user, "root");
+	assert_int_equal(a->checks[1].user_line, 5);
+	config_fixture_round_trip(a);
+	out = printed(a);
+	assert_non_null(strstr(out, "command = \"true\"; user = \"daemon\";"));
+	free(out);
+	compose(text, sizeof(text), "{ name = \"x\"; type = \"exec\"; command = \"true\"; }",
+	        "checks = [ \"x\" ];");
+	b = config_fixture_load(text, &msgs);
+	free(msgs);
+	assert_non_null(b);
+	assert_string_equal(b->checks[0].user, "");
+	/* another user: the check restarts at a reload */
+	assert_false(config_track_check_equal(&a->checks[0], &b->checks[0]));
+	config_free(a);
+	config_free(b);
+	expect_error("{ name = \"x\"; type = \"tcp\"; host = \"::1\"; port = 1; user = \"root\"; }",
+	             "", "3: checks[0].user: only for an exec check or one with recover");
+	expect_error("{ name = \"x\"; type = \"exec\"; command = \"true\"; user = \"\"; }", "",
+	             "3: checks[0].user");
+	expect_error("{ name = \"x\"; type = \"exec\"; command = \"true\"; user = 0; }", "",
+	             "3: checks[0].user");
+}
+
 /* track_link: true by default and printed so, false read, printed and compared; a wrong type
  * named at its line */
 static void test_track_link(void **state)
@@ -228,9 +271,8 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good),
-	    cmocka_unit_test(test_equal),
-	    cmocka_unit_test(test_track_link),
+	    cmocka_unit_test(test_good),       cmocka_unit_test(test_equal),
+	    cmocka_unit_test(test_track_link), cmocka_unit_test(test_user),
 	    cmocka_unit_test(test_errors),
 	};
 

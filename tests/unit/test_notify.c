@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -706,6 +707,37 @@ static void fifo_reader_gets_first_line(void **state)
 	free(got);
 }
 
+/* notify_user (issue 11): looked up once per load, by name; an unknown one fails the load and
+ * leaves the table as it was; a reload refreshes an entry in place (a queued event finds it). */
+static void users_looked_up(void **state)
+{
+	struct vipd_instance_config ics[2] = {{.name = "web", .notify_user = "nobody"},
+	                                      {.name = "api", .notify_user = "root"}};
+	struct vipd_sync_group g = {.name = "g", .notify_user = "nobody"};
+	struct vipd_config cfg = {
+	    .instances = ics, .ninstances = 2, .sync_groups = &g, .nsync_groups = 1};
+	struct notify_users t = {0};
+	char err[256];
+
+	(void)state;
+	if (!getpwnam("nobody"))
+		skip();
+	assert_int_equal(notify_user_set(&t, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(notify_user_find(&t, "nobody")->uid, getpwnam("nobody")->pw_uid);
+	assert_int_equal(notify_user_find(&t, "root")->uid, 0);
+	assert_null(notify_user_find(&t, "daemon"));
+	snprintf(ics[1].notify_user, sizeof(ics[1].notify_user), "no-such-user-here");
+	assert_int_equal(notify_user_set(&t, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no user \"no-such-user-here\""));
+	assert_int_equal(t.n, 2);
+	assert_non_null(notify_user_find(&t, "root"));
+	ics[1].notify_user[0] = '\0';
+	assert_int_equal(notify_user_set(&t, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(t.n, 2); /* root kept: an event queued before the reload may name it */
+	notify_user_free(&t);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -725,6 +757,7 @@ int main(void)
 	    T(fifo_path_not_a_fifo),
 	    T(fifo_link_or_file_refused),
 	    T(fifo_owner_checked),
+	    T(users_looked_up),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -49,10 +49,17 @@ static struct vipd_config *load_ok(const char *top)
 }
 
 /* The errors daemon_priv_check_config finds for TOP, joined by \n ("" when none). */
+static char *check_cfg(struct vipd_config *cfg);
+
 static char *check(const char *top)
 {
+	return check_cfg(load_ok(top));
+}
+
+/* The errors daemon_priv_check_config finds for cfg (freed here), as check. */
+static char *check_cfg(struct vipd_config *cfg)
+{
 	struct config_errors errs = {0};
-	struct vipd_config *cfg = load_ok(top);
 	char *out = NULL;
 	size_t size = 0;
 	FILE *f;
@@ -219,6 +226,62 @@ static void test_script_identity(void **state)
 	config_free(cfg);
 }
 
+/* A check's `user` follows script_user's rules (issue 11): it must exist; a root vipd switches to
+ * it; an unprivileged one (or one that drops to another user) runs scripts only as itself. */
+static void test_check_user(void **state)
+{
+	struct passwd *pw = getpwnam("nobody");
+	struct vipd_config *cfg;
+	char *msgs, err[256];
+
+	(void)state;
+	if (!pw)
+		skip();
+	assert_int_equal(daemon_priv_check_user("root", 0, err, sizeof(err)), 0);
+	assert_int_equal(daemon_priv_check_user("nobody", 0, err, sizeof(err)), 0);
+	assert_int_equal(daemon_priv_check_user("nobody", pw->pw_uid, err, sizeof(err)), 0);
+	assert_int_equal(daemon_priv_check_user("root", pw->pw_uid, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "\"root\" differs from user \"nobody\""));
+	assert_int_equal(daemon_priv_check_user("no-such-user-here", 0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no user \"no-such-user-here\""));
+
+	/* in the config: FILE:LINE at the check's user */
+	check_is("user = \"nobody\";\n"
+	         "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
+	         "  user = \"no-such-user-here\"; } );",
+	         "3: check \"a\": user: no user \"no-such-user-here\" on this system");
+	msgs = check("user = \"nobody\";\n"
+	             "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
+	             "  user = \"root\"; } );");
+	assert_non_null(strstr(msgs, "3: check \"a\": user: \"root\" differs from user"));
+	free(msgs);
+	/* notify_user: the same rules, at its line */
+	cfg =
+	    config_fixture_load("user = \"nobody\";\n"
+	                        "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
+	                        "  virtual_addresses = [ \"198.18.0.100/24\" ];\n"
+	                        "  notify = \"/bin/true\"; notify_user = \"root\"; } );\n",
+	                        &msgs);
+	assert_non_null(cfg);
+	free(msgs);
+	msgs = check_cfg(cfg);
+	assert_non_null(
+	    strstr(msgs, "4: instance \"web\": notify_user: \"root\" differs from user"));
+	free(msgs);
+	if (geteuid() == 0) {
+		check_is("user = \"nobody\";\n"
+		         "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
+		         "  user = \"nobody\"; } );",
+		         "");
+		/* a root vipd: any user, root included (then the unsafe-script check, track's) */
+		check_is("user = \"root\";\n"
+		         "checks = ( { name = \"a\"; type = \"exec\"; command = \"/bin/true\";\n"
+		         "  user = \"nobody\"; }, { name = \"b\"; type = \"exec\";\n"
+		         "  command = \"/bin/true\"; user = \"root\"; } );",
+		         "");
+	}
+}
+
 /* privdrop_chown leaves alone what `from` does not own, a symbolic link, and from == to. */
 static void test_chown_leaves(void **state)
 {
@@ -274,6 +337,7 @@ int main(void)
 	    cmocka_unit_test(test_check),
 	    cmocka_unit_test(test_script_user),
 	    cmocka_unit_test(test_script_identity),
+	    cmocka_unit_test(test_check_user),
 	    cmocka_unit_test(test_chown_leaves),
 	    cmocka_unit_test(test_clear_caps),
 	};

@@ -100,6 +100,26 @@ static void status_table(void **state)
 	free(text);
 }
 
+/* A check's own user is named on its tracking line (issue 11); one without a user as before. */
+static void check_user_line(void **state)
+{
+	char *text = render(
+	    vipctl_fmt_status,
+	    "{\"router_id\":\"lb1\",\"instances\":[{\"name\":\"web\",\"state\":\"MASTER\","
+	    "\"checks\":[{\"name\":\"a\",\"type\":\"exec\",\"state\":\"up\",\"last\":\"exit status "
+	    "0\",\"last_duration\":0.5,\"successes\":3,\"failures\":0,\"user\":\"www\"},"
+	    "{\"name\":\"b\",\"type\":\"tcp\",\"state\":\"up\",\"last\":\"ok\",\"last_duration\":0."
+	    "5,"
+	    "\"successes\":1,\"failures\":0}]}]}");
+
+	(void)state;
+	assert_non_null(strstr(text,
+	                       "  web: check a (exec, as www) up, last: exit status 0 (0.50 s), "
+	                       "3 ok / 0 failed in a row\n"));
+	assert_non_null(strstr(text, "  web: check b (tcp) up, last: ok (0.50 s)"));
+	free(text);
+}
+
 static void status_without_instances(void **state)
 {
 	char *text = render(vipctl_fmt_status, "{\"router_id\":\"lb2\",\"instances\":[]}");
@@ -332,6 +352,7 @@ int main(void)
 	    cmocka_unit_test(durations),
 	    cmocka_unit_test(status_table),
 	    cmocka_unit_test(status_without_instances),
+	    cmocka_unit_test(check_user_line),
 	    cmocka_unit_test(instance_row),
 	    cmocka_unit_test(fault_reason_line),
 	    cmocka_unit_test(excluded_line),
