@@ -190,23 +190,11 @@ static void send_advert(struct instance *in, uint8_t priority)
 	}
 }
 
-/* The output interface of a virtual route: the interface of the VIPs when it names none; its
- * dev when that is the instance's interface or VMAC; any other dev is looked up by name now,
- * at each apply (the daemon tracks only the interfaces instances run on). 0 when missing. */
-static unsigned dev_ifindex(const struct instance *in, const char *dev)
-{
-	if (!dev[0])
-		return instance_vip_iface(in)->ifindex;
-	if (strcmp(dev, in->iface->name) == 0)
-		return in->iface->ifindex;
-	if (in->vmac && strcmp(dev, in->vmac->name) == 0)
-		return in->vmac->ifindex;
-	return if_nametoindex(dev);
-}
-
+/* The output interface of a virtual route: as an address's dev (instance_addrs_dev_ifindex); 0
+ * when missing. */
 unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r)
 {
-	return dev_ifindex(in, r->dev);
+	return instance_addrs_dev_ifindex(in, r->dev);
 }
 
 bool instance_route_oif(const struct instance *in, struct nl_change *c)
@@ -218,7 +206,7 @@ bool instance_route_oif(const struct instance *in, struct nl_change *c)
 	if (r->type != ROUTE_UNICAST)
 		return true;
 	for (size_t i = 0; i < r->nnh; i++) {
-		c->nh_ifindex[i] = dev_ifindex(in, r->nh[i].dev);
+		c->nh_ifindex[i] = instance_addrs_dev_ifindex(in, r->nh[i].dev);
 		ok = ok && c->nh_ifindex[i] != 0;
 	}
 	if (r->nnh)

@@ -37,8 +37,9 @@ const char *instance_addrs_dev(const struct instance *in, size_t i)
 	return o->dev[0] ? o->dev : instance_vip_iface(in)->name;
 }
 
-/* As routes (instance_route_ifindex): another interface is looked up by name at each apply; the
- * daemon also watches it (an address's dev down or missing puts the instance in FAULT). */
+/* The ifindex of dev (an address's or a route's): "" is the VIPs' interface; another interface
+ * is looked up by name at each apply (the daemon watches an address's dev: down or missing puts
+ * the instance in FAULT). 0 when missing. */
 unsigned instance_addrs_dev_ifindex(const struct instance *in, const char *dev)
 {
 	if (!dev[0])
