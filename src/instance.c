@@ -448,10 +448,12 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		if (apply_vips(in, true) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
-	if (acts & VRRP_ACT_SEND_ADVERT)
-		send_advert(in, in->fsm.priority);
+	/* Announce before the advert: a master we preempt drops the VIPs when it hears the
+	 * advert, so the LAN must already be sending to us then (make before break). */
 	if (acts & VRRP_ACT_ANNOUNCE)
 		instance_announce_start(in, now);
+	if (acts & VRRP_ACT_SEND_ADVERT)
+		send_advert(in, in->fsm.priority);
 	if (acts & (VRRP_ACT_HANDOVER_END | VRRP_ACT_DEL_VIPS))
 		instance_admin_note(in, acts);
 
