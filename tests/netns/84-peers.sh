@@ -120,6 +120,7 @@ is "$(peers_get 1 'p["split_brain"]["episodes"], p["anomalies"]["split_brain_end
 check "b) the end is logged" grep -qE "web: anomaly split_brain_end: split brain with 198.18.0.2 ended after [0-9.]+s" "$VT_DIR/n1.log"
 
 out=$(ctl 1 peers)
+diag "$out"
 like "$out" "198\.18\.0\.2 +120 +0\.50s +3 +rfc5798" "c) the text table lists node 2"
 like "$out" "split brain: 1 episode, " "c) and the episode"
 ctl 1 peers nosuch >/dev/null 2>&1
