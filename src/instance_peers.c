@@ -141,7 +141,7 @@ static struct json_object *split_json(const struct instance *in, monotime now)
 		return NULL;
 	json_object_object_add(o, "episodes", json_object_new_uint64(sb->episodes));
 	json_object_object_add(o, "seconds",
-	                       seconds(monotime_to_sec(peers_anomaly_split_total(sb, now)), 3));
+	                       seconds(monotime_to_sec(peers_anomaly_split_total(sb)), 3));
 	json_object_object_add(o, "active", json_object_new_boolean(sb->active));
 	if (!sb->active)
 		return o;

@@ -233,9 +233,9 @@ static void peers_families(FILE *f, const struct metrics_source *src)
 	       "Duration of the split-brain episodes, the current one included.");
 	for (size_t i = 0; i < src->ninstances; i++) {
 		sample_start(f, "vipd_split_brain_seconds_total", src->instances[i], NULL);
-		put_double(f, true,
-		           monotime_to_sec(peers_anomaly_split_total(
-		               &src->instances[i]->watch.split, src->now)));
+		put_double(
+		    f, true,
+		    monotime_to_sec(peers_anomaly_split_total(&src->instances[i]->watch.split)));
 	}
 	family(f, "vipd_anomalies_total", "counter", "Anomalies seen on the VRID, by kind.");
 	for (size_t i = 0; i < src->ninstances; i++)

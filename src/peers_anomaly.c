@@ -124,9 +124,8 @@ bool peers_anomaly_tick(struct peers_split *sb, bool master, monotime now,
 	return false;
 }
 
-monotime peers_anomaly_split_total(const struct peers_split *sb, monotime now)
+monotime peers_anomaly_split_total(const struct peers_split *sb)
 {
-	(void)now;
 	return sb->total + (sb->active ? sb->last - sb->start : 0);
 }
 

@@ -86,8 +86,8 @@ size_t peers_anomaly_advert(struct peers_split *sb, const struct peers_self *sel
 bool peers_anomaly_tick(struct peers_split *sb, bool master, monotime now,
                         struct peers_anomaly *out);
 
-/* How long the episode sb has lasted so far at now: the ended episodes plus the current one. */
-monotime peers_anomaly_split_total(const struct peers_split *sb, monotime now);
+/* How long the episodes of sb lasted: the ended ones plus the current one up to its last advert. */
+monotime peers_anomaly_split_total(const struct peers_split *sb);
 
 /* Whether a drop count that just reached count crossed a threshold: 10, 100, 1000, ... */
 bool peers_anomaly_drops_crossed(uint64_t count);

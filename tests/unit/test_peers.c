@@ -231,7 +231,7 @@ static void rule_split_brain_silence(void **state)
 	/* it goes on: the same episode */
 	assert_int_equal(rules(&a, &self, S(11), out), 0);
 	assert_int_equal(rules(&a, &self, S(14), out), 0);
-	assert_int_equal(peers_anomaly_split_total(&sb, S(14)), 4 * MT_SEC);
+	assert_int_equal(peers_anomaly_split_total(&sb), 4 * MT_SEC);
 	assert_false(peers_anomaly_tick(&sb, true, S(14) + mdi - 1, &end));
 	assert_true(peers_anomaly_tick(&sb, true, S(14) + mdi, &end));
 	assert_int_equal(end.kind, PEERS_ANOMALY_SPLIT_BRAIN_END);
