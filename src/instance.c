@@ -469,6 +469,7 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		if (in->io->priority_changed)
 			in->io->priority_changed(in->io->ctx, in);
 	}
+	instance_peers_tick(in, now);
 }
 
 static void fsm_timer_cb(void *arg, monotime now)
@@ -690,6 +691,7 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 void instance_count_drop(struct instance *in, enum vrrp_reason reason)
 {
 	in->stats.drops[reason]++;
+	instance_peers_drop(in, reason, monotime_now());
 }
 
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now)
