@@ -313,7 +313,9 @@ void instance_vip_note_result(struct instance *in, const struct nl_change *c)
  * first. Returns the number of failures. */
 static int apply_addrs(struct instance *in, bool add)
 {
-	size_t max = instance_addrs_count(in) + in->cfg->nroutes + in->cfg->nrules, n = 0;
+	size_t max = instance_addrs_count(in) + in->cfg->nroutes + in->cfg->nrules +
+	             2 * instance_export_count(in),
+	       n = 0;
 	struct nl_change *ch;
 	int failed = 0;
 	char buf[NL_MSG_STRLEN];
@@ -336,7 +338,13 @@ static int apply_addrs(struct instance *in, bool add)
 		n = instance_addrs_put(in, add, ch, n, &failed);
 		n = put_routes(in, add, ch, n, &failed);
 		n = put_rules(in, add, ch, n);
+		/* announce_table: the master's path replaces the standby one. */
+		n = instance_export_put(in, false, true, ch, n, &failed);
+		n = instance_export_put(in, true, false, ch, n, &failed);
 	} else {
+		n = instance_export_put(in, false, false, ch, n, &failed);
+		n = instance_export_put(in, true, instance_export_standby_wanted(in), ch, n,
+		                        &failed);
 		n = put_rules(in, add, ch, n);
 		n = put_routes(in, add, ch, n, &failed);
 		n = instance_addrs_put(in, add, ch, n, &failed);
@@ -448,6 +456,10 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		if (apply_vips(in, true) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
+	/* A change that moves no VIP may still move the standby announcements (announce_table). */
+	if ((acts & VRRP_ACT_STATE) && !(acts & (VRRP_ACT_DEL_VIPS | VRRP_ACT_ADD_VIPS)) &&
+	    instance_export_standby_apply(in) > 0)
+		loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	if (acts & VRRP_ACT_SEND_ADVERT)
 		send_advert(in, in->fsm.priority);
 	if (acts & VRRP_ACT_ANNOUNCE)
@@ -583,13 +595,18 @@ int instance_remove_stale_routes(struct instance *in)
 	int missing = 0;
 	char buf[NL_MSG_STRLEN];
 
-	if (!(in->cfg->nroutes + in->cfg->nrules) || in->cfg->priority == VRRP_PRIO_OWNER)
+	size_t max = in->cfg->nroutes + in->cfg->nrules + 2 * instance_export_count(in);
+
+	if (!max || in->cfg->priority == VRRP_PRIO_OWNER)
 		return 0;
-	ch = calloc(in->cfg->nroutes + in->cfg->nrules, sizeof(*ch));
+	ch = calloc(max, sizeof(*ch));
 	if (!ch)
 		return -1;
 	n = put_rules(in, false, ch, 0);
 	n = put_routes(in, false, ch, n, &missing);
+	/* announce_table: a killed master's routes would keep attracting the traffic. */
+	n = instance_export_put(in, false, false, ch, n, &missing);
+	n = instance_export_put(in, true, false, ch, n, &missing);
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0)
 		instance_log_errno(in, LOG_WARNING, "netlink batch");
 	else

@@ -72,6 +72,11 @@ struct vipd_instance_config {
 	size_t nroutes;
 	struct vipd_rule *rules; /* virtual_rules; added on master (config_rule.c) */
 	size_t nrules;
+	/* announce_table: a host route per VIP and a copy of each virtual route go into this table
+	 * on master, for a routing daemon to redistribute; 0 = none (config_announce.c) */
+	uint32_t announce_table;
+	/* announce_backup_metric: a backup installs the same routes with this metric; 0 = none */
+	uint32_t announce_backup_metric;
 	char notify[VIPD_SCRIPT_MAX]; /* notify script (absolute path); "" = none (config_notify.c)
 	                               */
 	/* Per-state scripts, run as written (no arguments added); "" = none (config_notify.c). */

@@ -82,4 +82,27 @@ const union vip_in *instance_vip_in_list(const struct instance *in, union vip_in
 /* The VRRPv2 authentication of c for an advert: *type and the 8 bytes of data. */
 void instance_auth_fill(const struct vipd_instance_config *c, uint8_t *type, uint8_t *data);
 
+/* instance_export.c: the routes announced into announce_table. How many routes one set holds
+ * (0 without announce_table). */
+size_t instance_export_count(const struct instance *in);
+
+/* Whether in wants its standby set in the table now: announce_backup_metric and BACKUP. */
+bool instance_export_standby_wanted(const struct instance *in);
+
+/* Append the changes of the master set (standby false) or the standby set at ch[n..], as
+ * instance_addrs_put does (room: instance_export_count); the new count. */
+size_t instance_export_put(struct instance *in, bool standby, bool add, struct nl_change *ch,
+                           size_t n, int *missing);
+
+/* A state change that moves no VIP: add the standby set when BACKUP, else delete it, in a
+ * batch of its own. The number of failures (logged, counted; the caller retries). */
+int instance_export_standby_apply(struct instance *in);
+
+/* A reload from old to in->cfg: the set in the table follows by difference (a route kept is
+ * not touched). The number of failures (logged, counted; the caller retries). */
+int instance_export_reload(struct instance *in, const struct vipd_instance_config *old);
+
+/* What is in announce_table for vipctl status: "master", "standby", "none"; NULL without one. */
+const char *instance_export_held(const struct instance *in);
+
 #endif
