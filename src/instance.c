@@ -551,11 +551,15 @@ static const char *iface_problem(struct instance *in)
 		return in->iface->sock_error[iface_af_index(in->cfg->af)];
 	if (!in->cfg->npeers && in->iface->join_error[iface_af_index(in->cfg->af)][0])
 		return in->iface->join_error[iface_af_index(in->cfg->af)];
-	if (in->cfg->has_unicast_source)
-		return unicast_source_problem(in);
-	if (!primary6_kept(in) &&
-	    !instance_iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips,
-	                            in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
+	if (in->cfg->has_unicast_source) {
+		/* a good source still leaves the tracking to decide */
+		const char *why = unicast_source_problem(in);
+
+		if (why)
+			return why;
+	} else if (!primary6_kept(in) &&
+	           !instance_iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips,
+	                                   in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
 		return in->cfg->af == AF_INET ? "no IPv4 address on the interface"
 		                              : "no IPv6 link-local address on the interface";
 	if (in->track_fault)
