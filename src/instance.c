@@ -338,9 +338,11 @@ static int apply_addrs(struct instance *in, bool add)
 		n = instance_addrs_put(in, add, ch, n, &failed);
 		n = put_routes(in, add, ch, n, &failed);
 		n = put_rules(in, add, ch, n);
-		/* announce_table: the master's path replaces the standby one. */
-		n = instance_export_put(in, false, true, ch, n, &failed);
+		/* announce_table: the master's path replaces the standby one, deleted first: FRR's
+		 * zebra keeps one route per prefix of a table and would take the delete of the
+		 * other metric for the delete of the route it holds. */
 		n = instance_export_put(in, true, false, ch, n, &failed);
+		n = instance_export_put(in, false, true, ch, n, &failed);
 	} else {
 		n = instance_export_put(in, false, false, ch, n, &failed);
 		n = instance_export_put(in, true, instance_export_standby_wanted(in), ch, n,

@@ -23,7 +23,10 @@ size_t instance_export_count(const struct instance *in)
 
 bool instance_export_standby_wanted(const struct instance *in)
 {
-	return in->cfg->announce_backup_metric && in->fsm.state == VRRP_STATE_BACKUP;
+	/* A master handing over is BACKUP with its VIPs until the other takes them: the standby
+	 * set waits for the batch that removes them, never in the table beside the master's. */
+	return in->cfg->announce_backup_metric && in->fsm.state == VRRP_STATE_BACKUP &&
+	       !in->vips_held;
 }
 
 /* Append a change per route of r[0..n) at ch[k..] (op); a route whose interface is missing is

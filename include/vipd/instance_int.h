@@ -86,7 +86,8 @@ void instance_auth_fill(const struct vipd_instance_config *c, uint8_t *type, uin
  * (0 without announce_table). */
 size_t instance_export_count(const struct instance *in);
 
-/* Whether in wants its standby set in the table now: announce_backup_metric and BACKUP. */
+/* Whether in wants its standby set in the table now: announce_backup_metric, BACKUP and the VIPs
+ * not held (a handover holds them). */
 bool instance_export_standby_wanted(const struct instance *in);
 
 /* Append the changes of the master set (standby false) or the standby set at ch[n..], as
