@@ -57,6 +57,7 @@ struct vipd_instance_config {
 	union vip_in mcast_group; /* multicast destination when has_mcast_group (family af) */
 	bool has_mcast_group;     /* else the IANA group, 224.0.0.18 or ff02::12 */
 	bool unicast_ttl_check;   /* check TTL 255 on unicast adverts; default true */
+	uint8_t unicast_ttl;      /* TTL / hop limit of the unicast adverts sent; default 255 */
 	/* After vipd starts, the Master_Down_Timer does not fire for this long (config_startup.c);
 	 * default: the top-level startup_delay */
 	monotime startup_delay;

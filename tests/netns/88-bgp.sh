@@ -2,9 +2,10 @@
 # 88: the master's VIP announced over BGP through FRR (issue 16). Two servers, each running
 # vipd and FRR (zebra, bgpd, bfdd), peer over their own link with a router running FRR; a client
 # sits behind the router (topology: tests/netns/bgp.sh). VRRP is unicast between the servers,
-# through the router (unicast_ttl_check = false). vipd puts the VIP's host route into table
-# 100 (announce_table; metric 100 on the backup, announce_backup_metric), zebra imports the
-# table and bgpd redistributes it; the router prefers the lower MED.
+# through the router (unicast_ttl_check = false; unicast_ttl = 2, so adverts go no further).
+# vipd puts the VIP's host route into table 100 (announce_table; metric 100 on the backup,
+# announce_backup_metric), zebra imports the table and bgpd redistributes it; the router
+# prefers the lower MED.
 #
 # Three failures of the master (s1), each measured on the router's kernel route to the VIP
 # (`ip -ts monitor route`: when it left s1, when it reached s2, the longest time with no
@@ -84,6 +85,10 @@ like "$st" '"announce":\{"table":100,"backup_metric":100,"announced":"master"\}'
 st=$("$VIPCTL_BIN" -S "$VT_DIR/s2.sock" --json status)
 like "$st" '"announced":"standby"' "vipctl status on s2: announced standby"
 check "the client reaches the VIP" eval "[[ \"\$(client_ping 5)\" == '5 5' ]]"
+# unicast_ttl = 2: s1's adverts cross the router and reach s2 with TTL 1 (tcpdump prints it)
+ttl=$(timeout 5 ip netns exec "$(bgp_ns s2)" tcpdump -n -v -c 1 -i eth0 "ip proto 112 and src $S1" 2>/dev/null |
+	sed -n 's/.*ttl \([0-9]*\),.*/\1/p' | head -n 1)
+is "$ttl" 1 "unicast_ttl = 2: s1's adverts arrive at s2 with TTL 1, one router on"
 
 ip -n "$(bgp_ns rt)" -ts monitor route >"$VT_DIR/mon.txt" 2>&1 &
 MON=$!

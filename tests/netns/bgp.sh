@@ -188,6 +188,8 @@ bgp_vipd_conf() {
 		echo "  unicast_source = \"$(bgp_server_ip "$i")\";"
 		echo "  unicast_peers = [ \"$(bgp_server_ip "$other")\" ];"
 		echo "  unicast_ttl_check = false;"
+		# one router between the servers: adverts leave with TTL 2 and arrive with 1
+		echo "  unicast_ttl = 2;"
 		echo "  announce_table = $BGP_TABLE;"
 		echo "  announce_backup_metric = $BGP_BACKUP_METRIC;"
 		[[ -n "${3:-}" ]] && echo "  checks = [ \"svc\" ];"
