@@ -85,6 +85,16 @@ like "$st" '"announce":\{"table":100,"backup_metric":100,"announced":"master"\}'
 st=$("$VIPCTL_BIN" -S "$VT_DIR/s2.sock" --json status)
 like "$st" '"announced":"standby"' "vipctl status on s2: announced standby"
 check "the client reaches the VIP" eval "[[ \"\$(client_ping 5)\" == '5 5' ]]"
+like "$("$VIPCTL_BIN" -S "$VT_DIR/s2.sock" status)" "svc: announced in table 100: standby \(metric 100\)" \
+	"vipctl status (text) on s2 says what it announces"
+# a reload of s2 with another backup metric: the standby route follows, the router sees it
+sed -i "s/announce_backup_metric = $BGP_BACKUP_METRIC;/announce_backup_metric = 200;/" "$c2"
+kill -HUP "$(bgp_vipd_pid 2)"
+check "reload: s2's standby route now has metric 200, the one of 100 is gone" wait_for 5 eval \
+	"[[ \"\$(ip -n $(bgp_ns s2) route show table $BGP_TABLE proto 112)\" =~ ^$BGP_VIP' dev lo scope link metric 200 '*$ ]]"
+check "reload: the router's standby path has MED 200" wait_for 5 eval \
+	"bgp_vtysh rt 'show bgp ipv4 unicast $BGP_VIP/32 json' | grep -q '\"metric\":200'"
+check "reload: the router's route stays on s1" bgp_router_via_is "$S1"
 # unicast_ttl = 2: s1's adverts cross the router and reach s2 with TTL 1 (tcpdump prints it)
 ttl=$(timeout 5 ip netns exec "$(bgp_ns s2)" tcpdump -n -v -c 1 -i eth0 "ip proto 112 and src $S1" 2>/dev/null |
 	sed -n 's/.*ttl \([0-9]*\),.*/\1/p' | head -n 1)
