@@ -154,6 +154,46 @@ static void fault_withdraws(void **state)
 	assert_int_equal(fk.log[b].op[2], NL_ADDR_DEL);
 }
 
+/* A demoted master hands over: BACKUP while it still holds the VIP, it adds no standby route
+ * beside its own (FRR's zebra keeps one route per prefix of a table); the batch that releases
+ * the VIP swaps them. */
+static void handover_swaps_in_one_batch(void **state)
+{
+	const char *why = NULL;
+	size_t b;
+
+	(void)state;
+	cfg.announce_table = 100;
+	cfg.announce_backup_metric = 50;
+	become_master();
+	run_until(now_ns + 210 * MT_MSEC);
+	b = fk.n;
+	assert_int_equal(instance_admin_demote(&inst, now_ns, &why), 0);
+	now_ns += 30 * MT_MSEC;
+	rx(3, 120, &peer_hi);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	assert_true(inst.vips_held);
+	/* at most a delete of the standby route (not there: done), never an add */
+	for (size_t i = b; i < fk.n; i++)
+		if (fk.log[i].kind == IO_APPLY)
+			for (size_t k = 0; k < fk.log[i].n; k++)
+				assert_int_equal(fk.log[i].op[k], NL_ROUTE_DEL);
+	assert_string_equal(instance_export_held(&inst), "master");
+	b = fk.n;
+	for (int k = 0; k < 4; k++) {
+		run_until(now_ns + IV);
+		rx(3, 120, &peer_hi);
+	}
+	assert_false(inst.vips_held);
+	assert_int_equal(count_kind(IO_APPLY, b), 1);
+	b = next_apply(b);
+	assert_int_equal(fk.log[b].n, 3);
+	assert_route(b, 0, NL_ROUTE_DEL, 100, 0);
+	assert_route(b, 1, NL_ROUTE_ADD, 100, 50);
+	assert_int_equal(fk.log[b].op[2], NL_ADDR_DEL);
+	assert_string_equal(instance_export_held(&inst), "standby");
+}
+
 /* A standby route the kernel refuses is counted and retried until it is in. */
 static void standby_retried(void **state)
 {
@@ -260,6 +300,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(standby_path, setup, teardown),
 	    cmocka_unit_test_setup_teardown(fault_withdraws, setup, teardown),
 	    cmocka_unit_test_setup_teardown(standby_retried, setup, teardown),
+	    cmocka_unit_test_setup_teardown(handover_swaps_in_one_batch, setup, teardown),
 	    cmocka_unit_test_setup_teardown(stale_removed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(reload_moves, setup, teardown),
 	    cmocka_unit_test_setup_teardown(status_shows, setup, teardown),
