@@ -373,8 +373,8 @@ static const char *const instance_keys[] = {
     /* config_addr.c */
     "excluded_addresses",
     /* config_wire.c */
-    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check", "unicast_ttl", "mcast_group",
-    "mcast_source",
+    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check", "unicast_ttl",
+    "mcast_group", "mcast_source",
     /* config_route.c */
     "virtual_routes",
     /* config_rule.c */
