@@ -162,7 +162,11 @@ r=$(ping_replies)
 check "kill -9: the client's pings are answered again" wait_for 5 _ping_replies_gt $((r + 5))
 measure kill9 "$B2" "$t0" "$(fadd "$t0" "$(awk -v b="$B2" 'BEGIN { print b / 1000 }')")"
 ping_stop >/dev/null
+# what a killed vipd leaves without the drop-in: its start removes it (then BACKUP, standby)
+ip -n "$(bgp_ns s1)" route add "$BGP_VIP/32" dev lo table "$BGP_TABLE" proto 112
 must "vipd starts again on s1" bgp_vipd_start 1 "$c1"
+check "kill -9: the restart removed the master's route a killed run left" wait_for 5 eval \
+	"grep -q 'removed route $BGP_VIP/32 dev lo table $BGP_TABLE, left by an earlier run' '$VT_DIR/s1.log'"
 back_to_s1 kill9
 
 # ---- 3. s1's link goes down (the router's side of it)
