@@ -50,7 +50,10 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 		errno = ENOTCONN;
 		rc = -1;
 	} else {
-		rc = net_vrrp_send(s, src, dst, msg, len);
+		/* unicast_ttl: only when it is not the socket's own 255 */
+		rc = net_vrrp_send_ttl(
+		    s, src, dst, msg, len,
+		    in->cfg->npeers && in->cfg->unicast_ttl != VRRP_TTL ? in->cfg->unicast_ttl : 0);
 	}
 	if (log_cats_on & LOG_CAT_PACKETS)
 		daemon_debug_tx(in, src, dst, msg, len, rc);

@@ -261,6 +261,23 @@ static bool demoted(struct json_object *in)
 	return v && json_object_get_boolean(v);
 }
 
+/* announce_table: "web: announced in table 100: master" (standby: "... (metric 100)"). */
+static void print_announce(FILE *out, struct json_object *in)
+{
+	struct json_object *a = member(in, "announce");
+	char name[128], table[32], held[32], metric[32];
+
+	if (!a || !text_of(in, "name", name, sizeof(name)) ||
+	    !text_of(a, "table", table, sizeof(table)) ||
+	    !text_of(a, "announced", held, sizeof(held)))
+		return;
+	if (strcmp(held, "standby") == 0 && text_of(a, "backup_metric", metric, sizeof(metric)))
+		fprintf(out, "%s: announced in table %s: standby (metric %s)\n", name, table,
+		        metric);
+	else
+		fprintf(out, "%s: announced in table %s: %s\n", name, table, held);
+}
+
 static void print_instances(FILE *out, struct json_object *list)
 {
 	static const char *const titles[] = {
@@ -311,6 +328,7 @@ static void print_instances(FILE *out, struct json_object *list)
 			        "%s: IPv6 addresses advertised %s (keepalived's form: no "
 			        "link-local first)\n",
 			        name, why);
+		print_announce(out, in);
 		if (left && json_object_get_double(left) > 0 &&
 		    text_of(in, "name", name, sizeof(name)) &&
 		    text_of(in, "startup_delay_remaining", why, sizeof(why)))

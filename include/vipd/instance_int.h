@@ -99,5 +99,28 @@ void instance_peers_tick(struct instance *in, monotime now);
 
 /* A drop of reason r was counted on in: an anomaly when its count crossed a threshold. */
 void instance_peers_drop(struct instance *in, enum vrrp_reason r, monotime now);
+/* instance_export.c: the routes announced into announce_table. How many routes one set holds
+ * (0 without announce_table). */
+size_t instance_export_count(const struct instance *in);
+
+/* Whether in wants its standby set in the table now: announce_backup_metric, BACKUP and the VIPs
+ * not held (a handover holds them). */
+bool instance_export_standby_wanted(const struct instance *in);
+
+/* Append the changes of the master set (standby false) or the standby set at ch[n..], as
+ * instance_addrs_put does (room: instance_export_count); the new count. */
+size_t instance_export_put(struct instance *in, bool standby, bool add, struct nl_change *ch,
+                           size_t n, int *missing);
+
+/* A state change that moves no VIP: add the standby set when BACKUP, else delete it, in a
+ * batch of its own. The number of failures (logged, counted; the caller retries). */
+int instance_export_standby_apply(struct instance *in);
+
+/* A reload from old to in->cfg: the set in the table follows by difference (a route kept is
+ * not touched). The number of failures (logged, counted; the caller retries). */
+int instance_export_reload(struct instance *in, const struct vipd_instance_config *old);
+
+/* What is in announce_table for vipctl status: "master", "standby", "none"; NULL without one. */
+const char *instance_export_held(const struct instance *in);
 
 #endif

@@ -167,6 +167,27 @@ static void fault_reason_line(void **state)
 	free(text);
 }
 
+/* announce_table: what is in the table on a line under it; a standby set with its metric. */
+static void announce_line(void **state)
+{
+	char *text =
+	    render(vipctl_fmt_instance,
+	           "{\"name\":\"svc\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	           "\"priority\":100,\"effective_priority\":100,\"master_address\":\"198.18.1.2\","
+	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.5.1/31 dev lo\"],"
+	           "\"announce\":{\"table\":100,\"backup_metric\":100,\"announced\":\"standby\"},"
+	           "\"since\":3.25,\"demoted\":false}");
+
+	(void)state;
+	assert_non_null(strstr(text, "\nsvc: announced in table 100: standby (metric 100)\n"));
+	free(text);
+	text = render(vipctl_fmt_instance,
+	              "{\"name\":\"svc\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	              "\"announce\":{\"table\":100,\"announced\":\"master\"},\"demoted\":false}");
+	assert_non_null(strstr(text, "\nsvc: announced in table 100: master\n"));
+	free(text);
+}
+
 /* A startup delay running: the time left on a line under the table; none once it is over. */
 static void startup_delay_line(void **state)
 {
@@ -396,6 +417,7 @@ int main(void)
 	    cmocka_unit_test(check_user_line),
 	    cmocka_unit_test(instance_row),
 	    cmocka_unit_test(fault_reason_line),
+	    cmocka_unit_test(announce_line),
 	    cmocka_unit_test(excluded_line),
 	    cmocka_unit_test(address_list_line),
 	    cmocka_unit_test(startup_delay_line),
