@@ -167,8 +167,8 @@ static bool create(struct vmac_mgr *m, struct instance *in)
 			return false;
 		}
 	}
-	ifindex =
-	    vmac_create(m->nl, in->cfg->af, in->cfg->vrid, in->iface->ifindex, err, sizeof(err));
+	ifindex = vmac_create(m->nl, in->cfg->af, in->cfg->vrid, in->cfg->vmac_name,
+	                      in->iface->ifindex, err, sizeof(err));
 	if (ifindex < 0) {
 		instance_log(in, LOG_WARNING, "VMAC %s: %s", in->vmac->name, err);
 		return false;

@@ -33,6 +33,10 @@
 
 #define SYSCTL_ROOT "/proc/sys"
 
+/* The ifalias vipd gives the macvlans it creates: what tells a leftover of a killed run, which
+ * vipd deletes, from a macvlan of the same name that someone else made, which it never touches. */
+#define VMAC_ALIAS "vipd VMAC"
+
 struct vmac_nl {
 	struct nl_sock *sk;
 };
@@ -240,7 +244,31 @@ static bool link_is_macvlan(struct rtnl_link *link)
 	return type && strcmp(type, "macvlan") == 0;
 }
 
-int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
+static bool link_is_ours(struct rtnl_link *link)
+{
+	const char *alias = rtnl_link_get_ifalias(link);
+
+	return link_is_macvlan(link) && alias && strcmp(alias, VMAC_ALIAS) == 0;
+}
+
+/* A macvlan a vipd without the alias made: the default name with the virtual MAC of (af, vrid).
+ * legacy_af is 0 when there is no such case (a name from the config, or a stop). */
+static bool link_is_legacy(struct rtnl_link *link, int legacy_af, uint8_t vrid, const char *name)
+{
+	struct nl_addr *a = rtnl_link_get_addr(link);
+	char def[IF_NAMESIZE];
+	uint8_t mac[6];
+
+	if (!legacy_af || !link_is_macvlan(link) || !a || nl_addr_get_len(a) != 6)
+		return false;
+	config_vmac_name(legacy_af, vrid, def);
+	vmac_mac(legacy_af, vrid, mac);
+	return strcmp(name, def) == 0 && memcmp(nl_addr_get_binary_addr(a), mac, 6) == 0;
+}
+
+/* Delete the link called name if vipd made it (see vmac_delete); legacy_af as link_is_legacy. */
+static int delete_ours(struct vmac_nl *v, const char *name, int legacy_af, uint8_t vrid, char *err,
+                       size_t errlen)
 {
 	struct rtnl_link *link = NULL;
 	int r = get_link(v, name, &link, err, errlen);
@@ -252,6 +280,12 @@ int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
 		rtnl_link_put(link);
 		return -1;
 	}
+	if (!link_is_ours(link) && !link_is_legacy(link, legacy_af, vrid, name)) {
+		snprintf(err, errlen, "%s exists and is a macvlan vipd did not create: left alone",
+		         name);
+		rtnl_link_put(link);
+		return -1;
+	}
 	r = rtnl_link_delete(v->sk, link);
 	rtnl_link_put(link);
 	if (r < 0 && r != -NLE_OBJ_NOTFOUND && r != -NLE_NODEV) {
@@ -259,6 +293,11 @@ int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
+{
+	return delete_ours(v, name, 0, 0, err, errlen);
 }
 
 /* Apply changes to the link name (ifindex); 0 or -1 with a reason naming what. */
@@ -345,6 +384,7 @@ static int add_macvlan(struct vmac_nl *v, const char *name, const uint8_t mac[6]
 		rtnl_link_set_name(link, name);
 		rtnl_link_set_link(link, (int)parent_ifindex);
 		rtnl_link_set_addr(link, addr);
+		rtnl_link_set_ifalias(link, VMAC_ALIAS);
 		r = rtnl_link_macvlan_set_mode(link, MACVLAN_MODE_BRIDGE);
 		if (r == 0)
 			r = rtnl_link_add(v->sk, link, NLM_F_CREATE | NLM_F_EXCL);
@@ -369,18 +409,16 @@ static int add_macvlan(struct vmac_nl *v, const char *name, const uint8_t mac[6]
 	return ifindex;
 }
 
-int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, unsigned parent_ifindex, char *err,
-                size_t errlen)
+int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, const char *name, unsigned parent_ifindex,
+                char *err, size_t errlen)
 {
-	char name[IF_NAMESIZE];
 	uint8_t mac[6];
 	struct rtnl_link *changes;
 	int ifindex, r = 0;
 
-	config_vmac_name(af, vrid, name);
 	vmac_mac(af, vrid, mac);
 	/* One left by a crashed run holds stale VIPs and maybe another parent: start afresh. */
-	if (vmac_delete(v, name, err, errlen) < 0)
+	if (delete_ours(v, name, af, vrid, err, errlen) < 0)
 		return -1;
 	ifindex = add_macvlan(v, name, mac, parent_ifindex, err, errlen);
 	if (ifindex < 0)
