@@ -680,6 +680,7 @@ int daemon_run(struct daemon *d)
 	d->announce_fd = announce_open();
 	if (d->announce_fd < 0)
 		log_fatal("announcement socket");
+	daemon_vmac_sweep(d->vmacs, d->instances, d->ninstances);
 	daemon_start_vmacs(d, 0);
 	daemon_iface_start(d);
 	remove_stale_vips(d);

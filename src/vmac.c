@@ -295,6 +295,41 @@ static int delete_ours(struct vmac_nl *v, const char *name, int legacy_af, uint8
 	return 0;
 }
 
+int vmac_list_ours(struct vmac_nl *v, char (**names)[IF_NAMESIZE], size_t *n, char *err,
+                   size_t errlen)
+{
+	struct nl_cache *cache = NULL;
+	char(*list)[IF_NAMESIZE] = NULL;
+	size_t count = 0;
+	int r = rtnl_link_alloc_cache(v->sk, AF_UNSPEC, &cache);
+
+	if (r < 0) {
+		snprintf(err, errlen, "list links: %s", nl_geterror(r));
+		return -1;
+	}
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_link *link = (struct rtnl_link *)o;
+		char(*more)[IF_NAMESIZE];
+
+		if (!link_is_ours(link) || !rtnl_link_get_name(link))
+			continue;
+		more = realloc(list, (count + 1) * sizeof(*list));
+		if (!more) {
+			snprintf(err, errlen, "list links: out of memory");
+			free(list);
+			nl_cache_free(cache);
+			errno = ENOMEM;
+			return -1;
+		}
+		list = more;
+		snprintf(list[count++], IF_NAMESIZE, "%s", rtnl_link_get_name(link));
+	}
+	nl_cache_free(cache);
+	*names = list;
+	*n = count;
+	return 0;
+}
+
 int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
 {
 	return delete_ours(v, name, 0, 0, err, errlen);
@@ -337,7 +372,8 @@ static int set_up(struct vmac_nl *v, int ifindex, const char *name, char *err, s
 	return r;
 }
 
-/* The index of the macvlan called name: > 0, or -1 with a reason (also when it is absent). */
+/* The index of vipd's macvlan called name: > 0, or -1 with a reason (also when it is absent, or
+ * someone else's). */
 static int macvlan_index(struct vmac_nl *v, const char *name, char *err, size_t errlen)
 {
 	struct rtnl_link *link = NULL;
@@ -348,10 +384,10 @@ static int macvlan_index(struct vmac_nl *v, const char *name, char *err, size_t 
 			snprintf(err, errlen, "%s: no such interface", name);
 		return -1;
 	}
-	ifindex = link_is_macvlan(link) ? rtnl_link_get_ifindex(link) : -1;
+	ifindex = link_is_ours(link) ? rtnl_link_get_ifindex(link) : -1;
 	rtnl_link_put(link);
 	if (ifindex < 0)
-		snprintf(err, errlen, "%s is not a macvlan", name);
+		snprintf(err, errlen, "%s is not a macvlan vipd created: left alone", name);
 	return ifindex;
 }
 
@@ -384,7 +420,6 @@ static int add_macvlan(struct vmac_nl *v, const char *name, const uint8_t mac[6]
 		rtnl_link_set_name(link, name);
 		rtnl_link_set_link(link, (int)parent_ifindex);
 		rtnl_link_set_addr(link, addr);
-		rtnl_link_set_ifalias(link, VMAC_ALIAS);
 		r = rtnl_link_macvlan_set_mode(link, MACVLAN_MODE_BRIDGE);
 		if (r == 0)
 			r = rtnl_link_add(v->sk, link, NLM_F_CREATE | NLM_F_EXCL);
@@ -424,7 +459,17 @@ int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, const char *name, unsig
 	if (ifindex < 0)
 		return -1;
 
-	if (af == AF_INET6) {
+	/* The kernel ignores IFLA_IFALIAS in a creation: the mark is a change of its own. */
+	changes = rtnl_link_alloc();
+	if (changes) {
+		rtnl_link_set_ifalias(changes, VMAC_ALIAS);
+		r = change_link(v, ifindex, changes, name, "mark", err, errlen);
+		rtnl_link_put(changes);
+	} else {
+		snprintf(err, errlen, "mark %s: out of memory", name);
+		r = -1;
+	}
+	if (r == 0 && af == AF_INET6) {
 		/* RFC 9568 7.4 / VRRP-NOTES: never a link-local derived from the shared MAC. */
 		changes = rtnl_link_alloc();
 		r = changes ? rtnl_link_inet6_set_addr_gen_mode(changes, IN6_ADDR_GEN_MODE_NONE)
@@ -443,9 +488,13 @@ int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, const char *name, unsig
 		r = set_up(v, ifindex, name, err, errlen);
 	if (r < 0) {
 		/* Half set up is worse than absent: it could answer ARP with the shared MAC. */
-		char ignored[128];
+		struct rtnl_link *made = rtnl_link_alloc();
 
-		(void)vmac_delete(v, name, ignored, sizeof(ignored));
+		if (made) {
+			rtnl_link_set_ifindex(made, ifindex);
+			(void)rtnl_link_delete(v->sk, made);
+			rtnl_link_put(made);
+		}
 		return -1;
 	}
 	return ifindex;

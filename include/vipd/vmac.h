@@ -32,7 +32,13 @@ void vmac_close(struct vmac_nl *v);
 int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, const char *name, unsigned parent_ifindex,
                 char *err, size_t errlen);
 
-/* Bring the macvlan called name up (someone set it down). 0 or -1 with a reason. */
+/* The names of the macvlans vipd created (its ifalias) in *names (free it), their count in *n.
+ * 0, or -1 with a reason. */
+int vmac_list_ours(struct vmac_nl *v, char (**names)[IF_NAMESIZE], size_t *n, char *err,
+                   size_t errlen);
+
+/* Bring vipd's macvlan called name up (someone set it down); another's is left alone. 0 or -1
+ * with a reason. */
 int vmac_up(struct vmac_nl *v, const char *name, char *err, size_t errlen);
 
 /* Drop every IPv6 address of the interface name without a packet: deleting them one by one makes
