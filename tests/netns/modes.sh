@@ -50,7 +50,12 @@ mode_set() {
 	[[ -n $M_AUTH ]] && VT_CONF_DEFAULTS+=("auth_pass=$M_AUTH")
 	((M_UNICAST)) && VT_CONF_DEFAULTS+=(unicast=1)
 	((M_VMAC)) && VT_CONF_DEFAULTS+=("vmac=${M_VMAC_NAME:-true}")
-	((M_XBASE)) && VT_CONF_DEFAULTS+=(vmac_xmit_base=true)
+	# With vmac_xmit_base no advert refreshes the switch's entry for the virtual MAC: only
+	# announcements do. A keepalived master still answering the new master's gratuitous ARPs
+	# (from the same MAC) points the switch at itself until the next one, so the second
+	# burst comes 0.5 s after a takeover instead of 5 s (a unicast advert can wait that long
+	# for ARP after a replug).
+	((M_XBASE)) && VT_CONF_DEFAULTS+=(vmac_xmit_base=true garp_delay=0.5)
 	return 0
 }
 
