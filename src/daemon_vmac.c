@@ -39,7 +39,7 @@ struct vmac_mgr {
 	struct loop *loop;
 	vmac_mgr_sync_cb sync;
 	void *arg;
-	struct vmac_nl *nl;      /* opened with the first VMAC */
+	struct vmac_nl *nl;      /* opened by the start-up sweep or the first VMAC */
 	struct vmac_entry *ents; /* instances whose VMAC is wanted */
 	size_t nents;
 	struct vmac_parent *parents;
