@@ -7,7 +7,9 @@
 # and Skew_Time + 20 ms. Then: vipctl status names the VMAC; a reload that
 # renames it re-creates it under the new name; a kill -9 and a restart under
 # another name removes the macvlan the killed run left (it carries vipd's
-# ifalias) and leaves alone a macvlan vipd did not create.
+# ifalias) and leaves alone a macvlan vipd did not create (never brought up,
+# the instance in FAULT); an unmarked vrrp.VRID with the virtual MAC (an older
+# vipd's) is replaced.
 VT_MODE=v3-vmac-named
 MODE_BODY_MORE=1
 # shellcheck source=tests/netns/mode-body.sh
@@ -76,5 +78,21 @@ if [[ $VT_IMPL == vipd ]]; then
 	stop_node 1 TERM 5
 	is "$(link_names 1)" "vmac-web" "foreign: the foreign macvlan survives vipd's start and stop"
 	ip -n "$ns1" link del vmac-web 2>/dev/null
+
+	# vmac = true: an unmarked vrrp.VRID with the virtual MAC is what a vipd before the mark
+	# left behind: replaced by a marked one
+	ip -n "$ns1" link add "vrrp.$VRID" link eth0 address "$(vmac_mac)" type macvlan mode bridge ||
+		bail_out "cannot add an unmarked vrrp.$VRID"
+	write_conf vipd 1 prio=150 vmac=true >/dev/null
+	must "legacy: node 1 starts with vmac = true over an unmarked vrrp.$VRID" \
+		start_node 1 vipd "$VT_DIR/n1.vipd.conf"
+	if wait_for 5 vip_on 1 "vrrp.$VRID" &&
+		ip -n "$ns1" -d link show dev "vrrp.$VRID" | grep -q 'alias vipd VMAC'; then
+		ok "legacy: the old vrrp.$VRID is replaced by vipd's own (ifalias 'vipd VMAC'), with the VIP"
+	else
+		not_ok "legacy: vrrp.$VRID replaced and holding the VIP (state $(node_state 1))"
+	fi
+	stop_node 1 TERM 5
+	is "$(link_names 1)" "" "legacy: gone at stop"
 fi
 done_testing
