@@ -67,12 +67,20 @@ static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 	return rc;
 }
 
-static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
+static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev)
 {
+	static const uint8_t no_mac[6];
 	struct daemon *d = ctx;
-	const struct iface *out = instance_vip_iface(in);
-	const uint8_t *mac = daemon_iface_mac(out);
+	const struct iface *out = dev[0] ? daemon_iface_by_name(d, dev) : instance_vip_iface(in);
+	const uint8_t *mac = out ? daemon_iface_mac(out) : NULL;
 
+	if (!out) {
+		errno = ENODEV;
+		return -1;
+	}
+	/* An address on lo (or a tunnel) of a dev has no neighbour to tell. */
+	if (dev[0] && out->ifindex && (!mac || memcmp(mac, no_mac, sizeof(no_mac)) == 0))
+		return 1;
 	if (!mac || !out->ifindex) {
 		errno = out->ifindex ? EAFNOSUPPORT : ENODEV;
 		return -1;

@@ -13,15 +13,17 @@
 /* Longest wait for the kernel to announce fresh IPv6 VIPs before the first NAs go anyway. */
 #define NA_WAIT_MAX (20 * MT_MSEC)
 
-/* Announce address i of the instance (its VIPs, then its excluded addresses), unless it lives on
- * another interface (dev): vipd announces only on the instance's own. */
+/* Announce address i of the instance (its VIPs, then its excluded addresses) on the interface it
+ * lives on (dev): the neighbours that must learn the new master are on that link, and they learn
+ * the MAC of the interface that holds the address (as keepalived does). */
 static void announce_one(struct instance *in, size_t i)
 {
-	if (instance_addrs_opts(in, i)->dev[0])
-		return;
-	if (in->io->announce(in->io->ctx, in, instance_addrs_get(in, i)) < 0)
+	int rc = in->io->announce(in->io->ctx, in, instance_addrs_get(in, i),
+	                          instance_addrs_opts(in, i)->dev);
+
+	if (rc < 0)
 		in->stats.send_errors++;
-	else
+	else if (rc == 0)
 		in->stats.announcements++;
 }
 

@@ -84,13 +84,15 @@ static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
 	return fk.apply_fail ? -1 : failed;
 }
 
-static int fake_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
+static int fake_announce(void *ctx, struct instance *in, const struct vip_addr *vip,
+                         const char *dev)
 {
 	struct io_call *c = log_next(IO_ANNOUNCE);
 
 	(void)ctx;
 	(void)in;
 	c->vip = *vip;
+	snprintf(c->dev, sizeof(c->dev), "%s", dev);
 	return 0;
 }
 

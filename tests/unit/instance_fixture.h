@@ -36,6 +36,7 @@ struct io_call {
 	bool nodad[MAXV];
 	struct vipd_addr_opts opts[MAXV]; /* NL_ADDR_* changes */
 	struct vip_addr vip;              /* IO_ANNOUNCE */
+	char dev[IF_NAMESIZE];            /* IO_ANNOUNCE: the address's dev, "" for the VIPs' */
 	/* IO_DROP (accept = false): inst's drop list when the table was rebuilt, in n and addr */
 };
 
