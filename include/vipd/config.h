@@ -119,6 +119,15 @@ struct vipd_listen {
 	uint16_t port;
 };
 
+/* One garp_groups entry: announcements on each of its interfaces, of every instance together, at
+ * least garp_interval (gratuitous ARP) or gna_interval (unsolicited NA) apart; 0 = not paced. */
+struct vipd_garp_group {
+	char (*ifaces)[IF_NAMESIZE];
+	size_t nifaces;
+	monotime garp_interval, gna_interval;
+	int line;
+};
+
 struct vipd_config {
 	char *file;                               /* path it was read from */
 	char router_id[VIPD_NAME_MAX];            /* default: hostname */
@@ -146,6 +155,8 @@ struct vipd_config {
 	bool startup_delay_from_boot; /* startup delays count from boot, not from vipd's start */
 	char net_namespace[VIPD_NAME_MAX]; /* entered at start (netns.h); "" = the one vipd is in */
 	int net_namespace_line;            /* its line in the file when set */
+	struct vipd_garp_group *garp_groups; /* announcement pacing per interface (config_garp.c) */
+	size_t ngarp_groups;
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */

@@ -76,6 +76,10 @@ struct instance_io {
 	/* Announce one address (gratuitous ARP / unsolicited NA) on dev, "" being the VIPs'
 	 * interface: 0 sent, 1 nothing to send there (no link layer, as lo), -1 (errno) failed. */
 	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev);
+	/* Optional (may be NULL: no pacing): the earliest time the announcement of vip on dev may
+	 * go, for the pacing of its interface shared by every instance (garp_groups); 0 = now. */
+	monotime (*announce_due)(void *ctx, struct instance *in, const struct vip_addr *vip,
+	                         const char *dev);
 	/* Optional (may be NULL): told after each logged state change of in. */
 	void (*state_changed)(void *ctx, struct instance *in);
 	/* Optional (may be NULL): told when in's effective priority (fsm.priority) changed. */
