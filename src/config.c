@@ -22,6 +22,7 @@
 #include "vipd/config_rule.h"
 #include "vipd/config_startup.h"
 #include "vipd/config_garp.h"
+#include "vipd/config_rttab.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
 #include "vipd/config_metrics.h"
@@ -548,6 +549,7 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	config_metrics_load(&sc, cfg);
 	config_startup_load_top(&sc, cfg);
 	config_garp_load(&sc, cfg);
+	config_rttab_load(ld, cfg);
 	load_instances(ld, root, cfg);
 	config_notify_load_groups(&sc, cfg);
 }
@@ -606,6 +608,7 @@ void config_free(struct vipd_config *cfg)
 	config_track_free_top(cfg);
 	config_notify_free(cfg);
 	config_garp_free(cfg);
+	rttab_free(&cfg->rt_tables);
 	free(cfg->instances);
 	free(cfg->file);
 	free(cfg);

@@ -157,6 +157,9 @@ struct vipd_config {
 	int net_namespace_line;            /* its line in the file when set */
 	struct vipd_garp_group *garp_groups; /* announcement pacing per interface (config_garp.c) */
 	size_t ngarp_groups;
+	/* iproute2's table names, read at load for `table NAME` (config_rttab.c) */
+	struct rttab rt_tables;
+	char rt_tables_bad[600]; /* "FILE:LINE" of a malformed line that ended a file, or "" */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */
@@ -177,7 +180,8 @@ struct config_errors {
 #define VIPD_DEFAULT_STATE_DIR "/var/lib/vipd"
 
 /* Read and validate path. On success returns the config; on failure NULL with every error found
- * appended to errs (which may be NULL). Does not look at the system (interfaces need not exist). */
+ * appended to errs (which may be NULL). Does not look at the system (interfaces need not exist)
+ * but for iproute2's rt_tables files (config_rttab.h). */
 struct vipd_config *config_load(const char *path, struct config_errors *errs);
 
 /* Free a config from config_load (NULL is fine). */
