@@ -676,6 +676,15 @@ struct json_object *daemon_status(struct daemon *d)
 	json_object_object_add(o, "unmatched_drops", drops);
 	if (fifo)
 		json_object_object_add(o, "notify_fifo", fifo);
+	if (d->cfg->ngarp_groups) {
+		struct json_object *garp = daemon_garp_status(d);
+
+		if (!garp) {
+			json_object_put(o);
+			return NULL;
+		}
+		json_object_object_add(o, "garp_groups", garp);
+	}
 	return o;
 }
 

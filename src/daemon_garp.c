@@ -4,6 +4,7 @@
  * the interface's next slot one interval on, and an instance whose slot is not due yet waits. */
 #include "build_config.h"
 
+#include <json-c/json.h>
 #include <string.h>
 
 #include "vipd/config_garp.h"
@@ -40,4 +41,30 @@ void daemon_garp_sent(struct daemon *d, struct instance *in, const struct vip_ad
 	gap = config_garp_interval(d->cfg, ifc->name, vip->af);
 	if (gap)
 		daemon_iface_of(ifc)->garp_next[iface_af_index(vip->af)] = now + gap;
+}
+
+struct json_object *daemon_garp_status(const struct daemon *d)
+{
+	struct json_object *list = json_object_new_array();
+
+	for (size_t i = 0; list && i < d->cfg->ngarp_groups; i++) {
+		const struct vipd_garp_group *g = &d->cfg->garp_groups[i];
+		struct json_object *o = json_object_new_object(), *ifs = json_object_new_array();
+
+		if (!o || !ifs) {
+			json_object_put(o);
+			json_object_put(ifs);
+			json_object_put(list);
+			return NULL;
+		}
+		for (size_t k = 0; k < g->nifaces; k++)
+			json_object_array_add(ifs, json_object_new_string(g->ifaces[k]));
+		json_object_object_add(o, "interfaces", ifs);
+		json_object_object_add(o, "garp_interval",
+		                       json_object_new_double(monotime_to_sec(g->garp_interval)));
+		json_object_object_add(o, "gna_interval",
+		                       json_object_new_double(monotime_to_sec(g->gna_interval)));
+		json_object_array_add(list, o);
+	}
+	return list;
 }

@@ -85,6 +85,10 @@ monotime daemon_garp_due(struct daemon *d, struct instance *in, const struct vip
 void daemon_garp_sent(struct daemon *d, struct instance *in, const struct vip_addr *vip,
                       const char *dev, monotime now);
 
+/* vipctl status: the garp_groups of the running config as a JSON array (a new reference), NULL
+ * when out of memory. */
+struct json_object *daemon_garp_status(const struct daemon *d);
+
 /* Delete table inet vipd (a killed run's at start, ours at stop); a failure is logged when an
  * instance has accept = false (without nf_tables there can be no table to delete). */
 void daemon_nft_clean(struct daemon *d, const char *when);

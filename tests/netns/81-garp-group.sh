@@ -10,7 +10,8 @@
 #  c) the pace does not stall the rounds: each next GARP comes within the
 #     interval + 30 ms (each waits only for the slot of its interface);
 #  d) a reload dropping the group: a vipctl garp of both IPv4 instances puts
-#     their 4 GARPs within 20 ms (nothing paces them any more).
+#     their first round out at once (nothing paces them any more);
+# vipctl status shows the group, and no group after the reload.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 vt_setup 1
@@ -69,6 +70,15 @@ cap_start tk
 start_node 1 vipd "$f"
 # shellcheck disable=SC2016 # expanded by eval
 check "the three instances become master" wait_for 5 eval '[[ $(masters) == 3 ]]'
+# groups — "IFACES GARP GNA" of each garp group vipctl status shows, or "none"
+groups() {
+	"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" --json status | python3 -c '
+import json, sys
+g = json.load(sys.stdin).get("garp_groups")
+print(" ".join("%s %g %g" % (",".join(x["interfaces"]), x["garp_interval"], x["gna_interval"])
+               for x in g) if g else "none")'
+}
+is "$(groups)" "eth0 0.1 0.08" "vipctl status shows the garp group"
 # 8 GARPs 100 ms apart after the takeover: 0.7 s; 1.5 s holds them with room
 sleep 1.5
 cap_stop tk
@@ -89,6 +99,7 @@ check "c) each next NA within 80 + 30 ms (max $max ms)" fle "$max" 110
 conf "" >/dev/null
 # shellcheck disable=SC2016 # expanded by eval
 check "d) vipctl reload without the group" eval '"$VIPCTL_BIN" -S "$VT_DIR/n1.sock" reload >/dev/null'
+is "$(groups)" "none" "d) vipctl status: no garp group any more"
 cap_start rl
 "$VIPCTL_BIN" -S "$VT_DIR/n1.sock" garp a >/dev/null
 "$VIPCTL_BIN" -S "$VT_DIR/n1.sock" garp b >/dev/null
