@@ -22,6 +22,8 @@
 #include "vipd/config_rule.h"
 #include "vipd/config_startup.h"
 #include "vipd/config_vmac.h"
+#include "vipd/config_garp.h"
+#include "vipd/config_rttab.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
 #include "vipd/config_metrics.h"
@@ -462,7 +464,9 @@ static const char *const top_keys[] = {
     /* config_metrics.c */
     "metrics_listen",
     /* config_startup.c */
-    "startup_delay", "startup_delay_from_boot", "net_namespace", NULL};
+    "startup_delay", "startup_delay_from_boot", "net_namespace",
+    /* config_garp.c */
+    "garp_groups", NULL};
 
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)
@@ -503,6 +507,8 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	config_track_load_top(&sc, cfg);
 	config_metrics_load(&sc, cfg);
 	config_startup_load_top(&sc, cfg);
+	config_garp_load(&sc, cfg);
+	config_rttab_load(ld, cfg);
 	load_instances(ld, root, cfg);
 	config_notify_load_groups(&sc, cfg);
 }
@@ -560,6 +566,8 @@ void config_free(struct vipd_config *cfg)
 	}
 	config_track_free_top(cfg);
 	config_notify_free(cfg);
+	config_garp_free(cfg);
+	rttab_free(&cfg->rt_tables);
 	free(cfg->instances);
 	free(cfg->file);
 	free(cfg);
@@ -644,6 +652,7 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 	}
 	fprintf(out, ");\n");
 	config_notify_print_groups(cfg, out);
+	config_garp_print(cfg, out);
 }
 
 const struct vipd_instance_config *config_instance(const struct vipd_config *cfg, const char *name)

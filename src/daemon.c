@@ -72,20 +72,39 @@ static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 	return rc;
 }
 
-static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
+static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev)
 {
+	static const uint8_t no_mac[6];
 	struct daemon *d = ctx;
-	const struct iface *out = instance_vip_iface(in);
-	const uint8_t *mac = daemon_iface_mac(out);
+	int rc;
+	const struct iface *out = dev[0] ? daemon_iface_by_name(d, dev) : instance_vip_iface(in);
+	const uint8_t *mac = out ? daemon_iface_mac(out) : NULL;
 
+	if (!out) {
+		errno = ENODEV;
+		return -1;
+	}
+	/* An address on lo (or a tunnel) of a dev has no neighbour to tell. */
+	if (dev[0] && out->ifindex && (!mac || memcmp(mac, no_mac, sizeof(no_mac)) == 0))
+		return 1;
 	if (!mac || !out->ifindex) {
 		errno = out->ifindex ? EAFNOSUPPORT : ENODEV;
 		return -1;
 	}
 	/* Gratuitous ARP for IPv4, unsolicited Neighbor Advertisement for IPv6. */
 	if (vip->af == AF_INET6)
-		return announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
-	return announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
+		rc = announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
+	else
+		rc = announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
+	if (rc == 0)
+		daemon_garp_sent(d, in, vip, dev, monotime_now());
+	return rc;
+}
+
+static monotime io_announce_due(void *ctx, struct instance *in, const struct vip_addr *vip,
+                                const char *dev)
+{
+	return daemon_garp_due(ctx, in, vip, dev);
 }
 
 /* The kernel announced every VIP of in on its interface (IPv6: their local route is in). */
@@ -315,6 +334,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.master_rx_lower = io_master_rx_lower;
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
+	d->io.announce_due = io_announce_due;
 	d->io.drop_sync = daemon_nft_sync;
 	d->sd.fd = -1;
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
@@ -659,6 +679,15 @@ struct json_object *daemon_status(struct daemon *d)
 	json_object_object_add(o, "unmatched_drops", drops);
 	if (fifo)
 		json_object_object_add(o, "notify_fifo", fifo);
+	if (d->cfg->ngarp_groups) {
+		struct json_object *garp = daemon_garp_status(d);
+
+		if (!garp) {
+			json_object_put(o);
+			return NULL;
+		}
+		json_object_object_add(o, "garp_groups", garp);
+	}
 	return o;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vipd/daemon.h"
+#include "vipd/config_garp.h"
 #include "vipd/daemon_int.h"
 #include "vipd/instance_reconfig.h"
 #include "vipd/log.h"
@@ -169,6 +170,8 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 	}
 	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)
 		log_warnx("reload: control_socket changed; it takes effect at the next start");
+	if (!config_garp_equal(ncfg, d->cfg))
+		log_notice("reload: garp_groups changed; the next announcements are paced by them");
 	if (strcmp(ncfg->net_namespace, d->cfg->net_namespace) != 0)
 		log_warnx("reload: net_namespace changed; it takes effect at the next start");
 	if (ncfg->startup_delay_from_boot != d->cfg->startup_delay_from_boot)

@@ -128,6 +128,15 @@ struct vipd_listen {
 	uint16_t port;
 };
 
+/* One garp_groups entry: announcements on each of its interfaces, of every instance together, at
+ * least garp_interval (gratuitous ARP) or gna_interval (unsolicited NA) apart; 0 = not paced. */
+struct vipd_garp_group {
+	char (*ifaces)[IF_NAMESIZE];
+	size_t nifaces;
+	monotime garp_interval, gna_interval;
+	int line;
+};
+
 struct vipd_config {
 	char *file;                               /* path it was read from */
 	char router_id[VIPD_NAME_MAX];            /* default: hostname */
@@ -155,6 +164,11 @@ struct vipd_config {
 	bool startup_delay_from_boot; /* startup delays count from boot, not from vipd's start */
 	char net_namespace[VIPD_NAME_MAX]; /* entered at start (netns.h); "" = the one vipd is in */
 	int net_namespace_line;            /* its line in the file when set */
+	struct vipd_garp_group *garp_groups; /* announcement pacing per interface (config_garp.c) */
+	size_t ngarp_groups;
+	/* iproute2's table names, read at load for `table NAME` (config_rttab.c) */
+	struct rttab rt_tables;
+	char rt_tables_bad[600]; /* "FILE:LINE" of a malformed line that ended a file, or "" */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */
@@ -175,7 +189,8 @@ struct config_errors {
 #define VIPD_DEFAULT_STATE_DIR "/var/lib/vipd"
 
 /* Read and validate path. On success returns the config; on failure NULL with every error found
- * appended to errs (which may be NULL). Does not look at the system (interfaces need not exist). */
+ * appended to errs (which may be NULL). Does not look at the system (interfaces need not exist)
+ * but for iproute2's rt_tables files (config_rttab.h). */
 struct vipd_config *config_load(const char *path, struct config_errors *errs);
 
 /* Free a config from config_load (NULL is fine). */

@@ -75,6 +75,20 @@ struct daemon {
  * (accept = false, daemon_nft.c). 0, or -1 with the reason in err. */
 int daemon_nft_sync(void *ctx, char *err, size_t errlen);
 
+/* garp_groups: when the announcement of vip (of in, on dev, "" = the VIPs' interface) may go,
+ * 0 when its interface is not paced (daemon_garp.c). */
+monotime daemon_garp_due(struct daemon *d, struct instance *in, const struct vip_addr *vip,
+                         const char *dev);
+
+/* An announcement of vip left at now: its interface's next one of that family is one interval
+ * later. */
+void daemon_garp_sent(struct daemon *d, struct instance *in, const struct vip_addr *vip,
+                      const char *dev, monotime now);
+
+/* vipctl status: the garp_groups of the running config as a JSON array (a new reference), NULL
+ * when out of memory. */
+struct json_object *daemon_garp_status(const struct daemon *d);
+
 /* Delete table inet vipd (a killed run's at start, ours at stop); a failure is logged when an
  * instance has accept = false (without nf_tables there can be no table to delete). */
 void daemon_nft_clean(struct daemon *d, const char *when);

@@ -74,8 +74,13 @@ struct instance_io {
 	            const union vip_in *dst, const uint8_t *msg, size_t len);
 	/* Apply address changes in one batch; each change's error is filled. Returns failures. */
 	int (*apply)(void *ctx, struct nl_change *changes, size_t n);
-	/* Announce one VIP (gratuitous ARP). */
-	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip);
+	/* Announce one address (gratuitous ARP / unsolicited NA) on dev, "" being the VIPs'
+	 * interface: 0 sent, 1 nothing to send there (no link layer, as lo), -1 (errno) failed. */
+	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev);
+	/* Optional (may be NULL: no pacing): the earliest time the announcement of vip on dev may
+	 * go, for the pacing of its interface shared by every instance (garp_groups); 0 = now. */
+	monotime (*announce_due)(void *ctx, struct instance *in, const struct vip_addr *vip,
+	                         const char *dev);
 	/* Optional (may be NULL): told after each logged state change of in. */
 	void (*state_changed)(void *ctx, struct instance *in);
 	/* Optional (may be NULL): told when in's effective priority (fsm.priority) changed. */

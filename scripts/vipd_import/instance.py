@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 from .reader import Node
 from .rules import (ADDR_DROPPED, ADDR_FLAGS, ADDR_OPTIONS, GARP_KEYS, NOTIFY_OTHER, ROUTE_KEYS,
                     ROUTE_PROTOS, ROUTE_SCOPES, ROUTE_TYPES, RULE_KEYS, WEIGHT)
-from .values import fmt_num, parse_ip, q, to_int
+from .values import fmt_num, parse_ip, printable, q, to_int
 
 if TYPE_CHECKING:
     from .convert import Converter, Key, Record
@@ -216,6 +216,12 @@ def addr_list(cv: Converter, i: Record, fam: Optional[int], key: str = 'vips',
         out.append((text, ip, e))
     return out
 
+def table_name(arg: str) -> bool:
+    """A name of /etc/iproute2/rt_tables as keepalived and vipd read it (resolved by each at
+    its load, so carried over as written)."""
+    return re.fullmatch(r'[A-Za-z_][A-Za-z0-9_.+:-]{0,62}', arg) is not None
+
+
 def route_value(key: str, arg: str) -> Optional[str]:
     """The vipd value of route keyword key (a vipd word), or None when vipd cannot take it."""
     if key == 'scope':
@@ -224,7 +230,7 @@ def route_value(key: str, arg: str) -> Optional[str]:
         return ROUTE_PROTOS.get(arg, arg if to_int(arg, 1, 255) is not None else None)
     if key == 'table':
         table = {'main': '254', 'local': '255', 'default': '253'}.get(arg, arg)
-        return table if to_int(table, 0, 2**32 - 1) is not None else None
+        return table if to_int(table, 0, 2**32 - 1) is not None or table_name(table) else None
     if key == 'metric':
         return arg if to_int(arg, 0, 2**32 - 1) is not None else None
     return arg
@@ -298,8 +304,8 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
             key = ROUTE_KEYS[t]
             val = route_value(key, arg)
             if val is None and key == 'table':
-                cv.warn(e, 'not carried over: vipd knows numbered tables (and main, local, '
-                        'default) only', kw=kw)
+                cv.warn(e, 'not carried over: table "%s" is neither a number nor a name'
+                        % printable(arg), kw=kw)
                 return None
             if val is None and key == 'metric':
                 cv.warn(e, 'invalid metric; route not carried over', kw=kw)
@@ -416,8 +422,10 @@ def rule(cv: Converter, e: Node) -> Optional[str]:
         cv.warn(e, 'not carried over: vipd needs a table on every rule', kw=kw)
         return None
     r['table'] = {'main': 'main', '254': 'main'}.get(r['table'], r['table'])
-    if r['table'] != 'main' and to_int(r['table'], 1, 2**32 - 1) is None:
-        cv.warn(e, 'not carried over: vipd knows numbered tables (and main) only', kw=kw)
+    if (r['table'] != 'main' and to_int(r['table'], 1, 2**32 - 1) is None and
+            not table_name(r['table'])):
+        cv.warn(e, 'not carried over: table "%s" is neither a number nor a name'
+                % printable(r['table']), kw=kw)
         return None
     for key in ('from', 'to'):
         if key in r and r[key] in ('all', 'any', 'default'):
