@@ -1,0 +1,94 @@
+/* events: the ring of recent events (state and effective-priority changes with their cause)
+ * behind `vipctl events` and `vipctl history`, their JSON form and the one-line text of a
+ * cause. Pure: the daemon (daemon_events.c) stamps the times and fills the causes. */
+#ifndef VIPD_EVENTS_H
+#define VIPD_EVENTS_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vipd/monotime.h"
+
+#define EVENTS_DEFAULT_SIZE 4096 /* events_ring_size's default */
+#define EVENTS_MIN_SIZE 16
+#define EVENTS_MAX_SIZE 1048576
+
+enum events_type {
+	EVENTS_STATE = 0, /* old and new are enum vrrp_state */
+	EVENTS_PRIORITY,  /* old and new are effective priorities */
+};
+
+/* Why an event happened. Numbers are -1 (uid, priority, interval, silence) or 0 (version)
+ * and strings "" where they do not apply. */
+struct events_cause {
+	char kind[32];       /* master_down, higher_priority, ..., check, interface, admin, ... */
+	char from[48];       /* the peer: the source of the advert that decided */
+	int priority;        /* that advert's priority */
+	int interval_ms;     /* that advert's interval */
+	int version;         /* that advert's version */
+	int64_t silence_ms;  /* master_down, priority_zero, preempt: from that advert to the change */
+	long uid;            /* admin: the uid of the vipctl client */
+	char name[64];       /* check, interface, sync group member or admin command */
+	char detail[128];    /* check result, interface event, the member's own cause, reason */
+};
+
+/* One event as the ring holds it. */
+struct events_event {
+	uint64_t seq;      /* 1, 2, ... within a run; never goes back */
+	char wall[40];     /* RFC 3339 UTC with microseconds */
+	monotime mono;     /* monotime_now() at the event */
+	char instance[64]; /* the instance's name */
+	enum events_type type;
+	int old_value, new_value; /* states or priorities (type) */
+	struct events_cause cause;
+};
+
+/* The ring: the newest cap events. */
+struct events_ring {
+	struct events_event *ev;
+	size_t cap;
+	uint64_t first; /* the oldest seq held (== next when empty) */
+	uint64_t next;  /* the seq the next push gets */
+};
+
+/* A cause with every field "none" and kind k. */
+void events_cause_init(struct events_cause *c, const char *kind);
+
+/* An empty ring of cap events (clamped to EVENTS_MIN_SIZE..EVENTS_MAX_SIZE); the first event gets
+ * seq 1. 0, or -1 (ENOMEM). events_ring_free frees it. */
+int events_ring_init(struct events_ring *r, size_t cap);
+
+/* Keep the newest events that fit in cap (clamped); the seqs go on. 0, or -1 (ENOMEM, the ring
+ * unchanged). */
+int events_ring_resize(struct events_ring *r, size_t cap);
+
+/* Free the events (the ring is empty afterwards, its seqs go on). */
+void events_ring_free(struct events_ring *r);
+
+/* Copy ev in with the next seq (the oldest event goes when full); returns the stored copy. */
+const struct events_event *events_ring_push(struct events_ring *r, const struct events_event *ev);
+
+/* The oldest seq the ring holds (== r->next when empty). */
+uint64_t events_ring_first(const struct events_ring *r);
+
+/* The event numbered seq, or NULL when it left the ring or did not happen yet. */
+const struct events_event *events_ring_get(const struct events_ring *r, uint64_t seq);
+
+/* Where a reader that saw every event up to since resumes: the first seq to read (r->next when
+ * there is none yet, or since is ahead of this run), and in *lost how many it missed because
+ * they left the ring. since 0: from the oldest held, nothing lost. */
+uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_t *lost);
+
+/* The JSON object of ev ({"seq","run","time","mono","instance","type","old","new","cause"});
+ * NULL when out of memory. */
+struct json_object *events_event_json(const struct events_event *ev, const char *run);
+
+/* The JSON object of a cause (only the members that apply); NULL when out of memory. */
+struct json_object *events_cause_json(const struct events_cause *c);
+
+/* The one-line text of a cause object as events_cause_json makes it ("master_down from
+ * 198.18.0.2 priority 150 interval 1000ms silence 3609ms"), "-" for NULL. */
+void events_cause_text(struct json_object *cause, char *buf, size_t len);
+
+#endif
