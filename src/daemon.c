@@ -132,14 +132,23 @@ static void io_state_changed(void *ctx, struct instance *in)
 	struct daemon *d = ctx;
 	const struct vipd_sync_group *g;
 	enum vrrp_state gstate;
+	const struct events_cause *cause = daemon_events_state(d, in), *prev;
+	struct events_cause pulled;
 
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
 	/* The notification first: a sync group's resignations below come after it. */
-	notify_instance_state(d->notifier, in->cfg, in->fsm.state, in->fsm.priority);
+	notify_instance_state_cause(d->notifier, in->cfg, in->fsm.state, in->fsm.priority, cause);
+	/* The members this move pulls along name it as their cause. */
+	events_cause_init(&pulled, EVENTS_KIND_SYNC_GROUP);
+	snprintf(pulled.name, sizeof(pulled.name), "%s", in->cfg->name);
+	snprintf(pulled.detail, sizeof(pulled.detail), "%s %s", vrrp_fsm_state_name(in->fsm.state),
+	         events_kind_name(cause->kind));
+	prev = daemon_events_enter(d, &pulled);
 	/* A group whose members no longer follow each other is a broken invariant. */
 	if (!d->stopping && sync_group_state_changed(d->syncs, in, monotime_now()) < 0)
 		log_oom_fatal("sync groups");
+	daemon_events_leave(d, prev);
 	/* The group's scripts once the members' moves are done (the resignations above came
 	 * back here first): the group entered a state when its members all did. */
 	g = sync_group_moved(d->syncs, in, &gstate);
@@ -162,6 +171,7 @@ static void io_priority_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
+	daemon_events_priority(d, in);
 	notify_priority_state(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority);
 }
 
@@ -304,6 +314,12 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	}
 	d->cfg = cfg;
 	d->announce_fd = -1;
+	if (daemon_events_init(d, cfg->events_ring_size) < 0) {
+		snprintf(err, errlen, "out of memory");
+		free(d);
+		config_free(cfg);
+		return NULL;
+	}
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
 	statefile_path(cfg->state_dir, d->state.path, sizeof(d->state.path));
@@ -508,6 +524,8 @@ static void signal_cb(void *arg, int signo, monotime now)
 	(void)now;
 	if (signo == SIGHUP) {
 		struct config_errors errs = {0};
+		struct events_cause admin;
+		const struct events_cause *prev;
 
 		if (d->stopping) {
 			log_warnx("SIGHUP: vipd is stopping; reload ignored");
@@ -515,7 +533,12 @@ static void signal_cb(void *arg, int signo, monotime now)
 		}
 		log_notice("SIGHUP: reloading %s", d->cfg->file);
 		sdnotify_send(&d->sd, "RELOADING=1");
+		events_cause_init(&admin, EVENTS_KIND_ADMIN);
+		snprintf(admin.name, sizeof(admin.name), "reload");
+		snprintf(admin.detail, sizeof(admin.detail), "SIGHUP");
+		prev = daemon_events_enter(d, &admin);
 		daemon_reload(d, &errs);
+		daemon_events_leave(d, prev);
 		sdnotify_send(&d->sd, "READY=1");
 		sd_status_now(d);
 		config_errors_clear(&errs);
@@ -588,12 +611,27 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return ctl_garp(d, req);
 	if (strcmp(name, "demote") == 0 || strcmp(name, "promote") == 0)
 		return daemon_admin_ctl(d, req, name[0] == 'd');
-	if (strcmp(name, "reload") == 0)
-		return daemon_reload_ctl(d);
+	if (strcmp(name, "reload") == 0) {
+		struct events_cause admin;
+		const struct events_cause *prev;
+		struct json_object *r;
+
+		events_cause_init(&admin, EVENTS_KIND_ADMIN);
+		snprintf(admin.name, sizeof(admin.name), "reload");
+		admin.uid = ctl_client_uid(d->ctl);
+		prev = daemon_events_enter(d, &admin);
+		r = daemon_reload_ctl(d);
+		daemon_events_leave(d, prev);
+		return r;
+	}
 	if (strcmp(name, "stats") == 0 || strcmp(name, "metrics") == 0)
 		return daemon_stats_ctl(d, name);
 	if (strcmp(name, "debug") == 0)
 		return daemon_debug_command(req);
+	if (strcmp(name, "events") == 0)
+		return daemon_events_ctl(d, req);
+	if (strcmp(name, "history") == 0)
+		return daemon_events_history_ctl(d, req);
 	return ctl_reply_error("unknown command");
 }
 
@@ -748,5 +786,6 @@ void daemon_free(struct daemon *d)
 	free(d->instances);
 	config_free(d->cfg);
 	free(d->state.saved);
+	daemon_events_free(d);
 	free(d);
 }

@@ -11,10 +11,33 @@
 #include "vipd/events.h"
 #include "vipd/vrrp_fsm.h"
 
-void events_cause_init(struct events_cause *c, const char *kind)
+static const char *const kind_names[EVENTS_KIND__COUNT] = {
+    [EVENTS_KIND_NONE] = "none",
+    [EVENTS_KIND_STARTUP] = "startup",
+    [EVENTS_KIND_STOP] = "stop",
+    [EVENTS_KIND_MASTER_DOWN] = "master_down",
+    [EVENTS_KIND_PRIORITY_ZERO] = "priority_zero",
+    [EVENTS_KIND_PREEMPT] = "preempt",
+    [EVENTS_KIND_PREEMPT_DELAY_DONE] = "preempt_delay_done",
+    [EVENTS_KIND_HIGHER_PRIORITY] = "higher_priority",
+    [EVENTS_KIND_EQUAL_PRIORITY_TIEBREAK] = "equal_priority_tiebreak",
+    [EVENTS_KIND_CHECK] = "check",
+    [EVENTS_KIND_INTERFACE] = "interface",
+    [EVENTS_KIND_ADMIN] = "admin",
+    [EVENTS_KIND_SYNC_GROUP] = "sync_group",
+};
+
+const char *events_kind_name(enum events_kind k)
+{
+	if ((unsigned)k >= EVENTS_KIND__COUNT || kind_names[k] == NULL)
+		return "?";
+	return kind_names[k];
+}
+
+void events_cause_init(struct events_cause *c, enum events_kind kind)
 {
 	memset(c, 0, sizeof(*c));
-	snprintf(c->kind, sizeof(c->kind), "%s", kind);
+	c->kind = kind;
 	c->priority = -1;
 	c->interval_ms = -1;
 	c->silence_ms = -1;
@@ -131,7 +154,7 @@ struct json_object *events_cause_json(const struct events_cause *c)
 
 	if (!o)
 		return NULL;
-	add_str(o, "kind", c->kind);
+	add_str(o, "kind", events_kind_name(c->kind));
 	add_str(o, "from", c->from);
 	add_int(o, "priority", c->priority);
 	add_int(o, "interval_ms", c->interval_ms);

@@ -100,6 +100,9 @@ void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
 	vrrp_fsm_init(&in->fsm, &fc);
 	in->last_state = VRRP_STATE_INIT;
 	in->told_priority = in->fsm.priority;
+	in->event_priority = in->fsm.priority;
+	in->demote_uid = -1;
+	events_cause_init(&in->cause, EVENTS_KIND_NONE);
 	/* The daemon deleted its nftables table at start: an empty list is what it holds. */
 	in->drop_synced = true;
 	loop_timer_init(&in->fsm_timer, fsm_timer_cb, in);

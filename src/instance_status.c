@@ -125,7 +125,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
 	}
 	if (!in->cfg->accept) {
-		/* Whether table inet vipd drops traffic to the VIPs now (a master, not the owner). */
+		/* Whether table inet vipd drops traffic to the VIPs now (a master, not the owner).
+		 */
 		json_object_object_add(o, "accept", json_object_new_boolean(false));
 		json_object_object_add(o, "accept_drop",
 		                       json_object_new_boolean(in->ndrop && in->drop_synced));
@@ -147,6 +148,13 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		goto oom;
 	json_object_object_add(o, "since",
 	                       json_object_new_double(monotime_to_sec(now - in->since)));
+	if (in->cause.kind != EVENTS_KIND_NONE) {
+		struct json_object *cause = events_cause_json(&in->cause);
+
+		if (!cause)
+			goto oom;
+		json_object_object_add(o, "last_cause", cause);
+	}
 	if (in->cfg->startup_delay) {
 		/* How long the Master_Down_Timer is still held (0 once the delay is over). */
 		monotime left = in->fsm.startup_until > now ? in->fsm.startup_until - now : 0;

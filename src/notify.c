@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include "vipd/argv.h"
+#include "vipd/events.h"
 #include "vipd/notify.h"
 #include "vipd/proc.h"
 #include "vipd/vrrp_fsm.h"
 
 #define NAME_MAX_LEN (VIPD_NAME_MAX + 16) /* an instance name, or "group NAME" */
+#define NOTIFY_ENV_MAX 10                 /* the VIPD_CAUSE variables of an event */
 
 /* One queued script run: the script's own words, then args. */
 struct nevent {
@@ -26,6 +28,8 @@ struct nevent {
 	char *script;
 	char *args[NOTIFY_ARGS_MAX];
 	size_t nargs;
+	char *env[NOTIFY_ENV_MAX + 1]; /* VIPD_CAUSE...=, NULL-terminated */
+	size_t nenv;
 };
 
 /* The queue and counters of one instance (by name: it survives a reload restart). */
@@ -58,6 +62,7 @@ struct notifier {
 	char *reader;                      /* notify_fifo_script, or NULL */
 	struct proc *reader_proc;          /* while it runs */
 	int reader_hold; /* a read end of ours while there is a reader: no line lost at its start */
+	const struct events_cause *cause; /* notify_instance_state_cause: its events' cause */
 	struct loop_timer reader_restart; /* armed after it ended */
 	uint64_t reader_starts;
 	struct loop_timer kick; /* starts queued scripts once the current event is done */
@@ -88,6 +93,8 @@ static void event_free(struct nevent *e)
 {
 	for (size_t i = 0; i < e->nargs; i++)
 		free(e->args[i]);
+	for (size_t i = 0; i < e->nenv; i++)
+		free(e->env[i]);
 	free(e->script);
 	free(e);
 }
@@ -375,8 +382,8 @@ static void run_next(struct nqueue *q)
 		if (e->user[0] && !user) /* (notify_set_users failed: not run) */
 			snprintf(err, sizeof(err), "notify_user \"%s\" was not looked up", e->user);
 		else
-			q->running = proc_spawn(q->n->loop, full, user, q->n->timeout, script_done,
-			                        q, err, sizeof(err));
+			q->running = proc_spawn_env(q->n->loop, full, e->env, user, q->n->timeout,
+			                            script_done, q, err, sizeof(err));
 		free(full);
 		argv_free(argv);
 		event_free(e);
@@ -385,6 +392,44 @@ static void run_next(struct nqueue *q)
 			report(q, false, err);
 		}
 	}
+}
+
+static int env_add(struct nevent *e, const char *name, const char *value)
+{
+	if (e->nenv >= NOTIFY_ENV_MAX || !value[0])
+		return 0;
+	if (asprintf(&e->env[e->nenv], "%s=%s", name, value) < 0) {
+		e->env[e->nenv] = NULL;
+		return -1;
+	}
+	e->nenv++;
+	return 0;
+}
+
+static int env_num(struct nevent *e, const char *name, long long v)
+{
+	char buf[24];
+
+	if (v < 0)
+		return 0;
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return env_add(e, name, buf);
+}
+
+/* The VIPD_CAUSE* variables of c (only those that apply; vipd.conf(5), NOTIFY). */
+static int cause_env(struct nevent *e, const struct events_cause *c)
+{
+	if (env_add(e, "VIPD_CAUSE", events_kind_name(c->kind)) < 0 ||
+	    env_add(e, "VIPD_CAUSE_FROM", c->from) < 0 ||
+	    env_num(e, "VIPD_CAUSE_PRIORITY", c->priority) < 0 ||
+	    env_num(e, "VIPD_CAUSE_INTERVAL_MS", c->interval_ms) < 0 ||
+	    env_num(e, "VIPD_CAUSE_VERSION", c->version ? c->version : -1) < 0 ||
+	    env_num(e, "VIPD_CAUSE_SILENCE_MS", c->silence_ms) < 0 ||
+	    env_num(e, "VIPD_CAUSE_UID", c->uid) < 0 ||
+	    env_add(e, "VIPD_CAUSE_NAME", c->name) < 0 ||
+	    env_add(e, "VIPD_CAUSE_DETAIL", c->detail) < 0)
+		return -1;
+	return 0;
 }
 
 /* notify_run, the script run as user ("": the notifier's). */
@@ -419,6 +464,8 @@ static void queue_run(struct notifier *n, const char *queue, const char *user, c
 			e->args[e->nargs] = strdup(args[i]);
 			oom = !e->args[e->nargs++];
 		}
+		if (!oom && n->cause)
+			oom = cause_env(e, n->cause) < 0;
 	}
 	if (!e || oom) {
 		if (e)
@@ -500,6 +547,13 @@ static void queue_state(struct notifier *n, const char *queue, const char *type,
 void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
                            enum vrrp_state state, unsigned priority)
 {
+	notify_instance_state_cause(n, ic, state, priority, NULL);
+}
+
+void notify_instance_state_cause(struct notifier *n, const struct vipd_instance_config *ic,
+                                 enum vrrp_state state, unsigned priority,
+                                 const struct events_cause *cause)
+{
 	char line[NAME_MAX_LEN + 48];
 	const struct scripts s = {ic->notify,       ic->notify_master, ic->notify_backup,
 	                          ic->notify_fault, ic->notify_stop,   ic->notify_args,
@@ -510,7 +564,9 @@ void notify_instance_state(struct notifier *n, const struct vipd_instance_config
 		fifo_write_ka(n, "INSTANCE", ic->name, ka_state(state), priority);
 	else
 		fifo_write(n, line);
+	n->cause = cause;
 	queue_state(n, ic->name, "INSTANCE", ic->name, &s, state, priority);
+	n->cause = NULL;
 }
 
 void notify_group_queue(const struct vipd_sync_group *g, char *buf, size_t len)

@@ -125,6 +125,7 @@ struct vipd_config {
 	char control_socket[VIPD_PATH_MAX];       /* default: VIPD_DEFAULT_SOCKET */
 	char control_socket_group[VIPD_NAME_MAX]; /* socket group; "" = the daemon's (root) */
 	char state_dir[VIPD_PATH_MAX]; /* kept across restarts (statefile.h); default below */
+	size_t events_ring_size; /* events kept for vipctl events/history; EVENTS_DEFAULT_SIZE */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
 	char script_user[VIPD_NAME_MAX];  /* "" = not set (daemon_priv_script_user) */

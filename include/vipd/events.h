@@ -19,18 +19,38 @@ enum events_type {
 	EVENTS_PRIORITY,  /* old and new are effective priorities */
 };
 
+/* The kinds of cause (events_kind_name gives the stable names of the JSON, the notify
+ * environment and the metrics' cause label). */
+enum events_kind {
+	EVENTS_KIND_NONE = 0,
+	EVENTS_KIND_STARTUP,                 /* the instance started (vipd's start, a reload) */
+	EVENTS_KIND_STOP,                    /* vipd stops */
+	EVENTS_KIND_MASTER_DOWN,             /* the Master_Down_Timer fired */
+	EVENTS_KIND_PRIORITY_ZERO,           /* the master left with priority 0 */
+	EVENTS_KIND_PREEMPT,                 /* a lower-priority master preempted */
+	EVENTS_KIND_PREEMPT_DELAY_DONE,      /* the same, after preempt_delay */
+	EVENTS_KIND_HIGHER_PRIORITY,         /* an advert of a higher priority */
+	EVENTS_KIND_EQUAL_PRIORITY_TIEBREAK, /* equal priority, higher primary address */
+	EVENTS_KIND_CHECK,                   /* a check changed */
+	EVENTS_KIND_INTERFACE,               /* link down/up, address lost/back, renamed */
+	EVENTS_KIND_ADMIN,                   /* vipctl demote, promote, reload (or SIGHUP) */
+	EVENTS_KIND_SYNC_GROUP,              /* another member of the sync group moved */
+	EVENTS_KIND__COUNT
+};
+
 /* Why an event happened. Numbers are -1 (uid, priority, interval, silence) or 0 (version)
  * and strings "" where they do not apply. */
 struct events_cause {
-	char kind[32];       /* master_down, higher_priority, ..., check, interface, admin, ... */
-	char from[48];       /* the peer: the source of the advert that decided */
-	int priority;        /* that advert's priority */
-	int interval_ms;     /* that advert's interval */
-	int version;         /* that advert's version */
-	int64_t silence_ms;  /* master_down, priority_zero, preempt: from that advert to the change */
-	long uid;            /* admin: the uid of the vipctl client */
-	char name[64];       /* check, interface, sync group member or admin command */
-	char detail[128];    /* check result, interface event, the member's own cause, reason */
+	enum events_kind kind;
+	char from[48];   /* the peer: the source of the advert that decided */
+	int priority;    /* that advert's priority */
+	int interval_ms; /* that advert's interval */
+	int version;     /* that advert's version */
+	int64_t
+	    silence_ms;   /* master_down, priority_zero, preempt: from that advert to the change */
+	long uid;         /* admin: the uid of the vipctl client */
+	char name[64];    /* check, interface, sync group member or admin command */
+	char detail[128]; /* check result, interface event, the member's own cause, reason */
 };
 
 /* One event as the ring holds it. */
@@ -52,8 +72,11 @@ struct events_ring {
 	uint64_t next;  /* the seq the next push gets */
 };
 
+/* The stable name of a kind ("master_down", "check", ...); "?" out of range. */
+const char *events_kind_name(enum events_kind k);
+
 /* A cause with every field "none" and kind k. */
-void events_cause_init(struct events_cause *c, const char *kind);
+void events_cause_init(struct events_cause *c, enum events_kind kind);
 
 /* An empty ring of cap events (clamped to EVENTS_MIN_SIZE..EVENTS_MAX_SIZE); the first event gets
  * seq 1. 0, or -1 (ENOMEM). events_ring_free frees it. */

@@ -31,6 +31,7 @@
 #define NOTIFY_READER_RESTART MT_SEC
 
 struct notifier;
+struct events_cause;
 
 /* How one script run ended, or why it could not start: ok is false for a spawn failure, a
  * non-zero exit, a signal or the timeout; what says which, for the log. instance is NULL for
@@ -92,6 +93,12 @@ void notify_run(struct notifier *n, const char *queue, const char *script, const
  * STOP for INIT), as keepalived runs them. */
 void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
                            enum vrrp_state state, unsigned priority);
+
+/* notify_instance_state whose scripts get cause (NULL: none) in their environment: VIPD_CAUSE,
+ * VIPD_CAUSE_FROM, _PRIORITY, _INTERVAL_MS, _VERSION, _SILENCE_MS, _UID, _NAME, _DETAIL. */
+void notify_instance_state_cause(struct notifier *n, const struct vipd_instance_config *ic,
+                                 enum vrrp_state state, unsigned priority,
+                                 const struct events_cause *cause);
 
 /* Sync group g entered state (sync_group_moved): queued on the group's own queue (named by
  * notify_group_queue), as for an instance, with `GROUP NAME STATE 0` for keepalived's

@@ -87,9 +87,9 @@ struct vrrp_fsm {
 	struct vrrp_fsm_config cfg;
 	uint8_t priority; /* effective priority: cfg.priority unless changed by tracking */
 	enum vrrp_state state;
-	enum vrrp_state prev_state;   /* valid after VRRP_ACT_STATE */
-	enum vrrp_cause cause;        /* valid after VRRP_ACT_STATE */
-	struct vrrp_fsm_why why;      /* valid after VRRP_ACT_STATE: the details of cause */
+	enum vrrp_state prev_state; /* valid after VRRP_ACT_STATE */
+	enum vrrp_cause cause;      /* valid after VRRP_ACT_STATE */
+	struct vrrp_fsm_why why;    /* valid after VRRP_ACT_STATE: the details of cause */
 	/* Backup: the last advert heard (any priority), which a timer cause names. */
 	monotime heard_at; /* 0: none since Backup was entered */
 	union vip_in heard_from;

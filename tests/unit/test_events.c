@@ -20,7 +20,7 @@ static void push_n(struct events_ring *r, int n)
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EVENTS_PRIORITY;
-	events_cause_init(&ev.cause, "check");
+	events_cause_init(&ev.cause, EVENTS_KIND_CHECK);
 	for (int i = 0; i < n; i++) {
 		ev.new_value = i;
 		snprintf(ev.instance, sizeof(ev.instance), "i%d", i);
@@ -121,7 +121,7 @@ static void event_and_cause_json(void **state)
 	ev.type = EVENTS_STATE;
 	ev.old_value = VRRP_STATE_BACKUP;
 	ev.new_value = VRRP_STATE_MASTER;
-	events_cause_init(&ev.cause, "master_down");
+	events_cause_init(&ev.cause, EVENTS_KIND_MASTER_DOWN);
 	snprintf(ev.cause.from, sizeof(ev.cause.from), "198.18.0.2");
 	ev.cause.priority = 150;
 	ev.cause.interval_ms = 1000;
@@ -129,19 +129,20 @@ static void event_and_cause_json(void **state)
 	ev.cause.silence_ms = 3609;
 	o = events_event_json(&ev, "abcd");
 	assert_non_null(o);
-	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
-	                    "{\"seq\":7,\"run\":\"abcd\",\"time\":\"2026-12-06T08:00:00.123456Z\","
-	                    "\"mono\":5.0,\"instance\":\"web\",\"type\":\"state\",\"old\":\"BACKUP\","
-	                    "\"new\":\"MASTER\",\"cause\":{\"kind\":\"master_down\",\"from\":"
-	                    "\"198.18.0.2\",\"priority\":150,\"interval_ms\":1000,\"version\":3,"
-	                    "\"silence_ms\":3609}}");
+	assert_string_equal(
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	    "{\"seq\":7,\"run\":\"abcd\",\"time\":\"2026-12-06T08:00:00.123456Z\","
+	    "\"mono\":5.0,\"instance\":\"web\",\"type\":\"state\",\"old\":\"BACKUP\","
+	    "\"new\":\"MASTER\",\"cause\":{\"kind\":\"master_down\",\"from\":"
+	    "\"198.18.0.2\",\"priority\":150,\"interval_ms\":1000,\"version\":3,"
+	    "\"silence_ms\":3609}}");
 	assert_true(json_object_object_get_ex(o, "cause", &cause));
 	events_cause_text(cause, text, sizeof(text));
 	assert_string_equal(text, "master_down from 198.18.0.2 priority 150 interval 1000ms "
 	                          "version 3 silence 3609ms");
 	json_object_put(o);
 
-	events_cause_init(&ev.cause, "check");
+	events_cause_init(&ev.cause, EVENTS_KIND_CHECK);
 	snprintf(ev.cause.name, sizeof(ev.cause.name), "web_ok");
 	snprintf(ev.cause.detail, sizeof(ev.cause.detail), "http: down (HTTP 500)");
 	cause = events_cause_json(&ev.cause);
@@ -155,6 +156,14 @@ static void event_and_cause_json(void **state)
 	json_object_put(cause);
 }
 
+static void kind_names_complete(void **state)
+{
+	(void)state;
+	for (int k = 0; k < EVENTS_KIND__COUNT; k++)
+		assert_string_not_equal(events_kind_name((enum events_kind)k), "?");
+	assert_string_equal(events_kind_name(EVENTS_KIND__COUNT), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +171,7 @@ int main(void)
 	    cmocka_unit_test(since_resumes_without_gap_or_counts_lost),
 	    cmocka_unit_test(resize_keeps_newest_and_seqs),
 	    cmocka_unit_test(event_and_cause_json),
+	    cmocka_unit_test(kind_names_complete),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
