@@ -179,6 +179,10 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 	if (strcmp(ncfg->control_socket_group, d->cfg->control_socket_group) != 0)
 		log_warnx(
 		    "reload: control_socket_group changed; it takes effect at the next start");
+	/* The ring keeps its newest events and its seqs: followers go on without a gap. */
+	if (ncfg->events_ring_size != d->cfg->events_ring_size &&
+	    events_ring_resize(&d->events, ncfg->events_ring_size) < 0)
+		log_oom("reload: events_ring_size", "the event ring keeps its size");
 	old = d->script_user;
 	d->script_user =
 	    user; /* the new checks and notifier point to it; running children copied theirs */

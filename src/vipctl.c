@@ -24,9 +24,9 @@ static const struct command {
 	const char *name;
 	bool takes_name, takes_switch;
 } commands[] = {
-    {"status", false, false}, {"stats", false, false}, {"metrics", false, false},
-    {"reload", false, false}, {"demote", true, false}, {"promote", true, false},
-    {"garp", true, false},    {"debug", false, true},   {"events", false, false},
+    {"status", false, false},  {"stats", false, false}, {"metrics", false, false},
+    {"reload", false, false},  {"demote", true, false}, {"promote", true, false},
+    {"garp", true, false},     {"debug", false, true},  {"events", false, false},
     {"history", false, false},
 };
 

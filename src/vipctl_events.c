@@ -60,8 +60,9 @@ static void print_events(struct json_object *list, bool json)
 		struct json_object *ev = json_object_array_get_idx(list, i);
 
 		if (json)
-			printf("%s\n", json_object_to_json_string_ext(
-			                   ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+			printf("%s\n",
+			       json_object_to_json_string_ext(
+			           ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		else
 			vipctl_fmt_events_line(stdout, ev);
 	}
@@ -121,8 +122,9 @@ int vipctl_events_run(const struct vipctl_events_opts *o)
 		}
 		snprintf(run, sizeof(run), "%s", r);
 		if (first && o->has_since && since >= num(res, "next"))
-			fprintf(stderr, "vipctl: --since %" PRIu64 ": vipd's last event is %" PRIu64
-			                " (run %s)\n",
+			fprintf(stderr,
+			        "vipctl: --since %" PRIu64 ": vipd's last event is %" PRIu64
+			        " (run %s)\n",
 			        since, num(res, "next") - 1, run);
 		if (num(res, "lost"))
 			vipctl_fmt_events_lost(stdout, num(res, "lost"), o->json);
@@ -158,8 +160,8 @@ int vipctl_events_history(const char *socket, bool json, const char *name)
 	res = ask(socket, req, "history", &reply, &rc, false);
 	json_object_put(req);
 	if (res && json)
-		printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN |
-		                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("%s\n", json_object_to_json_string_ext(
+		                   res, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	else if (res)
 		vipctl_fmt_events_history(stdout, res);
 	json_object_put(reply);
