@@ -498,7 +498,7 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 static const char *const top_keys[] = {
     "router_id", "control_socket", "control_socket_group", "state_dir", "instances",
     /* config_notify.c */
-    "notify_fifo", "notify_fifo_format", "notify_fifo_script", "sync_groups",
+    "notify_fifo", "notify_fifo_format", "notify_fifo_script", "sync_groups", "notify_fifo_cause",
     /* config_track.c */
     "script_user", "user", "checks",
     /* config_metrics.c */

@@ -171,8 +171,8 @@ static void io_priority_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
-	daemon_events_priority(d, in);
-	notify_priority_state(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority);
+	notify_priority_state_cause(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority,
+	                            daemon_events_priority(d, in));
 }
 
 /* How a notify script run ended: failures are warnings, successes debug detail. */
@@ -194,6 +194,7 @@ void daemon_notify_configure(struct daemon *d)
 
 	notify_set_user(d->notifier, d->script_user);
 	notify_set_fifo_format(d->notifier, d->cfg->notify_fifo_format);
+	notify_set_fifo_cause(d->notifier, d->cfg->notify_fifo_cause);
 	if (daemon_priv_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
 		owner = geteuid(); /* (refused at the load) */
 	if (notify_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)

@@ -164,12 +164,12 @@ const struct events_cause *daemon_events_state(struct daemon *d, struct instance
 	return &in->cause;
 }
 
-void daemon_events_priority(struct daemon *d, struct instance *in)
+const struct events_cause *daemon_events_priority(struct daemon *d, struct instance *in)
 {
 	struct events_event ev;
 
 	if (in->fsm.priority == in->event_priority)
-		return;
+		return NULL;
 	stamp(&ev, in->cfg->name);
 	ev.type = EVENTS_PRIORITY;
 	ev.old_value = in->event_priority;
@@ -177,7 +177,7 @@ void daemon_events_priority(struct daemon *d, struct instance *in)
 	in->event_priority = in->fsm.priority;
 	/* Tracking (a check, an interface), vipctl demote/promote or a reload changed it. */
 	from_context(d, &ev.cause, EVENTS_KIND_CHECK, NULL);
-	events_ring_push(&d->events, &ev);
+	return &events_ring_push(&d->events, &ev)->cause;
 }
 
 /* Does the request's "names" list (absent: every instance) take ev? */

@@ -62,7 +62,8 @@ struct notifier {
 	char *reader;                      /* notify_fifo_script, or NULL */
 	struct proc *reader_proc;          /* while it runs */
 	int reader_hold; /* a read end of ours while there is a reader: no line lost at its start */
-	const struct events_cause *cause; /* notify_instance_state_cause: its events' cause */
+	const struct events_cause *cause; /* while a *_cause call runs: its cause */
+	bool fifo_cause;                  /* notify_fifo_cause: the FIFO's lines carry it */
 	struct loop_timer reader_restart; /* armed after it ended */
 	uint64_t reader_starts;
 	struct loop_timer kick; /* starts queued scripts once the current event is done */
@@ -544,6 +545,33 @@ static void queue_state(struct notifier *n, const char *queue, const char *type,
 	}
 }
 
+/* notify_fifo_cause: a vipd line ("...\n" in line, len bytes) gets the cause of n->cause as
+ * " cause=KIND[ name=NAME][ from=ADDR]" before its newline (no spaces inside a value: check,
+ * interface and instance names have none). */
+static void fifo_add_cause(const struct notifier *n, char *line, size_t len)
+{
+	const struct events_cause *c = n->cause;
+	size_t used = strlen(line);
+
+	if (!n->fifo_cause || !c || used == 0 || line[used - 1] != '\n')
+		return;
+	used--;
+	used += (size_t)snprintf(line + used, len - used, " cause=%s", events_kind_name(c->kind));
+	if (c->name[0] && used < len)
+		used += (size_t)snprintf(line + used, len - used, " name=%s", c->name);
+	if (c->from[0] && used < len)
+		used += (size_t)snprintf(line + used, len - used, " from=%s", c->from);
+	if (used < len - 1)
+		snprintf(line + used, len - used, "\n");
+	else
+		snprintf(line + len - 2, 2, "\n");
+}
+
+void notify_set_fifo_cause(struct notifier *n, bool on)
+{
+	n->fifo_cause = on;
+}
+
 void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
                            enum vrrp_state state, unsigned priority)
 {
@@ -554,17 +582,18 @@ void notify_instance_state_cause(struct notifier *n, const struct vipd_instance_
                                  enum vrrp_state state, unsigned priority,
                                  const struct events_cause *cause)
 {
-	char line[NAME_MAX_LEN + 48];
+	char line[NAME_MAX_LEN + 48 + 160];
 	const struct scripts s = {ic->notify,       ic->notify_master, ic->notify_backup,
 	                          ic->notify_fault, ic->notify_stop,   ic->notify_args,
 	                          ic->notify_user};
 
 	snprintf(line, sizeof(line), "%s %s %u\n", ic->name, vrrp_fsm_state_name(state), priority);
+	n->cause = cause;
+	fifo_add_cause(n, line, sizeof(line));
 	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
 		fifo_write_ka(n, "INSTANCE", ic->name, ka_state(state), priority);
 	else
 		fifo_write(n, line);
-	n->cause = cause;
 	queue_state(n, ic->name, "INSTANCE", ic->name, &s, state, priority);
 	n->cause = NULL;
 }
@@ -599,12 +628,21 @@ static void kick_cb(void *arg, monotime now)
 
 void notify_priority(struct notifier *n, const char *instance, unsigned priority)
 {
-	char line[NAME_MAX_LEN + 48];
+	char line[NAME_MAX_LEN + 48 + 160];
 
 	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
 		return; /* keepalived's line names the state: notify_priority_state */
 	snprintf(line, sizeof(line), "%s PRIORITY %u\n", instance, priority);
+	fifo_add_cause(n, line, sizeof(line));
 	fifo_write(n, line);
+}
+
+void notify_priority_state_cause(struct notifier *n, const char *instance, enum vrrp_state state,
+                                 unsigned priority, const struct events_cause *cause)
+{
+	n->cause = cause;
+	notify_priority_state(n, instance, state, priority);
+	n->cause = NULL;
 }
 
 void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,

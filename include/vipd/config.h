@@ -137,6 +137,7 @@ struct vipd_config {
 	char notify_fifo[VIPD_SCRIPT_MAX]; /* "" = none (config_notify.c) */
 	/* The FIFO's lines: vipd's or keepalived's (INSTANCE "NAME" STATE PRIORITY...). */
 	enum vipd_notify_args notify_fifo_format;
+	bool notify_fifo_cause; /* vipd's FIFO lines end with the cause (default false) */
 	/* A reader of notify_fifo that vipd starts (SCRIPT... FIFO) and restarts; "" = none. */
 	char notify_fifo_script[VIPD_SCRIPT_MAX];
 	int notify_fifo_script_line;

@@ -100,8 +100,9 @@ void daemon_events_leave(struct daemon *d, const struct events_cause *prev);
  * in->cause (returned) and counts in in->stats.by_cause. */
 const struct events_cause *daemon_events_state(struct daemon *d, struct instance *in);
 
-/* Record a change of in's effective priority (io->priority_changed); none when unchanged. */
-void daemon_events_priority(struct daemon *d, struct instance *in);
+/* Record a change of in's effective priority (io->priority_changed) and return its cause (valid
+ * until the next event); none and NULL when unchanged. */
+const struct events_cause *daemon_events_priority(struct daemon *d, struct instance *in);
 
 /* The cause an interface event gives what it changes: the interface and what happened to it
  * (read before daemon_iface_nl_event applies ev). */

@@ -127,6 +127,14 @@ void notify_set_fifo_format(struct notifier *n, enum vipd_notify_args format);
 void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,
                            unsigned priority);
 
+/* notify_priority_state with cause (NULL: none) for the FIFO line (notify_set_fifo_cause). */
+void notify_priority_state_cause(struct notifier *n, const char *instance, enum vrrp_state state,
+                                 unsigned priority, const struct events_cause *cause);
+
+/* notify_fifo_cause: vipd's FIFO lines end with " cause=KIND[ name=NAME][ from=ADDR]" (off: the
+ * lines as before). */
+void notify_set_fifo_cause(struct notifier *n, bool on);
+
 /* ic, Master, heard priority (lower; instance_receive_rx_lower_due): queue its
  * notify_master_rx_lower_pri as written, and keepalived's MASTER_RX_LOWER_PRI FIFO line. */
 void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, unsigned priority);

@@ -1,6 +1,6 @@
-/* Unit tests for the top-level `events_ring_size` key: the default, a value read and printed
- * back, the default left out of --dump-config, a wrong type and a value out of range with
- * their line. */
+/* Unit tests for the top-level `events_ring_size` and `notify_fifo_cause` keys. events_ring_size:
+ * the default, a value read and printed back, the default left out of --dump-config, a wrong type
+ * and a value out of range with their line. */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -100,12 +100,41 @@ static void errors_name_the_line(void **state)
 	    "1: events_ring_size: expected an integer, got a string");
 }
 
+/* notify_fifo_cause: off by default and left out of --dump-config, true read and printed back,
+ * refused with keepalived's lines (they have no place for it). */
+static void fifo_cause_key(void **state)
+{
+	char *msgs, *text;
+	struct vipd_config *cfg = load_top("", &msgs), *again;
+
+	(void)state;
+	assert_non_null(cfg);
+	free(msgs);
+	assert_false(cfg->notify_fifo_cause);
+	text = printed(cfg);
+	assert_null(strstr(text, "notify_fifo_cause"));
+	free(text);
+	config_free(cfg);
+	cfg = load_top("notify_fifo = \"/run/e\"; notify_fifo_cause = true;", &msgs);
+	assert_non_null(cfg);
+	free(msgs);
+	assert_true(cfg->notify_fifo_cause);
+	again = config_fixture_reprint(cfg);
+	assert_true(again->notify_fifo_cause);
+	config_free(again);
+	config_free(cfg);
+	bad("notify_fifo_format = \"keepalived\"; notify_fifo_cause = true;",
+	    "1: notify_fifo_cause: keepalived's lines have no cause (notify_fifo_format)");
+	bad("notify_fifo_cause = 1;", "1: notify_fifo_cause: expected a boolean, got an integer");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(default_size),
 	    cmocka_unit_test(value_and_round_trip),
 	    cmocka_unit_test(errors_name_the_line),
+	    cmocka_unit_test(fifo_cause_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
