@@ -329,6 +329,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.state_changed = io_state_changed;
 	d->io.priority_changed = io_priority_changed;
 	d->io.master_rx_lower = io_master_rx_lower;
+	d->io.nl_failed = daemon_events_nl_failed;
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
 	d->io.drop_sync = daemon_nft_sync;

@@ -180,6 +180,21 @@ const struct events_cause *daemon_events_priority(struct daemon *d, struct insta
 	return &events_ring_push(&d->events, &ev)->cause;
 }
 
+void daemon_events_nl_failed(void *ctx, struct instance *in, const struct nl_change *c,
+                             const char *text)
+{
+	struct daemon *d = ctx;
+	struct events_event ev;
+
+	stamp(&ev, in->cfg->name);
+	ev.type = EVENTS_NETLINK;
+	events_cause_init(&ev.cause, EVENTS_KIND_NETLINK);
+	snprintf(ev.cause.name, sizeof(ev.cause.name), "%s", text);
+	snprintf(ev.cause.detail, sizeof(ev.cause.detail), "%.40s%s%.80s", strerror(-c->error),
+	         c->msg[0] ? ": " : "", c->msg);
+	events_ring_push(&d->events, &ev);
+}
+
 /* Does the request's "names" list (absent: every instance) take ev? */
 static bool wanted(struct json_object *names, const char *instance)
 {

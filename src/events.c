@@ -25,6 +25,7 @@ static const char *const kind_names[EVENTS_KIND__COUNT] = {
     [EVENTS_KIND_INTERFACE] = "interface",
     [EVENTS_KIND_ADMIN] = "admin",
     [EVENTS_KIND_SYNC_GROUP] = "sync_group",
+    [EVENTS_KIND_NETLINK] = "netlink",
 };
 
 const char *events_kind_name(enum events_kind k)
@@ -167,6 +168,12 @@ struct json_object *events_cause_json(const struct events_cause *c)
 	return o;
 }
 
+static const char *const type_names[] = {
+    [EVENTS_STATE] = "state",
+    [EVENTS_PRIORITY] = "priority",
+    [EVENTS_NETLINK] = "netlink",
+};
+
 static struct json_object *value_json(enum events_type t, int v)
 {
 	if (t == EVENTS_STATE)
@@ -189,10 +196,11 @@ struct json_object *events_event_json(const struct events_event *ev, const char 
 	json_object_object_add(o, "time", json_object_new_string(ev->wall));
 	json_object_object_add(o, "mono", json_object_new_double(monotime_to_sec(ev->mono)));
 	json_object_object_add(o, "instance", json_object_new_string(ev->instance));
-	json_object_object_add(
-	    o, "type", json_object_new_string(ev->type == EVENTS_STATE ? "state" : "priority"));
-	json_object_object_add(o, "old", value_json(ev->type, ev->old_value));
-	json_object_object_add(o, "new", value_json(ev->type, ev->new_value));
+	json_object_object_add(o, "type", json_object_new_string(type_names[ev->type]));
+	if (ev->type != EVENTS_NETLINK) {
+		json_object_object_add(o, "old", value_json(ev->type, ev->old_value));
+		json_object_object_add(o, "new", value_json(ev->type, ev->new_value));
+	}
 	json_object_object_add(o, "cause", cause);
 	return o;
 }

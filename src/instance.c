@@ -360,6 +360,13 @@ static int apply_addrs(struct instance *in, bool add)
 			continue;
 		failed++;
 		in->stats.nl_errors++;
+		if (in->io->nl_failed) {
+			char what[NL_MSG_STRLEN + 16];
+
+			snprintf(what, sizeof(what), "%s %s", add ? "add" : "delete",
+			         nl_msg_format(c, true, buf, sizeof(buf)));
+			in->io->nl_failed(in->io->ctx, in, c, what);
+		}
 		instance_log(in, LOG_WARNING, "%s %s%s%s: %s%s%s", add ? "add" : "delete",
 		             nl_msg_format(c, true, buf, sizeof(buf)),
 		             c->op == NL_RULE_ADD || c->op == NL_RULE_DEL ? "" : " on ",

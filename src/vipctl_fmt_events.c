@@ -31,10 +31,12 @@ void vipctl_fmt_events_title(FILE *out)
 	        "CAUSE");
 }
 
-/* "BACKUP -> MASTER" or "priority 100 -> 90". */
+/* "BACKUP -> MASTER", "priority 100 -> 90" or "netlink". */
 static void change_text(struct json_object *ev, char *buf, size_t len)
 {
-	if (strcmp(str(ev, "type"), "priority") == 0)
+	if (strcmp(str(ev, "type"), "netlink") == 0)
+		snprintf(buf, len, "netlink");
+	else if (strcmp(str(ev, "type"), "priority") == 0)
 		snprintf(buf, len, "priority %s -> %s", str(ev, "old"), str(ev, "new"));
 	else
 		snprintf(buf, len, "%s -> %s", str(ev, "old"), str(ev, "new"));

@@ -104,6 +104,10 @@ const struct events_cause *daemon_events_state(struct daemon *d, struct instance
  * until the next event); none and NULL when unchanged. */
 const struct events_cause *daemon_events_priority(struct daemon *d, struct instance *in);
 
+/* instance_io.nl_failed: record the failed change (text) of in with the kernel's message. */
+void daemon_events_nl_failed(void *ctx, struct instance *in, const struct nl_change *c,
+                             const char *text);
+
 /* The cause an interface event gives what it changes: the interface and what happened to it
  * (read before daemon_iface_nl_event applies ev). */
 void daemon_events_nl_cause(struct daemon *d, const struct nl_event *ev, struct events_cause *c);

@@ -17,6 +17,7 @@
 enum events_type {
 	EVENTS_STATE = 0, /* old and new are enum vrrp_state */
 	EVENTS_PRIORITY,  /* old and new are effective priorities */
+	EVENTS_NETLINK,   /* a failed change of the instance's addresses (no old, new) */
 };
 
 /* The kinds of cause (events_kind_name gives the stable names of the JSON, the notify
@@ -35,6 +36,7 @@ enum events_kind {
 	EVENTS_KIND_INTERFACE,               /* link down/up, address lost/back, renamed */
 	EVENTS_KIND_ADMIN,                   /* vipctl demote, promote, reload (or SIGHUP) */
 	EVENTS_KIND_SYNC_GROUP,              /* another member of the sync group moved */
+	EVENTS_KIND_NETLINK,                 /* the kernel refused a change */
 	EVENTS_KIND__COUNT
 };
 
@@ -103,7 +105,8 @@ const struct events_event *events_ring_get(const struct events_ring *r, uint64_t
  * they left the ring. since 0: from the oldest held, nothing lost. */
 uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_t *lost);
 
-/* The JSON object of ev ({"seq","run","time","mono","instance","type","old","new","cause"});
+/* The JSON object of ev ({"seq","run","time","mono","instance","type","old","new","cause"}; no
+ * old and new for a netlink event);
  * NULL when out of memory. */
 struct json_object *events_event_json(const struct events_event *ev, const char *run);
 

@@ -93,6 +93,10 @@ struct instance_io {
 	/* Optional (may be NULL): in, Master, heard a lower priority and its
 	 * notify_master_rx_lower_pri is due (instance_receive_rx_lower_due). */
 	void (*master_rx_lower)(void *ctx, struct instance *in);
+	/* Optional (may be NULL): a change of in's VIPs, routes or rules failed (c->error,
+	 * c->msg); it is logged, counted and retried. text: the change as the log names it. */
+	void (*nl_failed)(void *ctx, struct instance *in, const struct nl_change *c,
+	                  const char *text);
 };
 
 /* Per-instance counters, shown by status and stats. */

@@ -156,6 +156,32 @@ static void event_and_cause_json(void **state)
 	json_object_put(cause);
 }
 
+/* A failed change: no old or new, the change and the kernel's message in the cause. */
+static void netlink_event_json(void **state)
+{
+	struct events_event ev;
+	struct json_object *o;
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.seq = 3;
+	snprintf(ev.wall, sizeof(ev.wall), "2026-12-06T08:00:00.000001Z");
+	snprintf(ev.instance, sizeof(ev.instance), "web");
+	ev.type = EVENTS_NETLINK;
+	events_cause_init(&ev.cause, EVENTS_KIND_NETLINK);
+	snprintf(ev.cause.name, sizeof(ev.cause.name), "add 198.18.0.100/24");
+	snprintf(ev.cause.detail, sizeof(ev.cause.detail), "Operation not permitted");
+	o = events_event_json(&ev, "r");
+	assert_non_null(o);
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE),
+	                    "{\"seq\":3,\"run\":\"r\",\"time\":\"2026-12-06T08:00:00.000001Z\","
+	                    "\"mono\":0.0,\"instance\":\"web\",\"type\":\"netlink\",\"cause\":{"
+	                    "\"kind\":\"netlink\",\"name\":\"add 198.18.0.100/24\",\"detail\":"
+	                    "\"Operation not permitted\"}}");
+	json_object_put(o);
+}
+
 static void kind_names_complete(void **state)
 {
 	(void)state;
@@ -172,6 +198,7 @@ int main(void)
 	    cmocka_unit_test(resize_keeps_newest_and_seqs),
 	    cmocka_unit_test(event_and_cause_json),
 	    cmocka_unit_test(kind_names_complete),
+	    cmocka_unit_test(netlink_event_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,6 +67,21 @@ static void lines(void **state)
 	free(t);
 }
 
+static void netlink_line(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = render(vipctl_fmt_events_line,
+	           "{\"seq\":3,\"time\":\"2026-12-06T08:00:00.000001Z\",\"instance\":\"web\","
+	           "\"type\":\"netlink\",\"cause\":{\"kind\":\"netlink\",\"name\":\"add "
+	           "198.18.0.100/24\",\"detail\":\"Operation not permitted\"}}");
+	assert_string_equal(
+	    t, "     3  2026-12-06T08:00:00.000001Z  web           netlink             "
+	       "  netlink add 198.18.0.100/24 Operation not permitted\n");
+	free(t);
+}
+
 static void lost_line(void **state)
 {
 	char *text = NULL;
@@ -131,6 +146,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(lines),
 	    cmocka_unit_test(lost_line),
+	    cmocka_unit_test(netlink_line),
 	    cmocka_unit_test(history),
 	    cmocka_unit_test(status_last_change),
 	};
