@@ -696,6 +696,9 @@ struct json_object *daemon_status(struct daemon *d)
 	json_object_object_add(o, "unmatched_drops", drops);
 	if (fifo)
 		json_object_object_add(o, "notify_fifo", fifo);
+	if (d->journal_fd >= 0)
+		json_object_object_add(o, "journal_entries_dropped",
+		                       json_object_new_uint64(d->journal_dropped));
 	return o;
 }
 

@@ -11,11 +11,13 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vipd/ctl.h"
 #include "vipd/daemon_int.h"
 #include "vipd/instance.h"
 #include "vipd/instance_stats.h"
+#include "vipd/journal.h"
 #include "vipd/log.h"
 
 /* Events in one answer: a reader asks again from the last one it got (the answer says more). */
@@ -25,8 +27,13 @@ int daemon_events_init(struct daemon *d, size_t size)
 {
 	uint8_t id[8];
 
+	d->journal_fd = -1;
 	if (events_ring_init(&d->events, size) < 0)
 		return -1;
+	/* Under systemd a state change is also an entry with fields (journalctl VIPD_CAUSE=...);
+	 * elsewhere the log line alone says it. */
+	if (journal_wanted())
+		d->journal_fd = journal_open(JOURNAL_SOCKET);
 	/* Tells two runs apart: the seqs start again at 1 after a restart. */
 	if (getrandom(id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id)) {
 		uint64_t t = (uint64_t)time(NULL) ^ (uint64_t)monotime_now();
@@ -41,6 +48,48 @@ int daemon_events_init(struct daemon *d, size_t size)
 void daemon_events_free(struct daemon *d)
 {
 	events_ring_free(&d->events);
+	if (d->journal_fd >= 0)
+		close(d->journal_fd);
+	d->journal_fd = -1;
+}
+
+/* The journal entry of a state change: the fields journalctl can select on (instance, state,
+ * cause, peer), with a message that says it all. */
+static void journal_state(struct daemon *d, const struct events_event *ev)
+{
+	char msg[512], text[384], inst[96], st[40], old[48], cause[64], peer[72], seq[48], run[40];
+	const char *fields[10];
+	struct json_object *c = events_cause_json(&ev->cause);
+	size_t n = 0;
+
+	events_cause_text(c, text, sizeof(text));
+	json_object_put(c);
+	snprintf(msg, sizeof(msg), "MESSAGE=%s: %s -> %s, %s", ev->instance,
+	         vrrp_fsm_state_name((enum vrrp_state)ev->old_value),
+	         vrrp_fsm_state_name((enum vrrp_state)ev->new_value), text);
+	snprintf(inst, sizeof(inst), "VIPD_INSTANCE=%s", ev->instance);
+	snprintf(st, sizeof(st), "VIPD_STATE=%s",
+	         vrrp_fsm_state_name((enum vrrp_state)ev->new_value));
+	snprintf(old, sizeof(old), "VIPD_OLD_STATE=%s",
+	         vrrp_fsm_state_name((enum vrrp_state)ev->old_value));
+	snprintf(cause, sizeof(cause), "VIPD_CAUSE=%s", events_kind_name(ev->cause.kind));
+	snprintf(seq, sizeof(seq), "VIPD_EVENT_SEQ=%" PRIu64, ev->seq);
+	snprintf(run, sizeof(run), "VIPD_RUN_ID=%s", d->run_id);
+	fields[n++] = msg;
+	fields[n++] = "PRIORITY=5";
+	fields[n++] = "SYSLOG_IDENTIFIER=vipd";
+	fields[n++] = inst;
+	fields[n++] = st;
+	fields[n++] = old;
+	fields[n++] = cause;
+	if (ev->cause.from[0]) {
+		snprintf(peer, sizeof(peer), "VIPD_PEER=%s", ev->cause.from);
+		fields[n++] = peer;
+	}
+	fields[n++] = seq;
+	fields[n++] = run;
+	if (journal_send(d->journal_fd, fields, n) < 0)
+		d->journal_dropped++;
 }
 
 const struct events_cause *daemon_events_enter(struct daemon *d, const struct events_cause *c)
@@ -160,7 +209,10 @@ const struct events_cause *daemon_events_state(struct daemon *d, struct instance
 	in->cause = ev.cause;
 	if ((unsigned)ev.cause.kind < EVENTS_KIND__COUNT)
 		in->stats.by_cause[ev.cause.kind]++;
-	events_ring_push(&d->events, &ev);
+	if (d->journal_fd >= 0)
+		journal_state(d, events_ring_push(&d->events, &ev));
+	else
+		events_ring_push(&d->events, &ev);
 	return &in->cause;
 }
 

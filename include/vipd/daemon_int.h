@@ -73,6 +73,8 @@ struct daemon {
 	struct events_ring events;             /* recent events (daemon_events.c) */
 	char run_id[17];                       /* this run's id, shown with every event */
 	const struct events_cause *events_ctx; /* the cause of what the daemon does now; NULL */
+	int journal_fd;           /* under systemd: journald's socket for the events' entries; -1 */
+	uint64_t journal_dropped; /* entries journald could not take at once */
 };
 
 /* instance_io.drop_sync: replace table inet vipd by one dropping every instance's drop list
@@ -83,10 +85,11 @@ int daemon_nft_sync(void *ctx, char *err, size_t errlen);
  * instance has accept = false (without nf_tables there can be no table to delete). */
 void daemon_nft_clean(struct daemon *d, const char *when);
 
-/* The event ring of size events (clamped) and this run's id. 0, or -1 (ENOMEM). */
+/* The event ring of size events (clamped), this run's id, and under systemd the journal's
+ * socket (none when it cannot open: the log lines stay). 0, or -1 (ENOMEM). */
 int daemon_events_init(struct daemon *d, size_t size);
 
-/* Free the event ring. */
+/* Free the event ring, close the journal's socket. */
 void daemon_events_free(struct daemon *d);
 
 /* Make c the cause of the changes that follow (a check's change, an interface event, a ctl
