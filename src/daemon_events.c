@@ -22,6 +22,8 @@
 
 /* Events in one answer: a reader asks again from the last one it got (the answer says more). */
 #define EVENTS_PER_REPLY 256
+/* Events looked at for one answer (a names filter may skip most): bounded work per request. */
+#define EVENTS_SCAN_MAX 8192
 
 int daemon_events_init(struct daemon *d, size_t size)
 {
@@ -298,7 +300,9 @@ struct json_object *daemon_events_ctl(struct daemon *d, struct json_object *req)
 	list = json_object_new_array();
 	if (!o || !list)
 		goto oom;
-	for (; seq < d->events.next && n < EVENTS_PER_REPLY; seq++) {
+	for (size_t scanned = 0;
+	     seq < d->events.next && n < EVENTS_PER_REPLY && scanned < EVENTS_SCAN_MAX;
+	     seq++, scanned++) {
 		const struct events_event *ev = events_ring_get(&d->events, seq);
 		struct json_object *e;
 

@@ -19,7 +19,6 @@
 #include "vipd/vrrp_fsm.h"
 
 #define NAME_MAX_LEN (VIPD_NAME_MAX + 16) /* an instance name, or "group NAME" */
-#define NOTIFY_ENV_MAX 10                 /* the VIPD_CAUSE variables of an event */
 
 /* One queued script run: the script's own words, then args. */
 struct nevent {
@@ -395,44 +394,6 @@ static void run_next(struct nqueue *q)
 	}
 }
 
-static int env_add(struct nevent *e, const char *name, const char *value)
-{
-	if (e->nenv >= NOTIFY_ENV_MAX || !value[0])
-		return 0;
-	if (asprintf(&e->env[e->nenv], "%s=%s", name, value) < 0) {
-		e->env[e->nenv] = NULL;
-		return -1;
-	}
-	e->nenv++;
-	return 0;
-}
-
-static int env_num(struct nevent *e, const char *name, long long v)
-{
-	char buf[24];
-
-	if (v < 0)
-		return 0;
-	snprintf(buf, sizeof(buf), "%lld", v);
-	return env_add(e, name, buf);
-}
-
-/* The VIPD_CAUSE* variables of c (only those that apply; vipd.conf(5), NOTIFY). */
-static int cause_env(struct nevent *e, const struct events_cause *c)
-{
-	if (env_add(e, "VIPD_CAUSE", events_kind_name(c->kind)) < 0 ||
-	    env_add(e, "VIPD_CAUSE_FROM", c->from) < 0 ||
-	    env_num(e, "VIPD_CAUSE_PRIORITY", c->priority) < 0 ||
-	    env_num(e, "VIPD_CAUSE_INTERVAL_MS", c->interval_ms) < 0 ||
-	    env_num(e, "VIPD_CAUSE_VERSION", c->version ? c->version : -1) < 0 ||
-	    env_num(e, "VIPD_CAUSE_SILENCE_MS", c->silence_ms) < 0 ||
-	    env_num(e, "VIPD_CAUSE_UID", c->uid) < 0 ||
-	    env_add(e, "VIPD_CAUSE_NAME", c->name) < 0 ||
-	    env_add(e, "VIPD_CAUSE_DETAIL", c->detail) < 0)
-		return -1;
-	return 0;
-}
-
 /* notify_run, the script run as user ("": the notifier's). */
 static void queue_run(struct notifier *n, const char *queue, const char *user, const char *script,
                       const char *const *args, size_t nargs)
@@ -465,8 +426,12 @@ static void queue_run(struct notifier *n, const char *queue, const char *user, c
 			e->args[e->nargs] = strdup(args[i]);
 			oom = !e->args[e->nargs++];
 		}
-		if (!oom && n->cause)
-			oom = cause_env(e, n->cause) < 0;
+		if (!oom && n->cause) {
+			int k = notify_cause_env(e->env, NOTIFY_ENV_MAX, n->cause);
+
+			oom = k < 0;
+			e->nenv = k < 0 ? 0 : (size_t)k;
+		}
 	}
 	if (!e || oom) {
 		if (e)
@@ -545,26 +510,11 @@ static void queue_state(struct notifier *n, const char *queue, const char *type,
 	}
 }
 
-/* notify_fifo_cause: a vipd line ("...\n" in line, len bytes) gets the cause of n->cause as
- * " cause=KIND[ name=NAME][ from=ADDR]" before its newline (no spaces inside a value: check,
- * interface and instance names have none). */
+/* notify_fifo_cause: the cause of the change at the end of a vipd line. */
 static void fifo_add_cause(const struct notifier *n, char *line, size_t len)
 {
-	const struct events_cause *c = n->cause;
-	size_t used = strlen(line);
-
-	if (!n->fifo_cause || !c || used == 0 || line[used - 1] != '\n')
-		return;
-	used--;
-	used += (size_t)snprintf(line + used, len - used, " cause=%s", events_kind_name(c->kind));
-	if (c->name[0] && used < len)
-		used += (size_t)snprintf(line + used, len - used, " name=%s", c->name);
-	if (c->from[0] && used < len)
-		used += (size_t)snprintf(line + used, len - used, " from=%s", c->from);
-	if (used < len - 1)
-		snprintf(line + used, len - used, "\n");
-	else
-		snprintf(line + len - 2, 2, "\n");
+	if (n->fifo_cause && n->cause)
+		notify_cause_fifo(line, len, n->cause);
 }
 
 void notify_set_fifo_cause(struct notifier *n, bool on)

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "vipd/config.h"
+#include "vipd/events.h"
 #include "vipd/loop.h"
 #include "vipd/monotime.h"
 #include "vipd/proc.h"
@@ -31,7 +32,6 @@
 #define NOTIFY_READER_RESTART MT_SEC
 
 struct notifier;
-struct events_cause;
 
 /* How one script run ended, or why it could not start: ok is false for a spawn failure, a
  * non-zero exit, a signal or the timeout; what says which, for the log. instance is NULL for
@@ -130,6 +130,16 @@ void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_s
 /* notify_priority_state with cause (NULL: none) for the FIFO line (notify_set_fifo_cause). */
 void notify_priority_state_cause(struct notifier *n, const char *instance, enum vrrp_state state,
                                  unsigned priority, const struct events_cause *cause);
+
+#define NOTIFY_ENV_MAX 10 /* the VIPD_CAUSE* variables of a change */
+
+/* The VIPD_CAUSE* variables of c ("NAME=value", malloc'd, only those that apply) into env (at
+ * most max): their number, or -1 when out of memory (none kept). */
+int notify_cause_env(char *env[], size_t max, const struct events_cause *c);
+
+/* The line ("...\n", in a buffer of len bytes) with " cause=KIND[ name=NAME][ from=ADDR]"
+ * before its newline (values have no spaces: check, interface and instance names have none). */
+void notify_cause_fifo(char *line, size_t len, const struct events_cause *c);
 
 /* notify_fifo_cause: vipd's FIFO lines end with " cause=KIND[ name=NAME][ from=ADDR]" (off: the
  * lines as before). */
