@@ -630,6 +630,8 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return daemon_stats_ctl(d, name);
 	if (strcmp(name, "debug") == 0)
 		return daemon_debug_command(req);
+	if (strcmp(name, "peers") == 0)
+		return daemon_peers_ctl(d, req);
 	if (strcmp(name, "events") == 0)
 		return daemon_events_ctl(d, req);
 	if (strcmp(name, "history") == 0)

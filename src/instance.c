@@ -458,10 +458,12 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		if (apply_vips(in, true) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
-	if (acts & VRRP_ACT_SEND_ADVERT)
-		send_advert(in, in->fsm.priority);
+	/* Announce before the advert: a master we preempt drops the VIPs when it hears the
+	 * advert, so the LAN must already be sending to us then (make before break). */
 	if (acts & VRRP_ACT_ANNOUNCE)
 		instance_announce_start(in, now);
+	if (acts & VRRP_ACT_SEND_ADVERT)
+		send_advert(in, in->fsm.priority);
 	if (acts & (VRRP_ACT_HANDOVER_END | VRRP_ACT_DEL_VIPS))
 		instance_admin_note(in, acts);
 
@@ -477,6 +479,7 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		if (in->io->priority_changed)
 			in->io->priority_changed(in->io->ctx, in);
 	}
+	instance_peers_tick(in, now);
 }
 
 static void fsm_timer_cb(void *arg, monotime now)
@@ -698,6 +701,7 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 void instance_count_drop(struct instance *in, enum vrrp_reason reason)
 {
 	in->stats.drops[reason]++;
+	instance_peers_drop(in, reason, monotime_now());
 }
 
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now)
