@@ -613,19 +613,8 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return ctl_garp(d, req);
 	if (strcmp(name, "demote") == 0 || strcmp(name, "promote") == 0)
 		return daemon_admin_ctl(d, req, name[0] == 'd');
-	if (strcmp(name, "reload") == 0) {
-		struct events_cause admin;
-		const struct events_cause *prev;
-		struct json_object *r;
-
-		events_cause_init(&admin, EVENTS_KIND_ADMIN);
-		snprintf(admin.name, sizeof(admin.name), "reload");
-		admin.uid = ctl_client_uid(d->ctl);
-		prev = daemon_events_enter(d, &admin);
-		r = daemon_reload_ctl(d);
-		daemon_events_leave(d, prev);
-		return r;
-	}
+	if (strcmp(name, "reload") == 0)
+		return daemon_reload_ctl(d);
 	if (strcmp(name, "stats") == 0 || strcmp(name, "metrics") == 0)
 		return daemon_stats_ctl(d, name);
 	if (strcmp(name, "debug") == 0)
@@ -709,6 +698,8 @@ int daemon_run(struct daemon *d)
 	char err[256];
 	static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
 	monotime now;
+	struct events_cause start;
+	const struct events_cause *prev;
 
 	/* A peer that closes the control socket must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
@@ -749,11 +740,14 @@ int daemon_run(struct daemon *d)
 	d->started = now;
 	log_notice("vipd %s started: %zu instance(s), router id %s", PACKAGE_VERSION, d->ninstances,
 	           d->cfg->router_id);
+	events_cause_init(&start, EVENTS_KIND_STARTUP);
+	prev = daemon_events_enter(d, &start);
 	daemon_track_start(d, now);
 	daemon_track_update(d, now);
 	daemon_state_load(&d->state, d->instances, d->ninstances);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
+	daemon_events_leave(d, prev);
 	daemon_state_save(&d->state, d->instances, d->ninstances);
 	sdnotify_send(&d->sd, "READY=1");
 	sd_status_now(d);

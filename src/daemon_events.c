@@ -176,6 +176,8 @@ static void state_cause(struct daemon *d, const struct instance *in, struct even
 		return;
 	case VRRP_CAUSE_OWNER:
 		from_context(d, c, EVENTS_KIND_STARTUP, "address owner");
+		if (!c->detail[0])
+			snprintf(c->detail, sizeof(c->detail), "address owner");
 		return;
 	case VRRP_CAUSE_STARTUP:
 	default:
@@ -229,8 +231,9 @@ const struct events_cause *daemon_events_priority(struct daemon *d, struct insta
 	ev.old_value = in->event_priority;
 	ev.new_value = in->fsm.priority;
 	in->event_priority = in->fsm.priority;
-	/* Tracking (a check, an interface), vipctl demote/promote or a reload changed it. */
-	from_context(d, &ev.cause, EVENTS_KIND_CHECK, NULL);
+	/* Tracking (a check, an interface), vipctl demote/promote, a reload or the start changed
+	 * it: each sets the context. */
+	from_context(d, &ev.cause, EVENTS_KIND_NONE, NULL);
 	return &events_ring_push(&d->events, &ev)->cause;
 }
 
