@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "vipd/config.h"
+#include "vipd/events.h"
 #include "vipd/config_addr.h"
 #include "vipd/config_value.h"
 #include "vipd/config_wire.h"
@@ -458,7 +459,7 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 static const char *const top_keys[] = {
     "router_id", "control_socket", "control_socket_group", "state_dir", "instances",
     /* config_notify.c */
-    "notify_fifo", "notify_fifo_format", "notify_fifo_script", "sync_groups",
+    "notify_fifo", "notify_fifo_format", "notify_fifo_script", "sync_groups", "notify_fifo_cause",
     /* config_track.c */
     "script_user", "user", "checks",
     /* config_metrics.c */
@@ -466,7 +467,9 @@ static const char *const top_keys[] = {
     /* config_startup.c */
     "startup_delay", "startup_delay_from_boot", "net_namespace",
     /* config_garp.c */
-    "garp_groups", NULL};
+    "garp_groups",
+    /* the event ring (events.h) */
+    "events_ring_size", NULL};
 
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)
@@ -482,6 +485,7 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 {
 	struct cv_scope sc = {.ld = ld, .grp = root, .pfx = "", .what = ""};
 	const config_setting_t *s;
+	long long ring = EVENTS_DEFAULT_SIZE;
 
 	config_value_check_keys(&sc, top_keys);
 	if (config_value_get_text(&sc, "router_id", cfg->router_id, sizeof(cfg->router_id)) ==
@@ -503,6 +507,8 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	    !getgrnam(cfg->control_socket_group))
 		config_value_key_error(&sc, s, "control_socket_group",
 		                       "no group \"%s\" on this system", cfg->control_socket_group);
+	config_value_get_int(&sc, "events_ring_size", EVENTS_MIN_SIZE, EVENTS_MAX_SIZE, &ring);
+	cfg->events_ring_size = (size_t)ring;
 	config_notify_load_fifo(&sc, cfg);
 	config_track_load_top(&sc, cfg);
 	config_metrics_load(&sc, cfg);
@@ -641,6 +647,8 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 		print_string(out, cfg->control_socket_group);
 		fprintf(out, ";\n");
 	}
+	if (cfg->events_ring_size != EVENTS_DEFAULT_SIZE)
+		fprintf(out, "events_ring_size = %zu;\n", cfg->events_ring_size);
 	config_notify_print_top(cfg, out);
 	config_track_print_top(cfg, out);
 	config_metrics_print(cfg, out);

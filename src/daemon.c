@@ -156,14 +156,23 @@ static void io_state_changed(void *ctx, struct instance *in)
 	struct daemon *d = ctx;
 	const struct vipd_sync_group *g;
 	enum vrrp_state gstate;
+	const struct events_cause *cause = daemon_events_state(d, in), *prev;
+	struct events_cause pulled;
 
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
 	/* The notification first: a sync group's resignations below come after it. */
-	notify_instance_state(d->notifier, in->cfg, in->fsm.state, in->fsm.priority);
+	notify_instance_state_cause(d->notifier, in->cfg, in->fsm.state, in->fsm.priority, cause);
+	/* The members this move pulls along name it as their cause. */
+	events_cause_init(&pulled, EVENTS_KIND_SYNC_GROUP);
+	snprintf(pulled.name, sizeof(pulled.name), "%s", in->cfg->name);
+	snprintf(pulled.detail, sizeof(pulled.detail), "%s %s", vrrp_fsm_state_name(in->fsm.state),
+	         events_kind_name(cause->kind));
+	prev = daemon_events_enter(d, &pulled);
 	/* A group whose members no longer follow each other is a broken invariant. */
 	if (!d->stopping && sync_group_state_changed(d->syncs, in, monotime_now()) < 0)
 		log_oom_fatal("sync groups");
+	daemon_events_leave(d, prev);
 	/* The group's scripts once the members' moves are done (the resignations above came
 	 * back here first): the group entered a state when its members all did. */
 	g = sync_group_moved(d->syncs, in, &gstate);
@@ -186,7 +195,8 @@ static void io_priority_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
-	notify_priority_state(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority);
+	notify_priority_state_cause(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority,
+	                            daemon_events_priority(d, in));
 }
 
 /* How a notify script run ended: failures are warnings, successes debug detail. */
@@ -208,6 +218,7 @@ void daemon_notify_configure(struct daemon *d)
 
 	notify_set_user(d->notifier, d->script_user);
 	notify_set_fifo_format(d->notifier, d->cfg->notify_fifo_format);
+	notify_set_fifo_cause(d->notifier, d->cfg->notify_fifo_cause);
 	if (daemon_priv_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
 		owner = geteuid(); /* (refused at the load) */
 	if (notify_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
@@ -324,6 +335,12 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	}
 	d->cfg = cfg;
 	d->announce_fd = -1;
+	if (daemon_events_init(d, cfg->events_ring_size) < 0) {
+		snprintf(err, errlen, "out of memory");
+		free(d);
+		config_free(cfg);
+		return NULL;
+	}
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
 	statefile_path(cfg->state_dir, d->state.path, sizeof(d->state.path));
@@ -332,6 +349,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.state_changed = io_state_changed;
 	d->io.priority_changed = io_priority_changed;
 	d->io.master_rx_lower = io_master_rx_lower;
+	d->io.nl_failed = daemon_events_nl_failed;
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
 	d->io.announce_due = io_announce_due;
@@ -529,6 +547,8 @@ static void signal_cb(void *arg, int signo, monotime now)
 	(void)now;
 	if (signo == SIGHUP) {
 		struct config_errors errs = {0};
+		struct events_cause admin;
+		const struct events_cause *prev;
 
 		if (d->stopping) {
 			log_warnx("SIGHUP: vipd is stopping; reload ignored");
@@ -536,7 +556,12 @@ static void signal_cb(void *arg, int signo, monotime now)
 		}
 		log_notice("SIGHUP: reloading %s", d->cfg->file);
 		sdnotify_send(&d->sd, "RELOADING=1");
+		events_cause_init(&admin, EVENTS_KIND_ADMIN);
+		snprintf(admin.name, sizeof(admin.name), "reload");
+		snprintf(admin.detail, sizeof(admin.detail), "SIGHUP");
+		prev = daemon_events_enter(d, &admin);
 		daemon_reload(d, &errs);
+		daemon_events_leave(d, prev);
 		sdnotify_send(&d->sd, "READY=1");
 		sd_status_now(d);
 		config_errors_clear(&errs);
@@ -617,6 +642,10 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return daemon_debug_command(req);
 	if (strcmp(name, "peers") == 0)
 		return daemon_peers_ctl(d, req);
+	if (strcmp(name, "events") == 0)
+		return daemon_events_ctl(d, req);
+	if (strcmp(name, "history") == 0)
+		return daemon_events_history_ctl(d, req);
 	return ctl_reply_error("unknown command");
 }
 
@@ -688,6 +717,9 @@ struct json_object *daemon_status(struct daemon *d)
 		}
 		json_object_object_add(o, "garp_groups", garp);
 	}
+	if (d->journal_fd >= 0)
+		json_object_object_add(o, "journal_entries_dropped",
+		                       json_object_new_uint64(d->journal_dropped));
 	return o;
 }
 
@@ -696,6 +728,8 @@ int daemon_run(struct daemon *d)
 	char err[256];
 	static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
 	monotime now;
+	struct events_cause start;
+	const struct events_cause *prev;
 
 	/* A peer that closes the control socket must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
@@ -737,11 +771,14 @@ int daemon_run(struct daemon *d)
 	d->started = now;
 	log_notice("vipd %s started: %zu instance(s), router id %s", PACKAGE_VERSION, d->ninstances,
 	           d->cfg->router_id);
+	events_cause_init(&start, EVENTS_KIND_STARTUP);
+	prev = daemon_events_enter(d, &start);
 	daemon_track_start(d, now);
 	daemon_track_update(d, now);
 	daemon_state_load(&d->state, d->instances, d->ninstances);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
+	daemon_events_leave(d, prev);
 	daemon_state_save(&d->state, d->instances, d->ninstances);
 	sdnotify_send(&d->sd, "READY=1");
 	sd_status_now(d);
@@ -781,5 +818,6 @@ void daemon_free(struct daemon *d)
 	free(d->instances);
 	config_free(d->cfg);
 	free(d->state.saved);
+	daemon_events_free(d);
 	free(d);
 }

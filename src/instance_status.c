@@ -168,6 +168,13 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		goto oom;
 	json_object_object_add(o, "since",
 	                       json_object_new_double(monotime_to_sec(now - in->since)));
+	if (in->cause.kind != EVENTS_KIND_NONE) {
+		struct json_object *cause = events_cause_json(&in->cause);
+
+		if (!cause)
+			goto oom;
+		json_object_object_add(o, "last_cause", cause);
+	}
 	if (in->cfg->startup_delay) {
 		/* How long the Master_Down_Timer is still held (0 once the delay is over). */
 		monotime left = in->fsm.startup_until > now ? in->fsm.startup_until - now : 0;

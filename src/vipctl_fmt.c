@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vipd/events.h"
 #include "vipd/vipctl_fmt.h"
 
 /* --- an aligned table: columns left- or right-aligned, two blanks apart, no trailing blanks --- */
@@ -333,6 +334,10 @@ static void print_instances(FILE *out, struct json_object *list)
 		if (text_of(in, "fault_reason", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out, "%s: FAULT: %s\n", name, why);
+		if (member(in, "last_cause") && text_of(in, "name", name, sizeof(name))) {
+			events_cause_text(member(in, "last_cause"), why, sizeof(why));
+			fprintf(out, "%s: last change: %s\n", name, why);
+		}
 		if (text_of(in, "excluded_addresses", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out, "%s: excluded addresses: %s\n", name, why);

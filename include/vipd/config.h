@@ -143,6 +143,7 @@ struct vipd_config {
 	char control_socket[VIPD_PATH_MAX];       /* default: VIPD_DEFAULT_SOCKET */
 	char control_socket_group[VIPD_NAME_MAX]; /* socket group; "" = the daemon's (root) */
 	char state_dir[VIPD_PATH_MAX]; /* kept across restarts (statefile.h); default below */
+	size_t events_ring_size; /* events kept for vipctl events/history; EVENTS_DEFAULT_SIZE */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
 	char script_user[VIPD_NAME_MAX];  /* "" = not set (daemon_priv_script_user) */
@@ -154,6 +155,7 @@ struct vipd_config {
 	char notify_fifo[VIPD_SCRIPT_MAX]; /* "" = none (config_notify.c) */
 	/* The FIFO's lines: vipd's or keepalived's (INSTANCE "NAME" STATE PRIORITY...). */
 	enum vipd_notify_args notify_fifo_format;
+	bool notify_fifo_cause; /* vipd's FIFO lines end with the cause (default false) */
 	/* A reader of notify_fifo that vipd starts (SCRIPT... FIFO) and restarts; "" = none. */
 	char notify_fifo_script[VIPD_SCRIPT_MAX];
 	int notify_fifo_script_line;

@@ -11,6 +11,7 @@
 
 #include "vipd/avail.h"
 #include "vipd/config.h"
+#include "vipd/events.h"
 #include "vipd/loop.h"
 #include "vipd/nl.h"
 #include "vipd/peers_anomaly.h"
@@ -98,6 +99,10 @@ struct instance_io {
 	/* Optional (may be NULL): in, Master, heard a lower priority and its
 	 * notify_master_rx_lower_pri is due (instance_receive_rx_lower_due). */
 	void (*master_rx_lower)(void *ctx, struct instance *in);
+	/* Optional (may be NULL): a change of in's VIPs, routes or rules failed (c->error,
+	 * c->msg); it is logged, counted and retried. text: the change as the log names it. */
+	void (*nl_failed)(void *ctx, struct instance *in, const struct nl_change *c,
+	                  const char *text);
 };
 
 /* Per-instance counters, shown by status and stats. */
@@ -117,6 +122,10 @@ struct instance_stats {
 	/* [from][to]: each logged state change (src/instance_stats.c) */
 	uint64_t trans[VRRP_STATE__COUNT][VRRP_STATE__COUNT];
 	struct avail avail; /* availability from this node's own history */
+	/* time spent in each state, closed periods only (the current one: now - since) */
+	monotime in_state[VRRP_STATE__COUNT];
+	/* state changes by the kind of their cause (counted by the daemon, daemon_events.c) */
+	uint64_t by_cause[EVENTS_KIND__COUNT];
 };
 
 struct instance {
@@ -145,6 +154,11 @@ struct instance {
 	monotime since;             /* time of the last state change */
 	union vip_in primary;       /* advert source address */
 	uint8_t told_priority;      /* effective priority last given to io->priority_changed */
+	/* The cause of the last state change and the priority the last event named; the daemon
+	 * writes them (daemon_events.c), instance_status shows the cause. */
+	struct events_cause cause;
+	uint8_t event_priority;
+	long demote_uid; /* uid of the vipctl client of the last demote (-1: none) */
 	/* vipctl demote (maintenance): effective priority 1, no preemption; a master hands over
 	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
 	 * starts demoted (a reload restarting it keeps the flag by instance name). */
