@@ -29,11 +29,12 @@ static const struct command {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-	        "usage: vipctl [-S|--socket PATH] [--json] status | stats | metrics | reload |\n"
-	        "              demote NAME | promote NAME | garp NAME |\n"
-	        "              debug [CATEGORY[,CATEGORY...] on|off]\n"
-	        "categories: packets, timers, netlink, checks, ctl, all\n");
+	fprintf(
+	    out,
+	    "usage: vipctl [-V|--version] [-S|--socket PATH] [--json] status | stats | metrics |\n"
+	    "              reload | demote NAME | promote NAME | garp NAME |\n"
+	    "              debug [CATEGORY[,CATEGORY...] on|off]\n"
+	    "categories: packets, timers, netlink, checks, ctl, all\n");
 }
 
 /* "CAT[,CAT...] on|off" into req's "enable" or "disable" array; -1 when the switch is neither
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
 	    {"socket", required_argument, NULL, 'S'},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *socket_path = VIPD_DEFAULT_SOCKET;
@@ -104,7 +106,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "S:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "S:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'S':
 			socket_path = optarg;
@@ -114,6 +116,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("vipctl %s\nbuild: %s\n", PACKAGE_VERSION, VIPD_BUILD_OPTIONS);
 			return 0;
 		default:
 			usage(stderr);
