@@ -209,6 +209,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	/* Before anything is touched: a root vipd without its user refuses to start rather than run
+	 * as nobody (daemon_priv_lookup names the useradd line and user = "nobody"). */
+	if (geteuid() == 0 && daemon_priv_lookup(cfg, &id, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: user: %s; not starting\n", config_path, err);
+		config_errors_clear(&errs);
+		config_free(cfg);
+		return 1;
+	}
+
 	pid_fd = lock_pidfile(pidfile, &made_dir);
 	/* The locked fd is shared with the child: the lock outlives the parent's exit. */
 	if (!foreground && daemon(0, 0) < 0)
