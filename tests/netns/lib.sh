@@ -211,6 +211,10 @@ vt_topology() {
 # directory, cleanup trap, topology with N nodes and a client.
 vt_setup() {
 	vt_caps
+	# a root vipd without `user` runs as the vipd user, and refuses to start without one
+	# (never nobody unless written): tests/netns/run makes one for its run when missing
+	id -u vipd >/dev/null 2>&1 ||
+		skip_all "no vipd user: run me through tests/netns/run or tests/netns/with-vipd-user, or useradd --system --no-create-home --shell /usr/sbin/nologin vipd"
 	VT_PFX="vt$$$(printf '%02x' $((RANDOM % 256)))"
 	VT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vipd-netns.XXXXXX") || bail_out "mktemp failed"
 	# vipd runs as an unprivileged user after start-up (privdrop): it must still
