@@ -4,7 +4,8 @@
 # daemons' real, effective, saved and file-system uids (/proc/PID/status Uid:) are vipd's; SIGTERM
 # to the master hands the VIP to the backup within Skew_Time + 20 ms of its priority-0 advert
 # (RFC 5798 6.4.2: a backup hearing priority 0 waits Skew_Time; 20 ms for this loaded machine),
-# polled here with a 3 s bound. Needs a vipd user (the package makes one); skipped without it.
+# polled here with a 3 s bound. vipctl's bash completion offers the running daemon's instance
+# names. Needs a vipd user (the package makes one); skipped without it.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 vt_setup 2
@@ -27,6 +28,13 @@ for i in 1 2; do
 		not_ok "node $i (pid $pid) runs as vipd (uid $uid): Uid: $(uids "$pid")"
 	fi
 done
+# vipctl's bash completion (the package's when VT_COMPLETION says so, else the source tree's)
+# completes `demote` with the running daemon's instance names
+comp=${VT_COMPLETION:-$VT_SRCDIR/conf/completion/vipctl.bash}
+# shellcheck disable=SC2016 # expanded by the inner bash
+got=$(PATH="$(dirname "$VIPCTL_BIN"):$PATH" bash -c '. "$1"; COMP_WORDS=(vipctl -S "$2" demote "")
+	COMP_CWORD=4; _vipctl; echo "${COMPREPLY[*]}"' _ "$comp" "$VT_DIR/n1.sock")
+is "$got" "web" "bash completion: vipctl -S SOCK demote <TAB> offers the running instance, web"
 cap_start stop 1
 t_stop=$(now)
 stop_node 1 TERM 5
