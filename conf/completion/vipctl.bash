@@ -48,24 +48,24 @@ _vipctl()
 		esac
 	done
 	if [[ $prev == -S || $prev == --socket ]]; then
-		COMPREPLY=($(compgen -f -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 	fi
 	case $cmd in
 	"")
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-S --socket --json -V --version -h --help" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "-S --socket --json -V --version -h --help" -- "$cur")
 		else
-			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
 		fi
 		;;
 	demote | promote | garp)
-		((ncmd == 0)) && COMPREPLY=($(compgen -W "$(_vipctl_instances "${sock[@]}")" -- "$cur"))
+		((ncmd == 0)) && mapfile -t COMPREPLY < <(compgen -W "$(_vipctl_instances "${sock[@]}")" -- "$cur")
 		;;
 	debug)
 		case $ncmd in
-		0) COMPREPLY=($(compgen -W "packets timers netlink checks ctl all" -- "$cur")) ;;
-		1) COMPREPLY=($(compgen -W "on off" -- "$cur")) ;;
+		0) mapfile -t COMPREPLY < <(compgen -W "packets timers netlink checks ctl all" -- "$cur") ;;
+		1) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur") ;;
 		esac
 		;;
 	esac
