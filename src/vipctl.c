@@ -38,13 +38,14 @@ static bool name_optional(const struct command *cmd)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-	        "usage: vipctl [-S|--socket PATH] [--json] status | stats | metrics | reload |\n"
-	        "              demote NAME | promote NAME | garp NAME |\n"
-	        "              debug [CATEGORY[,CATEGORY...] on|off] |\n"
-	        "              peers [NAME] |\n"
-	        "              events [--follow] [--since SEQ] [NAME...] | history [NAME]\n"
-	        "categories: packets, timers, netlink, checks, ctl, all\n");
+	fprintf(
+	    out,
+	    "usage: vipctl [-V|--version] [-S|--socket PATH] [--json] status | stats | metrics |\n"
+	    "              reload | demote NAME | promote NAME | garp NAME |\n"
+	    "              debug [CATEGORY[,CATEGORY...] on|off] |\n"
+	    "              peers [NAME] |\n"
+	    "              events [--follow] [--since SEQ] [NAME...] | history [NAME]\n"
+	    "categories: packets, timers, netlink, checks, ctl, all\n");
 }
 
 /* "CAT[,CAT...] on|off" into req's "enable" or "disable" array; -1 when the switch is neither
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
 	    {"follow", no_argument, NULL, OPT_FOLLOW},
 	    {"since", required_argument, NULL, OPT_SINCE},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *socket_path = VIPD_DEFAULT_SOCKET;
@@ -121,7 +123,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "S:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "S:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'S':
 			socket_path = optarg;
@@ -143,6 +145,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("vipctl %s\nbuild: %s\n", PACKAGE_VERSION, VIPD_BUILD_OPTIONS);
 			return 0;
 		default:
 			usage(stderr);
