@@ -95,6 +95,9 @@ struct instance_io {
 };
 
 /* Per-instance counters, shown by status and stats. */
+/* Buckets of the protocol timer's lateness histogram (instance_late.h). */
+#define INSTANCE_LATE_NBUCKETS 8
+
 struct instance_stats {
 	uint64_t adverts_sent;
 	uint64_t adverts_received;
@@ -111,6 +114,11 @@ struct instance_stats {
 	/* [from][to]: each logged state change (src/instance_stats.c) */
 	uint64_t trans[VRRP_STATE__COUNT][VRRP_STATE__COUNT];
 	struct avail avail; /* availability from this node's own history */
+	/* How late fsm_timer ran (instance_late.c): runs per bucket of instance_late_bounds, the
+	 * last for later ones; their sum in ns; the runs more than half an advert interval late. */
+	uint64_t late[INSTANCE_LATE_NBUCKETS + 1];
+	uint64_t late_sum_ns;
+	uint64_t late_over_half;
 };
 
 struct instance {
@@ -147,6 +155,8 @@ struct instance {
 	 * on the monotonic clock; set by the daemon before instance_start. */
 	monotime startup_origin;
 	monotime rx_lower_last; /* last notify_master_rx_lower_pri run; 0: never */
+	monotime late_logged;   /* last late-timer line (instance_late.c); 0: never */
+	uint64_t late_unlogged; /* late runs since that line, not logged */
 	/* The enum vip_origin of each address: cfg->vips[i], then cfg->excluded[i - nvips]
 	 * (instance_addrs.c). */
 	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];
