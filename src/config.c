@@ -503,7 +503,8 @@ static const char *const top_keys[] = {
     /* config_metrics.c */
     "metrics_listen",
     /* config_startup.c */
-    "startup_delay", "startup_delay_from_boot", "net_namespace", NULL};
+    "startup_delay", "startup_delay_from_boot", "net_namespace", "realtime_priority", "lock_memory",
+    NULL};
 
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)

@@ -176,6 +176,11 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 		    "reload: startup_delay_from_boot changed; it takes effect at the next start");
 	if (strcmp(ncfg->state_dir, d->cfg->state_dir) != 0)
 		log_warnx("reload: state_dir changed; it takes effect at the next start");
+	/* Set while root at start (daemon_rt.c): the vipd user may not raise them now. */
+	if (ncfg->realtime_priority != d->cfg->realtime_priority)
+		log_warnx("reload: realtime_priority changed; it takes effect at the next start");
+	if (ncfg->lock_memory != d->cfg->lock_memory)
+		log_warnx("reload: lock_memory changed; it takes effect at the next start");
 	if (strcmp(ncfg->control_socket_group, d->cfg->control_socket_group) != 0)
 		log_warnx(
 		    "reload: control_socket_group changed; it takes effect at the next start");

@@ -146,6 +146,11 @@ struct vipd_config {
 	bool startup_delay_from_boot; /* startup delays count from boot, not from vipd's start */
 	char net_namespace[VIPD_NAME_MAX]; /* entered at start (netns.h); "" = the one vipd is in */
 	int net_namespace_line;            /* its line in the file when set */
+	/* SCHED_RR priority vipd runs at (daemon_rt.c), 1..99; 0 = off (the default) */
+	int realtime_priority;
+	int realtime_priority_line; /* its line in the file when set */
+	bool lock_memory;           /* mlockall(MCL_CURRENT | MCL_FUTURE) at start; default false */
+	int lock_memory_line;       /* its line in the file when set */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */

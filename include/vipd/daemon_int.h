@@ -237,6 +237,13 @@ void daemon_debug_tx(const struct instance *in, const union vip_in *src, const u
 void daemon_debug_nl_batch(struct daemon *d, const struct nl_change *ch, size_t n, int rc);
 void daemon_debug_nl_event(const struct nl_event *ev);
 
+/* At start, before the privilege drop: SCHED_RR (with SCHED_RESET_ON_FORK, which also goes on an
+ * inherited real-time policy) and mlockall; a refusal is logged and vipd runs on. */
+void daemon_rt_apply(const struct vipd_config *cfg);
+/* The "scheduling" object of status: policy, priority, reset_on_fork, memory_locked; NULL when
+ * out of memory. */
+struct json_object *daemon_rt_status(void);
+
 /* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
  * only (fatal when that fails; nothing to do when not root or the user is root). */
 void daemon_priv_drop(struct daemon *d);
