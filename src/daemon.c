@@ -315,6 +315,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
 	d->io.drop_sync = daemon_nft_sync;
+	d->io.late_log = &d->late_log;
 	d->sd.fd = -1;
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timer_cb, d);

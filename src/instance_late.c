@@ -42,22 +42,23 @@ void instance_late_note(struct instance *in, monotime deadline, monotime now)
 {
 	monotime late = deadline && now > deadline ? now - deadline : 0;
 	monotime interval = advert_interval(in);
+	struct instance_late_log *ll = in->io->late_log ? in->io->late_log : &in->late_log;
 
 	in->stats.late[instance_late_bucket(late)]++;
 	in->stats.late_sum_ns += (uint64_t)late;
 	if (!interval || 2 * late <= interval)
 		return;
 	in->stats.late_over_half++;
-	if (!instance_late_log_due(late, interval, in->late_logged, now)) {
-		in->late_unlogged++;
+	if (!instance_late_log_due(late, interval, ll->logged, now)) {
+		ll->unlogged++;
 		return;
 	}
-	instance_log(in, LOG_WARNING,
-	             "protocol timer ran %.3f ms late, more than half the %.0f ms advert interval "
-	             "(%llu more since the last such line): the host is short of CPU; see "
-	             "realtime_priority in vipd.conf(5)",
-	             (double)late / MT_MSEC, (double)interval / MT_MSEC,
-	             (unsigned long long)in->late_unlogged);
-	in->late_logged = now;
-	in->late_unlogged = 0;
+	instance_log(
+	    in, LOG_WARNING,
+	    "protocol timer ran %.3f ms late, more than half the %.0f ms advert interval "
+	    "(%llu more late runs since the last such line): the host is short of CPU; see "
+	    "realtime_priority in vipd.conf(5)",
+	    (double)late / MT_MSEC, (double)interval / MT_MSEC, (unsigned long long)ll->unlogged);
+	ll->logged = now;
+	ll->unlogged = 0;
 }

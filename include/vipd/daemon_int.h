@@ -43,7 +43,8 @@ struct daemon {
 	struct instance **instances; /* one allocation each: timers point into them */
 	size_t ninstances;
 	struct instance_io io;
-	uint64_t drops[VRRP_RX__COUNT]; /* packets no instance could be charged with */
+	struct instance_late_log late_log; /* one late-timer line for all instances (io.late_log) */
+	uint64_t drops[VRRP_RX__COUNT];    /* packets no instance could be charged with */
 	bool stopping;
 	struct sdnotify sd;                /* systemd: READY, STATUS, WATCHDOG, STOPPING */
 	struct loop_timer sd_status_timer; /* sends STATUS= once the current event is done */

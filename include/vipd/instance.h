@@ -66,6 +66,13 @@ enum vip_origin {
 };
 
 /* What an instance needs from the kernel. Return 0 or -1 (errno set). */
+/* The rate limit of the late-timer line (instance_late.c): when it was last written and the
+ * late runs not logged since. */
+struct instance_late_log {
+	monotime logged; /* 0: never */
+	uint64_t unlogged;
+};
+
 struct instance_io {
 	void *ctx;
 	/* Send a VRRP message of the instance's family from src to dst. */
@@ -92,6 +99,9 @@ struct instance_io {
 	/* Optional (may be NULL): in, Master, heard a lower priority and its
 	 * notify_master_rx_lower_pri is due (instance_receive_rx_lower_due). */
 	void (*master_rx_lower)(void *ctx, struct instance *in);
+	/* Optional (may be NULL: each instance limits its own lines): the late-timer line's rate
+	 * limit shared by every instance, so a starved host logs one line, not one per instance. */
+	struct instance_late_log *late_log;
 };
 
 /* Per-instance counters, shown by status and stats. */
@@ -154,9 +164,8 @@ struct instance {
 	/* Where startup_delay counts from (vipd's start, or the boot with startup_delay_from_boot),
 	 * on the monotonic clock; set by the daemon before instance_start. */
 	monotime startup_origin;
-	monotime rx_lower_last; /* last notify_master_rx_lower_pri run; 0: never */
-	monotime late_logged;   /* last late-timer line (instance_late.c); 0: never */
-	uint64_t late_unlogged; /* late runs since that line, not logged */
+	monotime rx_lower_last;            /* last notify_master_rx_lower_pri run; 0: never */
+	struct instance_late_log late_log; /* its own, when io->late_log is NULL */
 	/* The enum vip_origin of each address: cfg->vips[i], then cfg->excluded[i - nvips]
 	 * (instance_addrs.c). */
 	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];

@@ -13,8 +13,8 @@
  * than the last goes in the extra bucket stats.late[INSTANCE_LATE_NBUCKETS]. */
 extern const monotime instance_late_bounds[INSTANCE_LATE_NBUCKETS];
 
-/* At most one late-timer line per instance this often (a starved host would repeat it on every
- * tick of every instance). */
+/* At most one late-timer line this often, for all instances together (io->late_log), else per
+ * instance: a starved host would repeat it on every tick of every instance. */
 #define INSTANCE_LATE_LOG_GAP (10 * MT_SEC)
 
 /* The bucket of a run late by late ns: the first bound it does not exceed. Pure. */

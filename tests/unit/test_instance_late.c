@@ -69,24 +69,24 @@ static void master_adverts_late(void **state)
 	assert_int_equal(inst.stats.late[6], 1);
 	assert_int_equal(inst.stats.late_sum_ns, 3 * MT_MSEC);
 	assert_int_equal(inst.stats.late_over_half, 0);
-	assert_int_equal(inst.late_logged, 0);
+	assert_int_equal(inst.late_log.logged, 0);
 
 	fire_late(25 * MT_MSEC); /* exactly half: not late yet */
 	assert_int_equal(inst.stats.late_over_half, 0);
 	fire_late(26 * MT_MSEC);
 	assert_int_equal(inst.stats.late_over_half, 1);
-	assert_int_equal(inst.late_logged, now_ns);
+	assert_int_equal(inst.late_log.logged, now_ns);
 	monotime logged = now_ns;
 	fire_late(30 * MT_MSEC); /* within the gap: counted, not logged */
 	assert_int_equal(inst.stats.late_over_half, 2);
-	assert_int_equal(inst.late_logged, logged);
-	assert_int_equal(inst.late_unlogged, 1);
+	assert_int_equal(inst.late_log.logged, logged);
+	assert_int_equal(inst.late_log.unlogged, 1);
 	while (now_ns < logged + INSTANCE_LATE_LOG_GAP)
 		fire_late(0);
 	fire_late(40 * MT_MSEC);
 	assert_int_equal(inst.stats.late_over_half, 3);
-	assert_true(inst.late_logged > logged);
-	assert_int_equal(inst.late_unlogged, 0);
+	assert_true(inst.late_log.logged > logged);
+	assert_int_equal(inst.late_log.unlogged, 0);
 	for (size_t i = 0; i <= INSTANCE_LATE_NBUCKETS; i++)
 		total += inst.stats.late[i];
 	assert_true(total >= 6);
@@ -103,6 +103,26 @@ static void backup_timer_late(void **state)
 	fire_late(30 * MT_MSEC);
 	assert_int_equal(inst.stats.late_over_half, 1);
 	assert_int_equal(inst.stats.late[INSTANCE_LATE_NBUCKETS], 1);
+}
+
+/* With the daemon's shared rate limit (io->late_log), the instance's own is left alone: one line
+ * for every instance together. */
+static void shared_rate_limit(void **state)
+{
+	struct instance_late_log shared = {0};
+	struct instance_io io = fake_io;
+
+	(void)state;
+	io.late_log = &shared;
+	become_master();
+	inst.io = &io;
+	fire_late(30 * MT_MSEC);
+	assert_int_equal(shared.logged, now_ns);
+	fire_late(30 * MT_MSEC);
+	assert_int_equal(shared.unlogged, 1);
+	assert_int_equal(inst.late_log.logged, 0);
+	assert_int_equal(inst.late_log.unlogged, 0);
+	inst.io = &fake_io;
 }
 
 /* The histogram in the metrics text: cumulative buckets, +Inf, _sum and _count. */
@@ -146,6 +166,7 @@ int main(void)
 	    cmocka_unit_test(log_rule),
 	    cmocka_unit_test_setup_teardown(master_adverts_late, setup, teardown),
 	    cmocka_unit_test_setup_teardown(backup_timer_late, setup, teardown),
+	    cmocka_unit_test_setup_teardown(shared_rate_limit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(metrics_histogram, setup, teardown),
 	};
 
