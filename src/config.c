@@ -21,9 +21,11 @@
 #include "vipd/config_route.h"
 #include "vipd/config_rule.h"
 #include "vipd/config_startup.h"
+#include "vipd/config_vmac.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
 #include "vipd/config_metrics.h"
+#include "vipd/config_announce.h"
 
 #define V3_ADVER_MAX_CS 4095 /* 12-bit Max Adver Int of a v3 advert */
 #define V2_ADVER_MAX_S 255   /* 8-bit Adver Int of a v2 advert */
@@ -318,66 +320,23 @@ static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_confi
 	}
 }
 
-void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE])
-{
-	snprintf(name, IF_NAMESIZE, "%s.%u", af == AF_INET6 ? "vrrp6" : "vrrp", vrid);
-}
-
-/* A VMAC is named by family and VRID alone ("vrrp.51"): two vmac instances of one family on two
- * interfaces need two VRIDs, and no instance may run on another one's VMAC. */
-static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                              const struct vipd_instance_config *in)
-{
-	char mine[IF_NAMESIZE], theirs[IF_NAMESIZE], label[VIPD_NAME_MAX + 16];
-
-	if (!in->vrid || !in->af || !in->interface[0])
-		return;
-	config_vmac_name(in->af, in->vrid, mine);
-	for (size_t k = 0; k < idx; k++) {
-		const struct vipd_instance_config *o = &cfg->instances[k];
-
-		inst_label(cfg, k, label, sizeof(label));
-		if (in->vmac && o->vmac && o->vrid == in->vrid && o->af == in->af &&
-		    strcmp(o->interface, in->interface) != 0) {
-			config_value_key_error(
-			    sc, config_value_member(sc, "vmac"), "vmac",
-			    "VMAC %s is also used by %s at line %d (on %s): give one of "
-			    "them another vrid",
-			    mine, label, o->line, o->interface);
-			return;
-		}
-		if (in->vmac && strcmp(o->interface, mine) == 0) {
-			config_value_key_error(
-			    sc, config_value_member(sc, "vmac"), "vmac",
-			    "%s would be this instance's VMAC, but %s at line %d runs on it", mine,
-			    label, o->line);
-			return;
-		}
-		if (!o->vmac || !o->vrid || !o->af)
-			continue;
-		config_vmac_name(o->af, o->vrid, theirs);
-		if (strcmp(in->interface, theirs) == 0) {
-			config_value_key_error(sc, config_value_member(sc, "interface"),
-			                       "interface", "%s is the VMAC of %s at line %d",
-			                       theirs, label, o->line);
-			return;
-		}
-	}
-}
-
 static const char *const instance_keys[] = {
     "name", "interface", "vrid", "priority", "version", "advert_interval", "preempt",
     "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
     "garp_interval", "virtual_addresses", "vmac",
+    /* config_vmac.c */
+    "vmac_xmit_base",
     /* config_addr.c */
     "excluded_addresses",
     /* config_wire.c */
-    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check", "mcast_group",
-    "mcast_source",
+    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check", "unicast_ttl",
+    "mcast_group", "mcast_source",
     /* config_route.c */
     "virtual_routes",
     /* config_rule.c */
     "virtual_rules",
+    /* config_announce.c */
+    "announce_table", "announce_backup_metric",
     /* config_notify.c */
     "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
     "notify_master_rx_lower_pri", "notify_args", "notify_user",
@@ -440,16 +399,16 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	config_value_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
 	config_value_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
 	config_value_get_seconds(&sc, "garp_interval", 0, 10, &in->garp_interval);
-	config_value_get_bool(&sc, "vmac", &in->vmac);
 	load_vips(&sc, cfg, idx, version_ok, in);
 	if (!in->af) /* no virtual address: adverts with none, over IPv4 */
 		in->af = AF_INET;
 	config_addr_load_excluded(&sc, cfg, idx, in);
 	check_vrid_unique(&sc, cfg, idx, in);
-	check_vmac_unique(&sc, cfg, idx, in);
+	config_vmac_load(&sc, cfg, idx, in);
 	config_wire_load(&sc, version_ok, in);
 	config_route_load(&sc, cfg, idx, in);
 	config_rule_load(&sc, cfg, idx, in);
+	config_announce_load(&sc, in);
 	config_track_load_instance(&sc, cfg, in);
 	config_notify_load_instance(&sc, in);
 	config_startup_load_instance(&sc, cfg, in);
@@ -641,10 +600,11 @@ static void print_instance(const struct vipd_config *cfg, const struct vipd_inst
 	        config_value_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
 	fprintf(out, "    garp_interval = %s;\n",
 	        config_value_fmt_seconds(in->garp_interval, buf, sizeof(buf)));
-	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");
+	config_vmac_print(in, out);
 	config_wire_print(in, out);
 	config_route_print(in, out);
 	config_rule_print(in, out);
+	config_announce_print(in, out);
 	config_track_print_instance(in, out);
 	config_notify_print_instance(in, out);
 	config_startup_print_instance(cfg, in, out);
@@ -705,11 +665,11 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->preempt_delay != b->preempt_delay || a->accept != b->accept ||
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
-	    a->garp_interval != b->garp_interval || a->vmac != b->vmac || a->af != b->af ||
+	    a->garp_interval != b->garp_interval || !config_vmac_equal(a, b) || a->af != b->af ||
 	    a->nvips != b->nvips || a->startup_delay != b->startup_delay ||
 	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_rule_equal(a, b) ||
 	    !config_notify_equal(a, b) || !config_track_instance_equal(a, b) ||
-	    !config_addr_equal(a, b))
+	    !config_addr_equal(a, b) || !config_announce_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)
 		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)

@@ -39,9 +39,11 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 {
 	struct daemon *d = ctx;
 	/* With a VMAC, adverts leave from it (source MAC = virtual MAC), as keepalived's default.
-	 * Without it (deleted or down: the priority 0 advert of the FAULT that follows) from the
-	 * parent. */
-	struct vrrp_sock *s = in->vmac && in->vmac->running ? daemon_vmac_sock(d->vmacs, in) : NULL;
+	 * Without it (deleted or down: the priority 0 advert of the FAULT that follows), or with
+	 * vmac_xmit_base (keepalived's, for unicast peers), from the parent. */
+	struct vrrp_sock *s = in->vmac && in->vmac->running && !in->cfg->vmac_xmit_base
+	                          ? daemon_vmac_sock(d->vmacs, in)
+	                          : NULL;
 	int rc;
 
 	if (!s)
@@ -50,7 +52,10 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 		errno = ENOTCONN;
 		rc = -1;
 	} else {
-		rc = net_vrrp_send(s, src, dst, msg, len);
+		/* unicast_ttl: only when it is not the socket's own 255 */
+		rc = net_vrrp_send_ttl(
+		    s, src, dst, msg, len,
+		    in->cfg->npeers && in->cfg->unicast_ttl != VRRP_TTL ? in->cfg->unicast_ttl : 0);
 	}
 	if (log_cats_on & LOG_CAT_PACKETS)
 		daemon_debug_tx(in, src, dst, msg, len, rc);
@@ -263,13 +268,9 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	ifc = daemon_iface_get(d, ic->interface);
 	instance_init(in, ic, ifc, d->loop, &d->io);
 	in->startup_origin = d->startup_origin;
-	if (ic->vmac) {
-		char name[IF_NAMESIZE];
-
-		/* In the table by name, so its link and address events reach the instance. */
-		config_vmac_name(ic->af, ic->vrid, name);
-		in->vmac = daemon_iface_get(d, name);
-	}
+	/* In the table by name, so its link and address events reach the instance. */
+	if (ic->vmac)
+		in->vmac = daemon_iface_get(d, ic->vmac_name);
 	daemon_iface_demux_set(ifc, ic->af, ic->vrid, in);
 	d->instances[d->ninstances++] = in;
 	return in;
@@ -595,6 +596,8 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return daemon_stats_ctl(d, name);
 	if (strcmp(name, "debug") == 0)
 		return daemon_debug_command(req);
+	if (strcmp(name, "peers") == 0)
+		return daemon_peers_ctl(d, req);
 	return ctl_reply_error("unknown command");
 }
 
@@ -686,6 +689,7 @@ int daemon_run(struct daemon *d)
 	d->announce_fd = announce_open();
 	if (d->announce_fd < 0)
 		log_fatal("announcement socket");
+	daemon_vmac_sweep(d->vmacs, d->instances, d->ninstances);
 	daemon_start_vmacs(d, 0);
 	daemon_iface_start(d);
 	remove_stale_vips(d);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "vipd/instance.h"
+#include "vipd/instance_int.h"
 
 static struct json_object *version_json(enum vipd_version v)
 {
@@ -73,6 +74,11 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
 	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
+	if (in->cfg->vmac) {
+		json_object_object_add(o, "vmac", json_object_new_string(in->cfg->vmac_name));
+		json_object_object_add(o, "vmac_xmit_base",
+		                       json_object_new_boolean(in->cfg->vmac_xmit_base));
+	}
 	json_object_object_add(o, "version", version_json(in->cfg->version));
 	json_object_object_add(o, "priority", json_object_new_int(in->cfg->priority));
 	json_object_object_add(o, "effective_priority", json_object_new_int(in->fsm.priority));
@@ -125,7 +131,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
 	}
 	if (!in->cfg->accept) {
-		/* Whether table inet vipd drops traffic to the VIPs now (a master, not the owner). */
+		/* Whether table inet vipd drops traffic to the VIPs now (a master, not the owner).
+		 */
 		json_object_object_add(o, "accept", json_object_new_boolean(false));
 		json_object_object_add(o, "accept_drop",
 		                       json_object_new_boolean(in->ndrop && in->drop_synced));
@@ -142,6 +149,20 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		for (size_t i = 0; i < in->cfg->nrules; i++)
 			json_object_array_add(rules, json_object_new_string(rule_format(
 			                                 &in->cfg->rules[i], rbuf, sizeof(rbuf))));
+	}
+	if (in->cfg->announce_table) {
+		/* announce_table: which set is in the table for the routing daemon to carry. */
+		struct json_object *a = add_new(o, "announce", false);
+
+		if (!a)
+			goto oom;
+		json_object_object_add(a, "table", json_object_new_uint64(in->cfg->announce_table));
+		if (in->cfg->announce_backup_metric)
+			json_object_object_add(
+			    a, "backup_metric",
+			    json_object_new_uint64(in->cfg->announce_backup_metric));
+		json_object_object_add(a, "announced",
+		                       json_object_new_string(instance_export_held(in)));
 	}
 	if (rx_status(in, o) < 0)
 		goto oom;

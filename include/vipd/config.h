@@ -47,7 +47,10 @@ struct vipd_instance_config {
 	/* between two announcements of a burst, one at a time (switches that rate-limit ARP);
 	 * 0 = default: every VIP at once in each round, rounds 10 ms apart */
 	monotime garp_interval;
-	bool vmac; /* VIPs on a virtual MAC interface vrrp.VRID / vrrp6.VRID; default false */
+	bool vmac; /* VIPs on a virtual MAC interface vmac_name; default false */
+	/* with vmac: the VMAC's name, as written or the default vrrp.VRID / vrrp6.VRID */
+	char vmac_name[IF_NAMESIZE];
+	bool vmac_xmit_base; /* with vmac: adverts leave from the interface, not the VMAC */
 	char auth_pass[VRRP_AUTH_LEN + 1]; /* VRRPv2 simple password; "" = none (Auth Type 0) */
 	union vip_in *unicast_peers;       /* unicast_peers, family af; NULL = multicast */
 	size_t npeers;                     /* > 0 with unicast_peers */
@@ -57,6 +60,7 @@ struct vipd_instance_config {
 	union vip_in mcast_group; /* multicast destination when has_mcast_group (family af) */
 	bool has_mcast_group;     /* else the IANA group, 224.0.0.18 or ff02::12 */
 	bool unicast_ttl_check;   /* check TTL 255 on unicast adverts; default true */
+	uint8_t unicast_ttl;      /* TTL / hop limit of the unicast adverts sent; default 255 */
 	/* After vipd starts, the Master_Down_Timer does not fire for this long (config_startup.c);
 	 * default: the top-level startup_delay */
 	monotime startup_delay;
@@ -72,6 +76,11 @@ struct vipd_instance_config {
 	size_t nroutes;
 	struct vipd_rule *rules; /* virtual_rules; added on master (config_rule.c) */
 	size_t nrules;
+	/* announce_table: a host route per VIP and a copy of each virtual route go into this table
+	 * on master, for a routing daemon to redistribute; 0 = none (config_announce.c) */
+	uint32_t announce_table;
+	/* announce_backup_metric: a backup installs the same routes with this metric; 0 = none */
+	uint32_t announce_backup_metric;
 	char notify[VIPD_SCRIPT_MAX]; /* notify script (absolute path); "" = none (config_notify.c)
 	                               */
 	/* Per-state scripts, run as written (no arguments added); "" = none (config_notify.c). */
@@ -183,8 +192,9 @@ void config_print(const struct vipd_config *cfg, FILE *out);
 /* Find an instance by name; NULL if none. */
 const struct vipd_instance_config *config_instance(const struct vipd_config *cfg, const char *name);
 
-/* The VMAC name of (af, vrid): "vrrp.VRID" or "vrrp6.VRID" (at most 9 characters). Here, not in
- * vmac.c, because loading a config checks that the names are unique without linking libnl. */
+/* The default VMAC name of (af, vrid): "vrrp.VRID" or "vrrp6.VRID" (at most 9 characters), in
+ * config_vmac.c, because loading a config checks that the names are unique without linking libnl.
+ */
 void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE]);
 
 /* True when two instance configs would run identically (the line in the file may differ). */

@@ -337,6 +337,8 @@ class Converter:
                 i.setdefault(kw, c)
             elif kw == 'use_vmac':
                 i['vmac'] = c
+            elif kw == 'vmac_xmit_base':
+                i['vmac_xmit_base'] = c
             elif kw == 'dont_track_primary':
                 i['dont_track_primary'] = c
             elif kw in GARP and kw not in GARP_GLOBAL_ONLY:

@@ -18,6 +18,30 @@ if TYPE_CHECKING:
     from .convert import Converter, Key, Record
 
 
+def vmac(cv: Converter, i: Record, fam: int, vrid: Any, keys: List[Key]) -> None:
+    """use_vmac [NAME [MAC]] -> vmac (true for keepalived's default name), vmac_xmit_base."""
+    xmit = i.get('vmac_xmit_base')
+    if 'vmac' not in i:
+        if xmit is not None:
+            cv.warn(xmit, 'left out: without use_vmac, keepalived sends from the interface '
+                    'anyway')
+        return
+    node = i['vmac']
+    default = 'vrrp%s.%s' % ('6' if fam == 6 else '', vrid or 'VRID')
+    name = node.args[0] if node.args else default
+    keys.append(('vmac', 'true' if name == default else q(name), node))
+    # keepalived's MAC: six octets, or five with the VRID as the sixth; vipd's is RFC 9568's.
+    want = ['00', '00', '5e', '00', '02' if fam == 6 else '01',
+            '%02x' % vrid if isinstance(vrid, int) else 'VRID']
+    for mac in node.args[1:]:
+        octets = ['%02x' % int(o, 16) if re.fullmatch(r'[0-9A-Fa-f]{1,2}', o) else o
+                  for o in mac.split(':')]
+        if octets not in (want, want[:5]):
+            cv.warn(node, 'MAC %s not carried over: vipd\'s VMAC has %s' % (mac, ':'.join(want)))
+    if xmit is not None:
+        keys.append(('vmac_xmit_base', 'true', xmit))
+
+
 def complete(cv: Converter, i: Record) -> None:
     """i['keys']: the vipd keys of instance i, in the order they are written."""
     n, g = i['node'], cv.g
@@ -103,13 +127,7 @@ def complete(cv: Converter, i: Record) -> None:
             continue   # keepalived paces ARP with vrrp_garp_interval, NAs with vrrp_gna_interval
         if v is not None:
             keys.append((key, str(v) if kw.endswith('repeat') else fmt_num(v), vnode))
-    if 'vmac' in i:
-        keys.append(('vmac', 'true', i['vmac']))
-        name = 'vrrp%s.%s' % ('6' if fam == 6 else '', vrid or 'VRID')
-        extra = [a for a in i['vmac'].args[:1] if a != name] + i['vmac'].args[1:]
-        if extra:
-            cv.warn(i['vmac'], 'interface name/MAC %s not carried over: vipd names its '
-                    'VMAC %s' % (' '.join(extra), name))
+    vmac(cv, i, fam, vrid, keys)
     if strict and i['peers']:
         cv.warn(i['node'], 'unicast peers are not supported in strict mode: '
                 'depending on its version and the interface keepalived may refuse the '

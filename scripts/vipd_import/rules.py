@@ -34,8 +34,6 @@ REASONS: List[Tuple[str, str]] = [
     (r'notify_(deleted|priority_changes)',
      'vipd runs no script for a deleted instance or a priority change (see notify_fifo)'),
     (r'user', 'no user name given (keepalived needs one too)'),
-    (r'vmac_xmit_base', 'vipd sends adverts from the VMAC, and a keepalived node with '
-     'vmac_xmit_base does not hear them: move all nodes to vipd at once'),
     (r'use_vmac_addr|use_ipvlan', 'vipd creates one VMAC per instance and no ipvlan'),
     (r'enable_script_security', 'vipd always refuses a script that a user other than root can '
      'change, as keepalived with enable_script_security'),
@@ -167,6 +165,7 @@ VIPD_IMPLIED: Dict[str, str] = {
     'garp_refresh': '0.0',
     'garp_interval': '0.0',
     'vmac': 'false',
+    'vmac_xmit_base': 'false',
     'unicast_ttl_check': 'true',
     'track_link': 'true',
 }

@@ -283,7 +283,8 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # write_conf IMPL I key=value... — write node I's config, print its path.
 # Keys: prio (default 100), preempt (true/false), interval (seconds),
 # vrid, vip (with /len; several separated by spaces), version, checksum,
-# preempt_delay, garp_repeat, garp_delay, accept, auth_pass, vmac (true),
+# preempt_delay, garp_repeat, garp_delay, accept, auth_pass, vmac (true or a
+# name: keepalived's use_vmac [NAME]), vmac_xmit_base (true),
 # unicast (1: source = this node, peers = the other nodes),
 # unicast_ttl_check, peer_plen (N: each unicast peer written ADDR/N, as
 # keepalived configs write them), mcast_group (ADDR: the multicast group),
@@ -328,10 +329,11 @@ write_conf() {
 			echo "    advert_interval = ${c[interval]};"
 			echo "    preempt = ${c[preempt]};"
 			for k in preempt_delay accept checksum garp_repeat garp_delay auth_pass vmac \
-				unicast_ttl_check startup_delay; do
+				unicast_ttl_check startup_delay vmac_xmit_base; do
 				[[ -n "${c[$k]:-}" ]] || continue
 				v=${c[$k]}
 				[[ $k == checksum || $k == auth_pass ]] && v="\"$v\""
+				[[ $k == vmac && $v != true && $v != false ]] && v="\"$v\""
 				echo "    $k = $v;"
 			done
 			[[ -n "${c[mcast_group]:-}" ]] && echo "    mcast_group = \"${c[mcast_group]}\";"
@@ -383,6 +385,8 @@ write_conf() {
 				printf '  unicast_peer {\n%s  }\n' "$(printf '    %s\n' "${peers[@]}")"
 			fi
 			[[ ${c[vmac]:-false} == true ]] && echo "  use_vmac"
+			[[ ${c[vmac]:-false} != true && ${c[vmac]:-false} != false ]] && echo "  use_vmac ${c[vmac]}"
+			[[ ${c[vmac_xmit_base]:-false} == true ]] && echo "  vmac_xmit_base"
 			echo "  virtual_ipaddress {"
 			# shellcheck disable=SC2086 # one word per address
 			printf '    %s\n' ${c[vip]}
