@@ -465,7 +465,7 @@ static const char *const top_keys[] = {
     /* config_metrics.c */
     "metrics_listen",
     /* config_startup.c */
-    "startup_delay", "startup_delay_from_boot", "net_namespace",
+    "startup_delay", "startup_delay_from_boot", "net_namespace", "realtime_priority", "lock_memory",
     /* config_garp.c */
     "garp_groups",
     /* the event ring (events.h) */

@@ -18,6 +18,22 @@ static bool netns_name_ok(const char *s)
 	return strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
 }
 
+/* realtime_priority and lock_memory, with their lines for what --check finds on the system. */
+static void load_realtime(const struct cv_scope *sc, struct vipd_config *cfg)
+{
+	long long prio;
+
+	if (config_value_get_int(sc, "realtime_priority", 0, CONFIG_STARTUP_RT_MAX, &prio) ==
+	    CV_OK) {
+		cfg->realtime_priority = (int)prio;
+		cfg->realtime_priority_line =
+		    config_setting_source_line(config_value_member(sc, "realtime_priority"));
+	}
+	if (config_value_get_bool(sc, "lock_memory", &cfg->lock_memory) == CV_OK)
+		cfg->lock_memory_line =
+		    config_setting_source_line(config_value_member(sc, "lock_memory"));
+}
+
 void config_startup_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 {
 	const config_setting_t *s = config_value_member(sc, "net_namespace");
@@ -33,6 +49,7 @@ void config_startup_load_top(const struct cv_scope *sc, struct vipd_config *cfg)
 	config_value_get_seconds(sc, "startup_delay", 0, CONFIG_STARTUP_DELAY_MAX,
 	                         &cfg->startup_delay);
 	config_value_get_bool(sc, "startup_delay_from_boot", &cfg->startup_delay_from_boot);
+	load_realtime(sc, cfg);
 }
 
 void config_startup_load_instance(const struct cv_scope *sc, const struct vipd_config *cfg,
@@ -57,6 +74,10 @@ void config_startup_print_top(const struct vipd_config *cfg, FILE *out)
 		config_value_print_string(out, cfg->net_namespace);
 		fprintf(out, ";\n");
 	}
+	if (cfg->realtime_priority)
+		fprintf(out, "realtime_priority = %d;\n", cfg->realtime_priority);
+	if (cfg->lock_memory)
+		fprintf(out, "lock_memory = true;\n");
 }
 
 void config_startup_print_instance(const struct vipd_config *cfg,

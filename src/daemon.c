@@ -354,6 +354,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.vips_ready = io_vips_ready;
 	d->io.announce_due = io_announce_due;
 	d->io.drop_sync = daemon_nft_sync;
+	d->io.late_log = &d->late_log;
 	d->sd.fd = -1;
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
 	loop_timer_init(&d->stop_timer, stop_timer_cb, d);
@@ -695,17 +696,20 @@ struct json_object *daemon_status(struct daemon *d)
 	struct json_object *list = instances_status(d, monotime_now());
 	struct json_object *drops = daemon_iface_unmatched_drops(d);
 	struct json_object *fifo = notify_fifo_status(d->notifier);
+	struct json_object *rt = daemon_rt_status();
 
-	if (!o || !list || !drops) {
+	if (!o || !list || !drops || !rt) {
 		json_object_put(o);
 		json_object_put(list);
 		json_object_put(drops);
 		json_object_put(fifo);
+		json_object_put(rt);
 		return NULL;
 	}
 	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
 	json_object_object_add(o, "instances", list);
 	json_object_object_add(o, "unmatched_drops", drops);
+	json_object_object_add(o, "scheduling", rt);
 	if (fifo)
 		json_object_object_add(o, "notify_fifo", fifo);
 	if (d->cfg->ngarp_groups) {
@@ -764,6 +768,7 @@ int daemon_run(struct daemon *d)
 	daemon_http_apply(d); /* metrics_listen: before the privileges go (a port < 1024) */
 
 	daemon_notify_configure(d);
+	daemon_rt_apply(d->cfg); /* while root: nothing is kept for it after the drop */
 	/* Everything privileged is open: from here on an unprivileged user (privdrop.h). */
 	daemon_priv_drop(d);
 	sync_group_refresh(d->syncs, monotime_now());

@@ -14,6 +14,7 @@
 
 #include "vipd/instance.h"
 #include "vipd/instance_int.h"
+#include "vipd/instance_late.h"
 #include "vipd/instance_stats.h"
 #include "vipd/nl_msg.h"
 #include "vipd/track.h"
@@ -502,6 +503,8 @@ static void fsm_timer_cb(void *arg, monotime now)
 	bool lost = instance_stats_master_due(in, now);
 	unsigned acts;
 
+	/* The FSM's next deadline is what the timer was armed for (instance_run_actions). */
+	instance_late_note(in, vrrp_fsm_next_deadline(&in->fsm), now);
 	if (log_cats_on & LOG_CAT_TIMERS)
 		instance_debug_fired(in, now);
 	acts = vrrp_fsm_expire(&in->fsm, now);

@@ -46,6 +46,7 @@ struct loop {
 	size_t heap_len, heap_cap;
 	monotime armed; /* deadline the timerfd is set to, 0 if disarmed */
 	unsigned long timers_run;
+	unsigned long next_seq; /* the seq of the next timer armed for the first time */
 	unsigned long wakeups;
 	bool stop;
 	loop_oom_cb oom_cb; /* told when a timer cannot be armed (loop_set_oom_cb) */
@@ -149,6 +150,14 @@ void loop_del_fd(struct loop *l, int fd)
 
 /* --- timers: a min-heap on deadline --- */
 
+/* Whether a runs before b: the earlier deadline, and on equal deadlines the timer armed first.
+ * A plain heap pops equal keys in an order that changes with every push and pop, which would
+ * move an instance around in its interface's advert burst from one tick to the next. */
+static bool timer_before(const struct loop_timer *a, const struct loop_timer *b)
+{
+	return a->deadline < b->deadline || (a->deadline == b->deadline && a->seq < b->seq);
+}
+
 static void heap_swap(struct loop *l, size_t a, size_t b)
 {
 	struct loop_timer *t = l->heap[a];
@@ -164,7 +173,7 @@ static void heap_up(struct loop *l, size_t i)
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
 
-		if (l->heap[parent]->deadline <= l->heap[i]->deadline)
+		if (!timer_before(l->heap[i], l->heap[parent]))
 			break;
 		heap_swap(l, i, parent);
 		i = parent;
@@ -176,9 +185,9 @@ static void heap_down(struct loop *l, size_t i)
 	for (;;) {
 		size_t left = 2 * i + 1, right = left + 1, min = i;
 
-		if (left < l->heap_len && l->heap[left]->deadline < l->heap[min]->deadline)
+		if (left < l->heap_len && timer_before(l->heap[left], l->heap[min]))
 			min = left;
-		if (right < l->heap_len && l->heap[right]->deadline < l->heap[min]->deadline)
+		if (right < l->heap_len && timer_before(l->heap[right], l->heap[min]))
 			min = right;
 		if (min == i)
 			break;
@@ -221,6 +230,7 @@ void loop_timer_init(struct loop_timer *t, loop_timer_cb cb, void *arg)
 {
 	t->deadline = 0;
 	t->heap_index = 0;
+	t->seq = 0;
 	t->cb = cb;
 	t->arg = arg;
 }
@@ -240,6 +250,8 @@ int loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline)
 {
 	if (deadline <= 0)
 		deadline = 1;
+	if (!t->seq)
+		t->seq = ++l->next_seq;
 	if (t->deadline) {
 		monotime old = t->deadline;
 

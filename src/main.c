@@ -184,7 +184,9 @@ int main(int argc, char **argv)
 	}
 
 	cfg = config_load(config_path, &errs);
-	if (cfg && daemon_check_supported(cfg, &errs) < 0) {
+	/* Both run, so that every error is printed. */
+	if (cfg &&
+	    (daemon_check_supported(cfg, &errs) < 0) | (daemon_rt_check_config(cfg, &errs) > 0)) {
 		config_free(cfg);
 		cfg = NULL;
 	}

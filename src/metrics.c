@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "vipd/instance.h"
+#include "vipd/instance_late.h"
 #include "vipd/instance_stats.h"
 #include "vipd/metrics.h"
 
@@ -261,6 +262,54 @@ static void peers_families(FILE *f, const struct metrics_source *src)
 		}
 }
 
+/* A bucket bound in seconds, without an exponent and trailing zeros ("0.00025"). */
+static void put_le(FILE *f, monotime ns)
+{
+	char buf[32];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "%.9f", monotime_to_sec(ns));
+
+	while (n > 1 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 1 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	fputs(buf, f);
+}
+
+/* How late the loop ran each instance's protocol timer: a histogram per instance. */
+static void late_family(FILE *f, const struct metrics_source *src)
+{
+	static const char name[] = "vipd_timer_lateness_seconds";
+
+	family(f, name, "histogram",
+	       "How late the loop ran the instance's protocol timer (adverts, Master_Down_Timer).");
+	for (size_t i = 0; i < src->ninstances; i++) {
+		const struct instance *in = src->instances[i];
+		uint64_t cum = 0;
+
+		for (size_t b = 0; b <= INSTANCE_LATE_NBUCKETS; b++) {
+			cum += in->stats.late[b];
+			fprintf(f, "%s_bucket{instance=\"", name);
+			label_value(f, in->cfg->name);
+			fputs("\",le=\"", f);
+			if (b < INSTANCE_LATE_NBUCKETS)
+				put_le(f, instance_late_bounds[b]);
+			else
+				fputs("+Inf", f);
+			fprintf(f, "\"} %" PRIu64 "\n", cum);
+		}
+		sample_start(f, "vipd_timer_lateness_seconds_sum", in, NULL);
+		fprintf(f, "%.9f\n", (double)in->stats.late_sum_ns / 1e9);
+		sample_start(f, "vipd_timer_lateness_seconds_count", in, NULL);
+		fprintf(f, "%" PRIu64 "\n", cum);
+	}
+	family(f, "vipd_timer_late_total", "counter",
+	       "Protocol timer runs more than half an advert interval late.");
+	for (size_t i = 0; i < src->ninstances; i++) {
+		sample_start(f, "vipd_timer_late_total", src->instances[i], NULL);
+		fprintf(f, "%" PRIu64 "\n", src->instances[i]->stats.late_over_half);
+	}
+}
+
 char *metrics_render(const struct metrics_source *src, size_t *len)
 {
 	struct avail_figures *fig = calloc(src->ninstances ? src->ninstances : 1, sizeof(*fig));
@@ -290,6 +339,7 @@ char *metrics_render(const struct metrics_source *src, size_t *len)
 	counter_families(f, src);
 	avail_families(f, src, fig);
 	peers_families(f, src);
+	late_family(f, src);
 	family(f, "vipd_unmatched_drops_total", "counter",
 	       "Packets dropped before any instance could be charged, by reason.");
 	for (int r = VRRP_RX_OK + 1; src->unmatched && r < VRRP_RX__COUNT; r++)

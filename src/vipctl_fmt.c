@@ -357,13 +357,28 @@ static void print_instances(FILE *out, struct json_object *list)
 	}
 }
 
+/* What realtime_priority and lock_memory gave, on the router line; nothing for the defaults. */
+static void print_scheduling(FILE *out, struct json_object *result)
+{
+	struct json_object *s = member(result, "scheduling"), *locked = member(s, "memory_locked");
+	char pol[16];
+
+	if (text_of(s, "policy", pol, sizeof(pol)) && strcmp(pol, "other") != 0)
+		fprintf(out, ", real-time %s %d", pol, json_object_get_int(member(s, "priority")));
+	if (locked && json_object_get_boolean(locked))
+		fprintf(out, ", memory locked");
+}
+
 void vipctl_fmt_status(FILE *out, struct json_object *result)
 {
 	struct json_object *list = instances_of(result);
 	char rid[128];
 
-	if (text_of(result, "router_id", rid, sizeof(rid)))
-		fprintf(out, "router %s\n", rid);
+	if (text_of(result, "router_id", rid, sizeof(rid))) {
+		fprintf(out, "router %s", rid);
+		print_scheduling(out, result);
+		fprintf(out, "\n");
+	}
 	if (!list || !json_object_array_length(list)) {
 		fprintf(out, "no instances\n");
 		return;

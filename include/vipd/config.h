@@ -171,6 +171,11 @@ struct vipd_config {
 	/* iproute2's table names, read at load for `table NAME` (config_rttab.c) */
 	struct rttab rt_tables;
 	char rt_tables_bad[600]; /* "FILE:LINE" of a malformed line that ended a file, or "" */
+	/* SCHED_RR priority vipd runs at (daemon_rt.c), 1..99; 0 = off (the default) */
+	int realtime_priority;
+	int realtime_priority_line; /* its line in the file when set */
+	bool lock_memory;           /* mlockall(MCL_CURRENT | MCL_FUTURE) at start; default false */
+	int lock_memory_line;       /* its line in the file when set */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */

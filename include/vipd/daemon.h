@@ -15,6 +15,11 @@ struct daemon;
  * to errs for each feature it does not implement yet. 0 or -1. */
 int daemon_check_supported(const struct vipd_config *cfg, struct config_errors *errs);
 
+/* realtime_priority and lock_memory (daemon_rt.c): what this process can tell will be refused,
+ * each as FILE:LINE: KEY: why; the number of errors added. At --check and start only: a reload
+ * runs unprivileged, and they take effect at the next start. */
+int daemon_rt_check_config(const struct vipd_config *cfg, struct config_errors *errs);
+
 /* Build a daemon for cfg (which it takes over and frees). socket_path overrides the config's
  * control socket when not NULL. NULL with a reason in err on failure. */
 struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char *err,

@@ -44,7 +44,8 @@ struct daemon {
 	struct instance **instances; /* one allocation each: timers point into them */
 	size_t ninstances;
 	struct instance_io io;
-	uint64_t drops[VRRP_RX__COUNT]; /* packets no instance could be charged with */
+	struct instance_late_log late_log; /* one late-timer line for all instances (io.late_log) */
+	uint64_t drops[VRRP_RX__COUNT];    /* packets no instance could be charged with */
 	bool stopping;
 	struct sdnotify sd;                /* systemd: READY, STATUS, WATCHDOG, STOPPING */
 	struct loop_timer sd_status_timer; /* sends STATUS= once the current event is done */
@@ -298,6 +299,13 @@ void daemon_debug_tx(const struct instance *in, const union vip_in *src, const u
                      const uint8_t *msg, size_t len, int rc);
 void daemon_debug_nl_batch(struct daemon *d, const struct nl_change *ch, size_t n, int rc);
 void daemon_debug_nl_event(const struct nl_event *ev);
+
+/* At start, before the privilege drop: SCHED_RR (with SCHED_RESET_ON_FORK, which also goes on an
+ * inherited real-time policy) and mlockall; a refusal is logged and vipd runs on. */
+void daemon_rt_apply(const struct vipd_config *cfg);
+/* The "scheduling" object of status: policy, priority, reset_on_fork, memory_locked; NULL when
+ * out of memory. */
+struct json_object *daemon_rt_status(void);
 
 /* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
  * only (fatal when that fails; nothing to do when not root or the user is root). */

@@ -68,6 +68,13 @@ enum vip_origin {
 };
 
 /* What an instance needs from the kernel. Return 0 or -1 (errno set). */
+/* The rate limit of the late-timer line (instance_late.c): when it was last written and the
+ * late runs not logged since. */
+struct instance_late_log {
+	monotime logged; /* 0: never */
+	uint64_t unlogged;
+};
+
 struct instance_io {
 	void *ctx;
 	/* Send a VRRP message of the instance's family from src to dst. */
@@ -103,9 +110,15 @@ struct instance_io {
 	 * c->msg); it is logged, counted and retried. text: the change as the log names it. */
 	void (*nl_failed)(void *ctx, struct instance *in, const struct nl_change *c,
 	                  const char *text);
+	/* Optional (may be NULL: each instance limits its own lines): the late-timer line's rate
+	 * limit shared by every instance, so a starved host logs one line, not one per instance. */
+	struct instance_late_log *late_log;
 };
 
 /* Per-instance counters, shown by status and stats. */
+/* Buckets of the protocol timer's lateness histogram (instance_late.h). */
+#define INSTANCE_LATE_NBUCKETS 8
+
 struct instance_stats {
 	uint64_t adverts_sent;
 	uint64_t adverts_received;
@@ -126,6 +139,11 @@ struct instance_stats {
 	monotime in_state[VRRP_STATE__COUNT];
 	/* state changes by the kind of their cause (counted by the daemon, daemon_events.c) */
 	uint64_t by_cause[EVENTS_KIND__COUNT];
+	/* How late fsm_timer ran (instance_late.c): runs per bucket of instance_late_bounds, the
+	 * last for later ones; their sum in ns; the runs more than half an advert interval late. */
+	uint64_t late[INSTANCE_LATE_NBUCKETS + 1];
+	uint64_t late_sum_ns;
+	uint64_t late_over_half;
 };
 
 struct instance {
@@ -166,7 +184,8 @@ struct instance {
 	/* Where startup_delay counts from (vipd's start, or the boot with startup_delay_from_boot),
 	 * on the monotonic clock; set by the daemon before instance_start. */
 	monotime startup_origin;
-	monotime rx_lower_last; /* last notify_master_rx_lower_pri run; 0: never */
+	monotime rx_lower_last;            /* last notify_master_rx_lower_pri run; 0: never */
+	struct instance_late_log late_log; /* its own, when io->late_log is NULL */
 	/* The enum vip_origin of each address: cfg->vips[i], then cfg->excluded[i - nvips]
 	 * (instance_addrs.c). */
 	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];

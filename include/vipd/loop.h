@@ -20,6 +20,10 @@ typedef void (*loop_oom_cb)(void *arg, const char *what);
 struct loop_timer {
 	monotime deadline; /* 0 when not armed */
 	size_t heap_index; /* position in the heap; internal */
+	/* Tie-break among equal deadlines, given at the first loop_timer_set after
+	 * loop_timer_init; internal. Timers due together run in the order they were first armed,
+	 * so an instance keeps its place in its interface's advert burst from tick to tick. */
+	unsigned long seq;
 	loop_timer_cb cb;
 	void *arg;
 };

@@ -101,6 +101,9 @@ class Converter:
                 g[kw[5:]] = (self.value(c, *GARP[kw[5:]]), c)
             elif kw in ('vrrp_mcast_group4', 'vrrp_mcast_group6'):
                 g[kw] = (self.value(c, parse_ip), c)
+            elif kw == 'vrrp_no_swap':  # keepalived: mlockall() of the VRRP process
+                g['lock_memory'] = True
+                self.where['lock_memory'] = c
             elif kw == 'vrrp_min_garp':
                 if not c.args or to_bool(c.args[0]):
                     g['garp_master_repeat'], g['garp_master_delay'] = (1, c), (0.0, c)

@@ -36,14 +36,14 @@ REASONS: List[Tuple[str, str]] = [
     (r'enable_script_security', 'vipd always refuses a script that a user other than root can '
      'change, as keepalived with enable_script_security'),
     (r'debug|linkbeat_use_polling|kernel_rx_buf_size|max_auto_priority|min_auto_priority_delay|'
-     r'vrrp_(priority|no_swap|rt_priority|rlimit_rttime|cpu_affinity)',
+     r'vrrp_(priority|rlimit_rttime|cpu_affinity)',
      'no vipd equivalent (tuning only)'),
 ]
 # The keywords whose skipping is a note, not a feature lost: vipd does what they ask anyway,
 # or they tune keepalived's own process only.
 NOTES = (r'enable_script_security|debug|linkbeat_use_polling|kernel_rx_buf_size|'
          r'max_auto_priority|min_auto_priority_delay|'
-         r'vrrp_(priority|no_swap|rt_priority|rlimit_rttime|cpu_affinity)')
+         r'vrrp_(priority|rlimit_rttime|cpu_affinity)')
 
 
 def reason(kw: str) -> str:
@@ -69,6 +69,8 @@ GLOBAL_VALUES: Dict[str, Tuple[str, Rule]] = {
     # keepalived: 0.000001 .. UINT_MAX microseconds, counted from its start as vipd's
     'vrrp_startup_delay': ('startup_delay', (to_num, 0, 4294)),
     'net_namespace': ('net_namespace', (text,)),
+    # keepalived: SCHED_RR at 1 .. sched_get_priority_max(SCHED_RR) (99 on Linux)
+    'vrrp_rt_priority': ('realtime_priority', (to_int, 1, 99)),
 }
 
 # The gratuitous ARP keywords, in an instance and (with a vrrp_ prefix) in global_defs:

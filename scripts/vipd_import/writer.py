@@ -74,6 +74,11 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
     if g.get('startup_delay') is not None:
         out.append(('startup_delay = %s;' % fmt_num(g['startup_delay']),
                     cv.where.get('startup_delay')))
+    if g.get('realtime_priority') is not None:
+        out.append(('realtime_priority = %d;' % g['realtime_priority'],
+                    cv.where.get('realtime_priority')))
+    if g.get('lock_memory'):
+        out.append(('lock_memory = true;', cv.where.get('lock_memory')))
     if out[-1][0]:
         out.append(('', None))
     out.append(('instances = (', None))

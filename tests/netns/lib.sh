@@ -298,7 +298,9 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # with keepalived's options, "ADDR/LEN dev eth1 label L ...", entries separated
 # by commas), excluded (excluded_addresses / virtual_ipaddress_excluded, the
 # same form), startup_delay (keepalived: vrrp_startup_delay),
-# startup_delay_from_boot (top level). vipd-only keys are ignored for keepalived.
+# startup_delay_from_boot (top level), realtime_priority and lock_memory (top
+# level; keepalived: vrrp_rt_priority, vrrp_no_swap). vipd-only keys are
+# ignored for keepalived.
 write_conf() {
 	local impl=$1 i=$2 kv k v
 	shift 2
@@ -322,6 +324,9 @@ write_conf() {
 			echo "state_dir = \"$VT_DIR/n$i.lib\";"
 			[[ -n "${c[startup_delay_from_boot]:-}" ]] &&
 				echo "startup_delay_from_boot = ${c[startup_delay_from_boot]};"
+			[[ -n "${c[realtime_priority]:-}" ]] &&
+				echo "realtime_priority = ${c[realtime_priority]};"
+			[[ -n "${c[lock_memory]:-}" ]] && echo "lock_memory = ${c[lock_memory]};"
 			echo "instances = ("
 			echo "  {"
 			echo "    name = \"web\";"
@@ -369,6 +374,8 @@ write_conf() {
 			echo "  script_user root"
 			[[ -n "${c[mcast_group]:-}" ]] && echo "  vrrp_mcast_group4 ${c[mcast_group]}"
 			[[ -n "${c[startup_delay]:-}" ]] && echo "  vrrp_startup_delay ${c[startup_delay]}"
+			[[ -n "${c[realtime_priority]:-}" ]] && echo "  vrrp_rt_priority ${c[realtime_priority]}"
+			[[ ${c[lock_memory]:-false} == true ]] && echo "  vrrp_no_swap"
 			echo "}"
 			echo "vrrp_instance web {"
 			echo "  state BACKUP"

@@ -7,6 +7,8 @@
 # mode's keys (version, interval: modes.sh) and ADVERT apply to all.
 # MULTI_NOTIFY=0: no keepalived notify script (a benchmark: no fork per
 # transition; states are then unknown, holders are what counts).
+# MULTI_TOP: more top-level lines of vipd's config (realtime_priority = 10;),
+# MULTI_KA_GLOBAL: more global_defs lines of keepalived's (vrrp_rt_priority 10).
 
 # write_multi IMPL I INSTANCE... — node I's config, print its path
 write_multi() {
@@ -19,6 +21,7 @@ write_multi() {
 			echo "router_id = \"n$i\";"
 			echo "control_socket = \"$VT_DIR/n$i.sock\";"
 			echo "state_dir = \"$VT_DIR/n$i.lib\";"
+			[[ -n "${MULTI_TOP:-}" ]] && echo "$MULTI_TOP"
 			echo "instances = ("
 			for spec in "$@"; do
 				IFS=, read -r name ifc vrid prio vip <<<"$spec"
@@ -39,7 +42,9 @@ write_multi() {
 		chmod 755 "$VT_DIR/n$i.mnotify"
 		{
 			echo "# node $i, written by tests/netns/multi.sh"
-			printf 'global_defs {\n  router_id n%s\n  vrrp_version %s\n  script_user root\n}\n' "$i" "$M_VER"
+			printf 'global_defs {\n  router_id n%s\n  vrrp_version %s\n  script_user root\n' "$i" "$M_VER"
+			[[ -n "${MULTI_KA_GLOBAL:-}" ]] && echo "  $MULTI_KA_GLOBAL"
+			echo "}"
 			for spec in "$@"; do
 				IFS=, read -r name ifc vrid prio vip <<<"$spec"
 				printf 'vrrp_instance %s {\n  state BACKUP\n  interface %s\n  virtual_router_id %d\n' \
@@ -121,3 +126,53 @@ holds_all() { [[ -z "$(comm -23 <(sort <<<"$2") <(vips_on "$1" | sort))" ]]; }
 holds_none() { [[ -z "$(comm -12 <(sort <<<"$2") <(vips_on "$1" | sort))" ]]; }
 # count_held I LIST — how many addresses of LIST node I holds
 count_held() { comm -12 <(sort <<<"$2") <(vips_on "$1" | sort) | grep -c .; }
+
+# multi_ifaces N — eth0 and N-1 more interfaces eth1... on nodes 1 and 2,
+# each a veth to a bridge brK of its own in the switch (port qKnI; node i:
+# 198.18.(7+K).i/24 on ethK), so VRIDs repeat across interfaces (no 802.1Q
+# needed). Prints the names, eth0 first. multi_pull / multi_replug I pull
+# all of node I's cables.
+multi_ifaces() {
+	local n=$1 k i ns
+	echo eth0
+	for k in $(seq 1 $((n - 1))); do
+		{ ip -n "$VT_SW" link add "br$k" type bridge stp_state 0 forward_delay 0 mcast_snooping 0 &&
+			ip -n "$VT_SW" link set "br$k" up; } || return 1
+		for i in 1 2; do
+			ns=$(node_ns "$i")
+			{ ip -n "$ns" link add "eth$k" type veth peer name "q${k}n$i" netns "$VT_SW" &&
+				ip -n "$VT_SW" link set "q${k}n$i" master "br$k" up &&
+				ip -n "$ns" addr add "198.18.$((7 + k)).$i/24" dev "eth$k" &&
+				ip -n "$ns" link set "eth$k" up; } || return 1
+		done
+		echo "eth$k"
+	done
+	MULTI_NIF=$n
+}
+# multi_pull I / multi_replug I — node I's cable of every multi_ifaces interface
+multi_pull() {
+	local k
+	cable_pull "$1"
+	for k in $(seq 1 $((${MULTI_NIF:-1} - 1))); do ip -n "$VT_SW" link set "q${k}n$1" down; done
+}
+multi_replug() {
+	local k
+	cable_replug "$1"
+	for k in $(seq 1 $((${MULTI_NIF:-1} - 1))); do ip -n "$VT_SW" link set "q${k}n$1" up; done
+}
+
+# multi_spread PRIO PER IFACE... — PER instances on each IFACE (VRIDs 1..PER),
+# instance "iK_J" holding 198.18.(16+K).J/24 (K: the interface's index from 0)
+multi_spread() {
+	local prio=$1 per=$2 k=0 j ifc
+	shift 2
+	for ifc in "$@"; do
+		for j in $(seq 1 "$per"); do echo "i${k}_$j,$ifc,$j,$prio,198.18.$((16 + k)).$j/24"; done
+		k=$((k + 1))
+	done
+}
+# multi_spread_vips PER N — the addresses of multi_spread over N interfaces
+multi_spread_vips() {
+	local k j
+	for k in $(seq 0 $(($2 - 1))); do for j in $(seq 1 "$1"); do echo "198.18.$((16 + k)).$j"; done; done
+}

@@ -60,10 +60,54 @@ static void defaults(void **state)
 	assert_int_equal(cfg->startup_delay, 0);
 	assert_false(cfg->startup_delay_from_boot);
 	assert_int_equal(cfg->instances[0].startup_delay, 0);
+	assert_int_equal(cfg->realtime_priority, 0);
+	assert_false(cfg->lock_memory);
 	config_free(cfg);
 }
 
-/* The top-level value is every instance's default; an instance's own wins. */
+/* cfg as --dump-config prints it (malloc'd). */
+static char *printed(const struct vipd_config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	config_print(cfg, f);
+	fclose(f);
+	return text;
+}
+
+/* realtime_priority and lock_memory: read with their lines, printed and read back; their defaults
+ * (off) are not printed. */
+static void realtime(void **state)
+{
+	struct vipd_config *cfg =
+	    good("router_id = \"a\";\nrealtime_priority = 99;\nlock_memory = true;", "");
+	struct vipd_config *again;
+	char *text = printed(cfg);
+
+	(void)state;
+	assert_int_equal(cfg->realtime_priority, 99);
+	assert_int_equal(cfg->realtime_priority_line, 2);
+	assert_true(cfg->lock_memory);
+	assert_int_equal(cfg->lock_memory_line, 3);
+	assert_non_null(strstr(text, "realtime_priority = 99;\n"));
+	assert_non_null(strstr(text, "lock_memory = true;\n"));
+	again = config_fixture_reprint(cfg);
+	assert_int_equal(again->realtime_priority, 99);
+	assert_true(again->lock_memory);
+	free(text);
+	config_free(again);
+	config_free(cfg);
+	cfg = good("realtime_priority = 0; lock_memory = false;", "");
+	text = printed(cfg);
+	assert_null(strstr(text, "realtime_priority"));
+	assert_null(strstr(text, "lock_memory"));
+	free(text);
+	config_free(cfg);
+}
+
 static void inherited(void **state)
 {
 	struct vipd_config *cfg =
@@ -130,6 +174,11 @@ static void errors(void **state)
 	    "1: startup_delay: expected a number of seconds, got a string");
 	bad("startup_delay_from_boot = 1;", "",
 	    "1: startup_delay_from_boot: expected a boolean, got an integer");
+	bad("realtime_priority = 100;", "", "1: realtime_priority: 100 is out of range 0..99");
+	bad("realtime_priority = -1;", "", "1: realtime_priority: -1 is out of range 0..99");
+	bad("realtime_priority = \"rr\";", "",
+	    "1: realtime_priority: expected an integer, got a string");
+	bad("lock_memory = 1;", "", "1: lock_memory: expected a boolean, got an integer");
 	bad("", "startup_delay = 3601;",
 	    "2: instances[0].startup_delay: 3601 is out of range 0..3600");
 }
@@ -137,11 +186,9 @@ static void errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(defaults),
-	    cmocka_unit_test(inherited),
-	    cmocka_unit_test(compared),
-	    cmocka_unit_test(net_namespace),
-	    cmocka_unit_test(errors),
+	    cmocka_unit_test(defaults), cmocka_unit_test(inherited),
+	    cmocka_unit_test(compared), cmocka_unit_test(net_namespace),
+	    cmocka_unit_test(realtime), cmocka_unit_test(errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

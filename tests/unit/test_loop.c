@@ -117,6 +117,67 @@ static void close_timers_share_a_wakeup(void **state)
 	loop_free(l);
 }
 
+struct tie_timer {
+	struct loop_timer t;
+	struct loop *loop;
+	int id;
+	int *order;
+	int *n;
+	int total;
+	int rounds;
+	monotime next; /* the shared deadline of the next round */
+};
+
+/* Each round re-arms every timer at one shared deadline, as instances started together do. */
+static void tie_cb(void *arg, monotime now)
+{
+	struct tie_timer *tt = arg;
+
+	(void)now;
+	int round = *tt->n / tt->total;
+
+	tt->order[(*tt->n)++] = tt->id;
+	if (*tt->n == tt->total * tt->rounds)
+		loop_stop(tt->loop);
+	else if (round + 1 < tt->rounds)
+		loop_timer_set(tt->loop, &tt->t, tt->next + (round + 1) * MT_MSEC);
+}
+
+/* Timers with equal deadlines run in the order they were first armed, every round: an
+ * instance's place in its advert burst does not move from tick to tick. */
+static void equal_deadlines_keep_their_order(void **state)
+{
+	enum { N = 64, ROUNDS = 4 };
+	struct loop *l = loop_new();
+	struct tie_timer ts[N];
+	int order[N * ROUNDS];
+	int n = 0;
+	monotime base;
+
+	(void)state;
+	assert_non_null(l);
+	base = monotime_now() + 2 * MT_MSEC;
+	for (int i = 0; i < N; i++) {
+		ts[i] = (struct tie_timer){.loop = l,
+		                           .id = i,
+		                           .order = order,
+		                           .n = &n,
+		                           .total = N,
+		                           .rounds = ROUNDS,
+		                           .next = base};
+		loop_timer_init(&ts[i].t, tie_cb, &ts[i]);
+		loop_timer_set(l, &ts[i].t, base);
+	}
+	/* Moving a timer away and back keeps its place. */
+	loop_timer_set(l, &ts[5].t, base + MT_SEC);
+	loop_timer_set(l, &ts[5].t, base);
+	assert_int_equal(loop_run(l), 0);
+	assert_int_equal(n, N * ROUNDS);
+	for (int i = 0; i < N * ROUNDS; i++)
+		assert_int_equal(order[i], i % N);
+	loop_free(l);
+}
+
 struct late_timer {
 	struct loop_timer t;
 	struct loop *loop;
@@ -312,6 +373,7 @@ int main(void)
 	    cmocka_unit_test(timers_fire_in_deadline_order),
 	    cmocka_unit_test(cancel_and_rearm),
 	    cmocka_unit_test(close_timers_share_a_wakeup),
+	    cmocka_unit_test(equal_deadlines_keep_their_order),
 	    cmocka_unit_test(timer_moved_later_waits),
 	    cmocka_unit_test(fd_events_reach_callback),
 	    cmocka_unit_test(signals_arrive_through_signalfd),

@@ -129,6 +129,25 @@ static void status_without_instances(void **state)
 	free(text);
 }
 
+/* realtime_priority and lock_memory on the router line; the defaults add nothing. */
+static void status_scheduling(void **state)
+{
+	char *text =
+	    render(vipctl_fmt_status,
+	           "{\"router_id\":\"lb2\",\"instances\":[],\"scheduling\":{\"policy\":\"rr\","
+	           "\"priority\":10,\"reset_on_fork\":true,\"memory_locked\":true}}");
+
+	(void)state;
+	assert_string_equal(text, "router lb2, real-time rr 10, memory locked\nno instances\n");
+	free(text);
+	text =
+	    render(vipctl_fmt_status,
+	           "{\"router_id\":\"lb2\",\"instances\":[],\"scheduling\":{\"policy\":\"other\","
+	           "\"priority\":0,\"reset_on_fork\":false,\"memory_locked\":false}}");
+	assert_string_equal(text, "router lb2\nno instances\n");
+	free(text);
+}
+
 /* The answer of demote/promote: that instance's status object as a one-row table. */
 static void instance_row(void **state)
 {
@@ -435,15 +454,25 @@ static void errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(durations),          cmocka_unit_test(vmac_line),
-	    cmocka_unit_test(status_table),       cmocka_unit_test(status_without_instances),
-	    cmocka_unit_test(check_user_line),    cmocka_unit_test(instance_row),
-	    cmocka_unit_test(fault_reason_line),  cmocka_unit_test(announce_line),
-	    cmocka_unit_test(excluded_line),      cmocka_unit_test(address_list_line),
-	    cmocka_unit_test(startup_delay_line), cmocka_unit_test(stats_tables),
-	    cmocka_unit_test(stats_log_dropped),  cmocka_unit_test(metrics_text),
-	    cmocka_unit_test(reload_line),        cmocka_unit_test(debug_line),
-	    cmocka_unit_test(peers_table),        cmocka_unit_test(errors),
+	    cmocka_unit_test(durations),
+	    cmocka_unit_test(vmac_line),
+	    cmocka_unit_test(status_table),
+	    cmocka_unit_test(status_without_instances),
+	    cmocka_unit_test(status_scheduling),
+	    cmocka_unit_test(check_user_line),
+	    cmocka_unit_test(instance_row),
+	    cmocka_unit_test(fault_reason_line),
+	    cmocka_unit_test(announce_line),
+	    cmocka_unit_test(excluded_line),
+	    cmocka_unit_test(address_list_line),
+	    cmocka_unit_test(startup_delay_line),
+	    cmocka_unit_test(stats_tables),
+	    cmocka_unit_test(stats_log_dropped),
+	    cmocka_unit_test(metrics_text),
+	    cmocka_unit_test(reload_line),
+	    cmocka_unit_test(debug_line),
+	    cmocka_unit_test(peers_table),
+	    cmocka_unit_test(errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
