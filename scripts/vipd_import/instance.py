@@ -294,6 +294,10 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
             return None
         hops, versions = got
         w = w[:w.index('nexthop')]
+        if not w:
+            # a line of nexthops alone (keepalived refuses it): no destination to route
+            cv.warn(e, 'no destination before "nexthop"; route not carried over', kw=kw)
+            return None
     k = 1 if w[0] in ROUTE_TYPES + ('unicast',) else 0
     onlink = False
     while k < len(w):
