@@ -21,6 +21,8 @@
 # MIXED in ka_lab.py). IMPORT_DIR: another folder of keepalived.conf samples
 # (your own), default tests/import.
 # Internal: `40-import-interop.sh --unit SAMPLE [PARTNER]` runs one sample.
+# Every sample takes 10-25 s and runs 4 at a time: more than the runner's default 180 s.
+# vt-timeout: 600
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/netns/checks.sh
