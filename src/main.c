@@ -184,11 +184,15 @@ int main(int argc, char **argv)
 	}
 
 	cfg = config_load(config_path, &errs);
-	/* Both run, so that every error is printed. */
-	if (cfg &&
-	    (daemon_check_supported(cfg, &errs) < 0) | (daemon_rt_check_config(cfg, &errs) > 0)) {
-		config_free(cfg);
-		cfg = NULL;
+	if (cfg) {
+		/* Both run, so that every error is printed. */
+		bool unsupported = daemon_check_supported(cfg, &errs) < 0;
+		bool rt_refused = daemon_rt_check_config(cfg, &errs) > 0;
+
+		if (unsupported || rt_refused) {
+			config_free(cfg);
+			cfg = NULL;
+		}
 	}
 	if (!cfg) {
 		for (size_t i = 0; i < errs.n; i++)
