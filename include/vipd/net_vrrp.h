@@ -22,6 +22,11 @@ struct vrrp_sock;
 struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
                                 size_t errlen);
 
+/* The same for auth_type = "ah": an IPv4 raw socket of protocol 51 (IPsec AH) with IP_HDRINCL,
+ * so net_vrrp_send takes whole datagrams (vrrp_ah_encode) and net_vrrp_recv hands out the
+ * message after the AH header, the datagram in meta->ah_pkt. */
+struct vrrp_sock *net_vrrp_open_ah(unsigned ifindex, const char *ifname, char *err, size_t errlen);
+
 /* The most groups one socket joins: Linux's default net.ipv4.igmp_max_memberships. */
 #define NET_VRRP_GROUPS 20
 
