@@ -17,7 +17,7 @@ mode_set v2
 VT_CONF_DEFAULTS+=(auth_type=ah)
 mdi=$(mdi_ms 100 "$ADVERT")
 mdi150=$(mdi_ms 150 "$ADVERT")
-diag "mode $M_NAME with auth_type AH: $(mode_desc)" "Master_Down_Interval(100) = $mdi ms," \
+diag "VRRPv2 IPv4 multicast, auth_type AH keyed with auth_pass '$M_AUTH', ${ADVERT} s adverts" "Master_Down_Interval(100) = $mdi ms," \
 	"Master_Down_Interval(150) = $mdi150 ms"
 # polling bounds: the protocol's interval plus 1 s for the start of the daemon or the link
 wait_pull=$(awk -v m="$mdi" 'BEGIN { printf "%.1f", m / 1000 + 1 }')
