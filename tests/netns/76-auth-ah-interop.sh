@@ -30,12 +30,14 @@ must_check "vipd --check accepts auth_type = \"ah\"" "$conf"
 # ah_wire TAG N — node N's adverts in capture TAG: all AH as keepalived sends them, sequence
 # numbers strictly rising
 ah_wire() {
-	local tag=$1 n=$2 src bad total
+	local tag=$1 n=$2 src spi bad total
 	src=$(node_ip "$n")
+	# shellcheck disable=SC2086 # one argument per byte of the address
+	spi=$(printf '0x%02x%02x%02x%02x' ${src//./ })
 	total=$(tshark -r "$(cap_file "$tag")" -Y "vrrp && ip.src == $src" -T fields \
 		-e frame.number 2>/dev/null | grep -c .)
 	bad=$(tshark -r "$(cap_file "$tag")" -Y "vrrp && ip.src == $src && !(ip.proto == 51 &&
-		ah.spi == $(printf '0x%02x%02x%02x%02x' ${src//./ }) && vrrp.auth_type == 2 &&
+		ah.spi == $spi && vrrp.auth_type == 2 &&
 		vrrp.version == 2 && ip.ttl == 255)" -T fields -e frame.number 2>/dev/null | grep -c .)
 	if ((total > 0 && bad == 0)); then
 		ok "$tag: node $n sent its $total adverts in AH (protocol 51, SPI $src, Auth Type 2)"

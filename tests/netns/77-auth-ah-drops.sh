@@ -23,6 +23,8 @@ d = json.loads(sys.stdin.readline())["instances"][0].get("drops", {})
 print("icv=%d replay=%d auth=%d" % (d.get("ah-icv", 0), d.get("ah-replay", 0), d.get("auth", 0)))
 ' 2>/dev/null
 }
+# _drops_are I WANT — node I's drops read WANT
+_drops_are() { [[ "$(drops "$1")" == "$2" ]]; }
 # received — node 2's count of adverts taken (`vipctl --json stats`)
 received() {
 	"$VIPCTL_BIN" -S "$VT_DIR/n2.sock" --json stats 2>/dev/null | python3 -c '
@@ -67,14 +69,14 @@ before=$(drops 2)
 is "$before" "icv=0 replay=0 auth=0" "node 2 dropped nothing so far"
 sent=$(send_from_capture ah first)
 diag "replayed node 1's first captured advert ($sent)"
-if wait_for 2 eval '[[ $(drops 2) == "icv=0 replay=1 auth=0" ]]'; then
+if wait_for 2 _drops_are 2 "icv=0 replay=1 auth=0"; then
 	ok "node 2 counts the replayed advert as ah-replay ($VT_WAITED_MS ms)"
 else
 	not_ok "node 2 counts the replayed advert as ah-replay ($(drops 2))"
 fi
 sent=$(send_from_capture ah last 4000000000)
 diag "sent node 1's latest advert with its sequence number raised ($sent)"
-if wait_for 2 eval '[[ $(drops 2) == "icv=1 replay=1 auth=0" ]]'; then
+if wait_for 2 _drops_are 2 "icv=1 replay=1 auth=0"; then
 	ok "node 2 counts the advert with a changed sequence number as ah-icv ($VT_WAITED_MS ms)"
 else
 	not_ok "node 2 counts the changed advert as ah-icv ($(drops 2))"

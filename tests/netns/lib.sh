@@ -371,7 +371,7 @@ write_conf() {
 			[[ -n "${c[preempt_delay]:-}" ]] && echo "  preempt_delay ${c[preempt_delay]}"
 			[[ -n "${c[auth_pass]:-}" ]] &&
 				printf '  authentication {\n    auth_type %s\n    auth_pass %s\n  }\n' \
-					"$(tr a-z A-Z <<<"${c[auth_type]:-pass}")" "${c[auth_pass]}"
+					"$(tr '[:lower:]' '[:upper:]' <<<"${c[auth_type]:-pass}")" "${c[auth_pass]}"
 			[[ ${c[mcast_source]:-} == second ]] && echo "  mcast_src_ip $(node_ip2 "$i")"
 			if [[ ${c[unicast]:-0} == 1 ]]; then
 				echo "  unicast_src_ip $(node_ip "$i")"
