@@ -54,8 +54,7 @@ static void load_auth(const struct cv_scope *sc, bool version_ok, struct vipd_in
 }
 
 /* auth_type: "pass" (the default: Auth Type 1) or "ah" (keepalived's IPsec AH, keyed with
- * auth_pass). keepalived authenticates VRRPv2 alone, and VRRPv2 is IPv4 alone; the AH adverts
- * leave from the interface's own AH socket, so a VMAC (whose adverts leave from it) is refused. */
+ * auth_pass). keepalived authenticates VRRPv2 alone, and VRRPv2 is IPv4 alone. */
 static void load_auth_type(const struct cv_scope *sc, bool version_ok,
                            struct vipd_instance_config *in)
 {
@@ -80,8 +79,6 @@ static void load_auth_type(const struct cv_scope *sc, bool version_ok,
 		    "\"ah\" applies to version = 2 only (keepalived's AH is VRRPv2)");
 	else if (in->af != AF_INET)
 		config_value_key_error(sc, s, "auth_type", "\"ah\" is IPv4 only");
-	else if (in->vmac)
-		config_value_key_error(sc, s, "auth_type", "\"ah\" does not work with vmac = true");
 	else
 		in->auth_ah = true;
 }

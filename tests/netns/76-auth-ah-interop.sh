@@ -6,7 +6,8 @@
 # Master_Down_Interval + 20 ms of the master's last advert, and the replug gives it back
 # (preempt). On the wire every advert of either node is AH (protocol 51, SPI = its source,
 # Auth Type 2, TTL 255) with its own sequence numbers rising; neither node found a bad ICV
-# (vipd's drops "ah-icv", keepalived's "invalid IPSEC HMAC-MD5" line).
+# (vipd's drops "ah-icv", keepalived's "invalid IPSEC HMAC-MD5" line). Then the same with a
+# virtual MAC on both nodes (vmac / use_vmac: the AH adverts leave from it).
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 vt_setup 2
@@ -36,11 +37,13 @@ ah_wire() {
 	spi=$(printf '0x%02x%02x%02x%02x' ${src//./ })
 	total=$(tshark -r "$(cap_file "$tag")" -Y "vrrp && ip.src == $src" -T fields \
 		-e frame.number 2>/dev/null | grep -c .)
+	local mac=""
+	[[ $tag == vmac-* ]] && mac=" && eth.src == $(vmac_mac)"
 	bad=$(tshark -r "$(cap_file "$tag")" -Y "vrrp && ip.src == $src && !(ip.proto == 51 &&
 		ah.spi == $spi && vrrp.auth_type == 2 &&
-		vrrp.version == 2 && ip.ttl == 255)" -T fields -e frame.number 2>/dev/null | grep -c .)
+		vrrp.version == 2 && ip.ttl == 255$mac)" -T fields -e frame.number 2>/dev/null | grep -c .)
 	if ((total > 0 && bad == 0)); then
-		ok "$tag: node $n sent its $total adverts in AH (protocol 51, SPI $src, Auth Type 2)"
+		ok "$tag: node $n sent its $total adverts in AH (protocol 51, SPI $src, Auth Type 2${mac:+, from $(vmac_mac)})"
 	else
 		not_ok "$tag: node $n's adverts in AH ($bad of $total not)"
 	fi
@@ -103,4 +106,7 @@ pair() {
 
 pair ka-master keepalived vipd
 pair vipd-master vipd keepalived
+VT_CONF_DEFAULTS+=(vmac=true)
+pair vmac-ka-master keepalived vipd
+pair vmac-vipd-master vipd keepalived
 done_testing

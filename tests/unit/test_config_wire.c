@@ -136,6 +136,9 @@ static void auth_type_good(void **state)
 	assert_true(c->instances[0].auth_ah);
 	assert_int_equal(c->instances[0].npeers, 1);
 	config_free(c);
+	c = good(V4, "version = 2; auth_pass = \"s3cret\"; auth_type = \"ah\";", "vmac = true;");
+	assert_true(c->instances[0].auth_ah && c->instances[0].vmac);
+	config_free(c);
 }
 
 static void auth_type_errors(void **state)
@@ -150,8 +153,6 @@ static void auth_type_errors(void **state)
 	    {"version = \"2+3\"; auth_pass = \"s3cret\";", "auth_type = \"ah\";",
 	     "5: instances[0].auth_type: \"ah\" applies to version = 2 only (keepalived's AH is "
 	     "VRRPv2)"},
-	    {"version = 2; auth_pass = \"s3cret\"; vmac = true;", "auth_type = \"ah\";",
-	     "5: instances[0].auth_type: \"ah\" does not work with vmac = true"},
 	    /* a version 3 instance: auth_pass says so, alone */
 	    {"version = 3; auth_pass = \"s3cret\";", "auth_type = \"ah\";",
 	     "4: instances[0].auth_pass: applies to VRRP version 2 only (set version = 2 or "
