@@ -41,6 +41,11 @@ static int rx_status(const struct instance *in, struct json_object *o)
 		if (in->stats.drops[r])
 			json_object_object_add(drops, vrrp_pkt_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(in->stats.drops[r]));
+	/* auth_type = "ah": both nodes must say so, and a replay drop is told by the counter */
+	if (in->cfg->auth_ah) {
+		json_object_object_add(o, "auth_type", json_object_new_string("ah"));
+		json_object_object_add(o, "ah_sequence", json_object_new_uint64(in->ah_seq));
+	}
 	if (!in->cfg->npeers) {
 		/* a multicast instance away from the IANA group can only talk to nodes told the
 		 * same group: the operator checks it here */
@@ -125,7 +130,8 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 			                route_format(&in->cfg->routes[i], rbuf, sizeof(rbuf))));
 	}
 	if (!in->cfg->accept) {
-		/* Whether table inet vipd drops traffic to the VIPs now (a master, not the owner). */
+		/* Whether table inet vipd drops traffic to the VIPs now (a master, not the owner).
+		 */
 		json_object_object_add(o, "accept", json_object_new_boolean(false));
 		json_object_object_add(o, "accept_drop",
 		                       json_object_new_boolean(in->ndrop && in->drop_synced));

@@ -101,6 +101,12 @@ static void ah_backup_counts_on(void **state)
 	rx_capture(cap_ah_mcast_seq1, sizeof(cap_ah_mcast_seq1)); /* older */
 	assert_int_equal(inst.stats.drops[VRRP_RX_AH_REPLAY], 2);
 	assert_int_equal(inst.stats.adverts_received, 2);
+	st = instance_status(&inst, now_ns);
+	assert_string_equal(json_object_get_string(json_object_object_get(st, "auth_type")), "ah");
+	assert_int_equal(json_object_get_int64(json_object_object_get(st, "ah_sequence")), 2);
+	assert_int_equal(json_object_get_int64(json_object_object_get(
+	                     json_object_object_get(st, "drops"), "ah-replay")),
+	                 2);
 	/* no AH header: dropped, whatever it says */
 	rx(2, 200, &peer_hi);
 	assert_int_equal(inst.stats.drops[VRRP_RX_AUTH], 1);

@@ -338,6 +338,11 @@ static void restart_rules_and_diff(void **state)
 	new_config();
 	ncfg.af = AF_INET6;
 	assert_true(instance_reconfig_restarts(&inst, &ncfg));
+	new_config();
+	ncfg.auth_ah = true; /* another socket, a new sequence counter */
+	assert_true(instance_reconfig_restarts(&inst, &ncfg));
+	assert_string_equal(instance_reconfig_diff(&cfg, &ncfg, buf, sizeof(buf)),
+	                    "unicast/multicast/auth");
 }
 
 /* A master moved to another mcast_group in place: no state change, and its adverts go to the
@@ -403,7 +408,8 @@ int main(void)
 	    T(backup_priority_silent),      T(backup_made_owner_takes_over),
 	    T(tracking_offset_kept),        T(garp_refresh_turned_on),
 	    T(restart_rules_and_diff),      T(demoted_keeps_priority_one),
-	    T(master_mcast_group_in_place), T(master_routes_by_difference), T(master_route_attributes),
+	    T(master_mcast_group_in_place), T(master_routes_by_difference),
+	    T(master_route_attributes),
 	};
 
 	log_set_level(LOG_ERR);
