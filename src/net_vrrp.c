@@ -5,7 +5,8 @@
  * IPV6_PKTINFO) so the address in the IP header is the one the checksum was
  * computed with. The socket joins the VRRP groups only when asked to (the
  * groups of the multicast instances that use it); unicast adverts reach it
- * either way. Never logs. */
+ * either way. An AH socket (protocol 51) sends whole datagrams (IP_HDRINCL: the
+ * AH signature covers the IP header) and receives like the IPv4 one. Never logs. */
 #include "build_config.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
-/* net_vrrp: raw IP protocol 112 sockets, one per (interface, family). Joins
+/* net_vrrp: raw IP protocol 112 sockets, one per (interface, family), and protocol 51 (IPsec
+ * AH, net_vrrp_open_ah) ones for auth_type = "ah". Joins
  * the VRRP groups on demand (multicast instances), receives unicast adverts
  * too, sends with TTL / hop limit 255 and multicast loop off, and
  * receives with the TTL, destination and ifindex from the IP header or cmsg. */
