@@ -24,6 +24,7 @@
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
 #include "vipd/config_metrics.h"
+#include "vipd/config_announce.h"
 
 #define V3_ADVER_MAX_CS 4095 /* 12-bit Max Adver Int of a v3 advert */
 #define V2_ADVER_MAX_S 255   /* 8-bit Adver Int of a v2 advert */
@@ -372,12 +373,14 @@ static const char *const instance_keys[] = {
     /* config_addr.c */
     "excluded_addresses",
     /* config_wire.c */
-    "auth_pass", "auth_type", "unicast_source", "unicast_peers", "unicast_ttl_check", "mcast_group",
-    "mcast_source",
+    "auth_pass", "auth_type", "unicast_source", "unicast_peers", "unicast_ttl_check", "unicast_ttl",
+    "mcast_group", "mcast_source",
     /* config_route.c */
     "virtual_routes",
     /* config_rule.c */
     "virtual_rules",
+    /* config_announce.c */
+    "announce_table", "announce_backup_metric",
     /* config_notify.c */
     "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
     "notify_master_rx_lower_pri", "notify_args", "notify_user",
@@ -450,6 +453,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	config_wire_load(&sc, version_ok, in);
 	config_route_load(&sc, cfg, idx, in);
 	config_rule_load(&sc, cfg, idx, in);
+	config_announce_load(&sc, in);
 	config_track_load_instance(&sc, cfg, in);
 	config_notify_load_instance(&sc, in);
 	config_startup_load_instance(&sc, cfg, in);
@@ -644,6 +648,7 @@ static void print_instance(const struct vipd_config *cfg, const struct vipd_inst
 	config_wire_print(in, out);
 	config_route_print(in, out);
 	config_rule_print(in, out);
+	config_announce_print(in, out);
 	config_track_print_instance(in, out);
 	config_notify_print_instance(in, out);
 	config_startup_print_instance(cfg, in, out);
@@ -708,7 +713,7 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->nvips != b->nvips || a->startup_delay != b->startup_delay ||
 	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_rule_equal(a, b) ||
 	    !config_notify_equal(a, b) || !config_track_instance_equal(a, b) ||
-	    !config_addr_equal(a, b))
+	    !config_addr_equal(a, b) || !config_announce_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->nvips; i++)
 		if (!addr_equal(&a->vips[i], &b->vips[i]) || a->vips[i].plen != b->vips[i].plen)

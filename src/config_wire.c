@@ -261,7 +261,10 @@ static void load_mcast_source(const struct cv_scope *sc, struct vipd_instance_co
 
 void config_wire_load(const struct cv_scope *sc, bool version_ok, struct vipd_instance_config *in)
 {
+	long long ttl;
+
 	in->unicast_ttl_check = true;
+	in->unicast_ttl = VRRP_TTL;
 	load_auth(sc, version_ok, in);
 	load_auth_type(sc, version_ok, in);
 	load_peers(sc, in);
@@ -272,6 +275,13 @@ void config_wire_load(const struct cv_scope *sc, bool version_ok, struct vipd_in
 	    !config_value_member(sc, "unicast_peers"))
 		config_value_key_error(sc, config_value_member(sc, "unicast_ttl_check"),
 		                       "unicast_ttl_check", "needs unicast_peers");
+	if (config_value_get_int(sc, "unicast_ttl", 1, VRRP_TTL, &ttl) == CV_OK) {
+		if (!config_value_member(sc, "unicast_peers"))
+			config_value_key_error(sc, config_value_member(sc, "unicast_ttl"),
+			                       "unicast_ttl", "needs unicast_peers");
+		else
+			in->unicast_ttl = (uint8_t)ttl;
+	}
 }
 
 void config_wire_print(const struct vipd_instance_config *in, FILE *out)
@@ -303,13 +313,16 @@ void config_wire_print(const struct vipd_instance_config *in, FILE *out)
 		        addr_format_in(in->af, &in->unicast_peers[i], buf, sizeof(buf)));
 	fprintf(out, " ];\n    unicast_ttl_check = %s;\n",
 	        in->unicast_ttl_check ? "true" : "false");
+	if (in->unicast_ttl != VRRP_TTL)
+		fprintf(out, "    unicast_ttl = %u;\n", in->unicast_ttl);
 }
 
 bool config_wire_equal(const struct vipd_instance_config *a, const struct vipd_instance_config *b)
 {
 	if (strcmp(a->auth_pass, b->auth_pass) != 0 || a->auth_ah != b->auth_ah ||
-	    a->npeers != b->npeers || a->has_unicast_source != b->has_unicast_source ||
-	    a->unicast_ttl_check != b->unicast_ttl_check)
+	    a->npeers != b->npeers ||
+	    a->has_unicast_source != b->has_unicast_source ||
+	    a->unicast_ttl_check != b->unicast_ttl_check || a->unicast_ttl != b->unicast_ttl)
 		return false;
 	if (a->has_unicast_source && !same_in(a, &a->unicast_source, &b->unicast_source))
 		return false;

@@ -52,7 +52,10 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 		errno = ENOTCONN;
 		rc = -1;
 	} else {
-		rc = net_vrrp_send(s, src, dst, msg, len);
+		/* unicast_ttl: only when it is not the socket's own 255 */
+		rc = net_vrrp_send_ttl(
+		    s, src, dst, msg, len,
+		    in->cfg->npeers && in->cfg->unicast_ttl != VRRP_TTL ? in->cfg->unicast_ttl : 0);
 	}
 	/* An AH datagram: the VRRP message follows its IPv4 and AH headers. */
 	if (in->cfg->auth_ah && len >= VRRP_AH_IP_LEN + VRRP_AH_LEN) {
@@ -601,6 +604,8 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return daemon_stats_ctl(d, name);
 	if (strcmp(name, "debug") == 0)
 		return daemon_debug_command(req);
+	if (strcmp(name, "peers") == 0)
+		return daemon_peers_ctl(d, req);
 	return ctl_reply_error("unknown command");
 }
 

@@ -331,7 +331,9 @@ void instance_vip_note_result(struct instance *in, const struct nl_change *c)
  * first. Returns the number of failures. */
 static int apply_addrs(struct instance *in, bool add)
 {
-	size_t max = instance_addrs_count(in) + in->cfg->nroutes + in->cfg->nrules, n = 0;
+	size_t max = instance_addrs_count(in) + in->cfg->nroutes + in->cfg->nrules +
+	             2 * instance_export_count(in),
+	       n = 0;
 	struct nl_change *ch;
 	int failed = 0;
 	char buf[NL_MSG_STRLEN];
@@ -354,7 +356,15 @@ static int apply_addrs(struct instance *in, bool add)
 		n = instance_addrs_put(in, add, ch, n, &failed);
 		n = put_routes(in, add, ch, n, &failed);
 		n = put_rules(in, add, ch, n);
+		/* announce_table: the master's path replaces the standby one, deleted first: FRR's
+		 * zebra keeps one route per prefix of a table and would take the delete of the
+		 * other metric for the delete of the route it holds. */
+		n = instance_export_put(in, true, false, ch, n, &failed);
+		n = instance_export_put(in, false, true, ch, n, &failed);
 	} else {
+		n = instance_export_put(in, false, false, ch, n, &failed);
+		n = instance_export_put(in, true, instance_export_standby_wanted(in), ch, n,
+		                        &failed);
 		n = put_rules(in, add, ch, n);
 		n = put_routes(in, add, ch, n, &failed);
 		n = instance_addrs_put(in, add, ch, n, &failed);
@@ -466,10 +476,16 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		if (apply_vips(in, true) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
-	if (acts & VRRP_ACT_SEND_ADVERT)
-		send_advert(in, in->fsm.priority);
+	/* A change that moves no VIP may still move the standby announcements (announce_table). */
+	if ((acts & VRRP_ACT_STATE) && !(acts & (VRRP_ACT_DEL_VIPS | VRRP_ACT_ADD_VIPS)) &&
+	    instance_export_standby_apply(in) > 0)
+		loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
+	/* Announce before the advert: a master we preempt drops the VIPs when it hears the
+	 * advert, so the LAN must already be sending to us then (make before break). */
 	if (acts & VRRP_ACT_ANNOUNCE)
 		instance_announce_start(in, now);
+	if (acts & VRRP_ACT_SEND_ADVERT)
+		send_advert(in, in->fsm.priority);
 	if (acts & (VRRP_ACT_HANDOVER_END | VRRP_ACT_DEL_VIPS))
 		instance_admin_note(in, acts);
 
@@ -485,6 +501,7 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		if (in->io->priority_changed)
 			in->io->priority_changed(in->io->ctx, in);
 	}
+	instance_peers_tick(in, now);
 }
 
 static void fsm_timer_cb(void *arg, monotime now)
@@ -559,11 +576,15 @@ static const char *iface_problem(struct instance *in)
 		return in->iface->sock_error[si];
 	if (!in->cfg->npeers && in->iface->join_error[si][0])
 		return in->iface->join_error[si];
-	if (in->cfg->has_unicast_source)
-		return unicast_source_problem(in);
-	if (!primary6_kept(in) &&
-	    !instance_iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips,
-	                            in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
+	if (in->cfg->has_unicast_source) {
+		/* a good source still leaves the tracking to decide */
+		const char *why = unicast_source_problem(in);
+
+		if (why)
+			return why;
+	} else if (!primary6_kept(in) &&
+	           !instance_iface_primary(in->iface, in->cfg->af, in->cfg->vips, in->cfg->nvips,
+	                                   in->cfg->priority == VRRP_PRIO_OWNER, &in->primary))
 		return in->cfg->af == AF_INET ? "no IPv4 address on the interface"
 		                              : "no IPv6 link-local address on the interface";
 	if (in->track_fault)
@@ -603,13 +624,18 @@ int instance_remove_stale_routes(struct instance *in)
 	int missing = 0;
 	char buf[NL_MSG_STRLEN];
 
-	if (!(in->cfg->nroutes + in->cfg->nrules) || in->cfg->priority == VRRP_PRIO_OWNER)
+	size_t max = in->cfg->nroutes + in->cfg->nrules + 2 * instance_export_count(in);
+
+	if (!max || in->cfg->priority == VRRP_PRIO_OWNER)
 		return 0;
-	ch = calloc(in->cfg->nroutes + in->cfg->nrules, sizeof(*ch));
+	ch = calloc(max, sizeof(*ch));
 	if (!ch)
 		return -1;
 	n = put_rules(in, false, ch, 0);
 	n = put_routes(in, false, ch, n, &missing);
+	/* announce_table: a killed master's routes would keep attracting the traffic. */
+	n = instance_export_put(in, false, false, ch, n, &missing);
+	n = instance_export_put(in, true, false, ch, n, &missing);
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0)
 		instance_log_errno(in, LOG_WARNING, "netlink batch");
 	else
@@ -708,6 +734,7 @@ void instance_set_tracking(struct instance *in, int delta, bool fault, const cha
 void instance_count_drop(struct instance *in, enum vrrp_reason reason)
 {
 	in->stats.drops[reason]++;
+	instance_peers_drop(in, reason, monotime_now());
 }
 
 void instance_addr_deleted(struct instance *in, const struct vip_addr *addr, monotime now)

@@ -1,7 +1,8 @@
 /* instance_receive: an advert heard by an instance, from the daemon's demux to its FSM. The
  * checks that need the configuration (vrrp_pkt_validate with the instance's policy), the counters,
  * the RFC 9568 7.1 address-list warning and notify_master_rx_lower_pri are decided here; the FSM
- * decides the rest. */
+ * decides the rest. Every advert that passed the checks feeds the peers table
+ * (instance_peers.c). */
 #include "build_config.h"
 
 #include <arpa/inet.h>
@@ -46,6 +47,7 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	};
 	enum vrrp_reason r;
 	uint16_t interval_cs;
+	bool master_before, addrs_differ;
 
 	instance_auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
 	pol.ah_seq = in->ah_seq;
@@ -59,6 +61,7 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		return;
 	if (r != VRRP_RX_OK) {
 		in->stats.drops[r]++;
+		instance_peers_drop(in, r, now);
 		return;
 	}
 	in->stats.adverts_received++;
@@ -66,7 +69,8 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		in->stats.prio0_received++;
 	if (adv->version == 3 && adv->af == AF_INET)
 		in->stats.csum_forms[form]++;
-	if (adv->version == 3 && !vrrp_pkt_addrs_match(adv, pol.vips, pol.nvips)) {
+	addrs_differ = !vrrp_pkt_addrs_match(adv, pol.vips, pol.nvips);
+	if (adv->version == 3 && addrs_differ) {
 		/* RFC 9568 7.1: a mismatch is logged, not dropped; log the first of a run only. */
 		if (in->stats.addr_list_mismatch++ == 0) {
 			char src[ADDR_STRLEN];
@@ -87,7 +91,9 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 		             adv->priority, in->fsm.priority);
 		in->io->master_rx_lower(in->io->ctx, in);
 	}
+	master_before = in->fsm.state == VRRP_STATE_MASTER;
 	instance_run_actions(
 	    in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src), now);
 	instance_stats_heard(in, adv->priority, &meta->src, now);
+	instance_peers_heard(in, adv, meta, form, addrs_differ, master_before, now);
 }

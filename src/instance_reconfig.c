@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vipd/config_addr.h"
+#include "vipd/config_announce.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_route.h"
 #include "vipd/config_rule.h"
@@ -142,6 +143,7 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	    {!config_notify_equal(a, b), "notify"},
 	    {!config_track_instance_equal(a, b), "tracking"},
 	    {a->startup_delay != b->startup_delay, "startup_delay"},
+	    {!config_announce_equal(a, b), "announce"},
 	};
 	size_t used = 0;
 
@@ -352,6 +354,9 @@ void instance_reconfig_apply(struct instance *in, const struct vipd_instance_con
 		                        instance_accept_filters(cfg) ? cfg->nvips : 0) < 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
+	/* announce_table: the routes in the table follow by difference, master or standby. */
+	if (instance_export_reload(in, old) > 0)
+		loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	/* A changed startup_delay still counts from the same origin. */
 	vrrp_fsm_startup_hold(&in->fsm, now, instance_startup_until(in));
 	instance_run_actions(in, vrrp_fsm_reconfigure(&in->fsm, now, &fc, prio), now);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "vipd/instance.h"
+#include "vipd/instance_int.h"
 
 static struct json_object *version_json(enum vipd_version v)
 {
@@ -148,6 +149,20 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		for (size_t i = 0; i < in->cfg->nrules; i++)
 			json_object_array_add(rules, json_object_new_string(rule_format(
 			                                 &in->cfg->rules[i], rbuf, sizeof(rbuf))));
+	}
+	if (in->cfg->announce_table) {
+		/* announce_table: which set is in the table for the routing daemon to carry. */
+		struct json_object *a = add_new(o, "announce", false);
+
+		if (!a)
+			goto oom;
+		json_object_object_add(a, "table", json_object_new_uint64(in->cfg->announce_table));
+		if (in->cfg->announce_backup_metric)
+			json_object_object_add(
+			    a, "backup_metric",
+			    json_object_new_uint64(in->cfg->announce_backup_metric));
+		json_object_object_add(a, "announced",
+		                       json_object_new_string(instance_export_held(in)));
 	}
 	if (rx_status(in, o) < 0)
 		goto oom;

@@ -212,6 +212,41 @@ static void avail_families(FILE *f, const struct metrics_source *src, struct ava
 	}
 }
 
+/* What vipctl peers shows, as figures: routers heard, split-brain episodes, anomalies. */
+static void peers_families(FILE *f, const struct metrics_source *src)
+{
+	char extra[64];
+
+	family(f, "vipd_routers_heard", "gauge",
+	       "Other routers heard on the instance's VRID (vipctl peers).");
+	for (size_t i = 0; i < src->ninstances; i++) {
+		sample_start(f, "vipd_routers_heard", src->instances[i], NULL);
+		fprintf(f, "%zu\n", peers_count(&src->instances[i]->peers, src->now));
+	}
+	family(f, "vipd_split_brain_episodes_total", "counter",
+	       "Another master heard while master: episodes begun.");
+	for (size_t i = 0; i < src->ninstances; i++) {
+		sample_start(f, "vipd_split_brain_episodes_total", src->instances[i], NULL);
+		fprintf(f, "%" PRIu64 "\n", src->instances[i]->watch.split.episodes);
+	}
+	family(f, "vipd_split_brain_seconds_total", "counter",
+	       "Duration of the split-brain episodes, the current one included.");
+	for (size_t i = 0; i < src->ninstances; i++) {
+		sample_start(f, "vipd_split_brain_seconds_total", src->instances[i], NULL);
+		put_double(
+		    f, true,
+		    monotime_to_sec(peers_anomaly_split_total(&src->instances[i]->watch.split)));
+	}
+	family(f, "vipd_anomalies_total", "counter", "Anomalies seen on the VRID, by kind.");
+	for (size_t i = 0; i < src->ninstances; i++)
+		for (int k = 0; k < PEERS_ANOMALY__COUNT; k++) {
+			snprintf(extra, sizeof(extra), ",kind=\"%s\"",
+			         peers_anomaly_kind_name((enum peers_anomaly_kind)k));
+			sample_start(f, "vipd_anomalies_total", src->instances[i], extra);
+			fprintf(f, "%" PRIu64 "\n", src->instances[i]->watch.count[k]);
+		}
+}
+
 char *metrics_render(const struct metrics_source *src, size_t *len)
 {
 	struct avail_figures *fig = calloc(src->ninstances ? src->ninstances : 1, sizeof(*fig));
@@ -240,6 +275,7 @@ char *metrics_render(const struct metrics_source *src, size_t *len)
 	instance_families(f, src);
 	counter_families(f, src);
 	avail_families(f, src, fig);
+	peers_families(f, src);
 	family(f, "vipd_unmatched_drops_total", "counter",
 	       "Packets dropped before any instance could be charged, by reason.");
 	for (int r = VRRP_RX_OK + 1; src->unmatched && r < VRRP_RX__COUNT; r++)

@@ -410,6 +410,24 @@ int net_vrrp_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t 
 int net_vrrp_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
                   const uint8_t *msg, size_t len)
 {
+	return net_vrrp_send_ttl(s, src, dst, msg, len, 0);
+}
+
+/* Append a cmsg (level, type) holding the int v after the ones of mh (room: vrrp_cmsg_buf). */
+static void put_int_cmsg(struct msghdr *mh, int level, int type, int v)
+{
+	struct cmsghdr *c = (struct cmsghdr *)((uint8_t *)mh->msg_control + mh->msg_controllen);
+
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(sizeof(v));
+	memcpy(CMSG_DATA(c), &v, sizeof(v));
+	mh->msg_controllen += CMSG_SPACE(sizeof(v));
+}
+
+int net_vrrp_send_ttl(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                      const uint8_t *msg, size_t len, int ttl)
+{
 	union vrrp_cmsg_buf cbuf;
 	struct sockaddr_storage to;
 	socklen_t tolen;
@@ -450,6 +468,11 @@ int net_vrrp_send(struct vrrp_sock *s, const union vip_in *src, const union vip_
 		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
 	}
 	mh.msg_namelen = tolen;
+	/* A routed peer's limit (unicast_ttl): the kernel takes it per message, the socket's 255
+	 * stays for the other instances sharing it. */
+	if (ttl > 0)
+		put_int_cmsg(&mh, s->af == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		             s->af == AF_INET ? IP_TTL : IPV6_HOPLIMIT, ttl);
 
 	for (;;) {
 		ssize_t n = sendmsg(s->fd, &mh, MSG_DONTWAIT);

@@ -24,15 +24,22 @@ static const struct command {
 } commands[] = {
     {"status", false, false}, {"stats", false, false}, {"metrics", false, false},
     {"reload", false, false}, {"demote", true, false}, {"promote", true, false},
-    {"garp", true, false},    {"debug", false, true},
+    {"garp", true, false},    {"debug", false, true},  {"peers", false, false},
 };
+
+/* Commands whose NAME may be left out (all instances then). */
+static bool name_optional(const struct command *cmd)
+{
+	return strcmp(cmd->name, "peers") == 0;
+}
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: vipctl [-S|--socket PATH] [--json] status | stats | metrics | reload |\n"
 	        "              demote NAME | promote NAME | garp NAME |\n"
-	        "              debug [CATEGORY[,CATEGORY...] on|off]\n"
+	        "              debug [CATEGORY[,CATEGORY...] on|off] |\n"
+	        "              peers [NAME]\n"
 	        "categories: packets, timers, netlink, checks, ctl, all\n");
 }
 
@@ -80,6 +87,8 @@ static void print_result(const char *cmd, struct json_object *result)
 		vipctl_fmt_reload(stdout, result);
 	else if (strcmp(cmd, "debug") == 0)
 		vipctl_fmt_debug(stdout, result);
+	else if (strcmp(cmd, "peers") == 0)
+		vipctl_fmt_peers(stdout, result);
 	else if ((strcmp(cmd, "demote") == 0 || strcmp(cmd, "promote") == 0) &&
 	         json_object_is_type(result, json_type_object))
 		vipctl_fmt_instance(stdout, result);
@@ -131,7 +140,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc - optind != (cmd->takes_name ? 2 : 1) &&
-	    !(cmd->takes_switch && argc - optind == 3)) {
+	    !(cmd->takes_switch && argc - optind == 3) &&
+	    !(name_optional(cmd) && argc - optind == 2)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -142,7 +152,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	json_object_object_add(req, "command", json_object_new_string(cmd->name));
-	if (cmd->takes_name)
+	if (cmd->takes_name || (name_optional(cmd) && argc - optind == 2))
 		json_object_object_add(req, "name", json_object_new_string(argv[optind + 1]));
 	if (cmd->takes_switch && argc - optind == 3 &&
 	    debug_request(req, argv[optind + 1], argv[optind + 2]) < 0) {

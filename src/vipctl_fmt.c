@@ -261,6 +261,23 @@ static bool demoted(struct json_object *in)
 	return v && json_object_get_boolean(v);
 }
 
+/* announce_table: "web: announced in table 100: master" (standby: "... (metric 100)"). */
+static void print_announce(FILE *out, struct json_object *in)
+{
+	struct json_object *a = member(in, "announce");
+	char name[128], table[32], held[32], metric[32];
+
+	if (!a || !text_of(in, "name", name, sizeof(name)) ||
+	    !text_of(a, "table", table, sizeof(table)) ||
+	    !text_of(a, "announced", held, sizeof(held)))
+		return;
+	if (strcmp(held, "standby") == 0 && text_of(a, "backup_metric", metric, sizeof(metric)))
+		fprintf(out, "%s: announced in table %s: standby (metric %s)\n", name, table,
+		        metric);
+	else
+		fprintf(out, "%s: announced in table %s: %s\n", name, table, held);
+}
+
 static void print_instances(FILE *out, struct json_object *list)
 {
 	static const char *const titles[] = {
@@ -311,6 +328,7 @@ static void print_instances(FILE *out, struct json_object *list)
 			        "%s: IPv6 addresses advertised %s (keepalived's form: no "
 			        "link-local first)\n",
 			        name, why);
+		print_announce(out, in);
 		if (left && json_object_get_double(left) > 0 &&
 		    text_of(in, "name", name, sizeof(name)) &&
 		    text_of(in, "startup_delay_remaining", why, sizeof(why)))
@@ -507,6 +525,113 @@ void vipctl_fmt_debug(FILE *out, struct json_object *result)
 		fprintf(out, "%s %s", i ? "," : "",
 		        json_object_get_string(json_object_array_get_idx(list, i)));
 	fputc('\n', out);
+}
+
+/* "master: self 198.18.0.1 priority 150" / "master: 198.18.0.2 priority 200" / "unknown". */
+static void print_master(FILE *out, struct json_object *m)
+{
+	struct json_object *self = member(m, "self");
+	char a[64], p[16];
+
+	if (!m || !json_object_is_type(m, json_type_object)) {
+		fputs("master unknown\n", out);
+		return;
+	}
+	fprintf(out, "master %s%s, priority %s\n",
+	        self && json_object_get_boolean(self) ? "self " : "",
+	        text_of(m, "address", a, sizeof(a)) ? a : "-",
+	        text_of(m, "priority", p, sizeof(p)) ? p : "-");
+}
+
+/* The routers table of one instance: every router heard, the one taken for master marked. */
+static void print_routers(FILE *out, struct json_object *list)
+{
+	static const char *const titles[] = {"ROUTER",  "PRIO", "INTERVAL", "VER", "CHECKSUM",
+	                                     "ADVERTS", "LAST", "FIRST",    "NOTE"};
+	struct tbl t;
+
+	tbl_init(&t, titles, 9, "lrrrlrrrl");
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *r = json_object_array_get_idx(list, i), *v;
+		size_t row = tbl_row(&t);
+		char iv[32];
+		bool master, differ;
+
+		set_text(&t, row, 0, r, "address");
+		set_text(&t, row, 1, r, "priority");
+		v = member(r, "advert_interval");
+		if (v && is_number(v))
+			tbl_set(&t, row, 2, "%ss", text_of(r, "advert_interval", iv, sizeof(iv)));
+		set_text(&t, row, 3, r, "version");
+		set_text(&t, row, 4, r, "checksum_form");
+		set_count(&t, row, 5, member(r, "adverts"));
+		set_duration(&t, row, 6, member(r, "last_heard"));
+		set_duration(&t, row, 7, member(r, "first_heard"));
+		master = member(r, "master") && json_object_get_boolean(member(r, "master"));
+		differ = member(r, "addresses_differ") &&
+		         json_object_get_boolean(member(r, "addresses_differ"));
+		if (master || differ)
+			tbl_set(&t, row, 8, "%s%s%s", master ? "master" : "",
+			        master && differ ? "," : "", differ ? "other addresses" : "");
+	}
+	tbl_print(out, &t);
+}
+
+/* "split brain: N episodes, D in all" with the current one, then the anomalies seen. */
+static void print_watch(FILE *out, struct json_object *in)
+{
+	struct json_object *sb = member(in, "split_brain"), *an = member(in, "anomalies");
+	struct json_object *with = member(sb, "with"), *ep = member(sb, "episodes");
+	char d[32], a[64], p[16];
+	bool any = false;
+
+	fprintf(out, "split brain: %" PRId64 " episode%s, %s in all",
+	        ep ? json_object_get_int64(ep) : 0, ep && json_object_get_int64(ep) == 1 ? "" : "s",
+	        vipctl_fmt_duration(
+	            member(sb, "seconds") ? json_object_get_double(member(sb, "seconds")) : -1, d,
+	            sizeof(d)));
+	if (with)
+		fprintf(out, "; now with %s, priority %s, for %s",
+		        text_of(with, "address", a, sizeof(a)) ? a : "-",
+		        text_of(with, "priority", p, sizeof(p)) ? p : "-",
+		        vipctl_fmt_duration(json_object_get_double(member(with, "since")), d,
+		                            sizeof(d)));
+	fputs("\nanomalies:", out);
+	if (an && json_object_is_type(an, json_type_object)) {
+		json_object_object_foreach(an, k, v)
+		{
+			if (!is_number(v) || !json_object_get_int64(v))
+				continue;
+			fprintf(out, "%s %s %" PRId64, any ? "," : "", k, json_object_get_int64(v));
+			any = true;
+		}
+	}
+	fputs(any ? "\n" : " none\n", out);
+}
+
+void vipctl_fmt_peers(FILE *out, struct json_object *result)
+{
+	struct json_object *list = instances_of(result);
+
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		struct json_object *in = json_object_array_get_idx(list, i);
+		struct json_object *routers = member(in, "routers");
+		char n[128], v[16], s[16], p[16], iv[32];
+
+		fprintf(out, "%s%s (VRID %s, %s, priority %s, every %ss): ", i ? "\n" : "",
+		        text_of(in, "name", n, sizeof(n)) ? n : "-",
+		        text_of(in, "vrid", v, sizeof(v)) ? v : "-",
+		        text_of(in, "state", s, sizeof(s)) ? s : "-",
+		        text_of(in, "priority", p, sizeof(p)) ? p : "-",
+		        text_of(in, "advert_interval", iv, sizeof(iv)) ? iv : "-");
+		print_master(out, member(in, "master"));
+		if (routers && json_object_is_type(routers, json_type_array) &&
+		    json_object_array_length(routers))
+			print_routers(out, routers);
+		else
+			fputs("no router heard\n", out);
+		print_watch(out, in);
+	}
 }
 
 void vipctl_fmt_error(FILE *err, const char *command, struct json_object *reply)

@@ -57,6 +57,7 @@ struct vipd_instance_config {
 	union vip_in mcast_group; /* multicast destination when has_mcast_group (family af) */
 	bool has_mcast_group;     /* else the IANA group, 224.0.0.18 or ff02::12 */
 	bool unicast_ttl_check;   /* check TTL 255 on unicast adverts; default true */
+	uint8_t unicast_ttl;      /* TTL / hop limit of the unicast adverts sent; default 255 */
 	/* After vipd starts, the Master_Down_Timer does not fire for this long (config_startup.c);
 	 * default: the top-level startup_delay */
 	monotime startup_delay;
@@ -74,6 +75,11 @@ struct vipd_instance_config {
 	size_t nroutes;
 	struct vipd_rule *rules; /* virtual_rules; added on master (config_rule.c) */
 	size_t nrules;
+	/* announce_table: a host route per VIP and a copy of each virtual route go into this table
+	 * on master, for a routing daemon to redistribute; 0 = none (config_announce.c) */
+	uint32_t announce_table;
+	/* announce_backup_metric: a backup installs the same routes with this metric; 0 = none */
+	uint32_t announce_backup_metric;
 	char notify[VIPD_SCRIPT_MAX]; /* notify script (absolute path); "" = none (config_notify.c)
 	                               */
 	/* Per-state scripts, run as written (no arguments added); "" = none (config_notify.c). */

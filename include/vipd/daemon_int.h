@@ -207,6 +207,10 @@ char *daemon_stats_metrics_text(struct daemon *d, size_t *len);
 /* {"command":"stats"} and {"command":"metrics"} (daemon_stats.c): the reply for command. */
 struct json_object *daemon_stats_ctl(struct daemon *d, const char *command);
 
+/* {"command":"peers"} with an optional "name" (daemon_peers.c): {"instances":[...]}, one entry
+ * per instance (instance_peers_json), or only NAME's. */
+struct json_object *daemon_peers_ctl(struct daemon *d, struct json_object *req);
+
 /* Process the queued netlink events now (after we changed links ourselves). */
 void daemon_iface_nl_sync(void *arg);
 

@@ -13,6 +13,7 @@
 #include "vipd/config.h"
 #include "vipd/loop.h"
 #include "vipd/nl.h"
+#include "vipd/peers_anomaly.h"
 #include "vipd/vrrp_fsm.h"
 #include "vipd/vrrp_pkt.h"
 
@@ -172,6 +173,9 @@ struct instance {
 	size_t ndrop;
 	bool drop_synced;
 	struct instance_stats stats;
+	/* vipctl peers (instance_peers.c): the routers heard on the VRID and the anomalies seen. */
+	struct peers peers;
+	struct peers_watch watch;
 };
 
 /* The interface the VIPs of in live on: its VMAC if it has one, else its interface. */
@@ -280,6 +284,10 @@ int instance_admin_promote(struct instance *in, monotime now, const char **why);
 /* The instance's status object (its fields are listed under status in vipctl(8)), in
  * instance_status.c; NULL when out of memory. */
 struct json_object *instance_status(const struct instance *in, monotime now);
+
+/* The peers entry of in (vipctl(8), peers): its view of the master, every router heard on its
+ * VRID and the anomalies seen (instance_peers.c); NULL when out of memory. */
+struct json_object *instance_peers_json(const struct instance *in, monotime now);
 
 /* Log "NAME: " and fmt at syslog priority pri (instance_log.c): the one prefix of an instance's
  * lines. The _errno variant appends ": strerror(errno)", as log_warn does. */

@@ -89,4 +89,45 @@ void instance_auth_fill(const struct vipd_instance_config *c, uint8_t *type, uin
 ssize_t instance_ah_wrap(struct instance *in, const union vip_in *dst, const uint8_t *key,
                          const uint8_t *msg, size_t len, uint8_t *out);
 
+/* Every anomaly of in goes through here (instance_anomaly.c): counted by kind, kept as the last
+ * one, logged as "anomaly KIND: ..." at most once per INSTANCE_ANOMALY_LOG_GAP per kind. */
+void instance_anomaly(struct instance *in, const struct peers_anomaly *a, monotime now);
+#define INSTANCE_ANOMALY_LOG_GAP (10 * MT_SEC)
+
+/* An advert that passed the receive checks was handled by the FSM (master_before: in was Master
+ * when it came): its router's entry in in->peers, and the anomalies it shows. */
+void instance_peers_heard(struct instance *in, const struct vrrp_adv *adv,
+                          const struct vrrp_rx_meta *meta, enum vrrp_csum_form form,
+                          bool addrs_differ, bool master_before, monotime now);
+
+/* After the actions of any event: a split-brain episode ends when in left Master or the other
+ * master fell silent; routers past their age leave in->peers. */
+void instance_peers_tick(struct instance *in, monotime now);
+
+/* A drop of reason r was counted on in: an anomaly when its count crossed a threshold. */
+void instance_peers_drop(struct instance *in, enum vrrp_reason r, monotime now);
+/* instance_export.c: the routes announced into announce_table. How many routes one set holds
+ * (0 without announce_table). */
+size_t instance_export_count(const struct instance *in);
+
+/* Whether in wants its standby set in the table now: announce_backup_metric, BACKUP and the VIPs
+ * not held (a handover holds them). */
+bool instance_export_standby_wanted(const struct instance *in);
+
+/* Append the changes of the master set (standby false) or the standby set at ch[n..], as
+ * instance_addrs_put does (room: instance_export_count); the new count. */
+size_t instance_export_put(struct instance *in, bool standby, bool add, struct nl_change *ch,
+                           size_t n, int *missing);
+
+/* A state change that moves no VIP: add the standby set when BACKUP, else delete it, in a
+ * batch of its own. The number of failures (logged, counted; the caller retries). */
+int instance_export_standby_apply(struct instance *in);
+
+/* A reload from old to in->cfg: the set in the table follows by difference (a route kept is
+ * not touched). The number of failures (logged, counted; the caller retries). */
+int instance_export_reload(struct instance *in, const struct vipd_instance_config *old);
+
+/* What is in announce_table for vipctl status: "master", "standby", "none"; NULL without one. */
+const char *instance_export_held(const struct instance *in);
+
 #endif

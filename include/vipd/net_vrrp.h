@@ -70,4 +70,9 @@ bool net_vrrp_buffered(const struct vrrp_sock *s);
 int net_vrrp_send(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
                   const uint8_t *msg, size_t len);
 
+/* net_vrrp_send with TTL / hop limit ttl (1..255) for this message alone (unicast_ttl); 0 keeps
+ * the socket's 255. */
+int net_vrrp_send_ttl(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                      const uint8_t *msg, size_t len, int ttl);
+
 #endif

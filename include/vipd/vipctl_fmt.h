@@ -35,6 +35,10 @@ void vipctl_fmt_reload(FILE *out, struct json_object *result);
  * the list is empty). */
 void vipctl_fmt_debug(FILE *out, struct json_object *result);
 
+/* The peers result ({"instances":[...]}): per instance a line with its state and the master it
+ * sees, a table of the routers heard on its VRID, its split-brain episodes and anomalies. */
+void vipctl_fmt_peers(FILE *out, struct json_object *result);
+
 /* A refused request: "vipctl: COMMAND: ERROR" and, for a reload, each "FILE:LINE: ..." of its
  * "errors" on its own line. */
 void vipctl_fmt_error(FILE *err, const char *command, struct json_object *reply);

@@ -35,8 +35,9 @@ enum vrrp_cause {
 };
 
 /* Actions for the caller, a bit set. Carry them out in this order:
- * SEND_PRIO0, DEL_VIPS, ADD_VIPS, SEND_ADVERT, ANNOUNCE; STATE means log and notify.
- * (Priority 0 goes first so the backup's Skew_Time starts before the VIPs leave.) */
+ * SEND_PRIO0, DEL_VIPS, ADD_VIPS, ANNOUNCE, SEND_ADVERT; STATE means log and notify.
+ * (Priority 0 goes first so the backup's Skew_Time starts before the VIPs leave; the
+ * announcements go before the advert that makes a preempted master drop the VIPs.) */
 enum vrrp_action {
 	VRRP_ACT_STATE = 1u << 0,       /* state changed: see prev_state, state, cause */
 	VRRP_ACT_DEL_VIPS = 1u << 1,    /* remove the virtual addresses */

@@ -281,6 +281,15 @@ size_t count_kind(enum io_kind kind, size_t from)
 	return n;
 }
 
+size_t first_kind(enum io_kind kind, size_t from)
+{
+	for (size_t i = from; i < fk.n; i++)
+		if (fk.log[i].kind == kind)
+			return i;
+	fail_msg("no call of kind %d from log index %zu on", (int)kind, from);
+	return fk.n;
+}
+
 /* Decode logged advert i as a peer would (checksum in either form, TTL 255). */
 enum vrrp_reason decode(size_t i, struct vrrp_adv *adv, enum vrrp_csum_form *form)
 {

@@ -89,6 +89,8 @@ void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struc
 void rx(uint8_t version, uint8_t prio, const union vip_in *src);
 /* Calls of a kind in the log from index from on. */
 size_t count_kind(enum io_kind kind, size_t from);
+/* Index of the first call of a kind in the log from index from on (fails the test if none). */
+size_t first_kind(enum io_kind kind, size_t from);
 /* Decode logged advert i as a peer would (checksum in either form, TTL 255). */
 enum vrrp_reason decode(size_t i, struct vrrp_adv *adv, enum vrrp_csum_form *form);
 /* Logged call i is a v3 advert with the fields this instance must send, at priority prio. */

@@ -808,6 +808,18 @@ static void shipped_configs_load(void **state)
 	for (size_t i = 0; i < g.gl_pathc; i++)
 		config_free(load_path_ok(g.gl_pathv[i]));
 	globfree(&g);
+
+	/* the BGP recipe's two servers (README, "Beyond one LAN: BGP") */
+	snprintf(path, sizeof(path), "%s/conf/examples/bgp/*.vipd.conf", top);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 2);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		cfg = load_path_ok(g.gl_pathv[i]);
+		assert_int_equal(cfg->instances[0].announce_table, 100);
+		assert_int_equal(cfg->instances[0].unicast_ttl, 2);
+		config_free(cfg);
+	}
+	globfree(&g);
 }
 
 int main(void)

@@ -178,6 +178,19 @@ static void unicast_good(void **state)
 	                    "198.18.0.3");
 	assert_false(in->has_unicast_source); /* the interface primary */
 	assert_true(in->unicast_ttl_check);
+	assert_int_equal(in->unicast_ttl, 255);
+	config_free(c);
+
+	/* unicast_ttl: what the adverts leave with, for a peer beyond routers */
+	c = good(V4, "unicast_peers = [ \"198.18.0.2\" ]; unicast_ttl = 3;", "");
+	assert_int_equal(c->instances[0].unicast_ttl, 3);
+	config_fixture_round_trip(c);
+	{
+		struct vipd_config *d = good(V4, "unicast_peers = [ \"198.18.0.2\" ];", "");
+
+		assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+		config_free(d);
+	}
 	config_free(c);
 
 	c = good(V4, "unicast_source = \"198.18.0.1\"; unicast_ttl_check = false;",
@@ -275,6 +288,11 @@ static void unicast_errors(void **state)
 	    {"unicast_ttl_check = false;",
 	     "4: instances[0].unicast_ttl_check: needs unicast_peers"},
 	    {"unicast_ttl_check = true;", "4: instances[0].unicast_ttl_check: needs unicast_peers"},
+	    {"unicast_ttl = 2;", "4: instances[0].unicast_ttl: needs unicast_peers"},
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_ttl = 0;",
+	     "4: instances[0].unicast_ttl: 0 is out of range 1..255"},
+	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_ttl = 256;",
+	     "4: instances[0].unicast_ttl: 256 is out of range 1..255"},
 	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_ttl_check = 1;",
 	     "4: instances[0].unicast_ttl_check: expected a boolean, got an integer"},
 	    {"unicast_peers = [ \"198.18.0.2\" ]; unicast_source = \"198.18.0.2\";",

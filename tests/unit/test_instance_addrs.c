@@ -75,8 +75,7 @@ static void batch_and_adverts(void **state)
 	assert_int_equal(decode(i, &adv, &form), VRRP_RX_OK);
 	assert_int_equal(adv.naddr, 2);
 	/* Announced: the addresses on the instance's interface (VIP and excluded), not lo's. */
-	for (; i < fk.n && fk.log[i].kind != IO_ANNOUNCE; i++)
-		;
+	i = first_kind(IO_ANNOUNCE, 0);
 	assert_true(addr_equal(&fk.log[i].vip, &vips[0]));
 	assert_true(addr_equal(&fk.log[i + 1].vip, &xaddrs[0]));
 

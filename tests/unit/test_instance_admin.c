@@ -118,8 +118,10 @@ static void promote_preempts_back(void **state)
 	new_master_until(120, heard + vrrp_fsm_master_down_interval(3, 1, 5));
 	assert_string_equal(status_state(), "MASTER");
 	assert_int_equal(inst.fsm.cause, VRRP_CAUSE_PREEMPT);
+	/* make before break: the LAN is told before the advert that makes node 2 drop the VIPs */
 	assert_apply(base, NL_ADDR_ADD);
-	assert_advert(base + 1, 150);
+	assert_announce_round(base + 1);
+	assert_advert(base + 2, 150);
 }
 
 /* 3. Nobody takes over: priority 0 until Master_Down_Interval (at priority 1), then the master

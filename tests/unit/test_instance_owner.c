@@ -127,7 +127,7 @@ static void owner_runs_on_its_vip_alone(void **state)
 	start();
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 	assert_memory_equal(&inst.primary, &ifaddrs[0].in, 4);
-	assert_advert(1, 255);
+	assert_advert(first_kind(IO_SEND, 0), 255);
 	/* A non-owner with the same list has no source: FAULT. */
 	instance_stop(&inst, now_ns);
 	cfg.priority = 150;

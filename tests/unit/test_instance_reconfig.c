@@ -262,7 +262,7 @@ static void backup_made_owner_takes_over(void **state)
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 	assert_int_equal(inst.fsm.cause, VRRP_CAUSE_OWNER);
 	assert_apply(from, NL_ADDR_ADD);
-	assert_int_equal(advert_at(from + 1).priority, 255);
+	assert_int_equal(advert_at(first_kind(IO_SEND, from)).priority, 255);
 }
 
 /* A tracking offset carries over: configured 150 with -20 runs at 130; configured 160 then runs

@@ -71,6 +71,21 @@ static void fault_releases_and_returns_as_backup(void **state)
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 }
 
+/* With unicast_source (on the interface) a weight-0 check down is a FAULT too: a good source
+ * must not end the look at the tracking (the BGP recipe's servers set one). */
+static void fault_with_unicast_source(void **state)
+{
+	(void)state;
+	cfg.unicast_source = me;
+	cfg.has_unicast_source = true;
+	become_master();
+	instance_set_tracking(&inst, 0, true, "check db down", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
+	assert_string_equal(inst.fault_reason, "check db down");
+	instance_set_tracking(&inst, 0, false, "", now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+}
+
 /* track_link = false: a master whose link goes down stays master, keeps its addresses and goes on
  * advertising (nothing said, nothing removed), the status says link_down; a backup starting on a
  * down link hears nothing and takes over, as keepalived's dont_track_primary. A reload to
@@ -156,6 +171,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(priority_change_advertised_at_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(fault_releases_and_returns_as_backup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(fault_with_unicast_source, setup, teardown),
 	    cmocka_unit_test_setup_teardown(link_ignored, setup, teardown),
 	    cmocka_unit_test_setup_teardown(link_ignored_backup_takes_over, setup, teardown),
 	    cmocka_unit_test_setup_teardown(before_start, setup, teardown),

@@ -107,7 +107,7 @@ static void v2_auth_type0_and_full_password(void **state)
 	cfg.version = VIPD_V2;
 	cfg.adver_int_cs = SEC_CS;
 	become_master();
-	assert_int_equal(decode_to(1, &adv), VRRP_RX_OK);
+	assert_int_equal(decode_to(2, &adv), VRRP_RX_OK);
 	assert_int_equal(adv.auth_type, VRRP_AUTH_NONE);
 	assert_memory_equal(adv.auth_data, "\0\0\0\0\0\0\0\0", VRRP_AUTH_LEN);
 
@@ -117,7 +117,7 @@ static void v2_auth_type0_and_full_password(void **state)
 	cfg.adver_int_cs = SEC_CS;
 	snprintf(cfg.auth_pass, sizeof(cfg.auth_pass), "12345678");
 	become_master();
-	assert_int_equal(decode_to(1, &adv), VRRP_RX_OK);
+	assert_int_equal(decode_to(2, &adv), VRRP_RX_OK);
 	assert_int_equal(adv.auth_type, VRRP_AUTH_PASS);
 	assert_memory_equal(adv.auth_data, "12345678", VRRP_AUTH_LEN);
 	rx_full(2, 200, 1, &peer_hi, &group, VRRP_AUTH_PASS, "12345678");
@@ -168,12 +168,12 @@ static void dual_send_password_in_v2_only(void **state)
 	cfg.version = VIPD_V2_V3;
 	become_master();
 	assert_int_equal(count_kind(IO_SEND, 0), 2);
-	assert_int_equal(decode_to(1, &adv), VRRP_RX_OK);
-	assert_int_equal(adv.version, 3);
-	assert_int_equal(fk.log[1].len, 12);
 	assert_int_equal(decode_to(2, &adv), VRRP_RX_OK);
+	assert_int_equal(adv.version, 3);
+	assert_int_equal(fk.log[2].len, 12);
+	assert_int_equal(decode_to(3, &adv), VRRP_RX_OK);
 	assert_int_equal(adv.version, 2);
-	assert_memory_equal(fk.log[2].msg, cap_v2_pass + IP4_HDR, fk.log[2].len);
+	assert_memory_equal(fk.log[3].msg, cap_v2_pass + IP4_HDR, fk.log[3].len);
 }
 
 /* --- version "2+3" --- */
@@ -314,14 +314,14 @@ static void unicast_one_message_per_peer(void **state)
 	unicast_config();
 	t = become_master();
 	assert_int_equal(count_kind(IO_SEND, 0), 2);
-	assert_int_equal(fk.log[1].dst.v4.s_addr, peer_lo.v4.s_addr);
-	assert_int_equal(fk.log[2].dst.v4.s_addr, peer_hi.v4.s_addr);
-	for (size_t i = 1; i <= 2; i++) {
+	assert_int_equal(fk.log[2].dst.v4.s_addr, peer_lo.v4.s_addr);
+	assert_int_equal(fk.log[3].dst.v4.s_addr, peer_hi.v4.s_addr);
+	for (size_t i = 2; i <= 3; i++) {
 		assert_int_equal(fk.log[i].src.v4.s_addr, me.v4.s_addr);
 		assert_int_equal(decode_to(i, &adv), VRRP_RX_OK);
 		assert_int_equal(adv.priority, 150);
 	}
-	assert_memory_not_equal(fk.log[1].msg + 6, fk.log[2].msg + 6, 2);
+	assert_memory_not_equal(fk.log[2].msg + 6, fk.log[3].msg + 6, 2);
 	assert_int_equal(inst.stats.adverts_sent, 2);
 
 	base = fk.n;

@@ -167,6 +167,27 @@ static void fault_reason_line(void **state)
 	free(text);
 }
 
+/* announce_table: what is in the table on a line under it; a standby set with its metric. */
+static void announce_line(void **state)
+{
+	char *text =
+	    render(vipctl_fmt_instance,
+	           "{\"name\":\"svc\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	           "\"priority\":100,\"effective_priority\":100,\"master_address\":\"198.18.1.2\","
+	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.5.1/31 dev lo\"],"
+	           "\"announce\":{\"table\":100,\"backup_metric\":100,\"announced\":\"standby\"},"
+	           "\"since\":3.25,\"demoted\":false}");
+
+	(void)state;
+	assert_non_null(strstr(text, "\nsvc: announced in table 100: standby (metric 100)\n"));
+	free(text);
+	text = render(vipctl_fmt_instance,
+	              "{\"name\":\"svc\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	              "\"announce\":{\"table\":100,\"announced\":\"master\"},\"demoted\":false}");
+	assert_non_null(strstr(text, "\nsvc: announced in table 100: master\n"));
+	free(text);
+}
+
 /* A startup delay running: the time left on a line under the table; none once it is over. */
 static void startup_delay_line(void **state)
 {
@@ -322,6 +343,47 @@ static void debug_line(void **state)
 	free(text);
 }
 
+/* peers: the instance line with the master it sees, the routers table, the split brain and
+ * the anomalies seen (only the kinds with a count). */
+static void peers_table(void **state)
+{
+	char *text = render(
+	    vipctl_fmt_peers,
+	    "{\"instances\":[{\"name\":\"web\",\"vrid\":51,\"state\":\"MASTER\",\"priority\":150,"
+	    "\"advert_interval\":1.00,\"master\":{\"address\":\"198.18.0.1\",\"priority\":150,"
+	    "\"self\":true},\"routers\":[{\"address\":\"198.18.0.2\",\"priority\":100,"
+	    "\"advert_interval\":1.00,\"version\":3,\"checksum_form\":\"rfc5798\","
+	    "\"checksum_form_changes\":0,\"addresses_differ\":false,\"adverts\":12,"
+	    "\"last_heard\":0.412,\"first_heard\":62.5,\"master\":false},{\"address\":"
+	    "\"198.18.0.3\",\"priority\":90,\"advert_interval\":2.00,\"version\":2,"
+	    "\"checksum_form\":null,\"checksum_form_changes\":0,\"addresses_differ\":true,"
+	    "\"adverts\":3,\"last_heard\":1.5,\"first_heard\":5.0,\"master\":false}],"
+	    "\"evicted\":0,\"aged\":0,\"split_brain\":{\"episodes\":1,\"seconds\":4.2,"
+	    "\"active\":true,\"with\":{\"address\":\"198.18.0.3\",\"priority\":90,"
+	    "\"since\":3.1}},\"anomalies\":{\"split_brain\":1,\"split_brain_end\":0,"
+	    "\"interval\":1,\"addr_list\":1,\"owner\":0,\"checksum_form\":0,\"drops\":0}},"
+	    "{\"name\":\"db\",\"vrid\":52,\"state\":\"BACKUP\",\"priority\":100,"
+	    "\"advert_interval\":1.00,\"master\":null,\"routers\":[],\"evicted\":0,\"aged\":0,"
+	    "\"split_brain\":{\"episodes\":0,\"seconds\":0,\"active\":false},"
+	    "\"anomalies\":{\"split_brain\":0}}]}");
+
+	(void)state;
+	assert_string_equal(
+	    text,
+	    "web (VRID 51, MASTER, priority 150, every 1.00s): master self 198.18.0.1, priority 150\n"
+	    "ROUTER      PRIO  INTERVAL  VER  CHECKSUM  ADVERTS  LAST  FIRST  NOTE\n"
+	    "198.18.0.2   100     1.00s    3  rfc5798        12  0.4s  1m02s  -\n"
+	    "198.18.0.3    90     2.00s    2  -               3  1.5s   5.0s  other addresses\n"
+	    "split brain: 1 episode, 4.2s in all; now with 198.18.0.3, priority 90, for 3.1s\n"
+	    "anomalies: split_brain 1, interval 1, addr_list 1\n"
+	    "\n"
+	    "db (VRID 52, BACKUP, priority 100, every 1.00s): master unknown\n"
+	    "no router heard\n"
+	    "split brain: 0 episodes, 0.0s in all\n"
+	    "anomalies: none\n");
+	free(text);
+}
+
 static void print_reload_error(FILE *out, struct json_object *reply)
 {
 	vipctl_fmt_error(out, "reload", reply);
@@ -355,6 +417,7 @@ int main(void)
 	    cmocka_unit_test(check_user_line),
 	    cmocka_unit_test(instance_row),
 	    cmocka_unit_test(fault_reason_line),
+	    cmocka_unit_test(announce_line),
 	    cmocka_unit_test(excluded_line),
 	    cmocka_unit_test(address_list_line),
 	    cmocka_unit_test(startup_delay_line),
@@ -363,6 +426,7 @@ int main(void)
 	    cmocka_unit_test(metrics_text),
 	    cmocka_unit_test(reload_line),
 	    cmocka_unit_test(debug_line),
+	    cmocka_unit_test(peers_table),
 	    cmocka_unit_test(errors),
 	};
 
