@@ -320,8 +320,7 @@ void config_wire_print(const struct vipd_instance_config *in, FILE *out)
 bool config_wire_equal(const struct vipd_instance_config *a, const struct vipd_instance_config *b)
 {
 	if (strcmp(a->auth_pass, b->auth_pass) != 0 || a->auth_ah != b->auth_ah ||
-	    a->npeers != b->npeers ||
-	    a->has_unicast_source != b->has_unicast_source ||
+	    a->npeers != b->npeers || a->has_unicast_source != b->has_unicast_source ||
 	    a->unicast_ttl_check != b->unicast_ttl_check || a->unicast_ttl != b->unicast_ttl)
 		return false;
 	if (a->has_unicast_source && !same_in(a, &a->unicast_source, &b->unicast_source))

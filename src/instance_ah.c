@@ -17,6 +17,8 @@ ssize_t instance_ah_wrap(struct instance *in, const union vip_in *dst, const uin
 	    .src = in->primary.v4,
 	    .dst = dst->v4,
 	    .unicast = in->cfg->npeers != 0,
+	    /* the header is ours (IP_HDRINCL): unicast_ttl goes in it, not in a cmsg */
+	    .ttl = in->cfg->npeers ? in->cfg->unicast_ttl : VRRP_TTL,
 	};
 
 	/* Identification 0 lets the kernel pick one after the ICV was computed over it. */

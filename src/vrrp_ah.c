@@ -79,7 +79,7 @@ ssize_t vrrp_ah_encode(uint8_t *buf, size_t cap, const struct vrrp_ah_tx *tx, co
 	buf[OFF_TOS] = 0xc0; /* DSCP CS6, as keepalived (and net_vrrp's other sockets) */
 	put16(buf + OFF_LEN, (uint16_t)tot);
 	put16(buf + OFF_ID, tx->ip_id);
-	buf[OFF_TTL] = VRRP_TTL;
+	buf[OFF_TTL] = tx->ttl;
 	buf[OFF_PROTO] = VRRP_AH_PROTO;
 	memcpy(buf + 12, &tx->src, 4);
 	memcpy(buf + 16, &tx->dst, 4);

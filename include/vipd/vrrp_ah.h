@@ -30,11 +30,12 @@ struct vrrp_ah_tx {
 	struct in_addr src, dst; /* IP source (also the SPI) and destination */
 	uint16_t ip_id;          /* IP Identification: covered by the ICV, so chosen here */
 	uint32_t seq;            /* AH sequence number */
+	uint8_t ttl;             /* IP TTL: 255, or a unicast instance's unicast_ttl */
 	bool unicast;            /* the sender has unicast peers: the TTL is left out of the ICV */
 	uint8_t key[VRRP_AH_KEY_LEN];
 };
 
-/* Write the IPv4 datagram (20-byte header with TOS 0xc0, TTL 255, protocol 51 and its checksum;
+/* Write the IPv4 datagram (20-byte header with TOS 0xc0, tx->ttl, protocol 51 and its checksum;
  * the AH header with its ICV; the VRRP message msg[0..len)) into buf. Its length, or -1 when
  * cap is too small or len is 0 or too long. msg must not overlap buf. */
 ssize_t vrrp_ah_encode(uint8_t *buf, size_t cap, const struct vrrp_ah_tx *tx, const uint8_t *msg,

@@ -110,7 +110,7 @@ static void ah_some(const struct vrrp_rx_meta *meta, const uint8_t *msg, size_t 
 
 	CHECK(meta->ah_hlen >= 20 && meta->ah_pkt_len == meta->ah_hlen + VRRP_AH_LEN + len);
 	for (size_t k = 0; k < 4; k++) {
-		struct vrrp_ah_tx tx = {.unicast = k & 1, .seq = meta->ah_seq};
+		struct vrrp_ah_tx tx = {.unicast = k & 1, .seq = meta->ah_seq, .ttl = VRRP_TTL};
 		enum vrrp_reason r;
 		ssize_t n;
 
@@ -118,12 +118,12 @@ static void ah_some(const struct vrrp_rx_meta *meta, const uint8_t *msg, size_t 
 		memcpy(tx.key, keys[k / 2], strlen(keys[k / 2]));
 		r = vrrp_ah_check(meta, tx.key, tx.unicast, 0);
 		CHECK(r == VRRP_RX_OK || r == VRRP_RX_AH_ICV || r == VRRP_RX_AH_REPLAY);
-		if (r != VRRP_RX_OK || meta->ah_hlen != 20 || p[1] != 0xc0 || p[8] != 255 ||
-		    len == 0)
+		if (r != VRRP_RX_OK || meta->ah_hlen != 20 || p[1] != 0xc0 || len == 0)
 			continue;
 		tx.src = meta->src.v4;
 		tx.dst = meta->dst.v4;
 		tx.ip_id = (uint16_t)(p[4] << 8 | p[5]);
+		tx.ttl = p[8];
 		n = vrrp_ah_encode(out, sizeof(out), &tx, msg, len);
 		CHECK(n >= 0 && (size_t)n == meta->ah_pkt_len);
 		/* The fragment field and the header checksum are outside the ICV: the encoder

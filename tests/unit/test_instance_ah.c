@@ -122,6 +122,23 @@ static void ah_backup_counts_on(void **state)
 	assert_int_equal(inst.ah_seq, 3);
 }
 
+/* Unicast: to each peer, with unicast_ttl in the header vipd writes (IP_HDRINCL). */
+static void ah_unicast_ttl(void **state)
+{
+	size_t i;
+
+	(void)state;
+	keepalived_ah_config();
+	cfg.unicast_peers = &peer_lo;
+	cfg.npeers = 1;
+	cfg.unicast_ttl = 64;
+	become_master();
+	i = next_send(0);
+	assert_int_equal(fk.log[i].dst.v4.s_addr, peer_lo.v4.s_addr);
+	assert_int_equal(fk.log[i].msg[8], 64);
+	assert_memory_equal(fk.log[i].msg + 16, &peer_lo.v4, 4);
+}
+
 /* With the wrong key, keepalived's adverts fail their ICV and move nothing. */
 static void ah_wrong_key_is_ah_icv(void **state)
 {
@@ -142,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(ah_master_sends_keepalived_bytes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(ah_backup_counts_on, setup, teardown),
+	    cmocka_unit_test_setup_teardown(ah_unicast_ttl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(ah_wrong_key_is_ah_icv, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

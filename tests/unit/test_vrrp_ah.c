@@ -94,7 +94,8 @@ static void encoder_writes_keepalived_bytes(void **state)
 	for (size_t i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
 		const struct vec *v = &vecs[i];
 		struct vrrp_adv adv;
-		struct vrrp_ah_tx tx = {.ip_id = v->ip_id, .seq = v->seq, .unicast = v->unicast};
+		struct vrrp_ah_tx tx = {
+		    .ip_id = v->ip_id, .seq = v->seq, .unicast = v->unicast, .ttl = VRRP_TTL};
 		union vip_in src, dst;
 		uint8_t msg[VRRP_MSG_MAX], out[VRRP_AH_DGRAM_MAX];
 		ssize_t mlen, n;
