@@ -15,12 +15,16 @@
 #include <unistd.h>
 
 #include "vipd/config.h"
+#include "vipd/events.h"
 #include "vipd/config_addr.h"
 #include "vipd/config_value.h"
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
 #include "vipd/config_rule.h"
 #include "vipd/config_startup.h"
+#include "vipd/config_vmac.h"
+#include "vipd/config_garp.h"
+#include "vipd/config_rttab.h"
 #include "vipd/config_notify.h"
 #include "vipd/config_track.h"
 #include "vipd/config_metrics.h"
@@ -319,57 +323,12 @@ static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_confi
 	}
 }
 
-void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE])
-{
-	snprintf(name, IF_NAMESIZE, "%s.%u", af == AF_INET6 ? "vrrp6" : "vrrp", vrid);
-}
-
-/* A VMAC is named by family and VRID alone ("vrrp.51"): two vmac instances of one family on two
- * interfaces need two VRIDs, and no instance may run on another one's VMAC. */
-static void check_vmac_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                              const struct vipd_instance_config *in)
-{
-	char mine[IF_NAMESIZE], theirs[IF_NAMESIZE], label[VIPD_NAME_MAX + 16];
-
-	if (!in->vrid || !in->af || !in->interface[0])
-		return;
-	config_vmac_name(in->af, in->vrid, mine);
-	for (size_t k = 0; k < idx; k++) {
-		const struct vipd_instance_config *o = &cfg->instances[k];
-
-		inst_label(cfg, k, label, sizeof(label));
-		if (in->vmac && o->vmac && o->vrid == in->vrid && o->af == in->af &&
-		    strcmp(o->interface, in->interface) != 0) {
-			config_value_key_error(
-			    sc, config_value_member(sc, "vmac"), "vmac",
-			    "VMAC %s is also used by %s at line %d (on %s): give one of "
-			    "them another vrid",
-			    mine, label, o->line, o->interface);
-			return;
-		}
-		if (in->vmac && strcmp(o->interface, mine) == 0) {
-			config_value_key_error(
-			    sc, config_value_member(sc, "vmac"), "vmac",
-			    "%s would be this instance's VMAC, but %s at line %d runs on it", mine,
-			    label, o->line);
-			return;
-		}
-		if (!o->vmac || !o->vrid || !o->af)
-			continue;
-		config_vmac_name(o->af, o->vrid, theirs);
-		if (strcmp(in->interface, theirs) == 0) {
-			config_value_key_error(sc, config_value_member(sc, "interface"),
-			                       "interface", "%s is the VMAC of %s at line %d",
-			                       theirs, label, o->line);
-			return;
-		}
-	}
-}
-
 static const char *const instance_keys[] = {
     "name", "interface", "vrid", "priority", "version", "advert_interval", "preempt",
     "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
     "garp_interval", "virtual_addresses", "vmac",
+    /* config_vmac.c */
+    "vmac_xmit_base",
     /* config_addr.c */
     "excluded_addresses",
     /* config_wire.c */
@@ -443,13 +402,12 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	config_value_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
 	config_value_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
 	config_value_get_seconds(&sc, "garp_interval", 0, 10, &in->garp_interval);
-	config_value_get_bool(&sc, "vmac", &in->vmac);
 	load_vips(&sc, cfg, idx, version_ok, in);
 	if (!in->af) /* no virtual address: adverts with none, over IPv4 */
 		in->af = AF_INET;
 	config_addr_load_excluded(&sc, cfg, idx, in);
 	check_vrid_unique(&sc, cfg, idx, in);
-	check_vmac_unique(&sc, cfg, idx, in);
+	config_vmac_load(&sc, cfg, idx, in);
 	config_wire_load(&sc, version_ok, in);
 	config_route_load(&sc, cfg, idx, in);
 	config_rule_load(&sc, cfg, idx, in);
@@ -501,13 +459,17 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 static const char *const top_keys[] = {
     "router_id", "control_socket", "control_socket_group", "state_dir", "instances",
     /* config_notify.c */
-    "notify_fifo", "notify_fifo_format", "notify_fifo_script", "sync_groups",
+    "notify_fifo", "notify_fifo_format", "notify_fifo_script", "sync_groups", "notify_fifo_cause",
     /* config_track.c */
     "script_user", "user", "checks",
     /* config_metrics.c */
     "metrics_listen",
     /* config_startup.c */
-    "startup_delay", "startup_delay_from_boot", "net_namespace", NULL};
+    "startup_delay", "startup_delay_from_boot", "net_namespace",
+    /* config_garp.c */
+    "garp_groups",
+    /* the event ring (events.h) */
+    "events_ring_size", NULL};
 
 /* The absolute path set by key into buf (len bytes), dflt when absent. */
 static void load_path(struct cv_scope *sc, const char *key, char *buf, size_t len, const char *dflt)
@@ -523,6 +485,7 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 {
 	struct cv_scope sc = {.ld = ld, .grp = root, .pfx = "", .what = ""};
 	const config_setting_t *s;
+	long long ring = EVENTS_DEFAULT_SIZE;
 
 	config_value_check_keys(&sc, top_keys);
 	if (config_value_get_text(&sc, "router_id", cfg->router_id, sizeof(cfg->router_id)) ==
@@ -544,10 +507,14 @@ static void load_top(struct cv_loader *ld, const config_setting_t *root, struct 
 	    !getgrnam(cfg->control_socket_group))
 		config_value_key_error(&sc, s, "control_socket_group",
 		                       "no group \"%s\" on this system", cfg->control_socket_group);
+	config_value_get_int(&sc, "events_ring_size", EVENTS_MIN_SIZE, EVENTS_MAX_SIZE, &ring);
+	cfg->events_ring_size = (size_t)ring;
 	config_notify_load_fifo(&sc, cfg);
 	config_track_load_top(&sc, cfg);
 	config_metrics_load(&sc, cfg);
 	config_startup_load_top(&sc, cfg);
+	config_garp_load(&sc, cfg);
+	config_rttab_load(ld, cfg);
 	load_instances(ld, root, cfg);
 	config_notify_load_groups(&sc, cfg);
 }
@@ -605,6 +572,8 @@ void config_free(struct vipd_config *cfg)
 	}
 	config_track_free_top(cfg);
 	config_notify_free(cfg);
+	config_garp_free(cfg);
+	rttab_free(&cfg->rt_tables);
 	free(cfg->instances);
 	free(cfg->file);
 	free(cfg);
@@ -644,7 +613,7 @@ static void print_instance(const struct vipd_config *cfg, const struct vipd_inst
 	        config_value_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
 	fprintf(out, "    garp_interval = %s;\n",
 	        config_value_fmt_seconds(in->garp_interval, buf, sizeof(buf)));
-	fprintf(out, "    vmac = %s;\n", in->vmac ? "true" : "false");
+	config_vmac_print(in, out);
 	config_wire_print(in, out);
 	config_route_print(in, out);
 	config_rule_print(in, out);
@@ -678,6 +647,8 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 		print_string(out, cfg->control_socket_group);
 		fprintf(out, ";\n");
 	}
+	if (cfg->events_ring_size != EVENTS_DEFAULT_SIZE)
+		fprintf(out, "events_ring_size = %zu;\n", cfg->events_ring_size);
 	config_notify_print_top(cfg, out);
 	config_track_print_top(cfg, out);
 	config_metrics_print(cfg, out);
@@ -689,6 +660,7 @@ void config_print(const struct vipd_config *cfg, FILE *out)
 	}
 	fprintf(out, ");\n");
 	config_notify_print_groups(cfg, out);
+	config_garp_print(cfg, out);
 }
 
 const struct vipd_instance_config *config_instance(const struct vipd_config *cfg, const char *name)
@@ -709,7 +681,7 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->preempt_delay != b->preempt_delay || a->accept != b->accept ||
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
-	    a->garp_interval != b->garp_interval || a->vmac != b->vmac || a->af != b->af ||
+	    a->garp_interval != b->garp_interval || !config_vmac_equal(a, b) || a->af != b->af ||
 	    a->nvips != b->nvips || a->startup_delay != b->startup_delay ||
 	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_rule_equal(a, b) ||
 	    !config_notify_equal(a, b) || !config_track_instance_equal(a, b) ||

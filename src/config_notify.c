@@ -130,6 +130,11 @@ void config_notify_load_fifo(const struct cv_scope *sc, struct vipd_config *cfg)
 {
 	load_path(sc, "notify_fifo", cfg->notify_fifo, sizeof(cfg->notify_fifo));
 	load_format(sc, "notify_fifo_format", &cfg->notify_fifo_format);
+	config_value_get_bool(sc, "notify_fifo_cause", &cfg->notify_fifo_cause);
+	if (cfg->notify_fifo_cause && cfg->notify_fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
+		config_value_key_error(sc, config_value_member(sc, "notify_fifo_cause"),
+		                       "notify_fifo_cause",
+		                       "keepalived's lines have no cause (notify_fifo_format)");
 	load_path(sc, "notify_fifo_script", cfg->notify_fifo_script,
 	          sizeof(cfg->notify_fifo_script));
 	if (config_value_member(sc, "notify_fifo_script"))
@@ -311,6 +316,8 @@ void config_notify_print_top(const struct vipd_config *cfg, FILE *out)
 	/* The default is left out: a dump of an old config reads as it did. */
 	if (cfg->notify_fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
 		fprintf(out, "notify_fifo_format = \"keepalived\";\n");
+	if (cfg->notify_fifo_cause)
+		fprintf(out, "notify_fifo_cause = true;\n");
 	if (!cfg->notify_fifo[0])
 		return;
 	fprintf(out, "notify_fifo = ");

@@ -67,10 +67,11 @@ static bool route_unique(const struct cv_scope *sc, const struct vipd_config *cf
 }
 
 /* Element i (setting e) into *r; false when it was reported. */
-static bool load_one(const struct cv_scope *sc, const struct vipd_instance_config *in,
-                     const config_setting_t *e, const char *ekey, struct vipd_route *r)
+static bool load_one(const struct cv_scope *sc, const struct vipd_config *cfg,
+                     const struct vipd_instance_config *in, const config_setting_t *e,
+                     const char *ekey, struct vipd_route *r)
 {
-	char why[160];
+	char why[480];
 	const char *txt;
 
 	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
@@ -79,7 +80,12 @@ static bool load_one(const struct cv_scope *sc, const struct vipd_instance_confi
 		return false;
 	}
 	txt = config_setting_get_string(e);
-	if (route_parse(txt, in->af, r, why, sizeof(why)) < 0) {
+	if (route_parse_names(txt, in->af, &cfg->rt_tables, r, why, sizeof(why)) < 0) {
+		/* ip(8) stopped at that line too: the name the operator means may be after it */
+		if (cfg->rt_tables_bad[0] && strstr(why, "rt_tables"))
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			         " (%.200s is malformed: ip(8) and vipd read no further)",
+			         cfg->rt_tables_bad);
 		if (printable(txt) && strlen(txt) < ROUTE_TEXT_MAX)
 			config_value_key_error(sc, e, ekey, "\"%s\": %s", txt, why);
 		else
@@ -108,7 +114,8 @@ void config_route_load(const struct cv_scope *sc, const struct vipd_config *cfg,
 		char ekey[32];
 
 		snprintf(ekey, sizeof(ekey), "%s[%d]", KEY, i);
-		if (load_one(sc, in, e, ekey, &r) && route_unique(sc, cfg, idx, in, e, ekey, &r))
+		if (load_one(sc, cfg, in, e, ekey, &r) &&
+		    route_unique(sc, cfg, idx, in, e, ekey, &r))
 			in->routes[in->nroutes++] = r;
 	}
 }

@@ -33,7 +33,7 @@ static bool read_entry(const struct cv_scope *sc, const struct vipd_config *cfg,
                        const struct vipd_instance_config *in, const config_setting_t *e,
                        const char *ekey, struct vipd_rule *r)
 {
-	char why[160];
+	char why[480];
 	const char *txt;
 	size_t k;
 	bool quotable = true;
@@ -46,7 +46,12 @@ static bool read_entry(const struct cv_scope *sc, const struct vipd_config *cfg,
 	txt = config_setting_get_string(e);
 	for (const char *p = txt; *p; p++)
 		quotable = quotable && (unsigned char)*p >= 0x20 && *p != 0x7f;
-	if (rule_parse(txt, in->af, r, why, sizeof(why)) < 0) {
+	if (rule_parse_names(txt, in->af, &cfg->rt_tables, r, why, sizeof(why)) < 0) {
+		/* ip(8) stopped at that line too: the name the operator means may be after it */
+		if (cfg->rt_tables_bad[0] && strstr(why, "rt_tables"))
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			         " (%.200s is malformed: ip(8) and vipd read no further)",
+			         cfg->rt_tables_bad);
 		if (quotable && strlen(txt) < RULE_TEXT_MAX)
 			config_value_key_error(sc, e, ekey, "\"%s\": %s", txt, why);
 		else

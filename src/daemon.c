@@ -40,9 +40,11 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 {
 	struct daemon *d = ctx;
 	/* With a VMAC, adverts leave from it (source MAC = virtual MAC), as keepalived's default.
-	 * Without it (deleted or down: the priority 0 advert of the FAULT that follows) from the
-	 * parent. */
-	struct vrrp_sock *s = in->vmac && in->vmac->running ? daemon_vmac_sock(d->vmacs, in) : NULL;
+	 * Without it (deleted or down: the priority 0 advert of the FAULT that follows), or with
+	 * vmac_xmit_base (keepalived's, for unicast peers), from the parent. */
+	struct vrrp_sock *s = in->vmac && in->vmac->running && !in->cfg->vmac_xmit_base
+	                          ? daemon_vmac_sock(d->vmacs, in)
+	                          : NULL;
 	int rc;
 
 	if (!s)
@@ -77,20 +79,39 @@ static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 	return rc;
 }
 
-static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
+static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev)
 {
+	static const uint8_t no_mac[6];
 	struct daemon *d = ctx;
-	const struct iface *out = instance_vip_iface(in);
-	const uint8_t *mac = daemon_iface_mac(out);
+	int rc;
+	const struct iface *out = dev[0] ? daemon_iface_by_name(d, dev) : instance_vip_iface(in);
+	const uint8_t *mac = out ? daemon_iface_mac(out) : NULL;
 
+	if (!out) {
+		errno = ENODEV;
+		return -1;
+	}
+	/* An address on lo (or a tunnel) of a dev has no neighbour to tell. */
+	if (dev[0] && out->ifindex && (!mac || memcmp(mac, no_mac, sizeof(no_mac)) == 0))
+		return 1;
 	if (!mac || !out->ifindex) {
 		errno = out->ifindex ? EAFNOSUPPORT : ENODEV;
 		return -1;
 	}
 	/* Gratuitous ARP for IPv4, unsolicited Neighbor Advertisement for IPv6. */
 	if (vip->af == AF_INET6)
-		return announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
-	return announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
+		rc = announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
+	else
+		rc = announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
+	if (rc == 0)
+		daemon_garp_sent(d, in, vip, dev, monotime_now());
+	return rc;
+}
+
+static monotime io_announce_due(void *ctx, struct instance *in, const struct vip_addr *vip,
+                                const char *dev)
+{
+	return daemon_garp_due(ctx, in, vip, dev);
 }
 
 /* The kernel announced every VIP of in on its interface (IPv6: their local route is in). */
@@ -142,14 +163,23 @@ static void io_state_changed(void *ctx, struct instance *in)
 	struct daemon *d = ctx;
 	const struct vipd_sync_group *g;
 	enum vrrp_state gstate;
+	const struct events_cause *cause = daemon_events_state(d, in), *prev;
+	struct events_cause pulled;
 
 	if (d->sd.fd >= 0 && !loop_timer_armed(&d->sd_status_timer))
 		loop_timer_set(d->loop, &d->sd_status_timer, monotime_now());
 	/* The notification first: a sync group's resignations below come after it. */
-	notify_instance_state(d->notifier, in->cfg, in->fsm.state, in->fsm.priority);
+	notify_instance_state_cause(d->notifier, in->cfg, in->fsm.state, in->fsm.priority, cause);
+	/* The members this move pulls along name it as their cause. */
+	events_cause_init(&pulled, EVENTS_KIND_SYNC_GROUP);
+	snprintf(pulled.name, sizeof(pulled.name), "%s", in->cfg->name);
+	snprintf(pulled.detail, sizeof(pulled.detail), "%s %s", vrrp_fsm_state_name(in->fsm.state),
+	         events_kind_name(cause->kind));
+	prev = daemon_events_enter(d, &pulled);
 	/* A group whose members no longer follow each other is a broken invariant. */
 	if (!d->stopping && sync_group_state_changed(d->syncs, in, monotime_now()) < 0)
 		log_oom_fatal("sync groups");
+	daemon_events_leave(d, prev);
 	/* The group's scripts once the members' moves are done (the resignations above came
 	 * back here first): the group entered a state when its members all did. */
 	g = sync_group_moved(d->syncs, in, &gstate);
@@ -172,7 +202,8 @@ static void io_priority_changed(void *ctx, struct instance *in)
 {
 	struct daemon *d = ctx;
 
-	notify_priority_state(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority);
+	notify_priority_state_cause(d->notifier, in->cfg->name, in->fsm.state, in->fsm.priority,
+	                            daemon_events_priority(d, in));
 }
 
 /* How a notify script run ended: failures are warnings, successes debug detail. */
@@ -194,6 +225,7 @@ void daemon_notify_configure(struct daemon *d)
 
 	notify_set_user(d->notifier, d->script_user);
 	notify_set_fifo_format(d->notifier, d->cfg->notify_fifo_format);
+	notify_set_fifo_cause(d->notifier, d->cfg->notify_fifo_cause);
 	if (daemon_priv_runs_as(d->cfg, &owner, err, sizeof(err)) < 0)
 		owner = geteuid(); /* (refused at the load) */
 	if (notify_set_fifo(d->notifier, d->cfg->notify_fifo, owner, err, sizeof(err)) < 0)
@@ -273,13 +305,9 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 	ifc = daemon_iface_get(d, ic->interface);
 	instance_init(in, ic, ifc, d->loop, &d->io);
 	in->startup_origin = d->startup_origin;
-	if (ic->vmac) {
-		char name[IF_NAMESIZE];
-
-		/* In the table by name, so its link and address events reach the instance. */
-		config_vmac_name(ic->af, ic->vrid, name);
-		in->vmac = daemon_iface_get(d, name);
-	}
+	/* In the table by name, so its link and address events reach the instance. */
+	if (ic->vmac)
+		in->vmac = daemon_iface_get(d, ic->vmac_name);
 	daemon_iface_demux_set(ifc, ic->af, ic->vrid, in);
 	d->instances[d->ninstances++] = in;
 	return in;
@@ -314,6 +342,12 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	}
 	d->cfg = cfg;
 	d->announce_fd = -1;
+	if (daemon_events_init(d, cfg->events_ring_size) < 0) {
+		snprintf(err, errlen, "out of memory");
+		free(d);
+		config_free(cfg);
+		return NULL;
+	}
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
 	statefile_path(cfg->state_dir, d->state.path, sizeof(d->state.path));
@@ -322,8 +356,10 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.state_changed = io_state_changed;
 	d->io.priority_changed = io_priority_changed;
 	d->io.master_rx_lower = io_master_rx_lower;
+	d->io.nl_failed = daemon_events_nl_failed;
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
+	d->io.announce_due = io_announce_due;
 	d->io.drop_sync = daemon_nft_sync;
 	d->sd.fd = -1;
 	loop_timer_init(&d->sd_status_timer, sd_status_cb, d);
@@ -518,6 +554,8 @@ static void signal_cb(void *arg, int signo, monotime now)
 	(void)now;
 	if (signo == SIGHUP) {
 		struct config_errors errs = {0};
+		struct events_cause admin;
+		const struct events_cause *prev;
 
 		if (d->stopping) {
 			log_warnx("SIGHUP: vipd is stopping; reload ignored");
@@ -525,7 +563,12 @@ static void signal_cb(void *arg, int signo, monotime now)
 		}
 		log_notice("SIGHUP: reloading %s", d->cfg->file);
 		sdnotify_send(&d->sd, "RELOADING=1");
+		events_cause_init(&admin, EVENTS_KIND_ADMIN);
+		snprintf(admin.name, sizeof(admin.name), "reload");
+		snprintf(admin.detail, sizeof(admin.detail), "SIGHUP");
+		prev = daemon_events_enter(d, &admin);
 		daemon_reload(d, &errs);
+		daemon_events_leave(d, prev);
 		sdnotify_send(&d->sd, "READY=1");
 		sd_status_now(d);
 		config_errors_clear(&errs);
@@ -606,6 +649,10 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return daemon_debug_command(req);
 	if (strcmp(name, "peers") == 0)
 		return daemon_peers_ctl(d, req);
+	if (strcmp(name, "events") == 0)
+		return daemon_events_ctl(d, req);
+	if (strcmp(name, "history") == 0)
+		return daemon_events_history_ctl(d, req);
 	return ctl_reply_error("unknown command");
 }
 
@@ -668,6 +715,18 @@ struct json_object *daemon_status(struct daemon *d)
 	json_object_object_add(o, "unmatched_drops", drops);
 	if (fifo)
 		json_object_object_add(o, "notify_fifo", fifo);
+	if (d->cfg->ngarp_groups) {
+		struct json_object *garp = daemon_garp_status(d);
+
+		if (!garp) {
+			json_object_put(o);
+			return NULL;
+		}
+		json_object_object_add(o, "garp_groups", garp);
+	}
+	if (d->journal_fd >= 0)
+		json_object_object_add(o, "journal_entries_dropped",
+		                       json_object_new_uint64(d->journal_dropped));
 	return o;
 }
 
@@ -676,6 +735,8 @@ int daemon_run(struct daemon *d)
 	char err[256];
 	static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
 	monotime now;
+	struct events_cause start;
+	const struct events_cause *prev;
 
 	/* A peer that closes the control socket must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
@@ -694,6 +755,7 @@ int daemon_run(struct daemon *d)
 	d->announce_fd = announce_open();
 	if (d->announce_fd < 0)
 		log_fatal("announcement socket");
+	daemon_vmac_sweep(d->vmacs, d->instances, d->ninstances);
 	daemon_start_vmacs(d, 0);
 	daemon_iface_start(d);
 	remove_stale_vips(d);
@@ -716,11 +778,14 @@ int daemon_run(struct daemon *d)
 	d->started = now;
 	log_notice("vipd %s started: %zu instance(s), router id %s", PACKAGE_VERSION, d->ninstances,
 	           d->cfg->router_id);
+	events_cause_init(&start, EVENTS_KIND_STARTUP);
+	prev = daemon_events_enter(d, &start);
 	daemon_track_start(d, now);
 	daemon_track_update(d, now);
 	daemon_state_load(&d->state, d->instances, d->ninstances);
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_start(d->instances[i], now);
+	daemon_events_leave(d, prev);
 	daemon_state_save(&d->state, d->instances, d->ninstances);
 	sdnotify_send(&d->sd, "READY=1");
 	sd_status_now(d);
@@ -760,5 +825,6 @@ void daemon_free(struct daemon *d)
 	free(d->instances);
 	config_free(d->cfg);
 	free(d->state.saved);
+	daemon_events_free(d);
 	free(d);
 }

@@ -49,10 +49,26 @@ static void apply_group(struct daemon *d, struct instance *in, bool demote, mono
 	}
 }
 
+/* in and the members of its sync group remember who demoted them, for the handover's end. */
+static void set_demote_uid(struct daemon *d, struct instance *in, long uid)
+{
+	const char *group = sync_group_of(d->syncs, in);
+
+	in->demote_uid = uid;
+	for (size_t i = 0; group && i < d->ninstances; i++) {
+		const char *g = sync_group_of(d->syncs, d->instances[i]);
+
+		if (g && strcmp(g, group) == 0)
+			d->instances[i]->demote_uid = uid;
+	}
+}
+
 struct json_object *daemon_admin_ctl(struct daemon *d, struct json_object *req, bool demote)
 {
-	struct json_object *name;
+	struct json_object *name, *r;
 	const char *why = NULL;
+	const struct events_cause *prev;
+	struct events_cause admin;
 
 	if (!json_object_object_get_ex(req, "name", &name) ||
 	    !json_object_is_type(name, json_type_string))
@@ -64,11 +80,22 @@ struct json_object *daemon_admin_ctl(struct daemon *d, struct json_object *req, 
 
 		if (strcmp(in->cfg->name, json_object_get_string(name)) != 0)
 			continue;
-		if (apply(in, demote, now, &why) < 0)
+		/* The changes this command makes (and a handover it starts) name its client. */
+		events_cause_init(&admin, EVENTS_KIND_ADMIN);
+		snprintf(admin.name, sizeof(admin.name), "%s", demote ? "demote" : "promote");
+		admin.uid = ctl_client_uid(d->ctl);
+		prev = daemon_events_enter(d, &admin);
+		if (demote)
+			set_demote_uid(d, in, admin.uid);
+		if (apply(in, demote, now, &why) < 0) {
+			daemon_events_leave(d, prev);
 			return ctl_reply_error(why);
+		}
 		apply_group(d, in, demote, now);
+		daemon_events_leave(d, prev);
 		daemon_state_save(&d->state, d->instances, d->ninstances);
-		return daemon_ctl_reply(status_of(d, in->cfg->name), demote ? "demote" : "promote");
+		r = daemon_ctl_reply(status_of(d, in->cfg->name), demote ? "demote" : "promote");
+		return r;
 	}
 	return ctl_reply_error("no such instance");
 }

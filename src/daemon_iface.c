@@ -411,10 +411,15 @@ static void monitor_event(void *arg, const struct nl_event *ev)
 	struct daemon *d = arg;
 	struct iface *ifc = ev->type == NL_EV_LINK ? daemon_iface_by_name(d, ev->link.name) : NULL;
 	unsigned before = ifc ? ifc->ifindex : 0;
+	struct events_cause cause;
+	const struct events_cause *prev;
 
 	if (log_cats_on & LOG_CAT_NETLINK)
 		daemon_debug_nl_event(ev);
+	daemon_events_nl_cause(d, ev, &cause);
+	prev = daemon_events_enter(d, &cause);
 	daemon_iface_nl_event(d, ev);
+	daemon_events_leave(d, prev);
 	if (ifc && ifc->ifindex != before)
 		daemon_resync_soon(d, "interface index bound");
 }

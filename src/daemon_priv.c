@@ -26,13 +26,22 @@ const char *daemon_priv_user(const struct vipd_config *cfg)
 		return cfg->user;
 	if (cfg->script_user[0])
 		return cfg->script_user;
-	return getpwnam("vipd") ? "vipd" : "nobody";
+	/* Never "nobody" unless written: any other process of nobody could signal or trace vipd. */
+	return DAEMON_PRIV_DEFAULT_USER;
 }
 
 int daemon_priv_lookup(const struct vipd_config *cfg, struct privdrop_id *id, char *err,
                        size_t errlen)
 {
-	return privdrop_lookup(daemon_priv_user(cfg), id, err, errlen);
+	if (privdrop_lookup(daemon_priv_user(cfg), id, err, errlen) == 0)
+		return 0;
+	if (!cfg->user[0] && !cfg->script_user[0])
+		snprintf(err, errlen,
+		         "no user \"" DAEMON_PRIV_DEFAULT_USER "\" on this system, and user is not "
+		         "set: create it (useradd --system --no-create-home --shell "
+		         "/usr/sbin/nologin " DAEMON_PRIV_DEFAULT_USER
+		         "), or write user = \"nobody\"");
+	return -1;
 }
 
 int daemon_priv_runs_as(const struct vipd_config *cfg, uid_t *uid, char *err, size_t errlen)
@@ -168,12 +177,12 @@ static int check_vipd_user(const struct vipd_config *cfg, struct config_errors *
 	uid_t uid;
 
 	if (daemon_priv_lookup(cfg, &id, err, sizeof(err)) < 0) {
+		/* Without `user` and script_user, the missing vipd user is the machine's, not the
+		 * file's: --check passes (the importer checks on any machine); the start refuses
+		 * (main.c). */
 		if (cfg->user[0])
 			config_errors_add(errs, "%s:%d: user: %s", cfg->file, cfg->user_line, err);
-		else if (!cfg->script_user[0]) /* (a missing script_user is reported by track) */
-			config_errors_add(errs, "%s:1: user: not set and %s; set user", cfg->file,
-			                  err);
-		else
+		else /* (a missing script_user is reported by track) */
 			return 0;
 		return 1;
 	}
@@ -223,8 +232,6 @@ void daemon_priv_drop(struct daemon *d)
 	struct privdrop_id id;
 	char err[256];
 
-	if (daemon_priv_lookup(d->cfg, &id, err, sizeof(err)) < 0)
-		log_fatalx("user: %s", err);
 	/* Whatever the unit says (or without one): no exec by vipd or its scripts gains a
 	 * privilege (set-user-ID bits, file capabilities), root or not. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -233,6 +240,8 @@ void daemon_priv_drop(struct daemon *d)
 		log_info("not started as root: running with the privileges we were given");
 		return;
 	}
+	if (daemon_priv_lookup(d->cfg, &id, err, sizeof(err)) < 0)
+		log_fatalx("user: %s", err);
 	if (id.uid == 0) {
 		log_warnx("user \"%s\" is root: vipd keeps every privilege (not recommended)",
 		          id.name);

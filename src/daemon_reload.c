@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vipd/daemon.h"
+#include "vipd/config_garp.h"
 #include "vipd/daemon_int.h"
 #include "vipd/instance_reconfig.h"
 #include "vipd/log.h"
@@ -169,6 +170,8 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 	}
 	if (strcmp(ncfg->control_socket, d->cfg->control_socket) != 0)
 		log_warnx("reload: control_socket changed; it takes effect at the next start");
+	if (!config_garp_equal(ncfg, d->cfg))
+		log_notice("reload: garp_groups changed; the next announcements are paced by them");
 	if (strcmp(ncfg->net_namespace, d->cfg->net_namespace) != 0)
 		log_warnx("reload: net_namespace changed; it takes effect at the next start");
 	if (ncfg->startup_delay_from_boot != d->cfg->startup_delay_from_boot)
@@ -179,6 +182,10 @@ static int reload(struct daemon *d, struct config_errors *errs, struct reload_co
 	if (strcmp(ncfg->control_socket_group, d->cfg->control_socket_group) != 0)
 		log_warnx(
 		    "reload: control_socket_group changed; it takes effect at the next start");
+	/* The ring keeps its newest events and its seqs: followers go on without a gap. */
+	if (ncfg->events_ring_size != d->cfg->events_ring_size &&
+	    events_ring_resize(&d->events, ncfg->events_ring_size) < 0)
+		log_oom("reload: events_ring_size", "the event ring keeps its size");
 	old = d->script_user;
 	d->script_user =
 	    user; /* the new checks and notifier point to it; running children copied theirs */
@@ -207,13 +214,23 @@ struct json_object *daemon_reload_ctl(struct daemon *d)
 	struct reload_counts rc = {0};
 	struct json_object *o, *list;
 	char msg[1024];
+	struct events_cause admin;
+	const struct events_cause *prev;
+	bool done;
 
 	/* Instances started now would be left running by the exit: no cleanup, VIPs kept. */
 	if (d->stopping) {
 		log_warnx("reload: vipd is stopping; reload refused");
 		return ctl_reply_error("vipd is stopping; reload refused");
 	}
-	if (reload(d, &errs, &rc) == 0) {
+	/* What the reload changes names the command and its client. */
+	events_cause_init(&admin, EVENTS_KIND_ADMIN);
+	snprintf(admin.name, sizeof(admin.name), "reload");
+	admin.uid = ctl_client_uid(d->ctl);
+	prev = daemon_events_enter(d, &admin);
+	done = reload(d, &errs, &rc) == 0;
+	daemon_events_leave(d, prev);
+	if (done) {
 		config_errors_clear(&errs);
 		o = json_object_new_object();
 		if (o) {

@@ -76,6 +76,15 @@ int daemon_resync(struct daemon *d, const char *why)
 	nl_view_counts(&v, &nlinks, &naddrs);
 	nl_view_free(&v);
 	if (!d->stopping) {
+		struct events_cause cause;
+		const struct events_cause *prev = d->events_ctx;
+
+		/* Inside a reload the reload is the cause; else what the fresh dump showed. */
+		if (!prev) {
+			events_cause_init(&cause, EVENTS_KIND_INTERFACE);
+			snprintf(cause.detail, sizeof(cause.detail), "netlink resync (%s)", why);
+			daemon_events_enter(d, &cause);
+		}
 		for (size_t i = 0; i < d->ninstances; i++) {
 			struct instance *in = d->instances[i];
 			instance_iface_changed(in, now);
@@ -89,6 +98,7 @@ int daemon_resync(struct daemon *d, const char *why)
 			}
 		}
 		daemon_track_update(d, now);
+		daemon_events_leave(d, prev);
 	}
 	log_info("netlink: %s: resynchronised (%zu links, %zu addresses)", why, nlinks, naddrs);
 	return 0;

@@ -5,14 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vipd/config_track.h"
 #include "vipd/daemon_int.h"
 #include "vipd/log.h"
 #include "vipd/track.h"
+
+/* The type name of the check named name ("exec", "http", ...). */
+static const char *check_type(const struct daemon *d, const char *name)
+{
+	for (size_t i = 0; i < d->cfg->nchecks; i++)
+		if (strcmp(d->cfg->checks[i].name, name) == 0)
+			return config_track_check_type_name(d->cfg->checks[i].type);
+	return "check";
+}
 
 static void on_track_event(void *arg, const char *check, enum track_event ev, const char *text,
                            monotime now)
 {
 	struct daemon *d = arg;
+	struct events_cause cause;
+	const struct events_cause *prev;
 
 	switch (ev) {
 	case TRACK_UP:
@@ -43,7 +55,17 @@ static void on_track_event(void *arg, const char *check, enum track_event ev, co
 		log_debug_cat(LOG_CAT_CHECKS, "%s: %s", check, text);
 		return;
 	}
+	/* What the instances do now is this check's doing: its name, type and result. */
+	events_cause_init(&cause, EVENTS_KIND_CHECK);
+	snprintf(cause.name, sizeof(cause.name), "%s", check);
+	snprintf(cause.detail, sizeof(cause.detail), "%s %s (%s)", check_type(d, check),
+	         ev == TRACK_UP     ? "up"
+	         : ev == TRACK_DOWN ? "down"
+	                            : "value",
+	         text);
+	prev = daemon_events_enter(d, &cause);
 	daemon_track_update(d, now);
+	daemon_events_leave(d, prev);
 }
 
 int daemon_track_setup(struct daemon *d, const struct vipd_config *cfg)

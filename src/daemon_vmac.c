@@ -40,7 +40,7 @@ struct vmac_mgr {
 	struct loop *loop;
 	vmac_mgr_sync_cb sync;
 	void *arg;
-	struct vmac_nl *nl;      /* opened with the first VMAC */
+	struct vmac_nl *nl;      /* opened by the start-up sweep or the first VMAC */
 	struct vmac_entry *ents; /* instances whose VMAC is wanted */
 	size_t nents;
 	struct vmac_parent *parents;
@@ -168,8 +168,8 @@ static bool create(struct vmac_mgr *m, struct instance *in)
 			return false;
 		}
 	}
-	ifindex =
-	    vmac_create(m->nl, in->cfg->af, in->cfg->vrid, in->iface->ifindex, err, sizeof(err));
+	ifindex = vmac_create(m->nl, in->cfg->af, in->cfg->vrid, in->cfg->vmac_name,
+	                      in->iface->ifindex, err, sizeof(err));
 	if (ifindex < 0) {
 		instance_log(in, LOG_WARNING, "VMAC %s: %s", in->vmac->name, err);
 		return false;
@@ -221,6 +221,34 @@ void daemon_vmac_stop(struct vmac_mgr *m, struct instance *in)
 		instance_log(in, LOG_INFO, "VMAC %s removed", in->vmac->name);
 	if (in->cfg->af == AF_INET)
 		parent_release(m, in);
+}
+
+void daemon_vmac_sweep(struct vmac_mgr *m, struct instance *const *ins, size_t n)
+{
+	char(*names)[IF_NAMESIZE] = NULL, err[256];
+	size_t count = 0;
+
+	if (!m->nl)
+		m->nl = vmac_open(err, sizeof(err));
+	if (!m->nl || vmac_list_ours(m->nl, &names, &count, err, sizeof(err)) < 0) {
+		if (errno == ENOMEM)
+			log_oom_fatal("VMAC list");
+		log_warnx("VMACs left by an earlier run: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		bool wanted = false;
+
+		for (size_t k = 0; k < n && !wanted; k++)
+			wanted = ins[k]->cfg->vmac && strcmp(ins[k]->cfg->vmac_name, names[i]) == 0;
+		if (wanted) /* made afresh by its instance's start */
+			continue;
+		if (vmac_delete(m->nl, names[i], err, sizeof(err)) < 0)
+			log_warnx("%s", err);
+		else
+			log_notice("VMAC %s removed, left by an earlier run", names[i]);
+	}
+	free(names);
 }
 
 static bool missing(const struct instance *in)

@@ -101,6 +101,9 @@ void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
 	vrrp_fsm_init(&in->fsm, &fc);
 	in->last_state = VRRP_STATE_INIT;
 	in->told_priority = in->fsm.priority;
+	in->event_priority = in->fsm.priority;
+	in->demote_uid = -1;
+	events_cause_init(&in->cause, EVENTS_KIND_NONE);
 	/* The daemon deleted its nftables table at start: an empty list is what it holds. */
 	in->drop_synced = true;
 	loop_timer_init(&in->fsm_timer, fsm_timer_cb, in);
@@ -385,6 +388,13 @@ static int apply_addrs(struct instance *in, bool add)
 			continue;
 		failed++;
 		in->stats.nl_errors++;
+		if (in->io->nl_failed) {
+			char what[NL_MSG_STRLEN + 16];
+
+			snprintf(what, sizeof(what), "%s %s", add ? "add" : "delete",
+			         nl_msg_format(c, true, buf, sizeof(buf)));
+			in->io->nl_failed(in->io->ctx, in, c, what);
+		}
 		instance_log(in, LOG_WARNING, "%s %s%s%s: %s%s%s", add ? "add" : "delete",
 		             nl_msg_format(c, true, buf, sizeof(buf)),
 		             c->op == NL_RULE_ADD || c->op == NL_RULE_DEL ? "" : " on ",

@@ -13,45 +13,62 @@
 /* Longest wait for the kernel to announce fresh IPv6 VIPs before the first NAs go anyway. */
 #define NA_WAIT_MAX (20 * MT_MSEC)
 
-/* Announce address i of the instance (its VIPs, then its excluded addresses), unless it lives on
- * another interface (dev): vipd announces only on the instance's own. */
+/* Announce address i of the instance (its VIPs, then its excluded addresses) on the interface it
+ * lives on (dev): the neighbours that must learn the new master are on that link, and they learn
+ * the MAC of the interface that holds the address (as keepalived does). */
 static void announce_one(struct instance *in, size_t i)
 {
-	if (instance_addrs_opts(in, i)->dev[0])
-		return;
-	if (in->io->announce(in->io->ctx, in, instance_addrs_get(in, i)) < 0)
+	int rc = in->io->announce(in->io->ctx, in, instance_addrs_get(in, i),
+	                          instance_addrs_opts(in, i)->dev);
+
+	if (rc < 0)
 		in->stats.send_errors++;
-	else
+	else if (rc == 0)
 		in->stats.announcements++;
+}
+
+/* When address i may be announced: the pace of its interface (garp_groups), shared with every
+ * other instance announcing there; 0 = now. */
+static monotime due(struct instance *in, size_t i)
+{
+	if (!in->io->announce_due)
+		return 0;
+	return in->io->announce_due(in->io->ctx, in, instance_addrs_get(in, i),
+	                            instance_addrs_opts(in, i)->dev);
 }
 
 /* One round of announcements (with garp_interval: one announcement, the round going on
  * garp_interval later), then the rest of the burst GARP_SPACING (or garp_interval, if longer)
- * apart. When a burst is done: the second burst comes garp_delay after the takeover (as
- * keepalived's garp_master_delay), then one burst every garp_refresh. */
+ * apart. An address whose interface is paced (garp_groups) waits for its slot and the round
+ * goes on from there. When a burst is done: the second burst comes garp_delay after the
+ * takeover (as keepalived's garp_master_delay), then one burst every garp_refresh. */
 static void garp_step(struct instance *in, monotime now)
 {
-	monotime next, paced = in->cfg->garp_interval;
+	monotime next, at, paced = in->cfg->garp_interval;
 
 	if (in->garp_left == 0) {
 		in->garp_left = in->cfg->garp_repeat;
 		in->garp_burst_start = now;
 		in->garp_vip = 0;
 	}
-	if (paced) {
-		/* a switch that rate-limits ARP drops a round sent at once (keepalived's
-		 * garp_interval); a reload may have shortened the list meanwhile */
-		if (in->garp_vip < instance_addrs_count(in))
-			announce_one(in, in->garp_vip++);
-		if (in->garp_vip < instance_addrs_count(in)) {
+	/* a switch that rate-limits ARP drops a round sent at once (keepalived's garp_interval
+	 * and garp_group); a reload may have shortened the list meanwhile */
+	while (in->garp_vip < instance_addrs_count(in)) {
+		at = due(in, in->garp_vip);
+		if (at > now) {
+			log_debug_cat(LOG_CAT_TIMERS,
+			              "%s: announcement waits %.3f s for its garp group",
+			              in->cfg->name, monotime_to_sec(at - now));
+			loop_timer_set(in->loop, &in->garp_timer, at);
+			return;
+		}
+		announce_one(in, in->garp_vip++);
+		if (paced && in->garp_vip < instance_addrs_count(in)) {
 			loop_timer_set(in->loop, &in->garp_timer, now + paced);
 			return;
 		}
-		in->garp_vip = 0;
-	} else {
-		for (size_t i = 0; i < instance_addrs_count(in); i++)
-			announce_one(in, i);
 	}
+	in->garp_vip = 0;
 	log_debug_cat(LOG_CAT_TIMERS, "%s: announce round of %zu addresses, %u more in this burst",
 	              in->cfg->name, instance_addrs_count(in), in->garp_left - 1);
 	if (--in->garp_left) {

@@ -30,6 +30,7 @@ bool instance_reconfig_restarts(const struct instance *in, const struct vipd_ins
 	 * starts a new sequence counter: a restart, as a new VRID. */
 	return strcmp(a->interface, cfg->interface) != 0 || a->vrid != cfg->vrid ||
 	       a->af != cfg->af || a->vmac != cfg->vmac || a->auth_ah != cfg->auth_ah ||
+	       strcmp(a->vmac_name, cfg->vmac_name) != 0 || /* a renamed VMAC is re-created */
 	       (in->demoted && cfg->priority == VRRP_PRIO_OWNER);
 }
 
@@ -125,7 +126,8 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	    {strcmp(a->interface, b->interface) != 0, "interface"},
 	    {a->vrid != b->vrid, "vrid"},
 	    {a->af != b->af, "family"},
-	    {a->vmac != b->vmac, "vmac"},
+	    {a->vmac != b->vmac || strcmp(a->vmac_name, b->vmac_name) != 0, "vmac"},
+	    {a->vmac_xmit_base != b->vmac_xmit_base, "vmac_xmit_base"},
 	    {a->priority != b->priority, "priority"},
 	    {a->version != b->version, "version"},
 	    {a->adver_int_cs != b->adver_int_cs, "advert_interval"},

@@ -11,6 +11,8 @@ void instance_stats_transition(struct instance *in, monotime now)
 	if ((unsigned)in->last_state < VRRP_STATE__COUNT &&
 	    (unsigned)in->fsm.state < VRRP_STATE__COUNT)
 		in->stats.trans[in->last_state][in->fsm.state]++;
+	if (in->since != 0 && (unsigned)in->last_state < VRRP_STATE__COUNT)
+		in->stats.in_state[in->last_state] += now - in->since;
 	avail_state(&in->stats.avail, now, in->fsm.state);
 }
 

@@ -79,6 +79,11 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 	                       json_object_new_string(vrrp_fsm_state_name(in->fsm.state)));
 	json_object_object_add(o, "vrid", json_object_new_int(in->cfg->vrid));
 	json_object_object_add(o, "interface", json_object_new_string(in->cfg->interface));
+	if (in->cfg->vmac) {
+		json_object_object_add(o, "vmac", json_object_new_string(in->cfg->vmac_name));
+		json_object_object_add(o, "vmac_xmit_base",
+		                       json_object_new_boolean(in->cfg->vmac_xmit_base));
+	}
 	json_object_object_add(o, "version", version_json(in->cfg->version));
 	json_object_object_add(o, "priority", json_object_new_int(in->cfg->priority));
 	json_object_object_add(o, "effective_priority", json_object_new_int(in->fsm.priority));
@@ -168,6 +173,13 @@ struct json_object *instance_status(const struct instance *in, monotime now)
 		goto oom;
 	json_object_object_add(o, "since",
 	                       json_object_new_double(monotime_to_sec(now - in->since)));
+	if (in->cause.kind != EVENTS_KIND_NONE) {
+		struct json_object *cause = events_cause_json(&in->cause);
+
+		if (!cause)
+			goto oom;
+		json_object_object_add(o, "last_cause", cause);
+	}
 	if (in->cfg->startup_delay) {
 		/* How long the Master_Down_Timer is still held (0 once the delay is over). */
 		monotime left = in->fsm.startup_until > now ? in->fsm.startup_until - now : 0;

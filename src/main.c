@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vipd/config.h"
+#include "vipd/config_probe.h"
 #include "vipd/daemon.h"
 #include "vipd/log.h"
 #include "vipd/pidfile.h"
@@ -24,7 +25,7 @@ static void usage(FILE *out)
 	        "usage: vipd [-f|--config FILE] [-n|--foreground] [-p|--pidfile FILE]\n"
 	        "            [-S|--socket PATH] [-l|--log-level debug|info|notice|warning|err]\n"
 	        "            [-D|--debug CATEGORY[,CATEGORY...]] [--log-stderr] [-t|--check]\n"
-	        "            [--dump-config] [-V|--version]\n"
+	        "            [--dump-config] [--has-instances] [-V|--version]\n"
 	        "categories: " LOG_CAT_NAMES "\n");
 }
 
@@ -86,7 +87,7 @@ static int lock_pidfile(const char *path, bool *made_dir)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_LOG_STDERR = 256, OPT_DUMP_CONFIG };
+	enum { OPT_LOG_STDERR = 256, OPT_DUMP_CONFIG, OPT_HAS_INSTANCES };
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'f'},
 	    {"foreground", no_argument, NULL, 'n'},
@@ -97,6 +98,7 @@ int main(int argc, char **argv)
 	    {"debug", required_argument, NULL, 'D'},
 	    {"check", no_argument, NULL, 't'},
 	    {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
+	    {"has-instances", no_argument, NULL, OPT_HAS_INSTANCES},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -104,7 +106,7 @@ int main(int argc, char **argv)
 	const char *config_path = VIPD_DEFAULT_CONFIG;
 	const char *pidfile = VIPD_DEFAULT_PIDFILE;
 	const char *socket_path = NULL;
-	bool foreground = false, log_stderr = false, check = false, dump = false;
+	bool foreground = false, log_stderr = false, check = false, dump = false, probe = false;
 	int level = LOG_INFO, c, rc, pid_fd;
 	unsigned cats = 0, more;
 	struct config_errors errs = {0};
@@ -153,8 +155,11 @@ int main(int argc, char **argv)
 		case OPT_DUMP_CONFIG:
 			dump = true;
 			break;
+		case OPT_HAS_INSTANCES:
+			probe = true;
+			break;
 		case 'V':
-			printf("vipd %s\n", PACKAGE_VERSION);
+			printf("vipd %s\nbuild: %s\n", PACKAGE_VERSION, VIPD_BUILD_OPTIONS);
 			return 0;
 		case 'h':
 			usage(stdout);
@@ -167,6 +172,15 @@ int main(int argc, char **argv)
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
+	}
+
+	/* The unit's ExecCondition: a config without instances (the package's example) skips the
+	 * start; any other config, a broken one too, starts vipd, whose errors fail the unit. */
+	if (probe) {
+		if (config_probe_instances(config_path) != 0)
+			return 0;
+		printf("vipd: %s has no instance: not starting\n", config_path);
+		return 1;
 	}
 
 	cfg = config_load(config_path, &errs);
@@ -193,6 +207,15 @@ int main(int argc, char **argv)
 		config_print(cfg, stdout);
 		config_free(cfg);
 		return 0;
+	}
+
+	/* Before anything is touched: a root vipd without its user refuses to start rather than run
+	 * as nobody (daemon_priv_lookup names the useradd line and user = "nobody"). */
+	if (geteuid() == 0 && daemon_priv_lookup(cfg, &id, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: user: %s; not starting\n", config_path, err);
+		config_errors_clear(&errs);
+		config_free(cfg);
+		return 1;
 	}
 
 	pid_fd = lock_pidfile(pidfile, &made_dir);

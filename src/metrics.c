@@ -160,6 +160,20 @@ static void counter_families(FILE *f, const struct metrics_source *src)
 				sample_start(f, "vipd_transitions_total", src->instances[i], extra);
 				fprintf(f, "%" PRIu64 "\n", v);
 			}
+	family(f, "vipd_transitions_by_cause_total", "counter",
+	       "State changes, by the kind of their cause (only the kinds seen).");
+	for (size_t i = 0; i < src->ninstances; i++)
+		for (int k = 0; k < EVENTS_KIND__COUNT; k++) {
+			uint64_t v = src->instances[i]->stats.by_cause[k];
+
+			if (!v)
+				continue;
+			snprintf(extra, sizeof(extra), ",cause=\"%s\"",
+			         events_kind_name((enum events_kind)k));
+			sample_start(f, "vipd_transitions_by_cause_total", src->instances[i],
+			             extra);
+			fprintf(f, "%" PRIu64 "\n", v);
+		}
 }
 
 /* The availability figures of every instance, computed once. */

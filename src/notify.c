@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "vipd/argv.h"
+#include "vipd/events.h"
 #include "vipd/notify.h"
 #include "vipd/proc.h"
 #include "vipd/vrrp_fsm.h"
@@ -26,6 +27,8 @@ struct nevent {
 	char *script;
 	char *args[NOTIFY_ARGS_MAX];
 	size_t nargs;
+	char *env[NOTIFY_ENV_MAX + 1]; /* VIPD_CAUSE...=, NULL-terminated */
+	size_t nenv;
 };
 
 /* The queue and counters of one instance (by name: it survives a reload restart). */
@@ -58,6 +61,8 @@ struct notifier {
 	char *reader;                      /* notify_fifo_script, or NULL */
 	struct proc *reader_proc;          /* while it runs */
 	int reader_hold; /* a read end of ours while there is a reader: no line lost at its start */
+	const struct events_cause *cause; /* while a *_cause call runs: its cause */
+	bool fifo_cause;                  /* notify_fifo_cause: the FIFO's lines carry it */
 	struct loop_timer reader_restart; /* armed after it ended */
 	uint64_t reader_starts;
 	struct loop_timer kick; /* starts queued scripts once the current event is done */
@@ -88,6 +93,8 @@ static void event_free(struct nevent *e)
 {
 	for (size_t i = 0; i < e->nargs; i++)
 		free(e->args[i]);
+	for (size_t i = 0; i < e->nenv; i++)
+		free(e->env[i]);
 	free(e->script);
 	free(e);
 }
@@ -375,8 +382,8 @@ static void run_next(struct nqueue *q)
 		if (e->user[0] && !user) /* (notify_set_users failed: not run) */
 			snprintf(err, sizeof(err), "notify_user \"%s\" was not looked up", e->user);
 		else
-			q->running = proc_spawn(q->n->loop, full, user, q->n->timeout, script_done,
-			                        q, err, sizeof(err));
+			q->running = proc_spawn_env(q->n->loop, full, e->env, user, q->n->timeout,
+			                            script_done, q, err, sizeof(err));
 		free(full);
 		argv_free(argv);
 		event_free(e);
@@ -418,6 +425,12 @@ static void queue_run(struct notifier *n, const char *queue, const char *user, c
 		for (size_t i = 0; i < nargs && i < NOTIFY_ARGS_MAX && !oom; i++) {
 			e->args[e->nargs] = strdup(args[i]);
 			oom = !e->args[e->nargs++];
+		}
+		if (!oom && n->cause) {
+			int k = notify_cause_env(e->env, NOTIFY_ENV_MAX, n->cause);
+
+			oom = k < 0;
+			e->nenv = k < 0 ? 0 : (size_t)k;
 		}
 	}
 	if (!e || oom) {
@@ -497,20 +510,42 @@ static void queue_state(struct notifier *n, const char *queue, const char *type,
 	}
 }
 
+/* notify_fifo_cause: the cause of the change at the end of a vipd line. */
+static void fifo_add_cause(const struct notifier *n, char *line, size_t len)
+{
+	if (n->fifo_cause && n->cause)
+		notify_cause_fifo(line, len, n->cause);
+}
+
+void notify_set_fifo_cause(struct notifier *n, bool on)
+{
+	n->fifo_cause = on;
+}
+
 void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
                            enum vrrp_state state, unsigned priority)
 {
-	char line[NAME_MAX_LEN + 48];
+	notify_instance_state_cause(n, ic, state, priority, NULL);
+}
+
+void notify_instance_state_cause(struct notifier *n, const struct vipd_instance_config *ic,
+                                 enum vrrp_state state, unsigned priority,
+                                 const struct events_cause *cause)
+{
+	char line[NAME_MAX_LEN + 48 + 160];
 	const struct scripts s = {ic->notify,       ic->notify_master, ic->notify_backup,
 	                          ic->notify_fault, ic->notify_stop,   ic->notify_args,
 	                          ic->notify_user};
 
 	snprintf(line, sizeof(line), "%s %s %u\n", ic->name, vrrp_fsm_state_name(state), priority);
+	n->cause = cause;
+	fifo_add_cause(n, line, sizeof(line));
 	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
 		fifo_write_ka(n, "INSTANCE", ic->name, ka_state(state), priority);
 	else
 		fifo_write(n, line);
 	queue_state(n, ic->name, "INSTANCE", ic->name, &s, state, priority);
+	n->cause = NULL;
 }
 
 void notify_group_queue(const struct vipd_sync_group *g, char *buf, size_t len)
@@ -543,12 +578,21 @@ static void kick_cb(void *arg, monotime now)
 
 void notify_priority(struct notifier *n, const char *instance, unsigned priority)
 {
-	char line[NAME_MAX_LEN + 48];
+	char line[NAME_MAX_LEN + 48 + 160];
 
 	if (n->fifo_format == VIPD_NOTIFY_ARGS_KEEPALIVED)
 		return; /* keepalived's line names the state: notify_priority_state */
 	snprintf(line, sizeof(line), "%s PRIORITY %u\n", instance, priority);
+	fifo_add_cause(n, line, sizeof(line));
 	fifo_write(n, line);
+}
+
+void notify_priority_state_cause(struct notifier *n, const char *instance, enum vrrp_state state,
+                                 unsigned priority, const struct events_cause *cause)
+{
+	n->cause = cause;
+	notify_priority_state(n, instance, state, priority);
+	n->cause = NULL;
 }
 
 void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,

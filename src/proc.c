@@ -188,7 +188,7 @@ static void proc_timeout(void *arg, monotime now)
 
 /* In the child: never returns. Writes what failed to efd. Only system calls: no name service,
  * nothing that could wait on a lock another thread of the parent held at the fork. */
-static void child_exec(char *const argv[], const struct proc_user *u, int efd)
+static void child_exec(char *const argv[], char *const env[], const struct proc_user *u, int efd)
 {
 	struct child_error ce = {STAGE_SETUP, 0};
 	sigset_t all;
@@ -236,6 +236,9 @@ static void child_exec(char *const argv[], const struct proc_user *u, int efd)
 		goto fail;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	ce.stage = STAGE_EXEC;
+	/* The child is single-threaded: its own copy of the environment is safe to change. */
+	for (size_t i = 0; env && env[i]; i++)
+		putenv(env[i]);
 	execvp(argv[0], argv);
 fail:
 	ce.err = errno;
@@ -246,6 +249,13 @@ fail:
 
 struct proc *proc_spawn(struct loop *l, char *const argv[], const struct proc_user *user,
                         monotime timeout, proc_done_cb cb, void *arg, char *err, size_t errlen)
+{
+	return proc_spawn_env(l, argv, NULL, user, timeout, cb, arg, err, errlen);
+}
+
+struct proc *proc_spawn_env(struct loop *l, char *const argv[], char *const env[],
+                            const struct proc_user *user, monotime timeout, proc_done_cb cb,
+                            void *arg, char *err, size_t errlen)
 {
 	struct proc *p;
 	int pipefd[2];
@@ -283,7 +293,7 @@ struct proc *proc_spawn(struct loop *l, char *const argv[], const struct proc_us
 	}
 	if (p->pid == 0) {
 		close(pipefd[0]);
-		child_exec(argv, user, pipefd[1]);
+		child_exec(argv, env, user, pipefd[1]);
 	}
 	setpgid(p->pid, p->pid);
 	close(pipefd[1]);

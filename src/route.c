@@ -177,14 +177,18 @@ static int parse_dev(const struct word *w, char *dev, char *why, size_t whylen)
 	return 0;
 }
 
-static int parse_table(const struct word *w, uint32_t *table, char *why, size_t whylen)
+static int parse_table(const struct word *w, const struct rttab *names, uint32_t *table, char *why,
+                       size_t whylen)
 {
 	if (word_is(w, "main")) {
 		*table = ROUTE_TABLE_MAIN;
 		return 0;
 	}
-	if (!parse_u32(w, table) || *table == 0)
-		return fail(why, whylen, "table \"%.*s\" is not main or a number 1..4294967295",
+	if ((!parse_u32(w, table) && !(names && rttab_find(names, w->p, w->len, table))) ||
+	    *table == 0)
+		return fail(why, whylen,
+		            "table \"%.*s\" is not main, a number 1..4294967295 or a name of "
+		            "rt_tables",
 		            QUOTE(w));
 	if (*table == TABLE_DEFAULT || *table == TABLE_LOCAL)
 		return fail(why, whylen, "table %u is the kernel's \"%s\" table", *table,
@@ -225,8 +229,9 @@ static const char *name_of(const struct named *t, size_t n, uint8_t v, char *buf
 }
 
 /* The value word of keyword k into r (gw into *gw, src into *src). */
-static int parse_value(enum kw k, const struct word *v, struct vipd_route *r, struct vip_addr *gw,
-                       struct vip_addr *src, char *why, size_t whylen)
+static int parse_value(enum kw k, const struct word *v, const struct rttab *names,
+                       struct vipd_route *r, struct vip_addr *gw, struct vip_addr *src, char *why,
+                       size_t whylen)
 {
 	char buf[INET6_ADDRSTRLEN];
 
@@ -259,7 +264,7 @@ static int parse_value(enum kw k, const struct word *v, struct vipd_route *r, st
 		return 0;
 	case KW_TABLE:
 	default:
-		return parse_table(v, &r->table, why, whylen);
+		return parse_table(v, names, &r->table, why, whylen);
 	}
 }
 
@@ -347,6 +352,12 @@ static int same_family(const char *what, const struct vip_addr *a, int af, char 
 
 int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t whylen)
 {
+	return route_parse_names(s, af, NULL, r, why, whylen);
+}
+
+int route_parse_names(const char *s, int af, const struct rttab *names, struct vipd_route *r,
+                      char *why, size_t whylen)
+{
 	struct word w[MAX_WORDS];
 	struct vipd_route out = {.table = ROUTE_TABLE_MAIN};
 	struct vip_addr gw = {0}, src = {0};
@@ -404,7 +415,7 @@ int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t w
 		}
 		if (i + 1 == n)
 			return fail(why, whylen, "%s needs a value", kw_names[k]);
-		if (parse_value((enum kw)k, &w[++i], &out, &gw, &src, why, whylen) < 0)
+		if (parse_value((enum kw)k, &w[++i], names, &out, &gw, &src, why, whylen) < 0)
 			return -1;
 	}
 	if (check_combination(&out, seen, why, whylen) < 0)

@@ -102,7 +102,8 @@ static int fwmark(const char *v, struct vipd_rule *r, char *why, size_t whylen)
 }
 
 /* The value v of keyword k into r. */
-static int value(enum key k, const char *v, struct vipd_rule *r, char *why, size_t whylen)
+static int value(enum key k, const char *v, const struct rttab *names, struct vipd_rule *r,
+                 char *why, size_t whylen)
 {
 	switch (k) {
 	case K_FROM:
@@ -118,9 +119,13 @@ static int value(enum key k, const char *v, struct vipd_rule *r, char *why, size
 	case K_TABLE:
 		if (strcmp(v, "main") == 0)
 			r->table = TABLE_MAIN;
-		else if (!number(v, false, &r->table) || r->table == 0)
+		else if ((!number(v, false, &r->table) &&
+		          !(names && rttab_find(names, v, strlen(v), &r->table))) ||
+		         r->table == 0)
 			return reason(why, whylen,
-			              "table \"%.64s\" is not main or a number 1..4294967295", v);
+			              "table \"%.64s\" is not main, a number 1..4294967295 or a "
+			              "name of rt_tables",
+			              v);
 		if (r->table == 253 || r->table == 255)
 			return reason(why, whylen, "table %u is the kernel's \"%s\" table",
 			              r->table, r->table == 255 ? "local" : "default");
@@ -156,6 +161,12 @@ static int family(struct vipd_rule *r, int af, char *why, size_t whylen)
 }
 
 int rule_parse(const char *s, int af, struct vipd_rule *r, char *why, size_t whylen)
+{
+	return rule_parse_names(s, af, NULL, r, why, whylen);
+}
+
+int rule_parse_names(const char *s, int af, const struct rttab *names, struct vipd_rule *r,
+                     char *why, size_t whylen)
 {
 	char text[RULE_TEXT_MAX], *w[2 * K__N + 2];
 	struct vipd_rule out = {0};
@@ -198,7 +209,7 @@ int rule_parse(const char *s, int af, struct vipd_rule *r, char *why, size_t why
 		seen[k] = true;
 		if (i + 1 == n)
 			return reason(why, whylen, "%s needs a value", key_names[k]);
-		if (value((enum key)k, w[i + 1], &out, why, whylen) < 0)
+		if (value((enum key)k, w[i + 1], names, &out, why, whylen) < 0)
 			return -1;
 	}
 	if (!seen[K_TABLE])

@@ -2,6 +2,7 @@
  * Exit status: 0 done, 1 vipd refused or failed to answer, 2 usage error or vipd unreachable. */
 #include "build_config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "vipd/config.h"
 #include "vipd/ctl.h"
+#include "vipd/vipctl_events.h"
 #include "vipd/vipctl_fmt.h"
 
 #define VIPCTL_TIMEOUT_MS 5000
@@ -22,9 +24,10 @@ static const struct command {
 	const char *name;
 	bool takes_name, takes_switch;
 } commands[] = {
-    {"status", false, false}, {"stats", false, false}, {"metrics", false, false},
-    {"reload", false, false}, {"demote", true, false}, {"promote", true, false},
-    {"garp", true, false},    {"debug", false, true},  {"peers", false, false},
+    {"status", false, false}, {"stats", false, false},   {"metrics", false, false},
+    {"reload", false, false}, {"demote", true, false},   {"promote", true, false},
+    {"garp", true, false},    {"debug", false, true},    {"peers", false, false},
+    {"events", false, false}, {"history", false, false},
 };
 
 /* Commands whose NAME may be left out (all instances then). */
@@ -35,12 +38,14 @@ static bool name_optional(const struct command *cmd)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-	        "usage: vipctl [-S|--socket PATH] [--json] status | stats | metrics | reload |\n"
-	        "              demote NAME | promote NAME | garp NAME |\n"
-	        "              debug [CATEGORY[,CATEGORY...] on|off] |\n"
-	        "              peers [NAME]\n"
-	        "categories: packets, timers, netlink, checks, ctl, all\n");
+	fprintf(
+	    out,
+	    "usage: vipctl [-V|--version] [-S|--socket PATH] [--json] status | stats | metrics |\n"
+	    "              reload | demote NAME | promote NAME | garp NAME |\n"
+	    "              debug [CATEGORY[,CATEGORY...] on|off] |\n"
+	    "              peers [NAME] |\n"
+	    "              events [--follow] [--since SEQ] [NAME...] | history [NAME]\n"
+	    "categories: packets, timers, netlink, checks, ctl, all\n");
 }
 
 /* "CAT[,CAT...] on|off" into req's "enable" or "disable" array; -1 when the switch is neither
@@ -98,22 +103,27 @@ static void print_result(const char *cmd, struct json_object *result)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256 };
+	enum { OPT_JSON = 256, OPT_FOLLOW, OPT_SINCE };
 	static const struct option longopts[] = {
 	    {"socket", required_argument, NULL, 'S'},
 	    {"json", no_argument, NULL, OPT_JSON},
+	    {"follow", no_argument, NULL, OPT_FOLLOW},
+	    {"since", required_argument, NULL, OPT_SINCE},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *socket_path = VIPD_DEFAULT_SOCKET;
 	const struct command *cmd;
 	enum ctl_query_status st;
 	bool json = false;
+	struct vipctl_events_opts ev = {0};
+	char *end;
 	struct json_object *req, *reply, *ok, *result = NULL;
 	char err[512];
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "S:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "S:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'S':
 			socket_path = optarg;
@@ -121,8 +131,23 @@ int main(int argc, char **argv)
 		case OPT_JSON:
 			json = true;
 			break;
+		case OPT_FOLLOW:
+			ev.follow = true;
+			break;
+		case OPT_SINCE:
+			errno = 0;
+			ev.since = strtoull(optarg, &end, 10);
+			if (errno || !*optarg || *end || optarg[0] == '-') {
+				fprintf(stderr, "vipctl: --since wants a sequence number\n");
+				return EXIT_USAGE;
+			}
+			ev.has_since = true;
+			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("vipctl %s\nbuild: %s\n", PACKAGE_VERSION, VIPD_BUILD_OPTIONS);
 			return 0;
 		default:
 			usage(stderr);
@@ -138,6 +163,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vipctl: unknown command \"%s\"\n", argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if ((ev.follow || ev.has_since) && strcmp(cmd->name, "events") != 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(cmd->name, "events") == 0) {
+		ev.socket = socket_path;
+		ev.json = json;
+		ev.names = argv + optind + 1;
+		ev.nnames = argc - optind - 1;
+		return vipctl_events_run(&ev);
+	}
+	if (strcmp(cmd->name, "history") == 0) {
+		if (argc - optind > 2) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		return vipctl_events_history(socket_path, json,
+		                             argc - optind == 2 ? argv[optind + 1] : NULL);
 	}
 	if (argc - optind != (cmd->takes_name ? 2 : 1) &&
 	    !(cmd->takes_switch && argc - optind == 3) &&

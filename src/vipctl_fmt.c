@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vipd/events.h"
 #include "vipd/vipctl_fmt.h"
 
 /* --- an aligned table: columns left- or right-aligned, two blanks apart, no trailing blanks --- */
@@ -278,6 +279,20 @@ static void print_announce(FILE *out, struct json_object *in)
 		fprintf(out, "%s: announced in table %s: %s\n", name, table, held);
 }
 
+/* "web: VMAC vrrp.eth0.5.51 (adverts from eth0.5)": where the VIPs live and where adverts
+ * leave from, which an operator matching a capture to a node needs. */
+static void print_vmac(FILE *out, struct json_object *in)
+{
+	struct json_object *xb = member(in, "vmac_xmit_base");
+	char name[128], vmac[64], ifname[64];
+
+	if (!text_of(in, "vmac", vmac, sizeof(vmac)) || !text_of(in, "name", name, sizeof(name)) ||
+	    !text_of(in, "interface", ifname, sizeof(ifname)))
+		return;
+	fprintf(out, "%s: VMAC %s (adverts from %s)\n", name, vmac,
+	        xb && json_object_get_boolean(xb) ? ifname : vmac);
+}
+
 static void print_instances(FILE *out, struct json_object *list)
 {
 	static const char *const titles[] = {
@@ -319,9 +334,14 @@ static void print_instances(FILE *out, struct json_object *list)
 		if (text_of(in, "fault_reason", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out, "%s: FAULT: %s\n", name, why);
+		if (member(in, "last_cause") && text_of(in, "name", name, sizeof(name))) {
+			events_cause_text(member(in, "last_cause"), why, sizeof(why));
+			fprintf(out, "%s: last change: %s\n", name, why);
+		}
 		if (text_of(in, "excluded_addresses", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out, "%s: excluded addresses: %s\n", name, why);
+		print_vmac(out, in);
 		if (text_of(in, "address_list", why, sizeof(why)) &&
 		    text_of(in, "name", name, sizeof(name)))
 			fprintf(out,

@@ -33,6 +33,10 @@
 
 #define SYSCTL_ROOT "/proc/sys"
 
+/* The ifalias vipd gives the macvlans it creates: what tells a leftover of a killed run, which
+ * vipd deletes, from a macvlan of the same name that someone else made, which it never touches. */
+#define VMAC_ALIAS "vipd VMAC"
+
 struct vmac_nl {
 	struct nl_sock *sk;
 };
@@ -240,7 +244,31 @@ static bool link_is_macvlan(struct rtnl_link *link)
 	return type && strcmp(type, "macvlan") == 0;
 }
 
-int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
+static bool link_is_ours(struct rtnl_link *link)
+{
+	const char *alias = rtnl_link_get_ifalias(link);
+
+	return link_is_macvlan(link) && alias && strcmp(alias, VMAC_ALIAS) == 0;
+}
+
+/* A macvlan a vipd without the alias made: the default name with the virtual MAC of (af, vrid).
+ * legacy_af is 0 when there is no such case (a name from the config, or a stop). */
+static bool link_is_legacy(struct rtnl_link *link, int legacy_af, uint8_t vrid, const char *name)
+{
+	struct nl_addr *a = rtnl_link_get_addr(link);
+	char def[IF_NAMESIZE];
+	uint8_t mac[6];
+
+	if (!legacy_af || !link_is_macvlan(link) || !a || nl_addr_get_len(a) != 6)
+		return false;
+	config_vmac_name(legacy_af, vrid, def);
+	vmac_mac(legacy_af, vrid, mac);
+	return strcmp(name, def) == 0 && memcmp(nl_addr_get_binary_addr(a), mac, 6) == 0;
+}
+
+/* Delete the link called name if vipd made it (see vmac_delete); legacy_af as link_is_legacy. */
+static int delete_ours(struct vmac_nl *v, const char *name, int legacy_af, uint8_t vrid, char *err,
+                       size_t errlen)
 {
 	struct rtnl_link *link = NULL;
 	int r = get_link(v, name, &link, err, errlen);
@@ -252,6 +280,12 @@ int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
 		rtnl_link_put(link);
 		return -1;
 	}
+	if (!link_is_ours(link) && !link_is_legacy(link, legacy_af, vrid, name)) {
+		snprintf(err, errlen, "%s exists and is a macvlan vipd did not create: left alone",
+		         name);
+		rtnl_link_put(link);
+		return -1;
+	}
 	r = rtnl_link_delete(v->sk, link);
 	rtnl_link_put(link);
 	if (r < 0 && r != -NLE_OBJ_NOTFOUND && r != -NLE_NODEV) {
@@ -259,6 +293,46 @@ int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int vmac_list_ours(struct vmac_nl *v, char (**names)[IF_NAMESIZE], size_t *n, char *err,
+                   size_t errlen)
+{
+	struct nl_cache *cache = NULL;
+	char(*list)[IF_NAMESIZE] = NULL;
+	size_t count = 0;
+	int r = rtnl_link_alloc_cache(v->sk, AF_UNSPEC, &cache);
+
+	if (r < 0) {
+		snprintf(err, errlen, "list links: %s", nl_geterror(r));
+		return -1;
+	}
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_link *link = (struct rtnl_link *)o;
+		char(*more)[IF_NAMESIZE];
+
+		if (!link_is_ours(link) || !rtnl_link_get_name(link))
+			continue;
+		more = realloc(list, (count + 1) * sizeof(*list));
+		if (!more) {
+			snprintf(err, errlen, "list links: out of memory");
+			free(list);
+			nl_cache_free(cache);
+			errno = ENOMEM;
+			return -1;
+		}
+		list = more;
+		snprintf(list[count++], IF_NAMESIZE, "%s", rtnl_link_get_name(link));
+	}
+	nl_cache_free(cache);
+	*names = list;
+	*n = count;
+	return 0;
+}
+
+int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen)
+{
+	return delete_ours(v, name, 0, 0, err, errlen);
 }
 
 /* Apply changes to the link name (ifindex); 0 or -1 with a reason naming what. */
@@ -298,7 +372,8 @@ static int set_up(struct vmac_nl *v, int ifindex, const char *name, char *err, s
 	return r;
 }
 
-/* The index of the macvlan called name: > 0, or -1 with a reason (also when it is absent). */
+/* The index of vipd's macvlan called name: > 0, or -1 with a reason (also when it is absent, or
+ * someone else's). */
 static int macvlan_index(struct vmac_nl *v, const char *name, char *err, size_t errlen)
 {
 	struct rtnl_link *link = NULL;
@@ -309,10 +384,10 @@ static int macvlan_index(struct vmac_nl *v, const char *name, char *err, size_t 
 			snprintf(err, errlen, "%s: no such interface", name);
 		return -1;
 	}
-	ifindex = link_is_macvlan(link) ? rtnl_link_get_ifindex(link) : -1;
+	ifindex = link_is_ours(link) ? rtnl_link_get_ifindex(link) : -1;
 	rtnl_link_put(link);
 	if (ifindex < 0)
-		snprintf(err, errlen, "%s is not a macvlan", name);
+		snprintf(err, errlen, "%s is not a macvlan vipd created: left alone", name);
 	return ifindex;
 }
 
@@ -369,24 +444,32 @@ static int add_macvlan(struct vmac_nl *v, const char *name, const uint8_t mac[6]
 	return ifindex;
 }
 
-int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, unsigned parent_ifindex, char *err,
-                size_t errlen)
+int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, const char *name, unsigned parent_ifindex,
+                char *err, size_t errlen)
 {
-	char name[IF_NAMESIZE];
 	uint8_t mac[6];
 	struct rtnl_link *changes;
 	int ifindex, r = 0;
 
-	config_vmac_name(af, vrid, name);
 	vmac_mac(af, vrid, mac);
 	/* One left by a crashed run holds stale VIPs and maybe another parent: start afresh. */
-	if (vmac_delete(v, name, err, errlen) < 0)
+	if (delete_ours(v, name, af, vrid, err, errlen) < 0)
 		return -1;
 	ifindex = add_macvlan(v, name, mac, parent_ifindex, err, errlen);
 	if (ifindex < 0)
 		return -1;
 
-	if (af == AF_INET6) {
+	/* The kernel ignores IFLA_IFALIAS in a creation: the mark is a change of its own. */
+	changes = rtnl_link_alloc();
+	if (changes) {
+		rtnl_link_set_ifalias(changes, VMAC_ALIAS);
+		r = change_link(v, ifindex, changes, name, "mark", err, errlen);
+		rtnl_link_put(changes);
+	} else {
+		snprintf(err, errlen, "mark %s: out of memory", name);
+		r = -1;
+	}
+	if (r == 0 && af == AF_INET6) {
 		/* RFC 9568 7.4 / VRRP-NOTES: never a link-local derived from the shared MAC. */
 		changes = rtnl_link_alloc();
 		r = changes ? rtnl_link_inet6_set_addr_gen_mode(changes, IN6_ADDR_GEN_MODE_NONE)
@@ -405,9 +488,13 @@ int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, unsigned parent_ifindex
 		r = set_up(v, ifindex, name, err, errlen);
 	if (r < 0) {
 		/* Half set up is worse than absent: it could answer ARP with the shared MAC. */
-		char ignored[128];
+		struct rtnl_link *made = rtnl_link_alloc();
 
-		(void)vmac_delete(v, name, ignored, sizeof(ignored));
+		if (made) {
+			rtnl_link_set_ifindex(made, ifindex);
+			(void)rtnl_link_delete(v->sk, made);
+			rtnl_link_put(made);
+		}
 		return -1;
 	}
 	return ifindex;

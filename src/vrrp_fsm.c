@@ -33,6 +33,14 @@ static const char *const cause_names[VRRP_CAUSE__COUNT] = {
     [VRRP_CAUSE_DEMOTE] = "demote",
 };
 
+static const char *const why_names[VRRP_WHY__COUNT] = {
+    [VRRP_WHY_NONE] = "none",
+    [VRRP_WHY_HIGHER_PRIORITY] = "higher_priority",
+    [VRRP_WHY_EQUAL_PRIORITY_TIEBREAK] = "equal_priority_tiebreak",
+    [VRRP_WHY_PREEMPT] = "preempt",
+    [VRRP_WHY_PREEMPT_DELAY_DONE] = "preempt_delay_done",
+};
+
 #define OWNER_PRIORITY 255
 #define MIN_PRIORITY 1
 #define MAX_PRIORITY 254 /* highest priority of a non-owner */
@@ -54,6 +62,13 @@ const char *vrrp_fsm_cause_name(enum vrrp_cause c)
 	if ((unsigned)c >= VRRP_CAUSE__COUNT || cause_names[c] == NULL)
 		return "?";
 	return cause_names[c];
+}
+
+const char *vrrp_fsm_why_name(enum vrrp_why w)
+{
+	if ((unsigned)w >= VRRP_WHY__COUNT || why_names[w] == NULL)
+		return "?";
+	return why_names[w];
 }
 
 /* RFC 9568 6.1: Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256. In ns that is
@@ -97,7 +112,32 @@ static unsigned enter(struct vrrp_fsm *f, enum vrrp_state s, enum vrrp_cause c)
 	f->prev_state = f->state;
 	f->state = s;
 	f->cause = c;
+	memset(&f->why, 0, sizeof(f->why));
 	return VRRP_ACT_STATE;
+}
+
+/* The details of a transition decided by an advert (after enter: it clears them). */
+static void why_advert(struct vrrp_fsm *f, enum vrrp_why kind, uint8_t priority,
+                       uint16_t interval_cs, const union vip_in *src)
+{
+	f->why.kind = kind;
+	f->why.has_advert = src != NULL;
+	if (src != NULL)
+		f->why.from = *src;
+	f->why.priority = priority;
+	f->why.interval_cs = interval_cs;
+	f->why.version = f->cfg.version;
+}
+
+/* The details of a transition decided by a timer: the last advert heard and the silence since
+ * (after enter). */
+static void why_heard(struct vrrp_fsm *f, enum vrrp_why kind, monotime now, monotime heard_at)
+{
+	f->why.kind = kind;
+	if (heard_at == 0)
+		return;
+	why_advert(f, kind, f->heard_priority, f->heard_interval_cs, &f->heard_from);
+	f->why.silence = now - heard_at;
 }
 
 /* Drop what Backup knows of the current master and of ignored lower masters. */
@@ -109,6 +149,7 @@ static void forget_master(struct vrrp_fsm *f)
 	f->lower_since = 0;
 	f->lower_ignored = false;
 	f->prio0_seen = false;
+	f->heard_at = 0;
 }
 
 /* Forget a stream of lower-priority adverts: a new Master answers the first one in full. */
@@ -171,6 +212,11 @@ static unsigned become_master(struct vrrp_fsm *f, monotime now, enum vrrp_cause 
 static unsigned backup_advert(struct vrrp_fsm *f, monotime now, uint8_t priority,
                               uint16_t interval_cs, const union vip_in *src)
 {
+	f->heard_at = now;
+	f->heard_priority = priority;
+	f->heard_interval_cs = interval_cs;
+	if (src != NULL)
+		f->heard_from = *src;
 	if (priority == 0) {
 		/* The master is leaving: take over after Skew_Time only. */
 		f->prio0_seen = true;
@@ -205,7 +251,9 @@ static unsigned backup_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 static unsigned backup_expire(struct vrrp_fsm *f, monotime now)
 {
 	enum vrrp_cause cause = VRRP_CAUSE_MASTER_DOWN;
-	unsigned release = 0;
+	enum vrrp_why kind = VRRP_WHY_NONE;
+	unsigned release = 0, act;
+	monotime heard_at;
 
 	if (f->release_timer != 0 && now >= f->release_timer) {
 		f->release_timer = 0;
@@ -228,9 +276,14 @@ static unsigned backup_expire(struct vrrp_fsm *f, monotime now)
 		cause = VRRP_CAUSE_OWNER; /* it waited for its startup delay */
 	else if (f->prio0_seen)
 		cause = VRRP_CAUSE_PRIO0;
-	else if (f->lower_ignored)
+	else if (f->lower_ignored) {
 		cause = VRRP_CAUSE_PREEMPT;
-	return become_master(f, now, cause);
+		kind = f->cfg.preempt_delay ? VRRP_WHY_PREEMPT_DELAY_DONE : VRRP_WHY_PREEMPT;
+	}
+	heard_at = f->heard_at; /* become_master forgets it */
+	act = become_master(f, now, cause);
+	why_heard(f, kind, now, heard_at);
+	return act;
 }
 
 /* A demoted Master yields to any advert of priority > 0 while it hands over, and afterwards
@@ -289,7 +342,9 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 		accept_master(f, now, priority, interval_cs, src);
 		/* Make before break: the VIPs stay until the new master's announcements are out. */
 		f->release_timer = after(now, vrrp_fsm_handover_grace(f));
-		return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_DEMOTE);
+		enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_DEMOTE);
+		why_advert(f, VRRP_WHY_NONE, priority, interval_cs, src);
+		return VRRP_ACT_STATE;
 	}
 	if (priority == 0) {
 		if (f->handover_timer != 0)
@@ -306,6 +361,9 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 	 * owner too: only another owner can send 255, and then the address decides). */
 	if (priority > f->priority || (priority == f->priority && src != NULL &&
 	                               addr_cmp_in(f->cfg.af, src, &f->cfg.primary) > 0)) {
+		enum vrrp_why kind = priority > f->priority ? VRRP_WHY_HIGHER_PRIORITY
+		                                            : VRRP_WHY_EQUAL_PRIORITY_TIEBREAK;
+
 		f->adver_timer = 0;
 		forget_lower_stream(f);
 		forget_master(f);
@@ -315,8 +373,9 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 		 * announcements, which puts the LAN's neighbour caches back on it. Sent twice (the
 		 * yield_timer), as one lost packet would leave the caches on us. */
 		f->yield_timer = after(now, VRRP_YIELD_REPEAT);
-		return enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_HIGHER_PRIO) | VRRP_ACT_DEL_VIPS |
-		       VRRP_ACT_SEND_ADVERT;
+		enter(f, VRRP_STATE_BACKUP, VRRP_CAUSE_HIGHER_PRIO);
+		why_advert(f, kind, priority, interval_cs, src);
+		return VRRP_ACT_STATE | VRRP_ACT_DEL_VIPS | VRRP_ACT_SEND_ADVERT;
 	}
 	/* Lower (or equal from a lower address). The RFC discards it; vipd answers at once so a
 	 * stale master (frozen VM, partition healed) yields, at most once per own interval. */

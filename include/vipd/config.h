@@ -47,7 +47,10 @@ struct vipd_instance_config {
 	/* between two announcements of a burst, one at a time (switches that rate-limit ARP);
 	 * 0 = default: every VIP at once in each round, rounds 10 ms apart */
 	monotime garp_interval;
-	bool vmac; /* VIPs on a virtual MAC interface vrrp.VRID / vrrp6.VRID; default false */
+	bool vmac; /* VIPs on a virtual MAC interface vmac_name; default false */
+	/* with vmac: the VMAC's name, as written or the default vrrp.VRID / vrrp6.VRID */
+	char vmac_name[IF_NAMESIZE];
+	bool vmac_xmit_base; /* with vmac: adverts leave from the interface, not the VMAC */
 	char auth_pass[VRRP_AUTH_LEN + 1]; /* VRRPv2 simple password; "" = none (Auth Type 0) */
 	union vip_in *unicast_peers;       /* unicast_peers, family af; NULL = multicast */
 	size_t npeers;                     /* > 0 with unicast_peers */
@@ -127,12 +130,22 @@ struct vipd_listen {
 	uint16_t port;
 };
 
+/* One garp_groups entry: announcements on each of its interfaces, of every instance together, at
+ * least garp_interval (gratuitous ARP) or gna_interval (unsolicited NA) apart; 0 = not paced. */
+struct vipd_garp_group {
+	char (*ifaces)[IF_NAMESIZE];
+	size_t nifaces;
+	monotime garp_interval, gna_interval;
+	int line;
+};
+
 struct vipd_config {
 	char *file;                               /* path it was read from */
 	char router_id[VIPD_NAME_MAX];            /* default: hostname */
 	char control_socket[VIPD_PATH_MAX];       /* default: VIPD_DEFAULT_SOCKET */
 	char control_socket_group[VIPD_NAME_MAX]; /* socket group; "" = the daemon's (root) */
 	char state_dir[VIPD_PATH_MAX]; /* kept across restarts (statefile.h); default below */
+	size_t events_ring_size; /* events kept for vipctl events/history; EVENTS_DEFAULT_SIZE */
 	struct vipd_instance_config *instances;
 	size_t ninstances;
 	char script_user[VIPD_NAME_MAX];  /* "" = not set (daemon_priv_script_user) */
@@ -144,6 +157,7 @@ struct vipd_config {
 	char notify_fifo[VIPD_SCRIPT_MAX]; /* "" = none (config_notify.c) */
 	/* The FIFO's lines: vipd's or keepalived's (INSTANCE "NAME" STATE PRIORITY...). */
 	enum vipd_notify_args notify_fifo_format;
+	bool notify_fifo_cause; /* vipd's FIFO lines end with the cause (default false) */
 	/* A reader of notify_fifo that vipd starts (SCRIPT... FIFO) and restarts; "" = none. */
 	char notify_fifo_script[VIPD_SCRIPT_MAX];
 	int notify_fifo_script_line;
@@ -154,6 +168,11 @@ struct vipd_config {
 	bool startup_delay_from_boot; /* startup delays count from boot, not from vipd's start */
 	char net_namespace[VIPD_NAME_MAX]; /* entered at start (netns.h); "" = the one vipd is in */
 	int net_namespace_line;            /* its line in the file when set */
+	struct vipd_garp_group *garp_groups; /* announcement pacing per interface (config_garp.c) */
+	size_t ngarp_groups;
+	/* iproute2's table names, read at load for `table NAME` (config_rttab.c) */
+	struct rttab rt_tables;
+	char rt_tables_bad[600]; /* "FILE:LINE" of a malformed line that ended a file, or "" */
 };
 
 /* Error lines of a failed load, each "FILE:LINE: message". */
@@ -174,7 +193,8 @@ struct config_errors {
 #define VIPD_DEFAULT_STATE_DIR "/var/lib/vipd"
 
 /* Read and validate path. On success returns the config; on failure NULL with every error found
- * appended to errs (which may be NULL). Does not look at the system (interfaces need not exist). */
+ * appended to errs (which may be NULL). Does not look at the system (interfaces need not exist)
+ * but for iproute2's rt_tables files (config_rttab.h). */
 struct vipd_config *config_load(const char *path, struct config_errors *errs);
 
 /* Free a config from config_load (NULL is fine). */
@@ -186,8 +206,9 @@ void config_print(const struct vipd_config *cfg, FILE *out);
 /* Find an instance by name; NULL if none. */
 const struct vipd_instance_config *config_instance(const struct vipd_config *cfg, const char *name);
 
-/* The VMAC name of (af, vrid): "vrrp.VRID" or "vrrp6.VRID" (at most 9 characters). Here, not in
- * vmac.c, because loading a config checks that the names are unique without linking libnl. */
+/* The default VMAC name of (af, vrid): "vrrp.VRID" or "vrrp6.VRID" (at most 9 characters), in
+ * config_vmac.c, because loading a config checks that the names are unique without linking libnl.
+ */
 void config_vmac_name(int af, uint8_t vrid, char name[IF_NAMESIZE]);
 
 /* True when two instance configs would run identically (the line in the file may differ). */

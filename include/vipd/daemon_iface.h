@@ -58,6 +58,8 @@ struct daemon_iface {
 	struct instance *by_vrid[2][256];     /* demux: [family][vrid] (daemon_iface_demux_set) */
 	struct rx_ctx rx[IFACE_NSOCKS];
 	struct vip_addr *vips; /* ifc.all_vips */
+	/* garp_groups: the earliest time of the next GARP [0] and NA [1] on it (daemon_garp.c) */
+	monotime garp_next[2];
 };
 
 /* The daemon's record of ifc: every struct iface is the first member of a daemon_iface made by

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "vipd/config.h"
+#include "vipd/events.h"
 #include "vipd/ctl.h"
 #include "vipd/daemon_state.h"
 #include "vipd/daemon_vmac.h"
@@ -69,15 +70,72 @@ struct daemon {
 	const char *resync_why;             /* why, for the log */
 	bool resync_lost; /* events were lost: the monitor queue is stale until then */
 	struct nft *nft;  /* libnftables for table inet vipd (daemon_nft.c); NULL until used */
+	struct events_ring events;             /* recent events (daemon_events.c) */
+	char run_id[17];                       /* this run's id, shown with every event */
+	const struct events_cause *events_ctx; /* the cause of what the daemon does now; NULL */
+	int journal_fd;           /* under systemd: journald's socket for the events' entries; -1 */
+	uint64_t journal_dropped; /* entries journald could not take at once */
 };
 
 /* instance_io.drop_sync: replace table inet vipd by one dropping every instance's drop list
  * (accept = false, daemon_nft.c). 0, or -1 with the reason in err. */
 int daemon_nft_sync(void *ctx, char *err, size_t errlen);
 
+/* garp_groups: when the announcement of vip (of in, on dev, "" = the VIPs' interface) may go,
+ * 0 when its interface is not paced (daemon_garp.c). */
+monotime daemon_garp_due(struct daemon *d, struct instance *in, const struct vip_addr *vip,
+                         const char *dev);
+
+/* An announcement of vip left at now: its interface's next one of that family is one interval
+ * later. */
+void daemon_garp_sent(struct daemon *d, struct instance *in, const struct vip_addr *vip,
+                      const char *dev, monotime now);
+
+/* vipctl status: the garp_groups of the running config as a JSON array (a new reference), NULL
+ * when out of memory. */
+struct json_object *daemon_garp_status(const struct daemon *d);
+
 /* Delete table inet vipd (a killed run's at start, ours at stop); a failure is logged when an
  * instance has accept = false (without nf_tables there can be no table to delete). */
 void daemon_nft_clean(struct daemon *d, const char *when);
+
+/* The event ring of size events (clamped), this run's id, and under systemd the journal's
+ * socket (none when it cannot open: the log lines stay). 0, or -1 (ENOMEM). */
+int daemon_events_init(struct daemon *d, size_t size);
+
+/* Free the event ring, close the journal's socket. */
+void daemon_events_free(struct daemon *d);
+
+/* Make c the cause of the changes that follow (a check's change, an interface event, a ctl
+ * command); returns the previous one, for daemon_events_leave. c must outlive the leave. */
+const struct events_cause *daemon_events_enter(struct daemon *d, const struct events_cause *c);
+
+/* Put back the cause daemon_events_enter returned. */
+void daemon_events_leave(struct daemon *d, const struct events_cause *prev);
+
+/* Record in's state change (io->state_changed) with its cause, which it also keeps in
+ * in->cause (returned) and counts in in->stats.by_cause. */
+const struct events_cause *daemon_events_state(struct daemon *d, struct instance *in);
+
+/* Record a change of in's effective priority (io->priority_changed) and return its cause (valid
+ * until the next event); none and NULL when unchanged. */
+const struct events_cause *daemon_events_priority(struct daemon *d, struct instance *in);
+
+/* instance_io.nl_failed: record the failed change (text) of in with the kernel's message. */
+void daemon_events_nl_failed(void *ctx, struct instance *in, const struct nl_change *c,
+                             const char *text);
+
+/* The cause an interface event gives what it changes: the interface and what happened to it
+ * (read before daemon_iface_nl_event applies ev). */
+void daemon_events_nl_cause(struct daemon *d, const struct nl_event *ev, struct events_cause *c);
+
+/* {"command":"events","since":SEQ,"names":[...]}: the events after since (at most 256 per
+ * answer; "more" says to ask again from "last"), "lost" when some left the ring. */
+struct json_object *daemon_events_ctl(struct daemon *d, struct json_object *req);
+
+/* {"command":"history","name":N}: per instance its transitions, time in each state and
+ * availability. */
+struct json_object *daemon_events_history_ctl(struct daemon *d, struct json_object *req);
 
 /* After the current event: hand the memory freed by a large answer back to the kernel. */
 void daemon_trim_soon(struct daemon *d);

@@ -11,10 +11,14 @@
 
 struct proc_user;
 
-/* The user name of cfg: `user`, else `script_user`, else "vipd" when it exists, else "nobody". */
+/* The user vipd runs as when vipd.conf names none (nor script_user): never "nobody" unless written. */
+#define DAEMON_PRIV_DEFAULT_USER "vipd"
+
+/* The user name of cfg: `user`, else `script_user`, else DAEMON_PRIV_DEFAULT_USER. */
 const char *daemon_priv_user(const struct vipd_config *cfg);
 
-/* Look the user of cfg up into id. -1 with a reason when there is no such user. */
+/* Look the user of cfg up into id. -1 with a reason when there is no such user (without `user`
+ * and script_user: one naming the useradd line and user = "nobody"). */
 int daemon_priv_lookup(const struct vipd_config *cfg, struct privdrop_id *id, char *err,
                        size_t errlen);
 

@@ -26,6 +26,10 @@ void daemon_vmac_free(struct vmac_mgr *m);
  * netlink events before starting the instance. */
 void daemon_vmac_start(struct vmac_mgr *m, struct instance *in);
 
+/* At start, before the instances' VMACs: delete every macvlan vipd created (its ifalias) that
+ * none of the n instances ins wants, left by a killed run with another config. Logs. */
+void daemon_vmac_sweep(struct vmac_mgr *m, struct instance *const *ins, size_t n);
+
 /* Delete the VMAC of in; the parent gets its ARP sysctls back with its last IPv4 VMAC. */
 void daemon_vmac_stop(struct vmac_mgr *m, struct instance *in);
 

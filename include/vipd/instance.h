@@ -11,6 +11,7 @@
 
 #include "vipd/avail.h"
 #include "vipd/config.h"
+#include "vipd/events.h"
 #include "vipd/loop.h"
 #include "vipd/nl.h"
 #include "vipd/peers_anomaly.h"
@@ -85,8 +86,13 @@ struct instance_io {
 	            const union vip_in *dst, const uint8_t *msg, size_t len);
 	/* Apply address changes in one batch; each change's error is filled. Returns failures. */
 	int (*apply)(void *ctx, struct nl_change *changes, size_t n);
-	/* Announce one VIP (gratuitous ARP). */
-	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip);
+	/* Announce one address (gratuitous ARP / unsolicited NA) on dev, "" being the VIPs'
+	 * interface: 0 sent, 1 nothing to send there (no link layer, as lo), -1 (errno) failed. */
+	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev);
+	/* Optional (may be NULL: no pacing): the earliest time the announcement of vip on dev may
+	 * go, for the pacing of its interface shared by every instance (garp_groups); 0 = now. */
+	monotime (*announce_due)(void *ctx, struct instance *in, const struct vip_addr *vip,
+	                         const char *dev);
 	/* Optional (may be NULL): told after each logged state change of in. */
 	void (*state_changed)(void *ctx, struct instance *in);
 	/* Optional (may be NULL): told when in's effective priority (fsm.priority) changed. */
@@ -104,6 +110,10 @@ struct instance_io {
 	/* Optional (may be NULL): in, Master, heard a lower priority and its
 	 * notify_master_rx_lower_pri is due (instance_receive_rx_lower_due). */
 	void (*master_rx_lower)(void *ctx, struct instance *in);
+	/* Optional (may be NULL): a change of in's VIPs, routes or rules failed (c->error,
+	 * c->msg); it is logged, counted and retried. text: the change as the log names it. */
+	void (*nl_failed)(void *ctx, struct instance *in, const struct nl_change *c,
+	                  const char *text);
 };
 
 /* Per-instance counters, shown by status and stats. */
@@ -123,6 +133,10 @@ struct instance_stats {
 	/* [from][to]: each logged state change (src/instance_stats.c) */
 	uint64_t trans[VRRP_STATE__COUNT][VRRP_STATE__COUNT];
 	struct avail avail; /* availability from this node's own history */
+	/* time spent in each state, closed periods only (the current one: now - since) */
+	monotime in_state[VRRP_STATE__COUNT];
+	/* state changes by the kind of their cause (counted by the daemon, daemon_events.c) */
+	uint64_t by_cause[EVENTS_KIND__COUNT];
 };
 
 struct instance {
@@ -151,6 +165,11 @@ struct instance {
 	monotime since;             /* time of the last state change */
 	union vip_in primary;       /* advert source address */
 	uint8_t told_priority;      /* effective priority last given to io->priority_changed */
+	/* The cause of the last state change and the priority the last event named; the daemon
+	 * writes them (daemon_events.c), instance_status shows the cause. */
+	struct events_cause cause;
+	uint8_t event_priority;
+	long demote_uid; /* uid of the vipctl client of the last demote (-1: none) */
 	/* vipctl demote (maintenance): effective priority 1, no preemption; a master hands over
 	 * (make before break, src/instance_admin.c). Set before instance_start, the instance
 	 * starts demoted (a reload restarting it keeps the flag by instance name). */

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "vipd/config.h"
+#include "vipd/events.h"
 #include "vipd/loop.h"
 #include "vipd/monotime.h"
 #include "vipd/proc.h"
@@ -93,6 +94,12 @@ void notify_run(struct notifier *n, const char *queue, const char *script, const
 void notify_instance_state(struct notifier *n, const struct vipd_instance_config *ic,
                            enum vrrp_state state, unsigned priority);
 
+/* notify_instance_state whose scripts get cause (NULL: none) in their environment: VIPD_CAUSE,
+ * VIPD_CAUSE_FROM, _PRIORITY, _INTERVAL_MS, _VERSION, _SILENCE_MS, _UID, _NAME, _DETAIL. */
+void notify_instance_state_cause(struct notifier *n, const struct vipd_instance_config *ic,
+                                 enum vrrp_state state, unsigned priority,
+                                 const struct events_cause *cause);
+
 /* Sync group g entered state (sync_group_moved): queued on the group's own queue (named by
  * notify_group_queue), as for an instance, with `GROUP NAME STATE 0` for keepalived's
  * arguments and `NAME STATE 0` for vipd's. No FIFO line. */
@@ -119,6 +126,24 @@ void notify_set_fifo_format(struct notifier *n, enum vipd_notify_args format);
  * "INSTANCE PRIORITY n" or keepalived's MASTER_PRIORITY / BACKUP_PRIORITY line. */
 void notify_priority_state(struct notifier *n, const char *instance, enum vrrp_state state,
                            unsigned priority);
+
+/* notify_priority_state with cause (NULL: none) for the FIFO line (notify_set_fifo_cause). */
+void notify_priority_state_cause(struct notifier *n, const char *instance, enum vrrp_state state,
+                                 unsigned priority, const struct events_cause *cause);
+
+#define NOTIFY_ENV_MAX 10 /* the VIPD_CAUSE* variables of a change */
+
+/* The VIPD_CAUSE* variables of c ("NAME=value", malloc'd, only those that apply) into env (at
+ * most max): their number, or -1 when out of memory (none kept). */
+int notify_cause_env(char *env[], size_t max, const struct events_cause *c);
+
+/* The line ("...\n", in a buffer of len bytes) with " cause=KIND[ name=NAME][ from=ADDR]"
+ * before its newline (values have no spaces: check, interface and instance names have none). */
+void notify_cause_fifo(char *line, size_t len, const struct events_cause *c);
+
+/* notify_fifo_cause: vipd's FIFO lines end with " cause=KIND[ name=NAME][ from=ADDR]" (off: the
+ * lines as before). */
+void notify_set_fifo_cause(struct notifier *n, bool on);
 
 /* ic, Master, heard priority (lower; instance_receive_rx_lower_due): queue its
  * notify_master_rx_lower_pri as written, and keepalived's MASTER_RX_LOWER_PRI FIFO line. */

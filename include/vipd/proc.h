@@ -44,6 +44,12 @@ typedef void (*proc_done_cb)(void *arg, int wstatus, bool timed_out, monotime el
 struct proc *proc_spawn(struct loop *l, char *const argv[], const struct proc_user *user,
                         monotime timeout, proc_done_cb cb, void *arg, char *err, size_t errlen);
 
+/* proc_spawn with env ("NAME=value" strings, NULL-terminated; NULL: none) added to the child's
+ * environment. */
+struct proc *proc_spawn_env(struct loop *l, char *const argv[], char *const env[],
+                            const struct proc_user *user, monotime timeout, proc_done_cb cb,
+                            void *arg, char *err, size_t errlen);
+
 /* Tests only: when set, a child calls it first thing (to stall before its exec). */
 extern void (*proc_child_hook)(void);
 

@@ -10,7 +10,7 @@
  *   address of the prefix's family. dev is an interface name (when absent, the instance's).
  * - metric: 0..4294967295; 0 (the default) leaves the kernel's default (0 for IPv4, 1024 for
  *   IPv6) and is not printed.
- * - table: 1..4294967295 or "main"; default main (254, not printed). 253 (default) and 255
+ * - table: 1..4294967295, "main" or a name of rt_tables (route_parse_names); default main (254, not printed). 253 (default) and 255
  *   (local) are the kernel's own tables and rejected; 0 means "unspecified" to the kernel.
  * - TYPE: blackhole, unreachable or prohibit before the prefix (as ip-route(8) writes it): a
  *   route without a next hop, so via, dev, src and onlink are refused with it.
@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "vipd/addr.h"
+#include "vipd/rttab.h"
 
 #define ROUTE_TABLE_MAIN 254u /* RT_TABLE_MAIN */
 
@@ -81,6 +82,10 @@ struct vipd_route {
 /* Parse s into *r. af (AF_INET, AF_INET6 or 0) is the family "default" takes without a
  * gateway. Returns 0, or -1 with *r untouched and a reason (without the input) in why. */
 int route_parse(const char *s, int af, struct vipd_route *r, char *why, size_t whylen);
+
+/* route_parse, with table also taking a name of names (iproute2's rt_tables; NULL: none). */
+int route_parse_names(const char *s, int af, const struct rttab *names, struct vipd_route *r,
+                      char *why, size_t whylen);
 
 /* Write r as text route_parse reads back to an equal route (ROUTE_STRLEN bytes suffice); the
  * prefix is always numeric ("0.0.0.0/0", not "default"). Returns buf. */

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "vipd/addr.h"
+#include "vipd/rttab.h"
 
 /* Longest rule_parse input, and the room rule_format needs (with the NUL). */
 #define RULE_TEXT_MAX 256
@@ -48,6 +49,10 @@ struct vipd_rule {
 /* Parse s into *r. af (AF_INET, AF_INET6 or 0) is the family of a rule without from or to.
  * Returns 0, or -1 with *r untouched and a reason (without the input) in why. */
 int rule_parse(const char *s, int af, struct vipd_rule *r, char *why, size_t whylen);
+
+/* rule_parse, with table also taking a name of names (iproute2's rt_tables; NULL: none). */
+int rule_parse_names(const char *s, int af, const struct rttab *names, struct vipd_rule *r,
+                     char *why, size_t whylen);
 
 /* Write r as text rule_parse reads back to an equal rule (RULE_STRLEN bytes suffice). Returns
  * buf. */

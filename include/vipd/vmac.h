@@ -1,8 +1,8 @@
 /* vmac: virtual MAC interfaces with libnl-route-3. A VMAC is a macvlan in
- * bridge mode on the instance's interface, named "vrrp.VRID" (IPv4) or
- * "vrrp6.VRID" (IPv6, config_vmac_name), with the MAC 00:00:5e:00:01:VRID / 00:00:5e:00:02:VRID
- * (RFC 9568 7.3). Also the per-interface sysctls that make ARP answer from the
- * VMAC only. Returns -1 and a reason; never logs. */
+ * bridge mode on the instance's interface, named by the config (default "vrrp.VRID" or
+ * "vrrp6.VRID", config_vmac_name), with the MAC 00:00:5e:00:01:VRID / 00:00:5e:00:02:VRID
+ * (RFC 9568 7.3), and the ifalias "vipd VMAC" that marks it as vipd's. Also the per-interface
+ * sysctls that make ARP answer from the VMAC only. Returns -1 and a reason; never logs. */
 #ifndef VIPD_VMAC_H
 #define VIPD_VMAC_H
 
@@ -21,16 +21,24 @@ struct vmac_nl *vmac_open(char *err, size_t errlen);
 /* Close the socket and free. NULL is fine. */
 void vmac_close(struct vmac_nl *v);
 
-/* Create the VMAC of (af, vrid) on the interface parent_ifindex, first deleting a macvlan of that
- * name left by an earlier run (a non-macvlan of that name is an error, never touched). Before it
+/* Create the VMAC name of (af, vrid) on the interface parent_ifindex, first deleting a macvlan of
+ * that name left by an earlier run: one with vipd's ifalias, or (made by a vipd before the alias)
+ * the default name with the virtual MAC; anything else of that name is an error, never touched.
+ * Before it
  * goes up: arp_ignore=1 on it (it answers ARP only for addresses it holds); IPv4 also
  * accept_local=1, rp_filter=0, promote_secondaries=1 and IPv6 disabled; IPv6 addrgenmode none and
  * accept_ra=0, so it holds no link-local derived from the shared MAC and sends nothing of its own.
  * Returns the new ifindex, or -1 with a reason. */
-int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, unsigned parent_ifindex, char *err,
-                size_t errlen);
+int vmac_create(struct vmac_nl *v, int af, uint8_t vrid, const char *name, unsigned parent_ifindex,
+                char *err, size_t errlen);
 
-/* Bring the macvlan called name up (someone set it down). 0 or -1 with a reason. */
+/* The names of the macvlans vipd created (its ifalias) in *names (free it), their count in *n.
+ * 0, or -1 with a reason. */
+int vmac_list_ours(struct vmac_nl *v, char (**names)[IF_NAMESIZE], size_t *n, char *err,
+                   size_t errlen);
+
+/* Bring vipd's macvlan called name up (someone set it down); another's is left alone. 0 or -1
+ * with a reason. */
 int vmac_up(struct vmac_nl *v, const char *name, char *err, size_t errlen);
 
 /* Drop every IPv6 address of the interface name without a packet: deleting them one by one makes
@@ -38,8 +46,8 @@ int vmac_up(struct vmac_nl *v, const char *name, char *err, size_t errlen);
  * disable_ipv6 1, then 0) removes them silently and keeps the link up. 0 or -1 with a reason. */
 int vmac_flush(const char *name, char *err, size_t errlen);
 
-/* Delete the macvlan called name. 0 when deleted or absent; -1 with a reason (also when name is
- * not a macvlan: it is left alone). */
+/* Delete the macvlan called name if vipd created it (its ifalias says so). 0 when deleted or
+ * absent; -1 with a reason (also when name is not a macvlan, or not vipd's: it is left alone). */
 int vmac_delete(struct vmac_nl *v, const char *name, char *err, size_t errlen);
 
 /* Read /proc/sys/net/{ipv4,ipv6}/conf/IFNAME/KEY (af picks the tree). 0 or -1 with a reason. */

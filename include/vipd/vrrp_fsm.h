@@ -34,6 +34,29 @@ enum vrrp_cause {
 	VRRP_CAUSE__COUNT
 };
 
+/* The finer reason within a cause (vrrp_fsm_why_name): which comparison decided. */
+enum vrrp_why {
+	VRRP_WHY_NONE = 0,
+	VRRP_WHY_HIGHER_PRIORITY,         /* HIGHER_PRIO: the advert's priority was higher */
+	VRRP_WHY_EQUAL_PRIORITY_TIEBREAK, /* HIGHER_PRIO: equal priority, higher primary address */
+	VRRP_WHY_PREEMPT,                 /* PREEMPT: a lower master ignored (no preempt_delay) */
+	VRRP_WHY_PREEMPT_DELAY_DONE,      /* PREEMPT: a lower master outlived preempt_delay */
+	VRRP_WHY__COUNT
+};
+
+/* The details of a transition's cause (valid after VRRP_ACT_STATE): the advert that decided
+ * (HIGHER_PRIO, DEMOTE), or the last one heard before the Master_Down_Timer fired (MASTER_DOWN,
+ * PRIO0, PREEMPT). has_advert is false when no advert had been heard. */
+struct vrrp_fsm_why {
+	enum vrrp_why kind;
+	bool has_advert;
+	union vip_in from;    /* its source (family cfg.af) */
+	uint8_t priority;     /* its priority */
+	uint16_t interval_cs; /* its Max Adver Int (centiseconds) */
+	uint8_t version;      /* its version: the receive checks admit only cfg.version */
+	monotime silence;     /* timer causes: time from that advert to the transition */
+};
+
 /* Actions for the caller, a bit set. Carry them out in this order:
  * SEND_PRIO0, DEL_VIPS, ADD_VIPS, ANNOUNCE, SEND_ADVERT; STATE means log and notify.
  * (Priority 0 goes first so the backup's Skew_Time starts before the VIPs leave; the
@@ -65,8 +88,14 @@ struct vrrp_fsm {
 	struct vrrp_fsm_config cfg;
 	uint8_t priority; /* effective priority: cfg.priority unless changed by tracking */
 	enum vrrp_state state;
-	enum vrrp_state prev_state;   /* valid after VRRP_ACT_STATE */
-	enum vrrp_cause cause;        /* valid after VRRP_ACT_STATE */
+	enum vrrp_state prev_state; /* valid after VRRP_ACT_STATE */
+	enum vrrp_cause cause;      /* valid after VRRP_ACT_STATE */
+	struct vrrp_fsm_why why;    /* valid after VRRP_ACT_STATE: the details of cause */
+	/* Backup: the last advert heard (any priority), which a timer cause names. */
+	monotime heard_at; /* 0: none since Backup was entered */
+	union vip_in heard_from;
+	uint8_t heard_priority;
+	uint16_t heard_interval_cs;
 	uint16_t master_adver_int_cs; /* Master_Adver_Interval, learned from the master (v3) */
 	monotime adver_timer;         /* Master: next advert; 0 when stopped */
 	monotime master_down_timer;   /* Backup: deadline; 0 when stopped */
@@ -105,6 +134,9 @@ const char *vrrp_fsm_state_name(enum vrrp_state s);
 
 /* Short stable name of a cause ("startup", "master-down", ...). */
 const char *vrrp_fsm_cause_name(enum vrrp_cause c);
+
+/* Short stable name of a finer reason ("higher_priority", "equal_priority_tiebreak", ...). */
+const char *vrrp_fsm_why_name(enum vrrp_why w);
 
 /* Skew_Time in ns: ((256 - priority) x Master_Adver_Interval) / 256 for v3 (exact, no rounding
  * of the centiseconds), (256 - priority) / 256 seconds for v2. */

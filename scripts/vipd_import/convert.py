@@ -18,8 +18,8 @@ from .reader import Node, Report
 from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, INSTANCE_IMPLIED,
                     INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER, PROCESS_VALUES,
                     SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
-from .values import (parse_ip, sanitise, shell_join, shell_syntax, tcp_probe, text, to_bool,
-                     to_int)
+from .values import (fmt_num, parse_ip, sanitise, shell_join, shell_syntax, tcp_probe, text,
+                     to_bool, to_int)
 
 Record = Dict[str, Any]
 # One vipd key of an instance: key, value (text, or the items of a list), the keepalived
@@ -39,6 +39,7 @@ class Converter:
         self.instances: List[Record] = []
         self.scripts: Dict[str, Record] = {}
         self.groups: List[Record] = []
+        self.garp_groups: List[Record] = []     # garp_group blocks: interfaces and intervals
         self.errors = 0                          # statements converted with a change of meaning
 
     def error(self, n: Node, msg: str, kw: Optional[str] = None) -> None:
@@ -293,6 +294,30 @@ class Converter:
                 self.skip(c)
         self.groups.append(g)
 
+    # ---- collect: garp_group (the pace of an interface, shared by its instances)
+    def garp_group(self, n: Node) -> None:
+        if n.block is None:
+            self.warn(n, 'expects a { } block; ignored')
+            return
+        g: Record = {'node': n, 'interfaces': [], 'keys': []}
+        for c in n.block:
+            if c.kw in ('garp_interval', 'gna_interval') and c.block is None:
+                v = self.value(c, *GARP[c.kw])
+                if v is not None:
+                    g['keys'].append((c.kw, fmt_num(v)))
+            elif c.kw == 'interface' and c.block is None and c.args:
+                g['interfaces'].append(c.args[0])
+            elif c.kw == 'interfaces' and c.block is not None:
+                g['interfaces'] += [e.kw for e in c.block] + [a for e in c.block for a in e.args]
+            else:
+                self.skip(c)
+        if not g['interfaces']:
+            self.warn(n, 'left out: no interface (keepalived ignores the group too)')
+        elif not g['keys']:
+            self.warn(n, 'left out: no garp_interval or gna_interval (it paces nothing)')
+        else:
+            self.garp_groups.append(g)
+
     # ---- collect: vrrp_instance
     def instance(self, n: Node) -> None:
         if len(n.args) != 1 or n.block is None:
@@ -334,6 +359,8 @@ class Converter:
                 i.setdefault(kw, c)
             elif kw == 'use_vmac':
                 i['vmac'] = c
+            elif kw == 'vmac_xmit_base':
+                i['vmac_xmit_base'] = c
             elif kw == 'dont_track_primary':
                 i['dont_track_primary'] = c
             elif kw in GARP and kw not in GARP_GLOBAL_ONLY:

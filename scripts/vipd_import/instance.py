@@ -12,10 +12,34 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 from .reader import Node
 from .rules import (ADDR_DROPPED, ADDR_FLAGS, ADDR_OPTIONS, GARP_KEYS, NOTIFY_OTHER, ROUTE_KEYS,
                     ROUTE_PROTOS, ROUTE_SCOPES, ROUTE_TYPES, RULE_KEYS, WEIGHT)
-from .values import fmt_num, parse_ip, q, to_int
+from .values import fmt_num, parse_ip, printable, q, to_int
 
 if TYPE_CHECKING:
     from .convert import Converter, Key, Record
+
+
+def vmac(cv: Converter, i: Record, fam: int, vrid: Any, keys: List[Key]) -> None:
+    """use_vmac [NAME [MAC]] -> vmac (true for keepalived's default name), vmac_xmit_base."""
+    xmit = i.get('vmac_xmit_base')
+    if 'vmac' not in i:
+        if xmit is not None:
+            cv.warn(xmit, 'left out: without use_vmac, keepalived sends from the interface '
+                    'anyway')
+        return
+    node = i['vmac']
+    default = 'vrrp%s.%s' % ('6' if fam == 6 else '', vrid or 'VRID')
+    name = node.args[0] if node.args else default
+    keys.append(('vmac', 'true' if name == default else q(name), node))
+    # keepalived's MAC: six octets, or five with the VRID as the sixth; vipd's is RFC 9568's.
+    want = ['00', '00', '5e', '00', '02' if fam == 6 else '01',
+            '%02x' % vrid if isinstance(vrid, int) else 'VRID']
+    for mac in node.args[1:]:
+        octets = ['%02x' % int(o, 16) if re.fullmatch(r'[0-9A-Fa-f]{1,2}', o) else o
+                  for o in mac.split(':')]
+        if octets not in (want, want[:5]):
+            cv.warn(node, 'MAC %s not carried over: vipd\'s VMAC has %s' % (mac, ':'.join(want)))
+    if xmit is not None:
+        keys.append(('vmac_xmit_base', 'true', xmit))
 
 
 def complete(cv: Converter, i: Record) -> None:
@@ -103,13 +127,7 @@ def complete(cv: Converter, i: Record) -> None:
             continue   # keepalived paces ARP with vrrp_garp_interval, NAs with vrrp_gna_interval
         if v is not None:
             keys.append((key, str(v) if kw.endswith('repeat') else fmt_num(v), vnode))
-    if 'vmac' in i:
-        keys.append(('vmac', 'true', i['vmac']))
-        name = 'vrrp%s.%s' % ('6' if fam == 6 else '', vrid or 'VRID')
-        extra = [a for a in i['vmac'].args[:1] if a != name] + i['vmac'].args[1:]
-        if extra:
-            cv.warn(i['vmac'], 'interface name/MAC %s not carried over: vipd names its '
-                    'VMAC %s' % (' '.join(extra), name))
+    vmac(cv, i, fam, vrid, keys)
     if strict and i['peers']:
         cv.warn(i['node'], 'unicast peers are not supported in strict mode: '
                 'depending on its version and the interface keepalived may refuse the '
@@ -198,6 +216,12 @@ def addr_list(cv: Converter, i: Record, fam: Optional[int], key: str = 'vips',
         out.append((text, ip, e))
     return out
 
+def table_name(arg: str) -> bool:
+    """A name of /etc/iproute2/rt_tables as keepalived and vipd read it (resolved by each at
+    its load, so carried over as written)."""
+    return re.fullmatch(r'[A-Za-z_][A-Za-z0-9_.+:-]{0,62}', arg) is not None
+
+
 def route_value(key: str, arg: str) -> Optional[str]:
     """The vipd value of route keyword key (a vipd word), or None when vipd cannot take it."""
     if key == 'scope':
@@ -206,7 +230,7 @@ def route_value(key: str, arg: str) -> Optional[str]:
         return ROUTE_PROTOS.get(arg, arg if to_int(arg, 1, 255) is not None else None)
     if key == 'table':
         table = {'main': '254', 'local': '255', 'default': '253'}.get(arg, arg)
-        return table if to_int(table, 0, 2**32 - 1) is not None else None
+        return table if to_int(table, 0, 2**32 - 1) is not None or table_name(table) else None
     if key == 'metric':
         return arg if to_int(arg, 0, 2**32 - 1) is not None else None
     return arg
@@ -280,8 +304,8 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
             key = ROUTE_KEYS[t]
             val = route_value(key, arg)
             if val is None and key == 'table':
-                cv.warn(e, 'not carried over: vipd knows numbered tables (and main, local, '
-                        'default) only', kw=kw)
+                cv.warn(e, 'not carried over: table "%s" is neither a number nor a name'
+                        % printable(arg), kw=kw)
                 return None
             if val is None and key == 'metric':
                 cv.warn(e, 'invalid metric; route not carried over', kw=kw)
@@ -398,8 +422,10 @@ def rule(cv: Converter, e: Node) -> Optional[str]:
         cv.warn(e, 'not carried over: vipd needs a table on every rule', kw=kw)
         return None
     r['table'] = {'main': 'main', '254': 'main'}.get(r['table'], r['table'])
-    if r['table'] != 'main' and to_int(r['table'], 1, 2**32 - 1) is None:
-        cv.warn(e, 'not carried over: vipd knows numbered tables (and main) only', kw=kw)
+    if (r['table'] != 'main' and to_int(r['table'], 1, 2**32 - 1) is None and
+            not table_name(r['table'])):
+        cv.warn(e, 'not carried over: table "%s" is neither a number nor a name'
+                % printable(r['table']), kw=kw)
         return None
     for key in ('from', 'to'):
         if key in r and r[key] in ('all', 'any', 'default'):

@@ -28,14 +28,10 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?track_(file|process)', 'vipd sync groups track nothing; track it in each member '
      'instance'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
-    (r'garp_group', 'vipd paces the announcements of each instance (vrrp_garp_interval becomes '
-     'garp_interval), not of an interface'),
     (r'(vrrp_)?mcast_dst_ip', 'no vipd equivalent (vrrp_mcast_group4/6 become mcast_group)'),
     (r'notify_(deleted|priority_changes)',
      'vipd runs no script for a deleted instance or a priority change (see notify_fifo)'),
     (r'user', 'no user name given (keepalived needs one too)'),
-    (r'vmac_xmit_base', 'vipd sends adverts from the VMAC, and a keepalived node with '
-     'vmac_xmit_base does not hear them: move all nodes to vipd at once'),
     (r'use_vmac_addr|use_ipvlan', 'vipd creates one VMAC per instance and no ipvlan'),
     (r'enable_script_security', 'vipd always refuses a script that a user other than root can '
      'change, as keepalived with enable_script_security'),
@@ -63,7 +59,7 @@ def reason(kw: str) -> str:
 BLOCKS: Dict[str, str] = {'global_defs': 'global_defs', 'vrrp_instance': 'instance',
                           'vrrp_script': 'script', 'vrrp_sync_group': 'sync_group',
                           'vrrp_track_process': 'track_process', 'track_file': 'track_file',
-                          'vrrp_track_file': 'track_file'}
+                          'vrrp_track_file': 'track_file', 'garp_group': 'garp_group'}
 
 # global_defs keywords holding one value: keyword -> (key in Converter.g, rule).
 GLOBAL_VALUES: Dict[str, Tuple[str, Rule]] = {
@@ -165,6 +161,7 @@ VIPD_IMPLIED: Dict[str, str] = {
     'garp_refresh': '0.0',
     'garp_interval': '0.0',
     'vmac': 'false',
+    'vmac_xmit_base': 'false',
     'unicast_ttl_check': 'true',
     'track_link': 'true',
 }

@@ -97,7 +97,10 @@ def emit(cv: Converter, src: str, config_id: Optional[str]) -> Tuple[str, List[O
         q(x['name']), ', '.join(q(m) for m in x['instances']),
         ''.join('\n    %s = %s;' % (k, v) for k, v, _ in x['keys'])), x['node'])
         for x in cv.groups if x['instances']]
-    for key, items in (('checks', checks), ('sync_groups', groups)):
+    garp: List[Line] = [('{ interfaces = [ %s ];%s }' % (
+        ', '.join(q(f) for f in x['interfaces']),
+        ''.join(' %s = %s;' % kv for kv in x['keys'])), x['node']) for x in cv.garp_groups]
+    for key, items in (('checks', checks), ('sync_groups', groups), ('garp_groups', garp)):
         if items:
             out += [('', None), ('%s = (' % key, None)]
             out += [('  ' + t + (',' if k + 1 < len(items) else ''), node)

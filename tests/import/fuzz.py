@@ -32,7 +32,8 @@ TOKENS = ['{', '}', '"', "'", '#', '!', '\\', '$X', '${X}', '$X=1', '$X= \\', '$
           '\x00', '\r', '\t', '\x0b', '\xff', '\u00e9', 'vrrp_instance', 'vrrp_script',
           'vrrp_sync_group', 'group', 'global_defs', 'virtual_ipaddress', 'track_script',
           'track_interface', 'unicast_peer', 'authentication', 'auth_pass', 'state',
-          'priority', 'version', 'advert_int', 'notify', 'use_vmac', 'virtual_routes']
+          'priority', 'version', 'advert_int', 'notify', 'use_vmac', 'virtual_routes',
+          'vmac_xmit_base']
 BYTES = b'{}"\'#!\\$@~\n\r\t \x00\xff\xfe\x80'
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 47: least privilege (issue 6). vipd starts as root, opens what it needs,
-# then runs as the unprivileged user (no `user` key: "vipd" when it exists,
-# else "nobody") with CAP_NET_ADMIN and CAP_NET_RAW only — read from
+# then runs as the unprivileged user (no `user` key: "vipd"; lib.sh skips
+# without one) with CAP_NET_ADMIN and CAP_NET_RAW only — read from
 # /proc/PID/status: Uid/Gid, CapEff, CapPrm, CapBnd, CapInh, CapAmb, and
 # NoNewPrivs (set by vipd itself: no unit here), inherited by scripts. A check
 # script runs as that user with no capability at all, and a check that hangs
@@ -22,8 +22,7 @@
 . "$(dirname "$0")/checks.sh"
 ck_setup 2
 
-U=nobody
-id -u vipd >/dev/null 2>&1 && U=vipd
+U=vipd
 UID_U=$(id -u "$U") GID_U=$(id -g "$U")
 KEEP=0000000000003000 # CAP_NET_ADMIN (12) and CAP_NET_RAW (13)
 N1=$(node_ns 1)

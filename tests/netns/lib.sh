@@ -21,6 +21,8 @@
 #   VT_VERBOSE=1   print node logs at exit even when everything passed
 #   VT_LOG_LEVEL   vipd's log level (default debug)
 #   VT_VIPD_ARGS   more options for vipd (start_node), as "-D timers,ctl"
+#   VT_CONF_USER   `user` of write_conf's vipd configs (the lab and benchmarks: "nobody"
+#                  on a machine without a vipd user); without it vt_setup needs a vipd user
 
 # Functions report through globals (VT_WAITED_MS, VT_RC, VT_SAMPLES, TK_MS...)
 # that the scenarios read:
@@ -211,6 +213,10 @@ vt_topology() {
 # directory, cleanup trap, topology with N nodes and a client.
 vt_setup() {
 	vt_caps
+	# a root vipd without `user` runs as the vipd user, and refuses to start without one
+	# (never nobody unless written): tests/netns/run makes one for its run when missing
+	id -u vipd >/dev/null 2>&1 || [[ -n "${VT_CONF_USER:-}" ]] ||
+		skip_all "no vipd user: run me through tests/netns/run or tests/netns/with-vipd-user, or useradd --system --no-create-home --shell /usr/sbin/nologin vipd"
 	VT_PFX="vt$$$(printf '%02x' $((RANDOM % 256)))"
 	VT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vipd-netns.XXXXXX") || bail_out "mktemp failed"
 	# vipd runs as an unprivileged user after start-up (privdrop): it must still
@@ -284,7 +290,8 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # Keys: prio (default 100), preempt (true/false), interval (seconds),
 # vrid, vip (with /len; several separated by spaces), version, checksum,
 # preempt_delay, garp_repeat, garp_delay, accept, auth_pass, auth_type (ah: keepalived's
-# IPsec AH keyed with auth_pass), vmac (true),
+# IPsec AH keyed with auth_pass), vmac (true or a
+# name: keepalived's use_vmac [NAME]), vmac_xmit_base (true),
 # unicast (1: source = this node, peers = the other nodes),
 # unicast_ttl_check, peer_plen (N: each unicast peer written ADDR/N, as
 # keepalived configs write them), mcast_group (ADDR: the multicast group),
@@ -309,6 +316,8 @@ write_conf() {
 		{
 			echo "# node $i, written by tests/netns/lib.sh"
 			echo "router_id = \"n$i\";"
+			# VT_CONF_USER: the lab and benchmarks on a machine without a vipd user
+			[[ -n "${VT_CONF_USER:-}" ]] && echo "user = \"$VT_CONF_USER\";"
 			echo "control_socket = \"$VT_DIR/n$i.sock\";"
 			# the demoted state of this node only (vipd makes the folder)
 			echo "state_dir = \"$VT_DIR/n$i.lib\";"
@@ -323,11 +332,12 @@ write_conf() {
 			echo "    version = ${c[version]};"
 			echo "    advert_interval = ${c[interval]};"
 			echo "    preempt = ${c[preempt]};"
-			for k in preempt_delay accept checksum garp_repeat garp_delay auth_pass auth_type \
-				vmac unicast_ttl_check startup_delay; do
+			for k in preempt_delay accept checksum garp_repeat garp_delay auth_pass auth_type vmac \
+				unicast_ttl_check startup_delay vmac_xmit_base; do
 				[[ -n "${c[$k]:-}" ]] || continue
 				v=${c[$k]}
 				[[ $k == checksum || $k == auth_pass || $k == auth_type ]] && v="\"$v\""
+				[[ $k == vmac && $v != true && $v != false ]] && v="\"$v\""
 				echo "    $k = $v;"
 			done
 			[[ -n "${c[mcast_group]:-}" ]] && echo "    mcast_group = \"${c[mcast_group]}\";"
@@ -378,6 +388,8 @@ write_conf() {
 				printf '  unicast_peer {\n%s  }\n' "$(printf '    %s\n' "${peers[@]}")"
 			fi
 			[[ ${c[vmac]:-false} == true ]] && echo "  use_vmac"
+			[[ ${c[vmac]:-false} != true && ${c[vmac]:-false} != false ]] && echo "  use_vmac ${c[vmac]}"
+			[[ ${c[vmac_xmit_base]:-false} == true ]] && echo "  vmac_xmit_base"
 			echo "  virtual_ipaddress {"
 			# shellcheck disable=SC2086 # one word per address
 			printf '    %s\n' ${c[vip]}

@@ -189,4 +189,5 @@ for t in "${!VT_TK[@]}"; do
 	diag "summary $M_NAME $t: cable-pull takeover ${VT_TK[$t]:-?} ms (bound $(fadd "$mdi100" 20))," \
 		"graceful ${VT_GR[$t]:-?} ms (bound $(fadd "$skew100" 20))"
 done
-done_testing
+# a file with scenarios of its own after these sets MODE_BODY_MORE=1 and ends itself
+[[ -n ${MODE_BODY_MORE:-} ]] || done_testing

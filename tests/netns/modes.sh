@@ -9,6 +9,9 @@
 #   v3-unicast    VRRPv3, IPv4, unicast_source = the node, unicast_peers = the others
 #   v3-vmac       VRRPv3, IPv4, virtual MAC 00:00:5e:00:01:VRID
 #   v3-ipv6-vmac  VRRPv3, IPv6, virtual MAC 00:00:5e:00:02:VRID
+#   v3-vmac-named VRRPv3, IPv4, virtual MAC on a VMAC named vmac-web (use_vmac NAME)
+#   v3-unicast-vmac-base  VRRPv3, IPv4 unicast, VMAC vrrp.VRID, adverts from the
+#                 interface (vmac_xmit_base, which keepalived needs with unicast)
 #
 # mode_set sets VT_CONF_DEFAULTS (keys write_conf applies before its own
 # arguments), VIP / VIP_LEN (the address the scenarios check) and VIP_LIST
@@ -17,16 +20,16 @@
 
 # shellcheck disable=SC2153 # VT_CL and friends: lib.sh
 # shellcheck disable=SC2034 # read by lib.sh and measure.sh
-M_NAME=v3 M_FAM=4 M_VER=3 M_AUTH="" M_UNICAST=0 M_VMAC=0
+M_NAME=v3 M_FAM=4 M_VER=3 M_AUTH="" M_UNICAST=0 M_VMAC=0 M_VMAC_NAME="" M_XBASE=0
 VT_CONF_DEFAULTS=()
 VIP_LIST=""
-MODES="v2 v3 v3-ipv6 v3-unicast v3-vmac v3-ipv6-vmac"
+MODES="v2 v3 v3-ipv6 v3-unicast v3-vmac v3-ipv6-vmac v3-vmac-named v3-unicast-vmac-base"
 declare -A VT_LL=()
 
 # mode_set MODE — switch the scenario to MODE (one of $MODES)
 mode_set() {
 	# shellcheck disable=SC2034
-	M_NAME=$1 M_FAM=4 M_VER=3 M_AUTH="" M_UNICAST=0 M_VMAC=0
+	M_NAME=$1 M_FAM=4 M_VER=3 M_AUTH="" M_UNICAST=0 M_VMAC=0 M_VMAC_NAME="" M_XBASE=0
 	case $1 in
 	v2) M_VER=2 M_AUTH=s3cret ADVERT=1 VT_SETTLE=8 ;;
 	v3) ;;
@@ -34,6 +37,8 @@ mode_set() {
 	v3-unicast) M_UNICAST=1 ;;
 	v3-vmac) M_VMAC=1 ;;
 	v3-ipv6-vmac) M_FAM=6 M_VMAC=1 ;;
+	v3-vmac-named) M_VMAC=1 M_VMAC_NAME=vmac-web ;;
+	v3-unicast-vmac-base) M_UNICAST=1 M_VMAC=1 M_XBASE=1 ;;
 	*) bail_out "mode_set: unknown mode $1 (one of: $MODES)" ;;
 	esac
 	if ((M_FAM == 6)); then
@@ -44,7 +49,13 @@ mode_set() {
 	VT_CONF_DEFAULTS=("version=$M_VER" "vip=$VIP_LIST" "interval=$ADVERT")
 	[[ -n $M_AUTH ]] && VT_CONF_DEFAULTS+=("auth_pass=$M_AUTH")
 	((M_UNICAST)) && VT_CONF_DEFAULTS+=(unicast=1)
-	((M_VMAC)) && VT_CONF_DEFAULTS+=(vmac=true)
+	((M_VMAC)) && VT_CONF_DEFAULTS+=("vmac=${M_VMAC_NAME:-true}")
+	# With vmac_xmit_base no advert refreshes the switch's entry for the virtual MAC: only
+	# announcements do. A keepalived master still answering the new master's gratuitous ARPs
+	# (from the same MAC) points the switch at itself until the next one, so the second
+	# burst comes 0.5 s after a takeover instead of 5 s (a unicast advert can wait that long
+	# for ARP after a replug).
+	((M_XBASE)) && VT_CONF_DEFAULTS+=(vmac_xmit_base=true garp_delay=0.5)
 	return 0
 }
 
@@ -52,7 +63,8 @@ mode_set() {
 mode_desc() {
 	local d="VRRPv$M_VER IPv$M_FAM"
 	((M_UNICAST)) && d="$d unicast" || d="$d multicast"
-	((M_VMAC)) && d="$d, VMAC $(vmac_mac)"
+	((M_VMAC)) && d="$d, VMAC ${M_VMAC_NAME:-vrrp.$VRID} $(vmac_mac)"
+	((M_XBASE)) && d="$d, adverts from the interface (vmac_xmit_base)"
 	[[ -n $M_AUTH ]] && d="$d, auth PASS"
 	echo "$d, ${ADVERT} s adverts, VIPs $VIP_LIST"
 }
@@ -115,7 +127,7 @@ wire_filter() {
 	else
 		g="ip.ttl == 255 && ip.dst == 224.0.0.18 && eth.dst == 01:00:5e:00:00:12"
 	fi
-	if ((M_VMAC)); then g="$g && eth.src == $(vmac_mac)"; else g="$g && eth.src == $(node_mac "$n")"; fi
+	if ((M_VMAC && !M_XBASE)); then g="$g && eth.src == $(vmac_mac)"; else g="$g && eth.src == $(node_mac "$n")"; fi
 	g="$g && vrrp.version == $M_VER && vrrp.type == 1 && vrrp.virt_rtr_id == $VRID"
 	g="$g && (vrrp.prio == $prio || vrrp.prio == 0)"
 	if ((M_VER == 2)); then
@@ -131,7 +143,7 @@ wire_desc() {
 	if ((M_FAM == 6)); then d="hop limit 255, link-local source, ff02::12"
 	elif ((M_UNICAST)); then d="TTL 255, to the peer"
 	else d="TTL 255, 224.0.0.18"; fi
-	((M_VMAC)) && d="$d, from $(vmac_mac)"
+	((M_VMAC && !M_XBASE)) && d="$d, from $(vmac_mac)"
 	d="$d, v$M_VER, VRID $VRID, prio $1/0"
 	if ((M_VER == 2)); then d="$d, ${ADVERT} s, auth PASS '$M_AUTH'"
 	else d="$d, $(awk -v i="$ADVERT" 'BEGIN { printf "%d", i * 100 + 0.5 }') cs"; fi

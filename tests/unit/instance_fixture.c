@@ -84,14 +84,28 @@ static int fake_apply(void *ctx, struct nl_change *changes, size_t n)
 	return fk.apply_fail ? -1 : failed;
 }
 
-static int fake_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
+static int fake_announce(void *ctx, struct instance *in, const struct vip_addr *vip,
+                         const char *dev)
 {
 	struct io_call *c = log_next(IO_ANNOUNCE);
 
 	(void)ctx;
 	(void)in;
 	c->vip = *vip;
+	snprintf(c->dev, sizeof(c->dev), "%s", dev);
+	if (fk.pace_gap)
+		fk.pace_next = now_ns + fk.pace_gap;
 	return 0;
+}
+
+static monotime fake_announce_due(void *ctx, struct instance *in, const struct vip_addr *vip,
+                                  const char *dev)
+{
+	(void)ctx;
+	(void)in;
+	(void)vip;
+	(void)dev;
+	return fk.pace_gap ? fk.pace_next : 0;
 }
 
 /* The daemon rebuilds its table from every instance's drop list: here inst's alone. */
@@ -112,6 +126,7 @@ const struct instance_io fake_io = {.ctx = &fk,
                                     .send = fake_send,
                                     .apply = fake_apply,
                                     .announce = fake_announce,
+                                    .announce_due = fake_announce_due,
                                     .drop_sync = fake_drop_sync};
 
 struct vip_addr pfx(const char *s)

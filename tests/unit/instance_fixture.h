@@ -36,6 +36,7 @@ struct io_call {
 	bool nodad[MAXV];
 	struct vipd_addr_opts opts[MAXV]; /* NL_ADDR_* changes */
 	struct vip_addr vip;              /* IO_ANNOUNCE */
+	char dev[IF_NAMESIZE];            /* IO_ANNOUNCE: the address's dev, "" for the VIPs' */
 	/* IO_DROP (accept = false): inst's drop list when the table was rebuilt, in n and addr */
 };
 
@@ -46,6 +47,9 @@ struct fake_kernel {
 	bool drop_fail;    /* drop_sync fails (nftables refused the table) */
 	int add_err[MAXV]; /* error to report for change i of an ADD batch */
 	int del_err[MAXV]; /* error to report for change i of a DEL batch */
+	/* garp_groups: the interface's pace (0: none) and its next slot, moved on by each
+	 * announcement; a test sets pace_next to play another instance announcing there */
+	monotime pace_gap, pace_next;
 };
 extern struct fake_kernel fk;
 /* The instance_io that logs into fk. */

@@ -1,5 +1,5 @@
-/* Unit tests for the vmac key: default, parsing, type errors with their line, printing and
- * comparing, and the VMAC name rules (a VMAC is named by family and VRID alone). */
+/* Unit tests for the vmac and vmac_xmit_base keys: default, parsing, type errors with their line,
+ * printing and comparing, and the VMAC name rules (names, not VRIDs, must differ). */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -81,22 +81,33 @@ static void test_type_error(void **state)
 
 	(void)state;
 	assert_null(load("instances = (\n" INST("web", "eth0", 51, "198.18.0.100/24",
-	                                        "vmac = \"yes\";") "\n);\n",
+	                                        "vmac = [ \"yes\" ];") "\n);\n",
 	                 got));
-	assert_non_null(strstr(got, "2: "));
-	assert_non_null(strstr(got, "vmac"));
+	assert_string_equal(got, "2: instances[0].vmac: expected a boolean or an interface name, "
+	                         "got an array");
 	assert_null(
 	    load("instances = (\n" INST("web", "eth0", 51, "198.18.0.100/24", "vmac = 1;") "\n);\n",
 	         got));
 	assert_non_null(strstr(got, "vmac"));
 }
 
+/* What --dump-config writes of cfg; the caller frees it. */
+static char *print_text(const struct vipd_config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	config_print(cfg, out);
+	fclose(out);
+	return text;
+}
+
 static void test_print_round_trip(void **state)
 {
-	char got[1024], *text = NULL;
-	size_t len = 0;
+	char got[1024], *text;
 	struct vipd_config *a, *b;
-	FILE *out;
 
 	(void)state;
 	a = load("instances = (\n" INST("web", "eth0", 51, "198.18.0.100/24",
@@ -104,10 +115,7 @@ static void test_print_round_trip(void **state)
 	                                                           "198.18.0.101/24", "") "\n);\n",
 	         got);
 	assert_non_null(a);
-	out = open_memstream(&text, &len);
-	assert_non_null(out);
-	config_print(a, out);
-	fclose(out);
+	text = print_text(a);
 	assert_non_null(strstr(text, "vmac = true;"));
 	assert_non_null(strstr(text, "vmac = false;"));
 	b = load(text, got);
@@ -132,7 +140,8 @@ static void test_same_vmac_twice(void **state)
 	        "b", "eth1", 51, "198.19.0.100/24", "vmac = true;") "\n);\n",
 	    got));
 	assert_string_equal(got, "3: instances[1].vmac: VMAC vrrp.51 is also used by instance "
-	                         "\"a\" at line 2 (on eth0): give one of them another vrid");
+	                         "\"a\" at line 2 (on eth0): give one of them another name "
+	                         "(vmac = \"NAME\")");
 }
 
 static void test_same_vrid_one_vmac(void **state)
@@ -171,13 +180,123 @@ static void test_runs_on_a_vmac(void **state)
 	                         "but instance \"b\" at line 2 runs on it");
 }
 
+/* keepalived's use_vmac NAME: one VRID with a VMAC on each of two VLAN interfaces. */
+static void test_named_per_vlan(void **state)
+{
+	char got[1024];
+	struct vipd_config *cfg =
+	    load("instances = (\n" INST(
+	             "v5", "eth0.5", 51, "198.18.5.100/24",
+	             "vmac = \"vrrp.eth0.5.51\";") ",\n" INST("v6", "eth0.6", 51, "198.18.6.100/24",
+	                                                      "vmac = \"vrrp.eth0.6.51\"; "
+	                                                      "vmac_xmit_base = true;") "\n);\n",
+	         got);
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_true(cfg->instances[0].vmac);
+	assert_string_equal(cfg->instances[0].vmac_name, "vrrp.eth0.5.51");
+	assert_false(cfg->instances[0].vmac_xmit_base);
+	assert_string_equal(cfg->instances[1].vmac_name, "vrrp.eth0.6.51");
+	assert_true(cfg->instances[1].vmac_xmit_base);
+	config_free(cfg);
+	/* vmac = true keeps its old name. */
+	cfg = load("instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24",
+	                                  "vmac = true;") ",\n" INST("b", "eth0", 9, "fd00::9",
+	                                                             "vmac = true;") "\n);\n",
+	           got);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->instances[0].vmac_name, "vrrp.51");
+	assert_string_equal(cfg->instances[1].vmac_name, "vrrp6.9");
+	config_free(cfg);
+}
+
+/* Names the kernel refuses (IFNAMSIZ, charset), a clash and vmac_xmit_base alone, each at its
+ * line. */
+static void test_name_errors(void **state)
+{
+	char got[1024];
+
+	(void)state;
+	assert_null(load("instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24",
+	                                        "vmac = \"vrrp.eth0.123.51\";") "\n);\n",
+	                 got));
+	assert_string_equal(got, "2: instances[0].vmac: \"vrrp.eth0.123.51\" is longer than 15 "
+	                         "characters");
+	assert_null(load("instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24",
+	                                        "vmac = \"vrrp 51\";") "\n);\n",
+	                 got));
+	assert_string_equal(got, "2: instances[0].vmac: \"vrrp 51\": an interface name of letters, "
+	                         "digits, '_', '.' and '-'");
+	assert_null(load(
+	    "instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24", "vmac = \"..\";") "\n);\n",
+	    got));
+	assert_non_null(strstr(got, "2: instances[0].vmac: \"..\": an interface name"));
+	assert_null(load(
+	    "instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24", "vmac = \"\";") "\n);\n",
+	    got));
+	assert_string_equal(got, "2: instances[0].vmac: must not be empty");
+	assert_null(load(
+	    "instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24", "vmac = \"eth0\";") "\n);\n",
+	    got));
+	assert_string_equal(got, "2: instances[0].vmac: eth0 is the instance's own interface");
+	/* The same name on two interfaces (one written, one the default). */
+	assert_null(load(
+	    "instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24", "vmac = true;") ",\n" INST(
+	        "b", "eth1", 52, "198.19.0.100/24", "vmac = \"vrrp.51\";") "\n);\n",
+	    got));
+	assert_string_equal(got, "3: instances[1].vmac: VMAC vrrp.51 is also used by instance "
+	                         "\"a\" at line 2 (on eth0): give one of them another name "
+	                         "(vmac = \"NAME\")");
+	assert_null(load("instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24",
+	                                        "vmac_xmit_base = true;") "\n);\n",
+	                 got));
+	assert_string_equal(got,
+	                    "2: instances[0].vmac_xmit_base: needs vmac (adverts leave from the "
+	                    "interface anyway)");
+	assert_null(load("instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24",
+	                                        "vmac = true; vmac_xmit_base = 1;") "\n);\n",
+	                 got));
+	assert_string_equal(got,
+	                    "2: instances[0].vmac_xmit_base: expected a boolean, got an integer");
+}
+
+/* A name prints as a string and reads back equal; a rename or vmac_xmit_base is a difference. */
+static void test_named_round_trip(void **state)
+{
+	char got[1024], *text;
+	struct vipd_config *a, *b;
+
+	(void)state;
+	a = load(
+	    "instances = (\n" INST("web", "eth0.5", 51, "198.18.0.100/24",
+	                           "vmac = \"vrrp.eth0.5.51\"; vmac_xmit_base = true;") "\n);\n",
+	    got);
+	assert_non_null(a);
+	text = print_text(a);
+	assert_non_null(strstr(text, "vmac = \"vrrp.eth0.5.51\";"));
+	assert_non_null(strstr(text, "vmac_xmit_base = true;"));
+	b = load(text, got);
+	assert_non_null(b);
+	assert_true(config_instance_equal(&a->instances[0], &b->instances[0]));
+	strcpy(b->instances[0].vmac_name, "vrrp.51");
+	assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+	strcpy(b->instances[0].vmac_name, "vrrp.eth0.5.51");
+	b->instances[0].vmac_xmit_base = false;
+	assert_false(config_instance_equal(&a->instances[0], &b->instances[0]));
+	free(text);
+	config_free(a);
+	config_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_default_off),     cmocka_unit_test(test_on_both_families),
 	    cmocka_unit_test(test_type_error),      cmocka_unit_test(test_print_round_trip),
 	    cmocka_unit_test(test_same_vmac_twice), cmocka_unit_test(test_same_vrid_one_vmac),
-	    cmocka_unit_test(test_runs_on_a_vmac),
+	    cmocka_unit_test(test_runs_on_a_vmac),  cmocka_unit_test(test_named_per_vlan),
+	    cmocka_unit_test(test_name_errors),     cmocka_unit_test(test_named_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,10 +74,14 @@ static void batch_and_adverts(void **state)
 		;
 	assert_int_equal(decode(i, &adv, &form), VRRP_RX_OK);
 	assert_int_equal(adv.naddr, 2);
-	/* Announced: the addresses on the instance's interface (VIP and excluded), not lo's. */
+	/* Announced: every address, each on its own interface (the one on lo on lo). */
 	i = first_kind(IO_ANNOUNCE, 0);
 	assert_true(addr_equal(&fk.log[i].vip, &vips[0]));
-	assert_true(addr_equal(&fk.log[i + 1].vip, &xaddrs[0]));
+	assert_string_equal(fk.log[i].dev, "");
+	assert_true(addr_equal(&fk.log[i + 1].vip, &vips[1]));
+	assert_string_equal(fk.log[i + 1].dev, "lo");
+	assert_true(addr_equal(&fk.log[i + 2].vip, &xaddrs[0]));
+	assert_string_equal(fk.log[i + 2].dev, "");
 
 	base = fk.n;
 	rx_list(3, 200, &peer_hi, vips, 2);

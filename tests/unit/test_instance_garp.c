@@ -1,7 +1,8 @@
 /* Unit tests for garp_interval (announcements paced one at a time, for switches that rate-limit
  * ARP) on the fake kernel: every announcement of a burst garp_interval after the one before,
  * the VIPs in order, the second burst at garp_delay as without pacing; a reload that shortens
- * the list in the middle of a round; the config key. */
+ * the list in the middle of a round; the config key; the pace of an interface shared with other
+ * instances (garp_groups). */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -112,6 +113,44 @@ static void reload_mid_round(void **state)
 	assert_true(n >= 5);
 }
 
+/* garp_groups: the interface's pace spaces every announcement, across rounds too. */
+static void interface_pace(void **state)
+{
+	monotime t, at[32];
+	int which[32];
+
+	(void)state;
+	cfg.nvips = 2;
+	fk.pace_gap = 40 * MT_MSEC;
+	t = become_master();
+	run_until(t + 2 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 32), 10);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(at[i], t + (monotime)i * 40 * MT_MSEC);
+		assert_int_equal(which[i], i % 2);
+	}
+}
+
+/* Another instance announced on the interface just before: this one waits for the slot. */
+static void interface_pace_shared(void **state)
+{
+	monotime t, at[32];
+	int which[32];
+	size_t from;
+
+	(void)state;
+	fk.pace_gap = 40 * MT_MSEC;
+	t = become_master();
+	run_until(t + MT_SEC);
+	from = fk.n;
+	fk.pace_next = now_ns + 25 * MT_MSEC;
+	assert_int_equal(instance_announce(&inst, now_ns), 0);
+	assert_int_equal(announced(from, at, which, 32), 0);
+	run_until(now_ns + 30 * MT_MSEC);
+	assert_int_equal(announced(from, at, which, 32), 1);
+	assert_int_equal(at[0], t + MT_SEC + 25 * MT_MSEC);
+}
+
 /* The key: 0..10 s, default 0, printed and read back, compared on reload, errors at its line */
 static void config_key(void **state)
 {
@@ -158,6 +197,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(short_pace, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unpaced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(reload_mid_round, setup, teardown),
+	    cmocka_unit_test_setup_teardown(interface_pace, setup, teardown),
+	    cmocka_unit_test_setup_teardown(interface_pace_shared, setup, teardown),
 	    cmocka_unit_test(config_key),
 	};
 

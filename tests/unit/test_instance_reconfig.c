@@ -335,6 +335,21 @@ static void restart_rules_and_diff(void **state)
 	new_config();
 	ncfg.vmac = true;
 	assert_true(instance_reconfig_restarts(&inst, &ncfg));
+	/* A renamed VMAC is a new interface: deleted and created by the restart. */
+	cfg.vmac = true;
+	strcpy(cfg.vmac_name, "vrrp.51");
+	new_config();
+	strcpy(ncfg.vmac_name, "vrrp.eth0.51");
+	assert_true(instance_reconfig_restarts(&inst, &ncfg));
+	assert_string_equal(instance_reconfig_diff(&cfg, &ncfg, buf, sizeof(buf)), "vmac");
+	/* vmac_xmit_base only picks the socket of the next advert: in place. */
+	new_config();
+	ncfg.vmac_xmit_base = true;
+	assert_false(instance_reconfig_restarts(&inst, &ncfg));
+	assert_string_equal(instance_reconfig_diff(&cfg, &ncfg, buf, sizeof(buf)),
+	                    "vmac_xmit_base");
+	cfg.vmac = false;
+	cfg.vmac_name[0] = '\0';
 	new_config();
 	ncfg.af = AF_INET6;
 	assert_true(instance_reconfig_restarts(&inst, &ncfg));

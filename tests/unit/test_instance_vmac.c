@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <json-c/json.h>
+
 #include "instance_fixture.h"
 
 #define VMAC_INDEX 7
@@ -178,6 +180,29 @@ static void test_vmac_down_is_fault(void **state)
 	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
 }
 
+/* vipctl status names the VMAC and says where the adverts leave from; no such fields without a
+ * VMAC. */
+static void test_status_names_the_vmac(void **state)
+{
+	struct json_object *status, *v;
+
+	(void)state;
+	strcpy(cfg.vmac_name, "vrrp.eth0.51");
+	cfg.vmac_xmit_base = true;
+	start_vmac();
+	status = instance_status(&inst, now_ns);
+	assert_true(json_object_object_get_ex(status, "vmac", &v));
+	assert_string_equal(json_object_get_string(v), "vrrp.eth0.51");
+	assert_true(json_object_object_get_ex(status, "vmac_xmit_base", &v));
+	assert_true(json_object_get_boolean(v));
+	json_object_put(status);
+	cfg.vmac = false;
+	status = instance_status(&inst, now_ns);
+	assert_false(json_object_object_get_ex(status, "vmac", NULL));
+	assert_false(json_object_object_get_ex(status, "vmac_xmit_base", NULL));
+	json_object_put(status);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +210,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ipv6_flush_before_delete, setup_vmac6, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_vmac_is_fault, setup_vmac, teardown),
 	    cmocka_unit_test_setup_teardown(test_vmac_down_is_fault, setup_vmac, teardown),
+	    cmocka_unit_test_setup_teardown(test_status_names_the_vmac, setup_vmac, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +287,66 @@ static void metrics_text(void **state)
 	free(text);
 }
 
+/* Whether text has a "# TYPE name " line: name is a family vipd exports. */
+static bool exported(const char *text, const char *name)
+{
+	char line[160];
+
+	snprintf(line, sizeof(line), "# TYPE %s ", name);
+	return strstr(text, line) != NULL;
+}
+
+/* Every vipd_* name of the file at top_srcdir/rel is a family of text; returns how many names the
+ * file uses (an unreadable file fails). */
+static int names_exported(const char *text, const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096], name[128];
+	int c, n = 0, used = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	/* tokens [a-z0-9_]+ starting with "vipd_" */
+	do {
+		c = fgetc(f);
+		if (c != EOF && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+			if (n < (int)sizeof(name) - 1)
+				name[n++] = (char)c;
+			continue;
+		}
+		name[n] = '\0';
+		n = 0;
+		if (strncmp(name, "vipd_", 5) != 0)
+			continue;
+		used++;
+		if (!exported(text, name))
+			fail_msg("%s uses %s, which vipd does not export", rel, name);
+	} while (c != EOF);
+	fclose(f);
+	return used;
+}
+
+/* The alert rules and the dashboard query only metrics vipd exports (its own rendering says
+ * which: the "# TYPE" lines, written for every family even before a sample). */
+static void names_used_are_exported(void **state)
+{
+	size_t len;
+	char *text;
+
+	(void)state;
+	start();
+	text = render(&len);
+	assert_true(exported(text, "vipd_instance_state"));
+	assert_false(exported(text, "vipd_no_such_metric"));
+	/* the alerts use 10 names, the dashboard 17 (some several times) */
+	assert_true(names_exported(text, "conf/prometheus/vipd-alerts.yml") >= 10);
+	assert_true(names_exported(text, "conf/grafana/vipd.json") >= 17);
+	free(text);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -296,6 +357,7 @@ int main(void)
 	    T(stop_is_blind),
 	    T(stats_json_shape),
 	    T(metrics_text),
+	    T(names_used_are_exported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,7 +117,8 @@ static void test_default(void **state)
 	cfg = load("", &msgs);
 	assert_non_null(cfg);
 	free(msgs);
-	assert_string_equal(daemon_priv_user(cfg), getpwnam("vipd") ? "vipd" : "nobody");
+	/* "vipd" whether it exists or not: never nobody unless written (issue 15) */
+	assert_string_equal(daemon_priv_user(cfg), "vipd");
 	config_free(cfg);
 }
 
@@ -145,6 +146,32 @@ static void test_check(void **state)
 	/* no script_user: scripts run as whoever vipd becomes, never refused */
 	check_is("", "");
 	check_is("script_user = \"nobody\";\nuser = \"nobody\";", "");
+}
+
+/* Without a vipd user and without `user`, a root vipd refuses to start (main.c: the lookup's
+ * reason names the useradd line); user = "nobody" written is accepted. Needs root and no vipd
+ * user. */
+static void test_no_vipd_user(void **state)
+{
+	struct privdrop_id id;
+	struct vipd_config *cfg;
+	char err[256];
+
+	(void)state;
+	if (geteuid() != 0 || getpwnam("vipd") || !getpwnam("nobody"))
+		skip();
+	cfg = load_ok("");
+	assert_int_equal(daemon_priv_lookup(cfg, &id, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no user \"vipd\""));
+	assert_non_null(
+	    strstr(err, "useradd --system --no-create-home --shell /usr/sbin/nologin vipd"));
+	assert_non_null(strstr(err, "user = \"nobody\""));
+	config_free(cfg);
+	/* the file is valid (the machine lacks the user): --check passes, the start refuses */
+	check_is("", "");
+	check_is("user = \"nobody\";", "");
+	/* a config that names its user keeps working */
+	check_is("script_user = \"nobody\";", "");
 }
 
 /* daemon_priv_script_user for the config TOP when vipd runs as runs_as: its result, the name into
@@ -332,13 +359,10 @@ static void test_clear_caps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_key),
-	    cmocka_unit_test(test_default),
-	    cmocka_unit_test(test_check),
-	    cmocka_unit_test(test_script_user),
-	    cmocka_unit_test(test_script_identity),
-	    cmocka_unit_test(test_check_user),
-	    cmocka_unit_test(test_chown_leaves),
+	    cmocka_unit_test(test_key),          cmocka_unit_test(test_default),
+	    cmocka_unit_test(test_no_vipd_user), cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_script_user),  cmocka_unit_test(test_script_identity),
+	    cmocka_unit_test(test_check_user),   cmocka_unit_test(test_chown_leaves),
 	    cmocka_unit_test(test_clear_caps),
 	};
 

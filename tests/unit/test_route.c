@@ -232,11 +232,11 @@ static void value_errors(void **state)
 	rejected("198.19.0.0/24 metric 0x10", 0, "metric \"0x10\" is not a number 0..4294967295");
 	rejected("198.19.0.0/24 metric high", 0, "metric \"high\" is not a number 0..4294967295");
 
-	rejected("198.19.0.0/24 table 0", 0, "table \"0\" is not main or a number 1..4294967295");
+	rejected("198.19.0.0/24 table 0", 0, "table \"0\" is not main, a number 1..4294967295 or a name of rt_tables");
 	rejected("198.19.0.0/24 table 4294967296", 0,
-	         "table \"4294967296\" is not main or a number 1..4294967295");
+	         "table \"4294967296\" is not main, a number 1..4294967295 or a name of rt_tables");
 	rejected("198.19.0.0/24 table local", 0,
-	         "table \"local\" is not main or a number 1..4294967295");
+	         "table \"local\" is not main, a number 1..4294967295 or a name of rt_tables");
 	rejected("198.19.0.0/24 table 253", 0, "table 253 is the kernel's \"default\" table");
 	rejected("198.19.0.0/24 table 255", 0, "table 255 is the kernel's \"local\" table");
 	assert_int_equal(ok("198.19.0.0/24 table 4294967295", 0).table, UINT32_MAX);

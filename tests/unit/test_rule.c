@@ -102,7 +102,7 @@ static void errors(void **state)
 	rejected("from any table 1 priority 1", 0,
 	         "from \"any\" is not a prefix (ADDR/PLEN, ADDR or all)");
 	rejected("table 0 priority 1", AF_INET,
-	         "table \"0\" is not main or a number 1..4294967295");
+	         "table \"0\" is not main, a number 1..4294967295 or a name of rt_tables");
 	rejected("table 255 priority 1", AF_INET, "table 255 is the kernel's \"local\" table");
 	rejected("table 253 priority 1", AF_INET, "table 253 is the kernel's \"default\" table");
 	rejected("table 1 priority 0", AF_INET, "priority \"0\" is not a number 1..4294967295");

@@ -156,11 +156,12 @@ static int api_apply(void *ctx, struct nl_change *ch, size_t n)
 	return 0;
 }
 
-static int api_announce(void *ctx, struct instance *in, const struct vip_addr *vip)
+static int api_announce(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev)
 {
 	(void)ctx;
 	(void)in;
 	(void)vip;
+	(void)dev;
 	return 0;
 }
 

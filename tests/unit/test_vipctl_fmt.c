@@ -253,6 +253,29 @@ static void excluded_line(void **state)
 	free(text);
 }
 
+/* A VMAC instance names its VMAC and where its adverts leave from under the table. */
+static void vmac_line(void **state)
+{
+	char *named = render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"v5\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0.5\","
+	    "\"vmac\":\"vrrp.eth0.5.51\",\"vmac_xmit_base\":false,\"priority\":100,"
+	    "\"effective_priority\":100,\"master_address\":\"198.18.0.1\",\"advert_interval\":1.0,"
+	    "\"virtual_addresses\":[\"198.18.0.100/24\"],\"since\":3.25,\"demoted\":false}");
+	char *base =
+	    render(vipctl_fmt_instance,
+	           "{\"name\":\"web\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	           "\"vmac\":\"vrrp.51\",\"vmac_xmit_base\":true,\"priority\":100,"
+	           "\"effective_priority\":100,\"master_address\":null,\"advert_interval\":1.0,"
+	           "\"virtual_addresses\":[\"198.18.0.100/24\"],\"since\":3.25,\"demoted\":false}");
+
+	(void)state;
+	assert_non_null(strstr(named, "\nv5: VMAC vrrp.eth0.5.51 (adverts from vrrp.eth0.5.51)\n"));
+	assert_non_null(strstr(base, "\nweb: VMAC vrrp.51 (adverts from eth0)\n"));
+	free(named);
+	free(base);
+}
+
 /* Counters, availability (null figures as "-"), then only the transitions and drops seen. */
 static void stats_tables(void **state)
 {
@@ -370,7 +393,8 @@ static void peers_table(void **state)
 	(void)state;
 	assert_string_equal(
 	    text,
-	    "web (VRID 51, MASTER, priority 150, every 1.00s): master self 198.18.0.1, priority 150\n"
+	    "web (VRID 51, MASTER, priority 150, every 1.00s): master self 198.18.0.1, priority "
+	    "150\n"
 	    "ROUTER      PRIO  INTERVAL  VER  CHECKSUM  ADVERTS  LAST  FIRST  NOTE\n"
 	    "198.18.0.2   100     1.00s    3  rfc5798        12  0.4s  1m02s  -\n"
 	    "198.18.0.3    90     2.00s    2  -               3  1.5s   5.0s  other addresses\n"
@@ -411,23 +435,15 @@ static void errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(durations),
-	    cmocka_unit_test(status_table),
-	    cmocka_unit_test(status_without_instances),
-	    cmocka_unit_test(check_user_line),
-	    cmocka_unit_test(instance_row),
-	    cmocka_unit_test(fault_reason_line),
-	    cmocka_unit_test(announce_line),
-	    cmocka_unit_test(excluded_line),
-	    cmocka_unit_test(address_list_line),
-	    cmocka_unit_test(startup_delay_line),
-	    cmocka_unit_test(stats_tables),
-	    cmocka_unit_test(stats_log_dropped),
-	    cmocka_unit_test(metrics_text),
-	    cmocka_unit_test(reload_line),
-	    cmocka_unit_test(debug_line),
-	    cmocka_unit_test(peers_table),
-	    cmocka_unit_test(errors),
+	    cmocka_unit_test(durations),          cmocka_unit_test(vmac_line),
+	    cmocka_unit_test(status_table),       cmocka_unit_test(status_without_instances),
+	    cmocka_unit_test(check_user_line),    cmocka_unit_test(instance_row),
+	    cmocka_unit_test(fault_reason_line),  cmocka_unit_test(announce_line),
+	    cmocka_unit_test(excluded_line),      cmocka_unit_test(address_list_line),
+	    cmocka_unit_test(startup_delay_line), cmocka_unit_test(stats_tables),
+	    cmocka_unit_test(stats_log_dropped),  cmocka_unit_test(metrics_text),
+	    cmocka_unit_test(reload_line),        cmocka_unit_test(debug_line),
+	    cmocka_unit_test(peers_table),        cmocka_unit_test(errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

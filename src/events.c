@@ -1,0 +1,247 @@
+/* events: the ring of recent events behind `vipctl events` and `vipctl history`. A fixed array
+ * indexed by seq modulo its size, so a push never allocates and a reader finds any seq in O(1);
+ * a reader that fell behind learns how many events it missed from the seqs alone. */
+#include "build_config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vipd/events.h"
+#include "vipd/vrrp_fsm.h"
+
+static const char *const kind_names[EVENTS_KIND__COUNT] = {
+    [EVENTS_KIND_NONE] = "none",
+    [EVENTS_KIND_STARTUP] = "startup",
+    [EVENTS_KIND_STOP] = "stop",
+    [EVENTS_KIND_MASTER_DOWN] = "master_down",
+    [EVENTS_KIND_PRIORITY_ZERO] = "priority_zero",
+    [EVENTS_KIND_PREEMPT] = "preempt",
+    [EVENTS_KIND_PREEMPT_DELAY_DONE] = "preempt_delay_done",
+    [EVENTS_KIND_HIGHER_PRIORITY] = "higher_priority",
+    [EVENTS_KIND_EQUAL_PRIORITY_TIEBREAK] = "equal_priority_tiebreak",
+    [EVENTS_KIND_CHECK] = "check",
+    [EVENTS_KIND_INTERFACE] = "interface",
+    [EVENTS_KIND_ADMIN] = "admin",
+    [EVENTS_KIND_SYNC_GROUP] = "sync_group",
+    [EVENTS_KIND_NETLINK] = "netlink",
+};
+
+const char *events_kind_name(enum events_kind k)
+{
+	if ((unsigned)k >= EVENTS_KIND__COUNT || kind_names[k] == NULL)
+		return "?";
+	return kind_names[k];
+}
+
+void events_cause_init(struct events_cause *c, enum events_kind kind)
+{
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->priority = -1;
+	c->interval_ms = -1;
+	c->silence_ms = -1;
+	c->uid = -1;
+}
+
+static size_t clamp(size_t cap)
+{
+	if (cap < EVENTS_MIN_SIZE)
+		return EVENTS_MIN_SIZE;
+	return cap > EVENTS_MAX_SIZE ? EVENTS_MAX_SIZE : cap;
+}
+
+int events_ring_init(struct events_ring *r, size_t cap)
+{
+	cap = clamp(cap);
+	r->ev = calloc(cap, sizeof(*r->ev));
+	if (!r->ev) {
+		errno = ENOMEM;
+		return -1;
+	}
+	r->cap = cap;
+	r->first = 1;
+	r->next = 1;
+	return 0;
+}
+
+uint64_t events_ring_first(const struct events_ring *r)
+{
+	return r->ev == NULL ? r->next : r->first;
+}
+
+const struct events_event *events_ring_get(const struct events_ring *r, uint64_t seq)
+{
+	if (r->ev == NULL || seq < events_ring_first(r) || seq >= r->next)
+		return NULL;
+	return &r->ev[seq % r->cap];
+}
+
+int events_ring_resize(struct events_ring *r, size_t cap)
+{
+	struct events_event *ev;
+	uint64_t first = r->first;
+
+	cap = clamp(cap);
+	if (cap == r->cap)
+		return 0;
+	ev = calloc(cap, sizeof(*ev));
+	if (!ev) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (r->next - first > cap)
+		first = r->next - cap;
+	for (uint64_t s = first; s < r->next; s++)
+		ev[s % cap] = *events_ring_get(r, s);
+	free(r->ev);
+	r->ev = ev;
+	r->cap = cap;
+	r->first = first;
+	return 0;
+}
+
+void events_ring_free(struct events_ring *r)
+{
+	free(r->ev);
+	r->ev = NULL;
+	r->cap = 0;
+	r->first = r->next;
+}
+
+const struct events_event *events_ring_push(struct events_ring *r, const struct events_event *ev)
+{
+	struct events_event *slot = &r->ev[r->next % r->cap];
+
+	if (r->next - r->first == r->cap)
+		r->first++; /* the oldest is overwritten */
+	*slot = *ev;
+	slot->seq = r->next++;
+	return slot;
+}
+
+uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_t *lost)
+{
+	uint64_t first = events_ring_first(r);
+
+	*lost = 0;
+	if (since == 0)
+		return first;
+	if (since >= r->next)
+		return r->next; /* ahead: a seq of another run */
+	if (since + 1 < first) {
+		*lost = first - (since + 1);
+		return first;
+	}
+	return since + 1;
+}
+
+static void add_str(struct json_object *o, const char *key, const char *v)
+{
+	if (v[0])
+		json_object_object_add(o, key, json_object_new_string(v));
+}
+
+static void add_int(struct json_object *o, const char *key, int64_t v)
+{
+	if (v >= 0)
+		json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+struct json_object *events_cause_json(const struct events_cause *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	add_str(o, "kind", events_kind_name(c->kind));
+	add_str(o, "from", c->from);
+	add_int(o, "priority", c->priority);
+	add_int(o, "interval_ms", c->interval_ms);
+	if (c->version)
+		add_int(o, "version", c->version);
+	add_int(o, "silence_ms", c->silence_ms);
+	add_int(o, "uid", c->uid);
+	add_str(o, "name", c->name);
+	add_str(o, "detail", c->detail);
+	return o;
+}
+
+static const char *const type_names[] = {
+    [EVENTS_STATE] = "state",
+    [EVENTS_PRIORITY] = "priority",
+    [EVENTS_NETLINK] = "netlink",
+};
+
+static struct json_object *value_json(enum events_type t, int v)
+{
+	if (t == EVENTS_STATE)
+		return json_object_new_string(vrrp_fsm_state_name((enum vrrp_state)v));
+	return json_object_new_int(v);
+}
+
+struct json_object *events_event_json(const struct events_event *ev, const char *run)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *cause = events_cause_json(&ev->cause);
+
+	if (!o || !cause) {
+		json_object_put(o);
+		json_object_put(cause);
+		return NULL;
+	}
+	json_object_object_add(o, "seq", json_object_new_uint64(ev->seq));
+	json_object_object_add(o, "run", json_object_new_string(run));
+	json_object_object_add(o, "time", json_object_new_string(ev->wall));
+	json_object_object_add(o, "mono", json_object_new_double(monotime_to_sec(ev->mono)));
+	json_object_object_add(o, "instance", json_object_new_string(ev->instance));
+	json_object_object_add(o, "type", json_object_new_string(type_names[ev->type]));
+	if (ev->type != EVENTS_NETLINK) {
+		json_object_object_add(o, "old", value_json(ev->type, ev->old_value));
+		json_object_object_add(o, "new", value_json(ev->type, ev->new_value));
+	}
+	json_object_object_add(o, "cause", cause);
+	return o;
+}
+
+/* Append " LABEL VALUE[UNIT]" for a member of o that is there. */
+static size_t add_part(char *buf, size_t len, size_t used, struct json_object *o, const char *key,
+                       const char *label, const char *unit)
+{
+	struct json_object *v;
+	int n;
+
+	if (used >= len || !json_object_object_get_ex(o, key, &v))
+		return used;
+	if (label[0])
+		n = snprintf(buf + used, len - used, " %s %s%s", label, json_object_get_string(v),
+		             unit);
+	else
+		n = snprintf(buf + used, len - used, " %s%s", json_object_get_string(v), unit);
+	return n < 0 ? used : used + (size_t)n;
+}
+
+void events_cause_text(struct json_object *cause, char *buf, size_t len)
+{
+	struct json_object *kind;
+	size_t used;
+	int n;
+
+	if (len == 0)
+		return;
+	if (!cause || !json_object_object_get_ex(cause, "kind", &kind)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	n = snprintf(buf, len, "%s", json_object_get_string(kind));
+	used = n < 0 ? 0 : (size_t)n;
+	used = add_part(buf, len, used, cause, "name", "", "");
+	used = add_part(buf, len, used, cause, "from", "from", "");
+	used = add_part(buf, len, used, cause, "priority", "priority", "");
+	used = add_part(buf, len, used, cause, "interval_ms", "interval", "ms");
+	used = add_part(buf, len, used, cause, "version", "version", "");
+	used = add_part(buf, len, used, cause, "silence_ms", "silence", "ms");
+	used = add_part(buf, len, used, cause, "uid", "uid", "");
+	add_part(buf, len, used, cause, "detail", "", "");
+}

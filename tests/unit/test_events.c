@@ -1,0 +1,205 @@
+/* Unit tests for the event ring (events.c): seqs across wrap-around and resizing, the --since
+ * resumption with its lost count, and the JSON and text of a cause. */
+#include "build_config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vipd/events.h"
+#include "vipd/vrrp_fsm.h"
+
+static void push_n(struct events_ring *r, int n)
+{
+	struct events_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EVENTS_PRIORITY;
+	events_cause_init(&ev.cause, EVENTS_KIND_CHECK);
+	for (int i = 0; i < n; i++) {
+		ev.new_value = i;
+		snprintf(ev.instance, sizeof(ev.instance), "i%d", i);
+		events_ring_push(r, &ev);
+	}
+}
+
+static void seqs_and_wrap_around(void **state)
+{
+	struct events_ring r;
+	uint64_t lost;
+
+	(void)state;
+	assert_int_equal(events_ring_init(&r, 3), 0); /* clamped up */
+	assert_int_equal(r.cap, EVENTS_MIN_SIZE);
+	assert_int_equal(events_ring_first(&r), 1);
+	assert_null(events_ring_get(&r, 1));
+	assert_int_equal(events_ring_resume(&r, 0, &lost), 1);
+	push_n(&r, 10);
+	assert_int_equal(events_ring_first(&r), 1);
+	assert_int_equal(events_ring_get(&r, 1)->seq, 1);
+	assert_int_equal(events_ring_get(&r, 10)->new_value, 9);
+	assert_null(events_ring_get(&r, 11));
+	push_n(&r, 30); /* 40 pushed, 16 kept: 25..40 */
+	assert_int_equal(events_ring_first(&r), 25);
+	assert_null(events_ring_get(&r, 24));
+	assert_int_equal(events_ring_get(&r, 25)->seq, 25);
+	assert_int_equal(events_ring_get(&r, 40)->seq, 40);
+	assert_string_equal(events_ring_get(&r, 40)->instance, "i29");
+	assert_int_equal(r.next, 41);
+	events_ring_free(&r);
+}
+
+static void since_resumes_without_gap_or_counts_lost(void **state)
+{
+	struct events_ring r;
+	uint64_t lost;
+
+	(void)state;
+	assert_int_equal(events_ring_init(&r, 16), 0);
+	push_n(&r, 40); /* 25..40 held */
+	/* Everything from the oldest held. */
+	assert_int_equal(events_ring_resume(&r, 0, &lost), 25);
+	assert_int_equal(lost, 0);
+	/* Seen up to 30: 31 next, no gap. */
+	assert_int_equal(events_ring_resume(&r, 30, &lost), 31);
+	assert_int_equal(lost, 0);
+	/* Seen up to 24: 25 is held, no gap. */
+	assert_int_equal(events_ring_resume(&r, 24, &lost), 25);
+	assert_int_equal(lost, 0);
+	/* Seen up to 10: 11..24 are gone. */
+	assert_int_equal(events_ring_resume(&r, 10, &lost), 25);
+	assert_int_equal(lost, 14);
+	/* Seen everything: nothing to read yet. */
+	assert_int_equal(events_ring_resume(&r, 40, &lost), 41);
+	assert_int_equal(lost, 0);
+	/* A seq of another run (ahead of this one): from the next event. */
+	assert_int_equal(events_ring_resume(&r, 1000, &lost), 41);
+	assert_int_equal(lost, 0);
+	events_ring_free(&r);
+}
+
+static void resize_keeps_newest_and_seqs(void **state)
+{
+	struct events_ring r;
+	uint64_t lost;
+
+	(void)state;
+	assert_int_equal(events_ring_init(&r, 32), 0);
+	push_n(&r, 20);
+	assert_int_equal(events_ring_resize(&r, 16), 0);
+	assert_int_equal(events_ring_first(&r), 5);
+	assert_int_equal(events_ring_get(&r, 20)->new_value, 19);
+	assert_int_equal(events_ring_get(&r, 5)->new_value, 4);
+	push_n(&r, 1);
+	assert_int_equal(events_ring_get(&r, 21)->seq, 21);
+	assert_int_equal(events_ring_first(&r), 6);
+	assert_int_equal(events_ring_resize(&r, 64), 0);
+	assert_int_equal(events_ring_first(&r), 6);
+	assert_int_equal(events_ring_get(&r, 21)->seq, 21);
+	assert_int_equal(events_ring_resume(&r, 2, &lost), 6);
+	assert_int_equal(lost, 3);
+	events_ring_free(&r);
+}
+
+static void event_and_cause_json(void **state)
+{
+	struct events_event ev;
+	struct json_object *o, *cause;
+	char text[256];
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.seq = 7;
+	snprintf(ev.wall, sizeof(ev.wall), "2026-12-06T08:00:00.123456Z");
+	ev.mono = 5 * MT_SEC;
+	snprintf(ev.instance, sizeof(ev.instance), "web");
+	ev.type = EVENTS_STATE;
+	ev.old_value = VRRP_STATE_BACKUP;
+	ev.new_value = VRRP_STATE_MASTER;
+	events_cause_init(&ev.cause, EVENTS_KIND_MASTER_DOWN);
+	snprintf(ev.cause.from, sizeof(ev.cause.from), "198.18.0.2");
+	ev.cause.priority = 150;
+	ev.cause.interval_ms = 1000;
+	ev.cause.version = 3;
+	ev.cause.silence_ms = 3609;
+	o = events_event_json(&ev, "abcd");
+	assert_non_null(o);
+	assert_string_equal(
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	    "{\"seq\":7,\"run\":\"abcd\",\"time\":\"2026-12-06T08:00:00.123456Z\","
+	    "\"mono\":5.0,\"instance\":\"web\",\"type\":\"state\",\"old\":\"BACKUP\","
+	    "\"new\":\"MASTER\",\"cause\":{\"kind\":\"master_down\",\"from\":"
+	    "\"198.18.0.2\",\"priority\":150,\"interval_ms\":1000,\"version\":3,"
+	    "\"silence_ms\":3609}}");
+	assert_true(json_object_object_get_ex(o, "cause", &cause));
+	events_cause_text(cause, text, sizeof(text));
+	assert_string_equal(text, "master_down from 198.18.0.2 priority 150 interval 1000ms "
+	                          "version 3 silence 3609ms");
+	json_object_put(o);
+
+	events_cause_init(&ev.cause, EVENTS_KIND_CHECK);
+	snprintf(ev.cause.name, sizeof(ev.cause.name), "web_ok");
+	snprintf(ev.cause.detail, sizeof(ev.cause.detail), "http: down (HTTP 500)");
+	cause = events_cause_json(&ev.cause);
+	events_cause_text(cause, text, sizeof(text));
+	assert_string_equal(text, "check web_ok http: down (HTTP 500)");
+	json_object_put(cause);
+	events_cause_text(NULL, text, sizeof(text));
+	assert_string_equal(text, "-");
+	/* A short buffer truncates, never overruns. */
+	events_cause_text(cause = events_event_json(&ev, "r"), text, 4);
+	json_object_put(cause);
+}
+
+/* A failed change: no old or new, the change and the kernel's message in the cause. */
+static void netlink_event_json(void **state)
+{
+	struct events_event ev;
+	struct json_object *o;
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.seq = 3;
+	snprintf(ev.wall, sizeof(ev.wall), "2026-12-06T08:00:00.000001Z");
+	snprintf(ev.instance, sizeof(ev.instance), "web");
+	ev.type = EVENTS_NETLINK;
+	events_cause_init(&ev.cause, EVENTS_KIND_NETLINK);
+	snprintf(ev.cause.name, sizeof(ev.cause.name), "add 198.18.0.100/24");
+	snprintf(ev.cause.detail, sizeof(ev.cause.detail), "Operation not permitted");
+	o = events_event_json(&ev, "r");
+	assert_non_null(o);
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE),
+	                    "{\"seq\":3,\"run\":\"r\",\"time\":\"2026-12-06T08:00:00.000001Z\","
+	                    "\"mono\":0.0,\"instance\":\"web\",\"type\":\"netlink\",\"cause\":{"
+	                    "\"kind\":\"netlink\",\"name\":\"add 198.18.0.100/24\",\"detail\":"
+	                    "\"Operation not permitted\"}}");
+	json_object_put(o);
+}
+
+static void kind_names_complete(void **state)
+{
+	(void)state;
+	for (int k = 0; k < EVENTS_KIND__COUNT; k++)
+		assert_string_not_equal(events_kind_name((enum events_kind)k), "?");
+	assert_string_equal(events_kind_name(EVENTS_KIND__COUNT), "?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(seqs_and_wrap_around),
+	    cmocka_unit_test(since_resumes_without_gap_or_counts_lost),
+	    cmocka_unit_test(resize_keeps_newest_and_seqs),
+	    cmocka_unit_test(event_and_cause_json),
+	    cmocka_unit_test(kind_names_complete),
+	    cmocka_unit_test(netlink_event_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
