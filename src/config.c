@@ -332,7 +332,7 @@ static const char *const instance_keys[] = {
     /* config_addr.c */
     "excluded_addresses",
     /* config_wire.c */
-    "auth_pass", "unicast_source", "unicast_peers", "unicast_ttl_check", "unicast_ttl",
+    "auth_pass", "auth_type", "unicast_source", "unicast_peers", "unicast_ttl_check", "unicast_ttl",
     "mcast_group", "mcast_source",
     /* config_route.c */
     "virtual_routes",

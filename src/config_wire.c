@@ -1,4 +1,4 @@
-/* config_wire: auth_pass, the unicast keys and the multicast keys of an instance (see
+/* config_wire: auth_pass and auth_type, the unicast keys and the multicast keys of an instance (see
  * config_wire.h). An empty peer list is an error, never a quiet fall back to multicast; the
  * unicast keys without unicast_peers are errors too, so that commenting out the peers cannot
  * go unnoticed, and so are the multicast keys with them. */
@@ -51,6 +51,36 @@ static void load_auth(const struct cv_scope *sc, bool version_ok, struct vipd_in
 		return;
 	}
 	memcpy(in->auth_pass, v, strlen(v) + 1);
+}
+
+/* auth_type: "pass" (the default: Auth Type 1) or "ah" (keepalived's IPsec AH, keyed with
+ * auth_pass). keepalived authenticates VRRPv2 alone, and VRRPv2 is IPv4 alone. */
+static void load_auth_type(const struct cv_scope *sc, bool version_ok,
+                           struct vipd_instance_config *in)
+{
+	const config_setting_t *s = config_value_member(sc, "auth_type");
+	const char *v;
+
+	if (config_value_get_string(sc, "auth_type", &v) != CV_OK)
+		return;
+	if (strcmp(v, "pass") != 0 && strcmp(v, "ah") != 0) {
+		config_value_key_error(sc, s, "auth_type", "\"%s\" is not \"pass\" or \"ah\"", v);
+		return;
+	}
+	if (!config_value_member(sc, "auth_pass")) {
+		config_value_key_error(sc, s, "auth_type", "needs auth_pass (the password or key)");
+		return;
+	}
+	if (strcmp(v, "ah") != 0 || !version_ok || !in->auth_pass[0])
+		return; /* a wrong version or auth_pass has its own error */
+	if (in->version != VIPD_V2)
+		config_value_key_error(
+		    sc, s, "auth_type",
+		    "\"ah\" applies to version = 2 only (keepalived's AH is VRRPv2)");
+	else if (in->af != AF_INET)
+		config_value_key_error(sc, s, "auth_type", "\"ah\" is IPv4 only");
+	else
+		in->auth_ah = true;
 }
 
 /* Element e of key (text like "unicast_peers[2]") as a host address of the instance's family
@@ -236,6 +266,7 @@ void config_wire_load(const struct cv_scope *sc, bool version_ok, struct vipd_in
 	in->unicast_ttl_check = true;
 	in->unicast_ttl = VRRP_TTL;
 	load_auth(sc, version_ok, in);
+	load_auth_type(sc, version_ok, in);
 	load_peers(sc, in);
 	load_source(sc, in);
 	load_group(sc, in);
@@ -262,6 +293,8 @@ void config_wire_print(const struct vipd_instance_config *in, FILE *out)
 		config_value_print_string(out, in->auth_pass);
 		fprintf(out, ";\n");
 	}
+	if (in->auth_ah)
+		fprintf(out, "    auth_type = \"ah\";\n");
 	if (!in->npeers) {
 		if (in->has_mcast_group)
 			fprintf(out, "    mcast_group = \"%s\";\n",
@@ -286,8 +319,8 @@ void config_wire_print(const struct vipd_instance_config *in, FILE *out)
 
 bool config_wire_equal(const struct vipd_instance_config *a, const struct vipd_instance_config *b)
 {
-	if (strcmp(a->auth_pass, b->auth_pass) != 0 || a->npeers != b->npeers ||
-	    a->has_unicast_source != b->has_unicast_source ||
+	if (strcmp(a->auth_pass, b->auth_pass) != 0 || a->auth_ah != b->auth_ah ||
+	    a->npeers != b->npeers || a->has_unicast_source != b->has_unicast_source ||
 	    a->unicast_ttl_check != b->unicast_ttl_check || a->unicast_ttl != b->unicast_ttl)
 		return false;
 	if (a->has_unicast_source && !same_in(a, &a->unicast_source, &b->unicast_source))

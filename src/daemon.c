@@ -31,6 +31,7 @@
 #include "vipd/track_check.h"
 #include "vipd/sdnotify.h"
 #include "vipd/sync_group.h"
+#include "vipd/vrrp_ah.h"
 
 /* --- instance I/O through the real kernel --- */
 
@@ -47,7 +48,8 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 	int rc;
 
 	if (!s)
-		s = daemon_iface_sock(in->iface, in->cfg->af);
+		s = in->cfg->auth_ah ? daemon_iface_ah_sock(in->iface)
+		                     : daemon_iface_sock(in->iface, in->cfg->af);
 	if (!s) {
 		errno = ENOTCONN;
 		rc = -1;
@@ -56,6 +58,11 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 		rc = net_vrrp_send_ttl(
 		    s, src, dst, msg, len,
 		    in->cfg->npeers && in->cfg->unicast_ttl != VRRP_TTL ? in->cfg->unicast_ttl : 0);
+	}
+	/* An AH datagram: the VRRP message follows its IPv4 and AH headers. */
+	if (in->cfg->auth_ah && len >= VRRP_AH_IP_LEN + VRRP_AH_LEN) {
+		msg += VRRP_AH_IP_LEN + VRRP_AH_LEN;
+		len -= VRRP_AH_IP_LEN + VRRP_AH_LEN;
 	}
 	if (log_cats_on & LOG_CAT_PACKETS)
 		daemon_debug_tx(in, src, dst, msg, len, rc);

@@ -99,21 +99,29 @@ void daemon_iface_del_addr(struct iface *ifc, const struct vip_addr *a)
 static void rx_cb(void *arg, int fd, unsigned events, monotime now);
 static void iface_notify_instances(struct daemon *d, struct iface *ifc, monotime now);
 
-static bool iface_uses_af(const struct iface *ifc, int af)
+/* The family of each socket index, and its name in messages. */
+static const int sock_afs[IFACE_NSOCKS] = {AF_INET, AF_INET6, AF_INET};
+static const char *const af_names[IFACE_NSOCKS] = {"IPv4", "IPv6", "IPv4 AH"};
+
+/* Does an instance of ifc use its socket si (an iface_sock_index)? */
+static bool iface_uses_sock(const struct iface *ifc, int si)
 {
 	struct daemon_iface *di = daemon_iface_of(ifc);
+	struct instance *const *tab = di->by_vrid[iface_af_index(sock_afs[si])];
 
 	for (int vrid = 1; vrid < 256; vrid++)
-		if (di->by_vrid[iface_af_index(af)][vrid])
+		if (tab[vrid] &&
+		    iface_sock_index(tab[vrid]->cfg->af, tab[vrid]->cfg->auth_ah) == si)
 			return true;
 	return false;
 }
 
-/* The groups of the multicast instances (those without unicast_peers) of family af on ifc, each
+/* The groups of the multicast instances (those without unicast_peers) of socket si on ifc, each
  * once, into out (room for NET_VRRP_GROUPS + 1: one more says too many); their number. */
-static size_t iface_groups(const struct iface *ifc, int af, union vip_in *out)
+static size_t iface_groups(const struct iface *ifc, int si, union vip_in *out)
 {
 	struct daemon_iface *di = daemon_iface_of(ifc);
+	int af = sock_afs[si];
 	struct instance *const *tab = di->by_vrid[iface_af_index(af)];
 	size_t n = 0, len = af == AF_INET ? 4 : 16;
 
@@ -122,7 +130,7 @@ static size_t iface_groups(const struct iface *ifc, int af, union vip_in *out)
 		union vip_in g;
 		size_t k = 0;
 
-		if (!c || c->npeers)
+		if (!c || c->npeers || iface_sock_index(c->af, c->auth_ah) != si)
 			continue;
 		if (c->has_mcast_group)
 			g = c->mcast_group;
@@ -140,7 +148,7 @@ void daemon_iface_close_sockets(struct daemon *d, struct iface *ifc)
 {
 	struct daemon_iface *di = daemon_iface_of(ifc);
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < IFACE_NSOCKS; i++) {
 		ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
 		if (!di->sock[i])
 			continue;
@@ -149,8 +157,6 @@ void daemon_iface_close_sockets(struct daemon *d, struct iface *ifc)
 		di->sock[i] = NULL;
 	}
 }
-
-static const char *const af_names[2] = {"IPv4", "IPv6"};
 
 /* Record the outcome of one socket step in slot (an error text, "" when it worked): a new
  * failure is a warning, the same one again (a retry) debug detail, a repair (fixed says what
@@ -176,21 +182,23 @@ static void note_sock_error(const struct iface *ifc, char *slot, size_t len, con
  * join_error), retried by daemon_iface_sock_retry_cb. */
 static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 {
-	static const int afs[2] = {AF_INET, AF_INET6};
 	struct daemon_iface *di = daemon_iface_of(ifc);
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < IFACE_NSOCKS; i++) {
 		char err[256] = "", msg[sizeof(ifc->sock_error[i])];
 		union vip_in groups[NET_VRRP_GROUPS + 1];
 		size_t ngroups;
 
-		if (!ifc->ifindex || !iface_uses_af(ifc, afs[i])) {
+		if (!ifc->ifindex || !iface_uses_sock(ifc, i)) {
 			ifc->sock_error[i][0] = ifc->join_error[i][0] = '\0';
 			continue;
 		}
 		if (!di->sock[i]) {
 			di->sock[i] =
-			    net_vrrp_open(afs[i], ifc->ifindex, ifc->name, err, sizeof(err));
+			    i == IFACE_SOCK_AH
+			        ? net_vrrp_open_ah(ifc->ifindex, ifc->name, err, sizeof(err))
+			        : net_vrrp_open(sock_afs[i], ifc->ifindex, ifc->name, err,
+			                        sizeof(err));
 			if (di->sock[i] &&
 			    loop_add_fd(d->loop, net_vrrp_fd(di->sock[i]), EPOLLIN, rx_cb,
 			                &((struct daemon_iface *)ifc)->rx[i]) < 0) {
@@ -210,7 +218,7 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 		}
 		/* One socket serves unicast and multicast instances alike; only the latter need
 		 * the group. */
-		ngroups = iface_groups(ifc, afs[i], groups);
+		ngroups = iface_groups(ifc, i, groups);
 		if (!ngroups) {
 			/* No multicast instance left (reload): no join to wait for. */
 			ifc->join_error[i][0] = '\0';
@@ -233,7 +241,7 @@ static void iface_open_sockets(struct daemon *d, struct iface *ifc)
 
 bool daemon_iface_sock_failed(const struct iface *ifc)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < IFACE_NSOCKS; i++)
 		if (ifc->sock_error[i][0] || ifc->join_error[i][0])
 			return true;
 	return false;
@@ -257,11 +265,10 @@ static void iface_retry_sockets(struct daemon *d, struct iface *ifc, monotime no
 /* Open the sockets an interface's instances need and close those no instance uses any more. */
 void daemon_iface_sync_sockets(struct daemon *d, struct iface *ifc)
 {
-	static const int afs[2] = {AF_INET, AF_INET6};
 	struct daemon_iface *di = daemon_iface_of(ifc);
 
-	for (int i = 0; i < 2; i++) {
-		if (!di->sock[i] || iface_uses_af(ifc, afs[i]))
+	for (int i = 0; i < IFACE_NSOCKS; i++) {
+		if (!di->sock[i] || iface_uses_sock(ifc, i))
 			continue;
 		loop_del_fd(d->loop, net_vrrp_fd(di->sock[i]));
 		net_vrrp_close(di->sock[i]);
@@ -526,7 +533,7 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 	 * (up to RX_CATCHUP) while a backup's Master_Down_Timer is expiring: under a flood its
 	 * master's advert may still wait in the queue behind the junk. */
 	for (int n = 0, catchup = 0; n < RX_BURST || net_vrrp_buffered(s) || n < catchup; n++) {
-		if (n == RX_BURST && rx_backup_expiring(ifc, rx->afi, monotime_now()))
+		if (n == RX_BURST && rx_backup_expiring(ifc, rx->fam, monotime_now()))
 			catchup = RX_CATCHUP;
 		struct vrrp_rx_meta meta;
 		const uint8_t *msg = NULL;
@@ -543,18 +550,18 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		}
 		if (r == VRRP_RX_OK) {
 			/* unicast_ttl_check = false: peek at the VRID to find whose it is. */
-			in = len >= 2 ? di->by_vrid[rx->afi][msg[1]] : NULL;
+			in = len >= 2 ? di->by_vrid[rx->fam][msg[1]] : NULL;
 			if (in && !instance_receive_ttl_checked(in->cfg, &meta))
 				meta.ttl = -1;
 			r = vrrp_pkt_decode(msg, len, &meta, &d->rxadv, &form);
 		}
 		if (r != VRRP_RX_OK) {
-			count_drop(d, ifc, rx->afi, msg, len, r);
+			count_drop(d, ifc, rx->fam, msg, len, r);
 			if (log_cats_on & LOG_CAT_PACKETS)
 				daemon_debug_rx_drop(ifc, &meta, msg, len, r);
 			continue;
 		}
-		in = di->by_vrid[rx->afi][d->rxadv.vrid];
+		in = di->by_vrid[rx->fam][d->rxadv.vrid];
 		if (!in || addr_cmp_in(meta.af, &in->primary, &meta.src) == 0) {
 			r = in ? VRRP_RX_OWN : VRRP_RX_VRID;
 			if (in)
@@ -578,6 +585,11 @@ void daemon_iface_demux_set(const struct iface *ifc, int af, uint8_t vrid, struc
 struct vrrp_sock *daemon_iface_sock(const struct iface *ifc, int af)
 {
 	return daemon_iface_of(ifc)->sock[iface_af_index(af)];
+}
+
+struct vrrp_sock *daemon_iface_ah_sock(const struct iface *ifc)
+{
+	return daemon_iface_of(ifc)->sock[IFACE_SOCK_AH];
 }
 
 const uint8_t *daemon_iface_mac(const struct iface *ifc)
@@ -681,8 +693,9 @@ struct iface *daemon_iface_get(struct daemon *d, const char *name)
 	snprintf(di->ifc.name, sizeof(di->ifc.name), "%s", name);
 	if (d->vips_cfg)
 		iface_set_vips(di, d->vips_cfg);
-	for (int afi = 0; afi < 2; afi++) {
-		di->rx[afi] = (struct rx_ctx){.d = d, .di = di, .afi = afi};
+	for (int afi = 0; afi < IFACE_NSOCKS; afi++) {
+		di->rx[afi] = (struct rx_ctx){
+		    .d = d, .di = di, .afi = afi, .fam = iface_af_index(sock_afs[afi])};
 		loop_timer_init(&di->rx[afi].hold, rx_hold_cb, &di->rx[afi]);
 	}
 	d->ifaces[d->nifaces++] = di;

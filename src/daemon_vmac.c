@@ -33,6 +33,7 @@ struct vmac_entry {
 	struct instance *in;
 	struct vrrp_sock *tx;
 	unsigned tx_ifindex; /* the VMAC index tx is bound to */
+	bool tx_ah;          /* tx is an AH socket (net_vrrp_open_ah) */
 };
 
 struct vmac_mgr {
@@ -262,19 +263,22 @@ static bool down(const struct instance *in)
 	return in->iface->running && in->vmac->ifindex && !in->vmac->running;
 }
 
-/* Keep e's send socket bound to the VMAC's current index. */
+/* Keep e's send socket bound to the VMAC's current index, and of the instance's kind: AH
+ * (auth_type = "ah", whole datagrams) or plain VRRP; a reload may change either. */
 static void sync_tx(struct vmac_entry *e)
 {
 	const struct iface *v = e->in->vmac;
+	bool ah = e->in->cfg->auth_ah;
 	char err[256];
 
-	if (e->tx && e->tx_ifindex == v->ifindex)
+	if (e->tx && e->tx_ifindex == v->ifindex && e->tx_ah == ah)
 		return;
 	net_vrrp_close(e->tx);
 	e->tx = NULL;
 	if (!v->ifindex)
 		return;
-	e->tx = net_vrrp_open(e->in->cfg->af, v->ifindex, v->name, err, sizeof(err));
+	e->tx = ah ? net_vrrp_open_ah(v->ifindex, v->name, err, sizeof(err))
+	           : net_vrrp_open(e->in->cfg->af, v->ifindex, v->name, err, sizeof(err));
 	if (e->tx && net_vrrp_send_only(e->tx) < 0) {
 		snprintf(err, sizeof(err), "send-only socket on %s: %s", v->name, strerror(errno));
 		net_vrrp_close(e->tx);
@@ -283,6 +287,7 @@ static void sync_tx(struct vmac_entry *e)
 	if (!e->tx)
 		instance_log(e->in, LOG_WARNING, "%s", err);
 	e->tx_ifindex = v->ifindex;
+	e->tx_ah = ah;
 }
 
 void daemon_vmac_check(struct vmac_mgr *m)

@@ -18,6 +18,7 @@
 #include "vipd/instance_stats.h"
 #include "vipd/nl_msg.h"
 #include "vipd/track.h"
+#include "vipd/vrrp_ah.h"
 #include "vipd/log.h"
 
 static void fsm_timer_cb(void *arg, monotime now);
@@ -121,14 +122,15 @@ const union vip_in *instance_vip_in_list(const struct instance *in, union vip_in
 }
 
 /* Auth Type 1 with the password NUL-padded to 8 bytes (RFC 2338 5.3.6.1, as keepalived sends
- * it) when auth_pass is set, else Auth Type 0. */
+ * it) when auth_pass is set, Auth Type 2 with it as the AH key for auth_type = "ah", else Auth
+ * Type 0. */
 void instance_auth_fill(const struct vipd_instance_config *c, uint8_t *type, uint8_t *data)
 {
 	size_t n = strnlen(c->auth_pass, VRRP_AUTH_LEN);
 
 	memset(data, 0, VRRP_AUTH_LEN);
 	memcpy(data, c->auth_pass, n);
-	*type = n ? VRRP_AUTH_PASS : VRRP_AUTH_NONE;
+	*type = !n ? VRRP_AUTH_NONE : c->auth_ah ? VRRP_AUTH_AH : VRRP_AUTH_PASS;
 }
 
 /* Send one advert of each configured version to the group, or to each unicast peer. */
@@ -142,6 +144,7 @@ static void send_advert(struct instance *in, uint8_t priority)
 	const union vip_in *dsts = &group;
 	size_t ndsts = 1;
 	struct vrrp_adv adv;
+	uint8_t ah_key[VRRP_AUTH_LEN];
 
 	if (in->cfg->version == VIPD_V3) {
 		versions = &v3only;
@@ -166,11 +169,17 @@ static void send_advert(struct instance *in, uint8_t priority)
 	adv.naddr = (uint8_t)in->cfg->nvips;
 	instance_vip_in_list(in, adv.addrs);
 	instance_auth_fill(in->cfg, &adv.auth_type, adv.auth_data);
+	if (adv.auth_type == VRRP_AUTH_AH) {
+		/* The key signs the datagram; the message's 8 bytes of auth data stay 0. */
+		memcpy(ah_key, adv.auth_data, sizeof(ah_key));
+		memset(adv.auth_data, 0, sizeof(adv.auth_data));
+	}
 
 	/* One message per version and destination: the v3 checksum covers the destination. */
 	for (size_t k = 0; k < nversions * ndsts; k++) {
 		const union vip_in *dst = &dsts[k % ndsts];
-		uint8_t msg[VRRP_MSG_MAX];
+		uint8_t msg[VRRP_MSG_MAX], dgram[VRRP_AH_DGRAM_MAX];
+		const uint8_t *out = msg;
 		ssize_t len;
 
 		adv.version = versions[k / ndsts];
@@ -182,7 +191,16 @@ static void send_advert(struct instance *in, uint8_t priority)
 			in->stats.send_errors++;
 			continue;
 		}
-		if (in->io->send(in->io->ctx, in, &in->primary, dst, msg, (size_t)len) < 0) {
+		if (adv.auth_type == VRRP_AUTH_AH) {
+			len = instance_ah_wrap(in, dst, ah_key, msg, (size_t)len, dgram);
+			out = dgram;
+			if (len < 0) {
+				instance_log(in, LOG_WARNING, "cannot encode advert");
+				in->stats.send_errors++;
+				continue;
+			}
+		}
+		if (in->io->send(in->io->ctx, in, &in->primary, dst, out, (size_t)len) < 0) {
 			/* Rate-limit: at 10 ms intervals a dead link would flood the log. */
 			if (in->stats.send_errors++ % 100 == 0)
 				instance_log_errno(in, LOG_WARNING, "send advert");
@@ -565,10 +583,12 @@ static const char *iface_problem(struct instance *in)
 		return "VMAC interface missing";
 	if (in->vmac && !in->vmac->running)
 		return "VMAC interface down";
-	if (in->iface->sock_error[iface_af_index(in->cfg->af)][0])
-		return in->iface->sock_error[iface_af_index(in->cfg->af)];
-	if (!in->cfg->npeers && in->iface->join_error[iface_af_index(in->cfg->af)][0])
-		return in->iface->join_error[iface_af_index(in->cfg->af)];
+	int si = iface_sock_index(in->cfg->af, in->cfg->auth_ah);
+
+	if (in->iface->sock_error[si][0])
+		return in->iface->sock_error[si];
+	if (!in->cfg->npeers && in->iface->join_error[si][0])
+		return in->iface->join_error[si];
 	if (in->cfg->has_unicast_source) {
 		/* a good source still leaves the tracking to decide */
 		const char *why = unicast_source_problem(in);

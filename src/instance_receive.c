@@ -50,7 +50,11 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	bool master_before, addrs_differ;
 
 	instance_auth_fill(in->cfg, &pol.auth_type, pol.auth_data);
+	pol.ah_seq = in->ah_seq;
 	r = vrrp_pkt_validate(adv, meta, &pol);
+	/* An AH advert taken moves the shared counter, whatever the state (keepalived's rule). */
+	if (r == VRRP_RX_OK && meta->ah_pkt)
+		in->ah_seq = meta->ah_seq;
 	if (log_cats_on & LOG_CAT_PACKETS)
 		instance_debug_rx(in, adv, meta, r);
 	if (in->fsm.state == VRRP_STATE_FAULT || in->fsm.state == VRRP_STATE_INIT)

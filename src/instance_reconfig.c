@@ -26,8 +26,10 @@ bool instance_reconfig_restarts(const struct instance *in, const struct vipd_ins
 
 	/* A demoted instance made the owner: the start clears the flag (an owner is never demoted).
 	 */
+	/* auth_type changes the socket the adverts leave by (AH or not, the VMAC's too) and
+	 * starts a new sequence counter: a restart, as a new VRID. */
 	return strcmp(a->interface, cfg->interface) != 0 || a->vrid != cfg->vrid ||
-	       a->af != cfg->af || a->vmac != cfg->vmac ||
+	       a->af != cfg->af || a->vmac != cfg->vmac || a->auth_ah != cfg->auth_ah ||
 	       strcmp(a->vmac_name, cfg->vmac_name) != 0 || /* a renamed VMAC is re-created */
 	       (in->demoted && cfg->priority == VRRP_PRIO_OWNER);
 }

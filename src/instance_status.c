@@ -42,6 +42,11 @@ static int rx_status(const struct instance *in, struct json_object *o)
 		if (in->stats.drops[r])
 			json_object_object_add(drops, vrrp_pkt_reason_name((enum vrrp_reason)r),
 			                       json_object_new_uint64(in->stats.drops[r]));
+	/* auth_type = "ah": both nodes must say so, and a replay drop is told by the counter */
+	if (in->cfg->auth_ah) {
+		json_object_object_add(o, "auth_type", json_object_new_string("ah"));
+		json_object_object_add(o, "ah_sequence", json_object_new_uint64(in->ah_seq));
+	}
 	if (!in->cfg->npeers) {
 		/* a multicast instance away from the IANA group can only talk to nodes told the
 		 * same group: the operator checks it here */

@@ -5,7 +5,8 @@
  * IPV6_PKTINFO) so the address in the IP header is the one the checksum was
  * computed with. The socket joins the VRRP groups only when asked to (the
  * groups of the multicast instances that use it); unicast adverts reach it
- * either way. Never logs. */
+ * either way. An AH socket (protocol 51) sends whole datagrams (IP_HDRINCL: the
+ * AH signature covers the IP header) and receives like the IPv4 one. Never logs. */
 #include "build_config.h"
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "vipd/net_vrrp.h"
+#include "vipd/vrrp_ah.h"
 
 /* keepalived sends its adverts with DSCP CS6 (network control), as routing protocols do. */
 #define VRRP_TOS 0xc0
@@ -115,8 +117,9 @@ static const char *setup_ipv6(const struct vrrp_sock *s)
 	return NULL;
 }
 
-struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
-                                size_t errlen)
+/* A raw socket of protocol proto (VRRP, or AH with ah) on the interface; see net_vrrp_open. */
+static struct vrrp_sock *open_proto(int af, bool ah, unsigned ifindex, const char *ifname,
+                                    char *err, size_t errlen)
 {
 	struct vrrp_sock *s;
 	const char *what;
@@ -134,9 +137,13 @@ struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, ch
 	}
 	s->af = af;
 	s->ifindex = ifindex;
-	s->fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
+	s->fd =
+	    socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, ah ? VRRP_AH_PROTO : VRRP_IPPROTO);
 	if (s->fd < 0) {
-		snprintf(err, errlen, "vrrp socket (%s): %s", af == AF_INET ? "IPv4" : "IPv6",
+		snprintf(err, errlen, "vrrp socket (%s): %s",
+		         ah              ? "IPv4 AH"
+		         : af == AF_INET ? "IPv4"
+		                         : "IPv6",
 		         strerror(errno));
 		free(s);
 		return NULL;
@@ -146,6 +153,9 @@ struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, ch
 		what = "SO_BINDTODEVICE";
 	else
 		what = af == AF_INET ? setup_ipv4(s) : setup_ipv6(s);
+	/* The ICV covers the IP header's Identification: vrrp_ah_encode writes the header. */
+	if (!what && ah && setopt_int(s->fd, IPPROTO_IP, IP_HDRINCL, 1) < 0)
+		what = "IP_HDRINCL";
 	/* Best effort: without CAP_NET_ADMIN the size is capped at net.core.rmem_max. */
 	if (!what && setopt_int(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, VRRP_RCVBUF) < 0)
 		(void)setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, VRRP_RCVBUF);
@@ -159,6 +169,17 @@ struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, ch
 		return NULL;
 	}
 	return s;
+}
+
+struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
+                                size_t errlen)
+{
+	return open_proto(af, false, ifindex, ifname, err, errlen);
+}
+
+struct vrrp_sock *net_vrrp_open_ah(unsigned ifindex, const char *ifname, char *err, size_t errlen)
+{
+	return open_proto(AF_INET, true, ifindex, ifname, err, errlen);
 }
 
 /* Join (join true) or leave group g on the socket's interface. 0 or -1 with errno. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "vipd/vrrp_ah.h"
 #include "vipd/vrrp_pkt.h"
 
 /* Offsets in the fixed 8-byte VRRP header (RFC 9568 5.1, RFC 3768 5.1). */
@@ -58,6 +59,8 @@ static const char *const reason_names[VRRP_RX__COUNT] = {
     [VRRP_RX_OWN] = "own",
     [VRRP_RX_BAD_ADDR] = "bad-address",
     [VRRP_RX_NO_HOPLIMIT] = "no-hop-limit",
+    [VRRP_RX_AH_ICV] = "ah-icv",
+    [VRRP_RX_AH_REPLAY] = "ah-replay",
 };
 
 const char *vrrp_pkt_reason_name(enum vrrp_reason r)
@@ -143,7 +146,7 @@ enum vrrp_reason vrrp_pkt_decode_ipv4(const uint8_t *pkt, size_t len, struct vrr
 		return VRRP_RX_IP_HEADER;
 	if ((get16(pkt + 6) & (IP4_MF | IP4_OFFMASK)) != 0)
 		return VRRP_RX_IP_HEADER; /* a fragment: the kernel hands reassembled datagrams */
-	if (pkt[9] != VRRP_IPPROTO)
+	if (pkt[9] != VRRP_IPPROTO && pkt[9] != VRRP_AH_PROTO)
 		return VRRP_RX_IP_HEADER;
 	/* The header checksum is not checked: the kernel has dropped bad ones already. */
 
@@ -152,6 +155,8 @@ enum vrrp_reason vrrp_pkt_decode_ipv4(const uint8_t *pkt, size_t len, struct vrr
 	meta->ttl = pkt[8];
 	memcpy(&meta->src.v4, pkt + 12, 4);
 	memcpy(&meta->dst.v4, pkt + 16, 4);
+	if (pkt[9] == VRRP_AH_PROTO)
+		return vrrp_ah_decode(pkt, hlen, tot, meta, msg, msg_len);
 	*msg = pkt + hlen;
 	*msg_len = tot - hlen;
 	return VRRP_RX_OK;
@@ -306,12 +311,22 @@ enum vrrp_reason vrrp_pkt_validate(const struct vrrp_adv *adv, const struct vrrp
 	if (adv->af == AF_INET6 && pol->linklocal_first &&
 	    (adv->naddr == 0 || !addr_is_linklocal6(&adv->addrs[0].v6)))
 		return VRRP_RX_NO_LINKLOCAL;
+	/* keepalived's rule: an AH header where none is expected, or none where one is, fails. */
+	if ((meta->ah_pkt != NULL) != (pol->auth_type == VRRP_AUTH_AH))
+		return VRRP_RX_AUTH;
 	if (adv->version == 2) {
 		if (adv->auth_type != pol->auth_type)
 			return VRRP_RX_AUTH;
 		if (adv->auth_type == VRRP_AUTH_PASS &&
 		    memcmp(adv->auth_data, pol->auth_data, VRRP_AUTH_LEN) != 0)
 			return VRRP_RX_AUTH;
+		if (adv->auth_type == VRRP_AUTH_AH) {
+			enum vrrp_reason r =
+			    vrrp_ah_check(meta, pol->auth_data, pol->peers != NULL, pol->ah_seq);
+
+			if (r != VRRP_RX_OK)
+				return r;
+		}
 		if (adv->interval != pol->v2_interval)
 			return VRRP_RX_INTERVAL_MISMATCH;
 		if (adv->priority != VRRP_PRIO_OWNER &&

@@ -64,6 +64,8 @@ struct vipd_instance_config {
 	/* After vipd starts, the Master_Down_Timer does not fire for this long (config_startup.c);
 	 * default: the top-level startup_delay */
 	monotime startup_delay;
+	/* auth_type = "ah": auth_pass keys keepalived's IPsec AH (config_wire.c); default false */
+	bool auth_ah;
 
 	int af;                /* family of the virtual addresses; AF_INET when there are none */
 	struct vip_addr *vips; /* virtual_addresses, none or more (in the adverts) */

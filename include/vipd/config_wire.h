@@ -1,5 +1,6 @@
 /* config_wire: the keys of an instance that shape what goes on the wire beyond the basic
- * advert: auth_pass (VRRPv2 simple password), unicast_source, unicast_peers,
+ * advert: auth_pass (VRRPv2 simple password) and auth_type ("ah": keepalived's IPsec AH),
+ * unicast_source, unicast_peers,
  * unicast_ttl_check, and for multicast mcast_group and mcast_source. Read, validated, printed and
  * compared for config.c, which is its only user. */
 #ifndef VIPD_CONFIG_WIRE_H

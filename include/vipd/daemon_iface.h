@@ -40,22 +40,23 @@ struct daemon_iface;
 struct rx_ctx {
 	struct daemon *d;
 	struct daemon_iface *di;
-	int afi;
+	int afi;                /* its socket: an iface_sock_index */
+	int fam;                /* the family index (iface_af_index) of the demux table it uses */
 	monotime last_wake;     /* the previous wakeup of this socket */
 	struct loop_timer hold; /* watches the socket again after RX_HOLD */
 };
 
 /* The daemon's record of an interface: what instances read of it (ifc, first), what only the
- * daemon uses, and the contexts of its two sockets. Allocated one by one and never moved:
+ * daemon uses, and the contexts of its sockets. Allocated one by one and never moved:
  * instances and the loop hold pointers into it. */
 struct daemon_iface {
 	struct iface ifc;
 	uint8_t mac[6]; /* the source MAC of gratuitous ARP and NA */
 	bool has_mac;
-	size_t addrs_cap;                 /* room in ifc.addrs and ifc.meta */
-	struct vrrp_sock *sock[2];        /* [0] IPv4, [1] IPv6 */
-	struct instance *by_vrid[2][256]; /* demux: [family][vrid] (daemon_iface_demux_set) */
-	struct rx_ctx rx[2];
+	size_t addrs_cap;                     /* room in ifc.addrs and ifc.meta */
+	struct vrrp_sock *sock[IFACE_NSOCKS]; /* [0] IPv4, [1] IPv6, [IFACE_SOCK_AH] IPv4 AH */
+	struct instance *by_vrid[2][256];     /* demux: [family][vrid] (daemon_iface_demux_set) */
+	struct rx_ctx rx[IFACE_NSOCKS];
 	struct vip_addr *vips; /* ifc.all_vips */
 	/* garp_groups: the earliest time of the next GARP [0] and NA [1] on it (daemon_garp.c) */
 	monotime garp_next[2];

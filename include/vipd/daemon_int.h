@@ -184,6 +184,8 @@ void daemon_iface_demux_set(const struct iface *ifc, int af, uint8_t vrid, struc
 
 /* The VRRP socket of family af on ifc, NULL while it is not open. */
 struct vrrp_sock *daemon_iface_sock(const struct iface *ifc, int af);
+/* ifc's IPv4 AH socket (auth_type = "ah": whole datagrams), or NULL while it is not open. */
+struct vrrp_sock *daemon_iface_ah_sock(const struct iface *ifc);
 
 /* The MAC netlink gave for ifc, NULL when it gave none. */
 const uint8_t *daemon_iface_mac(const struct iface *ifc);

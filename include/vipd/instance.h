@@ -23,6 +23,10 @@ struct instance;
 /* A network interface named by the config as netlink last described it: what an instance reads
  * of it. The daemon owns and writes it (struct daemon_iface, daemon_iface.h, which also holds
  * the interface's MAC, VRRP sockets and VRID demux table); instances only read it. */
+/* The VRRP sockets an interface may have: IPv4, IPv6, and IPv4 AH (IFACE_SOCK_AH). */
+#define IFACE_NSOCKS 3
+#define IFACE_SOCK_AH 2
+
 struct iface {
 	char name[IF_NAMESIZE];
 	unsigned ifindex;       /* 0 while the interface does not exist */
@@ -38,14 +42,21 @@ struct iface {
 	/* Why the VRRP socket of a family cannot serve, "" when it can (set by the daemon, retried
 	 * on a timer): it could not be opened (FAULT for every instance of the family), or it could
 	 * not join the group (FAULT for the multicast ones: deaf, they would become master). */
-	char sock_error[2][128];
-	char join_error[2][128];
+	char sock_error[IFACE_NSOCKS][128]; /* by iface_sock_index */
+	char join_error[IFACE_NSOCKS][128];
 };
 
 /* Index of a family in iface arrays: 0 for IPv4, 1 for IPv6. */
 static inline int iface_af_index(int af)
 {
 	return af == AF_INET6 ? 1 : 0;
+}
+
+/* Index of an instance's VRRP socket in iface socket arrays (iface_af_index, or IFACE_SOCK_AH
+ * for auth_type = "ah", whose adverts are IP protocol 51). */
+static inline int iface_sock_index(int af, bool ah)
+{
+	return ah ? IFACE_SOCK_AH : iface_af_index(af);
 }
 
 /* Total order of addresses (family, then bytes; the prefix length is ignored), for the sorted
@@ -84,7 +95,8 @@ struct instance_io {
 	int (*apply)(void *ctx, struct nl_change *changes, size_t n);
 	/* Announce one address (gratuitous ARP / unsolicited NA) on dev, "" being the VIPs'
 	 * interface: 0 sent, 1 nothing to send there (no link layer, as lo), -1 (errno) failed. */
-	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev);
+	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip,
+	                const char *dev);
 	/* Optional (may be NULL: no pacing): the earliest time the announcement of vip on dev may
 	 * go, for the pacing of its interface shared by every instance (garp_groups); 0 = now. */
 	monotime (*announce_due)(void *ctx, struct instance *in, const struct vip_addr *vip,
@@ -186,6 +198,11 @@ struct instance {
 	monotime startup_origin;
 	monotime rx_lower_last;            /* last notify_master_rx_lower_pri run; 0: never */
 	struct instance_late_log late_log; /* its own, when io->late_log is NULL */
+	/* auth_type = "ah": the VRID's AH sequence number, the highest sent or taken (as
+	 * keepalived, one counter for both, so a new master counts on from its predecessor), and
+	 * the IP Identification of the last AH advert (never 0: the kernel would choose one). */
+	uint32_t ah_seq;
+	uint16_t ah_ip_id;
 	/* The enum vip_origin of each address: cfg->vips[i], then cfg->excluded[i - nvips]
 	 * (instance_addrs.c). */
 	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];

@@ -79,8 +79,15 @@ void instance_debug_armed(const struct instance *in, monotime next, monotime now
 /* The addresses of in's VIPs in buf (room for VRRP_MAX_ADDRS), as the adverts list them; buf. */
 const union vip_in *instance_vip_in_list(const struct instance *in, union vip_in *buf);
 
-/* The VRRPv2 authentication of c for an advert: *type and the 8 bytes of data. */
+/* The VRRPv2 authentication of c: *type and the 8 bytes of data: the password (for AH the key,
+ * which the advert itself carries as 8 zero bytes). */
 void instance_auth_fill(const struct vipd_instance_config *c, uint8_t *type, uint8_t *data);
+
+/* auth_type = "ah" (instance_ah.c): wrap the VRRP message msg[0..len) for dst in its IPv4 and AH
+ * headers into out (room for VRRP_AH_DGRAM_MAX), with the next sequence number and IP
+ * Identification and key; the datagram's length, or -1. */
+ssize_t instance_ah_wrap(struct instance *in, const union vip_in *dst, const uint8_t *key,
+                         const uint8_t *msg, size_t len, uint8_t *out);
 
 /* Every anomaly of in goes through here (instance_anomaly.c): counted by kind, kept as the last
  * one, logged as "anomaly KIND: ..." at most once per INSTANCE_ANOMALY_LOG_GAP per kind. */

@@ -1,4 +1,5 @@
-/* net_vrrp: raw IP protocol 112 sockets, one per (interface, family). Joins
+/* net_vrrp: raw IP protocol 112 sockets, one per (interface, family), and protocol 51 (IPsec
+ * AH, net_vrrp_open_ah) ones for auth_type = "ah". Joins
  * the VRRP groups on demand (multicast instances), receives unicast adverts
  * too, sends with TTL / hop limit 255 and multicast loop off, and
  * receives with the TTL, destination and ifindex from the IP header or cmsg. */
@@ -21,6 +22,11 @@ struct vrrp_sock;
  * in err on failure. */
 struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, char *err,
                                 size_t errlen);
+
+/* The same for auth_type = "ah": an IPv4 raw socket of protocol 51 (IPsec AH) with IP_HDRINCL,
+ * so net_vrrp_send takes whole datagrams (vrrp_ah_encode) and net_vrrp_recv hands out the
+ * message after the AH header, the datagram in meta->ah_pkt. */
+struct vrrp_sock *net_vrrp_open_ah(unsigned ifindex, const char *ifname, char *err, size_t errlen);
 
 /* The most groups one socket joins: Linux's default net.ipv4.igmp_max_memberships. */
 #define NET_VRRP_GROUPS 20

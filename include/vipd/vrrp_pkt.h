@@ -21,6 +21,7 @@
 #define VRRP_PRIO_STOP 0
 #define VRRP_AUTH_NONE 0
 #define VRRP_AUTH_PASS 1
+#define VRRP_AUTH_AH 2 /* the message rides in an IPsec AH header (vrrp_ah.h) */
 /* Largest VRRP message: header, 255 IPv6 addresses, v2 auth data. */
 #define VRRP_MSG_MAX (VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN)
 
@@ -52,6 +53,11 @@ struct vrrp_rx_meta {
 	union vip_in src; /* IP source address */
 	union vip_in dst; /* IP destination address */
 	int ttl;          /* IPv4 TTL or IPv6 hop limit; -1 if unknown */
+	/* IPv4 protocol 51 (vrrp_ah_decode): the whole datagram, for the ICV; else NULL. */
+	const uint8_t *ah_pkt;
+	size_t ah_pkt_len; /* its total length */
+	size_t ah_hlen;    /* its IP header length; the AH header follows */
+	uint32_t ah_seq;   /* the AH sequence number (host order) */
 };
 
 /* Why a packet was dropped. VRRP_RX_OK means accepted. Keep vrrp_pkt_reason_name in step. */
@@ -67,7 +73,7 @@ enum vrrp_reason {
 	VRRP_RX_INTERVAL_ZERO, /* advertisement interval 0 */
 	VRRP_RX_VRID,          /* no instance for this VRID on this interface and family */
 	VRRP_RX_OWNER,         /* we are the address owner: a second owner is a misconfiguration */
-	VRRP_RX_AUTH,          /* v2 auth type or password does not match */
+	VRRP_RX_AUTH,          /* v2 auth type or password does not match; AH or not, unlike us */
 	VRRP_RX_INTERVAL_MISMATCH, /* v2 Adver Int differs from ours */
 	VRRP_RX_ADDR_MISMATCH,     /* v2 address list differs and the sender is not the owner */
 	VRRP_RX_NOT_PEER,          /* unicast: source is not a listed peer */
@@ -76,6 +82,8 @@ enum vrrp_reason {
 	VRRP_RX_BAD_ADDR,    /* an address no router can hold: multicast, loopback, unspecified,
 	                      * broadcast; in IPv6 also IPv4-mapped or IPv4-compatible (::a.b.c.d) */
 	VRRP_RX_NO_HOPLIMIT, /* IPv6: the kernel gave no hop limit (IPV6_HOPLIMIT cmsg) to check */
+	VRRP_RX_AH_ICV,      /* auth_type ah: wrong ICV (password), or SPI not the source */
+	VRRP_RX_AH_REPLAY,   /* auth_type ah: sequence number not above the last one taken */
 	VRRP_RX__COUNT
 };
 
@@ -105,8 +113,9 @@ struct vrrp_rx_policy {
 	bool owner;                       /* we are the address owner (priority 255) */
 	bool linklocal_first;             /* IPv6: first must be link-local (RFC 9568 5.2.9) */
 	uint8_t v2_interval;              /* v2: our Adver Int in seconds, must match */
-	uint8_t auth_type;                /* v2: VRRP_AUTH_NONE or VRRP_AUTH_PASS */
-	uint8_t auth_data[VRRP_AUTH_LEN]; /* v2: password, NUL padded */
+	uint8_t auth_type;                /* v2: VRRP_AUTH_NONE, VRRP_AUTH_PASS or VRRP_AUTH_AH */
+	uint8_t auth_data[VRRP_AUTH_LEN]; /* v2: password, NUL padded (AH: the HMAC key) */
+	uint32_t ah_seq;                  /* AH: the highest sequence number taken so far */
 	const union vip_in *vips;         /* our virtual addresses (family af of the advert) */
 	size_t nvips;
 	const union vip_in *peers; /* unicast peers; NULL for multicast */

@@ -523,28 +523,27 @@ def unicast(cv: Converter, i: Record, fam: int, keys: List[Key]) -> None:
 
 
 def auth(cv: Converter, i: Record, strict: bool, version: int, keys: List[Key]) -> None:
-    """auth_pass, where keepalived sends simple-password authentication."""
+    """auth_pass (and auth_type = "ah" for AH), where keepalived sends authentication."""
     n = i.get('auth')
     if n is None:
         return
     atype: Optional[str] = None
+    tnode: Optional[Node] = None
     apass: Optional[Node] = None
     for c in cv.entries(n):
         if c.kw == 'auth_type' and c.args[:1] in (['PASS'], ['AH']):
-            atype = c.args[0]
+            atype, tnode = c.args[0], c
         elif c.kw == 'auth_pass' and c.args:
             apass = c
         else:
             cv.skip(c)
     why = ('keepalived ignores authentication in strict mode' if strict else
            'keepalived ignores authentication with VRRP version 3' if version == 3 else
-           'vipd has no AH authentication' if atype == 'AH' else
-           None if atype == 'PASS' and apass else
-           'keepalived needs auth_type PASS and auth_pass, else sends none')
+           None if atype in ('PASS', 'AH') and apass else
+           'keepalived needs auth_type PASS or AH and auth_pass, else sends none')
     if why or apass is None:
-        # AH is a feature vipd lacks; the others: keepalived sends no authentication either
-        cv.warn(n, ('not carried over: ' if atype == 'AH' and not strict and version == 2
-                    else 'left out: ') + str(why))
+        # keepalived sends no authentication either
+        cv.warn(n, 'left out: ' + str(why))
         return
     pw = apass.args[0]
     if len(pw.encode('utf-8', 'surrogateescape')) > 8:
@@ -552,6 +551,8 @@ def auth(cv: Converter, i: Record, strict: bool, version: int, keys: List[Key]) 
                 'does the converted file')
         pw = pw.encode('utf-8', 'surrogateescape')[:8].decode('utf-8', 'surrogateescape')
     keys.append(('auth_pass', q(pw), apass))
+    if atype == 'AH':
+        keys.append(('auth_type', q('ah'), tnode))
 
 
 # The keepalived keyword of each tracking list of an instance record.

@@ -1,7 +1,10 @@
-/* libFuzzer harness for vrrp_pkt. The input is a raw IP packet: IPv4 goes through
+/* libFuzzer harness for vrrp_pkt and vrrp_ah. The input is a raw IP packet: IPv4 goes through
  * vrrp_pkt_decode_ipv4, IPv6 (first nibble 6) has its fixed 40-byte header read here for the meta.
  * Anything vrrp_pkt_decode accepts must be re-encoded to the same bytes (bar the reserved bits and
- * the two forms of a zero checksum) and decode again to the same advert. */
+ * the two forms of a zero checksum) and decode again to the same advert. An IPv4 AH datagram
+ * (protocol 51) has its ICV checked with the seeds' keys; one that verifies is re-encoded by
+ * vrrp_ah_encode to the same bytes (bar the fragment field and the IP header checksum, which
+ * the ICV leaves out). */
 #include "build_config.h"
 
 #include <stdint.h>
@@ -10,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "fuzz.h"
+#include "vipd/vrrp_ah.h"
 #include "vipd/vrrp_pkt.h"
 
 static bool adv_equal(const struct vrrp_adv *a, const struct vrrp_adv *b)
@@ -69,9 +73,19 @@ static void validate_some(const struct vrrp_adv *adv, const struct vrrp_rx_meta 
 		pol.peers = &meta->src;
 		pol.npeers = 1;
 	}
+	if (meta->ah_pkt) {
+		/* The ICV decides: any reason, and never a read outside the datagram. */
+		pol.auth_type = VRRP_AUTH_AH;
+		memcpy(pol.auth_data, "s3cret\0\0", VRRP_AUTH_LEN);
+		CHECK(vrrp_pkt_validate(adv, meta, &pol) < VRRP_RX__COUNT);
+		return;
+	}
 	r = vrrp_pkt_validate(adv, meta, &pol);
-	/* With a policy that mirrors the advert only version and owner can object. */
-	if ((adv->version == 2 && pol.accept_v2) || (adv->version == 3 && pol.accept_v3))
+	/* With a policy that mirrors the advert only version and owner can object; and Auth Type
+	 * 2 (AH) outside an AH header, which no policy takes. */
+	if (adv->version == 2 && pol.accept_v2 && adv->auth_type == VRRP_AUTH_AH)
+		CHECK(r == VRRP_RX_AUTH);
+	else if ((adv->version == 2 && pol.accept_v2) || (adv->version == 3 && pol.accept_v3))
 		CHECK(r == (pol.owner ? VRRP_RX_OWNER : VRRP_RX_OK));
 	else
 		CHECK(r == VRRP_RX_VERSION);
@@ -84,6 +98,39 @@ static void validate_some(const struct vrrp_adv *adv, const struct vrrp_rx_meta 
 	pol.auth_type ^= salt & 0x08;
 	pol.npeers = salt >> 7;
 	CHECK(vrrp_pkt_validate(adv, meta, &pol) < VRRP_RX__COUNT);
+}
+
+/* An AH datagram: check it with each seed key, both ways of treating the TTL; one that
+ * verifies in keepalived's own header form is re-encoded to the same bytes. */
+static void ah_some(const struct vrrp_rx_meta *meta, const uint8_t *msg, size_t len)
+{
+	static const char *const keys[] = {"s3cret", "abcdefgh"};
+	static uint8_t out[VRRP_AH_DGRAM_MAX];
+	const uint8_t *p = meta->ah_pkt;
+
+	CHECK(meta->ah_hlen >= 20 && meta->ah_pkt_len == meta->ah_hlen + VRRP_AH_LEN + len);
+	for (size_t k = 0; k < 4; k++) {
+		struct vrrp_ah_tx tx = {.unicast = k & 1, .seq = meta->ah_seq, .ttl = VRRP_TTL};
+		enum vrrp_reason r;
+		ssize_t n;
+
+		memset(tx.key, 0, sizeof(tx.key));
+		memcpy(tx.key, keys[k / 2], strlen(keys[k / 2]));
+		r = vrrp_ah_check(meta, tx.key, tx.unicast, 0);
+		CHECK(r == VRRP_RX_OK || r == VRRP_RX_AH_ICV || r == VRRP_RX_AH_REPLAY);
+		if (r != VRRP_RX_OK || meta->ah_hlen != 20 || p[1] != 0xc0 || len == 0)
+			continue;
+		tx.src = meta->src.v4;
+		tx.dst = meta->dst.v4;
+		tx.ip_id = (uint16_t)(p[4] << 8 | p[5]);
+		tx.ttl = p[8];
+		n = vrrp_ah_encode(out, sizeof(out), &tx, msg, len);
+		CHECK(n >= 0 && (size_t)n == meta->ah_pkt_len);
+		/* The fragment field and the header checksum are outside the ICV: the encoder
+		 * writes 0 and the right checksum, the input may carry anything there. */
+		CHECK(memcmp(out, p, 6) == 0 && memcmp(out + 8, p + 8, 2) == 0 &&
+		      memcmp(out + 12, p + 12, (size_t)n - 12) == 0);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -114,6 +161,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(msg >= data && msg + len <= data + size);
 		if (data[1] & 0x01) /* ECN bit of the TOS byte: pretend the TTL is unknown */
 			meta.ttl = -1;
+		if (meta.ah_pkt)
+			ah_some(&meta, msg, len);
 	}
 
 	/* An exact-size copy so ASan sees any read past the message. */

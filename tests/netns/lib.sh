@@ -289,7 +289,8 @@ cable_replug() { ip -n "$VT_SW" link set "$(node_port "$1")" up; }
 # write_conf IMPL I key=value... — write node I's config, print its path.
 # Keys: prio (default 100), preempt (true/false), interval (seconds),
 # vrid, vip (with /len; several separated by spaces), version, checksum,
-# preempt_delay, garp_repeat, garp_delay, accept, auth_pass, vmac (true or a
+# preempt_delay, garp_repeat, garp_delay, accept, auth_pass, auth_type (ah: keepalived's
+# IPsec AH keyed with auth_pass), vmac (true or a
 # name: keepalived's use_vmac [NAME]), vmac_xmit_base (true),
 # unicast (1: source = this node, peers = the other nodes),
 # unicast_ttl_check, peer_plen (N: each unicast peer written ADDR/N, as
@@ -336,11 +337,11 @@ write_conf() {
 			echo "    version = ${c[version]};"
 			echo "    advert_interval = ${c[interval]};"
 			echo "    preempt = ${c[preempt]};"
-			for k in preempt_delay accept checksum garp_repeat garp_delay auth_pass vmac \
+			for k in preempt_delay accept checksum garp_repeat garp_delay auth_pass auth_type vmac \
 				unicast_ttl_check startup_delay vmac_xmit_base; do
 				[[ -n "${c[$k]:-}" ]] || continue
 				v=${c[$k]}
-				[[ $k == checksum || $k == auth_pass ]] && v="\"$v\""
+				[[ $k == checksum || $k == auth_pass || $k == auth_type ]] && v="\"$v\""
 				[[ $k == vmac && $v != true && $v != false ]] && v="\"$v\""
 				echo "    $k = $v;"
 			done
@@ -386,7 +387,8 @@ write_conf() {
 			[[ ${c[preempt]} == false ]] && echo "  nopreempt"
 			[[ -n "${c[preempt_delay]:-}" ]] && echo "  preempt_delay ${c[preempt_delay]}"
 			[[ -n "${c[auth_pass]:-}" ]] &&
-				printf '  authentication {\n    auth_type PASS\n    auth_pass %s\n  }\n' "${c[auth_pass]}"
+				printf '  authentication {\n    auth_type %s\n    auth_pass %s\n  }\n' \
+					"$(tr '[:lower:]' '[:upper:]' <<<"${c[auth_type]:-pass}")" "${c[auth_pass]}"
 			[[ ${c[mcast_source]:-} == second ]] && echo "  mcast_src_ip $(node_ip2 "$i")"
 			if [[ ${c[unicast]:-0} == 1 ]]; then
 				echo "  unicast_src_ip $(node_ip "$i")"
@@ -671,7 +673,7 @@ cap_start() {
 # cap_has NAME PATTERN — the capture's text copy has a line with PATTERN
 cap_has() { grep -qF -- "$2" "$VT_DIR/$1.txt"; }
 # cap_has_advert NAME NODE — an advert from NODE (any destination) was captured
-cap_has_advert() { grep -qE -- " $(node_src "$2") > [0-9a-f.:]+: VRRP" "$VT_DIR/$1.txt"; }
+cap_has_advert() { grep -qE -- " $(node_src "$2") > [0-9a-f.:]+: (AH\([^)]*\): )?VRRP" "$VT_DIR/$1.txt"; }
 cap_stop() {
 	local p=${VT_CAP_PID[$1]:-}
 	[[ -n "$p" ]] || return 0

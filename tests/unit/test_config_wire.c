@@ -118,6 +118,52 @@ static void auth_pass_errors(void **state)
 		bad(V4, t[i][0], "", t[i][1]);
 }
 
+static void auth_type_good(void **state)
+{
+	struct vipd_config *c;
+
+	(void)state;
+	c = good(V4, "version = 2; auth_pass = \"s3cret\";", "auth_type = \"ah\";");
+	assert_string_equal(c->instances[0].auth_pass, "s3cret");
+	assert_true(c->instances[0].auth_ah);
+	config_free(c);
+	/* "pass" is the default, written or not; unicast AH as keepalived's */
+	c = good(V4, "version = 2; auth_pass = \"s3cret\";", "auth_type = \"pass\";");
+	assert_false(c->instances[0].auth_ah);
+	config_free(c);
+	c = good(V4, "version = 2; auth_pass = \"s3cret\"; auth_type = \"ah\";",
+	         "unicast_peers = [ \"198.18.0.2\" ];");
+	assert_true(c->instances[0].auth_ah);
+	assert_int_equal(c->instances[0].npeers, 1);
+	config_free(c);
+	c = good(V4, "version = 2; auth_pass = \"s3cret\"; auth_type = \"ah\";", "vmac = true;");
+	assert_true(c->instances[0].auth_ah && c->instances[0].vmac);
+	config_free(c);
+}
+
+static void auth_type_errors(void **state)
+{
+	static const char *const t[][3] = {
+	    {"version = 2; auth_pass = \"s3cret\";", "auth_type = \"AH\";",
+	     "5: instances[0].auth_type: \"AH\" is not \"pass\" or \"ah\""},
+	    {"version = 2; auth_pass = \"s3cret\";", "auth_type = 2;",
+	     "5: instances[0].auth_type: expected a string, got an integer"},
+	    {"version = 2;", "auth_type = \"ah\";",
+	     "5: instances[0].auth_type: needs auth_pass (the password or key)"},
+	    {"version = \"2+3\"; auth_pass = \"s3cret\";", "auth_type = \"ah\";",
+	     "5: instances[0].auth_type: \"ah\" applies to version = 2 only (keepalived's AH is "
+	     "VRRPv2)"},
+	    /* a version 3 instance: auth_pass says so, alone */
+	    {"version = 3; auth_pass = \"s3cret\";", "auth_type = \"ah\";",
+	     "4: instances[0].auth_pass: applies to VRRP version 2 only (set version = 2 or "
+	     "\"2+3\")"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		bad(V4, t[i][0], t[i][1], t[i][2]);
+}
+
 static void unicast_good(void **state)
 {
 	struct vipd_config *c;
@@ -402,6 +448,7 @@ static void print_and_compare(void **state)
 	static const char *const variants[][2] = {
 	    {"version = 2; auth_pass = \"a\\\"b\\\\c\";", ""},
 	    {"version = 2; auth_pass = \"a\\\"b\\\\d\";", ""},
+	    {"version = 2; auth_pass = \"a\\\"b\\\\c\";", "auth_type = \"ah\";"},
 	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];", ""},
 	    {"unicast_peers = [ \"198.18.0.3\", \"198.18.0.2\" ];", ""},
 	    {"unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];", "unicast_ttl_check = false;"},
@@ -411,7 +458,7 @@ static void print_and_compare(void **state)
 	     "unicast_source = \"198.18.0.9\";"},
 	    {"", ""},
 	};
-	struct vipd_config *c[8];
+	struct vipd_config *c[9];
 	size_t nv = sizeof(variants) / sizeof(variants[0]);
 
 	(void)state;
@@ -426,7 +473,9 @@ static void print_and_compare(void **state)
 		fclose(f);
 		if (i == 0)
 			assert_non_null(strstr(text, "auth_pass = \"a\\\"b\\\\c\";"));
-		if (i == 5) {
+		if (i == 2)
+			assert_non_null(strstr(text, "auth_type = \"ah\";"));
+		if (i == 6) {
 			assert_non_null(strstr(text, "unicast_source = \"198.18.0.1\";"));
 			assert_non_null(
 			    strstr(text, "unicast_peers = [ \"198.18.0.2\", \"198.18.0.3\" ];"));
@@ -450,6 +499,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(auth_pass_good),
 	    cmocka_unit_test(auth_pass_errors),
+	    cmocka_unit_test(auth_type_good),
+	    cmocka_unit_test(auth_type_errors),
 	    cmocka_unit_test(unicast_good),
 	    cmocka_unit_test(unicast_errors),
 	    cmocka_unit_test(mcast_good),

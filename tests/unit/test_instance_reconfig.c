@@ -353,6 +353,11 @@ static void restart_rules_and_diff(void **state)
 	new_config();
 	ncfg.af = AF_INET6;
 	assert_true(instance_reconfig_restarts(&inst, &ncfg));
+	new_config();
+	ncfg.auth_ah = true; /* another socket, a new sequence counter */
+	assert_true(instance_reconfig_restarts(&inst, &ncfg));
+	assert_string_equal(instance_reconfig_diff(&cfg, &ncfg, buf, sizeof(buf)),
+	                    "unicast/multicast/auth");
 }
 
 /* A master moved to another mcast_group in place: no state change, and its adverts go to the

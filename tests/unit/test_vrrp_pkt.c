@@ -127,11 +127,12 @@ static void reason_names_are_stable_and_distinct(void **state)
 	static const char *const want[VRRP_RX__COUNT] = {
 		"ok", "ip-header", "ttl", "truncated", "version", "type", "length", "checksum",
 		"interval-zero", "vrid", "owner", "auth", "interval-mismatch", "addr-mismatch",
-		"not-peer", "no-linklocal", "own", "bad-address", "no-hop-limit"};
+		"not-peer", "no-linklocal", "own", "bad-address", "no-hop-limit", "ah-icv",
+		"ah-replay"};
 	/* clang-format on */
 
 	(void)state;
-	assert_int_equal(VRRP_RX_NO_HOPLIMIT, 18); /* the table above follows the enum */
+	assert_int_equal(VRRP_RX_AH_REPLAY, 20); /* the table above follows the enum */
 	for (int i = 0; i < VRRP_RX__COUNT; i++)
 		assert_string_equal(vrrp_pkt_reason_name((enum vrrp_reason)i), want[i]);
 	assert_string_equal(vrrp_pkt_reason_name(VRRP_RX__COUNT), "unknown");
