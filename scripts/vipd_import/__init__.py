@@ -36,7 +36,9 @@ Mapping decisions (see README "Moving from keepalived"):
     With no `priority`, keepalived gives `state MASTER` priority 255: so does this tool.
   * keepalived's own adjustments are applied and reported: nopreempt/preempt_delay are
     cleared by `state MASTER`, preempt_delay by nopreempt, authentication is ignored in
-    version 3, advert_int is rounded, weighted tracking is ignored in sync groups.
+    version 3, advert_int is rounded, weighted tracking is ignored in sync group members.
+  * A sync group's own tracking is written on each member, with its weight (0 when a member
+    has priority 255), as keepalived's sync_group_tracking_init adds it to each member.
   * An IPv6 address list is kept as keepalived wrote it: keepalived sends the list as
     written and drops an advert whose list differs from its own, and vipd runs an IPv6
     instance without a link-local first as keepalived does (reported, and warned by

@@ -15,9 +15,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import instance
 from .reader import Node, Report
-from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, INSTANCE_IMPLIED,
-                    INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER, PROCESS_VALUES,
-                    SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
+from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, GROUP_TRACKING,
+                    INSTANCE_IMPLIED, INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER,
+                    PROCESS_VALUES, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT,
+                    Convert, reason)
 from .values import (parse_ip, sanitise, shell_join, shell_syntax, tcp_probe, text, to_bool,
                      to_int)
 
@@ -274,17 +275,18 @@ class Converter:
             self.warn(n, 'needs one name and a { } block; skipped')
             return
         g: Record = {'node': n, 'raw': n.args[0], 'members': [], 'weights': False,
-                     'notify_other': [], 'keys': []}
+                     'notify_other': [], 'keys': [],
+                     'tifs': [], 'tscripts': [], 'tprocs': [], 'tfiles': []}
         for c in n.block:
             if c.kw == 'group':
                 for e in self.entries(c):
                     g['members'] += [(m, e) for m in [e.kw] + e.args]
             elif c.kw in ('sync_group_tracking_weight', 'global_tracking'):
                 g['weights'] = True
-            elif c.kw in ('track_interface', 'track_script') and c.block is not None:
-                for e in c.block:
-                    self.warn(e, 'not carried over: vipd sync groups track nothing; add it '
-                              'to each member instance', kw='%s %s' % (c.kw, e.text()))
+            elif c.kw in GROUP_TRACKING:
+                # keepalived adds what the group tracks to every member (instance.tracking)
+                g[GROUP_TRACKING[c.kw]] += self.entries(c)
+                g.setdefault(c.kw, c)
             elif c.kw == 'notify':
                 g['notify'] = c
             elif c.kw in GROUP_NOTIFY:

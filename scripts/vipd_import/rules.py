@@ -25,8 +25,6 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?(iptables|ipsets)|(vrrp_)?nftables.*', 'vipd installs no firewall rules'),
     (r'enable_(snmp.*|traps|dbus.*)|snmp_socket', 'vipd has no SNMP or D-Bus (see vipctl metrics)'),
     (r'static_(ipaddress|routes|rules)', 'vipd manages no static addresses, routes or rules'),
-    (r'(vrrp_)?track_(file|process)', 'vipd sync groups track nothing; track it in each member '
-     'instance'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
     (r'garp_group', 'vipd paces the announcements of each instance (vrrp_garp_interval becomes '
      'garp_interval), not of an interface'),
@@ -113,6 +111,11 @@ INSTANCE_LISTS: Dict[str, str] = {
     'track_file': 'tfiles',
     'virtual_ipaddress_excluded': 'xvips',
 }
+
+# What a vrrp_sync_group may track: keyword -> list in the group record, the same as an
+# instance's (keepalived's sync_group_tracking_init adds them to each member).
+GROUP_TRACKING: Dict[str, str] = {'track_interface': 'tifs', 'track_script': 'tscripts',
+                                  'track_process': 'tprocs', 'track_file': 'tfiles'}
 
 # Address options vipd carries (keepalived's name -> vipd's) and those it has no key for.
 ADDR_OPTIONS: Dict[str, str] = {'dev': 'dev', 'label': 'label', 'scope': 'scope', 'brd': 'brd',
