@@ -59,7 +59,9 @@ Mapping decisions (see README "Moving from keepalived"):
   * `vrrp_track_process` becomes a `process` check (a name alone: the process name; with
     parameters or full_command: the command line), `track_file`/`vrrp_track_file` a `file`
     check, `vrrp_startup_delay` the global `startup_delay`, `vrrp_garp_interval` and
-    `vrrp_gna_interval` each instance's `garp_interval` (by its family).
+    `vrrp_gna_interval` each instance's `garp_interval` (by its family),
+    `garp_master_refresh_repeat` `garp_refresh_repeat` (1, keepalived's default, wherever
+    `garp_master_refresh` is set without it).
   * keepalived runs a vrrp_script with /bin/sh, vipd without a shell: a bash /dev/tcp probe
     (`</dev/tcp/HOST/PORT`, `bash -c '...'`, after `timeout N`) becomes a `tcp` check with
     the script's interval, timeout, rise, fall and weight; other shell syntax outside quotes

@@ -101,6 +101,11 @@ def complete(cv: Converter, i: Record) -> None:
         v, vnode = i.get(kw, g.get(kw, (None, None)))
         if kw == ('garp_interval' if fam == 6 else 'gna_interval'):
             continue   # keepalived paces ARP with vrrp_garp_interval, NAs with vrrp_gna_interval
+        if kw == 'garp_master_refresh_repeat' and v is None:
+            # keepalived's refresh bursts are of 1 unless said; vipd's of garp_repeat
+            refresh, vnode = i.get('garp_master_refresh', g.get('garp_master_refresh',
+                                                                 (None, None)))
+            v = 1 if refresh else None
         if v is not None:
             keys.append((key, str(v) if kw.endswith('repeat') else fmt_num(v), vnode))
     if 'vmac' in i:

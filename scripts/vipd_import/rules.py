@@ -79,6 +79,7 @@ GARP: Dict[str, Rule] = {
     'garp_master_repeat': (to_int, 0, 2**31 - 1),
     'garp_master_delay': (to_num, 0, 2**31 - 1),
     'garp_master_refresh': (to_num, 0, 2**31 - 1),
+    'garp_master_refresh_repeat': (to_int, 0, 2**31 - 1),
     'garp_interval': (to_num, 0, 2**31 - 1),   # keepalived: IPv4 (ARP) only
     'gna_interval': (to_num, 0, 2**31 - 1),    # keepalived: IPv6 (NA) only
 }
@@ -88,6 +89,7 @@ GARP_GLOBAL_ONLY = ('garp_interval', 'gna_interval')
 GARP_KEYS: Dict[str, str] = {'garp_master_repeat': 'garp_repeat',
                              'garp_master_delay': 'garp_delay',
                              'garp_master_refresh': 'garp_refresh',
+                             'garp_master_refresh_repeat': 'garp_refresh_repeat',
                              'garp_interval': 'garp_interval', 'gna_interval': 'garp_interval'}
 
 # vrrp_instance keywords holding one value: keyword -> rule (keepalived's limits: it drops a

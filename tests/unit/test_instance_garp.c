@@ -1,7 +1,8 @@
 /* Unit tests for garp_interval (announcements paced one at a time, for switches that rate-limit
  * ARP) on the fake kernel: every announcement of a burst garp_interval after the one before,
  * the VIPs in order, the second burst at garp_delay as without pacing; a reload that shortens
- * the list in the middle of a round; the config key. */
+ * the list in the middle of a round; the config key; garp_refresh_repeat (keepalived's
+ * garp_master_refresh_repeat): the size of a refresh burst. */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -112,6 +113,62 @@ static void reload_mid_round(void **state)
 	assert_true(n >= 5);
 }
 
+/* garp_refresh_repeat 1 (keepalived's garp_master_refresh_repeat default): the takeover and
+ * garp_delay bursts keep garp_repeat (5), each refresh burst is one announcement, one period
+ * after the start of the burst before it; a new term as master starts with a full burst. */
+static void refresh_repeat(void **state)
+{
+	static struct vipd_instance_config ncfg;
+	monotime t, r, at[64];
+	int which[64];
+
+	(void)state;
+	cfg.garp_refresh = 60 * MT_SEC;
+	cfg.garp_refresh_repeat = 1;
+	t = become_master();
+	run_until(t + 10 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 64), 10);
+	assert_int_equal(at[5], t + 5 * MT_SEC);
+	run_until(t + 5 * MT_SEC + 60 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 64), 11);
+	assert_int_equal(at[10], t + 65 * MT_SEC);
+	run_until(t + 65 * MT_SEC + 60 * MT_SEC - 1);
+	assert_int_equal(announced(0, at, which, 64), 11); /* one per burst, nothing in between */
+	run_until(t + 125 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 64), 12);
+	assert_int_equal(at[11], t + 125 * MT_SEC);
+	/* a reload adding a VIP announces as a takeover does: full bursts again (2 VIPs) */
+	ncfg = cfg;
+	ncfg.nvips = 2;
+	run_until(t + 130 * MT_SEC);
+	r = now_ns;
+	instance_reconfig_apply(&inst, &ncfg, r);
+	run_until(r + MT_SEC);
+	assert_int_equal(announced(0, at, which, 64), 22);
+	assert_int_equal(at[12], r);
+}
+
+/* garp_refresh_repeat turned on by a reload while Master: the re-armed refresh is a refresh
+ * burst too. */
+static void refresh_repeat_reload(void **state)
+{
+	static struct vipd_instance_config ncfg;
+	monotime t, at[64];
+	int which[64];
+
+	(void)state;
+	t = become_master();
+	run_until(t + 10 * MT_SEC);
+	assert_int_equal(announced(0, at, which, 64), 10);
+	ncfg = cfg;
+	ncfg.garp_refresh = 60 * MT_SEC;
+	ncfg.garp_refresh_repeat = 2;
+	instance_reconfig_apply(&inst, &ncfg, t + 10 * MT_SEC);
+	run_until(t + 65 * MT_SEC + MT_SEC);
+	assert_int_equal(announced(0, at, which, 64), 12);
+	assert_int_equal(at[10], t + 65 * MT_SEC);
+}
+
 /* The key: 0..10 s, default 0, printed and read back, compared on reload, errors at its line */
 static void config_key(void **state)
 {
@@ -151,6 +208,49 @@ static void config_key(void **state)
 	}
 }
 
+/* garp_refresh_repeat: 1..100, default garp_repeat, printed and read back, compared on reload,
+ * errors at its line. */
+static void refresh_repeat_key(void **state)
+{
+	static const char *const fmt =
+	    "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51; %s\n"
+	    "  virtual_addresses = [ \"198.18.0.100/24\" ]; } );\n";
+	static const struct {
+		const char *keys, *err;
+	} bad[] = {
+	    {"garp_refresh_repeat = 0;",
+	     "1: instances[0].garp_refresh_repeat: 0 is out of range 1..100"},
+	    {"garp_refresh_repeat = 101;",
+	     "1: instances[0].garp_refresh_repeat: 101 is out of range 1..100"},
+	    {"garp_refresh_repeat = 1.5;",
+	     "1: instances[0].garp_refresh_repeat: expected an integer, got a float"},
+	};
+	char text[512], *msgs;
+	struct vipd_config *c, *d;
+
+	(void)state;
+	snprintf(text, sizeof(text), fmt, "garp_refresh = 30; garp_refresh_repeat = 1;");
+	c = config_fixture_load(text, &msgs);
+	assert_non_null(c);
+	free(msgs);
+	assert_int_equal(c->instances[0].garp_refresh_repeat, 1);
+	config_fixture_round_trip(c);
+	snprintf(text, sizeof(text), fmt, "garp_refresh = 30; garp_repeat = 3;");
+	d = config_fixture_load(text, &msgs);
+	free(msgs);
+	assert_int_equal(d->instances[0].garp_refresh_repeat, 3); /* unset: garp_repeat */
+	config_fixture_round_trip(d);
+	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
+	config_free(c);
+	config_free(d);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), fmt, bad[i].keys);
+		assert_null(config_fixture_load(text, &msgs));
+		assert_string_equal(msgs, bad[i].err);
+		free(msgs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,7 +258,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(short_pace, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unpaced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(reload_mid_round, setup, teardown),
+	    cmocka_unit_test_setup_teardown(refresh_repeat, setup, teardown),
+	    cmocka_unit_test_setup_teardown(refresh_repeat_reload, setup, teardown),
 	    cmocka_unit_test(config_key),
+	    cmocka_unit_test(refresh_repeat_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
