@@ -169,55 +169,66 @@ static void refresh_repeat_reload(void **state)
 	assert_int_equal(at[10], t + 65 * MT_SEC);
 }
 
-/* The key: 0..10 s, default 0, printed and read back, compared on reload, errors at its line */
-static void config_key(void **state)
-{
-	static const char *const fmt =
-	    "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51; %s\n"
-	    "  virtual_addresses = [ \"198.18.0.100/24\" ]; } );\n";
-	static const struct {
-		const char *keys, *err;
-	} bad[] = {
-	    {"garp_interval = -0.1;", "1: instances[0].garp_interval: -0.1 is out of range 0..10"},
-	    {"garp_interval = 11;", "1: instances[0].garp_interval: 11 is out of range 0..10"},
-	    {"garp_interval = \"1\";",
-	     "1: instances[0].garp_interval: expected a number of seconds, got a string"},
-	};
-	char text[512], *msgs;
-	struct vipd_config *c, *d;
+/* One instance with KEYS in it (a printf format). */
+static const char *const key_fmt =
+    "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51; %s\n"
+    "  virtual_addresses = [ \"198.18.0.100/24\" ]; } );\n";
 
-	(void)state;
-	snprintf(text, sizeof(text), fmt, "garp_interval = 0.025;");
-	c = config_fixture_load(text, &msgs);
-	assert_non_null(c);
+struct bad_key {
+	const char *keys, *err;
+};
+
+/* A key's test: set loads (and prints back) to a config c, unset to d, which a reload sees
+ * as different; each of the n bad values is refused with its message. c and d are the
+ * caller's to check further and free. */
+static void key_test(const char *set, const char *unset, const struct bad_key *bad, size_t n,
+                     struct vipd_config **c, struct vipd_config **d)
+{
+	char text[512], *msgs;
+
+	snprintf(text, sizeof(text), key_fmt, set);
+	*c = config_fixture_load(text, &msgs);
+	assert_non_null(*c);
 	free(msgs);
-	assert_int_equal(c->instances[0].garp_interval, 25 * MT_MSEC);
-	config_fixture_round_trip(c);
-	snprintf(text, sizeof(text), fmt, "");
-	d = config_fixture_load(text, &msgs);
+	config_fixture_round_trip(*c);
+	snprintf(text, sizeof(text), key_fmt, unset);
+	*d = config_fixture_load(text, &msgs);
+	assert_non_null(*d);
 	free(msgs);
-	assert_int_equal(d->instances[0].garp_interval, 0);
-	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
-	config_free(c);
-	config_free(d);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(text, sizeof(text), fmt, bad[i].keys);
+	config_fixture_round_trip(*d);
+	assert_false(config_instance_equal(&(*c)->instances[0], &(*d)->instances[0]));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(text, sizeof(text), key_fmt, bad[i].keys);
 		assert_null(config_fixture_load(text, &msgs));
 		assert_string_equal(msgs, bad[i].err);
 		free(msgs);
 	}
 }
 
+/* The key: 0..10 s, default 0, printed and read back, compared on reload, errors at its line */
+static void config_key(void **state)
+{
+	static const struct bad_key bad[] = {
+	    {"garp_interval = -0.1;", "1: instances[0].garp_interval: -0.1 is out of range 0..10"},
+	    {"garp_interval = 11;", "1: instances[0].garp_interval: 11 is out of range 0..10"},
+	    {"garp_interval = \"1\";",
+	     "1: instances[0].garp_interval: expected a number of seconds, got a string"},
+	};
+	struct vipd_config *c, *d;
+
+	(void)state;
+	key_test("garp_interval = 0.025;", "", bad, sizeof(bad) / sizeof(bad[0]), &c, &d);
+	assert_int_equal(c->instances[0].garp_interval, 25 * MT_MSEC);
+	assert_int_equal(d->instances[0].garp_interval, 0);
+	config_free(c);
+	config_free(d);
+}
+
 /* garp_refresh_repeat: 1..100, default garp_repeat, printed and read back, compared on reload,
  * errors at its line. */
 static void refresh_repeat_key(void **state)
 {
-	static const char *const fmt =
-	    "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51; %s\n"
-	    "  virtual_addresses = [ \"198.18.0.100/24\" ]; } );\n";
-	static const struct {
-		const char *keys, *err;
-	} bad[] = {
+	static const struct bad_key bad[] = {
 	    {"garp_refresh_repeat = 0;",
 	     "1: instances[0].garp_refresh_repeat: 0 is out of range 1..100"},
 	    {"garp_refresh_repeat = 101;",
@@ -225,30 +236,15 @@ static void refresh_repeat_key(void **state)
 	    {"garp_refresh_repeat = 1.5;",
 	     "1: instances[0].garp_refresh_repeat: expected an integer, got a float"},
 	};
-	char text[512], *msgs;
 	struct vipd_config *c, *d;
 
 	(void)state;
-	snprintf(text, sizeof(text), fmt, "garp_refresh = 30; garp_refresh_repeat = 1;");
-	c = config_fixture_load(text, &msgs);
-	assert_non_null(c);
-	free(msgs);
+	key_test("garp_refresh = 30; garp_refresh_repeat = 1;",
+	         "garp_refresh = 30; garp_repeat = 3;", bad, sizeof(bad) / sizeof(bad[0]), &c, &d);
 	assert_int_equal(c->instances[0].garp_refresh_repeat, 1);
-	config_fixture_round_trip(c);
-	snprintf(text, sizeof(text), fmt, "garp_refresh = 30; garp_repeat = 3;");
-	d = config_fixture_load(text, &msgs);
-	free(msgs);
 	assert_int_equal(d->instances[0].garp_refresh_repeat, 3); /* unset: garp_repeat */
-	config_fixture_round_trip(d);
-	assert_false(config_instance_equal(&c->instances[0], &d->instances[0]));
 	config_free(c);
 	config_free(d);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(text, sizeof(text), fmt, bad[i].keys);
-		assert_null(config_fixture_load(text, &msgs));
-		assert_string_equal(msgs, bad[i].err);
-		free(msgs);
-	}
 }
 
 int main(void)
