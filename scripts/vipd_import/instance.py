@@ -250,6 +250,13 @@ def nexthops(w: List[str]) -> Optional[Tuple[str, List[int]]]:
     return out, versions
 
 
+# keepalived's no_track on a virtual route or rule: what vipd always does. Without it keepalived
+# makes a master whose route or rule someone else deletes BACKUP, and puts the instance in
+# FAULT while the route's dev is down (vrrp_netlink.c, vrrp_if.c); vipd does neither.
+UNTRACKED = ('vipd never tracks its virtual %ss, as keepalived with no_track (no BACKUP when '
+             'someone else deletes one, no FAULT while its interface is down)')
+
+
 def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
     """A virtual_routes entry -> '[TYPE] PREFIX [via GW] [dev IF] [src A] [scope S] [onlink]
     [metric N] [table N] [proto P]'. Each route has its own family (IPv4 and IPv6 mix in one
@@ -300,7 +307,7 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
             onlink = True
             k += 1
         elif t == 'no_track':
-            dropped.append(t)
+            cv.warn(e, 'left out: ' + UNTRACKED % 'route', kw='virtual_routes %s no_track' % w[0])
             k += 1
         elif re.fullmatch(r'[a-z_-]+', t) and t not in ('default',) and arg is not None:
             dropped.append(t + ' ' + arg)        # mtu, realm, or GW, nexthop ...
@@ -389,8 +396,7 @@ def rule(cv: Converter, e: Node) -> Optional[str]:
                 fams.add(6 if t == 'inet6' else 4)
             k += 1
         elif t == 'no_track':
-            cv.warn(e, 'not carried over: no_track (vipd removes the rule with the master '
-                    'state)', kw='virtual_rules no_track')
+            cv.warn(e, 'left out: ' + UNTRACKED % 'rule', kw='virtual_rules no_track')
             k += 1
         elif t in RULE_KEYS and arg is not None:
             r[RULE_KEYS[t]] = arg
