@@ -101,6 +101,8 @@ class Converter:
                 g[kw[5:]] = (self.value(c, *GARP[kw[5:]]), c)
             elif kw in ('vrrp_mcast_group4', 'vrrp_mcast_group6'):
                 g[kw] = (self.value(c, parse_ip), c)
+            elif kw == 'vrrp_skip_check_adv_addr':
+                g['skip_check'] = c   # said in complete(), by the instances' versions
             elif kw == 'vrrp_min_garp':
                 if not c.args or to_bool(c.args[0]):
                     g['garp_master_repeat'], g['garp_master_delay'] = (1, c), (0.0, c)
@@ -400,6 +402,30 @@ class Converter:
                 self.warn(g['node'], 'left out: no instance left (keepalived drops it too)')
         for i in self.instances:
             self.complete_instance(i)
+        self.skip_check_adv_addr()
+
+    def skip_check_adv_addr(self) -> None:
+        """vrrp_skip_check_adv_addr: keepalived then checks the address list of the first
+        advert of a new master only (a CPU saving). vipd checks none of a VRRPv3 advert (a
+        list that differs is logged, the advert obeyed: RFC 9568 7.1), which never drops
+        more than keepalived with the key; it drops every VRRPv2 advert whose list differs
+        (RFC 3768 7.1), as keepalived without the key, so a master that changes its list
+        while master (a reload) is no longer followed by a vipd backup."""
+        c = self.g.get('skip_check')
+        if c is None:
+            return
+        v2 = [i['name'] for i in self.instances
+              if any(k[0] == 'version' and k[1] == '2' for k in i['keys'])]
+        if v2:
+            self.warn(c, 'not carried over for VRRPv2 instance%s %s: vipd drops every VRRPv2 '
+                      'advert whose address list differs from its own (RFC 3768), keepalived '
+                      'with this key only the first of a new master, so a master that changes '
+                      'its list while master is no longer followed' % (
+                          's' if len(v2) > 1 else '', ', '.join(v2)))
+        else:
+            self.warn(c, 'left out: vipd obeys a VRRPv3 advert whatever its address list '
+                      '(a list that differs is logged: RFC 9568 7.1), which drops no advert '
+                      'keepalived with this key obeys')
 
     def complete_names(self) -> None:
         """vipd names for the instances and the scripts, unique, reported when changed."""
