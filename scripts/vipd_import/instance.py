@@ -581,6 +581,10 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
             cv.warn(e, 'left out: ' + owner, kw=kw)
         else:
             tifs.append((e.kw, w or 0))
+    # keepalived tracks the dev of a virtual route without no_track (weight 0: FAULT while down)
+    for dev in route_devs(i['routes']):
+        if dev != iface and dev not in [t for t, _ in tifs]:
+            tifs.append((dev, 0))
     checks: List[str] = []
     # what the instance tracks: its list, the key of the records in cv.scripts, the block
     for lst, pfx, block in TRACK_LISTS:
@@ -610,6 +614,21 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
         keys.append(('track_interfaces', ['{ name = %s; weight = %d; }' % (q(t), w)
                                           for t, w in tifs],
                      i.get('track_interface') or (grp or {}).get('track_interface')))
+
+
+def route_devs(routes: List[Node]) -> List[str]:
+    """The devs of the virtual_routes entries without no_track, as keepalived tracks them (a
+    route's own dev, not a nexthop's: vrrp.c, vroute->oif)."""
+    devs: List[str] = []
+    for e in routes:
+        w = [e.kw] + e.args
+        w = w[:w.index('nexthop')] if 'nexthop' in w else w
+        if 'no_track' in w or w[0] in ROUTE_TYPES:
+            continue
+        for k in range(len(w) - 1):
+            if w[k] == 'dev' and w[k + 1] not in devs:
+                devs.append(w[k + 1])
+    return devs
 
 
 # The tracking lists of an instance or sync group record: the prefix of their records in
