@@ -338,6 +338,8 @@ class Converter:
                 i.setdefault(kw, c)
             elif kw == 'use_vmac':
                 i['vmac'] = c
+            elif kw == 'skip_check_adv_addr':
+                i['skip_check'] = c   # said in skip_check_adv_addr(), by its version
             elif kw == 'dont_track_primary':
                 i['dont_track_primary'] = c
             elif kw in GARP and kw not in GARP_GLOBAL_ONLY:
@@ -411,11 +413,18 @@ class Converter:
         more than keepalived with the key; it drops every VRRPv2 advert whose list differs
         (RFC 3768 7.1), as keepalived without the key, so a master that changes its list
         while master (a reload) is no longer followed by a vipd backup."""
-        c = self.g.get('skip_check')
-        if c is None:
-            return
-        v2 = [i['name'] for i in self.instances
-              if any(k[0] == 'version' and k[1] == '2' for k in i['keys'])]
+        def v2(i: Record) -> bool:
+            return any(k[0] == 'version' and k[1] == '2' for k in i['keys'])
+        for i in self.instances:
+            if 'skip_check' in i:
+                self.said_skip_check(i['skip_check'], [i['name']] if v2(i) else [])
+        if 'skip_check' in self.g:
+            self.said_skip_check(self.g['skip_check'],
+                                 [i['name'] for i in self.instances if v2(i)])
+
+    def said_skip_check(self, c: Node, v2: List[str]) -> None:
+        """The line for a vrrp_skip_check_adv_addr (or an instance's skip_check_adv_addr)
+        covering the VRRPv2 instances v2."""
         if v2:
             self.warn(c, 'not carried over for VRRPv2 instance%s %s: vipd drops every VRRPv2 '
                       'advert whose address list differs from its own (RFC 3768), keepalived '
