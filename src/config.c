@@ -326,7 +326,7 @@ static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_confi
 static const char *const instance_keys[] = {
     "name", "interface", "vrid", "priority", "version", "advert_interval", "preempt",
     "preempt_delay", "accept", "checksum", "garp_repeat", "garp_delay", "garp_refresh",
-    "garp_interval", "virtual_addresses", "vmac",
+    "garp_refresh_repeat", "garp_interval", "virtual_addresses", "vmac",
     /* config_vmac.c */
     "vmac_xmit_base",
     /* config_addr.c */
@@ -401,6 +401,10 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 		in->garp_repeat = (unsigned)v;
 	config_value_get_seconds(&sc, "garp_delay", 0, 3600, &in->garp_delay);
 	config_value_get_seconds(&sc, "garp_refresh", 0, 86400, &in->garp_refresh);
+	/* keepalived's garp_master_refresh_repeat; unset, a refresh burst is a full burst */
+	in->garp_refresh_repeat = in->garp_repeat;
+	if (config_value_get_int(&sc, "garp_refresh_repeat", 1, 100, &v) == CV_OK)
+		in->garp_refresh_repeat = (unsigned)v;
 	config_value_get_seconds(&sc, "garp_interval", 0, 10, &in->garp_interval);
 	load_vips(&sc, cfg, idx, version_ok, in);
 	if (!in->af) /* no virtual address: adverts with none, over IPv4 */
@@ -611,6 +615,7 @@ static void print_instance(const struct vipd_config *cfg, const struct vipd_inst
 	        config_value_fmt_seconds(in->garp_delay, buf, sizeof(buf)));
 	fprintf(out, "    garp_refresh = %s;\n",
 	        config_value_fmt_seconds(in->garp_refresh, buf, sizeof(buf)));
+	fprintf(out, "    garp_refresh_repeat = %u;\n", in->garp_refresh_repeat);
 	fprintf(out, "    garp_interval = %s;\n",
 	        config_value_fmt_seconds(in->garp_interval, buf, sizeof(buf)));
 	config_vmac_print(in, out);
@@ -681,6 +686,7 @@ bool config_instance_equal(const struct vipd_instance_config *a,
 	    a->preempt_delay != b->preempt_delay || a->accept != b->accept ||
 	    a->checksum != b->checksum || a->garp_repeat != b->garp_repeat ||
 	    a->garp_delay != b->garp_delay || a->garp_refresh != b->garp_refresh ||
+	    a->garp_refresh_repeat != b->garp_refresh_repeat ||
 	    a->garp_interval != b->garp_interval || !config_vmac_equal(a, b) || a->af != b->af ||
 	    a->nvips != b->nvips || a->startup_delay != b->startup_delay ||
 	    !config_wire_equal(a, b) || !config_route_equal(a, b) || !config_rule_equal(a, b) ||

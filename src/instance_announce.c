@@ -47,7 +47,10 @@ static void garp_step(struct instance *in, monotime now)
 	monotime next, at, paced = in->cfg->garp_interval;
 
 	if (in->garp_left == 0) {
-		in->garp_left = in->cfg->garp_repeat;
+		/* keepalived: garp_master_refresh_repeat for a refresh, garp_master_repeat else */
+		in->garp_left = in->garp_refreshing && in->cfg->garp_refresh_repeat
+		                    ? in->cfg->garp_refresh_repeat
+		                    : in->cfg->garp_repeat;
 		in->garp_burst_start = now;
 		in->garp_vip = 0;
 	}
@@ -80,6 +83,7 @@ static void garp_step(struct instance *in, monotime now)
 		in->garp_second_burst_done = true;
 		next = in->garp_since + in->cfg->garp_delay;
 	} else if (in->cfg->garp_refresh) {
+		in->garp_refreshing = true;
 		next = in->garp_burst_start + in->cfg->garp_refresh;
 	} else {
 		return;
@@ -98,6 +102,7 @@ void instance_announce_start(struct instance *in, monotime now)
 	in->garp_since = now;
 	in->garp_left = 0;
 	in->garp_second_burst_done = false;
+	in->garp_refreshing = false;
 	in->garp_wait_until = 0;
 	if (in->cfg->af == AF_INET6 && in->io->vips_ready && !in->io->vips_ready(in->io->ctx, in)) {
 		in->garp_wait_until = now + NA_WAIT_MAX;

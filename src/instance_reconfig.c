@@ -135,7 +135,8 @@ const char *instance_reconfig_diff(const struct vipd_instance_config *a,
 	    {a->accept != b->accept, "accept"},
 	    {a->checksum != b->checksum, "checksum"},
 	    {a->garp_repeat != b->garp_repeat || a->garp_delay != b->garp_delay ||
-	         a->garp_refresh != b->garp_refresh || a->garp_interval != b->garp_interval,
+	         a->garp_refresh != b->garp_refresh || a->garp_interval != b->garp_interval ||
+	         a->garp_refresh_repeat != b->garp_refresh_repeat,
 	     "garp"},
 	    {!vips_equal(a, b), "virtual_addresses"},
 	    {!excluded_equal(a, b), "excluded_addresses"},
@@ -366,11 +367,13 @@ void instance_reconfig_apply(struct instance *in, const struct vipd_instance_con
 		/* The neighbours learn the new addresses now; a new refresh period starts. */
 		if (added)
 			instance_announce_start(in, now);
-		else if (cfg->garp_refresh && !loop_timer_armed(&in->garp_timer))
+		else if (cfg->garp_refresh && !loop_timer_armed(&in->garp_timer)) {
+			in->garp_refreshing = true;
 			loop_timer_set(in->loop, &in->garp_timer,
 			               in->garp_burst_start + cfg->garp_refresh > now
 			                   ? in->garp_burst_start + cfg->garp_refresh
 			                   : now);
+		}
 	}
 	/* The advert source may follow (unicast_source, a VIP no longer a candidate). */
 	instance_iface_changed(in, now);

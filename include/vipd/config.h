@@ -43,7 +43,8 @@ struct vipd_instance_config {
 	enum vrrp_csum_form checksum; /* v3 IPv4 send form, default RFC 5798 */
 	unsigned garp_repeat;         /* announcements per burst, default 5 */
 	monotime garp_delay; /* second burst this long after the takeover, default 5 s; 0 = none */
-	monotime garp_refresh; /* periodic re-announce while master; 0 = off */
+	monotime garp_refresh;        /* periodic re-announce while master; 0 = off */
+	unsigned garp_refresh_repeat; /* per refresh burst; default garp_repeat (0: the same) */
 	/* between two announcements of a burst, one at a time (switches that rate-limit ARP);
 	 * 0 = default: every VIP at once in each round, rounds 10 ms apart */
 	monotime garp_interval;

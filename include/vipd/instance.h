@@ -173,6 +173,7 @@ struct instance {
 	unsigned garp_left;            /* announcements left in the current burst */
 	size_t garp_vip;               /* garp_interval: the next VIP of the current round */
 	bool garp_second_burst_done;
+	bool garp_refreshing;       /* the current or next burst is a garp_refresh one */
 	monotime garp_since;        /* when the announcements (re)started: the takeover */
 	monotime garp_burst_start;  /* start of the current or last burst */
 	monotime garp_wait_until;   /* IPv6: first burst waits for the kernel's VIPs; 0 if not */

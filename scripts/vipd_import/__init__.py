@@ -36,7 +36,9 @@ Mapping decisions (see README "Moving from keepalived"):
     With no `priority`, keepalived gives `state MASTER` priority 255: so does this tool.
   * keepalived's own adjustments are applied and reported: nopreempt/preempt_delay are
     cleared by `state MASTER`, preempt_delay by nopreempt, authentication is ignored in
-    version 3, advert_int is rounded, weighted tracking is ignored in sync groups.
+    version 3, advert_int is rounded, weighted tracking is ignored in sync group members.
+  * A sync group's own tracking is written on each member, with its weight (0 when a member
+    has priority 255), as keepalived's sync_group_tracking_init adds it to each member.
   * An IPv6 address list is kept as keepalived wrote it: keepalived sends the list as
     written and drops an advert whose list differs from its own, and vipd runs an IPv6
     instance without a link-local first as keepalived does (reported, and warned by
@@ -59,7 +61,9 @@ Mapping decisions (see README "Moving from keepalived"):
     check, `vrrp_startup_delay` the global `startup_delay`, `vrrp_rt_priority` the global
     `realtime_priority`, `vrrp_no_swap` `lock_memory = true`, `vrrp_garp_interval` and
     `vrrp_gna_interval` each instance's `garp_interval` (by its family), a `garp_group` an
-    entry of `garp_groups` (the pace of its interfaces, shared by their instances).
+    entry of `garp_groups` (the pace of its interfaces, shared by their instances),
+    `garp_master_refresh_repeat` `garp_refresh_repeat` (1, keepalived's default, wherever
+    `garp_master_refresh` is set without it).
   * keepalived runs a vrrp_script with /bin/sh, vipd without a shell: a bash /dev/tcp probe
     (`</dev/tcp/HOST/PORT`, `bash -c '...'`, after `timeout N`) becomes a `tcp` check with
     the script's interval, timeout, rise, fall and weight; other shell syntax outside quotes

@@ -15,9 +15,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import instance
 from .reader import Node, Report
-from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, INSTANCE_IMPLIED,
-                    INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER, PROCESS_VALUES,
-                    SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT, Convert, reason)
+from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY, GROUP_TRACKING,
+                    INSTANCE_IMPLIED, INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER,
+                    PROCESS_VALUES, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT,
+                    Convert, reason)
 from .values import (fmt_num, parse_ip, sanitise, shell_join, shell_syntax, tcp_probe, text,
                      to_bool, to_int)
 
@@ -104,6 +105,8 @@ class Converter:
             elif kw == 'vrrp_no_swap':  # keepalived: mlockall() of the VRRP process
                 g['lock_memory'] = True
                 self.where['lock_memory'] = c
+            elif kw == 'vrrp_skip_check_adv_addr':
+                g['skip_check'] = c   # said in complete(), by the instances' versions
             elif kw == 'vrrp_min_garp':
                 if not c.args or to_bool(c.args[0]):
                     g['garp_master_repeat'], g['garp_master_delay'] = (1, c), (0.0, c)
@@ -278,17 +281,18 @@ class Converter:
             self.warn(n, 'needs one name and a { } block; skipped')
             return
         g: Record = {'node': n, 'raw': n.args[0], 'members': [], 'weights': False,
-                     'notify_other': [], 'keys': []}
+                     'notify_other': [], 'keys': [],
+                     'tifs': [], 'tscripts': [], 'tprocs': [], 'tfiles': []}
         for c in n.block:
             if c.kw == 'group':
                 for e in self.entries(c):
                     g['members'] += [(m, e) for m in [e.kw] + e.args]
             elif c.kw in ('sync_group_tracking_weight', 'global_tracking'):
                 g['weights'] = True
-            elif c.kw in ('track_interface', 'track_script') and c.block is not None:
-                for e in c.block:
-                    self.warn(e, 'not carried over: vipd sync groups track nothing; add it '
-                              'to each member instance', kw='%s %s' % (c.kw, e.text()))
+            elif c.kw in GROUP_TRACKING:
+                # keepalived adds what the group tracks to every member (instance.tracking)
+                g[GROUP_TRACKING[c.kw]] += self.entries(c)
+                g.setdefault(c.kw, c)
             elif c.kw == 'notify':
                 g['notify'] = c
             elif c.kw in GROUP_NOTIFY:
@@ -364,6 +368,8 @@ class Converter:
                 i['vmac'] = c
             elif kw == 'vmac_xmit_base':
                 i['vmac_xmit_base'] = c
+            elif kw == 'skip_check_adv_addr':
+                i['skip_check'] = c   # said in skip_check_adv_addr(), by its version
             elif kw == 'dont_track_primary':
                 i['dont_track_primary'] = c
             elif kw in GARP and kw not in GARP_GLOBAL_ONLY:
@@ -428,6 +434,37 @@ class Converter:
                 self.warn(g['node'], 'left out: no instance left (keepalived drops it too)')
         for i in self.instances:
             self.complete_instance(i)
+        self.skip_check_adv_addr()
+
+    def skip_check_adv_addr(self) -> None:
+        """vrrp_skip_check_adv_addr: keepalived then checks the address list of the first
+        advert of a new master only (a CPU saving). vipd checks none of a VRRPv3 advert (a
+        list that differs is logged, the advert obeyed: RFC 9568 7.1), which never drops
+        more than keepalived with the key; it drops every VRRPv2 advert whose list differs
+        (RFC 3768 7.1), as keepalived without the key, so a master that changes its list
+        while master (a reload) is no longer followed by a vipd backup."""
+        def v2(i: Record) -> bool:
+            return any(k[0] == 'version' and k[1] == '2' for k in i['keys'])
+        for i in self.instances:
+            if 'skip_check' in i:
+                self.said_skip_check(i['skip_check'], [i['name']] if v2(i) else [])
+        if 'skip_check' in self.g:
+            self.said_skip_check(self.g['skip_check'],
+                                 [i['name'] for i in self.instances if v2(i)])
+
+    def said_skip_check(self, c: Node, v2: List[str]) -> None:
+        """The line for a vrrp_skip_check_adv_addr (or an instance's skip_check_adv_addr)
+        covering the VRRPv2 instances v2."""
+        if v2:
+            self.warn(c, 'not carried over for VRRPv2 instance%s %s: vipd drops every VRRPv2 '
+                      'advert whose address list differs from its own (RFC 3768), keepalived '
+                      'with this key only the first of a new master, so a master that changes '
+                      'its list while master is no longer followed' % (
+                          's' if len(v2) > 1 else '', ', '.join(v2)))
+        else:
+            self.warn(c, 'left out: vipd obeys a VRRPv3 advert whatever its address list '
+                      '(a list that differs is logged: RFC 9568 7.1), which drops no advert '
+                      'keepalived with this key obeys')
 
     def complete_names(self) -> None:
         """vipd names for the instances and the scripts, unique, reported when changed."""

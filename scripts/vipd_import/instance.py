@@ -125,6 +125,11 @@ def complete(cv: Converter, i: Record) -> None:
         v, vnode = i.get(kw, g.get(kw, (None, None)))
         if kw == ('garp_interval' if fam == 6 else 'gna_interval'):
             continue   # keepalived paces ARP with vrrp_garp_interval, NAs with vrrp_gna_interval
+        if kw == 'garp_master_refresh_repeat' and v is None:
+            # keepalived's refresh bursts are of 1 unless said; vipd's of garp_repeat
+            refresh, vnode = i.get('garp_master_refresh', g.get('garp_master_refresh',
+                                                                 (None, None)))
+            v = 1 if refresh else None
         if v is not None:
             keys.append((key, str(v) if kw.endswith('repeat') else fmt_num(v), vnode))
     vmac(cv, i, fam, vrid, keys)
@@ -269,6 +274,13 @@ def nexthops(w: List[str]) -> Optional[Tuple[str, List[int]]]:
     return out, versions
 
 
+# keepalived's no_track on a virtual route or rule: what vipd always does. Without it keepalived
+# makes a master whose route or rule someone else deletes BACKUP, and puts the instance in
+# FAULT while the route's dev is down (vrrp_netlink.c, vrrp_if.c); vipd does neither.
+UNTRACKED = ('vipd never tracks its virtual %ss, as keepalived with no_track (no BACKUP when '
+             'someone else deletes one, no FAULT while its interface is down)')
+
+
 def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
     """A virtual_routes entry -> '[TYPE] PREFIX [via GW] [dev IF] [src A] [scope S] [onlink]
     [metric N] [table N] [proto P]'. Each route has its own family (IPv4 and IPv6 mix in one
@@ -323,7 +335,7 @@ def route(cv: Converter, e: Node, fam: int) -> Optional[str]:
             onlink = True
             k += 1
         elif t == 'no_track':
-            dropped.append(t)
+            cv.warn(e, 'left out: ' + UNTRACKED % 'route', kw='virtual_routes %s no_track' % w[0])
             k += 1
         elif re.fullmatch(r'[a-z_-]+', t) and t not in ('default',) and arg is not None:
             dropped.append(t + ' ' + arg)        # mtu, realm, or GW, nexthop ...
@@ -412,8 +424,7 @@ def rule(cv: Converter, e: Node) -> Optional[str]:
                 fams.add(6 if t == 'inet6' else 4)
             k += 1
         elif t == 'no_track':
-            cv.warn(e, 'not carried over: no_track (vipd removes the rule with the master '
-                    'state)', kw='virtual_rules no_track')
+            cv.warn(e, 'left out: ' + UNTRACKED % 'rule', kw='virtual_rules no_track')
             k += 1
         elif t in RULE_KEYS and arg is not None:
             r[RULE_KEYS[t]] = arg
@@ -560,9 +571,23 @@ INSTANCE_KW: Dict[str, str] = {'tscripts': 'track_script', 'tprocs': 'track_proc
                                'tfiles': 'track_file'}
 
 
+def owner_priority(i: Record) -> bool:
+    """Whether instance i has keepalived's owner priority 255 (written or given by state MASTER)."""
+    prio = i.get('priority', (None, None))[0]
+    return bool(prio == 255 or (prio is None and i.get('state', (None,))[0] == 'MASTER'))
+
+
+def group_once(cv: Converter, grp: Record, e: Node, msg: str, kw: str) -> None:
+    """A note on a sync group's tracking entry e, said once however many members it reaches."""
+    said = grp.setdefault('said', set())
+    if (e.seq, msg) not in said:
+        said.add((e.seq, msg))
+        cv.warn(e, msg, kw=kw)
+
+
 def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: List[Key]) -> None:
     """checks (the converted vrrp_scripts, vrrp_track_processes and track_files this instance
-    tracks) and track_interfaces."""
+    tracks) and track_interfaces, then what its sync group tracks."""
     grp = i['group']
     nulled = ('keepalived ignores weights in sync group %s' % grp['raw']
               if grp and not grp['weights'] else None)
@@ -570,12 +595,9 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
     tifs: List[Tuple[str, int]] = []
     for e in i['tifs']:
         kw = 'track_interface ' + e.text()
-        w: Optional[int] = 0
-        if e.args[:1] == ['weight']:
-            w = WEIGHT[0](e.args[1] if len(e.args) > 1 else None, *WEIGHT[1:])
-            if w is None:
-                cv.warn(e, 'invalid weight; not carried over', kw=kw)
-                continue
+        w = tif_weight(cv, e, kw, lambda m: cv.warn(e, m, kw=kw))
+        if w is None:
+            continue
         if 'reverse' in e.args:
             cv.warn(e, 'not carried over: vipd has no reversed tracking', kw=kw)
         elif e.kw == iface and not w:
@@ -590,11 +612,13 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
             cv.warn(e, 'left out: ' + owner, kw=kw)
         else:
             tifs.append((e.kw, w or 0))
+    # keepalived tracks the dev of a virtual route without no_track (weight 0: FAULT while down)
+    for dev in route_devs(i['routes']):
+        if dev != iface and dev not in [t for t, _ in tifs]:
+            tifs.append((dev, 0))
     checks: List[str] = []
     # what the instance tracks: its list, the key of the records in cv.scripts, the block
-    for lst, pfx, block in (('tscripts', '', 'vrrp_script'),
-                            ('tprocs', 'process ', 'vrrp_track_process'),
-                            ('tfiles', 'file ', 'track_file')):
+    for lst, pfx, block in TRACK_LISTS:
         for e in i[lst]:
             kw = '%s %s' % (INSTANCE_KW[lst], e.text())
             s = cv.scripts.get(pfx + e.kw)
@@ -602,31 +626,119 @@ def tracking(cv: Converter, i: Record, iface: Optional[str], prio: int, keys: Li
             if e.args[:1] == ['weight']:
                 w = WEIGHT[0](e.args[1] if len(e.args) > 1 else None, *WEIGHT[1:])
             if s is None or not s['ok'] or w is None:
-                cv.warn(e, 'left out: no %s %s (keepalived ignores it too)' % (block, e.kw)
-                        if s is None else 'not carried over: ' + (
-                            'invalid weight' if w is None else
-                            '%s %s is not converted' % (block, e.kw)), kw=kw)
+                cv.warn(e, untracked(s, w, block, e.kw), kw=kw)
             elif 'reverse' in e.args:
                 cv.warn(e, 'not carried over: vipd has no reversed checks', kw=kw)
             elif w and (nulled or prio == 255):
                 cv.warn(e, 'left out: ' + (nulled or owner), kw=kw)
             else:
-                name = s['name'] if w == s['weight'] else '%s_w%d' % (s['name'][:55], w)
-                if w != s['weight']:
-                    cv.warn(e, 'weight %d differs from %s %s: written as check %s, '
-                            'a copy with that weight (vipd weights belong to checks)'
-                            % (w, s['node'].kw, e.kw, name),
-                            kw='%s %s' % (INSTANCE_KW[lst], e.kw))
-                if (w, name) not in s['uses']:
-                    s['uses'].append((w, name))
-                if name not in checks:
-                    checks.append(name)
+                use_check(cv, s, w, e, lst, checks, lambda m: cv.warn(
+                    e, m, kw='%s %s' % (INSTANCE_KW[lst], e.kw)))
+    if grp is not None:
+        group_tracking(cv, i, grp, iface, tifs, checks)
     if checks:
         keys.append(('checks', [q(c) for c in checks],
-                     i.get('track_script') or i.get('track_process') or i.get('track_file')))
+                     i.get('track_script') or i.get('track_process') or i.get('track_file') or
+                     (grp or {}).get('track_script') or (grp or {}).get('track_process') or
+                     (grp or {}).get('track_file')))
     if tifs:
         keys.append(('track_interfaces', ['{ name = %s; weight = %d; }' % (q(t), w)
-                                          for t, w in tifs], i.get('track_interface')))
+                                          for t, w in tifs],
+                     i.get('track_interface') or (grp or {}).get('track_interface')))
+
+
+def route_devs(routes: List[Node]) -> List[str]:
+    """The devs of the virtual_routes entries without no_track, as keepalived tracks them (a
+    route's own dev, not a nexthop's: vrrp.c, vroute->oif)."""
+    devs: List[str] = []
+    for e in routes:
+        w = [e.kw] + e.args
+        w = w[:w.index('nexthop')] if 'nexthop' in w else w
+        if not w or 'no_track' in w or w[0] in ROUTE_TYPES:
+            continue
+        for k in range(len(w) - 1):
+            if w[k] == 'dev' and w[k + 1] not in devs:
+                devs.append(w[k + 1])
+    return devs
+
+
+# The tracking lists of an instance or sync group record: the prefix of their records in
+# cv.scripts, the keepalived block that defines them.
+TRACK_LISTS = (('tscripts', '', 'vrrp_script'), ('tprocs', 'process ', 'vrrp_track_process'),
+               ('tfiles', 'file ', 'track_file'))
+
+
+def tif_weight(cv: Converter, e: Node, kw: str, say: Any) -> Optional[int]:
+    """The weight of track_interface entry e (0 without one), None if invalid (said)."""
+    if e.args[:1] != ['weight']:
+        return 0
+    w: Optional[int] = WEIGHT[0](e.args[1] if len(e.args) > 1 else None, *WEIGHT[1:])
+    if w is None:
+        say('invalid weight; not carried over')
+    return w
+
+
+def untracked(s: Optional[Record], w: Optional[int], block: str, name: str) -> str:
+    """Why a tracked script, process or file entry is not carried over."""
+    if s is None:
+        return 'left out: no %s %s (keepalived ignores it too)' % (block, name)
+    return 'not carried over: ' + ('invalid weight' if w is None else
+                                   '%s %s is not converted' % (block, name))
+
+
+def use_check(cv: Converter, s: Record, w: int, e: Node, lst: str, checks: List[str],
+              say: Any) -> None:
+    """checks gets the check of record s with weight w: s itself or a copy with that weight."""
+    name = s['name'] if w == s['weight'] else '%s_w%d' % (s['name'][:55], w)
+    if w != s['weight']:
+        say('weight %d differs from %s %s: written as check %s, a copy with that weight (vipd '
+            'weights belong to checks)' % (w, s['node'].kw, e.kw, name))
+    if (w, name) not in s['uses']:
+        s['uses'].append((w, name))
+    if name not in checks:
+        checks.append(name)
+
+
+def group_tracking(cv: Converter, i: Record, grp: Record, iface: Optional[str],
+                   tifs: List[Tuple[str, int]], checks: List[str]) -> None:
+    """What sync group grp tracks, added to member i as keepalived's sync_group_tracking_init
+    does: with its weight (the nulling of members' own weighted tracking does not apply), made
+    0 (FAULT) when a member has priority 255; what the member tracks itself is not doubled."""
+    gown = any(owner_priority(m) for m in cv.instances if m['group'] is grp)
+    cleared = ('a member of sync group %s has priority 255: keepalived clears the weight, '
+               'written with weight 0 (FAULT) on each member' % grp['raw'])
+    for e in grp['tifs']:
+        kw = 'track_interface ' + e.text()
+        w = tif_weight(cv, e, kw, lambda m: group_once(cv, grp, e, m, kw))
+        if w is None or e.kw in [t for t, _ in tifs] or (e.kw == iface and not w):
+            continue   # invalid, or tracked by the member already (its own, or its interface)
+        if 'reverse' in e.args:
+            group_once(cv, grp, e, 'not carried over: vipd has no reversed tracking', kw)
+        elif e.kw == iface and not gown:
+            cv.warn(e, 'not carried over for %s: the instance interface is always tracked '
+                    '(FAULT when down), without a weight' % i['raw'], kw=kw)
+        else:
+            if w and gown:
+                group_once(cv, grp, e, cleared, kw)
+            if e.kw != iface:
+                tifs.append((e.kw, 0 if gown else w))
+    for lst, pfx, block in TRACK_LISTS:
+        for e in grp[lst]:
+            kw = '%s %s' % (INSTANCE_KW[lst], e.text())
+            s = cv.scripts.get(pfx + e.kw)
+            wt: Optional[int] = s['weight'] if s else 0
+            if e.args[:1] == ['weight']:
+                wt = WEIGHT[0](e.args[1] if len(e.args) > 1 else None, *WEIGHT[1:])
+            if s is None or not s['ok'] or wt is None:
+                group_once(cv, grp, e, untracked(s, wt, block, e.kw), kw)
+            elif 'reverse' in e.args:
+                group_once(cv, grp, e, 'not carried over: vipd has no reversed checks', kw)
+            else:
+                if wt and gown:
+                    group_once(cv, grp, e, cleared, kw)
+                    wt = 0
+                use_check(cv, s, wt, e, lst, checks, lambda m: group_once(
+                    cv, grp, e, m, '%s %s' % (INSTANCE_KW[lst], e.kw)))
 
 
 def notify(cv: Converter, i: Record, keys: List[Key]) -> None:

@@ -25,8 +25,6 @@ REASONS: List[Tuple[str, str]] = [
     (r'(vrrp_)?(iptables|ipsets)|(vrrp_)?nftables.*', 'vipd installs no firewall rules'),
     (r'enable_(snmp.*|traps|dbus.*)|snmp_socket', 'vipd has no SNMP or D-Bus (see vipctl metrics)'),
     (r'static_(ipaddress|routes|rules)', 'vipd manages no static addresses, routes or rules'),
-    (r'(vrrp_)?track_(file|process)', 'vipd sync groups track nothing; track it in each member '
-     'instance'),
     (r'track_bfd|bfd_instance', 'vipd has no BFD'),
     (r'(vrrp_)?mcast_dst_ip', 'no vipd equivalent (vrrp_mcast_group4/6 become mcast_group)'),
     (r'notify_(deleted|priority_changes)',
@@ -79,6 +77,7 @@ GARP: Dict[str, Rule] = {
     'garp_master_repeat': (to_int, 0, 2**31 - 1),
     'garp_master_delay': (to_num, 0, 2**31 - 1),
     'garp_master_refresh': (to_num, 0, 2**31 - 1),
+    'garp_master_refresh_repeat': (to_int, 0, 2**31 - 1),
     'garp_interval': (to_num, 0, 2**31 - 1),   # keepalived: IPv4 (ARP) only
     'gna_interval': (to_num, 0, 2**31 - 1),    # keepalived: IPv6 (NA) only
 }
@@ -88,6 +87,7 @@ GARP_GLOBAL_ONLY = ('garp_interval', 'gna_interval')
 GARP_KEYS: Dict[str, str] = {'garp_master_repeat': 'garp_repeat',
                              'garp_master_delay': 'garp_delay',
                              'garp_master_refresh': 'garp_refresh',
+                             'garp_master_refresh_repeat': 'garp_refresh_repeat',
                              'garp_interval': 'garp_interval', 'gna_interval': 'garp_interval'}
 
 # vrrp_instance keywords holding one value: keyword -> rule (keepalived's limits: it drops a
@@ -111,6 +111,11 @@ INSTANCE_LISTS: Dict[str, str] = {
     'track_file': 'tfiles',
     'virtual_ipaddress_excluded': 'xvips',
 }
+
+# What a vrrp_sync_group may track: keyword -> list in the group record, the same as an
+# instance's (keepalived's sync_group_tracking_init adds them to each member).
+GROUP_TRACKING: Dict[str, str] = {'track_interface': 'tifs', 'track_script': 'tscripts',
+                                  'track_process': 'tprocs', 'track_file': 'tfiles'}
 
 # Address options vipd carries (keepalived's name -> vipd's) and those it has no key for.
 ADDR_OPTIONS: Dict[str, str] = {'dev': 'dev', 'label': 'label', 'scope': 'scope', 'brd': 'brd',
