@@ -23,6 +23,8 @@
 # Internal: `40-import-interop.sh --unit SAMPLE [PARTNER]` runs one sample.
 # Every sample takes 10-25 s and runs 4 at a time: more than the runner's default 180 s.
 # vt-timeout: 600
+# Runs its samples 4 at a time itself: alone in a parallel run (tests/netns/run).
+# vt-alone
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/netns/checks.sh

@@ -21,6 +21,8 @@
 # a path to s1 later than the update allowance after s1 was seen in FAULT (or killed).
 # The update allowance is 500 ms: advertisement-interval 0, so an update is processing only
 # (zebra -> bgpd -> router's bgpd -> zebra -> kernel); the margin is for a loaded machine.
+# Six FRR daemons and two vipd with BFD timers: alone in a parallel run (tests/netns/run).
+# vt-alone
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/netns/bgp.sh

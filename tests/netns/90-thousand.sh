@@ -11,6 +11,8 @@
 #    scripts/bench/scale-1000.sh);
 #  - node 1's cables pulled (all 4 interfaces at once) moves all 1000 to node 2 within
 #    Master_Down_Interval(100) plus 10 s; the replug brings them back.
+# 1000 instances on each of two nodes load the machine: alone in a parallel run (tests/netns/run).
+# vt-alone
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/netns/multi.sh
