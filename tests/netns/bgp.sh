@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# tests/netns/bgp.sh — the BGP topology of issue 16, for tests/netns/88-bgp.sh and
-# `scripts/lab up --bgp`. Sourced after lib.sh.
+# tests/netns/bgp.sh — the BGP topology of issue 16, and the steps its scenarios share, for
+# tests/netns/88-bgp.sh, 89-bgp-ipv6.sh and `scripts/lab up --bgp`. Sourced after lib.sh.
 #
 #   s1 (vipd + FRR, AS 65001) eth0 198.18.1.2 ---- e1 198.18.1.1 \
 #                                                           rt (FRR, AS 65000) ec 198.18.3.1 ---- cl eth0 198.18.3.2
@@ -14,6 +14,11 @@
 # Each FRR node has its own pathspace (`-N NAME`: its sockets in /run/frr/NAME, which bgp_cleanup
 # removes), its configs, pid files and logs in $VT_DIR; the daemons run as frr. Nothing outside
 # the namespaces is touched.
+# With BGP_AF=6 (set before sourcing) every address is IPv6 instead: links fd00:18:N::/64 (.2
+# becomes ::2, .1 ::1), VIP fd00:18:5::1, bgpd's IPv6 unicast family; FRR 8.4 has no `ipv6
+# import-table`, so vipd announces into the main table (254; master metric 1024, backup 2048)
+# and bgpd redistributes its kernel routes of the service range; the router's route-map takes
+# the servers' global next hop (`set ipv6 next-hop prefer-global`).
 # shellcheck disable=SC2034 # read by the scenario
 
 BGP_AF=${BGP_AF:-4} # 4, or 6 (tests/netns/89-bgp-ipv6.sh): the family of every address below
