@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Read the router's `ip -ts monitor route` output and say what its route to the VIP did
-after an event: tests/netns/88-bgp.sh.
+after an event: tests/netns/88-bgp.sh, 89-bgp-ipv6.sh (bgp_measure in bgp.sh).
 
 bgp_paths.py FILE PREFIX T_EVENT T_END OLD NEW T_FAULT
   T_* are epoch seconds (EPOCHREALTIME); OLD and NEW are next hops; T_FAULT is when the old
