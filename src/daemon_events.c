@@ -2,7 +2,8 @@
  * the event ring (events.c), and the control commands that read it, {"command":"events"} and
  * {"command":"history"}. A cause is decided where it happens: the FSM's own (vrrp_fsm_why) for
  * the protocol's transitions, else the context the daemon set around what it was doing (a
- * check's change, an interface event, a vipctl command, a sync group member's move). */
+ * check's change, an interface event, a vipctl command, a sync group member's move). The
+ * anomalies an instance reports (io->anomaly) are events of their own. */
 #include "build_config.h"
 
 #include <errno.h>
@@ -249,6 +250,60 @@ void daemon_events_nl_failed(void *ctx, struct instance *in, const struct nl_cha
 	snprintf(ev.cause.name, sizeof(ev.cause.name), "%s", text);
 	snprintf(ev.cause.detail, sizeof(ev.cause.detail), "%.40s%s%.80s", strerror(-c->error),
 	         c->msg[0] ? ": " : "", c->msg);
+	events_ring_push(&d->events, &ev);
+}
+
+/* The anomaly's own detail: what the cause's numbers do not say. */
+static void anomaly_detail(const struct instance *in, const struct peers_anomaly *a, char *buf,
+                           size_t len)
+{
+	switch (a->kind) {
+	case PEERS_ANOMALY_SPLIT_BRAIN:
+		snprintf(buf, len, "master too, our priority %u", in->fsm.priority);
+		break;
+	case PEERS_ANOMALY_SPLIT_BRAIN_END:
+		snprintf(buf, len, "split brain ended");
+		break;
+	case PEERS_ANOMALY_INTERVAL:
+		snprintf(buf, len, "our interval %ums", a->ours_cs * 10u);
+		break;
+	case PEERS_ANOMALY_ADDR_LIST:
+		snprintf(buf, len, "lists other addresses than ours");
+		break;
+	case PEERS_ANOMALY_OWNER:
+		snprintf(buf, len, "claims to own the addresses");
+		break;
+	case PEERS_ANOMALY_CSUM_FORM:
+		snprintf(buf, len, "checksum form %s -> %s", peers_csum_name(a->csum_from),
+		         peers_csum_name(a->csum_to));
+		break;
+	default:
+		snprintf(buf, len, "%" PRIu64 " adverts dropped as %s", a->count,
+		         vrrp_pkt_reason_name((enum vrrp_reason)a->reason));
+		break;
+	}
+}
+
+void daemon_events_anomaly(void *ctx, struct instance *in, const struct peers_anomaly *a,
+                           uint64_t held)
+{
+	struct daemon *d = ctx;
+	struct events_event ev;
+	struct events_cause *c = &ev.cause;
+
+	stamp(&ev, in->cfg->name);
+	ev.type = EVENTS_ANOMALY;
+	events_cause_init(c, EVENTS_KIND_ANOMALY);
+	snprintf(c->name, sizeof(c->name), "%s", peers_anomaly_kind_name(a->kind));
+	if (a->kind != PEERS_ANOMALY_DROPS) {
+		addr_format_in(a->af, &a->src, c->from, sizeof(c->from));
+		c->priority = a->priority;
+		c->interval_ms = a->interval_cs * 10;
+	}
+	if (a->kind == PEERS_ANOMALY_SPLIT_BRAIN_END)
+		c->duration_ms = (int64_t)(a->duration / MT_MSEC);
+	c->held_back = (int64_t)held;
+	anomaly_detail(in, a, c->detail, sizeof(c->detail));
 	events_ring_push(&d->events, &ev);
 }
 

@@ -26,6 +26,7 @@ static const char *const kind_names[EVENTS_KIND__COUNT] = {
     [EVENTS_KIND_ADMIN] = "admin",
     [EVENTS_KIND_SYNC_GROUP] = "sync_group",
     [EVENTS_KIND_NETLINK] = "netlink",
+    [EVENTS_KIND_ANOMALY] = "anomaly",
 };
 
 const char *events_kind_name(enum events_kind k)
@@ -43,6 +44,8 @@ void events_cause_init(struct events_cause *c, enum events_kind kind)
 	c->interval_ms = -1;
 	c->silence_ms = -1;
 	c->uid = -1;
+	c->duration_ms = -1;
+	c->held_back = -1;
 }
 
 static size_t clamp(size_t cap)
@@ -163,6 +166,8 @@ struct json_object *events_cause_json(const struct events_cause *c)
 		add_int(o, "version", c->version);
 	add_int(o, "silence_ms", c->silence_ms);
 	add_int(o, "uid", c->uid);
+	add_int(o, "duration_ms", c->duration_ms);
+	add_int(o, "held_back", c->held_back);
 	add_str(o, "name", c->name);
 	add_str(o, "detail", c->detail);
 	return o;
@@ -172,6 +177,7 @@ static const char *const type_names[] = {
     [EVENTS_STATE] = "state",
     [EVENTS_PRIORITY] = "priority",
     [EVENTS_NETLINK] = "netlink",
+    [EVENTS_ANOMALY] = "anomaly",
 };
 
 static struct json_object *value_json(enum events_type t, int v)
@@ -197,7 +203,7 @@ struct json_object *events_event_json(const struct events_event *ev, const char 
 	json_object_object_add(o, "mono", json_object_new_double(monotime_to_sec(ev->mono)));
 	json_object_object_add(o, "instance", json_object_new_string(ev->instance));
 	json_object_object_add(o, "type", json_object_new_string(type_names[ev->type]));
-	if (ev->type != EVENTS_NETLINK) {
+	if (ev->type != EVENTS_NETLINK && ev->type != EVENTS_ANOMALY) {
 		json_object_object_add(o, "old", value_json(ev->type, ev->old_value));
 		json_object_object_add(o, "new", value_json(ev->type, ev->new_value));
 	}
@@ -224,7 +230,7 @@ static size_t add_part(char *buf, size_t len, size_t used, struct json_object *o
 
 void events_cause_text(struct json_object *cause, char *buf, size_t len)
 {
-	struct json_object *kind;
+	struct json_object *kind, *held;
 	size_t used;
 	int n;
 
@@ -243,5 +249,9 @@ void events_cause_text(struct json_object *cause, char *buf, size_t len)
 	used = add_part(buf, len, used, cause, "version", "version", "");
 	used = add_part(buf, len, used, cause, "silence_ms", "silence", "ms");
 	used = add_part(buf, len, used, cause, "uid", "uid", "");
+	used = add_part(buf, len, used, cause, "duration_ms", "duration", "ms");
+	/* Only when the rate limit held some back: the common case stays short. */
+	if (json_object_object_get_ex(cause, "held_back", &held) && json_object_get_int64(held) > 0)
+		used = add_part(buf, len, used, cause, "held_back", "held_back", "");
 	add_part(buf, len, used, cause, "detail", "", "");
 }
