@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -388,26 +389,16 @@ oom:
 	return daemon_ctl_reply(NULL, "events");
 }
 
-/* One instance of the history: its transitions in the ring (oldest first), the time spent in
- * each state and its availability figures. */
-static struct json_object *history_of(struct daemon *d, struct instance *in, monotime now)
+/* One instance of the history: its state, an empty list of transitions (which
+ * add_transition fills), the time spent in each state and its availability figures; *tr gets
+ * the list. */
+static struct json_object *history_of(struct instance *in, monotime now, struct json_object **tr)
 {
 	struct json_object *o = json_object_new_object(), *list = json_object_new_array();
 	struct json_object *times = json_object_new_object(), *stats;
 
 	if (!o || !list || !times)
 		goto oom;
-	for (uint64_t s = events_ring_first(&d->events); s < d->events.next; s++) {
-		const struct events_event *ev = events_ring_get(&d->events, s);
-		struct json_object *e;
-
-		if (!ev || ev->type != EVENTS_STATE || strcmp(ev->instance, in->cfg->name) != 0)
-			continue;
-		e = events_event_json(ev, d->run_id);
-		if (!e)
-			goto oom;
-		json_object_array_add(list, e);
-	}
 	for (int st = 0; st < VRRP_STATE__COUNT; st++) {
 		monotime t = in->stats.in_state[st];
 
@@ -429,6 +420,7 @@ static struct json_object *history_of(struct daemon *d, struct instance *in, mon
 			json_object_object_add(o, "availability", json_object_get(avail));
 		json_object_put(stats);
 	}
+	*tr = list;
 	return o;
 oom:
 	json_object_put(o);
@@ -437,11 +429,56 @@ oom:
 	return NULL;
 }
 
+/* What the one pass over the ring fills: the transitions list of each instance asked for. */
+struct history_pass {
+	struct json_object **tr;
+	const char *run;
+};
+
+static int add_transition(void *arg, size_t i, const struct events_event *ev)
+{
+	struct history_pass *p = arg;
+	struct json_object *e = events_event_json(ev, p->run);
+
+	if (!e)
+		return -1;
+	json_object_array_add(p->tr[i], e);
+	return 0;
+}
+
+/* The history of the instances in[0..n) into list, their transitions taken in one pass over
+ * the ring (not one per instance: 255 instances and a full ring are 4096 events read, not a
+ * million). 0, or -1 (out of memory). */
+static int history_fill(struct daemon *d, struct instance **in, size_t n, struct json_object *list)
+{
+	monotime now = monotime_now();
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	struct json_object **tr = calloc(n ? n : 1, sizeof(*tr));
+	struct history_pass p = {.tr = tr, .run = d->run_id};
+	int rc = -1;
+
+	if (!names || !tr)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *h = history_of(in[i], now, &tr[i]);
+
+		if (!h)
+			goto out;
+		json_object_array_add(list, h);
+		names[i] = in[i]->cfg->name;
+	}
+	rc = events_ring_each_of(&d->events, EVENTS_STATE, names, n, add_transition, &p);
+out:
+	free(names);
+	free(tr);
+	return rc;
+}
+
 struct json_object *daemon_events_history_ctl(struct daemon *d, struct json_object *req)
 {
 	struct json_object *name = NULL, *o = json_object_new_object(), *list;
-	monotime now = monotime_now();
-	bool found = false;
+	struct instance **in;
+	size_t n = 0;
 
 	if (json_object_object_get_ex(req, "name", &name) &&
 	    !json_object_is_type(name, json_type_string)) {
@@ -449,31 +486,30 @@ struct json_object *daemon_events_history_ctl(struct daemon *d, struct json_obje
 		return ctl_reply_error("\"name\" must be a string");
 	}
 	list = json_object_new_array();
-	if (!o || !list) {
+	in = calloc(d->ninstances ? d->ninstances : 1, sizeof(*in));
+	if (!o || !list || !in) {
 		json_object_put(o);
 		json_object_put(list);
+		free(in);
 		return daemon_ctl_reply(NULL, "history");
 	}
 	json_object_object_add(o, "run", json_object_new_string(d->run_id));
 	json_object_object_add(o, "first", json_object_new_uint64(events_ring_first(&d->events)));
 	json_object_object_add(o, "instances", list);
-	for (size_t i = 0; i < d->ninstances; i++) {
-		struct json_object *h;
-
-		if (name && strcmp(json_object_get_string(name), d->instances[i]->cfg->name) != 0)
-			continue;
-		found = true;
-		h = history_of(d, d->instances[i], now);
-		if (!h) {
-			json_object_put(o);
-			return daemon_ctl_reply(NULL, "history");
-		}
-		json_object_array_add(list, h);
-	}
-	if (name && !found) {
+	for (size_t i = 0; i < d->ninstances; i++)
+		if (!name || strcmp(json_object_get_string(name), d->instances[i]->cfg->name) == 0)
+			in[n++] = d->instances[i];
+	if (name && n == 0) {
 		json_object_put(o);
+		free(in);
 		return ctl_reply_error("no such instance");
 	}
+	if (history_fill(d, in, n, list) < 0) {
+		json_object_put(o);
+		free(in);
+		return daemon_ctl_reply(NULL, "history");
+	}
+	free(in);
 	return daemon_ctl_reply(o, "history");
 }
 

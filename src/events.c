@@ -140,6 +140,77 @@ uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_
 	return since + 1;
 }
 
+/* The names' index for events_ring_each_of: open addressing over FNV-1a, slots holding i + 1
+ * (0: empty), at most half full, so a lookup costs about one string comparison. */
+struct name_index {
+	size_t *slot;
+	size_t mask;
+};
+
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static int name_index_init(struct name_index *x, const char *const *names, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	x->slot = calloc(size, sizeof(*x->slot));
+	if (!x->slot) {
+		errno = ENOMEM;
+		return -1;
+	}
+	x->mask = size - 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t h = name_hash(names[i]) & x->mask;
+
+		while (x->slot[h])
+			h = (h + 1) & x->mask;
+		x->slot[h] = i + 1;
+	}
+	return 0;
+}
+
+/* The index of name, or (size_t)-1. */
+static size_t name_index_find(const struct name_index *x, const char *const *names,
+                              const char *name)
+{
+	for (size_t h = name_hash(name) & x->mask; x->slot[h]; h = (h + 1) & x->mask)
+		if (strcmp(names[x->slot[h] - 1], name) == 0)
+			return x->slot[h] - 1;
+	return (size_t)-1;
+}
+
+int events_ring_each_of(const struct events_ring *r, enum events_type t, const char *const *names,
+                        size_t n, int (*fn)(void *arg, size_t i, const struct events_event *ev),
+                        void *arg)
+{
+	struct name_index x;
+	int rc = 0;
+
+	if (name_index_init(&x, names, n) < 0)
+		return -1;
+	for (uint64_t s = events_ring_first(r); s < r->next && rc >= 0; s++) {
+		const struct events_event *ev = events_ring_get(r, s);
+		size_t i;
+
+		if (!ev || ev->type != t)
+			continue;
+		i = name_index_find(&x, names, ev->instance);
+		if (i != (size_t)-1)
+			rc = fn(arg, i, ev);
+	}
+	free(x.slot);
+	return rc < 0 ? rc : 0;
+}
+
 static void add_str(struct json_object *o, const char *key, const char *v)
 {
 	if (v[0])

@@ -111,6 +111,13 @@ const struct events_event *events_ring_get(const struct events_ring *r, uint64_t
  * they left the ring. since 0: from the oldest held, nothing lost. */
 uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_t *lost);
 
+/* Call fn(arg, i, ev) for each event of type t the ring holds whose instance is names[i] (the
+ * names distinct), oldest first, in one pass over the ring whatever the number of names; a
+ * negative return of fn stops it and is returned. 0, or -1 (ENOMEM: fn not called). */
+int events_ring_each_of(const struct events_ring *r, enum events_type t, const char *const *names,
+                        size_t n, int (*fn)(void *arg, size_t i, const struct events_event *ev),
+                        void *arg);
+
 /* The JSON object of ev ({"seq","run","time","mono","instance","type","old","new","cause"}; no
  * old and new for a netlink or an anomaly event);
  * NULL when out of memory. */

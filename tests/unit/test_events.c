@@ -225,6 +225,68 @@ static void anomaly_event_json(void **state)
 	json_object_put(o);
 }
 
+/* The events of a list of instances taken in one pass, as one scan per instance takes them. */
+struct seen {
+	uint64_t seq[8][64];
+	size_t n[8];
+	int stop_after; /* -1: never */
+};
+
+static int collect(void *arg, size_t i, const struct events_event *ev)
+{
+	struct seen *s = arg;
+
+	assert_true(i < 8 && s->n[i] < 64);
+	s->seq[i][s->n[i]++] = ev->seq;
+	if (s->stop_after >= 0 && --s->stop_after < 0)
+		return -2;
+	return 0;
+}
+
+static void each_of_is_one_scan_per_name(void **state)
+{
+	static const char *const names[] = {"i3", "i0", "x", "i7", "i1"};
+	const size_t nn = sizeof(names) / sizeof(names[0]);
+	struct events_ring r;
+	struct events_event ev;
+	struct seen got, want;
+
+	(void)state;
+	assert_int_equal(events_ring_init(&r, EVENTS_MIN_SIZE), 0);
+	memset(&ev, 0, sizeof(ev));
+	/* 100 events over 9 instances, of three types, so the ring wrapped and the types mix. */
+	for (int k = 0; k < 100; k++) {
+		ev.type = (enum events_type)(k % 3);
+		snprintf(ev.instance, sizeof(ev.instance), "i%d", (k * 7) % 9);
+		events_ring_push(&r, &ev);
+	}
+	memset(&got, 0, sizeof(got));
+	got.stop_after = -1;
+	assert_int_equal(events_ring_each_of(&r, EVENTS_STATE, names, nn, collect, &got), 0);
+	memset(&want, 0, sizeof(want));
+	for (size_t i = 0; i < nn; i++)
+		for (uint64_t s = events_ring_first(&r); s < r.next; s++) {
+			const struct events_event *e = events_ring_get(&r, s);
+
+			if (e->type == EVENTS_STATE && strcmp(e->instance, names[i]) == 0)
+				want.seq[i][want.n[i]++] = e->seq;
+		}
+	for (size_t i = 0; i < nn; i++) {
+		assert_int_equal(got.n[i], want.n[i]);
+		assert_memory_equal(got.seq[i], want.seq[i], want.n[i] * sizeof(uint64_t));
+	}
+	assert_int_equal(got.n[2], 0); /* "x" has none */
+	assert_true(got.n[0] + got.n[1] + got.n[3] + got.n[4] > 0);
+	/* A negative return stops the pass and is returned. */
+	memset(&got, 0, sizeof(got));
+	got.stop_after = 0;
+	assert_int_equal(events_ring_each_of(&r, EVENTS_STATE, names, nn, collect, &got), -2);
+	assert_int_equal(got.n[0] + got.n[1] + got.n[2] + got.n[3] + got.n[4], 1);
+	/* No names: nothing called. */
+	assert_int_equal(events_ring_each_of(&r, EVENTS_STATE, names, 0, collect, &got), 0);
+	events_ring_free(&r);
+}
+
 static void kind_names_complete(void **state)
 {
 	(void)state;
@@ -242,6 +304,7 @@ int main(void)
 	    cmocka_unit_test(event_and_cause_json),
 	    cmocka_unit_test(kind_names_complete),
 	    cmocka_unit_test(anomaly_event_json),
+	    cmocka_unit_test(each_of_is_one_scan_per_name),
 	    cmocka_unit_test(netlink_event_json),
 	};
 
