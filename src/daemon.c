@@ -357,6 +357,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	d->io.priority_changed = io_priority_changed;
 	d->io.master_rx_lower = io_master_rx_lower;
 	d->io.nl_failed = daemon_events_nl_failed;
+	d->io.anomaly = daemon_events_anomaly;
 	d->io.vmac_flush = io_vmac_flush;
 	d->io.vips_ready = io_vips_ready;
 	d->io.announce_due = io_announce_due;

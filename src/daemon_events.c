@@ -2,12 +2,14 @@
  * the event ring (events.c), and the control commands that read it, {"command":"events"} and
  * {"command":"history"}. A cause is decided where it happens: the FSM's own (vrrp_fsm_why) for
  * the protocol's transitions, else the context the daemon set around what it was doing (a
- * check's change, an interface event, a vipctl command, a sync group member's move). */
+ * check's change, an interface event, a vipctl command, a sync group member's move). The
+ * anomalies an instance reports (io->anomaly) are events of their own. */
 #include "build_config.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -252,6 +254,60 @@ void daemon_events_nl_failed(void *ctx, struct instance *in, const struct nl_cha
 	events_ring_push(&d->events, &ev);
 }
 
+/* The anomaly's own detail: what the cause's numbers do not say. */
+static void anomaly_detail(const struct instance *in, const struct peers_anomaly *a, char *buf,
+                           size_t len)
+{
+	switch (a->kind) {
+	case PEERS_ANOMALY_SPLIT_BRAIN:
+		snprintf(buf, len, "master too, our priority %u", in->fsm.priority);
+		break;
+	case PEERS_ANOMALY_SPLIT_BRAIN_END:
+		snprintf(buf, len, "split brain ended");
+		break;
+	case PEERS_ANOMALY_INTERVAL:
+		snprintf(buf, len, "our interval %ums", a->ours_cs * 10u);
+		break;
+	case PEERS_ANOMALY_ADDR_LIST:
+		snprintf(buf, len, "lists other addresses than ours");
+		break;
+	case PEERS_ANOMALY_OWNER:
+		snprintf(buf, len, "claims to own the addresses");
+		break;
+	case PEERS_ANOMALY_CSUM_FORM:
+		snprintf(buf, len, "checksum form %s -> %s", peers_csum_name(a->csum_from),
+		         peers_csum_name(a->csum_to));
+		break;
+	default:
+		snprintf(buf, len, "%" PRIu64 " adverts dropped as %s", a->count,
+		         vrrp_pkt_reason_name((enum vrrp_reason)a->reason));
+		break;
+	}
+}
+
+void daemon_events_anomaly(void *ctx, struct instance *in, const struct peers_anomaly *a,
+                           uint64_t held)
+{
+	struct daemon *d = ctx;
+	struct events_event ev;
+	struct events_cause *c = &ev.cause;
+
+	stamp(&ev, in->cfg->name);
+	ev.type = EVENTS_ANOMALY;
+	events_cause_init(c, EVENTS_KIND_ANOMALY);
+	snprintf(c->name, sizeof(c->name), "%s", peers_anomaly_kind_name(a->kind));
+	if (a->kind != PEERS_ANOMALY_DROPS) {
+		addr_format_in(a->af, &a->src, c->from, sizeof(c->from));
+		c->priority = a->priority;
+		c->interval_ms = a->interval_cs * 10;
+	}
+	if (a->kind == PEERS_ANOMALY_SPLIT_BRAIN_END)
+		c->duration_ms = (int64_t)(a->duration / MT_MSEC);
+	c->held_back = (int64_t)held;
+	anomaly_detail(in, a, c->detail, sizeof(c->detail));
+	events_ring_push(&d->events, &ev);
+}
+
 /* Does the request's "names" list (absent: every instance) take ev? */
 static bool wanted(struct json_object *names, const char *instance)
 {
@@ -333,26 +389,16 @@ oom:
 	return daemon_ctl_reply(NULL, "events");
 }
 
-/* One instance of the history: its transitions in the ring (oldest first), the time spent in
- * each state and its availability figures. */
-static struct json_object *history_of(struct daemon *d, struct instance *in, monotime now)
+/* One instance of the history: its state, an empty list of transitions (which
+ * add_transition fills), the time spent in each state and its availability figures; *tr gets
+ * the list. */
+static struct json_object *history_of(struct instance *in, monotime now, struct json_object **tr)
 {
 	struct json_object *o = json_object_new_object(), *list = json_object_new_array();
 	struct json_object *times = json_object_new_object(), *stats;
 
 	if (!o || !list || !times)
 		goto oom;
-	for (uint64_t s = events_ring_first(&d->events); s < d->events.next; s++) {
-		const struct events_event *ev = events_ring_get(&d->events, s);
-		struct json_object *e;
-
-		if (!ev || ev->type != EVENTS_STATE || strcmp(ev->instance, in->cfg->name) != 0)
-			continue;
-		e = events_event_json(ev, d->run_id);
-		if (!e)
-			goto oom;
-		json_object_array_add(list, e);
-	}
 	for (int st = 0; st < VRRP_STATE__COUNT; st++) {
 		monotime t = in->stats.in_state[st];
 
@@ -374,6 +420,7 @@ static struct json_object *history_of(struct daemon *d, struct instance *in, mon
 			json_object_object_add(o, "availability", json_object_get(avail));
 		json_object_put(stats);
 	}
+	*tr = list;
 	return o;
 oom:
 	json_object_put(o);
@@ -382,11 +429,56 @@ oom:
 	return NULL;
 }
 
+/* What the one pass over the ring fills: the transitions list of each instance asked for. */
+struct history_pass {
+	struct json_object **tr;
+	const char *run;
+};
+
+static int add_transition(void *arg, size_t i, const struct events_event *ev)
+{
+	struct history_pass *p = arg;
+	struct json_object *e = events_event_json(ev, p->run);
+
+	if (!e)
+		return -1;
+	json_object_array_add(p->tr[i], e);
+	return 0;
+}
+
+/* The history of the instances in[0..n) into list, their transitions taken in one pass over
+ * the ring (not one per instance: 255 instances and a full ring are 4096 events read, not a
+ * million). 0, or -1 (out of memory). */
+static int history_fill(struct daemon *d, struct instance **in, size_t n, struct json_object *list)
+{
+	monotime now = monotime_now();
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	struct json_object **tr = calloc(n ? n : 1, sizeof(*tr));
+	struct history_pass p = {.tr = tr, .run = d->run_id};
+	int rc = -1;
+
+	if (!names || !tr)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *h = history_of(in[i], now, &tr[i]);
+
+		if (!h)
+			goto out;
+		json_object_array_add(list, h);
+		names[i] = in[i]->cfg->name;
+	}
+	rc = events_ring_each_of(&d->events, EVENTS_STATE, names, n, add_transition, &p);
+out:
+	free(names);
+	free(tr);
+	return rc;
+}
+
 struct json_object *daemon_events_history_ctl(struct daemon *d, struct json_object *req)
 {
 	struct json_object *name = NULL, *o = json_object_new_object(), *list;
-	monotime now = monotime_now();
-	bool found = false;
+	struct instance **in;
+	size_t n = 0;
 
 	if (json_object_object_get_ex(req, "name", &name) &&
 	    !json_object_is_type(name, json_type_string)) {
@@ -394,31 +486,30 @@ struct json_object *daemon_events_history_ctl(struct daemon *d, struct json_obje
 		return ctl_reply_error("\"name\" must be a string");
 	}
 	list = json_object_new_array();
-	if (!o || !list) {
+	in = calloc(d->ninstances ? d->ninstances : 1, sizeof(*in));
+	if (!o || !list || !in) {
 		json_object_put(o);
 		json_object_put(list);
+		free(in);
 		return daemon_ctl_reply(NULL, "history");
 	}
 	json_object_object_add(o, "run", json_object_new_string(d->run_id));
 	json_object_object_add(o, "first", json_object_new_uint64(events_ring_first(&d->events)));
 	json_object_object_add(o, "instances", list);
-	for (size_t i = 0; i < d->ninstances; i++) {
-		struct json_object *h;
-
-		if (name && strcmp(json_object_get_string(name), d->instances[i]->cfg->name) != 0)
-			continue;
-		found = true;
-		h = history_of(d, d->instances[i], now);
-		if (!h) {
-			json_object_put(o);
-			return daemon_ctl_reply(NULL, "history");
-		}
-		json_object_array_add(list, h);
-	}
-	if (name && !found) {
+	for (size_t i = 0; i < d->ninstances; i++)
+		if (!name || strcmp(json_object_get_string(name), d->instances[i]->cfg->name) == 0)
+			in[n++] = d->instances[i];
+	if (name && n == 0) {
 		json_object_put(o);
+		free(in);
 		return ctl_reply_error("no such instance");
 	}
+	if (history_fill(d, in, n, list) < 0) {
+		json_object_put(o);
+		free(in);
+		return daemon_ctl_reply(NULL, "history");
+	}
+	free(in);
 	return daemon_ctl_reply(o, "history");
 }
 

@@ -26,6 +26,7 @@ static const char *const kind_names[EVENTS_KIND__COUNT] = {
     [EVENTS_KIND_ADMIN] = "admin",
     [EVENTS_KIND_SYNC_GROUP] = "sync_group",
     [EVENTS_KIND_NETLINK] = "netlink",
+    [EVENTS_KIND_ANOMALY] = "anomaly",
 };
 
 const char *events_kind_name(enum events_kind k)
@@ -43,6 +44,8 @@ void events_cause_init(struct events_cause *c, enum events_kind kind)
 	c->interval_ms = -1;
 	c->silence_ms = -1;
 	c->uid = -1;
+	c->duration_ms = -1;
+	c->held_back = -1;
 }
 
 static size_t clamp(size_t cap)
@@ -137,6 +140,77 @@ uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_
 	return since + 1;
 }
 
+/* The names' index for events_ring_each_of: open addressing over FNV-1a, slots holding i + 1
+ * (0: empty), at most half full, so a lookup costs about one string comparison. */
+struct name_index {
+	size_t *slot;
+	size_t mask;
+};
+
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static int name_index_init(struct name_index *x, const char *const *names, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	x->slot = calloc(size, sizeof(*x->slot));
+	if (!x->slot) {
+		errno = ENOMEM;
+		return -1;
+	}
+	x->mask = size - 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t h = name_hash(names[i]) & x->mask;
+
+		while (x->slot[h])
+			h = (h + 1) & x->mask;
+		x->slot[h] = i + 1;
+	}
+	return 0;
+}
+
+/* The index of name, or (size_t)-1. */
+static size_t name_index_find(const struct name_index *x, const char *const *names,
+                              const char *name)
+{
+	for (size_t h = name_hash(name) & x->mask; x->slot[h]; h = (h + 1) & x->mask)
+		if (strcmp(names[x->slot[h] - 1], name) == 0)
+			return x->slot[h] - 1;
+	return (size_t)-1;
+}
+
+int events_ring_each_of(const struct events_ring *r, enum events_type t, const char *const *names,
+                        size_t n, int (*fn)(void *arg, size_t i, const struct events_event *ev),
+                        void *arg)
+{
+	struct name_index x;
+	int rc = 0;
+
+	if (name_index_init(&x, names, n) < 0)
+		return -1;
+	for (uint64_t s = events_ring_first(r); s < r->next && rc >= 0; s++) {
+		const struct events_event *ev = events_ring_get(r, s);
+		size_t i;
+
+		if (!ev || ev->type != t)
+			continue;
+		i = name_index_find(&x, names, ev->instance);
+		if (i != (size_t)-1)
+			rc = fn(arg, i, ev);
+	}
+	free(x.slot);
+	return rc < 0 ? rc : 0;
+}
+
 static void add_str(struct json_object *o, const char *key, const char *v)
 {
 	if (v[0])
@@ -163,6 +237,8 @@ struct json_object *events_cause_json(const struct events_cause *c)
 		add_int(o, "version", c->version);
 	add_int(o, "silence_ms", c->silence_ms);
 	add_int(o, "uid", c->uid);
+	add_int(o, "duration_ms", c->duration_ms);
+	add_int(o, "held_back", c->held_back);
 	add_str(o, "name", c->name);
 	add_str(o, "detail", c->detail);
 	return o;
@@ -172,6 +248,7 @@ static const char *const type_names[] = {
     [EVENTS_STATE] = "state",
     [EVENTS_PRIORITY] = "priority",
     [EVENTS_NETLINK] = "netlink",
+    [EVENTS_ANOMALY] = "anomaly",
 };
 
 static struct json_object *value_json(enum events_type t, int v)
@@ -197,7 +274,7 @@ struct json_object *events_event_json(const struct events_event *ev, const char 
 	json_object_object_add(o, "mono", json_object_new_double(monotime_to_sec(ev->mono)));
 	json_object_object_add(o, "instance", json_object_new_string(ev->instance));
 	json_object_object_add(o, "type", json_object_new_string(type_names[ev->type]));
-	if (ev->type != EVENTS_NETLINK) {
+	if (ev->type != EVENTS_NETLINK && ev->type != EVENTS_ANOMALY) {
 		json_object_object_add(o, "old", value_json(ev->type, ev->old_value));
 		json_object_object_add(o, "new", value_json(ev->type, ev->new_value));
 	}
@@ -224,7 +301,7 @@ static size_t add_part(char *buf, size_t len, size_t used, struct json_object *o
 
 void events_cause_text(struct json_object *cause, char *buf, size_t len)
 {
-	struct json_object *kind;
+	struct json_object *kind, *held;
 	size_t used;
 	int n;
 
@@ -243,5 +320,9 @@ void events_cause_text(struct json_object *cause, char *buf, size_t len)
 	used = add_part(buf, len, used, cause, "version", "version", "");
 	used = add_part(buf, len, used, cause, "silence_ms", "silence", "ms");
 	used = add_part(buf, len, used, cause, "uid", "uid", "");
+	used = add_part(buf, len, used, cause, "duration_ms", "duration", "ms");
+	/* Only when the rate limit held some back: the common case stays short. */
+	if (json_object_object_get_ex(cause, "held_back", &held) && json_object_get_int64(held) > 0)
+		used = add_part(buf, len, used, cause, "held_back", "held_back", "");
 	add_part(buf, len, used, cause, "detail", "", "");
 }

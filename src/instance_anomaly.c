@@ -1,7 +1,8 @@
 /* instance_anomaly: the one place an instance's anomalies (peers_anomaly.h) go through: counted
  * by kind, kept as the last one for vipctl peers, and logged as "anomaly KIND: ..." with a rate
  * limit per kind, so a flood of adverts showing the same fault writes one line per
- * INSTANCE_ANOMALY_LOG_GAP. An event stream takes its anomalies from here. */
+ * INSTANCE_ANOMALY_LOG_GAP; what passes the limit also goes to io->anomaly (the daemon's event
+ * ring), with the same held-back count. */
 #include "build_config.h"
 
 #include <inttypes.h>
@@ -71,6 +72,8 @@ void instance_anomaly(struct instance *in, const struct peers_anomaly *a, monoti
 		return;
 	}
 	anomaly_log(in, a, w->suppressed[a->kind]);
+	if (in->io->anomaly)
+		in->io->anomaly(in->io->ctx, in, a, w->suppressed[a->kind]);
 	w->logged[a->kind] = now;
 	w->suppressed[a->kind] = 0;
 }

@@ -19,7 +19,7 @@
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
 /* The commands; those with a name send {"command":CMD,"name":NAME}; those with a switch take
- * nothing or "CATEGORY[,CATEGORY...] on|off" (debug_request). */
+ * nothing or "CATEGORY[,CATEGORY...] on|off" (debug_request). names asks status (request). */
 static const struct command {
 	const char *name;
 	bool takes_name, takes_switch;
@@ -27,13 +27,19 @@ static const struct command {
     {"status", false, false}, {"stats", false, false},   {"metrics", false, false},
     {"reload", false, false}, {"demote", true, false},   {"promote", true, false},
     {"garp", true, false},    {"debug", false, true},    {"peers", false, false},
-    {"events", false, false}, {"history", false, false},
+    {"events", false, false}, {"history", false, false}, {"names", false, false},
 };
 
 /* Commands whose NAME may be left out (all instances then). */
 static bool name_optional(const struct command *cmd)
 {
 	return strcmp(cmd->name, "peers") == 0;
+}
+
+/* The request's command: names reads the instances of a status. */
+static const char *request(const struct command *cmd)
+{
+	return strcmp(cmd->name, "names") == 0 ? "status" : cmd->name;
 }
 
 static void usage(FILE *out)
@@ -44,7 +50,8 @@ static void usage(FILE *out)
 	    "              reload | demote NAME | promote NAME | garp NAME |\n"
 	    "              debug [CATEGORY[,CATEGORY...] on|off] |\n"
 	    "              peers [NAME] |\n"
-	    "              events [--follow] [--since SEQ] [NAME...] | history [NAME]\n"
+	    "              events [--follow] [--since SEQ] [NAME...] | history [NAME] |\n"
+	    "              names\n"
 	    "categories: packets, timers, netlink, checks, ctl, all\n");
 }
 
@@ -195,7 +202,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vipctl: out of memory\n");
 		return EXIT_USAGE;
 	}
-	json_object_object_add(req, "command", json_object_new_string(cmd->name));
+	json_object_object_add(req, "command", json_object_new_string(request(cmd)));
 	if (cmd->takes_name || (name_optional(cmd) && argc - optind == 2))
 		json_object_object_add(req, "name", json_object_new_string(argv[optind + 1]));
 	if (cmd->takes_switch && argc - optind == 3 &&
@@ -217,8 +224,11 @@ int main(int argc, char **argv)
 		vipctl_fmt_error(stderr, cmd->name, reply);
 		rc = EXIT_REFUSED;
 	} else if (json_object_object_get_ex(reply, "result", &result) && result) {
-		/* A command that only acts (garp) answers null: print nothing. */
-		if (json)
+		/* A command that only acts (garp) answers null: print nothing. names prints the
+		 * names alone, with --json too (a shell reads them). */
+		if (strcmp(cmd->name, "names") == 0)
+			vipctl_fmt_names(stdout, result);
+		else if (json)
 			print_json(result);
 		else
 			print_result(cmd->name, result);

@@ -562,6 +562,21 @@ void vipctl_fmt_debug(FILE *out, struct json_object *result)
 	fputc('\n', out);
 }
 
+void vipctl_fmt_names(FILE *out, struct json_object *result)
+{
+	struct json_object *list = member(result, "instances");
+	size_t n =
+	    list && json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *name = member(json_object_array_get_idx(list, i), "name");
+
+		/* A name cannot hold a newline (vipd --check refuses it): one line each. */
+		if (name && json_object_is_type(name, json_type_string))
+			fprintf(out, "%s\n", json_object_get_string(name));
+	}
+}
+
 /* "master: self 198.18.0.1 priority 150" / "master: 198.18.0.2 priority 200" / "unknown". */
 static void print_master(FILE *out, struct json_object *m)
 {

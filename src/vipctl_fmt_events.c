@@ -31,11 +31,11 @@ void vipctl_fmt_events_title(FILE *out)
 	        "CAUSE");
 }
 
-/* "BACKUP -> MASTER", "priority 100 -> 90" or "netlink". */
+/* "BACKUP -> MASTER", "priority 100 -> 90", "netlink" or "anomaly". */
 static void change_text(struct json_object *ev, char *buf, size_t len)
 {
-	if (strcmp(str(ev, "type"), "netlink") == 0)
-		snprintf(buf, len, "netlink");
+	if (strcmp(str(ev, "type"), "netlink") == 0 || strcmp(str(ev, "type"), "anomaly") == 0)
+		snprintf(buf, len, "%s", str(ev, "type"));
 	else if (strcmp(str(ev, "type"), "priority") == 0)
 		snprintf(buf, len, "priority %s -> %s", str(ev, "old"), str(ev, "new"));
 	else

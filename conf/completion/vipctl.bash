@@ -1,31 +1,11 @@
-# bash completion for vipctl(8): its options, its commands, the debug categories, and the names
-# of the instances of the running vipd (asked with `vipctl --json status`, on the socket given
-# by -S/--socket if any). Installed in bash-completion's completions directory.
+# bash completion for vipctl(8): its options, its commands, the debug categories, the events
+# options, and the names of the instances of the running vipd (asked with `vipctl names`, on the
+# socket given by -S/--socket if any). Installed in bash-completion's completions directory.
 
-# The instance names of the vipd on socket "$@" (-S PATH or nothing): the "name" members of the
-# objects of the top-level "instances" list (depth 3 of the JSON; checks have names too, deeper).
+# The instance names of the vipd on socket "$@" (-S PATH or nothing), one per line.
 _vipctl_instances()
 {
-	vipctl "$@" --json status 2>/dev/null | awk '
-	{ buf = buf $0 "\n" }
-	END {
-		n = length(buf); d = 0; last = ""; want = 0
-		for (i = 1; i <= n; i++) {
-			c = substr(buf, i, 1)
-			if (c == "\"") {
-				s = ""
-				for (i++; i <= n && (c = substr(buf, i, 1)) != "\""; i++) {
-					if (c == "\\") { i++; c = substr(buf, i, 1) }
-					s = s c
-				}
-				if (want) print s
-				want = 0; last = d == 3 ? s : ""
-			} else if (c == "{" || c == "[") { d++; last = ""; want = 0 }
-			else if (c == "}" || c == "]") { d--; last = ""; want = 0 }
-			else if (c == ":") { want = d == 3 && last == "name"; last = "" }
-			else if (c !~ /[ \t\n]/) { last = ""; want = 0 }
-		}
-	}'
+	vipctl "$@" names 2>/dev/null
 }
 
 _vipctl()
@@ -37,12 +17,13 @@ _vipctl()
 		cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 		words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
 	fi
-	local commands="status stats metrics reload demote promote garp debug"
+	local commands="status stats metrics reload demote promote garp debug peers events history names"
 	local i cmd="" sock=() ncmd=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		-S | --socket) sock=(-S "${words[i + 1]}"); i=$((i + 1)) ;;
 		--socket=*) sock=(-S "${words[i]#--socket=}") ;;
+		--since) i=$((i + 1)) ;;
 		-*) ;;
 		*) [[ -z $cmd ]] && cmd=${words[i]} || ncmd=$((ncmd + 1)) ;;
 		esac
@@ -51,6 +32,8 @@ _vipctl()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 	fi
+	# a sequence number: nothing to offer
+	[[ $prev == --since ]] && return
 	case $cmd in
 	"")
 		if [[ $cur == -* ]]; then
@@ -59,8 +42,15 @@ _vipctl()
 			mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
 		fi
 		;;
-	demote | promote | garp)
+	demote | promote | garp | peers | history)
 		((ncmd == 0)) && mapfile -t COMPREPLY < <(compgen -W "$(_vipctl_instances "${sock[@]}")" -- "$cur")
+		;;
+	events)
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "--follow --since --json" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$(_vipctl_instances "${sock[@]}")" -- "$cur")
+		fi
 		;;
 	debug)
 		case $ncmd in

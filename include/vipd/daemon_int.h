@@ -126,6 +126,10 @@ const struct events_cause *daemon_events_priority(struct daemon *d, struct insta
 void daemon_events_nl_failed(void *ctx, struct instance *in, const struct nl_change *c,
                              const char *text);
 
+/* instance_io.anomaly: record anomaly a of in as an event (held: its kind's held back since). */
+void daemon_events_anomaly(void *ctx, struct instance *in, const struct peers_anomaly *a,
+                           uint64_t held);
+
 /* The cause an interface event gives what it changes: the interface and what happened to it
  * (read before daemon_iface_nl_event applies ev). */
 void daemon_events_nl_cause(struct daemon *d, const struct nl_event *ev, struct events_cause *c);

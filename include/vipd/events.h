@@ -18,6 +18,7 @@ enum events_type {
 	EVENTS_STATE = 0, /* old and new are enum vrrp_state */
 	EVENTS_PRIORITY,  /* old and new are effective priorities */
 	EVENTS_NETLINK,   /* a failed change of the instance's addresses (no old, new) */
+	EVENTS_ANOMALY,   /* an anomaly heard on the VRID (peers_anomaly.h; no old, new) */
 };
 
 /* The kinds of cause (events_kind_name gives the stable names of the JSON, the notify
@@ -37,11 +38,12 @@ enum events_kind {
 	EVENTS_KIND_ADMIN,                   /* vipctl demote, promote, reload (or SIGHUP) */
 	EVENTS_KIND_SYNC_GROUP,              /* another member of the sync group moved */
 	EVENTS_KIND_NETLINK,                 /* the kernel refused a change */
+	EVENTS_KIND_ANOMALY,                 /* an anomaly event: name says which */
 	EVENTS_KIND__COUNT
 };
 
-/* Why an event happened. Numbers are -1 (uid, priority, interval, silence) or 0 (version)
- * and strings "" where they do not apply. */
+/* Why an event happened. Numbers are -1 (uid, priority, interval, silence, duration, held
+ * back) or 0 (version) and strings "" where they do not apply. */
 struct events_cause {
 	enum events_kind kind;
 	char from[48];   /* the peer: the source of the advert that decided */
@@ -51,8 +53,12 @@ struct events_cause {
 	int64_t
 	    silence_ms;   /* master_down, priority_zero, preempt: from that advert to the change */
 	long uid;         /* admin: the uid of the vipctl client */
-	char name[64];    /* check, interface, sync group member or admin command */
+	char name[64];    /* check, interface, sync group member, admin command or anomaly kind */
 	char detail[128]; /* check result, interface event, the member's own cause, reason */
+	/* anomaly split_brain_end: how long the split brain lasted */
+	int64_t duration_ms;
+	/* anomaly: how many of its kind the rate limit held back since the last one */
+	int64_t held_back;
 };
 
 /* One event as the ring holds it. */
@@ -105,8 +111,15 @@ const struct events_event *events_ring_get(const struct events_ring *r, uint64_t
  * they left the ring. since 0: from the oldest held, nothing lost. */
 uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_t *lost);
 
+/* Call fn(arg, i, ev) for each event of type t the ring holds whose instance is names[i] (the
+ * names distinct), oldest first, in one pass over the ring whatever the number of names; a
+ * negative return of fn stops it and is returned. 0, or -1 (ENOMEM: fn not called). */
+int events_ring_each_of(const struct events_ring *r, enum events_type t, const char *const *names,
+                        size_t n, int (*fn)(void *arg, size_t i, const struct events_event *ev),
+                        void *arg);
+
 /* The JSON object of ev ({"seq","run","time","mono","instance","type","old","new","cause"}; no
- * old and new for a netlink event);
+ * old and new for a netlink or an anomaly event);
  * NULL when out of memory. */
 struct json_object *events_event_json(const struct events_event *ev, const char *run);
 

@@ -122,6 +122,10 @@ struct instance_io {
 	 * c->msg); it is logged, counted and retried. text: the change as the log names it. */
 	void (*nl_failed)(void *ctx, struct instance *in, const struct nl_change *c,
 	                  const char *text);
+	/* Optional (may be NULL): an anomaly of in (instance_anomaly) passed its rate limit, held
+	 * the number of its kind held back since the last one; the log line is written. */
+	void (*anomaly)(void *ctx, struct instance *in, const struct peers_anomaly *a,
+	                uint64_t held);
 	/* Optional (may be NULL: each instance limits its own lines): the late-timer line's rate
 	 * limit shared by every instance, so a starved host logs one line, not one per instance. */
 	struct instance_late_log *late_log;

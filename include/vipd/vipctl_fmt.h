@@ -35,6 +35,10 @@ void vipctl_fmt_reload(FILE *out, struct json_object *result);
  * the list is empty). */
 void vipctl_fmt_debug(FILE *out, struct json_object *result);
 
+/* The names of the instances in a status result ({"instances":[{"name",...}...]}), one per
+ * line, in vipd's order (vipctl names, for shell completion and scripts). */
+void vipctl_fmt_names(FILE *out, struct json_object *result);
+
 /* The peers result ({"instances":[...]}): per instance a line with its state and the master it
  * sees, a table of the routers heard on its VRID, its split-brain episodes and anomalies. */
 void vipctl_fmt_peers(FILE *out, struct json_object *result);

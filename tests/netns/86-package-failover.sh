@@ -4,8 +4,9 @@
 # daemons' real, effective, saved and file-system uids (/proc/PID/status Uid:) are vipd's; SIGTERM
 # to the master hands the VIP to the backup within Skew_Time + 20 ms of its priority-0 advert
 # (RFC 5798 6.4.2: a backup hearing priority 0 waits Skew_Time; 20 ms for this loaded machine),
-# polled here with a 3 s bound. vipctl's bash completion offers the running daemon's instance
-# names. Needs a vipd user (the package makes one); skipped without it.
+# polled here with a 3 s bound. vipctl's bash and zsh completions offer the running daemon's
+# instance names (vipctl names) and the newer commands and options. Needs a vipd user (the
+# package makes one); skipped without it.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 vt_setup 2
@@ -29,12 +30,42 @@ for i in 1 2; do
 	fi
 done
 # vipctl's bash completion (the package's when VT_COMPLETION says so, else the source tree's)
-# completes `demote` with the running daemon's instance names
+# completes the commands taking a name with the running daemon's instance names (read with
+# `vipctl names`), and the events options
 comp=${VT_COMPLETION:-$VT_SRCDIR/conf/completion/vipctl.bash}
-# shellcheck disable=SC2016 # expanded by the inner bash
-got=$(PATH="$(dirname "$VIPCTL_BIN"):$PATH" bash -c '. "$1"; COMP_WORDS=(vipctl -S "$2" demote "")
-	COMP_CWORD=4; _vipctl; echo "${COMPREPLY[*]}"' _ "$comp" "$VT_DIR/n1.sock")
-is "$got" "web" "bash completion: vipctl -S SOCK demote <TAB> offers the running instance, web"
+sock=$VT_DIR/n1.sock
+# bcomp WORD... — what bash's completion offers for the last WORD ("" after a space)
+bcomp() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	PATH="$(dirname "$VIPCTL_BIN"):$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1)); _vipctl; echo "${COMPREPLY[*]}"' _ "$comp" "$@"
+}
+is "$(bcomp vipctl -S "$sock" demote "")" "web" "bash completion: vipctl -S SOCK demote <TAB> offers the running instance, web"
+is "$(bcomp vipctl -S "$sock" history "")" "web" "bash completion: history <TAB> offers web"
+is "$(bcomp vipctl -S "$sock" peers w)" "web" "bash completion: peers w<TAB> offers web"
+is "$(bcomp vipctl -S "$sock" events --since 3 web "")" "web" "bash completion: events takes several names, after --since SEQ"
+is "$(bcomp vipctl -S "$sock" events --)" "--follow --since --json" "bash completion: events --<TAB> offers its options"
+is "$(bcomp vipctl -S "$sock" events --since "")" "" "bash completion: nothing for --since's number"
+is "$(bcomp vipctl -S "$sock" history web "")" "" "bash completion: history takes one name"
+like "$(bcomp vipctl "")" "peers events history names" "bash completion: the newer commands"
+is "$("$VIPCTL_BIN" -S "$sock" names)" "web" "vipctl names prints the instance names"
+# and its zsh completion (the package's directory when VT_ZSH_COMPLETION says so), through an
+# interactive zsh in a pseudo-terminal (zsh_complete.zsh)
+zcomp() {
+	PATH="$(dirname "$VIPCTL_BIN"):$PATH" timeout 20 zsh "$VT_LIB_DIR/zsh_complete.zsh" \
+		"${VT_ZSH_COMPLETION:-$VT_SRCDIR/conf/completion}" "$1" | tr '\n' ' '
+}
+if command -v zsh >/dev/null; then
+	is "$(zcomp "vipctl -S $sock demote ")" "web " "zsh completion: vipctl -S SOCK demote <TAB> offers web"
+	is "$(zcomp "vipctl --socket=$sock events web ")" "web " "zsh completion: events takes several names"
+	is "$(zcomp "vipctl events --")" "--follow --json --since " "zsh completion: events --<TAB> offers its options"
+	is "$(zcomp "vipctl ")" "debug demote events garp history metrics names peers promote reload stats status " \
+		"zsh completion: the commands"
+else
+	for d in "demote NAME" "events NAMES" "events options" "commands"; do
+		skip "zsh completion: $d" "no zsh (scripts/install-deps installs it)"
+	done
+fi
 cap_start stop 1
 t_stop=$(now)
 stop_node 1 TERM 5

@@ -156,6 +156,17 @@ static void event_and_cause_json(void **state)
 	json_object_put(cause);
 }
 
+/* An event of web numbered seq at a fixed time, of type t with a cause of kind k. */
+static void event_of(struct events_event *ev, uint64_t seq, enum events_type t, enum events_kind k)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = seq;
+	snprintf(ev->wall, sizeof(ev->wall), "2026-12-06T08:00:00.000001Z");
+	snprintf(ev->instance, sizeof(ev->instance), "web");
+	ev->type = t;
+	events_cause_init(&ev->cause, k);
+}
+
 /* A failed change: no old or new, the change and the kernel's message in the cause. */
 static void netlink_event_json(void **state)
 {
@@ -163,12 +174,7 @@ static void netlink_event_json(void **state)
 	struct json_object *o;
 
 	(void)state;
-	memset(&ev, 0, sizeof(ev));
-	ev.seq = 3;
-	snprintf(ev.wall, sizeof(ev.wall), "2026-12-06T08:00:00.000001Z");
-	snprintf(ev.instance, sizeof(ev.instance), "web");
-	ev.type = EVENTS_NETLINK;
-	events_cause_init(&ev.cause, EVENTS_KIND_NETLINK);
+	event_of(&ev, 3, EVENTS_NETLINK, EVENTS_KIND_NETLINK);
 	snprintf(ev.cause.name, sizeof(ev.cause.name), "add 198.18.0.100/24");
 	snprintf(ev.cause.detail, sizeof(ev.cause.detail), "Operation not permitted");
 	o = events_event_json(&ev, "r");
@@ -180,6 +186,105 @@ static void netlink_event_json(void **state)
 	                    "\"kind\":\"netlink\",\"name\":\"add 198.18.0.100/24\",\"detail\":"
 	                    "\"Operation not permitted\"}}");
 	json_object_put(o);
+}
+
+/* An anomaly: no old or new, the anomaly's kind as the cause's name, its numbers, the
+ * held-back count always in the JSON and in the text only when some were held back. */
+static void anomaly_event_json(void **state)
+{
+	struct events_event ev;
+	struct json_object *o;
+	char text[256];
+
+	(void)state;
+	event_of(&ev, 4, EVENTS_ANOMALY, EVENTS_KIND_ANOMALY);
+	snprintf(ev.cause.name, sizeof(ev.cause.name), "split_brain_end");
+	snprintf(ev.cause.from, sizeof(ev.cause.from), "198.18.0.2");
+	ev.cause.priority = 100;
+	ev.cause.interval_ms = 1000;
+	ev.cause.duration_ms = 3200;
+	ev.cause.held_back = 0;
+	o = events_event_json(&ev, "r");
+	assert_non_null(o);
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE),
+	                    "{\"seq\":4,\"run\":\"r\",\"time\":\"2026-12-06T08:00:00.000001Z\","
+	                    "\"mono\":0.0,\"instance\":\"web\",\"type\":\"anomaly\",\"cause\":{"
+	                    "\"kind\":\"anomaly\",\"from\":\"198.18.0.2\",\"priority\":100,"
+	                    "\"interval_ms\":1000,\"duration_ms\":3200,\"held_back\":0,"
+	                    "\"name\":\"split_brain_end\"}}");
+	events_cause_text(json_object_object_get(o, "cause"), text, sizeof(text));
+	assert_string_equal(text, "anomaly split_brain_end from 198.18.0.2 priority 100 interval "
+	                          "1000ms duration 3200ms");
+	json_object_put(o);
+	ev.cause.held_back = 3;
+	o = events_event_json(&ev, "r");
+	events_cause_text(json_object_object_get(o, "cause"), text, sizeof(text));
+	assert_string_equal(text, "anomaly split_brain_end from 198.18.0.2 priority 100 interval "
+	                          "1000ms duration 3200ms held_back 3");
+	json_object_put(o);
+}
+
+/* The events of a list of instances taken in one pass, as one scan per instance takes them. */
+struct seen {
+	uint64_t seq[8][64];
+	size_t n[8];
+	int stop_after; /* -1: never */
+};
+
+static int collect(void *arg, size_t i, const struct events_event *ev)
+{
+	struct seen *s = arg;
+
+	assert_true(i < 8 && s->n[i] < 64);
+	s->seq[i][s->n[i]++] = ev->seq;
+	if (s->stop_after >= 0 && --s->stop_after < 0)
+		return -2;
+	return 0;
+}
+
+static void each_of_is_one_scan_per_name(void **state)
+{
+	static const char *const names[] = {"i3", "i0", "x", "i7", "i1"};
+	const size_t nn = sizeof(names) / sizeof(names[0]);
+	struct events_ring r;
+	struct events_event ev;
+	struct seen got, want;
+
+	(void)state;
+	assert_int_equal(events_ring_init(&r, EVENTS_MIN_SIZE), 0);
+	memset(&ev, 0, sizeof(ev));
+	/* 100 events over 9 instances, of three types, so the ring wrapped and the types mix. */
+	for (int k = 0; k < 100; k++) {
+		ev.type = (enum events_type)(k % 3);
+		snprintf(ev.instance, sizeof(ev.instance), "i%d", (k * 7) % 9);
+		events_ring_push(&r, &ev);
+	}
+	memset(&got, 0, sizeof(got));
+	got.stop_after = -1;
+	assert_int_equal(events_ring_each_of(&r, EVENTS_STATE, names, nn, collect, &got), 0);
+	memset(&want, 0, sizeof(want));
+	for (size_t i = 0; i < nn; i++)
+		for (uint64_t s = events_ring_first(&r); s < r.next; s++) {
+			const struct events_event *e = events_ring_get(&r, s);
+
+			if (e->type == EVENTS_STATE && strcmp(e->instance, names[i]) == 0)
+				want.seq[i][want.n[i]++] = e->seq;
+		}
+	for (size_t i = 0; i < nn; i++) {
+		assert_int_equal(got.n[i], want.n[i]);
+		assert_memory_equal(got.seq[i], want.seq[i], want.n[i] * sizeof(uint64_t));
+	}
+	assert_int_equal(got.n[2], 0); /* "x" has none */
+	assert_true(got.n[0] + got.n[1] + got.n[3] + got.n[4] > 0);
+	/* A negative return stops the pass and is returned. */
+	memset(&got, 0, sizeof(got));
+	got.stop_after = 0;
+	assert_int_equal(events_ring_each_of(&r, EVENTS_STATE, names, nn, collect, &got), -2);
+	assert_int_equal(got.n[0] + got.n[1] + got.n[2] + got.n[3] + got.n[4], 1);
+	/* No names: nothing called. */
+	assert_int_equal(events_ring_each_of(&r, EVENTS_STATE, names, 0, collect, &got), 0);
+	events_ring_free(&r);
 }
 
 static void kind_names_complete(void **state)
@@ -198,6 +303,8 @@ int main(void)
 	    cmocka_unit_test(resize_keeps_newest_and_seqs),
 	    cmocka_unit_test(event_and_cause_json),
 	    cmocka_unit_test(kind_names_complete),
+	    cmocka_unit_test(anomaly_event_json),
+	    cmocka_unit_test(each_of_is_one_scan_per_name),
 	    cmocka_unit_test(netlink_event_json),
 	};
 

@@ -147,6 +147,75 @@ static void interval_rate_limited(void **state)
 	assert_int_equal(inst.peers.e[1].adv.csum_form, VRRP_CSUM_RFC9568);
 }
 
+/* What reached io->anomaly (the daemon's event ring). */
+static struct instance_io anomaly_io;
+static struct peers_anomaly told[8];
+static uint64_t told_held[8];
+static int told_n;
+
+static void rec_anomaly(void *ctx, struct instance *in, const struct peers_anomaly *a,
+                        uint64_t held)
+{
+	(void)ctx;
+	assert_ptr_equal(in, &inst);
+	assert_true(told_n < 8);
+	told[told_n] = *a;
+	told_held[told_n++] = held;
+}
+
+static void tell_anomalies(void)
+{
+	anomaly_io = *inst.io;
+	anomaly_io.anomaly = rec_anomaly;
+	inst.io = &anomaly_io;
+	told_n = 0;
+}
+
+/* An anomaly reaches io->anomaly under the log line's rate limit, with its held-back count. */
+static void anomalies_told_rate_limited(void **state)
+{
+	union vip_in third = pfx("198.18.0.3").in, fourth = pfx("198.18.0.4").in;
+
+	(void)state;
+	start();
+	tell_anomalies();
+	rx_iv(200, &peer_hi, 100);
+	assert_int_equal(told_n, 1);
+	assert_int_equal(told[0].kind, PEERS_ANOMALY_INTERVAL);
+	assert_int_equal(told[0].interval_cs, 100);
+	assert_int_equal(told[0].priority, 200);
+	assert_int_equal(told_held[0], 0);
+	now_ns += MT_SEC;
+	rx_iv(100, &third, 100); /* within the gap: held back, not told */
+	assert_int_equal(told_n, 1);
+	now_ns += INSTANCE_ANOMALY_LOG_GAP;
+	rx_iv(100, &fourth, 100);
+	assert_int_equal(told_n, 2);
+	assert_int_equal(told_held[1], 1);
+	assert_memory_equal(&told[1].src, &fourth, sizeof(fourth));
+}
+
+/* A split brain's beginning and end are told, the end with its duration. */
+static void split_brain_told(void **state)
+{
+	monotime mdi = vrrp_fsm_master_down_interval(3, 100, 5);
+
+	(void)state;
+	become_master();
+	tell_anomalies();
+	run_until(now_ns + MT_SEC);
+	rx(3, 100, &peer_lo);
+	run_until(now_ns + 50 * MT_MSEC);
+	rx(3, 100, &peer_lo);
+	assert_int_equal(told_n, 1);
+	assert_int_equal(told[0].kind, PEERS_ANOMALY_SPLIT_BRAIN);
+	assert_int_equal(told[0].priority, 100);
+	run_until(now_ns + mdi + 50 * MT_MSEC);
+	assert_int_equal(told_n, 2);
+	assert_int_equal(told[1].kind, PEERS_ANOMALY_SPLIT_BRAIN_END);
+	assert_int_equal(told[1].duration, 50 * MT_MSEC);
+}
+
 /* Drops of one reason: an anomaly at 10, 100, ...; on both counting paths. */
 static void drops_threshold(void **state)
 {
@@ -194,6 +263,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(master_split_brain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(master_yields_ends_episode, setup, teardown),
 	    cmocka_unit_test_setup_teardown(interval_rate_limited, setup, teardown),
+	    cmocka_unit_test_setup_teardown(anomalies_told_rate_limited, setup, teardown),
+	    cmocka_unit_test_setup_teardown(split_brain_told, setup, teardown),
 	    cmocka_unit_test_setup_teardown(drops_threshold, setup, teardown),
 	    cmocka_unit_test_setup_teardown(metrics_show_peers, setup, teardown),
 	};

@@ -385,6 +385,22 @@ static void debug_line(void **state)
 	free(text);
 }
 
+/* names: the names of a status's instances, one per line, in its order. */
+static void names_lines(void **state)
+{
+	char *text = render(vipctl_fmt_names, status_json);
+
+	(void)state;
+	assert_string_equal(text, "web\ndatabase-primary\nv6\n");
+	free(text);
+	text = render(vipctl_fmt_names, "{\"router_id\":\"lb2\",\"instances\":[]}");
+	assert_string_equal(text, "");
+	free(text);
+	text = render(vipctl_fmt_names, "{}");
+	assert_string_equal(text, "");
+	free(text);
+}
+
 /* peers: the instance line with the master it sees, the routers table, the split brain and
  * the anomalies seen (only the kinds with a count). */
 static void peers_table(void **state)
@@ -471,6 +487,7 @@ int main(void)
 	    cmocka_unit_test(metrics_text),
 	    cmocka_unit_test(reload_line),
 	    cmocka_unit_test(debug_line),
+	    cmocka_unit_test(names_lines),
 	    cmocka_unit_test(peers_table),
 	    cmocka_unit_test(errors),
 	};

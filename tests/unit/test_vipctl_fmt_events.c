@@ -82,6 +82,23 @@ static void netlink_line(void **state)
 	free(t);
 }
 
+static void anomaly_line(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = render(vipctl_fmt_events_line,
+	           "{\"seq\":5,\"time\":\"2026-12-06T08:00:00.000001Z\",\"instance\":\"web\","
+	           "\"type\":\"anomaly\",\"cause\":{\"kind\":\"anomaly\",\"from\":\"198.18.0.2\","
+	           "\"priority\":100,\"interval_ms\":500,\"held_back\":2,\"name\":\"interval\","
+	           "\"detail\":\"our interval 1000ms\"}}");
+	assert_string_equal(
+	    t, "     5  2026-12-06T08:00:00.000001Z  web           anomaly             "
+	       "  anomaly interval from 198.18.0.2 priority 100 interval 500ms held_back 2 our "
+	       "interval 1000ms\n");
+	free(t);
+}
+
 static void lost_line(void **state)
 {
 	char *text = NULL;
@@ -147,6 +164,7 @@ int main(void)
 	    cmocka_unit_test(lines),
 	    cmocka_unit_test(lost_line),
 	    cmocka_unit_test(netlink_line),
+	    cmocka_unit_test(anomaly_line),
 	    cmocka_unit_test(history),
 	    cmocka_unit_test(status_last_change),
 	};
