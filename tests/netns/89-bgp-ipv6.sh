@@ -22,6 +22,8 @@
 #     within the later of s2's Master_Down_Interval and the BFD detect time, + the allowance.
 # The update allowance is 500 ms, as in 88: advertisement-interval 0, so an update is processing
 # only (zebra -> bgpd -> router's bgpd -> zebra -> kernel); the margin is for a loaded machine.
+# Six FRR daemons and two vipd with BFD timers: alone in a parallel run (tests/netns/run).
+# vt-alone
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 BGP_AF=6
