@@ -544,8 +544,17 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 		int got = net_vrrp_recv(s, &meta, &msg, &len, &r);
 
 		if (got <= 0) {
-			if (got < 0 && errno != EAGAIN && errno != EINTR)
-				log_warn("%s: receive", ifc->name);
+			if (got < 0 && errno != EAGAIN && errno != EINTR) {
+				/* an error that persists (ENOMEM) comes back at every wakeup */
+				if (rx->err_logged && now - rx->err_logged < MT_SEC) {
+					rx->err_held++;
+				} else {
+					log_warn("%s: receive (%u more not logged)", ifc->name,
+					         rx->err_held);
+					rx->err_logged = now;
+					rx->err_held = 0;
+				}
+			}
 			return;
 		}
 		if (r == VRRP_RX_OK) {

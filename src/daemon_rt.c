@@ -115,10 +115,22 @@ void daemon_rt_apply(const struct vipd_config *cfg)
 	if (cfg->lock_memory) {
 		struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
 
-		/* Root raises the limit for the vipd user it becomes (errors: the limit stays and
-		 * mlockall says whether it is enough). */
-		if (geteuid() == 0)
-			setrlimit(RLIMIT_MEMLOCK, &rl);
+		/* Root raises the limit for the vipd user it becomes. Where it cannot (a container
+		 * without CAP_SYS_RESOURCE), root's mlockall would succeed and every allocation of
+		 * the vipd user past the limit fail later (recvmsg: ENOMEM): nothing is locked. */
+		if (geteuid() == 0 && setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
+			struct rlimit cur = {0, 0};
+
+			getrlimit(RLIMIT_MEMLOCK, &cur);
+			if (cur.rlim_cur != RLIM_INFINITY) {
+				log_warn(
+				    "lock_memory: RLIMIT_MEMLOCK (%llu kB) cannot be raised; not "
+				    "locking, or vipd's allocations would fail past it once it "
+				    "drops root (LimitMEMLOCK=infinity in the unit)",
+				    (unsigned long long)cur.rlim_cur / 1024);
+				return;
+			}
+		}
 		if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 			log_warn("lock_memory: mlockall refused; running on with pageable memory");
 		else

@@ -44,6 +44,8 @@ struct rx_ctx {
 	int fam;                /* the family index (iface_af_index) of the demux table it uses */
 	monotime last_wake;     /* the previous wakeup of this socket */
 	struct loop_timer hold; /* watches the socket again after RX_HOLD */
+	monotime err_logged;    /* the last receive error logged (at most one a second) */
+	unsigned err_held;      /* receive errors not logged since */
 };
 
 /* The daemon's record of an interface: what instances read of it (ifc, first), what only the
