@@ -475,7 +475,11 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 		if (in->fsm.state != VRRP_STATE_MASTER)
 			loop_timer_cancel(in->loop, &in->garp_timer);
 	}
-	if (acts & VRRP_ACT_SEND_PRIO0)
+	/* Not on a link without carrier (unless track_link = false): it cannot leave now, and the
+	 * kernel would keep it (unicast: in the peer's unresolved neighbour entry, which the link
+	 * down has just flushed) and send it after a replug within the 3 s before that entry fails,
+	 * stale (we may be Backup then). The backups take over at Master_Down_Interval instead. */
+	if ((acts & VRRP_ACT_SEND_PRIO0) && (in->iface->running || in->cfg->ignore_link))
 		send_advert(in, VRRP_PRIO_STOP);
 	if (acts & VRRP_ACT_DEL_VIPS) {
 		in->vips_held = false;

@@ -119,10 +119,28 @@ static void link_ignored(void **state)
 	instance_reconfig_apply(&inst, &tracked, now_ns);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_FAULT);
 	assert_string_equal(inst.fault_reason, "interface down");
-	while (fk.log[from].kind != IO_SEND || fk.log[from + 1].kind == IO_SEND)
-		from++; /* the last advert (an in-place reload may advertise first) */
-	assert_advert(from, 0);
+	/* No priority 0 on the down link: it would leave after a replug, stale. */
+	assert_int_equal(inst.stats.prio0_sent, 0);
+	assert_int_equal(count_kind(IO_APPLY, from), 1);
 	assert_false(inst.vips_held);
+}
+
+/* track_link = false on a down link: a master that stops still says priority 0 (the carrier may
+ * lie, as with a cross-connect cable); only a tracked link that is down suppresses it. */
+static void link_ignored_stop_says_prio0(void **state)
+{
+	size_t from;
+
+	(void)state;
+	cfg.ignore_link = true;
+	become_master();
+	ifc.running = false;
+	instance_iface_changed(&inst, now_ns);
+	from = fk.n;
+	instance_stop(&inst, now_ns);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_INIT);
+	assert_advert(first_kind(IO_SEND, from), 0);
+	assert_int_equal(inst.stats.prio0_sent, 1);
 }
 
 static void link_ignored_backup_takes_over(void **state)
@@ -174,6 +192,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(fault_with_unicast_source, setup, teardown),
 	    cmocka_unit_test_setup_teardown(link_ignored, setup, teardown),
 	    cmocka_unit_test_setup_teardown(link_ignored_backup_takes_over, setup, teardown),
+	    cmocka_unit_test_setup_teardown(link_ignored_stop_says_prio0, setup, teardown),
 	    cmocka_unit_test_setup_teardown(before_start, setup, teardown),
 	    cmocka_unit_test_setup_teardown(owner_keeps_255, setup, teardown),
 	};
