@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vipd/announce.h"
+#include "vipd/announce_tx.h"
 #include "vipd/ctl.h"
 #include "vipd/daemon.h"
 #include "vipd/daemon_int.h"
@@ -34,6 +35,14 @@
 
 /* --- instance I/O through the real kernel --- */
 
+/* The result of an advert queued by io_send; tag is its instance (NULL: gone since). */
+static void io_sent(void *arg, void *tag, const uint8_t *msg, size_t len, int err)
+{
+	(void)arg;
+	if (tag)
+		instance_sent(tag, msg, len, err);
+}
+
 static int io_send(void *ctx, struct instance *in, const union vip_in *src, const union vip_in *dst,
                    const uint8_t *msg, size_t len)
 {
@@ -52,10 +61,15 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 		errno = ENOTCONN;
 		rc = -1;
 	} else {
-		/* unicast_ttl: only when it is not the socket's own 255 */
-		rc = net_vrrp_send_ttl(
+		/* unicast_ttl: only when it is not the socket's own 255. Queued: the tick's
+		 * adverts of a socket leave in one sendmmsg at the end of the loop iteration
+		 * (daemon_end_cb), each result told to its instance (io_sent). */
+		rc = net_vrrp_queue(
 		    s, src, dst, msg, len,
-		    in->cfg->npeers && in->cfg->unicast_ttl != VRRP_TTL ? in->cfg->unicast_ttl : 0);
+		    in->cfg->npeers && in->cfg->unicast_ttl != VRRP_TTL ? in->cfg->unicast_ttl : 0,
+		    in, io_sent, d);
+		if (rc == 0)
+			rc = 1;
 	}
 	if (log_cats_on & LOG_CAT_PACKETS)
 		daemon_debug_tx(in, src, dst, msg, len, rc);
@@ -70,6 +84,14 @@ static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 	if (log_cats_on & LOG_CAT_NETLINK)
 		daemon_debug_nl_batch(d, changes, n, rc);
 	return rc;
+}
+
+/* The result of an announcement queued by io_announce; tag is its instance (NULL: gone). */
+static void io_announced(void *arg, void *tag, int err)
+{
+	(void)arg;
+	if (tag)
+		instance_announce_sent(tag, err);
 }
 
 static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev)
@@ -92,13 +114,16 @@ static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vi
 		return -1;
 	}
 	/* Gratuitous ARP for IPv4, unsolicited Neighbor Advertisement for IPv6. */
+	/* Queued: the iteration's announcements leave in one sendmmsg (end_cb), each result told
+	 * to its instance (io_announced). The pace counts from now, when it was decided. */
 	if (vip->af == AF_INET6)
-		rc = announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
+		rc = announce_tx_na(d->announce_tx, out->ifindex, mac, &vip->in.v6, in);
 	else
-		rc = announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
-	if (rc == 0)
-		daemon_garp_sent(d, in, vip, dev, monotime_now());
-	return rc;
+		rc = announce_tx_garp(d->announce_tx, out->ifindex, mac, vip->in.v4, in);
+	if (rc < 0)
+		return -1;
+	daemon_garp_sent(d, in, vip, dev, monotime_now());
+	return 2;
 }
 
 static monotime io_announce_due(void *ctx, struct instance *in, const struct vip_addr *vip,
@@ -308,6 +333,19 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 
 /* An instance whose timer cannot be armed would stop advertising, unseen: better exit, and let
  * systemd restart vipd (HACKING.md "Error policy"). */
+/* The end of a loop iteration: what the callbacks queued goes to the kernel, one sendmmsg per
+ * socket and burst. */
+static void end_cb(void *arg)
+{
+	struct daemon *d = arg;
+
+	/* The announcements first: a master we preempt drops the VIPs when it hears our advert,
+	 * so the LAN must already be sending to us (make before break, instance_run_actions). */
+	if (d->announce_tx)
+		announce_tx_flush(d->announce_tx);
+	net_vrrp_flush_all();
+}
+
 static void loop_oom(void *arg, const char *what)
 {
 	(void)arg;
@@ -368,6 +406,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		return NULL;
 	}
 	loop_set_oom_cb(d->loop, loop_oom, d);
+	loop_set_end_cb(d->loop, end_cb, d);
 	d->vmacs = daemon_vmac_new(d->loop, daemon_iface_nl_sync, d);
 	d->notifier = notify_new(d->loop, NOTIFY_TIMEOUT, on_notify_report, d);
 	if (!d->vmacs || !d->notifier) {
@@ -752,6 +791,9 @@ int daemon_run(struct daemon *d)
 	d->announce_fd = announce_open();
 	if (d->announce_fd < 0)
 		log_fatal("announcement socket");
+	d->announce_tx = announce_tx_new(d->announce_fd, io_announced, d);
+	if (!d->announce_tx)
+		log_oom_fatal("announcement queue");
 	daemon_vmac_sweep(d->vmacs, d->instances, d->ninstances);
 	daemon_start_vmacs(d, 0);
 	daemon_iface_start(d);
@@ -798,12 +840,16 @@ void daemon_free(struct daemon *d)
 {
 	if (!d)
 		return;
+	/* Nothing queued may outlive the instances it would be told to (loop_run flushed). */
+	end_cb(d);
 	if (d->ctl)
 		ctl_close(d->ctl);
 	daemon_http_close(d);
 	track_free(d->track);
 	d->track = NULL;
 	daemon_iface_free_all(d);
+	announce_tx_free(d->announce_tx);
+	d->announce_tx = NULL;
 	for (size_t i = 0; i < d->ninstances; i++)
 		free(d->instances[i]);
 	if (d->announce_fd >= 0)

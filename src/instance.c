@@ -182,16 +182,33 @@ static void send_advert(struct instance *in, uint8_t priority)
 			in->stats.send_errors++;
 			continue;
 		}
-		if (in->io->send(in->io->ctx, in, &in->primary, dst, msg, (size_t)len) < 0) {
-			/* Rate-limit: at 10 ms intervals a dead link would flood the log. */
-			if (in->stats.send_errors++ % 100 == 0)
-				instance_log_errno(in, LOG_WARNING, "send advert");
-			continue;
+		switch (in->io->send(in->io->ctx, in, &in->primary, dst, msg, (size_t)len)) {
+		case 0:
+			instance_sent(in, msg, (size_t)len, 0);
+			break;
+		case 1: /* queued: instance_sent is told at the flush */
+			break;
+		default:
+			instance_sent(in, msg, (size_t)len, errno);
+			break;
 		}
-		in->stats.adverts_sent++;
-		if (priority == VRRP_PRIO_STOP)
-			in->stats.prio0_sent++;
 	}
+}
+
+void instance_sent(struct instance *in, const uint8_t *msg, size_t len, int err)
+{
+	if (err) {
+		/* Rate-limit: at 10 ms intervals a dead link would flood the log. */
+		if (in->stats.send_errors++ % 100 == 0) {
+			errno = err;
+			instance_log_errno(in, LOG_WARNING, "send advert");
+		}
+		return;
+	}
+	in->stats.adverts_sent++;
+	/* The priority is the third byte in both versions of the header. */
+	if (len > 2 && msg[2] == VRRP_PRIO_STOP)
+		in->stats.prio0_sent++;
 }
 
 /* The output interface of a virtual route: as an address's dev (instance_addrs_dev_ifindex); 0

@@ -31,6 +31,8 @@ struct vrrp_sock;
 
 struct daemon_iface;
 
+struct announce_tx;
+
 struct daemon {
 	struct vipd_config *cfg;
 	char socket_path[VIPD_PATH_MAX];
@@ -39,6 +41,7 @@ struct daemon {
 	struct ctl *ctl;
 	struct vmac_mgr *vmacs;
 	int announce_fd;
+	struct announce_tx *announce_tx; /* the frames of announce_fd until the iteration ends */
 	struct daemon_iface **ifaces;
 	size_t nifaces;
 	struct instance **instances; /* one allocation each: timers point into them */
