@@ -20,6 +20,7 @@
 #include "vipd/daemon_int.h"
 #include "vipd/daemon_vmac.h"
 #include "vipd/instance.h"
+#include "vipd/instance_batch.h"
 #include "vipd/log.h"
 #include "vipd/nft.h"
 #include "vipd/netns.h"
@@ -76,7 +77,8 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 	return rc;
 }
 
-static int io_apply(void *ctx, struct nl_change *changes, size_t n)
+/* One netlink batch to the kernel, as it goes (the instances' own, or the iteration's). */
+static int nl_batch(void *ctx, struct nl_change *changes, size_t n)
 {
 	struct daemon *d = ctx;
 	int rc = nl_apply(d->nl, changes, n);
@@ -84,6 +86,20 @@ static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 	if (log_cats_on & LOG_CAT_NETLINK)
 		daemon_debug_nl_batch(d, changes, n, rc);
 	return rc;
+}
+
+void daemon_nl_flush(struct daemon *d)
+{
+	instance_batch_flush(&d->nl_batch, nl_batch, d);
+}
+
+static int io_apply(void *ctx, struct nl_change *changes, size_t n)
+{
+	struct daemon *d = ctx;
+
+	/* What state changes queued goes first: the kernel sees the changes in their order. */
+	daemon_nl_flush(d);
+	return nl_batch(d, changes, n);
 }
 
 /* The result of an announcement queued by io_announce; tag is its instance (NULL: gone). */
@@ -339,8 +355,10 @@ static void end_cb(void *arg)
 {
 	struct daemon *d = arg;
 
-	/* The announcements first: a master we preempt drops the VIPs when it hears our advert,
-	 * so the LAN must already be sending to us (make before break, instance_run_actions). */
+	/* The iteration's VIP changes in one netlink batch, then the announcements (of addresses
+	 * now in place), then the adverts: a master we preempt drops the VIPs when it hears our
+	 * advert, so the LAN must already be sending to us (make before break). */
+	daemon_nl_flush(d);
 	if (d->announce_tx)
 		announce_tx_flush(d->announce_tx);
 	net_vrrp_flush_all();
@@ -382,8 +400,11 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
 	statefile_path(cfg->state_dir, d->state.path, sizeof(d->state.path));
-	d->io = (struct instance_io){
-	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
+	d->io = (struct instance_io){.ctx = d,
+	                             .batch = &d->nl_batch,
+	                             .send = io_send,
+	                             .apply = io_apply,
+	                             .announce = io_announce};
 	d->io.state_changed = io_state_changed;
 	d->io.priority_changed = io_priority_changed;
 	d->io.master_rx_lower = io_master_rx_lower;
@@ -570,6 +591,8 @@ static void stop_all(struct daemon *d)
 	d->stopping = true;
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_stop(d->instances[i], now);
+	/* Their deletes in one batch, before the table and the VMACs go. */
+	daemon_nl_flush(d);
 	/* An instance whose removal failed would leave its drop: the table goes whole. */
 	daemon_nft_clean(d, "at stop");
 	/* Every priority 0 advert is out before the VMACs go: deleting one takes ~20 ms. */
@@ -850,6 +873,7 @@ void daemon_free(struct daemon *d)
 	daemon_iface_free_all(d);
 	announce_tx_free(d->announce_tx);
 	d->announce_tx = NULL;
+	instance_batch_free(&d->nl_batch);
 	for (size_t i = 0; i < d->ninstances; i++)
 		free(d->instances[i]);
 	if (d->announce_fd >= 0)

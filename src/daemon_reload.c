@@ -29,6 +29,8 @@ struct reload_counts {
 static void drop_instance(struct daemon *d, struct instance *in, monotime now)
 {
 	instance_stop(in, now);
+	/* Its deletes, queued by the stop, go before it does. */
+	daemon_nl_flush(d);
 	daemon_vmac_stop(d->vmacs, in);
 	daemon_iface_demux_set(in->iface, in->cfg->af, in->cfg->vrid, NULL);
 	/* Its priority 0 advert is queued: it still goes, its result told to no one. */

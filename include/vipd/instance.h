@@ -75,8 +75,13 @@ struct instance_late_log {
 	uint64_t unlogged;
 };
 
+struct instance_batch;
+
 struct instance_io {
 	void *ctx;
+	/* Optional (may be NULL: each instance applies its changes at once): where a state
+	 * change queues its VIP changes until instance_batch_flush, one batch for all. */
+	struct instance_batch *batch;
 	/* Send a VRRP message of the instance's family from src to dst: 0 sent, -1 (errno) not,
 	 * 1 queued, its result told later through instance_sent. */
 	int (*send)(void *ctx, struct instance *in, const union vip_in *src,
