@@ -77,6 +77,9 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 	return rc;
 }
 
+/* Changes in one flush from which the heap they used is trimmed after (daemon_trim_soon). */
+#define NL_BATCH_TRIM 64
+
 /* One netlink batch to the kernel, as it goes (the instances' own, or the iteration's). */
 static int nl_batch(void *ctx, struct nl_change *changes, size_t n)
 {
@@ -90,7 +93,12 @@ static int nl_batch(void *ctx, struct nl_change *changes, size_t n)
 
 void daemon_nl_flush(struct daemon *d)
 {
+	unsigned long before = d->nl_batch.flushes;
+
 	instance_batch_flush(&d->nl_batch, nl_batch, d);
+	/* A mass takeover's batch (~600 bytes a change) is freed now: give it back. */
+	if (d->nl_batch.flushes != before && d->nl_batch.last >= NL_BATCH_TRIM)
+		daemon_trim_soon(d);
 }
 
 static int io_apply(void *ctx, struct nl_change *changes, size_t n)
