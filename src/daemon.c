@@ -14,11 +14,13 @@
 #include <unistd.h>
 
 #include "vipd/announce.h"
+#include "vipd/announce_tx.h"
 #include "vipd/ctl.h"
 #include "vipd/daemon.h"
 #include "vipd/daemon_int.h"
 #include "vipd/daemon_vmac.h"
 #include "vipd/instance.h"
+#include "vipd/instance_batch.h"
 #include "vipd/log.h"
 #include "vipd/nft.h"
 #include "vipd/netns.h"
@@ -34,6 +36,14 @@
 #include "vipd/vrrp_ah.h"
 
 /* --- instance I/O through the real kernel --- */
+
+/* The result of an advert queued by io_send; tag is its instance (NULL: gone since). */
+static void io_sent(void *arg, void *tag, const uint8_t *msg, size_t len, int err)
+{
+	(void)arg;
+	if (tag)
+		instance_sent(tag, msg, len, err);
+}
 
 static int io_send(void *ctx, struct instance *in, const union vip_in *src, const union vip_in *dst,
                    const uint8_t *msg, size_t len)
@@ -54,10 +64,18 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 		errno = ENOTCONN;
 		rc = -1;
 	} else {
-		/* unicast_ttl: only when it is not the socket's own 255 */
-		rc = net_vrrp_send_ttl(
+		/* unicast_ttl: only when it is not the socket's own 255. Queued: the tick's
+		 * adverts of a socket leave in one sendmmsg at the end of the loop iteration
+		 * (daemon_end_cb), each result told to its instance (io_sent). */
+		rc = net_vrrp_queue(
 		    s, src, dst, msg, len,
-		    in->cfg->npeers && in->cfg->unicast_ttl != VRRP_TTL ? in->cfg->unicast_ttl : 0);
+		    /* an AH datagram carries its TTL in the header vipd wrote (IP_HDRINCL) */
+		    !in->cfg->auth_ah && in->cfg->npeers && in->cfg->unicast_ttl != VRRP_TTL
+		        ? in->cfg->unicast_ttl
+		        : 0,
+		    in, io_sent, d);
+		if (rc == 0)
+			rc = 1;
 	}
 	/* An AH datagram: the VRRP message follows its IPv4 and AH headers. */
 	if (in->cfg->auth_ah && len >= VRRP_AH_IP_LEN + VRRP_AH_LEN) {
@@ -69,7 +87,11 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 	return rc;
 }
 
-static int io_apply(void *ctx, struct nl_change *changes, size_t n)
+/* Changes in one flush from which the heap they used is trimmed after (daemon_trim_soon). */
+#define NL_BATCH_TRIM 64
+
+/* One netlink batch to the kernel, as it goes (the instances' own, or the iteration's). */
+static int nl_batch(void *ctx, struct nl_change *changes, size_t n)
 {
 	struct daemon *d = ctx;
 	int rc = nl_apply(d->nl, changes, n);
@@ -77,6 +99,33 @@ static int io_apply(void *ctx, struct nl_change *changes, size_t n)
 	if (log_cats_on & LOG_CAT_NETLINK)
 		daemon_debug_nl_batch(d, changes, n, rc);
 	return rc;
+}
+
+void daemon_nl_flush(struct daemon *d)
+{
+	unsigned long before = d->nl_batch.flushes;
+
+	instance_batch_flush(&d->nl_batch, nl_batch, d);
+	/* A mass takeover's batch (~600 bytes a change) is freed now: give it back. */
+	if (d->nl_batch.flushes != before && d->nl_batch.last >= NL_BATCH_TRIM)
+		daemon_trim_soon(d);
+}
+
+static int io_apply(void *ctx, struct nl_change *changes, size_t n)
+{
+	struct daemon *d = ctx;
+
+	/* What state changes queued goes first: the kernel sees the changes in their order. */
+	daemon_nl_flush(d);
+	return nl_batch(d, changes, n);
+}
+
+/* The result of an announcement queued by io_announce; tag is its instance (NULL: gone). */
+static void io_announced(void *arg, void *tag, int err)
+{
+	(void)arg;
+	if (tag)
+		instance_announce_sent(tag, err);
 }
 
 static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev)
@@ -99,13 +148,16 @@ static int io_announce(void *ctx, struct instance *in, const struct vip_addr *vi
 		return -1;
 	}
 	/* Gratuitous ARP for IPv4, unsolicited Neighbor Advertisement for IPv6. */
+	/* Queued: the iteration's announcements leave in one sendmmsg (end_cb), each result told
+	 * to its instance (io_announced). The pace counts from now, when it was decided. */
 	if (vip->af == AF_INET6)
-		rc = announce_na(d->announce_fd, out->ifindex, mac, &vip->in.v6);
+		rc = announce_tx_na(d->announce_tx, out->ifindex, mac, &vip->in.v6, in);
 	else
-		rc = announce_garp(d->announce_fd, out->ifindex, mac, vip->in.v4);
-	if (rc == 0)
-		daemon_garp_sent(d, in, vip, dev, monotime_now());
-	return rc;
+		rc = announce_tx_garp(d->announce_tx, out->ifindex, mac, vip->in.v4, in);
+	if (rc < 0)
+		return -1;
+	daemon_garp_sent(d, in, vip, dev, monotime_now());
+	return 2;
 }
 
 static monotime io_announce_due(void *ctx, struct instance *in, const struct vip_addr *vip,
@@ -315,6 +367,21 @@ struct instance *daemon_instance_add(struct daemon *d, const struct vipd_instanc
 
 /* An instance whose timer cannot be armed would stop advertising, unseen: better exit, and let
  * systemd restart vipd (HACKING.md "Error policy"). */
+/* The end of a loop iteration: what the callbacks queued goes to the kernel, one sendmmsg per
+ * socket and burst. */
+static void end_cb(void *arg)
+{
+	struct daemon *d = arg;
+
+	/* The iteration's VIP changes in one netlink batch, then the announcements (of addresses
+	 * now in place), then the adverts: a master we preempt drops the VIPs when it hears our
+	 * advert, so the LAN must already be sending to us (make before break). */
+	daemon_nl_flush(d);
+	if (d->announce_tx)
+		announce_tx_flush(d->announce_tx);
+	net_vrrp_flush_all();
+}
+
 static void loop_oom(void *arg, const char *what)
 {
 	(void)arg;
@@ -351,8 +418,11 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 	snprintf(d->socket_path, sizeof(d->socket_path), "%s",
 	         socket_path ? socket_path : cfg->control_socket);
 	statefile_path(cfg->state_dir, d->state.path, sizeof(d->state.path));
-	d->io = (struct instance_io){
-	    .ctx = d, .send = io_send, .apply = io_apply, .announce = io_announce};
+	d->io = (struct instance_io){.ctx = d,
+	                             .batch = &d->nl_batch,
+	                             .send = io_send,
+	                             .apply = io_apply,
+	                             .announce = io_announce};
 	d->io.state_changed = io_state_changed;
 	d->io.priority_changed = io_priority_changed;
 	d->io.master_rx_lower = io_master_rx_lower;
@@ -376,6 +446,7 @@ struct daemon *daemon_new(struct vipd_config *cfg, const char *socket_path, char
 		return NULL;
 	}
 	loop_set_oom_cb(d->loop, loop_oom, d);
+	loop_set_end_cb(d->loop, end_cb, d);
 	d->vmacs = daemon_vmac_new(d->loop, daemon_iface_nl_sync, d);
 	d->notifier = notify_new(d->loop, NOTIFY_TIMEOUT, on_notify_report, d);
 	if (!d->vmacs || !d->notifier) {
@@ -539,6 +610,8 @@ static void stop_all(struct daemon *d)
 	d->stopping = true;
 	for (size_t i = 0; i < d->ninstances; i++)
 		instance_stop(d->instances[i], now);
+	/* Their deletes in one batch, before the table and the VMACs go. */
+	daemon_nl_flush(d);
 	/* An instance whose removal failed would leave its drop: the table goes whole. */
 	daemon_nft_clean(d, "at stop");
 	/* Every priority 0 advert is out before the VMACs go: deleting one takes ~20 ms. */
@@ -760,6 +833,9 @@ int daemon_run(struct daemon *d)
 	d->announce_fd = announce_open();
 	if (d->announce_fd < 0)
 		log_fatal("announcement socket");
+	d->announce_tx = announce_tx_new(d->announce_fd, io_announced, d);
+	if (!d->announce_tx)
+		log_oom_fatal("announcement queue");
 	daemon_vmac_sweep(d->vmacs, d->instances, d->ninstances);
 	daemon_start_vmacs(d, 0);
 	daemon_iface_start(d);
@@ -806,12 +882,17 @@ void daemon_free(struct daemon *d)
 {
 	if (!d)
 		return;
+	/* Nothing queued may outlive the instances it would be told to (loop_run flushed). */
+	end_cb(d);
 	if (d->ctl)
 		ctl_close(d->ctl);
 	daemon_http_close(d);
 	track_free(d->track);
 	d->track = NULL;
 	daemon_iface_free_all(d);
+	announce_tx_free(d->announce_tx);
+	d->announce_tx = NULL;
+	instance_batch_free(&d->nl_batch);
 	for (size_t i = 0; i < d->ninstances; i++)
 		free(d->instances[i]);
 	if (d->announce_fd >= 0)

@@ -120,7 +120,9 @@ void daemon_debug_tx(const struct instance *in, const union vip_in *src, const u
 	              in->cfg->name, len ? msg[0] >> 4 : 0u, len > 1 ? msg[1] : 0u,
 	              len > 2 ? msg[2] : 0u, addr_format_in(in->cfg->af, src, from, sizeof(from)),
 	              addr_format_in(in->cfg->af, dst, to, sizeof(to)),
-	              rc < 0 ? strerror(err) : "ok");
+	              rc < 0   ? strerror(err)
+	              : rc > 0 ? "queued"
+	                       : "ok");
 	errno = err;
 }
 

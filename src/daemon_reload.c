@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "vipd/daemon.h"
+#include "vipd/announce_tx.h"
 #include "vipd/config_garp.h"
 #include "vipd/daemon_int.h"
 #include "vipd/instance_reconfig.h"
 #include "vipd/log.h"
+#include "vipd/net_vrrp.h"
 #include "vipd/notify.h"
 #include "vipd/daemon_priv.h"
 #include "vipd/proc.h"
@@ -27,8 +29,13 @@ struct reload_counts {
 static void drop_instance(struct daemon *d, struct instance *in, monotime now)
 {
 	instance_stop(in, now);
+	/* Its deletes, queued by the stop, go before it does. */
+	daemon_nl_flush(d);
 	daemon_vmac_stop(d->vmacs, in);
 	daemon_iface_demux_set(in->iface, in->cfg->af, in->cfg->vrid, NULL);
+	/* Its priority 0 advert is queued: it still goes, its result told to no one. */
+	net_vrrp_forget(in);
+	announce_tx_forget(d->announce_tx, in);
 	free(in);
 }
 

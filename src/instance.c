@@ -200,16 +200,40 @@ static void send_advert(struct instance *in, uint8_t priority)
 				continue;
 			}
 		}
-		if (in->io->send(in->io->ctx, in, &in->primary, dst, out, (size_t)len) < 0) {
-			/* Rate-limit: at 10 ms intervals a dead link would flood the log. */
-			if (in->stats.send_errors++ % 100 == 0)
-				instance_log_errno(in, LOG_WARNING, "send advert");
-			continue;
+		switch (in->io->send(in->io->ctx, in, &in->primary, dst, out, (size_t)len)) {
+		case 0:
+			instance_sent(in, out, (size_t)len, 0);
+			break;
+		case 1: /* queued: instance_sent is told at the flush */
+			break;
+		default:
+			instance_sent(in, out, (size_t)len, errno);
+			break;
 		}
-		in->stats.adverts_sent++;
-		if (priority == VRRP_PRIO_STOP)
-			in->stats.prio0_sent++;
 	}
+}
+
+void instance_sent(struct instance *in, const uint8_t *msg, size_t len, int err)
+{
+	if (err) {
+		/* Rate-limit: at 10 ms intervals a dead link would flood the log. */
+		if (in->stats.send_errors++ % 100 == 0) {
+			errno = err;
+			instance_log_errno(in, LOG_WARNING, "send advert");
+		}
+		return;
+	}
+	in->stats.adverts_sent++;
+	/* An AH datagram carries the VRRP message after its IPv4 and AH headers. */
+	if (in->cfg->auth_ah) {
+		if (len < VRRP_AH_IP_LEN + VRRP_AH_LEN)
+			return;
+		msg += VRRP_AH_IP_LEN + VRRP_AH_LEN;
+		len -= VRRP_AH_IP_LEN + VRRP_AH_LEN;
+	}
+	/* The priority is the third byte in both versions of the header. */
+	if (len > 2 && msg[2] == VRRP_PRIO_STOP)
+		in->stats.prio0_sent++;
 }
 
 /* The output interface of a virtual route: as an address's dev (instance_addrs_dev_ifindex); 0
@@ -330,80 +354,72 @@ void instance_vip_note_result(struct instance *in, const struct nl_change *c)
 	}
 }
 
-/* Add or remove every VIP, excluded address and virtual route in one netlink batch: on add the
- * addresses first (a gateway may be reachable only through a VIP's prefix), on delete the routes
- * first. Returns the number of failures. */
-static int apply_addrs(struct instance *in, bool add)
+/* The changes that add or remove every VIP, excluded address and virtual route, for one netlink
+ * batch: on add the addresses first (a gateway may be reachable only through a VIP's prefix),
+ * on delete the routes first. */
+struct nl_change *instance_changes_build(struct instance *in, bool add, size_t *n, size_t *max,
+                                         int *failed)
 {
-	size_t max = instance_addrs_count(in) + in->cfg->nroutes + in->cfg->nrules +
-	             2 * instance_export_count(in),
-	       n = 0;
 	struct nl_change *ch;
-	int failed = 0;
-	char buf[NL_MSG_STRLEN];
 	const struct iface *vif = instance_vip_iface(in);
 
+	*n = 0;
+	*failed = 0;
+	*max = instance_addrs_count(in) + in->cfg->nroutes + in->cfg->nrules +
+	       2 * instance_export_count(in);
 	/* Without the interface its addresses are gone too: only an add can fail (a delete still
 	 * goes to the other interfaces: routes, addresses with a dev). */
-	if (!vif->ifindex && add)
-		return (int)max;
-	ch = calloc(max, sizeof(*ch));
+	if (!vif->ifindex && add) {
+		*failed = (int)*max;
+		return NULL;
+	}
+	ch = calloc(*max ? *max : 1, sizeof(*ch));
 	if (!ch) {
 		instance_log(in, LOG_WARNING, "netlink batch: out of memory; retried");
 		in->stats.nl_errors++;
-		return (int)max;
+		*failed = (int)*max;
+		return NULL;
 	}
 	/* The deletes below then find nothing to do (EADDRNOTAVAIL counts as done). */
 	if (!add && in->vmac && in->cfg->af == AF_INET6 && in->io->vmac_flush)
 		in->io->vmac_flush(in->io->ctx, in);
 	if (add) {
-		n = instance_addrs_put(in, add, ch, n, &failed);
-		n = put_routes(in, add, ch, n, &failed);
-		n = put_rules(in, add, ch, n);
+		*n = instance_addrs_put(in, add, ch, *n, failed);
+		*n = put_routes(in, add, ch, *n, failed);
+		*n = put_rules(in, add, ch, *n);
 		/* announce_table: the master's path replaces the standby one, deleted first: FRR's
 		 * zebra keeps one route per prefix of a table and would take the delete of the
 		 * other metric for the delete of the route it holds. */
-		n = instance_export_put(in, true, false, ch, n, &failed);
-		n = instance_export_put(in, false, true, ch, n, &failed);
+		*n = instance_export_put(in, true, false, ch, *n, failed);
+		*n = instance_export_put(in, false, true, ch, *n, failed);
 	} else {
-		n = instance_export_put(in, false, false, ch, n, &failed);
-		n = instance_export_put(in, true, instance_export_standby_wanted(in), ch, n,
-		                        &failed);
-		n = put_rules(in, add, ch, n);
-		n = put_routes(in, add, ch, n, &failed);
-		n = instance_addrs_put(in, add, ch, n, &failed);
+		*n = instance_export_put(in, false, false, ch, *n, failed);
+		*n = instance_export_put(in, true, instance_export_standby_wanted(in), ch, *n,
+		                         failed);
+		*n = put_rules(in, add, ch, *n);
+		*n = put_routes(in, add, ch, *n, failed);
+		*n = instance_addrs_put(in, add, ch, *n, failed);
 	}
+	return ch;
+}
+
+/* Add or remove every VIP, excluded address and virtual route in one netlink batch, waiting for
+ * the kernel. Returns the number of failures. */
+static int apply_addrs(struct instance *in, bool add)
+{
+	size_t n, max;
+	int failed;
+	struct nl_change *ch = instance_changes_build(in, add, &n, &max, &failed);
+
+	if (!ch)
+		return failed;
 	if (n && in->io->apply(in->io->ctx, ch, n) < 0) {
 		instance_log_errno(in, LOG_WARNING, "netlink batch");
 		in->stats.nl_errors++;
 		free(ch);
 		return (int)max;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct nl_change *c = &ch[i];
-		bool route = nl_msg_is_route(c);
-
-		if (!route)
-			instance_vip_note_result(in, c);
-		if (instance_change_done(c))
-			continue;
-		failed++;
-		in->stats.nl_errors++;
-		if (in->io->nl_failed) {
-			char what[NL_MSG_STRLEN + 16];
-
-			snprintf(what, sizeof(what), "%s %s", add ? "add" : "delete",
-			         nl_msg_format(c, true, buf, sizeof(buf)));
-			in->io->nl_failed(in->io->ctx, in, c, what);
-		}
-		instance_log(in, LOG_WARNING, "%s %s%s%s: %s%s%s", add ? "add" : "delete",
-		             nl_msg_format(c, true, buf, sizeof(buf)),
-		             c->op == NL_RULE_ADD || c->op == NL_RULE_DEL ? "" : " on ",
-		             c->op == NL_RULE_ADD || c->op == NL_RULE_DEL ? ""
-		             : route && c->route.dev[0]                   ? c->route.dev
-		                                                          : vif->name,
-		             strerror(-c->error), c->msg[0] ? ": " : "", c->msg);
-	}
+	failed = instance_batch_changes_done(in, add, ch, n, failed);
 	free(ch);
 	return failed;
 }
@@ -481,14 +497,22 @@ void instance_run_actions(struct instance *in, unsigned acts, monotime now)
 	 * stale (we may be Backup then). The backups take over at Master_Down_Interval instead. */
 	if ((acts & VRRP_ACT_SEND_PRIO0) && (in->iface->running || in->cfg->ignore_link))
 		send_advert(in, VRRP_PRIO_STOP);
+	/* Queued for the iteration's one netlink batch when the daemon batches (a mass takeover
+	 * is one round trip, not one per instance), else applied at once. */
 	if (acts & VRRP_ACT_DEL_VIPS) {
+		int failed;
+
 		in->vips_held = false;
-		if (apply_vips(in, false) > 0)
+		failed = instance_batch_vips(in, false);
+		if ((failed < 0 ? apply_vips(in, false) : failed) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
 	if (acts & VRRP_ACT_ADD_VIPS) {
+		int failed;
+
 		in->vips_held = true;
-		if (apply_vips(in, true) > 0)
+		failed = instance_batch_vips(in, true);
+		if ((failed < 0 ? apply_vips(in, true) : failed) > 0)
 			loop_timer_set(in->loop, &in->retry_timer, now + NL_RETRY);
 	}
 	/* A change that moves no VIP may still move the standby announcements (announce_table). */

@@ -25,6 +25,15 @@ static void announce_one(struct instance *in, size_t i)
 		in->stats.send_errors++;
 	else if (rc == 0)
 		in->stats.announcements++;
+	/* 2: queued, instance_announce_sent is told */
+}
+
+void instance_announce_sent(struct instance *in, int err)
+{
+	if (err)
+		in->stats.send_errors++;
+	else
+		in->stats.announcements++;
 }
 
 /* When address i may be announced: the pace of its interface (garp_groups), shared with every

@@ -51,6 +51,8 @@ struct loop {
 	bool stop;
 	loop_oom_cb oom_cb; /* told when a timer cannot be armed (loop_set_oom_cb) */
 	void *oom_arg;
+	loop_end_cb end_cb; /* run at the end of each iteration (loop_set_end_cb) */
+	void *end_arg;
 };
 
 struct loop *loop_new(void)
@@ -240,6 +242,12 @@ bool loop_timer_armed(const struct loop_timer *t)
 	return t->deadline != 0;
 }
 
+void loop_set_end_cb(struct loop *l, loop_end_cb cb, void *arg)
+{
+	l->end_cb = cb;
+	l->end_arg = arg;
+}
+
 void loop_set_oom_cb(struct loop *l, loop_oom_cb cb, void *arg)
 {
 	l->oom_cb = cb;
@@ -374,6 +382,10 @@ int loop_run(struct loop *l)
 		bool timers_due = false;
 		int n;
 
+		/* The end of the last iteration (or what was queued before loop_run): before the
+		 * wait, so nothing queued waits for the next wakeup. */
+		if (l->end_cb)
+			l->end_cb(l->end_arg);
 		timerfd_sync(l);
 		n = epoll_wait(l->epfd, evs, LOOP_EVENTS, -1);
 		l->wakeups++;
@@ -405,6 +417,9 @@ int loop_run(struct loop *l)
 		if (timers_due && !l->stop)
 			run_timers(l);
 	}
+	/* What the last callbacks queued (the priority 0 adverts of a stop) still goes. */
+	if (l->end_cb)
+		l->end_cb(l->end_arg);
 	return 0;
 }
 

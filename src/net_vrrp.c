@@ -66,7 +66,36 @@ struct vrrp_sock {
 	struct mmsghdr mm[VRRP_RX_BATCH];
 	unsigned rx_next, rx_count;
 	bool rx_drained; /* the last recvmmsg found the queue empty: report it before reading */
+	/* Queued for the next net_vrrp_flush (allocated at the first net_vrrp_queue): the
+	 * messages in tx_data, each slot's iov pointing into it. */
+	struct vrrp_tx *tx;
+	struct vrrp_sock *tx_next; /* in tx_pending while tx->n > 0 */
+	unsigned long tx_calls;
 };
+
+/* Messages one sendmmsg takes, and the bytes they may hold: a tick's adverts of 250 instances of
+ * one VIP each go in 4 calls, and a queue costs ~20 KiB only on a socket that sends. */
+#define VRRP_TX_DATA 16384
+
+struct vrrp_tx_slot {
+	struct sockaddr_storage to;
+	union vrrp_cmsg_buf cbuf;
+	struct iovec iov;
+	void *tag;
+};
+
+struct vrrp_tx {
+	size_t n, used;
+	net_vrrp_sent_cb cb;
+	void *arg;
+	struct vrrp_tx_slot slot[NET_VRRP_TX_BATCH];
+	struct mmsghdr mm[NET_VRRP_TX_BATCH];
+	uint8_t data[VRRP_TX_DATA];
+};
+
+/* The sockets with queued messages, for net_vrrp_flush_all: one list for the process, as there
+ * is one loop whose iteration ends with the flush. */
+static struct vrrp_sock *tx_pending;
 
 static int setopt_int(int fd, int level, int name, int value)
 {
@@ -264,6 +293,9 @@ void net_vrrp_close(struct vrrp_sock *s)
 		return;
 	/* Closing leaves the groups too; leave explicitly so the report goes out now. */
 	(void)net_vrrp_join(s, NULL, 0);
+	/* What was queued goes now: each result is still told to its sender. */
+	net_vrrp_flush(s);
+	free(s->tx);
 	close(s->fd);
 	free(s->slots);
 	free(s);
@@ -425,22 +457,22 @@ static void put_int_cmsg(struct msghdr *mh, int level, int type, int v)
 	mh->msg_controllen += CMSG_SPACE(sizeof(v));
 }
 
-int net_vrrp_send_ttl(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
-                      const uint8_t *msg, size_t len, int ttl)
+/* Fill mh (whose name, iov and control point at to, the message and cbuf) to send from src to
+ * dst with TTL / hop limit ttl (0: the socket's 255). */
+static void prepare(const struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                    int ttl, struct msghdr *mh, struct sockaddr_storage *to,
+                    union vrrp_cmsg_buf *cbuf)
 {
-	union vrrp_cmsg_buf cbuf;
-	struct sockaddr_storage to;
 	socklen_t tolen;
-	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
-	struct msghdr mh = {
-	    .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf};
 	struct cmsghdr *c;
 
-	memset(&to, 0, sizeof(to));
-	memset(&cbuf, 0, sizeof(cbuf));
-	c = (struct cmsghdr *)cbuf.buf;
+	memset(to, 0, sizeof(*to));
+	memset(cbuf, 0, sizeof(*cbuf));
+	mh->msg_name = to;
+	mh->msg_control = cbuf->buf;
+	c = (struct cmsghdr *)cbuf->buf;
 	if (s->af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&to;
+		struct sockaddr_in *sin = (struct sockaddr_in *)to;
 		struct in_pktinfo pi = {.ipi_ifindex = (int)s->ifindex, .ipi_spec_dst = src->v4};
 
 		sin->sin_family = AF_INET;
@@ -450,9 +482,9 @@ int net_vrrp_send_ttl(struct vrrp_sock *s, const union vip_in *src, const union 
 		c->cmsg_type = IP_PKTINFO;
 		c->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
 	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&to;
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)to;
 		struct in6_pktinfo pi = {.ipi6_addr = src->v6, .ipi6_ifindex = s->ifindex};
 
 		sin6->sin6_family = AF_INET6;
@@ -465,15 +497,26 @@ int net_vrrp_send_ttl(struct vrrp_sock *s, const union vip_in *src, const union 
 		c->cmsg_type = IPV6_PKTINFO;
 		c->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
 	}
-	mh.msg_namelen = tolen;
+	mh->msg_namelen = tolen;
 	/* A routed peer's limit (unicast_ttl): the kernel takes it per message, the socket's 255
 	 * stays for the other instances sharing it. */
 	if (ttl > 0)
-		put_int_cmsg(&mh, s->af == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		put_int_cmsg(mh, s->af == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
 		             s->af == AF_INET ? IP_TTL : IPV6_HOPLIMIT, ttl);
+}
 
+int net_vrrp_send_ttl(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                      const uint8_t *msg, size_t len, int ttl)
+{
+	union vrrp_cmsg_buf cbuf;
+	struct sockaddr_storage to;
+	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	prepare(s, src, dst, ttl, &mh, &to, &cbuf);
+	s->tx_calls++;
 	for (;;) {
 		ssize_t n = sendmsg(s->fd, &mh, MSG_DONTWAIT);
 
@@ -487,4 +530,113 @@ int net_vrrp_send_ttl(struct vrrp_sock *s, const union vip_in *src, const union 
 		}
 		return 0;
 	}
+}
+
+unsigned long net_vrrp_tx_calls(const struct vrrp_sock *s)
+{
+	return s->tx_calls;
+}
+
+size_t net_vrrp_queued(const struct vrrp_sock *s)
+{
+	return s->tx ? s->tx->n : 0;
+}
+
+int net_vrrp_queue(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                   const uint8_t *msg, size_t len, int ttl, void *tag, net_vrrp_sent_cb cb,
+                   void *arg)
+{
+	struct vrrp_tx *q = s->tx;
+	struct vrrp_tx_slot *sl;
+
+	if (len > VRRP_TX_DATA) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (!q) {
+		q = s->tx = calloc(1, sizeof(*q));
+		if (!q)
+			return -1;
+	}
+	if (q->n == NET_VRRP_TX_BATCH || q->used + len > VRRP_TX_DATA)
+		net_vrrp_flush(s);
+	if (q->n == 0) {
+		s->tx_next = tx_pending;
+		tx_pending = s;
+	}
+	q->cb = cb;
+	q->arg = arg;
+	sl = &q->slot[q->n];
+	memset(&q->mm[q->n], 0, sizeof(q->mm[q->n]));
+	memcpy(q->data + q->used, msg, len);
+	sl->iov.iov_base = q->data + q->used;
+	sl->iov.iov_len = len;
+	sl->tag = tag;
+	q->mm[q->n].msg_hdr.msg_iov = &sl->iov;
+	q->mm[q->n].msg_hdr.msg_iovlen = 1;
+	prepare(s, src, dst, ttl, &q->mm[q->n].msg_hdr, &sl->to, &sl->cbuf);
+	q->used += len;
+	q->n++;
+	return 0;
+}
+
+/* Take s off tx_pending. */
+static void unlink_pending(struct vrrp_sock *s)
+{
+	for (struct vrrp_sock **p = &tx_pending; *p; p = &(*p)->tx_next)
+		if (*p == s) {
+			*p = s->tx_next;
+			break;
+		}
+	s->tx_next = NULL;
+}
+
+/* Tell the sender the result of message i (0 or an errno). */
+static void told(struct vrrp_tx *q, size_t i, int err)
+{
+	if (q->cb)
+		q->cb(q->arg, q->slot[i].tag, q->slot[i].iov.iov_base, q->slot[i].iov.iov_len, err);
+}
+
+void net_vrrp_flush(struct vrrp_sock *s)
+{
+	struct vrrp_tx *q = s->tx;
+	size_t i = 0;
+
+	if (!q || q->n == 0)
+		return;
+	unlink_pending(s);
+	/* sendmmsg stops before the first message that fails (returning how many went) and the
+	 * next call reports its errno: it is told to that message's sender and the calls go on
+	 * with the next, so one bad destination costs two more calls, not the rest. */
+	while (i < q->n) {
+		int r = sendmmsg(s->fd, q->mm + i, (unsigned)(q->n - i), MSG_DONTWAIT);
+
+		s->tx_calls++;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			told(q, i, errno);
+			i++;
+			continue;
+		}
+		for (int k = 0; k < r; k++, i++)
+			told(q, i, q->mm[i].msg_len == q->slot[i].iov.iov_len ? 0 : EMSGSIZE);
+	}
+	q->n = 0;
+	q->used = 0;
+}
+
+void net_vrrp_flush_all(void)
+{
+	while (tx_pending)
+		net_vrrp_flush(tx_pending);
+}
+
+void net_vrrp_forget(void *tag)
+{
+	for (struct vrrp_sock *s = tx_pending; s; s = s->tx_next)
+		for (size_t i = 0; i < s->tx->n; i++)
+			if (s->tx->slot[i].tag == tag)
+				s->tx->slot[i].tag = NULL;
 }

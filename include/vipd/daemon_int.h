@@ -16,10 +16,12 @@
 
 #include "vipd/config.h"
 #include "vipd/events.h"
+#include "vipd/instance_batch.h"
 #include "vipd/ctl.h"
 #include "vipd/daemon_state.h"
 #include "vipd/daemon_vmac.h"
 #include "vipd/instance.h"
+#include "vipd/instance_batch.h"
 #include "vipd/loop.h"
 #include "vipd/nl.h"
 #include "vipd/sdnotify.h"
@@ -31,6 +33,8 @@ struct vrrp_sock;
 
 struct daemon_iface;
 
+struct announce_tx;
+
 struct daemon {
 	struct vipd_config *cfg;
 	char socket_path[VIPD_PATH_MAX];
@@ -39,6 +43,8 @@ struct daemon {
 	struct ctl *ctl;
 	struct vmac_mgr *vmacs;
 	int announce_fd;
+	struct announce_tx *announce_tx; /* the frames of announce_fd until the iteration ends */
+	struct instance_batch nl_batch; /* the instances' VIP changes until the iteration ends */
 	struct daemon_iface **ifaces;
 	size_t nifaces;
 	struct instance **instances; /* one allocation each: timers point into them */
@@ -316,5 +322,9 @@ struct json_object *daemon_rt_status(void);
 /* End of start-up (daemon_priv.c): become the configured user with CAP_NET_ADMIN and CAP_NET_RAW
  * only (fatal when that fails; nothing to do when not root or the user is root). */
 void daemon_priv_drop(struct daemon *d);
+
+/* Apply the VIP changes the instances queued (d->nl_batch) in one netlink batch now: at the end
+ * of each loop iteration, and before an instance that queued some is freed. */
+void daemon_nl_flush(struct daemon *d);
 
 #endif

@@ -86,17 +86,23 @@ struct instance_late_log {
 	uint64_t unlogged;
 };
 
+struct instance_batch;
+
 struct instance_io {
 	void *ctx;
-	/* Send a VRRP message of the instance's family from src to dst. */
+	/* Optional (may be NULL: each instance applies its changes at once): where a state
+	 * change queues its VIP changes until instance_batch_flush, one batch for all. */
+	struct instance_batch *batch;
+	/* Send a VRRP message of the instance's family from src to dst: 0 sent, -1 (errno) not,
+	 * 1 queued, its result told later through instance_sent. */
 	int (*send)(void *ctx, struct instance *in, const union vip_in *src,
 	            const union vip_in *dst, const uint8_t *msg, size_t len);
 	/* Apply address changes in one batch; each change's error is filled. Returns failures. */
 	int (*apply)(void *ctx, struct nl_change *changes, size_t n);
 	/* Announce one address (gratuitous ARP / unsolicited NA) on dev, "" being the VIPs'
-	 * interface: 0 sent, 1 nothing to send there (no link layer, as lo), -1 (errno) failed. */
-	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip,
-	                const char *dev);
+	 * interface: 0 sent, 1 nothing to send there (no link layer, as lo), 2 queued (its result
+	 * told later through instance_announce_sent), -1 (errno) failed. */
+	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev);
 	/* Optional (may be NULL: no pacing): the earliest time the announcement of vip on dev may
 	 * go, for the pacing of its interface shared by every instance (garp_groups); 0 = now. */
 	monotime (*announce_due)(void *ctx, struct instance *in, const struct vip_addr *vip,
@@ -247,6 +253,14 @@ void instance_start(struct instance *in, monotime now);
 
 /* Stop: a Master sends priority 0 and removes its VIPs; timers stop; state INIT. */
 void instance_stop(struct instance *in, monotime now);
+
+/* The result of one advert of in sent as msg (len bytes): err 0 counts it sent (and a priority
+ * 0 one), else a send error (logged, rate-limited). For io->send's queued messages. */
+void instance_sent(struct instance *in, const uint8_t *msg, size_t len, int err);
+
+/* The result of one queued announcement of in (io->announce returned 2): err 0 counts it made,
+ * else a send error. */
+void instance_announce_sent(struct instance *in, int err);
 
 /* Before the start: delete the virtual rules and routes a killed earlier run may have left
  * (vipd's own only: the delete names their protocol), unless the instance is the owner. 0 (a

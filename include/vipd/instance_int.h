@@ -43,6 +43,25 @@ size_t instance_addrs_put(struct instance *in, bool add, struct nl_change *ch, s
  * the VIPs' interface when none). False when one of them is missing. */
 bool instance_route_oif(const struct instance *in, struct nl_change *c);
 
+/* The changes that add (or remove) every VIP, excluded address, virtual route and rule of in,
+ * in their batch order, in a new array (*n used of *max); *failed counts the ones left out (a
+ * missing interface). NULL (nothing to apply, *failed = *max) without the VIPs' interface on
+ * add or out of memory (logged, counted). */
+struct nl_change *instance_changes_build(struct instance *in, bool add, size_t *n, size_t *max,
+                                         int *failed);
+
+/* Take the kernel's answers to ch[0..n) (built by instance_changes_build, with failed left out):
+ * VIP origins noted, each failure counted, logged and told to io->nl_failed. The failures in
+ * all (failed included). */
+int instance_batch_changes_done(struct instance *in, bool add, const struct nl_change *ch, size_t n,
+                          int failed);
+
+/* Queue the VIP changes of a state change on the daemon's batch (io->batch), as apply_vips
+ * does at once: the drop of Accept_Mode false is set first on add, cleared after a clean
+ * delete. 0 queued or nothing to do, > 0 failures (the caller retries), -1 without a batch (the
+ * caller applies at once). */
+int instance_batch_vips(struct instance *in, bool add);
+
 /* Whether a netlink change reached its goal (EEXIST on add, "not there" on delete count). */
 bool instance_change_done(const struct nl_change *c);
 

@@ -15,6 +15,7 @@ typedef void (*loop_fd_cb)(void *arg, int fd, unsigned events, monotime now);
 typedef void (*loop_timer_cb)(void *arg, monotime now);
 typedef void (*loop_signal_cb)(void *arg, int signo, monotime now);
 typedef void (*loop_oom_cb)(void *arg, const char *what);
+typedef void (*loop_end_cb)(void *arg);
 
 /* A timer owned by its user (embed it); arm with loop_timer_set. */
 struct loop_timer {
@@ -53,6 +54,11 @@ int loop_timer_set(struct loop *l, struct loop_timer *t, monotime deadline);
 /* Call cb(arg, what) when the loop runs out of memory for a timer: callers of loop_timer_set do
  * not check, so the daemon's cb does not return (HACKING.md "Error policy"). */
 void loop_set_oom_cb(struct loop *l, loop_oom_cb cb, void *arg);
+
+/* Call cb(arg) at the end of each iteration (after the wakeup's descriptors and timers ran,
+ * before the next wait; also before the first wait and when loop_run returns): where what the
+ * callbacks queued (a burst of packets per socket) goes out at once. */
+void loop_set_end_cb(struct loop *l, loop_end_cb cb, void *arg);
 
 /* Disarm t; harmless when it is not armed. */
 void loop_timer_cancel(struct loop *l, struct loop_timer *t);

@@ -75,4 +75,34 @@ int net_vrrp_send(struct vrrp_sock *s, const union vip_in *src, const union vip_
 int net_vrrp_send_ttl(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
                       const uint8_t *msg, size_t len, int ttl);
 
+/* Messages one net_vrrp_flush sends per sendmmsg call at most. */
+#define NET_VRRP_TX_BATCH 64
+
+/* The result of a queued message, told at its flush: err 0 sent whole, else an errno. tag is the
+ * one given to net_vrrp_queue (NULL after net_vrrp_forget); msg is valid during the call. */
+typedef void (*net_vrrp_sent_cb)(void *arg, void *tag, const uint8_t *msg, size_t len, int err);
+
+/* Queue a copy of what net_vrrp_send_ttl would send, for the next net_vrrp_flush (a full queue
+ * is flushed first): a burst goes to the kernel in one sendmmsg. cb(arg, tag, ...) is told the
+ * result. 0, or -1 with errno (ENOMEM, EMSGSIZE) when nothing was queued. */
+int net_vrrp_queue(struct vrrp_sock *s, const union vip_in *src, const union vip_in *dst,
+                   const uint8_t *msg, size_t len, int ttl, void *tag, net_vrrp_sent_cb cb,
+                   void *arg);
+
+/* Send what s has queued, NET_VRRP_TX_BATCH per sendmmsg, telling each message's result.
+ * net_vrrp_close flushes too. */
+void net_vrrp_flush(struct vrrp_sock *s);
+
+/* net_vrrp_flush every socket with queued messages: once at the end of each loop iteration. */
+void net_vrrp_flush_all(void);
+
+/* The queued messages of tag (a sender about to go away) still go, their results untold. */
+void net_vrrp_forget(void *tag);
+
+/* Messages queued on s, not yet flushed. */
+size_t net_vrrp_queued(const struct vrrp_sock *s);
+
+/* The send system calls s has made (sendmsg and sendmmsg): a cost figure for tests. */
+unsigned long net_vrrp_tx_calls(const struct vrrp_sock *s);
+
 #endif
