@@ -15,32 +15,9 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "$0")/checks.sh"
-ck_setup 2
-ck_lan2 || bail_out "cannot build the second LAN"
-N1=$(node_ns 1)
-VIP2=198.19.0.100
-for i in 1 2; do
-	ip -n "$(node_ns $i)" link add trk1 type veth peer name trk1p && ip -n "$(node_ns $i)" link set trk1p up &&
-		ip -n "$(node_ns $i)" link set trk1 up || bail_out "cannot create the tracked interface (veth)"
-done
-
-sg_conf() {
-	local f="$VT_DIR/n$1.sg.conf"
-	cat >"$f" <<-EOC
-		router_id = "n$1";
-		control_socket = "$VT_DIR/n$1.sock";
-		state_dir = "$VT_DIR/n$1.lib";
-		instances = (
-		  { name = "web"; interface = "eth0"; vrid = 51; priority = $2; advert_interval = $ADVERT;
-		    virtual_addresses = [ "$VIP/24" ]; },
-		  { name = "api"; interface = "eth1"; vrid = 52; priority = $2; advert_interval = $ADVERT;
-		    track_interfaces = ( { name = "trk1"; weight = 0; } );
-		    virtual_addresses = [ "$VIP2/24" ]; }
-		);
-		sync_groups = ( { name = "edge"; instances = [ "web", "api" ]; } );
-	EOC
-	echo "$f"
-}
+# shellcheck source=tests/netns/sync.sh
+. "$(dirname "$0")/sync.sh"
+sg_setup
 c1=$(sg_conf 1 150)
 c2=$(sg_conf 2 100)
 ck_feature "$c1" "sync_groups"

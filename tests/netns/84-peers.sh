@@ -15,28 +15,14 @@
 #  c) the text table, one instance by name, an unknown name, the metrics.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/netns/peers.sh
+. "$(dirname "$0")/peers.sh"
 vt_setup 3
 vt_require_impl vipd
 vt_require nft
 ADVERT=0.5
 
-ctl() { "$VIPCTL_BIN" -S "$VT_DIR/n$1.sock" "${@:2}"; }
 
-# peers_get I EXPR — a Python expression on node I's `vipctl --json peers web`
-# (p: its instance; r(N): the router 198.18.0.N or {}); "error" when it fails
-peers_get() {
-	ctl "$1" --json peers web 2>/dev/null | python3 -c '
-import json, sys
-try:
-    p = json.loads(sys.stdin.readline())["instances"][0]
-    def r(n):
-        return next((x for x in p["routers"] if x["address"] == "198.18.0.%d" % n), {})
-    v = eval(sys.argv[1])
-    print(("true" if v else "false") if isinstance(v, bool) else v)
-except Exception as e:
-    print("error: %s" % e)' "$2"
-}
-peers_is() { [[ "$(peers_get "$1" "$2")" == "$3" ]]; }
 
 # the partition: on the switch, node 1's VRRP packets to every port and node
 # 2's to node 3 are dropped (a flooded packet passes the forward hook per port)
@@ -73,7 +59,6 @@ mdi2=$(mdi_ms 120 "$ADVERT")
 check "a) node 1 sees the split brain with node 2 within node 2's MDI ($mdi2 ms) + 1 s" \
 	wait_for "$(fadd "$(awk -v m="$mdi2" 'BEGIN { print m / 1000 }')" 1)" \
 	peers_is 1 'p["split_brain"]["active"] and p["split_brain"]["with"]["address"]' 198.18.0.2
-T_SEEN=$(now)
 # node 3 (learned 0.5 s from node 1: MDI 1.8 s) takes over too: 1 s margin
 check "a) node 3 is master too, node 1 hears it" wait_for 3 peers_is 1 'r(3).get("priority")' 100
 check "a) nodes 1, 2 and 3 are all MASTER" wait_for 1 eval 'state_is 1 MASTER && state_is 2 MASTER && state_is 3 MASTER'
@@ -90,7 +75,6 @@ check "a) node 2 sees its own split brain with node 3" wait_for 3 peers_is 2 'p[
 # hold the partition 3 s: node 1 sees the split brain throughout
 check "a) the split brain holds on node 1 while the partition does (3 s)" \
 	stable_for 3 peers_is 1 'p["split_brain"]["active"]' true
-T_HEAL=$(now)
 must "b) heal" heal
 check "b) nodes 2 and 3 yield to node 1" wait_for 3 settled 1
 # node 2 silent from the heal (+ one of its intervals in flight): the episode ends

@@ -10,25 +10,13 @@
 # Adverts go out every 50 ms whatever their interval field, so the file is short.
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/netns/peers.sh
+. "$(dirname "$0")/peers.sh"
 vt_setup 1
 vt_require_impl vipd
 vt_require_scapy
 ADVERT=1
 
-ctl() { "$VIPCTL_BIN" -S "$VT_DIR/n$1.sock" "${@:2}"; }
-# peers_get I EXPR — as in 84-peers.sh: p the instance, r(N) router 198.18.0.N
-peers_get() {
-	ctl "$1" --json peers web 2>/dev/null | python3 -c '
-import json, sys
-try:
-    p = json.loads(sys.stdin.readline())["instances"][0]
-    def r(n):
-        return next((x for x in p["routers"] if x["address"] == "198.18.0.%d" % n), {})
-    v = eval(sys.argv[1])
-    print(("true" if v else "false") if isinstance(v, bool) else v)
-except Exception as e:
-    print("error: %s" % e)' "$2"
-}
 plan 13
 
 must "node 1 (100, v2+3) starts" start_with 1 vipd prio=100 'version="2+3"'
@@ -36,7 +24,7 @@ inject_bg inj --src 198.18.0.200 --dst 224.0.0.18 --vrid "$VRID" --prio 200 --in
 	--every 0.05 --addr "$VIP" --phase rfc5798:20 --phase rfc9568:20 --phase bad:12
 must "a) the injector runs" wait_for 5 phase_is inj rfc5798
 # 52 adverts 50 ms apart: 2.6 s, 2 s margin
-must "a) the injector is done" wait_for 5 phase_is inj done
+must "a) the injector is done" wait_for 5 phase_is inj "done"
 is "$(peers_get 1 'r(200)["version"], r(200)["priority"], r(200)["advert_interval"], r(200)["checksum_form"], r(200)["checksum_form_changes"]')" \
 	"(3, 200, 1.0, 'rfc9568', 1)" "a) 198.18.0.200: v3, 200, 1 s, rfc9568 now, one form change"
 is "$(peers_get 1 'r(200)["adverts"], r(200)["master"], p["master"]["address"], p["master"]["self"]')" \
@@ -48,7 +36,7 @@ check "a) the drops are logged" grep -q "web: anomaly drops: 10 adverts dropped 
 
 inject_bg inj2 --src 198.18.0.201 --dst 224.0.0.18 --vrid "$VRID" --prio 255 --interval 1 \
 	--every 0.05 --version 2 --addr "$VIP" --phase v2:10
-must "b) the v2 injector is done" wait_for 5 phase_is inj2 done
+must "b) the v2 injector is done" wait_for 5 phase_is inj2 "done"
 is "$(peers_get 1 'r(201)["version"], r(201)["priority"], r(201)["checksum_form"], r(201)["adverts"]')" \
 	"(2, 255, None, 10)" "b) 198.18.0.201: v2, 255, no checksum form, 10 adverts"
 is "$(peers_get 1 'p["anomalies"]["owner"], p["anomalies"]["last"]["kind"]')" "(1, 'owner')" \
