@@ -137,6 +137,8 @@ void instance_batch_flush(struct instance_batch *b, instance_batch_apply_fn appl
 		return;
 	}
 	for (size_t i = 0; i < ne; i++) {
+		if (e[i].n == 0)
+			continue; /* nothing to add (an owner's FAULT): e[i].ch and all may be NULL */
 		memcpy(all + off, e[i].ch, e[i].n * sizeof(*all));
 		off += e[i].n;
 	}
