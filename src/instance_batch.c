@@ -150,7 +150,8 @@ void instance_batch_flush(struct instance_batch *b, instance_batch_apply_fn appl
 	b->last = total;
 	off = 0;
 	for (size_t i = 0; i < ne; i++) {
-		memcpy(e[i].ch, all + off, e[i].n * sizeof(*all));
+		if (e[i].n)
+			memcpy(e[i].ch, all + off, e[i].n * sizeof(*all));
 		off += e[i].n;
 		done(&e[i], e[i].n ? rc : 0, err);
 		free(e[i].ch);
