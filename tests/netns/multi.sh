@@ -21,6 +21,8 @@ write_multi() {
 			echo "router_id = \"n$i\";"
 			echo "control_socket = \"$VT_DIR/n$i.sock\";"
 			echo "state_dir = \"$VT_DIR/n$i.lib\";"
+			# VT_CONF_USER: the benchmarks on a machine without a vipd user (as write_conf)
+			[[ -n "${VT_CONF_USER:-}" ]] && echo "user = \"$VT_CONF_USER\";"
 			[[ -n "${MULTI_TOP:-}" ]] && echo "$MULTI_TOP"
 			echo "instances = ("
 			for spec in "$@"; do
