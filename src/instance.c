@@ -86,6 +86,8 @@ struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cf
 	    .preempt = cfg->preempt,
 	    .preempt_delay = cfg->preempt_delay,
 	    .af = cfg->af,
+	    .advert_grid = true,
+	    .advert_phase = vrrp_fsm_advert_phase(cfg->vrid, cfg->adver_int_cs),
 	};
 }
 

@@ -107,6 +107,37 @@ static monotime adver_interval(const struct vrrp_fsm *f)
 	return (monotime)f->cfg.adver_int_cs * MT_CSEC;
 }
 
+monotime vrrp_fsm_advert_phase(uint8_t vrid, uint16_t adver_int_cs)
+{
+	monotime iv = (monotime)adver_int_cs * MT_CSEC;
+	monotime slots = iv / VRRP_FSM_SLOT_MIN;
+
+	if (slots > VRRP_FSM_SLOTS_MAX)
+		slots = VRRP_FSM_SLOTS_MAX;
+	if (slots < 1)
+		return 0;
+	return (vrid % slots) * (iv / slots);
+}
+
+/* The Adver_Timer's next deadline from now: an interval later, or with advert_grid the last
+ * point of the instance's grid at or before that, so the next advert is never late and, from
+ * then on, every instance keeps its own place in the interval (master_expire adds intervals).
+ * The first interval after a transition is then shorter, which no receiver minds: without the
+ * grid, instances that change state together would advertise together, hundreds in a burst
+ * whose tail leaves milliseconds after its head and moves with the kernel's load. */
+static monotime next_advert(const struct vrrp_fsm *f, monotime now)
+{
+	monotime iv = adver_interval(f);
+	monotime due = now + iv, off;
+
+	if (!f->cfg.advert_grid || iv <= 0)
+		return after(now, iv);
+	off = (due - f->cfg.advert_phase) % iv;
+	if (off < 0)
+		off += iv;
+	return after(due - off, 0);
+}
+
 static unsigned enter(struct vrrp_fsm *f, enum vrrp_state s, enum vrrp_cause c)
 {
 	f->prev_state = f->state;
@@ -197,7 +228,7 @@ static void accept_master(struct vrrp_fsm *f, monotime now, uint8_t priority, ui
 static unsigned become_master(struct vrrp_fsm *f, monotime now, enum vrrp_cause cause)
 {
 	f->master_down_timer = 0;
-	f->adver_timer = after(now, adver_interval(f));
+	f->adver_timer = next_advert(f, now);
 	forget_lower_stream(f);
 	f->handover_timer = 0;
 	f->release_timer = 0; /* a handed-over Backup still holding its VIPs keeps them */
@@ -318,7 +349,7 @@ static unsigned master_answer_lower(struct vrrp_fsm *f, monotime now, uint8_t pr
 	if (f->last_answer != 0 && now - f->last_answer < iv)
 		return 0;
 	f->last_answer = now;
-	f->adver_timer = after(now, iv);
+	f->adver_timer = next_advert(f, now);
 	if (f->announce_next != 0 && now < f->announce_next)
 		return act;
 	f->announce_gap = f->announce_gap == 0 ? 2 * iv : 2 * f->announce_gap;
@@ -354,7 +385,7 @@ static unsigned master_advert(struct vrrp_fsm *f, monotime now, uint8_t priority
 		if (f->last_answer != 0 && now - f->last_answer < iv)
 			return 0;
 		f->last_answer = now;
-		f->adver_timer = after(now, iv);
+		f->adver_timer = next_advert(f, now);
 		return VRRP_ACT_SEND_ADVERT;
 	}
 	/* Higher priority, or equal priority from a higher primary address (this applies to an
@@ -393,14 +424,14 @@ static unsigned master_expire(struct vrrp_fsm *f, monotime now)
 	if (f->handover_timer != 0 && now >= f->handover_timer) {
 		/* Nobody took over: stay Master, a last resort at priority 1. */
 		f->handover_timer = 0;
-		f->adver_timer = after(now, iv);
+		f->adver_timer = next_advert(f, now);
 		return VRRP_ACT_HANDOVER_END | VRRP_ACT_SEND_ADVERT;
 	}
 	if (f->adver_timer == 0 || now < f->adver_timer)
 		return 0;
 	next = f->adver_timer + iv;
 	if (next <= now)
-		next = after(now, iv);
+		next = next_advert(f, now);
 	f->adver_timer = next;
 	return f->handover_timer != 0 ? VRRP_ACT_SEND_PRIO0 : VRRP_ACT_SEND_ADVERT;
 }
@@ -535,7 +566,7 @@ unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, monotime now, uint8_t priorit
 	/* A Backup just stores it: the next Master_Down_Timer reset uses the new Skew_Time. */
 	if (f->state != VRRP_STATE_MASTER)
 		return 0;
-	f->adver_timer = after(now, adver_interval(f));
+	f->adver_timer = next_advert(f, now);
 	return VRRP_ACT_SEND_ADVERT;
 }
 
@@ -579,7 +610,7 @@ unsigned vrrp_fsm_reconfigure(struct vrrp_fsm *f, monotime now, const struct vrr
 		/* A handover in progress keeps its priority-0 rhythm. */
 		if (f->handover_timer)
 			return 0;
-		f->adver_timer = after(now, adver_interval(f));
+		f->adver_timer = next_advert(f, now);
 		return VRRP_ACT_SEND_ADVERT;
 	case VRRP_STATE_BACKUP:
 		if (priority == OWNER_PRIORITY && !startup_held(f, now))
@@ -630,7 +661,7 @@ unsigned vrrp_fsm_demote(struct vrrp_fsm *f, monotime now)
 	/* Every backup, with or without Preempt_Mode, takes over Skew_Time after a priority 0. */
 	f->handover_timer = after(
 	    now, vrrp_fsm_master_down_interval(f->cfg.version, f->priority, f->cfg.adver_int_cs));
-	f->adver_timer = after(now, adver_interval(f));
+	f->adver_timer = next_advert(f, now);
 	f->last_answer = 0;
 	return VRRP_ACT_SEND_PRIO0;
 }
@@ -644,6 +675,6 @@ unsigned vrrp_fsm_promote(struct vrrp_fsm *f, monotime now)
 	f->handover_timer = 0;
 	if (f->state != VRRP_STATE_MASTER)
 		return 0; /* a Backup preempts a lower master through its adverts, as usual */
-	f->adver_timer = after(now, adver_interval(f));
+	f->adver_timer = next_advert(f, now);
 	return VRRP_ACT_SEND_ADVERT;
 }

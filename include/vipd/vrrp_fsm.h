@@ -72,6 +72,9 @@ enum vrrp_action {
 };
 
 /* What the FSM needs to know of the configuration. */
+#define VRRP_FSM_SLOT_MIN (625 * MT_USEC) /* 16 slots at a 10 ms interval */
+#define VRRP_FSM_SLOTS_MAX 64
+
 struct vrrp_fsm_config {
 	uint8_t version;       /* 2 or 3: sets the Skew_Time formula */
 	uint8_t priority;      /* configured priority 1..255 */
@@ -82,6 +85,10 @@ struct vrrp_fsm_config {
 	int af;            /* family of primary */
 	union vip_in
 	    primary; /* our primary address (advert source), for the equal-priority tie-break */
+	/* Master: adverts on the grid t = advert_phase (mod the interval) rather than an interval
+	 * after the transition (vrrp_fsm_advert_phase); false keeps the transition's rhythm. */
+	bool advert_grid;
+	monotime advert_phase;
 };
 
 struct vrrp_fsm {
@@ -137,6 +144,11 @@ const char *vrrp_fsm_cause_name(enum vrrp_cause c);
 
 /* Short stable name of a finer reason ("higher_priority", "equal_priority_tiebreak", ...). */
 const char *vrrp_fsm_why_name(enum vrrp_why w);
+
+/* The phase of a VRID's adverts within its interval (ns, for advert_grid): the interval is cut
+ * into slots at least VRRP_FSM_SLOT_MIN apart (at most VRRP_FSM_SLOTS_MAX) and VRIDs take them
+ * in turn, so the adverts of many instances leave in small bursts spread over the interval. */
+monotime vrrp_fsm_advert_phase(uint8_t vrid, uint16_t adver_int_cs);
 
 /* Skew_Time in ns: ((256 - priority) x Master_Adver_Interval) / 256 for v3 (exact, no rounding
  * of the centiseconds), (256 - priority) / 256 seconds for v2. */

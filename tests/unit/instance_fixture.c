@@ -261,6 +261,17 @@ monotime become_master(void)
 	return t;
 }
 
+/* Written out from the rule rather than by calling vrrp_fsm_advert_phase: slots 0.625 ms apart,
+ * at most 64 in an interval, taken by VRIDs in turn. */
+monotime advert_due(monotime t, monotime iv)
+{
+	monotime slots = iv / (625 * MT_USEC) > 64 ? 64 : iv / (625 * MT_USEC);
+	monotime phase = (cfg.vrid % slots) * (iv / slots);
+	monotime due = t + iv;
+
+	return due - ((due - phase) % iv);
+}
+
 /* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_pkt_decode. */
 void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struct vip_addr *addrs,
              size_t naddr)

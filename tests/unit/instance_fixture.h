@@ -86,6 +86,9 @@ monotime fire_next(void);
 void run_until(monotime end);
 /* Start as Backup and let the Master_Down_Timer run out; returns the takeover time. */
 monotime become_master(void);
+/* The Adver_Timer's deadline after a master's advert at t with interval iv: the last point of
+ * the instance's grid (cfg.vrid's slot, vrrp_fsm_advert_phase) at or before t + iv. */
+monotime advert_due(monotime t, monotime iv);
 /* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_pkt_decode. */
 void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struct vip_addr *addrs,
              size_t naddr);

@@ -39,7 +39,9 @@ static void startup_backup_then_takeover(void **state)
 	assert_advert(3, 150);
 	for (size_t i = 0; i < fk.n; i++)
 		assert_int_equal(fk.log[i].at, t);
-	assert_int_equal(inst.fsm_timer.deadline, t + IV);
+	/* the next advert on the instance's own place in the interval, never later than one */
+	assert_int_equal(inst.fsm_timer.deadline, advert_due(t, IV));
+	assert_true(inst.fsm_timer.deadline > t && inst.fsm_timer.deadline <= t + IV);
 	assert_int_equal(inst.stats.adverts_sent, 1);
 	assert_int_equal(inst.stats.announcements, 2);
 	assert_int_equal(inst.stats.transitions[VRRP_STATE_MASTER], 1);
@@ -70,7 +72,8 @@ static void v2_v3_and_rfc9568_form(void **state)
 	assert_true(loop_timer_armed(&inst.fsm_timer));
 }
 
-/* 2. 100 adverts, exactly one interval apart, on the grid of the takeover. */
+/* 2. 100 adverts, exactly one interval apart, on the instance's grid: the first within an
+ * interval of the takeover. */
 static void master_advert_rhythm(void **state)
 {
 	monotime t, prev;
@@ -81,7 +84,7 @@ static void master_advert_rhythm(void **state)
 	base = fk.n;
 	run_until(t + 100 * IV);
 	assert_int_equal(count_kind(IO_SEND, base), 100);
-	prev = t;
+	prev = advert_due(t, IV) - IV;
 	for (size_t i = base; i < fk.n; i++) {
 		if (fk.log[i].kind != IO_SEND)
 			continue;
@@ -89,7 +92,7 @@ static void master_advert_rhythm(void **state)
 		assert_int_equal(fk.log[i].at - prev, IV);
 		prev = fk.log[i].at;
 	}
-	assert_int_equal(inst.fsm_timer.deadline, t + 101 * IV);
+	assert_int_equal(inst.fsm_timer.deadline, advert_due(t, IV) + 100 * IV);
 	assert_int_equal(inst.stats.adverts_sent, 101);
 }
 
@@ -180,7 +183,7 @@ static void higher_priority_makes_backup(void **state)
 /* 5. A lower-priority master (split brain): answer at once and re-announce, once per interval. */
 static void lower_priority_answered_once(void **state)
 {
-	monotime t, first;
+	monotime t, first, due;
 	size_t base;
 
 	(void)state;
@@ -194,14 +197,15 @@ static void lower_priority_answered_once(void **state)
 	assert_int_equal(fk.n, base + 2);
 	assert_announce_round(base);
 	assert_advert(base + 1, 150);
-	assert_int_equal(inst.fsm_timer.deadline, first + IV);
+	assert_int_equal(inst.fsm_timer.deadline, advert_due(first, IV));
 	assert_true(inst.garp_timer.deadline < first + MT_SEC); /* a new burst runs */
 
 	run_until(first + 20 * MT_MSEC);
 	base = fk.n;
+	due = inst.fsm_timer.deadline; /* the grid's advert may have gone out meanwhile */
 	rx(3, 100, &peer_lo);
 	assert_int_equal(fk.n, base);
-	assert_int_equal(inst.fsm_timer.deadline, first + IV);
+	assert_int_equal(inst.fsm_timer.deadline, due);
 	assert_int_equal(inst.stats.adverts_received, 2);
 }
 
@@ -397,7 +401,7 @@ static void primary_skips_vips_and_follows_change(void **state)
 	ifaddrs[1] = pfx("198.18.0.7/24");
 	instance_iface_changed(&inst, now_ns);
 	assert_int_equal(inst.fsm.cfg.primary.v4.s_addr, seven.v4.s_addr);
-	run_until(t + IV);
+	run_until(advert_due(t, IV));
 	assert_int_equal(fk.log[fk.n - 1].kind, IO_SEND);
 	assert_int_equal(fk.log[fk.n - 1].src.v4.s_addr, seven.v4.s_addr);
 }

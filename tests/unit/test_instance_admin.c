@@ -130,7 +130,7 @@ static void handover_runs_out_stays_master(void **state)
 {
 	const char *why = NULL;
 	monotime t, end;
-	size_t base;
+	size_t base, sent;
 
 	(void)state;
 	become_master();
@@ -139,9 +139,14 @@ static void handover_runs_out_stays_master(void **state)
 	instance_admin_demote(&inst, now_ns, &why);
 	end = t + vrrp_fsm_master_down_interval(3, 1, 5);
 	run_until(end - 1);
-	assert_int_equal(count_kind(IO_SEND, base), 4); /* at +0, +50, +100, +150 ms */
+	/* at +0, then on the instance's grid every 50 ms until the handover runs out */
+	sent = 1;
+	for (monotime at = advert_due(t, IV); at < end; at += IV)
+		sent++;
+	assert_true(sent == 4 || sent == 5);
+	assert_int_equal(count_kind(IO_SEND, base), sent);
 	run_until(end + IV);
-	assert_int_equal(count_kind(IO_SEND, base), 6);
+	assert_int_equal(count_kind(IO_SEND, base), sent + 2);
 	assert_advert(fk.n - 2, 1);
 	assert_int_equal(fk.log[fk.n - 2].at, end);
 	assert_advert(fk.n - 1, 1);

@@ -68,9 +68,9 @@ static void master_priority_in_place(void **state)
 	assert_int_equal(fk.log[from].at, t);
 	assert_int_equal(count_kind(IO_APPLY, from), 0);
 	assert_int_equal(inst.fsm.priority, 200);
-	run_until(t + IV);
+	run_until(advert_due(t, IV));
 	assert_int_equal(fk.n, from + 2);
-	assert_int_equal(fk.log[from + 1].at, t + IV);
+	assert_int_equal(fk.log[from + 1].at, advert_due(t, IV));
 	assert_int_equal(advert_at(from + 1).priority, 200);
 	assert_true(inst.vips_held);
 }
@@ -216,10 +216,11 @@ static void master_interval_change(void **state)
 	ncfg.adver_int_cs = 10;
 	instance_reconfig_apply(&inst, &ncfg, t);
 	assert_int_equal(advert_at(from).interval, 10);
-	assert_int_equal(inst.fsm_timer.deadline, t + 2 * IV);
-	run_until(t + 2 * IV - 1);
+	/* the new interval's grid: the slot of VRID 51 among 64 in 100 ms */
+	assert_int_equal(inst.fsm_timer.deadline, advert_due(t, 2 * IV));
+	run_until(advert_due(t, 2 * IV) - 1);
 	assert_int_equal(count_kind(IO_SEND, from), 1);
-	run_until(t + 2 * IV);
+	run_until(advert_due(t, 2 * IV));
 	assert_int_equal(count_kind(IO_SEND, from), 2);
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 }
