@@ -23,7 +23,8 @@
 # missing and builds first (scripts/lab build). Touches nothing outside the
 # namespaces it makes (198.18.0.0/15).
 # Environment: BENCH_N (255), BENCH_INTERVAL (0.01), BENCH_STEADY (30),
-# BENCH_JITTER (30), BENCH_PULLS (10),
+# BENCH_JITTER (30), BENCH_PULLS (10), BENCH_RT (unset: both daemons at the
+# normal priority; N: vipd realtime_priority = N, keepalived vrrp_rt_priority N),
 # BENCH_IMPLS ("vipd keepalived"), VT_KEEP=1 keeps the captures and logs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,6 +38,9 @@ IMPLS=${BENCH_IMPLS:-vipd keepalived}
 ADVERT=${BENCH_INTERVAL:-0.01}
 MULTI_NOTIFY=0       # no keepalived script per transition: it would cost a fork each
 VT_LOG_LEVEL=info    # vipd: one line per transition, nothing per packet
+if [[ -n "${BENCH_RT:-}" ]]; then
+	MULTI_TOP="realtime_priority = $BENCH_RT;" MULTI_KA_GLOBAL="vrrp_rt_priority $BENCH_RT"
+fi
 vt_require ip tcpdump awk "$KEEPALIVED_BIN"
 VT_PFX="vb$$"
 VT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vipd-bench.XXXXXX") || die "mktemp failed"
@@ -194,7 +198,7 @@ run() {
 for impl in $IMPLS; do run "$impl"; done
 
 say ""
-say "$N instances, ${ADVERT} s adverts, one interface ($(nproc) CPUs, $(uname -r))"
+say "$N instances, ${ADVERT} s adverts, one interface ($(nproc) CPUs, $(uname -r))${BENCH_RT:+, real-time priority $BENCH_RT}"
 row_header
 row "convergence from start, ms" conv
 row "failover: soonest VIP, worst of pulls, ms" first
