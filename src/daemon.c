@@ -78,9 +78,14 @@ static int io_send(void *ctx, struct instance *in, const union vip_in *src, cons
 			rc = 1;
 	}
 	/* An AH datagram: the VRRP message follows its IPv4 and AH headers. */
-	if (in->cfg->auth_ah && len >= VRRP_AH_IP_LEN + VRRP_AH_LEN) {
-		msg += VRRP_AH_IP_LEN + VRRP_AH_LEN;
-		len -= VRRP_AH_IP_LEN + VRRP_AH_LEN;
+	if (in->cfg->auth_ah) {
+		size_t vlen;
+		const uint8_t *vmsg = vrrp_ah_payload(msg, len, &vlen);
+
+		if (vmsg) {
+			msg = vmsg;
+			len = vlen;
+		}
 	}
 	if (log_cats_on & LOG_CAT_PACKETS)
 		daemon_debug_tx(in, src, dst, msg, len, rc);

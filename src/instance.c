@@ -227,12 +227,8 @@ void instance_sent(struct instance *in, const uint8_t *msg, size_t len, int err)
 	}
 	in->stats.adverts_sent++;
 	/* An AH datagram carries the VRRP message after its IPv4 and AH headers. */
-	if (in->cfg->auth_ah) {
-		if (len < VRRP_AH_IP_LEN + VRRP_AH_LEN)
-			return;
-		msg += VRRP_AH_IP_LEN + VRRP_AH_LEN;
-		len -= VRRP_AH_IP_LEN + VRRP_AH_LEN;
-	}
+	if (in->cfg->auth_ah && !(msg = vrrp_ah_payload(msg, len, &len)))
+		return;
 	/* The priority is the third byte in both versions of the header. */
 	if (len > 2 && msg[2] == VRRP_PRIO_STOP)
 		in->stats.prio0_sent++;

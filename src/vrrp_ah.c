@@ -139,6 +139,15 @@ enum vrrp_reason vrrp_ah_check(const struct vrrp_rx_meta *meta, const uint8_t *k
 	return VRRP_RX_OK;
 }
 
+const uint8_t *vrrp_ah_payload(const uint8_t *dgram, size_t len, size_t *msg_len)
+{
+	/* vrrp_ah_encode writes a fixed-size IPv4 header: no options to skip. */
+	if (len < VRRP_AH_IP_LEN + VRRP_AH_LEN)
+		return NULL;
+	*msg_len = len - VRRP_AH_IP_LEN - VRRP_AH_LEN;
+	return dgram + VRRP_AH_IP_LEN + VRRP_AH_LEN;
+}
+
 uint32_t vrrp_ah_next_seq(uint32_t seq)
 {
 	return seq < VRRP_AH_SEQ_MAX ? seq + 1 : seq;

@@ -53,6 +53,10 @@ enum vrrp_reason vrrp_ah_decode(const uint8_t *pkt, size_t hlen, size_t tot,
 enum vrrp_reason vrrp_ah_check(const struct vrrp_rx_meta *meta, const uint8_t *key, bool unicast,
                                uint32_t last_seq);
 
+/* The VRRP message of a datagram vrrp_ah_encode wrote (dgram[0..len)): a pointer past its IPv4
+ * and AH headers, its length in *msg_len; NULL when len is shorter than those headers. */
+const uint8_t *vrrp_ah_payload(const uint8_t *dgram, size_t len, size_t *msg_len);
+
 /* The sequence number to send after seq (saturates at VRRP_AH_SEQ_MAX, as keepalived). */
 uint32_t vrrp_ah_next_seq(uint32_t seq);
 

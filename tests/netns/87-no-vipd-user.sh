@@ -13,16 +13,8 @@ vt_require_impl vipd
 vt_require unshare mount
 
 # a vipd that sees no vipd user: its own mount namespace with filtered copies of the files
-grep -v '^vipd:' /etc/passwd >"$VT_DIR/passwd"
-grep -v '^vipd:' /etc/group >"$VT_DIR/group"
-chmod 644 "$VT_DIR/passwd" "$VT_DIR/group"
 REAL_VIPD=$VIPD_BIN
-cat >"$VT_DIR/vipd-nouser" <<EOS
-#!/bin/sh
-exec unshare -m --propagation private sh -c 'mount --bind "$VT_DIR/passwd" /etc/passwd &&
-	mount --bind "$VT_DIR/group" /etc/group && exec "\$0" "\$@"' "$REAL_VIPD" "\$@"
-EOS
-chmod 755 "$VT_DIR/vipd-nouser"
+vt_vipd_nouser
 
 uid_of() { awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$1/status"; }
 runs_as() { [[ "$(uid_of "$1")" == "$2 $2 $2 $2" ]]; }

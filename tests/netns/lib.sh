@@ -173,6 +173,21 @@ vt_caps() {
 	[[ -d /proc/self/ns && -e /proc/self/ns/net ]] || skip_all "network namespaces unavailable"
 }
 
+# vt_vipd_nouser — write $VT_DIR/vipd-nouser: $VIPD_BIN run in a mount namespace of its own in
+# which /etc/passwd and /etc/group are copies without vipd (in $VT_DIR), so that it sees a
+# machine without a vipd user while the machine's users are never touched (87, 97)
+vt_vipd_nouser() {
+	grep -v '^vipd:' /etc/passwd >"$VT_DIR/passwd"
+	grep -v '^vipd:' /etc/group >"$VT_DIR/group"
+	chmod 644 "$VT_DIR/passwd" "$VT_DIR/group"
+	cat >"$VT_DIR/vipd-nouser" <<EOS
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'mount --bind "$VT_DIR/passwd" /etc/passwd &&
+	mount --bind "$VT_DIR/group" /etc/group && exec "\$0" "\$@"' "$VIPD_BIN" "\$@"
+EOS
+	chmod 755 "$VT_DIR/vipd-nouser"
+}
+
 # ---------------------------------------------------------------- topology
 _ns_add() {
 	ip netns add "$1" 2>/dev/null || return 1

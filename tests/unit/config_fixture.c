@@ -40,6 +40,27 @@ struct vipd_config *config_fixture_load(const char *text, char **msgs)
 	return cfg;
 }
 
+struct vipd_config *config_fixture_load_top(const char *top, char **msgs)
+{
+	char text[1024];
+
+	assert_true((size_t)snprintf(text, sizeof(text),
+	                             "%s\ninstances = ( { name = \"web\"; interface = \"eth0\"; "
+	                             "vrid = 51; virtual_addresses = [ \"198.18.0.100\" ]; } );\n",
+	                             top) < sizeof(text));
+	return config_fixture_load(text, msgs);
+}
+
+void config_fixture_bad_top(const char *top, const char *want)
+{
+	char *msgs;
+	struct vipd_config *cfg = config_fixture_load_top(top, &msgs);
+
+	assert_null(cfg);
+	assert_string_equal(msgs, want);
+	free(msgs);
+}
+
 struct vipd_config *config_fixture_reprint(const struct vipd_config *cfg)
 {
 	char *text = NULL, *msgs;

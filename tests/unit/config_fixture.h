@@ -10,6 +10,13 @@
  * and the messages disagree. */
 struct vipd_config *config_fixture_load(const char *text, char **msgs);
 
+/* Load the top-level settings top (on line 1, so an error of theirs reads "1: ...") followed by
+ * one instance "web" (eth0, vrid 51, one VIP) on line 2, as config_fixture_load. */
+struct vipd_config *config_fixture_load_top(const char *top, char **msgs);
+
+/* Fails the test unless config_fixture_load_top(top) is refused with exactly the lines want. */
+void config_fixture_bad_top(const char *top, const char *want);
+
 /* Print cfg and load the text again (failing the test if it does not load); caller frees. */
 struct vipd_config *config_fixture_reprint(const struct vipd_config *cfg);
 

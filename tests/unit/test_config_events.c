@@ -17,18 +17,6 @@
 #include "vipd/config.h"
 #include "vipd/events.h"
 
-/* TOP on line 1, one instance on line 2. */
-static struct vipd_config *load_top(const char *top, char **msgs)
-{
-	char text[1024];
-
-	snprintf(text, sizeof(text),
-	         "%s\ninstances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51; "
-	         "virtual_addresses = [ \"198.18.0.100\" ]; } );\n",
-	         top);
-	return config_fixture_load(text, msgs);
-}
-
 static char *printed(const struct vipd_config *cfg)
 {
 	char *buf = NULL;
@@ -44,7 +32,7 @@ static char *printed(const struct vipd_config *cfg)
 static void default_size(void **state)
 {
 	char *msgs, *text;
-	struct vipd_config *cfg = load_top("", &msgs);
+	struct vipd_config *cfg = config_fixture_load_top("", &msgs);
 
 	(void)state;
 	assert_non_null(cfg);
@@ -60,7 +48,7 @@ static void default_size(void **state)
 static void value_and_round_trip(void **state)
 {
 	char *msgs, *text;
-	struct vipd_config *cfg = load_top("events_ring_size = 16;", &msgs), *again;
+	struct vipd_config *cfg = config_fixture_load_top("events_ring_size = 16;", &msgs), *again;
 
 	(void)state;
 	assert_non_null(cfg);
@@ -73,31 +61,22 @@ static void value_and_round_trip(void **state)
 	assert_int_equal(again->events_ring_size, 16);
 	config_free(again);
 	config_free(cfg);
-	cfg = load_top("events_ring_size = 1048576;", &msgs);
+	cfg = config_fixture_load_top("events_ring_size = 1048576;", &msgs);
 	assert_non_null(cfg);
 	free(msgs);
 	assert_int_equal(cfg->events_ring_size, EVENTS_MAX_SIZE);
 	config_free(cfg);
 }
 
-static void bad(const char *top, const char *want)
-{
-	char *msgs;
-	struct vipd_config *cfg = load_top(top, &msgs);
-
-	assert_null(cfg);
-	assert_string_equal(msgs, want);
-	free(msgs);
-}
-
 static void errors_name_the_line(void **state)
 {
 	(void)state;
-	bad("events_ring_size = 15;", "1: events_ring_size: 15 is out of range 16..1048576");
-	bad("events_ring_size = 1048577;",
-	    "1: events_ring_size: 1048577 is out of range 16..1048576");
-	bad("events_ring_size = \"big\";",
-	    "1: events_ring_size: expected an integer, got a string");
+	config_fixture_bad_top("events_ring_size = 15;",
+	                       "1: events_ring_size: 15 is out of range 16..1048576");
+	config_fixture_bad_top("events_ring_size = 1048577;",
+	                       "1: events_ring_size: 1048577 is out of range 16..1048576");
+	config_fixture_bad_top("events_ring_size = \"big\";",
+	                       "1: events_ring_size: expected an integer, got a string");
 }
 
 /* notify_fifo_cause: off by default and left out of --dump-config, true read and printed back,
@@ -105,7 +84,7 @@ static void errors_name_the_line(void **state)
 static void fifo_cause_key(void **state)
 {
 	char *msgs, *text;
-	struct vipd_config *cfg = load_top("", &msgs), *again;
+	struct vipd_config *cfg = config_fixture_load_top("", &msgs), *again;
 
 	(void)state;
 	assert_non_null(cfg);
@@ -115,7 +94,7 @@ static void fifo_cause_key(void **state)
 	assert_null(strstr(text, "notify_fifo_cause"));
 	free(text);
 	config_free(cfg);
-	cfg = load_top("notify_fifo = \"/run/e\"; notify_fifo_cause = true;", &msgs);
+	cfg = config_fixture_load_top("notify_fifo = \"/run/e\"; notify_fifo_cause = true;", &msgs);
 	assert_non_null(cfg);
 	free(msgs);
 	assert_true(cfg->notify_fifo_cause);
@@ -123,9 +102,11 @@ static void fifo_cause_key(void **state)
 	assert_true(again->notify_fifo_cause);
 	config_free(again);
 	config_free(cfg);
-	bad("notify_fifo_format = \"keepalived\"; notify_fifo_cause = true;",
+	config_fixture_bad_top(
+	    "notify_fifo_format = \"keepalived\"; notify_fifo_cause = true;",
 	    "1: notify_fifo_cause: keepalived's lines have no cause (notify_fifo_format)");
-	bad("notify_fifo_cause = 1;", "1: notify_fifo_cause: expected a boolean, got an integer");
+	config_fixture_bad_top("notify_fifo_cause = 1;",
+	                       "1: notify_fifo_cause: expected a boolean, got an integer");
 }
 
 int main(void)

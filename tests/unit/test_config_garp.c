@@ -18,38 +18,16 @@
 #include "vipd/config.h"
 #include "vipd/config_garp.h"
 
-/* TOP on line 1, one instance on line 2. */
-static struct vipd_config *load(const char *top, char **msgs)
-{
-	char text[1024];
-
-	snprintf(text, sizeof(text),
-	         "%s\ninstances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51; "
-	         "virtual_addresses = [ \"198.18.0.100\" ]; } );\n",
-	         top);
-	return config_fixture_load(text, msgs);
-}
-
 static struct vipd_config *good(const char *top)
 {
 	char *msgs;
-	struct vipd_config *cfg = load(top, &msgs);
+	struct vipd_config *cfg = config_fixture_load_top(top, &msgs);
 
 	if (!cfg)
 		fail_msg("%s: %s", top, msgs);
 	free(msgs);
 	config_fixture_round_trip(cfg);
 	return cfg;
-}
-
-static void bad(const char *top, const char *want)
-{
-	char *msgs;
-	struct vipd_config *cfg = load(top, &msgs);
-
-	assert_null(cfg);
-	assert_string_equal(msgs, want);
-	free(msgs);
 }
 
 static void none(void **state)
@@ -85,28 +63,35 @@ static void read_and_looked_up(void **state)
 static void errors(void **state)
 {
 	(void)state;
-	bad("garp_groups = 1;", "1: garp_groups: expected a list of groups, got an integer");
-	bad("garp_groups = ( 1 );", "1: garp_groups[0]: expected a group, got an integer");
-	bad("garp_groups = ( { garp_interval = 0.1; } );",
-	    "1: garp_groups[0]: missing key \"interfaces\"");
-	bad("garp_groups = ( { interfaces = [ ]; garp_interval = 0.1; } );",
-	    "1: garp_groups[0].interfaces: must not be empty");
-	bad("garp_groups = ( { interfaces = [ \"eth0\" ]; } );",
-	    "1: garp_groups[0]: needs garp_interval or gna_interval (or both)");
-	bad("garp_groups = ( { interfaces = [ \"eth0\" ]; garp_interval = 11; } );",
+	config_fixture_bad_top("garp_groups = 1;",
+	                       "1: garp_groups: expected a list of groups, got an integer");
+	config_fixture_bad_top("garp_groups = ( 1 );",
+	                       "1: garp_groups[0]: expected a group, got an integer");
+	config_fixture_bad_top("garp_groups = ( { garp_interval = 0.1; } );",
+	                       "1: garp_groups[0]: missing key \"interfaces\"");
+	config_fixture_bad_top("garp_groups = ( { interfaces = [ ]; garp_interval = 0.1; } );",
+	                       "1: garp_groups[0].interfaces: must not be empty");
+	config_fixture_bad_top("garp_groups = ( { interfaces = [ \"eth0\" ]; } );",
+	                       "1: garp_groups[0]: needs garp_interval or gna_interval (or both)");
+	config_fixture_bad_top(
+	    "garp_groups = ( { interfaces = [ \"eth0\" ]; garp_interval = 11; } );",
 	    "1: garp_groups[0].garp_interval: 11 is out of range 0..10");
-	bad("garp_groups = ( { interfaces = [ \"eth0\" ]; gna_interval = \"x\"; } );",
+	config_fixture_bad_top(
+	    "garp_groups = ( { interfaces = [ \"eth0\" ]; gna_interval = \"x\"; } );",
 	    "1: garp_groups[0].gna_interval: expected a number of seconds, got a string");
-	bad("garp_groups = ( { interfaces = [ \"a/b\" ]; garp_interval = 1; } );",
+	config_fixture_bad_top(
+	    "garp_groups = ( { interfaces = [ \"a/b\" ]; garp_interval = 1; } );",
 	    "1: garp_groups[0].interfaces[0]: not an interface name");
-	bad("garp_groups = ( { interfaces = [ \"eth0\", \"eth0\" ]; garp_interval = 1; } );",
+	config_fixture_bad_top(
+	    "garp_groups = ( { interfaces = [ \"eth0\", \"eth0\" ]; garp_interval = 1; } );",
 	    "1: garp_groups[0].interfaces[1]: listed twice");
-	bad("garp_groups = ( { interfaces = [ \"eth0\" ]; garp_interval = 1; },\n"
+	config_fixture_bad_top(
+	    "garp_groups = ( { interfaces = [ \"eth0\" ]; garp_interval = 1; },\n"
 	    "{ interfaces = [ \"eth0\" ]; garp_interval = 2; } );",
 	    "2: garp_groups[1].interfaces[0]: \"eth0\" is already in the garp group at line 1");
-	bad("garp_groups = ( { interfaces = [ \"eth0\" ]; interval = 1; } );",
-	    "1: unknown key \"interval\" in garp_groups[0]\n"
-	    "1: garp_groups[0]: needs garp_interval or gna_interval (or both)");
+	config_fixture_bad_top("garp_groups = ( { interfaces = [ \"eth0\" ]; interval = 1; } );",
+	                       "1: unknown key \"interval\" in garp_groups[0]\n"
+	                       "1: garp_groups[0]: needs garp_interval or gna_interval (or both)");
 }
 
 static void equal(void **state)

@@ -18,23 +18,11 @@
 #include "vipd/config.h"
 #include "vipd/config_metrics.h"
 
-/* TOP on line 1, one instance on line 2. */
-static struct vipd_config *load_top(const char *top, char **msgs)
-{
-	char text[1024];
-
-	snprintf(text, sizeof(text),
-	         "%s\ninstances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51; "
-	         "virtual_addresses = [ \"198.18.0.100\" ]; } );\n",
-	         top);
-	return config_fixture_load(text, msgs);
-}
-
 /* The key loads to want (as formatted) and survives config_print. */
 static void good(const char *top, const char *want)
 {
 	char *msgs, buf[LISTEN_STRLEN];
-	struct vipd_config *cfg = load_top(top, &msgs), *again;
+	struct vipd_config *cfg = config_fixture_load_top(top, &msgs), *again;
 
 	if (!cfg)
 		fail_msg("%s: %s", top, msgs);
@@ -47,20 +35,10 @@ static void good(const char *top, const char *want)
 	config_free(cfg);
 }
 
-static void bad(const char *top, const char *want)
-{
-	char *msgs;
-	struct vipd_config *cfg = load_top(top, &msgs);
-
-	assert_null(cfg);
-	assert_string_equal(msgs, want);
-	free(msgs);
-}
-
 static void test_absent(void **state)
 {
 	char *msgs;
-	struct vipd_config *cfg = load_top("", &msgs);
+	struct vipd_config *cfg = config_fixture_load_top("", &msgs);
 
 	(void)state;
 	assert_non_null(cfg);
@@ -83,29 +61,38 @@ static void test_good(void **state)
 static void test_bad(void **state)
 {
 	(void)state;
-	bad("metrics_listen = \"127.0.0.1\";",
+	config_fixture_bad_top(
+	    "metrics_listen = \"127.0.0.1\";",
 	    "1: metrics_listen: \"127.0.0.1\": expected \"ADDRESS:PORT\" or \"[IPV6]:PORT\"");
-	bad("metrics_listen = \"127.0.0.1:0\";",
-	    "1: metrics_listen: \"127.0.0.1:0\": the port must be 1 to 65535");
-	bad("metrics_listen = \"127.0.0.1:65536\";",
+	config_fixture_bad_top("metrics_listen = \"127.0.0.1:0\";",
+	                       "1: metrics_listen: \"127.0.0.1:0\": the port must be 1 to 65535");
+	config_fixture_bad_top(
+	    "metrics_listen = \"127.0.0.1:65536\";",
 	    "1: metrics_listen: \"127.0.0.1:65536\": the port must be 1 to 65535");
-	bad("metrics_listen = \"127.0.0.1:+80\";",
-	    "1: metrics_listen: \"127.0.0.1:+80\": the port must be 1 to 65535");
-	bad("metrics_listen = \"127.0.0.1:080\";",
-	    "1: metrics_listen: \"127.0.0.1:080\": the port must be 1 to 65535");
-	bad("metrics_listen = \"localhost:80\";",
+	config_fixture_bad_top("metrics_listen = \"127.0.0.1:+80\";",
+	                       "1: metrics_listen: \"127.0.0.1:+80\": the port must be 1 to 65535");
+	config_fixture_bad_top("metrics_listen = \"127.0.0.1:080\";",
+	                       "1: metrics_listen: \"127.0.0.1:080\": the port must be 1 to 65535");
+	config_fixture_bad_top(
+	    "metrics_listen = \"localhost:80\";",
 	    "1: metrics_listen: \"localhost:80\": \"localhost\" is not an IPv4 address");
-	bad("metrics_listen = \"::1:80\";",
+	config_fixture_bad_top(
+	    "metrics_listen = \"::1:80\";",
 	    "1: metrics_listen: \"::1:80\": an IPv6 address is written \"[ADDRESS]:PORT\"");
-	bad("metrics_listen = \"[::1]80\";",
+	config_fixture_bad_top(
+	    "metrics_listen = \"[::1]80\";",
 	    "1: metrics_listen: \"[::1]80\": an IPv6 address is written \"[ADDRESS]:PORT\"");
-	bad("metrics_listen = \"[127.0.0.1]:80\";",
+	config_fixture_bad_top(
+	    "metrics_listen = \"[127.0.0.1]:80\";",
 	    "1: metrics_listen: \"[127.0.0.1]:80\": \"127.0.0.1\" is not an IPv6 address");
-	bad("metrics_listen = 0;", "1: metrics_listen: 0 is out of range 1..65535");
-	bad("metrics_listen = true;",
+	config_fixture_bad_top("metrics_listen = 0;",
+	                       "1: metrics_listen: 0 is out of range 1..65535");
+	config_fixture_bad_top(
+	    "metrics_listen = true;",
 	    "1: metrics_listen: expected a string \"ADDRESS:PORT\" or a port number, got a "
 	    "boolean");
-	bad("\n\nmetrics_listen = \"\";",
+	config_fixture_bad_top(
+	    "\n\nmetrics_listen = \"\";",
 	    "3: metrics_listen: \"\": expected \"ADDRESS:PORT\" or \"[IPV6]:PORT\"");
 }
 

@@ -75,10 +75,13 @@ static void ah_master_sends_keepalived_bytes(void **state)
 	/* keepalived's own third advert had ID 3: its priority 0 (frame 4) had 4; ours is next */
 	inst.ah_seq = 3;
 	inst.ah_ip_id = 3;
+	/* prio0_sent reads the priority past the IPv4 and AH headers (vrrp_ah_payload) */
+	assert_int_equal(inst.stats.prio0_sent, 0);
 	i = fk.n;
 	instance_stop(&inst, now_ns);
 	i = next_send(i);
 	assert_memory_equal(fk.log[i].msg, cap_ah_mcast_prio0, sizeof(cap_ah_mcast_prio0));
+	assert_int_equal(inst.stats.prio0_sent, 1);
 }
 
 /* A backup takes keepalived's adverts (the key checked), drops what it took already and a

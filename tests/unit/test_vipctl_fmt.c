@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "json_fixture.h"
 #include "vipd/vipctl_fmt.h"
 
 static const char status_json[] =
@@ -46,22 +47,6 @@ static const char stats_json[] =
     "\"failovers\":0,\"mtbf\":null,\"mttr\":null}}],"
     " \"unmatched_drops\":{\"unknown_vrid\":4}}";
 
-/* Output of fn(out, parsed json) as a malloc'd string. */
-static char *render(void (*fn)(FILE *, struct json_object *), const char *json)
-{
-	struct json_object *o = json_tokener_parse(json);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	assert_non_null(o);
-	assert_non_null(out);
-	fn(out, o);
-	fclose(out);
-	json_object_put(o);
-	return text;
-}
-
 static void durations(void **state)
 {
 	char buf[32];
@@ -82,7 +67,7 @@ static void durations(void **state)
 /* Columns aligned on the widest cell, numbers right-aligned, the demoted instance marked. */
 static void status_table(void **state)
 {
-	char *text = render(vipctl_fmt_status, status_json);
+	char *text = json_fixture_render(vipctl_fmt_status, status_json);
 
 	(void)state;
 	assert_string_equal(
@@ -103,7 +88,7 @@ static void status_table(void **state)
 /* A check's own user is named on its tracking line (issue 11); one without a user as before. */
 static void check_user_line(void **state)
 {
-	char *text = render(
+	char *text = json_fixture_render(
 	    vipctl_fmt_status,
 	    "{\"router_id\":\"lb1\",\"instances\":[{\"name\":\"web\",\"state\":\"MASTER\","
 	    "\"checks\":[{\"name\":\"a\",\"type\":\"exec\",\"state\":\"up\",\"last\":\"exit status "
@@ -122,7 +107,8 @@ static void check_user_line(void **state)
 
 static void status_without_instances(void **state)
 {
-	char *text = render(vipctl_fmt_status, "{\"router_id\":\"lb2\",\"instances\":[]}");
+	char *text =
+	    json_fixture_render(vipctl_fmt_status, "{\"router_id\":\"lb2\",\"instances\":[]}");
 
 	(void)state;
 	assert_string_equal(text, "router lb2\nno instances\n");
@@ -132,18 +118,18 @@ static void status_without_instances(void **state)
 /* realtime_priority and lock_memory on the router line; the defaults add nothing. */
 static void status_scheduling(void **state)
 {
-	char *text =
-	    render(vipctl_fmt_status,
-	           "{\"router_id\":\"lb2\",\"instances\":[],\"scheduling\":{\"policy\":\"rr\","
-	           "\"priority\":10,\"reset_on_fork\":true,\"memory_locked\":true}}");
+	char *text = json_fixture_render(
+	    vipctl_fmt_status,
+	    "{\"router_id\":\"lb2\",\"instances\":[],\"scheduling\":{\"policy\":\"rr\","
+	    "\"priority\":10,\"reset_on_fork\":true,\"memory_locked\":true}}");
 
 	(void)state;
 	assert_string_equal(text, "router lb2, real-time rr 10, memory locked\nno instances\n");
 	free(text);
-	text =
-	    render(vipctl_fmt_status,
-	           "{\"router_id\":\"lb2\",\"instances\":[],\"scheduling\":{\"policy\":\"other\","
-	           "\"priority\":0,\"reset_on_fork\":false,\"memory_locked\":false}}");
+	text = json_fixture_render(
+	    vipctl_fmt_status,
+	    "{\"router_id\":\"lb2\",\"instances\":[],\"scheduling\":{\"policy\":\"other\","
+	    "\"priority\":0,\"reset_on_fork\":false,\"memory_locked\":false}}");
 	assert_string_equal(text, "router lb2\nno instances\n");
 	free(text);
 }
@@ -151,12 +137,12 @@ static void status_scheduling(void **state)
 /* The answer of demote/promote: that instance's status object as a one-row table. */
 static void instance_row(void **state)
 {
-	char *text =
-	    render(vipctl_fmt_instance,
-	           "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
-	           "\"priority\":150,\"effective_priority\":1,\"master_address\":\"198.18.0.1\","
-	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.0.100/24\"],"
-	           "\"since\":3.25,\"demoted\":true}");
+	char *text = json_fixture_render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"priority\":150,\"effective_priority\":1,\"master_address\":\"198.18.0.1\","
+	    "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.0.100/24\"],"
+	    "\"since\":3.25,\"demoted\":true}");
 
 	(void)state;
 	assert_string_equal(
@@ -170,7 +156,7 @@ static void instance_row(void **state)
 /* An instance in FAULT: its reason on a line under the table. */
 static void fault_reason_line(void **state)
 {
-	char *text = render(
+	char *text = json_fixture_render(
 	    vipctl_fmt_instance,
 	    "{\"name\":\"web\",\"state\":\"FAULT\",\"vrid\":51,\"interface\":\"eth0\","
 	    "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
@@ -189,20 +175,21 @@ static void fault_reason_line(void **state)
 /* announce_table: what is in the table on a line under it; a standby set with its metric. */
 static void announce_line(void **state)
 {
-	char *text =
-	    render(vipctl_fmt_instance,
-	           "{\"name\":\"svc\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
-	           "\"priority\":100,\"effective_priority\":100,\"master_address\":\"198.18.1.2\","
-	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.5.1/31 dev lo\"],"
-	           "\"announce\":{\"table\":100,\"backup_metric\":100,\"announced\":\"standby\"},"
-	           "\"since\":3.25,\"demoted\":false}");
+	char *text = json_fixture_render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"svc\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"priority\":100,\"effective_priority\":100,\"master_address\":\"198.18.1.2\","
+	    "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.5.1/31 dev lo\"],"
+	    "\"announce\":{\"table\":100,\"backup_metric\":100,\"announced\":\"standby\"},"
+	    "\"since\":3.25,\"demoted\":false}");
 
 	(void)state;
 	assert_non_null(strstr(text, "\nsvc: announced in table 100: standby (metric 100)\n"));
 	free(text);
-	text = render(vipctl_fmt_instance,
-	              "{\"name\":\"svc\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
-	              "\"announce\":{\"table\":100,\"announced\":\"master\"},\"demoted\":false}");
+	text = json_fixture_render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"svc\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"announce\":{\"table\":100,\"announced\":\"master\"},\"demoted\":false}");
 	assert_non_null(strstr(text, "\nsvc: announced in table 100: master\n"));
 	free(text);
 }
@@ -210,18 +197,18 @@ static void announce_line(void **state)
 /* A startup delay running: the time left on a line under the table; none once it is over. */
 static void startup_delay_line(void **state)
 {
-	char *text =
-	    render(vipctl_fmt_instance,
-	           "{\"name\":\"web\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
-	           "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
-	           "\"advert_interval\":1.0,\"virtual_addresses\":[\"198.18.0.100/24\"],"
-	           "\"since\":3.25,\"demoted\":false,\"startup_delay_remaining\":26.75}");
-	char *over =
-	    render(vipctl_fmt_instance,
-	           "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
-	           "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
-	           "\"advert_interval\":1.0,\"virtual_addresses\":[\"198.18.0.100/24\"],"
-	           "\"since\":3.25,\"demoted\":false,\"startup_delay_remaining\":0}");
+	char *text = json_fixture_render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"web\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
+	    "\"advert_interval\":1.0,\"virtual_addresses\":[\"198.18.0.100/24\"],"
+	    "\"since\":3.25,\"demoted\":false,\"startup_delay_remaining\":26.75}");
+	char *over = json_fixture_render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"priority\":100,\"effective_priority\":100,\"master_address\":null,"
+	    "\"advert_interval\":1.0,\"virtual_addresses\":[\"198.18.0.100/24\"],"
+	    "\"since\":3.25,\"demoted\":false,\"startup_delay_remaining\":0}");
 
 	(void)state;
 	assert_string_equal(
@@ -237,12 +224,12 @@ static void startup_delay_line(void **state)
 /* An IPv6 instance in keepalived's list form says so under the table. */
 static void address_list_line(void **state)
 {
-	char *text =
-	    render(vipctl_fmt_instance,
-	           "{\"name\":\"v6\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
-	           "\"priority\":100,\"effective_priority\":100,\"master_address\":\"fe80::1\","
-	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"fd00::100/64\"],"
-	           "\"address_list\":\"as written\",\"since\":3.25,\"demoted\":false}");
+	char *text = json_fixture_render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"v6\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"priority\":100,\"effective_priority\":100,\"master_address\":\"fe80::1\","
+	    "\"advert_interval\":0.1,\"virtual_addresses\":[\"fd00::100/64\"],"
+	    "\"address_list\":\"as written\",\"since\":3.25,\"demoted\":false}");
 
 	(void)state;
 	assert_non_null(strstr(text,
@@ -254,13 +241,13 @@ static void address_list_line(void **state)
 /* Addresses with their options in the table; the excluded ones on a line under it. */
 static void excluded_line(void **state)
 {
-	char *text =
-	    render(vipctl_fmt_instance,
-	           "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
-	           "\"priority\":100,\"effective_priority\":100,\"master_address\":\"198.18.0.1\","
-	           "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.1.1/24 dev eth1\"],"
-	           "\"excluded_addresses\":[\"198.18.2.1/24\",\"fd00::1/64 dev eth2\"],"
-	           "\"since\":3.25,\"demoted\":false}");
+	char *text = json_fixture_render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"web\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"priority\":100,\"effective_priority\":100,\"master_address\":\"198.18.0.1\","
+	    "\"advert_interval\":0.1,\"virtual_addresses\":[\"198.18.1.1/24 dev eth1\"],"
+	    "\"excluded_addresses\":[\"198.18.2.1/24\",\"fd00::1/64 dev eth2\"],"
+	    "\"since\":3.25,\"demoted\":false}");
 
 	(void)state;
 	assert_string_equal(
@@ -275,18 +262,18 @@ static void excluded_line(void **state)
 /* A VMAC instance names its VMAC and where its adverts leave from under the table. */
 static void vmac_line(void **state)
 {
-	char *named = render(
+	char *named = json_fixture_render(
 	    vipctl_fmt_instance,
 	    "{\"name\":\"v5\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0.5\","
 	    "\"vmac\":\"vrrp.eth0.5.51\",\"vmac_xmit_base\":false,\"priority\":100,"
 	    "\"effective_priority\":100,\"master_address\":\"198.18.0.1\",\"advert_interval\":1.0,"
 	    "\"virtual_addresses\":[\"198.18.0.100/24\"],\"since\":3.25,\"demoted\":false}");
-	char *base =
-	    render(vipctl_fmt_instance,
-	           "{\"name\":\"web\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
-	           "\"vmac\":\"vrrp.51\",\"vmac_xmit_base\":true,\"priority\":100,"
-	           "\"effective_priority\":100,\"master_address\":null,\"advert_interval\":1.0,"
-	           "\"virtual_addresses\":[\"198.18.0.100/24\"],\"since\":3.25,\"demoted\":false}");
+	char *base = json_fixture_render(
+	    vipctl_fmt_instance,
+	    "{\"name\":\"web\",\"state\":\"BACKUP\",\"vrid\":51,\"interface\":\"eth0\","
+	    "\"vmac\":\"vrrp.51\",\"vmac_xmit_base\":true,\"priority\":100,"
+	    "\"effective_priority\":100,\"master_address\":null,\"advert_interval\":1.0,"
+	    "\"virtual_addresses\":[\"198.18.0.100/24\"],\"since\":3.25,\"demoted\":false}");
 
 	(void)state;
 	assert_non_null(strstr(named, "\nv5: VMAC vrrp.eth0.5.51 (adverts from vrrp.eth0.5.51)\n"));
@@ -298,7 +285,7 @@ static void vmac_line(void **state)
 /* Counters, availability (null figures as "-"), then only the transitions and drops seen. */
 static void stats_tables(void **state)
 {
-	char *text = render(vipctl_fmt_stats, stats_json);
+	char *text = json_fixture_render(vipctl_fmt_stats, stats_json);
 
 	(void)state;
 	assert_string_equal(
@@ -328,10 +315,12 @@ static void stats_tables(void **state)
 /* The log lines vipd dropped (its log output was full): shown when there are any. */
 static void stats_log_dropped(void **state)
 {
-	char *text = render(vipctl_fmt_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
-	                                      "\"unmatched_drops\":{},\"log_lines_dropped\":7}");
-	char *none = render(vipctl_fmt_stats, "{\"router_id\":\"lb1\",\"instances\":[],"
-	                                      "\"unmatched_drops\":{},\"log_lines_dropped\":0}");
+	char *text = json_fixture_render(vipctl_fmt_stats,
+	                                 "{\"router_id\":\"lb1\",\"instances\":[],"
+	                                 "\"unmatched_drops\":{},\"log_lines_dropped\":7}");
+	char *none = json_fixture_render(vipctl_fmt_stats,
+	                                 "{\"router_id\":\"lb1\",\"instances\":[],"
+	                                 "\"unmatched_drops\":{},\"log_lines_dropped\":0}");
 
 	(void)state;
 	assert_string_equal(text,
@@ -364,8 +353,8 @@ static void metrics_text(void **state)
 
 static void reload_line(void **state)
 {
-	char *text =
-	    render(vipctl_fmt_reload, "{\"kept\":63,\"changed\":1,\"started\":0,\"stopped\":2}");
+	char *text = json_fixture_render(vipctl_fmt_reload,
+	                                 "{\"kept\":63,\"changed\":1,\"started\":0,\"stopped\":2}");
 
 	(void)state;
 	assert_string_equal(text,
@@ -375,12 +364,12 @@ static void reload_line(void **state)
 
 static void debug_line(void **state)
 {
-	char *text = render(vipctl_fmt_debug, "{\"enabled\":[\"packets\",\"ctl\"]}");
+	char *text = json_fixture_render(vipctl_fmt_debug, "{\"enabled\":[\"packets\",\"ctl\"]}");
 
 	(void)state;
 	assert_string_equal(text, "debug: packets, ctl\n");
 	free(text);
-	text = render(vipctl_fmt_debug, "{\"enabled\":[]}");
+	text = json_fixture_render(vipctl_fmt_debug, "{\"enabled\":[]}");
 	assert_string_equal(text, "debug: none\n");
 	free(text);
 }
@@ -388,15 +377,15 @@ static void debug_line(void **state)
 /* names: the names of a status's instances, one per line, in its order. */
 static void names_lines(void **state)
 {
-	char *text = render(vipctl_fmt_names, status_json);
+	char *text = json_fixture_render(vipctl_fmt_names, status_json);
 
 	(void)state;
 	assert_string_equal(text, "web\ndatabase-primary\nv6\n");
 	free(text);
-	text = render(vipctl_fmt_names, "{\"router_id\":\"lb2\",\"instances\":[]}");
+	text = json_fixture_render(vipctl_fmt_names, "{\"router_id\":\"lb2\",\"instances\":[]}");
 	assert_string_equal(text, "");
 	free(text);
-	text = render(vipctl_fmt_names, "{}");
+	text = json_fixture_render(vipctl_fmt_names, "{}");
 	assert_string_equal(text, "");
 	free(text);
 }
@@ -405,7 +394,7 @@ static void names_lines(void **state)
  * the anomalies seen (only the kinds with a count). */
 static void peers_table(void **state)
 {
-	char *text = render(
+	char *text = json_fixture_render(
 	    vipctl_fmt_peers,
 	    "{\"instances\":[{\"name\":\"web\",\"vrid\":51,\"state\":\"MASTER\",\"priority\":150,"
 	    "\"advert_interval\":1.00,\"master\":{\"address\":\"198.18.0.1\",\"priority\":150,"
@@ -451,10 +440,11 @@ static void print_reload_error(FILE *out, struct json_object *reply)
 /* A refused reload: the reason, then each FILE:LINE error on its own line. */
 static void errors(void **state)
 {
-	char *text = render(print_reload_error,
-	                    "{\"ok\":false,\"error\":\"/etc/vipd/vipd.conf has errors; the running "
-	                    "config stays\",\"errors\":[\"/etc/vipd/vipd.conf:12: priority: 300 is "
-	                    "out of range 1..255\",\"/etc/vipd/vipd.conf:20: vrid: missing\"]}");
+	char *text = json_fixture_render(
+	    print_reload_error,
+	    "{\"ok\":false,\"error\":\"/etc/vipd/vipd.conf has errors; the running "
+	    "config stays\",\"errors\":[\"/etc/vipd/vipd.conf:12: priority: 300 is "
+	    "out of range 1..255\",\"/etc/vipd/vipd.conf:20: vrid: missing\"]}");
 
 	(void)state;
 	assert_string_equal(
@@ -462,7 +452,7 @@ static void errors(void **state)
 	          "  /etc/vipd/vipd.conf:12: priority: 300 is out of range 1..255\n"
 	          "  /etc/vipd/vipd.conf:20: vrid: missing\n");
 	free(text);
-	text = render(print_reload_error, "{\"ok\":false}");
+	text = json_fixture_render(print_reload_error, "{\"ok\":false}");
 	assert_string_equal(text, "vipctl: reload: failed (no reason given)\n");
 	free(text);
 }

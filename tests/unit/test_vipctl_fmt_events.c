@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_fixture.h"
 #include "vipd/vipctl_fmt.h"
 #include "vipd/vipctl_fmt_events.h"
 
@@ -25,22 +26,6 @@ static const char prio_ev[] =
     "\"instance\":\"web\",\"type\":\"priority\",\"old\":150,\"new\":90,\"cause\":"
     "{\"kind\":\"check\",\"name\":\"web_ok\",\"detail\":\"http down (status 500)\"}}";
 
-/* Output of fn(out, parsed json) as a malloc'd string. */
-static char *render(void (*fn)(FILE *, struct json_object *), const char *json)
-{
-	struct json_object *o = json_tokener_parse(json);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	assert_non_null(o);
-	assert_non_null(out);
-	fn(out, o);
-	fclose(out);
-	json_object_put(o);
-	return text;
-}
-
 static void title(FILE *out, struct json_object *o)
 {
 	(void)o;
@@ -52,16 +37,16 @@ static void lines(void **state)
 	char *t;
 
 	(void)state;
-	t = render(title, "{}");
+	t = json_fixture_render(title, "{}");
 	assert_string_equal(t, "   SEQ  TIME                         INSTANCE      CHANGE          "
 	                       "      CAUSE\n");
 	free(t);
-	t = render(vipctl_fmt_events_line, state_ev);
+	t = json_fixture_render(vipctl_fmt_events_line, state_ev);
 	assert_string_equal(t, "    12  2026-12-06T08:00:00.123456Z  web           BACKUP -> MASTER"
 	                       "      master_down from 198.18.0.1 priority 150 interval 1000ms "
 	                       "version 3 silence 3414ms\n");
 	free(t);
-	t = render(vipctl_fmt_events_line, prio_ev);
+	t = json_fixture_render(vipctl_fmt_events_line, prio_ev);
 	assert_string_equal(t, "    13  2026-12-06T08:00:01.000001Z  web           priority 150 -> "
 	                       "90    check web_ok http down (status 500)\n");
 	free(t);
@@ -72,10 +57,11 @@ static void netlink_line(void **state)
 	char *t;
 
 	(void)state;
-	t = render(vipctl_fmt_events_line,
-	           "{\"seq\":3,\"time\":\"2026-12-06T08:00:00.000001Z\",\"instance\":\"web\","
-	           "\"type\":\"netlink\",\"cause\":{\"kind\":\"netlink\",\"name\":\"add "
-	           "198.18.0.100/24\",\"detail\":\"Operation not permitted\"}}");
+	t = json_fixture_render(
+	    vipctl_fmt_events_line,
+	    "{\"seq\":3,\"time\":\"2026-12-06T08:00:00.000001Z\",\"instance\":\"web\","
+	    "\"type\":\"netlink\",\"cause\":{\"kind\":\"netlink\",\"name\":\"add "
+	    "198.18.0.100/24\",\"detail\":\"Operation not permitted\"}}");
 	assert_string_equal(
 	    t, "     3  2026-12-06T08:00:00.000001Z  web           netlink             "
 	       "  netlink add 198.18.0.100/24 Operation not permitted\n");
@@ -87,11 +73,12 @@ static void anomaly_line(void **state)
 	char *t;
 
 	(void)state;
-	t = render(vipctl_fmt_events_line,
-	           "{\"seq\":5,\"time\":\"2026-12-06T08:00:00.000001Z\",\"instance\":\"web\","
-	           "\"type\":\"anomaly\",\"cause\":{\"kind\":\"anomaly\",\"from\":\"198.18.0.2\","
-	           "\"priority\":100,\"interval_ms\":500,\"held_back\":2,\"name\":\"interval\","
-	           "\"detail\":\"our interval 1000ms\"}}");
+	t = json_fixture_render(
+	    vipctl_fmt_events_line,
+	    "{\"seq\":5,\"time\":\"2026-12-06T08:00:00.000001Z\",\"instance\":\"web\","
+	    "\"type\":\"anomaly\",\"cause\":{\"kind\":\"anomaly\",\"from\":\"198.18.0.2\","
+	    "\"priority\":100,\"interval_ms\":500,\"held_back\":2,\"name\":\"interval\","
+	    "\"detail\":\"our interval 1000ms\"}}");
 	assert_string_equal(
 	    t, "     5  2026-12-06T08:00:00.000001Z  web           anomaly             "
 	       "  anomaly interval from 198.18.0.2 priority 100 interval 500ms held_back 2 our "
@@ -127,7 +114,7 @@ static void history(void **state)
 	    "\"time_in_state\":{\"INIT\":0.0,\"BACKUP\":1.0,\"MASTER\":0.0,\"FAULT\":0.0},"
 	    "\"availability\":{\"ratio\":null,\"failures\":0,\"failovers\":0}}]}",
 	    state_ev);
-	t = render(vipctl_fmt_events_history, json);
+	t = json_fixture_render(vipctl_fmt_events_history, json);
 	assert_string_equal(t, "web: MASTER\n"
 	                       "  time in state: INIT 0.0s, BACKUP 3.5s, MASTER 1m05s, FAULT 0.0s\n"
 	                       "  availability: 99.9000%, 1 failures, 2 failovers\n"
@@ -147,7 +134,7 @@ static void status_last_change(void **state)
 	char *t;
 
 	(void)state;
-	t = render(
+	t = json_fixture_render(
 	    vipctl_fmt_status,
 	    "{\"router_id\":\"lb1\",\"instances\":[{\"name\":\"web\",\"state\":\"MASTER\","
 	    "\"vrid\":51,\"interface\":\"eth0\",\"priority\":150,\"effective_priority\":150,"

@@ -210,6 +210,31 @@ static void decode_rejects_foreign_ah(void **state)
 	assert_int_equal(vrrp_pkt_decode_ipv4(p, 40, &m, &msg, &mlen), VRRP_RX_IP_HEADER);
 }
 
+/* The VRRP message of a datagram vipd wrote: the keepalived captures' 24-byte advert at 44,
+ * the one byte priority 0 is read from (instance_sent's prio0 counter); nothing when cut. */
+static void payload_skips_both_headers(void **state)
+{
+	const uint8_t *dgram = cap_ah_mcast_prio0, *msg;
+	size_t len = sizeof(cap_ah_mcast_prio0), mlen = 99;
+
+	(void)state;
+	msg = vrrp_ah_payload(dgram, len, &mlen);
+	assert_ptr_equal(msg, dgram + VRRP_AH_IP_LEN + VRRP_AH_LEN);
+	assert_int_equal(mlen, len - 44);
+	assert_int_equal(mlen, 24);
+	assert_int_equal(msg[0], 0x21); /* version 2, advertisement */
+	assert_int_equal(msg[2], VRRP_PRIO_STOP);
+	/* Both headers and nothing after them: an empty message, not an error. */
+	msg = vrrp_ah_payload(dgram, 44, &mlen);
+	assert_ptr_equal(msg, dgram + 44);
+	assert_int_equal(mlen, 0);
+	/* Shorter than the headers (a send that failed to build, a cut capture). */
+	mlen = 99;
+	assert_null(vrrp_ah_payload(dgram, 43, &mlen));
+	assert_null(vrrp_ah_payload(dgram, 0, &mlen));
+	assert_int_equal(mlen, 99);
+}
+
 static void sequence_saturates(void **state)
 {
 	(void)state;
@@ -226,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(icv_covers_the_right_bytes),
 	    cmocka_unit_test(validate_ah_policy),
 	    cmocka_unit_test(decode_rejects_foreign_ah),
+	    cmocka_unit_test(payload_skips_both_headers),
 	    cmocka_unit_test(sequence_saturates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
