@@ -26,6 +26,12 @@
 #     interface (the one that started node 2's Master_Down_Timer for it) to
 #     node 2's first gratuitous ARP for it, the soonest and the latest VIP;
 #     the issue's bound is Master_Down_Interval(100) + 5 ms.
+# The count is limited by the protocol, not by vipd: 255 VRIDs per interface
+# and address family (IPv4 and IPv6 may reuse a VRID on one interface), hence
+# 250 on each of 4 interfaces here. Beyond 255 on one LAN a user gives the
+# instances more interfaces: VLANs on the port (eth0.101...), each with its
+# own 255 VRIDs (with vmac, each instance a VMAC name of its own: the default
+# vrrp.VRID is one per host).
 # Prints both side by side with the ratio keepalived / vipd. Installs what is
 # missing and builds first (scripts/lab build). Touches nothing outside the
 # namespaces it makes (198.18.0.0/15). The figures mean something only on an
