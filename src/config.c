@@ -17,6 +17,7 @@
 #include "vipd/config.h"
 #include "vipd/events.h"
 #include "vipd/config_addr.h"
+#include "vipd/config_index.h"
 #include "vipd/config_value.h"
 #include "vipd/config_wire.h"
 #include "vipd/config_route.h"
@@ -66,8 +67,9 @@ static const char *inst_label(const struct vipd_config *cfg, size_t k, char *buf
 }
 
 static void load_name(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                      struct vipd_instance_config *in)
+                      struct config_index *x, struct vipd_instance_config *in)
 {
+	size_t seen;
 	const config_setting_t *s = config_value_member(sc, "name");
 	char name[VIPD_NAME_MAX];
 
@@ -78,15 +80,19 @@ static void load_name(const struct cv_scope *sc, const struct vipd_config *cfg, 
 		                       name);
 		return;
 	}
-	for (size_t i = 0; i < idx; i++) {
-		if (strcmp(cfg->instances[i].name, name) == 0) {
-			config_value_key_error(sc, s, "name",
-			                       "duplicate instance name \"%s\" (also at line %d)",
-			                       name, cfg->instances[i].line);
-			return;
-		}
+	/* the index says where it is, if anywhere; without it, the scan from the top */
+	seen = config_index_find_name(x, name);
+	if (seen == CONFIG_INDEX_UNKNOWN)
+		for (seen = 0; seen < idx && strcmp(cfg->instances[seen].name, name) != 0; seen++)
+			;
+	if (seen < idx) {
+		config_value_key_error(sc, s, "name",
+		                       "duplicate instance name \"%s\" (also at line %d)", name,
+		                       cfg->instances[seen].line);
+		return;
 	}
 	memcpy(in->name, name, sizeof(name));
+	config_index_add_name(x, in->name, idx);
 }
 
 static void load_interface(const struct cv_scope *sc, struct vipd_instance_config *in)
@@ -204,10 +210,13 @@ static void load_checksum(const struct cv_scope *sc, struct vipd_instance_config
 
 /* Check address a (element i, setting e) against the ones before it and other instances'. */
 static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                       const struct vipd_instance_config *in, const config_setting_t *e, size_t i,
-                       const struct vip_addr *a)
+                       const struct config_index *x, const struct vipd_instance_config *in,
+                       const config_setting_t *e, size_t i, const struct vip_addr *a)
 {
 	char buf[ADDR_STRLEN], label[VIPD_NAME_MAX + 16];
+	/* Link-local addresses are not indexed (one may be on several links): scanned. */
+	bool ll = a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6);
+	size_t first = ll ? CONFIG_INDEX_UNKNOWN : config_index_find_vip(x, a);
 	int line;
 
 	if (config_addr_excluded_taken(cfg, idx, in, a, &line)) {
@@ -226,7 +235,7 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 			return false;
 		}
 	}
-	for (size_t k = 0; k < idx; k++) {
+	for (size_t k = first == CONFIG_INDEX_UNKNOWN ? 0 : first; k < idx; k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
 		for (size_t j = 0; j < o->nvips; j++) {
@@ -247,7 +256,7 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 }
 
 static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                      bool version_ok, struct vipd_instance_config *in)
+                      struct config_index *x, bool version_ok, struct vipd_instance_config *in)
 {
 	const config_setting_t *s = NULL;
 	const char *key = "virtual_addresses";
@@ -295,9 +304,11 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 		if (i == 0)
 			in->vips_line = config_setting_source_line(e);
 		in->af = a.af;
-		if (vip_unique(sc, cfg, idx, in, e, (size_t)i, &a)) {
+		if (vip_unique(sc, cfg, idx, x, in, e, (size_t)i, &a)) {
 			in->vip_opts[in->nvips] = o;
 			in->vips[in->nvips++] = a;
+			if (!(a.af == AF_INET6 && addr_is_linklocal6(&a.in.v6)))
+				config_index_add_vip(x, &in->vips[in->nvips - 1], idx);
 		}
 	}
 }
@@ -350,7 +361,7 @@ static const char *const instance_keys[] = {
 
 /* Read instances[idx] (group g) into cfg->instances[idx]; earlier instances are complete. */
 static void load_instance(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,
-                          size_t idx)
+                          size_t idx, struct config_index *x)
 {
 	struct vipd_instance_config *in = &cfg->instances[idx];
 	char pfx[32], what[VIPD_NAME_MAX + 16];
@@ -373,7 +384,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	snprintf(what, sizeof(what), "%s", pfx);
 
 	if (config_value_member(&sc, "name")) {
-		load_name(&sc, cfg, idx, in);
+		load_name(&sc, cfg, idx, x, in);
 		if (in->name[0])
 			snprintf(what, sizeof(what), "instance \"%s\"", in->name);
 	} else {
@@ -406,7 +417,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	if (config_value_get_int(&sc, "garp_refresh_repeat", 1, 100, &v) == CV_OK)
 		in->garp_refresh_repeat = (unsigned)v;
 	config_value_get_seconds(&sc, "garp_interval", 0, 10, &in->garp_interval);
-	load_vips(&sc, cfg, idx, version_ok, in);
+	load_vips(&sc, cfg, idx, x, version_ok, in);
 	if (!in->af) /* no virtual address: adverts with none, over IPv4 */
 		in->af = AF_INET;
 	config_addr_load_excluded(&sc, cfg, idx, in);
@@ -425,6 +436,7 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
                            struct vipd_config *cfg)
 {
 	const config_setting_t *s = config_setting_get_member(root, "instances");
+	struct config_index x = {0};
 	int n;
 
 	if (!s) {
@@ -456,8 +468,12 @@ static void load_instances(struct cv_loader *ld, const config_setting_t *root,
 			cfg->instances[i].line = config_setting_source_line(g);
 			continue;
 		}
-		load_instance(ld, g, cfg, (size_t)i);
+		load_instance(ld, g, cfg, (size_t)i, &x);
 	}
+	/* the checks scanned without it, but a load short of memory fails (HACKING.md) */
+	if (x.failed)
+		config_value_error_at(ld, s, "instances: out of memory");
+	config_index_free(&x);
 }
 
 static const char *const top_keys[] = {

@@ -677,14 +677,13 @@ static char *recv_line(int fd, monotime deadline, int timeout_ms, char *err, siz
 	return NULL;
 }
 
-struct json_object *ctl_query(const char *path, struct json_object *request, int timeout_ms,
-                              enum ctl_query_status *status, char *err, size_t errlen)
+char *ctl_query_line(const char *path, struct json_object *request, int timeout_ms,
+                     enum ctl_query_status *status, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
 	const char *text = json_object_to_json_string_ext(
 	    request, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	monotime deadline = monotime_now() + (monotime)timeout_ms * MT_MSEC;
-	struct json_object *reply = NULL;
 	enum ctl_query_status st = CTL_QUERY_FAILED;
 	char *buf = NULL;
 	size_t sent = 0, tlen = text ? strlen(text) : 0;
@@ -718,23 +717,53 @@ struct json_object *ctl_query(const char *path, struct json_object *request, int
 			sent += (size_t)n;
 	}
 	buf = recv_line(fd, deadline, timeout_ms, err, errlen);
-	if (!buf)
-		goto out;
-	reply = json_tokener_parse(buf);
-	if (!reply || !json_object_is_type(reply, json_type_object)) {
-		json_object_put(reply);
-		reply = NULL;
-		snprintf(err, errlen, "malformed answer from vipd");
-		goto out;
-	}
-	st = CTL_QUERY_OK;
+	if (buf)
+		st = CTL_QUERY_OK;
 out:
 	if (fd >= 0)
 		close(fd);
-	free(buf);
 	if (status)
 		*status = st;
+	return buf;
+}
+
+struct json_object *ctl_query_parse(const char *line, char *err, size_t errlen)
+{
+	struct json_object *reply = json_tokener_parse(line);
+
+	if (!reply || !json_object_is_type(reply, json_type_object)) {
+		json_object_put(reply);
+		snprintf(err, errlen, "malformed answer from vipd");
+		return NULL;
+	}
 	return reply;
+}
+
+struct json_object *ctl_query(const char *path, struct json_object *request, int timeout_ms,
+                              enum ctl_query_status *status, char *err, size_t errlen)
+{
+	char *line = ctl_query_line(path, request, timeout_ms, status, err, errlen);
+	struct json_object *reply = line ? ctl_query_parse(line, err, errlen) : NULL;
+
+	if (line && !reply && status)
+		*status = CTL_QUERY_FAILED;
+	free(line);
+	return reply;
+}
+
+const char *ctl_reply_ok_object(const char *line, size_t *len)
+{
+	static const char head[] = "{\"ok\":true,\"result\":{";
+	size_t n = strlen(line);
+
+	/* ctl_reply_ok's two members in their order, serialised as client_queue does */
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (n < sizeof(head) || strncmp(line, head, sizeof(head) - 1) != 0 || line[n - 1] != '}' ||
+	    line[n - 2] != '}')
+		return NULL;
+	*len = n - (sizeof(head) - 2) - 1;
+	return line + sizeof(head) - 2;
 }
 
 struct json_object *ctl_request(const char *path, struct json_object *request, int timeout_ms,

@@ -39,6 +39,22 @@ static void drop_instance(struct daemon *d, struct instance *in, monotime now)
 	free(in);
 }
 
+/* config_instance, looking at *next first: a file keeps its order from one reload to the next,
+ * so a name is found at once where a search from the top made 1000 instances' reload O(n^2).
+ * *next is then the entry after the one found. */
+static const struct vipd_instance_config *instance_in(const struct vipd_config *cfg,
+                                                      const char *name, size_t *next)
+{
+	const struct vipd_instance_config *ic =
+	    *next < cfg->ninstances && strcmp(cfg->instances[*next].name, name) == 0
+	        ? &cfg->instances[*next]
+	        : config_instance(cfg, name);
+
+	if (ic)
+		*next = (size_t)(ic - cfg->instances) + 1;
+	return ic;
+}
+
 /* The new config is valid: bring the instance table in line with it. */
 static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct instance **kept,
                          const char **demoted, struct reload_counts *rc)
@@ -52,9 +68,9 @@ static void reload_apply(struct daemon *d, struct vipd_config *ncfg, struct inst
 	/* The groups point at instances freed below: rebuilt once the table is new. */
 	sync_group_free(d->syncs);
 	d->syncs = NULL;
-	for (size_t i = 0; i < d->ninstances; i++) {
+	for (size_t i = 0, next = 0; i < d->ninstances; i++) {
 		struct instance *in = d->instances[i];
-		const struct vipd_instance_config *nic = config_instance(ncfg, in->cfg->name);
+		const struct vipd_instance_config *nic = instance_in(ncfg, in->cfg->name, &next);
 
 		if (nic && config_instance_equal(in->cfg, nic)) {
 			in->cfg = nic;

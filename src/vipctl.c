@@ -127,7 +127,9 @@ int main(int argc, char **argv)
 	struct vipctl_events_opts ev = {0};
 	char *end;
 	struct json_object *req, *reply, *ok, *result = NULL;
-	char err[512];
+	char err[512], *line;
+	const char *text;
+	size_t tlen;
 	int c, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "S:hV", longopts, NULL)) != -1) {
@@ -211,11 +213,25 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	reply = ctl_query(socket_path, req, VIPCTL_TIMEOUT_MS, &st, err, sizeof(err));
+	line = ctl_query_line(socket_path, req, VIPCTL_TIMEOUT_MS, &st, err, sizeof(err));
 	json_object_put(req);
-	if (!reply) {
+	if (!line) {
 		fprintf(stderr, "vipctl: %s\n", err);
 		return st == CTL_QUERY_UNREACHABLE ? EXIT_USAGE : EXIT_REFUSED;
+	}
+	/* --json prints the daemon's own text of a result object: parsing and printing again
+	 * the status of 1000 instances cost more than the daemon took to build it. */
+	if (json && strcmp(cmd->name, "names") != 0 && (text = ctl_reply_ok_object(line, &tlen))) {
+		fwrite(text, 1, tlen, stdout);
+		putchar('\n');
+		free(line);
+		return 0;
+	}
+	reply = ctl_query_parse(line, err, sizeof(err));
+	free(line);
+	if (!reply) {
+		fprintf(stderr, "vipctl: %s\n", err);
+		return EXIT_REFUSED;
 	}
 	if (!json_object_object_get_ex(reply, "ok", &ok) || !json_object_get_boolean(ok)) {
 		/* Scripts get the whole refusal (with a reload's "errors") on stdout too. */

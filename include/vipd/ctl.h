@@ -70,6 +70,19 @@ struct json_object *ctl_reply_error_with(const char *message, const char *key,
 struct json_object *ctl_query(const char *path, struct json_object *request, int timeout_ms,
                               enum ctl_query_status *status, char *err, size_t errlen);
 
+/* ctl_query's exchange alone: the answer line as received (malloc'd, NUL-terminated, its newline
+ * kept), not parsed; NULL with a reason in err. status as ctl_query's. */
+char *ctl_query_line(const char *path, struct json_object *request, int timeout_ms,
+                     enum ctl_query_status *status, char *err, size_t errlen);
+
+/* Parse an answer line of ctl_query_line: an object, or NULL with a reason in err. */
+struct json_object *ctl_query_parse(const char *line, char *err, size_t errlen);
+
+/* The text of the result object in an answer line {"ok":true,"result":{...}} as the daemon
+ * writes it (and *len its length), NULL for any other line: printed as is, it is what parsing
+ * the line and printing its result prints, without the cost of either (1000 instances' status). */
+const char *ctl_reply_ok_object(const char *line, size_t *len);
+
 /* ctl_query without the status. */
 struct json_object *ctl_request(const char *path, struct json_object *request, int timeout_ms,
                                 char *err, size_t errlen);

@@ -62,6 +62,10 @@ struct daemon_iface {
 	struct vip_addr *vips; /* ifc.all_vips */
 	/* garp_groups: the earliest time of the next GARP [0] and NA [1] on it (daemon_garp.c) */
 	monotime garp_next[2];
+	/* An address appeared here in the netlink read under way: its instances are told once
+	 * after the read (daemon_iface_nl_cb), under the cause of the last such event. */
+	bool addr_pending;
+	struct events_cause addr_cause;
 };
 
 /* The daemon's record of ifc: every struct iface is the first member of a daemon_iface made by

@@ -47,6 +47,9 @@ struct daemon {
 	struct instance_batch nl_batch; /* the instances' VIP changes until the iteration ends */
 	struct daemon_iface **ifaces;
 	size_t nifaces;
+	/* The cause of the netlink event in hand while the monitor is read, NULL otherwise: an
+	 * address that appears then is told to its interface's instances after the read. */
+	const struct events_cause *nl_reading;
 	struct instance **instances; /* one allocation each: timers point into them */
 	size_t ninstances;
 	struct instance_io io;

@@ -630,6 +630,53 @@ static void missing_keys(void **state)
 	    "6: instances[4]: missing key \"interface\"", "6: instances[4]: missing key \"vrid\"");
 }
 
+/* Hundreds of instances (the index of names and VIPs grows several times): a duplicate name or
+ * VIP far down the file still names the one instance it repeats, and a link-local VIP may repeat
+ * on another interface only. */
+static void duplicates_many(void **state)
+{
+	enum { N = 600 };
+	size_t cap = (size_t)N * 160 + 1024, len = 0;
+	char *text = malloc(cap), path[64];
+	struct config_errors errs = {0};
+	struct vipd_config *cfg;
+
+	(void)state;
+	assert_non_null(text);
+	len += (size_t)snprintf(text + len, cap - len, "instances = (\n");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+		                        "  { name = \"i%d\"; interface = \"eth%d\"; vrid = %d; "
+		                        "virtual_addresses = [ \"fd00::%x\"%s ]; },\n",
+		                        i, i / 200, i % 200 + 1, (unsigned)i,
+		                        i % 200 ? "" : ", \"fe80::1\"");
+	/* lines: 1 "instances", instance i on line i + 2 */
+	len += (size_t)snprintf(text + len, cap - len,
+	                        "  { name = \"i300\"; interface = \"eth9\"; vrid = 1; "
+	                        "virtual_addresses = [ \"fe80::1\" ]; },\n"
+	                        "  { name = \"x\"; interface = \"eth9\"; vrid = 2; "
+	                        "virtual_addresses = [ \"fd00::190\", \"fe80::1\" ]; }\n);\n");
+	assert_true(len < cap);
+	write_tmp(path, sizeof(path), text);
+	cfg = config_load(path, &errs);
+	unlink(path);
+	assert_null(cfg);
+	for (size_t i = 0; errs.n != 3 && i < errs.n; i++)
+		print_message("got: %s\n", errs.lines[i]);
+	assert_int_equal(errs.n, 3);
+	/* instance 400 holds fd00::190; fe80::1 is on eth0 to eth2 once each, and on eth9 in the
+	 * instance refused for its name */
+	assert_non_null(strstr(errs.lines[0], ":602: instances[600].name: duplicate instance name "
+	                                      "\"i300\" (also at line 302)"));
+	assert_non_null(strstr(errs.lines[1],
+	                       ":603: instances[601].virtual_addresses[0]: "
+	                       "fd00::190 is also in instance \"i400\" at line 402"));
+	assert_non_null(strstr(errs.lines[2], ":603: instances[601].virtual_addresses[1]: fe80::1 "
+	                                      "is also in instances[600] at line 602"));
+	config_errors_clear(&errs);
+	free(text);
+}
+
 static void duplicates(void **state)
 {
 	(void)state;
@@ -841,6 +888,7 @@ int main(void)
 	    cmocka_unit_test(address_count),
 	    cmocka_unit_test(missing_keys),
 	    cmocka_unit_test(duplicates),
+	    cmocka_unit_test(duplicates_many),
 	    cmocka_unit_test(many_errors_all_reported),
 	    cmocka_unit_test(print_round_trip),
 	    cmocka_unit_test(shipped_configs_load),

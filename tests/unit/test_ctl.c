@@ -717,6 +717,59 @@ static struct json_object *echo_handler(void *arg, struct json_object *req)
 	return ctl_reply_ok(json_object_get(req));
 }
 
+/* vipctl --json prints the result's text from the answer line as is: it must be what parsing the
+ * line and printing its result (as vipctl did) prints, for the values status holds (doubles,
+ * escapes, UTF-8, nesting, big counters); anything but an ok answer with an object is refused. */
+static void reply_ok_object_text(void **state)
+{
+	static const char *refused[] = {
+	    "{\"ok\":false,\"error\":\"no such instance\"}\n",
+	    "{\"ok\":true,\"result\":null}\n",
+	    "{\"ok\":true,\"result\":[\"a\"]}\n",
+	    "{\"ok\":true,\"result\":{}\n",
+	    "{\"ok\":true,\"result\":{",
+	    "",
+	};
+	const int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+	struct json_object *r = json_object_new_object(), *a = json_object_new_array(), *reply;
+	struct json_object *parsed, *pres;
+	char *line;
+	const char *text, *want;
+	size_t len;
+
+	(void)state;
+	json_object_object_add(r, "since", json_object_new_double(16.97822823));
+	json_object_object_add(r, "third", json_object_new_double(1.0 / 3));
+	json_object_object_add(r, "tiny", json_object_new_double(1e-7));
+	json_object_object_add(r, "whole", json_object_new_double(2.0));
+	json_object_object_add(r, "big", json_object_new_uint64(UINT64_MAX));
+	json_object_object_add(r, "neg", json_object_new_int64(INT64_MIN));
+	json_object_object_add(r, "s", json_object_new_string("a/b \"q\" \\ \t\x01 \xc3\xa9"));
+	json_object_object_add(r, "none", NULL);
+	json_object_array_add(a, json_object_new_object());
+	json_object_array_add(a, json_object_new_boolean(0));
+	json_object_object_add(r, "list", a);
+	reply = ctl_reply_ok(r);
+	assert_non_null(reply);
+	assert_true(asprintf(&line, "%s\n", json_object_to_json_string_ext(reply, flags)) > 0);
+	text = ctl_reply_ok_object(line, &len);
+	assert_non_null(text);
+	parsed = json_tokener_parse(line);
+	assert_true(json_object_object_get_ex(parsed, "result", &pres));
+	want = json_object_to_json_string_ext(pres, flags);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(text, want, len);
+	json_object_put(parsed);
+	json_object_put(reply);
+	free(line);
+
+	assert_non_null(text = ctl_reply_ok_object("{\"ok\":true,\"result\":{}}\r\n", &len));
+	assert_int_equal(len, 2);
+	assert_memory_equal(text, "{}", 2);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		assert_null(ctl_reply_ok_object(refused[i], &len));
+}
+
 /* ctl_handle_line alone (the fuzzed entry): sizes, CR, non-objects. */
 static void handle_line(void **state)
 {
@@ -807,6 +860,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(too_many_clients, server_setup, server_teardown),
 	    cmocka_unit_test_setup_teardown(query_outcomes, server_setup, server_teardown),
 	    cmocka_unit_test(handle_line),
+	    cmocka_unit_test(reply_ok_object_text),
 	    cmocka_unit_test(socket_mode_and_group),
 	};
 

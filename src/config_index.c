@@ -1,0 +1,136 @@
+/* config_index: names and VIPs of the instances loaded so far, in one open-addressing table (see
+ * config_index.h). */
+#include "build_config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vipd/config_index.h"
+
+enum { KIND_NAME = 1, KIND_VIP = 2 };
+
+struct config_index_slot {
+	const void *key; /* NULL: free */
+	uint32_t hash;
+	uint8_t kind;
+	size_t idx;
+};
+
+/* FNV-1a over len bytes, seeded with the kind so that a name never meets an address. */
+static uint32_t hash_bytes(uint8_t kind, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u ^ kind;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t hash_vip(const struct vip_addr *a)
+{
+	uint8_t buf[1 + sizeof(a->in)];
+	size_t n = addr_size(a->af);
+
+	buf[0] = (uint8_t)a->af;
+	memcpy(buf + 1, a->in.bytes, n);
+	return hash_bytes(KIND_VIP, buf, n + 1);
+}
+
+static bool same(const struct config_index_slot *s, uint8_t kind, const void *key)
+{
+	if (s->kind != kind)
+		return false;
+	if (kind == KIND_NAME)
+		return strcmp(s->key, key) == 0;
+	return addr_equal(s->key, key);
+}
+
+/* The slot holding key, or the free slot where it would go. */
+static struct config_index_slot *probe(const struct config_index *x, uint8_t kind, const void *key,
+                                       uint32_t h)
+{
+	for (size_t i = h & (x->cap - 1);; i = (i + 1) & (x->cap - 1)) {
+		struct config_index_slot *s = &x->slots[i];
+
+		if (!s->key || (s->hash == h && same(s, kind, key)))
+			return s;
+	}
+}
+
+/* Keep the table at most half full. false when out of memory. */
+static bool grow(struct config_index *x)
+{
+	struct config_index old = *x;
+	size_t cap = x->cap ? 2 * x->cap : 256;
+
+	if (x->n + 1 <= x->cap / 2)
+		return true;
+	x->slots = calloc(cap, sizeof(*x->slots));
+	if (!x->slots) {
+		x->slots = old.slots;
+		return false;
+	}
+	x->cap = cap;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slots[i].key)
+			*probe(x, old.slots[i].kind, old.slots[i].key, old.slots[i].hash) =
+			    old.slots[i];
+	free(old.slots);
+	return true;
+}
+
+static void add(struct config_index *x, uint8_t kind, const void *key, uint32_t h, size_t idx)
+{
+	struct config_index_slot *s;
+
+	if (x->failed)
+		return;
+	if (!grow(x)) {
+		x->failed = true;
+		return;
+	}
+	s = probe(x, kind, key, h);
+	if (s->key)
+		return; /* the first instance recorded stays */
+	*s = (struct config_index_slot){.key = key, .hash = h, .kind = kind, .idx = idx};
+	x->n++;
+}
+
+static size_t find(const struct config_index *x, uint8_t kind, const void *key, uint32_t h)
+{
+	const struct config_index_slot *s;
+
+	if (x->failed)
+		return CONFIG_INDEX_UNKNOWN;
+	if (!x->cap)
+		return CONFIG_INDEX_NONE;
+	s = probe(x, kind, key, h);
+	return s->key ? s->idx : CONFIG_INDEX_NONE;
+}
+
+void config_index_free(struct config_index *x)
+{
+	free(x->slots);
+	*x = (struct config_index){0};
+}
+
+void config_index_add_name(struct config_index *x, const char *name, size_t idx)
+{
+	add(x, KIND_NAME, name, hash_bytes(KIND_NAME, name, strlen(name)), idx);
+}
+
+size_t config_index_find_name(const struct config_index *x, const char *name)
+{
+	return find(x, KIND_NAME, name, hash_bytes(KIND_NAME, name, strlen(name)));
+}
+
+void config_index_add_vip(struct config_index *x, const struct vip_addr *a, size_t idx)
+{
+	add(x, KIND_VIP, a, hash_vip(a), idx);
+}
+
+size_t config_index_find_vip(const struct config_index *x, const struct vip_addr *a)
+{
+	return find(x, KIND_VIP, a, hash_vip(a));
+}
