@@ -37,6 +37,7 @@ static void drop_instance(struct daemon *d, struct instance *in, monotime now)
 	net_vrrp_forget(in);
 	announce_tx_forget(d->announce_tx, in);
 	instance_accept_free(in);
+	instance_peers_free(in);
 	free(in);
 }
 

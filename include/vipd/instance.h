@@ -257,6 +257,9 @@ void instance_start(struct instance *in, monotime now);
  * again only after instance_init. */
 void instance_accept_free(struct instance *in);
 
+/* Free in's table of routers heard (instance_peers.c), before in itself goes. */
+void instance_peers_free(struct instance *in);
+
 /* Stop: a Master sends priority 0 and removes its VIPs; timers stop; state INIT. */
 void instance_stop(struct instance *in, monotime now);
 
