@@ -1,7 +1,8 @@
 /* events: the ring of recent events behind `vipctl events` and `vipctl history`. A fixed array
  * indexed by seq modulo its size, so a reader finds any seq in O(1); a reader that fell behind
  * learns how many events it missed from the seqs alone. A slot keeps an event's strings in one
- * allocation of their length (a push reuses the overwritten event's), not in fixed arrays. */
+ * allocation of their length (a push reuses the overwritten event's), not in fixed arrays, and
+ * the slots come in chunks allocated as the ring first reaches them. */
 #include "build_config.h"
 
 #include <errno.h>
@@ -70,10 +71,44 @@ static size_t clamp(size_t cap)
 	return cap > EVENTS_MAX_SIZE ? EVENTS_MAX_SIZE : cap;
 }
 
+/* Slots come in chunks of this many, each allocated when the ring first reaches it: memory
+ * follows the events held, not events_ring_size, until the ring is full. */
+#define CHUNK 128
+
+static size_t nchunks(size_t cap)
+{
+	return (cap + CHUNK - 1) / CHUNK;
+}
+
+/* The slot of index i (< r->cap), allocating its chunk; NULL (ENOMEM). */
+static struct events_slot *slot_make(struct events_slot **chunk, size_t cap, size_t i)
+{
+	struct events_slot **c = &chunk[i / CHUNK];
+
+	if (!*c) {
+		size_t n = cap - i / CHUNK * CHUNK;
+
+		/* Not zeroed: a slot is read only once written. */
+		*c = malloc((n < CHUNK ? n : CHUNK) * sizeof(**c));
+		if (!*c) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	return &(*c)[i % CHUNK];
+}
+
+static void chunks_free(struct events_slot **chunk, size_t cap)
+{
+	for (size_t i = 0; chunk && i < nchunks(cap); i++)
+		free(chunk[i]);
+	free(chunk);
+}
+
 int events_ring_init(struct events_ring *r, size_t cap)
 {
 	cap = clamp(cap);
-	r->ev = calloc(cap, sizeof(*r->ev));
+	r->ev = calloc(nchunks(cap), sizeof(*r->ev));
 	r->view = malloc(sizeof(*r->view));
 	if (!r->ev || !r->view) {
 		free(r->ev);
@@ -98,7 +133,7 @@ static const struct events_slot *slot_of(const struct events_ring *r, uint64_t s
 {
 	if (r->ev == NULL || seq < events_ring_first(r) || seq >= r->next)
 		return NULL;
-	return &r->ev[seq % r->cap];
+	return &r->ev[seq % r->cap / CHUNK][seq % r->cap % CHUNK];
 }
 
 /* Copy the string at *text into dst (len bytes) and step past it. */
@@ -147,24 +182,31 @@ const struct events_event *events_ring_get(const struct events_ring *r, uint64_t
 
 int events_ring_resize(struct events_ring *r, size_t cap)
 {
-	struct events_slot *ev;
+	struct events_slot **ev;
 	uint64_t first = r->first;
 
 	cap = clamp(cap);
 	if (cap == r->cap)
 		return 0;
-	ev = calloc(cap, sizeof(*ev));
+	ev = calloc(nchunks(cap), sizeof(*ev));
 	if (!ev) {
 		errno = ENOMEM;
 		return -1;
 	}
 	if (r->next - first > cap)
 		first = r->next - cap;
+	for (uint64_t s = first; s < r->next; s++) {
+		struct events_slot *to = slot_make(ev, cap, s % cap);
+
+		if (!to) {
+			chunks_free(ev, cap); /* the texts are still the ring's */
+			return -1;
+		}
+		*to = *slot_of(r, s);
+	}
 	for (uint64_t s = r->first; s < first; s++) /* the ones that no longer fit */
-		free(r->ev[s % r->cap].text);
-	for (uint64_t s = first; s < r->next; s++)
-		ev[s % cap] = r->ev[s % r->cap];
-	free(r->ev);
+		free(slot_of(r, s)->text);
+	chunks_free(r->ev, r->cap);
 	r->ev = ev;
 	r->cap = cap;
 	r->first = first;
@@ -174,8 +216,8 @@ int events_ring_resize(struct events_ring *r, size_t cap)
 void events_ring_free(struct events_ring *r)
 {
 	for (uint64_t s = events_ring_first(r); s < r->next; s++)
-		free(r->ev[s % r->cap].text);
-	free(r->ev);
+		free(slot_of(r, s)->text);
+	chunks_free(r->ev, r->cap);
 	free(r->view);
 	r->ev = NULL;
 	r->view = NULL;
@@ -191,17 +233,19 @@ static size_t field_len(const char *s, size_t max)
 
 const struct events_event *events_ring_push(struct events_ring *r, const struct events_event *ev)
 {
-	struct events_slot *slot = &r->ev[r->next % r->cap];
+	struct events_slot *slot = slot_make(r->ev, r->cap, r->next % r->cap);
 	const struct events_cause *c = &ev->cause;
 	size_t li = field_len(ev->instance, sizeof(ev->instance));
 	size_t lf = field_len(c->from, sizeof(c->from));
 	size_t ln = field_len(c->name, sizeof(c->name));
 	size_t ld = field_len(c->detail, sizeof(c->detail));
 	bool full = r->next - r->first == r->cap;
-	/* The slot's own text, when it holds the oldest event, is reused in place. */
-	char *text = realloc(full ? slot->text : NULL, li + lf + ln + ld + 4);
-	char *t = text;
+	char *text, *t;
 
+	if (!slot)
+		return NULL;
+	/* The slot's own text, when it holds the oldest event, is reused in place. */
+	text = t = realloc(full ? slot->text : NULL, li + lf + ln + ld + 4);
 	if (!text) {
 		errno = ENOMEM;
 		return NULL;

@@ -78,7 +78,7 @@ struct events_slot;
 
 /* The ring: the newest cap events. */
 struct events_ring {
-	struct events_slot *ev;
+	struct events_slot **ev; /* cap slots, in chunks allocated as the ring first reaches them */
 	size_t cap;
 	uint64_t first;            /* the oldest seq held (== next when empty) */
 	uint64_t next;             /* the seq the next push gets */

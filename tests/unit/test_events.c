@@ -375,6 +375,45 @@ static void events_equal_after_wrap(void **state)
 	assert_null(events_ring_get(&r, (uint64_t)k));
 }
 
+/* Every event the ring holds is event seq - 1 of full_event. */
+static void assert_held(const struct events_ring *r)
+{
+	for (uint64_t s = events_ring_first(r); s < r->next; s++)
+		assert_event_is(events_ring_get(r, s), (int)s - 1, s);
+}
+
+/* Push events from..to - 1 of full_event into r. */
+static void push_full(struct events_ring *r, int from, int to)
+{
+	struct events_event ev;
+
+	for (int k = from; k < to; k++) {
+		full_event(&ev, k);
+		assert_non_null(events_ring_push(r, &ev));
+	}
+}
+
+/* The same across several chunks of slots, a last one partly used, and resizes between sizes
+ * that do not fill whole chunks. */
+static void events_equal_across_chunks(void **state)
+{
+	struct events_ring r;
+
+	(void)state;
+	assert_int_equal(events_ring_init(&r, 300), 0);
+	push_full(&r, 0, 700);
+	assert_int_equal(r.next - events_ring_first(&r), 300);
+	assert_held(&r);
+	assert_int_equal(events_ring_resize(&r, 130), 0);
+	assert_int_equal(r.next - events_ring_first(&r), 130);
+	assert_held(&r);
+	assert_int_equal(events_ring_resize(&r, 1000), 0);
+	push_full(&r, 700, 1200);
+	assert_int_equal(r.next - events_ring_first(&r), 630);
+	assert_held(&r);
+	events_ring_free(&r);
+}
+
 /* The JSON's time: RFC 3339 UTC with microseconds, across the calendar's corners. */
 static void wall_text(void **state)
 {
@@ -407,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(each_of_is_one_scan_per_name),
 	    cmocka_unit_test(netlink_event_json),
 	    cmocka_unit_test(events_equal_after_wrap),
+	    cmocka_unit_test(events_equal_across_chunks),
 	    cmocka_unit_test(wall_text),
 	};
 
