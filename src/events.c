@@ -1,7 +1,7 @@
 /* events: the ring of recent events behind `vipctl events` and `vipctl history`. A fixed array
  * indexed by seq modulo its size, so a reader finds any seq in O(1); a reader that fell behind
- * learns how many events it missed from the seqs alone. A slot keeps an event's strings in one
- * allocation of their length (a push reuses the overwritten event's), not in fixed arrays, and
+ * learns how many events it missed from the seqs alone. A slot keeps an event's strings packed
+ * (in the slot when short, else in an allocation of their length), not in fixed arrays, and
  * the slots come in chunks allocated as the ring first reaches them. */
 #include "build_config.h"
 
@@ -51,18 +51,30 @@ void events_cause_init(struct events_cause *c, enum events_kind kind)
 	c->held_back = -1;
 }
 
+/* The text of most events (an instance name, a peer's address, a short cause name) fits in
+ * this many bytes of the slot; a longer one gets an allocation of its length. Not one for every
+ * event: small blocks kept for long among the loop's short-lived ones would scatter the heap. */
+#define SMALL_TEXT 48
+
 /* An event as the ring holds it: struct events_event without its fixed string arrays (304 of
- * its 424 bytes, mostly empty), their text in one allocation of its own length. */
+ * its 424 bytes, mostly empty). Its text: instance, cause.from, cause.name and cause.detail,
+ * each NUL-terminated, in small or, when longer, in big. */
 struct events_slot {
 	uint64_t seq;
 	int64_t wall_us;
 	monotime mono;
-	char *text; /* instance, cause.from, cause.name, cause.detail: each NUL-terminated */
+	char *big; /* the text when it does not fit in small, else NULL */
 	int64_t silence_ms, duration_ms, held_back;
 	long uid;
 	int old_value, new_value, priority, interval_ms, version;
 	uint8_t type, kind;
+	char small[SMALL_TEXT];
 };
+
+static const char *text_of(const struct events_slot *sl)
+{
+	return sl->big ? sl->big : sl->small;
+}
 
 static size_t clamp(size_t cap)
 {
@@ -149,7 +161,7 @@ static void take(const char **text, char *dst, size_t len)
 static const struct events_event *view_of(const struct events_ring *r, const struct events_slot *sl)
 {
 	struct events_event *ev = r->view;
-	const char *t = sl->text;
+	const char *t = text_of(sl);
 
 	memset(ev, 0, sizeof(*ev));
 	ev->seq = sl->seq;
@@ -205,7 +217,7 @@ int events_ring_resize(struct events_ring *r, size_t cap)
 		*to = *slot_of(r, s);
 	}
 	for (uint64_t s = r->first; s < first; s++) /* the ones that no longer fit */
-		free(slot_of(r, s)->text);
+		free(slot_of(r, s)->big);
 	chunks_free(r->ev, r->cap);
 	r->ev = ev;
 	r->cap = cap;
@@ -216,7 +228,7 @@ int events_ring_resize(struct events_ring *r, size_t cap)
 void events_ring_free(struct events_ring *r)
 {
 	for (uint64_t s = events_ring_first(r); s < r->next; s++)
-		free(slot_of(r, s)->text);
+		free(slot_of(r, s)->big);
 	chunks_free(r->ev, r->cap);
 	free(r->view);
 	r->ev = NULL;
@@ -239,35 +251,29 @@ const struct events_event *events_ring_push(struct events_ring *r, const struct 
 	size_t lf = field_len(c->from, sizeof(c->from));
 	size_t ln = field_len(c->name, sizeof(c->name));
 	size_t ld = field_len(c->detail, sizeof(c->detail));
+	size_t need = li + lf + ln + ld + 4;
 	bool full = r->next - r->first == r->cap;
-	char *text, *t;
+	char *big = NULL, *t;
 
 	if (!slot)
 		return NULL;
-	/* The slot's own text, when it holds the oldest event, is reused in place. */
-	text = t = realloc(full ? slot->text : NULL, li + lf + ln + ld + 4);
-	if (!text) {
-		errno = ENOMEM;
-		return NULL;
+	if (need > SMALL_TEXT) {
+		/* The overwritten event's own, when it had one, is reused. */
+		big = realloc(full ? slot->big : NULL, need);
+		if (!big) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	} else if (full) {
+		free(slot->big);
 	}
 	if (full)
 		r->first++; /* the oldest is overwritten */
-	memcpy(t, ev->instance, li);
-	t[li] = '\0';
-	t += li + 1;
-	memcpy(t, c->from, lf);
-	t[lf] = '\0';
-	t += lf + 1;
-	memcpy(t, c->name, ln);
-	t[ln] = '\0';
-	t += ln + 1;
-	memcpy(t, c->detail, ld);
-	t[ld] = '\0';
 	*slot = (struct events_slot){
 	    .seq = r->next++,
 	    .wall_us = ev->wall_us,
 	    .mono = ev->mono,
-	    .text = text,
+	    .big = big,
 	    .silence_ms = c->silence_ms,
 	    .duration_ms = c->duration_ms,
 	    .held_back = c->held_back,
@@ -280,6 +286,18 @@ const struct events_event *events_ring_push(struct events_ring *r, const struct 
 	    .type = (uint8_t)ev->type,
 	    .kind = (uint8_t)c->kind,
 	};
+	t = big ? big : slot->small;
+	memcpy(t, ev->instance, li);
+	t[li] = '\0';
+	t += li + 1;
+	memcpy(t, c->from, lf);
+	t[lf] = '\0';
+	t += lf + 1;
+	memcpy(t, c->name, ln);
+	t[ln] = '\0';
+	t += ln + 1;
+	memcpy(t, c->detail, ld);
+	t[ld] = '\0';
 	return view_of(r, slot);
 }
 
@@ -363,7 +381,7 @@ int events_ring_each_of(const struct events_ring *r, enum events_type t, const c
 		if (!sl || sl->type != (uint8_t)t)
 			continue;
 		i = name_index_find(&x, names,
-		                    sl->text); /* the instance: the text's first string */
+		                    text_of(sl)); /* the instance: the text's first string */
 		if (i != (size_t)-1)
 			rc = fn(arg, i, view_of(r, sl));
 	}

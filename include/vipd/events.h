@@ -72,8 +72,8 @@ struct events_event {
 	struct events_cause cause;
 };
 
-/* How the ring holds one event (events.c): the numbers, and the strings in one allocation of
- * their own length, a quarter of a struct events_event (issue 13: 4096 of those are 1.7 MB). */
+/* How the ring holds one event (events.c): the numbers and the strings packed, a third of a
+ * struct events_event for most events (issue 13: 4096 of those are 1.7 MB). */
 struct events_slot;
 
 /* The ring: the newest cap events. */
