@@ -898,8 +898,11 @@ void daemon_free(struct daemon *d)
 	announce_tx_free(d->announce_tx);
 	d->announce_tx = NULL;
 	instance_batch_free(&d->nl_batch);
-	for (size_t i = 0; i < d->ninstances; i++)
+	for (size_t i = 0; i < d->ninstances; i++) {
+		instance_accept_free(d->instances[i]);
+		instance_peers_free(d->instances[i]);
 		free(d->instances[i]);
+	}
 	if (d->announce_fd >= 0)
 		close(d->announce_fd);
 	if (d->nl) {

@@ -188,23 +188,31 @@ static void state_cause(struct daemon *d, const struct instance *in, struct even
 	}
 }
 
+/* Push ev into the ring: the stored copy (valid until the next push or read of the ring), or
+ * NULL when out of memory (logged; the event is not recorded). */
+static const struct events_event *record(struct daemon *d, const struct events_event *ev)
+{
+	const struct events_event *kept = events_ring_push(&d->events, ev);
+
+	if (!kept)
+		log_oom("event ring", "the event is not recorded");
+	return kept;
+}
+
 static void stamp(struct events_event *ev, const char *instance)
 {
 	struct timespec ts;
-	struct tm tm;
-	char sec[24] = "1970-01-01T00:00:00";
 
 	memset(ev, 0, sizeof(*ev));
 	ev->mono = monotime_now();
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if (gmtime_r(&ts.tv_sec, &tm))
-		strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ev->wall, sizeof(ev->wall), "%s.%06ldZ", sec, ts.tv_nsec / 1000);
+	ev->wall_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	snprintf(ev->instance, sizeof(ev->instance), "%s", instance);
 }
 
 const struct events_cause *daemon_events_state(struct daemon *d, struct instance *in)
 {
+	const struct events_event *kept;
 	struct events_event ev;
 
 	stamp(&ev, in->cfg->name);
@@ -215,15 +223,15 @@ const struct events_cause *daemon_events_state(struct daemon *d, struct instance
 	in->cause = ev.cause;
 	if ((unsigned)ev.cause.kind < EVENTS_KIND__COUNT)
 		in->stats.by_cause[ev.cause.kind]++;
-	if (d->journal_fd >= 0)
-		journal_state(d, events_ring_push(&d->events, &ev));
-	else
-		events_ring_push(&d->events, &ev);
+	kept = record(d, &ev);
+	if (kept && d->journal_fd >= 0)
+		journal_state(d, kept);
 	return &in->cause;
 }
 
 const struct events_cause *daemon_events_priority(struct daemon *d, struct instance *in)
 {
+	const struct events_event *kept;
 	struct events_event ev;
 
 	if (in->fsm.priority == in->event_priority)
@@ -236,7 +244,8 @@ const struct events_cause *daemon_events_priority(struct daemon *d, struct insta
 	/* Tracking (a check, an interface), vipctl demote/promote, a reload or the start changed
 	 * it: each sets the context. */
 	from_context(d, &ev.cause, EVENTS_KIND_NONE, NULL);
-	return &events_ring_push(&d->events, &ev)->cause;
+	kept = record(d, &ev);
+	return kept ? &kept->cause : NULL;
 }
 
 void daemon_events_nl_failed(void *ctx, struct instance *in, const struct nl_change *c,
@@ -251,7 +260,7 @@ void daemon_events_nl_failed(void *ctx, struct instance *in, const struct nl_cha
 	snprintf(ev.cause.name, sizeof(ev.cause.name), "%s", text);
 	snprintf(ev.cause.detail, sizeof(ev.cause.detail), "%.40s%s%.80s", strerror(-c->error),
 	         c->msg[0] ? ": " : "", c->msg);
-	events_ring_push(&d->events, &ev);
+	record(d, &ev);
 }
 
 /* The anomaly's own detail: what the cause's numbers do not say. */
@@ -305,7 +314,7 @@ void daemon_events_anomaly(void *ctx, struct instance *in, const struct peers_an
 		c->duration_ms = (int64_t)(a->duration / MT_MSEC);
 	c->held_back = (int64_t)held;
 	anomaly_detail(in, a, c->detail, sizeof(c->detail));
-	events_ring_push(&d->events, &ev);
+	record(d, &ev);
 }
 
 /* Does the request's "names" list (absent: every instance) take ev? */

@@ -52,7 +52,8 @@ int daemon_nft_sync(void *ctx, char *err, size_t errlen)
 	for (size_t i = 0; i < d->ninstances; i++) {
 		const struct instance *in = d->instances[i];
 
-		memcpy(all + n, in->drop, in->ndrop * sizeof(*all));
+		if (in->ndrop) /* an empty list has no array */
+			memcpy(all + n, in->drop, in->ndrop * sizeof(*all));
 		n += in->ndrop;
 	}
 	text = nft_rules_build(all, n);

@@ -1,9 +1,12 @@
 /* events: the ring of recent events behind `vipctl events` and `vipctl history`. A fixed array
- * indexed by seq modulo its size, so a push never allocates and a reader finds any seq in O(1);
- * a reader that fell behind learns how many events it missed from the seqs alone. */
+ * indexed by seq modulo its size, so a reader finds any seq in O(1); a reader that fell behind
+ * learns how many events it missed from the seqs alone. A slot keeps an event's strings packed
+ * (in the slot when short, else in an allocation of their length), not in fixed arrays, and
+ * the slots come in chunks allocated as the ring first reaches them. */
 #include "build_config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +51,31 @@ void events_cause_init(struct events_cause *c, enum events_kind kind)
 	c->held_back = -1;
 }
 
+/* The text of most events (an instance name, a peer's address, a short cause name) fits in
+ * this many bytes of the slot; a longer one gets an allocation of its length. Not one for every
+ * event: small blocks kept for long among the loop's short-lived ones would scatter the heap. */
+#define SMALL_TEXT 48
+
+/* An event as the ring holds it: struct events_event without its fixed string arrays (304 of
+ * its 424 bytes, mostly empty). Its text: instance, cause.from, cause.name and cause.detail,
+ * each NUL-terminated, in small or, when longer, in big. */
+struct events_slot {
+	uint64_t seq;
+	int64_t wall_us;
+	monotime mono;
+	char *big; /* the text when it does not fit in small, else NULL */
+	int64_t silence_ms, duration_ms, held_back;
+	long uid;
+	int old_value, new_value, priority, interval_ms, version;
+	uint8_t type, kind;
+	char small[SMALL_TEXT];
+};
+
+static const char *text_of(const struct events_slot *sl)
+{
+	return sl->big ? sl->big : sl->small;
+}
+
 static size_t clamp(size_t cap)
 {
 	if (cap < EVENTS_MIN_SIZE)
@@ -55,11 +83,50 @@ static size_t clamp(size_t cap)
 	return cap > EVENTS_MAX_SIZE ? EVENTS_MAX_SIZE : cap;
 }
 
+/* Slots come in chunks of this many, each allocated when the ring first reaches it: memory
+ * follows the events held, not events_ring_size, until the ring is full. */
+#define CHUNK 128
+
+static size_t nchunks(size_t cap)
+{
+	return (cap + CHUNK - 1) / CHUNK;
+}
+
+/* The slot of index i (< r->cap), allocating its chunk; NULL (ENOMEM). */
+static struct events_slot *slot_make(struct events_slot **chunk, size_t cap, size_t i)
+{
+	struct events_slot **c = &chunk[i / CHUNK];
+
+	if (!*c) {
+		size_t n = cap - i / CHUNK * CHUNK;
+
+		/* Not zeroed: a slot is read only once written. */
+		*c = malloc((n < CHUNK ? n : CHUNK) * sizeof(**c));
+		if (!*c) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	return &(*c)[i % CHUNK];
+}
+
+static void chunks_free(struct events_slot **chunk, size_t cap)
+{
+	for (size_t i = 0; chunk && i < nchunks(cap); i++)
+		free(chunk[i]);
+	free(chunk);
+}
+
 int events_ring_init(struct events_ring *r, size_t cap)
 {
 	cap = clamp(cap);
-	r->ev = calloc(cap, sizeof(*r->ev));
-	if (!r->ev) {
+	r->ev = calloc(nchunks(cap), sizeof(*r->ev));
+	r->view = malloc(sizeof(*r->view));
+	if (!r->ev || !r->view) {
+		free(r->ev);
+		free(r->view);
+		r->ev = NULL;
+		r->view = NULL;
 		errno = ENOMEM;
 		return -1;
 	}
@@ -74,31 +141,84 @@ uint64_t events_ring_first(const struct events_ring *r)
 	return r->ev == NULL ? r->next : r->first;
 }
 
-const struct events_event *events_ring_get(const struct events_ring *r, uint64_t seq)
+static const struct events_slot *slot_of(const struct events_ring *r, uint64_t seq)
 {
 	if (r->ev == NULL || seq < events_ring_first(r) || seq >= r->next)
 		return NULL;
-	return &r->ev[seq % r->cap];
+	return &r->ev[seq % r->cap / CHUNK][seq % r->cap % CHUNK];
+}
+
+/* Copy the string at *text into dst (len bytes) and step past it. */
+static void take(const char **text, char *dst, size_t len)
+{
+	size_t n = strlen(*text);
+
+	snprintf(dst, len, "%s", *text);
+	*text += n + 1;
+}
+
+/* Decode sl into the ring's view. */
+static const struct events_event *view_of(const struct events_ring *r, const struct events_slot *sl)
+{
+	struct events_event *ev = r->view;
+	const char *t = text_of(sl);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = sl->seq;
+	ev->wall_us = sl->wall_us;
+	ev->mono = sl->mono;
+	ev->type = (enum events_type)sl->type;
+	ev->old_value = sl->old_value;
+	ev->new_value = sl->new_value;
+	ev->cause.kind = (enum events_kind)sl->kind;
+	ev->cause.priority = sl->priority;
+	ev->cause.interval_ms = sl->interval_ms;
+	ev->cause.version = sl->version;
+	ev->cause.silence_ms = sl->silence_ms;
+	ev->cause.uid = sl->uid;
+	ev->cause.duration_ms = sl->duration_ms;
+	ev->cause.held_back = sl->held_back;
+	take(&t, ev->instance, sizeof(ev->instance));
+	take(&t, ev->cause.from, sizeof(ev->cause.from));
+	take(&t, ev->cause.name, sizeof(ev->cause.name));
+	take(&t, ev->cause.detail, sizeof(ev->cause.detail));
+	return ev;
+}
+
+const struct events_event *events_ring_get(const struct events_ring *r, uint64_t seq)
+{
+	const struct events_slot *sl = slot_of(r, seq);
+
+	return sl ? view_of(r, sl) : NULL;
 }
 
 int events_ring_resize(struct events_ring *r, size_t cap)
 {
-	struct events_event *ev;
+	struct events_slot **ev;
 	uint64_t first = r->first;
 
 	cap = clamp(cap);
 	if (cap == r->cap)
 		return 0;
-	ev = calloc(cap, sizeof(*ev));
+	ev = calloc(nchunks(cap), sizeof(*ev));
 	if (!ev) {
 		errno = ENOMEM;
 		return -1;
 	}
 	if (r->next - first > cap)
 		first = r->next - cap;
-	for (uint64_t s = first; s < r->next; s++)
-		ev[s % cap] = *events_ring_get(r, s);
-	free(r->ev);
+	for (uint64_t s = first; s < r->next; s++) {
+		struct events_slot *to = slot_make(ev, cap, s % cap);
+
+		if (!to) {
+			chunks_free(ev, cap); /* the texts are still the ring's */
+			return -1;
+		}
+		*to = *slot_of(r, s);
+	}
+	for (uint64_t s = r->first; s < first; s++) /* the ones that no longer fit */
+		free(slot_of(r, s)->big);
+	chunks_free(r->ev, r->cap);
 	r->ev = ev;
 	r->cap = cap;
 	r->first = first;
@@ -107,21 +227,78 @@ int events_ring_resize(struct events_ring *r, size_t cap)
 
 void events_ring_free(struct events_ring *r)
 {
-	free(r->ev);
+	for (uint64_t s = events_ring_first(r); s < r->next; s++)
+		free(slot_of(r, s)->big);
+	chunks_free(r->ev, r->cap);
+	free(r->view);
 	r->ev = NULL;
+	r->view = NULL;
 	r->cap = 0;
 	r->first = r->next;
 }
 
+/* The length of a string of a field of size max (a terminator is added if it has none). */
+static size_t field_len(const char *s, size_t max)
+{
+	return strnlen(s, max - 1);
+}
+
 const struct events_event *events_ring_push(struct events_ring *r, const struct events_event *ev)
 {
-	struct events_event *slot = &r->ev[r->next % r->cap];
+	struct events_slot *slot = slot_make(r->ev, r->cap, r->next % r->cap);
+	const struct events_cause *c = &ev->cause;
+	size_t li = field_len(ev->instance, sizeof(ev->instance));
+	size_t lf = field_len(c->from, sizeof(c->from));
+	size_t ln = field_len(c->name, sizeof(c->name));
+	size_t ld = field_len(c->detail, sizeof(c->detail));
+	size_t need = li + lf + ln + ld + 4;
+	bool full = r->next - r->first == r->cap;
+	char *big = NULL, *t;
 
-	if (r->next - r->first == r->cap)
+	if (!slot)
+		return NULL;
+	if (need > SMALL_TEXT) {
+		/* The overwritten event's own, when it had one, is reused. */
+		big = realloc(full ? slot->big : NULL, need);
+		if (!big) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	} else if (full) {
+		free(slot->big);
+	}
+	if (full)
 		r->first++; /* the oldest is overwritten */
-	*slot = *ev;
-	slot->seq = r->next++;
-	return slot;
+	*slot = (struct events_slot){
+	    .seq = r->next++,
+	    .wall_us = ev->wall_us,
+	    .mono = ev->mono,
+	    .big = big,
+	    .silence_ms = c->silence_ms,
+	    .duration_ms = c->duration_ms,
+	    .held_back = c->held_back,
+	    .uid = c->uid,
+	    .old_value = ev->old_value,
+	    .new_value = ev->new_value,
+	    .priority = c->priority,
+	    .interval_ms = c->interval_ms,
+	    .version = c->version,
+	    .type = (uint8_t)ev->type,
+	    .kind = (uint8_t)c->kind,
+	};
+	t = big ? big : slot->small;
+	memcpy(t, ev->instance, li);
+	t[li] = '\0';
+	t += li + 1;
+	memcpy(t, c->from, lf);
+	t[lf] = '\0';
+	t += lf + 1;
+	memcpy(t, c->name, ln);
+	t[ln] = '\0';
+	t += ln + 1;
+	memcpy(t, c->detail, ld);
+	t[ld] = '\0';
+	return view_of(r, slot);
 }
 
 uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_t *lost)
@@ -198,17 +375,54 @@ int events_ring_each_of(const struct events_ring *r, enum events_type t, const c
 	if (name_index_init(&x, names, n) < 0)
 		return -1;
 	for (uint64_t s = events_ring_first(r); s < r->next && rc >= 0; s++) {
-		const struct events_event *ev = events_ring_get(r, s);
+		const struct events_slot *sl = slot_of(r, s);
 		size_t i;
 
-		if (!ev || ev->type != t)
+		if (!sl || sl->type != (uint8_t)t)
 			continue;
-		i = name_index_find(&x, names, ev->instance);
+		i = name_index_find(&x, names,
+		                    text_of(sl)); /* the instance: the text's first string */
 		if (i != (size_t)-1)
-			rc = fn(arg, i, ev);
+			rc = fn(arg, i, view_of(r, sl));
 	}
 	free(x.slot);
 	return rc < 0 ? rc : 0;
+}
+
+/* The civil date of a day counted from 1970-01-01 (Howard Hinnant's days_from_civil, reversed):
+ * pure arithmetic, no gmtime_r (no time zone state) in a pure module. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+void events_wall_text(int64_t wall_us, char *buf, size_t len)
+{
+	int64_t sec = wall_us / 1000000, us = wall_us % 1000000, days, y;
+	unsigned m, d, rest;
+
+	if (us < 0) {
+		us += 1000000;
+		sec--;
+	}
+	days = sec / 86400;
+	if (sec % 86400 < 0)
+		days--;
+	rest = (unsigned)(sec - days * 86400);
+	civil_from_days(days, &y, &m, &d);
+	snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02u.%06lldZ", (long long)y, m, d,
+	         rest / 3600, rest / 60 % 60, rest % 60, (long long)us);
 }
 
 static void add_str(struct json_object *o, const char *key, const char *v)
@@ -262,6 +476,7 @@ struct json_object *events_event_json(const struct events_event *ev, const char 
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *cause = events_cause_json(&ev->cause);
+	char wall[EVENTS_WALL_LEN];
 
 	if (!o || !cause) {
 		json_object_put(o);
@@ -270,7 +485,8 @@ struct json_object *events_event_json(const struct events_event *ev, const char 
 	}
 	json_object_object_add(o, "seq", json_object_new_uint64(ev->seq));
 	json_object_object_add(o, "run", json_object_new_string(run));
-	json_object_object_add(o, "time", json_object_new_string(ev->wall));
+	events_wall_text(ev->wall_us, wall, sizeof(wall));
+	json_object_object_add(o, "time", json_object_new_string(wall));
 	json_object_object_add(o, "mono", json_object_new_double(monotime_to_sec(ev->mono)));
 	json_object_object_add(o, "instance", json_object_new_string(ev->instance));
 	json_object_object_add(o, "type", json_object_new_string(type_names[ev->type]));

@@ -5,6 +5,7 @@
 #include "build_config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vipd/instance_int.h"
@@ -34,8 +35,23 @@ int instance_accept_set(struct instance *in, const struct vip_addr *vips, size_t
 		n = VRRP_MAX_ADDRS;
 	if (in->drop_synced && same_list(in, vips, n))
 		return 0;
+	if (n > in->drop_cap) {
+		struct vip_addr *grown = realloc(in->drop, n * sizeof(*grown));
+
+		if (!grown) {
+			/* The list and the table stay as they were; the caller retries. */
+			in->stats.nl_errors++;
+			instance_log(in, LOG_WARNING,
+			             "accept = false: drop list: out of memory; retried");
+			return -1;
+		}
+		in->drop = grown;
+		in->drop_cap = n;
+	}
 	if (n)
 		memcpy(in->drop, vips, n * sizeof(*vips));
+	else
+		instance_accept_free(in); /* empty: nothing kept on the heap */
 	in->ndrop = n;
 	in->drop_synced = false;
 	if (!in->io->drop_sync) {
@@ -52,4 +68,12 @@ int instance_accept_set(struct instance *in, const struct vip_addr *vips, size_t
 	             "accept = false: %s the drop of the virtual addresses: %s; retried",
 	             n ? "installing" : "removing", err);
 	return -1;
+}
+
+void instance_accept_free(struct instance *in)
+{
+	free(in->drop);
+	in->drop = NULL;
+	in->drop_cap = 0;
+	in->ndrop = 0;
 }

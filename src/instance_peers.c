@@ -43,10 +43,21 @@ void instance_peers_heard(struct instance *in, const struct vrrp_adv *adv,
 	struct peer before;
 	bool is_new;
 	const struct peer *p = peers_heard(&in->peers, &a, now, &before, &is_new);
-	size_t n = peers_anomaly_advert(&in->watch.split, &self, p, &before, is_new, now, found);
+	size_t n;
 
+	if (!p) {
+		/* Only the table and its anomalies miss this advert: the FSM had it already. */
+		instance_log(in, LOG_WARNING, "peers: out of memory; the router is not listed");
+		return;
+	}
+	n = peers_anomaly_advert(&in->watch.split, &self, p, &before, is_new, now, found);
 	for (size_t i = 0; i < n; i++)
 		instance_anomaly(in, &found[i], now);
+}
+
+void instance_peers_free(struct instance *in)
+{
+	peers_free(&in->peers);
 }
 
 void instance_peers_tick(struct instance *in, monotime now)

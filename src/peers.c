@@ -3,6 +3,8 @@
  * memory and an old router does not stay listed forever. */
 #include "build_config.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -26,6 +28,22 @@ static size_t least_recent(const struct peers *t)
 	return old;
 }
 
+/* Room for one more router: twice the entries, at most PEERS_MAX. 0, or -1 (unchanged). */
+static int grow(struct peers *t)
+{
+	size_t cap = t->cap ? 2 * t->cap : 1;
+	struct peer *e;
+
+	if (cap > PEERS_MAX)
+		cap = PEERS_MAX;
+	e = realloc(t->e, cap * sizeof(*e));
+	if (!e)
+		return -1;
+	t->e = e;
+	t->cap = cap;
+	return 0;
+}
+
 struct peer *peers_heard(struct peers *t, const struct peers_advert *a, monotime now,
                          struct peer *before, bool *is_new)
 {
@@ -38,7 +56,11 @@ struct peer *peers_heard(struct peers *t, const struct peers_advert *a, monotime
 		p = &t->e[i];
 		*before = *p;
 	} else {
-		if (t->n == PEERS_MAX) {
+		if (t->n < PEERS_MAX && t->n == t->cap && grow(t) < 0 && t->n == 0) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		if (t->n == t->cap) {
 			t->evicted++;
 			p = &t->e[least_recent(t)];
 		} else {
@@ -54,6 +76,13 @@ struct peer *peers_heard(struct peers *t, const struct peers_advert *a, monotime
 	p->adverts++;
 	p->last = now;
 	return p;
+}
+
+void peers_free(struct peers *t)
+{
+	free(t->e);
+	t->e = NULL;
+	t->n = t->cap = 0;
 }
 
 bool peers_stale(const struct peer *p, monotime now)

@@ -9,10 +9,12 @@
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vipd/privdrop.h"
@@ -78,6 +80,90 @@ int privdrop_chown(const char *path, uid_t from, uid_t to, char *err, size_t err
 	return 1;
 }
 
+/* The child of privdrop_groups: getgrouplist, then the count and the gids on fd. */
+static void groups_child(int fd, const char *name, gid_t gid)
+{
+	int n = 64;
+	gid_t *g = NULL;
+
+	for (;;) {
+		gid_t *more = realloc(g, (size_t)n * sizeof(*g));
+		int want = n;
+
+		if (!more)
+			_exit(1);
+		g = more;
+		if (getgrouplist(name, gid, g, &want) >= 0) {
+			n = want;
+			break;
+		}
+		if (want <= n || want > 65536)
+			_exit(1);
+		n = want;
+	}
+	if (write(fd, &n, sizeof(n)) != (ssize_t)sizeof(n) ||
+	    write(fd, g, (size_t)n * sizeof(*g)) != (ssize_t)((size_t)n * sizeof(*g)))
+		_exit(1);
+	_exit(0);
+}
+
+/* Read exactly len bytes of fd; 0, or -1 at an error or end of file. */
+static int read_all(int fd, void *buf, size_t len)
+{
+	for (size_t got = 0; got < len;) {
+		ssize_t r = read(fd, (char *)buf + got, len - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+int privdrop_groups(const char *name, gid_t gid, gid_t **groups, int *n)
+{
+	int fd[2], st, count = 0, ok = -1;
+	gid_t *g = NULL;
+	pid_t pid;
+
+	*groups = NULL;
+	*n = 0;
+	if (pipe2(fd, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fd[0]);
+		groups_child(fd[1], name, gid);
+	}
+	close(fd[1]);
+	if (read_all(fd[0], &count, sizeof(count)) == 0 && count >= 0 && count <= 65536) {
+		g = malloc(count ? (size_t)count * sizeof(*g) : 1);
+		if (!g)
+			errno = ENOMEM;
+		else if (read_all(fd[0], g, (size_t)count * sizeof(*g)) == 0)
+			ok = 0;
+	}
+	close(fd[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (ok < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		free(g);
+		if (errno != ENOMEM)
+			errno = ENOENT;
+		return -1;
+	}
+	*groups = g;
+	*n = count;
+	return 0;
+}
+
 /* Shrink the bounding set to the kept capabilities (needs CAP_SETPCAP, so before the switch). */
 static int bounding_shrink(char *err, size_t errlen)
 {
@@ -100,6 +186,8 @@ static int bounding_shrink(char *err, size_t errlen)
 int privdrop_drop(const struct privdrop_id *id, char *err, size_t errlen)
 {
 	unsigned long long eff, prm, inh;
+	gid_t *groups;
+	int ngroups, rc;
 
 	if (geteuid() != 0) {
 		snprintf(err, errlen, "not running as root");
@@ -115,7 +203,16 @@ int privdrop_drop(const struct privdrop_id *id, char *err, size_t errlen)
 		snprintf(err, errlen, "PR_SET_KEEPCAPS: %s", strerror(errno));
 		return -1;
 	}
-	if (initgroups(id->name, id->gid) < 0 || setresgid(id->gid, id->gid, id->gid) < 0 ||
+	/* initgroups, with the NSS lookup in a child: the modules it loads (libnss_systemd, and
+	 * libm and libcap with it) would stay mapped here for nothing. */
+	if (privdrop_groups(id->name, id->gid, &groups, &ngroups) < 0) {
+		snprintf(err, errlen, "listing the groups of %s: %s", id->name,
+		         errno == ENOMEM ? "out of memory" : "the lookup failed");
+		return -1;
+	}
+	rc = setgroups((size_t)ngroups, groups);
+	free(groups);
+	if (rc < 0 || setresgid(id->gid, id->gid, id->gid) < 0 ||
 	    setresuid(id->uid, id->uid, id->uid) < 0) {
 		snprintf(err, errlen, "becoming %s (uid %ld, gid %ld): %s", id->name, (long)id->uid,
 		         (long)id->gid, strerror(errno));

@@ -128,7 +128,7 @@ void daemon_events_leave(struct daemon *d, const struct events_cause *prev);
 const struct events_cause *daemon_events_state(struct daemon *d, struct instance *in);
 
 /* Record a change of in's effective priority (io->priority_changed) and return its cause (valid
- * until the next event); none and NULL when unchanged. */
+ * until the ring is next written or read); none and NULL when unchanged (or out of memory). */
 const struct events_cause *daemon_events_priority(struct daemon *d, struct instance *in);
 
 /* instance_io.nl_failed: record the failed change (text) of in with the kernel's message. */

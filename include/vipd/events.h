@@ -64,7 +64,7 @@ struct events_cause {
 /* One event as the ring holds it. */
 struct events_event {
 	uint64_t seq;      /* 1, 2, ... within a run; never goes back */
-	char wall[40];     /* RFC 3339 UTC with microseconds */
+	int64_t wall_us;   /* CLOCK_REALTIME, microseconds since the epoch (RFC 3339 UTC in JSON) */
 	monotime mono;     /* monotime_now() at the event */
 	char instance[64]; /* the instance's name */
 	enum events_type type;
@@ -72,12 +72,17 @@ struct events_event {
 	struct events_cause cause;
 };
 
+/* How the ring holds one event (events.c): the numbers and the strings packed, a third of a
+ * struct events_event for most events (issue 13: 4096 of those are 1.7 MB). */
+struct events_slot;
+
 /* The ring: the newest cap events. */
 struct events_ring {
-	struct events_event *ev;
+	struct events_slot **ev; /* cap slots, in chunks allocated as the ring first reaches them */
 	size_t cap;
-	uint64_t first; /* the oldest seq held (== next when empty) */
-	uint64_t next;  /* the seq the next push gets */
+	uint64_t first;            /* the oldest seq held (== next when empty) */
+	uint64_t next;             /* the seq the next push gets */
+	struct events_event *view; /* the event events_ring_get and _push return, decoded */
 };
 
 /* The stable name of a kind ("master_down", "check", ...); "?" out of range. */
@@ -97,13 +102,15 @@ int events_ring_resize(struct events_ring *r, size_t cap);
 /* Free the events (the ring is empty afterwards, its seqs go on). */
 void events_ring_free(struct events_ring *r);
 
-/* Copy ev in with the next seq (the oldest event goes when full); returns the stored copy. */
+/* Copy ev in with the next seq (the oldest event goes when full); returns the stored copy, valid
+ * until the next events_ring_get or _push on r, or NULL (ENOMEM: nothing stored, no seq taken). */
 const struct events_event *events_ring_push(struct events_ring *r, const struct events_event *ev);
 
 /* The oldest seq the ring holds (== r->next when empty). */
 uint64_t events_ring_first(const struct events_ring *r);
 
-/* The event numbered seq, or NULL when it left the ring or did not happen yet. */
+/* The event numbered seq, or NULL when it left the ring or did not happen yet. The copy is the
+ * ring's: valid until the next events_ring_get or _push on r. */
 const struct events_event *events_ring_get(const struct events_ring *r, uint64_t seq);
 
 /* Where a reader that saw every event up to since resumes: the first seq to read (r->next when
@@ -112,11 +119,17 @@ const struct events_event *events_ring_get(const struct events_ring *r, uint64_t
 uint64_t events_ring_resume(const struct events_ring *r, uint64_t since, uint64_t *lost);
 
 /* Call fn(arg, i, ev) for each event of type t the ring holds whose instance is names[i] (the
- * names distinct), oldest first, in one pass over the ring whatever the number of names; a
- * negative return of fn stops it and is returned. 0, or -1 (ENOMEM: fn not called). */
+ * names distinct), oldest first, in one pass over the ring whatever the number of names (ev as
+ * events_ring_get gives it); a negative return of fn stops it and is returned. 0, or -1
+ * (ENOMEM: fn not called). */
 int events_ring_each_of(const struct events_ring *r, enum events_type t, const char *const *names,
                         size_t n, int (*fn)(void *arg, size_t i, const struct events_event *ev),
                         void *arg);
+
+/* The RFC 3339 UTC text of a wall time (2026-12-06T08:00:00.123456Z) into buf (at least
+ * EVENTS_WALL_LEN). */
+#define EVENTS_WALL_LEN 40
+void events_wall_text(int64_t wall_us, char *buf, size_t len);
 
 /* The JSON object of ev ({"seq","run","time","mono","instance","type","old","new","cause"}; no
  * old and new for a netlink or an anomaly event);

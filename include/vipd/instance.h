@@ -218,9 +218,11 @@ struct instance {
 	 * (instance_addrs.c). */
 	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];
 	/* accept = false (src/instance_accept.c): the addresses whose packets vipd's nftables
-	 * table must drop for this instance, and whether the table last built holds them. */
-	struct vip_addr drop[VRRP_MAX_ADDRS];
-	size_t ndrop;
+	 * table must drop for this instance, and whether the table last built holds them. On the
+	 * heap, only while not empty (drop_cap of them): most instances never fill one, and a
+	 * fixed array of VRRP_MAX_ADDRS would be 6 kB of every instance. */
+	struct vip_addr *drop;
+	size_t ndrop, drop_cap;
 	bool drop_synced;
 	struct instance_stats stats;
 	/* vipctl peers (instance_peers.c): the routers heard on the VRID and the anomalies seen. */
@@ -250,6 +252,13 @@ void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
 
 /* Start the protocol (Startup event), or FAULT when the interface cannot be used. */
 void instance_start(struct instance *in, monotime now);
+
+/* Free what in holds on the heap (its drop list), before in itself goes; in can be started
+ * again only after instance_init. */
+void instance_accept_free(struct instance *in);
+
+/* Free in's table of routers heard (instance_peers.c), before in itself goes. */
+void instance_peers_free(struct instance *in);
 
 /* Stop: a Master sends priority 0 and removes its VIPs; timers stop; state INIT. */
 void instance_stop(struct instance *in, monotime now);

@@ -38,18 +38,24 @@ struct peer {
 	monotime first, last;    /* first and last heard */
 };
 
+/* The entries live on the heap, grown as routers appear up to PEERS_MAX: a VRID has one or two
+ * routers, and a fixed array of PEERS_MAX would be 1 kB of every instance (issue 13). */
 struct peers {
-	struct peer e[PEERS_MAX];
-	size_t n;
+	struct peer *e; /* cap entries, n of them used */
+	size_t n, cap;
 	uint64_t evicted; /* routers dropped to make room for another */
 	uint64_t aged;    /* routers removed after their silence (peers_age) */
 };
 
 /* Record advert a heard at now: update its router's entry or add one (evicting the least
- * recently heard when full). *before gets the entry as it was (zeroed for a new router, *is_new
- * set). Returns the entry (valid until the next change of t). */
+ * recently heard when full, or when the table cannot grow). *before gets the entry as it was
+ * (zeroed for a new router, *is_new set). Returns the entry (valid until the next change of t),
+ * or NULL (ENOMEM) for a new router when the table is empty and cannot grow. */
 struct peer *peers_heard(struct peers *t, const struct peers_advert *a, monotime now,
                          struct peer *before, bool *is_new);
+
+/* Free the entries (t is empty afterwards; the counters stay). */
+void peers_free(struct peers *t);
 
 /* Whether router p, last heard at p->last, is past its age at now (see PEERS_AGE_MIN). */
 bool peers_stale(const struct peer *p, monotime now);

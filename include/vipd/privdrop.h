@@ -21,6 +21,11 @@ struct privdrop_id {
 /* Look user name up into id. -1 with a reason when there is no such user. */
 int privdrop_lookup(const char *name, struct privdrop_id *id, char *err, size_t errlen);
 
+/* The supplementary groups of user name whose primary group is gid (getgrouplist), asked in a
+ * short-lived child so the NSS modules the lookup loads never stay mapped in vipd. 0 with
+ * *groups (free it) of *n, or -1 (errno ENOMEM, or ENOENT when the lookup failed). */
+int privdrop_groups(const char *name, gid_t gid, gid_t **groups, int *n);
+
 /* Give path (a folder or FIFO vipd uses after the drop) from owner `from` to owner `to` when
  * `from` owns it and it is not a symbolic link; the group stays. 1 when changed, 0 when left,
  * -1 with a reason. */

@@ -197,6 +197,8 @@ int teardown(void **state)
 	loop_timer_cancel(lp, &inst.fsm_timer);
 	loop_timer_cancel(lp, &inst.garp_timer);
 	loop_timer_cancel(lp, &inst.retry_timer);
+	instance_accept_free(&inst);
+	instance_peers_free(&inst);
 	loop_free(lp);
 	if (st)
 		json_object_put(st);

@@ -115,7 +115,7 @@ static void event_and_cause_json(void **state)
 	(void)state;
 	memset(&ev, 0, sizeof(ev));
 	ev.seq = 7;
-	snprintf(ev.wall, sizeof(ev.wall), "2026-12-06T08:00:00.123456Z");
+	ev.wall_us = 1796544000123456; /* 2026-12-06T08:00:00.123456Z */
 	ev.mono = 5 * MT_SEC;
 	snprintf(ev.instance, sizeof(ev.instance), "web");
 	ev.type = EVENTS_STATE;
@@ -161,7 +161,7 @@ static void event_of(struct events_event *ev, uint64_t seq, enum events_type t, 
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->seq = seq;
-	snprintf(ev->wall, sizeof(ev->wall), "2026-12-06T08:00:00.000001Z");
+	ev->wall_us = 1796544000000001; /* 2026-12-06T08:00:00.000001Z */
 	snprintf(ev->instance, sizeof(ev->instance), "web");
 	ev->type = t;
 	events_cause_init(&ev->cause, k);
@@ -295,6 +295,145 @@ static void kind_names_complete(void **state)
 	assert_string_equal(events_kind_name(EVENTS_KIND__COUNT), "?");
 }
 
+/* Event k of events_equal_after_wrap: every field set, strings of varied lengths up to their
+ * arrays' (names and details filled to the last byte). */
+static void full_event(struct events_event *ev, int k)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->wall_us = 1796544000000000 + k;
+	ev->mono = (monotime)k * MT_MSEC;
+	snprintf(ev->instance, sizeof(ev->instance), "%.*s%03u", k % 61,
+	         "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghi",
+	         (unsigned)k % 1000);
+	ev->type = (enum events_type)(k % 4);
+	ev->old_value = k;
+	ev->new_value = -k;
+	events_cause_init(&ev->cause, (enum events_kind)(k % EVENTS_KIND__COUNT));
+	if (k % 3)
+		snprintf(ev->cause.from, sizeof(ev->cause.from), "2001:db8::%x", k);
+	if (k % 5 == 0)
+		memset(ev->cause.name, 'n', sizeof(ev->cause.name) - 1);
+	if (k % 7 == 0)
+		memset(ev->cause.detail, 'd', sizeof(ev->cause.detail) - 1);
+	ev->cause.priority = k % 256;
+	ev->cause.interval_ms = 10 * k;
+	ev->cause.version = 2 + k % 2;
+	ev->cause.silence_ms = k * 3;
+	ev->cause.uid = k % 11 ? -1 : k;
+	ev->cause.duration_ms = k * 5;
+	ev->cause.held_back = k * 7;
+}
+
+static void assert_event_is(const struct events_event *got, int k, uint64_t seq)
+{
+	struct events_event want;
+
+	full_event(&want, k);
+	want.seq = seq;
+	assert_non_null(got);
+	assert_memory_equal(got, &want, sizeof(want));
+}
+
+/* Issue 13: the ring keeps its events compactly (the strings in one allocation of their
+ * length); what comes back, after it wrapped several times, after a resize and through
+ * events_ring_each_of, is every field of what went in, oldest first. */
+static void events_equal_after_wrap(void **state)
+{
+	struct events_ring r;
+	struct events_event ev;
+	const char *names[1];
+	struct seen got;
+	int k;
+
+	(void)state;
+	assert_int_equal(events_ring_init(&r, EVENTS_MIN_SIZE), 0);
+	for (k = 0; k < 5 * EVENTS_MIN_SIZE + 3; k++) {
+		full_event(&ev, k);
+		assert_event_is(events_ring_push(&r, &ev), k, (uint64_t)k + 1);
+	}
+	assert_int_equal(events_ring_first(&r), (uint64_t)k + 1 - EVENTS_MIN_SIZE);
+	for (uint64_t s = events_ring_first(&r); s < r.next; s++)
+		assert_event_is(events_ring_get(&r, s), (int)s - 1, s);
+	/* Smaller: the newest stay, as they were. */
+	assert_int_equal(events_ring_resize(&r, EVENTS_MIN_SIZE / 2), 0);
+	assert_int_equal(r.cap, EVENTS_MIN_SIZE);
+	assert_int_equal(events_ring_resize(&r, EVENTS_MIN_SIZE + 5), 0);
+	for (uint64_t s = events_ring_first(&r); s < r.next; s++)
+		assert_event_is(events_ring_get(&r, s), (int)s - 1, s);
+	full_event(&ev, k);
+	events_ring_push(&r, &ev);
+	assert_event_is(events_ring_get(&r, (uint64_t)k + 1), k, (uint64_t)k + 1);
+	/* each_of hands the whole event too. */
+	full_event(&ev, k - 2);
+	names[0] = ev.instance;
+	memset(&got, 0, sizeof(got));
+	got.stop_after = -1;
+	assert_int_equal(events_ring_each_of(&r, ev.type, names, 1, collect, &got), 0);
+	assert_int_equal(got.n[0], 1);
+	assert_int_equal(got.seq[0][0], (uint64_t)k - 1);
+	events_ring_free(&r);
+	assert_null(events_ring_get(&r, (uint64_t)k));
+}
+
+/* Every event the ring holds is event seq - 1 of full_event. */
+static void assert_held(const struct events_ring *r)
+{
+	for (uint64_t s = events_ring_first(r); s < r->next; s++)
+		assert_event_is(events_ring_get(r, s), (int)s - 1, s);
+}
+
+/* Push events from..to - 1 of full_event into r. */
+static void push_full(struct events_ring *r, int from, int to)
+{
+	struct events_event ev;
+
+	for (int k = from; k < to; k++) {
+		full_event(&ev, k);
+		assert_non_null(events_ring_push(r, &ev));
+	}
+}
+
+/* The same across several chunks of slots, a last one partly used, and resizes between sizes
+ * that do not fill whole chunks. */
+static void events_equal_across_chunks(void **state)
+{
+	struct events_ring r;
+
+	(void)state;
+	assert_int_equal(events_ring_init(&r, 300), 0);
+	push_full(&r, 0, 700);
+	assert_int_equal(r.next - events_ring_first(&r), 300);
+	assert_held(&r);
+	assert_int_equal(events_ring_resize(&r, 130), 0);
+	assert_int_equal(r.next - events_ring_first(&r), 130);
+	assert_held(&r);
+	assert_int_equal(events_ring_resize(&r, 1000), 0);
+	push_full(&r, 700, 1200);
+	assert_int_equal(r.next - events_ring_first(&r), 630);
+	assert_held(&r);
+	events_ring_free(&r);
+}
+
+/* The JSON's time: RFC 3339 UTC with microseconds, across the calendar's corners. */
+static void wall_text(void **state)
+{
+	char buf[EVENTS_WALL_LEN];
+
+	(void)state;
+	events_wall_text(0, buf, sizeof(buf));
+	assert_string_equal(buf, "1970-01-01T00:00:00.000000Z");
+	events_wall_text(951782400000000 + 1, buf, sizeof(buf)); /* a leap day of a 400-year */
+	assert_string_equal(buf, "2000-02-29T00:00:00.000001Z");
+	events_wall_text(1709251199999999, buf, sizeof(buf));
+	assert_string_equal(buf, "2024-02-29T23:59:59.999999Z");
+	events_wall_text(4102444800000000, buf, sizeof(buf)); /* 2100: not a leap year */
+	assert_string_equal(buf, "2100-01-01T00:00:00.000000Z");
+	events_wall_text(4107542400000000, buf, sizeof(buf));
+	assert_string_equal(buf, "2100-03-01T00:00:00.000000Z");
+	events_wall_text(-1, buf, sizeof(buf));
+	assert_string_equal(buf, "1969-12-31T23:59:59.999999Z");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +445,9 @@ int main(void)
 	    cmocka_unit_test(anomaly_event_json),
 	    cmocka_unit_test(each_of_is_one_scan_per_name),
 	    cmocka_unit_test(netlink_event_json),
+	    cmocka_unit_test(events_equal_after_wrap),
+	    cmocka_unit_test(events_equal_across_chunks),
+	    cmocka_unit_test(wall_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,7 @@ static void test_drop_around_the_vips(void **state)
 	assert_drop(d, NULL, 0);
 	assert_int_equal(count_kind(IO_DROP, mark), 1);
 	assert_int_equal(inst.ndrop, 0);
+	assert_null(inst.drop); /* nothing kept on the heap for an empty list */
 }
 
 /* accept = true (the default) and the address owner never touch the table. */
@@ -80,6 +81,7 @@ static void test_no_drop_when_accepting(void **state)
 	(void)state;
 	cfg.accept = true;
 	become_master();
+	assert_null(inst.drop);
 	instance_stop(&inst, now_ns);
 	assert_int_equal(count_kind(IO_DROP, 0), 0);
 	assert_int_equal(count_kind(IO_APPLY, 0), 2);
@@ -188,6 +190,14 @@ static void test_reload_covers_old_and_new(void **state)
 	assert_int_equal(count_kind(IO_DROP, mark), 1);
 }
 
+/* Issue 13 (RSS): an instance, one allocation each of up to 255 or more, fits in a page; the
+ * drop list of accept = false (up to VRRP_MAX_ADDRS addresses) lives outside it. */
+static void test_instance_fits_a_page(void **state)
+{
+	(void)state;
+	assert_true(sizeof(struct instance) <= 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +207,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stop_clears, setup_strict, teardown),
 	    cmocka_unit_test_setup_teardown(test_refused_table_retried, setup_strict, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_covers_old_and_new, setup_strict, teardown),
+	    cmocka_unit_test(test_instance_fits_a_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,8 +45,17 @@ static const struct peer *hear(const struct peers_advert *a, monotime now, struc
 static int setup(void **state)
 {
 	(void)state;
+	peers_free(&t); /* the previous test's */
 	memset(&t, 0, sizeof(t));
 	memset(&sb, 0, sizeof(sb));
+	return 0;
+}
+
+/* Group teardown: the last test's table. */
+static int free_table(void **state)
+{
+	(void)state;
+	peers_free(&t);
 	return 0;
 }
 
@@ -102,6 +111,33 @@ static void table_eviction(void **state)
 	assert_null(peers_find(&t, AF_INET, &gone.src));
 	assert_non_null(peers_find(&t, AF_INET, &again.src));
 	assert_non_null(peers_find(&t, AF_INET, &extra.src));
+}
+
+/* Issue 13 (RSS): the entries grow with the routers heard, never past PEERS_MAX; an empty
+ * table holds no memory, one router one entry. */
+static void table_grows(void **state)
+{
+	struct peer before;
+	bool is_new;
+
+	(void)state;
+	assert_null(t.e);
+	assert_int_equal(t.cap, 0);
+	for (unsigned i = 0; i < PEERS_MAX + 3; i++) {
+		struct peers_advert a = adv(10 + i, 100, 100);
+
+		assert_non_null(hear(&a, S(1 + i), &before, &is_new));
+		assert_true(is_new);
+		assert_true(t.n <= t.cap && t.cap <= PEERS_MAX);
+		if (i == 0)
+			assert_int_equal(t.cap, 1);
+	}
+	assert_int_equal(t.n, PEERS_MAX);
+	assert_int_equal(t.evicted, 3);
+	peers_free(&t);
+	assert_null(t.e);
+	assert_int_equal(t.n, 0);
+	assert_int_equal(t.evicted, 3); /* the counters stay */
 }
 
 /* A router leaves after max(PEERS_AGE_MIN, PEERS_AGE_INTERVALS x its interval) of silence. */
@@ -310,7 +346,8 @@ int main(void)
 	    cmocka_unit_test_setup(rule_split_brain_silence, setup),
 	    cmocka_unit_test_setup(rule_split_brain_yield, setup),
 	    cmocka_unit_test_setup(rule_drops, setup),
+	    cmocka_unit_test_setup(table_grows, setup),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, free_table);
 }
