@@ -179,7 +179,8 @@ run() {
 		awk '{ s += $1 } END { print s + 0 }')
 	# per VIP: from node 1's last advert of its VRID on its interface (after the pull none of
 	# node 1's packets reach the bridges; that advert is what started node 2's
-	# Master_Down_Timer for it) to node 2's first gratuitous ARP (sender = target) for it. VIP
+	# Master_Down_Timer for it; the cables go down one after the other, some ms after t_pull,
+	# so it may be later than t_pull) to node 2's first gratuitous ARP (sender = target) for it. VIP
 	# 198.18.(16+K).J is VRID J on interface K (multi_spread): the key is K/J for both.
 	tl=$(for k in $(seq 0 $((NIF - 1))); do
 		tshark -r "$VT_DIR/$impl.$k.pcap" -Y "vrrp && vrrp.prio >= 150" -T fields -e frame.time_epoch 2>/dev/null
@@ -191,7 +192,7 @@ run() {
 			-Y "arp.opcode == 1 && arp.src.proto_ipv4 == arp.dst.proto_ipv4" 2>/dev/null |
 			awk '{ split($2, o, "."); print "G", (o[3] - 16) "/" o[4], $1 }'
 	done | sort -k3,3g | awk -v p="$t_pull" '
-		$1 == "A" && $3 + 0 < p + 0 { adv[$2] = $3 + 0; next }
+		$1 == "A" { adv[$2] = $3 + 0; next }
 		$1 == "G" && !($2 in seen) && ($2 in adv) && $3 + 0 > adv[$2] {
 			seen[$2] = 1; d = ($3 - adv[$2]) * 1000; c++
 			if (mn == "" || d < mn) mn = d
