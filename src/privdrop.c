@@ -124,9 +124,9 @@ static int read_all(int fd, void *buf, size_t len)
 
 int privdrop_groups(const char *name, gid_t gid, gid_t **groups, int *n)
 {
-	int fd[2], st, count = 0, ok = -1;
+	int fd[2], st = 0, count = 0, ok = -1;
 	gid_t *g = NULL;
-	pid_t pid;
+	pid_t pid, waited;
 
 	*groups = NULL;
 	*n = 0;
@@ -151,9 +151,11 @@ int privdrop_groups(const char *name, gid_t gid, gid_t **groups, int *n)
 			ok = 0;
 	}
 	close(fd[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+	/* With SIGCHLD ignored (a disposition a parent can hand down through exec) the child is
+	 * reaped by the kernel and waitpid fails: what it wrote is then all there is to go by. */
+	while ((waited = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
 		;
-	if (ok < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+	if (ok < 0 || (waited == pid && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))) {
 		free(g);
 		if (errno != ENOMEM)
 			errno = ENOENT;

@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +370,25 @@ static void test_groups_in_child(void **state)
 	free(g);
 }
 
+/* With SIGCHLD ignored (inherited through exec from a careless parent) the child is reaped by
+ * the kernel and waitpid fails: the groups it wrote are still the answer. */
+static void test_groups_sigchld_ignored(void **state)
+{
+	gid_t *g, want[256];
+	int n, nwant = 256;
+	void (*old)(int) = signal(SIGCHLD, SIG_IGN);
+	int rc;
+
+	(void)state;
+	rc = privdrop_groups("root", 0, &g, &n);
+	signal(SIGCHLD, old); /* before any assert: the tests after it wait for their children */
+	assert_int_equal(rc, 0);
+	assert_true(getgrouplist("root", 0, want, &nwant) >= 0);
+	assert_int_equal(n, nwant);
+	assert_memory_equal(g, want, (size_t)n * sizeof(*g));
+	free(g);
+}
+
 /* A child clears its capabilities whoever we are (no root needed: dropping is always allowed). */
 static void test_clear_caps(void **state)
 {
@@ -393,11 +413,17 @@ static void test_clear_caps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_groups_in_child), cmocka_unit_test(test_key),
-	    cmocka_unit_test(test_default),         cmocka_unit_test(test_no_vipd_user),
-	    cmocka_unit_test(test_check),           cmocka_unit_test(test_script_user),
-	    cmocka_unit_test(test_script_identity), cmocka_unit_test(test_check_user),
-	    cmocka_unit_test(test_chown_leaves),    cmocka_unit_test(test_clear_caps),
+	    cmocka_unit_test(test_groups_in_child),
+	    cmocka_unit_test(test_groups_sigchld_ignored),
+	    cmocka_unit_test(test_key),
+	    cmocka_unit_test(test_default),
+	    cmocka_unit_test(test_no_vipd_user),
+	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_script_user),
+	    cmocka_unit_test(test_script_identity),
+	    cmocka_unit_test(test_check_user),
+	    cmocka_unit_test(test_chown_leaves),
+	    cmocka_unit_test(test_clear_caps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
