@@ -214,9 +214,7 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
                        const config_setting_t *e, size_t i, const struct vip_addr *a)
 {
 	char buf[ADDR_STRLEN], label[VIPD_NAME_MAX + 16];
-	/* Link-local addresses are not indexed (one may be on several links): scanned. */
-	bool ll = a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6);
-	size_t first = ll ? CONFIG_INDEX_UNKNOWN : config_index_find_vip(x, a);
+	size_t first = config_index_find_vip(x, a);
 	int line;
 
 	if (config_addr_excluded_taken(cfg, idx, in, a, &line)) {
@@ -307,8 +305,7 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 		if (vip_unique(sc, cfg, idx, x, in, e, (size_t)i, &a)) {
 			in->vip_opts[in->nvips] = o;
 			in->vips[in->nvips++] = a;
-			if (!(a.af == AF_INET6 && addr_is_linklocal6(&a.in.v6)))
-				config_index_add_vip(x, &in->vips[in->nvips - 1], idx);
+			config_index_add_vip(x, &in->vips[in->nvips - 1], idx);
 		}
 	}
 }

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "vipd/config_index.h"
 
@@ -125,12 +126,19 @@ size_t config_index_find_name(const struct config_index *x, const char *name)
 	return find(x, KIND_NAME, name, hash_bytes(KIND_NAME, name, strlen(name)));
 }
 
+/* A link-local address may be on several links at once: not indexed, always scanned. */
+static bool linklocal(const struct vip_addr *a)
+{
+	return a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6);
+}
+
 void config_index_add_vip(struct config_index *x, const struct vip_addr *a, size_t idx)
 {
-	add(x, KIND_VIP, a, hash_vip(a), idx);
+	if (!linklocal(a))
+		add(x, KIND_VIP, a, hash_vip(a), idx);
 }
 
 size_t config_index_find_vip(const struct config_index *x, const struct vip_addr *a)
 {
-	return find(x, KIND_VIP, a, hash_vip(a));
+	return linklocal(a) ? CONFIG_INDEX_UNKNOWN : find(x, KIND_VIP, a, hash_vip(a));
 }

@@ -35,10 +35,12 @@ void config_index_add_name(struct config_index *x, const char *name, size_t idx)
 /* The instance recorded with name, CONFIG_INDEX_NONE or CONFIG_INDEX_UNKNOWN. */
 size_t config_index_find_name(const struct config_index *x, const char *name);
 
-/* Record a virtual address of instance idx (the address only, as addr_equal compares). */
+/* Record a virtual address of instance idx (the address only, as addr_equal compares); an IPv6
+ * link-local one is not recorded (the same may be on several links). */
 void config_index_add_vip(struct config_index *x, const struct vip_addr *a, size_t idx);
 
-/* The first instance recorded with a, CONFIG_INDEX_NONE or CONFIG_INDEX_UNKNOWN. */
+/* The first instance recorded with a, CONFIG_INDEX_NONE or CONFIG_INDEX_UNKNOWN (always for an
+ * IPv6 link-local address: scan). */
 size_t config_index_find_vip(const struct config_index *x, const struct vip_addr *a);
 
 #endif
