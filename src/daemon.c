@@ -899,8 +899,7 @@ void daemon_free(struct daemon *d)
 	d->announce_tx = NULL;
 	instance_batch_free(&d->nl_batch);
 	for (size_t i = 0; i < d->ninstances; i++) {
-		instance_accept_free(d->instances[i]);
-		instance_peers_free(d->instances[i]);
+		instance_release(d->instances[i]);
 		free(d->instances[i]);
 	}
 	if (d->announce_fd >= 0)

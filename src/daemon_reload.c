@@ -36,8 +36,7 @@ static void drop_instance(struct daemon *d, struct instance *in, monotime now)
 	/* Its priority 0 advert is queued: it still goes, its result told to no one. */
 	net_vrrp_forget(in);
 	announce_tx_forget(d->announce_tx, in);
-	instance_accept_free(in);
-	instance_peers_free(in);
+	instance_release(in);
 	free(in);
 }
 

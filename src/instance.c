@@ -91,6 +91,12 @@ struct vrrp_fsm_config instance_fsm_config(const struct vipd_instance_config *cf
 	};
 }
 
+void instance_release(struct instance *in)
+{
+	instance_accept_free(in);
+	instance_peers_free(in);
+}
+
 void instance_init(struct instance *in, const struct vipd_instance_config *cfg,
                    const struct iface *ifc, struct loop *loop, const struct instance_io *io)
 {

@@ -260,6 +260,10 @@ void instance_accept_free(struct instance *in);
 /* Free in's table of routers heard (instance_peers.c), before in itself goes. */
 void instance_peers_free(struct instance *in);
 
+/* Free all that in holds on the heap (drop list, routers heard) before in itself goes: what
+ * the daemon calls when an instance is dropped or vipd stops. */
+void instance_release(struct instance *in);
+
 /* Stop: a Master sends priority 0 and removes its VIPs; timers stop; state INIT. */
 void instance_stop(struct instance *in, monotime now);
 
