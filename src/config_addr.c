@@ -182,6 +182,11 @@ const char *config_addr_format(const struct vip_addr *a, const struct vipd_addr_
 	char sb[16] = "";
 	const char *scope = NULL;
 
+	/* most addresses have no option: no formatting beyond the address (the status of 1000
+	 * instances) */
+	if (o->scope < 0 && !o->has_brd && !o->dev[0] && !o->label[0] && !o->noprefixroute &&
+	    !o->no_track)
+		return addr_format(a, true, buf, len);
 	if (o->scope >= 0) {
 		for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
 			if (scopes[i].value == o->scope)
