@@ -232,6 +232,9 @@ bool config_addr_excluded_taken(const struct vipd_config *cfg, size_t idx,
 	for (size_t k = 0; k < idx; k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
+		/* most have none: this loop runs for every VIP of every instance */
+		if (!o->nexcluded)
+			continue;
 		/* A link-local address is scoped to its link: other links may reuse it. */
 		if (a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6) &&
 		    strcmp(o->interface, in->interface) != 0)
