@@ -102,7 +102,8 @@ struct instance_io {
 	/* Announce one address (gratuitous ARP / unsolicited NA) on dev, "" being the VIPs'
 	 * interface: 0 sent, 1 nothing to send there (no link layer, as lo), 2 queued (its result
 	 * told later through instance_announce_sent), -1 (errno) failed. */
-	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev);
+	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip,
+	                const char *dev);
 	/* Optional (may be NULL: no pacing): the earliest time the announcement of vip on dev may
 	 * go, for the pacing of its interface shared by every instance (garp_groups); 0 = now. */
 	monotime (*announce_due)(void *ctx, struct instance *in, const struct vip_addr *vip,
@@ -300,9 +301,11 @@ void instance_iface_changed(struct instance *in, monotime now);
  * a Master sending priority 0 and deleting its VIPs through that index. */
 void instance_iface_lost(struct instance *in, const char *why, monotime now);
 
-/* Handle a decoded advert addressed to this instance's VRID. */
+/* Handle a decoded advert addressed to this instance's VRID, heard (received by the kernel) at
+ * heard <= now: the protocol's timers run from then. */
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
-                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now);
+                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime heard,
+                      monotime now);
 
 /* Count a packet dropped before it reached an instance's FSM. */
 void instance_count_drop(struct instance *in, enum vrrp_reason reason);

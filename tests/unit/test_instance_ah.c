@@ -51,7 +51,7 @@ static void rx_capture(const uint8_t *pkt, size_t len)
 
 	assert_int_equal(vrrp_pkt_decode_ipv4(pkt, len, &meta, &msg, &mlen), VRRP_RX_OK);
 	assert_int_equal(vrrp_pkt_decode(msg, mlen, &meta, &adv, NULL), VRRP_RX_OK);
-	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC9568, now_ns);
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC9568, now_ns, now_ns);
 }
 
 /* The first two adverts of a new master and its priority-0 advert, byte for byte. */
