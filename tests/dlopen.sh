@@ -20,4 +20,4 @@ if [ -n "$bad" ]; then
 	echo "$bad"
 	exit 1
 fi
-echo "ok: $bin needs" $needed
+echo "ok: $bin needs $(echo "$needed" | tr '\n' ' ')"
