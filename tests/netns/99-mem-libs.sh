@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 99: the libraries vipd loads only when a feature needs them stay out of a vipd that does not
 # use it (issue 13, resident memory): libnl-route-3 and libnl-3 are mapped at the first VMAC
-# (src/vmac_dl.c), libnftables and libcurl not at all without accept = false or HTTP checks.
+# (src/vmac_dl.c), nettle with the first AH socket (src/net_vrrp_md5.c), libnftables and
+# libcurl not at all without accept = false or HTTP checks.
 # a) no VMAC: none of them in the maps of node 1's processes; b) a reload to vmac = true maps
 # libnl and the VIP moves onto vrrp.VRID; c) a kill -9 leaves that macvlan, and a start with a
 # config without VMACs still removes it (the start's dump saw a macvlan, so the sweep loads
@@ -24,7 +25,7 @@ reload_node1() { "$VIPCTL_BIN" -S "$VT_DIR/n1.sock" reload >/dev/null 2>&1; }
 conf=$(write_conf vipd 1 prio=150)
 must "a) node 1 starts without a VMAC" start_node 1 vipd "$conf"
 must "a) node 1 is MASTER with the VIP on eth0" wait_for 5 vip_on eth0
-for lib in libnl-route-3 libnl-3 libnftables libcurl; do
+for lib in libnl-route-3 libnl-3 libnettle libnftables libcurl; do
 	check "a) $lib is not mapped by a vipd that does not use it" eval "! has_lib $lib"
 done
 
