@@ -337,7 +337,8 @@ static void remove_stale_vips(struct daemon *d)
 				continue;
 			}
 			if (in->cfg->priority == VRRP_PRIO_OWNER) {
-				in->vip_origin[j] = VIP_ADDED; /* ours, and master at once */
+				/* ours, and master at once */
+				instance_origin_set(&in->vip_origin, j, VIP_ADDED);
 				continue;
 			}
 			instance_log(in, LOG_NOTICE, "removing %s from %s, left by an earlier run",

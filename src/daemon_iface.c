@@ -343,6 +343,7 @@ void daemon_iface_nl_event(void *arg, const struct nl_event *ev)
 
 	switch (ev->type) {
 	case NL_EV_LINK:
+		daemon_vmac_note_link(d->vmacs, &ev->link);
 		ifc = daemon_iface_by_name(d, ev->link.name);
 		old = daemon_iface_by_index(d, ev->link.ifindex);
 		if (old && old != ifc) {

@@ -82,7 +82,7 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	}
 	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
 	/* Decided before the FSM acts on the advert: the state it was heard in. */
-	if (in->cfg->notify_master_rx_lower_pri[0] && in->io->master_rx_lower &&
+	if (in->cfg->notify_master_rx_lower_pri && in->io->master_rx_lower &&
 	    instance_receive_rx_lower_due(in->fsm.state, in->fsm.priority, adv->priority,
 	                                  in->rx_lower_last, now)) {
 		in->rx_lower_last = now;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "vipd/net_vrrp.h"
+#include "vipd/net_vrrp_md5.h"
 #include "vipd/vrrp_ah.h"
 
 /* keepalived sends its adverts with DSCP CS6 (network control), as routing protocols do. */
@@ -213,6 +214,9 @@ struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, ch
 
 struct vrrp_sock *net_vrrp_open_ah(unsigned ifindex, const char *ifname, char *err, size_t errlen)
 {
+	/* The ICVs need nettle: loaded here, with the first AH socket (net_vrrp_md5.h). */
+	if (net_vrrp_md5_load(err, errlen) < 0)
+		return NULL;
 	return open_proto(AF_INET, true, ifindex, ifname, err, errlen);
 }
 
