@@ -590,6 +590,7 @@ void config_free(struct vipd_config *cfg)
 		config_route_free(&cfg->instances[i]);
 		config_rule_free(&cfg->instances[i]);
 		config_track_free_instance(&cfg->instances[i]);
+		config_notify_free_instance(&cfg->instances[i]);
 	}
 	config_track_free_top(cfg);
 	config_notify_free(cfg);

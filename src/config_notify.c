@@ -24,7 +24,7 @@ static void load_path(const struct cv_scope *sc, const char *key, char *dst, siz
 	}
 }
 
-/* A script key and its char[VIPD_SCRIPT_MAX] member, in the order they are read and printed. */
+/* A script key and its char * member (NULL = none), in the order they are read and printed. */
 struct script_key {
 	const char *key;
 	size_t off;
@@ -47,9 +47,40 @@ static const struct script_key group_scripts[] = {
 };
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 
+/* The script of key k in base; "" when none. */
 static const char *script_of(const void *base, const struct script_key *k)
 {
-	return (const char *)base + k->off;
+	const char *p = *(char *const *)(const void *)((const char *)base + k->off);
+
+	return p ? p : "";
+}
+
+static char **script_slot(void *base, const struct script_key *k)
+{
+	return (char **)(void *)((char *)base + k->off);
+}
+
+/* A script key into *dst, on the heap only when set: read as load_path reads it. */
+static void load_script(const struct cv_scope *sc, const char *key, char **dst)
+{
+	char buf[VIPD_SCRIPT_MAX];
+
+	*dst = NULL;
+	load_path(sc, key, buf, sizeof(buf));
+	if (!buf[0])
+		return;
+	*dst = strdup(buf);
+	if (!*dst)
+		config_value_key_error(sc, config_value_member(sc, key), key, "out of memory");
+}
+
+/* Free the scripts of table t (n entries) in base. */
+static void free_scripts(void *base, const struct script_key *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(*script_slot(base, &t[i]));
+		*script_slot(base, &t[i]) = NULL;
+	}
 }
 
 /* A "vipd" or "keepalived" key (notify_args, notify_fifo_format) into *out. */
@@ -73,7 +104,7 @@ static void load_scripts(const struct cv_scope *sc, void *base, const struct scr
                          size_t n, enum vipd_notify_args *args)
 {
 	for (size_t i = 0; i < n; i++)
-		load_path(sc, t[i].key, (char *)base + t[i].off, VIPD_SCRIPT_MAX);
+		load_script(sc, t[i].key, script_slot(base, &t[i]));
 	load_format(sc, "notify_args", args);
 }
 
@@ -362,10 +393,17 @@ bool config_notify_equal(const struct vipd_instance_config *a, const struct vipd
 	return a->notify_args == b->notify_args && strcmp(a->notify_user, b->notify_user) == 0;
 }
 
+void config_notify_free_instance(struct vipd_instance_config *in)
+{
+	free_scripts(in, instance_scripts, NKEYS(instance_scripts));
+}
+
 void config_notify_free(struct vipd_config *cfg)
 {
-	for (size_t i = 0; i < cfg->nsync_groups; i++)
+	for (size_t i = 0; i < cfg->nsync_groups; i++) {
 		free(cfg->sync_groups[i].members);
+		free_scripts(&cfg->sync_groups[i], group_scripts, NKEYS(group_scripts));
+	}
 	free(cfg->sync_groups);
 	cfg->sync_groups = NULL;
 	cfg->nsync_groups = 0;

@@ -343,6 +343,7 @@ void daemon_iface_nl_event(void *arg, const struct nl_event *ev)
 
 	switch (ev->type) {
 	case NL_EV_LINK:
+		daemon_vmac_note_link(d->vmacs, &ev->link);
 		ifc = daemon_iface_by_name(d, ev->link.name);
 		old = daemon_iface_by_index(d, ev->link.ifindex);
 		if (old && old != ifc) {
@@ -552,11 +553,14 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 	struct daemon_iface *di = rx->di;
 	struct iface *ifc = &di->ifc;
 	struct vrrp_sock *s = di->sock[rx->afi];
+	int64_t real_minus_mono;
 
 	(void)events;
 	if (!s || net_vrrp_fd(s) != fd)
 		return;
 	rx_moderate(rx, fd, now);
+	/* read together: the kernel stamps its arrivals on the wall clock */
+	real_minus_mono = monotime_realtime_now() - monotime_now();
 	/* A burst ends at RX_BURST packets, but never with packets left in the socket's batch, nor
 	 * (up to RX_CATCHUP) while a backup's Master_Down_Timer is expiring: under a flood its
 	 * master's advert may still wait in the queue behind the junk. */
@@ -609,7 +613,9 @@ static void rx_cb(void *arg, int fd, unsigned events, monotime now)
 				daemon_debug_rx_drop(ifc, &meta, msg, len, r);
 			continue;
 		}
-		instance_receive(in, &d->rxadv, &meta, form, now);
+		instance_receive(
+		    in, &d->rxadv, &meta, form,
+		    monotime_of_realtime(meta.arrival_ns, real_minus_mono, now, RX_HEARD_MAX), now);
 		now = monotime_now();
 	}
 }

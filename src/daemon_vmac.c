@@ -47,6 +47,7 @@ struct vmac_mgr {
 	size_t nparents;
 	struct loop_timer repair;
 	bool rp_warned;
+	bool macvlans_seen; /* daemon_vmac_note_link: a macvlan exists (or existed) */
 };
 
 static void repair_cb(void *arg, monotime now);
@@ -223,11 +224,24 @@ void daemon_vmac_stop(struct vmac_mgr *m, struct instance *in)
 		parent_release(m, in);
 }
 
+void daemon_vmac_note_link(struct vmac_mgr *m, const struct nl_link *l)
+{
+	if (m && l->macvlan)
+		m->macvlans_seen = true;
+}
+
 void daemon_vmac_sweep(struct vmac_mgr *m, struct instance *const *ins, size_t n)
 {
 	char(*names)[IF_NAMESIZE] = NULL, err[256];
 	size_t count = 0;
+	bool any = m->macvlans_seen;
 
+	/* Every VMAC is a macvlan: with none there is nothing to sweep, and a vipd without VMACs
+	 * need not map libnl (vmac_dl.h) to learn it. */
+	for (size_t k = 0; k < n && !any; k++)
+		any = ins[k]->cfg->vmac;
+	if (!any)
+		return;
 	if (!m->nl)
 		m->nl = vmac_open(err, sizeof(err));
 	if (!m->nl || vmac_list_ours(m->nl, &names, &count, err, sizeof(err)) < 0) {

@@ -325,9 +325,9 @@ void instance_vip_foreign(struct instance *in, size_t i)
 {
 	char buf[ADDR_STRLEN];
 
-	if (in->vip_origin[i] == VIP_FOREIGN)
+	if (instance_origin(&in->vip_origin, i) == VIP_FOREIGN)
 		return;
-	in->vip_origin[i] = VIP_FOREIGN;
+	instance_origin_set(&in->vip_origin, i, VIP_FOREIGN);
 	addr_format(instance_addrs_get(in, i), true, buf, sizeof(buf));
 	/* A backup holding it answers for it too: likely a mistake, unless it is the owner's. */
 	if (in->cfg->priority == VRRP_PRIO_OWNER)
@@ -347,11 +347,11 @@ void instance_vip_note_result(struct instance *in, const struct nl_change *c)
 		    instance_addrs_ifindex(in, i) != c->ifindex)
 			continue;
 		if (c->op == NL_ADDR_DEL && instance_change_done(c)) {
-			in->vip_origin[i] = VIP_ABSENT;
+			instance_origin_set(&in->vip_origin, i, VIP_ABSENT);
 		} else if (c->op == NL_ADDR_ADD && c->error == 0) {
-			in->vip_origin[i] = VIP_ADDED;
+			instance_origin_set(&in->vip_origin, i, VIP_ADDED);
 		} else if (c->op == NL_ADDR_ADD && c->error == -EEXIST &&
-		           in->vip_origin[i] != VIP_ADDED) {
+		           instance_origin(&in->vip_origin, i) != VIP_ADDED) {
 			instance_vip_foreign(in, i);
 		}
 		return;

@@ -65,7 +65,7 @@ size_t instance_addrs_put(struct instance *in, bool add, struct nl_change *ch, s
 		const struct vip_addr *a = instance_addrs_get(in, i);
 		unsigned ifindex;
 
-		if (!add && in->vip_origin[i] == VIP_FOREIGN)
+		if (!add && instance_origin(&in->vip_origin, i) == VIP_FOREIGN)
 			continue;
 		ifindex = instance_addrs_ifindex(in, i);
 		if (!ifindex) {

@@ -31,7 +31,8 @@ bool instance_receive_rx_lower_due(enum vrrp_state st, unsigned own, unsigned he
 }
 
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
-                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now)
+                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime heard,
+                      monotime now)
 {
 	union vip_in vips[VRRP_MAX_ADDRS];
 	struct vrrp_rx_policy pol = {
@@ -81,7 +82,7 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	}
 	interval_cs = adv->version == 3 ? adv->interval : (uint16_t)(adv->interval * 100);
 	/* Decided before the FSM acts on the advert: the state it was heard in. */
-	if (in->cfg->notify_master_rx_lower_pri[0] && in->io->master_rx_lower &&
+	if (in->cfg->notify_master_rx_lower_pri && in->io->master_rx_lower &&
 	    instance_receive_rx_lower_due(in->fsm.state, in->fsm.priority, adv->priority,
 	                                  in->rx_lower_last, now)) {
 		in->rx_lower_last = now;
@@ -93,7 +94,7 @@ void instance_receive(struct instance *in, const struct vrrp_adv *adv,
 	}
 	master_before = in->fsm.state == VRRP_STATE_MASTER;
 	instance_run_actions(
-	    in, vrrp_fsm_advert(&in->fsm, now, adv->priority, interval_cs, &meta->src), now);
+	    in, vrrp_fsm_advert(&in->fsm, heard, adv->priority, interval_cs, &meta->src), now);
 	instance_stats_heard(in, adv->priority, &meta->src, now);
 	instance_peers_heard(in, adv, meta, form, addrs_differ, master_before, now);
 }

@@ -187,8 +187,8 @@ static size_t put_rule_diff(const struct vipd_instance_config *from,
  * ch[n..]: dropped rules and routes, dropped VIPs, new VIPs, new routes (a route may need a
  * VIP's prefix), new rules. */
 static size_t put_diff(struct instance *in, const struct vipd_instance_config *old,
-                       const uint8_t *old_origin, struct nl_change *ch, size_t n, size_t *added,
-                       bool *retry)
+                       const struct instance_origins *old_origin, struct nl_change *ch, size_t n,
+                       size_t *added, bool *retry)
 {
 	char buf[ROUTE_STRLEN];
 
@@ -206,7 +206,8 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
 		struct vipd_addr_opts o = opts_at(old, i);
 		unsigned ifindex = instance_addrs_dev_ifindex(in, o.dev);
 
-		if (!has_addr(cur, old, i) && old_origin[i] != VIP_FOREIGN && ifindex)
+		if (!has_addr(cur, old, i) && instance_origin(old_origin, i) != VIP_FOREIGN &&
+		    ifindex)
 			ch[n++] = (struct nl_change){
 			    .op = NL_ADDR_DEL, .ifindex = ifindex, .addr = *addr_at(old, i)};
 	}
@@ -253,7 +254,7 @@ static size_t put_diff(struct instance *in, const struct vipd_instance_config *o
  * touched. A failed add arms the retry (which adds every VIP and route of the new config).
  * Returns the number of VIPs added. */
 static size_t apply_diff(struct instance *in, const struct vipd_instance_config *old,
-                         const uint8_t *old_origin, monotime now)
+                         const struct instance_origins *old_origin, monotime now)
 {
 	size_t max = naddrs(old) + old->nroutes + old->nrules + naddrs(in->cfg) + in->cfg->nroutes +
 	             in->cfg->nrules;
@@ -339,19 +340,19 @@ void instance_reconfig_apply(struct instance *in, const struct vipd_instance_con
 	uint8_t prio = new_priority(in, old, cfg);
 	bool master = in->fsm.state == VRRP_STATE_MASTER;
 	size_t added = 0;
-	uint8_t old_origin[sizeof(in->vip_origin)];
+	struct instance_origins old_origin = in->vip_origin;
 
 	/* The origin of each address follows it to its index in the new lists. */
-	memcpy(old_origin, in->vip_origin, sizeof(old_origin));
-	memset(in->vip_origin, VIP_ABSENT, sizeof(in->vip_origin));
+	memset(&in->vip_origin, 0, sizeof(in->vip_origin)); /* VIP_ABSENT */
 	for (size_t i = 0; i < naddrs(cfg); i++)
 		for (size_t j = 0; j < naddrs(old); j++)
 			if (addr_same(cfg, i, old, j))
-				in->vip_origin[i] = old_origin[j];
+				instance_origin_set(&in->vip_origin, i,
+				                    instance_origin(&old_origin, j));
 	in->cfg = cfg;
 	if (master) {
 		accept_before(in, old);
-		added = apply_diff(in, old, old_origin, now);
+		added = apply_diff(in, old, &old_origin, now);
 		/* A failure arms the retry, which installs the drop before adding anything. */
 		if (instance_accept_set(in, cfg->vips,
 		                        instance_accept_filters(cfg) ? cfg->nvips : 0) < 0)

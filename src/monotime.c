@@ -26,3 +26,24 @@ monotime monotime_boot_origin(monotime now, monotime since_boot)
 {
 	return since_boot < now ? now - since_boot : 0;
 }
+
+int64_t monotime_realtime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * MT_SEC + ts.tv_nsec;
+}
+
+monotime monotime_of_realtime(int64_t stamp, int64_t real_minus_mono, monotime now,
+                              monotime max_age)
+{
+	monotime t;
+
+	if (stamp == 0)
+		return now;
+	t = stamp - real_minus_mono;
+	if (t > now)
+		return now;
+	return t < now - max_age ? now - max_age : t;
+}

@@ -19,9 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vipd/net_vrrp.h"
+#include "vipd/net_vrrp_md5.h"
 #include "vipd/vrrp_ah.h"
 
 /* keepalived sends its adverts with DSCP CS6 (network control), as routing protocols do. */
@@ -30,10 +32,10 @@
  * (pktinfo says) is skipped. Bound how many such packets one call skips. */
 #define VRRP_RECV_SKIP 16
 
-/* Room for the largest ancillary data we ask for: pktinfo and hop limit. */
+/* Room for the largest ancillary data we ask for: pktinfo, hop limit and the arrival time. */
 union vrrp_cmsg_buf {
 	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
-	            CMSG_SPACE(sizeof(struct in_pktinfo))];
+	            CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(struct timespec))];
 	size_t align; /* a cmsghdr's alignment (its first member); cmsghdr itself, ending in a
 	               * flexible array, may not sit inside a struct */
 };
@@ -185,6 +187,10 @@ static struct vrrp_sock *open_proto(int af, bool ah, unsigned ifindex, const cha
 	/* The ICV covers the IP header's Identification: vrrp_ah_encode writes the header. */
 	if (!what && ah && setopt_int(s->fd, IPPROTO_IP, IP_HDRINCL, 1) < 0)
 		what = "IP_HDRINCL";
+	/* The kernel's arrival time: a Master_Down_Timer runs from when the advert came, not from
+	 * when a busy or resting loop got to it. */
+	if (!what && setopt_int(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0)
+		what = "SO_TIMESTAMPNS";
 	/* Best effort: without CAP_NET_ADMIN the size is capped at net.core.rmem_max. */
 	if (!what && setopt_int(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, VRRP_RCVBUF) < 0)
 		(void)setopt_int(s->fd, SOL_SOCKET, SO_RCVBUF, VRRP_RCVBUF);
@@ -208,6 +214,9 @@ struct vrrp_sock *net_vrrp_open(int af, unsigned ifindex, const char *ifname, ch
 
 struct vrrp_sock *net_vrrp_open_ah(unsigned ifindex, const char *ifname, char *err, size_t errlen)
 {
+	/* The ICVs need nettle: loaded here, with the first AH socket (net_vrrp_md5.h). */
+	if (net_vrrp_md5_load(err, errlen) < 0)
+		return NULL;
 	return open_proto(AF_INET, true, ifindex, ifname, err, errlen);
 }
 
@@ -327,6 +336,12 @@ enum vrrp_reason net_vrrp_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			*ifindex = pi.ipi6_ifindex;
 			meta->dst.v6 = pi.ipi6_addr;
+		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+		           c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			meta->arrival_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT &&
 		           c->cmsg_len >= CMSG_LEN(sizeof(int))) {
 			int hops;
@@ -429,8 +444,10 @@ int net_vrrp_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t 
 			struct vrrp_rx_meta m = *meta;
 
 			*reason = vrrp_pkt_decode_ipv4(sl->data, n, &m, msg, msg_len);
-			if (*reason == VRRP_RX_OK)
+			if (*reason == VRRP_RX_OK) {
+				m.arrival_ns = meta->arrival_ns; /* the header does not carry it */
 				*meta = m;
+			}
 		} else if (mh->msg_flags & MSG_TRUNC) {
 			*reason = VRRP_RX_LENGTH;
 		}

@@ -383,6 +383,16 @@ static bool parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), sizeof(l->mac));
 		l->has_mac = true;
 	}
+	if (tb[IFLA_LINKINFO]) {
+		const struct nlattr *info[IFLA_INFO_MAX + 1] = {0};
+		struct attr_tab it = {info, IFLA_INFO_MAX};
+
+		if (mnl_attr_parse_nested(tb[IFLA_LINKINFO], attr_cb, &it) >= 0 &&
+		    info[IFLA_INFO_KIND] &&
+		    strncmp(mnl_attr_get_payload(info[IFLA_INFO_KIND]), "macvlan",
+		            mnl_attr_get_payload_len(info[IFLA_INFO_KIND])) == 0)
+			l->macvlan = true;
+	}
 	return true;
 }
 

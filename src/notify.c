@@ -614,8 +614,8 @@ void notify_rx_lower(struct notifier *n, const struct vipd_instance_config *ic, 
 
 bool notify_has_script(const struct vipd_instance_config *ic)
 {
-	return ic->notify[0] || ic->notify_master[0] || ic->notify_backup[0] ||
-	       ic->notify_fault[0] || ic->notify_stop[0] || ic->notify_master_rx_lower_pri[0];
+	return ic->notify || ic->notify_master || ic->notify_backup || ic->notify_fault ||
+	       ic->notify_stop || ic->notify_master_rx_lower_pri;
 }
 
 bool notify_busy(const struct notifier *n)

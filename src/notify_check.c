@@ -40,7 +40,7 @@ static int check_script(const struct vipd_config *cfg, const struct owner *ic, c
 	const char *why;
 	int bad = 0;
 
-	if (!script[0])
+	if (!script || !script[0])
 		return 0;
 	if (argv_split(script, &argv, err, sizeof(err)) < 0) {
 		add_err(errs, cfg, ic, key, err);

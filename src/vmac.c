@@ -18,14 +18,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <linux/if_link.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/inet6.h>
-#include <netlink/route/link/macvlan.h>
-
 #include "vipd/config.h"
 #include "vipd/vmac.h"
+#include "vipd/vmac_dl.h"
 
 #ifndef IFF_UP
 #define IFF_UP 0x1
@@ -56,9 +51,16 @@ void vmac_mac(int af, uint8_t vrid, uint8_t mac[6])
 
 struct vmac_nl *vmac_open(char *err, size_t errlen)
 {
-	struct vmac_nl *v = calloc(1, sizeof(*v));
+	struct vmac_nl *v;
+	char why[160];
 	int r;
 
+	/* libnl is loaded here, at the first VMAC, not linked (vmac_dl.h). */
+	if (vmac_dl_load(why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "vmac: %s", why);
+		return NULL;
+	}
+	v = calloc(1, sizeof(*v));
 	if (!v) {
 		snprintf(err, errlen, "vmac: %s", strerror(errno));
 		return NULL;

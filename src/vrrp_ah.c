@@ -4,10 +4,17 @@
  * growing across failovers; vipd does the same (the instance keeps the counter). Pure. */
 #include "build_config.h"
 
-#include <nettle/hmac.h>
 #include <string.h>
 
 #include "vipd/vrrp_ah.h"
+
+/* Handed over by net_vrrp_md5_load (vrrp_ah.h); NULL until then. */
+static struct vrrp_ah_md5 md5;
+
+void vrrp_ah_set_md5(const struct vrrp_ah_md5 *m)
+{
+	md5 = *m;
+}
 
 /* Offsets in the IPv4 header and the AH header. */
 #define OFF_TOS 1
@@ -45,13 +52,16 @@ static uint32_t get32(const uint8_t *p)
 
 /* HMAC-MD5 of hdr[0..hlen) (IP header and AH, unmasked) then msg[0..len), as RFC 2402 3.3.3.1:
  * the fields a router may change on the way are zeroed, the ICV field too. keepalived zeroes
- * the TTL only for unicast (a multicast advert keeps 255), and keeps the Identification. */
-static void icv(const uint8_t *hdr, size_t hlen, size_t iphlen, const uint8_t *msg, size_t len,
+ * the TTL only for unicast (a multicast advert keeps 255), and keeps the Identification. False
+ * when nettle was not handed over (vrrp_ah_set_md5). */
+static bool icv(const uint8_t *hdr, size_t hlen, size_t iphlen, const uint8_t *msg, size_t len,
                 const uint8_t *key, bool unicast, uint8_t out[MD5_DIGEST_SIZE])
 {
 	struct hmac_md5_ctx ctx;
 	uint8_t h[HDR_MAX];
 
+	if (!md5.set_key || !md5.update || !md5.digest)
+		return false;
 	memcpy(h, hdr, hlen);
 	h[OFF_TOS] = 0;
 	put16(h + OFF_FRAG, 0);
@@ -59,10 +69,11 @@ static void icv(const uint8_t *hdr, size_t hlen, size_t iphlen, const uint8_t *m
 	if (unicast)
 		h[OFF_TTL] = 0;
 	memset(h + iphlen + AH_ICV, 0, VRRP_AH_ICV_LEN);
-	hmac_md5_set_key(&ctx, VRRP_AH_KEY_LEN, key);
-	hmac_md5_update(&ctx, hlen, h);
-	hmac_md5_update(&ctx, len, msg);
-	hmac_md5_digest(&ctx, MD5_DIGEST_SIZE, out);
+	md5.set_key(&ctx, VRRP_AH_KEY_LEN, key);
+	md5.update(&ctx, hlen, h);
+	md5.update(&ctx, len, msg);
+	md5.digest(&ctx, MD5_DIGEST_SIZE, out);
+	return true;
 }
 
 ssize_t vrrp_ah_encode(uint8_t *buf, size_t cap, const struct vrrp_ah_tx *tx, const uint8_t *msg,
@@ -91,8 +102,9 @@ ssize_t vrrp_ah_encode(uint8_t *buf, size_t cap, const struct vrrp_ah_tx *tx, co
 	put32(ah + AH_SEQ, tx->seq);
 	memcpy(buf + VRRP_AH_IP_LEN + VRRP_AH_LEN, msg, len);
 
-	icv(buf, VRRP_AH_IP_LEN + VRRP_AH_LEN, VRRP_AH_IP_LEN, buf + VRRP_AH_IP_LEN + VRRP_AH_LEN,
-	    len, tx->key, tx->unicast, digest);
+	if (!icv(buf, VRRP_AH_IP_LEN + VRRP_AH_LEN, VRRP_AH_IP_LEN,
+	         buf + VRRP_AH_IP_LEN + VRRP_AH_LEN, len, tx->key, tx->unicast, digest))
+		return -1;
 	memcpy(ah + AH_ICV, digest, VRRP_AH_ICV_LEN);
 	/* The kernel fills the header checksum of an IP_HDRINCL datagram anyway; computed here
 	 * too so that the bytes are those on the wire. */
@@ -127,8 +139,9 @@ enum vrrp_reason vrrp_ah_check(const struct vrrp_rx_meta *meta, const uint8_t *k
 
 	if (hlen > HDR_MAX || meta->ah_pkt_len < hlen)
 		return VRRP_RX_AH_ICV;
-	icv(meta->ah_pkt, hlen, meta->ah_hlen, meta->ah_pkt + hlen, meta->ah_pkt_len - hlen, key,
-	    unicast, digest);
+	if (!icv(meta->ah_pkt, hlen, meta->ah_hlen, meta->ah_pkt + hlen, meta->ah_pkt_len - hlen,
+	         key, unicast, digest))
+		return VRRP_RX_AH_ICV;
 	/* Constant time: the time taken tells nothing of how many bytes matched. */
 	for (size_t i = 0; i < VRRP_AH_ICV_LEN; i++)
 		diff |= (uint8_t)(digest[i] ^ ah[AH_ICV + i]);

@@ -84,14 +84,16 @@ struct vipd_instance_config {
 	uint32_t announce_table;
 	/* announce_backup_metric: a backup installs the same routes with this metric; 0 = none */
 	uint32_t announce_backup_metric;
-	char notify[VIPD_SCRIPT_MAX]; /* notify script (absolute path); "" = none (config_notify.c)
-	                               */
-	/* Per-state scripts, run as written (no arguments added); "" = none (config_notify.c). */
-	char notify_master[VIPD_SCRIPT_MAX];
-	char notify_backup[VIPD_SCRIPT_MAX];
-	char notify_fault[VIPD_SCRIPT_MAX];
-	char notify_stop[VIPD_SCRIPT_MAX];
-	char notify_master_rx_lower_pri[VIPD_SCRIPT_MAX]; /* a Master heard a lower priority */
+	/* The scripts (config_notify.c), each on the heap only when set (at most
+	 * VIPD_SCRIPT_MAX - 1 characters), NULL = none: six fixed buffers were 1.5 kB of every
+	 * instance, most of which run no script. notify: the generic script (absolute path). */
+	char *notify;
+	/* Per-state scripts, run as written (no arguments added). */
+	char *notify_master;
+	char *notify_backup;
+	char *notify_fault;
+	char *notify_stop;
+	char *notify_master_rx_lower_pri;  /* a Master heard a lower priority */
 	enum vipd_notify_args notify_args; /* the generic notify's arguments, default vipd */
 	/* Who its notify scripts run as; "" = script_user (config_notify.c; allowed or not by
 	 * daemon_priv_check_config, as script_user). */
@@ -113,12 +115,12 @@ struct vipd_sync_group {
 	size_t *members; /* indices into vipd_config.instances, at least 2 */
 	size_t nmembers;
 	int line;
-	/* As the instance keys, for the group (config_notify.c); "" = none. */
-	char notify[VIPD_SCRIPT_MAX];
-	char notify_master[VIPD_SCRIPT_MAX];
-	char notify_backup[VIPD_SCRIPT_MAX];
-	char notify_fault[VIPD_SCRIPT_MAX];
-	char notify_stop[VIPD_SCRIPT_MAX];
+	/* As the instance keys, for the group (config_notify.c); NULL = none. */
+	char *notify;
+	char *notify_master;
+	char *notify_backup;
+	char *notify_fault;
+	char *notify_stop;
 	enum vipd_notify_args notify_args;
 	char notify_user[VIPD_NAME_MAX];
 	int notify_user_line;

@@ -37,6 +37,9 @@ void config_notify_print_groups(const struct vipd_config *cfg, FILE *out);
 bool config_notify_equal(const struct vipd_instance_config *a,
                          const struct vipd_instance_config *b);
 
+/* Free the scripts of in (the config owns them; in itself stays). */
+void config_notify_free_instance(struct vipd_instance_config *in);
+
 /* Free the sync groups of cfg. */
 void config_notify_free(struct vipd_config *cfg);
 

@@ -33,6 +33,11 @@ struct vrrp_sock;
  * this long, so a backup of hundreds of instances reads their adverts in a few batches per
  * interval instead of waking for every other packet. Adverts wait at most this long. */
 #define RX_HOLD (500 * MT_USEC)
+/* An advert counts as heard when the kernel received it (SO_TIMESTAMPNS), up to this long before
+ * the loop read it: the wait (RX_HOLD, a busy loop) then does not delay a Master_Down_Timer.
+ * The stamp is on the wall clock; a clock set meanwhile shifts it by no more than this, a
+ * tenth of the shortest Master_Down_Interval. */
+#define RX_HEARD_MAX (3 * MT_MSEC)
 
 struct daemon_iface;
 

@@ -44,7 +44,7 @@ struct daemon {
 	struct vmac_mgr *vmacs;
 	int announce_fd;
 	struct announce_tx *announce_tx; /* the frames of announce_fd until the iteration ends */
-	struct instance_batch nl_batch; /* the instances' VIP changes until the iteration ends */
+	struct instance_batch nl_batch;  /* the instances' VIP changes until the iteration ends */
 	struct daemon_iface **ifaces;
 	size_t nifaces;
 	/* The cause of the netlink event in hand while the monitor is read, NULL otherwise: an
@@ -336,5 +336,19 @@ void daemon_priv_drop(struct daemon *d);
 /* Apply the VIP changes the instances queued (d->nl_batch) in one netlink batch now: at the end
  * of each loop iteration, and before an instance that queued some is freed. */
 void daemon_nl_flush(struct daemon *d);
+
+/* Apply changes now, after what the instances queued (the kernel sees them in order). nl_apply's
+ * result. */
+int daemon_nl_apply(struct daemon *d, struct nl_change *changes, size_t n);
+
+/* Fill d->io, the instance_io of every instance, and the timer of the deferred STATUS line. */
+void daemon_io_init(struct daemon *d);
+
+/* announce_tx's callback: the result of an announcement io_announce queued, told to its
+ * instance (tag; NULL: gone since). */
+void daemon_io_announced(void *arg, void *tag, int err);
+
+/* Send systemd the STATUS= line now (a pending deferred one is dropped). */
+void daemon_io_status_now(struct daemon *d);
 
 #endif

@@ -27,8 +27,13 @@ void daemon_vmac_free(struct vmac_mgr *m);
 void daemon_vmac_start(struct vmac_mgr *m, struct instance *in);
 
 /* At start, before the instances' VMACs: delete every macvlan vipd created (its ifalias) that
- * none of the n instances ins wants, left by a killed run with another config. Logs. */
+ * none of the n instances ins wants, left by a killed run with another config. Logs. When no
+ * macvlan was seen (daemon_vmac_note_link) and no instance has a VMAC it does nothing, and
+ * libnl, which it would load (vmac_dl.h), stays unloaded. */
 void daemon_vmac_sweep(struct vmac_mgr *m, struct instance *const *ins, size_t n);
+
+/* Note a link netlink reported (the start's dump, every event): whether a macvlan exists. */
+void daemon_vmac_note_link(struct vmac_mgr *m, const struct nl_link *l);
 
 /* Delete the VMAC of in; the parent gets its ARP sysctls back with its last IPv4 VMAC. */
 void daemon_vmac_stop(struct vmac_mgr *m, struct instance *in);

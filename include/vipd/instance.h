@@ -78,6 +78,12 @@ enum vip_origin {
 	                vipd's mark): never deleted */
 };
 
+/* The enum vip_origin of up to VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX addresses, two bits each:
+ * a byte each was 510 bytes of every instance (issue 13, RSS). All zero: every one VIP_ABSENT. */
+struct instance_origins {
+	uint8_t bits[(VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX + 3) / 4];
+};
+
 /* What an instance needs from the kernel. Return 0 or -1 (errno set). */
 /* The rate limit of the late-timer line (instance_late.c): when it was last written and the
  * late runs not logged since. */
@@ -102,7 +108,8 @@ struct instance_io {
 	/* Announce one address (gratuitous ARP / unsolicited NA) on dev, "" being the VIPs'
 	 * interface: 0 sent, 1 nothing to send there (no link layer, as lo), 2 queued (its result
 	 * told later through instance_announce_sent), -1 (errno) failed. */
-	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip, const char *dev);
+	int (*announce)(void *ctx, struct instance *in, const struct vip_addr *vip,
+	                const char *dev);
 	/* Optional (may be NULL: no pacing): the earliest time the announcement of vip on dev may
 	 * go, for the pacing of its interface shared by every instance (garp_groups); 0 = now. */
 	monotime (*announce_due)(void *ctx, struct instance *in, const struct vip_addr *vip,
@@ -215,8 +222,8 @@ struct instance {
 	uint32_t ah_seq;
 	uint16_t ah_ip_id;
 	/* The enum vip_origin of each address: cfg->vips[i], then cfg->excluded[i - nvips]
-	 * (instance_addrs.c). */
-	uint8_t vip_origin[VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX];
+	 * (instance_addrs.c); read and set with instance_origin / instance_origin_set. */
+	struct instance_origins vip_origin;
 	/* accept = false (src/instance_accept.c): the addresses whose packets vipd's nftables
 	 * table must drop for this instance, and whether the table last built holds them. On the
 	 * heap, only while not empty (drop_cap of them): most instances never fill one, and a
@@ -229,6 +236,20 @@ struct instance {
 	struct peers peers;
 	struct peers_watch watch;
 };
+
+/* The origin of address i in o. */
+static inline enum vip_origin instance_origin(const struct instance_origins *o, size_t i)
+{
+	return (enum vip_origin)((o->bits[i / 4] >> (i % 4 * 2)) & 3u);
+}
+
+/* Set the origin of address i in o to v. */
+static inline void instance_origin_set(struct instance_origins *o, size_t i, enum vip_origin v)
+{
+	unsigned shift = (unsigned)(i % 4 * 2);
+
+	o->bits[i / 4] = (uint8_t)((o->bits[i / 4] & ~(3u << shift)) | ((unsigned)v << shift));
+}
 
 /* The interface the VIPs of in live on: its VMAC if it has one, else its interface. */
 static inline const struct iface *instance_vip_iface(const struct instance *in)
@@ -300,9 +321,11 @@ void instance_iface_changed(struct instance *in, monotime now);
  * a Master sending priority 0 and deleting its VIPs through that index. */
 void instance_iface_lost(struct instance *in, const char *why, monotime now);
 
-/* Handle a decoded advert addressed to this instance's VRID. */
+/* Handle a decoded advert addressed to this instance's VRID, heard (received by the kernel) at
+ * heard <= now: the protocol's timers run from then. */
 void instance_receive(struct instance *in, const struct vrrp_adv *adv,
-                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime now);
+                      const struct vrrp_rx_meta *meta, enum vrrp_csum_form form, monotime heard,
+                      monotime now);
 
 /* Count a packet dropped before it reached an instance's FSM. */
 void instance_count_drop(struct instance *in, enum vrrp_reason reason);

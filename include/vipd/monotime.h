@@ -22,6 +22,15 @@ monotime monotime_since_boot(void);
  * suspend put the boot before the monotonic clock's start). Pure. */
 monotime monotime_boot_origin(monotime now, monotime since_boot);
 
+/* Current time on CLOCK_REALTIME, ns: the clock of the kernel's packet timestamps. */
+int64_t monotime_realtime_now(void);
+
+/* The monotonic time of stamp, a CLOCK_REALTIME time in ns (0: unknown), where real_minus_mono
+ * is the difference of the two clocks read together: kept within [now - max_age, now], so a
+ * wall clock set in between moves it by no more than max_age. now when stamp is 0. Pure. */
+monotime monotime_of_realtime(int64_t stamp, int64_t real_minus_mono, monotime now,
+                              monotime max_age);
+
 /* Seconds as a double, for logs and status. */
 static inline double monotime_to_sec(monotime t)
 {

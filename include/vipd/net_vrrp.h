@@ -55,8 +55,8 @@ int net_vrrp_fd(const struct vrrp_sock *s);
 int net_vrrp_recv(struct vrrp_sock *s, struct vrrp_rx_meta *meta, const uint8_t **msg,
                   size_t *msg_len, enum vrrp_reason *reason);
 
-/* Take the arrival interface (*ifindex, 0 when unknown), destination and hop limit from the
- * cmsgs of a received message of family af into meta. VRRP_RX_NO_HOPLIMIT for an IPv6 one that
+/* Take the arrival interface (*ifindex, 0 when unknown), destination, hop limit and arrival time
+ * from the cmsgs of a received message of family af into meta. VRRP_RX_NO_HOPLIMIT for an IPv6 one that
  * carries no hop limit (never accepted unchecked), else VRRP_RX_OK. */
 enum vrrp_reason net_vrrp_cmsgs(struct msghdr *mh, int af, struct vrrp_rx_meta *meta,
                                 unsigned *ifindex);

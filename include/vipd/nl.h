@@ -62,6 +62,7 @@ struct nl_link {
 	bool running;   /* administratively up and carrier present */
 	uint8_t mac[6];
 	bool has_mac;
+	bool macvlan; /* IFLA_INFO_KIND "macvlan": what a VMAC is */
 };
 
 /* NL_EV_DUMP_RESTART: nl_dump starts a dump again (the kernel flagged it inconsistent); the

@@ -3,10 +3,13 @@
  * sequence number, and an HMAC-MD5-96 Integrity Check Value keyed with the password
  * NUL-padded to 8 bytes, over the IP header (TOS, fragment field and checksum zeroed; the TTL
  * too when the instance is unicast), the AH header (ICV zeroed) and the VRRP message. Pure:
- * no system call, no logging; the HMAC is nettle's. Fuzzed with vrrp_pkt. */
+ * no system call, no logging; the HMAC is nettle's, whose functions it is handed
+ * (vrrp_ah_set_md5) by net_vrrp_md5_load: nettle is dlopened with the first AH socket, so a vipd
+ * without auth_type = "ah" does not map its 0.25 MB (issue 13). Fuzzed with vrrp_pkt. */
 #ifndef VIPD_VRRP_AH_H
 #define VIPD_VRRP_AH_H
 
+#include <nettle/hmac.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +27,17 @@
 /* The largest datagram vrrp_ah_encode writes: IPv4 header, AH, a v2 message of 255 addresses. */
 #define VRRP_AH_DGRAM_MAX                                                                          \
 	(VRRP_AH_IP_LEN + VRRP_AH_LEN + VRRP_HDR_LEN + VRRP_MAX_ADDRS * 4 + VRRP_AUTH_LEN)
+
+/* nettle's HMAC-MD5 functions, as vrrp_ah calls them. */
+struct vrrp_ah_md5 {
+	__typeof__(nettle_hmac_md5_set_key) *set_key;
+	__typeof__(nettle_hmac_md5_update) *update;
+	__typeof__(nettle_hmac_md5_digest) *digest;
+};
+
+/* Compute the ICVs with m's functions (copied) from now on. Until then vrrp_ah_encode fails
+ * and vrrp_ah_check says VRRP_RX_AH_ICV. */
+void vrrp_ah_set_md5(const struct vrrp_ah_md5 *m);
 
 /* What one AH datagram carries besides its VRRP message. */
 struct vrrp_ah_tx {

@@ -50,9 +50,10 @@ struct vrrp_adv {
 /* What the IP layer told us about a received message. */
 struct vrrp_rx_meta {
 	int af;
-	union vip_in src; /* IP source address */
-	union vip_in dst; /* IP destination address */
-	int ttl;          /* IPv4 TTL or IPv6 hop limit; -1 if unknown */
+	union vip_in src;   /* IP source address */
+	union vip_in dst;   /* IP destination address */
+	int ttl;            /* IPv4 TTL or IPv6 hop limit; -1 if unknown */
+	int64_t arrival_ns; /* the kernel's receive time, CLOCK_REALTIME ns; 0 if unknown */
 	/* IPv4 protocol 51 (vrrp_ah_decode): the whole datagram, for the ICV; else NULL. */
 	const uint8_t *ah_pkt;
 	size_t ah_pkt_len; /* its total length */

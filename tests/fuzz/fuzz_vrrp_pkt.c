@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "fuzz.h"
+#include "vipd/net_vrrp_md5.h"
 #include "vipd/vrrp_ah.h"
 #include "vipd/vrrp_pkt.h"
 
@@ -141,8 +142,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct vrrp_adv adv, again;
 	static uint8_t out[VRRP_MSG_MAX];
 	enum vrrp_csum_form form = VRRP_CSUM_RFC9568, form2;
+	char err[160];
 	ssize_t n;
 
+	/* The ICVs need nettle, which the daemon loads with its first AH socket (once). */
+	CHECK(net_vrrp_md5_load(err, sizeof(err)) == 0);
 	if (size == 0)
 		return 0;
 	if (data[0] >> 4 == 6) {

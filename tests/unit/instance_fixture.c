@@ -274,9 +274,9 @@ monotime advert_due(monotime t, monotime iv)
 	return due - ((due - phase) % iv);
 }
 
-/* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_pkt_decode. */
-void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struct vip_addr *addrs,
-             size_t naddr)
+/* rx_list, received by the kernel at heard. */
+static void rx_list_heard(uint8_t version, uint8_t prio, const union vip_in *src,
+                          const struct vip_addr *addrs, size_t naddr, monotime heard)
 {
 	struct vrrp_adv adv = {.version = version,
 	                       .type = VRRP_TYPE_ADVERT,
@@ -289,7 +289,19 @@ void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struc
 
 	for (size_t i = 0; i < naddr; i++)
 		adv.addrs[i] = addrs[i].in;
-	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, now_ns);
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, heard, now_ns);
+}
+
+/* Hand the instance an advert from src listing addrs, as the daemon does after vrrp_pkt_decode. */
+void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struct vip_addr *addrs,
+             size_t naddr)
+{
+	rx_list_heard(version, prio, src, addrs, naddr, now_ns);
+}
+
+void rx_heard(uint8_t version, uint8_t prio, const union vip_in *src, monotime heard)
+{
+	rx_list_heard(version, prio, src, vips, cfg.nvips, heard);
 }
 
 /* An advert from src listing our VIPs. */

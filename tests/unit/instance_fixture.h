@@ -94,6 +94,8 @@ void rx_list(uint8_t version, uint8_t prio, const union vip_in *src, const struc
              size_t naddr);
 /* An advert from src listing our VIPs. */
 void rx(uint8_t version, uint8_t prio, const union vip_in *src);
+/* rx, the kernel having received it at heard (<= now_ns). */
+void rx_heard(uint8_t version, uint8_t prio, const union vip_in *src, monotime heard);
 /* Calls of a kind in the log from index from on. */
 size_t count_kind(enum io_kind kind, size_t from);
 /* Index of the first call of a kind in the log from index from on (fails the test if none). */

@@ -180,6 +180,26 @@ static void higher_priority_makes_backup(void **state)
 	                 fk.log[base + 1].at + vrrp_fsm_master_down_interval(3, 150, 5));
 }
 
+/* The Master_Down_Timer runs from when the kernel received the advert (heard), not from when
+ * the loop got to it: a backup that reads its master's advert 2 ms late still takes over
+ * Master_Down_Interval after the advert arrived. */
+static void master_down_from_arrival(void **state)
+{
+	monotime mdi = vrrp_fsm_master_down_interval(3, 100, 5), heard;
+
+	(void)state;
+	cfg.priority = 100;
+	start();
+	run_until(now_ns + 10 * MT_MSEC);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
+	heard = now_ns;
+	now_ns += 2 * MT_MSEC;
+	rx_heard(3, 200, &peer_hi, heard);
+	assert_int_equal(inst.fsm_timer.deadline, heard + mdi);
+	assert_int_equal(fire_next(), heard + mdi);
+	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
+}
+
 /* 5. A lower-priority master (split brain): answer at once and re-announce, once per interval. */
 static void lower_priority_answered_once(void **state)
 {
@@ -596,6 +616,7 @@ int main(void)
 	    T(garp_two_bursts_then_silence),
 	    T(garp_refresh_one_burst_per_period),
 	    T(higher_priority_makes_backup),
+	    T(master_down_from_arrival),
 	    T(lower_priority_answered_once),
 	    T(prio0_takeover_after_skew),
 	    T(stop_master_prio0_before_delete),

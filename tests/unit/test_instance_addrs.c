@@ -169,13 +169,36 @@ static void reload_option_change(void **state)
 	assert_int_equal(fk.log[i].op[1], NL_ADDR_ADD);
 	assert_true(addr_equal(&fk.log[i].addr[1], &vips[0]));
 	assert_false(fk.log[i].opts[1].noprefixroute);
-	assert_int_equal(inst.vip_origin[0], VIP_ADDED);
-	assert_int_equal(inst.vip_origin[2], VIP_ADDED);
+	assert_int_equal(instance_origin(&inst.vip_origin, 0), VIP_ADDED);
+	assert_int_equal(instance_origin(&inst.vip_origin, 2), VIP_ADDED);
+}
+
+/* The origins are two bits an address: each of the 510 keeps its own value through the
+ * setting of its neighbours, and the table stays 128 bytes (issue 13). */
+static void origins_packed(void **state)
+{
+	struct instance_origins o;
+	const size_t n = VRRP_MAX_ADDRS + VIPD_EXCLUDED_MAX;
+
+	(void)state;
+	assert_true(sizeof(o) <= 128);
+	memset(&o, 0, sizeof(o));
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(instance_origin(&o, i), VIP_ABSENT);
+	for (size_t i = 0; i < n; i++)
+		instance_origin_set(&o, i, (enum vip_origin)(i % 3));
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(instance_origin(&o, i), i % 3);
+	for (size_t i = 0; i < n; i += 2)
+		instance_origin_set(&o, i, VIP_FOREIGN);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(instance_origin(&o, i), i % 2 ? i % 3 : VIP_FOREIGN);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(origins_packed),
 	    cmocka_unit_test_setup_teardown(batch_and_adverts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(restored_on_its_dev, setup, teardown),
 	    cmocka_unit_test_setup_teardown(no_vips, setup, teardown),

@@ -17,6 +17,7 @@
 
 #include "instance_fixture.h"
 #include "keepalived_ah_vectors.h"
+#include "vipd/net_vrrp_md5.h"
 #include "vipd/vrrp_ah.h"
 
 /* The keepalived reference of the captures: VRID 51, priority 150, v2, advert_int 1 s, AH
@@ -51,7 +52,7 @@ static void rx_capture(const uint8_t *pkt, size_t len)
 
 	assert_int_equal(vrrp_pkt_decode_ipv4(pkt, len, &meta, &msg, &mlen), VRRP_RX_OK);
 	assert_int_equal(vrrp_pkt_decode(msg, mlen, &meta, &adv, NULL), VRRP_RX_OK);
-	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC9568, now_ns);
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC9568, now_ns, now_ns);
 }
 
 /* The first two adverts of a new master and its priority-0 advert, byte for byte. */
@@ -157,6 +158,16 @@ static void ah_wrong_key_is_ah_icv(void **state)
 	assert_int_equal(inst.ah_seq, 0);
 }
 
+/* The daemon loads nettle with the first AH socket (net_vrrp_open_ah); the fake kernel opens
+ * none. */
+static int load_md5(void **state)
+{
+	char err[160];
+
+	(void)state;
+	return net_vrrp_md5_load(err, sizeof(err));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,5 +176,5 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(ah_unicast_ttl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(ah_wrong_key_is_ah_icv, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, load_md5, NULL);
 }

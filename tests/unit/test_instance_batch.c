@@ -122,7 +122,7 @@ static void one_batch_for_all(void **state)
 	assert_int_equal(changes, N);
 	assert_int_equal(batch.flushes, 1);
 	for (size_t i = 0; i < N; i++) {
-		assert_int_equal(ins[i].vip_origin[0], VIP_ADDED);
+		assert_int_equal(instance_origin(&ins[i].vip_origin, 0), VIP_ADDED);
 		assert_int_equal(ins[i].stats.nl_errors, 0);
 		assert_false(loop_timer_armed(&ins[i].retry_timer));
 	}
@@ -144,7 +144,8 @@ static void failure_told_to_its_instance(void **state)
 	for (size_t i = 0; i < N; i++) {
 		assert_int_equal(ins[i].stats.nl_errors, i == 7);
 		assert_int_equal(loop_timer_armed(&ins[i].retry_timer), i == 7);
-		assert_int_equal(ins[i].vip_origin[0], i == 7 ? VIP_ABSENT : VIP_ADDED);
+		assert_int_equal(instance_origin(&ins[i].vip_origin, 0),
+		                 i == 7 ? VIP_ABSENT : VIP_ADDED);
 	}
 	/* the retry applies at once, alone, and succeeds */
 	fail_at = -1;
@@ -152,7 +153,7 @@ static void failure_told_to_its_instance(void **state)
 	loop_timer_cancel(lp, &ins[7].retry_timer); /* as the loop does before the callback */
 	ins[7].retry_timer.cb(ins[7].retry_timer.arg, now_ns);
 	assert_int_equal(calls, 2);
-	assert_int_equal(ins[7].vip_origin[0], VIP_ADDED);
+	assert_int_equal(instance_origin(&ins[7].vip_origin, 0), VIP_ADDED);
 	assert_false(loop_timer_armed(&ins[7].retry_timer));
 }
 
@@ -165,7 +166,7 @@ static void without_batch_one_call_each(void **state)
 	take_over(&io);
 	assert_int_equal(calls, N);
 	for (size_t i = 0; i < N; i++)
-		assert_int_equal(ins[i].vip_origin[0], VIP_ADDED);
+		assert_int_equal(instance_origin(&ins[i].vip_origin, 0), VIP_ADDED);
 }
 
 /* Instances without a virtual address (notify-driven) queue nothing to change: the flush makes

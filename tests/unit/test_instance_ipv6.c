@@ -77,7 +77,7 @@ static void rx6(uint8_t prio, const union vip_in *src, const struct vip_addr *ad
 		instance_count_drop(&inst, r);
 		return;
 	}
-	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, now_ns);
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, now_ns, now_ns);
 }
 
 /* keepalived's form: only a global VIP, no link-local first. */

@@ -54,8 +54,7 @@ static void master_hears_lower(void **state)
 	(void)state;
 	io.master_rx_lower = fake_rx_lower;
 	told = 0;
-	snprintf(cfg.notify_master_rx_lower_pri, sizeof(cfg.notify_master_rx_lower_pri),
-	         "/bin/true");
+	cfg.notify_master_rx_lower_pri = (char *)"/bin/true";
 	instance_init(&inst, &cfg, &ifc, lp, &io);
 	instance_start(&inst, now_ns);
 	fire_next();
@@ -92,8 +91,7 @@ static void not_configured_or_backup(void **state)
 	assert_int_equal(inst.fsm.state, VRRP_STATE_MASTER);
 	rx(3, 100, &peer_lo);
 	assert_int_equal(told, 0);
-	snprintf(cfg.notify_master_rx_lower_pri, sizeof(cfg.notify_master_rx_lower_pri),
-	         "/bin/true");
+	cfg.notify_master_rx_lower_pri = (char *)"/bin/true";
 	rx(3, 200, &peer_hi); /* we become Backup */
 	assert_int_equal(inst.fsm.state, VRRP_STATE_BACKUP);
 	rx(3, 100, &peer_lo);

@@ -41,8 +41,8 @@ static void eexist_vip_never_deleted(void **state)
 	cfg.nvips = 2;
 	fk.add_err[0] = -EEXIST;
 	become_master();
-	assert_int_equal(inst.vip_origin[0], VIP_FOREIGN);
-	assert_int_equal(inst.vip_origin[1], VIP_ADDED);
+	assert_int_equal(instance_origin(&inst.vip_origin, 0), VIP_FOREIGN);
+	assert_int_equal(instance_origin(&inst.vip_origin, 1), VIP_ADDED);
 	assert_false(loop_timer_armed(&inst.retry_timer));
 
 	from = fk.n;
@@ -78,7 +78,7 @@ static void eexist_after_own_add_is_ours(void **state)
 	fk.add_err[1] = 0;
 	run_until(inst.retry_timer.deadline);
 	assert_false(loop_timer_armed(&inst.retry_timer));
-	assert_int_equal(inst.vip_origin[0], VIP_ADDED);
+	assert_int_equal(instance_origin(&inst.vip_origin, 0), VIP_ADDED);
 	from = fk.n;
 	instance_stop(&inst, now_ns);
 	assert_int_equal(deletes(from, del, MAXV), 2);
@@ -102,8 +102,8 @@ static void foreign_mark_follows_reload(void **state)
 	cfg2.vips = vips2;
 	cfg2.nvips = 2;
 	instance_reconfig_apply(&inst, &cfg2, now_ns);
-	assert_int_equal(inst.vip_origin[0], VIP_ADDED);
-	assert_int_equal(inst.vip_origin[1], VIP_FOREIGN);
+	assert_int_equal(instance_origin(&inst.vip_origin, 0), VIP_ADDED);
+	assert_int_equal(instance_origin(&inst.vip_origin, 1), VIP_FOREIGN);
 	from = fk.n;
 	instance_stop(&inst, now_ns);
 	assert_int_equal(deletes(from, del, MAXV), 1);

@@ -39,7 +39,7 @@ static void rx_iv(uint8_t prio, const union vip_in *src, uint16_t iv_cs)
 	struct vrrp_rx_meta meta = {.af = AF_INET, .src = *src, .dst = group, .ttl = 255};
 
 	adv.addrs[0] = vips[0].in;
-	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC9568, now_ns);
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC9568, now_ns, now_ns);
 }
 
 /* A Backup lists the master it hears, with its fields, and takes it for the master. */

@@ -323,7 +323,7 @@ static void restart_rules_and_diff(void **state)
 	                    "priority, garp");
 	new_config();
 	/* The notify scripts change in place: the next event runs the new ones. */
-	strcpy(ncfg.notify_master, "/m.sh");
+	ncfg.notify_master = (char *)"/m.sh";
 	ncfg.notify_args = VIPD_NOTIFY_ARGS_KEEPALIVED;
 	assert_false(instance_reconfig_restarts(&inst, &ncfg));
 	assert_string_equal(instance_reconfig_diff(&cfg, &ncfg, buf, sizeof(buf)), "notify");

@@ -41,7 +41,7 @@ static void rx_full(uint8_t version, uint8_t prio, uint16_t interval, const unio
 		memcpy(adv.auth_data, pass, strnlen(pass, VRRP_AUTH_LEN));
 	for (size_t i = 0; i < cfg.nvips; i++)
 		adv.addrs[i] = vips[i].in;
-	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, now_ns);
+	instance_receive(&inst, &adv, &meta, VRRP_CSUM_RFC5798, now_ns, now_ns);
 }
 
 /* A 1-second advert of version v from src to the group, with cfg's password when v is 2. */
@@ -494,7 +494,7 @@ static void status_counters(void **state)
 	                                    .naddr = 1,
 	                                    .addrs = {vips[0].in}},
 	                 &(struct vrrp_rx_meta){.af = AF_INET, .src = peer_hi, .dst = group},
-	                 VRRP_CSUM_RFC9568, now_ns);
+	                 VRRP_CSUM_RFC9568, now_ns, now_ns);
 	rx(2, 200, &peer_hi);
 	rx(2, 200, &peer_hi);
 	instance_count_drop(&inst, VRRP_RX_TTL);

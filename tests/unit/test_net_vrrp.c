@@ -13,13 +13,14 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "vipd/net_vrrp.h"
 
-/* Room for pktinfo and hop limit, aligned as a cmsghdr. */
+/* Room for pktinfo, hop limit and a timestamp, aligned as a cmsghdr. */
 union cbuf {
 	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
-	            CMSG_SPACE(sizeof(struct in_pktinfo))];
+	            CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(struct timespec))];
 	size_t align;
 };
 
@@ -166,12 +167,36 @@ static void ipv4_needs_no_hop_limit(void **state)
 	assert_int_equal(meta.dst.v4.s_addr, htonl(0xe0000012));
 }
 
+/* The kernel's receive time (SO_TIMESTAMPNS) becomes meta.arrival_ns; without it, 0. */
+static void arrival_time_from_timestamp(void **state)
+{
+	struct rx r;
+	struct vrrp_rx_meta meta = {.af = AF_INET, .ttl = -1};
+	struct in_pktinfo pi = {.ipi_ifindex = 3};
+	struct timespec ts = {.tv_sec = 1796567736, .tv_nsec = 738331123};
+	unsigned ifindex;
+
+	(void)state;
+	rx_init(&r);
+	rx_add(&r, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+	assert_int_equal(net_vrrp_cmsgs(&r.mh, AF_INET, &meta, &ifindex), VRRP_RX_OK);
+	assert_int_equal(meta.arrival_ns, 0);
+
+	rx_init(&r);
+	rx_add(&r, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+	rx_add(&r, SOL_SOCKET, SCM_TIMESTAMPNS, &ts, sizeof(ts));
+	assert_int_equal(net_vrrp_cmsgs(&r.mh, AF_INET, &meta, &ifindex), VRRP_RX_OK);
+	assert_int_equal(meta.arrival_ns, INT64_C(1796567736738331123));
+	assert_int_equal(ifindex, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(ipv6_with_hop_limit),
 	    cmocka_unit_test(ipv6_without_hop_limit),
 	    cmocka_unit_test(ipv4_needs_no_hop_limit),
+	    cmocka_unit_test(arrival_time_from_timestamp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,8 +107,9 @@ static const char rec_text[] = "#!/bin/sh\n"
                                "echo \"$*\" >>\"$d/out\"\n"
                                "rmdir \"$d/lock\"\n";
 
-/* dst (VIPD_SCRIPT_MAX) = the recorder (written on first use) with word as its first word. */
-static void rec(char *dst, const char *word)
+/* dst (VIPD_SCRIPT_MAX) = the recorder (written on first use) with word as its first word;
+ * returns dst, for a script pointer of a config. */
+static char *rec(char *dst, const char *word)
 {
 	char path[128];
 
@@ -116,6 +117,7 @@ static void rec(char *dst, const char *word)
 	if (access(path, X_OK) != 0)
 		write_script("rec.sh", rec_text, path, sizeof(path));
 	snprintf(dst, VIPD_SCRIPT_MAX, "%s %s %s", path, dir, word);
+	return dst;
 }
 
 static int setup(void **state)
@@ -482,20 +484,21 @@ static void state_scripts_in_order(void **state)
 	static const enum vrrp_state seq[] = {VRRP_STATE_BACKUP, VRRP_STATE_MASTER,
 	                                      VRRP_STATE_FAULT, VRRP_STATE_BACKUP, VRRP_STATE_INIT};
 	struct vipd_instance_config ic = {.name = "web"};
+	char scripts[5][VIPD_SCRIPT_MAX];
 	char *got;
 
 	(void)state;
-	rec(ic.notify, "generic");
-	rec(ic.notify_master, "own-master");
-	rec(ic.notify_backup, "own-backup");
-	rec(ic.notify_fault, "own-fault");
-	rec(ic.notify_stop, "own-stop 'a b'");
+	ic.notify = rec(scripts[0], "generic");
+	ic.notify_master = rec(scripts[1], "own-master");
+	ic.notify_backup = rec(scripts[2], "own-backup");
+	ic.notify_fault = rec(scripts[3], "own-fault");
+	ic.notify_stop = rec(scripts[4], "own-stop 'a b'");
 	nt = notify_new(lp, 5 * MT_SEC, on_report, NULL);
 	assert_non_null(nt);
 	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
 		notify_instance_state(nt, &ic, seq[i], (unsigned)(100 + i));
 	ic.notify_args = VIPD_NOTIFY_ARGS_KEEPALIVED;
-	ic.notify_fault[0] = '\0'; /* a state without its own script: the generic one only */
+	ic.notify_fault = NULL; /* a state without its own script: the generic one only */
 	notify_instance_state(nt, &ic, VRRP_STATE_FAULT, 0);
 	notify_instance_state(nt, &ic, VRRP_STATE_MASTER, 7);
 	notify_instance_state(nt, &ic, VRRP_STATE_INIT, 8);
@@ -526,18 +529,18 @@ static void check_config_names_keys(void **state)
 	struct vipd_instance_config ic = {.name = "web", .line = 7};
 	struct vipd_config cfg = {.file = "vipd.conf", .instances = &ic, .ninstances = 1};
 	struct config_errors errs = {0};
-	char path[128];
+	char path[128], stop[sizeof(path) + 8];
 
 	(void)state;
 	write_script("ok.sh", "#!/bin/sh\n", path, sizeof(path));
-	snprintf(ic.notify, sizeof(ic.notify), "%s", path);
-	snprintf(ic.notify_master, sizeof(ic.notify_master), "/nonexistent/m.sh up");
-	snprintf(ic.notify_stop, sizeof(ic.notify_stop), "%s 'open", path);
-	snprintf(ic.notify_master_rx_lower_pri, sizeof(ic.notify_master_rx_lower_pri),
-	         "/nonexistent/fip.sh");
+	snprintf(stop, sizeof(stop), "%s 'open", path);
+	ic.notify = path;
+	ic.notify_master = (char *)"/nonexistent/m.sh up";
+	ic.notify_stop = stop;
+	ic.notify_master_rx_lower_pri = (char *)"/nonexistent/fip.sh";
 	/* As root, a script under /tmp is unsafe (a world-writable parent): not the point. */
 	if (geteuid() == 0)
-		ic.notify[0] = '\0';
+		ic.notify = NULL;
 	assert_int_equal(notify_check_config(&cfg, &errs), 3);
 	assert_int_equal(errs.n, 3);
 	assert_string_equal(errs.lines[0], "vipd.conf:7: instance \"web\": notify_master: "
@@ -558,12 +561,13 @@ static void group_scripts_in_order(void **state)
 	struct vipd_config cfg = {.file = "vipd.conf", .sync_groups = &g, .nsync_groups = 1};
 	struct config_errors errs = {0};
 	struct json_object *status;
+	char scripts[3][VIPD_SCRIPT_MAX];
 	char *got;
 
 	(void)state;
-	rec(g.notify, "generic");
-	rec(g.notify_master, "own-master");
-	rec(g.notify_stop, "own-stop");
+	g.notify = rec(scripts[0], "generic");
+	g.notify_master = rec(scripts[1], "own-master");
+	g.notify_stop = rec(scripts[2], "own-stop");
 	nt = notify_new(lp, 5 * MT_SEC, on_report, NULL);
 	assert_non_null(nt);
 	notify_group_state(nt, &g, VRRP_STATE_BACKUP);
@@ -585,9 +589,9 @@ static void group_scripts_in_order(void **state)
 	assert_non_null(status);
 	json_object_put(status);
 	assert_null(notify_status(nt, "edge"));
-	snprintf(g.notify_fault, sizeof(g.notify_fault), "/nonexistent/f.sh");
+	g.notify_fault = (char *)"/nonexistent/f.sh";
 	if (geteuid() == 0) /* a script under /tmp is unsafe as root: not the point here */
-		g.notify[0] = g.notify_master[0] = g.notify_stop[0] = '\0';
+		g.notify = g.notify_master = g.notify_stop = NULL;
 	assert_int_equal(notify_check_config(&cfg, &errs), 1);
 	assert_string_equal(errs.lines[0], "vipd.conf:9: sync group \"edge\": notify_fault: "
 	                                   "\"/nonexistent/f.sh\" does not exist or is not "

@@ -89,7 +89,7 @@ static void scripts_get_the_cause(void **state)
 	assert_int_equal(chmod(path, 0700), 0);
 	memset(&ic, 0, sizeof(ic));
 	snprintf(ic.name, sizeof(ic.name), "web");
-	snprintf(ic.notify, sizeof(ic.notify), "%s", path);
+	ic.notify = path;
 	notify_instance_state_cause(nt, &ic, VRRP_STATE_MASTER, 100, &c);
 	/* Without a cause (and for the next event): no variable. */
 	notify_instance_state(nt, &ic, VRRP_STATE_BACKUP, 100);

@@ -392,7 +392,7 @@ static void demoted_members_hand_over_each(void **state)
 	assert_int_equal(api_prio0, 1);
 	assert_int_equal(api_dels, 0);
 	adv.addrs[0] = vips2[0].in;
-	instance_receive(&api, &adv, &meta, VRRP_CSUM_RFC5798, now_ns);
+	instance_receive(&api, &adv, &meta, VRRP_CSUM_RFC5798, now_ns, now_ns);
 	assert_int_equal(api.fsm.state, VRRP_STATE_BACKUP);
 	assert_int_equal(api.fsm.cause, VRRP_CAUSE_DEMOTE);
 	assert_int_equal(api_dels, 0);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "vipd/net_vrrp_md5.h"
 #include "vipd/vrrp_ah.h"
 #include "vipd/vrrp_pkt.h"
 
@@ -52,6 +53,28 @@ static enum vrrp_reason decode(const uint8_t *pkt, size_t len, struct vrrp_rx_me
 	enum vrrp_reason r = vrrp_pkt_decode_ipv4(pkt, len, m, &msg, &mlen);
 
 	return r != VRRP_RX_OK ? r : vrrp_pkt_decode(msg, mlen, m, adv, NULL);
+}
+
+/* Before nettle is handed over (net_vrrp_md5_load, with the first AH socket) nothing is
+ * computed: the encoder fails and every ICV is wrong; after, keepalived's captures verify.
+ * First in the list: the other tests run with nettle loaded. */
+static void md5_loaded_on_demand(void **state)
+{
+	const struct vec *v = &vecs[0];
+	struct vrrp_ah_tx tx = {.ttl = VRRP_TTL};
+	struct vrrp_rx_meta m;
+	struct vrrp_adv adv;
+	uint8_t key[VRRP_AH_KEY_LEN], out[VRRP_AH_DGRAM_MAX], msg[24] = {0x21};
+	char err[160];
+
+	(void)state;
+	key_of(v->key, key);
+	assert_int_equal(decode(v->pkt, v->len, &m, &adv), VRRP_RX_OK);
+	assert_int_equal(vrrp_ah_check(&m, key, v->unicast, 0), VRRP_RX_AH_ICV);
+	assert_int_equal(vrrp_ah_encode(out, sizeof(out), &tx, msg, sizeof(msg)), -1);
+	assert_int_equal(net_vrrp_md5_load(err, sizeof(err)), 0);
+	assert_int_equal(vrrp_ah_check(&m, key, v->unicast, 0), VRRP_RX_OK);
+	assert_true(vrrp_ah_encode(out, sizeof(out), &tx, msg, sizeof(msg)) > 0);
 }
 
 static void keepalived_captures_verify(void **state)
@@ -246,6 +269,7 @@ static void sequence_saturates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(md5_loaded_on_demand),
 	    cmocka_unit_test(keepalived_captures_verify),
 	    cmocka_unit_test(encoder_writes_keepalived_bytes),
 	    cmocka_unit_test(icv_covers_the_right_bytes),
