@@ -62,8 +62,32 @@ int addr_parse(const char *s, bool allow_prefix, struct vip_addr *a)
 	return 0;
 }
 
+/* v (0..999) in decimal at p, without leading zeros; returns the end. */
+static char *dec3(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
 const char *addr_format_in(int af, const union vip_in *in, char *buf, size_t len)
 {
+	/* IPv4 by hand: glibc's inet_ntop formats it with sprintf, which was most of the cost
+	 * of an address in the status of 1000 instances (callgrind); the text is the same */
+	if (af == AF_INET && len >= INET_ADDRSTRLEN) {
+		char *p = buf;
+
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				*p++ = '.';
+			p = dec3(p, in->bytes[i]);
+		}
+		*p = '\0';
+		return buf;
+	}
 	if (!inet_ntop(af, in, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
 	return buf;
@@ -73,8 +97,17 @@ const char *addr_format(const struct vip_addr *a, bool with_prefix, char *buf, s
 {
 	addr_format_in(a->af, &a->in, buf, len);
 	if (with_prefix) {
-		size_t used = strlen(buf);
-		snprintf(buf + used, len - used, "/%u", a->plen);
+		size_t used = strlen(buf), n;
+		char pb[5] = "/"; /* "/128" and the NUL */
+
+		/* as snprintf(buf + used, len - used, "/%u", plen), without its cost */
+		n = (size_t)(dec3(pb + 1, a->plen) - pb);
+		if (used < len) {
+			if (n > len - used - 1)
+				n = len - used - 1;
+			memcpy(buf + used, pb, n);
+			buf[used + n] = '\0';
+		}
 	}
 	return buf;
 }

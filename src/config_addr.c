@@ -182,6 +182,11 @@ const char *config_addr_format(const struct vip_addr *a, const struct vipd_addr_
 	char sb[16] = "";
 	const char *scope = NULL;
 
+	/* most addresses have no option: no formatting beyond the address (the status of 1000
+	 * instances) */
+	if (o->scope < 0 && !o->has_brd && !o->dev[0] && !o->label[0] && !o->noprefixroute &&
+	    !o->no_track)
+		return addr_format(a, true, buf, len);
 	if (o->scope >= 0) {
 		for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
 			if (scopes[i].value == o->scope)
@@ -227,6 +232,9 @@ bool config_addr_excluded_taken(const struct vipd_config *cfg, size_t idx,
 	for (size_t k = 0; k < idx; k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
+		/* most have none: this loop runs for every VIP of every instance */
+		if (!o->nexcluded)
+			continue;
 		/* A link-local address is scoped to its link: other links may reuse it. */
 		if (a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6) &&
 		    strcmp(o->interface, in->interface) != 0)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,46 @@ struct json_object *ctl_reply_ok(struct json_object *result)
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
 	json_object_object_add(o, "result", result);
 	return o;
+}
+
+/* The text of ctl_reply_ok_text, kept with its length as the result's user data. */
+struct ctl_text {
+	size_t len;
+	char *text;
+};
+
+static int text_serialize(struct json_object *o, struct printbuf *pb, int level, int flags)
+{
+	const struct ctl_text *t = json_object_get_userdata(o);
+
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, t->text, (int)t->len) < 0 ? -1 : 0;
+}
+
+static void text_delete(struct json_object *o, void *userdata)
+{
+	struct ctl_text *t = userdata;
+
+	(void)o;
+	free(t->text);
+	free(t);
+}
+
+struct json_object *ctl_reply_ok_text(char *text, size_t len)
+{
+	struct json_object *result = len <= INT_MAX ? json_object_new_object() : NULL;
+	struct ctl_text *t = result ? malloc(sizeof(*t)) : NULL;
+
+	if (!t) {
+		json_object_put(result);
+		free(text);
+		return NULL;
+	}
+	*t = (struct ctl_text){len, text};
+	/* printed by text_serialize, freed with the object */
+	json_object_set_serializer(result, text_serialize, t, text_delete);
+	return ctl_reply_ok(result);
 }
 
 struct json_object *ctl_reply_error(const char *message)

@@ -507,7 +507,7 @@ static struct json_object *dispatch_ctl_request(struct daemon *d, struct json_ob
 		return ctl_reply_error("request needs a \"command\" string");
 	name = json_object_get_string(cmd);
 	if (strcmp(name, "status") == 0)
-		return daemon_ctl_reply(daemon_status(d), name);
+		return daemon_status_ctl(d);
 	if (strcmp(name, "garp") == 0)
 		return ctl_garp(d, req);
 	if (strcmp(name, "demote") == 0 || strcmp(name, "promote") == 0)
@@ -537,71 +537,6 @@ static struct json_object *on_ctl_request(void *arg, struct json_object *req)
 	if (log_cats_on & LOG_CAT_CTL)
 		daemon_debug_ctl(d, req, reply);
 	return reply;
-}
-
-/* One status object per instance, with its checks, sync group and notify queue; NULL when out of
- * memory. */
-static struct json_object *instances_status(struct daemon *d, monotime now)
-{
-	struct json_object *list = json_object_new_array();
-
-	for (size_t i = 0; list && i < d->ninstances; i++) {
-		struct instance *in = d->instances[i];
-		struct json_object *io = instance_status(in, now), *ns;
-		const char *group = sync_group_of(d->syncs, in);
-
-		if (!io || daemon_track_status(d, in, io) < 0) {
-			json_object_put(io);
-			json_object_put(list);
-			return NULL;
-		}
-		if (group)
-			json_object_object_add(io, "sync_group", json_object_new_string(group));
-		ns = notify_status(d->notifier, in->cfg->name);
-		if (notify_has_script(in->cfg) && ns)
-			json_object_object_add(io, "notify", ns);
-		else if (ns)
-			json_object_put(ns);
-		json_object_array_add(list, io);
-	}
-	return list;
-}
-
-struct json_object *daemon_status(struct daemon *d)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *list = instances_status(d, monotime_now());
-	struct json_object *drops = daemon_iface_unmatched_drops(d);
-	struct json_object *fifo = notify_fifo_status(d->notifier);
-	struct json_object *rt = daemon_rt_status();
-
-	if (!o || !list || !drops || !rt) {
-		json_object_put(o);
-		json_object_put(list);
-		json_object_put(drops);
-		json_object_put(fifo);
-		json_object_put(rt);
-		return NULL;
-	}
-	json_object_object_add(o, "router_id", json_object_new_string(d->cfg->router_id));
-	json_object_object_add(o, "instances", list);
-	json_object_object_add(o, "unmatched_drops", drops);
-	json_object_object_add(o, "scheduling", rt);
-	if (fifo)
-		json_object_object_add(o, "notify_fifo", fifo);
-	if (d->cfg->ngarp_groups) {
-		struct json_object *garp = daemon_garp_status(d);
-
-		if (!garp) {
-			json_object_put(o);
-			return NULL;
-		}
-		json_object_object_add(o, "garp_groups", garp);
-	}
-	if (d->journal_fd >= 0)
-		json_object_object_add(o, "journal_entries_dropped",
-		                       json_object_new_uint64(d->journal_dropped));
-	return o;
 }
 
 int daemon_run(struct daemon *d)

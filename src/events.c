@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vipd/events.h"
+#include "vipd/jsonw.h"
 #include "vipd/vrrp_fsm.h"
 
 static const char *const kind_names[EVENTS_KIND__COUNT] = {
@@ -425,37 +426,78 @@ void events_wall_text(int64_t wall_us, char *buf, size_t len)
 	         rest / 3600, rest / 60 % 60, rest % 60, (long long)us);
 }
 
-static void add_str(struct json_object *o, const char *key, const char *v)
+/* Where the members of a cause go: a json-c object or a jsonw text (the status of 1000
+ * instances), from one list of members. */
+struct cause_out {
+	void (*str)(void *arg, const char *key, const char *v);
+	void (*num)(void *arg, const char *key, int64_t v);
+	void *arg;
+};
+
+/* The members that apply: strings that are set, numbers that are not negative. */
+static void cause_members(const struct events_cause *c, const struct cause_out *out)
 {
-	if (v[0])
-		json_object_object_add(o, key, json_object_new_string(v));
+	const struct {
+		const char *key;
+		const char *s;
+		int64_t v;
+	} m[] = {
+	    {"kind", events_kind_name(c->kind), -1},
+	    {"from", c->from, -1},
+	    {"priority", NULL, c->priority},
+	    {"interval_ms", NULL, c->interval_ms},
+	    {"version", NULL, c->version ? c->version : -1},
+	    {"silence_ms", NULL, c->silence_ms},
+	    {"uid", NULL, c->uid},
+	    {"duration_ms", NULL, c->duration_ms},
+	    {"held_back", NULL, c->held_back},
+	    {"name", c->name, -1},
+	    {"detail", c->detail, -1},
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (m[i].s ? m[i].s[0] != '\0' : m[i].v >= 0) {
+			if (m[i].s)
+				out->str(out->arg, m[i].key, m[i].s);
+			else
+				out->num(out->arg, m[i].key, m[i].v);
+		}
 }
 
-static void add_int(struct json_object *o, const char *key, int64_t v)
+static void obj_str(void *arg, const char *key, const char *v)
 {
-	if (v >= 0)
-		json_object_object_add(o, key, json_object_new_int64(v));
+	json_object_object_add(arg, key, json_object_new_string(v));
+}
+
+static void obj_num(void *arg, const char *key, int64_t v)
+{
+	json_object_object_add(arg, key, json_object_new_int64(v));
 }
 
 struct json_object *events_cause_json(const struct events_cause *c)
 {
 	struct json_object *o = json_object_new_object();
 
-	if (!o)
-		return NULL;
-	add_str(o, "kind", events_kind_name(c->kind));
-	add_str(o, "from", c->from);
-	add_int(o, "priority", c->priority);
-	add_int(o, "interval_ms", c->interval_ms);
-	if (c->version)
-		add_int(o, "version", c->version);
-	add_int(o, "silence_ms", c->silence_ms);
-	add_int(o, "uid", c->uid);
-	add_int(o, "duration_ms", c->duration_ms);
-	add_int(o, "held_back", c->held_back);
-	add_str(o, "name", c->name);
-	add_str(o, "detail", c->detail);
+	if (o)
+		cause_members(c, &(const struct cause_out){obj_str, obj_num, o});
 	return o;
+}
+
+static void w_str(void *arg, const char *key, const char *v)
+{
+	jsonw_kstr(arg, key, v);
+}
+
+static void w_num(void *arg, const char *key, int64_t v)
+{
+	jsonw_kint(arg, key, v);
+}
+
+void events_cause_write(const struct events_cause *c, struct jsonw *w)
+{
+	jsonw_object_open(w);
+	cause_members(c, &(const struct cause_out){w_str, w_num, w});
+	jsonw_object_close(w);
 }
 
 static const char *const type_names[] = {

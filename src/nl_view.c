@@ -2,6 +2,7 @@
 #include "build_config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/if_addr.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,37 +71,74 @@ const struct nl_event *nl_view_addr(const struct nl_view *v, unsigned ifindex,
 	return NULL;
 }
 
-/* The usable event of address a on ifindex, or NULL. */
-static const struct nl_event *view_addr(const struct nl_view *v, unsigned ifindex,
-                                        const struct vip_addr *a)
+/* One usable address of the view on the interface, in nl_view_addrs's index. */
+struct ref {
+	const struct nl_event *e;
+	size_t order; /* its place in the view: the first of equal addresses comes first */
+	bool taken;   /* its address is in the list already */
+};
+
+/* The order of addr_equal's key: family, then the address (not the prefix length). */
+static int key_cmp(const struct vip_addr *a, const struct vip_addr *b)
 {
-	for (size_t i = 0; i < v->n; i++)
-		if (usable(&v->ev[i], ifindex) && addr_equal(&v->ev[i].addr, a))
-			return &v->ev[i];
-	return NULL;
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	return addr_cmp_in(a->af, &a->in, &b->in);
 }
 
-static bool list_has(const struct vip_addr *addrs, size_t n, const struct vip_addr *a)
+static int ref_cmp(const void *pa, const void *pb)
 {
-	for (size_t i = 0; i < n; i++)
-		if (addr_equal(&addrs[i], a))
-			return true;
-	return false;
+	const struct ref *a = pa, *b = pb;
+	int c = key_cmp(&a->e->addr, &b->e->addr);
+
+	return c ? c : (a->order > b->order) - (a->order < b->order);
 }
 
+/* The first usable event (in the view's order) of address a, or NULL: a binary search. */
+static struct ref *find(struct ref *refs, size_t n, const struct vip_addr *a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (key_cmp(&refs[mid].e->addr, a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && key_cmp(&refs[lo].e->addr, a) == 0 ? &refs[lo] : NULL;
+}
+
+/* The lookups go through a sorted index of the interface's usable addresses: searching the
+ * view for each address made a reload of 1000 instances (250 VIPs on each of 4 interfaces)
+ * spend a quarter of its time here (callgrind), O(addresses x view) per interface. */
 int nl_view_addrs(const struct nl_view *v, unsigned ifindex, struct vip_addr **addrs,
                   struct nl_addr_meta **meta, size_t *n, size_t *cap)
 {
-	size_t want = *n, k = 0;
+	size_t nuse = 0, want, k = 0;
+	struct ref *refs;
 
 	for (size_t i = 0; i < v->n; i++)
-		want += usable(&v->ev[i], ifindex);
+		nuse += usable(&v->ev[i], ifindex);
+	want = *n + nuse;
+	refs = malloc((nuse ? nuse : 1) * sizeof(*refs));
+	if (!refs) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0, j = 0; i < v->n; i++)
+		if (usable(&v->ev[i], ifindex))
+			refs[j++] = (struct ref){.e = &v->ev[i], .order = i};
+	if (nuse > 1)
+		qsort(refs, nuse, sizeof(*refs), ref_cmp);
 	if (want > *cap || !*meta) {
 		size_t c = want > *cap ? want : (*cap ? *cap : 1);
 		struct vip_addr *a = realloc(*addrs, c * sizeof(*a));
 		struct nl_addr_meta *m;
 
 		if (!a) {
+			free(refs);
 			errno = ENOMEM;
 			return -1;
 		}
@@ -108,23 +146,40 @@ int nl_view_addrs(const struct nl_view *v, unsigned ifindex, struct vip_addr **a
 		/* addrs may have grown already: *cap only grows with both */
 		m = realloc(*meta, c * sizeof(*m));
 		if (!m) {
+			free(refs);
 			errno = ENOMEM;
 			return -1;
 		}
 		*meta = m;
 		*cap = c;
 	}
-	for (size_t i = 0; i < *n; i++)
-		if (view_addr(v, ifindex, &(*addrs)[i]))
+	/* those still there keep their place */
+	for (size_t i = 0; i < *n; i++) {
+		struct ref *r = find(refs, nuse, &(*addrs)[i]);
+
+		if (r) {
+			r->taken = true;
 			(*addrs)[k++] = (*addrs)[i];
-	for (size_t i = 0; i < v->n; i++)
-		if (usable(&v->ev[i], ifindex) && !list_has(*addrs, k, &v->ev[i].addr))
+		}
+	}
+	/* then the others, each once, in the view's order */
+	for (size_t i = 0; i < v->n; i++) {
+		struct ref *r;
+
+		if (!usable(&v->ev[i], ifindex))
+			continue;
+		r = find(refs, nuse, &v->ev[i].addr);
+		if (r->e == &v->ev[i] && !r->taken) {
+			r->taken = true;
 			(*addrs)[k++] = v->ev[i].addr;
+		}
+	}
 	for (size_t i = 0; i < k; i++) {
-		const struct nl_event *e = view_addr(v, ifindex, &(*addrs)[i]);
+		const struct nl_event *e = find(refs, nuse, &(*addrs)[i])->e;
 
 		(*meta)[i] = (struct nl_addr_meta){.flags = e->ifa_flags, .proto = e->ifa_proto};
 	}
+	free(refs);
 	*n = k;
 	return 0;
 }

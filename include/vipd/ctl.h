@@ -46,6 +46,11 @@ void ctl_close(struct ctl *c);
  * memory; a NULL reply closes the client's connection. */
 struct json_object *ctl_reply_ok(struct json_object *result);
 
+/* ctl_reply_ok with a result already serialized: text (malloc'd, len bytes, one JSON value as
+ * json-c would print it; taken) is sent as it is. The result object is opaque: json-c's accessors
+ * see an empty object. NULL when out of memory (text freed). */
+struct json_object *ctl_reply_ok_text(char *text, size_t len);
+
 /* Build {"ok":false,"error":message}. */
 struct json_object *ctl_reply_error(const char *message);
 

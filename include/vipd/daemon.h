@@ -42,8 +42,8 @@ void daemon_priv_handover_dir(const char *dir);
 /* Free the daemon and its config. */
 void daemon_free(struct daemon *d);
 
-/* The status object of vipctl(8): router_id and one entry per instance; NULL when out of
- * memory. */
+/* The status object of vipctl(8): router_id and one entry per instance (daemon_status.c); NULL
+ * when out of memory. */
 struct json_object *daemon_status(struct daemon *d);
 
 #endif

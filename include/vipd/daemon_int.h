@@ -246,6 +246,13 @@ void daemon_track_start(struct daemon *d, monotime now);
  * memory), an error answer and a log line naming the command. */
 struct json_object *daemon_ctl_reply(struct json_object *result, const char *command);
 
+/* daemon_status.c: daemon_status's object as text (malloc'd, its length in *len, which may be
+ * NULL), written without a json-c tree; NULL when out of memory. */
+char *daemon_status_text(struct daemon *d, size_t *len);
+
+/* The answer to the status command: that text as the result. */
+struct json_object *daemon_status_ctl(struct daemon *d);
+
 /* Give every instance its tracking result (checks and tracked interfaces). */
 void daemon_track_update(struct daemon *d, monotime now);
 

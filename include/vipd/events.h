@@ -139,6 +139,10 @@ struct json_object *events_event_json(const struct events_event *ev, const char 
 /* The JSON object of a cause (only the members that apply); NULL when out of memory. */
 struct json_object *events_cause_json(const struct events_cause *c);
 
+struct jsonw;
+/* The same object written as the next value of w (the status of many instances). */
+void events_cause_write(const struct events_cause *c, struct jsonw *w);
+
 /* The one-line text of a cause object as events_cause_json makes it ("master_down from
  * 198.18.0.2 priority 150 interval 1000ms silence 3609ms"), "-" for NULL. */
 void events_cause_text(struct json_object *cause, char *buf, size_t len);

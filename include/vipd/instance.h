@@ -379,6 +379,11 @@ int instance_admin_promote(struct instance *in, monotime now, const char **why);
  * instance_status.c; NULL when out of memory. */
 struct json_object *instance_status(const struct instance *in, monotime now);
 
+struct jsonw;
+/* The members of that object, written into the object w has open (the status of many
+ * instances, without a tree); w records running out of memory. */
+void instance_status_write(const struct instance *in, monotime now, struct jsonw *w);
+
 /* The peers entry of in (vipctl(8), peers): its view of the master, every router heard on its
  * VRID and the anomalies seen (instance_peers.c); NULL when out of memory. */
 struct json_object *instance_peers_json(const struct instance *in, monotime now);

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -89,6 +90,40 @@ static void linklocal_detection(void **state)
 	assert_false(addr_is_linklocal6(&a.in.v6));
 }
 
+/* IPv4 is formatted by hand (addr_format_in): the text inet_ntop gives, for every value of each
+ * byte and a spread of whole addresses, with and without the prefix; a short buffer still gets
+ * inet_ntop's answer. */
+static void format_ipv4_as_inet_ntop(void **state)
+{
+	union vip_in in;
+	char want[64], got[ADDR_STRLEN];
+	uint32_t x = 2463534242u;
+
+	(void)state;
+	for (uint32_t k = 0; k < 256 * 4 + 20000; k++) {
+		if (k < 256 * 4) {
+			memset(&in, 0, sizeof(in));
+			in.bytes[k / 256] = (uint8_t)k;
+		} else {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			memcpy(in.bytes, &x, 4);
+		}
+		assert_non_null(inet_ntop(AF_INET, &in, want, sizeof(want)));
+		assert_string_equal(addr_format_in(AF_INET, &in, got, sizeof(got)), want);
+		{
+			struct vip_addr a = {.af = AF_INET, .in = in, .plen = (uint8_t)(k % 33)};
+			char full[80];
+
+			snprintf(full, sizeof(full), "%s/%u", want, a.plen);
+			assert_string_equal(addr_format(&a, true, got, sizeof(got)), full);
+		}
+	}
+	memset(&in, 255, sizeof(in));
+	assert_string_equal(addr_format_in(AF_INET, &in, got, 8), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -97,6 +132,7 @@ int main(void)
 	    cmocka_unit_test(parse_rejects_garbage),
 	    cmocka_unit_test(compare_is_numeric_big_endian),
 	    cmocka_unit_test(linklocal_detection),
+	    cmocka_unit_test(format_ipv4_as_inet_ntop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

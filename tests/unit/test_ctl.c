@@ -770,6 +770,31 @@ static void reply_ok_object_text(void **state)
 		assert_null(ctl_reply_ok_object(refused[i], &len));
 }
 
+/* ctl_reply_ok_text: the result's text goes out as it was written (the status of 1000
+ * instances), inside the same {"ok":true,"result":...} ctl_reply_ok makes, and comes back out of
+ * the answer line whole; the reply frees the text. */
+static void reply_ok_text_as_written(void **state)
+{
+	const int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+	const char *result =
+	    "{\"name\":\"a/b \\\"q\\\"\",\"since\":0.10000000000000001,\"x\":[1,null]}";
+	struct json_object *reply = ctl_reply_ok_text(strdup(result), strlen(result));
+	char *line;
+	const char *text;
+	size_t len;
+
+	(void)state;
+	assert_non_null(reply);
+	assert_true(asprintf(&line, "%s\n", json_object_to_json_string_ext(reply, flags)) > 0);
+	assert_true(strncmp(line, "{\"ok\":true,\"result\":{", 21) == 0);
+	text = ctl_reply_ok_object(line, &len);
+	assert_non_null(text);
+	assert_int_equal(len, strlen(result));
+	assert_memory_equal(text, result, len);
+	free(line);
+	json_object_put(reply);
+}
+
 /* ctl_handle_line alone (the fuzzed entry): sizes, CR, non-objects. */
 static void handle_line(void **state)
 {
@@ -861,6 +886,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(query_outcomes, server_setup, server_teardown),
 	    cmocka_unit_test(handle_line),
 	    cmocka_unit_test(reply_ok_object_text),
+	    cmocka_unit_test(reply_ok_text_as_written),
 	    cmocka_unit_test(socket_mode_and_group),
 	};
 
