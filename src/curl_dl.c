@@ -2,21 +2,13 @@
 #include "build_config.h"
 
 #define CURL_DL_IMPLEMENTATION 1
-#include <dlfcn.h>
-#include <stdio.h>
-
 #include "vipd/curl_dl.h"
+#include "vipd/dlsyms.h"
 
 struct curl_dl curl_dl;
 
-#define SYM(field, name)                                                                           \
-	{                                                                                          \
-		offsetof(struct curl_dl, field), name                                              \
-	}
-static const struct {
-	size_t offset;
-	const char *name;
-} syms[] = {
+#define SYM(field, name) DLSYMS_ENTRY(struct curl_dl, field, name)
+static const struct dlsyms_entry syms[] = {
     SYM(global_init, "curl_global_init"),
     SYM(easy_init, "curl_easy_init"),
     SYM(easy_setopt, "curl_easy_setopt"),
@@ -47,23 +39,10 @@ int curl_dl_load(char *err, size_t errlen)
 	if (handle)
 		return 0;
 	/* The soname of the libcurl the headers came with, found by configure. */
-	handle = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
-		snprintf(err, errlen, "cannot load libcurl: %s", dlerror());
+	handle = dlsyms_load(LIBCURL_SONAME, "libcurl", syms, sizeof(syms) / sizeof(syms[0]),
+	                     &loaded, err, errlen);
+	if (!handle)
 		return -1;
-	}
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		void *fn = dlsym(handle, syms[i].name);
-
-		if (!fn) {
-			snprintf(err, errlen, "libcurl has no %s", syms[i].name);
-			dlclose(handle);
-			handle = NULL;
-			return -1;
-		}
-		/* POSIX: dlsym data pointers convert to function pointers of the same size. */
-		*(void **)((char *)&loaded + syms[i].offset) = fn;
-	}
 	curl_dl = loaded;
 	return 0;
 }

@@ -2,11 +2,15 @@
  * is pure and cannot load it itself (see include/vipd/vrrp_ah.h for why it is not linked). */
 #include "build_config.h"
 
-#include <dlfcn.h>
-#include <stdio.h>
-
+#include "vipd/dlsyms.h"
 #include "vipd/net_vrrp_md5.h"
 #include "vipd/vrrp_ah.h"
+
+static const struct dlsyms_entry syms[] = {
+    DLSYMS_ENTRY(struct vrrp_ah_md5, set_key, "nettle_hmac_md5_set_key"),
+    DLSYMS_ENTRY(struct vrrp_ah_md5, update, "nettle_hmac_md5_update"),
+    DLSYMS_ENTRY(struct vrrp_ah_md5, digest, "nettle_hmac_md5_digest"),
+};
 
 int net_vrrp_md5_load(char *err, size_t errlen)
 {
@@ -16,21 +20,10 @@ int net_vrrp_md5_load(char *err, size_t errlen)
 	if (handle)
 		return 0;
 	/* The soname of the nettle the headers came with, found by configure. */
-	handle = dlopen(LIBNETTLE_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
-		snprintf(err, errlen, "cannot load nettle (HMAC-MD5 for AH): %s", dlerror());
+	handle = dlsyms_load(LIBNETTLE_SONAME, "nettle (HMAC-MD5 for AH)", syms,
+	                     sizeof(syms) / sizeof(syms[0]), &m, err, errlen);
+	if (!handle)
 		return -1;
-	}
-	/* POSIX: dlsym data pointers convert to function pointers of the same size. */
-	*(void **)&m.set_key = dlsym(handle, "nettle_hmac_md5_set_key");
-	*(void **)&m.update = dlsym(handle, "nettle_hmac_md5_update");
-	*(void **)&m.digest = dlsym(handle, "nettle_hmac_md5_digest");
-	if (!m.set_key || !m.update || !m.digest) {
-		snprintf(err, errlen, "nettle has no HMAC-MD5");
-		dlclose(handle);
-		handle = NULL;
-		return -1;
-	}
 	vrrp_ah_set_md5(&m);
 	return 0;
 }

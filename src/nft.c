@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "vipd/dlsyms.h"
 #include "vipd/nft.h"
 
 struct nft {
@@ -27,16 +28,15 @@ struct nft {
 	__typeof__(nft_run_cmd_from_buffer) *run_cmd;
 };
 
-/* Resolve name into *fn; false (with the reason in err) if the library lacks it. */
-static bool sym(struct nft *n, void *fn, const char *name, char *err, size_t errlen)
-{
-	void *p = dlsym(n->lib, name);
-
-	if (!p)
-		snprintf(err, errlen, "libnftables has no %s", name);
-	memcpy(fn, &p, sizeof(p));
-	return p != NULL;
-}
+/* The entry points of libnftables vipd calls, into struct nft. */
+static const struct dlsyms_entry syms[] = {
+    DLSYMS_ENTRY(struct nft, ctx_new, "nft_ctx_new"),
+    DLSYMS_ENTRY(struct nft, ctx_free, "nft_ctx_free"),
+    DLSYMS_ENTRY(struct nft, buffer_error, "nft_ctx_buffer_error"),
+    DLSYMS_ENTRY(struct nft, buffer_output, "nft_ctx_buffer_output"),
+    DLSYMS_ENTRY(struct nft, get_error_buffer, "nft_ctx_get_error_buffer"),
+    DLSYMS_ENTRY(struct nft, run_cmd, "nft_run_cmd_from_buffer"),
+};
 
 struct nft *nft_open(char *err, size_t errlen)
 {
@@ -47,19 +47,10 @@ struct nft *nft_open(char *err, size_t errlen)
 		return NULL;
 	}
 	/* The soname of the libnftables the headers came with, found by configure. */
-	n->lib = dlopen(LIBNFTABLES_SONAME, RTLD_NOW | RTLD_LOCAL);
+	n->lib = dlsyms_load(LIBNFTABLES_SONAME, "libnftables", syms,
+	                     sizeof(syms) / sizeof(syms[0]), n, err, errlen);
 	if (!n->lib) {
-		snprintf(err, errlen, "cannot load libnftables: %s", dlerror());
 		free(n);
-		return NULL;
-	}
-	if (!sym(n, &n->ctx_new, "nft_ctx_new", err, errlen) ||
-	    !sym(n, &n->ctx_free, "nft_ctx_free", err, errlen) ||
-	    !sym(n, &n->buffer_error, "nft_ctx_buffer_error", err, errlen) ||
-	    !sym(n, &n->buffer_output, "nft_ctx_buffer_output", err, errlen) ||
-	    !sym(n, &n->get_error_buffer, "nft_ctx_get_error_buffer", err, errlen) ||
-	    !sym(n, &n->run_cmd, "nft_run_cmd_from_buffer", err, errlen)) {
-		nft_close(n);
 		return NULL;
 	}
 	n->ctx = n->ctx_new(NFT_CTX_DEFAULT);

@@ -2,21 +2,13 @@
 #include "build_config.h"
 
 #define VMAC_DL_IMPLEMENTATION 1
-#include <dlfcn.h>
-#include <stdio.h>
-
+#include "vipd/dlsyms.h"
 #include "vipd/vmac_dl.h"
 
 struct vmac_dl vmac_dl;
 
-#define SYM(name)                                                                                  \
-	{                                                                                          \
-		offsetof(struct vmac_dl, name), #name                                              \
-	}
-static const struct {
-	size_t offset;
-	const char *name;
-} syms[] = {
+#define SYM(name) DLSYMS_ENTRY(struct vmac_dl, name, #name)
+static const struct dlsyms_entry syms[] = {
     SYM(nl_addr_build),
     SYM(nl_addr_get_binary_addr),
     SYM(nl_addr_get_len),
@@ -60,23 +52,10 @@ int vmac_dl_load(char *err, size_t errlen)
 		return 0;
 	/* The soname of the libnl-route-3 the headers came with, found by configure; the dynamic
 	 * loader brings in libnl-3, its dependency, and dlsym looks there too. */
-	handle = dlopen(LIBNL_ROUTE_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
-		snprintf(err, errlen, "cannot load libnl-route-3: %s", dlerror());
+	handle = dlsyms_load(LIBNL_ROUTE_SONAME, "libnl-route-3", syms,
+	                     sizeof(syms) / sizeof(syms[0]), &loaded, err, errlen);
+	if (!handle)
 		return -1;
-	}
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		void *fn = dlsym(handle, syms[i].name);
-
-		if (!fn) {
-			snprintf(err, errlen, "libnl-route-3 has no %s", syms[i].name);
-			dlclose(handle);
-			handle = NULL;
-			return -1;
-		}
-		/* POSIX: dlsym data pointers convert to function pointers of the same size. */
-		*(void **)((char *)&loaded + syms[i].offset) = fn;
-	}
 	vmac_dl = loaded;
 	return 0;
 }
