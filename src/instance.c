@@ -240,69 +240,6 @@ void instance_sent(struct instance *in, const uint8_t *msg, size_t len, int err)
 		in->stats.prio0_sent++;
 }
 
-/* The output interface of a virtual route: as an address's dev (instance_addrs_dev_ifindex); 0
- * when missing. */
-unsigned instance_route_ifindex(const struct instance *in, const struct vipd_route *r)
-{
-	return instance_addrs_dev_ifindex(in, r->dev);
-}
-
-bool instance_route_oif(const struct instance *in, struct nl_change *c)
-{
-	const struct vipd_route *r = &c->route;
-	bool ok = true;
-
-	c->ifindex = 0;
-	if (r->type != ROUTE_UNICAST)
-		return true;
-	for (size_t i = 0; i < r->nnh; i++) {
-		c->nh_ifindex[i] = instance_addrs_dev_ifindex(in, r->nh[i].dev);
-		ok = ok && c->nh_ifindex[i] != 0;
-	}
-	if (r->nnh)
-		return ok;
-	c->ifindex = instance_route_ifindex(in, r);
-	return c->ifindex != 0;
-}
-
-/* Append the route changes at ch[n..]; returns the new count. A route whose interface is
- * missing is left out: gone with its interface on delete, one failure (*missing) on add. */
-static size_t put_routes(struct instance *in, bool add, struct nl_change *ch, size_t n,
-                         int *missing)
-{
-	char buf[ROUTE_STRLEN];
-
-	for (size_t i = 0; i < in->cfg->nroutes; i++) {
-		const struct vipd_route *r = &in->cfg->routes[i];
-
-		ch[n].route = *r;
-		if (!instance_route_oif(in, &ch[n])) {
-			if (add) {
-				(*missing)++;
-				in->stats.nl_errors++;
-				instance_log(in, LOG_WARNING, "add route %s: interface %s missing",
-				             route_format(r, buf, sizeof(buf)),
-				             r->dev[0] ? r->dev : instance_vip_iface(in)->name);
-			}
-			continue;
-		}
-		ch[n].op = add ? NL_ROUTE_ADD : NL_ROUTE_DEL;
-		n++;
-	}
-	return n;
-}
-
-/* Append a change per virtual rule at ch[n..] (they name no interface); returns the new count. */
-static size_t put_rules(const struct instance *in, bool add, struct nl_change *ch, size_t n)
-{
-	for (size_t i = 0; i < in->cfg->nrules; i++) {
-		ch[n].op = add ? NL_RULE_ADD : NL_RULE_DEL;
-		ch[n].rule = in->cfg->rules[i];
-		n++;
-	}
-	return n;
-}
-
 /* One change's outcome: already there on add, already gone on delete reach the goal too. */
 bool instance_change_done(const struct nl_change *c)
 {
@@ -389,8 +326,8 @@ struct nl_change *instance_changes_build(struct instance *in, bool add, size_t *
 		in->io->vmac_flush(in->io->ctx, in);
 	if (add) {
 		*n = instance_addrs_put(in, add, ch, *n, failed);
-		*n = put_routes(in, add, ch, *n, failed);
-		*n = put_rules(in, add, ch, *n);
+		*n = instance_route_put(in, add, ch, *n, failed);
+		*n = instance_route_put_rules(in, add, ch, *n);
 		/* announce_table: the master's path replaces the standby one, deleted first: FRR's
 		 * zebra keeps one route per prefix of a table and would take the delete of the
 		 * other metric for the delete of the route it holds. */
@@ -400,8 +337,8 @@ struct nl_change *instance_changes_build(struct instance *in, bool add, size_t *
 		*n = instance_export_put(in, false, false, ch, *n, failed);
 		*n = instance_export_put(in, true, instance_export_standby_wanted(in), ch, *n,
 		                         failed);
-		*n = put_rules(in, add, ch, *n);
-		*n = put_routes(in, add, ch, *n, failed);
+		*n = instance_route_put_rules(in, add, ch, *n);
+		*n = instance_route_put(in, add, ch, *n, failed);
 		*n = instance_addrs_put(in, add, ch, *n, failed);
 	}
 	return ch;
@@ -676,8 +613,8 @@ int instance_remove_stale_routes(struct instance *in)
 	ch = calloc(max, sizeof(*ch));
 	if (!ch)
 		return -1;
-	n = put_rules(in, false, ch, 0);
-	n = put_routes(in, false, ch, n, &missing);
+	n = instance_route_put_rules(in, false, ch, 0);
+	n = instance_route_put(in, false, ch, n, &missing);
 	/* announce_table: a killed master's routes would keep attracting the traffic. */
 	n = instance_export_put(in, false, false, ch, n, &missing);
 	n = instance_export_put(in, true, false, ch, n, &missing);

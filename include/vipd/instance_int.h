@@ -43,6 +43,15 @@ size_t instance_addrs_put(struct instance *in, bool add, struct nl_change *ch, s
  * the VIPs' interface when none). False when one of them is missing. */
 bool instance_route_oif(const struct instance *in, struct nl_change *c);
 
+/* Append the route changes of in at ch[n..]; the new count. A route whose interface is missing
+ * is left out: gone with its interface on delete, one failure (*missing, logged) on add. */
+size_t instance_route_put(struct instance *in, bool add, struct nl_change *ch, size_t n,
+                          int *missing);
+
+/* Append a change per virtual rule of in at ch[n..] (rules name no interface); the new count. */
+size_t instance_route_put_rules(const struct instance *in, bool add, struct nl_change *ch,
+                                size_t n);
+
 /* The changes that add (or remove) every VIP, excluded address, virtual route and rule of in,
  * in their batch order, in a new array (*n used of *max); *failed counts the ones left out (a
  * missing interface). NULL (nothing to apply, *failed = *max) without the VIPs' interface on
@@ -54,7 +63,7 @@ struct nl_change *instance_changes_build(struct instance *in, bool add, size_t *
  * VIP origins noted, each failure counted, logged and told to io->nl_failed. The failures in
  * all (failed included). */
 int instance_batch_changes_done(struct instance *in, bool add, const struct nl_change *ch, size_t n,
-                          int failed);
+                                int failed);
 
 /* Queue the VIP changes of a state change on the daemon's batch (io->batch), as apply_vips
  * does at once: the drop of Accept_Mode false is set first on add, cleared after a clean
