@@ -221,7 +221,7 @@ static bool vip_unique(const struct cv_scope *sc, const struct vipd_config *cfg,
 	size_t first = config_index_find_vip(x, a);
 	int line;
 
-	if (config_addr_excluded_taken(cfg, idx, in, a, &line)) {
+	if (config_addr_excluded_taken(cfg, idx, x, in, a, &line)) {
 		config_value_error_at(
 		    sc->ld, e,
 		    "%s.virtual_addresses[%zu]: %s is also an excluded address of "
@@ -316,13 +316,13 @@ static void load_vips(const struct cv_scope *sc, const struct vipd_config *cfg, 
 
 /* The same VRID may serve IPv4 and IPv6 on one interface, but not twice the same family. */
 static void check_vrid_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                              const struct vipd_instance_config *in)
+                              const struct config_index *x, const struct vipd_instance_config *in)
 {
 	char label[VIPD_NAME_MAX + 16];
 
 	if (!in->vrid || !in->interface[0] || !in->af)
 		return;
-	for (size_t k = 0; k < idx; k++) {
+	for (size_t k = config_index_scan_from(config_index_find_vrid(x, in), idx); k < idx; k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
 		if (o->vrid != in->vrid || o->af != in->af || strcmp(o->interface, in->interface))
@@ -421,9 +421,9 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	load_vips(&sc, cfg, idx, x, version_ok, in);
 	if (!in->af) /* no virtual address: adverts with none, over IPv4 */
 		in->af = AF_INET;
-	config_addr_load_excluded(&sc, cfg, idx, in);
-	check_vrid_unique(&sc, cfg, idx, in);
-	config_vmac_load(&sc, cfg, idx, in);
+	config_addr_load_excluded(&sc, cfg, idx, x, in);
+	check_vrid_unique(&sc, cfg, idx, x, in);
+	config_vmac_load(&sc, cfg, idx, x, in);
 	config_wire_load(&sc, version_ok, in);
 	config_route_load(&sc, cfg, idx, in);
 	config_rule_load(&sc, cfg, idx, in);
@@ -431,6 +431,7 @@ static void load_instance(struct cv_loader *ld, const config_setting_t *g, struc
 	config_track_load_instance(&sc, cfg, in);
 	config_notify_load_instance(&sc, in);
 	config_startup_load_instance(&sc, cfg, in);
+	config_index_add_instance(x, in, idx);
 }
 
 static void load_instances(struct cv_loader *ld, const config_setting_t *root,

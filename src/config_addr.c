@@ -222,17 +222,17 @@ static bool in_list(const struct vip_addr *list, size_t n, const struct vip_addr
 }
 
 bool config_addr_excluded_taken(const struct vipd_config *cfg, size_t idx,
-                                const struct vipd_instance_config *in, const struct vip_addr *a,
-                                int *line)
+                                const struct config_index *x, const struct vipd_instance_config *in,
+                                const struct vip_addr *a, int *line)
 {
 	if (in_list(in->excluded, in->nexcluded, a)) {
 		*line = in->line;
 		return true;
 	}
-	for (size_t k = 0; k < idx; k++) {
+	for (size_t k = config_index_scan_from(config_index_find_excluded(x, a), idx); k < idx;
+	     k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
-		/* most have none: this loop runs for every VIP of every instance */
 		if (!o->nexcluded)
 			continue;
 		/* A link-local address is scoped to its link: other links may reuse it. */
@@ -249,8 +249,8 @@ bool config_addr_excluded_taken(const struct vipd_config *cfg, size_t idx,
 
 /* Is a free: not a VIP or excluded address of this instance or an earlier one? */
 static bool excluded_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                            const struct vipd_instance_config *in, const config_setting_t *e,
-                            size_t i, const struct vip_addr *a)
+                            const struct config_index *x, const struct vipd_instance_config *in,
+                            const config_setting_t *e, size_t i, const struct vip_addr *a)
 {
 	char buf[ADDR_STRLEN];
 	int line;
@@ -261,13 +261,13 @@ static bool excluded_unique(const struct cv_scope *sc, const struct vipd_config 
 		                      i, buf);
 		return false;
 	}
-	if (config_addr_excluded_taken(cfg, idx, in, a, &line)) {
+	if (config_addr_excluded_taken(cfg, idx, x, in, a, &line)) {
 		config_value_error_at(sc->ld, e,
 		                      "%s.%s[%zu]: %s is also in the instance at line %d", sc->pfx,
 		                      KEY, i, buf, line);
 		return false;
 	}
-	for (size_t k = 0; k < idx; k++) {
+	for (size_t k = config_index_scan_from(config_index_find_vip(x, a), idx); k < idx; k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
 		if (a->af == AF_INET6 && addr_is_linklocal6(&a->in.v6) &&
@@ -312,7 +312,7 @@ bool config_addr_read(const struct cv_scope *sc, const char *key, const config_s
 }
 
 void config_addr_load_excluded(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                               struct vipd_instance_config *in)
+                               const struct config_index *x, struct vipd_instance_config *in)
 {
 	const config_setting_t *s = NULL;
 	int n;
@@ -335,7 +335,7 @@ void config_addr_load_excluded(const struct cv_scope *sc, const struct vipd_conf
 
 		if (!config_addr_read(sc, KEY, e, i, &a, &o))
 			continue;
-		if (excluded_unique(sc, cfg, idx, in, e, (size_t)i, &a)) {
+		if (excluded_unique(sc, cfg, idx, x, in, e, (size_t)i, &a)) {
 			in->excluded_opts[in->nexcluded] = o;
 			in->excluded[in->nexcluded++] = a;
 		}

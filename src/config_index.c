@@ -1,14 +1,15 @@
-/* config_index: names and VIPs of the instances loaded so far, in one open-addressing table (see
- * config_index.h). */
+/* config_index: names, addresses, interfaces and VRIDs of the instances loaded so far, in one
+ * open-addressing table (see config_index.h). */
 #include "build_config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "vipd/config.h"
 #include "vipd/config_index.h"
 
-enum { KIND_NAME = 1, KIND_VIP = 2 };
+enum { KIND_NAME = 1, KIND_VIP, KIND_EXCLUDED, KIND_IFACE, KIND_VMAC, KIND_VRID };
 
 struct config_index_slot {
 	const void *key; /* NULL: free */
@@ -28,23 +29,49 @@ static uint32_t hash_bytes(uint8_t kind, const void *p, size_t len)
 	return h;
 }
 
-static uint32_t hash_vip(const struct vip_addr *a)
+static uint32_t hash_addr(uint8_t kind, const struct vip_addr *a)
 {
 	uint8_t buf[1 + sizeof(a->in)];
 	size_t n = addr_size(a->af);
 
 	buf[0] = (uint8_t)a->af;
 	memcpy(buf + 1, a->in.bytes, n);
-	return hash_bytes(KIND_VIP, buf, n + 1);
+	return hash_bytes(kind, buf, n + 1);
+}
+
+static uint32_t hash_text(uint8_t kind, const char *text)
+{
+	return hash_bytes(kind, text, strlen(text));
+}
+
+/* A VRID's key is its instance: the interface, the family and the VRID. */
+static uint32_t hash_vrid(const struct vipd_instance_config *in)
+{
+	uint8_t buf[sizeof(in->interface) + 2];
+	size_t n = strnlen(in->interface, sizeof(in->interface));
+
+	memcpy(buf, in->interface, n);
+	buf[n] = (uint8_t)in->af;
+	buf[n + 1] = in->vrid;
+	return hash_bytes(KIND_VRID, buf, n + 2);
 }
 
 static bool same(const struct config_index_slot *s, uint8_t kind, const void *key)
 {
+	const struct vipd_instance_config *a = s->key, *b = key;
+
 	if (s->kind != kind)
 		return false;
-	if (kind == KIND_NAME)
+	switch (kind) {
+	case KIND_VIP:
+	case KIND_EXCLUDED:
+		return addr_equal(s->key, key);
+	case KIND_VRID:
+		return a->vrid == b->vrid && a->af == b->af &&
+		       strcmp(a->interface, b->interface) == 0;
+	default: /* the names */
 		return strcmp(s->key, key) == 0;
-	return addr_equal(s->key, key);
+	}
 }
 
 /* The slot holding key, or the free slot where it would go. */
@@ -118,12 +145,12 @@ void config_index_free(struct config_index *x)
 
 void config_index_add_name(struct config_index *x, const char *name, size_t idx)
 {
-	add(x, KIND_NAME, name, hash_bytes(KIND_NAME, name, strlen(name)), idx);
+	add(x, KIND_NAME, name, hash_text(KIND_NAME, name), idx);
 }
 
 size_t config_index_find_name(const struct config_index *x, const char *name)
 {
-	return find(x, KIND_NAME, name, hash_bytes(KIND_NAME, name, strlen(name)));
+	return find(x, KIND_NAME, name, hash_text(KIND_NAME, name));
 }
 
 /* A link-local address may be on several links at once: not indexed, always scanned. */
@@ -135,10 +162,53 @@ static bool linklocal(const struct vip_addr *a)
 void config_index_add_vip(struct config_index *x, const struct vip_addr *a, size_t idx)
 {
 	if (!linklocal(a))
-		add(x, KIND_VIP, a, hash_vip(a), idx);
+		add(x, KIND_VIP, a, hash_addr(KIND_VIP, a), idx);
 }
 
 size_t config_index_find_vip(const struct config_index *x, const struct vip_addr *a)
 {
-	return linklocal(a) ? CONFIG_INDEX_UNKNOWN : find(x, KIND_VIP, a, hash_vip(a));
+	return linklocal(a) ? CONFIG_INDEX_UNKNOWN : find(x, KIND_VIP, a, hash_addr(KIND_VIP, a));
+}
+
+void config_index_add_instance(struct config_index *x, const struct vipd_instance_config *in,
+                               size_t idx)
+{
+	if (in->interface[0])
+		add(x, KIND_IFACE, in->interface, hash_text(KIND_IFACE, in->interface), idx);
+	if (in->vmac && in->vmac_name[0])
+		add(x, KIND_VMAC, in->vmac_name, hash_text(KIND_VMAC, in->vmac_name), idx);
+	if (in->vrid && in->interface[0] && in->af)
+		add(x, KIND_VRID, in, hash_vrid(in), idx);
+	for (size_t i = 0; i < in->nexcluded; i++)
+		if (!linklocal(&in->excluded[i]))
+			add(x, KIND_EXCLUDED, &in->excluded[i],
+			    hash_addr(KIND_EXCLUDED, &in->excluded[i]), idx);
+}
+
+size_t config_index_find_excluded(const struct config_index *x, const struct vip_addr *a)
+{
+	return linklocal(a) ? CONFIG_INDEX_UNKNOWN
+	                    : find(x, KIND_EXCLUDED, a, hash_addr(KIND_EXCLUDED, a));
+}
+
+size_t config_index_find_iface(const struct config_index *x, const char *name)
+{
+	return find(x, KIND_IFACE, name, hash_text(KIND_IFACE, name));
+}
+
+size_t config_index_find_vmac(const struct config_index *x, const char *name)
+{
+	return find(x, KIND_VMAC, name, hash_text(KIND_VMAC, name));
+}
+
+size_t config_index_find_vrid(const struct config_index *x, const struct vipd_instance_config *in)
+{
+	return find(x, KIND_VRID, in, hash_vrid(in));
+}
+
+size_t config_index_scan_from(size_t found, size_t idx)
+{
+	if (found == CONFIG_INDEX_UNKNOWN)
+		return 0;
+	return found == CONFIG_INDEX_NONE || found > idx ? idx : found;
 }

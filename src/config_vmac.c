@@ -55,19 +55,28 @@ static void load_vmac(const struct cv_scope *sc, struct vipd_instance_config *in
 
 /* The VMAC's name against the earlier instances' VMACs and interfaces, and theirs against ours. */
 static void check_unique(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                         const struct vipd_instance_config *in)
+                         const struct config_index *x, const struct vipd_instance_config *in)
 {
 	char lbl[VIPD_NAME_MAX + 16];
+	/* the first earlier instance that can clash: one whose VMAC is our interface, or, with a
+	 * VMAC of ours, one with its name as VMAC or interface; none: no scan */
+	size_t from = config_index_scan_from(config_index_find_vmac(x, in->interface), idx);
 
 	if (in->vmac && strcmp(in->vmac_name, in->interface) == 0) {
 		config_value_key_error(sc, config_value_member(sc, "vmac"), "vmac",
 		                       "%s is the instance's own interface", in->vmac_name);
 		return;
 	}
-	for (size_t k = 0; k < idx; k++) {
+	if (in->vmac) {
+		size_t v = config_index_scan_from(config_index_find_vmac(x, in->vmac_name), idx),
+		       i = config_index_scan_from(config_index_find_iface(x, in->vmac_name), idx);
+
+		from = v < from ? v : from;
+		from = i < from ? i : from;
+	}
+	for (size_t k = from; k < idx; k++) {
 		const struct vipd_instance_config *o = &cfg->instances[k];
 
-		/* Only a VMAC can clash: most files have none, and this runs for every pair. */
 		if (!in->vmac && !o->vmac)
 			continue;
 		/* The same VRID and family twice on one interface is reported by its vrid. */
@@ -105,7 +114,7 @@ static void check_unique(const struct cv_scope *sc, const struct vipd_config *cf
 }
 
 void config_vmac_load(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                      struct vipd_instance_config *in)
+                      const struct config_index *x, struct vipd_instance_config *in)
 {
 	const config_setting_t *xb = config_value_member(sc, "vmac_xmit_base");
 
@@ -120,7 +129,7 @@ void config_vmac_load(const struct cv_scope *sc, const struct vipd_config *cfg, 
 		else
 			in->vmac = false; /* an error elsewhere already refuses the file */
 	}
-	check_unique(sc, cfg, idx, in);
+	check_unique(sc, cfg, idx, x, in);
 }
 
 void config_vmac_print(const struct vipd_instance_config *in, FILE *out)

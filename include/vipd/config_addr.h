@@ -13,6 +13,7 @@
 #include <libconfig.h>
 
 #include "vipd/addr.h"
+#include "vipd/config_index.h"
 
 struct vipd_config;
 struct vipd_instance_config;
@@ -56,15 +57,15 @@ const char *config_addr_format(const struct vip_addr *a, const struct vipd_addr_
 /* True when both carry the same options. */
 bool config_addr_opts_equal(const struct vipd_addr_opts *a, const struct vipd_addr_opts *b);
 
-/* True when a is an excluded address of in, or of an instance before instances[idx] (k < idx);
- * *line gets that instance's line. */
+/* True when a is an excluded address of in, or of an instance before instances[idx] (k < idx,
+ * looked up in x, the load's index); *line gets that instance's line. */
 bool config_addr_excluded_taken(const struct vipd_config *cfg, size_t idx,
-                                const struct vipd_instance_config *in, const struct vip_addr *a,
-                                int *line);
+                                const struct config_index *x, const struct vipd_instance_config *in,
+                                const struct vip_addr *a, int *line);
 
-/* Read excluded_addresses of instances[idx] (after its virtual_addresses). */
+/* Read excluded_addresses of instances[idx] (after its virtual_addresses; x: the load's index). */
 void config_addr_load_excluded(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                               struct vipd_instance_config *in);
+                               const struct config_index *x, struct vipd_instance_config *in);
 
 /* Write "    excluded_addresses = [ ... ];" when the instance has some. */
 void config_addr_print_excluded(const struct vipd_instance_config *in, FILE *out);

@@ -8,12 +8,13 @@
 #include <stdio.h>
 
 #include "vipd/config.h"
+#include "vipd/config_index.h"
 #include "vipd/config_value.h"
 
 /* Read vmac and vmac_xmit_base into in. Call once in->af, in->vrid and in->interface are known;
- * earlier instances of cfg (0..idx-1) are complete and checked against. */
+ * earlier instances of cfg (0..idx-1) are complete and checked against (found through x). */
 void config_vmac_load(const struct cv_scope *sc, const struct vipd_config *cfg, size_t idx,
-                      struct vipd_instance_config *in);
+                      const struct config_index *x, struct vipd_instance_config *in);
 
 /* Print vmac (true for the default name) and vmac_xmit_base. */
 void config_vmac_print(const struct vipd_instance_config *in, FILE *out);

@@ -187,6 +187,46 @@ static void excluded_bad(void **state)
 	free(msgs);
 }
 
+/* Across many instances (the load looks earlier ones up by address): the clashes are found
+ * with fillers between, and IPv6 link-local addresses only on the same interface. */
+static void excluded_among_many(void **state)
+{
+	char text[8192], *msgs;
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+	                      "instances = (\n"
+	                      "  { name = \"a\"; interface = \"eth0\"; vrid = 1; "
+	                      "excluded_addresses = [ \"198.18.0.9\", \"fe80::9\" ]; },\n");
+	for (int k = 1; k <= 30; k++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		                      "  { name = \"f%d\"; interface = \"eth1\"; vrid = %d; "
+		                      "virtual_addresses = [ \"198.19.1.%d\" ]; },\n",
+		                      k, k + 1, k);
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+	                      "  { name = \"b\"; interface = \"eth2\"; vrid = 40; "
+	                      "virtual_addresses = [ \"198.18.0.9\" ]; },\n"
+	                      "  { name = \"c\"; interface = \"eth0\"; vrid = 41; "
+	                      "virtual_addresses = [ \"fe80::9\" ]; },\n"
+	                      "  { name = \"e\"; interface = \"eth2\"; vrid = 43; "
+	                      "virtual_addresses = [ \"fe80::9\" ]; },\n"
+	                      "  { name = \"d\"; interface = \"eth3\"; vrid = 42; "
+	                      "excluded_addresses = [ \"198.19.1.17\", \"198.18.0.9\" ]; }\n"
+	                      ");\n");
+	assert_true(n < sizeof(text));
+	assert_null(config_fixture_load(text, &msgs));
+	assert_string_equal(msgs, "33: instances[31].virtual_addresses[0]: 198.18.0.9 is also an "
+	                          "excluded address of the instance at line 2\n"
+	                          "34: instances[32].virtual_addresses[0]: fe80::9 is also an "
+	                          "excluded address of the instance at line 2\n"
+	                          "36: instances[34].excluded_addresses[0]: 198.19.1.17 is also in "
+	                          "the instance at line 19\n"
+	                          "36: instances[34].excluded_addresses[1]: 198.18.0.9 is also in "
+	                          "the instance at line 2");
+	free(msgs);
+}
+
 static void no_vips(void **state)
 {
 	struct vipd_config *cfg;
@@ -230,9 +270,13 @@ static void compare(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(options_read),  cmocka_unit_test(options_bad),
-	    cmocka_unit_test(excluded_read), cmocka_unit_test(excluded_bad),
-	    cmocka_unit_test(no_vips),       cmocka_unit_test(compare),
+	    cmocka_unit_test(options_read),
+	    cmocka_unit_test(options_bad),
+	    cmocka_unit_test(excluded_read),
+	    cmocka_unit_test(excluded_bad),
+	    cmocka_unit_test(excluded_among_many),
+	    cmocka_unit_test(no_vips),
+	    cmocka_unit_test(compare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

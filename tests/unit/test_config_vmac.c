@@ -180,6 +180,44 @@ static void test_runs_on_a_vmac(void **state)
 	                         "but instance \"b\" at line 2 runs on it");
 }
 
+/* The clashes are found among many instances (the load looks earlier instances up by name):
+ * fillers between the two of a clash, an instance that clashes with two earlier ones, and a
+ * first candidate passed over (the same VRID on the same interface, reported by its vrid) for
+ * a later one. Instance k sits on line k + 2. */
+static void test_clash_among_many(void **state)
+{
+	char text[8192], got[1024];
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(
+	    text + n, sizeof(text) - n,
+	    "instances = (\n" INST("a", "eth0", 51, "198.18.0.100/24", "vmac = \"x1\";") ",\n");
+	for (int k = 1; k <= 30; k++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		                      "  { name = \"f%d\"; interface = \"eth%d\"; vrid = %d; "
+		                      "virtual_addresses = [ \"198.19.1.%d\" ]; %s },\n",
+		                      k, k % 3 + 2, k, k, k % 2 ? "vmac = true;" : "");
+	n += (size_t)snprintf(
+	    text + n, sizeof(text) - n,
+	    INST("b", "eth9", 9, "198.18.1.100/24", "vmac = \"x1\";") ",\n" INST(
+	        "c", "eth0", 51, "198.18.2.100/24",
+	        "vmac = \"x1\";") ",\n" INST("d", "x1", 60, "198.18.3.100/24",
+	                                     "") ",\n" INST("e", "eth5", 61, "198.18.4.100/24",
+	                                                    "vmac = \"eth4\";") "\n);\n");
+	assert_true(n < sizeof(text));
+	assert_null(load(text, got));
+	assert_string_equal(
+	    got, "33: instances[31].vmac: VMAC x1 is also used by instance \"a\" at line 2 (on "
+	         "eth0): give one of them another name (vmac = \"NAME\")\n"
+	         "34: duplicate vrid 51 on interface eth0 (also instance \"a\" at line 2)\n"
+	         "34: instances[32].vmac: VMAC x1 is also used by instance \"b\" at line 33 (on "
+	         "eth9): give one of them another name (vmac = \"NAME\")\n"
+	         "35: instances[33].interface: x1 is the VMAC of instance \"a\" at line 2\n"
+	         "36: instances[34].vmac: eth4 would be this instance's VMAC, but instance "
+	         "\"f2\" at line 4 runs on it");
+}
+
 /* keepalived's use_vmac NAME: one VRID with a VMAC on each of two VLAN interfaces. */
 static void test_named_per_vlan(void **state)
 {
@@ -292,11 +330,12 @@ static void test_named_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_default_off),     cmocka_unit_test(test_on_both_families),
-	    cmocka_unit_test(test_type_error),      cmocka_unit_test(test_print_round_trip),
-	    cmocka_unit_test(test_same_vmac_twice), cmocka_unit_test(test_same_vrid_one_vmac),
-	    cmocka_unit_test(test_runs_on_a_vmac),  cmocka_unit_test(test_named_per_vlan),
-	    cmocka_unit_test(test_name_errors),     cmocka_unit_test(test_named_round_trip),
+	    cmocka_unit_test(test_default_off),      cmocka_unit_test(test_on_both_families),
+	    cmocka_unit_test(test_type_error),       cmocka_unit_test(test_print_round_trip),
+	    cmocka_unit_test(test_same_vmac_twice),  cmocka_unit_test(test_same_vrid_one_vmac),
+	    cmocka_unit_test(test_runs_on_a_vmac),   cmocka_unit_test(test_clash_among_many),
+	    cmocka_unit_test(test_named_per_vlan),   cmocka_unit_test(test_name_errors),
+	    cmocka_unit_test(test_named_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
