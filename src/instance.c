@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <linux/if_addr.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -169,7 +170,9 @@ static void send_advert(struct instance *in, uint8_t priority)
 		dsts = in->cfg->unicast_peers;
 		ndsts = in->cfg->npeers;
 	}
-	memset(&adv, 0, sizeof(adv));
+	/* the header only: 4 kB of addrs zeroed for every advert was 100 MB/s at 255 x 10 ms, and
+	 * the encoder reads only the naddr filled in below */
+	memset(&adv, 0, offsetof(struct vrrp_adv, addrs));
 	adv.type = VRRP_TYPE_ADVERT;
 	adv.vrid = in->cfg->vrid;
 	adv.priority = priority;
