@@ -429,6 +429,7 @@ static void file_read(struct check *c, monotime now)
 	ssize_t n = -1;
 	long v = 0;
 	monotime age = FILE_SETTLE;
+	bool denied;
 	int ev, fd = open(c->cfg->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err = errno;
 
 	if (fd >= 0) {
@@ -442,7 +443,10 @@ static void file_read(struct check *c, monotime now)
 		snprintf(text, sizeof(text), "%s: %s", c->cfg->path, strerror(err));
 	else if ((got = track_file_parse(buf, (size_t)n, &v)) == TRACK_FILE_GARBLED)
 		snprintf(text, sizeof(text), "%s: not an integer", c->cfg->path);
-	r = c->cfg->missing_zero ? track_file_zero(got, age >= FILE_SETTLE, &v) : got;
+	/* keepalived, as root, reads a file vipd's user may not: its value is unknown here, so a
+	 * denied read stays a failure (with weight 0: FAULT, the safe side), logged. */
+	denied = n < 0 && (err == EACCES || err == EPERM);
+	r = c->cfg->missing_zero && !denied ? track_file_zero(got, age >= FILE_SETTLE, &v) : got;
 	ev = track_file_update(&st, r, v, c->cfg->rise, c->cfg->fall);
 	c->up = st.up;
 	c->successes = st.successes;
@@ -455,7 +459,7 @@ static void file_read(struct check *c, monotime now)
 		snprintf(c->last, sizeof(c->last), "value %ld", v);
 	} else if (r == TRACK_FILE_VALUE) {
 		/* missing = "zero": keepalived's 0. A file that is not there is a state the writer
-		 * chose (ends an episode); one vipd cannot read, or garbage, is still logged. */
+		 * chose (ends an episode); one that cannot be read, or garbage, is still logged. */
 		snprintf(c->last, sizeof(c->last), "value 0 (%s)", text);
 		if (got == TRACK_FILE_MISSING && err == ENOENT)
 			c->problem[0] = '\0';

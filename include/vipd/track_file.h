@@ -19,8 +19,9 @@ enum track_file_read {
 enum track_file_read track_file_parse(const char *buf, size_t len, long *value);
 
 /* keepalived's reading of a file (a check's missing = "zero"): a missing or unreadable file
- * is TRACK_FILE_VALUE with *value 0, and so is a garbled one once settled (its last write
- * long enough ago); a garbled one not settled is TRACK_FILE_PENDING; a value stays as it is. */
+ * (r TRACK_FILE_MISSING: the caller keeps a denied one a failure) is TRACK_FILE_VALUE with
+ * *value 0, and so is a garbled one once settled (its last write long enough ago); a garbled
+ * one not settled is TRACK_FILE_PENDING; a value stays as it is. */
 enum track_file_read track_file_zero(enum track_file_read r, bool settled, long *value);
 
 /* The state of a file check that its reads update. */
