@@ -1,7 +1,9 @@
 /* Unit tests for track.c and proc.c: priority arithmetic (clamps, owner, fault), rise/fall
- * hysteresis, contributions, file check parsing and counting (torn reads keep the value),
+ * hysteresis, contributions, file check parsing and counting (torn reads keep the value;
+ * keepalived's reading with missing = "zero"),
  * spawning (exit status, timeout killing the whole
- * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file). */
+ * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file,
+ * file with missing = "zero"). */
 #include "build_config.h"
 
 #include <setjmp.h>
