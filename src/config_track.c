@@ -81,13 +81,27 @@ static const struct {
     {"path", VIPD_CHECK_FILE},          {"process", VIPD_CHECK_PROCESS},
     {"cmdline", VIPD_CHECK_PROCESS},    {"cmdline_match", VIPD_CHECK_PROCESS},
     {"quorum", VIPD_CHECK_PROCESS},     {"quorum_max", VIPD_CHECK_PROCESS},
+    {"missing", VIPD_CHECK_FILE},
 };
+
+/* A file check's missing: "fail" (vipd's own reading, the default) or "zero" (keepalived's). */
+static void load_missing(const struct cv_scope *sc, struct vipd_check_config *c)
+{
+	const char *v;
+
+	if (config_value_get_string(sc, "missing", &v) != CV_OK)
+		return;
+	if (strcmp(v, "zero") == 0)
+		c->missing_zero = true;
+	else if (strcmp(v, "fail") != 0)
+		KEY_ERROR(sc, "missing", "\"%s\": expected \"fail\" or \"zero\"", v);
+}
 
 static const char *const check_keys[] = {
     "name", "type", "command", "interval", "timeout", "rise", "fall", "weight", "recover",
     "recover_interval", "url", "expect_status", "expect_body", "host", "port", "path", "user",
     /* config_track_process.c */
-    "process", "cmdline", "cmdline_match", "quorum", "quorum_max", NULL};
+    "process", "cmdline", "cmdline_match", "quorum", "quorum_max", "missing", NULL};
 
 static void load_check(struct cv_loader *ld, const config_setting_t *g, struct vipd_config *cfg,
                        size_t idx)
@@ -219,6 +233,7 @@ static void load_check(struct cv_loader *ld, const config_setting_t *g, struct v
 		} else {
 			require(&sc, "path");
 		}
+		load_missing(&sc, c);
 		break;
 	case VIPD_CHECK_PROCESS:
 		config_track_process_load(&sc, c);
@@ -447,6 +462,8 @@ void config_track_print_top(const struct vipd_config *cfg, FILE *out)
 		}
 		if (c->path)
 			print_key(out, "path", c->path);
+		if (c->type == VIPD_CHECK_FILE)
+			print_key(out, "missing", c->missing_zero ? "zero" : "fail");
 		config_track_process_print(c, out);
 		fprintf(out, " }%s\n", i + 1 < cfg->nchecks ? "," : "");
 	}
@@ -505,7 +522,8 @@ bool config_track_check_equal(const struct vipd_check_config *a, const struct vi
 	       a->weight == b->weight && str_eq(a->url, b->url) &&
 	       a->expect_status == b->expect_status && str_eq(a->expect_body, b->expect_body) &&
 	       strcmp(a->host, b->host) == 0 && a->port == b->port && str_eq(a->path, b->path) &&
-	       strcmp(a->user, b->user) == 0 && config_track_process_equal(a, b);
+	       a->missing_zero == b->missing_zero && strcmp(a->user, b->user) == 0 &&
+	       config_track_process_equal(a, b);
 }
 
 void config_track_free_instance(struct vipd_instance_config *in)

@@ -12,7 +12,9 @@
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vipd/argv.h"
@@ -396,25 +398,55 @@ static void http_start(struct check *c, monotime now)
 
 /* ---- file ---- */
 
+/* How long the file read on fd has held what it holds: since its last modification (the wall
+ * clock against its mtime) or the last finished write seen, whichever is later. A file
+ * that cannot be dated, or is dated in the future, counts as settled. */
+static monotime file_age(const struct check *c, int fd, monotime now)
+{
+	struct timespec ts;
+	struct stat sb;
+	monotime age = FILE_SETTLE;
+
+	if (fstat(fd, &sb) == 0 && clock_gettime(CLOCK_REALTIME, &ts) == 0) {
+		monotime d =
+		    (ts.tv_sec - sb.st_mtim.tv_sec) * MT_SEC + (ts.tv_nsec - sb.st_mtim.tv_nsec);
+
+		if (d >= 0 && d < age)
+			age = d;
+	}
+	if (c->written && now - c->written < age)
+		age = now - c->written;
+	return age;
+}
+
 /* Read the file (at start, on a finished write, a rename into place or a delete, and every
  * interval) and count the result. */
 static void file_read(struct check *c, monotime now)
 {
 	struct track_file_state st = {c->up, c->successes, c->failures, c->value, c->have_value};
-	enum track_file_read r = TRACK_FILE_MISSING;
+	enum track_file_read got = TRACK_FILE_MISSING, r;
 	char buf[64], text[160];
 	ssize_t n = -1;
 	long v = 0;
-	int ev, fd = open(c->cfg->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	monotime age = FILE_SETTLE;
+	bool denied;
+	int ev, fd = open(c->cfg->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err = errno;
 
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf));
+		err = errno;
+		if (c->cfg->missing_zero)
+			age = file_age(c, fd, now);
 		close(fd);
 	}
 	if (n < 0)
-		snprintf(text, sizeof(text), "%s: %s", c->cfg->path, strerror(errno));
-	else if ((r = track_file_parse(buf, (size_t)n, &v)) == TRACK_FILE_GARBLED)
+		snprintf(text, sizeof(text), "%s: %s", c->cfg->path, strerror(err));
+	else if ((got = track_file_parse(buf, (size_t)n, &v)) == TRACK_FILE_GARBLED)
 		snprintf(text, sizeof(text), "%s: not an integer", c->cfg->path);
+	/* keepalived, as root, reads a file vipd's user may not: its value is unknown here, so a
+	 * denied read stays a failure (with weight 0: FAULT, the safe side), logged. */
+	denied = n < 0 && (err == EACCES || err == EPERM);
+	r = c->cfg->missing_zero && !denied ? track_file_zero(got, age >= FILE_SETTLE, &v) : got;
 	ev = track_file_update(&st, r, v, c->cfg->rise, c->cfg->fall);
 	c->up = st.up;
 	c->successes = st.successes;
@@ -422,9 +454,21 @@ static void file_read(struct check *c, monotime now)
 	c->value = st.value;
 	c->have_value = st.have_value;
 	c->last_duration = 0;
-	if (r == TRACK_FILE_VALUE) {
+	if (got == TRACK_FILE_VALUE) {
 		c->problem[0] = '\0'; /* a good read ends the episode: the next problem is logged */
 		snprintf(c->last, sizeof(c->last), "value %ld", v);
+	} else if (r == TRACK_FILE_VALUE) {
+		/* missing = "zero": keepalived's 0. A file that is not there is a state the writer
+		 * chose (ends an episode); one that cannot be read, or garbage, is still logged. */
+		snprintf(c->last, sizeof(c->last), "value 0 (%s)", text);
+		if (got == TRACK_FILE_MISSING && err == ENOENT)
+			c->problem[0] = '\0';
+		else
+			problem(c, text, now);
+	} else if (r == TRACK_FILE_PENDING) {
+		snprintf(c->last, sizeof(c->last), "%s (keeping %ld)", text, c->value);
+		/* 0 only once it has stayed so: look again then */
+		loop_timer_set(c->t->loop, &c->timer, now + FILE_SETTLE - age);
 	} else if (r == TRACK_FILE_GARBLED && c->have_value) {
 		snprintf(text + strlen(text), sizeof(text) - strlen(text), " (keeping %ld)",
 		         c->value);
@@ -754,8 +798,12 @@ struct json_object *track_status(const struct track *t, const struct vipd_instan
 		json_object_object_add(o, "successes", json_object_new_int64(c->successes));
 		json_object_object_add(o, "failures", json_object_new_int64(c->failures));
 		json_object_object_add(o, "weight", json_object_new_int(c->cfg->weight));
-		if (c->cfg->type == VIPD_CHECK_FILE)
+		if (c->cfg->type == VIPD_CHECK_FILE) {
 			json_object_object_add(o, "value", json_object_new_int64(c->value));
+			json_object_object_add(
+			    o, "missing",
+			    json_object_new_string(c->cfg->missing_zero ? "zero" : "fail"));
+		}
 		if (c->cfg->type == VIPD_CHECK_PROCESS)
 			track_pmon_status(t->pmon, (size_t)(c - t->checks), o);
 		if (c->user) /* its own user (script_user's is in the config) */

@@ -29,13 +29,25 @@ enum track_file_read track_file_parse(const char *buf, size_t len, long *value)
 	return TRACK_FILE_VALUE;
 }
 
+enum track_file_read track_file_zero(enum track_file_read r, bool settled, long *value)
+{
+	/* keepalived reads a file it cannot open, and one without digits, as 0 (strtol) */
+	if (r == TRACK_FILE_MISSING || (r == TRACK_FILE_GARBLED && settled)) {
+		*value = 0;
+		return TRACK_FILE_VALUE;
+	}
+	/* Empty or half written a moment ago: the writer may be at work (keepalived reads only
+	 * at a close, vipd also every interval), so no 0 until it has settled. */
+	return r == TRACK_FILE_GARBLED ? TRACK_FILE_PENDING : r;
+}
+
 int track_file_update(struct track_file_state *st, enum track_file_read r, long value,
                       unsigned rise, unsigned fall)
 {
 	bool was_up = st->up, changed;
 	long old = st->value;
 
-	if (r == TRACK_FILE_GARBLED && st->have_value)
+	if (r == TRACK_FILE_PENDING || (r == TRACK_FILE_GARBLED && st->have_value))
 		return -1; /* a writer is at work, or wrote garbage: keep what we had */
 	if (r == TRACK_FILE_VALUE) {
 		st->value = value;

@@ -35,6 +35,10 @@ struct vipd_check_config {
 	char host[64];             /* tcp: an IPv4 or IPv6 address */
 	unsigned port;             /* tcp */
 	char *path;                /* file: absolute */
+	/* file, missing = "zero": a missing, empty or garbled file (or a folder) is the value 0, as
+	 * keepalived's track_file reads it, a denied one a failure; default ("fail"): a failure,
+	 * garbled keeps the last */
+	bool missing_zero;
 	/* process (config_track_process.c): a process matches by process (its name, comm) and
 	 * cmdline (its arguments joined by one space, as `ps -o args` shows them; whole, or the
 	 * first words with cmdline_initial); the check is up while quorum..quorum_max match */

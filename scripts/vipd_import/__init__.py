@@ -58,7 +58,8 @@ Mapping decisions (see README "Moving from keepalived"):
     `track_file` weights.
   * `vrrp_track_process` becomes a `process` check (a name alone: the process name; with
     parameters or full_command: the command line), `track_file`/`vrrp_track_file` a `file`
-    check, `vrrp_startup_delay` the global `startup_delay`, `vrrp_rt_priority` the global
+    check with `missing = "zero"` (keepalived reads a missing or non-numeric file as 0),
+    `vrrp_startup_delay` the global `startup_delay`, `vrrp_rt_priority` the global
     `realtime_priority`, `vrrp_no_swap` `lock_memory = true`, `vrrp_garp_interval` and
     `vrrp_gna_interval` each instance's `garp_interval` (by its family), a `garp_group` an
     entry of `garp_groups` (the pace of its interfaces, shared by their instances),

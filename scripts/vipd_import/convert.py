@@ -19,8 +19,8 @@ from .rules import (BLOCKS, GARP, GARP_GLOBAL_ONLY, GLOBAL_VALUES, GROUP_NOTIFY,
                     INSTANCE_IMPLIED, INSTANCE_LISTS, INSTANCE_VALUES, NOTES, NOTIFY_OTHER,
                     PROCESS_VALUES, SCRIPT_DEFAULTS, SCRIPT_KEYS, SCRIPT_VALUES, TRACKER_WEIGHT,
                     Convert, reason)
-from .values import (fmt_num, parse_ip, sanitise, shell_join, shell_syntax, tcp_probe, text,
-                     to_bool, to_int)
+from .values import (fmt_num, parse_ip, printable, sanitise, shell_join, shell_syntax, tcp_probe,
+                     text, to_bool, to_int)
 
 Record = Dict[str, Any]
 # One vipd key of an instance: key, value (text, or the items of a list), the keepalived
@@ -268,12 +268,36 @@ class Converter:
             elif c.kw == 'weight':
                 self.tracker_weight(t, c)
             elif c.kw == 'init_file':
-                self.skip(c, 'vipd creates no file: a missing file is a failed check')
+                self.init_file(c)
             else:
                 self.skip(c)
         if not t.get('path'):
             t['ok'] = False
             self.warn(n, 'no file: keepalived drops %s %s too' % (n.kw, t['raw']))
+
+    def init_file(self, c: Node) -> None:
+        """init_file [VALUE] [overwrite]: keepalived writes VALUE (default 0) into the file at
+        start when it is missing, or with overwrite whenever it starts (not at a reload).
+        vipd writes no file; its check reads a missing one as 0 (missing = "zero", as
+        keepalived's own reading): the same only for 0 without overwrite."""
+        value, over = 0, False
+        for a in c.args:
+            if a == 'overwrite':
+                over = True
+            elif to_int(a, -2 ** 31, 2 ** 31 - 1) is not None:
+                value = int(a)
+            else:
+                self.warn(c, 'left out: unknown option %s (keepalived ignores it too)'
+                          % printable(a))
+        if over:
+            self.warn(c, 'not carried over: vipd writes no file; keepalived writes %d into it '
+                      'at every start, over what it holds' % value)
+        elif value:
+            self.warn(c, 'not carried over: vipd writes no file; keepalived writes %d into it '
+                      'when missing at start, vipd reads a missing file as 0' % value)
+        else:
+            self.warn(c, 'vipd writes no file; it reads a missing one as 0, as keepalived '
+                      'reads the 0 it writes')
 
     # ---- collect: vrrp_sync_group
     def sync_group(self, n: Node) -> None:

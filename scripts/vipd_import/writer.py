@@ -39,7 +39,9 @@ def report_unwritten(cv: Converter, src: str) -> None:
 def check_text(s: Dict[str, Any], name: str, w: int) -> str:
     """The vipd check of a vrrp_script, vrrp_track_process or track_file record."""
     if s['kind'] == 'file':
-        return '{ name = %s; type = "file"; path = %s; weight = %d; }' % (q(name), q(s['path']), w)
+        # keepalived reads a missing, empty or non-numeric file as 0
+        return '{ name = %s; type = "file"; path = %s;\n    weight = %d; missing = "zero"; }' % (
+            q(name), q(s['path']), w)
     if s['kind'] == 'process':
         keys = ['process = %s;' % q(s['process'])] if s.get('process') else [
             'cmdline = %s; cmdline_match = "%s";' % (

@@ -184,6 +184,56 @@ static void test_user(void **state)
 	             "3: checks[0].user");
 }
 
+/* missing (a file check): "fail" by default and printed so, "zero" read, printed and compared (a
+ * changed one restarts the check at a reload); a wrong value or type, or the key on another
+ * type, named at its line */
+static void test_missing(void **state)
+{
+	char text[2048], *msgs, *out;
+	struct vipd_config *a, *b;
+
+	(void)state;
+	compose(text, sizeof(text), "{ name = \"m\"; type = \"file\"; path = \"/run/m\"; }", "");
+	a = config_fixture_load(text, &msgs);
+	free(msgs);
+	compose(text, sizeof(text),
+	        "{ name = \"m\"; type = \"file\"; path = \"/run/m\";\n"
+	        "    missing = \"zero\"; }",
+	        "");
+	b = config_fixture_load(text, &msgs);
+	free(msgs);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_false(a->checks[0].missing_zero);
+	assert_true(b->checks[0].missing_zero);
+	assert_false(config_track_check_equal(&a->checks[0], &b->checks[0]));
+	config_fixture_round_trip(a);
+	config_fixture_round_trip(b);
+	out = printed(a);
+	assert_non_null(strstr(out, "path = \"/run/m\"; missing = \"fail\";"));
+	free(out);
+	out = printed(b);
+	assert_non_null(strstr(out, "path = \"/run/m\"; missing = \"zero\";"));
+	free(out);
+	config_free(a);
+	config_free(b);
+	compose(text, sizeof(text),
+	        "{ name = \"m\"; type = \"file\"; path = \"/run/m\"; missing = \"fail\"; }", "");
+	a = config_fixture_load(text, &msgs);
+	free(msgs);
+	assert_non_null(a);
+	assert_false(a->checks[0].missing_zero);
+	config_free(a);
+	expect_error("{ name = \"m\"; type = \"file\"; path = \"/run/m\";\n"
+	             "    missing = \"ignore\"; }",
+	             "", "4: checks[0].missing: \"ignore\": expected \"fail\" or \"zero\"");
+	expect_error("{ name = \"m\"; type = \"file\"; path = \"/run/m\"; missing = 0; }", "",
+	             "3: checks[0].missing: expected a string");
+	expect_error("{ name = \"x\"; type = \"exec\"; command = \"true\";\n"
+	             "    missing = \"zero\"; }",
+	             "", "4: checks[0].missing: only for type \"file\", this check is \"exec\"");
+}
+
 /* track_link: true by default and printed so, false read, printed and compared; a wrong type
  * named at its line */
 static void test_track_link(void **state)
@@ -273,7 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_good),       cmocka_unit_test(test_equal),
 	    cmocka_unit_test(test_track_link), cmocka_unit_test(test_user),
-	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_errors),     cmocka_unit_test(test_missing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

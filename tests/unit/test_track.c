@@ -1,7 +1,9 @@
 /* Unit tests for track.c and proc.c: priority arithmetic (clamps, owner, fault), rise/fall
- * hysteresis, contributions, file check parsing and counting (torn reads keep the value),
+ * hysteresis, contributions, file check parsing and counting (torn reads keep the value;
+ * keepalived's reading with missing = "zero"),
  * spawning (exit status, timeout killing the whole
- * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file). */
+ * group, missing command), unsafe scripts, and the engine in a real loop (exec, tcp, file,
+ * file with missing = "zero"). */
 #include "build_config.h"
 
 #include <setjmp.h>
@@ -174,6 +176,42 @@ static void test_file_update(void **state)
 	/* a new value while down is no TRACK_VALUE */
 	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 8, 2, 3), -1);
 	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 8, 2, 3), TRACK_UP);
+}
+
+/* missing = "zero" (keepalived's reading): a missing or unreadable file is the value 0, so is a
+ * garbled one once settled; one not settled is pending, which counts for nothing, even before
+ * any value (no failure at start while a writer is at work) */
+static void test_file_zero(void **state)
+{
+	struct track_file_state st = {.up = true};
+	enum track_file_read r;
+	long v = 9;
+
+	(void)state;
+	assert_int_equal(track_file_zero(TRACK_FILE_MISSING, false, &v), TRACK_FILE_VALUE);
+	assert_int_equal(v, 0);
+	v = 9;
+	assert_int_equal(track_file_zero(TRACK_FILE_GARBLED, true, &v), TRACK_FILE_VALUE);
+	assert_int_equal(v, 0);
+	v = 9;
+	assert_int_equal(track_file_zero(TRACK_FILE_GARBLED, false, &v), TRACK_FILE_PENDING);
+	assert_int_equal(v, 9);
+	assert_int_equal(track_file_zero(TRACK_FILE_VALUE, false, &v), TRACK_FILE_VALUE);
+	assert_int_equal(v, 9);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(track_file_update(&st, TRACK_FILE_PENDING, 0, 1, 1), -1);
+	assert_true(st.up);
+	assert_false(st.have_value);
+	assert_int_equal(st.failures, 0);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_VALUE, 5, 1, 1), TRACK_VALUE);
+	assert_int_equal(track_file_update(&st, TRACK_FILE_PENDING, 0, 1, 1), -1);
+	assert_int_equal(st.value, 5);
+	/* what track_file_zero makes of a missing file: a new value 0, the check stays up */
+	v = 5;
+	r = track_file_zero(TRACK_FILE_MISSING, false, &v);
+	assert_int_equal(track_file_update(&st, r, v, 1, 1), TRACK_VALUE);
+	assert_true(st.up);
+	assert_int_equal(st.value, 0);
 }
 
 /* ---- spawning in a real loop ---- */
@@ -728,6 +766,101 @@ static void test_engine_file(void **state)
 	loop_free(e.l);
 }
 
+/* Write text into path (renamed into place) and run the loop until the check reports. */
+static void write_wait(struct events *e, const char *path, const char *text)
+{
+	write_file(path, text);
+	e->stop_after = 1;
+	run_for(e->l, 2 * MT_SEC);
+}
+
+/* Whether the checks of the instance of cfg put it in FAULT now. */
+static bool faulted(const struct track *t, const struct vipd_config *cfg)
+{
+	char why[128];
+	bool w0;
+
+	track_instance_delta(t, &cfg->instances[0], &w0, why, sizeof(why));
+	return w0;
+}
+
+/* missing = "zero", weight 0 (keepalived's track_file): a missing file is 0, no FAULT and no
+ * problem; a value faults; deleted, it is 0 again; garbage is kept while a writer may be at
+ * work, then 0 and a problem; so is an empty file; an unreadable path (a folder) is 0 and a
+ * problem. */
+static void test_engine_file_zero(void **state)
+{
+	char dir[] = "/tmp/vipd-test-file-XXXXXX", path[128], checks[512], err[128];
+	struct events e = {.l = loop_new(), .stop_after = 1};
+	struct vipd_config *cfg;
+	struct track *t;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fault", dir);
+	snprintf(
+	    checks, sizeof(checks),
+	    "{ name = \"f\"; type = \"file\"; path = \"%s\"; weight = 0; missing = \"zero\"; }",
+	    path);
+	cfg = load(checks, "checks = [ \"f\" ];");
+	t = track_new(e.l, cfg, NULL, on_event, &e, err, sizeof(err));
+	assert_non_null(t);
+	track_start(t, NULL, monotime_now());
+	assert_int_equal(e.downs + e.problems, 0);
+	assert_true(strncmp(e.probe, "pass: value 0 (", 15) == 0);
+	assert_false(faulted(t, cfg));
+	{
+		struct json_object *st = track_status(t, &cfg->instances[0]);
+		const char *s = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
+
+		assert_non_null(strstr(s, "\"state\":\"up\""));
+		assert_non_null(strstr(s, "\"value\":0,\"missing\":\"zero\""));
+		json_object_put(st);
+	}
+	write_wait(&e, path, "5\n");
+	assert_int_equal(e.values, 1);
+	assert_true(faulted(t, cfg));
+	unlink(path);
+	e.stop_after = 1;
+	run_for(e.l, 2 * MT_SEC);
+	assert_int_equal(e.values, 2);
+	assert_int_equal(e.downs + e.problems, 0);
+	assert_false(faulted(t, cfg));
+	write_wait(&e, path, "5\n");
+	/* garbage just written: 5 is kept (a writer may be at work)... */
+	write_file(path, "abc");
+	e.stop_after = 0;
+	run_for(e.l, 30 * MT_MSEC);
+	assert_int_equal(e.values, 3);
+	assert_true(faulted(t, cfg));
+	/* ...until it has stayed so for 0.1 s: then 0, reported once */
+	e.stop_after = 1;
+	run_for(e.l, 2 * MT_SEC);
+	assert_int_equal(e.values, 4);
+	assert_int_equal(e.problems, 1);
+	assert_non_null(strstr(e.log, "not an integer"));
+	assert_false(faulted(t, cfg));
+	/* an empty file: the same */
+	write_wait(&e, path, "5\n");
+	write_wait(&e, path, "");
+	assert_int_equal(e.values, 6);
+	assert_false(faulted(t, cfg));
+	/* unreadable (a folder, whatever our uid): 0, and a problem */
+	write_wait(&e, path, "5\n");
+	unlink(path);
+	assert_int_equal(mkdir(path, 0700), 0);
+	e.stop_after = 0;
+	run_for(e.l, 1200 * MT_MSEC); /* the next interval's read */
+	assert_int_equal(e.downs, 0);
+	assert_non_null(strstr(e.log, "Is a directory"));
+	assert_false(faulted(t, cfg));
+	rmdir(path);
+	rmdir(dir);
+	track_free(t);
+	config_free(cfg);
+	loop_free(e.l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -736,6 +869,7 @@ int main(void)
 	    cmocka_unit_test(test_hysteresis),
 	    cmocka_unit_test(test_file_parse),
 	    cmocka_unit_test(test_file_update),
+	    cmocka_unit_test(test_file_zero),
 	    cmocka_unit_test(test_spawn),
 	    cmocka_unit_test(test_spawn_does_not_block),
 	    cmocka_unit_test(test_timeout_kills_group),
@@ -746,6 +880,7 @@ int main(void)
 	    cmocka_unit_test(test_engine_tcp),
 	    cmocka_unit_test(test_engine_tcp6),
 	    cmocka_unit_test(test_engine_file),
+	    cmocka_unit_test(test_engine_file_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
