@@ -22,6 +22,7 @@
 #include "vipd/track.h"
 #include "vipd/track_file.h"
 #include "vipd/track_http.h"
+#include "vipd/track_int.h"
 #include "vipd/track_pmon.h"
 
 #define RECOVER_TIMEOUT (30 * MT_SEC)
@@ -92,46 +93,6 @@ int track_contribution(const struct vipd_check_config *c, bool up, long value, b
 		return up ? 0 : c->weight;
 	return up ? c->weight : 0;
 }
-
-struct check {
-	struct track *t;
-	const struct vipd_check_config *cfg;
-	char **argv;         /* exec */
-	char **recover_argv; /* recover */
-	bool up;
-	unsigned successes, failures;
-	long value;       /* file */
-	bool have_value;  /* file: an integer was read */
-	monotime written; /* file: the last finished write, rename or delete seen */
-	char last[160];
-	monotime last_duration;
-	monotime started;
-	bool running;
-	struct loop_timer timer; /* next run, or tcp timeout while running */
-	struct proc *proc;
-	struct http_probe *probe;
-	int sock;          /* tcp */
-	int wd;            /* file: inotify watch on the folder */
-	char problem[160]; /* last problem reported, to report each once */
-	struct proc *recover;
-	struct proc_user *user; /* the check's own `user`; NULL: the track's */
-	monotime recover_last;
-	unsigned long recover_runs;
-	int recover_status;
-};
-
-struct track {
-	struct loop *loop;
-	const struct vipd_config *cfg;
-	track_event_cb cb;
-	void *arg;
-	const struct proc_user *user; /* scripts run as (NULL: as vipd) */
-	struct check *checks;
-	size_t n;
-	int ifd; /* inotify, -1 without file checks */
-	struct http_prober *http;
-	struct track_pmon *pmon; /* process checks: the counts; NULL without one */
-};
 
 static void check_schedule(struct check *c, monotime now);
 
@@ -739,7 +700,7 @@ void track_free(struct track *t)
 	free(t);
 }
 
-static const struct check *find(const struct track *t, const char *name)
+const struct check *track_find(const struct track *t, const char *name)
 {
 	for (size_t i = 0; t && i < t->n; i++)
 		if (strcmp(t->checks[i].cfg->name, name) == 0)
@@ -757,7 +718,7 @@ int track_instance_delta(const struct track *t, const struct vipd_instance_confi
 	if (whylen)
 		why[0] = '\0';
 	for (size_t i = 0; i < ic->nchecks; i++) {
-		const struct check *c = find(t, ic->checks[i]);
+		const struct check *c = track_find(t, ic->checks[i]);
 
 		if (!c)
 			continue;
@@ -771,47 +732,4 @@ int track_instance_delta(const struct track *t, const struct vipd_instance_confi
 		}
 	}
 	return delta;
-}
-
-struct json_object *track_status(const struct track *t, const struct vipd_instance_config *ic)
-{
-	struct json_object *arr = json_object_new_array();
-
-	for (size_t i = 0; arr && i < ic->nchecks; i++) {
-		const struct check *c = find(t, ic->checks[i]);
-		struct json_object *o;
-
-		if (!c)
-			continue;
-		o = json_object_new_object();
-		if (!o) {
-			json_object_put(arr);
-			return NULL;
-		}
-		json_object_object_add(o, "name", json_object_new_string(c->cfg->name));
-		json_object_object_add(
-		    o, "type", json_object_new_string(config_track_check_type_name(c->cfg->type)));
-		json_object_object_add(o, "state", json_object_new_string(c->up ? "up" : "down"));
-		json_object_object_add(o, "last", json_object_new_string(c->last));
-		json_object_object_add(o, "last_duration",
-		                       json_object_new_double(monotime_to_sec(c->last_duration)));
-		json_object_object_add(o, "successes", json_object_new_int64(c->successes));
-		json_object_object_add(o, "failures", json_object_new_int64(c->failures));
-		json_object_object_add(o, "weight", json_object_new_int(c->cfg->weight));
-		if (c->cfg->type == VIPD_CHECK_FILE) {
-			json_object_object_add(o, "value", json_object_new_int64(c->value));
-			json_object_object_add(
-			    o, "missing",
-			    json_object_new_string(c->cfg->missing_zero ? "zero" : "fail"));
-		}
-		if (c->cfg->type == VIPD_CHECK_PROCESS)
-			track_pmon_status(t->pmon, (size_t)(c - t->checks), o);
-		if (c->user) /* its own user (script_user's is in the config) */
-			json_object_object_add(o, "user", json_object_new_string(c->user->name));
-		if (c->cfg->recover)
-			json_object_object_add(o, "recover_runs",
-			                       json_object_new_int64((int64_t)c->recover_runs));
-		json_object_array_add(arr, o);
-	}
-	return arr;
 }
