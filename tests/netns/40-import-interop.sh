@@ -214,6 +214,12 @@ trap drv_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# the files the samples' track_files name (keepalived writes an init_file): labify moves them
+# into the lab, so none may appear on the host
+mapfile -t tracked < <(awk '/^[ \t]*(vrrp_)?track_file[ \t]+[^ \t{]+[ \t]*\{/ { t = 1; next }
+	t && $1 == "file" { gsub(/"/, "", $2); print $2 } t && /}/ { t = 0 }' "$IMPORT_DIR"/*.conf | sort -u)
+host_before=$(for f in "${tracked[@]}"; do [[ -e $f ]] && echo "$f"; done)
+
 jobs_max=${IMPORT_JOBS:-4}
 t_start=$(now)
 n=0
@@ -225,6 +231,15 @@ for u in "${units[@]}"; do
 done
 wait
 diag "${#units[@]} samples, $jobs_max at a time: $(ms_diff "$t_start" "$(now)") ms"
+host_after=$(for f in "${tracked[@]}"; do [[ -e $f ]] && echo "$f"; done)
+if ((${#tracked[@]} == 0)); then
+	skip "the samples' track_file files are not written on the host" "no sample tracks a file"
+elif [[ $host_after == "$host_before" ]]; then
+	ok "the samples' ${#tracked[@]} track_file files are not written on the host"
+else
+	not_ok "the samples' track_file files are not written on the host: new $(comm -13 \
+		<(echo "$host_before") <(echo "$host_after") | paste -sd ' ' -)"
+fi
 
 # the results in the order of the sample names
 mapfile -t order < <(for n in "${!units[@]}"; do echo "${units[n]}"$'\t'"$((n + 1))"; done | sort)

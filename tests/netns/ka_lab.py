@@ -6,7 +6,8 @@
       runs in the lab: addresses into 198.18.0.0/15 and fd00::/8 (the unicast source becomes
       --self, the first unicast peer --other; an IPv6 one their fd00::I), interfaces into eth0..eth2, every vrrp_script
       and notify* script into /bin/true (a healthy service), script_user root, the notify
-      FIFO into PATH. --lower ID: each vrrp_instance's priority (read for the config id ID)
+      FIFO into PATH, every track_file's file into DIR/absent/ (a folder that is not there:
+      nothing is read or written on the host). --lower ID: each vrrp_instance's priority (read for the config id ID)
       becomes a lower one (p - 50, at least 1; 255 -> 204). What changed goes to stdout.
   ka_lab.py manifest VIPD_CONF
       The instances of a vipd.conf written by vipd-import-keepalived, one JSON line.
@@ -208,6 +209,14 @@ class Rewriter:
                 line = "%sscript_user root" % indent
             elif ctx == "global_defs" and kw in ("vrrp_notify_fifo", "notify_fifo") and self.o["fifo"]:
                 line = "%s%s %s" % (indent, kw, self.o["fifo"])
+            elif ctx in ("track_file", "vrrp_track_file") and kw == "file" and len(words) > 1:
+                # into a folder of the lab that is not there: keepalived drops the file (and
+                # writes no init_file on the host), vipd's conversion reads it as missing (0)
+                name = os.path.basename(words[1].strip('"'))
+                line = '%s%sfile "%s"' % (indent, cond + " " if cond else "",
+                                          os.path.join(self.o["absent"], name))
+                self.notes.append("track file %s -> %s" % (words[1].strip('"'),
+                                                          os.path.join(self.o["absent"], name)))
             if line is None:
                 kind = "vip"
                 if kw in ("unicast_src_ip", "mcast_src_ip"):
@@ -239,6 +248,7 @@ def labify(argv):
         opts[k] = argv.pop(0)
     if len(argv) != 1:
         sys.exit("usage: ka_lab.py labify [options] DIR")
+    opts["absent"] = os.path.join(os.path.abspath(argv[0]), "absent")
     rw = Rewriter(opts)
     for root, _, files in sorted(os.walk(argv[0])):
         for name in sorted(files):
