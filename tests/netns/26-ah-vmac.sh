@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
-# 26: auth_type = "ah" (VRRPv2 inside keepalived's IPsec AH, HMAC-MD5-96 keyed with auth_pass) on
-# a virtual MAC instance: adverts leaving from the VMAC (vmac / use_vmac), from the interface
+# 26: auth_type = "ah" (VRRPv2 inside keepalived's IPsec AH, HMAC-MD5-96 keyed with auth_pass) on a
+# virtual MAC instance: adverts leaving from the VMAC (vmac / use_vmac), from the interface
 # (vmac_xmit_base), and from the interface to a unicast peer (vmac_xmit_base with unicast_peers,
-# where keepalived needs it). vipd on both nodes and keepalived with vipd (keepalived master
-# first; with vmac_xmit_base also vipd master first). Each round: node 1 (150) the only master
-# for 2 s, node 2 (100) silent and, as vipd, taking every advert (adverts_received rises, no
-# drop in `vipctl --json stats`); a cable pull of node 1 gives the VRID to node 2 within
-# Master_Down_Interval(100) + 20 ms of node 1's last advert on the wire; the replug gives it
-# back (preempt). On the wire every advert of either node is AH (protocol 51, SPI = its
-# source, next header 112, Auth Type 2, TTL 255, to 224.0.0.18 or the peer) from the virtual
-# MAC 00:00:5e:00:01:VRID, or the node's own MAC with vmac_xmit_base (as keepalived sends
-# them); each carries the ICV RFC 2402 gives for its own bytes and zero auth data (recomputed
-# here from the capture, so that a fault both vipd nodes share, such as a field signed that
-# keepalived does not sign, shows too); the sequence numbers of the VRID rise across both
-# failovers (each new master counts on from the last number it heard: one counter,
-# keepalived's rule; the yielding master's two last adverts included) and a vipd node's
-# ah_sequence is the last one on the wire. Neither node dropped an advert (vipd: no drop of
-# any reason, keepalived: no IPSEC-AH error). Last, AH with IPv6 is refused by vipd --check
-# with a FILE:LINE error, whatever the version: AH is VRRPv2 and VRRPv2 is IPv4 only.
+# where keepalived needs it). vipd on both nodes and keepalived with vipd (keepalived master first;
+# with vmac_xmit_base also vipd master first). Each round: node 1 (150) the only master for 2 s,
+# node 2 (100) silent and, as vipd, taking every advert (adverts_received rises, no drop in `vipctl
+# --json stats`); a cable pull of node 1 gives the VRID to node 2 within Master_Down_Interval(100) +
+# 20 ms of node 1's last advert on the wire; the replug gives it back (preempt); a SIGTERM of node 1
+# hands over within Skew_Time(100) + 20 ms of its priority-0 advert (AH as the others). On the wire
+# every advert of either node is AH (protocol 51, SPI = its source, next header 112, Auth Type 2,
+# TTL 255, to 224.0.0.18 or the peer) from the virtual MAC 00:00:5e:00:01:VRID, or the node's own
+# MAC with vmac_xmit_base (as keepalived sends them); each carries the ICV RFC 2402 gives for its
+# own bytes and zero auth data (recomputed here from the capture, so that a fault both vipd nodes
+# share, such as a field signed that keepalived does not sign, shows too); the sequence numbers of
+# the VRID rise across both failovers (each new master counts on from the last number it heard: one
+# counter, keepalived's rule; the yielding master's two last adverts included) and a vipd node's
+# ah_sequence is the last one on the wire. Neither node dropped an advert (vipd: no drop of any
+# reason, keepalived: no IPSEC-AH error). Last, AH with IPv6 is refused by vipd --check with a
+# FILE:LINE error, whatever the version: AH is VRRPv2 and VRRPv2 is IPv4 only.
 # vt-timeout: 300
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -29,11 +29,13 @@ mode_set v2
 VT_CONF_DEFAULTS+=(auth_type=ah vmac=true)
 mdi=$(mdi_ms 100 "$ADVERT")
 mdi150=$(mdi_ms 150 "$ADVERT")
+skew=$(skew_ms 100 "$ADVERT")
 diag "VRRPv2 IPv4, auth_type AH keyed with auth_pass '$M_AUTH', VMAC $(vmac_mac), ${ADVERT} s adverts" \
-	"Master_Down_Interval(100) = $mdi ms, Master_Down_Interval(150) = $mdi150 ms"
+	"Master_Down_Interval(100) = $mdi ms, Master_Down_Interval(150) = $mdi150 ms, Skew_Time(100) = $skew ms"
 # polling bounds: the protocol's interval plus 1 s for the start of the daemon or the link
 wait_pull=$(awk -v m="$mdi" 'BEGIN { printf "%.1f", m / 1000 + 1 }')
 wait_back=$(awk -v m="$mdi150" 'BEGIN { printf "%.1f", m / 1000 + 1 }')
+wait_stop=$(awk -v m="$skew" 'BEGIN { printf "%.1f", m / 1000 + 1 }')
 
 conf=$(write_conf vipd 1 prio=150 vmac_xmit_base=true)
 if ! grep -q 'auth_type = "ah";' "$conf" || ! grep -q 'vmac = true;' "$conf" ||
@@ -119,6 +121,7 @@ PY
 
 # ah_wire TAG N KIND — node N's adverts in capture TAG: all AH as keepalived sends them, from
 # the VMAC (KIND vmac) or node N's own MAC (xbase, ucast), to the group or (ucast) the peer
+# (an ICMP error quoting one, as a stopped unicast peer sends, is no advert)
 ah_wire() {
 	local tag=$1 n=$2 kind=$3 src spi mac total bad dst=224.0.0.18 edst=01:00:5e:00:00:12
 	src=$(node_ip "$n")
@@ -126,9 +129,9 @@ ah_wire() {
 	spi=$(printf '0x%02x%02x%02x%02x' ${src//./ })
 	if [[ $kind == vmac ]]; then mac=$(vmac_mac); else mac=$(node_mac "$n"); fi
 	[[ $kind == ucast ]] && dst=$(node_ip $((3 - n))) edst=$(node_mac $((3 - n)))
-	total=$(tshark -r "$(cap_file "$tag")" -Y "ip.src == $src && ip.proto == 51" -T fields \
+	total=$(tshark -r "$(cap_file "$tag")" -Y "!icmp && ip.src == $src && ip.proto == 51" -T fields \
 		-e frame.number 2>/dev/null | grep -c .)
-	bad=$(tshark -r "$(cap_file "$tag")" -Y "ip.src == $src && (vrrp || ah) && !(ip.proto == 51 &&
+	bad=$(tshark -r "$(cap_file "$tag")" -Y "!icmp && ip.src == $src && (vrrp || ah) && !(ip.proto == 51 &&
 		ah.spi == $spi && ah.next_header == 112 && ip.ttl == 255 && ip.dst == $dst &&
 		eth.dst == $edst && eth.src == $mac && vrrp.version == 2 &&
 		vrrp.type == 1 && vrrp.virt_rtr_id == $VRID && vrrp.auth_type == 2 &&
@@ -172,7 +175,7 @@ ah_seq_of() { local s; s=$(status_fields "$1" ah_sequence); echo "${s#ah_sequenc
 # round TAG IMPL_OF_NODE1 IMPL_OF_NODE2 KIND — node 1 is 150, node 2 is 100; KIND vmac (adverts
 # from the VMAC), xbase (vmac_xmit_base: from eth0) or ucast (vmac_xmit_base, unicast peers)
 round() {
-	local tag=$1 a=$2 b=$3 kind=$4 keys=() n r i via
+	local tag=$1 a=$2 b=$3 kind=$4 keys=() n r i via t_seq t_stop t_p0 t1
 	local -A aseq=()
 	# shellcheck disable=SC2002 # no log yet before the first round: cat says nothing, wc 0
 	for i in 1 2; do LOG_FROM[$i]=$(($(cat "$VT_DIR/n$i.log" 2>/dev/null | wc -l) + 1)); done
@@ -207,26 +210,46 @@ round() {
 	# two more adverts of node 1 as master
 	n=$(cap_adverts "$tag" 1)
 	wait_for 3 _cap_adverts_ge "$tag" 1 $((n + 2)) || diag "node 1 sent $(cap_adverts "$tag" 1) adverts"
-	cap_stop "$tag"
-	# a vipd node's ah_sequence: the master's is the last it sent (or one above, when an
-	# advert left since the capture stopped), the backup's the last it took
+	# a vipd node's ah_sequence: the master's is the last it sent, the backup's the last it
+	# took (one off when an advert crossed the query); and nothing dropped by either
+	t_seq=$(now)
 	for i in 1 2; do
 		[[ ${VT_IMPL_OF[$i]} == vipd ]] || continue
 		aseq[$i]=$(ah_seq_of "$i")
+		no_drops "$tag" "$i"
 	done
+	# a graceful stop of node 1: its priority-0 advert (AH too) hands over within Skew_Time
+	t_stop=$(now)
+	stop_node 1 TERM 5
+	[[ $a == vipd ]] && is "$VT_RC" 0 "$tag: node 1 (vipd) exits 0 on SIGTERM"
+	if wait_for "$wait_stop" only_master 2; then
+		ok "$tag: SIGTERM of node 1 -> node 2 ($b) is MASTER and holds the VIP"
+	else
+		not_ok "$tag: SIGTERM of node 1 -> node 2 ($b) takes over ($(vt_state_line))"
+	fi
+	n=$(cap_adverts "$tag" 2)
+	wait_for 3 _cap_adverts_ge "$tag" 2 $((n + 2)) || diag "node 2 sent $(cap_adverts "$tag" 2) adverts"
+	cap_stop "$tag"
+	t_p0=$(first_advert "$tag" 1 "$t_stop" 0)
+	t1=""
+	[[ -n $t_p0 ]] && t1=$(first_announce "$tag" 2 "$t_p0")
+	r=$(ms_diff "$t_p0" "$t1")
+	diag "priority-0 advert $(ms_diff "$t_stop" "$t_p0") ms after SIGTERM; node 2's first advert/announcement $r ms after it"
+	within "$r" "$(fadd "$skew" 20)" "$tag: takeover by $b after node 1's priority-0 advert, ms"
 	ah_wire "$tag" 1 "$kind"
 	ah_wire "$tag" 2 "$kind"
 	seq_rise "$tag"
+	n=$(awk -v t="$t_seq" '$1 + 0 < t + 0 { s = $3 } END { print s }' "$VT_DIR/$tag.ah")
 	for i in 1 2; do
-		[[ ${VT_IMPL_OF[$i]} == vipd ]] || continue
+		[[ -n ${aseq[$i]:-} ]] || continue
 		r=${aseq[$i]}
-		if [[ -n $r && -n $SEQ_LAST ]] && ((r >= SEQ_LAST && r <= SEQ_LAST + 1)); then
-			ok "$tag: vipd (node $i) reports ah_sequence $r, the last on the wire ($SEQ_LAST)"
+		if [[ -n $n ]] && ((r >= n - 1 && r <= n + 1)); then
+			ok "$tag: vipd (node $i) reported ah_sequence $r, the last on the wire then ($n)"
 		else
-			not_ok "$tag: vipd (node $i) reports ah_sequence '${r:-}', the wire's last is '${SEQ_LAST:-}'"
+			not_ok "$tag: vipd (node $i) reported ah_sequence '$r', the wire's last then is '$n'"
 		fi
-		no_drops "$tag" "$i"
 	done
+	[[ $b == vipd ]] && no_drops "$tag" 2
 	for i in 1 2; do
 		[[ ${VT_IMPL_OF[$i]} == keepalived ]] && no_ka_complaint "$tag" "$i"
 	done
