@@ -197,8 +197,7 @@ round() {
 	fi
 	pair_pull "$tag" "$b" "$mdi" "$wait_pull"
 	# two adverts of the new master (1 s apart) before node 1 comes back
-	n=$(cap_adverts "$tag" 2)
-	wait_for 3 _cap_adverts_ge "$tag" 2 $((n + 2)) || diag "node 2 sent $(cap_adverts "$tag" 2) adverts"
+	two_more "$tag" 2
 	cable_replug 1
 	# node 1 comes back as backup, hears node 2's adverts (and their sequence numbers) and,
 	# preempting, takes over when its Master_Down_Interval(150) runs out
@@ -208,8 +207,7 @@ round() {
 		not_ok "$tag: replug -> node 1 ($a) preempts back (holders '$(who_holds)')"
 	fi
 	# two more adverts of node 1 as master
-	n=$(cap_adverts "$tag" 1)
-	wait_for 3 _cap_adverts_ge "$tag" 1 $((n + 2)) || diag "node 1 sent $(cap_adverts "$tag" 1) adverts"
+	two_more "$tag" 1
 	# a vipd node's ah_sequence: the master's is the last it sent, the backup's the last it
 	# took (one off when an advert crossed the query); and nothing dropped by either
 	t_seq=$(now)
@@ -227,8 +225,7 @@ round() {
 	else
 		not_ok "$tag: SIGTERM of node 1 -> node 2 ($b) takes over ($(vt_state_line))"
 	fi
-	n=$(cap_adverts "$tag" 2)
-	wait_for 3 _cap_adverts_ge "$tag" 2 $((n + 2)) || diag "node 2 sent $(cap_adverts "$tag" 2) adverts"
+	two_more "$tag" 2
 	cap_stop "$tag"
 	t_p0=$(first_advert "$tag" 1 "$t_stop" 0)
 	t1=""
@@ -259,6 +256,13 @@ round() {
 # _cap_adverts_ge CAP NODE N — at least N
 cap_adverts() { grep -cE -- " $(node_ip "$2") > [0-9.]+: AH\([^)]*\): VRRP" "$VT_DIR/$1.txt"; }
 _cap_adverts_ge() { (($(cap_adverts "$1" "$2") >= $3)); }
+# two_more CAP NODE — wait until NODE sent two more adverts (3 s at most: two 1 s intervals and
+# a margin)
+two_more() {
+	local n
+	n=$(cap_adverts "$1" "$2")
+	wait_for 3 _cap_adverts_ge "$1" "$2" $((n + 2)) || diag "node $2 sent $(cap_adverts "$1" "$2") adverts"
+}
 
 round vmac-vipd vipd vipd vmac
 round vmac-ka-master keepalived vipd vmac
