@@ -16,8 +16,10 @@
 # the VRID rise across both failovers (each new master counts on from the last number it heard: one
 # counter, keepalived's rule; the yielding master's two last adverts included) and a vipd node's
 # ah_sequence is the last one on the wire. Neither node dropped an advert (vipd: no drop of any
-# reason, keepalived: no IPSEC-AH error). Last, AH with IPv6 is refused by vipd --check with a
-# FILE:LINE error, whatever the version: AH is VRRPv2 and VRRPv2 is IPv4 only.
+# reason, keepalived: no IPSEC-AH error). Then vmac_xmit_base changed by a reload (in place, as the
+# README says): the master's AH adverts move from the VMAC to eth0 and back, no state changes, each
+# advert signed and taken. Last, AH with IPv6 is refused by vipd --check with a FILE:LINE error,
+# whatever the version: AH is VRRPv2 and VRRPv2 is IPv4 only.
 # vt-timeout: 300
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -145,18 +147,19 @@ ah_wire() {
 	fi
 }
 
-# seq_rise TAG — the AH sequence numbers of every advert in capture TAG, both nodes in time
-# order, rise strictly: node 2 counted on from node 1's last number, node 1 from node 2's.
-# Prints nothing; sets SEQ_LAST (the last number on the wire)
+# seq_rise TAG [WHEN] — the AH sequence numbers of every advert in capture TAG, both nodes in
+# time order, rise strictly (WHEN, default across both failovers: node 2 counted on from node
+# 1's last number, node 1 from node 2's), each advert signed as it should be (ah_adverts).
+# Sets SEQ_LAST (the last number on the wire)
 seq_rise() {
 	local tag=$1 f="$VT_DIR/$1.ah" line
 	ah_adverts "$tag" | sort -n >"$f"
 	line=$(awk '{ printf "%s:%s ", ($2 == "'"$(node_ip 1)"'" ? "n1" : "n2"), $3 }' "$f")
 	SEQ_LAST=$(awk 'END { print $3 }' "$f")
 	if [[ -s $f ]] && awk 'NR > 1 && $3 + 0 <= p { exit 1 } { p = $3 + 0 }' "$f"; then
-		ok "$tag: the AH sequence numbers rise across both failovers ($(head -n1 "$f" | cut -d' ' -f3)..$SEQ_LAST)"
+		ok "$tag: the AH sequence numbers rise ${2:-across both failovers} ($(head -n1 "$f" | cut -d' ' -f3)..$SEQ_LAST)"
 	else
-		not_ok "$tag: the AH sequence numbers rise across both failovers"
+		not_ok "$tag: the AH sequence numbers rise ${2:-across both failovers}"
 	fi
 	diag "$tag: sequence by sender: $line"
 	local bad
@@ -271,6 +274,55 @@ round xbase-ka-master keepalived vipd xbase
 round xbase-vipd-master vipd keepalived xbase
 round ucast-vipd vipd vipd ucast
 round ucast-ka-master keepalived vipd ucast
+
+# reload_to I XBASE — write node I's config with vmac_xmit_base = XBASE and reload it: prints
+# "kept changed started stopped" from vipctl's answer
+reload_to() {
+	write_conf vipd "$1" prio=150 "vmac_xmit_base=$2" >/dev/null
+	"$VIPCTL_BIN" -S "$VT_DIR/n$1.sock" --json reload 2>&1 | python3 -c '
+import json, sys
+try:
+    d = json.loads(sys.stdin.read())
+    d = d.get("result", d)
+    print(d["kept"], d["changed"], d["started"], d["stopped"])
+except Exception as e:
+    print("invalid answer: %s" % e)'
+}
+# macs_of CAP I AFTER BEFORE — the source MACs of node I's adverts in CAP between two times
+macs_of() {
+	tshark -r "$(cap_file "$1")" -Y "!icmp && ip.proto == 51 && ip.src == $(node_ip "$2") &&
+		frame.time_epoch > $3 && frame.time_epoch < $4" -T fields -e eth.src 2>/dev/null | sort -u | paste -sd' ' -
+}
+# transitions_of I — node I's (vipd) state changes so far, as "FROM->TO:N ..."
+transitions_of() {
+	"$VIPCTL_BIN" -S "$VT_DIR/n$1.sock" --json stats 2>/dev/null | python3 -c '
+import json, sys
+t = json.loads(sys.stdin.read())["instances"][0]["counters"]["transitions"]
+print(" ".join("%s:%d" % (k, t[k]) for k in sorted(t)))' 2>/dev/null
+}
+
+# vmac_xmit_base applies in place on a reload (README), AH too: node 1 stays master while its
+# adverts move from the VMAC to eth0 and back, each signed and taken by node 2
+must "reload: node 1 (vipd, 150) master, node 2 (vipd, 100) backup, AH from the VMAC" start_pair vipd vipd
+cap_start reload 1
+two_more reload 1
+t_a=$(now)
+is "$(reload_to 1 true)" "0 1 0 0" "reload: vmac_xmit_base = true changes node 1's instance in place"
+t_b=$(now)
+two_more reload 1
+t_c=$(now)
+is "$(reload_to 1 false)" "0 1 0 0" "reload: vmac_xmit_base = false changes it back in place"
+t_d=$(now)
+two_more reload 1
+cap_stop reload
+is "$(macs_of reload 1 0 "$t_a")|$(macs_of reload 1 "$t_b" "$t_c")|$(macs_of reload 1 "$t_d" "$(now)")" \
+	"$(vmac_mac)|$(node_mac 1)|$(vmac_mac)" \
+	"reload: node 1's adverts leave from the VMAC, then from eth0 ($(node_mac 1)), then from the VMAC"
+is "$(transitions_of 1) / $(transitions_of 2)" "BACKUP->MASTER:1 INIT->BACKUP:1 / INIT->BACKUP:1" \
+	"reload: no state change on either node"
+seq_rise reload "across both reloads"
+no_drops reload 2
+reset_nodes
 
 # AH with IPv6: refused at its line, whatever the version
 for v in 2 '"2+3"' 3; do
