@@ -808,13 +808,14 @@ pair_steady() {
 	return 0
 }
 
-# pair_pull TAG IMPL2 MDI_MS — cable pull of node 1: node 2 (IMPL2) takes over,
-# its first announcement within MDI_MS + 20 ms of node 1's last advert on the wire
+# pair_pull TAG IMPL2 MDI_MS [WAIT] — cable pull of node 1: node 2 (IMPL2) takes over (polled
+# for WAIT seconds, default 3), its first announcement within MDI_MS + 20 ms of node 1's last
+# advert on the wire
 pair_pull() {
 	local tag=$1 b=$2 t_pull
 	t_pull=$(now)
 	cable_pull 1
-	if wait_for 3 only_master 2; then
+	if wait_for "${4:-3}" only_master 2; then
 		ok "$tag: cable pull of node 1 -> node 2 ($b) is MASTER and holds the VIP"
 	else
 		not_ok "$tag: node 2 ($b) takes over (state '$(node_state 2)', holders '$(who_holds)')"

@@ -164,6 +164,33 @@ static void auth_type_errors(void **state)
 		bad(V4, t[i][0], t[i][1], t[i][2]);
 }
 
+/* AH is keepalived's VRRPv2 and VRRPv2 is IPv4 only: an IPv6 instance asking for it (a VMAC
+ * changes nothing) is refused at a line that says why, whatever its version. */
+static void auth_type_ipv6(void **state)
+{
+	static const char *const t[][3] = {
+	    {"auth_pass = \"s3cret\"; auth_type = \"ah\";", "vmac = true;",
+	     "4: instances[0].auth_pass: applies to VRRP version 2 only (set version = 2 or "
+	     "\"2+3\")"},
+	    {"version = 3; auth_pass = \"s3cret\"; auth_type = \"ah\";",
+	     "vmac = true; vmac_xmit_base = true;",
+	     "4: instances[0].auth_pass: applies to VRRP version 2 only (set version = 2 or "
+	     "\"2+3\")"},
+	    {"version = \"2+3\"; auth_pass = \"s3cret\";", "auth_type = \"ah\"; vmac = true;",
+	     "3: instances[0].virtual_addresses[0]: \"fe80::51\" is IPv6 but VRRP version 2 is "
+	     "IPv4 only\n"
+	     "5: instances[0].auth_type: \"ah\" applies to version = 2 only (keepalived's AH is "
+	     "VRRPv2)"},
+	    {"version = 2; auth_pass = \"s3cret\";", "auth_type = \"ah\"; vmac = true;",
+	     "3: instances[0].virtual_addresses[0]: \"fe80::51\" is IPv6 but VRRP version 2 is "
+	     "IPv4 only"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		bad(V6, t[i][0], t[i][1], t[i][2]);
+}
+
 static void unicast_good(void **state)
 {
 	struct vipd_config *c;
@@ -501,6 +528,7 @@ int main(void)
 	    cmocka_unit_test(auth_pass_errors),
 	    cmocka_unit_test(auth_type_good),
 	    cmocka_unit_test(auth_type_errors),
+	    cmocka_unit_test(auth_type_ipv6), /* AH with IPv6 refused */
 	    cmocka_unit_test(unicast_good),
 	    cmocka_unit_test(unicast_errors),
 	    cmocka_unit_test(mcast_good),
