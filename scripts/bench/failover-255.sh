@@ -10,8 +10,8 @@
 #   - convergence: from the start to node 1 holding all 255 VIPs;
 #   - steady state over BENCH_STEADY s (30): CPU of the master and of the
 #     backup (% of one core, from /proc: every process of the daemon), RSS
-#     (MB, all its processes) and the private part of it (what stopping the
-#     daemon gives back: shared library pages excluded), and the transitions in that time (flaps);
+#     (MB, all its processes) and PSS (each page shared with other processes
+#     counted in proportion), and the transitions in that time (flaps);
 #   - advert jitter: node 1's adverts captured leaving its interface for
 #     BENCH_JITTER s (30); per
 #     VRID, |interval - advert_interval| of each pair, p50/p99/max;
@@ -73,14 +73,15 @@ rss_mb() {
 	done
 	awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }'
 }
-# private_mb I — the private memory of node I's processes (Private_Clean + Private_Dirty of
-# smaps_rollup), MB: what stopping the daemon gives back. RSS also counts the pages of shared
-# libraries every process maps (on this kernel `sleep` alone has 1.9 MB resident, 1.3 MB of it libc).
-private_mb() {
+# pss_mb I — the proportional set size of node I's processes (Pss of smaps_rollup), MB: each
+# page counted once over all the processes that map it. RSS counts in full the pages of the
+# shared libraries every process maps (on this kernel `sleep` alone has 1.9 MB resident, 1.3
+# MB of it libc); private memory alone would miss what keepalived's processes share since
+# their fork.
+pss_mb() {
 	local p kb=0 r
 	for p in $(ip netns pids "$(node_ns "$1")"); do
-		r=$(awk '/^Private_(Clean|Dirty):/ { k += $2 } END { print k + 0 }' \
-			"/proc/$p/smaps_rollup" 2>/dev/null)
+		r=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null)
 		kb=$((kb + ${r:-0}))
 	done
 	awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }'
@@ -170,7 +171,7 @@ run() {
 	R[$impl.cpu2]=$(awk -v a="$k2" -v b="$(ticks 2)" -v h="$hz" -v t0="$e0" -v t1="$e1" \
 		'BEGIN { printf "%.1f", (b - a) / h / (t1 - t0) * 100 }')
 	R[$impl.rss1]=$(rss_mb 1) R[$impl.rss2]=$(rss_mb 2)
-	R[$impl.priv1]=$(private_mb 1) R[$impl.priv2]=$(private_mb 2)
+	R[$impl.pss1]=$(pss_mb 1) R[$impl.pss2]=$(pss_mb 2)
 	if [[ $impl == vipd ]]; then
 		R[$impl.flaps]=$(($(transitions 1) - c1 + $(transitions 2) - c2))
 	else
@@ -234,8 +235,8 @@ row "CPU master, % of a core ($STEADY s)" cpu1
 row "CPU backup, % of a core ($STEADY s)" cpu2
 row "RSS master, MB" rss1
 row "RSS backup, MB" rss2
-row "private memory master, MB" priv1
-row "private memory backup, MB" priv2
+row "PSS master, MB" pss1
+row "PSS backup, MB" pss2
 row "advert interval error p50, ms" j50
 row "advert interval error p99, ms" j99
 row "advert interval error max, ms" jmax
