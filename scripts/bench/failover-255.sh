@@ -64,24 +64,15 @@ ticks() {
 	done
 	echo "$t"
 }
-# rss_mb I — resident memory of node I's processes, MB
-rss_mb() {
+# mem_mb I FILE FIELD — FIELD (kB) of /proc/PID/FILE summed over node I's processes, MB:
+# `status VmRSS` is the resident memory; `smaps_rollup Pss` the proportional set size, each page
+# counted once over all the processes that map it. RSS counts in full the pages of the shared
+# libraries every process maps (on this kernel `sleep` alone has 1.9 MB resident, 1.3 MB of it
+# libc); private memory alone would miss what keepalived's processes share since their fork.
+mem_mb() {
 	local p kb=0 r
 	for p in $(ip netns pids "$(node_ns "$1")"); do
-		r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
-		kb=$((kb + ${r:-0}))
-	done
-	awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }'
-}
-# pss_mb I — the proportional set size of node I's processes (Pss of smaps_rollup), MB: each
-# page counted once over all the processes that map it. RSS counts in full the pages of the
-# shared libraries every process maps (on this kernel `sleep` alone has 1.9 MB resident, 1.3
-# MB of it libc); private memory alone would miss what keepalived's processes share since
-# their fork.
-pss_mb() {
-	local p kb=0 r
-	for p in $(ip netns pids "$(node_ns "$1")"); do
-		r=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null)
+		r=$(awk -v f="$3:" '$1 == f { print $2 }' "/proc/$p/$2" 2>/dev/null)
 		kb=$((kb + ${r:-0}))
 	done
 	awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }'
@@ -170,8 +161,8 @@ run() {
 		'BEGIN { printf "%.1f", (b - a) / h / (t1 - t0) * 100 }')
 	R[$impl.cpu2]=$(awk -v a="$k2" -v b="$(ticks 2)" -v h="$hz" -v t0="$e0" -v t1="$e1" \
 		'BEGIN { printf "%.1f", (b - a) / h / (t1 - t0) * 100 }')
-	R[$impl.rss1]=$(rss_mb 1) R[$impl.rss2]=$(rss_mb 2)
-	R[$impl.pss1]=$(pss_mb 1) R[$impl.pss2]=$(pss_mb 2)
+	R[$impl.rss1]=$(mem_mb 1 status VmRSS) R[$impl.rss2]=$(mem_mb 2 status VmRSS)
+	R[$impl.pss1]=$(mem_mb 1 smaps_rollup Pss) R[$impl.pss2]=$(mem_mb 2 smaps_rollup Pss)
 	if [[ $impl == vipd ]]; then
 		R[$impl.flaps]=$(($(transitions 1) - c1 + $(transitions 2) - c2))
 	else
